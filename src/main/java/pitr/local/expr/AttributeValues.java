@@ -1,0 +1,212 @@
+package pitr.local.expr;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Value semantics of DynamoDB attribute values: ordering, equality (numbers by value, sets
+ * unordered), size as DynamoDB counts it, and the type names used in expressions.
+ */
+public final class AttributeValues {
+  private AttributeValues() {}
+
+  /** DynamoDB's short type name: S, N, B, SS, NS, BS, M, L, NULL or BOOL. */
+  public static String typeName(AttributeValue v) {
+    return switch (v.type()) {
+      case S -> "S";
+      case N -> "N";
+      case B -> "B";
+      case SS -> "SS";
+      case NS -> "NS";
+      case BS -> "BS";
+      case M -> "M";
+      case L -> "L";
+      case BOOL -> "BOOL";
+      case NUL -> "NULL";
+      default -> throw new ExpressionException("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    };
+  }
+
+  /** Whether the value is a scalar that can be ordered: S, N or B. */
+  public static boolean isOrderable(AttributeValue v) {
+    AttributeValue.Type t = v.type();
+    return t == AttributeValue.Type.S || t == AttributeValue.Type.N || t == AttributeValue.Type.B;
+  }
+
+  /**
+   * Orders two values of the same scalar type: numbers by value, strings by their UTF-8 bytes,
+   * binaries as unsigned bytes.
+   *
+   * @throws IllegalArgumentException when the types differ or are not S, N or B
+   */
+  public static int compare(AttributeValue a, AttributeValue b) {
+    if (a.type() != b.type()) {
+      throw new IllegalArgumentException("cannot compare " + a.type() + " with " + b.type());
+    }
+    return switch (a.type()) {
+      case N -> new BigDecimal(a.n()).compareTo(new BigDecimal(b.n()));
+      case S -> compareUnsigned(utf8(a.s()), utf8(b.s()));
+      case B -> compareUnsigned(a.b().asByteArrayUnsafe(), b.b().asByteArrayUnsafe());
+      default -> throw new IllegalArgumentException("cannot order " + a.type());
+    };
+  }
+
+  /** begins_with on strings and binaries; false for any other type pair. */
+  public static boolean beginsWith(AttributeValue value, AttributeValue prefix) {
+    if (value.type() != prefix.type()) {
+      return false;
+    }
+    if (value.type() == AttributeValue.Type.S) {
+      return value.s().startsWith(prefix.s());
+    }
+    if (value.type() == AttributeValue.Type.B) {
+      byte[] v = value.b().asByteArrayUnsafe();
+      byte[] p = prefix.b().asByteArrayUnsafe();
+      if (p.length > v.length) {
+        return false;
+      }
+      for (int i = 0; i < p.length; i++) {
+        if (v[i] != p[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** DynamoDB equality: numbers compare by value, sets ignore order, maps and lists deeply. */
+  public static boolean equal(AttributeValue a, AttributeValue b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null || a.type() != b.type()) {
+      return false;
+    }
+    return switch (a.type()) {
+      case S -> a.s().equals(b.s());
+      case N -> new BigDecimal(a.n()).compareTo(new BigDecimal(b.n())) == 0;
+      case B -> a.b().equals(b.b());
+      case BOOL -> a.bool().equals(b.bool());
+      case NUL -> true;
+      case SS -> new HashSet<>(a.ss()).equals(new HashSet<>(b.ss()));
+      case NS -> numberSet(a.ns()).equals(numberSet(b.ns()));
+      case BS -> new HashSet<>(a.bs()).equals(new HashSet<>(b.bs()));
+      case L -> listEqual(a.l(), b.l());
+      case M -> mapEqual(a.m(), b.m());
+      default -> a.equals(b);
+    };
+  }
+
+  /** Deep equality of two items by {@link #equal(AttributeValue, AttributeValue)}. */
+  public static boolean mapEqual(Map<String, AttributeValue> a, Map<String, AttributeValue> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<String, AttributeValue> e : a.entrySet()) {
+      if (!equal(e.getValue(), b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean listEqual(List<AttributeValue> a, List<AttributeValue> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    Iterator<AttributeValue> ia = a.iterator();
+    Iterator<AttributeValue> ib = b.iterator();
+    while (ia.hasNext()) {
+      if (!equal(ia.next(), ib.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static HashSet<BigDecimal> numberSet(List<String> ns) {
+    HashSet<BigDecimal> out = new HashSet<>();
+    for (String n : ns) {
+      out.add(new BigDecimal(n).stripTrailingZeros());
+    }
+    return out;
+  }
+
+  /**
+   * The size DynamoDB charges for a value: strings by UTF-8 length, numbers by roughly one byte per
+   * two significant digits plus one, binaries by length, and one byte per element overhead plus
+   * three bytes for maps and lists.
+   */
+  public static long size(AttributeValue v) {
+    return switch (v.type()) {
+      case S -> utf8Length(v.s());
+      case N -> numberSize(v.n());
+      case B -> v.b().asByteArrayUnsafe().length;
+      case BOOL, NUL -> 1;
+      case SS -> v.ss().stream().mapToLong(AttributeValues::utf8Length).sum();
+      case NS -> v.ns().stream().mapToLong(AttributeValues::numberSize).sum();
+      case BS -> v.bs().stream().mapToLong(b -> b.asByteArrayUnsafe().length).sum();
+      case L -> 3 + v.l().stream().mapToLong(e -> 1 + size(e)).sum();
+      case M ->
+          3
+              + v.m().entrySet().stream()
+                  .mapToLong(e -> 1 + utf8Length(e.getKey()) + size(e.getValue()))
+                  .sum();
+      default -> 0;
+    };
+  }
+
+  /** Size of an item: attribute-name lengths plus value sizes. */
+  public static long itemSize(Map<String, AttributeValue> item) {
+    long total = 0;
+    for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+      total += utf8Length(e.getKey()) + size(e.getValue());
+    }
+    return total;
+  }
+
+  /** UTF-8 length of a string without allocating. */
+  public static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  private static long numberSize(String n) {
+    BigDecimal d = new BigDecimal(n).stripTrailingZeros();
+    int digits = Math.max(1, d.precision());
+    return (digits + 1) / 2 + 1;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static int compareUnsigned(byte[] a, byte[] b) {
+    return java.util.Arrays.compareUnsigned(a, b);
+  }
+
+  /** Convenience for tests and fixtures. */
+  public static AttributeValue bytes(byte[] b) {
+    return AttributeValue.fromB(SdkBytes.fromByteArray(b));
+  }
+}
