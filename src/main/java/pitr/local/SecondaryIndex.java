@@ -44,6 +44,19 @@ final class SecondaryIndex {
     this.writeCapacity = writeCapacity;
   }
 
+  /** A new, empty index with the same definition, for a restored table. */
+  SecondaryIndex emptyCopy() {
+    return new SecondaryIndex(
+        name,
+        global,
+        partitionKey,
+        sortKey,
+        projectionType,
+        nonKeyAttributes,
+        readCapacity,
+        writeCapacity);
+  }
+
   /** The entry key of an item in this index, or null when the item lacks an index key. */
   StoreKey entryKey(Map<String, AttributeValue> item, StoreKey tableKey) {
     if (item == null) {
