@@ -158,9 +158,25 @@ public final class LocalEngine implements AutoCloseable {
   private final Map<String, DeletedTable> deletedTables = new HashMap<>();
   private final Map<String, Backup> backups = new LinkedHashMap<>();
 
+  private volatile Faults.Injector faults;
+
   private LocalEngine(EngineConfig config) {
     this.config = config;
     this.clock = config.clock();
+    this.faults = config.faults().injector();
+  }
+
+  /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
+  public void setFaults(Faults newFaults) {
+    this.faults = newFaults.injector();
+  }
+
+  /**
+   * Draws the fault for the next request. Front ends call this once per request before dispatching
+   * it and act on the decision; the engine's own methods never inject faults.
+   */
+  public Faults.Decision nextFault() {
+    return faults.next();
   }
 
   /** An in-memory engine. */
@@ -314,6 +330,7 @@ public final class LocalEngine implements AutoCloseable {
               t.tags.put(tag.key(), tag.value());
             }
           }
+          configureBuckets(t);
           writeLock.lock();
           try {
             if (tables.containsKey(name)) {
@@ -523,6 +540,7 @@ public final class LocalEngine implements AutoCloseable {
                 updateIndex(t, u);
               }
             }
+            configureBuckets(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
           } finally {
             writeLock.unlock();
@@ -755,8 +773,10 @@ public final class LocalEngine implements AutoCloseable {
           writeLock.lock();
           try {
             old = t.get(key);
+            checkWrite(t, estimateWrite(item));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             write(t, key, item, tally);
+            charge(tally, false, t);
           } finally {
             writeLock.unlock();
           }
@@ -814,8 +834,10 @@ public final class LocalEngine implements AutoCloseable {
           writeLock.lock();
           try {
             old = t.get(key);
+            checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             write(t, key, null, tally);
+            charge(tally, false, t);
           } finally {
             writeLock.unlock();
           }
@@ -860,12 +882,14 @@ public final class LocalEngine implements AutoCloseable {
           writeLock.lock();
           try {
             old = t.get(key);
+            checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             Map<String, AttributeValue> base =
                 old != null ? old : t.keyOf(requestKeyItem(t, r.key()));
             updated = upd == null ? base : upd.apply(base);
             updated = checkedItem(t, updated);
             write(t, key, updated, tally);
+            charge(tally, false, t);
           } finally {
             writeLock.unlock();
           }
@@ -965,6 +989,7 @@ public final class LocalEngine implements AutoCloseable {
           } else {
             tally.index(t.name, idx.name, idx.global, units);
           }
+          charge(tally, true, t);
           QueryResponse.Builder b =
               QueryResponse.builder()
                   .count(page.count)
@@ -1054,6 +1079,7 @@ public final class LocalEngine implements AutoCloseable {
           } else {
             tally.index(t.name, idx.name, idx.global, units);
           }
+          charge(tally, true, t);
           ScanResponse.Builder b =
               ScanResponse.builder()
                   .count(page.count)
@@ -1183,7 +1209,8 @@ public final class LocalEngine implements AutoCloseable {
                 "1 validation error detected: Value null at 'requestItems' failed to satisfy"
                     + " constraint: Member must have length greater than or equal to 1");
           }
-          record Op(Table table, StoreKey key, Map<String, AttributeValue> image) {}
+          record Op(
+              Table table, StoreKey key, Map<String, AttributeValue> image, WriteRequest request) {}
           List<Op> ops = new ArrayList<>(n);
           for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
             Table t = table(e.getKey());
@@ -1192,9 +1219,9 @@ public final class LocalEngine implements AutoCloseable {
               Op op;
               if (w.putRequest() != null && w.deleteRequest() == null) {
                 Map<String, AttributeValue> item = checkedItem(t, w.putRequest().item());
-                op = new Op(t, t.storeKey(item), item);
+                op = new Op(t, t.storeKey(item), item, w);
               } else if (w.deleteRequest() != null && w.putRequest() == null) {
-                op = new Op(t, requestKey(t, w.deleteRequest().key()), null);
+                op = new Op(t, requestKey(t, w.deleteRequest().key()), null, w);
               } else {
                 throw Errors.validation(
                     "Supplied AttributeValue has more than one datatypes set, must contain exactly"
@@ -1207,16 +1234,33 @@ public final class LocalEngine implements AutoCloseable {
             }
           }
           CapacityTally tally = CapacityTally.writes();
+          Map<String, List<WriteRequest>> unprocessed = new LinkedHashMap<>();
+          int written = 0;
           writeLock.lock();
           try {
             for (Op op : ops) {
-              write(op.table, op.key, op.image, tally);
+              // Once a table throttles, the rest of its requests stay unprocessed, in order.
+              if (unprocessed.containsKey(op.table.name)
+                  || !admitsWrite(
+                      op.table,
+                      estimateWrite(op.image != null ? op.image : op.table.get(op.key)))) {
+                unprocessed.computeIfAbsent(op.table.name, k -> new ArrayList<>()).add(op.request);
+                continue;
+              }
+              CapacityTally one = CapacityTally.writes();
+              write(op.table, op.key, op.image, one);
+              charge(one, false, op.table);
+              tally.merge(one);
+              written++;
             }
           } finally {
             writeLock.unlock();
           }
+          if (written == 0) {
+            throw Errors.throughputExceeded();
+          }
           return BatchWriteItemResponse.builder()
-              .unprocessedItems(Map.of())
+              .unprocessedItems(unprocessed)
               .consumedCapacity(tally.all(r.returnConsumedCapacity()))
               .build();
         });
@@ -1335,6 +1379,13 @@ public final class LocalEngine implements AutoCloseable {
                 image = checkedItem(p.table, p.update == null ? base : p.update.apply(base));
               }
               images.add(image);
+            }
+            if (!failed) {
+              for (int i = 0; i < planned.size(); i++) {
+                if (planned.get(i).kind != TxKind.CHECK) {
+                  checkWrite(planned.get(i).table, 2 * estimateWrite(images.get(i)));
+                }
+              }
             }
             if (failed) {
               List<String> codes = new ArrayList<>();
@@ -1746,6 +1797,7 @@ public final class LocalEngine implements AutoCloseable {
                 load(target, e.getKey(), v.image(), now);
               }
             }
+            configureBuckets(target);
             tables.put(target.name, target);
             return RestoreTableToPointInTimeResponse.builder()
                 .tableDescription(describe(target))
@@ -2048,6 +2100,7 @@ public final class LocalEngine implements AutoCloseable {
                     .restoreInProgress(target.activeAt > now)
                     .build();
             b.items.forEach((k, image) -> load(target, k, image, now));
+            configureBuckets(target);
             tables.put(target.name, target);
             return RestoreTableFromBackupResponse.builder()
                 .tableDescription(describe(target))
@@ -2145,6 +2198,93 @@ public final class LocalEngine implements AutoCloseable {
    * @param approximateBytes their item bytes plus per-version overhead
    */
   public record HistoryStats(long versions, long approximateBytes) {}
+
+  // Throughput --------------------------------------------------------------------------------
+
+  /** Sets up or resizes a table's capacity buckets after its billing or capacity changed. */
+  private void configureBuckets(Table t) {
+    long burst = config.burstSeconds();
+    if (t.billingMode == BillingMode.PROVISIONED) {
+      t.readBucket = bucket(t.readBucket, t.readCapacity, burst);
+      t.writeBucket = bucket(t.writeBucket, t.writeCapacity, burst);
+      for (SecondaryIndex i : t.globalIndexes()) {
+        i.readBucket = bucket(i.readBucket, i.readCapacity, burst);
+        i.writeBucket = bucket(i.writeBucket, i.writeCapacity, burst);
+      }
+    } else {
+      t.readBucket =
+          config.onDemandReadCeiling() > 0
+              ? bucket(t.readBucket, config.onDemandReadCeiling(), 1)
+              : null;
+      t.writeBucket =
+          config.onDemandWriteCeiling() > 0
+              ? bucket(t.writeBucket, config.onDemandWriteCeiling(), 1)
+              : null;
+      for (SecondaryIndex i : t.globalIndexes()) {
+        i.readBucket = null;
+        i.writeBucket = null;
+      }
+    }
+  }
+
+  private TokenBucket bucket(TokenBucket existing, long rate, long burst) {
+    if (rate <= 0) {
+      return null;
+    }
+    if (existing == null) {
+      return new TokenBucket(clock, rate, burst);
+    }
+    existing.reconfigure(rate, burst);
+    return existing;
+  }
+
+  /** Whether a write of about {@code units} to {@code t} fits its table and GSI buckets now. */
+  private static boolean admitsWrite(Table t, double units) {
+    TokenBucket b = t.writeBucket;
+    if (b != null && !b.admits(units)) {
+      return false;
+    }
+    for (SecondaryIndex i : t.indexes.values()) {
+      TokenBucket ib = i.writeBucket;
+      if (ib != null && !ib.admits(1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void checkWrite(Table t, double units) {
+    if (!admitsWrite(t, units)) {
+      throw Errors.throughputExceeded();
+    }
+  }
+
+  /** Takes what a request consumed out of the buckets of every table it touched. */
+  private void charge(CapacityTally tally, boolean read, Table... touched) {
+    for (Table t : touched) {
+      TokenBucket b = read ? t.readBucket : t.writeBucket;
+      if (b != null) {
+        b.consume(tally.tableUnits(t.name));
+      }
+      for (SecondaryIndex i : t.indexes.values()) {
+        TokenBucket ib = read ? i.readBucket : i.writeBucket;
+        if (ib != null) {
+          ib.consume(tally.indexUnits(t.name, i.name));
+        }
+      }
+    }
+  }
+
+  private static void checkRead(Table t, SecondaryIndex idx) {
+    TokenBucket b = idx != null && idx.global ? idx.readBucket : t.readBucket;
+    if (b != null && !b.admits(1)) {
+      throw Errors.throughputExceeded();
+    }
+  }
+
+  private static double estimateWrite(Map<String, AttributeValue> image) {
+    return image == null ? 1 : CapacityTally.writeUnits(AttributeValues.itemSize(image));
+  }
 
   // Shared machinery ---------------------------------------------------------------------------
 

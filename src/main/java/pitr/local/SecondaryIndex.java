@@ -22,6 +22,8 @@ final class SecondaryIndex {
   final List<String> nonKeyAttributes;
   volatile long readCapacity;
   volatile long writeCapacity;
+  volatile TokenBucket readBucket;
+  volatile TokenBucket writeBucket;
   final ConcurrentSkipListMap<StoreKey, StoreKey> entries =
       new ConcurrentSkipListMap<>(StoreKey.ORDER);
 

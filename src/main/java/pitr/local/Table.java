@@ -53,6 +53,11 @@ final class Table {
   /** Set on tables created by a restore. */
   volatile software.amazon.awssdk.services.dynamodb.model.RestoreSummary restoreSummary;
 
+  /** Capacity buckets; null where the table is not limited. */
+  volatile TokenBucket readBucket;
+
+  volatile TokenBucket writeBucket;
+
   /** Live items and their total size, kept exact on every write. */
   long itemCount;
 
