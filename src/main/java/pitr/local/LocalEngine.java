@@ -929,7 +929,9 @@ public final class LocalEngine implements AutoCloseable {
           }
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          KeyConditionExpression kc = ctx.keyCondition(r.keyConditionExpression());
+          KeyConditionExpression kc =
+              ctx.keyCondition(
+                  r.keyConditionExpression(), idx == null ? t.partitionKey : idx.partitionKey);
           ConditionExpression filter = condition(ctx, r.filterExpression(), "FilterExpression");
           ProjectionExpression proj = projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();

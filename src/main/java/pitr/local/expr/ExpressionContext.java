@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -28,8 +29,9 @@ public final class ExpressionContext {
    * @param values ExpressionAttributeValues of the request, or null
    */
   public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
-    this.namesGiven = names != null;
-    this.valuesGiven = values != null;
+    // The SDK hands out an auto-construct placeholder for a map the request did not set.
+    this.namesGiven = names != null && !(names instanceof SdkAutoConstructMap);
+    this.valuesGiven = values != null && !(values instanceof SdkAutoConstructMap);
     this.names = names == null ? Map.of() : names;
     this.values = values == null ? Map.of() : values;
   }
@@ -47,11 +49,6 @@ public final class ExpressionContext {
    */
   public ConditionExpression condition(String expression, String kind) {
     return new Parser(this, kind, expression).condition();
-  }
-
-  /** Parses a condition-like expression, naming it {@code kind} in error messages. */
-  public ConditionExpression condition(String expression, String kind) {
-    throw new UnsupportedOperationException("not yet implemented");
   }
 
   /** Parses an UpdateExpression. */
