@@ -29,7 +29,9 @@ public final class AttributeValues {
       case L -> "L";
       case BOOL -> "BOOL";
       case NUL -> "NULL";
-      default -> throw new ExpressionException("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+      default ->
+          throw new ExpressionException(
+              "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     };
   }
 

@@ -26,6 +26,11 @@ public final class ExpressionContext {
     throw new UnsupportedOperationException("not yet implemented");
   }
 
+  /** Parses a condition-like expression, naming it {@code kind} in error messages. */
+  public ConditionExpression condition(String expression, String kind) {
+    throw new UnsupportedOperationException("not yet implemented");
+  }
+
   /** Parses an UpdateExpression. */
   public UpdateExpression update(String expression) {
     throw new UnsupportedOperationException("not yet implemented");
