@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -28,8 +29,9 @@ public final class ExpressionContext {
    * @param values ExpressionAttributeValues of the request, or null
    */
   public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
-    this.namesGiven = names != null;
-    this.valuesGiven = values != null;
+    // The SDK hands out an auto-construct placeholder for a map the request did not set.
+    this.namesGiven = names != null && !(names instanceof SdkAutoConstructMap);
+    this.valuesGiven = values != null && !(values instanceof SdkAutoConstructMap);
     this.names = names == null ? Map.of() : names;
     this.values = values == null ? Map.of() : values;
   }

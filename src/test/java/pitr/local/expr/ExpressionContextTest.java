@@ -10,6 +10,7 @@ import static pitr.local.expr.Values.s;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.util.DefaultSdkAutoConstructMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class ExpressionContextTest {
@@ -70,6 +71,15 @@ class ExpressionContextTest {
         .hasMessage("ExpressionAttributeValues must not be empty");
     assertThatThrownBy(() -> new ExpressionContext(Map.of(), null).checkAllUsed())
         .hasMessage("ExpressionAttributeNames must not be empty");
+  }
+
+  @Test
+  void checkAllUsed_whenSdkMapsUnset_treatsThemAsAbsent() {
+    ExpressionContext context =
+        new ExpressionContext(
+            DefaultSdkAutoConstructMap.getInstance(), DefaultSdkAutoConstructMap.getInstance());
+    context.condition("attribute_exists(a)");
+    assertThatCode(context::checkAllUsed).doesNotThrowAnyException();
   }
 
   @Test
