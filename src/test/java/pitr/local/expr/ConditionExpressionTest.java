@@ -476,6 +476,27 @@ class ConditionExpressionTest {
   }
 
   @Test
+  void expression_whenLongerThan4096Bytes_isRejected() {
+    String padded = "age = :v" + " ".repeat(4089);
+    assertThat(test(padded.substring(0, 4096), values(":v", n(42)))).isTrue();
+    assertRejected(
+        padded,
+        values(":v", n(42)),
+        "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size;"
+            + " expression size: 4097");
+  }
+
+  @Test
+  void expression_whenMoreThan300Operators_isRejected() {
+    assertThat(test("NOT ".repeat(299) + "age = :v", values(":v", n(42)))).isFalse();
+    assertRejected(
+        "NOT ".repeat(300) + "age = :v",
+        values(":v", n(42)),
+        "Invalid ConditionExpression: The expression contains too many operators; operator"
+            + " count: 301");
+  }
+
+  @Test
   void emptyExpression_isRejected() {
     assertRejected("", null, "Invalid ConditionExpression: The expression can not be empty;");
     assertRejected("   ", null, "Invalid ConditionExpression: The expression can not be empty;");
