@@ -34,6 +34,7 @@ final class Parser {
       Set.of(
           "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
   private static final Set<String> UPDATE_FUNCTIONS = Set.of("if_not_exists", "list_append");
+  private static final Set<String> UPDATE_CLAUSES = Set.of("SET", "REMOVE", "ADD", "DELETE");
   private static final Set<String> TYPE_NAMES =
       Set.of("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M");
 
@@ -86,7 +87,7 @@ final class Parser {
     while (peek().kind() != Token.Kind.EOF) {
       Token t = peek();
       String clause = t.kind() == Token.Kind.IDENT ? t.text().toUpperCase(Locale.ROOT) : "";
-      if (!Set.of("SET", "REMOVE", "ADD", "DELETE").contains(clause)) {
+      if (!UPDATE_CLAUSES.contains(clause)) {
         throw syntaxError(pos);
       }
       if (!clauses.add(clause)) {

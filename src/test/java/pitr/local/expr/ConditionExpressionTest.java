@@ -242,6 +242,14 @@ class ConditionExpressionTest {
   }
 
   @Test
+  void precedence_betweenTakesItsOwnAnd() {
+    Map<String, AttributeValue> v = values(":a", n(1), ":b", n(50), ":t", s("Ada"));
+    assertThat(test("age BETWEEN :a AND :b AND title = :t", v)).isTrue();
+    assertThat(test("title = :t AND age BETWEEN :b AND :b", v)).isFalse();
+    assertThat(test("age BETWEEN :a AND :b OR title = :t AND age = :a", v)).isTrue();
+  }
+
+  @Test
   void keywords_areCaseInsensitive() {
     Map<String, AttributeValue> v = values(":a", n(1), ":b", n(100));
     assertThat(test("age between :a and :b And not age In (:a) oR age = :a", v)).isTrue();
