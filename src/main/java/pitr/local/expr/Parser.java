@@ -24,10 +24,17 @@ final class Parser {
   /** DynamoDB's limit on the right-hand side of IN. */
   static final int MAX_IN_OPERANDS = 100;
 
+  /** DynamoDB's limit on an expression string, in UTF-8 bytes as sent. */
+  static final int MAX_EXPRESSION_BYTES = 4096;
+
+  /** DynamoDB's limit on operators and functions in one expression. */
+  static final int MAX_OPERATORS = 300;
+
   private static final Set<String> CONDITION_FUNCTIONS =
       Set.of(
           "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
   private static final Set<String> UPDATE_FUNCTIONS = Set.of("if_not_exists", "list_append");
+  private static final Set<String> UPDATE_CLAUSES = Set.of("SET", "REMOVE", "ADD", "DELETE");
   private static final Set<String> TYPE_NAMES =
       Set.of("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M");
 
@@ -37,6 +44,7 @@ final class Parser {
   private final List<Token> tokens;
   private final Set<Condition> parenthesized = Collections.newSetFromMap(new IdentityHashMap<>());
   private int pos;
+  private int operators;
 
   Parser(ExpressionContext context, String kind, String source) {
     this.context = context;
@@ -44,6 +52,11 @@ final class Parser {
     this.source = source == null ? "" : source;
     if (this.source.isBlank()) {
       throw error("The expression can not be empty;");
+    }
+    long size = AttributeValues.utf8Length(this.source);
+    if (size > MAX_EXPRESSION_BYTES) {
+      throw error(
+          "Expression size has exceeded the maximum allowed size; expression size: " + size);
     }
     this.tokens = Lexer.tokenize(this.source);
   }
@@ -74,7 +87,7 @@ final class Parser {
     while (peek().kind() != Token.Kind.EOF) {
       Token t = peek();
       String clause = t.kind() == Token.Kind.IDENT ? t.text().toUpperCase(Locale.ROOT) : "";
-      if (!Set.of("SET", "REMOVE", "ADD", "DELETE").contains(clause)) {
+      if (!UPDATE_CLAUSES.contains(clause)) {
         throw syntaxError(pos);
       }
       if (!clauses.add(clause)) {
@@ -248,6 +261,7 @@ final class Parser {
     Condition left = and();
     while (peek().isKeyword("OR")) {
       pos++;
+      countOperator();
       left = new Condition.Or(left, and());
     }
     return left;
@@ -257,6 +271,7 @@ final class Parser {
     Condition left = not();
     while (peek().isKeyword("AND")) {
       pos++;
+      countOperator();
       left = new Condition.And(left, not());
     }
     return left;
@@ -265,6 +280,7 @@ final class Parser {
   private Condition not() {
     if (peek().isKeyword("NOT")) {
       pos++;
+      countOperator();
       return new Condition.Not(not());
     }
     return primary();
@@ -290,12 +306,14 @@ final class Parser {
     Condition.Comparator comparator = comparator(op);
     if (comparator != null) {
       pos++;
+      countOperator();
       Operand right = operand(false);
       checkDistinct(comparator.symbol, left, right);
       return new Condition.Compare(comparator, left, right);
     }
     if (op.isKeyword("BETWEEN")) {
       pos++;
+      countOperator();
       Operand low = operand(false);
       if (!peek().isKeyword("AND")) {
         throw syntaxError(pos);
@@ -308,6 +326,7 @@ final class Parser {
     }
     if (op.isKeyword("IN")) {
       pos++;
+      countOperator();
       expect(Token.Kind.LPAREN);
       List<Operand> candidates = new ArrayList<>();
       do {
@@ -333,6 +352,7 @@ final class Parser {
   private Condition booleanFunction() {
     String name = tokens.get(pos).text();
     pos++;
+    countOperator();
     List<Operand> args = arguments(false);
     switch (name) {
       case "attribute_exists", "attribute_not_exists" -> {
@@ -386,6 +406,7 @@ final class Parser {
     Token t = peek();
     if (t.kind() == Token.Kind.PLUS || t.kind() == Token.Kind.MINUS) {
       pos++;
+      countOperator();
       return new Operand.Arithmetic(left, t.kind() == Token.Kind.PLUS, operand(true));
     }
     return left;
@@ -451,6 +472,7 @@ final class Parser {
           "The function is not allowed to be used this way in an expression; function: " + name);
     }
     pos++;
+    countOperator();
     List<Operand> args = arguments(update);
     checkArity(name, args, name.equals("size") ? 1 : 2);
     return switch (name) {
@@ -648,6 +670,12 @@ final class Parser {
       case BOOL -> "BOOLEAN";
       default -> "NULL";
     };
+  }
+
+  private void countOperator() {
+    if (++operators > MAX_OPERATORS) {
+      throw error("The expression contains too many operators; operator count: " + operators);
+    }
   }
 
   private Token peek() {

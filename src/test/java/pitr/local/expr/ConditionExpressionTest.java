@@ -242,6 +242,14 @@ class ConditionExpressionTest {
   }
 
   @Test
+  void precedence_betweenTakesItsOwnAnd() {
+    Map<String, AttributeValue> v = values(":a", n(1), ":b", n(50), ":t", s("Ada"));
+    assertThat(test("age BETWEEN :a AND :b AND title = :t", v)).isTrue();
+    assertThat(test("title = :t AND age BETWEEN :b AND :b", v)).isFalse();
+    assertThat(test("age BETWEEN :a AND :b OR title = :t AND age = :a", v)).isTrue();
+  }
+
+  @Test
   void keywords_areCaseInsensitive() {
     Map<String, AttributeValue> v = values(":a", n(1), ":b", n(100));
     assertThat(test("age between :a and :b And not age In (:a) oR age = :a", v)).isTrue();
@@ -473,6 +481,27 @@ class ConditionExpressionTest {
         "age = AND",
         null,
         "Invalid ConditionExpression: Syntax error; token: \"AND\", near: \"= AND\"");
+  }
+
+  @Test
+  void expression_whenLongerThan4096Bytes_isRejected() {
+    String padded = "age = :v" + " ".repeat(4089);
+    assertThat(test(padded.substring(0, 4096), values(":v", n(42)))).isTrue();
+    assertRejected(
+        padded,
+        values(":v", n(42)),
+        "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size;"
+            + " expression size: 4097");
+  }
+
+  @Test
+  void expression_whenMoreThan300Operators_isRejected() {
+    assertThat(test("NOT ".repeat(299) + "age = :v", values(":v", n(42)))).isFalse();
+    assertRejected(
+        "NOT ".repeat(300) + "age = :v",
+        values(":v", n(42)),
+        "Invalid ConditionExpression: The expression contains too many operators; operator"
+            + " count: 301");
   }
 
   @Test
