@@ -30,10 +30,6 @@ final class PitrCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output = new OutputOptions();
 
-  @Option(
-      names = "--verbose",
-      scope = ScopeType.INHERIT,
-      description = "Log what pitr does (debug level) to stderr.")
   boolean verbose;
 
   @Option(
@@ -41,6 +37,18 @@ final class PitrCommand implements Callable<Integer> {
       scope = ScopeType.INHERIT,
       description = "Print the full stack trace when a command fails.")
   boolean stacktrace;
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Log what pitr does (debug level) to stderr.")
+  void verbose(boolean on) {
+    verbose = on;
+    if (on) {
+      // Read by slf4j-simple when pitr's first logger is created, which happens after parsing.
+      System.setProperty("org.slf4j.simpleLogger.log.pitr", "debug");
+    }
+  }
 
   /** The root command of the tree {@code spec} belongs to, holding the global options. */
   static PitrCommand of(CommandSpec spec) {
