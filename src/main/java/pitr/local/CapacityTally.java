@@ -49,6 +49,17 @@ final class CapacityTally {
     (global ? t.gsi : t.lsi).merge(index, units, Double::sum);
   }
 
+  /** Adds another tally of the same kind into this one. */
+  void merge(CapacityTally other) {
+    other.tables.forEach(
+        (name, o) -> {
+          Tab t = tab(name);
+          t.table += o.table;
+          o.gsi.forEach((k, v) -> t.gsi.merge(k, v, Double::sum));
+          o.lsi.forEach((k, v) -> t.lsi.merge(k, v, Double::sum));
+        });
+  }
+
   /** Multiplies everything recorded so far, e.g. by two for transactions. */
   void scale(double factor) {
     for (Tab t : tables.values()) {
@@ -87,6 +98,21 @@ final class CapacityTally {
       sum += t.total();
     }
     return sum;
+  }
+
+  /** Units charged to the table itself, without its indexes. */
+  double tableUnits(String table) {
+    Tab t = tables.get(table);
+    return t == null ? 0 : t.table;
+  }
+
+  /** Units charged to one index of a table. */
+  double indexUnits(String table, String index) {
+    Tab t = tables.get(table);
+    if (t == null) {
+      return 0;
+    }
+    return t.gsi.getOrDefault(index, t.lsi.getOrDefault(index, 0.0));
   }
 
   /** Units charged to one table (its indexes included). */

@@ -12,16 +12,26 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CreateBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.CreateBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeBackupResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
@@ -30,6 +40,10 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupResponse;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceRequest;
@@ -40,6 +54,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
@@ -184,6 +200,50 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
   public CompletableFuture<TransactGetItemsResponse> transactGetItems(
       TransactGetItemsRequest request) {
     return call(() -> engine.transactGetItems(request));
+  }
+
+  @Override
+  public CompletableFuture<UpdateContinuousBackupsResponse> updateContinuousBackups(
+      UpdateContinuousBackupsRequest request) {
+    return call(() -> engine.updateContinuousBackups(request));
+  }
+
+  @Override
+  public CompletableFuture<DescribeContinuousBackupsResponse> describeContinuousBackups(
+      DescribeContinuousBackupsRequest request) {
+    return call(() -> engine.describeContinuousBackups(request));
+  }
+
+  @Override
+  public CompletableFuture<RestoreTableToPointInTimeResponse> restoreTableToPointInTime(
+      RestoreTableToPointInTimeRequest request) {
+    return call(() -> engine.restoreTableToPointInTime(request));
+  }
+
+  @Override
+  public CompletableFuture<CreateBackupResponse> createBackup(CreateBackupRequest request) {
+    return call(() -> engine.createBackup(request));
+  }
+
+  @Override
+  public CompletableFuture<DescribeBackupResponse> describeBackup(DescribeBackupRequest request) {
+    return call(() -> engine.describeBackup(request));
+  }
+
+  @Override
+  public CompletableFuture<DeleteBackupResponse> deleteBackup(DeleteBackupRequest request) {
+    return call(() -> engine.deleteBackup(request));
+  }
+
+  @Override
+  public CompletableFuture<ListBackupsResponse> listBackups(ListBackupsRequest request) {
+    return call(() -> engine.listBackups(request));
+  }
+
+  @Override
+  public CompletableFuture<RestoreTableFromBackupResponse> restoreTableFromBackup(
+      RestoreTableFromBackupRequest request) {
+    return call(() -> engine.restoreTableFromBackup(request));
   }
 
   @Override

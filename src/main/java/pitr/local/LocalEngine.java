@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,6 +27,12 @@ import pitr.local.expr.SortKeyCondition;
 import pitr.local.expr.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BackupDescription;
+import software.amazon.awssdk.services.dynamodb.model.BackupDetails;
+import software.amazon.awssdk.services.dynamodb.model.BackupNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.BackupStatus;
+import software.amazon.awssdk.services.dynamodb.model.BackupSummary;
+import software.amazon.awssdk.services.dynamodb.model.BackupType;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -35,13 +42,23 @@ import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
+import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsStatus;
+import software.amazon.awssdk.services.dynamodb.model.CreateBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.CreateBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DeleteBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeBackupResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.Get;
@@ -51,16 +68,23 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.InvalidRestoreTimeException;
 import software.amazon.awssdk.services.dynamodb.model.ItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceResponse;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryDescription;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoverySpecification;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryUnavailableException;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
@@ -70,15 +94,25 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.RestoreSummary;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupRequest;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupResponse;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.SSEDescription;
+import software.amazon.awssdk.services.dynamodb.model.SSESpecification;
 import software.amazon.awssdk.services.dynamodb.model.SSEStatus;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.SourceTableDetails;
+import software.amazon.awssdk.services.dynamodb.model.SourceTableFeatureDetails;
+import software.amazon.awssdk.services.dynamodb.model.TableAlreadyExistsException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.Tag;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceRequest;
@@ -93,6 +127,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceResponse;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
@@ -119,10 +155,28 @@ public final class LocalEngine implements AutoCloseable {
   private final Clock clock;
   private final ConcurrentHashMap<String, Table> tables = new ConcurrentHashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final Map<String, DeletedTable> deletedTables = new HashMap<>();
+  private final Map<String, Backup> backups = new LinkedHashMap<>();
+
+  private volatile Faults.Injector faults;
 
   private LocalEngine(EngineConfig config) {
     this.config = config;
     this.clock = config.clock();
+    this.faults = config.faults().injector();
+  }
+
+  /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
+  public void setFaults(Faults newFaults) {
+    this.faults = newFaults.injector();
+  }
+
+  /**
+   * Draws the fault for the next request. Front ends call this once per request before dispatching
+   * it and act on the decision; the engine's own methods never inject faults.
+   */
+  public Faults.Decision nextFault() {
+    return faults.next();
   }
 
   /** An in-memory engine. */
@@ -236,6 +290,7 @@ public final class LocalEngine implements AutoCloseable {
                   ks.get(0).attributeName(),
                   ks.size() == 2 ? ks.get(1).attributeName() : null,
                   defs);
+          t.activeAt = t.createdAt + config.tableActivationDelay().toMillis();
           t.billingMode = billing;
           t.readCapacity = capacity[0];
           t.writeCapacity = capacity[1];
@@ -275,6 +330,7 @@ public final class LocalEngine implements AutoCloseable {
               t.tags.put(tag.key(), tag.value());
             }
           }
+          configureBuckets(t);
           writeLock.lock();
           try {
             if (tables.containsKey(name)) {
@@ -404,6 +460,9 @@ public final class LocalEngine implements AutoCloseable {
             }
             TableDescription d = describe(t).toBuilder().tableStatus(TableStatus.DELETING).build();
             tables.remove(t.name);
+            if (t.pitrEnabled) {
+              deletedTables.put(t.arn, new DeletedTable(t, clock.millis()));
+            }
             return DeleteTableResponse.builder().tableDescription(d).build();
           } finally {
             writeLock.unlock();
@@ -481,6 +540,7 @@ public final class LocalEngine implements AutoCloseable {
                 updateIndex(t, u);
               }
             }
+            configureBuckets(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
           } finally {
             writeLock.unlock();
@@ -589,10 +649,10 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   private TableDescription describe(Table t) {
-    boolean active =
-        !clock
-            .instant()
-            .isBefore(Instant.ofEpochMilli(t.createdAt).plus(config.tableActivationDelay()));
+    boolean active = clock.millis() >= t.activeAt;
+    if (t.restoreSummary != null && active && t.restoreSummary.restoreInProgress()) {
+      t.restoreSummary = t.restoreSummary.toBuilder().restoreInProgress(false).build();
+    }
     List<KeySchemaElement> ks = new ArrayList<>();
     ks.add(KeySchemaElement.builder().attributeName(t.partitionKey).keyType(KeyType.HASH).build());
     if (t.sortKey != null) {
@@ -610,7 +670,8 @@ public final class LocalEngine implements AutoCloseable {
             .itemCount(t.itemCount)
             .tableSizeBytes(t.sizeBytes)
             .deletionProtectionEnabled(t.deletionProtection)
-            .provisionedThroughput(throughput(t.readCapacity, t.writeCapacity));
+            .provisionedThroughput(throughput(t.readCapacity, t.writeCapacity))
+            .restoreSummary(t.restoreSummary);
     if (t.billingMode == BillingMode.PAY_PER_REQUEST) {
       b.billingModeSummary(
           BillingModeSummary.builder()
@@ -712,8 +773,10 @@ public final class LocalEngine implements AutoCloseable {
           writeLock.lock();
           try {
             old = t.get(key);
+            checkWrite(t, estimateWrite(item));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             write(t, key, item, tally);
+            charge(tally, false, t);
           } finally {
             writeLock.unlock();
           }
@@ -737,6 +800,7 @@ public final class LocalEngine implements AutoCloseable {
           ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
           ProjectionExpression proj = projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
+          checkRead(t, null);
           Map<String, AttributeValue> item = t.get(key);
           boolean consistent = Boolean.TRUE.equals(r.consistentRead());
           CapacityTally tally = CapacityTally.reads();
@@ -744,6 +808,7 @@ public final class LocalEngine implements AutoCloseable {
               t.name,
               CapacityTally.readUnits(
                   item == null ? 0 : AttributeValues.itemSize(item), consistent));
+          charge(tally, true, t);
           GetItemResponse.Builder b =
               GetItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
@@ -771,8 +836,10 @@ public final class LocalEngine implements AutoCloseable {
           writeLock.lock();
           try {
             old = t.get(key);
+            checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             write(t, key, null, tally);
+            charge(tally, false, t);
           } finally {
             writeLock.unlock();
           }
@@ -817,12 +884,14 @@ public final class LocalEngine implements AutoCloseable {
           writeLock.lock();
           try {
             old = t.get(key);
+            checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             Map<String, AttributeValue> base =
                 old != null ? old : t.keyOf(requestKeyItem(t, r.key()));
             updated = upd == null ? base : upd.apply(base);
             updated = checkedItem(t, updated);
             write(t, key, updated, tally);
+            charge(tally, false, t);
           } finally {
             writeLock.unlock();
           }
@@ -862,7 +931,9 @@ public final class LocalEngine implements AutoCloseable {
           }
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          KeyConditionExpression kc = ctx.keyCondition(r.keyConditionExpression());
+          KeyConditionExpression kc =
+              ctx.keyCondition(
+                  r.keyConditionExpression(), idx == null ? t.partitionKey : idx.partitionKey);
           ConditionExpression filter = condition(ctx, r.filterExpression(), "FilterExpression");
           ProjectionExpression proj = projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
@@ -903,6 +974,7 @@ public final class LocalEngine implements AutoCloseable {
             StoreKey esk = startKey(t, idx, r.exclusiveStartKey());
             range = range.tailMap(esk, false);
           }
+          checkRead(t, idx);
           Page page =
               readPage(
                   t,
@@ -922,6 +994,7 @@ public final class LocalEngine implements AutoCloseable {
           } else {
             tally.index(t.name, idx.name, idx.global, units);
           }
+          charge(tally, true, t);
           QueryResponse.Builder b =
               QueryResponse.builder()
                   .count(page.count)
@@ -992,6 +1065,7 @@ public final class LocalEngine implements AutoCloseable {
           if (r.hasExclusiveStartKey()) {
             range = range.tailMap(startKey(t, idx, r.exclusiveStartKey()), false);
           }
+          checkRead(t, idx);
           Page page =
               readPage(
                   t,
@@ -1011,6 +1085,7 @@ public final class LocalEngine implements AutoCloseable {
           } else {
             tally.index(t.name, idx.name, idx.global, units);
           }
+          charge(tally, true, t);
           ScanResponse.Builder b =
               ScanResponse.builder()
                   .count(page.count)
@@ -1140,7 +1215,8 @@ public final class LocalEngine implements AutoCloseable {
                 "1 validation error detected: Value null at 'requestItems' failed to satisfy"
                     + " constraint: Member must have length greater than or equal to 1");
           }
-          record Op(Table table, StoreKey key, Map<String, AttributeValue> image) {}
+          record Op(
+              Table table, StoreKey key, Map<String, AttributeValue> image, WriteRequest request) {}
           List<Op> ops = new ArrayList<>(n);
           for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
             Table t = table(e.getKey());
@@ -1149,9 +1225,9 @@ public final class LocalEngine implements AutoCloseable {
               Op op;
               if (w.putRequest() != null && w.deleteRequest() == null) {
                 Map<String, AttributeValue> item = checkedItem(t, w.putRequest().item());
-                op = new Op(t, t.storeKey(item), item);
+                op = new Op(t, t.storeKey(item), item, w);
               } else if (w.deleteRequest() != null && w.putRequest() == null) {
-                op = new Op(t, requestKey(t, w.deleteRequest().key()), null);
+                op = new Op(t, requestKey(t, w.deleteRequest().key()), null, w);
               } else {
                 throw Errors.validation(
                     "Supplied AttributeValue has more than one datatypes set, must contain exactly"
@@ -1164,16 +1240,33 @@ public final class LocalEngine implements AutoCloseable {
             }
           }
           CapacityTally tally = CapacityTally.writes();
+          Map<String, List<WriteRequest>> unprocessed = new LinkedHashMap<>();
+          int written = 0;
           writeLock.lock();
           try {
             for (Op op : ops) {
-              write(op.table, op.key, op.image, tally);
+              // Once a table throttles, the rest of its requests stay unprocessed, in order.
+              if (unprocessed.containsKey(op.table.name)
+                  || !admitsWrite(
+                      op.table,
+                      estimateWrite(op.image != null ? op.image : op.table.get(op.key)))) {
+                unprocessed.computeIfAbsent(op.table.name, k -> new ArrayList<>()).add(op.request);
+                continue;
+              }
+              CapacityTally one = CapacityTally.writes();
+              write(op.table, op.key, op.image, one);
+              charge(one, false, op.table);
+              tally.merge(one);
+              written++;
             }
           } finally {
             writeLock.unlock();
           }
+          if (written == 0) {
+            throw Errors.throughputExceeded();
+          }
           return BatchWriteItemResponse.builder()
-              .unprocessedItems(Map.of())
+              .unprocessedItems(unprocessed)
               .consumedCapacity(tally.all(r.returnConsumedCapacity()))
               .build();
         });
@@ -1292,6 +1385,13 @@ public final class LocalEngine implements AutoCloseable {
                 image = checkedItem(p.table, p.update == null ? base : p.update.apply(base));
               }
               images.add(image);
+            }
+            if (!failed) {
+              for (int i = 0; i < planned.size(); i++) {
+                if (planned.get(i).kind != TxKind.CHECK) {
+                  checkWrite(planned.get(i).table, 2 * estimateWrite(images.get(i)));
+                }
+              }
             }
             if (failed) {
               List<String> codes = new ArrayList<>();
@@ -1499,6 +1599,699 @@ public final class LocalEngine implements AutoCloseable {
         });
   }
 
+  // Point-in-time recovery and backups ---------------------------------------------------------
+
+  /** A table deleted while PITR was on: restorable by ARN until its recovery period runs out. */
+  private record DeletedTable(Table table, long deletedAt) {}
+
+  /** An on-demand backup: the table's definition and a snapshot of its live items. */
+  private record Backup(
+      String arn,
+      String name,
+      Table source,
+      long createdAt,
+      NavigableMap<StoreKey, Map<String, AttributeValue>> items,
+      long sizeBytes,
+      long itemCount) {}
+
+  /** UpdateContinuousBackups: turns PITR on or off and sets the recovery period. */
+  public UpdateContinuousBackupsResponse updateContinuousBackups(UpdateContinuousBackupsRequest r) {
+    return guard(
+        () -> {
+          PointInTimeRecoverySpecification spec = r.pointInTimeRecoverySpecification();
+          if (spec == null || spec.pointInTimeRecoveryEnabled() == null) {
+            throw Errors.validation(
+                "1 validation error detected: Value null at"
+                    + " 'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' failed to"
+                    + " satisfy constraint: Member must not be null");
+          }
+          Integer days = spec.recoveryPeriodInDays();
+          if (days != null && (days < 1 || days > 35)) {
+            throw Errors.validation(
+                "1 validation error detected: Value '"
+                    + days
+                    + "' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to"
+                    + " satisfy constraint: Member must have value between 1 and 35");
+          }
+          writeLock.lock();
+          try {
+            Table t = tables.get(nameOf(r.tableName()));
+            if (t == null) {
+              throw tableNotFoundForBackup(r.tableName());
+            }
+            boolean enable = spec.pointInTimeRecoveryEnabled();
+            if (enable && !t.pitrEnabled) {
+              t.pitrEnabledAt = clock.millis();
+            }
+            if (!enable && t.pitrEnabled) {
+              dropHistory(t);
+            }
+            t.pitrEnabled = enable;
+            if (days != null) {
+              t.recoveryPeriodDays = days;
+            }
+            return UpdateContinuousBackupsResponse.builder()
+                .continuousBackupsDescription(continuousBackups(t))
+                .build();
+          } finally {
+            writeLock.unlock();
+          }
+        });
+  }
+
+  /** DescribeContinuousBackups. */
+  public DescribeContinuousBackupsResponse describeContinuousBackups(
+      DescribeContinuousBackupsRequest r) {
+    return guard(
+        () -> {
+          Table t = tables.get(nameOf(r.tableName()));
+          if (t == null) {
+            throw tableNotFoundForBackup(r.tableName());
+          }
+          return DescribeContinuousBackupsResponse.builder()
+              .continuousBackupsDescription(continuousBackups(t))
+              .build();
+        });
+  }
+
+  private ContinuousBackupsDescription continuousBackups(Table t) {
+    PointInTimeRecoveryDescription.Builder p =
+        PointInTimeRecoveryDescription.builder()
+            .pointInTimeRecoveryStatus(
+                t.pitrEnabled
+                    ? PointInTimeRecoveryStatus.ENABLED
+                    : PointInTimeRecoveryStatus.DISABLED);
+    if (t.pitrEnabled) {
+      long now = clock.millis();
+      p.recoveryPeriodInDays(t.recoveryPeriodDays)
+          .earliestRestorableDateTime(Instant.ofEpochMilli(t.earliestRestorable(now)))
+          .latestRestorableDateTime(Instant.ofEpochMilli(latestRestorable(t, now)));
+    }
+    return ContinuousBackupsDescription.builder()
+        .continuousBackupsStatus(ContinuousBackupsStatus.ENABLED)
+        .pointInTimeRecoveryDescription(p.build())
+        .build();
+  }
+
+  private long latestRestorable(Table t, long now) {
+    return Math.max(t.earliestRestorable(now), now - config.restoreLag().toMillis());
+  }
+
+  private static TableNotFoundException tableNotFoundForBackup(String table) {
+    return (TableNotFoundException)
+        Errors.build(
+            TableNotFoundException.builder(),
+            "TableNotFoundException",
+            "Table not found: " + table,
+            400);
+  }
+
+  /**
+   * RestoreTableToPointInTime: a new table holding exactly the items as they were at the restore
+   * instant, with the source's keys, indexes and capacity but none of its tags, TTL, streams or
+   * PITR setting, as on AWS.
+   */
+  public RestoreTableToPointInTimeResponse restoreTableToPointInTime(
+      RestoreTableToPointInTimeRequest r) {
+    return guard(
+        () -> {
+          checkTableName(r.targetTableName());
+          writeLock.lock();
+          try {
+            long now = clock.millis();
+            Table source;
+            long latest;
+            if (r.sourceTableArn() != null) {
+              source = byArnIncludingDeleted(r.sourceTableArn());
+              DeletedTable gone = deletedTables.get(r.sourceTableArn());
+              latest =
+                  gone != null
+                      ? Math.min(gone.deletedAt, latestRestorable(source, now))
+                      : latestRestorable(source, now);
+            } else {
+              if (r.sourceTableName() == null) {
+                throw Errors.validation(
+                    "Either SourceTableName or SourceTableArn must be specified in the request");
+              }
+              source = tables.get(r.sourceTableName());
+              if (source == null) {
+                throw tableNotFoundForBackup(r.sourceTableName());
+              }
+              latest = latestRestorable(source, now);
+            }
+            if (!source.pitrEnabled) {
+              throw (PointInTimeRecoveryUnavailableException)
+                  Errors.build(
+                      PointInTimeRecoveryUnavailableException.builder(),
+                      "PointInTimeRecoveryUnavailableException",
+                      "Point in time recovery is not enabled for table '" + source.name + "'",
+                      400);
+            }
+            if (tables.containsKey(r.targetTableName())) {
+              throw (TableAlreadyExistsException)
+                  Errors.build(
+                      TableAlreadyExistsException.builder(),
+                      "TableAlreadyExistsException",
+                      "Table already exists: " + r.targetTableName(),
+                      400);
+            }
+            long earliest = source.earliestRestorable(now);
+            long at;
+            if (Boolean.TRUE.equals(r.useLatestRestorableTime())) {
+              at = latest;
+            } else if (r.restoreDateTime() != null) {
+              at = r.restoreDateTime().toEpochMilli();
+            } else {
+              throw Errors.validation(
+                  "Either RestoreDateTime or UseLatestRestorableTime must be specified in the"
+                      + " request");
+            }
+            if (at < earliest || at > latest) {
+              throw (InvalidRestoreTimeException)
+                  Errors.build(
+                      InvalidRestoreTimeException.builder(),
+                      "InvalidRestoreTimeException",
+                      "Restore time "
+                          + Instant.ofEpochMilli(at)
+                          + " is outside the restorable window ["
+                          + Instant.ofEpochMilli(earliest)
+                          + ", "
+                          + Instant.ofEpochMilli(latest)
+                          + "] of table "
+                          + source.name,
+                      400);
+            }
+            Table target =
+                restoredTable(
+                    source,
+                    r.targetTableName(),
+                    r.billingModeOverride(),
+                    r.provisionedThroughputOverride(),
+                    r.hasGlobalSecondaryIndexOverride() ? r.globalSecondaryIndexOverride() : null,
+                    r.hasLocalSecondaryIndexOverride() ? r.localSecondaryIndexOverride() : null,
+                    r.sseSpecificationOverride(),
+                    now);
+            target.restoreSummary =
+                RestoreSummary.builder()
+                    .sourceTableArn(source.arn)
+                    .restoreDateTime(Instant.ofEpochMilli(at))
+                    .restoreInProgress(target.activeAt > now)
+                    .build();
+            for (Map.Entry<StoreKey, Version> e : source.items.entrySet()) {
+              Version v = e.getValue().asOf(at);
+              if (v != null && v.image() != null) {
+                load(target, e.getKey(), v.image(), now);
+              }
+            }
+            configureBuckets(target);
+            tables.put(target.name, target);
+            return RestoreTableToPointInTimeResponse.builder()
+                .tableDescription(describe(target))
+                .build();
+          } finally {
+            writeLock.unlock();
+          }
+        });
+  }
+
+  /** Puts an image into a table being built by a restore, keeping counts and indexes. */
+  private static void load(Table t, StoreKey key, Map<String, AttributeValue> image, long now) {
+    t.items.put(key, new Version(now, image, null));
+    t.itemCount++;
+    t.sizeBytes += AttributeValues.itemSize(image);
+    for (SecondaryIndex idx : t.indexes.values()) {
+      idx.update(key, null, image);
+    }
+  }
+
+  private Table restoredTable(
+      Table source,
+      String name,
+      BillingMode billingOverride,
+      ProvisionedThroughput throughputOverride,
+      List<GlobalSecondaryIndex> gsiOverride,
+      List<LocalSecondaryIndex> lsiOverride,
+      SSESpecification sseOverride,
+      long now) {
+    Table t =
+        new Table(
+            name,
+            arn(name),
+            UUID.randomUUID().toString(),
+            now,
+            source.partitionKey,
+            source.sortKey,
+            source.attributeDefinitions);
+    t.activeAt = now + config.restoreDuration().toMillis();
+    t.billingMode = billingOverride != null ? billingOverride : source.billingMode;
+    if (throughputOverride != null) {
+      long[] c = checkThroughput(t.billingMode, throughputOverride);
+      t.readCapacity = c[0];
+      t.writeCapacity = c[1];
+    } else if (t.billingMode == BillingMode.PROVISIONED) {
+      t.readCapacity = Math.max(1, source.readCapacity);
+      t.writeCapacity = Math.max(1, source.writeCapacity);
+    }
+    t.sse = sseOverride != null ? sseOverride : source.sse;
+    Set<String> names = new HashSet<>();
+    if (lsiOverride != null) {
+      for (LocalSecondaryIndex l : lsiOverride) {
+        addIndex(t, names, l.indexName(), false, l.keySchema(), l.projection(), 0, 0);
+      }
+    } else {
+      for (SecondaryIndex i : source.localIndexes()) {
+        t.indexes.put(i.name, i.emptyCopy());
+        names.add(i.name);
+      }
+    }
+    if (gsiOverride != null) {
+      for (GlobalSecondaryIndex g : gsiOverride) {
+        long[] gc =
+            t.billingMode == BillingMode.PROVISIONED && g.provisionedThroughput() != null
+                ? checkThroughput(t.billingMode, g.provisionedThroughput())
+                : new long[] {t.readCapacity, t.writeCapacity};
+        addIndex(t, names, g.indexName(), true, g.keySchema(), g.projection(), gc[0], gc[1]);
+      }
+    } else {
+      for (SecondaryIndex i : source.globalIndexes()) {
+        t.indexes.put(i.name, i.emptyCopy());
+      }
+    }
+    return t;
+  }
+
+  private Table byArnIncludingDeleted(String arn) {
+    DeletedTable gone = deletedTables.get(arn);
+    if (gone != null) {
+      return gone.table;
+    }
+    for (Table t : tables.values()) {
+      if (t.arn.equals(arn)) {
+        return t;
+      }
+    }
+    throw tableNotFoundForBackup(arn);
+  }
+
+  /** CreateBackup: an on-demand snapshot of the table's live items. */
+  public CreateBackupResponse createBackup(CreateBackupRequest r) {
+    return guard(
+        () -> {
+          if (r.backupName() == null || r.backupName().length() < 3) {
+            throw Errors.validation(
+                "1 validation error detected: Value '"
+                    + r.backupName()
+                    + "' at 'backupName' failed to satisfy constraint: Member must have length"
+                    + " greater than or equal to 3");
+          }
+          writeLock.lock();
+          try {
+            Table t = tables.get(nameOf(r.tableName()));
+            if (t == null) {
+              throw tableNotFoundForBackup(r.tableName());
+            }
+            long now = clock.millis();
+            NavigableMap<StoreKey, Map<String, AttributeValue>> snapshot =
+                new TreeMap<>(StoreKey.ORDER);
+            for (Map.Entry<StoreKey, Version> e : t.items.entrySet()) {
+              if (e.getValue().image() != null) {
+                snapshot.put(e.getKey(), e.getValue().image());
+              }
+            }
+            String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + shortId();
+            Backup b = new Backup(arn, r.backupName(), t, now, snapshot, t.sizeBytes, t.itemCount);
+            backups.put(arn, b);
+            return CreateBackupResponse.builder()
+                .backupDetails(details(b, BackupStatus.AVAILABLE))
+                .build();
+          } finally {
+            writeLock.unlock();
+          }
+        });
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static BackupDetails details(Backup b, BackupStatus status) {
+    return BackupDetails.builder()
+        .backupArn(b.arn)
+        .backupName(b.name)
+        .backupSizeBytes(b.sizeBytes)
+        .backupStatus(status)
+        .backupType(BackupType.USER)
+        .backupCreationDateTime(Instant.ofEpochMilli(b.createdAt))
+        .build();
+  }
+
+  private BackupDescription backupDescription(Backup b, BackupStatus status) {
+    Table s = b.source;
+    List<KeySchemaElement> ks = new ArrayList<>();
+    ks.add(KeySchemaElement.builder().attributeName(s.partitionKey).keyType(KeyType.HASH).build());
+    if (s.sortKey != null) {
+      ks.add(KeySchemaElement.builder().attributeName(s.sortKey).keyType(KeyType.RANGE).build());
+    }
+    return BackupDescription.builder()
+        .backupDetails(details(b, status))
+        .sourceTableDetails(
+            SourceTableDetails.builder()
+                .tableName(s.name)
+                .tableArn(s.arn)
+                .tableId(s.id)
+                .keySchema(ks)
+                .tableCreationDateTime(Instant.ofEpochMilli(s.createdAt))
+                .itemCount(b.itemCount)
+                .tableSizeBytes(b.sizeBytes)
+                .billingMode(s.billingMode)
+                .provisionedThroughput(
+                    ProvisionedThroughput.builder()
+                        .readCapacityUnits(Math.max(s.readCapacity, 0))
+                        .writeCapacityUnits(Math.max(s.writeCapacity, 0))
+                        .build())
+                .build())
+        .sourceTableFeatureDetails(SourceTableFeatureDetails.builder().build())
+        .build();
+  }
+
+  private Backup backup(String arn) {
+    Backup b = arn == null ? null : backups.get(arn);
+    if (b == null) {
+      throw (BackupNotFoundException)
+          Errors.build(
+              BackupNotFoundException.builder(),
+              "BackupNotFoundException",
+              "Backup not found: " + arn,
+              400);
+    }
+    return b;
+  }
+
+  /** DescribeBackup. */
+  public DescribeBackupResponse describeBackup(DescribeBackupRequest r) {
+    return guard(
+        () ->
+            DescribeBackupResponse.builder()
+                .backupDescription(backupDescription(backup(r.backupArn()), BackupStatus.AVAILABLE))
+                .build());
+  }
+
+  /** DeleteBackup. */
+  public DeleteBackupResponse deleteBackup(DeleteBackupRequest r) {
+    return guard(
+        () -> {
+          writeLock.lock();
+          try {
+            Backup b = backup(r.backupArn());
+            backups.remove(b.arn);
+            return DeleteBackupResponse.builder()
+                .backupDescription(backupDescription(b, BackupStatus.DELETED))
+                .build();
+          } finally {
+            writeLock.unlock();
+          }
+        });
+  }
+
+  /** ListBackups, optionally for one table and a creation-time range, paginated by ARN. */
+  public ListBackupsResponse listBackups(ListBackupsRequest r) {
+    return guard(
+        () -> {
+          int limit = r.limit() == null ? 100 : r.limit();
+          List<BackupSummary> out = new ArrayList<>();
+          String last = null;
+          boolean started = r.exclusiveStartBackupArn() == null;
+          List<Backup> all;
+          writeLock.lock();
+          try {
+            all = new ArrayList<>(backups.values());
+          } finally {
+            writeLock.unlock();
+          }
+          all.sort(java.util.Comparator.comparing(Backup::arn));
+          boolean more = false;
+          for (Backup b : all) {
+            if (!started) {
+              started = b.arn.equals(r.exclusiveStartBackupArn());
+              continue;
+            }
+            if (r.tableName() != null && !b.source.name.equals(nameOf(r.tableName()))) {
+              continue;
+            }
+            Instant created = Instant.ofEpochMilli(b.createdAt);
+            if (r.timeRangeLowerBound() != null && created.isBefore(r.timeRangeLowerBound())) {
+              continue;
+            }
+            if (r.timeRangeUpperBound() != null && !created.isBefore(r.timeRangeUpperBound())) {
+              continue;
+            }
+            if (out.size() == limit) {
+              more = true;
+              break;
+            }
+            out.add(
+                BackupSummary.builder()
+                    .tableName(b.source.name)
+                    .tableArn(b.source.arn)
+                    .tableId(b.source.id)
+                    .backupArn(b.arn)
+                    .backupName(b.name)
+                    .backupCreationDateTime(created)
+                    .backupStatus(BackupStatus.AVAILABLE)
+                    .backupType(BackupType.USER)
+                    .backupSizeBytes(b.sizeBytes)
+                    .build());
+            last = b.arn;
+          }
+          ListBackupsResponse.Builder resp = ListBackupsResponse.builder().backupSummaries(out);
+          if (more) {
+            resp.lastEvaluatedBackupArn(last);
+          }
+          return resp.build();
+        });
+  }
+
+  /** RestoreTableFromBackup: a new table holding the backup's items. */
+  public RestoreTableFromBackupResponse restoreTableFromBackup(RestoreTableFromBackupRequest r) {
+    return guard(
+        () -> {
+          checkTableName(r.targetTableName());
+          writeLock.lock();
+          try {
+            Backup b = backup(r.backupArn());
+            if (tables.containsKey(r.targetTableName())) {
+              throw (TableAlreadyExistsException)
+                  Errors.build(
+                      TableAlreadyExistsException.builder(),
+                      "TableAlreadyExistsException",
+                      "Table already exists: " + r.targetTableName(),
+                      400);
+            }
+            long now = clock.millis();
+            Table target =
+                restoredTable(
+                    b.source,
+                    r.targetTableName(),
+                    r.billingModeOverride(),
+                    r.provisionedThroughputOverride(),
+                    r.hasGlobalSecondaryIndexOverride() ? r.globalSecondaryIndexOverride() : null,
+                    r.hasLocalSecondaryIndexOverride() ? r.localSecondaryIndexOverride() : null,
+                    r.sseSpecificationOverride(),
+                    now);
+            target.restoreSummary =
+                RestoreSummary.builder()
+                    .sourceBackupArn(b.arn)
+                    .sourceTableArn(b.source.arn)
+                    .restoreDateTime(Instant.ofEpochMilli(b.createdAt))
+                    .restoreInProgress(target.activeAt > now)
+                    .build();
+            b.items.forEach((k, image) -> load(target, k, image, now));
+            configureBuckets(target);
+            tables.put(target.name, target);
+            return RestoreTableFromBackupResponse.builder()
+                .tableDescription(describe(target))
+                .build();
+          } finally {
+            writeLock.unlock();
+          }
+        });
+  }
+
+  /**
+   * Drops history that no restore can reach any more: versions older than each table's restorable
+   * window, tombstones older than it, and deleted tables whose recovery period has run out.
+   *
+   * @return how many versions were dropped
+   */
+  public long pruneHistory() {
+    writeLock.lock();
+    try {
+      long now = clock.millis();
+      long dropped = 0;
+      for (Table t : tables.values()) {
+        if (t.pitrEnabled) {
+          dropped += pruneTable(t, t.earliestRestorable(now));
+        }
+      }
+      var it = deletedTables.values().iterator();
+      while (it.hasNext()) {
+        DeletedTable d = it.next();
+        if (now - d.deletedAt > d.table.recoveryPeriodDays * 86_400_000L) {
+          it.remove();
+        } else {
+          dropped += pruneTable(d.table, d.table.earliestRestorable(now));
+        }
+      }
+      return dropped;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static long pruneTable(Table t, long horizon) {
+    long dropped = 0;
+    var it = t.items.entrySet().iterator();
+    while (it.hasNext()) {
+      Version v = it.next().getValue();
+      dropped += v.pruneBefore(horizon);
+      if (v.isDeadBefore(horizon)) {
+        it.remove();
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  private static void dropHistory(Table t) {
+    var it = t.items.entrySet().iterator();
+    while (it.hasNext()) {
+      Version v = it.next().getValue();
+      v.pruneBefore(Long.MAX_VALUE);
+      if (v.image() == null) {
+        it.remove();
+      }
+    }
+  }
+
+  /**
+   * What the engine holds beyond live items, for the cost model: versions kept for restores and
+   * their approximate bytes.
+   */
+  public HistoryStats historyStats() {
+    long versions = 0;
+    long bytes = 0;
+    for (Table t : tables.values()) {
+      for (Version head : t.items.values()) {
+        for (Version v = head.previous(); v != null; v = v.previous()) {
+          versions++;
+          bytes +=
+              Version.OVERHEAD_BYTES
+                  + (v.image() == null ? 0 : AttributeValues.itemSize(v.image()));
+        }
+        if (head.image() == null) {
+          versions++;
+          bytes += Version.OVERHEAD_BYTES;
+        }
+      }
+    }
+    return new HistoryStats(versions, bytes);
+  }
+
+  /**
+   * Versions held for point-in-time restores beyond the live items.
+   *
+   * @param versions older versions and tombstones kept
+   * @param approximateBytes their item bytes plus per-version overhead
+   */
+  public record HistoryStats(long versions, long approximateBytes) {}
+
+  // Throughput --------------------------------------------------------------------------------
+
+  /** Sets up or resizes a table's capacity buckets after its billing or capacity changed. */
+  private void configureBuckets(Table t) {
+    long burst = config.burstSeconds();
+    if (t.billingMode == BillingMode.PROVISIONED) {
+      t.readBucket = bucket(t.readBucket, t.readCapacity, burst);
+      t.writeBucket = bucket(t.writeBucket, t.writeCapacity, burst);
+      for (SecondaryIndex i : t.globalIndexes()) {
+        i.readBucket = bucket(i.readBucket, i.readCapacity, burst);
+        i.writeBucket = bucket(i.writeBucket, i.writeCapacity, burst);
+      }
+    } else {
+      t.readBucket =
+          config.onDemandReadCeiling() > 0
+              ? bucket(t.readBucket, config.onDemandReadCeiling(), 1)
+              : null;
+      t.writeBucket =
+          config.onDemandWriteCeiling() > 0
+              ? bucket(t.writeBucket, config.onDemandWriteCeiling(), 1)
+              : null;
+      for (SecondaryIndex i : t.globalIndexes()) {
+        i.readBucket = null;
+        i.writeBucket = null;
+      }
+    }
+  }
+
+  private TokenBucket bucket(TokenBucket existing, long rate, long burst) {
+    if (rate <= 0) {
+      return null;
+    }
+    if (existing == null) {
+      return new TokenBucket(clock, rate, burst);
+    }
+    existing.reconfigure(rate, burst);
+    return existing;
+  }
+
+  /** Whether a write of about {@code units} to {@code t} fits its table and GSI buckets now. */
+  private static boolean admitsWrite(Table t, double units) {
+    TokenBucket b = t.writeBucket;
+    if (b != null && !b.admits(units)) {
+      return false;
+    }
+    for (SecondaryIndex i : t.indexes.values()) {
+      TokenBucket ib = i.writeBucket;
+      if (ib != null && !ib.admits(1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void checkWrite(Table t, double units) {
+    if (!admitsWrite(t, units)) {
+      throw Errors.throughputExceeded();
+    }
+  }
+
+  /** Takes what a request consumed out of the buckets of every table it touched. */
+  private void charge(CapacityTally tally, boolean read, Table... touched) {
+    for (Table t : touched) {
+      TokenBucket b = read ? t.readBucket : t.writeBucket;
+      if (b != null) {
+        b.consume(tally.tableUnits(t.name));
+      }
+      for (SecondaryIndex i : t.indexes.values()) {
+        TokenBucket ib = read ? i.readBucket : i.writeBucket;
+        if (ib != null) {
+          ib.consume(tally.indexUnits(t.name, i.name));
+        }
+      }
+    }
+  }
+
+  private static void checkRead(Table t, SecondaryIndex idx) {
+    TokenBucket b = idx != null && idx.global ? idx.readBucket : t.readBucket;
+    if (b != null && !b.admits(1)) {
+      throw Errors.throughputExceeded();
+    }
+  }
+
+  private static double estimateWrite(Map<String, AttributeValue> image) {
+    return image == null ? 1 : CapacityTally.writeUnits(AttributeValues.itemSize(image));
+  }
+
   // Shared machinery ---------------------------------------------------------------------------
 
   /**
@@ -1519,7 +2312,9 @@ public final class LocalEngine implements AutoCloseable {
     if (current != null && current.at() > now) {
       now = current.at();
     }
-    if (image == null) {
+    if (t.pitrEnabled) {
+      t.items.put(key, new Version(now, image, current));
+    } else if (image == null) {
       t.items.remove(key);
     } else {
       t.items.put(key, new Version(now, image, null));
@@ -1702,7 +2497,7 @@ public final class LocalEngine implements AutoCloseable {
 
   private Table table(String name) {
     Table t = tables.get(nameOf(name));
-    if (t == null) {
+    if (t == null || clock.millis() < t.activeAt) {
       throw Errors.notFound("Requested resource not found");
     }
     return t;

@@ -22,6 +22,8 @@ final class SecondaryIndex {
   final List<String> nonKeyAttributes;
   volatile long readCapacity;
   volatile long writeCapacity;
+  volatile TokenBucket readBucket;
+  volatile TokenBucket writeBucket;
   final ConcurrentSkipListMap<StoreKey, StoreKey> entries =
       new ConcurrentSkipListMap<>(StoreKey.ORDER);
 
@@ -42,6 +44,19 @@ final class SecondaryIndex {
     this.nonKeyAttributes = nonKeyAttributes == null ? List.of() : List.copyOf(nonKeyAttributes);
     this.readCapacity = readCapacity;
     this.writeCapacity = writeCapacity;
+  }
+
+  /** A new, empty index with the same definition, for a restored table. */
+  SecondaryIndex emptyCopy() {
+    return new SecondaryIndex(
+        name,
+        global,
+        partitionKey,
+        sortKey,
+        projectionType,
+        nonKeyAttributes,
+        readCapacity,
+        writeCapacity);
   }
 
   /** The entry key of an item in this index, or null when the item lacks an index key. */

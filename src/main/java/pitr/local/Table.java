@@ -39,6 +39,25 @@ final class Table {
   volatile StreamSpecification stream;
   volatile boolean deletionProtection;
 
+  /** When the table turns ACTIVE (epoch ms); item operations before then find no table. */
+  volatile long activeAt;
+
+  /** Whether writes keep their history for point-in-time restores. */
+  volatile boolean pitrEnabled;
+
+  /** When PITR was last turned on (epoch ms): the earliest instant a restore may ask for. */
+  volatile long pitrEnabledAt;
+
+  volatile int recoveryPeriodDays = 35;
+
+  /** Set on tables created by a restore. */
+  volatile software.amazon.awssdk.services.dynamodb.model.RestoreSummary restoreSummary;
+
+  /** Capacity buckets; null where the table is not limited. */
+  volatile TokenBucket readBucket;
+
+  volatile TokenBucket writeBucket;
+
   /** Live items and their total size, kept exact on every write. */
   long itemCount;
 
@@ -66,6 +85,11 @@ final class Table {
     if (sortKey != null) {
       keyNames.add(sortKey);
     }
+  }
+
+  /** Start of the restorable window at {@code now} (epoch ms). */
+  long earliestRestorable(long now) {
+    return Math.max(pitrEnabledAt, now - recoveryPeriodDays * 86_400_000L);
   }
 
   /** The live image at {@code key}, or null. */

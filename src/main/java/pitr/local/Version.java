@@ -5,16 +5,35 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One version of an item: the image written at an instant (null for a delete), linked to the
- * version it replaced. Immutable, so readers never lock; the newest version is the item's state.
- *
- * @param at epoch milliseconds of the write
- * @param image the item after the write, or null when the write deleted it
- * @param previous the version before, or null when no older history is kept
+ * version it replaced. The newest version is the item's state; older ones exist only while
+ * point-in- time recovery is on and are what a restore reads. Readers never lock: the image is
+ * immutable and the only mutation, cutting off history that no restore can ask for, is safe to race
+ * with.
  */
-record Version(long at, Map<String, AttributeValue> image, Version previous) {
+final class Version {
+  /** Bytes a version costs beyond its image: object header, fields and the map entry share. */
+  static final int OVERHEAD_BYTES = 48;
 
-  boolean isDeleted() {
-    return image == null;
+  final long at;
+  final Map<String, AttributeValue> image;
+  private volatile Version previous;
+
+  Version(long at, Map<String, AttributeValue> image, Version previous) {
+    this.at = at;
+    this.image = image;
+    this.previous = previous;
+  }
+
+  Map<String, AttributeValue> image() {
+    return image;
+  }
+
+  long at() {
+    return at;
+  }
+
+  Version previous() {
+    return previous;
   }
 
   /** The version visible at {@code instant} (the newest written at or before it), or null. */
@@ -36,15 +55,23 @@ record Version(long at, Map<String, AttributeValue> image, Version previous) {
   }
 
   /**
-   * Drops versions that no restore can ask for any more: everything older than the newest version
-   * written at or before {@code horizon}, which itself stays because it is the state at the
-   * horizon.
+   * Cuts off versions no restore can ask for: everything older than the newest version written at
+   * or before {@code horizon}, which stays because it is the state at the horizon.
+   *
+   * @return how many versions were dropped
    */
-  Version prunedBefore(long horizon) {
-    if (at <= horizon) {
-      return previous == null ? this : new Version(at, image, null);
+  int pruneBefore(long horizon) {
+    Version keep = asOf(horizon);
+    if (keep == null) {
+      return 0;
     }
-    Version older = previous == null ? null : previous.prunedBefore(horizon);
-    return older == previous ? this : new Version(at, image, older);
+    int dropped = keep.previous == null ? 0 : keep.previous.depth();
+    keep.previous = null;
+    return dropped;
+  }
+
+  /** Whether this chain holds nothing a reader or a restore from {@code horizon} on could see. */
+  boolean isDeadBefore(long horizon) {
+    return image == null && at <= horizon;
   }
 }
