@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbServiceClientConfiguration;
@@ -101,8 +102,26 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
   }
 
   private <T> CompletableFuture<T> call(Supplier<T> operation) {
+    Faults.Decision fault = engine.nextFault();
+    Supplier<T> faulty =
+        fault.kind() == Faults.Kind.NONE && fault.delay().isZero()
+            ? operation
+            : () -> {
+              sleep(fault.delay());
+              return switch (fault.kind()) {
+                case THROTTLE -> throw Errors.throughputExceeded();
+                case ERROR ->
+                    throw Errors.of(
+                        "InternalServerError", "Internal server error (injected fault)", 500);
+                case DROP ->
+                    throw SdkClientException.create(
+                        "Unable to execute request: connection dropped (injected fault)",
+                        new java.io.IOException("Connection reset"));
+                default -> operation.get();
+              };
+            };
     try {
-      return CompletableFuture.supplyAsync(operation, scheduler::schedule);
+      return CompletableFuture.supplyAsync(faulty, scheduler::schedule);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("LocalDynamoDbAsyncClient is closed; create a new client", e));
@@ -244,6 +263,17 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
   public CompletableFuture<RestoreTableFromBackupResponse> restoreTableFromBackup(
       RestoreTableFromBackupRequest request) {
     return call(() -> engine.restoreTableFromBackup(request));
+  }
+
+  private static void sleep(java.time.Duration d) {
+    if (d.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

@@ -15,12 +15,15 @@ import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.local.Errors;
+import pitr.local.Faults;
 import pitr.local.LocalEngine;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -77,10 +80,18 @@ public final class LocalServer implements AutoCloseable {
    * @throws PitrException with {@link ErrorCode#USAGE} when the port is in use
    */
   public static LocalServer start(LocalEngine engine, String host, int port) {
-    return start(Operations.of(engine), host, port);
+    return start(Operations.of(engine), engine::nextFault, host, port);
   }
 
   static LocalServer start(Map<String, Operation> operations, String host, int port) {
+    return start(operations, () -> NO_FAULT, host, port);
+  }
+
+  private static final Faults.Decision NO_FAULT =
+      new Faults.Decision(Faults.Kind.NONE, java.time.Duration.ZERO);
+
+  static LocalServer start(
+      Map<String, Operation> operations, Supplier<Faults.Decision> faults, String host, int port) {
     WireCodec codec = new WireCodec();
     for (Operation operation : operations.values()) {
       // Compile every request schema now, so the first requests do not pay for it.
@@ -89,7 +100,7 @@ public final class LocalServer implements AutoCloseable {
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     Scheduler scheduler =
         Schedulers.newBoundedElastic(threads, 10_000, "pitr-local-engine", 60, true);
-    Dispatcher dispatcher = new Dispatcher(operations, codec);
+    Dispatcher dispatcher = new Dispatcher(operations, codec, faults);
     try {
       DisposableServer server =
           HttpServer.create()
@@ -140,10 +151,13 @@ public final class LocalServer implements AutoCloseable {
     private final WireCodec codec;
     private final String requestIdPrefix;
     private final AtomicLong requestCounter = new AtomicLong();
+    private final Supplier<Faults.Decision> faults;
 
-    Dispatcher(Map<String, Operation> operations, WireCodec codec) {
+    Dispatcher(
+        Map<String, Operation> operations, WireCodec codec, Supplier<Faults.Decision> faults) {
       this.operations = operations;
       this.codec = codec;
+      this.faults = faults;
       this.requestIdPrefix =
           Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).toUpperCase();
     }
@@ -152,13 +166,18 @@ public final class LocalServer implements AutoCloseable {
         HttpServerRequest request, HttpServerResponse response, Scheduler scheduler) {
       String target = request.requestHeaders().get("X-Amz-Target");
       Operation operation = resolve(target);
-      return request
-          .receive()
-          .aggregate()
-          .asByteArray()
-          .defaultIfEmpty(EMPTY)
-          .publishOn(scheduler)
-          .map(body -> reply(operation, target, body, response.alloc()))
+      Faults.Decision fault = faults.get();
+      Mono<byte[]> body = request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY);
+      if (!fault.delay().isZero()) {
+        body = body.delayElement(fault.delay());
+      }
+      if (fault.kind() == Faults.Kind.DROP) {
+        // Close the connection without a response, as a network fault would.
+        return body.then(
+            Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
+      }
+      return body.publishOn(scheduler)
+          .map(b -> reply(operation, target, b, response.alloc(), fault.kind()))
           .flatMap(reply -> send(response, reply));
     }
 
@@ -182,10 +201,27 @@ public final class LocalServer implements AutoCloseable {
           .then();
     }
 
-    private Reply reply(Operation operation, String target, byte[] body, ByteBufAllocator alloc) {
+    private Reply reply(
+        Operation operation,
+        String target,
+        byte[] body,
+        ByteBufAllocator alloc,
+        Faults.Kind fault) {
       String requestId = requestIdPrefix + Long.toString(requestCounter.incrementAndGet(), 36);
       if (operation == null) {
         return error(alloc, requestId, 400, "UnknownOperationException", null, null);
+      }
+      if (fault == Faults.Kind.THROTTLE) {
+        return serviceError(alloc, requestId, Errors.throughputExceeded());
+      }
+      if (fault == Faults.Kind.ERROR) {
+        return error(
+            alloc,
+            requestId,
+            500,
+            "InternalServerError",
+            "Internal server error (injected fault, request " + requestId + ")",
+            null);
       }
       SdkRequest request;
       try {
