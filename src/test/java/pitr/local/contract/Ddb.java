@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
 import org.assertj.core.api.AbstractStringAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -44,6 +46,19 @@ final class Ddb {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code items} with concurrent PutItem calls and waits for all of them. */
+  static void putAll(
+      DynamoDbAsyncClient client, String table, List<Map<String, AttributeValue>> items) {
+    int chunk = 32;
+    for (int from = 0; from < items.size(); from += chunk) {
+      await(
+          CompletableFuture.allOf(
+              items.subList(from, Math.min(items.size(), from + chunk)).stream()
+                  .map(item -> client.putItem(b -> b.tableName(table).item(item)))
+                  .toArray(CompletableFuture[]::new)));
     }
   }
 

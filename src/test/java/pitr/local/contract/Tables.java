@@ -71,10 +71,20 @@ final class Tables implements AutoCloseable {
   }
 
   /** The class's table called {@code key}, created from {@code spec} on first use. */
-  synchronized String shared(String key, Consumer<CreateTableRequest.Builder> spec) {
+  String shared(String key, Consumer<CreateTableRequest.Builder> spec) {
+    return shared(key, spec, name -> {});
+  }
+
+  /**
+   * The class's table called {@code key}, created from {@code spec} and filled by {@code seed} on
+   * first use.
+   */
+  synchronized String shared(
+      String key, Consumer<CreateTableRequest.Builder> spec, Consumer<String> seed) {
     String name = shared.get(key);
     if (name == null) {
       name = create(spec);
+      seed.accept(name);
       shared.put(key, name);
     }
     return name;
