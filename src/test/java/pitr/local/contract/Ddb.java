@@ -3,6 +3,7 @@ package pitr.local.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Short forms for attribute values, items, table specs and error assertions used by the suite. */
 final class Ddb {
@@ -49,17 +51,36 @@ final class Ddb {
     }
   }
 
-  /** Writes {@code items} with concurrent PutItem calls and waits for all of them. */
+  /**
+   * Writes {@code items} with BatchWriteItem, 25 per call and a few calls at a time, resubmitting
+   * unprocessed items until none are left.
+   */
   static void putAll(
       DynamoDbAsyncClient client, String table, List<Map<String, AttributeValue>> items) {
-    int chunk = 32;
-    for (int from = 0; from < items.size(); from += chunk) {
-      await(
-          CompletableFuture.allOf(
-              items.subList(from, Math.min(items.size(), from + chunk)).stream()
-                  .map(item -> client.putItem(b -> b.tableName(table).item(item)))
-                  .toArray(CompletableFuture[]::new)));
+    List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+    for (int from = 0; from < items.size(); from += 25) {
+      List<WriteRequest> batch =
+          items.subList(from, Math.min(items.size(), from + 25)).stream()
+              .map(item -> WriteRequest.builder().putRequest(p -> p.item(item)).build())
+              .toList();
+      inFlight.add(writeBatch(client, Map.of(table, batch)));
+      if (inFlight.size() == 4) {
+        await(CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)));
+        inFlight.clear();
+      }
     }
+    await(CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)));
+  }
+
+  private static CompletableFuture<Void> writeBatch(
+      DynamoDbAsyncClient client, Map<String, List<WriteRequest>> requests) {
+    return client
+        .batchWriteItem(b -> b.requestItems(requests))
+        .thenCompose(
+            response ->
+                response.unprocessedItems().isEmpty()
+                    ? CompletableFuture.completedFuture(null)
+                    : writeBatch(client, response.unprocessedItems()));
   }
 
   static AttributeValue s(String value) {
