@@ -11,9 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
- * Factories for the service errors the engine returns. Each carries the error code and HTTP
- * status DynamoDB uses, so the HTTP front end can write the same {@code __type} and the in-process
- * client can hand SDK callers the same exception classes they get from AWS.
+ * Factories for the service errors the engine returns. Each carries the error code and HTTP status
+ * DynamoDB uses, so the HTTP front end can write the same {@code __type} and the in-process client
+ * can hand SDK callers the same exception classes they get from AWS.
  */
 public final class Errors {
   private Errors() {}
@@ -23,7 +23,8 @@ public final class Errors {
 
   /** A ValidationException (HTTP 400) with DynamoDB's message text. */
   public static DynamoDbException validation(String message) {
-    return (DynamoDbException) build(DynamoDbException.builder(), "ValidationException", message, 400);
+    return (DynamoDbException)
+        build(DynamoDbException.builder(), "ValidationException", message, 400);
   }
 
   /** ResourceNotFoundException for a missing table or index. */

@@ -29,7 +29,9 @@ public final class AttributeValues {
       case L -> "L";
       case BOOL -> "BOOL";
       case NUL -> "NULL";
-      default -> throw new ExpressionException("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+      default ->
+          throw new ExpressionException(
+              "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     };
   }
 
@@ -79,6 +81,24 @@ public final class AttributeValues {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The {@code contains} function: a substring of a string, a member of a set whose element type
+   * matches, or an element of a list; false for any other type pair.
+   */
+  public static boolean contains(AttributeValue container, AttributeValue operand) {
+    return switch (container.type()) {
+      case S -> operand.type() == AttributeValue.Type.S && container.s().contains(operand.s());
+      case SS -> operand.type() == AttributeValue.Type.S && container.ss().contains(operand.s());
+      case NS ->
+          operand.type() == AttributeValue.Type.N
+              && numberSet(container.ns())
+                  .contains(new BigDecimal(operand.n()).stripTrailingZeros());
+      case BS -> operand.type() == AttributeValue.Type.B && container.bs().contains(operand.b());
+      case L -> container.l().stream().anyMatch(e -> equal(e, operand));
+      default -> false;
+    };
   }
 
   /** DynamoDB equality: numbers compare by value, sets ignore order, maps and lists deeply. */

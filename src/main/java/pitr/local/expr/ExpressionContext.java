@@ -1,44 +1,80 @@
 package pitr.local.expr;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Parses the expressions of one request against its ExpressionAttributeNames and
  * ExpressionAttributeValues, and remembers which placeholders were used so that unused ones can be
  * rejected the way DynamoDB rejects them.
+ *
+ * <p>Every method throws {@link ExpressionException} carrying DynamoDB's ValidationException
+ * message. The parsed expressions are immutable and safe to evaluate many times and from several
+ * threads; the context itself is meant for one request on one thread.
  */
 public final class ExpressionContext {
   private final Map<String, String> names;
   private final Map<String, AttributeValue> values;
+  private final boolean namesGiven;
+  private final boolean valuesGiven;
+  private final Set<String> usedNames = new HashSet<>();
+  private final Set<String> usedValues = new HashSet<>();
 
   /**
    * @param names ExpressionAttributeNames of the request, or null
    * @param values ExpressionAttributeValues of the request, or null
    */
   public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
+    // The SDK hands out an auto-construct placeholder for a map the request did not set.
+    this.namesGiven = names != null && !(names instanceof SdkAutoConstructMap);
+    this.valuesGiven = values != null && !(values instanceof SdkAutoConstructMap);
     this.names = names == null ? Map.of() : names;
     this.values = values == null ? Map.of() : values;
   }
 
-  /** Parses a ConditionExpression or FilterExpression. */
+  /** Parses a ConditionExpression. */
   public ConditionExpression condition(String expression) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return condition(expression, "ConditionExpression");
+  }
+
+  /**
+   * Parses a condition under another parameter name, so that errors say, for example, "Invalid
+   * FilterExpression: ...".
+   *
+   * @param kind the request parameter holding the expression, such as {@code FilterExpression}
+   */
+  public ConditionExpression condition(String expression, String kind) {
+    return new Parser(this, kind, expression).condition();
   }
 
   /** Parses an UpdateExpression. */
   public UpdateExpression update(String expression) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return new Parser(this, "UpdateExpression", expression).update();
   }
 
   /** Parses a ProjectionExpression. */
   public ProjectionExpression projection(String expression) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return new Parser(this, "ProjectionExpression", expression).projection();
   }
 
-  /** Parses a KeyConditionExpression. */
+  /**
+   * Parses a KeyConditionExpression. When both conditions are equalities the first one is taken as
+   * the partition key; use {@link #keyCondition(String, String)} when the key schema is known.
+   */
   public KeyConditionExpression keyCondition(String expression) {
-    throw new UnsupportedOperationException("not yet implemented");
+    return keyCondition(expression, null);
+  }
+
+  /**
+   * Parses a KeyConditionExpression, taking the equality on {@code partitionKeyName} as the
+   * partition-key condition. Names are not checked against the schema; the caller does that.
+   */
+  public KeyConditionExpression keyCondition(String expression, String partitionKeyName) {
+    return new Parser(this, "KeyConditionExpression", expression).keyCondition(partitionKeyName);
   }
 
   /**
@@ -46,6 +82,56 @@ public final class ExpressionContext {
    * expression of the request is parsed.
    */
   public void checkAllUsed() {
-    throw new UnsupportedOperationException("not yet implemented");
+    if (valuesGiven && values.isEmpty()) {
+      throw new ExpressionException("ExpressionAttributeValues must not be empty");
+    }
+    if (namesGiven && names.isEmpty()) {
+      throw new ExpressionException("ExpressionAttributeNames must not be empty");
+    }
+    for (String key : values.keySet()) {
+      if (!key.startsWith(":")) {
+        throw new ExpressionException(
+            "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\"");
+      }
+    }
+    for (String key : names.keySet()) {
+      if (!key.startsWith("#")) {
+        throw new ExpressionException(
+            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + key + "\"");
+      }
+    }
+    List<String> unusedValues =
+        values.keySet().stream().filter(k -> !usedValues.contains(k)).toList();
+    if (!unusedValues.isEmpty()) {
+      throw new ExpressionException(
+          "Value provided in ExpressionAttributeValues unused in expressions: keys: {"
+              + String.join(", ", unusedValues)
+              + "}");
+    }
+    List<String> unusedNames = names.keySet().stream().filter(k -> !usedNames.contains(k)).toList();
+    if (!unusedNames.isEmpty()) {
+      throw new ExpressionException(
+          "Value provided in ExpressionAttributeNames unused in expressions: keys: {"
+              + String.join(", ", unusedNames)
+              + "}");
+    }
+  }
+
+  /** The attribute name a {@code #placeholder} stands for, or null; marks it used. */
+  String lookupName(String placeholder) {
+    String name = names.get(placeholder);
+    if (name != null) {
+      usedNames.add(placeholder);
+    }
+    return name;
+  }
+
+  /** The value a {@code :placeholder} stands for, or null; marks it used. */
+  AttributeValue lookupValue(String placeholder) {
+    AttributeValue value = values.get(placeholder);
+    if (value != null) {
+      usedValues.add(placeholder);
+    }
+    return value;
   }
 }

@@ -1,0 +1,216 @@
+package pitr.local;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import pitr.local.expr.AttributeValues;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * DynamoDB's item rules: well-formed values, number precision and range, no empty or duplicate
+ * sets, the 400 KB item limit, key presence and types. Validation also normalises numbers to their
+ * canonical text ("1.50" is stored as "1.5"), as DynamoDB does.
+ */
+final class Items {
+  static final long MAX_ITEM_BYTES = 400 * 1024;
+  private static final BigDecimal MAX_MAGNITUDE =
+      new BigDecimal("9.9999999999999999999999999999999999999E+125");
+  private static final BigDecimal MIN_MAGNITUDE = new BigDecimal("1E-130");
+
+  private Items() {}
+
+  /** Validates and normalises a whole item to be written; returns an unmodifiable copy. */
+  static Map<String, AttributeValue> normaliseItem(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> out = new LinkedHashMap<>(Math.max(4, item.size() * 2));
+    for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+      if (e.getKey().isEmpty()) {
+        throw Errors.validation(
+            "One or more parameter values are not valid. A value specified for a secondary index"
+                + " key is not supported. The AttributeValue for a key attribute cannot contain an"
+                + " empty string value.");
+      }
+      out.put(e.getKey(), normalise(e.getValue()));
+    }
+    if (AttributeValues.itemSize(out) > MAX_ITEM_BYTES) {
+      throw Errors.validation("Item size has exceeded the maximum allowed size");
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** Validates and normalises one value; returns the same instance when nothing changes. */
+  static AttributeValue normalise(AttributeValue v) {
+    if (v == null || v.type() == null || v.type() == AttributeValue.Type.UNKNOWN_TO_SDK_VERSION) {
+      throw Errors.validation(
+          "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    }
+    switch (v.type()) {
+      case N -> {
+        String n = number(v.n());
+        return n.equals(v.n()) ? v : AttributeValue.fromN(n);
+      }
+      case NS -> {
+        if (v.ns().isEmpty()) {
+          throw Errors.validation(
+              "One or more parameter values were invalid: An number set  may not be empty");
+        }
+        List<String> out = new ArrayList<>(v.ns().size());
+        HashSet<String> seen = new HashSet<>();
+        boolean changed = false;
+        for (String s : v.ns()) {
+          String n = number(s);
+          changed |= !n.equals(s);
+          if (!seen.add(n)) {
+            throw Errors.validation("Input collection " + v.ns() + " contains duplicates.");
+          }
+          out.add(n);
+        }
+        return changed ? AttributeValue.fromNs(out) : v;
+      }
+      case SS -> {
+        if (v.ss().isEmpty()) {
+          throw Errors.validation(
+              "One or more parameter values were invalid: An string set  may not be empty");
+        }
+        if (new HashSet<>(v.ss()).size() != v.ss().size()) {
+          throw Errors.validation("Input collection " + v.ss() + " contains duplicates.");
+        }
+        return v;
+      }
+      case BS -> {
+        if (v.bs().isEmpty()) {
+          throw Errors.validation(
+              "One or more parameter values were invalid: Binary sets should not be empty");
+        }
+        if (new HashSet<SdkBytes>(v.bs()).size() != v.bs().size()) {
+          throw Errors.validation("Input collection contains duplicates.");
+        }
+        return v;
+      }
+      case L -> {
+        List<AttributeValue> out = null;
+        List<AttributeValue> l = v.l();
+        for (int i = 0; i < l.size(); i++) {
+          AttributeValue e = l.get(i);
+          AttributeValue n = normalise(e);
+          if (n != e && out == null) {
+            out = new ArrayList<>(l.subList(0, i));
+          }
+          if (out != null) {
+            out.add(n);
+          }
+        }
+        return out == null ? v : AttributeValue.fromL(out);
+      }
+      case M -> {
+        Map<String, AttributeValue> out = null;
+        for (Map.Entry<String, AttributeValue> e : v.m().entrySet()) {
+          AttributeValue n = normalise(e.getValue());
+          if (n != e.getValue() && out == null) {
+            out = new LinkedHashMap<>(v.m());
+          }
+          if (out != null) {
+            out.put(e.getKey(), n);
+          }
+        }
+        return out == null ? v : AttributeValue.fromM(out);
+      }
+      default -> {
+        return v;
+      }
+    }
+  }
+
+  /** Canonical text of a DynamoDB number, rejecting what DynamoDB rejects. */
+  static String number(String text) {
+    BigDecimal d;
+    try {
+      d = new BigDecimal(text.trim());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw Errors.validation("A value provided cannot be converted into a number");
+    }
+    if (d.signum() == 0) {
+      return "0";
+    }
+    d = d.stripTrailingZeros();
+    if (d.precision() > 38) {
+      throw Errors.validation("Attempting to store more than 38 significant digits in a Number");
+    }
+    BigDecimal abs = d.abs();
+    if (abs.compareTo(MAX_MAGNITUDE) > 0) {
+      throw Errors.validation(
+          "Number overflow. Attempting to store a number with magnitude larger than supported range");
+    }
+    if (abs.compareTo(MIN_MAGNITUDE) < 0) {
+      throw Errors.validation(
+          "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+    }
+    return d.scale() < -30 || d.scale() > 60 ? d.toString() : d.toPlainString();
+  }
+
+  /** Checks a key attribute's presence, type and non-emptiness in an item being written. */
+  static void checkKeyAttribute(
+      Map<String, AttributeValue> item, String name, ScalarAttributeType type, boolean partition) {
+    AttributeValue v = item.get(name);
+    if (v == null) {
+      throw Errors.validation(
+          "One or more parameter values were invalid: Missing the key " + name + " in the item");
+    }
+    checkKeyType(name, type, v, "", partition);
+  }
+
+  static void checkKeyType(
+      String name, ScalarAttributeType type, AttributeValue v, String index, boolean partition) {
+    String actual = v.type() == null ? "null" : AttributeValues.typeName(v);
+    if (!actual.equals(type.toString())) {
+      if (index.isEmpty()) {
+        throw Errors.validation(
+            "One or more parameter values were invalid: Type mismatch for key "
+                + name
+                + " expected: "
+                + type
+                + " actual: "
+                + actual);
+      }
+      throw Errors.validation(
+          "One or more parameter values were invalid: Type mismatch for Index Key "
+              + name
+              + " Expected: "
+              + type
+              + " Actual: "
+              + actual
+              + " IndexName: "
+              + index);
+    }
+    boolean empty =
+        (v.type() == AttributeValue.Type.S && v.s().isEmpty())
+            || (v.type() == AttributeValue.Type.B && v.b().asByteArrayUnsafe().length == 0);
+    if (empty) {
+      throw Errors.validation(
+          "One or more parameter values are not valid. The AttributeValue for a key attribute"
+              + " cannot contain an empty "
+              + (v.type() == AttributeValue.Type.S ? "string" : "binary")
+              + " value. "
+              + (index.isEmpty() ? "Key: " : "IndexName: " + index + ", IndexKey: ")
+              + name);
+    }
+    long length =
+        v.type() == AttributeValue.Type.S
+            ? AttributeValues.utf8Length(v.s())
+            : v.type() == AttributeValue.Type.B ? v.b().asByteArrayUnsafe().length : 0;
+    if (partition && length > 2048) {
+      throw Errors.validation(
+          "One or more parameter values were invalid: Size of hashkey has exceeded the maximum"
+              + " size limit of 2048 bytes");
+    }
+    if (!partition && length > 1024) {
+      throw Errors.validation(
+          "One or more parameter values were invalid: Aggregated size of all range keys has"
+              + " exceeded the size limit of 1024 bytes");
+    }
+  }
+}

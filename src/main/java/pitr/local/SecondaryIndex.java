@@ -1,0 +1,124 @@
+package pitr.local;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+
+/**
+ * A global or local secondary index: its key attributes, projection and the ordered entries that
+ * point back to base-table keys. Entries are maintained on every write under the engine's write
+ * lock; readers iterate them without locking.
+ */
+final class SecondaryIndex {
+  final String name;
+  final boolean global;
+  final String partitionKey;
+  final String sortKey;
+  final ProjectionType projectionType;
+  final List<String> nonKeyAttributes;
+  volatile long readCapacity;
+  volatile long writeCapacity;
+  volatile TokenBucket readBucket;
+  volatile TokenBucket writeBucket;
+  final ConcurrentSkipListMap<StoreKey, StoreKey> entries =
+      new ConcurrentSkipListMap<>(StoreKey.ORDER);
+
+  SecondaryIndex(
+      String name,
+      boolean global,
+      String partitionKey,
+      String sortKey,
+      ProjectionType projectionType,
+      List<String> nonKeyAttributes,
+      long readCapacity,
+      long writeCapacity) {
+    this.name = name;
+    this.global = global;
+    this.partitionKey = partitionKey;
+    this.sortKey = sortKey;
+    this.projectionType = projectionType;
+    this.nonKeyAttributes = nonKeyAttributes == null ? List.of() : List.copyOf(nonKeyAttributes);
+    this.readCapacity = readCapacity;
+    this.writeCapacity = writeCapacity;
+  }
+
+  /** A new, empty index with the same definition, for a restored table. */
+  SecondaryIndex emptyCopy() {
+    return new SecondaryIndex(
+        name,
+        global,
+        partitionKey,
+        sortKey,
+        projectionType,
+        nonKeyAttributes,
+        readCapacity,
+        writeCapacity);
+  }
+
+  /** The entry key of an item in this index, or null when the item lacks an index key. */
+  StoreKey entryKey(Map<String, AttributeValue> item, StoreKey tableKey) {
+    if (item == null) {
+      return null;
+    }
+    AttributeValue p = item.get(partitionKey);
+    if (p == null) {
+      return null;
+    }
+    AttributeValue s = null;
+    if (sortKey != null) {
+      s = item.get(sortKey);
+      if (s == null) {
+        return null;
+      }
+    }
+    return StoreKey.indexEntry(p, s, tableKey);
+  }
+
+  /** The attributes of {@code item} this index stores, given the base table's key names. */
+  Map<String, AttributeValue> project(Map<String, AttributeValue> item, Set<String> tableKeys) {
+    if (projectionType == ProjectionType.ALL) {
+      return item;
+    }
+    Map<String, AttributeValue> out = new HashMap<>();
+    for (String k : tableKeys) {
+      copy(item, out, k);
+    }
+    copy(item, out, partitionKey);
+    if (sortKey != null) {
+      copy(item, out, sortKey);
+    }
+    if (projectionType == ProjectionType.INCLUDE) {
+      for (String k : nonKeyAttributes) {
+        copy(item, out, k);
+      }
+    }
+    return out;
+  }
+
+  private static void copy(
+      Map<String, AttributeValue> from, Map<String, AttributeValue> to, String name) {
+    AttributeValue v = from.get(name);
+    if (v != null) {
+      to.put(name, v);
+    }
+  }
+
+  /** Applies a write to the entries: removes the old image's entry and adds the new one's. */
+  void update(
+      StoreKey tableKey,
+      Map<String, AttributeValue> oldImage,
+      Map<String, AttributeValue> newImage) {
+    StoreKey before = entryKey(oldImage, tableKey);
+    StoreKey after = entryKey(newImage, tableKey);
+    if (before != null && !before.equals(after)) {
+      entries.remove(before);
+    }
+    if (after != null) {
+      entries.put(after, tableKey);
+    }
+  }
+}

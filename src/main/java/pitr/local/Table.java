@@ -1,0 +1,133 @@
+package pitr.local;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.SSESpecification;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+
+/**
+ * One table of the engine: its definition, its items as version chains in key order, and its
+ * secondary indexes. Mutated only under the engine's write lock; read without locks.
+ */
+final class Table {
+  final String name;
+  final String arn;
+  final String id;
+  final long createdAt;
+  final String partitionKey;
+  final String sortKey;
+  final List<AttributeDefinition> attributeDefinitions;
+  final Map<String, ScalarAttributeType> attributeTypes = new LinkedHashMap<>();
+  final Set<String> keyNames = new LinkedHashSet<>();
+  final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
+  final ConcurrentSkipListMap<StoreKey, Version> items =
+      new ConcurrentSkipListMap<>(StoreKey.ORDER);
+  final Map<String, String> tags = new LinkedHashMap<>();
+  volatile BillingMode billingMode;
+  volatile long readCapacity;
+  volatile long writeCapacity;
+  volatile SSESpecification sse;
+  volatile StreamSpecification stream;
+  volatile boolean deletionProtection;
+
+  /** When the table turns ACTIVE (epoch ms); item operations before then find no table. */
+  volatile long activeAt;
+
+  /** Whether writes keep their history for point-in-time restores. */
+  volatile boolean pitrEnabled;
+
+  /** When PITR was last turned on (epoch ms): the earliest instant a restore may ask for. */
+  volatile long pitrEnabledAt;
+
+  volatile int recoveryPeriodDays = 35;
+
+  /** Set on tables created by a restore. */
+  volatile software.amazon.awssdk.services.dynamodb.model.RestoreSummary restoreSummary;
+
+  /** Capacity buckets; null where the table is not limited. */
+  volatile TokenBucket readBucket;
+
+  volatile TokenBucket writeBucket;
+
+  /** Live items and their total size, kept exact on every write. */
+  long itemCount;
+
+  long sizeBytes;
+
+  Table(
+      String name,
+      String arn,
+      String id,
+      long createdAt,
+      String partitionKey,
+      String sortKey,
+      List<AttributeDefinition> attributeDefinitions) {
+    this.name = name;
+    this.arn = arn;
+    this.id = id;
+    this.createdAt = createdAt;
+    this.partitionKey = partitionKey;
+    this.sortKey = sortKey;
+    this.attributeDefinitions = List.copyOf(attributeDefinitions);
+    for (AttributeDefinition d : attributeDefinitions) {
+      attributeTypes.put(d.attributeName(), d.attributeType());
+    }
+    keyNames.add(partitionKey);
+    if (sortKey != null) {
+      keyNames.add(sortKey);
+    }
+  }
+
+  /** Start of the restorable window at {@code now} (epoch ms). */
+  long earliestRestorable(long now) {
+    return Math.max(pitrEnabledAt, now - recoveryPeriodDays * 86_400_000L);
+  }
+
+  /** The live image at {@code key}, or null. */
+  Map<String, AttributeValue> get(StoreKey key) {
+    Version v = items.get(key);
+    return v == null ? null : v.image();
+  }
+
+  /** The key attributes of an item, in schema order. */
+  Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> key = new LinkedHashMap<>(4);
+    for (String k : keyNames) {
+      key.put(k, item.get(k));
+    }
+    return key;
+  }
+
+  StoreKey storeKey(Map<String, AttributeValue> item) {
+    return StoreKey.of(item.get(partitionKey), sortKey == null ? null : item.get(sortKey));
+  }
+
+  List<SecondaryIndex> globalIndexes() {
+    List<SecondaryIndex> out = new ArrayList<>();
+    for (SecondaryIndex i : indexes.values()) {
+      if (i.global) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  List<SecondaryIndex> localIndexes() {
+    List<SecondaryIndex> out = new ArrayList<>();
+    for (SecondaryIndex i : indexes.values()) {
+      if (!i.global) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,727 @@
+package pitr.local.expr;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Recursive-descent parser for the four expression languages, one instance per expression.
+ *
+ * <p>Condition precedence, loosest first: OR, AND, NOT, then a single comparison, BETWEEN, IN or
+ * function call (parentheses group). Placeholders are resolved while parsing, so the trees it
+ * builds read the item directly.
+ */
+final class Parser {
+  /** DynamoDB's limit on the right-hand side of IN. */
+  static final int MAX_IN_OPERANDS = 100;
+
+  /** DynamoDB's limit on an expression string, in UTF-8 bytes as sent. */
+  static final int MAX_EXPRESSION_BYTES = 4096;
+
+  /** DynamoDB's limit on operators and functions in one expression. */
+  static final int MAX_OPERATORS = 300;
+
+  private static final Set<String> CONDITION_FUNCTIONS =
+      Set.of(
+          "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
+  private static final Set<String> UPDATE_FUNCTIONS = Set.of("if_not_exists", "list_append");
+  private static final Set<String> UPDATE_CLAUSES = Set.of("SET", "REMOVE", "ADD", "DELETE");
+  private static final Set<String> TYPE_NAMES =
+      Set.of("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M");
+
+  private final ExpressionContext context;
+  private final String kind;
+  private final String source;
+  private final List<Token> tokens;
+  private final Set<Condition> parenthesized = Collections.newSetFromMap(new IdentityHashMap<>());
+  private int pos;
+  private int operators;
+
+  Parser(ExpressionContext context, String kind, String source) {
+    this.context = context;
+    this.kind = kind;
+    this.source = source == null ? "" : source;
+    if (this.source.isBlank()) {
+      throw error("The expression can not be empty;");
+    }
+    long size = AttributeValues.utf8Length(this.source);
+    if (size > MAX_EXPRESSION_BYTES) {
+      throw error(
+          "Expression size has exceeded the maximum allowed size; expression size: " + size);
+    }
+    this.tokens = Lexer.tokenize(this.source);
+  }
+
+  Condition condition() {
+    Condition c = or();
+    expect(Token.Kind.EOF);
+    return c;
+  }
+
+  ProjectionExpression projection() {
+    List<DocumentPath> paths = new ArrayList<>();
+    do {
+      paths.add(path());
+    } while (accept(Token.Kind.COMMA));
+    expect(Token.Kind.EOF);
+    checkDisjoint(paths);
+    return new PathProjection(paths);
+  }
+
+  UpdateExpression update() {
+    List<ParsedUpdate.SetAction> sets = new ArrayList<>();
+    List<DocumentPath> removes = new ArrayList<>();
+    Map<DocumentPath, AttributeValue> adds = new LinkedHashMap<>();
+    Map<DocumentPath, AttributeValue> deletes = new LinkedHashMap<>();
+    List<DocumentPath> targets = new ArrayList<>();
+    Set<String> clauses = new HashSet<>();
+    while (peek().kind() != Token.Kind.EOF) {
+      Token t = peek();
+      String clause = t.kind() == Token.Kind.IDENT ? t.text().toUpperCase(Locale.ROOT) : "";
+      if (!UPDATE_CLAUSES.contains(clause)) {
+        throw syntaxError(pos);
+      }
+      if (!clauses.add(clause)) {
+        throw error(
+            "The \"" + clause + "\" section can only be used once in an update expression;");
+      }
+      pos++;
+      do {
+        DocumentPath target = path();
+        targets.add(target);
+        switch (clause) {
+          case "SET" -> {
+            expect(Token.Kind.EQ);
+            sets.add(new ParsedUpdate.SetAction(target, setValue()));
+          }
+          case "REMOVE" -> removes.add(target);
+          case "ADD" -> adds.put(target, setOperand("ADD"));
+          default -> deletes.put(target, setOperand("DELETE"));
+        }
+      } while (accept(Token.Kind.COMMA));
+    }
+    checkDisjoint(targets);
+    return new ParsedUpdate(sets, removes, adds, deletes, targets);
+  }
+
+  /**
+   * Reads a key condition: an equality on the partition key, optionally ANDed with one sort-key
+   * condition, in either order and with either operand first.
+   *
+   * @param partitionKeyName the table's or index's partition key when known, to tell the two
+   *     conditions apart when both are equalities; null to take the first equality
+   */
+  KeyConditionExpression keyCondition(String partitionKeyName) {
+    Condition tree = condition();
+    List<Condition> terms = new ArrayList<>();
+    flattenAnd(tree, terms);
+    List<SortKeyCondition> keys = new ArrayList<>();
+    for (Condition term : terms) {
+      keys.add(keyTerm(term));
+    }
+    if (keys.size() > 2) {
+      throw keyConditionNotSupported();
+    }
+    if (keys.size() == 2 && keys.get(0).attribute().equals(keys.get(1).attribute())) {
+      throw error("KeyConditionExpressions must only contain one condition per key");
+    }
+    int partition = -1;
+    for (int i = 0; i < keys.size(); i++) {
+      SortKeyCondition k = keys.get(i);
+      if (k.operator() != SortKeyCondition.Operator.EQ) {
+        continue;
+      }
+      if (partition < 0 || k.attribute().equals(partitionKeyName)) {
+        partition = i;
+      }
+    }
+    if (partition < 0) {
+      throw keyConditionNotSupported();
+    }
+    SortKeyCondition hash = keys.get(partition);
+    SortKeyCondition range = keys.size() == 2 ? keys.get(1 - partition) : null;
+    return new KeyConditionExpression(hash.attribute(), hash.value(), Optional.ofNullable(range));
+  }
+
+  private void flattenAnd(Condition c, List<Condition> out) {
+    if (c instanceof Condition.And and) {
+      flattenAnd(and.left(), out);
+      flattenAnd(and.right(), out);
+    } else {
+      out.add(c);
+    }
+  }
+
+  private SortKeyCondition keyTerm(Condition term) {
+    if (term instanceof Condition.Or) {
+      throw invalidKeyOperator("OR");
+    }
+    if (term instanceof Condition.Not) {
+      throw invalidKeyOperator("NOT");
+    }
+    if (term instanceof Condition.In) {
+      throw invalidKeyOperator("IN");
+    }
+    if (term instanceof Condition.AttributeExists e) {
+      throw invalidKeyOperator(e.exists() ? "attribute_exists" : "attribute_not_exists");
+    }
+    if (term instanceof Condition.AttributeType) {
+      throw invalidKeyOperator("attribute_type");
+    }
+    if (term instanceof Condition.Contains) {
+      throw invalidKeyOperator("contains");
+    }
+    if (term instanceof Condition.Compare c) {
+      if (c.op() == Condition.Comparator.NE) {
+        throw invalidKeyOperator("<>");
+      }
+      rejectSize(c.left(), c.right());
+      SortKeyCondition.Operator op = keyOperator(c.op());
+      if (c.left() instanceof Operand.Constant v && c.right() instanceof Operand.Path p) {
+        return new SortKeyCondition(keyName(p), flip(op), v.value(), null);
+      }
+      if (c.left() instanceof Operand.Path p && c.right() instanceof Operand.Constant v) {
+        return new SortKeyCondition(keyName(p), op, v.value(), null);
+      }
+      throw keyConditionNotSupported();
+    }
+    if (term instanceof Condition.Between b) {
+      rejectSize(b.value(), b.low(), b.high());
+      if (b.value() instanceof Operand.Path p
+          && b.low() instanceof Operand.Constant lo
+          && b.high() instanceof Operand.Constant hi) {
+        return new SortKeyCondition(
+            keyName(p), SortKeyCondition.Operator.BETWEEN, lo.value(), hi.value());
+      }
+      throw keyConditionNotSupported();
+    }
+    Condition.BeginsWith bw = (Condition.BeginsWith) term;
+    rejectSize(bw.value(), bw.prefix());
+    if (bw.value() instanceof Operand.Path p && bw.prefix() instanceof Operand.Constant v) {
+      return new SortKeyCondition(
+          keyName(p), SortKeyCondition.Operator.BEGINS_WITH, v.value(), null);
+    }
+    throw keyConditionNotSupported();
+  }
+
+  private void rejectSize(Operand... operands) {
+    for (Operand o : operands) {
+      if (o instanceof Operand.Size) {
+        throw invalidKeyOperator("size");
+      }
+    }
+  }
+
+  private String keyName(Operand.Path p) {
+    if (p.path().length() != 1) {
+      throw keyConditionNotSupported();
+    }
+    return p.path().topLevel();
+  }
+
+  private static SortKeyCondition.Operator keyOperator(Condition.Comparator op) {
+    return switch (op) {
+      case EQ -> SortKeyCondition.Operator.EQ;
+      case LT -> SortKeyCondition.Operator.LT;
+      case LE -> SortKeyCondition.Operator.LE;
+      case GT -> SortKeyCondition.Operator.GT;
+      default -> SortKeyCondition.Operator.GE;
+    };
+  }
+
+  /** The operator seen from the other side: {@code :v < sk} means {@code sk > :v}. */
+  private static SortKeyCondition.Operator flip(SortKeyCondition.Operator op) {
+    return switch (op) {
+      case LT -> SortKeyCondition.Operator.GT;
+      case LE -> SortKeyCondition.Operator.GE;
+      case GT -> SortKeyCondition.Operator.LT;
+      case GE -> SortKeyCondition.Operator.LE;
+      default -> op;
+    };
+  }
+
+  private static ExpressionException keyConditionNotSupported() {
+    return new ExpressionException("Query key condition not supported");
+  }
+
+  private static ExpressionException invalidKeyOperator(String operator) {
+    return new ExpressionException("Invalid operator used in KeyConditionExpression: " + operator);
+  }
+
+  private Condition or() {
+    Condition left = and();
+    while (peek().isKeyword("OR")) {
+      pos++;
+      countOperator();
+      left = new Condition.Or(left, and());
+    }
+    return left;
+  }
+
+  private Condition and() {
+    Condition left = not();
+    while (peek().isKeyword("AND")) {
+      pos++;
+      countOperator();
+      left = new Condition.And(left, not());
+    }
+    return left;
+  }
+
+  private Condition not() {
+    if (peek().isKeyword("NOT")) {
+      pos++;
+      countOperator();
+      return new Condition.Not(not());
+    }
+    return primary();
+  }
+
+  private Condition primary() {
+    Token t = peek();
+    if (t.kind() == Token.Kind.LPAREN) {
+      pos++;
+      Condition inner = or();
+      expect(Token.Kind.RPAREN);
+      // DynamoDB rejects a group whose whole content is another group: ((a = :v)).
+      if (!parenthesized.add(inner)) {
+        throw error("The expression has redundant parentheses;");
+      }
+      return inner;
+    }
+    if (isFunctionCall() && CONDITION_FUNCTIONS.contains(t.text())) {
+      return booleanFunction();
+    }
+    Operand left = operand(false);
+    Token op = peek();
+    Condition.Comparator comparator = comparator(op);
+    if (comparator != null) {
+      pos++;
+      countOperator();
+      Operand right = operand(false);
+      checkDistinct(comparator.symbol, left, right);
+      return new Condition.Compare(comparator, left, right);
+    }
+    if (op.isKeyword("BETWEEN")) {
+      pos++;
+      countOperator();
+      Operand low = operand(false);
+      if (!peek().isKeyword("AND")) {
+        throw syntaxError(pos);
+      }
+      pos++;
+      Operand high = operand(false);
+      checkDistinct("BETWEEN", left, low, high);
+      checkBounds(low, high);
+      return new Condition.Between(left, low, high);
+    }
+    if (op.isKeyword("IN")) {
+      pos++;
+      countOperator();
+      expect(Token.Kind.LPAREN);
+      List<Operand> candidates = new ArrayList<>();
+      do {
+        candidates.add(operand(false));
+      } while (accept(Token.Kind.COMMA));
+      expect(Token.Kind.RPAREN);
+      if (candidates.size() > MAX_IN_OPERANDS) {
+        throw error(
+            "The IN operator is provided with too many operands; number of operands: "
+                + candidates.size());
+      }
+      Operand[] all = new Operand[candidates.size() + 1];
+      all[0] = left;
+      for (int i = 0; i < candidates.size(); i++) {
+        all[i + 1] = candidates.get(i);
+      }
+      checkDistinct("IN", all);
+      return new Condition.In(left, List.copyOf(candidates));
+    }
+    throw syntaxError(pos);
+  }
+
+  private Condition booleanFunction() {
+    String name = tokens.get(pos).text();
+    pos++;
+    countOperator();
+    List<Operand> args = arguments(false);
+    switch (name) {
+      case "attribute_exists", "attribute_not_exists" -> {
+        checkArity(name, args, 1);
+        return new Condition.AttributeExists(
+            requirePath(name, args.get(0)), name.equals("attribute_exists"));
+      }
+      case "attribute_type" -> {
+        checkArity(name, args, 2);
+        DocumentPath path = requirePath(name, args.get(0));
+        if (!(args.get(1) instanceof Operand.Constant c)) {
+          throw error(
+              "Incorrect operand type for operator or function; operator or function: "
+                  + name
+                  + ", operand type: PATH");
+        }
+        if (c.value().type() != AttributeValue.Type.S) {
+          throw incorrectOperandType(name, c.value());
+        }
+        if (!TYPE_NAMES.contains(c.value().s())) {
+          throw error(
+              "Invalid attribute type name found; type: "
+                  + c.value().s()
+                  + ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
+        }
+        return new Condition.AttributeType(path, c.value().s());
+      }
+      case "begins_with" -> {
+        checkArity(name, args, 2);
+        for (Operand arg : args) {
+          if (arg instanceof Operand.Constant c
+              && c.value().type() != AttributeValue.Type.S
+              && c.value().type() != AttributeValue.Type.B) {
+            throw incorrectOperandType(name, c.value());
+          }
+        }
+        checkDistinct(name, args.get(0), args.get(1));
+        return new Condition.BeginsWith(args.get(0), args.get(1));
+      }
+      default -> {
+        checkArity(name, args, 2);
+        checkDistinct(name, args.get(0), args.get(1));
+        return new Condition.Contains(args.get(0), args.get(1));
+      }
+    }
+  }
+
+  /** The right-hand side of a SET action: an operand, optionally plus or minus another. */
+  private Operand setValue() {
+    Operand left = operand(true);
+    Token t = peek();
+    if (t.kind() == Token.Kind.PLUS || t.kind() == Token.Kind.MINUS) {
+      pos++;
+      countOperator();
+      return new Operand.Arithmetic(left, t.kind() == Token.Kind.PLUS, operand(true));
+    }
+    return left;
+  }
+
+  /** The value of an ADD or DELETE action: a placeholder of a type the action accepts. */
+  private AttributeValue setOperand(String action) {
+    Token t = peek();
+    if (t.kind() != Token.Kind.VALUE) {
+      throw syntaxError(pos);
+    }
+    pos++;
+    AttributeValue v = value(t);
+    AttributeValue.Type type = v.type();
+    boolean isSet =
+        type == AttributeValue.Type.SS
+            || type == AttributeValue.Type.NS
+            || type == AttributeValue.Type.BS;
+    boolean allowed = isSet || (action.equals("ADD") && type == AttributeValue.Type.N);
+    if (!allowed) {
+      throw error(
+          "Incorrect operand type for operator or function; operator: "
+              + action
+              + ", operand type: "
+              + longTypeName(v)
+              + ", typeSet: ALLOWED_FOR_"
+              + action
+              + "_OPERAND");
+    }
+    return v;
+  }
+
+  /**
+   * An operand: a path, a value placeholder, or a function that yields a value ({@code size} in
+   * conditions, {@code if_not_exists} and {@code list_append} in updates).
+   */
+  private Operand operand(boolean update) {
+    Token t = peek();
+    if (t.kind() == Token.Kind.VALUE) {
+      pos++;
+      return new Operand.Constant(t.text(), value(t));
+    }
+    if (isFunctionCall()) {
+      return functionOperand(update);
+    }
+    return new Operand.Path(path());
+  }
+
+  private Operand functionOperand(boolean update) {
+    String name = peek().text();
+    boolean known = CONDITION_FUNCTIONS.contains(name) || UPDATE_FUNCTIONS.contains(name);
+    if (!known && !name.equals("size")) {
+      throw error("Invalid function name; function: " + name);
+    }
+    if (update && !UPDATE_FUNCTIONS.contains(name)) {
+      throw error("The function is not allowed in an update expression; function: " + name);
+    }
+    if (!update && UPDATE_FUNCTIONS.contains(name)) {
+      throw error("The function is not allowed in a condition expression; function: " + name);
+    }
+    if (CONDITION_FUNCTIONS.contains(name)) {
+      throw error(
+          "The function is not allowed to be used this way in an expression; function: " + name);
+    }
+    pos++;
+    countOperator();
+    List<Operand> args = arguments(update);
+    checkArity(name, args, name.equals("size") ? 1 : 2);
+    return switch (name) {
+      case "size" -> new Operand.Size(requirePath(name, args.get(0)));
+      case "if_not_exists" -> new Operand.IfNotExists(requirePath(name, args.get(0)), args.get(1));
+      default -> new Operand.ListAppend(args.get(0), args.get(1));
+    };
+  }
+
+  private List<Operand> arguments(boolean update) {
+    expect(Token.Kind.LPAREN);
+    List<Operand> args = new ArrayList<>();
+    do {
+      args.add(operand(update));
+    } while (accept(Token.Kind.COMMA));
+    expect(Token.Kind.RPAREN);
+    return args;
+  }
+
+  DocumentPath path() {
+    List<DocumentPath.Element> elements = new ArrayList<>();
+    elements.add(DocumentPath.Element.key(pathName()));
+    while (true) {
+      if (accept(Token.Kind.DOT)) {
+        elements.add(DocumentPath.Element.key(pathName()));
+      } else if (accept(Token.Kind.LBRACKET)) {
+        Token t = peek();
+        if (t.kind() != Token.Kind.NUMBER) {
+          throw syntaxError(pos);
+        }
+        int index;
+        try {
+          index = Integer.parseInt(t.text());
+        } catch (NumberFormatException e) {
+          throw syntaxError(pos);
+        }
+        pos++;
+        expect(Token.Kind.RBRACKET);
+        elements.add(DocumentPath.Element.index(index));
+      } else {
+        return new DocumentPath(elements);
+      }
+    }
+  }
+
+  private String pathName() {
+    Token t = peek();
+    if (t.kind() == Token.Kind.NAME) {
+      pos++;
+      String name = context.lookupName(t.text());
+      if (name == null) {
+        throw error(
+            "An expression attribute name used in the document path is not defined; attribute"
+                + " name: "
+                + t.text());
+      }
+      return name;
+    }
+    if (t.kind() != Token.Kind.IDENT || isOperatorKeyword(t)) {
+      throw syntaxError(pos);
+    }
+    if (ReservedWords.contains(t.text())) {
+      throw error("Attribute name is a reserved keyword; reserved keyword: " + t.text());
+    }
+    pos++;
+    return t.text();
+  }
+
+  private AttributeValue value(Token t) {
+    AttributeValue v = context.lookupValue(t.text());
+    if (v == null) {
+      throw error(
+          "An expression attribute value used in expression is not defined; attribute value: "
+              + t.text());
+    }
+    return v;
+  }
+
+  private static boolean isOperatorKeyword(Token t) {
+    return t.isKeyword("AND")
+        || t.isKeyword("OR")
+        || t.isKeyword("NOT")
+        || t.isKeyword("BETWEEN")
+        || t.isKeyword("IN");
+  }
+
+  private static Condition.Comparator comparator(Token t) {
+    return switch (t.kind()) {
+      case EQ -> Condition.Comparator.EQ;
+      case NE -> Condition.Comparator.NE;
+      case LT -> Condition.Comparator.LT;
+      case LE -> Condition.Comparator.LE;
+      case GT -> Condition.Comparator.GT;
+      case GE -> Condition.Comparator.GE;
+      default -> null;
+    };
+  }
+
+  private boolean isFunctionCall() {
+    return peek().kind() == Token.Kind.IDENT && tokens.get(pos + 1).kind() == Token.Kind.LPAREN;
+  }
+
+  private void checkArity(String function, List<Operand> args, int expected) {
+    if (args.size() != expected) {
+      throw error(
+          "Incorrect number of operands for operator or function; operator or function: "
+              + function
+              + ", number of operands: "
+              + args.size());
+    }
+  }
+
+  private DocumentPath requirePath(String function, Operand operand) {
+    DocumentPath path = operand.pathOrNull();
+    if (path == null) {
+      throw error(
+          "Operator or function requires a document path; operator or function: " + function);
+    }
+    return path;
+  }
+
+  /** DynamoDB refuses an operator whose first operand is the same path as a later one. */
+  private void checkDistinct(String operator, Operand... operands) {
+    DocumentPath first = operands[0].pathOrNull();
+    if (first == null) {
+      return;
+    }
+    for (int i = 1; i < operands.length; i++) {
+      if (first.equals(operands[i].pathOrNull())) {
+        throw error(
+            "The first operand must be distinct from the remaining operands for this operator or"
+                + " function; operator: "
+                + operator
+                + ", first operand: "
+                + first);
+      }
+    }
+  }
+
+  private void checkBounds(Operand low, Operand high) {
+    if (low instanceof Operand.Constant lo
+        && high instanceof Operand.Constant hi
+        && lo.value().type() == hi.value().type()
+        && AttributeValues.isOrderable(lo.value())
+        && AttributeValues.compare(lo.value(), hi.value()) > 0) {
+      throw error(
+          "The BETWEEN operator requires upper bound to be greater than or equal to lower bound;"
+              + " lower bound operand: AttributeValue: "
+              + describe(lo.value())
+              + ", upper bound operand: AttributeValue: "
+              + describe(hi.value()));
+    }
+  }
+
+  private void checkDisjoint(List<DocumentPath> paths) {
+    for (int i = 0; i < paths.size(); i++) {
+      for (int j = i + 1; j < paths.size(); j++) {
+        String clash = DocumentPath.clash(paths.get(i), paths.get(j));
+        if (clash != null) {
+          throw error(clash);
+        }
+      }
+    }
+  }
+
+  private ExpressionException incorrectOperandType(String function, AttributeValue v) {
+    return error(
+        "Incorrect operand type for operator or function; operator or function: "
+            + function
+            + ", operand type: "
+            + AttributeValues.typeName(v));
+  }
+
+  private static String describe(AttributeValue v) {
+    String scalar =
+        switch (v.type()) {
+          case S -> v.s();
+          case N -> v.n();
+          case B -> Base64.getEncoder().encodeToString(v.b().asByteArrayUnsafe());
+          default -> v.toString();
+        };
+    return "{" + AttributeValues.typeName(v) + ":" + scalar + "}";
+  }
+
+  private static String longTypeName(AttributeValue v) {
+    return switch (v.type()) {
+      case S -> "STRING";
+      case N -> "NUMBER";
+      case B -> "BINARY";
+      case SS -> "STRING_SET";
+      case NS -> "NUMBER_SET";
+      case BS -> "BINARY_SET";
+      case M -> "MAP";
+      case L -> "LIST";
+      case BOOL -> "BOOLEAN";
+      default -> "NULL";
+    };
+  }
+
+  private void countOperator() {
+    if (++operators > MAX_OPERATORS) {
+      throw error("The expression contains too many operators; operator count: " + operators);
+    }
+  }
+
+  private Token peek() {
+    return tokens.get(pos);
+  }
+
+  private boolean accept(Token.Kind kind) {
+    if (peek().kind() == kind) {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private void expect(Token.Kind kind) {
+    if (!accept(kind)) {
+      throw syntaxError(pos);
+    }
+  }
+
+  private ExpressionException error(String message) {
+    return new ExpressionException("Invalid " + kind + ": " + message);
+  }
+
+  /**
+   * DynamoDB quotes the offending token and the source from the token before it to the token after
+   * it.
+   */
+  private ExpressionException syntaxError(int at) {
+    Token t = tokens.get(at);
+    Token previous = at > 0 ? tokens.get(at - 1) : t;
+    Token next = at + 1 < tokens.size() ? tokens.get(at + 1) : t;
+    int start = previous.start();
+    int end;
+    if (t.kind() == Token.Kind.EOF) {
+      end = previous.end();
+    } else if (next.kind() == Token.Kind.EOF) {
+      end = t.end();
+    } else {
+      end = next.end();
+    }
+    return error(
+        "Syntax error; token: \""
+            + t.display()
+            + "\", near: \""
+            + source.substring(start, end)
+            + "\"");
+  }
+}

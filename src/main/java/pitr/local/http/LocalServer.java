@@ -1,0 +1,275 @@
+package pitr.local.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.local.LocalEngine;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.ChannelBindException;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
+
+/**
+ * Serves a {@link LocalEngine} over the DynamoDB JSON 1.0 wire protocol on loopback HTTP, so the
+ * AWS SDKs, boto3 and the AWS CLI can use it as an endpoint ({@code --endpoint-url}).
+ *
+ * <p>Every request is {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>};
+ * signatures are accepted without checking. Responses carry {@code x-amz-crc32} and {@code
+ * x-amzn-RequestId} like DynamoDB's. Engine calls run on a dedicated bounded pool, never on the
+ * network event loop.
+ */
+public final class LocalServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
+
+  private static final String TARGET_PREFIX = "DynamoDB_20120810.";
+  private static final String TYPE_PREFIX = "com.amazonaws.dynamodb.v20120810#";
+  private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+  private static final byte[] EMPTY = new byte[0];
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  private final DisposableServer server;
+  private final Scheduler engineScheduler;
+  private final URI endpoint;
+
+  private LocalServer(DisposableServer server, Scheduler engineScheduler) {
+    this.server = server;
+    this.engineScheduler = engineScheduler;
+    InetSocketAddress address = (InetSocketAddress) server.address();
+    String host = address.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    this.endpoint = URI.create("http://" + host + ":" + address.getPort());
+  }
+
+  /**
+   * Starts serving {@code engine} on {@code host:port}; port 0 picks a free port (see {@link
+   * #endpoint()}). The engine stays owned by the caller.
+   *
+   * @throws PitrException with {@link ErrorCode#USAGE} when the port is in use
+   */
+  public static LocalServer start(LocalEngine engine, String host, int port) {
+    return start(Operations.of(engine), host, port);
+  }
+
+  static LocalServer start(Map<String, Operation> operations, String host, int port) {
+    WireCodec codec = new WireCodec();
+    for (Operation operation : operations.values()) {
+      // Compile every request schema now, so the first requests do not pay for it.
+      codec.struct(operation.requestBuilder().get().sdkFields());
+    }
+    int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    Scheduler scheduler =
+        Schedulers.newBoundedElastic(threads, 10_000, "pitr-local-engine", 60, true);
+    Dispatcher dispatcher = new Dispatcher(operations, codec);
+    try {
+      DisposableServer server =
+          HttpServer.create()
+              .host(host)
+              .port(port)
+              .handle((request, response) -> dispatcher.serve(request, response, scheduler))
+              .bindNow();
+      LocalServer started = new LocalServer(server, scheduler);
+      log.debug("event=local_server_started endpoint={}", started.endpoint);
+      return started;
+    } catch (RuntimeException e) {
+      scheduler.dispose();
+      if (e instanceof ChannelBindException || e.getCause() instanceof BindException) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "Cannot listen on "
+                + host
+                + ":"
+                + port
+                + ": the port is already in use; stop the process using it or choose another"
+                + " port (0 picks a free one)",
+            e);
+      }
+      throw e;
+    }
+  }
+
+  /** Where the server listens, e.g. {@code http://127.0.0.1:8000}. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return endpoint.getPort();
+  }
+
+  /** Stops listening and waits for in-flight requests to finish (a few seconds at most). */
+  @Override
+  public void close() {
+    server.disposeNow(java.time.Duration.ofSeconds(5));
+    engineScheduler.dispose();
+  }
+
+  /** Turns HTTP requests into operation calls and results into HTTP responses. */
+  private static final class Dispatcher {
+    private final Map<String, Operation> operations;
+    private final WireCodec codec;
+    private final String requestIdPrefix;
+    private final AtomicLong requestCounter = new AtomicLong();
+
+    Dispatcher(Map<String, Operation> operations, WireCodec codec) {
+      this.operations = operations;
+      this.codec = codec;
+      this.requestIdPrefix =
+          Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).toUpperCase();
+    }
+
+    Publisher<Void> serve(
+        HttpServerRequest request, HttpServerResponse response, Scheduler scheduler) {
+      String target = request.requestHeaders().get("X-Amz-Target");
+      Operation operation = resolve(target);
+      return request
+          .receive()
+          .aggregate()
+          .asByteArray()
+          .defaultIfEmpty(EMPTY)
+          .publishOn(scheduler)
+          .map(body -> reply(operation, target, body, response.alloc()))
+          .flatMap(reply -> send(response, reply));
+    }
+
+    private Operation resolve(String target) {
+      if (target == null || !target.startsWith(TARGET_PREFIX)) {
+        return null;
+      }
+      return operations.get(target.substring(TARGET_PREFIX.length()));
+    }
+
+    private Mono<Void> send(HttpServerResponse response, Reply reply) {
+      CRC32 crc = new CRC32();
+      crc.update(reply.body.nioBuffer());
+      return response
+          .status(reply.status)
+          .header(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
+          .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(reply.body.readableBytes()))
+          .header("x-amz-crc32", Long.toString(crc.getValue()))
+          .header("x-amzn-RequestId", reply.requestId)
+          .send(Mono.just(reply.body))
+          .then();
+    }
+
+    private Reply reply(Operation operation, String target, byte[] body, ByteBufAllocator alloc) {
+      String requestId = requestIdPrefix + Long.toString(requestCounter.incrementAndGet(), 36);
+      if (operation == null) {
+        return error(alloc, requestId, 400, "UnknownOperationException", null, null);
+      }
+      SdkRequest request;
+      try {
+        request = codec.read(body, operation.requestBuilder());
+      } catch (WireFormatException e) {
+        return error(alloc, requestId, 400, "SerializationException", e.getMessage(), null);
+      }
+      SdkResponse result;
+      try {
+        result = operation.handler().handle(request);
+      } catch (AwsServiceException e) {
+        return serviceError(alloc, requestId, e);
+      } catch (RuntimeException e) {
+        log.error(
+            "event=engine_failure operation={} requestId={} error={}",
+            operation.name(),
+            requestId,
+            e.toString(),
+            e);
+        return error(
+            alloc,
+            requestId,
+            500,
+            "InternalServerError",
+            "Internal server error (request " + requestId + ")",
+            null);
+      }
+      ByteBuf buf = alloc.buffer(256);
+      try (OutputStream out = new ByteBufOutputStream(buf)) {
+        codec.write(result, out);
+      } catch (IOException | RuntimeException e) {
+        buf.release();
+        log.error(
+            "event=response_write_failure operation={} requestId={} error={}",
+            operation.name(),
+            requestId,
+            e.toString(),
+            e);
+        return error(alloc, requestId, 500, "InternalServerError", "Internal server error", null);
+      }
+      return new Reply(HttpResponseStatus.OK, buf, requestId);
+    }
+
+    private Reply serviceError(ByteBufAllocator alloc, String requestId, AwsServiceException e) {
+      AwsErrorDetails details = e.awsErrorDetails();
+      String code =
+          details != null && details.errorCode() != null
+              ? details.errorCode()
+              : e.getClass().getSimpleName();
+      String message =
+          details != null && details.errorMessage() != null
+              ? details.errorMessage()
+              : e.getMessage();
+      int status = e.statusCode() > 0 ? e.statusCode() : 400;
+      return error(alloc, requestId, status, code, message, e);
+    }
+
+    /** An error body: {@code __type}, {@code message}, and the exception's modelled members. */
+    private Reply error(
+        ByteBufAllocator alloc,
+        String requestId,
+        int status,
+        String code,
+        String message,
+        AwsServiceException modelled) {
+      ByteBuf buf = alloc.buffer(128);
+      try (JsonGenerator gen = JSON.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
+        gen.writeStartObject();
+        gen.writeStringField("__type", TYPE_PREFIX + code);
+        if (message != null) {
+          gen.writeStringField("message", message);
+        }
+        if (modelled instanceof ToCopyableBuilder<?, ?> copyable
+            && copyable.toBuilder() instanceof SdkPojo pojo) {
+          codec.writeMembers(gen, pojo.sdkFields(), modelled, "message");
+        }
+        gen.writeEndObject();
+      } catch (IOException e) {
+        buf.release();
+        throw new java.io.UncheckedIOException(e);
+      }
+      return new Reply(HttpResponseStatus.valueOf(status), buf, requestId);
+    }
+  }
+
+  private record Reply(HttpResponseStatus status, ByteBuf body, String requestId) {}
+}
