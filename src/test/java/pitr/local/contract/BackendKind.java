@@ -2,7 +2,6 @@ package pitr.local.contract;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +16,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
 import software.amazon.awssdk.regions.Region;
 
 /** The backends the suite knows: how to tell whether each is present and how to start it. */
@@ -30,38 +30,24 @@ enum BackendKind {
     }
 
     @Override
-    RunningBackend start() throws Exception {
+    RunningBackend start() {
       LocalEngine engine = LocalEngine.create();
-      Class<?> serverClass;
+      LocalServer server;
       try {
-        // Reflective until the HTTP front end lands on this branch.
-        serverClass = Class.forName("pitr.local.http.LocalServer");
-      } catch (ClassNotFoundException e) {
+        server = LocalServer.start(engine, "127.0.0.1", 0);
+      } catch (RuntimeException e) {
         engine.close();
-        throw new IllegalStateException(
-            "pitr.local.http.LocalServer is not on the classpath; merge main once the engine's"
-                + " HTTP front end exists",
-            e);
+        throw e;
       }
-      Object server;
-      try {
-        server =
-            serverClass
-                .getMethod("start", LocalEngine.class, String.class, int.class)
-                .invoke(null, engine, "127.0.0.1", 0);
-      } catch (InvocationTargetException e) {
-        engine.close();
-        throw e.getCause() instanceof Exception cause ? cause : e;
-      }
-      URI endpoint = (URI) serverClass.getMethod("endpoint").invoke(server);
       AutoCloseable stop =
           () -> {
             try {
-              serverClass.getMethod("close").invoke(server);
+              server.close();
             } finally {
               engine.close();
             }
           };
+      URI endpoint = server.endpoint();
       return new RunningBackend(
           name(), endpoint, true, Backend.newClient(endpoint, Region.US_EAST_1), stop);
     }
