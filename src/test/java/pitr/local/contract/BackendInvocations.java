@@ -42,13 +42,19 @@ final class BackendInvocations implements TestTemplateInvocationContextProvider 
     }
   }
 
-  /** Skips the invocation when its backend is absent or the test is for the reference only. */
+  /**
+   * Skips the invocation when its backend is absent or the test is for the reference only; {@code
+   * -Dpitr.contract.referenceOnlyEverywhere=true} runs reference-only tests on every backend, to
+   * check whether an emulator still deviates.
+   */
   private record Presence(BackendKind kind, Backends backends) implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       Optional<ReferenceOnly> referenceOnly =
           AnnotationSupport.findAnnotation(context.getTestMethod(), ReferenceOnly.class);
-      if (referenceOnly.isPresent() && !kind.isReference()) {
+      if (referenceOnly.isPresent()
+          && !kind.isReference()
+          && !Boolean.getBoolean("pitr.contract.referenceOnlyEverywhere")) {
         return ConditionEvaluationResult.disabled(
             "reference backend only: " + referenceOnly.get().value());
       }
