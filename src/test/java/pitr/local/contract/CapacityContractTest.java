@@ -205,6 +205,34 @@ class CapacityContractTest {
   }
 
   @BackendTest
+  @ReferenceOnly("moto charges a Query on an index to the table, 1.0 unit whatever it reads")
+  void query_onGlobalIndex_withIndexes_chargesTheIndex(Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String table = table(tables);
+    String g = partition();
+    Map<String, AttributeValue> indexed =
+        new java.util.LinkedHashMap<>(sized(partition(), "a", 10));
+    indexed.put("g", s(g));
+    putAll(client, table, List.of(indexed));
+
+    ConsumedCapacity capacity =
+        await(
+                client.query(
+                    b ->
+                        b.tableName(table)
+                            .indexName("by-g")
+                            .keyConditionExpression("g = :g")
+                            .expressionAttributeValues(Map.of(":g", s(g)))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES)))
+            .consumedCapacity();
+
+    // Global indexes only serve eventually consistent reads: half a unit for one small entry.
+    assertThat(capacity.capacityUnits()).isEqualTo(0.5);
+    assertThat(capacity.globalSecondaryIndexes()).containsOnlyKeys("by-g");
+    assertThat(capacity.globalSecondaryIndexes().get("by-g").capacityUnits()).isEqualTo(0.5);
+  }
+
+  @BackendTest
   void batchWriteItem_withTotal_reportsOneEntryPerTable(Backend backend, Tables tables) {
     String table = table(tables);
     String pk = partition();
