@@ -649,10 +649,10 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   private TableDescription describe(Table t) {
-    boolean active =
-        !clock
-            .instant()
-            .isBefore(Instant.ofEpochMilli(t.createdAt).plus(config.tableActivationDelay()));
+    boolean active = clock.millis() >= t.activeAt;
+    if (t.restoreSummary != null && active && t.restoreSummary.restoreInProgress()) {
+      t.restoreSummary = t.restoreSummary.toBuilder().restoreInProgress(false).build();
+    }
     List<KeySchemaElement> ks = new ArrayList<>();
     ks.add(KeySchemaElement.builder().attributeName(t.partitionKey).keyType(KeyType.HASH).build());
     if (t.sortKey != null) {
@@ -800,6 +800,7 @@ public final class LocalEngine implements AutoCloseable {
           ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
           ProjectionExpression proj = projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
+          checkRead(t, null);
           Map<String, AttributeValue> item = t.get(key);
           boolean consistent = Boolean.TRUE.equals(r.consistentRead());
           CapacityTally tally = CapacityTally.reads();
@@ -807,6 +808,7 @@ public final class LocalEngine implements AutoCloseable {
               t.name,
               CapacityTally.readUnits(
                   item == null ? 0 : AttributeValues.itemSize(item), consistent));
+          charge(tally, true, t);
           GetItemResponse.Builder b =
               GetItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
@@ -972,6 +974,7 @@ public final class LocalEngine implements AutoCloseable {
             StoreKey esk = startKey(t, idx, r.exclusiveStartKey());
             range = range.tailMap(esk, false);
           }
+          checkRead(t, idx);
           Page page =
               readPage(
                   t,
@@ -1062,6 +1065,7 @@ public final class LocalEngine implements AutoCloseable {
           if (r.hasExclusiveStartKey()) {
             range = range.tailMap(startKey(t, idx, r.exclusiveStartKey()), false);
           }
+          checkRead(t, idx);
           Page page =
               readPage(
                   t,
