@@ -1,0 +1,70 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/**
+ * Turns a failed command into a short message on stderr and an exit code: a {@link PitrException}
+ * prints its message and exits with its {@link ErrorCode}; anything else is {@link
+ * ErrorCode#FAILED}. The stack trace is printed only with {@code --stacktrace}.
+ */
+final class FailureHandler implements IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(
+      Exception ex, CommandLine commandLine, ParseResult parseResult) {
+    Throwable failure = unwrap(ex);
+    boolean stacktrace = PitrCommand.of(commandLine.getCommandSpec()).stacktrace();
+    PrintWriter err = commandLine.getErr();
+    ErrorCode code;
+    if (failure instanceof PitrException pitr) {
+      code = pitr.code();
+      err.println("error: " + pitr.getMessage());
+    } else {
+      code = ErrorCode.FAILED;
+      err.println("error: " + describe(failure));
+      if (!stacktrace) {
+        err.println("Rerun with --stacktrace for details.");
+      }
+    }
+    if (stacktrace) {
+      failure.printStackTrace(err);
+    }
+    err.flush();
+    return code.exitCode();
+  }
+
+  /** One line: the AWS error code and message for service errors, else type and message. */
+  static String describe(Throwable failure) {
+    if (failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+      return aws.awsErrorDetails().serviceName()
+          + " returned "
+          + aws.awsErrorDetails().errorCode()
+          + ": "
+          + aws.awsErrorDetails().errorMessage()
+          + " (request "
+          + aws.requestId()
+          + ")";
+    }
+    String message = failure.getMessage();
+    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable current = failure;
+    while ((current instanceof CompletionException
+            || current instanceof ExecutionException
+            || current instanceof UndeclaredThrowableException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+}

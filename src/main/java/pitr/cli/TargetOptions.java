@@ -1,0 +1,226 @@
+package pitr.cli;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.local.LocalDynamoDbAsyncClient;
+import pitr.local.LocalEngine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.InstanceProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+
+/**
+ * The target options ({@code --local}, {@code --endpoint-url}, {@code --region}, {@code --profile})
+ * and the one place that turns them into a {@link DynamoDbAsyncClient}.
+ *
+ * <ul>
+ *   <li>{@code --local}: an in-process client over a fresh embedded engine.
+ *   <li>{@code --endpoint-url URL}: the SDK client against that endpoint. On a loopback endpoint (a
+ *       local emulator) a missing region defaults to us-east-1 and missing credentials to dummy
+ *       ones, so no AWS setup is needed.
+ *   <li>otherwise: AWS, with the SDK's default region and credential chains, narrowed by {@code
+ *       --region} and {@code --profile}.
+ * </ul>
+ */
+final class TargetOptions {
+  /** Region used for loopback endpoints when none is configured. */
+  static final Region LOOPBACK_REGION = Region.US_EAST_1;
+
+  @Option(
+      names = "--local",
+      scope = ScopeType.INHERIT,
+      description = "Use the embedded engine in-process instead of DynamoDB.")
+  boolean local;
+
+  @Option(
+      names = "--endpoint-url",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description = "Send DynamoDB calls to this endpoint, e.g. http://127.0.0.1:8000.")
+  String endpointUrl;
+
+  @Option(
+      names = "--region",
+      scope = ScopeType.INHERIT,
+      paramLabel = "REGION",
+      description = "AWS region, e.g. eu-west-1 (default: AWS_REGION or the profile's region).")
+  String region;
+
+  @Option(
+      names = "--profile",
+      scope = ScopeType.INHERIT,
+      paramLabel = "NAME",
+      description = "Named profile from ~/.aws/config for region and credentials.")
+  String profile;
+
+  /** Where regions come from when {@code --region} is absent; replaced in tests. */
+  AwsRegionProvider awsRegions;
+
+  /** Where credentials come from on AWS (not loopback); replaced in tests. */
+  AwsCredentialsProvider awsCredentials;
+
+  /**
+   * A new client for the selected target. The caller closes it; with {@code --local} closing it
+   * also discards the embedded engine and its data.
+   *
+   * @throws PitrException with {@link ErrorCode#USAGE} when the options conflict, the endpoint is
+   *     not a URL, or no region or credentials can be found
+   */
+  DynamoDbAsyncClient client() {
+    if (local && endpointUrl != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--local and --endpoint-url both choose a target; pass only one of them");
+    }
+    if (local) {
+      return LocalDynamoDbAsyncClient.owning(LocalEngine.create());
+    }
+    DynamoDbAsyncClientBuilder builder =
+        DynamoDbAsyncClient.builder().httpClientBuilder(NettyNioAsyncHttpClient.builder());
+    boolean loopback = false;
+    if (endpointUrl != null) {
+      URI endpoint = endpoint();
+      builder.endpointOverride(endpoint);
+      loopback = isLoopback(endpoint.getHost());
+    }
+    builder.region(region(loopback));
+    builder.credentialsProvider(loopback ? loopbackCredentials() : credentials());
+    return builder.build();
+  }
+
+  /** A description of the target for messages and logs, e.g. "AWS (eu-west-1)". */
+  String describe() {
+    if (local) {
+      return "the embedded engine (--local)";
+    }
+    if (endpointUrl != null) {
+      return endpointUrl;
+    }
+    return "AWS" + (region == null ? "" : " (" + region + ")");
+  }
+
+  URI endpoint() {
+    try {
+      URI uri = new URI(endpointUrl);
+      if (uri.getHost() == null
+          || !("http".equalsIgnoreCase(uri.getScheme())
+              || "https".equalsIgnoreCase(uri.getScheme()))) {
+        throw new URISyntaxException(endpointUrl, "not an http(s) URL");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--endpoint-url "
+              + endpointUrl
+              + " is not an http(s) URL; pass one like http://127.0.0.1:8000");
+    }
+  }
+
+  static boolean isLoopback(String host) {
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (bare.equalsIgnoreCase("localhost") || bare.toLowerCase().endsWith(".localhost")) {
+      return true;
+    }
+    boolean literal = bare.contains(":") || bare.matches("[0-9.]+");
+    if (!literal) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(bare).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private Region region(boolean loopback) {
+    if (region != null) {
+      return Region.of(region);
+    }
+    AwsRegionProvider provider = awsRegions != null ? awsRegions : defaultRegions(loopback);
+    try {
+      return provider.getRegion();
+    } catch (SdkClientException e) {
+      if (loopback) {
+        return LOOPBACK_REGION;
+      }
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "No AWS region is set"
+              + (profile == null ? "" : " for profile " + profile)
+              + "; pass --region (e.g. --region us-east-1), set AWS_REGION, or add region to"
+              + " the profile in ~/.aws/config");
+    }
+  }
+
+  private AwsRegionProvider defaultRegions(boolean loopback) {
+    AwsProfileRegionProvider fromProfile =
+        profile == null
+            ? new AwsProfileRegionProvider()
+            : new AwsProfileRegionProvider(ProfileFile::defaultProfileFile, profile);
+    if (loopback) {
+      // Never ask the EC2 instance metadata service on behalf of a local emulator.
+      return new AwsRegionProviderChain(new SystemSettingsRegionProvider(), fromProfile);
+    }
+    return new AwsRegionProviderChain(
+        new SystemSettingsRegionProvider(), fromProfile, new InstanceProfileRegionProvider());
+  }
+
+  private AwsCredentialsProvider credentials() {
+    AwsCredentialsProvider provider = awsCredentials;
+    if (provider == null) {
+      provider =
+          profile == null
+              ? DefaultCredentialsProvider.builder().build()
+              : ProfileCredentialsProvider.create(profile);
+    }
+    try {
+      // Resolve once now, so a missing setup fails here with a clear message, not mid-run.
+      provider.resolveCredentials();
+    } catch (SdkClientException | IllegalArgumentException | IllegalStateException e) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "No AWS credentials found"
+              + (profile == null ? "" : " for profile " + profile)
+              + "; run 'aws configure' or 'aws sso login"
+              + (profile == null ? "" : " --profile " + profile)
+              + "', set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile");
+    }
+    return provider;
+  }
+
+  /** Configured credentials if any (never the instance metadata service), else dummy ones. */
+  private AwsCredentialsProvider loopbackCredentials() {
+    return AwsCredentialsProviderChain.builder()
+        .credentialsProviders(
+            SystemPropertyCredentialsProvider.create(),
+            EnvironmentVariableCredentialsProvider.create(),
+            profile == null
+                ? ProfileCredentialsProvider.create()
+                : ProfileCredentialsProvider.create(profile),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .reuseLastProviderEnabled(true)
+        .build();
+  }
+}

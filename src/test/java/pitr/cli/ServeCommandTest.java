@@ -1,0 +1,99 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+class ServeCommandTest {
+  private static final Pattern LISTENING =
+      Pattern.compile("pitr local engine listening on (http://127\\.0\\.0\\.1:\\d+)\n");
+
+  @Test
+  void serve_whenPortTaken_exitsWithUsageError() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      CliRun run = new CliRun();
+
+      int code = run.execute("local", "serve", "--port", Integer.toString(port));
+
+      assertThat(code).isEqualTo(2);
+      assertThat(run.err())
+          .isEqualTo(
+              "error: Cannot listen on 127.0.0.1:"
+                  + port
+                  + ": the port is already in use; stop the process using it or choose another"
+                  + " port (0 picks a free one)\n");
+      assertThat(run.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void serve_whenPortOutOfRange_exitsWithUsageError() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("local", "serve", "--port", "70000");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo("error: --port 70000 is out of range; pass 0-65535 (0 picks a free port)\n");
+  }
+
+  @Test
+  void serve_listensUntilInterrupted_andAnswersTheSdk() throws Exception {
+    CliRun run = new CliRun();
+    int[] code = {-1};
+    Thread serving = new Thread(() -> code[0] = run.execute("local", "serve", "--port", "0"));
+    serving.start();
+    try {
+      URI endpoint = awaitEndpoint(run, Duration.ofSeconds(30));
+      try (DynamoDbAsyncClient client =
+          DynamoDbAsyncClient.builder()
+              .endpointOverride(endpoint)
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+              .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+              .build()) {
+
+        assertThat(client.listTables().get(30, TimeUnit.SECONDS).tableNames()).isEmpty();
+      }
+      assertThat(run.out())
+          .isEqualTo(
+              "pitr local engine listening on "
+                  + endpoint
+                  + "\nTry: aws dynamodb list-tables --endpoint-url "
+                  + endpoint
+                  + "\nPress Ctrl-C to stop.\n");
+    } finally {
+      serving.interrupt();
+      serving.join(30_000);
+    }
+    assertThat(serving.isAlive()).isFalse();
+    assertThat(code[0]).isZero();
+  }
+
+  static URI awaitEndpoint(CliRun run, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher m = LISTENING.matcher(run.out());
+      if (m.find()) {
+        return URI.create(m.group(1));
+      }
+      assertThat(run.err()).isEmpty();
+      Thread.sleep(20);
+    }
+    throw new AssertionError("serve printed no endpoint within " + timeout + "; out=" + run.out());
+  }
+}
