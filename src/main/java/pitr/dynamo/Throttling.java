@@ -62,6 +62,9 @@ public final class Throttling {
 
   /** True when {@code failure} says the table or account is over its throughput. */
   public static boolean isThrottle(Throwable failure) {
+    if (failure instanceof UnprocessedItemsException) {
+      return true;
+    }
     if (failure instanceof ProvisionedThroughputExceededException
         || failure instanceof RequestLimitExceededException
         || failure instanceof LimitExceededException) {
