@@ -21,7 +21,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersionProvider.class,
     description = "DynamoDB data migrations that are safe to run and fast to undo.",
-    subcommands = {LocalCommand.class, StatusCommand.class, RestoreCommand.class},
+    subcommands = {
+      LocalCommand.class,
+      StatusCommand.class,
+      RestoreCommand.class,
+      CopyBackCommand.class,
+      DiffCommand.class,
+      DropCommand.class
+    },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
