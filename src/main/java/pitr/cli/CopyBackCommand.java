@@ -191,6 +191,7 @@ final class CopyBackCommand implements Callable<Integer> {
       if (from != null && keys == null) {
         t.gateway
             .findTable(from)
+            .onErrorResume(e -> reactor.core.publisher.Mono.empty())
             .blockOptional()
             .ifPresent(d -> session.expect(d.itemCount() == null ? 0 : d.itemCount()));
       }

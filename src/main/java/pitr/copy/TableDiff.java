@@ -112,17 +112,18 @@ public final class TableDiff {
                             }
                           }
                         })
-                    .then()
-                    .doFinally(
-                        s -> {
-                          for (BufferedWriter w : out) {
-                            try {
-                              w.close();
-                            } catch (IOException e) {
-                              throw new UncheckedIOException(e);
-                            }
-                          }
-                        }));
+                    .then(Mono.fromRunnable(() -> close(out)))
+                    .doOnError(e -> close(out)));
+  }
+
+  private static void close(BufferedWriter[] out) {
+    for (BufferedWriter w : out) {
+      try {
+        w.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   static String digest(Map<String, AttributeValue> item) {
