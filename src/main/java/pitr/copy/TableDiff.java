@@ -112,7 +112,7 @@ public final class TableDiff {
                             }
                           }
                         })
-                    .then(Mono.fromRunnable(() -> close(out)))
+                    .then(Mono.<Void>fromRunnable(() -> close(out)))
                     .doOnError(e -> close(out)));
   }
 
