@@ -1207,6 +1207,16 @@ public final class LocalEngine implements AutoCloseable {
           for (List<WriteRequest> l : req.values()) {
             n += l.size();
           }
+          for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
+            if (e.getValue().size() > 25) {
+              throw Errors.validation(
+                  "1 validation error detected: Value '"
+                      + req
+                      + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy"
+                      + " constraint: [Member must have length less than or equal to 25, Member"
+                      + " must have length greater than or equal to 1]");
+            }
+          }
           if (n > 25) {
             throw Errors.validation("Too many items requested for the BatchWriteItem call");
           }
