@@ -159,11 +159,79 @@ public final class LocalEngine implements AutoCloseable {
   private final Map<String, Backup> backups = new LinkedHashMap<>();
 
   private volatile Faults.Injector faults;
+  private final DurableStore durable;
 
-  private LocalEngine(EngineConfig config) {
+  private LocalEngine(EngineConfig config, DurableStore durable) {
     this.config = config;
     this.clock = config.clock();
     this.faults = config.faults().injector();
+    this.durable = durable;
+  }
+
+  /**
+   * An engine that keeps its tables, history and backups in {@code dataDir} (created if absent) and
+   * loads what an earlier run left there. Every change is committed to disk before it is
+   * acknowledged.
+   *
+   * @throws IllegalArgumentException when the directory cannot be created or was written by an
+   *     incompatible version
+   */
+  public static LocalEngine open(EngineConfig config, java.nio.file.Path dataDir) {
+    DurableStore store = DurableStore.open(dataDir);
+    LocalEngine engine = new LocalEngine(config, store);
+    engine.loadFrom(store);
+    return engine;
+  }
+
+  private void loadFrom(DurableStore store) {
+    for (DurableStore.LoadedTable lt : store.loadTables()) {
+      Table t = DurableStore.table(lt.meta());
+      lt.items()
+          .forEach(
+              (key, head) -> {
+                t.items.put(key, head);
+                if (head.image() != null) {
+                  t.itemCount++;
+                  t.sizeBytes += AttributeValues.itemSize(head.image());
+                  for (SecondaryIndex idx : t.indexes.values()) {
+                    idx.update(key, null, head.image());
+                  }
+                }
+              });
+      configureBuckets(t);
+      if (lt.meta().deletedAt() != null) {
+        deletedTables.put(t.arn, new DeletedTable(t, lt.meta().deletedAt()));
+      } else {
+        tables.put(t.name, t);
+      }
+    }
+    for (DurableStore.LoadedBackup lb : store.loadBackups()) {
+      NavigableMap<StoreKey, Map<String, AttributeValue>> items = new TreeMap<>(StoreKey.ORDER);
+      items.putAll(lb.items());
+      DurableStore.BackupMeta m = lb.meta();
+      backups.put(
+          m.arn(),
+          new Backup(
+              m.arn(),
+              m.name(),
+              DurableStore.table(m.source()),
+              m.createdAt(),
+              items,
+              m.sizeBytes(),
+              m.itemCount()));
+    }
+  }
+
+  private void commitDurable() {
+    if (durable != null) {
+      durable.commit();
+    }
+  }
+
+  private void persistTable(Table t) {
+    if (durable != null) {
+      durable.saveTable(t, null);
+    }
   }
 
   /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
@@ -181,7 +249,7 @@ public final class LocalEngine implements AutoCloseable {
 
   /** An in-memory engine. */
   public static LocalEngine create(EngineConfig config) {
-    return new LocalEngine(config);
+    return new LocalEngine(config, null);
   }
 
   /** An in-memory engine with default settings. */
@@ -337,7 +405,9 @@ public final class LocalEngine implements AutoCloseable {
               throw Errors.inUse("Table already exists: " + name);
             }
             tables.put(name, t);
+            persistTable(t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           return CreateTableResponse.builder().tableDescription(describe(t)).build();
@@ -461,10 +531,17 @@ public final class LocalEngine implements AutoCloseable {
             TableDescription d = describe(t).toBuilder().tableStatus(TableStatus.DELETING).build();
             tables.remove(t.name);
             if (t.pitrEnabled) {
-              deletedTables.put(t.arn, new DeletedTable(t, clock.millis()));
+              long at = clock.millis();
+              deletedTables.put(t.arn, new DeletedTable(t, at));
+              if (durable != null) {
+                durable.saveTable(t, at);
+              }
+            } else if (durable != null) {
+              durable.dropTable(t);
             }
             return DeleteTableResponse.builder().tableDescription(d).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -541,8 +618,10 @@ public final class LocalEngine implements AutoCloseable {
               }
             }
             configureBuckets(t);
+            persistTable(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -599,8 +678,10 @@ public final class LocalEngine implements AutoCloseable {
             for (Tag tag : r.tags()) {
               t.tags.put(tag.key(), tag.value());
             }
+            persistTable(t);
             return TagResourceResponse.builder().build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -614,8 +695,10 @@ public final class LocalEngine implements AutoCloseable {
           try {
             Table t = byArn(r.resourceArn());
             r.tagKeys().forEach(t.tags::remove);
+            persistTable(t);
             return UntagResourceResponse.builder().build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -632,6 +715,7 @@ public final class LocalEngine implements AutoCloseable {
             t.tags.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
             return ListTagsOfResourceResponse.builder().tags(tags).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -778,6 +862,7 @@ public final class LocalEngine implements AutoCloseable {
             write(t, key, item, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           PutItemResponse.Builder b =
@@ -841,6 +926,7 @@ public final class LocalEngine implements AutoCloseable {
             write(t, key, null, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           DeleteItemResponse.Builder b =
@@ -893,6 +979,7 @@ public final class LocalEngine implements AutoCloseable {
             write(t, key, updated, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           UpdateItemResponse.Builder b =
@@ -1270,6 +1357,7 @@ public final class LocalEngine implements AutoCloseable {
               written++;
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           if (written == 0) {
@@ -1427,6 +1515,7 @@ public final class LocalEngine implements AutoCloseable {
               }
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           tally.scale(2);
@@ -1599,6 +1688,7 @@ public final class LocalEngine implements AutoCloseable {
                           .build());
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           tally.scale(2);
@@ -1655,15 +1745,20 @@ public final class LocalEngine implements AutoCloseable {
             }
             if (!enable && t.pitrEnabled) {
               dropHistory(t);
+              if (durable != null) {
+                durable.saveAllItems(t);
+              }
             }
             t.pitrEnabled = enable;
             if (days != null) {
               t.recoveryPeriodDays = days;
             }
+            persistTable(t);
             return UpdateContinuousBackupsResponse.builder()
                 .continuousBackupsDescription(continuousBackups(t))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -1815,10 +1910,15 @@ public final class LocalEngine implements AutoCloseable {
             }
             configureBuckets(target);
             tables.put(target.name, target);
+            persistTable(target);
+            if (durable != null) {
+              durable.saveAllItems(target);
+            }
             return RestoreTableToPointInTimeResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -1931,10 +2031,17 @@ public final class LocalEngine implements AutoCloseable {
             String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + shortId();
             Backup b = new Backup(arn, r.backupName(), t, now, snapshot, t.sizeBytes, t.itemCount);
             backups.put(arn, b);
+            if (durable != null) {
+              durable.saveBackup(
+                  new DurableStore.BackupMeta(
+                      arn, b.name, DurableStore.meta(t, null), now, b.sizeBytes, b.itemCount),
+                  snapshot);
+            }
             return CreateBackupResponse.builder()
                 .backupDetails(details(b, BackupStatus.AVAILABLE))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2014,10 +2121,14 @@ public final class LocalEngine implements AutoCloseable {
           try {
             Backup b = backup(r.backupArn());
             backups.remove(b.arn);
+            if (durable != null) {
+              durable.deleteBackup(b.arn);
+            }
             return DeleteBackupResponse.builder()
                 .backupDescription(backupDescription(b, BackupStatus.DELETED))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2036,6 +2147,7 @@ public final class LocalEngine implements AutoCloseable {
           try {
             all = new ArrayList<>(backups.values());
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           all.sort(java.util.Comparator.comparing(Backup::arn));
@@ -2118,10 +2230,15 @@ public final class LocalEngine implements AutoCloseable {
             b.items.forEach((k, image) -> load(target, k, image, now));
             configureBuckets(target);
             tables.put(target.name, target);
+            persistTable(target);
+            if (durable != null) {
+              durable.saveAllItems(target);
+            }
             return RestoreTableFromBackupResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2140,7 +2257,11 @@ public final class LocalEngine implements AutoCloseable {
       long dropped = 0;
       for (Table t : tables.values()) {
         if (t.pitrEnabled) {
-          dropped += pruneTable(t, t.earliestRestorable(now));
+          long n = pruneTable(t, t.earliestRestorable(now));
+          if (n > 0 && durable != null) {
+            durable.saveAllItems(t);
+          }
+          dropped += n;
         }
       }
       var it = deletedTables.values().iterator();
@@ -2148,12 +2269,20 @@ public final class LocalEngine implements AutoCloseable {
         DeletedTable d = it.next();
         if (now - d.deletedAt > d.table.recoveryPeriodDays * 86_400_000L) {
           it.remove();
+          if (durable != null) {
+            durable.dropTable(d.table);
+          }
         } else {
-          dropped += pruneTable(d.table, d.table.earliestRestorable(now));
+          long n = pruneTable(d.table, d.table.earliestRestorable(now));
+          if (n > 0 && durable != null) {
+            durable.saveAllItems(d.table);
+          }
+          dropped += n;
         }
       }
       return dropped;
     } finally {
+      commitDurable();
       writeLock.unlock();
     }
   }
@@ -2328,6 +2457,9 @@ public final class LocalEngine implements AutoCloseable {
       t.items.remove(key);
     } else {
       t.items.put(key, new Version(now, image, null));
+    }
+    if (durable != null) {
+      durable.saveItem(t, key, t.items.get(key));
     }
     t.itemCount += (image != null ? 1 : 0) - (old != null ? 1 : 0);
     t.sizeBytes += newSize - oldSize;
@@ -2551,6 +2683,16 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
+  /** Closes the durable store, if any; the in-memory engine needs no closing. */
   @Override
-  public void close() {}
+  public void close() {
+    if (durable != null) {
+      writeLock.lock();
+      try {
+        durable.close();
+      } finally {
+        writeLock.unlock();
+      }
+    }
+  }
 }
