@@ -222,6 +222,11 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
+  /** Whether this engine writes to disk, so that callers keep it off I/O event loops. */
+  public boolean isDurable() {
+    return durable != null;
+  }
+
   private void commitDurable() {
     if (durable != null) {
       durable.commit();
