@@ -83,6 +83,28 @@ final class ServeCommand implements Callable<Integer> {
           "How far the latest restorable time trails now, ISO-8601 (AWS: about PT5M; default: ${DEFAULT-VALUE}).")
   Duration restoreLag;
 
+  @Option(
+      names = "--burst-seconds",
+      defaultValue = "300",
+      description =
+          "Seconds of unused provisioned capacity a table may bank (DynamoDB: 300; default: ${DEFAULT-VALUE}).")
+  long burstSeconds;
+
+  @Option(
+      names = "--on-demand-max-wcu",
+      defaultValue = "0",
+      description =
+          "Write units per second an on-demand table may take, e.g. 4000 for a new table or 40000"
+              + " for the default quota; 0 for no limit (default: ${DEFAULT-VALUE}).")
+  long onDemandMaxWcu;
+
+  @Option(
+      names = "--on-demand-max-rcu",
+      defaultValue = "0",
+      description =
+          "Read units per second an on-demand table may take; 0 for no limit (default: ${DEFAULT-VALUE}).")
+  long onDemandMaxRcu;
+
   @Override
   public Integer call() {
     if (port < 0 || port > 65535) {
@@ -94,7 +116,13 @@ final class ServeCommand implements Callable<Integer> {
         EngineConfig.defaults()
             .withFaults(parseFaults(faults))
             .withRestoreDuration(restoreDuration)
-            .withRestoreLag(restoreLag);
+            .withRestoreLag(restoreLag)
+            .withBurstSeconds(burstSeconds)
+            .withOnDemandCeiling(onDemandMaxRcu, onDemandMaxWcu);
+    if (burstSeconds < 0 || onDemandMaxWcu < 0 || onDemandMaxRcu < 0) {
+      throw new PitrException(
+          ErrorCode.USAGE, "--burst-seconds and --on-demand-max-* must be 0 or more");
+    }
     LocalEngine engine;
     try {
       engine = dataDir == null ? LocalEngine.create(config) : LocalEngine.open(config, dataDir);
