@@ -861,10 +861,11 @@ public final class LocalEngine implements AutoCloseable {
           Map<String, AttributeValue> old;
           writeLock.lock();
           try {
-            old = t.get(key);
+            Version current = t.items.get(key);
+            old = current == null ? null : current.image();
             checkWrite(t, estimateWrite(item));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
-            write(t, key, item, tally);
+            write(t, key, current, item, tally);
             charge(tally, false, t);
           } finally {
             commitDurable();
@@ -925,10 +926,11 @@ public final class LocalEngine implements AutoCloseable {
           Map<String, AttributeValue> old;
           writeLock.lock();
           try {
-            old = t.get(key);
+            Version current = t.items.get(key);
+            old = current == null ? null : current.image();
             checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
-            write(t, key, null, tally);
+            write(t, key, current, null, tally);
             charge(tally, false, t);
           } finally {
             commitDurable();
@@ -974,14 +976,15 @@ public final class LocalEngine implements AutoCloseable {
           Map<String, AttributeValue> updated;
           writeLock.lock();
           try {
-            old = t.get(key);
+            Version current = t.items.get(key);
+            old = current == null ? null : current.image();
             checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             Map<String, AttributeValue> base =
                 old != null ? old : t.keyOf(requestKeyItem(t, r.key()));
             updated = upd == null ? base : upd.apply(base);
             updated = checkedItem(t, updated);
-            write(t, key, updated, tally);
+            write(t, key, current, updated, tally);
             charge(tally, false, t);
           } finally {
             commitDurable();
@@ -1348,15 +1351,24 @@ public final class LocalEngine implements AutoCloseable {
           try {
             for (Op op : ops) {
               // Once a table throttles, the rest of its requests stay unprocessed, in order.
-              if (unprocessed.containsKey(op.table.name)
-                  || !admitsWrite(
-                      op.table,
-                      estimateWrite(op.image != null ? op.image : op.table.get(op.key)))) {
+              if (unprocessed.containsKey(op.table.name)) {
+                unprocessed.get(op.table.name).add(op.request);
+                continue;
+              }
+              Version current = op.table.items.get(op.key);
+              if (!op.table.writesLimited) {
+                write(op.table, op.key, current, op.image, tally);
+                written++;
+                continue;
+              }
+              Map<String, AttributeValue> sized =
+                  op.image != null ? op.image : current == null ? null : current.image();
+              if (!admitsWrite(op.table, estimateWrite(sized))) {
                 unprocessed.computeIfAbsent(op.table.name, k -> new ArrayList<>()).add(op.request);
                 continue;
               }
               CapacityTally one = CapacityTally.writes();
-              write(op.table, op.key, op.image, one);
+              write(op.table, op.key, current, op.image, one);
               charge(one, false, op.table);
               tally.merge(one);
               written++;
@@ -2353,6 +2365,15 @@ public final class LocalEngine implements AutoCloseable {
 
   /** Sets up or resizes a table's capacity buckets after its billing or capacity changed. */
   private void configureBuckets(Table t) {
+    configureBucketsOnly(t);
+    boolean limited = t.writeBucket != null;
+    for (SecondaryIndex i : t.indexes.values()) {
+      limited |= i.writeBucket != null;
+    }
+    t.writesLimited = limited;
+  }
+
+  private void configureBucketsOnly(Table t) {
     long burst = config.burstSeconds();
     if (t.billingMode == BillingMode.PROVISIONED) {
       t.readBucket = bucket(t.readBucket, t.readCapacity, burst);
@@ -2444,9 +2465,18 @@ public final class LocalEngine implements AutoCloseable {
    */
   private void write(
       Table t, StoreKey key, Map<String, AttributeValue> image, CapacityTally tally) {
-    Version current = t.items.get(key);
+    write(t, key, t.items.get(key), image, tally);
+  }
+
+  /** As above, with the key's current version already looked up by the caller. */
+  private void write(
+      Table t,
+      StoreKey key,
+      Version current,
+      Map<String, AttributeValue> image,
+      CapacityTally tally) {
     Map<String, AttributeValue> old = current == null ? null : current.image();
-    long oldSize = old == null ? 0 : AttributeValues.itemSize(old);
+    long oldSize = old == null ? 0 : current.size;
     long newSize = image == null ? 0 : AttributeValues.itemSize(image);
     tally.table(t.name, CapacityTally.writeUnits(Math.max(oldSize, newSize)));
     if (old == null && image == null) {
@@ -2456,18 +2486,24 @@ public final class LocalEngine implements AutoCloseable {
     if (current != null && current.at() > now) {
       now = current.at();
     }
+    Version next = null;
     if (t.pitrEnabled) {
-      t.items.put(key, new Version(now, image, current));
+      next = new Version(now, image, newSize, current);
+      t.items.put(key, next);
     } else if (image == null) {
       t.items.remove(key);
     } else {
-      t.items.put(key, new Version(now, image, null));
+      next = new Version(now, image, newSize, null);
+      t.items.put(key, next);
     }
     if (durable != null) {
-      durable.saveItem(t, key, t.items.get(key));
+      durable.saveItem(t, key, next);
     }
     t.itemCount += (image != null ? 1 : 0) - (old != null ? 1 : 0);
     t.sizeBytes += newSize - oldSize;
+    if (t.indexes.isEmpty()) {
+      return;
+    }
     for (SecondaryIndex idx : t.indexes.values()) {
       Map<String, AttributeValue> before = old == null ? null : projectedEntry(t, idx, key, old);
       Map<String, AttributeValue> after = image == null ? null : projectedEntry(t, idx, key, image);
