@@ -15,7 +15,7 @@ if [[ ! -x "$node_dir/node_modules/.bin/dynalite" ]]; then
 fi
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-"$node_dir/node_modules/.bin/dynalite" --port "$port" --host 127.0.0.1 >/dev/null 2>&1 &
+"$node_dir/node_modules/.bin/dynalite" --port "$port" --host 127.0.0.1 --createTableMs 0 --deleteTableMs 0 >/dev/null 2>&1 &
 dynalite_pid=$!
 trap 'kill "$dynalite_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
