@@ -78,6 +78,13 @@ final class DynamoAdapter {
         .onErrorResume(ResourceNotFoundException.class, e -> Mono.empty());
   }
 
+  /** Deletes the table; nothing when it does not exist. */
+  Mono<Void> deleteTable(String table) {
+    return call("DeleteTable", table, () -> client.deleteTable(r -> r.tableName(table)))
+        .then()
+        .onErrorResume(ResourceNotFoundException.class, e -> Mono.empty());
+  }
+
   Mono<ContinuousBackupsDescription> describeContinuousBackups(String table) {
     return call(
             "DescribeContinuousBackups",

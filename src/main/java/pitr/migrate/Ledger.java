@@ -103,7 +103,8 @@ public final class Ledger {
     return exists().flatMapMany(e -> e ? query("run", migration + "#") : Flux.empty());
   }
 
-  Mono<Boolean> exists() {
+  /** Whether the ledger table exists (it is created by the first run). */
+  public Mono<Boolean> exists() {
     return db.describeTable(table).hasElement();
   }
 

@@ -183,8 +183,8 @@ public final class MigrationCatalog {
         /**
          * TODO: say what this migration changes, in which table, and why.
          *
-         * <p>Execution Time: (not run yet)
-         * <p>Finalization Time: (not run yet)
+         * Execution Time: (not run yet)
+         * Finalization Time: (not run yet)
          */
         class %s implements Migration {
           private static final String TABLE = "TODO-table";

@@ -125,6 +125,20 @@ public final class MigrationCompiler {
     return instantiate(c);
   }
 
+  /**
+   * Hex SHA-256 of a migration's source without its {@code Execution Time:} and {@code Finalization
+   * Time:} lines, so stamping a file does not count as changing it.
+   */
+  public static String sourceChecksum(String source) {
+    StringBuilder kept = new StringBuilder();
+    for (String line : source.split("\n", -1)) {
+      if (!HeaderStamp.isStampLine(line)) {
+        kept.append(line.stripTrailing()).append('\n');
+      }
+    }
+    return ItemHash.sha256(kept.toString());
+  }
+
   /** Compiles and lints {@code file}; problems are returned, not thrown. */
   Compilation compile(MigrationFile file) {
     String source;
@@ -134,7 +148,7 @@ public final class MigrationCompiler {
       throw new PitrException(
           ErrorCode.USAGE, "Cannot read migration " + file.path() + ": " + e.getMessage(), e);
     }
-    String checksum = ItemHash.sha256(source);
+    String checksum = sourceChecksum(source);
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     if (compiler == null) {
       throw new PitrException(

@@ -43,6 +43,8 @@ public final class MigrationRunner {
   private final MigrationEnvironment env;
   private final MigrationCompiler compiler;
   private final MeterRegistry registry;
+  private final Map<java.nio.file.Path, CompiledMigration> compiled =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   MigrationRunner(MigrationEnvironment env, MigrationCompiler compiler, MeterRegistry registry) {
     this.env = env;
@@ -59,7 +61,7 @@ public final class MigrationRunner {
   public Mono<RunReport> run(RunRequest request) {
     return Mono.defer(
         () -> {
-          CompiledMigration compiled = compiler.load(request.file());
+          CompiledMigration compiled = load(request.file());
           Migration migration = compiled.migration();
           List<String> tables = new ArrayList<>(new TreeSet<>(declared(compiled)));
           return describe(compiled.file().name(), tables)
@@ -69,6 +71,51 @@ public final class MigrationRunner {
                           ? dryRun(compiled, descriptions, request)
                           : live(compiled, migration, descriptions, request));
         });
+  }
+
+  /**
+   * Compiles and lints {@code file} now, so a bad file fails before anything is written (e.g.
+   * before seeding); the run reuses the result.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when it does not compile, breaks the lint or does
+   *     not implement the API
+   */
+  public void check(MigrationFile file) {
+    load(file);
+  }
+
+  /**
+   * Compiles, checks the declared tables and, in prod, runs the preflight checks, writing nothing.
+   * A prod command runs this before asking for confirmation.
+   */
+  public Mono<Void> preflight(RunRequest request) {
+    return Mono.defer(
+        () -> {
+          CompiledMigration compiled = load(request.file());
+          List<String> tables = new ArrayList<>(new TreeSet<>(declared(compiled)));
+          return describe(compiled.file().name(), tables)
+              .flatMap(
+                  d ->
+                      request.mode() == RunMode.PROD && !request.dryRun()
+                          ? new Preflight(env.db(), env.clock())
+                              .check(
+                                  compiled.file().name(),
+                                  d,
+                                  Preflight.expectedRun(
+                                      compiled.migration().expectedDuration(), d, request.maxWcu()),
+                                  request.maxRestoreLag())
+                              .then()
+                          : Mono.empty());
+        });
+  }
+
+  private CompiledMigration load(MigrationFile file) {
+    CompiledMigration c = compiled.get(file.path());
+    if (c == null) {
+      c = compiler.load(file);
+      compiled.put(file.path(), c);
+    }
+    return c;
   }
 
   private static java.util.Set<String> declared(CompiledMigration c) {
