@@ -171,6 +171,9 @@ final class TableHandle implements MigrationTable {
     if (start != null) {
       b.exclusiveStartKey(start);
     }
+    if (o.pageSize() > 0) {
+      b.limit(o.pageSize());
+    }
     return b.build();
   }
 
