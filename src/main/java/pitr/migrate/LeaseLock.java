@@ -32,6 +32,33 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 public final class LeaseLock {
   static final Map<String, AttributeValue> KEY = Map.of(Ledger.PK, s("lock"), Ledger.SK, s("lock"));
 
+  /** Placeholders for every lock attribute: several (operator, host) are reserved words. */
+  static final Map<String, String> NAMES =
+      Map.of(
+          "#holder", "holder",
+          "#migration", "migration",
+          "#operator", "operator",
+          "#host", "host",
+          "#acquiredAt", "acquiredAt",
+          "#heartbeatAt", "heartbeatAt",
+          "#expiresAt", "expiresAt",
+          "#expiresAtMs", "expiresAtMs",
+          "#fence", "fence");
+
+  private static final String HOLDER_ATTRIBUTES =
+      "#holder, #migration, #operator, #host, #acquiredAt, #heartbeatAt, #expiresAt, #expiresAtMs";
+
+  static Map<String, String> names(String expression) {
+    Map<String, String> used = new HashMap<>();
+    NAMES.forEach(
+        (k, v) -> {
+          if (expression.contains(k)) {
+            used.put(k, v);
+          }
+        });
+    return used;
+  }
+
   private final DynamoAdapter db;
   private final String table;
   private final Clock clock;
@@ -76,10 +103,11 @@ public final class LeaseLock {
                   .tableName(table)
                   .key(KEY)
                   .updateExpression(
-                      "SET holder = :run, migration = :m, operator = :o, host = :h,"
-                          + " acquiredAt = :now, heartbeatAt = :now, expiresAt = :exp,"
-                          + " expiresAtMs = :expMs, fence = if_not_exists(fence, :zero) + :one")
-                  .conditionExpression("attribute_not_exists(holder) OR expiresAtMs <= :nowMs")
+                      "SET #holder = :run, #migration = :m, #operator = :o, #host = :h,"
+                          + " #acquiredAt = :now, #heartbeatAt = :now, #expiresAt = :exp,"
+                          + " #expiresAtMs = :expMs, #fence = if_not_exists(#fence, :zero) + :one")
+                  .conditionExpression("attribute_not_exists(#holder) OR #expiresAtMs <= :nowMs")
+                  .expressionAttributeNames(NAMES)
                   .expressionAttributeValues(values)
                   .returnValues(ReturnValue.ALL_OLD)
                   .build();
@@ -144,8 +172,10 @@ public final class LeaseLock {
                   .tableName(table)
                   .key(KEY)
                   .updateExpression(
-                      "SET heartbeatAt = :now, expiresAt = :exp, expiresAtMs = :expMs")
-                  .conditionExpression("holder = :run AND fence = :f")
+                      "SET #heartbeatAt = :now, #expiresAt = :exp, #expiresAtMs = :expMs")
+                  .conditionExpression("#holder = :run AND #fence = :f")
+                  .expressionAttributeNames(
+                      names("#heartbeatAt #expiresAt #expiresAtMs #holder #fence"))
                   .expressionAttributeValues(
                       Map.of(
                           ":now", t(now),
@@ -180,10 +210,9 @@ public final class LeaseLock {
         UpdateItemRequest.builder()
             .tableName(table)
             .key(KEY)
-            .updateExpression(
-                "REMOVE holder, migration, operator, host, acquiredAt, heartbeatAt, expiresAt,"
-                    + " expiresAtMs")
-            .conditionExpression("holder = :run AND fence = :f")
+            .updateExpression("REMOVE " + HOLDER_ATTRIBUTES)
+            .conditionExpression("#holder = :run AND #fence = :f")
+            .expressionAttributeNames(NAMES)
             .expressionAttributeValues(Map.of(":run", s(lease.runId()), ":f", n(lease.fence())))
             .build();
     return db.updateItem(request)
@@ -212,10 +241,9 @@ public final class LeaseLock {
         UpdateItemRequest.builder()
             .tableName(table)
             .key(KEY)
-            .updateExpression(
-                "REMOVE holder, migration, operator, host, acquiredAt, heartbeatAt, expiresAt,"
-                    + " expiresAtMs SET fence = fence + :one")
-            .conditionExpression("holder = :run AND fence = :f")
+            .updateExpression("REMOVE " + HOLDER_ATTRIBUTES + " SET #fence = #fence + :one")
+            .conditionExpression("#holder = :run AND #fence = :f")
+            .expressionAttributeNames(NAMES)
             .expressionAttributeValues(
                 Map.of(":run", s(expected.runId()), ":f", n(expected.fence()), ":one", n(1)))
             .build();

@@ -111,15 +111,17 @@ public final class Ledger {
   private Flux<RunRecord> query(String pk, String prefix) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":pk", s(pk));
-    String condition = "pk = :pk";
+    String condition = "#pk = :pk";
     if (prefix != null) {
       values.put(":p", s(prefix));
-      condition += " AND begins_with(sk, :p)";
+      condition += " AND begins_with(#sk, :p)";
     }
     QueryRequest first =
         QueryRequest.builder()
             .tableName(table)
             .keyConditionExpression(condition)
+            .expressionAttributeNames(
+                prefix == null ? Map.of("#pk", PK) : Map.of("#pk", PK, "#sk", SK))
             .expressionAttributeValues(values)
             .consistentRead(true)
             .build();
@@ -149,8 +151,8 @@ public final class Ledger {
             .tableName(table)
             .key(Map.of(PK, s("run"), SK, s(dead.migration() + "#" + dead.runId())))
             .updateExpression("SET #st = :failed, finishedAt = :at, #err = :err")
-            .conditionExpression("#st = :running AND fence = :f")
-            .expressionAttributeNames(Map.of("#st", "status", "#err", "error"))
+            .conditionExpression("#st = :running AND #fence = :f")
+            .expressionAttributeNames(Map.of("#st", "status", "#err", "error", "#fence", "fence"))
             .expressionAttributeValues(
                 Map.of(
                     ":failed", s(MigrationState.FAILED.name()),
@@ -219,7 +221,8 @@ public final class Ledger {
                 c ->
                     c.tableName(table)
                         .key(LeaseLock.KEY)
-                        .conditionExpression("holder = :run AND fence = :f")
+                        .conditionExpression("#holder = :run AND #fence = :f")
+                        .expressionAttributeNames(Map.of("#holder", "holder", "#fence", "fence"))
                         .expressionAttributeValues(
                             Map.of(":run", s(lease.runId()), ":f", n(lease.fence()))))
             .build();
