@@ -110,9 +110,7 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
               sleep(fault.delay());
               return switch (fault.kind()) {
                 case THROTTLE -> throw Errors.throughputExceeded();
-                case ERROR ->
-                    throw Errors.of(
-                        "InternalServerError", "Internal server error (injected fault)", 500);
+                case ERROR -> throw Errors.internalError("Internal server error (injected fault)");
                 case DROP ->
                     throw SdkClientException.create(
                         "Unable to execute request: connection dropped (injected fault)",

@@ -159,11 +159,84 @@ public final class LocalEngine implements AutoCloseable {
   private final Map<String, Backup> backups = new LinkedHashMap<>();
 
   private volatile Faults.Injector faults;
+  private final DurableStore durable;
 
-  private LocalEngine(EngineConfig config) {
+  private LocalEngine(EngineConfig config, DurableStore durable) {
     this.config = config;
     this.clock = config.clock();
     this.faults = config.faults().injector();
+    this.durable = durable;
+  }
+
+  /**
+   * An engine that keeps its tables, history and backups in {@code dataDir} (created if absent) and
+   * loads what an earlier run left there. Every change is committed to disk before it is
+   * acknowledged.
+   *
+   * @throws IllegalArgumentException when the directory cannot be created or was written by an
+   *     incompatible version
+   */
+  public static LocalEngine open(EngineConfig config, java.nio.file.Path dataDir) {
+    DurableStore store = DurableStore.open(dataDir);
+    LocalEngine engine = new LocalEngine(config, store);
+    engine.loadFrom(store);
+    return engine;
+  }
+
+  private void loadFrom(DurableStore store) {
+    for (DurableStore.LoadedTable lt : store.loadTables()) {
+      Table t = DurableStore.table(lt.meta());
+      lt.items()
+          .forEach(
+              (key, head) -> {
+                t.items.put(key, head);
+                if (head.image() != null) {
+                  t.itemCount++;
+                  t.sizeBytes += AttributeValues.itemSize(head.image());
+                  for (SecondaryIndex idx : t.indexes.values()) {
+                    idx.update(key, null, head.image());
+                  }
+                }
+              });
+      configureBuckets(t);
+      if (lt.meta().deletedAt() != null) {
+        deletedTables.put(t.arn, new DeletedTable(t, lt.meta().deletedAt()));
+      } else {
+        tables.put(t.name, t);
+      }
+    }
+    for (DurableStore.LoadedBackup lb : store.loadBackups()) {
+      NavigableMap<StoreKey, Map<String, AttributeValue>> items = new TreeMap<>(StoreKey.ORDER);
+      items.putAll(lb.items());
+      DurableStore.BackupMeta m = lb.meta();
+      backups.put(
+          m.arn(),
+          new Backup(
+              m.arn(),
+              m.name(),
+              DurableStore.table(m.source()),
+              m.createdAt(),
+              items,
+              m.sizeBytes(),
+              m.itemCount()));
+    }
+  }
+
+  /** Whether this engine writes to disk, so that callers keep it off I/O event loops. */
+  public boolean isDurable() {
+    return durable != null;
+  }
+
+  private void commitDurable() {
+    if (durable != null) {
+      durable.commit();
+    }
+  }
+
+  private void persistTable(Table t) {
+    if (durable != null) {
+      durable.saveTable(t, null);
+    }
   }
 
   /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
@@ -181,7 +254,7 @@ public final class LocalEngine implements AutoCloseable {
 
   /** An in-memory engine. */
   public static LocalEngine create(EngineConfig config) {
-    return new LocalEngine(config);
+    return new LocalEngine(config, null);
   }
 
   /** An in-memory engine with default settings. */
@@ -337,7 +410,9 @@ public final class LocalEngine implements AutoCloseable {
               throw Errors.inUse("Table already exists: " + name);
             }
             tables.put(name, t);
+            persistTable(t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           return CreateTableResponse.builder().tableDescription(describe(t)).build();
@@ -461,10 +536,17 @@ public final class LocalEngine implements AutoCloseable {
             TableDescription d = describe(t).toBuilder().tableStatus(TableStatus.DELETING).build();
             tables.remove(t.name);
             if (t.pitrEnabled) {
-              deletedTables.put(t.arn, new DeletedTable(t, clock.millis()));
+              long at = clock.millis();
+              deletedTables.put(t.arn, new DeletedTable(t, at));
+              if (durable != null) {
+                durable.saveTable(t, at);
+              }
+            } else if (durable != null) {
+              durable.dropTable(t);
             }
             return DeleteTableResponse.builder().tableDescription(d).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -541,8 +623,10 @@ public final class LocalEngine implements AutoCloseable {
               }
             }
             configureBuckets(t);
+            persistTable(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -599,8 +683,10 @@ public final class LocalEngine implements AutoCloseable {
             for (Tag tag : r.tags()) {
               t.tags.put(tag.key(), tag.value());
             }
+            persistTable(t);
             return TagResourceResponse.builder().build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -614,8 +700,10 @@ public final class LocalEngine implements AutoCloseable {
           try {
             Table t = byArn(r.resourceArn());
             r.tagKeys().forEach(t.tags::remove);
+            persistTable(t);
             return UntagResourceResponse.builder().build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -632,6 +720,7 @@ public final class LocalEngine implements AutoCloseable {
             t.tags.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
             return ListTagsOfResourceResponse.builder().tags(tags).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -778,6 +867,7 @@ public final class LocalEngine implements AutoCloseable {
             write(t, key, item, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           PutItemResponse.Builder b =
@@ -841,6 +931,7 @@ public final class LocalEngine implements AutoCloseable {
             write(t, key, null, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           DeleteItemResponse.Builder b =
@@ -893,6 +984,7 @@ public final class LocalEngine implements AutoCloseable {
             write(t, key, updated, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           UpdateItemResponse.Builder b =
@@ -1207,6 +1299,16 @@ public final class LocalEngine implements AutoCloseable {
           for (List<WriteRequest> l : req.values()) {
             n += l.size();
           }
+          for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
+            if (e.getValue().size() > 25) {
+              throw Errors.validation(
+                  "1 validation error detected: Value '"
+                      + req
+                      + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy"
+                      + " constraint: [Member must have length less than or equal to 25, Member"
+                      + " must have length greater than or equal to 1]");
+            }
+          }
           if (n > 25) {
             throw Errors.validation("Too many items requested for the BatchWriteItem call");
           }
@@ -1260,6 +1362,7 @@ public final class LocalEngine implements AutoCloseable {
               written++;
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           if (written == 0) {
@@ -1417,6 +1520,7 @@ public final class LocalEngine implements AutoCloseable {
               }
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           tally.scale(2);
@@ -1589,6 +1693,7 @@ public final class LocalEngine implements AutoCloseable {
                           .build());
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           tally.scale(2);
@@ -1645,15 +1750,20 @@ public final class LocalEngine implements AutoCloseable {
             }
             if (!enable && t.pitrEnabled) {
               dropHistory(t);
+              if (durable != null) {
+                durable.saveAllItems(t);
+              }
             }
             t.pitrEnabled = enable;
             if (days != null) {
               t.recoveryPeriodDays = days;
             }
+            persistTable(t);
             return UpdateContinuousBackupsResponse.builder()
                 .continuousBackupsDescription(continuousBackups(t))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -1805,10 +1915,15 @@ public final class LocalEngine implements AutoCloseable {
             }
             configureBuckets(target);
             tables.put(target.name, target);
+            persistTable(target);
+            if (durable != null) {
+              durable.saveAllItems(target);
+            }
             return RestoreTableToPointInTimeResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -1921,10 +2036,17 @@ public final class LocalEngine implements AutoCloseable {
             String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + shortId();
             Backup b = new Backup(arn, r.backupName(), t, now, snapshot, t.sizeBytes, t.itemCount);
             backups.put(arn, b);
+            if (durable != null) {
+              durable.saveBackup(
+                  new DurableStore.BackupMeta(
+                      arn, b.name, DurableStore.meta(t, null), now, b.sizeBytes, b.itemCount),
+                  snapshot);
+            }
             return CreateBackupResponse.builder()
                 .backupDetails(details(b, BackupStatus.AVAILABLE))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2004,10 +2126,14 @@ public final class LocalEngine implements AutoCloseable {
           try {
             Backup b = backup(r.backupArn());
             backups.remove(b.arn);
+            if (durable != null) {
+              durable.deleteBackup(b.arn);
+            }
             return DeleteBackupResponse.builder()
                 .backupDescription(backupDescription(b, BackupStatus.DELETED))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2026,6 +2152,7 @@ public final class LocalEngine implements AutoCloseable {
           try {
             all = new ArrayList<>(backups.values());
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           all.sort(java.util.Comparator.comparing(Backup::arn));
@@ -2108,10 +2235,15 @@ public final class LocalEngine implements AutoCloseable {
             b.items.forEach((k, image) -> load(target, k, image, now));
             configureBuckets(target);
             tables.put(target.name, target);
+            persistTable(target);
+            if (durable != null) {
+              durable.saveAllItems(target);
+            }
             return RestoreTableFromBackupResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2130,7 +2262,11 @@ public final class LocalEngine implements AutoCloseable {
       long dropped = 0;
       for (Table t : tables.values()) {
         if (t.pitrEnabled) {
-          dropped += pruneTable(t, t.earliestRestorable(now));
+          long n = pruneTable(t, t.earliestRestorable(now));
+          if (n > 0 && durable != null) {
+            durable.saveAllItems(t);
+          }
+          dropped += n;
         }
       }
       var it = deletedTables.values().iterator();
@@ -2138,12 +2274,20 @@ public final class LocalEngine implements AutoCloseable {
         DeletedTable d = it.next();
         if (now - d.deletedAt > d.table.recoveryPeriodDays * 86_400_000L) {
           it.remove();
+          if (durable != null) {
+            durable.dropTable(d.table);
+          }
         } else {
-          dropped += pruneTable(d.table, d.table.earliestRestorable(now));
+          long n = pruneTable(d.table, d.table.earliestRestorable(now));
+          if (n > 0 && durable != null) {
+            durable.saveAllItems(d.table);
+          }
+          dropped += n;
         }
       }
       return dropped;
     } finally {
+      commitDurable();
       writeLock.unlock();
     }
   }
@@ -2318,6 +2462,9 @@ public final class LocalEngine implements AutoCloseable {
       t.items.remove(key);
     } else {
       t.items.put(key, new Version(now, image, null));
+    }
+    if (durable != null) {
+      durable.saveItem(t, key, t.items.get(key));
     }
     t.itemCount += (image != null ? 1 : 0) - (old != null ? 1 : 0);
     t.sizeBytes += newSize - oldSize;
@@ -2541,6 +2688,16 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
+  /** Closes the durable store, if any; the in-memory engine needs no closing. */
   @Override
-  public void close() {}
+  public void close() {
+    if (durable != null) {
+      writeLock.lock();
+      try {
+        durable.close();
+      } finally {
+        writeLock.unlock();
+      }
+    }
+  }
 }
