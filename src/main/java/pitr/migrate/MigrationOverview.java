@@ -43,7 +43,7 @@ public final class MigrationOverview {
               byName.keySet().forEach(n -> names.putIfAbsent(n, false));
               List<MigrationStatus> out = new ArrayList<>();
               for (String name : names.keySet()) {
-                List<RunRecord> own = byName.getOrDefault(name, List.of());
+                List<RunRecord> own = new ArrayList<>(byName.getOrDefault(name, List.of()));
                 own.sort((a, b) -> a.runId().compareTo(b.runId()));
                 RunRecord latest = own.isEmpty() ? null : own.get(own.size() - 1);
                 MigrationFile file = files.get(name);
