@@ -110,7 +110,18 @@ public final class HeaderStamp {
         }
       }
     }
-    String indent = lines.get(end).substring(0, lines.get(end).indexOf('*'));
+    String endLine = lines.get(end);
+    String indent = endLine.substring(0, endLine.length() - endLine.stripLeading().length());
+    if (start == end) {
+      // One-line Javadoc: open it up so the stamp lines have somewhere to go.
+      String line = lines.get(start);
+      String text = line.substring(line.indexOf("/**") + 3, line.lastIndexOf("*/")).strip();
+      lines.set(start, indent + "/**");
+      lines.add(start + 1, indent + " * " + text);
+      lines.add(start + 2, indent + " */");
+      end = start + 2;
+      indent = indent + " ";
+    }
     List<String> added = new ArrayList<>();
     for (RunRecord r : runs) {
       if (r.status() != MigrationState.SUCCEEDED || r.finishedAt() == null) {
@@ -122,16 +133,6 @@ public final class HeaderStamp {
       }
       added.add(indent + "* Execution Time: " + started);
       added.add(indent + "* Finalization Time: " + r.finishedAt());
-    }
-    if (start == end) {
-      // One-line Javadoc: open it up so the stamp lines have somewhere to go.
-      String line = lines.get(start);
-      String text = line.substring(line.indexOf("/**") + 3, line.lastIndexOf("*/")).strip();
-      lines.set(start, indent + "/**");
-      lines.add(start + 1, indent + " * " + text);
-      lines.add(start + 2, indent + " */");
-      end = start + 2;
-      indent = indent + " ";
     }
     lines.addAll(end, added);
     return String.join("\n", lines);

@@ -347,7 +347,8 @@ class MigrateCommandTest {
 
     CliRun list = new CliRun();
     int listCode =
-        list.execute("migrate", "list", "--migrations-dir", m.toString(), "--endpoint-url", endpoint);
+        list.execute(
+            "migrate", "list", "--migrations-dir", m.toString(), "--endpoint-url", endpoint);
     assertThat(listCode).as(list.err()).isZero();
     assertThat(list.out())
         .startsWith("MIGRATION                            STATE        MODE  STARTED")
