@@ -351,6 +351,7 @@ public final class MigrationCompiler {
             ErrorCode.USAGE, "Migration " + c.file().name() + " cannot be loaded: " + e, e);
       }
     }
+    found.sort(java.util.Comparator.comparing(Class::getName));
     String name = c.file().name();
     if (found.isEmpty()) {
       throw new PitrException(
