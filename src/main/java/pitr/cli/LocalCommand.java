@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     name = "local",
     mixinStandardHelpOptions = true,
     description = "Run the embedded DynamoDB-compatible engine.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, DemoCommand.class})
 final class LocalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

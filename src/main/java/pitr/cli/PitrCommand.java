@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
     description = "DynamoDB data migrations that are safe to run and fast to undo.",
     subcommands = {
       LocalCommand.class,
+      BenchCommand.class,
+      MigrateCommand.class,
       StatusCommand.class,
       RestoreCommand.class,
       CopyBackCommand.class,

@@ -5,6 +5,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.InternalServerErrorException;
 import software.amazon.awssdk.services.dynamodb.model.ItemCollectionSizeLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -73,6 +74,12 @@ public final class Errors {
             "ItemCollectionSizeLimitExceededException",
             "Item collection size limit exceeded",
             400);
+  }
+
+  /** InternalServerError (HTTP 500), as DynamoDB answers when it fails on its side. */
+  public static InternalServerErrorException internalError(String message) {
+    return (InternalServerErrorException)
+        build(InternalServerErrorException.builder(), "InternalServerError", message, 500);
   }
 
   /** Any other error by code, e.g. UnknownOperationException or InternalServerError. */

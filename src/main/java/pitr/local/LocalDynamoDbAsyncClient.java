@@ -1,10 +1,10 @@
 package pitr.local;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -77,13 +77,25 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbAsyncWaiter;
 public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
   private final LocalEngine engine;
   private final boolean ownsEngine;
-  private final Scheduler scheduler;
+  private final ForkJoinPool pool;
 
   private LocalDynamoDbAsyncClient(LocalEngine engine, boolean ownsEngine) {
     this.engine = engine;
     this.ownsEngine = ownsEngine;
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-    this.scheduler = Schedulers.newBoundedElastic(threads, 10_000, "pitr-local-client", 60, true);
+    // A work-stealing pool in FIFO mode hands each short engine call to a thread far more cheaply
+    // than a general-purpose scheduler; its size leaves room for callers that block in callbacks.
+    this.pool =
+        new ForkJoinPool(
+            threads,
+            p -> {
+              ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+              t.setName("pitr-local-client-" + t.getPoolIndex());
+              t.setDaemon(true);
+              return t;
+            },
+            null,
+            true);
   }
 
   /** A client over {@code engine}; closing the client leaves the engine open. */
@@ -110,9 +122,7 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
               sleep(fault.delay());
               return switch (fault.kind()) {
                 case THROTTLE -> throw Errors.throughputExceeded();
-                case ERROR ->
-                    throw Errors.of(
-                        "InternalServerError", "Internal server error (injected fault)", 500);
+                case ERROR -> throw Errors.internalError("Internal server error (injected fault)");
                 case DROP ->
                     throw SdkClientException.create(
                         "Unable to execute request: connection dropped (injected fault)",
@@ -121,7 +131,7 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
               };
             };
     try {
-      return CompletableFuture.supplyAsync(faulty, scheduler::schedule);
+      return CompletableFuture.supplyAsync(faulty, pool);
     } catch (RejectedExecutionException e) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("LocalDynamoDbAsyncClient is closed; create a new client", e));
@@ -295,7 +305,7 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
 
   @Override
   public void close() {
-    scheduler.dispose();
+    pool.shutdown();
     if (ownsEngine) {
       engine.close();
     }

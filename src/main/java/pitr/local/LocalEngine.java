@@ -159,11 +159,84 @@ public final class LocalEngine implements AutoCloseable {
   private final Map<String, Backup> backups = new LinkedHashMap<>();
 
   private volatile Faults.Injector faults;
+  private final DurableStore durable;
 
-  private LocalEngine(EngineConfig config) {
+  private LocalEngine(EngineConfig config, DurableStore durable) {
     this.config = config;
     this.clock = config.clock();
     this.faults = config.faults().injector();
+    this.durable = durable;
+  }
+
+  /**
+   * An engine that keeps its tables, history and backups in {@code dataDir} (created if absent) and
+   * loads what an earlier run left there. Every change is committed to disk before it is
+   * acknowledged.
+   *
+   * @throws IllegalArgumentException when the directory cannot be created or was written by an
+   *     incompatible version
+   */
+  public static LocalEngine open(EngineConfig config, java.nio.file.Path dataDir) {
+    DurableStore store = DurableStore.open(dataDir);
+    LocalEngine engine = new LocalEngine(config, store);
+    engine.loadFrom(store);
+    return engine;
+  }
+
+  private void loadFrom(DurableStore store) {
+    for (DurableStore.LoadedTable lt : store.loadTables()) {
+      Table t = DurableStore.table(lt.meta());
+      lt.items()
+          .forEach(
+              (key, head) -> {
+                t.items.put(key, head);
+                if (head.image() != null) {
+                  t.itemCount++;
+                  t.sizeBytes += AttributeValues.itemSize(head.image());
+                  for (SecondaryIndex idx : t.indexes.values()) {
+                    idx.update(key, null, head.image());
+                  }
+                }
+              });
+      configureBuckets(t);
+      if (lt.meta().deletedAt() != null) {
+        deletedTables.put(t.arn, new DeletedTable(t, lt.meta().deletedAt()));
+      } else {
+        tables.put(t.name, t);
+      }
+    }
+    for (DurableStore.LoadedBackup lb : store.loadBackups()) {
+      NavigableMap<StoreKey, Map<String, AttributeValue>> items = new TreeMap<>(StoreKey.ORDER);
+      items.putAll(lb.items());
+      DurableStore.BackupMeta m = lb.meta();
+      backups.put(
+          m.arn(),
+          new Backup(
+              m.arn(),
+              m.name(),
+              DurableStore.table(m.source()),
+              m.createdAt(),
+              items,
+              m.sizeBytes(),
+              m.itemCount()));
+    }
+  }
+
+  /** Whether this engine writes to disk, so that callers keep it off I/O event loops. */
+  public boolean isDurable() {
+    return durable != null;
+  }
+
+  private void commitDurable() {
+    if (durable != null) {
+      durable.commit();
+    }
+  }
+
+  private void persistTable(Table t) {
+    if (durable != null) {
+      durable.saveTable(t, null);
+    }
   }
 
   /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
@@ -181,7 +254,7 @@ public final class LocalEngine implements AutoCloseable {
 
   /** An in-memory engine. */
   public static LocalEngine create(EngineConfig config) {
-    return new LocalEngine(config);
+    return new LocalEngine(config, null);
   }
 
   /** An in-memory engine with default settings. */
@@ -337,7 +410,9 @@ public final class LocalEngine implements AutoCloseable {
               throw Errors.inUse("Table already exists: " + name);
             }
             tables.put(name, t);
+            persistTable(t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           return CreateTableResponse.builder().tableDescription(describe(t)).build();
@@ -461,10 +536,17 @@ public final class LocalEngine implements AutoCloseable {
             TableDescription d = describe(t).toBuilder().tableStatus(TableStatus.DELETING).build();
             tables.remove(t.name);
             if (t.pitrEnabled) {
-              deletedTables.put(t.arn, new DeletedTable(t, clock.millis()));
+              long at = clock.millis();
+              deletedTables.put(t.arn, new DeletedTable(t, at));
+              if (durable != null) {
+                durable.saveTable(t, at);
+              }
+            } else if (durable != null) {
+              durable.dropTable(t);
             }
             return DeleteTableResponse.builder().tableDescription(d).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -541,8 +623,10 @@ public final class LocalEngine implements AutoCloseable {
               }
             }
             configureBuckets(t);
+            persistTable(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -599,8 +683,10 @@ public final class LocalEngine implements AutoCloseable {
             for (Tag tag : r.tags()) {
               t.tags.put(tag.key(), tag.value());
             }
+            persistTable(t);
             return TagResourceResponse.builder().build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -614,8 +700,10 @@ public final class LocalEngine implements AutoCloseable {
           try {
             Table t = byArn(r.resourceArn());
             r.tagKeys().forEach(t.tags::remove);
+            persistTable(t);
             return UntagResourceResponse.builder().build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -632,6 +720,7 @@ public final class LocalEngine implements AutoCloseable {
             t.tags.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
             return ListTagsOfResourceResponse.builder().tags(tags).build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -772,12 +861,14 @@ public final class LocalEngine implements AutoCloseable {
           Map<String, AttributeValue> old;
           writeLock.lock();
           try {
-            old = t.get(key);
+            Version current = t.items.get(key);
+            old = current == null ? null : current.image();
             checkWrite(t, estimateWrite(item));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
-            write(t, key, item, tally);
+            write(t, key, current, item, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           PutItemResponse.Builder b =
@@ -835,12 +926,14 @@ public final class LocalEngine implements AutoCloseable {
           Map<String, AttributeValue> old;
           writeLock.lock();
           try {
-            old = t.get(key);
+            Version current = t.items.get(key);
+            old = current == null ? null : current.image();
             checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
-            write(t, key, null, tally);
+            write(t, key, current, null, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           DeleteItemResponse.Builder b =
@@ -883,16 +976,18 @@ public final class LocalEngine implements AutoCloseable {
           Map<String, AttributeValue> updated;
           writeLock.lock();
           try {
-            old = t.get(key);
+            Version current = t.items.get(key);
+            old = current == null ? null : current.image();
             checkWrite(t, estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             Map<String, AttributeValue> base =
                 old != null ? old : t.keyOf(requestKeyItem(t, r.key()));
             updated = upd == null ? base : upd.apply(base);
             updated = checkedItem(t, updated);
-            write(t, key, updated, tally);
+            write(t, key, current, updated, tally);
             charge(tally, false, t);
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           UpdateItemResponse.Builder b =
@@ -1207,6 +1302,16 @@ public final class LocalEngine implements AutoCloseable {
           for (List<WriteRequest> l : req.values()) {
             n += l.size();
           }
+          for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
+            if (e.getValue().size() > 25) {
+              throw Errors.validation(
+                  "1 validation error detected: Value '"
+                      + req
+                      + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy"
+                      + " constraint: [Member must have length less than or equal to 25, Member"
+                      + " must have length greater than or equal to 1]");
+            }
+          }
           if (n > 25) {
             throw Errors.validation("Too many items requested for the BatchWriteItem call");
           }
@@ -1246,20 +1351,30 @@ public final class LocalEngine implements AutoCloseable {
           try {
             for (Op op : ops) {
               // Once a table throttles, the rest of its requests stay unprocessed, in order.
-              if (unprocessed.containsKey(op.table.name)
-                  || !admitsWrite(
-                      op.table,
-                      estimateWrite(op.image != null ? op.image : op.table.get(op.key)))) {
+              if (unprocessed.containsKey(op.table.name)) {
+                unprocessed.get(op.table.name).add(op.request);
+                continue;
+              }
+              Version current = op.table.items.get(op.key);
+              if (!op.table.writesLimited) {
+                write(op.table, op.key, current, op.image, tally);
+                written++;
+                continue;
+              }
+              Map<String, AttributeValue> sized =
+                  op.image != null ? op.image : current == null ? null : current.image();
+              if (!admitsWrite(op.table, estimateWrite(sized))) {
                 unprocessed.computeIfAbsent(op.table.name, k -> new ArrayList<>()).add(op.request);
                 continue;
               }
               CapacityTally one = CapacityTally.writes();
-              write(op.table, op.key, op.image, one);
+              write(op.table, op.key, current, op.image, one);
               charge(one, false, op.table);
               tally.merge(one);
               written++;
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           if (written == 0) {
@@ -1417,6 +1532,7 @@ public final class LocalEngine implements AutoCloseable {
               }
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           tally.scale(2);
@@ -1589,6 +1705,7 @@ public final class LocalEngine implements AutoCloseable {
                           .build());
             }
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           tally.scale(2);
@@ -1645,15 +1762,20 @@ public final class LocalEngine implements AutoCloseable {
             }
             if (!enable && t.pitrEnabled) {
               dropHistory(t);
+              if (durable != null) {
+                durable.saveAllItems(t);
+              }
             }
             t.pitrEnabled = enable;
             if (days != null) {
               t.recoveryPeriodDays = days;
             }
+            persistTable(t);
             return UpdateContinuousBackupsResponse.builder()
                 .continuousBackupsDescription(continuousBackups(t))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -1805,10 +1927,15 @@ public final class LocalEngine implements AutoCloseable {
             }
             configureBuckets(target);
             tables.put(target.name, target);
+            persistTable(target);
+            if (durable != null) {
+              durable.saveAllItems(target);
+            }
             return RestoreTableToPointInTimeResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -1921,10 +2048,17 @@ public final class LocalEngine implements AutoCloseable {
             String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + shortId();
             Backup b = new Backup(arn, r.backupName(), t, now, snapshot, t.sizeBytes, t.itemCount);
             backups.put(arn, b);
+            if (durable != null) {
+              durable.saveBackup(
+                  new DurableStore.BackupMeta(
+                      arn, b.name, DurableStore.meta(t, null), now, b.sizeBytes, b.itemCount),
+                  snapshot);
+            }
             return CreateBackupResponse.builder()
                 .backupDetails(details(b, BackupStatus.AVAILABLE))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2004,10 +2138,14 @@ public final class LocalEngine implements AutoCloseable {
           try {
             Backup b = backup(r.backupArn());
             backups.remove(b.arn);
+            if (durable != null) {
+              durable.deleteBackup(b.arn);
+            }
             return DeleteBackupResponse.builder()
                 .backupDescription(backupDescription(b, BackupStatus.DELETED))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2026,6 +2164,7 @@ public final class LocalEngine implements AutoCloseable {
           try {
             all = new ArrayList<>(backups.values());
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
           all.sort(java.util.Comparator.comparing(Backup::arn));
@@ -2108,10 +2247,15 @@ public final class LocalEngine implements AutoCloseable {
             b.items.forEach((k, image) -> load(target, k, image, now));
             configureBuckets(target);
             tables.put(target.name, target);
+            persistTable(target);
+            if (durable != null) {
+              durable.saveAllItems(target);
+            }
             return RestoreTableFromBackupResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
+            commitDurable();
             writeLock.unlock();
           }
         });
@@ -2130,7 +2274,11 @@ public final class LocalEngine implements AutoCloseable {
       long dropped = 0;
       for (Table t : tables.values()) {
         if (t.pitrEnabled) {
-          dropped += pruneTable(t, t.earliestRestorable(now));
+          long n = pruneTable(t, t.earliestRestorable(now));
+          if (n > 0 && durable != null) {
+            durable.saveAllItems(t);
+          }
+          dropped += n;
         }
       }
       var it = deletedTables.values().iterator();
@@ -2138,12 +2286,20 @@ public final class LocalEngine implements AutoCloseable {
         DeletedTable d = it.next();
         if (now - d.deletedAt > d.table.recoveryPeriodDays * 86_400_000L) {
           it.remove();
+          if (durable != null) {
+            durable.dropTable(d.table);
+          }
         } else {
-          dropped += pruneTable(d.table, d.table.earliestRestorable(now));
+          long n = pruneTable(d.table, d.table.earliestRestorable(now));
+          if (n > 0 && durable != null) {
+            durable.saveAllItems(d.table);
+          }
+          dropped += n;
         }
       }
       return dropped;
     } finally {
+      commitDurable();
       writeLock.unlock();
     }
   }
@@ -2209,6 +2365,15 @@ public final class LocalEngine implements AutoCloseable {
 
   /** Sets up or resizes a table's capacity buckets after its billing or capacity changed. */
   private void configureBuckets(Table t) {
+    configureBucketsOnly(t);
+    boolean limited = t.writeBucket != null;
+    for (SecondaryIndex i : t.indexes.values()) {
+      limited |= i.writeBucket != null;
+    }
+    t.writesLimited = limited;
+  }
+
+  private void configureBucketsOnly(Table t) {
     long burst = config.burstSeconds();
     if (t.billingMode == BillingMode.PROVISIONED) {
       t.readBucket = bucket(t.readBucket, t.readCapacity, burst);
@@ -2300,9 +2465,18 @@ public final class LocalEngine implements AutoCloseable {
    */
   private void write(
       Table t, StoreKey key, Map<String, AttributeValue> image, CapacityTally tally) {
-    Version current = t.items.get(key);
+    write(t, key, t.items.get(key), image, tally);
+  }
+
+  /** As above, with the key's current version already looked up by the caller. */
+  private void write(
+      Table t,
+      StoreKey key,
+      Version current,
+      Map<String, AttributeValue> image,
+      CapacityTally tally) {
     Map<String, AttributeValue> old = current == null ? null : current.image();
-    long oldSize = old == null ? 0 : AttributeValues.itemSize(old);
+    long oldSize = old == null ? 0 : current.size;
     long newSize = image == null ? 0 : AttributeValues.itemSize(image);
     tally.table(t.name, CapacityTally.writeUnits(Math.max(oldSize, newSize)));
     if (old == null && image == null) {
@@ -2312,15 +2486,24 @@ public final class LocalEngine implements AutoCloseable {
     if (current != null && current.at() > now) {
       now = current.at();
     }
+    Version next = null;
     if (t.pitrEnabled) {
-      t.items.put(key, new Version(now, image, current));
+      next = new Version(now, image, newSize, current);
+      t.items.put(key, next);
     } else if (image == null) {
       t.items.remove(key);
     } else {
-      t.items.put(key, new Version(now, image, null));
+      next = new Version(now, image, newSize, null);
+      t.items.put(key, next);
+    }
+    if (durable != null) {
+      durable.saveItem(t, key, next);
     }
     t.itemCount += (image != null ? 1 : 0) - (old != null ? 1 : 0);
     t.sizeBytes += newSize - oldSize;
+    if (t.indexes.isEmpty()) {
+      return;
+    }
     for (SecondaryIndex idx : t.indexes.values()) {
       Map<String, AttributeValue> before = old == null ? null : projectedEntry(t, idx, key, old);
       Map<String, AttributeValue> after = image == null ? null : projectedEntry(t, idx, key, image);
@@ -2541,6 +2724,16 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
+  /** Closes the durable store, if any; the in-memory engine needs no closing. */
   @Override
-  public void close() {}
+  public void close() {
+    if (durable != null) {
+      writeLock.lock();
+      try {
+        durable.close();
+      } finally {
+        writeLock.unlock();
+      }
+    }
+  }
 }

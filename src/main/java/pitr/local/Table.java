@@ -58,6 +58,9 @@ final class Table {
 
   volatile TokenBucket writeBucket;
 
+  /** Whether any bucket limits writes to this table or its GSIs; false skips admission checks. */
+  volatile boolean writesLimited;
+
   /** Live items and their total size, kept exact on every write. */
   long itemCount;
 

@@ -1,6 +1,7 @@
 package pitr.local;
 
 import java.util.Map;
+import pitr.local.expr.AttributeValues;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -16,11 +17,20 @@ final class Version {
 
   final long at;
   final Map<String, AttributeValue> image;
+
+  /** The image's size as DynamoDB counts it (0 for a delete), computed once. */
+  final long size;
+
   private volatile Version previous;
 
   Version(long at, Map<String, AttributeValue> image, Version previous) {
+    this(at, image, image == null ? 0 : AttributeValues.itemSize(image), previous);
+  }
+
+  Version(long at, Map<String, AttributeValue> image, long size, Version previous) {
     this.at = at;
     this.image = image;
+    this.size = size;
     this.previous = previous;
   }
 

@@ -44,7 +44,9 @@ class PitrCommandTest {
         .contains("--output=text|json")
         .contains("--verbose")
         .contains("--stacktrace")
-        .contains("local  Run the embedded DynamoDB-compatible engine.");
+        .containsPattern("\\n  local +Run the embedded DynamoDB-compatible engine\\.\\n")
+        .containsPattern("\\n  bench +Measure pitr")
+        .containsPattern("\\n  migrate +");
     assertThat(run.err()).isEmpty();
   }
 

@@ -96,4 +96,43 @@ class ServeCommandTest {
     }
     throw new AssertionError("serve printed no endpoint within " + timeout + "; out=" + run.out());
   }
+
+  @Test
+  void serve_withUnknownFault_exitsWithUsageErrorNamingTheKnownOnes() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("local", "serve", "--port", "0", "--faults", "slow=0.5");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --faults: unknown fault 'slow'; known: throttle, error, latency, delay, drop,"
+                + " seed\n");
+  }
+
+  @Test
+  void serve_withMissingFaultsFile_exitsWithUsageError(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    CliRun run = new CliRun();
+    String missing = dir.resolve("faults.conf").toString();
+
+    int code = run.execute("local", "serve", "--port", "0", "--faults", "@" + missing);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --faults @" + missing + ": cannot read " + missing);
+  }
+
+  @Test
+  void serve_withDataDirThatIsAFile_exitsWithUsageError(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("not-a-dir"), "x");
+    CliRun run = new CliRun();
+
+    int code = run.execute("local", "serve", "--port", "0", "--data-dir", file.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("error: --data-dir " + file + ": cannot create data directory");
+    assertThat(run.out()).isEmpty();
+  }
 }

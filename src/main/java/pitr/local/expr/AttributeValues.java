@@ -53,7 +53,7 @@ public final class AttributeValues {
     }
     return switch (a.type()) {
       case N -> new BigDecimal(a.n()).compareTo(new BigDecimal(b.n()));
-      case S -> compareUnsigned(utf8(a.s()), utf8(b.s()));
+      case S -> compareUtf8(a.s(), b.s());
       case B -> compareUnsigned(a.b().asByteArrayUnsafe(), b.b().asByteArrayUnsafe());
       default -> throw new IllegalArgumentException("cannot order " + a.type());
     };
@@ -215,6 +215,31 @@ public final class AttributeValues {
     BigDecimal d = new BigDecimal(n).stripTrailingZeros();
     int digits = Math.max(1, d.precision());
     return (digits + 1) / 2 + 1;
+  }
+
+  /**
+   * Orders two strings as their UTF-8 bytes would order, without encoding them: UTF-8 byte order is
+   * code-point order, which differs from UTF-16 order only where a surrogate meets a character at
+   * or above U+E000, so those two ranges are swapped before comparing.
+   */
+  public static int compareUtf8(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char c1 = a.charAt(i);
+      char c2 = b.charAt(i);
+      if (c1 != c2) {
+        if (c1 >= 0xD800 && c2 >= 0xD800) {
+          c1 = codePointOrder(c1);
+          c2 = codePointOrder(c2);
+        }
+        return c1 - c2;
+      }
+    }
+    return a.length() - b.length();
+  }
+
+  private static char codePointOrder(char c) {
+    return (char) (c >= 0xE000 ? c - 0x800 : c + 0x2000);
   }
 
   private static byte[] utf8(String s) {

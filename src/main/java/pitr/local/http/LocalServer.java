@@ -80,18 +80,24 @@ public final class LocalServer implements AutoCloseable {
    * @throws PitrException with {@link ErrorCode#USAGE} when the port is in use
    */
   public static LocalServer start(LocalEngine engine, String host, int port) {
-    return start(Operations.of(engine), engine::nextFault, host, port);
+    // An in-memory engine answers in microseconds and never blocks on I/O, so it runs on the event
+    // loop; a durable one commits to disk and gets its own threads.
+    return start(Operations.of(engine), engine::nextFault, host, port, !engine.isDurable());
   }
 
   static LocalServer start(Map<String, Operation> operations, String host, int port) {
-    return start(operations, () -> NO_FAULT, host, port);
+    return start(operations, () -> NO_FAULT, host, port, false);
   }
 
   private static final Faults.Decision NO_FAULT =
       new Faults.Decision(Faults.Kind.NONE, java.time.Duration.ZERO);
 
   static LocalServer start(
-      Map<String, Operation> operations, Supplier<Faults.Decision> faults, String host, int port) {
+      Map<String, Operation> operations,
+      Supplier<Faults.Decision> faults,
+      String host,
+      int port,
+      boolean inline) {
     WireCodec codec = new WireCodec();
     for (Operation operation : operations.values()) {
       // Compile every request schema now, so the first requests do not pay for it.
@@ -100,7 +106,7 @@ public final class LocalServer implements AutoCloseable {
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     Scheduler scheduler =
         Schedulers.newBoundedElastic(threads, 10_000, "pitr-local-engine", 60, true);
-    Dispatcher dispatcher = new Dispatcher(operations, codec, faults);
+    Dispatcher dispatcher = new Dispatcher(operations, codec, faults, inline);
     try {
       DisposableServer server =
           HttpServer.create()
@@ -153,11 +159,17 @@ public final class LocalServer implements AutoCloseable {
     private final AtomicLong requestCounter = new AtomicLong();
     private final Supplier<Faults.Decision> faults;
 
+    private final boolean inline;
+
     Dispatcher(
-        Map<String, Operation> operations, WireCodec codec, Supplier<Faults.Decision> faults) {
+        Map<String, Operation> operations,
+        WireCodec codec,
+        Supplier<Faults.Decision> faults,
+        boolean inline) {
       this.operations = operations;
       this.codec = codec;
       this.faults = faults;
+      this.inline = inline;
       this.requestIdPrefix =
           Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).toUpperCase();
     }
@@ -176,7 +188,7 @@ public final class LocalServer implements AutoCloseable {
         return body.then(
             Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
       }
-      return body.publishOn(scheduler)
+      return (inline ? body : body.publishOn(scheduler))
           .map(b -> reply(operation, target, b, response.alloc(), fault.kind()))
           .flatMap(reply -> send(response, reply));
     }

@@ -1,0 +1,159 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.local.LocalDynamoDbAsyncClient;
+import pitr.local.LocalEngine;
+import pitr.local.bench.WriteBenchmark;
+import pitr.local.http.LocalServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * {@code pitr bench engine}: BatchWriteItem throughput of the embedded engine over loopback HTTP
+ * and in-process, and of another emulator at {@code --compare-endpoint} (bench/engine.sh starts
+ * dynalite there), all through the same SDK async client.
+ */
+@Command(
+    name = "engine",
+    mixinStandardHelpOptions = true,
+    description = "BatchWriteItem (25 items per call) throughput: HTTP, in-process, and a peer.")
+final class BenchEngineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--compare-endpoint",
+      paramLabel = "URL",
+      description = "Endpoint of another DynamoDB emulator to measure side by side.")
+  URI compareEndpoint;
+
+  @Option(
+      names = "--compare-name",
+      defaultValue = "dynalite",
+      paramLabel = "NAME",
+      description = "Name of that emulator in the results (default: ${DEFAULT-VALUE}).")
+  String compareName;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "5",
+      description = "Length of one measured run (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "5",
+      description =
+          "Interleaved rounds per case; the median is reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Override
+  public Integer call() {
+    if (seconds < 1 || rounds < 1) {
+      throw new PitrException(ErrorCode.USAGE, "--seconds and --rounds must be at least 1");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<AutoCloseable> open = new ArrayList<>();
+    try {
+      LocalEngine httpEngine = LocalEngine.create();
+      LocalServer server = LocalServer.start(httpEngine, "127.0.0.1", 0);
+      open.add(server);
+      LocalEngine inProcessEngine = LocalEngine.create();
+      List<WriteBenchmark.Target> targets = new ArrayList<>();
+      DynamoDbAsyncClient httpClient = httpClient(server.endpoint());
+      open.add(httpClient);
+      targets.add(new WriteBenchmark.Target("pitr (HTTP)", httpClient));
+      DynamoDbAsyncClient inProcess = LocalDynamoDbAsyncClient.owning(inProcessEngine);
+      open.add(inProcess);
+      targets.add(new WriteBenchmark.Target("pitr (in-process)", inProcess));
+      if (compareEndpoint != null) {
+        DynamoDbAsyncClient peer = httpClient(compareEndpoint);
+        open.add(peer);
+        targets.add(new WriteBenchmark.Target(compareName + " (HTTP)", peer));
+      }
+      out.printf(
+          "Measuring %d targets, %d cases, %d rounds of %d s (plus one warm-up round)...%n",
+          targets.size(), WriteBenchmark.standardCases().size(), rounds, seconds);
+      out.flush();
+      List<WriteBenchmark.Result> results =
+          new WriteBenchmark(Duration.ofSeconds(seconds), rounds)
+              .run(targets, WriteBenchmark.standardCases());
+      print(out, results);
+      return ErrorCode.OK.exitCode();
+    } finally {
+      for (AutoCloseable c : open) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // Closing benchmark clients cannot change the results already printed.
+        }
+      }
+    }
+  }
+
+  private void print(PrintWriter out, List<WriteBenchmark.Result> results) {
+    out.println();
+    out.println("| target | items | in flight | batches/s | items/s |");
+    out.println("|---|---|---:|---:|---:|");
+    for (WriteBenchmark.Result r : results) {
+      out.printf(
+          Locale.ROOT,
+          "| %s | %s | %d | %,.0f | %,.0f |%n",
+          r.target(),
+          r.benchCase().itemSize(),
+          r.benchCase().inFlight(),
+          r.batchesPerSecond(),
+          r.itemsPerSecond());
+    }
+    out.println();
+    out.println("| items | in flight | pitr HTTP / " + compareName + " | in-process / HTTP |");
+    out.println("|---|---:|---:|---:|");
+    for (WriteBenchmark.Case c : WriteBenchmark.standardCases()) {
+      double http = find(results, "pitr (HTTP)", c);
+      double inProcess = find(results, "pitr (in-process)", c);
+      double peer = find(results, compareName + " (HTTP)", c);
+      out.printf(
+          Locale.ROOT,
+          "| %s | %d | %s | %.1fx |%n",
+          c.itemSize(),
+          c.inFlight(),
+          peer > 0 ? String.format(Locale.ROOT, "%.1fx", http / peer) : "n/a",
+          inProcess / http);
+    }
+    out.flush();
+  }
+
+  private static double find(
+      List<WriteBenchmark.Result> results, String target, WriteBenchmark.Case c) {
+    for (WriteBenchmark.Result r : results) {
+      if (r.target().equals(target) && r.benchCase().equals(c)) {
+        return r.itemsPerSecond();
+      }
+    }
+    return 0;
+  }
+
+  static DynamoDbAsyncClient httpClient(URI endpoint) {
+    return DynamoDbAsyncClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
+        .build();
+  }
+}

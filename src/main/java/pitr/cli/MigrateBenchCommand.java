@@ -1,0 +1,85 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import pitr.local.LocalDynamoDbAsyncClient;
+import pitr.local.LocalEngine;
+import pitr.migrate.MigrateBenchmark;
+import pitr.migrate.MigrationEnvironment;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * {@code pitr migrate bench}: items per second of a migration updating every item of a table on the
+ * embedded engine, with the journal on and off.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmark: a migration that updates every item of a table on the embedded engine"
+          + " (in-process), with the journal on and off, in interleaved rounds.",
+      "Prints items/s per round, the medians and the journal overhead."
+    })
+final class MigrateBenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--items",
+      defaultValue = "1000000",
+      paramLabel = "N",
+      description = "Items in the table (default: ${DEFAULT-VALUE}).")
+  long items;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      paramLabel = "N",
+      description = "Rounds per mode (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Override
+  public Integer call() throws Exception {
+    MigrateCommand parent = MigrateCommand.of(spec);
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = Files.createTempDirectory("pitr-bench-");
+    try (DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.owning(LocalEngine.create())) {
+      MigrationEnvironment env =
+          MigrationEnvironment.create(
+              client,
+              parent.clock,
+              parent.scheduler,
+              MigrationEnvironment.Settings.defaults("the embedded engine (bench)"));
+      out.println(
+          "Seeding "
+              + items
+              + " items, then "
+              + rounds
+              + " rounds each with journal on and off...");
+      out.flush();
+      MigrateBenchmark.Result r = new MigrateBenchmark(env, dir).run(items, rounds).block();
+      out.println("items: " + r.items());
+      out.println("journal on  items/s per round: " + rounds(r.withJournal()));
+      out.println("journal off items/s per round: " + rounds(r.withoutJournal()));
+      out.printf(
+          Locale.ROOT,
+          "median items/s: journal on %.0f, journal off %.0f; journal overhead x%.2f (time on/off)%n",
+          r.medianWithJournal(),
+          r.medianWithoutJournal(),
+          r.overhead());
+      out.flush();
+    }
+    return 0;
+  }
+
+  private static String rounds(java.util.List<Double> values) {
+    return String.join(
+        ", ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+  }
+}

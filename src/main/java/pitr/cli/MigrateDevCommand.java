@@ -1,0 +1,85 @@
+package pitr.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import pitr.migrate.FixtureSeeder;
+import pitr.migrate.MigrationEnvironment;
+import pitr.migrate.MigrationFile;
+import pitr.migrate.MigrationRunner;
+import pitr.migrate.RunReport;
+import pitr.migrate.RunRequest;
+import pitr.migrate.api.RunMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * {@code pitr migrate dev NAME}: runs a migration against the local environment, the embedded
+ * engine in-process by default or a {@code pitr local serve} endpoint with {@code --endpoint-url}.
+ */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a migration against the local environment: the embedded engine in-process (the"
+          + " default) or --endpoint-url of 'pitr local serve'.",
+      "--seed loads a fixture first; --dry-run writes nothing and reports what would change."
+    })
+final class MigrateDevCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin MigrateCommand.Options options = new MigrateCommand.Options();
+
+  @Parameters(paramLabel = "NAME", description = "Migration, e.g. 0001_cars_get_a_price or 0001.")
+  String name;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "FILE",
+      description = "Load this JSON-lines fixture first (see migrations/fixtures/README.md).")
+  Path seed;
+
+  @Option(names = "--dry-run", description = "Read real data, write nothing, report what would.")
+  boolean dryRun;
+
+  @Option(
+      names = "--max-wcu",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "Write capacity per second for writes and journal; 0: no limit (default: ${DEFAULT-VALUE}).")
+  double maxWcu;
+
+  @Override
+  public Integer call() {
+    TargetOptions target = PitrCommand.of(spec).target();
+    if (!target.local && target.endpointUrl == null) {
+      target.local = true;
+    }
+    MigrateCommand parent = MigrateCommand.of(spec);
+    MigrationFile file = options.catalog().resolve(name);
+    PrintWriter out = spec.commandLine().getOut();
+    try (DynamoDbAsyncClient client = target.client()) {
+      MigrationEnvironment env = parent.environment(spec, client, options);
+      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      runner.check(file);
+      if (seed != null) {
+        FixtureSeeder.Seeded seeded = env.seeder().seed(seed).block();
+        seeded.items().forEach((t, n) -> out.println("Seeded " + n + " items into " + t));
+      }
+      RunRequest request =
+          RunRequest.of(file, RunMode.DEV, MigrateCommand.operator(), MigrateCommand.host())
+              .withDryRun(dryRun)
+              .withMaxWcu(maxWcu);
+      RunReport report = runner.run(request).block();
+      MigrateProdCommand.print(spec, report, maxWcu);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,49 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.migrate.MigrationLint;
+
+/** {@code pitr migrate lint}: compiles and lints every migration; writes nothing. */
+@Command(
+    name = "lint",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compile every migration and check what it uses: only pitr.migrate.api, Reactor, java.*"
+          + " and the SDK's model types, unless migrations/lint-exceptions.txt allows more.",
+      "Exits 2 when a migration has a problem."
+    })
+final class MigrateLintCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin MigrateCommand.Options options = new MigrateCommand.Options();
+
+  @Override
+  public Integer call() {
+    List<MigrationLint.Result> results = new MigrationLint(options.catalog()).lintAll();
+    PrintWriter out = spec.commandLine().getOut();
+    long bad = results.stream().filter(r -> !r.ok()).count();
+    for (MigrationLint.Result r : results) {
+      if (r.ok()) {
+        out.println("ok   " + r.name());
+      } else {
+        out.println("FAIL " + r.name());
+        r.problems().forEach(p -> out.println("  " + p.replace("\n", "\n  ")));
+      }
+    }
+    out.flush();
+    if (bad > 0) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          bad + " of " + results.size() + " migrations failed the lint; fix the problems above");
+    }
+    return 0;
+  }
+}

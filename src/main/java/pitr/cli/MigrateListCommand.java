@@ -1,0 +1,104 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import pitr.migrate.MigrationEnvironment;
+import pitr.migrate.MigrationOverview;
+import pitr.migrate.MigrationStatus;
+import pitr.migrate.RunRecord;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** {@code pitr migrate list}: every migration with its state and times from the ledger. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show every migration, in the folder or in the ledger, with the state of its latest run"
+          + " (pending, running, succeeded, failed, rolled_back) and its times.",
+      "'changed' marks a file that differs from the source its latest succeeded run ran;"
+          + " 'file deleted' one the ledger remembers after its file was removed."
+    })
+final class MigrateListCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin MigrateCommand.Options options = new MigrateCommand.Options();
+
+  @Override
+  public Integer call() {
+    MigrateCommand parent = MigrateCommand.of(spec);
+    try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
+      MigrationEnvironment env = parent.environment(spec, client, options);
+      List<MigrationStatus> all =
+          new MigrationOverview(options.catalog(), env.ledger()).list().block();
+      print(spec, all);
+    }
+    return 0;
+  }
+
+  static void print(CommandSpec spec, List<MigrationStatus> all) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (MigrationStatus s : all) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("state", s.state().name().toLowerCase(Locale.ROOT));
+        m.put("fileExists", s.fileExists());
+        m.put("sourceChanged", s.sourceChanged());
+        m.put("runs", s.runs());
+        RunRecord r = s.latest();
+        if (r != null) {
+          m.put("runId", r.runId());
+          m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
+          m.put("startedAt", r.startedAt().toString());
+          m.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
+          m.put("restorePoint", r.restorePoint() == null ? null : r.restorePoint().toString());
+          m.put("error", r.error());
+        }
+        rows.add(m);
+      }
+      out.println(MigrateCommand.json(rows));
+      out.flush();
+      return;
+    }
+    if (all.isEmpty()) {
+      out.println("No migrations in the folder or the ledger.");
+      out.flush();
+      return;
+    }
+    String fmt = "%-36s %-12s %-5s %-24s %-24s %s%n";
+    out.printf(Locale.ROOT, fmt, "MIGRATION", "STATE", "MODE", "STARTED", "FINISHED", "NOTES");
+    for (MigrationStatus s : all) {
+      RunRecord r = s.latest();
+      List<String> notes = new ArrayList<>();
+      if (!s.fileExists()) {
+        notes.add("file deleted");
+      }
+      if (s.sourceChanged()) {
+        notes.add("changed since it succeeded");
+      }
+      if (r != null && r.error() != null) {
+        notes.add(r.error().lines().findFirst().orElse(""));
+      }
+      out.printf(
+          Locale.ROOT,
+          fmt,
+          s.name(),
+          s.state().name().toLowerCase(Locale.ROOT),
+          r == null ? "-" : r.mode().name().toLowerCase(Locale.ROOT),
+          r == null ? "-" : r.startedAt().toString(),
+          r == null || r.finishedAt() == null ? "-" : r.finishedAt().toString(),
+          String.join("; ", notes));
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,227 @@
+package pitr.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.migrate.DurationText;
+import pitr.migrate.MigrationEnvironment;
+import pitr.migrate.MigrationFile;
+import pitr.migrate.MigrationRunner;
+import pitr.migrate.RunReport;
+import pitr.migrate.RunRequest;
+import pitr.migrate.api.RunMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * {@code pitr migrate prod NAME}: runs a migration against the configured AWS account (or {@code
+ * --endpoint-url}) after the preflight snapshot checks, asking for confirmation unless {@code
+ * --yes}.
+ */
+@Command(
+    name = "prod",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a migration against the configured AWS account, after checking on every declared"
+          + " table that point-in-time recovery can undo it.",
+      "A failed check refuses with exit code 3 and says how to fix it."
+    })
+final class MigrateProdCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin MigrateCommand.Options options = new MigrateCommand.Options();
+
+  @Parameters(paramLabel = "NAME", description = "Migration, e.g. 0001_cars_get_a_price or 0001.")
+  String name;
+
+  @Option(names = "--dry-run", description = "Read real data, write nothing, report what would.")
+  boolean dryRun;
+
+  @Option(names = "--yes", description = "Do not ask for confirmation.")
+  boolean yes;
+
+  @Option(
+      names = "--backup",
+      description = "Take an on-demand backup of every declared table first and wait for it.")
+  boolean backup;
+
+  @Option(
+      names = "--max-wcu",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "Write capacity per second for writes and journal; 0: no limit (default: ${DEFAULT-VALUE}).")
+  double maxWcu;
+
+  @Option(
+      names = "--max-restore-lag",
+      paramLabel = "DURATION",
+      defaultValue = "15m",
+      description = "How far LatestRestorableDateTime may trail now (default: ${DEFAULT-VALUE}).")
+  String maxRestoreLag;
+
+  @Override
+  public Integer call() {
+    TargetOptions target = PitrCommand.of(spec).target();
+    if (target.local) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--local is for dev runs; run 'pitr migrate dev "
+              + name
+              + "', or point prod at AWS (--region/--profile) or an --endpoint-url");
+    }
+    Duration lag = DurationText.parse("--max-restore-lag", maxRestoreLag);
+    MigrationFile file = options.catalog().resolve(name);
+    MigrateCommand parent = MigrateCommand.of(spec);
+    try (DynamoDbAsyncClient client = target.client()) {
+      MigrationEnvironment env = parent.environment(spec, client, options);
+      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      RunRequest request =
+          RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())
+              .withDryRun(dryRun)
+              .withMaxWcu(maxWcu)
+              .withBackup(backup)
+              .withMaxRestoreLag(lag);
+      runner.preflight(request).block();
+      if (!dryRun && !yes) {
+        parent.confirm(
+            spec,
+            "Preflight passed. Run " + file.name() + " in prod against " + target.describe() + "?",
+            "nothing was written");
+      }
+      RunReport report = runner.run(request).block();
+      print(spec, report, maxWcu);
+    }
+    return 0;
+  }
+
+  /** Prints a run report as text or JSON, as {@code --output} asks. */
+  static void print(CommandSpec spec, RunReport r, double maxWcu) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON) {
+      out.println(MigrateCommand.json(toJson(r)));
+      out.flush();
+      return;
+    }
+    String mode = r.mode().name().toLowerCase(Locale.ROOT);
+    if (r.dryRun()) {
+      out.println("Dry run of " + r.migration() + " in " + mode + ": nothing was written");
+      for (RunReport.TableReport t : r.tables()) {
+        out.println(
+            "  "
+                + t.table()
+                + ": read "
+                + t.read()
+                + ", would put "
+                + t.puts()
+                + ", update "
+                + t.updates()
+                + ", delete "
+                + t.deletes()
+                + (t.conditionFailed() > 0
+                    ? ", skip " + t.conditionFailed() + " (item gone)"
+                    : ""));
+      }
+      out.println(
+          "  estimate: "
+              + format(r.estimatedWcu())
+              + " WCU with journal"
+              + (maxWcu > 0
+                  ? ", " + human(r.estimatedDuration()) + " at --max-wcu " + format(maxWcu)
+                  : ", no --max-wcu limit"));
+      for (RunReport.Sample s : r.samples()) {
+        out.println("  sample " + s.table() + " " + s.op() + " " + s.key());
+        out.println("    before " + (s.before() == null ? "(none)" : s.before()));
+        out.println("    after  " + (s.after() == null ? "(deleted)" : s.after()));
+      }
+    } else {
+      out.println(
+          "Migration "
+              + r.migration()
+              + " "
+              + r.status().name().toLowerCase(Locale.ROOT)
+              + " in "
+              + mode
+              + " (run "
+              + r.runId()
+              + ")");
+      out.println("  restore point " + r.restorePoint());
+      for (RunReport.TableReport t : r.tables()) {
+        out.println(
+            "  "
+                + t.table()
+                + ": read "
+                + t.read()
+                + ", put "
+                + t.puts()
+                + ", updated "
+                + t.updates()
+                + ", deleted "
+                + t.deletes()
+                + ", condition failed "
+                + t.conditionFailed()
+                + ", "
+                + format(t.wcu())
+                + " WCU");
+      }
+      out.println(
+          "  journal: " + r.journalEntries() + " entries, " + format(r.journalWcu()) + " WCU");
+    }
+    r.counters().forEach((k, v) -> out.println("  counter " + k + " = " + v));
+    r.notes().forEach(n -> out.println("  note: " + n));
+    out.flush();
+  }
+
+  static Map<String, Object> toJson(RunReport r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runId", r.runId());
+    m.put("migration", r.migration());
+    m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
+    m.put("dryRun", r.dryRun());
+    m.put("status", r.status().name().toLowerCase(Locale.ROOT));
+    m.put("restorePoint", r.restorePoint() == null ? null : r.restorePoint().toString());
+    m.put("startedAt", r.startedAt().toString());
+    m.put("finishedAt", r.finishedAt().toString());
+    m.put("tables", r.tables());
+    m.put("journalEntries", r.journalEntries());
+    m.put("journalWcu", r.journalWcu());
+    if (r.dryRun()) {
+      m.put("estimatedWcu", r.estimatedWcu());
+      m.put("estimatedSeconds", r.estimatedDuration().toMillis() / 1000.0);
+      m.put("samples", r.samples());
+    }
+    m.put("counters", r.counters());
+    m.put("notes", r.notes());
+    return m;
+  }
+
+  static String format(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  static String human(Duration d) {
+    if (d.toSeconds() < 60) {
+      return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+    List<String> parts = new ArrayList<>();
+    if (d.toHours() > 0) {
+      parts.add(d.toHours() + "h");
+    }
+    parts.add(d.toMinutesPart() + "m");
+    parts.add(d.toSecondsPart() + "s");
+    return String.join(" ", parts);
+  }
+}

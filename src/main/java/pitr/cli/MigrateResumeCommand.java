@@ -1,0 +1,81 @@
+package pitr.cli;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import pitr.migrate.MigrationEnvironment;
+import pitr.migrate.MigrationFile;
+import pitr.migrate.MigrationRunner;
+import pitr.migrate.RunReport;
+import pitr.migrate.RunRequest;
+import pitr.migrate.api.RunMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * {@code pitr migrate resume NAME}: continues the latest interrupted run of a migration, skipping
+ * scan pages it checkpointed, under the same run id and restore point.
+ */
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Continue the latest interrupted (failed or killed) run of a migration from its"
+          + " checkpoints instead of redoing everything.",
+      "Pages of forEachItem scans already done are skipped; the page in progress is redone."
+    })
+final class MigrateResumeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin MigrateCommand.Options options = new MigrateCommand.Options();
+
+  @Parameters(paramLabel = "NAME", description = "Migration, e.g. 0001_cars_get_a_price or 0001.")
+  String name;
+
+  @Option(names = "--prod", description = "Resume a prod run (runs the preflight checks again).")
+  boolean prod;
+
+  @Option(names = "--yes", description = "Do not ask for confirmation (prod).")
+  boolean yes;
+
+  @Option(
+      names = "--max-wcu",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "Write capacity per second for writes and journal; 0: no limit (default: ${DEFAULT-VALUE}).")
+  double maxWcu;
+
+  @Override
+  public Integer call() {
+    TargetOptions target = PitrCommand.of(spec).target();
+    if (!prod && !target.local && target.endpointUrl == null) {
+      target.local = true;
+    }
+    MigrationFile file = options.catalog().resolve(name);
+    MigrateCommand parent = MigrateCommand.of(spec);
+    RunMode mode = prod ? RunMode.PROD : RunMode.DEV;
+    try (DynamoDbAsyncClient client = target.client()) {
+      MigrationEnvironment env = parent.environment(spec, client, options);
+      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      RunRequest request =
+          RunRequest.of(file, mode, MigrateCommand.operator(), MigrateCommand.host())
+              .withResume(true)
+              .withMaxWcu(maxWcu);
+      runner.preflight(request).block();
+      if (prod && !yes) {
+        parent.confirm(
+            spec,
+            "Resume " + file.name() + " in prod against " + target.describe() + "?",
+            "nothing was written");
+      }
+      RunReport report = runner.run(request).block();
+      MigrateProdCommand.print(spec, report, maxWcu);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,79 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import pitr.migrate.LockInfo;
+import pitr.migrate.MigrationEnvironment;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * {@code pitr migrate unlock}: breaks the migration lock, for operators who made sure its holder is
+ * dead. Raises the fencing token, so the old holder can no longer write the ledger.
+ */
+@Command(
+    name = "unlock",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Break the migration lock of this environment after showing who holds it. Only when that"
+          + " run is dead: a live one stops at its next heartbeat.",
+      "A lock left by a killed run also lapses by itself when its lease expires."
+    })
+final class MigrateUnlockCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin MigrateCommand.Options options = new MigrateCommand.Options();
+
+  @Option(names = "--yes", description = "Do not ask for confirmation.")
+  boolean yes;
+
+  @Override
+  public Integer call() {
+    MigrateCommand parent = MigrateCommand.of(spec);
+    PrintWriter out = spec.commandLine().getOut();
+    try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
+      MigrationEnvironment env = parent.environment(spec, client, options);
+      Optional<LockInfo> held =
+          env.ledger().exists().block() ? env.lock().current().block() : Optional.<LockInfo>empty();
+      if (held.isEmpty()) {
+        out.println("No run holds the migration lock in " + options.ledgerTable + ".");
+        out.flush();
+        return 0;
+      }
+      LockInfo h = held.get();
+      String who =
+          "run "
+              + h.runId()
+              + " of "
+              + h.migration()
+              + " by "
+              + h.operator()
+              + " on "
+              + h.host()
+              + " since "
+              + h.acquiredAt()
+              + " (lease "
+              + (h.expired(parent.clock.instant()) ? "expired " : "expires ")
+              + h.expiresAt()
+              + ")";
+      out.println("The migration lock in " + options.ledgerTable + " is held by " + who + ".");
+      if (!yes) {
+        parent.confirm(spec, "Break it?", "the lock is unchanged");
+      }
+      env.lock().forceUnlock(h).block();
+      out.println(
+          "Unlocked. Run "
+              + h.runId()
+              + " is FAILED or RUNNING in the ledger; resume it with 'pitr migrate resume "
+              + h.migration()
+              + "' or roll it back.");
+      out.flush();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,318 @@
+package pitr.migrate;
+
+import static pitr.migrate.Attrs.dbl;
+import static pitr.migrate.Attrs.n;
+import static pitr.migrate.Attrs.num;
+import static pitr.migrate.Attrs.s;
+import static pitr.migrate.Attrs.str;
+import static pitr.migrate.Attrs.t;
+import static pitr.migrate.Attrs.time;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.migrate.api.RunMode;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The ledger: a DynamoDB table (default {@code pitr-ledger}, created on first run) recording every
+ * run of every migration, the lease lock and scan checkpoints. Records stay when migration files
+ * are deleted.
+ *
+ * <p>Key schema: {@code pk} (S, hash) and {@code sk} (S, range), on-demand billing.
+ *
+ * <ul>
+ *   <li>Run: {@code pk=run}, {@code sk=<migration>#<runId>}; attributes as in {@link RunRecord}
+ *       (instants as ISO-8601 strings).
+ *   <li>Lock: {@code pk=lock}, {@code sk=lock}; see {@link LeaseLock}.
+ *   <li>Checkpoint: {@code pk=checkpoint#<runId>}, {@code sk=<table>#<pass>#<segment>}; {@code
+ *       lastKey} (M, the scan's LastEvaluatedKey after the last finished page) or {@code done}.
+ * </ul>
+ *
+ * <p>Writes of a run (its record, its checkpoints) are fenced: a transaction checks that the lock
+ * still carries the run's fencing token, so a run that lost its lease cannot overwrite a newer one.
+ */
+public final class Ledger {
+  static final String PK = "pk";
+  static final String SK = "sk";
+
+  private final DynamoAdapter db;
+  private final String table;
+
+  Ledger(DynamoAdapter db, String table) {
+    this.db = db;
+    this.table = table;
+  }
+
+  /** The ledger table's name. */
+  public String table() {
+    return table;
+  }
+
+  static CreateTableRequest createRequest(String table) {
+    return CreateTableRequest.builder()
+        .tableName(table)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            AttributeDefinition.builder()
+                .attributeName(PK)
+                .attributeType(ScalarAttributeType.S)
+                .build(),
+            AttributeDefinition.builder()
+                .attributeName(SK)
+                .attributeType(ScalarAttributeType.S)
+                .build())
+        .keySchema(
+            KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build())
+        .build();
+  }
+
+  /** Creates the ledger table unless it exists. */
+  Mono<Void> ensureTable() {
+    return db.createTableIfMissing(createRequest(table), Duration.ofMinutes(5));
+  }
+
+  /** Every run recorded, ordered by migration name and then run id (time). */
+  public Flux<RunRecord> runs() {
+    return exists().flatMapMany(e -> e ? query("run", null) : Flux.empty());
+  }
+
+  /** Every run of {@code migration}, oldest first. */
+  public Flux<RunRecord> runs(String migration) {
+    return exists().flatMapMany(e -> e ? query("run", migration + "#") : Flux.empty());
+  }
+
+  /** Whether the ledger table exists (it is created by the first run). */
+  public Mono<Boolean> exists() {
+    return db.describeTable(table).hasElement();
+  }
+
+  private Flux<RunRecord> query(String pk, String prefix) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":pk", s(pk));
+    String condition = "#pk = :pk";
+    if (prefix != null) {
+      values.put(":p", s(prefix));
+      condition += " AND begins_with(#sk, :p)";
+    }
+    QueryRequest first =
+        QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression(condition)
+            .expressionAttributeNames(
+                prefix == null ? Map.of("#pk", PK) : Map.of("#pk", PK, "#sk", SK))
+            .expressionAttributeValues(values)
+            .consistentRead(true)
+            .build();
+    return db.query(first)
+        .expand(
+            r ->
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
+                    : Mono.empty())
+        .flatMapIterable(r -> r.items())
+        .map(Ledger::record);
+  }
+
+  /** Stores {@code run}, provided {@code lease} still holds the lock. */
+  Mono<Void> save(RunRecord run, Lease lease) {
+    return fenced(
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(item(run))).build(), lease);
+  }
+
+  /**
+   * Marks a run a killed process left RUNNING as FAILED, once its lease has been taken over. Does
+   * nothing if it is no longer RUNNING.
+   */
+  Mono<Void> markInterrupted(LockInfo dead, Instant at) {
+    UpdateItemRequest request =
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(Map.of(PK, s("run"), SK, s(dead.migration() + "#" + dead.runId())))
+            .updateExpression("SET #st = :failed, finishedAt = :at, #err = :err")
+            .conditionExpression("#st = :running AND #fence = :f")
+            .expressionAttributeNames(Map.of("#st", "status", "#err", "error", "#fence", "fence"))
+            .expressionAttributeValues(
+                Map.of(
+                    ":failed", s(MigrationState.FAILED.name()),
+                    ":running", s(MigrationState.RUNNING.name()),
+                    ":at", t(at),
+                    ":f", n(dead.fence()),
+                    ":err",
+                        s(
+                            "lease expired at "
+                                + dead.expiresAt()
+                                + " without a heartbeat (the run was killed or lost its"
+                                + " connection); resume it with 'pitr migrate resume "
+                                + dead.migration()
+                                + "' or roll it back")))
+            .build();
+    return db.updateItem(request)
+        .then()
+        .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.empty());
+  }
+
+  /** Checkpoints of {@code runId}: checkpoint id to the scan position after its last page. */
+  Mono<Map<String, Checkpoint>> checkpoints(String runId) {
+    QueryRequest first =
+        QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression("pk = :pk")
+            .expressionAttributeValues(Map.of(":pk", s("checkpoint#" + runId)))
+            .consistentRead(true)
+            .build();
+    return db.query(first)
+        .expand(
+            r ->
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
+                    : Mono.empty())
+        .flatMapIterable(r -> r.items())
+        .collectMap(
+            i -> str(i, SK),
+            i ->
+                new Checkpoint(
+                    i.containsKey("lastKey") ? i.get("lastKey").m() : null,
+                    i.containsKey("done") && Boolean.TRUE.equals(i.get("done").bool()),
+                    num(i, "items")));
+  }
+
+  /** A scan position: after the page that ended at {@code lastKey}, or the whole segment. */
+  record Checkpoint(Map<String, AttributeValue> lastKey, boolean done, long items) {}
+
+  Mono<Void> saveCheckpoint(String runId, String id, Checkpoint checkpoint, Lease lease) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(PK, s("checkpoint#" + runId));
+    item.put(SK, s(id));
+    item.put("done", AttributeValue.fromBool(checkpoint.done()));
+    item.put("items", n(checkpoint.items()));
+    if (checkpoint.lastKey() != null) {
+      item.put("lastKey", AttributeValue.fromM(checkpoint.lastKey()));
+    }
+    return fenced(
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build(), lease);
+  }
+
+  private Mono<Void> fenced(TransactWriteItem write, Lease lease) {
+    TransactWriteItem check =
+        TransactWriteItem.builder()
+            .conditionCheck(
+                c ->
+                    c.tableName(table)
+                        .key(LeaseLock.KEY)
+                        .conditionExpression("#holder = :run AND #fence = :f")
+                        .expressionAttributeNames(Map.of("#holder", "holder", "#fence", "fence"))
+                        .expressionAttributeValues(
+                            Map.of(":run", s(lease.runId()), ":f", n(lease.fence()))))
+            .build();
+    return db.transactWrite(
+            table, TransactWriteItemsRequest.builder().transactItems(check, write).build())
+        .onErrorMap(
+            e ->
+                e instanceof TransactionCanceledException tce
+                    && tce.hasCancellationReasons()
+                    && "ConditionalCheckFailed".equals(tce.cancellationReasons().get(0).code()),
+            e -> lostLease(lease));
+  }
+
+  private PitrException lostLease(Lease lease) {
+    return new PitrException(
+        ErrorCode.FAILED,
+        "Run "
+            + lease.runId()
+            + " lost the migration lock in "
+            + table
+            + " (fence "
+            + lease.fence()
+            + "); another run or 'pitr migrate unlock' took it, so this run stopped. Check 'pitr"
+            + " migrate list', then resume or roll back");
+  }
+
+  static Map<String, AttributeValue> item(RunRecord r) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(PK, s("run"));
+    item.put(SK, s(r.migration() + "#" + r.runId()));
+    item.put("runId", s(r.runId()));
+    item.put("migration", s(r.migration()));
+    item.put("checksum", s(r.checksum()));
+    item.put("mode", s(r.mode().name()));
+    item.put("operator", s(r.operator()));
+    item.put("host", s(r.host()));
+    item.put("status", s(r.status().name()));
+    item.put("startedAt", t(r.startedAt()));
+    if (r.finishedAt() != null) {
+      item.put("finishedAt", t(r.finishedAt()));
+    }
+    if (r.restorePoint() != null) {
+      item.put("restorePoint", t(r.restorePoint()));
+    }
+    Map<String, AttributeValue> earliest = new LinkedHashMap<>();
+    r.earliestRestorable().forEach((k, v) -> earliest.put(k, t(v)));
+    item.put("earliestRestorable", AttributeValue.fromM(earliest));
+    item.put("tables", AttributeValue.fromL(r.tables().stream().map(Attrs::s).toList()));
+    item.put("itemsRead", n(r.itemsRead()));
+    item.put("itemsWritten", n(r.itemsWritten()));
+    item.put("wcu", n(r.wcu()));
+    if (r.error() != null) {
+      item.put("error", s(r.error()));
+    }
+    item.put("fence", n(r.fence()));
+    item.put("attempts", n(r.attempts()));
+    item.put("journalTable", s(r.journalTable()));
+    item.put("journalShards", n(r.journalShards()));
+    return item;
+  }
+
+  static RunRecord record(Map<String, AttributeValue> i) {
+    Map<String, Instant> earliest = new LinkedHashMap<>();
+    if (i.containsKey("earliestRestorable")) {
+      i.get("earliestRestorable").m().forEach((k, v) -> earliest.put(k, Instant.parse(v.s())));
+    }
+    List<String> tables = new ArrayList<>();
+    if (i.containsKey("tables")) {
+      i.get("tables").l().forEach(v -> tables.add(v.s()));
+    }
+    return new RunRecord(
+        str(i, "runId"),
+        str(i, "migration"),
+        str(i, "checksum"),
+        RunMode.valueOf(str(i, "mode")),
+        str(i, "operator"),
+        str(i, "host"),
+        MigrationState.valueOf(str(i, "status")),
+        time(i, "startedAt"),
+        time(i, "finishedAt"),
+        time(i, "restorePoint"),
+        earliest,
+        tables,
+        num(i, "itemsRead"),
+        num(i, "itemsWritten"),
+        dbl(i, "wcu"),
+        str(i, "error"),
+        num(i, "fence"),
+        (int) num(i, "attempts"),
+        str(i, "journalTable"),
+        (int) num(i, "journalShards"));
+  }
+}

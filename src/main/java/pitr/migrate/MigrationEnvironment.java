@@ -1,0 +1,134 @@
+package pitr.migrate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * One environment migrations run against: a DynamoDB target (AWS account and region, an endpoint,
+ * or the embedded engine) with its ledger and journal tables, and the clock and scheduler that time
+ * leases, heartbeats and retries.
+ */
+public final class MigrationEnvironment {
+  /**
+   * Settings of an environment.
+   *
+   * @param targetName how messages name the target, e.g. "AWS (eu-west-1)"
+   * @param ledgerTable the ledger table (runs, lock, checkpoints)
+   * @param journalTable the journal table (keys written per run)
+   * @param leaseDuration how long the lock lasts without a heartbeat
+   * @param heartbeat how often a run renews the lock
+   * @param progressEvery how often a run logs its progress
+   */
+  public record Settings(
+      String targetName,
+      String ledgerTable,
+      String journalTable,
+      Duration leaseDuration,
+      Duration heartbeat,
+      Duration progressEvery) {
+
+    /** {@code pitr-ledger}, {@code pitr-journal}, a 60 s lease renewed every 15 s. */
+    public static Settings defaults(String targetName) {
+      return new Settings(
+          targetName,
+          "pitr-ledger",
+          "pitr-journal",
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10));
+    }
+
+    public Settings withTables(String ledger, String journal) {
+      return new Settings(targetName, ledger, journal, leaseDuration, heartbeat, progressEvery);
+    }
+
+    public Settings withLease(Duration lease, Duration every) {
+      return new Settings(targetName, ledgerTable, journalTable, lease, every, progressEvery);
+    }
+  }
+
+  private final DynamoAdapter db;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final Settings settings;
+  private final Ledger ledger;
+  private final LeaseLock lock;
+
+  private MigrationEnvironment(
+      DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
+    this.db = new DynamoAdapter(client, scheduler);
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.settings = settings;
+    this.ledger = new Ledger(db, settings.ledgerTable());
+    this.lock = new LeaseLock(db, settings.ledgerTable(), clock, settings.leaseDuration());
+  }
+
+  /** An environment over {@code client}; the caller keeps and closes the client. */
+  public static MigrationEnvironment create(
+      DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
+    return new MigrationEnvironment(client, clock, scheduler, settings);
+  }
+
+  /** The ledger of this environment. */
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  /** The lease lock of this environment. */
+  public LeaseLock lock() {
+    return lock;
+  }
+
+  /** Every journal entry of {@code run}. */
+  public Flux<JournalEntry> journal(RunRecord run) {
+    return Journal.read(db, run);
+  }
+
+  /** A runner for migrations in {@code dir} (lint exceptions read from there). */
+  public MigrationRunner runner(Path dir, MeterRegistry registry) {
+    return new MigrationRunner(this, MigrationCompiler.forDirectory(dir), registry);
+  }
+
+  /** Loads fixtures into this environment. */
+  public FixtureSeeder seeder() {
+    return new FixtureSeeder(db);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  DynamoAdapter db() {
+    return db;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  String journalTable() {
+    return settings.journalTable();
+  }
+
+  String targetName() {
+    return settings.targetName();
+  }
+
+  Duration heartbeat() {
+    return settings.heartbeat();
+  }
+
+  Duration progressEvery() {
+    return settings.progressEvery();
+  }
+}

@@ -1,0 +1,633 @@
+package pitr.migrate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.migrate.api.Migration;
+import pitr.migrate.api.RunMode;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * Runs a migration: compile and lint, check its tables, preflight (prod), take the lease lock,
+ * record the run in the ledger, run it with heartbeats, journal its writes, record the outcome.
+ *
+ * <p>Order matters for "nothing written": everything that can refuse (unknown name, compile error,
+ * lint, missing table, preflight, held lock) happens before the first write, and the ledger tables
+ * are created only once preflight passed.
+ *
+ * <p>A dry run compiles, reads and counts; it takes no lock and writes nothing, not even the
+ * ledger.
+ */
+public final class MigrationRunner {
+  private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
+  private static final DateTimeFormatter RUN_ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final MigrationEnvironment env;
+  private final MigrationCompiler compiler;
+  private final MeterRegistry registry;
+  private final Map<java.nio.file.Path, CompiledMigration> compiled =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  MigrationRunner(MigrationEnvironment env, MigrationCompiler compiler, MeterRegistry registry) {
+    this.env = env;
+    this.compiler = compiler;
+    this.registry = registry;
+  }
+
+  /**
+   * Runs {@code request}.
+   *
+   * @return the report; a run whose migration failed is recorded FAILED and ends with its error as
+   *     a {@link PitrException} ({@link ErrorCode#FAILED}) after the ledger is updated
+   */
+  public Mono<RunReport> run(RunRequest request) {
+    return Mono.defer(
+        () -> {
+          CompiledMigration compiled = load(request.file());
+          Migration migration = compiled.migration();
+          List<String> tables = new ArrayList<>(new TreeSet<>(declared(compiled)));
+          return describe(compiled.file().name(), tables)
+              .flatMap(
+                  descriptions ->
+                      request.dryRun()
+                          ? dryRun(compiled, descriptions, request)
+                          : live(compiled, migration, descriptions, request));
+        });
+  }
+
+  /**
+   * Compiles and lints {@code file} now, so a bad file fails before anything is written (e.g.
+   * before seeding); the run reuses the result.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when it does not compile, breaks the lint or does
+   *     not implement the API
+   */
+  public void check(MigrationFile file) {
+    load(file);
+  }
+
+  /**
+   * Compiles, checks the declared tables and, in prod, runs the preflight checks, writing nothing.
+   * A prod command runs this before asking for confirmation.
+   */
+  public Mono<Void> preflight(RunRequest request) {
+    return Mono.defer(
+        () -> {
+          CompiledMigration compiled = load(request.file());
+          List<String> tables = new ArrayList<>(new TreeSet<>(declared(compiled)));
+          return describe(compiled.file().name(), tables)
+              .flatMap(
+                  d ->
+                      request.mode() == RunMode.PROD && !request.dryRun()
+                          ? new Preflight(env.db(), env.clock())
+                              .check(
+                                  compiled.file().name(),
+                                  d,
+                                  Preflight.expectedRun(
+                                      compiled.migration().expectedDuration(), d, request.maxWcu()),
+                                  request.maxRestoreLag())
+                              .then()
+                          : Mono.empty());
+        });
+  }
+
+  private CompiledMigration load(MigrationFile file) {
+    CompiledMigration c = compiled.get(file.path());
+    if (c == null) {
+      c = compiler.load(file);
+      compiled.put(file.path(), c);
+    }
+    return c;
+  }
+
+  private static java.util.Set<String> declared(CompiledMigration c) {
+    java.util.Set<String> t = c.migration().tables();
+    if (t == null || t.isEmpty()) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Migration "
+              + c.file().name()
+              + " declares no tables; return the tables it reads or writes from tables()");
+    }
+    return t;
+  }
+
+  private Mono<Map<String, TableDescription>> describe(String migration, List<String> tables) {
+    DynamoAdapter db = env.db();
+    return Flux.fromIterable(tables)
+        .concatMap(
+            t ->
+                db.describeTable(t)
+                    .switchIfEmpty(
+                        Mono.error(
+                            () ->
+                                new PitrException(
+                                    ErrorCode.USAGE,
+                                    "Table "
+                                        + t
+                                        + " declared by migration "
+                                        + migration
+                                        + " does not exist in "
+                                        + env.targetName()
+                                        + "; create it, check --region/--endpoint-url, or in dev"
+                                        + " seed it with --seed FILE"))))
+        .collectMap(TableDescription::tableName, d -> d, LinkedHashMap::new);
+  }
+
+  private Mono<RunReport> dryRun(
+      CompiledMigration compiled, Map<String, TableDescription> descriptions, RunRequest request) {
+    Instant started = env.clock().instant();
+    WriteRate rate = WriteRate.unlimited(env.scheduler());
+    RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
+    Map<String, TableHandle> handles =
+        handles(compiled, descriptions, rate, null, true, TableHandle.Checkpoints.NONE, progress);
+    RunContext ctx =
+        new RunContext(
+            request.mode(),
+            true,
+            "dry-run",
+            compiled.file().name(),
+            handles,
+            env.clock(),
+            registry,
+            progress);
+    expectItems(ctx, descriptions);
+    return Mono.defer(() -> compiled.migration().run(ctx))
+        .then(
+            Mono.fromSupplier(
+                () -> {
+                  List<RunReport.TableReport> tables = reports(handles);
+                  long writes =
+                      tables.stream().mapToLong(t -> t.puts() + t.updates() + t.deletes()).sum();
+                  double units =
+                      tables.stream().mapToDouble(RunReport.TableReport::wcu).sum() + writes;
+                  Duration estimate =
+                      request.maxWcu() > 0
+                          ? Duration.ofMillis((long) Math.ceil(units / request.maxWcu() * 1000))
+                          : Duration.ZERO;
+                  List<RunReport.Sample> samples = new ArrayList<>();
+                  handles.values().forEach(h -> samples.addAll(h.samples()));
+                  return new RunReport(
+                      null,
+                      compiled.file().name(),
+                      request.mode(),
+                      true,
+                      MigrationState.SUCCEEDED,
+                      null,
+                      started,
+                      env.clock().instant(),
+                      tables,
+                      0,
+                      0,
+                      units,
+                      estimate,
+                      samples,
+                      ctx.counters(),
+                      List.of(),
+                      null);
+                }));
+  }
+
+  private Mono<RunReport> live(
+      CompiledMigration compiled,
+      Migration migration,
+      Map<String, TableDescription> descriptions,
+      RunRequest request) {
+    String name = compiled.file().name();
+    Ledger ledger = env.ledger();
+    LeaseLock lock = env.lock();
+    List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    Mono<Map<String, Instant>> preflight =
+        request.mode() == RunMode.PROD
+            ? new Preflight(env.db(), env.clock())
+                .check(
+                    name,
+                    descriptions,
+                    Preflight.expectedRun(
+                        migration.expectedDuration(), descriptions, request.maxWcu()),
+                    request.maxRestoreLag())
+            : Mono.just(Map.of());
+    return preflight.flatMap(
+        earliest ->
+            ledger
+                .ensureTable()
+                .then(Journal.ensureTable(env.db(), env.journalTable()))
+                .then(ledger.runs(name).collectList())
+                .flatMap(
+                    prior -> {
+                      RunRecord resumeFrom =
+                          request.resume() ? resumable(name, prior, compiled, request) : null;
+                      for (RunRecord r : prior) {
+                        if (r.status() == MigrationState.SUCCEEDED
+                            && !r.checksum().equals(compiled.checksum())) {
+                          notes.add(
+                              "source of "
+                                  + name
+                                  + " changed since succeeded run "
+                                  + r.runId()
+                                  + " (checksum "
+                                  + r.checksum().substring(0, 12)
+                                  + " -> "
+                                  + compiled.checksum().substring(0, 12)
+                                  + ")");
+                          break;
+                        }
+                      }
+                      String runId = resumeFrom != null ? resumeFrom.runId() : newRunId();
+                      return lock.acquire(runId, name, request.operator(), request.host())
+                          .flatMap(
+                              lease ->
+                                  takeOver(lease, notes)
+                                      .then(backups(name, runId, descriptions, request, notes))
+                                      .then(
+                                          Mono.defer(
+                                              () ->
+                                                  execute(
+                                                      compiled,
+                                                      descriptions,
+                                                      request,
+                                                      lease,
+                                                      runId,
+                                                      resumeFrom,
+                                                      earliest,
+                                                      notes)))
+                                      .flatMap(report -> lock.release(lease).thenReturn(report))
+                                      .onErrorResume(
+                                          e ->
+                                              lock.release(lease)
+                                                  .onErrorResume(x -> Mono.empty())
+                                                  .then(Mono.error(e))));
+                    }));
+  }
+
+  private Mono<Void> takeOver(Lease lease, List<String> notes) {
+    LockInfo dead = lease.takenOver();
+    if (dead == null) {
+      return Mono.empty();
+    }
+    notes.add(
+        "took over the lock of run "
+            + dead.runId()
+            + " ("
+            + dead.migration()
+            + " by "
+            + dead.operator()
+            + " on "
+            + dead.host()
+            + "), whose lease expired at "
+            + dead.expiresAt()
+            + "; that run is marked FAILED (resume it with 'pitr migrate resume "
+            + dead.migration()
+            + "')");
+    log.info(
+        "lock taken over deadRun={} deadMigration={} expiredAt={} fence={}",
+        dead.runId(),
+        dead.migration(),
+        dead.expiresAt(),
+        lease.fence());
+    return env.ledger().markInterrupted(dead, env.clock().instant());
+  }
+
+  private Mono<Void> backups(
+      String name,
+      String runId,
+      Map<String, TableDescription> descriptions,
+      RunRequest request,
+      List<String> notes) {
+    if (!request.backup() || request.mode() != RunMode.PROD) {
+      return Mono.empty();
+    }
+    Preflight preflight = new Preflight(env.db(), env.clock());
+    return Flux.fromIterable(descriptions.keySet())
+        .concatMap(
+            t ->
+                preflight
+                    .backup(t, backupName(t, name, runId), Duration.ofMinutes(30))
+                    .doOnNext(arn -> notes.add("backup of " + t + ": " + arn)))
+        .then();
+  }
+
+  static String backupName(String table, String migration, String runId) {
+    String raw = "pitr-" + table + "-" + migration + "-" + runId;
+    String clean = raw.replaceAll("[^A-Za-z0-9_.-]", "-");
+    return clean.length() > 255 ? clean.substring(0, 255) : clean;
+  }
+
+  private RunRecord resumable(
+      String name, List<RunRecord> prior, CompiledMigration compiled, RunRequest request) {
+    RunRecord last = prior.isEmpty() ? null : prior.get(prior.size() - 1);
+    if (last == null
+        || !(last.status() == MigrationState.FAILED || last.status() == MigrationState.RUNNING)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Migration "
+              + name
+              + " has no interrupted run to resume"
+              + (last == null
+                  ? ""
+                  : " (its latest run " + last.runId() + " is " + last.status() + ")")
+              + "; start a new run with 'pitr migrate "
+              + request.mode().name().toLowerCase(java.util.Locale.ROOT)
+              + " "
+              + name
+              + "'");
+    }
+    if (last.mode() != request.mode()) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "The interrupted run "
+              + last.runId()
+              + " of "
+              + name
+              + " ran in "
+              + last.mode()
+              + " mode; resume it with --mode "
+              + last.mode().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (!last.checksum().equals(compiled.checksum())) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "The source of "
+              + name
+              + " changed since run "
+              + last.runId()
+              + " started; resuming would mix two versions. Restore the file as it was, or roll"
+              + " the run back and start a new one");
+    }
+    return last;
+  }
+
+  private Mono<RunReport> execute(
+      CompiledMigration compiled,
+      Map<String, TableDescription> descriptions,
+      RunRequest request,
+      Lease lease,
+      String runId,
+      RunRecord resumeFrom,
+      Map<String, Instant> earliest,
+      List<String> notes) {
+    Ledger ledger = env.ledger();
+    String name = compiled.file().name();
+    WriteRate rate = new WriteRate(request.maxWcu(), env.scheduler());
+    int shards = resumeFrom != null ? resumeFrom.journalShards() : Journal.DEFAULT_SHARDS;
+    Journal journal =
+        request.journal()
+            ? new Journal(env.db(), env.journalTable(), runId, name, lease.fence(), shards, rate)
+            : null;
+    Instant started = env.clock().instant();
+    // The restore point: the instant just before the first write of this run.
+    Instant restorePoint = started.minusMillis(1).truncatedTo(ChronoUnit.MILLIS);
+    RunRecord record =
+        resumeFrom != null
+            ? resumeFrom.resumed(lease.fence(), request.operator(), request.host())
+            : new RunRecord(
+                runId,
+                name,
+                compiled.checksum(),
+                request.mode(),
+                request.operator(),
+                request.host(),
+                MigrationState.RUNNING,
+                started,
+                null,
+                restorePoint,
+                earliest,
+                List.copyOf(descriptions.keySet()),
+                0,
+                0,
+                0,
+                null,
+                lease.fence(),
+                1,
+                env.journalTable(),
+                shards);
+    if (resumeFrom != null) {
+      notes.add("resumed run " + runId + " (attempt " + record.attempts() + ")");
+    }
+    Mono<Map<String, Ledger.Checkpoint>> checkpoints =
+        resumeFrom != null ? ledger.checkpoints(runId) : Mono.just(Map.of());
+    return ledger
+        .save(record, lease)
+        .then(checkpoints)
+        .flatMap(
+            loaded -> {
+              TableHandle.Checkpoints store =
+                  new TableHandle.Checkpoints() {
+                    @Override
+                    public Ledger.Checkpoint get(String id) {
+                      return loaded.get(id);
+                    }
+
+                    @Override
+                    public Mono<Void> save(String id, Ledger.Checkpoint checkpoint) {
+                      return ledger.saveCheckpoint(runId, id, checkpoint, lease);
+                    }
+                  };
+              RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
+              Map<String, TableHandle> handles =
+                  handles(compiled, descriptions, rate, journal, false, store, progress);
+              RunContext ctx =
+                  new RunContext(
+                      request.mode(), false, runId, name, handles, env.clock(), registry, progress);
+              expectItems(ctx, descriptions);
+              log.info(
+                  "run started migration={} runId={} mode={} fence={} restorePoint={}",
+                  name,
+                  runId,
+                  request.mode(),
+                  lease.fence(),
+                  record.restorePoint());
+              Mono<Void> work =
+                  Mono.defer(() -> compiled.migration().run(ctx))
+                      .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.flush()));
+              Mono<Void> watch =
+                  Flux.merge(
+                          Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
+                              .concatMap(i -> env.lock().heartbeat(lease)),
+                          Flux.interval(env.progressEvery(), env.progressEvery(), env.scheduler())
+                              .doOnNext(i -> logProgress(name, ctx)))
+                      .then();
+              return Mono.firstWithSignal(work, watch)
+                  .then(
+                      Mono.defer(
+                          () ->
+                              finish(
+                                  record,
+                                  handles,
+                                  journal,
+                                  ctx,
+                                  MigrationState.SUCCEEDED,
+                                  null,
+                                  lease,
+                                  notes,
+                                  request)))
+                  .onErrorResume(
+                      e ->
+                          (journal == null ? Mono.<Void>empty() : journal.flush())
+                              .onErrorResume(x -> Mono.empty())
+                              .then(
+                                  Mono.defer(
+                                      () ->
+                                          finish(
+                                              record,
+                                              handles,
+                                              journal,
+                                              ctx,
+                                              MigrationState.FAILED,
+                                              describe(e),
+                                              lease,
+                                              notes,
+                                              request)))
+                              .onErrorResume(x -> Mono.empty())
+                              .then(Mono.error(failure(name, runId, e))));
+            });
+  }
+
+  private Mono<RunReport> finish(
+      RunRecord record,
+      Map<String, TableHandle> handles,
+      Journal journal,
+      RunContext ctx,
+      MigrationState status,
+      String error,
+      Lease lease,
+      List<String> notes,
+      RunRequest request) {
+    List<RunReport.TableReport> tables = reports(handles);
+    long read = tables.stream().mapToLong(RunReport.TableReport::read).sum();
+    long written = tables.stream().mapToLong(t -> t.puts() + t.updates() + t.deletes()).sum();
+    double wcu = tables.stream().mapToDouble(RunReport.TableReport::wcu).sum();
+    Instant finished = env.clock().instant();
+    boolean resumed = record.attempts() > 1;
+    RunRecord done =
+        record.finished(
+            status,
+            finished,
+            (resumed ? record.itemsRead() : 0) + read,
+            (resumed ? record.itemsWritten() : 0) + written,
+            (resumed ? record.wcu() : 0) + wcu,
+            error);
+    log.info(
+        "run finished migration={} runId={} status={} read={} written={} wcu={}",
+        record.migration(),
+        record.runId(),
+        status,
+        read,
+        written,
+        wcu);
+    return env.ledger()
+        .save(done, lease)
+        .thenReturn(
+            new RunReport(
+                record.runId(),
+                record.migration(),
+                request.mode(),
+                false,
+                status,
+                record.restorePoint(),
+                record.startedAt(),
+                finished,
+                tables,
+                journal == null ? 0 : journal.entries(),
+                journal == null ? 0 : journal.wcu(),
+                0,
+                Duration.ZERO,
+                List.of(),
+                ctx.counters(),
+                List.copyOf(notes),
+                error));
+  }
+
+  private static String describe(Throwable e) {
+    if (e instanceof PitrException p) {
+      return p.getMessage();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static PitrException failure(String name, String runId, Throwable e) {
+    if (e instanceof PitrException p) {
+      return p;
+    }
+    return new PitrException(
+        ErrorCode.FAILED,
+        "Migration "
+            + name
+            + " failed in run "
+            + runId
+            + ": "
+            + describe(e)
+            + "; its writes so far are journaled. Fix the cause, then 'pitr migrate resume "
+            + name
+            + "' or roll the run back",
+        e);
+  }
+
+  private void logProgress(String name, RunContext ctx) {
+    RunContext.ProgressCounter p = ctx.progressCounter();
+    log.info("progress migration={} done={} total={}", name, p.done(), p.total());
+  }
+
+  private static void expectItems(RunContext ctx, Map<String, TableDescription> descriptions) {
+    long items =
+        descriptions.values().stream()
+            .mapToLong(d -> d.itemCount() == null ? 0 : d.itemCount())
+            .sum();
+    ctx.progress().expect(items);
+  }
+
+  private Map<String, TableHandle> handles(
+      CompiledMigration compiled,
+      Map<String, TableDescription> descriptions,
+      WriteRate rate,
+      Journal journal,
+      boolean dryRun,
+      TableHandle.Checkpoints checkpoints,
+      RunContext.ProgressCounter progress) {
+    Map<String, TableHandle> out = new LinkedHashMap<>();
+    descriptions.forEach(
+        (t, d) ->
+            out.put(
+                t,
+                new TableHandle(
+                    d,
+                    env.db(),
+                    rate,
+                    journal,
+                    new TableTally(t, compiled.file().name(), registry),
+                    dryRun,
+                    checkpoints,
+                    env.clock(),
+                    progress)));
+    return out;
+  }
+
+  private static List<RunReport.TableReport> reports(Map<String, TableHandle> handles) {
+    return handles.values().stream().map(h -> h.tally().report()).toList();
+  }
+
+  String newRunId() {
+    Clock clock = env.clock();
+    return RUN_ID.format(clock.instant())
+        + "-"
+        + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+  }
+}

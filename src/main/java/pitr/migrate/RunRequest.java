@@ -1,0 +1,67 @@
+package pitr.migrate;
+
+import java.time.Duration;
+import pitr.migrate.api.RunMode;
+
+/**
+ * What to run and how.
+ *
+ * @param file the migration
+ * @param mode dev or prod (prod runs the preflight checks)
+ * @param dryRun read real data, write nothing, report what would be written
+ * @param resume continue the latest interrupted run of this migration instead of starting one
+ * @param maxWcu write capacity per second for the migration's writes and its journal; 0 for no
+ *     limit
+ * @param backup prod: take an on-demand backup of every declared table first and wait for it
+ * @param maxRestoreLag prod: how far LatestRestorableDateTime may trail now
+ * @param operator who runs it
+ * @param host where it runs
+ * @param journal whether to journal writes (off only for benchmarks)
+ */
+public record RunRequest(
+    MigrationFile file,
+    RunMode mode,
+    boolean dryRun,
+    boolean resume,
+    double maxWcu,
+    boolean backup,
+    Duration maxRestoreLag,
+    String operator,
+    String host,
+    boolean journal) {
+
+  /** A plain run of {@code file}: 1,000 WCU, journal on, 15 minutes of restore lag allowed. */
+  public static RunRequest of(MigrationFile file, RunMode mode, String operator, String host) {
+    return new RunRequest(
+        file, mode, false, false, 1000, false, Duration.ofMinutes(15), operator, host, true);
+  }
+
+  public RunRequest withDryRun(boolean v) {
+    return new RunRequest(
+        file, mode, v, resume, maxWcu, backup, maxRestoreLag, operator, host, journal);
+  }
+
+  public RunRequest withResume(boolean v) {
+    return new RunRequest(
+        file, mode, dryRun, v, maxWcu, backup, maxRestoreLag, operator, host, journal);
+  }
+
+  public RunRequest withMaxWcu(double v) {
+    return new RunRequest(
+        file, mode, dryRun, resume, v, backup, maxRestoreLag, operator, host, journal);
+  }
+
+  public RunRequest withBackup(boolean v) {
+    return new RunRequest(
+        file, mode, dryRun, resume, maxWcu, v, maxRestoreLag, operator, host, journal);
+  }
+
+  public RunRequest withMaxRestoreLag(Duration v) {
+    return new RunRequest(file, mode, dryRun, resume, maxWcu, backup, v, operator, host, journal);
+  }
+
+  public RunRequest withJournal(boolean v) {
+    return new RunRequest(
+        file, mode, dryRun, resume, maxWcu, backup, maxRestoreLag, operator, host, v);
+  }
+}

@@ -1,0 +1,442 @@
+package pitr.migrate;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import pitr.migrate.api.Condition;
+import pitr.migrate.api.MigrationTable;
+import pitr.migrate.api.ScanOptions;
+import pitr.migrate.api.Update;
+import pitr.migrate.api.WriteOutcome;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * A declared table as a running migration sees it. Live writes go rate budget, DynamoDB, tally,
+ * journal; dry-run writes go tally and samples.
+ *
+ * <p>An update never creates an item: it carries {@code attribute_exists(<partition key>)}, so an
+ * item deleted since it was read comes back as {@link WriteOutcome#CONDITION_FAILED}.
+ */
+final class TableHandle implements MigrationTable {
+  static final int SAMPLES_PER_TABLE = 3;
+
+  /** Where a run's scan checkpoints live. */
+  interface Checkpoints {
+    Ledger.Checkpoint get(String id);
+
+    Mono<Void> save(String id, Ledger.Checkpoint checkpoint);
+
+    Checkpoints NONE =
+        new Checkpoints() {
+          @Override
+          public Ledger.Checkpoint get(String id) {
+            return null;
+          }
+
+          @Override
+          public Mono<Void> save(String id, Ledger.Checkpoint checkpoint) {
+            return Mono.empty();
+          }
+        };
+  }
+
+  private final String name;
+  private final List<String> keyAttributes;
+  private final DynamoAdapter db;
+  private final WriteRate rate;
+  private final Journal journal;
+  private final TableTally tally;
+  private final boolean dryRun;
+  private final Checkpoints checkpoints;
+  private final Clock clock;
+  private final RunContext.ProgressCounter progress;
+  private final AtomicInteger passes = new AtomicInteger();
+  private final ConcurrentLinkedQueue<RunReport.Sample> samples = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger sampleCount = new AtomicInteger();
+
+  TableHandle(
+      TableDescription description,
+      DynamoAdapter db,
+      WriteRate rate,
+      Journal journal,
+      TableTally tally,
+      boolean dryRun,
+      Checkpoints checkpoints,
+      Clock clock,
+      RunContext.ProgressCounter progress) {
+    this.name = description.tableName();
+    this.keyAttributes = keyAttributes(description);
+    this.db = db;
+    this.rate = rate;
+    this.journal = journal;
+    this.tally = tally;
+    this.dryRun = dryRun;
+    this.checkpoints = checkpoints;
+    this.clock = clock;
+    this.progress = progress;
+  }
+
+  static List<String> keyAttributes(TableDescription d) {
+    List<String> out = new ArrayList<>();
+    for (KeyType type : List.of(KeyType.HASH, KeyType.RANGE)) {
+      for (KeySchemaElement k : d.keySchema()) {
+        if (k.keyType() == type) {
+          out.add(k.attributeName());
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  TableTally tally() {
+    return tally;
+  }
+
+  List<RunReport.Sample> samples() {
+    return List.copyOf(samples);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<String> keyAttributes() {
+    return keyAttributes;
+  }
+
+  @Override
+  public Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> key = new LinkedHashMap<>();
+    for (String k : keyAttributes) {
+      AttributeValue v = item.get(k);
+      if (v == null) {
+        throw new IllegalArgumentException(
+            "item lacks key attribute " + k + " of table " + name + "; pass the item as read");
+      }
+      key.put(k, v);
+    }
+    return key;
+  }
+
+  private boolean keyOnly(Map<String, AttributeValue> item) {
+    return item.size() <= keyAttributes.size();
+  }
+
+  private ScanRequest scanRequest(int segment, ScanOptions o, Map<String, AttributeValue> start) {
+    ScanRequest.Builder b =
+        ScanRequest.builder()
+            .tableName(name)
+            .segment(segment)
+            .totalSegments(o.segments())
+            .returnConsumedCapacity(ReturnConsumedCapacity.NONE);
+    o.filter()
+        .ifPresent(
+            c -> {
+              b.filterExpression(c.expression());
+              if (!c.names().isEmpty()) {
+                b.expressionAttributeNames(c.names());
+              }
+              if (!c.values().isEmpty()) {
+                b.expressionAttributeValues(c.values());
+              }
+            });
+    if (start != null) {
+      b.exclusiveStartKey(start);
+    }
+    if (o.pageSize() > 0) {
+      b.limit(o.pageSize());
+    }
+    return b.build();
+  }
+
+  private static Map<String, AttributeValue> next(ScanResponse r) {
+    return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+  }
+
+  @Override
+  public Flux<Map<String, AttributeValue>> scan(ScanOptions options) {
+    return Flux.range(0, options.segments())
+        .flatMap(
+            seg ->
+                db.scan(scanRequest(seg, options, null))
+                    .expand(
+                        r ->
+                            next(r) == null
+                                ? Mono.empty()
+                                : db.scan(scanRequest(seg, options, next(r)))),
+            Math.min(options.segments(), 64))
+        .doOnNext(r -> tally.read(r.items().size()))
+        .flatMapIterable(ScanResponse::items);
+  }
+
+  @Override
+  public Flux<Map<String, AttributeValue>> query(Consumer<QueryRequest.Builder> request) {
+    QueryRequest.Builder b = QueryRequest.builder();
+    request.accept(b);
+    QueryRequest first = b.tableName(name).build();
+    return db.query(first)
+        .expand(
+            r ->
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
+                    : Mono.empty())
+        .doOnNext(r -> tally.read(r.items().size()))
+        .flatMapIterable(r -> r.items());
+  }
+
+  @Override
+  public Mono<Long> forEachItem(
+      ScanOptions options, Function<Map<String, AttributeValue>, ? extends Publisher<?>> action) {
+    return Mono.defer(
+        () -> {
+          int pass = passes.getAndIncrement();
+          return Flux.range(0, options.segments())
+              .flatMap(seg -> segment(pass, seg, options, action), Math.min(options.segments(), 64))
+              .reduce(0L, Long::sum);
+        });
+  }
+
+  private Mono<Long> segment(
+      int pass,
+      int seg,
+      ScanOptions options,
+      Function<Map<String, AttributeValue>, ? extends Publisher<?>> action) {
+    String id = name + "#" + pass + "#" + seg;
+    Ledger.Checkpoint resumeFrom = checkpoints.get(id);
+    if (resumeFrom != null && resumeFrom.done()) {
+      return Mono.just(0L);
+    }
+    AtomicReference<Map<String, AttributeValue>> cursor =
+        new AtomicReference<>(resumeFrom == null ? null : resumeFrom.lastKey());
+    AtomicBoolean finished = new AtomicBoolean();
+    AtomicLong count = new AtomicLong();
+    long before = resumeFrom == null ? 0 : resumeFrom.items();
+    return Mono.defer(() -> db.scan(scanRequest(seg, options, cursor.get())))
+        .flatMap(
+            page -> {
+              List<Map<String, AttributeValue>> items = page.items();
+              tally.read(items.size());
+              progress.advance(items.size());
+              Map<String, AttributeValue> last = next(page);
+              long total = before + count.get() + items.size();
+              return Flux.fromIterable(items)
+                  .flatMap(i -> Flux.from(action.apply(i)).then(), options.concurrency())
+                  .then(journal == null ? Mono.empty() : journal.flush())
+                  .then(checkpoints.save(id, new Ledger.Checkpoint(last, last == null, total)))
+                  .then(
+                      Mono.fromRunnable(
+                          () -> {
+                            count.addAndGet(items.size());
+                            cursor.set(last);
+                            finished.set(last == null);
+                          }));
+            })
+        .repeat(() -> !finished.get())
+        .then(Mono.fromSupplier(count::get));
+  }
+
+  @Override
+  public Mono<WriteOutcome> put(Map<String, AttributeValue> item) {
+    return put(item, null);
+  }
+
+  @Override
+  public Mono<WriteOutcome> put(Map<String, AttributeValue> item, Condition condition) {
+    Map<String, AttributeValue> key = keyOf(item);
+    if (dryRun) {
+      return dry(WriteOp.PUT, key, item, null);
+    }
+    PutItemRequest.Builder b =
+        PutItemRequest.builder()
+            .tableName(name)
+            .item(item)
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+    if (condition != null) {
+      b.conditionExpression(condition.expression());
+      if (!condition.names().isEmpty()) {
+        b.expressionAttributeNames(condition.names());
+      }
+      if (!condition.values().isEmpty()) {
+        b.expressionAttributeValues(condition.values());
+      }
+    }
+    long units = DynamoJson.writeUnits(item);
+    return live(
+        WriteOp.PUT,
+        key,
+        units,
+        db.putItem(b.build()).map(r -> new Written(item, r.consumedCapacity())));
+  }
+
+  @Override
+  public Mono<WriteOutcome> update(Map<String, AttributeValue> item, Update update) {
+    Map<String, AttributeValue> key = keyOf(item);
+    if (update.sets().isEmpty() && update.removes().isEmpty()) {
+      return Mono.error(
+          new IllegalArgumentException(
+              "update of " + name + " sets and removes nothing; add Update.set or Update.remove"));
+    }
+    if (dryRun) {
+      return dry(WriteOp.UPDATE, key, item, update);
+    }
+    Map<String, String> names = new HashMap<>(update.expressionNames());
+    Map<String, AttributeValue> values = new HashMap<>(update.expressionValues());
+    names.put("#ukey", keyAttributes.get(0));
+    String condition = "attribute_exists(#ukey)";
+    if (update.condition().isPresent()) {
+      Condition c = update.condition().get();
+      names.putAll(c.names());
+      values.putAll(c.values());
+      condition += " AND (" + c.expression() + ")";
+    }
+    UpdateItemRequest.Builder b =
+        UpdateItemRequest.builder()
+            .tableName(name)
+            .key(key)
+            .updateExpression(update.expression())
+            .conditionExpression(condition)
+            .expressionAttributeNames(names)
+            .returnValues(ReturnValue.ALL_NEW)
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+    if (!values.isEmpty()) {
+      b.expressionAttributeValues(values);
+    }
+    long units = DynamoJson.writeUnits(keyOnly(item) ? key : update.applyTo(item));
+    return live(
+        WriteOp.UPDATE,
+        key,
+        units,
+        db.updateItem(b.build()).map(r -> new Written(r.attributes(), r.consumedCapacity())));
+  }
+
+  @Override
+  public Mono<WriteOutcome> delete(Map<String, AttributeValue> item) {
+    return delete(item, null);
+  }
+
+  @Override
+  public Mono<WriteOutcome> delete(Map<String, AttributeValue> item, Condition condition) {
+    Map<String, AttributeValue> key = keyOf(item);
+    if (dryRun) {
+      return dry(WriteOp.DELETE, key, item, null);
+    }
+    DeleteItemRequest.Builder b =
+        DeleteItemRequest.builder()
+            .tableName(name)
+            .key(key)
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+    if (condition != null) {
+      b.conditionExpression(condition.expression());
+      if (!condition.names().isEmpty()) {
+        b.expressionAttributeNames(condition.names());
+      }
+      if (!condition.values().isEmpty()) {
+        b.expressionAttributeValues(condition.values());
+      }
+    }
+    long units = DynamoJson.writeUnits(item);
+    return live(
+        WriteOp.DELETE,
+        key,
+        units,
+        db.deleteItem(b.build()).map(r -> new Written(null, r.consumedCapacity())));
+  }
+
+  private record Written(Map<String, AttributeValue> image, ConsumedCapacity capacity) {}
+
+  private Mono<WriteOutcome> live(
+      WriteOp op, Map<String, AttributeValue> key, long estimatedUnits, Mono<Written> write) {
+    return rate.acquire(estimatedUnits)
+        .then(write)
+        .flatMap(
+            w -> {
+              double units =
+                  w.capacity() != null && w.capacity().capacityUnits() != null
+                      ? w.capacity().capacityUnits()
+                      : estimatedUnits;
+              tally.written(op, units);
+              if (journal == null) {
+                return Mono.just(WriteOutcome.WRITTEN);
+              }
+              String hash = w.image() == null ? ItemHash.DELETED : ItemHash.of(w.image());
+              return journal
+                  .append(
+                      new JournalEntry(
+                          journal.runId(), name, key, op, hash, clock.instant(), journal.fence()))
+                  .thenReturn(WriteOutcome.WRITTEN);
+            })
+        .onErrorResume(
+            ConditionalCheckFailedException.class,
+            e -> {
+              tally.conditionFailed();
+              return Mono.just(WriteOutcome.CONDITION_FAILED);
+            });
+  }
+
+  private Mono<WriteOutcome> dry(
+      WriteOp op,
+      Map<String, AttributeValue> key,
+      Map<String, AttributeValue> item,
+      Update update) {
+    boolean sample = sampleCount.get() < SAMPLES_PER_TABLE;
+    boolean needBefore = (op != WriteOp.PUT && keyOnly(item)) || (op == WriteOp.PUT && sample);
+    Mono<Map<String, AttributeValue>> before =
+        needBefore
+            ? db.getItem(name, key)
+                .map(r -> r.hasItem() ? r.item() : Map.<String, AttributeValue>of())
+            : Mono.just(op == WriteOp.PUT ? Map.of() : item);
+    return before.map(
+        b -> {
+          Map<String, AttributeValue> after =
+              switch (op) {
+                case PUT -> item;
+                case UPDATE -> b.isEmpty() ? null : update.applyTo(b);
+                case DELETE -> null;
+              };
+          if (op == WriteOp.UPDATE && b.isEmpty()) {
+            // The item is gone: a live run's update would fail its existence condition.
+            tally.conditionFailed();
+            return WriteOutcome.DRY_RUN;
+          }
+          tally.written(op, DynamoJson.writeUnits(after != null ? after : b.isEmpty() ? key : b));
+          if (sample && sampleCount.incrementAndGet() <= SAMPLES_PER_TABLE) {
+            samples.add(
+                new RunReport.Sample(
+                    name,
+                    op,
+                    DynamoJson.toText(key),
+                    b.isEmpty() ? null : DynamoJson.toText(b),
+                    after == null ? null : DynamoJson.toText(after)));
+          }
+          return WriteOutcome.DRY_RUN;
+        });
+  }
+}

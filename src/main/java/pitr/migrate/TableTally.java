@@ -1,0 +1,87 @@
+package pitr.migrate;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts of one table in one run, mirrored into Micrometer counters. */
+final class TableTally {
+  final String table;
+  final LongAdder read = new LongAdder();
+  final LongAdder puts = new LongAdder();
+  final LongAdder updates = new LongAdder();
+  final LongAdder deletes = new LongAdder();
+  final LongAdder conditionFailed = new LongAdder();
+  final DoubleAdder wcu = new DoubleAdder();
+  private final Counter readMeter;
+  private final Counter putMeter;
+  private final Counter updateMeter;
+  private final Counter deleteMeter;
+  private final Counter conditionMeter;
+  private final Counter wcuMeter;
+
+  TableTally(String table, String migration, MeterRegistry registry) {
+    this.table = table;
+    readMeter = counter(registry, MigrateMeter.ITEMS_READ, migration, table);
+    putMeter = counter(registry, MigrateMeter.ITEMS_WRITTEN, migration, table, "op", "put");
+    updateMeter = counter(registry, MigrateMeter.ITEMS_WRITTEN, migration, table, "op", "update");
+    deleteMeter = counter(registry, MigrateMeter.ITEMS_WRITTEN, migration, table, "op", "delete");
+    conditionMeter = counter(registry, MigrateMeter.CONDITION_FAILED, migration, table);
+    wcuMeter = counter(registry, MigrateMeter.WCU, migration, table);
+  }
+
+  private static Counter counter(
+      MeterRegistry registry, MigrateMeter meter, String migration, String table, String... tags) {
+    Counter.Builder b =
+        Counter.builder(meter.meterName).tag("migration", migration).tag("table", table);
+    for (int i = 0; i + 1 < tags.length; i += 2) {
+      b.tag(tags[i], tags[i + 1]);
+    }
+    return b.register(registry);
+  }
+
+  void read(long n) {
+    read.add(n);
+    readMeter.increment(n);
+  }
+
+  void written(WriteOp op, double units) {
+    switch (op) {
+      case PUT -> {
+        puts.increment();
+        putMeter.increment();
+      }
+      case UPDATE -> {
+        updates.increment();
+        updateMeter.increment();
+      }
+      case DELETE -> {
+        deletes.increment();
+        deleteMeter.increment();
+      }
+    }
+    wcu.add(units);
+    wcuMeter.increment(units);
+  }
+
+  void conditionFailed() {
+    conditionFailed.increment();
+    conditionMeter.increment();
+  }
+
+  long written() {
+    return puts.sum() + updates.sum() + deletes.sum();
+  }
+
+  RunReport.TableReport report() {
+    return new RunReport.TableReport(
+        table,
+        read.sum(),
+        puts.sum(),
+        updates.sum(),
+        deletes.sum(),
+        conditionFailed.sum(),
+        Math.round(wcu.sum() * 10) / 10.0);
+  }
+}

@@ -1,0 +1,471 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+class MigrateCommandTest {
+  @TempDir Path dir;
+
+  private final LocalEngine engine = LocalEngine.create();
+  private final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
+  private final String endpoint = server.endpoint().toString();
+  private final DynamoDbAsyncClient client =
+      DynamoDbAsyncClient.builder()
+          .endpointOverride(server.endpoint())
+          .region(Region.US_EAST_1)
+          .credentialsProvider(
+              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+          .build();
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+    engine.close();
+  }
+
+  private Path migrations() throws Exception {
+    Path m = dir.resolve("migrations");
+    Files.createDirectories(m);
+    for (String name : new String[] {"0001_cars_get_a_price", "0002_remove_root_url"}) {
+      Files.copy(Path.of("migrations", name + ".java"), m.resolve(name + ".java"));
+    }
+    return m;
+  }
+
+  private static Path fixture(String name) {
+    return Path.of("migrations", "fixtures", name).toAbsolutePath();
+  }
+
+  private static MigrateCommand migrate(CliRun run) {
+    return run.commandLine.getSubcommands().get("migrate").getCommand();
+  }
+
+  private boolean tableExists(String name) {
+    return client.listTables().join().tableNames().contains(name);
+  }
+
+  private void seedCars(Path m) {
+    CliRun seed = new CliRun();
+    seed.execute(
+        "migrate",
+        "dev",
+        "0002",
+        "--dry-run",
+        "--migrations-dir",
+        m.toString(),
+        "--endpoint-url",
+        endpoint,
+        "--seed",
+        fixture("tenants.jsonl").toString());
+    client
+        .createTable(
+            r ->
+                r.tableName("cars")
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
+        .join();
+  }
+
+  @Test
+  void new_writesTheNextNumberedFileFromTheTemplate_andItPassesTheLint() throws Exception {
+    Path m = migrations();
+    CliRun run = new CliRun();
+
+    int code = run.execute("migrate", "new", "drop_legacy_flags", "--migrations-dir", m.toString());
+
+    assertThat(code).isZero();
+    assertThat(run.out()).isEqualTo("Created " + m.resolve("0003_drop_legacy_flags.java") + "\n");
+    CliRun lint = new CliRun();
+    assertThat(lint.execute("migrate", "lint", "--migrations-dir", m.toString())).isZero();
+    assertThat(lint.out())
+        .isEqualTo(
+            "ok   0001_cars_get_a_price\nok   0002_remove_root_url\nok   0003_drop_legacy_flags\n");
+  }
+
+  @Test
+  void dev_withSeed_runsOnTheEmbeddedEngineByDefault_andPrintsTheReport() throws Exception {
+    Path m = migrations();
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "migrate",
+            "dev",
+            "0001_cars_get_a_price",
+            "--migrations-dir",
+            m.toString(),
+            "--seed",
+            fixture("cars.jsonl").toString());
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "Seeded 7 items into cars\nMigration 0001_cars_get_a_price succeeded in dev (run ")
+        .contains(
+            "  cars: read 7, put 0, updated 5, deleted 0, condition failed 1, 5.0 WCU\n"
+                + "  journal: 5 entries, 5.0 WCU\n"
+                + "  counter skipped.no-msrp = 1\n");
+  }
+
+  @Test
+  void dev_dryRun_writesNothing_andReportsCountsSamplesAndEstimate() throws Exception {
+    Path m = migrations();
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "migrate",
+            "dev",
+            "0002",
+            "--dry-run",
+            "--max-wcu",
+            "2",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint,
+            "--seed",
+            fixture("tenants.jsonl").toString());
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "Seeded 7 items into tenants\n"
+                + "Dry run of 0002_remove_root_url in dev: nothing was written\n"
+                + "  tenants: read 3, would put 0, update 3, delete 0\n"
+                + "  estimate: 6.0 WCU with journal, 3.0s at --max-wcu 2.0\n"
+                + "  sample tenants UPDATE {\"pk\":{\"S\":\"ORG#");
+    assertThat(run.out()).contains("    after  {").contains("\"rootUrl\"");
+    assertThat(tableExists("pitr-ledger")).isFalse();
+    assertThat(
+            client.scan(r -> r.tableName("tenants")).join().items().stream()
+                .filter(i -> i.containsKey("rootUrl"))
+                .count())
+        .isEqualTo(5);
+  }
+
+  @Test
+  void unknownName_exitsTwo_suggestingTheNearestNames() throws Exception {
+    Path m = migrations();
+    CliRun run = new CliRun();
+
+    int code = run.execute("migrate", "dev", "0001_car_price", "--migrations-dir", m.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: No migration named 0001_car_price in "
+                + m
+                + "; did you mean 0001_cars_get_a_price?\n");
+  }
+
+  @Test
+  void fileThatDoesNotCompile_exitsTwo_withFileLineAndColumn() throws Exception {
+    Path m = migrations();
+    Files.writeString(
+        m.resolve("0003_broken.java"),
+        "import pitr.migrate.api.*;\nclass Broken implements Migration {\n  int x = nope;\n}\n");
+    CliRun run = new CliRun();
+
+    int code = run.execute("migrate", "dev", "0003", "--migrations-dir", m.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "error: Migration 0003_broken does not compile; fix these and rerun:\n"
+                + m.resolve("0003_broken.java")
+                + ":2:1: error: ")
+        .contains(m.resolve("0003_broken.java") + ":3:11: error: cannot find symbol");
+  }
+
+  @Test
+  void classThatDoesNotImplementTheApi_exitsTwo() throws Exception {
+    Path m = migrations();
+    Files.writeString(m.resolve("0003_plain.java"), "/** Nothing. */\nclass Plain {}\n");
+    CliRun run = new CliRun();
+
+    int code = run.execute("migrate", "dev", "0003_plain", "--migrations-dir", m.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Migration 0003_plain declares no class implementing"
+                + " pitr.migrate.api.Migration; declare exactly one, e.g. 'class Plain implements"
+                + " Migration { ... }' (see 'pitr migrate new')\n");
+  }
+
+  @Test
+  void lint_failsOnAFileUsingTheRawClient_andTheRunnerRefusesIt() throws Exception {
+    Path m = migrations();
+    Path bad = m.resolve("0003_raw.java");
+    Files.writeString(
+        bad,
+        Files.readString(m.resolve("0001_cars_get_a_price.java"))
+            .replace(
+                "import java.math.BigDecimal;",
+                "import java.math.BigDecimal;\n"
+                    + "import software.amazon.awssdk.services.dynamodb.DynamoDbClient;")
+            .replace("class CarsGetAPrice", "class Raw")
+            .replace(
+                "static final String TABLE", "DynamoDbClient raw;\n  static final String TABLE"));
+    CliRun lint = new CliRun();
+    CliRun dev = new CliRun();
+
+    int lintCode = lint.execute("migrate", "lint", "--migrations-dir", m.toString());
+    int devCode = dev.execute("migrate", "dev", "0003_raw", "--migrations-dir", m.toString());
+
+    String problem =
+        bad
+            + ":2:1: lint: import of software.amazon.awssdk.services.dynamodb.DynamoDbClient is"
+            + " not allowed: the raw DynamoDB client bypasses the journal, the --max-wcu budget"
+            + " and dry runs; write through context.table(...) (or add '0003_raw"
+            + " software.amazon.awssdk.services.dynamodb.DynamoDbClient <reason>' to"
+            + " migrations/lint-exceptions.txt)";
+    assertThat(lintCode).isEqualTo(2);
+    assertThat(lint.out())
+        .isEqualTo(
+            "ok   0001_cars_get_a_price\nok   0002_remove_root_url\nFAIL 0003_raw\n  "
+                + problem
+                + "\n");
+    assertThat(lint.err())
+        .isEqualTo("error: 1 of 3 migrations failed the lint; fix the problems above\n");
+    assertThat(devCode).isEqualTo(2);
+    assertThat(dev.err())
+        .isEqualTo("error: Migration 0003_raw breaks the migration lint:\n" + problem + "\n");
+  }
+
+  @Test
+  void prod_withPitrOff_refusesWithExitThree_sayingHowToFixIt_andWritesNothing() throws Exception {
+    Path m = migrations();
+    seedCars(m);
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "migrate",
+            "prod",
+            "0001",
+            "--yes",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint);
+
+    assertThat(code).isEqualTo(3);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Preflight refused prod run of 0001_cars_get_a_price; nothing was written:\n"
+                + "  Table cars has point-in-time recovery off, so this run could not be undone;"
+                + " enable it with 'aws dynamodb update-continuous-backups --table-name cars"
+                + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true' and"
+                + " rerun\n");
+    assertThat(tableExists("pitr-ledger")).isFalse();
+  }
+
+  @Test
+  void prod_withoutConfirmation_refusesWithExitThree() throws Exception {
+    Path m = migrations();
+    seedCars(m);
+    client
+        .updateContinuousBackups(
+            r ->
+                r.tableName("cars")
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
+        .join();
+    CliRun run = new CliRun();
+    migrate(run).input = new BufferedReader(new StringReader("n\n"));
+
+    int code =
+        run.execute(
+            "migrate",
+            "prod",
+            "0001",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint);
+
+    assertThat(code).isEqualTo(3);
+    assertThat(run.out())
+        .isEqualTo(
+            "Preflight passed. Run 0001_cars_get_a_price in prod against "
+                + endpoint
+                + "? [y/N] \n");
+    assertThat(run.err())
+        .isEqualTo("error: Not confirmed; nothing was written. Pass --yes to skip the question\n");
+    assertThat(tableExists("pitr-ledger")).isFalse();
+  }
+
+  @Test
+  void prod_afterPreflight_runs_thenListStampAndStaleReadTheLedger() throws Exception {
+    Path m = migrations();
+    seedCars(m);
+    client
+        .updateContinuousBackups(
+            r ->
+                r.tableName("cars")
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
+        .join();
+    CliRun run = new CliRun();
+    migrate(run).input = new BufferedReader(new StringReader("yes\n"));
+
+    int code =
+        run.execute(
+            "migrate",
+            "prod",
+            "0001",
+            "--backup",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint);
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("Migration 0001_cars_get_a_price succeeded in prod (run ")
+        .contains("  cars: read 0, put 0, updated 0, deleted 0, condition failed 0, 0.0 WCU\n")
+        .contains("  note: backup of cars: arn:aws:dynamodb:");
+
+    CliRun list = new CliRun();
+    int listCode =
+        list.execute(
+            "migrate", "list", "--migrations-dir", m.toString(), "--endpoint-url", endpoint);
+    assertThat(listCode).as(list.err()).isZero();
+    assertThat(list.out())
+        .startsWith("MIGRATION                            STATE        MODE  STARTED")
+        .containsPattern("\n0001_cars_get_a_price +succeeded +prod +20\\d\\d-")
+        .containsPattern("\n0002_remove_root_url +pending +- +- +- +\n");
+
+    CliRun stamp = new CliRun();
+    assertThat(
+            stamp.execute(
+                "migrate",
+                "stamp",
+                "0001",
+                "--migrations-dir",
+                m.toString(),
+                "--endpoint-url",
+                endpoint))
+        .isZero();
+    assertThat(stamp.out())
+        .isEqualTo("Stamped " + m.resolve("0001_cars_get_a_price.java") + " with 1 run\n");
+    String header = Files.readString(m.resolve("0001_cars_get_a_price.java"));
+    assertThat(header)
+        .doesNotContain("(not run yet)")
+        .containsPattern(
+            " \\* Execution Time: 20\\d\\d-\\d\\d-\\d\\dT[0-9:.]+Z\n \\* Finalization Time: 20\\d\\d-")
+        .contains(" */\nclass CarsGetAPrice");
+
+    CliRun stale = new CliRun();
+    migrate(stale).clock = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
+    assertThat(
+            stale.execute(
+                "migrate",
+                "stale",
+                "--older-than",
+                "1d",
+                "--migrations-dir",
+                m.toString(),
+                "--endpoint-url",
+                endpoint))
+        .isZero();
+    assertThat(stale.out()).containsPattern("\n0001_cars_get_a_price +succeeded +prod ");
+    assertThat(stale.out()).doesNotContain("0002");
+
+    Files.delete(m.resolve("0001_cars_get_a_price.java"));
+    CliRun after = new CliRun();
+    after.execute("migrate", "list", "--migrations-dir", m.toString(), "--endpoint-url", endpoint);
+    assertThat(after.out())
+        .containsPattern("\n0001_cars_get_a_price +succeeded +prod .* file deleted\n");
+  }
+
+  @Test
+  void unlock_showsTheHolder_andBreaksTheLockAfterConfirmation() throws Exception {
+    Path m = migrations();
+    seedCars(m);
+    CliRun dev = new CliRun();
+    dev.execute(
+        "migrate", "dev", "0001", "--migrations-dir", m.toString(), "--endpoint-url", endpoint);
+    client.putItem(r -> r.tableName("pitr-ledger").item(lockItem())).join();
+    CliRun refused = new CliRun();
+    int refusedCode =
+        refused.execute(
+            "migrate", "dev", "0001", "--migrations-dir", m.toString(), "--endpoint-url", endpoint);
+    CliRun unlock = new CliRun();
+    migrate(unlock).input = new BufferedReader(new StringReader("y\n"));
+
+    int code = unlock.execute("migrate", "unlock", "--endpoint-url", endpoint);
+
+    assertThat(refusedCode).isEqualTo(3);
+    assertThat(refused.err())
+        .startsWith(
+            "error: Another migration run holds the lock in pitr-ledger: run"
+                + " 20260101T000000Z-abcdef of 0001_cars_get_a_price by bob on box2 since"
+                + " 2026-01-01T00:00:00Z (last heartbeat ");
+    assertThat(code).isZero();
+    assertThat(unlock.out())
+        .isEqualTo(
+            "The migration lock in pitr-ledger is held by run 20260101T000000Z-abcdef of"
+                + " 0001_cars_get_a_price by bob on box2 since 2026-01-01T00:00:00Z (lease expires"
+                + " 2099-01-01T00:00:00Z).\n"
+                + "Break it? [y/N] \n"
+                + "Unlocked. Run 20260101T000000Z-abcdef is FAILED or RUNNING in the ledger; resume"
+                + " it with 'pitr migrate resume 0001_cars_get_a_price' or roll it back.\n");
+    CliRun again = new CliRun();
+    assertThat(
+            again.execute(
+                "migrate",
+                "dev",
+                "0001",
+                "--migrations-dir",
+                m.toString(),
+                "--endpoint-url",
+                endpoint))
+        .isZero();
+  }
+
+  private static java.util.Map<
+          String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>
+      lockItem() {
+    var item =
+        new java.util.HashMap<
+            String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>();
+    item.put("pk", s("lock"));
+    item.put("sk", s("lock"));
+    item.put("holder", s("20260101T000000Z-abcdef"));
+    item.put("migration", s("0001_cars_get_a_price"));
+    item.put("operator", s("bob"));
+    item.put("host", s("box2"));
+    item.put("acquiredAt", s("2026-01-01T00:00:00Z"));
+    item.put("heartbeatAt", s("2026-01-01T00:00:30Z"));
+    item.put("expiresAt", s("2099-01-01T00:00:00Z"));
+    item.put(
+        "expiresAtMs",
+        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("4070908800000"));
+    item.put("fence", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("7"));
+    return item;
+  }
+
+  private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String v) {
+    return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(v);
+  }
+}

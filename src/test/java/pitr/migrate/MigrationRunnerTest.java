@@ -1,0 +1,287 @@
+package pitr.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.migrate.api.RunMode;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class MigrationRunnerTest {
+  @TempDir Path dir;
+
+  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+  private final LocalTarget local = new LocalTarget(clock);
+  private final MigrationEnvironment env = local.environment(clock);
+
+  @AfterEach
+  void stop() {
+    local.close();
+  }
+
+  private void seedTable(int n) {
+    local.createTable("things", "pk");
+    for (int i = 0; i < n; i++) {
+      local.put(
+          "things", Map.of("pk", AttributeValue.fromS("t" + i), "v", AttributeValue.fromN("" + i)));
+    }
+  }
+
+  private RunRequest request(MigrationFile f) {
+    return RunRequest.of(f, RunMode.DEV, "ann", "box1");
+  }
+
+  @Test
+  void run_updatesEveryItem_recordsTheRun_andJournalsExactlyTheKeysWritten() {
+    seedTable(10);
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+
+    RunReport report = LocalTarget.runner(env, dir).run(request(f)).block();
+
+    assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(report.tables())
+        .containsExactly(new RunReport.TableReport("things", 10, 0, 10, 0, 0, 10.0));
+    assertThat(report.journalEntries()).isEqualTo(10);
+    Map<String, Map<String, AttributeValue>> items = local.items("things", "pk");
+    assertThat(items.values()).allSatisfy(i -> assertThat(i.get("m").s()).isEqualTo("yes"));
+
+    RunRecord run = env.ledger().runs("0001_mark").blockLast();
+    assertThat(run.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(run.operator()).isEqualTo("ann");
+    assertThat(run.host()).isEqualTo("box1");
+    assertThat(run.itemsRead()).isEqualTo(10);
+    assertThat(run.itemsWritten()).isEqualTo(10);
+    assertThat(run.restorePoint()).isEqualTo(Instant.parse("2026-03-01T09:59:59.999Z"));
+    assertThat(run.journalShards()).isEqualTo(16);
+
+    List<JournalEntry> journal = env.journal(run).collectList().block();
+    assertThat(journal.stream().map(e -> e.key().get("pk").s()).collect(Collectors.toSet()))
+        .isEqualTo(items.keySet());
+    assertThat(journal)
+        .allSatisfy(
+            e -> {
+              assertThat(e.runId()).isEqualTo(run.runId());
+              assertThat(e.table()).isEqualTo("things");
+              assertThat(e.op()).isEqualTo(WriteOp.UPDATE);
+              assertThat(e.imageHash()).isEqualTo(ItemHash.of(items.get(e.key().get("pk").s())));
+            });
+    assertThat(env.lock().current().block()).isEmpty();
+  }
+
+  @Test
+  void dryRun_writesNothing_notEvenTheLedger_andCountsWhatItWouldWrite() {
+    seedTable(7);
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+
+    RunReport report =
+        LocalTarget.runner(env, dir).run(request(f).withDryRun(true).withMaxWcu(2)).block();
+
+    assertThat(local.items("things", "pk")).isEqualTo(before);
+    assertThat(local.tableExists("pitr-ledger")).isFalse();
+    assertThat(local.tableExists("pitr-journal")).isFalse();
+    assertThat(report.dryRun()).isTrue();
+    assertThat(report.runId()).isNull();
+    assertThat(report.tables())
+        .containsExactly(new RunReport.TableReport("things", 7, 0, 7, 0, 0, 7.0));
+    assertThat(report.estimatedWcu()).isEqualTo(14.0);
+    assertThat(report.estimatedDuration()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(report.samples()).hasSize(3);
+    RunReport.Sample s = report.samples().get(0);
+    assertThat(s.op()).isEqualTo(WriteOp.UPDATE);
+    assertThat(s.after())
+        .isEqualTo(s.before().replace("}}", "}}").replaceFirst("\\{", "{\"m\":{\"S\":\"yes\"},"));
+  }
+
+  @Test
+  void run_whenAnotherRunHoldsTheLock_refusesNamingTheHolder_andWritesNothing() {
+    seedTable(3);
+    env.ledger().ensureTable().block();
+    env.lock().acquire("20260301T095900Z-aaaaaa", "0009_other", "bob", "box2").block();
+    clock.advance(Duration.ofSeconds(20));
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+
+    assertThatThrownBy(() -> LocalTarget.runner(env, dir).run(request(f)).block())
+        .isInstanceOf(PitrException.class)
+        .hasMessage(
+            "Another migration run holds the lock in pitr-ledger: run 20260301T095900Z-aaaaaa of"
+                + " 0009_other by bob on box2 since 2026-03-01T10:00:00Z (last heartbeat 20s ago,"
+                + " lease expires 2026-03-01T10:01:00Z); wait for it to finish, or if that run is"
+                + " dead, wait for the lease to expire or run 'pitr migrate unlock'")
+        .extracting(e -> ((PitrException) e).code())
+        .isEqualTo(ErrorCode.REFUSED);
+    assertThat(local.items("things", "pk").values()).noneMatch(i -> i.containsKey("m"));
+    assertThat(env.ledger().runs().collectList().block()).isEmpty();
+  }
+
+  @Test
+  void run_afterAKilledRunsLeaseExpired_takesTheLockOver_andMarksTheDeadRunFailed() {
+    seedTable(3);
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+    env.ledger().ensureTable().block();
+    Lease dead = env.lock().acquire("20260301T100000Z-dead00", "0001_mark", "bob", "box2").block();
+    RunRecord killed =
+        new RunRecord(
+            dead.runId(),
+            "0001_mark",
+            "x",
+            RunMode.DEV,
+            "bob",
+            "box2",
+            MigrationState.RUNNING,
+            clock.instant(),
+            null,
+            clock.instant(),
+            Map.of(),
+            List.of("things"),
+            0,
+            0,
+            0,
+            null,
+            dead.fence(),
+            1,
+            "pitr-journal",
+            16);
+    env.ledger().save(killed, dead).block();
+    clock.advance(Duration.ofSeconds(61));
+
+    RunReport report = LocalTarget.runner(env, dir).run(request(f)).block();
+
+    assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(report.notes())
+        .containsExactly(
+            "took over the lock of run 20260301T100000Z-dead00 (0001_mark by bob on box2), whose"
+                + " lease expired at 2026-03-01T10:01:00Z; that run is marked FAILED (resume it"
+                + " with 'pitr migrate resume 0001_mark')");
+    List<RunRecord> runs = env.ledger().runs("0001_mark").collectList().block();
+    assertThat(runs)
+        .extracting(RunRecord::status)
+        .containsExactly(MigrationState.FAILED, MigrationState.SUCCEEDED);
+    assertThat(runs.get(0).error()).startsWith("lease expired at 2026-03-01T10:01:00Z");
+    assertThat(runs.get(1).fence()).isEqualTo(2);
+    assertThatThrownBy(() -> env.lock().heartbeat(dead).block())
+        .hasMessageStartingWith(
+            "Run 20260301T100000Z-dead00 lost the migration lock in pitr-ledger (fence 1)");
+  }
+
+  @Test
+  void twoConcurrentRuns_oneRunsAndTheOtherIsRefused() throws Exception {
+    seedTable(4);
+    String slow =
+        Sources.setOnEveryItem("Slow", "things", "m", "yes")
+            .replace(".then();", ".then().delaySubscription(java.time.Duration.ofMillis(1500));");
+    MigrationFile f = Sources.write(dir, "0001_slow.java", slow);
+    MigrationRunner runner = LocalTarget.runner(env, dir);
+    runner.check(f);
+
+    var first = runner.run(request(f)).toFuture();
+    Thread.sleep(700);
+    var second = runner.run(request(f).withResume(false)).toFuture();
+
+    assertThatThrownBy(second::join)
+        .hasCauseInstanceOf(PitrException.class)
+        .hasMessageContaining("Another migration run holds the lock in pitr-ledger: run ");
+    assertThat(first.join().status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(env.ledger().runs("0001_slow").collectList().block()).hasSize(1);
+  }
+
+  @Test
+  void resume_continuesAFailedRunFromItsCheckpoints_underTheSameRunId() {
+    seedTable(12);
+    local.put(
+        "things",
+        Map.of("pk", AttributeValue.fromS("t9"), "poison", AttributeValue.fromBool(true)));
+    String source =
+        """
+        import java.util.Set;
+        import pitr.migrate.api.*;
+        import reactor.core.publisher.Mono;
+        import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+        /** Marks items; fails on poisoned ones. */
+        class Marker implements Migration {
+          public Set<String> tables() {
+            return Set.of("things");
+          }
+
+          public Mono<Void> run(MigrationContext c) {
+            MigrationTable t = c.table("things");
+            return t.forEachItem(
+                    ScanOptions.defaults().segments(1).concurrency(1).pageSize(2),
+                    i -> i.containsKey("poison")
+                        ? Mono.error(new IllegalStateException("poisoned " + i.get("pk").s()))
+                        : t.update(i, Update.set("m", AttributeValue.fromS("yes"))))
+                .then();
+          }
+        }
+        """;
+    MigrationFile f = Sources.write(dir, "0001_marker.java", source);
+    MigrationRunner runner = LocalTarget.runner(env, dir);
+
+    assertThatThrownBy(() -> runner.run(request(f)).block())
+        .isInstanceOf(PitrException.class)
+        .hasMessageContaining("failed in run ")
+        .hasMessageContaining(
+            "IllegalStateException: poisoned t9; its writes so far are journaled");
+    RunRecord failed = env.ledger().runs("0001_marker").blockLast();
+    assertThat(failed.status()).isEqualTo(MigrationState.FAILED);
+    long markedBefore =
+        local.items("things", "pk").values().stream().filter(i -> i.containsKey("m")).count();
+    local.put("things", Map.of("pk", AttributeValue.fromS("t9"), "v", AttributeValue.fromN("9")));
+
+    RunReport resumed = runner.run(request(f).withResume(true)).block();
+
+    assertThat(resumed.runId()).isEqualTo(failed.runId());
+    assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(resumed.notes()).containsExactly("resumed run " + failed.runId() + " (attempt 2)");
+    // Pages before the failing one were checkpointed and not read again.
+    assertThat(resumed.itemsRead()).isEqualTo(12 - markedBefore + (markedBefore % 2));
+    assertThat(local.items("things", "pk").values())
+        .allSatisfy(i -> assertThat(i).containsKey("m"));
+    RunRecord done = env.ledger().runs("0001_marker").blockLast();
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.itemsWritten()).isEqualTo(12 + (markedBefore % 2));
+    Set<String> journaled =
+        env.journal(done).map(e -> e.key().get("pk").s()).collect(Collectors.toSet()).block();
+    assertThat(journaled).isEqualTo(local.items("things", "pk").keySet());
+  }
+
+  @Test
+  void resume_withoutAnInterruptedRun_saysHowToStartOne() {
+    seedTable(1);
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+
+    assertThatThrownBy(() -> LocalTarget.runner(env, dir).run(request(f).withResume(true)).block())
+        .hasMessage(
+            "Migration 0001_mark has no interrupted run to resume; start a new run with 'pitr"
+                + " migrate dev 0001_mark'");
+  }
+
+  @Test
+  void run_whenADeclaredTableIsMissing_refusesBeforeWritingAnything() {
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "nope", "m", "yes"));
+
+    assertThatThrownBy(() -> LocalTarget.runner(env, dir).run(request(f)).block())
+        .hasMessage(
+            "Table nope declared by migration 0001_mark does not exist in test; create it, check"
+                + " --region/--endpoint-url, or in dev seed it with --seed FILE");
+    assertThat(local.tableExists("pitr-ledger")).isFalse();
+  }
+}
