@@ -13,10 +13,10 @@ import reactor.core.publisher.Mono;
  */
 public interface Checkpoints {
   /** Records a new run, or checks that an existing one with the same id copies the same tables. */
-  Mono<RunRecord> open(RunRecord run);
+  Mono<CopyRunRecord> open(CopyRunRecord run);
 
   /** The run with this id, or empty. */
-  Mono<RunRecord> find(String runId);
+  Mono<CopyRunRecord> find(String runId);
 
   /** The saved positions of a run's segments, by segment. */
   Mono<Map<Integer, SegmentPosition>> positions(String runId);
@@ -28,7 +28,7 @@ public interface Checkpoints {
   Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished);
 
   /** Every run known here. */
-  Flux<RunRecord> runs();
+  Flux<CopyRunRecord> runs();
 
   /** Where the checkpoints live, for messages. */
   String describe();

@@ -267,8 +267,8 @@ public final class CopyBack {
     Totals totals = new Totals();
     AtomicInteger skipped = new AtomicInteger();
     AtomicInteger copied = new AtomicInteger();
-    RunRecord record =
-        new RunRecord(r.runId(), r.source(), r.target(), segments, r.filter(), null, false);
+    CopyRunRecord record =
+        new CopyRunRecord(r.runId(), r.source(), r.target(), segments, r.filter(), null, false);
 
     Mono<Map<Integer, SegmentPosition>> positions;
     if (r.dryRun()) {

@@ -58,12 +58,12 @@ public final class FileCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Mono<RunRecord> open(RunRecord run) {
+  public Mono<CopyRunRecord> open(CopyRunRecord run) {
     return io(
         () -> {
           Path file = dir(run.runId()).resolve("run.json");
           if (Files.exists(file)) {
-            RunRecord existing = read(run.runId());
+            CopyRunRecord existing = read(run.runId());
             if (!existing.source().equals(run.source())
                 || !existing.target().equals(run.target())
                 || existing.totalSegments() != run.totalSegments()) {
@@ -97,11 +97,11 @@ public final class FileCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Mono<RunRecord> find(String runId) {
+  public Mono<CopyRunRecord> find(String runId) {
     return io(() -> Files.exists(dir(runId).resolve("run.json")) ? read(runId) : null);
   }
 
-  private RunRecord read(String runId) throws IOException {
+  private CopyRunRecord read(String runId) throws IOException {
     JsonNode n = JSON.readTree(dir(runId).resolve("run.json").toFile());
     Instant heartbeat = null;
     boolean anyLease = false;
@@ -115,7 +115,7 @@ public final class FileCheckpoints implements Checkpoints {
         allFinished &= lease.get("finished").asBoolean();
       }
     }
-    return new RunRecord(
+    return new CopyRunRecord(
         runId,
         n.get("source").asText(),
         n.get("target").asText(),
@@ -182,13 +182,13 @@ public final class FileCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Flux<RunRecord> runs() {
+  public Flux<CopyRunRecord> runs() {
     return io(() -> {
           if (!Files.isDirectory(root)) {
-            return List.<RunRecord>of();
+            return List.<CopyRunRecord>of();
           }
           try (Stream<Path> dirs = Files.list(root)) {
-            List<RunRecord> out = new java.util.ArrayList<>();
+            List<CopyRunRecord> out = new java.util.ArrayList<>();
             for (Path d : dirs.toList()) {
               if (Files.exists(d.resolve("run.json"))) {
                 out.add(read(d.getFileName().toString()));

@@ -95,7 +95,7 @@ public final class TableCheckpoints implements Checkpoints {
             .collectList());
   }
 
-  private static RunRecord record(String runId, List<Map<String, AttributeValue>> parts) {
+  private static CopyRunRecord record(String runId, List<Map<String, AttributeValue>> parts) {
     Map<String, AttributeValue> run = null;
     Instant heartbeat = null;
     boolean anyLease = false;
@@ -114,7 +114,7 @@ public final class TableCheckpoints implements Checkpoints {
     if (run == null) {
       return null;
     }
-    return new RunRecord(
+    return new CopyRunRecord(
         runId,
         run.get("source").s(),
         run.get("target").s(),
@@ -125,14 +125,14 @@ public final class TableCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Mono<RunRecord> open(RunRecord run) {
+  public Mono<CopyRunRecord> open(CopyRunRecord run) {
     return find(run.runId())
         .flatMap(
             existing -> {
               if (!existing.source().equals(run.source())
                   || !existing.target().equals(run.target())
                   || existing.totalSegments() != run.totalSegments()) {
-                return Mono.<RunRecord>error(
+                return Mono.<CopyRunRecord>error(
                     new PitrException(
                         ErrorCode.USAGE,
                         "Run "
@@ -165,7 +165,7 @@ public final class TableCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Mono<RunRecord> find(String runId) {
+  public Mono<CopyRunRecord> find(String runId) {
     return parts(runId).flatMap(p -> Mono.justOrEmpty(record(runId, p)));
   }
 
@@ -218,7 +218,7 @@ public final class TableCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Flux<RunRecord> runs() {
+  public Flux<CopyRunRecord> runs() {
     return gateway
         .findTable(table)
         .flatMapMany(
@@ -231,7 +231,7 @@ public final class TableCheckpoints implements Checkpoints {
         .concatMap(this::find);
   }
 
-  static List<String> names(List<RunRecord> runs) {
+  static List<String> names(List<CopyRunRecord> runs) {
     List<String> out = new ArrayList<>();
     runs.forEach(r -> out.add(r.runId()));
     return out;

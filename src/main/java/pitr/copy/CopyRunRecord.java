@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param heartbeat when a worker last reported progress
  * @param finished true when every worker that started has finished
  */
-public record RunRecord(
+public record CopyRunRecord(
     String runId,
     String source,
     String target,
