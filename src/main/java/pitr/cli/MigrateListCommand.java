@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import pitr.migrate.CopyRunRecord;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationOverview;
 import pitr.migrate.MigrationStatus;
+import pitr.migrate.RunRecord;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /** {@code pitr migrate list}: every migration with its state and times from the ledger. */
@@ -55,7 +55,7 @@ final class MigrateListCommand implements Callable<Integer> {
         m.put("fileExists", s.fileExists());
         m.put("sourceChanged", s.sourceChanged());
         m.put("runs", s.runs());
-        CopyRunRecord r = s.latest();
+        RunRecord r = s.latest();
         if (r != null) {
           m.put("runId", r.runId());
           m.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
@@ -78,7 +78,7 @@ final class MigrateListCommand implements Callable<Integer> {
     String fmt = "%-36s %-12s %-5s %-24s %-24s %s%n";
     out.printf(Locale.ROOT, fmt, "MIGRATION", "STATE", "MODE", "STARTED", "FINISHED", "NOTES");
     for (MigrationStatus s : all) {
-      CopyRunRecord r = s.latest();
+      RunRecord r = s.latest();
       List<String> notes = new ArrayList<>();
       if (!s.fileExists()) {
         notes.add("file deleted");

@@ -11,11 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.migrate.CopyRunRecord;
 import pitr.migrate.HeaderStamp;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationState;
+import pitr.migrate.RunRecord;
 import pitr.migrate.api.RunMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -52,7 +52,7 @@ final class MigrateStampCommand implements Callable<Integer> {
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
-      List<CopyRunRecord> runs =
+      List<RunRecord> runs =
           env.ledger().runs(file.name()).collectList().block().stream()
               .filter(r -> r.mode() == mode && r.status() == MigrationState.SUCCEEDED)
               .toList();
