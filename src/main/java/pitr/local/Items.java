@@ -24,9 +24,13 @@ final class Items {
 
   private Items() {}
 
-  /** Validates and normalises a whole item to be written; returns an unmodifiable copy. */
+  /**
+   * Validates and normalises a whole item to be written; returns an unmodifiable view. The input is
+   * copied only when a value had to change: the SDK's request maps are already immutable, and the
+   * engine's own maps (update results) are not shared.
+   */
   static Map<String, AttributeValue> normaliseItem(Map<String, AttributeValue> item) {
-    Map<String, AttributeValue> out = new LinkedHashMap<>(Math.max(4, item.size() * 2));
+    Map<String, AttributeValue> out = item;
     for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
       if (e.getKey().isEmpty()) {
         throw Errors.validation(
@@ -34,12 +38,26 @@ final class Items {
                 + " key is not supported. The AttributeValue for a key attribute cannot contain an"
                 + " empty string value.");
       }
-      out.put(e.getKey(), normalise(e.getValue()));
+      AttributeValue n = normalise(e.getValue());
+      if (n != e.getValue()) {
+        if (out == item) {
+          out = new LinkedHashMap<>(item);
+        }
+        out.put(e.getKey(), n);
+      }
     }
     if (AttributeValues.itemSize(out) > MAX_ITEM_BYTES) {
       throw Errors.validation("Item size has exceeded the maximum allowed size");
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return out == item && isUnmodifiable(item) ? item : java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static final Class<?> UNMODIFIABLE_MAP =
+      java.util.Collections.unmodifiableMap(new java.util.HashMap<>()).getClass();
+
+  private static boolean isUnmodifiable(Map<?, ?> map) {
+    return map.getClass() == UNMODIFIABLE_MAP
+        || map instanceof software.amazon.awssdk.core.util.SdkAutoConstructMap;
   }
 
   /** Validates and normalises one value; returns the same instance when nothing changes. */

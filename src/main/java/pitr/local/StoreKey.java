@@ -2,7 +2,6 @@ package pitr.local;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
-import java.util.zip.CRC32;
 import pitr.local.expr.AttributeValues;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -51,17 +50,51 @@ record StoreKey(
     return (segment * HASH_SPACE + total - 1) / total;
   }
 
+  /**
+   * FNV-1a over the key's bytes (UTF-8 for strings, canonical text for numbers), finished with a
+   * multiplicative mix so that similar keys spread evenly across parallel-scan segments.
+   */
   static long hashOf(AttributeValue partition) {
-    CRC32 crc = new CRC32();
+    long h = 0xcbf29ce484222325L;
     switch (partition.type()) {
-      case S -> crc.update(partition.s().getBytes(StandardCharsets.UTF_8));
-      case N -> crc.update(partition.n().getBytes(StandardCharsets.US_ASCII));
-      case B -> crc.update(partition.b().asByteArrayUnsafe());
+      case S -> {
+        String s = partition.s();
+        if (isAscii(s)) {
+          // ASCII is its own UTF-8: hash the chars without allocating an encoded copy.
+          for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+          }
+        } else {
+          h = fnv(h, s.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      case N -> {
+        String n = partition.n();
+        for (int i = 0; i < n.length(); i++) {
+          h = (h ^ n.charAt(i)) * 0x100000001b3L;
+        }
+      }
+      case B -> h = fnv(h, partition.b().asByteArrayUnsafe());
       default -> throw new IllegalArgumentException("not a key type: " + partition.type());
     }
-    // Spread CRC's weak low bits so segments of small tables are balanced.
-    long h = crc.getValue() * 0x9E3779B1L;
+    h *= 0x9E3779B97F4A7C15L;
     return (h ^ (h >>> 32)) & 0xFFFFFFFFL;
+  }
+
+  private static long fnv(long h, byte[] bytes) {
+    for (byte b : bytes) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return h;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static final Comparator<StoreKey> ORDER = StoreKey::compare;
