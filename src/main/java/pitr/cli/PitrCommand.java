@@ -21,7 +21,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersionProvider.class,
     description = "DynamoDB data migrations that are safe to run and fast to undo.",
-    subcommands = {LocalCommand.class, BenchCommand.class, MigrateCommand.class},
+    subcommands = {
+      LocalCommand.class,
+      BenchCommand.class,
+      MigrateCommand.class,
+      RollbackCommand.class
+    },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

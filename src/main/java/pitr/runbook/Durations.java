@@ -4,10 +4,11 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Parses the durations runbooks use: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, ISO. */
-final class Durations {
+public final class Durations {
   private Durations() {}
 
-  static Duration parse(String text) {
+  /** Parses {@code text}; throws IllegalArgumentException with the accepted forms. */
+  public static Duration parse(String text) {
     String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
     try {
       if (t.startsWith("p")) {
