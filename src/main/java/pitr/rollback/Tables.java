@@ -19,7 +19,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.InvalidRestoreTimeException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryUnavailableException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -164,6 +166,30 @@ final class Tables {
     return call(() ->
             client.restoreTableToPointInTime(
                 r -> r.sourceTableName(source).targetTableName(target).restoreDateTime(at)))
+        .onErrorMap(
+            PointInTimeRecoveryUnavailableException.class,
+            e ->
+                new PitrException(
+                    ErrorCode.REFUSED,
+                    "Point-in-time recovery is off for table "
+                        + source
+                        + ", so "
+                        + at
+                        + " cannot be restored and nothing was changed; turn it on for the future"
+                        + " (aws dynamodb update-continuous-backups) and recover from a backup"))
+        .onErrorMap(
+            InvalidRestoreTimeException.class,
+            e ->
+                new PitrException(
+                    ErrorCode.REFUSED,
+                    "Table "
+                        + source
+                        + " cannot be restored to "
+                        + at
+                        + ": "
+                        + e.awsErrorDetails().errorMessage()
+                        + "; nothing was changed. Pick a time inside the restore window ('aws"
+                        + " dynamodb describe-continuous-backups') or wait for it"))
         .then(waitActive(target, timeout))
         .thenReturn(target);
   }
