@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
       LocalCommand.class,
       BenchCommand.class,
       MigrateCommand.class,
-      RollbackCommand.class
+      RollbackCommand.class,
+      DrillCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {

@@ -187,6 +187,12 @@ public final class RunbookLoader {
               .filter(id -> !traffic.contains(id))
               .forEach(id -> problems.add(at + ": no earlier traffic step has id '" + id + "'"));
         }
+      } else if (step instanceof Step.AssertCount c) {
+        if ((c.equals() == null) == (c.snapshot() == null)) {
+          problems.add(at + ": give either equals (a number) or snapshot (a name), not both");
+        } else if (c.snapshot() != null && !snapshots.contains(c.snapshot())) {
+          problems.add(at + ": no earlier snapshot step is named '" + c.snapshot() + "'");
+        }
       } else if (step instanceof Step.AssertConflicts c
           && c.traffic() != null
           && !traffic.contains(c.traffic())) {

@@ -151,9 +151,12 @@ public sealed interface Step {
   record MigrateRollback(@Req String description, @Req String name, String onConflict)
       implements Step {}
 
-  /** Assert the table holds exactly {@code equals} items. */
+  /**
+   * Assert the table holds exactly {@code equals} items (scaled by {@code --scale}), or as many as
+   * the snapshot named {@code snapshot}.
+   */
   @Name("assert-count")
-  record AssertCount(@Req String description, @Req String table, @Req Long equals)
+  record AssertCount(@Req String description, @Req String table, Long equals, String snapshot)
       implements Step {}
 
   /**
