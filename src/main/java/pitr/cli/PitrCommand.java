@@ -25,6 +25,11 @@ import picocli.CommandLine.Spec;
       LocalCommand.class,
       BenchCommand.class,
       MigrateCommand.class,
+      StatusCommand.class,
+      RestoreCommand.class,
+      CopyBackCommand.class,
+      DiffCommand.class,
+      DropCommand.class,
       RollbackCommand.class,
       DrillCommand.class
     },

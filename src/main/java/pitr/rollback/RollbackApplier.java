@@ -105,7 +105,7 @@ final class RollbackApplier {
   }
 
   private Mono<Double> write(String table, PlanItem item) {
-    Condition c = Condition.of(item.key(), item.expected());
+    ExpectedImage c = ExpectedImage.of(item.key(), item.expected());
     if (item.action() == Action.DELETE) {
       return tables
           .call(
@@ -164,14 +164,14 @@ final class RollbackApplier {
   }
 
   /** A ConditionExpression that holds when the item is exactly {@code expected}. */
-  record Condition(
+  record ExpectedImage(
       String expression, Map<String, String> names, Map<String, AttributeValue> values) {
-    static Condition of(Map<String, AttributeValue> key, Map<String, AttributeValue> expected) {
+    static ExpectedImage of(Map<String, AttributeValue> key, Map<String, AttributeValue> expected) {
       Map<String, String> names = new HashMap<>();
       Map<String, AttributeValue> values = new HashMap<>();
       if (expected == null) {
         names.put("#k", key.keySet().iterator().next());
-        return new Condition("attribute_not_exists(#k)", names, values);
+        return new ExpectedImage("attribute_not_exists(#k)", names, values);
       }
       List<String> parts = new ArrayList<>();
       int n = 0;
@@ -181,7 +181,7 @@ final class RollbackApplier {
         parts.add("#a" + n + " = :v" + n);
         n++;
       }
-      return new Condition(String.join(" AND ", parts), names, values);
+      return new ExpectedImage(String.join(" AND ", parts), names, values);
     }
   }
 

@@ -91,7 +91,7 @@ public final class DrillChecklist {
     } else if (step instanceof Step.Advance s) {
       c.add(
           "sleep "
-              + Durations.parse(s.by()).toSeconds()
+              + StepDurations.parse(s.by()).toSeconds()
               + "   # AWS: LatestRestorableDateTime trails now by about 5 minutes");
     } else if (step instanceof Step.Migrate s) {
       c.add(

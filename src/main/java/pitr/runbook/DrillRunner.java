@@ -214,7 +214,7 @@ public final class DrillRunner {
                     "%,d items of %s remembered as %s", items.size(), s.table(), s.name());
               });
     } else if (step instanceof Step.Advance s) {
-      Duration by = Durations.parse(s.by());
+      Duration by = StepDurations.parse(s.by());
       return target.advance(by).thenReturn("time moved on by " + by);
     } else if (step instanceof Step.Migrate s) {
       return migrate(runbook, s);

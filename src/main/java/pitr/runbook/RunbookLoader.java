@@ -169,7 +169,7 @@ public final class RunbookLoader {
         }
       } else if (step instanceof Step.Advance a) {
         try {
-          Durations.parse(a.by());
+          StepDurations.parse(a.by());
         } catch (IllegalArgumentException e) {
           problems.add(at + ": " + e.getMessage());
         }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Parses the durations runbooks use: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, ISO. */
-public final class Durations {
-  private Durations() {}
+public final class StepDurations {
+  private StepDurations() {}
 
   /** Parses {@code text}; throws IllegalArgumentException with the accepted forms. */
   public static Duration parse(String text) {

@@ -1,0 +1,41 @@
+package pitr.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import pitr.copy.Checkpoints;
+import pitr.copy.FileCheckpoints;
+import pitr.copy.TableCheckpoints;
+import pitr.dynamo.DynamoDbGateway;
+
+/**
+ * Where copy-back checkpoints live: {@code --state-dir} (default) or {@code --checkpoint-table}.
+ */
+final class StateOptions {
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Directory for checkpoints and failure files (default: ~/.pitr/state).")
+  Path stateDir;
+
+  @Option(
+      names = "--checkpoint-table",
+      paramLabel = "TABLE",
+      description = "Keep checkpoints in this DynamoDB table (created if missing) instead.")
+  String checkpointTable;
+
+  Path stateDir() {
+    if (stateDir != null) {
+      return stateDir;
+    }
+    String configured = System.getProperty("pitr.stateDir");
+    return configured != null
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".pitr", "state");
+  }
+
+  Checkpoints checkpoints(DynamoDbGateway gateway) {
+    return checkpointTable != null
+        ? TableCheckpoints.in(gateway, checkpointTable)
+        : FileCheckpoints.in(stateDir());
+  }
+}

@@ -1,0 +1,38 @@
+package pitr.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import pitr.dynamo.DynamoDbGateway;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** The client and gateway a command uses, built from the global target options and closed after. */
+final class Targets implements AutoCloseable {
+  final DynamoDbAsyncClient client;
+  final DynamoDbGateway gateway;
+
+  private Targets(DynamoDbAsyncClient client, String description) {
+    this.client = client;
+    this.gateway = DynamoDbGateway.create(client, description);
+  }
+
+  static Targets of(CommandSpec spec) {
+    TargetOptions target = PitrCommand.of(spec).target();
+    return new Targets(target.client(), target.describe());
+  }
+
+  static boolean json(CommandSpec spec) {
+    return PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON;
+  }
+
+  static String createdBy() {
+    return "pitr "
+        + ManifestVersionProvider.version()
+        + " ("
+        + System.getProperty("user.name")
+        + ")";
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

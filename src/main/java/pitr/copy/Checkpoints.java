@@ -1,0 +1,35 @@
+package pitr.copy;
+
+import java.time.Instant;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where copy-back runs keep their progress: one position per segment, saved after each page is
+ * fully written, and a heartbeat per worker. A local directory by default ({@link
+ * FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on other machines can
+ * resume each other.
+ */
+public interface Checkpoints {
+  /** Records a new run, or checks that an existing one with the same id copies the same tables. */
+  Mono<CopyRunRecord> open(CopyRunRecord run);
+
+  /** The run with this id, or empty. */
+  Mono<CopyRunRecord> find(String runId);
+
+  /** The saved positions of a run's segments, by segment. */
+  Mono<Map<Integer, SegmentPosition>> positions(String runId);
+
+  /** Saves one segment's position. */
+  Mono<Void> save(String runId, SegmentPosition position);
+
+  /** Records that {@code worker} is alive at {@code now}, or has finished. */
+  Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished);
+
+  /** Every run known here. */
+  Flux<CopyRunRecord> runs();
+
+  /** Where the checkpoints live, for messages. */
+  String describe();
+}

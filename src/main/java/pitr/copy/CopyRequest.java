@@ -1,0 +1,70 @@
+package pitr.copy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What a copy-back run does.
+ *
+ * @param source the recovery table to copy from
+ * @param target the table to copy into
+ * @param segments parallel-scan segments; 0 picks from the source's size
+ * @param concurrency batches in flight at most
+ * @param maxWcu write-unit cap per second; 0 for none (adaptive only)
+ * @param maxRcu read-unit cap per second on the scan; 0 for none
+ * @param keysFile copy only these keys (JSON lines), or null for all
+ * @param filter a DynamoDB filter expression on the source, or null
+ * @param deleteExtra also delete items of the target that the source lacks
+ * @param dryRun read everything and write nothing
+ * @param runId run id: new, or one to resume
+ * @param resume true when {@code runId} must name an existing run
+ * @param worker this process's share of the segments
+ * @param failureFile where unwritable items go
+ * @param retries retry budget per batch
+ * @param minBackoff first backoff
+ * @param maxBackoff largest backoff
+ * @param replayFile a failure file to write again instead of scanning, or null
+ */
+public record CopyRequest(
+    String source,
+    String target,
+    int segments,
+    int concurrency,
+    double maxWcu,
+    double maxRcu,
+    Path keysFile,
+    String filter,
+    boolean deleteExtra,
+    boolean dryRun,
+    String runId,
+    boolean resume,
+    Worker worker,
+    Path failureFile,
+    int retries,
+    Duration minBackoff,
+    Duration maxBackoff,
+    Path replayFile) {
+
+  /** Copy everything from {@code source} to {@code target} with defaults. */
+  public static CopyRequest of(String source, String target, String runId, Path failureFile) {
+    return new CopyRequest(
+        source,
+        target,
+        0,
+        16,
+        0,
+        0,
+        null,
+        null,
+        false,
+        false,
+        runId,
+        false,
+        Worker.ALL,
+        failureFile,
+        10,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(10),
+        null);
+  }
+}

@@ -1,0 +1,239 @@
+package pitr.copy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.ItemJson;
+import pitr.dynamo.ScanSpec;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * Checkpoints in a DynamoDB table (created on demand, on-demand billing), keyed by {@code run} and
+ * {@code part}: {@code run} for the run, {@code segment#NNNNNN} per segment, {@code lease#I/N} per
+ * worker. Any machine with access can resume any worker.
+ */
+public final class TableCheckpoints implements Checkpoints {
+  private final DynamoDbGateway gateway;
+  private final String table;
+  private Mono<Void> ready;
+
+  private TableCheckpoints(DynamoDbGateway gateway, String table) {
+    this.gateway = gateway;
+    this.table = table;
+    this.ready = gateway.findTable(table).switchIfEmpty(Mono.defer(this::create)).then().cache();
+  }
+
+  public static TableCheckpoints in(DynamoDbGateway gateway, String table) {
+    return new TableCheckpoints(gateway, table);
+  }
+
+  private Mono<software.amazon.awssdk.services.dynamodb.model.TableDescription> create() {
+    return gateway
+        .createTable(
+            CreateTableRequest.builder()
+                .tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                    a -> a.attributeName("run").attributeType(ScalarAttributeType.S),
+                    a -> a.attributeName("part").attributeType(ScalarAttributeType.S))
+                .keySchema(
+                    k -> k.attributeName("run").keyType(KeyType.HASH),
+                    k -> k.attributeName("part").keyType(KeyType.RANGE))
+                .build())
+        .thenMany(gateway.awaitActive(table, Duration.ofMinutes(5), Duration.ofSeconds(1)))
+        .last();
+  }
+
+  @Override
+  public String describe() {
+    return "table " + table;
+  }
+
+  private static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
+
+  private Mono<List<Map<String, AttributeValue>>> parts(String runId) {
+    return ready.then(
+        gateway
+            .query(
+                QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression("#r = :r")
+                    .expressionAttributeNames(Map.of("#r", "run"))
+                    .expressionAttributeValues(Map.of(":r", s(runId)))
+                    .consistentRead(true)
+                    .build())
+            .expand(
+                r ->
+                    r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                        ? gateway.query(
+                            QueryRequest.builder()
+                                .tableName(table)
+                                .keyConditionExpression("#r = :r")
+                                .expressionAttributeNames(Map.of("#r", "run"))
+                                .expressionAttributeValues(Map.of(":r", s(runId)))
+                                .exclusiveStartKey(r.lastEvaluatedKey())
+                                .consistentRead(true)
+                                .build())
+                        : Mono.empty())
+            .concatMapIterable(r -> r.items())
+            .collectList());
+  }
+
+  private static CopyRunRecord record(String runId, List<Map<String, AttributeValue>> parts) {
+    Map<String, AttributeValue> run = null;
+    Instant heartbeat = null;
+    boolean anyLease = false;
+    boolean allFinished = true;
+    for (Map<String, AttributeValue> p : parts) {
+      String part = p.get("part").s();
+      if (part.equals("run")) {
+        run = p;
+      } else if (part.startsWith("lease#")) {
+        anyLease = true;
+        Instant h = Instant.parse(p.get("heartbeat").s());
+        heartbeat = heartbeat == null || h.isAfter(heartbeat) ? h : heartbeat;
+        allFinished &= p.get("finished").bool();
+      }
+    }
+    if (run == null) {
+      return null;
+    }
+    return new CopyRunRecord(
+        runId,
+        run.get("source").s(),
+        run.get("target").s(),
+        Integer.parseInt(run.get("segments").n()),
+        run.containsKey("filter") ? run.get("filter").s() : null,
+        heartbeat,
+        anyLease && allFinished);
+  }
+
+  @Override
+  public Mono<CopyRunRecord> open(CopyRunRecord run) {
+    return find(run.runId())
+        .flatMap(
+            existing -> {
+              if (!existing.source().equals(run.source())
+                  || !existing.target().equals(run.target())
+                  || existing.totalSegments() != run.totalSegments()) {
+                return Mono.<CopyRunRecord>error(
+                    new PitrException(
+                        ErrorCode.USAGE,
+                        "Run "
+                            + run.runId()
+                            + " copies "
+                            + existing.source()
+                            + " to "
+                            + existing.target()
+                            + "; resume it with the same tables and --segments, or start a new"
+                            + " run"));
+              }
+              return Mono.just(existing);
+            })
+        .switchIfEmpty(
+            Mono.defer(
+                () -> {
+                  Map<String, AttributeValue> item = new HashMap<>();
+                  item.put("run", s(run.runId()));
+                  item.put("part", s("run"));
+                  item.put("source", s(run.source()));
+                  item.put("target", s(run.target()));
+                  item.put("segments", AttributeValue.fromN(Integer.toString(run.totalSegments())));
+                  if (run.filter() != null) {
+                    item.put("filter", s(run.filter()));
+                  }
+                  return gateway
+                      .putItem(PutItemRequest.builder().tableName(table).item(item).build())
+                      .thenReturn(run);
+                }));
+  }
+
+  @Override
+  public Mono<CopyRunRecord> find(String runId) {
+    return parts(runId).flatMap(p -> Mono.justOrEmpty(record(runId, p)));
+  }
+
+  @Override
+  public Mono<Map<Integer, SegmentPosition>> positions(String runId) {
+    return parts(runId)
+        .map(
+            parts -> {
+              Map<Integer, SegmentPosition> out = new HashMap<>();
+              for (Map<String, AttributeValue> p : parts) {
+                String part = p.get("part").s();
+                if (part.startsWith("segment#")) {
+                  int segment = Integer.parseInt(part.substring(8));
+                  out.put(
+                      segment,
+                      new SegmentPosition(
+                          segment,
+                          p.containsKey("resumeAfter")
+                              ? ItemJson.read(p.get("resumeAfter").s())
+                              : null,
+                          p.get("done").bool()));
+                }
+              }
+              return out;
+            });
+  }
+
+  @Override
+  public Mono<Void> save(String runId, SegmentPosition position) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("run", s(runId));
+    item.put("part", s(String.format("segment#%06d", position.segment())));
+    item.put("done", AttributeValue.fromBool(position.done()));
+    if (position.resumeAfter() != null) {
+      item.put("resumeAfter", s(ItemJson.write(position.resumeAfter())));
+    }
+    return ready.then(
+        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+  }
+
+  @Override
+  public Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("run", s(runId));
+    item.put("part", s("lease#" + worker));
+    item.put("heartbeat", s(now.toString()));
+    item.put("finished", AttributeValue.fromBool(finished));
+    return ready.then(
+        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+  }
+
+  @Override
+  public Flux<CopyRunRecord> runs() {
+    return gateway
+        .findTable(table)
+        .flatMapMany(
+            t ->
+                gateway
+                    .scanSegment(ScanSpec.of(table, 1), 0, null)
+                    .concatMapIterable(p -> p.items())
+                    .filter(i -> i.get("part").s().equals("run"))
+                    .map(i -> i.get("run").s()))
+        .concatMap(this::find);
+  }
+
+  static List<String> names(List<CopyRunRecord> runs) {
+    List<String> out = new ArrayList<>();
+    runs.forEach(r -> out.add(r.runId()));
+    return out;
+  }
+}

@@ -1,0 +1,237 @@
+package pitr.copy;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.ItemJson;
+import pitr.dynamo.KeySchema;
+import pitr.dynamo.ScanSpec;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Compares two tables with the same key in bounded memory: both are scanned in parallel and each
+ * item is spilled as (key, digest) into one of {@code partitions} files by key hash; then each
+ * partition of A is loaded and the same partition of B streamed against it. Memory holds one
+ * partition of one table at a time.
+ */
+public final class TableDiff {
+  private final DynamoDbGateway gateway;
+  private final Path workDir;
+
+  private TableDiff(DynamoDbGateway gateway, Path workDir) {
+    this.gateway = gateway;
+    this.workDir = workDir;
+  }
+
+  public static TableDiff create(DynamoDbGateway gateway, Path workDir) {
+    return new TableDiff(gateway, workDir);
+  }
+
+  /** Diffs {@code a} and {@code b}; differing keys go to {@code keysOut} when not null. */
+  public Mono<DiffResult> diff(String a, String b, int segments, int sample, Path keysOut) {
+    return gateway
+        .describeTable(a)
+        .zipWith(gateway.describeTable(b))
+        .flatMap(
+            t -> {
+              KeySchema schema = KeySchema.of(t.getT1());
+              if (!schema.equals(KeySchema.of(t.getT2()))) {
+                return Mono.error(
+                    new pitr.PitrException(
+                        pitr.ErrorCode.USAGE,
+                        "Key schemas differ: "
+                            + a
+                            + " has "
+                            + schema.describe()
+                            + " but "
+                            + b
+                            + " has "
+                            + KeySchema.of(t.getT2()).describe()
+                            + "; diff compares tables with the same key"));
+              }
+              long items =
+                  Math.max(
+                      t.getT1().itemCount() == null ? 0 : t.getT1().itemCount(),
+                      t.getT2().itemCount() == null ? 0 : t.getT2().itemCount());
+              int partitions = (int) Math.max(1, Math.min(1024, items / 50_000 + 1));
+              return Mono.fromCallable(
+                      () -> Files.createTempDirectory(Files.createDirectories(workDir), "diff"))
+                  .flatMap(
+                      dir ->
+                          spill(a, schema, segments, dir.resolve("a"), partitions)
+                              .then(spill(b, schema, segments, dir.resolve("b"), partitions))
+                              .then(
+                                  Mono.fromCallable(
+                                          () -> compare(a, b, dir, partitions, sample, keysOut))
+                                      .subscribeOn(Schedulers.boundedElastic()))
+                              .doFinally(s -> delete(dir)));
+            });
+  }
+
+  private Mono<Void> spill(String table, KeySchema schema, int segments, Path dir, int partitions) {
+    return Mono.fromCallable(
+            () -> {
+              Files.createDirectories(dir);
+              BufferedWriter[] out = new BufferedWriter[partitions];
+              for (int p = 0; p < partitions; p++) {
+                out[p] = Files.newBufferedWriter(dir.resolve(p + ".txt"), StandardCharsets.UTF_8);
+              }
+              return out;
+            })
+        .flatMap(
+            out ->
+                Flux.range(0, segments)
+                    .flatMap(
+                        s -> gateway.scanSegment(ScanSpec.of(table, segments), s, null), segments)
+                    .publishOn(Schedulers.boundedElastic())
+                    .doOnNext(
+                        page -> {
+                          for (Map<String, AttributeValue> item : page.items()) {
+                            String key = ItemJson.write(new TreeMap<>(schema.keyOf(item)));
+                            int p = Math.floorMod(key.hashCode(), partitions);
+                            try {
+                              out[p].write(key + "\t" + digest(item) + "\n");
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          }
+                        })
+                    .then(Mono.<Void>fromRunnable(() -> close(out)))
+                    .doOnError(e -> close(out)));
+  }
+
+  private static void close(BufferedWriter[] out) {
+    for (BufferedWriter w : out) {
+      try {
+        w.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  static String digest(Map<String, AttributeValue> item) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(ItemJson.write(canonical(item)).getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder().encodeToString(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, AttributeValue> canonical(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> sorted = new TreeMap<>();
+    item.forEach((k, v) -> sorted.put(k, canonical(v)));
+    return sorted;
+  }
+
+  private static AttributeValue canonical(AttributeValue v) {
+    return switch (v.type()) {
+      case M -> AttributeValue.fromM(canonical(v.m()));
+      case L -> AttributeValue.fromL(v.l().stream().map(TableDiff::canonical).toList());
+      case SS -> AttributeValue.fromSs(v.ss().stream().sorted().toList());
+      case NS ->
+          AttributeValue.fromNs(
+              v.ns().stream()
+                  .sorted(
+                      (x, y) -> new java.math.BigDecimal(x).compareTo(new java.math.BigDecimal(y)))
+                  .toList());
+      case N ->
+          AttributeValue.fromN(
+              new java.math.BigDecimal(v.n()).stripTrailingZeros().toPlainString());
+      default -> v;
+    };
+  }
+
+  private static DiffResult compare(
+      String a, String b, Path dir, int partitions, int sample, Path keysOut) throws IOException {
+    long identical = 0;
+    long changed = 0;
+    long onlyA = 0;
+    long onlyB = 0;
+    List<String> sChanged = new ArrayList<>();
+    List<String> sA = new ArrayList<>();
+    List<String> sB = new ArrayList<>();
+    BufferedWriter keys =
+        keysOut == null ? null : Files.newBufferedWriter(keysOut, StandardCharsets.UTF_8);
+    try {
+      for (int p = 0; p < partitions; p++) {
+        Map<String, String> left = new HashMap<>();
+        try (BufferedReader in = Files.newBufferedReader(dir.resolve("a").resolve(p + ".txt"))) {
+          String line;
+          while ((line = in.readLine()) != null) {
+            int tab = line.lastIndexOf('\t');
+            left.put(line.substring(0, tab), line.substring(tab + 1));
+          }
+        }
+        try (BufferedReader in = Files.newBufferedReader(dir.resolve("b").resolve(p + ".txt"))) {
+          String line;
+          while ((line = in.readLine()) != null) {
+            int tab = line.lastIndexOf('\t');
+            String key = line.substring(0, tab);
+            String digest = left.remove(key);
+            if (digest == null) {
+              onlyB++;
+              add(sB, key, sample);
+              write(keys, key);
+            } else if (digest.equals(line.substring(tab + 1))) {
+              identical++;
+            } else {
+              changed++;
+              add(sChanged, key, sample);
+              write(keys, key);
+            }
+          }
+        }
+        for (String key : left.keySet()) {
+          onlyA++;
+          add(sA, key, sample);
+          write(keys, key);
+        }
+      }
+    } finally {
+      if (keys != null) {
+        keys.close();
+      }
+    }
+    return new DiffResult(a, b, identical, changed, onlyA, onlyB, sChanged, sA, sB);
+  }
+
+  private static void add(List<String> sample, String key, int max) {
+    if (sample.size() < max) {
+      sample.add(key);
+    }
+  }
+
+  private static void write(BufferedWriter out, String key) throws IOException {
+    if (out != null) {
+      out.write(key);
+      out.newLine();
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // Leftover temporary files are harmless.
+    }
+  }
+}

@@ -1,0 +1,490 @@
+package pitr.dynamo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.RetryBackoffSpec;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BackupSummary;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableAlreadyExistsException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.Tag;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+
+/**
+ * Every DynamoDB call pitr makes, each wrapped once as a {@link Mono} or {@link Flux}, retried with
+ * the shared {@link Throttling} spec where that is safe, and with the caller's problems mapped once
+ * to a {@link PitrException}: a missing table, missing credentials or region, denied access, an
+ * invalid request.
+ *
+ * <p>Retryable failures that outlive the retry budget are passed on unchanged, so callers can still
+ * tell throttling from other errors. {@link #batchWriteOnce} is not retried: the copy engine owns
+ * the retries of its batches, so its rate limiter sees every throttle.
+ */
+public final class DynamoDbGateway {
+  private final DynamoDbAsyncClient client;
+  private final String target;
+  private final Scheduler scheduler;
+  private final RetryBackoffSpec retry;
+  private final Consumer<Throwable> retryListener;
+
+  private DynamoDbGateway(
+      DynamoDbAsyncClient client,
+      String target,
+      Scheduler scheduler,
+      RetryBackoffSpec retry,
+      Consumer<Throwable> retryListener) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.target = target;
+    this.scheduler = scheduler;
+    this.retry = retry;
+    this.retryListener = retryListener;
+  }
+
+  /**
+   * A gateway over {@code client}; {@code target} describes where it points for messages, e.g.
+   * {@code AWS (eu-west-1)}.
+   */
+  public static DynamoDbGateway create(DynamoDbAsyncClient client, String target) {
+    return new DynamoDbGateway(
+        client, target, Schedulers.parallel(), Throttling.retry(), failure -> {});
+  }
+
+  /** The same gateway with time (waiters, retries) on {@code timer}, e.g. virtual time in tests. */
+  public DynamoDbGateway withScheduler(Scheduler timer) {
+    return new DynamoDbGateway(
+        client,
+        target,
+        timer,
+        Throttling.retry(8, Duration.ofMillis(50), Duration.ofSeconds(5), timer),
+        retryListener);
+  }
+
+  /** The same gateway with another retry spec. */
+  public DynamoDbGateway withRetry(RetryBackoffSpec spec) {
+    return new DynamoDbGateway(client, target, scheduler, spec, retryListener);
+  }
+
+  /** The same gateway telling {@code listener} about each failure it is about to retry. */
+  public DynamoDbGateway withRetryListener(Consumer<Throwable> listener) {
+    return new DynamoDbGateway(client, target, scheduler, retry, listener);
+  }
+
+  /** Where the gateway points, for messages. */
+  public String target() {
+    return target;
+  }
+
+  /** The scheduler timing waits and retries. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** The retry spec in use, with the listener attached. */
+  public RetryBackoffSpec retrySpec() {
+    return retry.doBeforeRetry(s -> retryListener.accept(s.failure()));
+  }
+
+  private <T> Mono<T> call(String table, Supplier<CompletableFuture<T>> sdkCall) {
+    return Mono.fromFuture(sdkCall).onErrorMap(CompletionException.class, Throwable::getCause);
+  }
+
+  private <T> Mono<T> retried(String table, Supplier<CompletableFuture<T>> sdkCall) {
+    return call(table, sdkCall).retryWhen(retrySpec()).onErrorMap(e -> map(e, table));
+  }
+
+  // Tables -------------------------------------------------------------------------------------
+
+  /** The table's description; a missing table is a {@link ErrorCode#USAGE} error naming it. */
+  public Mono<TableDescription> describeTable(String table) {
+    return retried(table, () -> client.describeTable(r -> r.tableName(table))).map(r -> r.table());
+  }
+
+  /** The table's description, or empty when it does not exist. */
+  public Mono<TableDescription> findTable(String table) {
+    return call(table, () -> client.describeTable(r -> r.tableName(table)))
+        .retryWhen(retrySpec())
+        .map(r -> r.table())
+        .onErrorResume(ResourceNotFoundException.class, e -> Mono.empty())
+        .onErrorMap(e -> map(e, table));
+  }
+
+  /** All table names in the target. */
+  public Flux<String> listTables() {
+    return listTablesFrom(null)
+        .expand(
+            page ->
+                page.lastEvaluatedTableName() == null
+                    ? Mono.empty()
+                    : listTablesFrom(page.lastEvaluatedTableName()))
+        .concatMapIterable(page -> page.tableNames());
+  }
+
+  private Mono<software.amazon.awssdk.services.dynamodb.model.ListTablesResponse> listTablesFrom(
+      String start) {
+    return retried(null, () -> client.listTables(r -> r.exclusiveStartTableName(start)));
+  }
+
+  /** Creates a table as described by {@code request}. */
+  public Mono<TableDescription> createTable(CreateTableRequest request) {
+    return retried(request.tableName(), () -> client.createTable(request))
+        .map(r -> r.tableDescription());
+  }
+
+  /** Deletes a table; the description returned is the table as it starts DELETING. */
+  public Mono<TableDescription> deleteTable(String table) {
+    return retried(table, () -> client.deleteTable(r -> r.tableName(table)))
+        .map(r -> r.tableDescription());
+  }
+
+  /**
+   * Polls the table every {@code poll} until it is ACTIVE, emitting each description seen; fails
+   * with {@link ErrorCode#FAILED} naming the table and its last status when {@code timeout} passes
+   * first. Time comes from the gateway's scheduler.
+   */
+  public Flux<TableDescription> awaitActive(String table, Duration timeout, Duration poll) {
+    long start = scheduler.now(TimeUnit.MILLISECONDS);
+    TableDescription[] last = new TableDescription[1];
+    return Flux.interval(Duration.ZERO, poll, scheduler)
+        .onBackpressureDrop()
+        .concatMap(tick -> describeTable(table), 1)
+        .doOnNext(d -> last[0] = d)
+        .takeUntil(d -> d.tableStatus() == TableStatus.ACTIVE)
+        .takeUntilOther(Mono.delay(timeout, scheduler))
+        .concatWith(
+            Mono.defer(
+                () ->
+                    last[0] != null && last[0].tableStatus() == TableStatus.ACTIVE
+                        ? Mono.empty()
+                        : Mono.error(
+                            new PitrException(
+                                ErrorCode.FAILED,
+                                "Table "
+                                    + table
+                                    + " is not ACTIVE after "
+                                    + Durations.format(
+                                        Duration.ofMillis(
+                                            scheduler.now(TimeUnit.MILLISECONDS) - start))
+                                    + (last[0] == null
+                                        ? ""
+                                        : " (status " + last[0].tableStatusAsString() + ")")
+                                    + "; rerun with --wait-timeout 1h or check the table in the"
+                                    + " console"))));
+  }
+
+  // Backups and PITR ---------------------------------------------------------------------------
+
+  /** The table's continuous-backup (PITR) settings and restore window. */
+  public Mono<ContinuousBackupsDescription> describeContinuousBackups(String table) {
+    return retried(table, () -> client.describeContinuousBackups(r -> r.tableName(table)))
+        .map(r -> r.continuousBackupsDescription());
+  }
+
+  /** The table's TTL setting, or empty when the target does not report one. */
+  public Mono<TimeToLiveDescription> describeTimeToLive(String table) {
+    return call(table, () -> client.describeTimeToLive(r -> r.tableName(table)))
+        .map(r -> r.timeToLiveDescription())
+        .onErrorResume(
+            e -> !(e instanceof ResourceNotFoundException) && !Throttling.isRetryable(e),
+            e -> Mono.empty())
+        .retryWhen(retrySpec())
+        .onErrorMap(e -> map(e, table));
+  }
+
+  /** On-demand backups of the table, newest last. */
+  public Flux<BackupSummary> listBackups(String table) {
+    return listBackupsFrom(table, null)
+        .expand(
+            page ->
+                page.lastEvaluatedBackupArn() == null
+                    ? Mono.empty()
+                    : listBackupsFrom(table, page.lastEvaluatedBackupArn()))
+        .concatMapIterable(page -> page.backupSummaries());
+  }
+
+  private Mono<software.amazon.awssdk.services.dynamodb.model.ListBackupsResponse> listBackupsFrom(
+      String table, String start) {
+    return retried(
+        table, () -> client.listBackups(r -> r.tableName(table).exclusiveStartBackupArn(start)));
+  }
+
+  /** Starts a point-in-time restore into a new table; returns the new table's description. */
+  public Mono<TableDescription> restoreToPointInTime(RestoreTableToPointInTimeRequest request) {
+    return call(request.sourceTableName(), () -> client.restoreTableToPointInTime(request))
+        .retryWhen(retrySpec())
+        .onErrorMap(
+            TableAlreadyExistsException.class,
+            e ->
+                new PitrException(
+                    ErrorCode.USAGE,
+                    "Table "
+                        + request.targetTableName()
+                        + " already exists in "
+                        + target
+                        + "; pass another name with --as or drop it first",
+                    e))
+        .onErrorMap(e -> map(e, request.sourceTableName()))
+        .map(r -> r.tableDescription());
+  }
+
+  // Tags ---------------------------------------------------------------------------------------
+
+  /** The tags of a table (by ARN). */
+  public Mono<Map<String, String>> tags(String tableArn) {
+    return tagsFrom(tableArn, null)
+        .expand(
+            page -> page.nextToken() == null ? Mono.empty() : tagsFrom(tableArn, page.nextToken()))
+        .concatMapIterable(page -> page.tags())
+        .collectMap(Tag::key, Tag::value, HashMap::new);
+  }
+
+  private Mono<software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceResponse> tagsFrom(
+      String arn, String token) {
+    return retried(
+        arnTable(arn), () -> client.listTagsOfResource(r -> r.resourceArn(arn).nextToken(token)));
+  }
+
+  /** Adds or replaces tags on a table (by ARN). Tagging a CREATING table is retried. */
+  public Mono<Void> tag(String tableArn, Map<String, String> tags) {
+    List<Tag> list = new ArrayList<>();
+    tags.forEach((k, v) -> list.add(Tag.builder().key(k).value(v).build()));
+    return call(
+            arnTable(tableArn), () -> client.tagResource(r -> r.resourceArn(tableArn).tags(list)))
+        .retryWhen(retrySpec())
+        .onErrorMap(e -> map(e, arnTable(tableArn)))
+        .then();
+  }
+
+  private static String arnTable(String arn) {
+    int slash = arn.indexOf(":table/");
+    return slash < 0 ? arn : arn.substring(slash + 7);
+  }
+
+  // Items --------------------------------------------------------------------------------------
+
+  /**
+   * The pages of one scan segment, starting after {@code from} (null for the beginning); each page
+   * carries the position to resume after it. Pages are read one at a time, on demand, each retried
+   * with the shared spec.
+   */
+  public Flux<ScanPage> scanSegment(ScanSpec spec, int segment, Map<String, AttributeValue> from) {
+    return scanPage(spec, segment, from)
+        .expand(page -> page.last() ? Mono.empty() : scanPage(spec, segment, page.next()));
+  }
+
+  /** One page of a scan segment starting after {@code from}. */
+  public Mono<ScanPage> scanPage(ScanSpec spec, int segment, Map<String, AttributeValue> from) {
+    ScanRequest request = scanRequest(spec, segment, from);
+    return retried(spec.table(), () -> client.scan(request))
+        .map(response -> scanPage(segment, from, response));
+  }
+
+  static ScanRequest scanRequest(ScanSpec spec, int segment, Map<String, AttributeValue> from) {
+    ScanRequest.Builder b =
+        ScanRequest.builder()
+            .tableName(spec.table())
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+            .consistentRead(spec.consistent());
+    if (spec.totalSegments() > 1) {
+      b.segment(segment).totalSegments(spec.totalSegments());
+    }
+    if (from != null && !from.isEmpty()) {
+      b.exclusiveStartKey(from);
+    }
+    if (spec.filter() != null) {
+      b.filterExpression(spec.filter());
+    }
+    if (spec.projection() != null) {
+      b.projectionExpression(spec.projection());
+    }
+    if (!spec.names().isEmpty()) {
+      b.expressionAttributeNames(spec.names());
+    }
+    if (!spec.values().isEmpty()) {
+      b.expressionAttributeValues(spec.values());
+    }
+    if (spec.limit() != null) {
+      b.limit(spec.limit());
+    }
+    return b.build();
+  }
+
+  static ScanPage scanPage(int segment, Map<String, AttributeValue> from, ScanResponse r) {
+    Map<String, AttributeValue> next =
+        r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    double units =
+        r.consumedCapacity() == null || r.consumedCapacity().capacityUnits() == null
+            ? 0
+            : r.consumedCapacity().capacityUnits();
+    return new ScanPage(
+        segment,
+        from,
+        next,
+        r.hasItems() ? r.items() : List.of(),
+        r.scannedCount() == null ? 0 : r.scannedCount(),
+        units);
+  }
+
+  /** Query, one page, retried. */
+  public Mono<QueryResponse> query(QueryRequest request) {
+    return retried(request.tableName(), () -> client.query(request));
+  }
+
+  /**
+   * One BatchWriteItem call, not retried: throttling and server errors come back unchanged for the
+   * caller's own backoff; the caller's problems are mapped as everywhere else.
+   */
+  public Mono<BatchWriteItemResponse> batchWriteOnce(BatchWriteItemRequest request) {
+    String table = request.requestItems().keySet().stream().findFirst().orElse(null);
+    return call(table, () -> client.batchWriteItem(request))
+        .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, table));
+  }
+
+  /** One BatchGetItem call of at most 100 keys, retried; UnprocessedKeys are the caller's. */
+  public Mono<BatchGetItemResponse> batchGet(String table, KeysAndAttributes keys) {
+    BatchGetItemRequest request =
+        BatchGetItemRequest.builder()
+            .requestItems(Map.of(table, keys))
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+            .build();
+    return retried(table, () -> client.batchGetItem(request));
+  }
+
+  /** GetItem, retried; empty when there is no such item. */
+  public Mono<Map<String, AttributeValue>> getItem(GetItemRequest request) {
+    return retried(request.tableName(), () -> client.getItem(request))
+        .filter(r -> r.hasItem() && !r.item().isEmpty())
+        .map(r -> r.item());
+  }
+
+  /** PutItem, retried (puts are idempotent). */
+  public Mono<Void> putItem(PutItemRequest request) {
+    return retried(request.tableName(), () -> client.putItem(request)).then();
+  }
+
+  /** DeleteItem, retried (deletes are idempotent). */
+  public Mono<Void> deleteItem(DeleteItemRequest request) {
+    return retried(request.tableName(), () -> client.deleteItem(request)).then();
+  }
+
+  // Errors -------------------------------------------------------------------------------------
+
+  /**
+   * Maps a failure that is the caller's to fix into a {@link PitrException}; anything else is
+   * returned as it is.
+   */
+  Throwable map(Throwable failure, String table) {
+    if (failure instanceof PitrException) {
+      return failure;
+    }
+    String name = table == null ? "the table" : "Table " + table;
+    if (failure instanceof ResourceNotFoundException || failure instanceof TableNotFoundException) {
+      return new PitrException(
+          ErrorCode.USAGE,
+          name + " does not exist in " + target + "; check the name and region",
+          failure);
+    }
+    if (failure instanceof ResourceInUseException) {
+      return new PitrException(
+          ErrorCode.USAGE,
+          name
+              + " is busy in "
+              + target
+              + " ("
+              + message(failure)
+              + "); wait until it is ACTIVE and rerun",
+          failure);
+    }
+    if (failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+      String code = aws.awsErrorDetails().errorCode();
+      if ("AccessDeniedException".equals(code)
+          || "UnrecognizedClientException".equals(code)
+          || "InvalidSignatureException".equals(code)
+          || "ExpiredTokenException".equals(code)) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "Access to "
+                + (table == null ? target : "table " + table + " in " + target)
+                + " was denied ("
+                + message(failure)
+                + "); check the credentials, --profile and the IAM policy",
+            failure);
+      }
+      if ("ValidationException".equals(code)) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "DynamoDB rejected the request for "
+                + (table == null ? "the target" : "table " + table)
+                + ": "
+                + message(failure),
+            failure);
+      }
+    }
+    if (failure instanceof SdkClientException sdk && sdk.getMessage() != null) {
+      String m = sdk.getMessage();
+      if (m.contains("Unable to load credentials") || m.contains("credentials")) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "No AWS credentials found for "
+                + target
+                + "; run 'aws configure' or 'aws sso login', set AWS_ACCESS_KEY_ID and"
+                + " AWS_SECRET_ACCESS_KEY, or pass --profile",
+            failure);
+      }
+      if (m.contains("Unable to load region") || m.contains("region")) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "No AWS region is set; pass --region (e.g. --region us-east-1) or set AWS_REGION",
+            failure);
+      }
+    }
+    return failure;
+  }
+
+  /** The service's own message of an AWS error, else the exception message. */
+  public static String message(Throwable failure) {
+    if (failure instanceof AwsServiceException aws
+        && aws.awsErrorDetails() != null
+        && aws.awsErrorDetails().errorMessage() != null) {
+      return aws.awsErrorDetails().errorMessage();
+    }
+    return failure.getMessage();
+  }
+}

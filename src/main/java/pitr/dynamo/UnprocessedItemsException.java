@@ -1,0 +1,14 @@
+package pitr.dynamo;
+
+/**
+ * A BatchWriteItem call left items unprocessed. Raised by writers so that the unprocessed rest is
+ * resubmitted through the shared retry spec like any throttle; {@link Throttling} treats it as
+ * throttling.
+ */
+public final class UnprocessedItemsException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public UnprocessedItemsException(int count, String table) {
+    super(count + " items of table " + table + " were left unprocessed", null, false, false);
+  }
+}

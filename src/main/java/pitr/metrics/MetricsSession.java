@@ -1,0 +1,206 @@
+package pitr.metrics;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The meters of one command run and where they are shown while it runs: a progress bar on a
+ * terminal (items/s, WCU/s, ETA), else a {@code key=value} progress line every step; a Prometheus
+ * endpoint or CloudWatch EMF lines when asked; and a summary line at the end.
+ */
+public final class MetricsSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MetricsSession.class);
+
+  private final MetricsConfig config;
+  private final CopyMeters meters;
+  private final PrintWriter err;
+  private final String command;
+  private final Clock clock;
+  private final long startNanos = System.nanoTime();
+  private final ScheduledExecutorService ticker;
+  private HttpServer server;
+  private ProgressBar bar;
+  private volatile long expected;
+  private double lastWcu;
+  private long lastTickNanos = startNanos;
+
+  private MetricsSession(
+      MetricsConfig config, PrintWriter err, String command, boolean terminal, Clock clock) {
+    this.config = config;
+    this.err = err;
+    this.command = command;
+    this.clock = clock;
+    MeterRegistry registry =
+        config.sink() == MetricsConfig.Sink.PROMETHEUS
+            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+            : new SimpleMeterRegistry();
+    this.meters = CopyMeters.create(registry);
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pitr-progress");
+              t.setDaemon(true);
+              return t;
+            });
+    if (terminal) {
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName(command)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setInitialMax(-1)
+              .setUnit(" items", 1)
+              .showSpeed()
+              .continuousUpdate()
+              .build();
+    }
+  }
+
+  /**
+   * Starts a session; {@code terminal} chooses the progress bar over progress lines on {@code err}.
+   */
+  public static MetricsSession start(
+      MetricsConfig config, PrintWriter err, String command, boolean terminal) {
+    MetricsSession s = new MetricsSession(config, err, command, terminal, Clock.systemUTC());
+    s.begin();
+    return s;
+  }
+
+  private void begin() {
+    if (config.sink() == MetricsConfig.Sink.PROMETHEUS) {
+      PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) meters.registry();
+      try {
+        server = HttpServer.create(new InetSocketAddress(config.port()), 0);
+      } catch (IOException e) {
+        throw new pitr.PitrException(
+            pitr.ErrorCode.USAGE,
+            "Cannot serve metrics on port "
+                + config.port()
+                + " ("
+                + e.getMessage()
+                + "); pass another --metrics-port");
+      }
+      server.createContext(
+          "/metrics",
+          exchange -> {
+            byte[] body = prometheus.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
+      server.start();
+      log.info("event=metrics_serving port={}", server.getAddress().getPort());
+    }
+    long step = Math.max(1, bar != null ? 1000 : config.step().toMillis());
+    ticker.scheduleAtFixedRate(this::tick, step, step, TimeUnit.MILLISECONDS);
+  }
+
+  /** The port Prometheus metrics are served on, or -1. */
+  public int port() {
+    return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  public CopyMeters meters() {
+    return meters;
+  }
+
+  /** Sets the number of items expected, for the bar's ETA; 0 when unknown. */
+  public void expect(long items) {
+    expected = items;
+    if (bar != null && items > 0) {
+      bar.maxHint(items);
+    }
+  }
+
+  private synchronized void tick() {
+    try {
+      long now = System.nanoTime();
+      double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
+      double wcu = meters.total(Meter.WCU_CONSUMED);
+      double wcuRate = (wcu - lastWcu) / seconds;
+      lastWcu = wcu;
+      lastTickNanos = now;
+      long written = (long) meters.total(Meter.ITEMS_WRITTEN);
+      if (bar != null) {
+        bar.stepTo(written);
+        bar.setExtraMessage(String.format(" %.0f WCU/s", wcuRate));
+      } else {
+        double elapsed = (now - startNanos) / 1e9;
+        double itemsPerSecond = written / Math.max(1e-3, elapsed);
+        String eta =
+            expected > 0 && itemsPerSecond > 0
+                ? pitr.dynamo.Durations.format(
+                    Duration.ofSeconds((long) (Math.max(0, expected - written) / itemsPerSecond)))
+                : "unknown";
+        err.println(
+            "progress command="
+                + command
+                + " "
+                + meters.summary()
+                + String.format(
+                    " items_per_s=%.0f wcu_per_s=%.0f eta=%s", itemsPerSecond, wcuRate, eta));
+        err.flush();
+      }
+      if (config.sink() == MetricsConfig.Sink.CLOUDWATCH) {
+        err.println(Emf.line(config.namespace(), command, meters, clock.millis()));
+        err.flush();
+      }
+    } catch (RuntimeException e) {
+      log.debug("event=progress_failed error={}", e.toString());
+    }
+  }
+
+  /** Stops progress and prints the summary line (and a last EMF record). */
+  public void finish() {
+    ticker.shutdownNow();
+    synchronized (this) {
+      if (bar != null) {
+        bar.stepTo((long) meters.total(Meter.ITEMS_WRITTEN));
+        bar.close();
+        bar = null;
+      }
+      if (config.sink() == MetricsConfig.Sink.CLOUDWATCH) {
+        err.println(Emf.line(config.namespace(), command, meters, clock.millis()));
+      }
+      err.println(
+          "summary command="
+              + command
+              + " "
+              + meters.summary()
+              + " elapsed_s="
+              + String.format("%.1f", (System.nanoTime() - startNanos) / 1e9));
+      err.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    if (bar != null) {
+      bar.close();
+    }
+    if (server != null) {
+      server.stop(0);
+    }
+    meters.registry().close();
+  }
+}

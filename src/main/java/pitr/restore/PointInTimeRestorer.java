@@ -1,0 +1,296 @@
+package pitr.restore;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.dynamo.Durations;
+import pitr.dynamo.DynamoDbGateway;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryDescription;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+
+/**
+ * Restores a table to a point in time into a new recovery table, after checking that the instant
+ * lies inside the table's restore window, then tags the new table, optionally waits for it to be
+ * ACTIVE, and lists what the restore did not carry over.
+ *
+ * <p>Nothing is created when a check refuses. A restore that was started is not undone when the
+ * wait times out: the table keeps restoring and {@code pitr status} lists it.
+ */
+public final class PointInTimeRestorer {
+  private static final Logger log = LoggerFactory.getLogger(PointInTimeRestorer.class);
+  private static final Duration POLL = Duration.ofSeconds(10);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final DynamoDbGateway gateway;
+  private final Clock clock;
+  private final Supplier<String> ids;
+  private final String createdBy;
+  private final Duration poll;
+
+  private PointInTimeRestorer(
+      DynamoDbGateway gateway, Clock clock, Supplier<String> ids, String createdBy, Duration poll) {
+    this.gateway = gateway;
+    this.clock = clock;
+    this.ids = ids;
+    this.createdBy = createdBy;
+    this.poll = poll;
+  }
+
+  /** A restorer using {@code clock} for "now" and random six-hex-digit table ids. */
+  public static PointInTimeRestorer create(DynamoDbGateway gateway, Clock clock, String createdBy) {
+    return new PointInTimeRestorer(
+        gateway,
+        clock,
+        () -> {
+          byte[] b = new byte[3];
+          RANDOM.nextBytes(b);
+          return HexFormat.of().formatHex(b);
+        },
+        createdBy,
+        POLL);
+  }
+
+  /** The same restorer polling table status every {@code interval}. */
+  public PointInTimeRestorer polling(Duration interval) {
+    return new PointInTimeRestorer(gateway, clock, ids, createdBy, interval);
+  }
+
+  /** The default recovery-table name for {@code source}: {@code <source>-recovery-<id>}. */
+  String defaultName(String source) {
+    String suffix = "-recovery-" + ids.get();
+    String base =
+        source.length() + suffix.length() > 255
+            ? source.substring(0, 255 - suffix.length())
+            : source;
+    return base + suffix;
+  }
+
+  /**
+   * Runs the restore; {@code progress} sees each status poll while waiting.
+   *
+   * @return the result; fails with {@link ErrorCode#REFUSED} when PITR is off or the instant is
+   *     outside the window, {@link ErrorCode#USAGE} for a future instant or an unknown table
+   */
+  public Mono<RestoreResult> restore(RestoreRequest request, Consumer<TableDescription> progress) {
+    Instant started = clock.instant();
+    String target =
+        request.targetName() != null ? request.targetName() : defaultName(request.source());
+    if (target.equals(request.source())) {
+      return Mono.error(
+          new PitrException(
+              ErrorCode.USAGE,
+              "--as "
+                  + target
+                  + " names the source table itself; a restore always creates a new"
+                  + " table, so pass another name"));
+    }
+    return gateway
+        .describeTable(request.source())
+        .zipWith(gateway.describeContinuousBackups(request.source()))
+        .flatMap(
+            t -> {
+              TableDescription source = t.getT1();
+              Instant point = check(request, t.getT2());
+              RestoreTableToPointInTimeRequest call = restoreCall(request, target, source);
+              log.info(
+                  "event=restore_start source={} target={} restore_point={}",
+                  request.source(),
+                  target,
+                  point);
+              return gateway
+                  .restoreToPointInTime(call)
+                  .flatMap(
+                      created -> afterStart(request, source, created, point, started, progress));
+            });
+  }
+
+  static RestoreTableToPointInTimeRequest restoreCall(
+      RestoreRequest request, String target, TableDescription source) {
+    RestoreTableToPointInTimeRequest.Builder b =
+        RestoreTableToPointInTimeRequest.builder()
+            .sourceTableName(request.source())
+            .targetTableName(target);
+    if (request.point().isLatest()) {
+      b.useLatestRestorableTime(true);
+    } else {
+      b.restoreDateTime(request.point().instant());
+    }
+    if (!request.indexes()) {
+      if (source.hasGlobalSecondaryIndexes()) {
+        b.globalSecondaryIndexOverride(List.of());
+      }
+      if (source.hasLocalSecondaryIndexes()) {
+        b.localSecondaryIndexOverride(List.of());
+      }
+    }
+    return b.build();
+  }
+
+  /** The instant to restore; refuses what the window cannot serve. */
+  Instant check(RestoreRequest request, ContinuousBackupsDescription backups) {
+    PointInTimeRecoveryDescription p = backups.pointInTimeRecoveryDescription();
+    String table = request.source();
+    if (p == null || p.pointInTimeRecoveryStatus() != PointInTimeRecoveryStatus.ENABLED) {
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          "Point-in-time recovery is off for table "
+              + table
+              + ", so it cannot be restored to a point in time; turn it on with 'aws dynamodb"
+              + " update-continuous-backups --table-name "
+              + table
+              + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true'"
+              + " (only changes made after that can be restored)");
+    }
+    Instant earliest = p.earliestRestorableDateTime();
+    Instant latest = p.latestRestorableDateTime();
+    if (request.point().isLatest()) {
+      return latest;
+    }
+    Instant at = request.point().instant();
+    Instant now = clock.instant();
+    if (at.isAfter(now)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Restore point "
+              + at
+              + " is in the future (now is "
+              + now
+              + "); pass a past instant, a relative time like -15m, or latest");
+    }
+    if (at.isBefore(earliest) || at.isAfter(latest)) {
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          "Table "
+              + table
+              + " can be restored to "
+              + earliest
+              + " through "
+              + latest
+              + " only, and "
+              + at
+              + " is "
+              + (at.isBefore(earliest) ? "before" : "after")
+              + " that window; pick an instant inside it"
+              + (at.isAfter(latest) ? " or pass --to latest" : ""));
+    }
+    return at;
+  }
+
+  private Mono<RestoreResult> afterStart(
+      RestoreRequest request,
+      TableDescription source,
+      TableDescription created,
+      Instant point,
+      Instant started,
+      Consumer<TableDescription> progress) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put(RecoveryTags.RECOVERY_OF, request.source());
+    tags.put(RecoveryTags.RESTORE_POINT, point.toString());
+    tags.put(RecoveryTags.CREATED_BY, createdBy);
+    String target = created.tableName();
+    Mono<TableDescription> ready =
+        request.waits()
+            ? gateway
+                .awaitActive(target, request.waitTimeout(), poll)
+                .doOnNext(progress)
+                .last(created)
+            : Mono.just(created);
+    // Tag at once, so a table whose wait is interrupted is still known as a recovery table.
+    return gateway
+        .tag(created.tableArn(), tags)
+        .then(ready)
+        .flatMap(
+            done ->
+                notCarriedOver(request, source, done)
+                    .map(
+                        missing ->
+                            new RestoreResult(
+                                request.source(),
+                                target,
+                                done.tableArn(),
+                                point,
+                                done.tableStatusAsString(),
+                                Duration.between(started, clock.instant()),
+                                tags,
+                                missing)))
+        .doOnNext(
+            r ->
+                log.info(
+                    "event=restore_done source={} target={} status={} elapsed={}",
+                    r.source(),
+                    r.target(),
+                    r.status(),
+                    Durations.format(r.elapsed())));
+  }
+
+  /** Settings of the source that the restored table lacks, one line each. */
+  Mono<List<String>> notCarriedOver(
+      RestoreRequest request, TableDescription source, TableDescription restored) {
+    return Mono.zip(
+            gateway.describeTimeToLive(source.tableName()).map(List::of).defaultIfEmpty(List.of()),
+            gateway.tags(source.tableArn()),
+            gateway.describeContinuousBackups(source.tableName()))
+        .map(
+            t -> {
+              List<String> lines = new ArrayList<>();
+              TimeToLiveDescription ttl = t.getT1().isEmpty() ? null : t.getT1().get(0);
+              if (ttl != null && ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED) {
+                lines.add(
+                    "TTL on attribute "
+                        + ttl.attributeName()
+                        + " (expired items are not deleted in "
+                        + restored.tableName()
+                        + ")");
+              }
+              if (source.streamSpecification() != null
+                  && Boolean.TRUE.equals(source.streamSpecification().streamEnabled())) {
+                lines.add("stream (" + source.streamSpecification().streamViewTypeAsString() + ")");
+              }
+              List<String> tagKeys =
+                  t.getT2().keySet().stream()
+                      .filter(k -> !RecoveryTags.isPitrTag(k))
+                      .sorted()
+                      .toList();
+              if (!tagKeys.isEmpty()) {
+                lines.add("tags " + String.join(", ", tagKeys));
+              }
+              boolean provisioned =
+                  source.billingModeSummary() == null
+                      || source.billingModeSummary().billingMode() == BillingMode.PROVISIONED;
+              if (provisioned) {
+                lines.add(
+                    "auto scaling (any Application Auto Scaling policies of "
+                        + source.tableName()
+                        + " apply to it only)");
+              }
+              PointInTimeRecoveryDescription p = t.getT3().pointInTimeRecoveryDescription();
+              if (p != null && p.pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED) {
+                lines.add("point-in-time recovery (off on " + restored.tableName() + ")");
+              }
+              if (!request.indexes() && source.hasGlobalSecondaryIndexes()) {
+                lines.add("global secondary indexes (left out with --no-indexes)");
+              }
+              lines.add("IAM policies and CloudWatch alarms (never restored)");
+              return lines;
+            });
+  }
+}

@@ -1,0 +1,298 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.copy.CopyBack;
+import pitr.copy.CopyRequest;
+import pitr.copy.FileCheckpoints;
+import pitr.local.EngineConfig;
+import pitr.local.Faults;
+import pitr.metrics.CopyMeters;
+import reactor.core.Disposable;
+
+class CopyBackCommandTest {
+  @TempDir Path state;
+  private final LocalCli cli = new LocalCli(EngineConfig.defaults().withBurstSeconds(1));
+
+  @AfterEach
+  void stop() {
+    cli.close();
+  }
+
+  private void recoveryAndLive(int items) {
+    cli.local.createTable("orders-rec");
+    cli.local.createTable("orders");
+    cli.local.fill("orders-rec", 0, items, "good", 100);
+    cli.local.fill("orders", 0, items, "bad", 100);
+  }
+
+  private int copy(String... extra) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "copy-back",
+                "--from",
+                "orders-rec",
+                "--to",
+                "orders",
+                "--state-dir",
+                state.toString()));
+    args.addAll(List.of(extra));
+    return cli.exit(args.toArray(String[]::new));
+  }
+
+  private void assertIdentical() {
+    assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+  }
+
+  @Test
+  void copyBack_overwritesEveryItemWithTheRecoveryVersion() {
+    recoveryAndLive(3000);
+    assertThat(copy("--segments", "4")).isZero();
+    assertThat(cli.last.out()).startsWith("Copied 3000 items from orders-rec to orders in ");
+    assertThat(cli.last.err())
+        .contains("summary command=copy-back items_read=3000 items_written=3000");
+    assertIdentical();
+  }
+
+  @Test
+  void copyBack_intoProvisioned100WcuTable_isThrottledButEveryItemArrives() {
+    cli.local.createTable("orders-rec");
+    cli.local.createProvisioned("orders", 1000, 100);
+    cli.local.fill("orders-rec", 0, 2000, "good", 100);
+    assertThat(copy("--segments", "4", "--concurrency", "8", "--max-backoff", "1s")).isZero();
+    assertIdentical();
+    assertThat(cli.last.err()).containsPattern("unprocessed=[1-9]");
+  }
+
+  @Test
+  void copyBack_withMaxWcu_staysUnderTheCap() {
+    recoveryAndLive(2000);
+    long start = System.nanoTime();
+    assertThat(copy("--max-wcu", "1000")).isZero();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertIdentical();
+    // 2000 one-KB-or-less items at 1000 WCU/s take about two seconds.
+    assertThat(seconds).isGreaterThan(1.5);
+  }
+
+  @Test
+  void copyBack_underThrottlesErrorsLatencyAndDrops_convergesWithNothingLost() {
+    recoveryAndLive(2000);
+    cli.local.engine.setFaults(
+        Faults.parse("throttle=0.1,error=0.05,latency=0.1,delay=20ms,drop=0.02,seed=7"));
+    assertThat(copy("--segments", "4", "--max-backoff", "500ms", "--retries", "20")).isZero();
+    cli.local.engine.setFaults(Faults.NONE);
+    assertIdentical();
+  }
+
+  @Test
+  void copyBack_cancelledMidwayThenResumed_endsIdentical() throws Exception {
+    recoveryAndLive(5000);
+    var gateway = cli.local.gateway();
+    FileCheckpoints checkpoints = FileCheckpoints.in(state);
+    CopyRequest request =
+        new CopyRequest(
+            "orders-rec",
+            "orders",
+            4,
+            2,
+            2000,
+            0,
+            null,
+            null,
+            false,
+            false,
+            "run1",
+            false,
+            pitr.copy.Worker.ALL,
+            state.resolve("f.jsonl"),
+            10,
+            Duration.ofMillis(50),
+            Duration.ofSeconds(1),
+            null);
+    Disposable running =
+        CopyBack.create(gateway, checkpoints, CopyMeters.inMemory(), java.time.Clock.systemUTC())
+            .run(request)
+            .subscribe();
+    Thread.sleep(1200);
+    running.dispose();
+    assertThat(cli.local.contents("orders")).isNotEqualTo(cli.local.contents("orders-rec"));
+
+    assertThat(copy("--resume", "run1", "--segments", "4")).isZero();
+    assertIdentical();
+  }
+
+  @Test
+  void copyBack_resumedAfterFinishing_skipsEverySegment() {
+    recoveryAndLive(500);
+    assertThat(copy("--run-id", "r2", "--segments", "4")).isZero();
+    assertThat(copy("--resume", "r2", "--segments", "4")).isZero();
+    assertThat(cli.last.out()).contains("run r2: 0 segments copied, 4 already done, of 4");
+  }
+
+  @Test
+  void copyBack_inThreeWorkers_coversEveryItemExactlyOnce() {
+    recoveryAndLive(3000);
+    long total = 0;
+    for (int i = 1; i <= 3; i++) {
+      assertThat(copy("--run-id", "w", "--segments", "9", "--worker", i + "/3")).isZero();
+      total += Long.parseLong(cli.last.out().replaceAll("(?s)^Copied (\\d+) items.*", "$1"));
+    }
+    assertThat(total).isEqualTo(3000);
+    assertIdentical();
+  }
+
+  @Test
+  void copyBack_withKeys_copiesOnlyThose() throws Exception {
+    recoveryAndLive(100);
+    Path keys = state.resolve("keys.jsonl");
+    Files.writeString(keys, "{\"pk\":{\"S\":\"k1\"}}\n{\"pk\":\"k2\"}\n{\"pk\":\"nope\"}\n");
+    assertThat(copy("--keys", keys.toString())).isZero();
+    assertThat(cli.last.out()).startsWith("Copied 2 items").contains("1 keys not in the source");
+    var live = cli.local.contents("orders");
+    assertThat(live.get("k1").get("v").s()).isEqualTo("good");
+    assertThat(live.get("k3").get("v").s()).isEqualTo("bad");
+  }
+
+  @Test
+  void copyBack_withFilter_copiesOnlyMatchingItems() {
+    recoveryAndLive(100);
+    assertThat(copy("--filter", "attribute_not_exists(payload)")).isZero();
+    assertThat(cli.last.out()).startsWith("Copied 0 items");
+  }
+
+  @Test
+  void copyBack_dryRun_writesNothingAndEstimatesTime() {
+    recoveryAndLive(1000);
+    assertThat(copy("--dry-run", "--max-wcu", "100")).isZero();
+    assertThat(cli.last.out())
+        .isEqualTo(
+            "Dry run: would write 1000 items (1000 WCU) from orders-rec to orders; about 10s at"
+                + " 100 WCU/s\nNothing was written.\n");
+    assertThat(cli.local.contents("orders").get("k1").get("v").s()).isEqualTo("bad");
+  }
+
+  @Test
+  void copyBack_deleteExtra_removesItemsTheRecoveryLacks() {
+    recoveryAndLive(100);
+    cli.local.fill("orders", 100, 150, "new", 10);
+    assertThat(copy("--delete-extra", "--yes")).isZero();
+    assertThat(cli.last.out()).contains("50 extra items deleted");
+    assertIdentical();
+  }
+
+  @Test
+  void copyBack_deleteExtraUnconfirmed_refusesAndWritesNothing() {
+    recoveryAndLive(10);
+    System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+    assertThat(copy("--delete-extra")).isEqualTo(3);
+    assertThat(cli.last.err())
+        .endsWith(
+            "error: --delete-extra was not confirmed, so nothing was written; answer y or pass"
+                + " --yes\n");
+    assertThat(cli.local.contents("orders").get("k1").get("v").s()).isEqualTo("bad");
+  }
+
+  @Test
+  void copyBack_whenItemsStayUnwritable_writesTheFailureFileExitsFourAndReplayWritesThem()
+      throws Exception {
+    cli.local.createTable("orders-rec");
+    cli.local.createProvisioned("orders", 100, 1);
+    cli.local.fill("orders-rec", 0, 200, "good", 100);
+    Path failures = state.resolve("failures.jsonl");
+    assertThat(
+            copy(
+                "--failures",
+                failures.toString(),
+                "--retries",
+                "1",
+                "--max-backoff",
+                "10ms",
+                "--segments",
+                "1"))
+        .isEqualTo(4);
+    long failed = Files.readAllLines(failures).size();
+    assertThat(failed).isPositive();
+    assertThat(cli.local.contents("orders")).hasSize((int) (200 - failed));
+    assertThat(cli.last.err())
+        .contains(
+            "error: "
+                + failed
+                + " items could not be written to orders and are in "
+                + failures
+                + "; fix the cause and run pitr copy-back --replay "
+                + failures
+                + " --to orders");
+    cli.local.client.updateTable(r -> r.tableName("orders").billingMode("PAY_PER_REQUEST")).join();
+
+    assertThat(
+            cli.exit(
+                "copy-back",
+                "--replay",
+                failures.toString(),
+                "--to",
+                "orders",
+                "--state-dir",
+                state.toString()))
+        .isZero();
+    assertIdentical();
+  }
+
+  @Test
+  void copyBack_refusals_exitTwoWithClearMessagesAndWriteNothing() throws Exception {
+    recoveryAndLive(10);
+    cli.local
+        .client
+        .createTable(
+            r ->
+                r.tableName("other")
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
+                    .keySchema(k -> k.attributeName("id").keyType("HASH")))
+        .join();
+    Path badKeys = state.resolve("bad.jsonl");
+    Files.writeString(badKeys, "{\"pk\":\"a\"}\n{\"id\":\"b\"}\n");
+
+    assertThat(cli.exit("copy-back", "--from", "orders", "--to", "orders")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --from and --to both name table orders; copy-back copies a recovery table"
+                + " into another table\n");
+    assertThat(cli.exit("copy-back", "--from", "orders-rec", "--to", "other")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Key schemas differ: orders-rec has pk (S) but other has id (S); copy-back"
+                + " needs tables with the same key\n");
+    assertThat(cli.exit("copy-back", "--from", "ghost", "--to", "orders")).isEqualTo(2);
+    assertThat(cli.last.err()).contains("Table ghost does not exist in ");
+    assertThat(copy("--keys", badKeys.toString())).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --keys "
+                + badKeys
+                + " line 2 is not a key of the table: it has no partition key pk; each line must"
+                + " be one key as JSON, e.g. {\"pk\":{\"S\":\"...\"}}\n");
+    assertThat(copy("--filter", "n >")).isEqualTo(2);
+    assertThat(cli.last.err()).startsWith("error: --filter 'n >' is invalid: ");
+    assertThat(copy("--worker", "3/2")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --worker 3/2 is invalid; pass I/N with 1 <= I <= N, e.g. --worker 1/3\n");
+    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+  }
+
+  @Test
+  void copyBack_withJsonOutput_printsTheResult() {
+    recoveryAndLive(10);
+    assertThat(copy("--output", "json")).isZero();
+    assertThat(cli.last.out()).contains("\"itemsWritten\" : 10");
+  }
+}

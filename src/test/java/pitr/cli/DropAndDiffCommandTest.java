@@ -1,0 +1,138 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DropAndDiffCommandTest {
+  @TempDir Path state;
+  private final LocalCli cli = new LocalCli();
+
+  @AfterEach
+  void stop() {
+    cli.close();
+  }
+
+  private void recovery() throws Exception {
+    cli.local.createTable("orders");
+    cli.local.enablePitr("orders");
+    cli.local.fill("orders", 0, 300, "good", 50);
+    Thread.sleep(1100);
+    assertThat(cli.exit("restore", "orders", "--to", "latest", "--as", "orders-rec")).isZero();
+  }
+
+  @Test
+  void diff_countsIdenticalChangedAndOneSidedItemsAndWritesKeysForCopyBack() throws Exception {
+    recovery();
+    cli.local.fill("orders", 0, 10, "bad", 50);
+    cli.local.fill("orders", 300, 305, "new", 50);
+    cli.local
+        .client
+        .deleteItem(
+            r ->
+                r.tableName("orders")
+                    .key(
+                        java.util.Map.of(
+                            "pk",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                "k299"))))
+        .join();
+    Path keys = state.resolve("keys.jsonl");
+
+    assertThat(
+            cli.exit(
+                "diff",
+                "orders-rec",
+                "orders",
+                "--keys-out",
+                keys.toString(),
+                "--state-dir",
+                state.toString(),
+                "--sample",
+                "1"))
+        .isZero();
+    assertThat(cli.last.out())
+        .contains("identical:  289\n")
+        .contains("changed:    10  e.g. {\"pk\":{\"S\":\"k")
+        .contains("only in orders-rec: 1  e.g. {\"pk\":{\"S\":\"k299\"}}\n")
+        .contains("only in orders: 5  e.g.");
+    assertThat(Files.readAllLines(keys)).hasSize(16);
+
+    assertThat(
+            cli.exit(
+                "copy-back",
+                "--from",
+                "orders-rec",
+                "--to",
+                "orders",
+                "--keys",
+                keys.toString(),
+                "--delete-extra",
+                "--yes",
+                "--state-dir",
+                state.toString()))
+        .isZero();
+    assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+  }
+
+  @Test
+  void drop_ofRecoveryTableWithYes_deletesIt() throws Exception {
+    recovery();
+    assertThat(cli.exit("drop", "orders-rec", "--yes", "--state-dir", state.toString())).isZero();
+    assertThat(cli.last.out()).isEqualTo("Dropped orders-rec\n");
+    assertThat(cli.local.client.listTables().join().tableNames()).containsExactly("orders");
+  }
+
+  @Test
+  void drop_ofTheSourceTable_isRefusedEvenWithForce() throws Exception {
+    recovery();
+    assertThat(cli.exit("drop", "orders", "--yes", "--force", "--state-dir", state.toString()))
+        .isEqualTo(3);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Table orders is the source of recovery table orders-rec; pitr never drops a"
+                + " source table\n");
+  }
+
+  @Test
+  void drop_ofUntaggedTable_isRefusedWithoutForce() {
+    cli.local.createTable("plain");
+    assertThat(cli.exit("drop", "plain", "--yes", "--state-dir", state.toString())).isEqualTo(3);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Table plain has no pitr:recovery-of tag, so it is not a recovery table pitr"
+                + " made; pass --force and type its name to drop it anyway\n");
+  }
+
+  @Test
+  void drop_ofUntaggedTableWithForce_needsTheNameTypedAgain() {
+    cli.local.createTable("plain");
+    System.setIn(new java.io.ByteArrayInputStream("wrong\n".getBytes()));
+    assertThat(cli.exit("drop", "plain", "--force", "--state-dir", state.toString())).isEqualTo(3);
+    System.setIn(new java.io.ByteArrayInputStream("plain\n".getBytes()));
+    assertThat(cli.exit("drop", "plain", "--force", "--state-dir", state.toString())).isZero();
+  }
+
+  @Test
+  void drop_whileACopyBackRunIsUnfinished_isRefused() throws Exception {
+    recovery();
+    Path run = state.resolve("runs").resolve("abc");
+    Files.createDirectories(run);
+    Files.writeString(
+        run.resolve("run.json"),
+        "{\"runId\":\"abc\",\"source\":\"orders-rec\",\"target\":\"orders\",\"totalSegments\":4}");
+    Files.writeString(
+        run.resolve("lease-1-of-1.json"),
+        "{\"heartbeat\":\"" + java.time.Instant.now() + "\",\"finished\":false}");
+    assertThat(cli.exit("drop", "orders-rec", "--yes", "--state-dir", state.toString()))
+        .isEqualTo(3);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Table orders-rec is being copied back by run abc, which is in progress; wait"
+                + " for it to finish\n");
+  }
+}

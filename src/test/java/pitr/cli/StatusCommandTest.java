@@ -1,0 +1,61 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StatusCommandTest {
+  private final LocalCli cli = new LocalCli();
+
+  @AfterEach
+  void stop() {
+    cli.close();
+  }
+
+  @Test
+  void status_ofTableWithPitr_showsWindowCapacityAndRecoveryTables() throws Exception {
+    cli.local.createProvisioned("orders", 50, 20);
+    cli.local.enablePitr("orders");
+    cli.local.fill("orders", 0, 10, "v1", 10);
+    Thread.sleep(1100);
+    assertThat(cli.exit("restore", "orders", "--to", "latest", "--as", "orders-rec")).isZero();
+
+    assertThat(cli.exit("status", "orders")).isZero();
+    String out = cli.last.out();
+    assertThat(out).contains("table:            orders (ACTIVE)");
+    assertThat(out)
+        .containsPattern("pitr:             on, 35 days\nrestorable:       20.*Z \\.\\. 20.*Z");
+    assertThat(out).contains("billing:          PROVISIONED (50 RCU, 20 WCU)");
+    assertThat(out).contains("recovery tables:  1\n  orders-rec  ACTIVE  restore point 20");
+  }
+
+  @Test
+  void status_whenPitrOff_saysSo() {
+    cli.local.createTable("plain");
+    assertThat(cli.exit("status", "plain")).isZero();
+    assertThat(cli.last.out())
+        .contains("pitr:             OFF (nothing can be restored to a point in time)")
+        .contains("billing:          PAY_PER_REQUEST")
+        .contains("recovery tables:  0");
+  }
+
+  @Test
+  void status_withJsonOutput_printsOneDocument() {
+    cli.local.createTable("plain");
+    assertThat(cli.exit("status", "plain", "--output", "json")).isZero();
+    assertThat(cli.last.out())
+        .contains("\"table\" : \"plain\"")
+        .contains("\"pitrEnabled\" : false");
+  }
+
+  @Test
+  void status_ofMissingTable_exitsTwoNamingIt() {
+    assertThat(cli.exit("status", "ghost")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Table ghost does not exist in "
+                + cli.local.endpoint()
+                + "; check the name and region\n");
+  }
+}

@@ -1,0 +1,162 @@
+package pitr.dynamo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.local.EngineConfig;
+import pitr.local.Faults;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+class DynamoDbGatewayTest {
+  private static LocalTarget local;
+  private static DynamoDbGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    local = new LocalTarget();
+    gateway = local.gateway();
+    local.createTable("orders");
+    local.fill("orders", 0, 3000, "v1", 200);
+  }
+
+  @AfterAll
+  static void stop() {
+    local.close();
+  }
+
+  @Test
+  void describeTable_ofMissingTable_failsWithUsageNamingTableAndTarget() {
+    StepVerifier.create(gateway.describeTable("ghost"))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(PitrException.class);
+              assertThat(((PitrException) e).code()).isEqualTo(ErrorCode.USAGE);
+              assertThat(e)
+                  .hasMessage(
+                      "Table ghost does not exist in "
+                          + local.endpoint()
+                          + "; check the name and region");
+            })
+        .verify();
+  }
+
+  @Test
+  void findTable_ofMissingTable_isEmpty() {
+    StepVerifier.create(gateway.findTable("ghost")).verifyComplete();
+  }
+
+  @Test
+  void scanSegments_coverEveryItemOnceAndEachPageSaysWhereToResume() {
+    ScanSpec spec = ScanSpec.of("orders", 4).withLimit(100);
+    Set<String> keys = new HashSet<>();
+    int[] pages = {0};
+    Flux.range(0, 4)
+        .flatMap(s -> gateway.scanSegment(spec, s, null))
+        .doOnNext(p -> pages[0]++)
+        .doOnNext(p -> p.items().forEach(i -> assertThat(keys.add(i.get("pk").s())).isTrue()))
+        .blockLast();
+    assertThat(keys).hasSize(3000);
+    assertThat(pages[0]).isGreaterThanOrEqualTo(30);
+  }
+
+  @Test
+  void scanSegment_resumedFromAPagePosition_readsOnlyWhatFollows() {
+    ScanSpec spec = ScanSpec.of("orders", 1).withLimit(1000);
+    ScanPage first = gateway.scanPage(spec, 0, null).block();
+    long rest =
+        gateway
+            .scanSegment(spec, 0, first.next())
+            .map(p -> p.items().size())
+            .reduce(0, Integer::sum)
+            .block();
+    assertThat(first.items()).hasSize(1000);
+    assertThat(rest).isEqualTo(2000);
+    assertThat(first.readUnits()).isPositive();
+  }
+
+  @Test
+  void scan_withInvalidFilter_failsWithUsageAndTheEngineMessage() {
+    StepVerifier.create(gateway.scanPage(ScanSpec.of("orders", 1).withFilter("n >"), 0, null))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(((PitrException) e).code()).isEqualTo(ErrorCode.USAGE);
+              assertThat(e.getMessage())
+                  .startsWith("DynamoDB rejected the request for table orders: ");
+            })
+        .verify();
+  }
+
+  @Test
+  void scan_underInjectedFaults_stillReadsEverything() {
+    try (LocalTarget faulty =
+        new LocalTarget(
+            EngineConfig.defaults()
+                .withFaults(Faults.parse("throttle=0.2,error=0.1,drop=0.05,seed=3")))) {
+      faulty.engine.setFaults(Faults.NONE);
+      faulty.createTable("tab");
+      faulty.fill("tab", 0, 500, "v", 10);
+      faulty.engine.setFaults(Faults.parse("throttle=0.2,error=0.1,drop=0.05,seed=3"));
+      long n =
+          faulty
+              .gateway()
+              .scanSegment(ScanSpec.of("tab", 1).withLimit(20), 0, null)
+              .map(p -> p.items().size())
+              .reduce(0, Integer::sum)
+              .block();
+      assertThat(n).isEqualTo(500);
+    }
+  }
+
+  @Test
+  void awaitActive_whenTableStaysCreating_timesOutWithItsStatus() {
+    pitr.local.LocalEngine engine =
+        pitr.local.LocalEngine.create(
+            EngineConfig.defaults()
+                .withClock(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC))
+                .withTableActivationDelay(Duration.ofHours(1)));
+    var client = pitr.local.LocalDynamoDbAsyncClient.create(engine);
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    DynamoDbGateway g = DynamoDbGateway.create(client, "local").withScheduler(vts);
+    client
+        .createTable(
+            r ->
+                r.tableName("slow")
+                    .billingMode(
+                        software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                        a ->
+                            a.attributeName("pk")
+                                .attributeType(
+                                    software.amazon.awssdk.services.dynamodb.model
+                                        .ScalarAttributeType.S))
+                    .keySchema(
+                        k ->
+                            k.attributeName("pk")
+                                .keyType(
+                                    software.amazon.awssdk.services.dynamodb.model.KeyType.HASH)))
+        .join();
+
+    StepVerifier.withVirtualTime(
+            () -> g.awaitActive("slow", Duration.ofMinutes(20), Duration.ofSeconds(10)),
+            () -> vts,
+            Long.MAX_VALUE)
+        .expectNextMatches(d -> d.tableStatus() == TableStatus.CREATING)
+        .thenAwait(Duration.ofMinutes(20))
+        .thenConsumeWhile(d -> d.tableStatus() == TableStatus.CREATING)
+        .expectErrorMessage(
+            "Table slow is not ACTIVE after 20m (status CREATING); rerun with --wait-timeout 1h or"
+                + " check the table in the console")
+        .verify();
+  }
+}
