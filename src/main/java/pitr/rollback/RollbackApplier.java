@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.migrate.DynamoJson;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,7 +54,7 @@ final class RollbackApplier {
               Collections.synchronizedList(new ArrayList<>());
           List<String> failed = Collections.synchronizedList(new ArrayList<>());
           List<PlanItem> written = Collections.synchronizedList(new ArrayList<>());
-          Pacer pacer = new Pacer(maxWcu);
+          AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(maxWcu, scheduler);
           List<Map<String, AttributeValue>> conflicts =
               plan.items().stream()
                   .filter(i -> i.action() == Action.CONFLICT)
@@ -63,11 +64,12 @@ final class RollbackApplier {
               .filter(PlanItem::writes)
               .flatMap(
                   item ->
-                      pacer
+                      limiter
                           .acquire(units(item))
-                          .then(write(table, item))
+                          .then(write(table, item, limiter::throttled))
                           .doOnNext(
                               c -> {
+                                limiter.settle(units(item), c);
                                 wcu.add(c);
                                 written.add(item);
                                 (item.action() == Action.DELETE ? deleted : restored)
@@ -104,7 +106,7 @@ final class RollbackApplier {
     return item.image() == null ? 1 : ItemSize.writeUnits(item.image());
   }
 
-  private Mono<Double> write(String table, PlanItem item) {
+  private Mono<Double> write(String table, PlanItem item, Runnable onThrottle) {
     ExpectedImage c = ExpectedImage.of(item.key(), item.expected());
     if (item.action() == Action.DELETE) {
       return tables
@@ -120,7 +122,8 @@ final class RollbackApplier {
                                   .expressionAttributeNames(c.names())
                                   .expressionAttributeValues(
                                       c.values().isEmpty() ? null : c.values())
-                                  .returnConsumedCapacity(Tables.total())))
+                                  .returnConsumedCapacity(Tables.total())),
+              onThrottle)
           .map(r -> capacity(r.consumedCapacity()));
     }
     return tables
@@ -135,7 +138,8 @@ final class RollbackApplier {
                                 .conditionExpression(c.expression())
                                 .expressionAttributeNames(c.names())
                                 .expressionAttributeValues(c.values().isEmpty() ? null : c.values())
-                                .returnConsumedCapacity(Tables.total())))
+                                .returnConsumedCapacity(Tables.total())),
+            onThrottle)
         .map(r -> capacity(r.consumedCapacity()));
   }
 
@@ -182,30 +186,6 @@ final class RollbackApplier {
         n++;
       }
       return new ExpectedImage(String.join(" AND ", parts), names, values);
-    }
-  }
-
-  /** Spaces writes so they average at most {@code maxWcu} units per second; 0 for no limit. */
-  private final class Pacer {
-    private final double maxWcu;
-    private long nextNanos;
-
-    Pacer(double maxWcu) {
-      this.maxWcu = maxWcu;
-    }
-
-    Mono<Void> acquire(long units) {
-      if (maxWcu <= 0) {
-        return Mono.empty();
-      }
-      long wait;
-      synchronized (this) {
-        long now = System.nanoTime();
-        long at = Math.max(now, nextNanos);
-        nextNanos = at + (long) (units / maxWcu * 1e9);
-        wait = at - now;
-      }
-      return wait <= 0 ? Mono.empty() : Mono.delay(Duration.ofNanos(wait), scheduler).then();
     }
   }
 }

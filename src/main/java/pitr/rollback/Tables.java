@@ -9,21 +9,18 @@ import java.util.List;
 import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.Throttling;
 import pitr.migrate.ItemHash;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.InvalidRestoreTimeException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryUnavailableException;
-import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -48,34 +45,24 @@ final class Tables {
     return client;
   }
 
-  /** Backoff for throttling and 5xx: 10 tries, 50 ms doubling to 5 s, half jitter. */
+  /** The shared retry spec ({@link Throttling#retry}): 10 tries, 50 ms doubling to 5 s. */
   Retry retry() {
-    return Retry.backoff(10, Duration.ofMillis(50))
-        .maxBackoff(Duration.ofSeconds(5))
-        .jitter(0.5)
-        .scheduler(scheduler)
-        .filter(Tables::retryable)
-        .onRetryExhaustedThrow((spec, signal) -> signal.failure());
-  }
-
-  static boolean retryable(Throwable e) {
-    Throwable t =
-        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause()
-            : e;
-    if (t instanceof ProvisionedThroughputExceededException
-        || t instanceof RequestLimitExceededException) {
-      return true;
-    }
-    if (t instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws) {
-      return aws.isThrottlingException() || aws.statusCode() >= 500;
-    }
-    return t instanceof SdkClientException
-        && !(t instanceof SdkException && t.getMessage() == null);
+    return Throttling.retry(10, Duration.ofMillis(50), Duration.ofSeconds(5), scheduler);
   }
 
   <T> Mono<T> call(java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> call) {
     return Mono.fromFuture(call).retryWhen(retry());
+  }
+
+  /**
+   * Like {@link #call(java.util.function.Supplier)}, telling {@code onThrottle} of each throttle.
+   */
+  <T> Mono<T> call(
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> call,
+      Runnable onThrottle) {
+    return Mono.fromFuture(call)
+        .doOnError(Throttling::isThrottle, e -> onThrottle.run())
+        .retryWhen(retry());
   }
 
   /** The key attribute names of {@code table}, partition key first. */

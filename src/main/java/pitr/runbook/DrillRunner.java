@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.Throttling;
 import pitr.migrate.DynamoJson;
 import pitr.migrate.ItemHash;
 import pitr.migrate.MigrationCatalog;
@@ -28,7 +29,6 @@ import pitr.rollback.Rollbacks;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -251,28 +251,7 @@ public final class DrillRunner {
   private <T> Mono<T> call(
       java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> call) {
     return Mono.fromFuture(call)
-        .retryWhen(
-            Retry.backoff(10, Duration.ofMillis(50))
-                .maxBackoff(Duration.ofSeconds(5))
-                .jitter(0.5)
-                .scheduler(scheduler)
-                .filter(DrillRunner::retryable)
-                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
-  }
-
-  static boolean retryable(Throwable e) {
-    Throwable t =
-        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause()
-            : e;
-    if (t instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws) {
-      return aws.isThrottlingException()
-          || aws.statusCode() >= 500
-          || t
-              instanceof
-              software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-    }
-    return t instanceof software.amazon.awssdk.core.exception.SdkClientException;
+        .retryWhen(Throttling.retry(10, Duration.ofMillis(50), Duration.ofSeconds(5), scheduler));
   }
 
   private long scaled(long n) {
