@@ -43,7 +43,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
       MigrateProdCommand.class,
       MigrateResumeCommand.class,
       MigrateUnlockCommand.class,
-      MigrateBenchCommand.class
+      MigrateBenchCommand.class,
+      MigrateRollbackCommand.class
     })
 final class MigrateCommand implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

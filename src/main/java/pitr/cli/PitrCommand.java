@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
       RestoreCommand.class,
       CopyBackCommand.class,
       DiffCommand.class,
-      DropCommand.class
+      DropCommand.class,
+      RollbackCommand.class,
+      DrillCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {

@@ -1,0 +1,273 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.local.EngineConfig;
+import pitr.local.Faults;
+import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
+import pitr.runbook.DrillChecklist;
+import pitr.runbook.DrillReport;
+import pitr.runbook.DrillResult;
+import pitr.runbook.DrillRunner;
+import pitr.runbook.DrillTarget;
+import pitr.runbook.Runbook;
+import pitr.runbook.RunbookLoader;
+import pitr.runbook.StepResult;
+import pitr.runbook.WriteMeter;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * {@code pitr drill RUNBOOK}: rehearses a recovery from a runbook, on the embedded engine (the
+ * default) or AWS, and writes a report; {@code --explain} prints the runbook as a checklist.
+ */
+@Command(
+    name = "drill",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Rehearse a recovery from a runbook (runbooks/*.yaml) and write a report (Markdown and HTML).",
+      "--explain prints the runbook as a checklist to follow by hand against AWS."
+    })
+final class DrillCommand implements Callable<Integer> {
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "RUNBOOK", description = "A runbook file, or a name from runbooks/.")
+  Path runbookFile;
+
+  @Option(
+      names = "--target",
+      paramLabel = "local|aws",
+      description = "Where to run (default: the runbook's target, else local).")
+  String target;
+
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Report folder (default: drill-reports/<runbook>-<timestamp>/).")
+  Path report;
+
+  @Option(
+      names = "--explain",
+      description = "Print the runbook as a checklist with the equivalent commands; run nothing.")
+  boolean explain;
+
+  @Option(
+      names = "--scale",
+      paramLabel = "F",
+      defaultValue = "1",
+      description =
+          "Scale generated item counts, e.g. 0.02 for a quick run (default: ${DEFAULT-VALUE}).")
+  double scale;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Runbook runbook = RunbookLoader.load(runbookFile);
+    if (explain) {
+      out.print(DrillChecklist.of(runbook));
+      return 0;
+    }
+    String where = target != null ? target : runbook.target();
+    if (!where.equals("local") && !where.equals("aws")) {
+      throw new PitrException(
+          ErrorCode.USAGE, "--target " + where + " is not known; pass local or aws");
+    }
+    DrillResult result;
+    try (DrillTarget drillTarget =
+        where.equals("local") ? new LocalTarget() : new AwsTarget(PitrCommand.of(spec).target())) {
+      out.println("Drill " + runbook.name() + " on " + drillTarget.name());
+      result = new DrillRunner(drillTarget, Schedulers.parallel(), scale).run(runbook).block();
+    }
+    for (StepResult s : result.steps()) {
+      out.printf(
+          "%2d. %-7s %s%s%n",
+          s.number(),
+          s.status(),
+          s.step().description(),
+          s.failure() != null
+              ? "\n      " + s.failure()
+              : s.detail().isEmpty() ? "" : "\n      " + s.detail());
+    }
+    Path dir =
+        report != null
+            ? report
+            : Path.of("drill-reports", runbook.name() + "-" + STAMP.format(Instant.now()));
+    Path html = DrillReport.write(result, dir);
+    out.printf(
+        "Recovery time: %s; data lost: %,d; conflicts: %,d%n",
+        result.recoveryTime() == null ? "n/a" : result.recoveryTime().toMillis() / 1000.0 + " s",
+        result.dataLost(),
+        result.conflicts());
+    out.println("Report: " + html);
+    if (!result.passed()) {
+      throw new PitrException(
+          ErrorCode.FAILED,
+          "Drill "
+              + runbook.name()
+              + " failed: "
+              + result.failures().size()
+              + " steps failed ("
+              + String.join(
+                  ", ", result.failures().stream().map(s -> "step " + s.number()).toList())
+              + "); see "
+              + html);
+    }
+    out.println("RESULT: drill passed");
+    return 0;
+  }
+
+  /** A clock that follows the system clock and can be moved forward. */
+  static final class DrillClock extends Clock {
+    private final AtomicLong offsetMillis = new AtomicLong();
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plusMillis(offsetMillis.get());
+    }
+
+    void advance(Duration by) {
+      offsetMillis.addAndGet(by.toMillis());
+    }
+  }
+
+  /** The embedded engine served on loopback, its clock movable and faults injectable. */
+  static final class LocalTarget implements DrillTarget, AutoCloseable {
+    final DrillClock clock = new DrillClock();
+    final LocalEngine engine = LocalEngine.create(EngineConfig.defaults().withClock(clock));
+    final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
+    final WriteMeter meter = new WriteMeter(clock);
+    final DynamoDbAsyncClient client =
+        DynamoDbAsyncClient.builder()
+            .endpointOverride(server.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("drill", "drill")))
+            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+            .overrideConfiguration(c -> c.addExecutionInterceptor(meter))
+            .build();
+
+    @Override
+    public String name() {
+      return "the embedded engine";
+    }
+
+    @Override
+    public DynamoDbAsyncClient client() {
+      return client;
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public Mono<Void> advance(Duration by) {
+      return Mono.fromRunnable(() -> clock.advance(by));
+    }
+
+    @Override
+    public void injectFaults(String spec) {
+      try {
+        engine.setFaults(Faults.parse(spec));
+      } catch (IllegalArgumentException e) {
+        throw new PitrException(
+            ErrorCode.USAGE, "Faults '" + spec + "' are not valid: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public WriteMeter meter() {
+      return meter;
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      server.close();
+      engine.close();
+    }
+  }
+
+  /** AWS (or --endpoint-url): real time, no fault injection, writes not metered. */
+  static final class AwsTarget implements DrillTarget, AutoCloseable {
+    private final DynamoDbAsyncClient client;
+    private final String name;
+
+    AwsTarget(TargetOptions options) {
+      this.client = options.client();
+      this.name = options.describe();
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public DynamoDbAsyncClient client() {
+      return client;
+    }
+
+    @Override
+    public Clock clock() {
+      return Clock.systemUTC();
+    }
+
+    @Override
+    public Mono<Void> advance(Duration by) {
+      return Mono.delay(by).then();
+    }
+
+    @Override
+    public void injectFaults(String spec) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Fault injection needs the embedded engine; run the drill with --target local, or remove the faults step");
+    }
+
+    @Override
+    public WriteMeter meter() {
+      return null;
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package pitr.runbook;
+
+import java.time.Clock;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * Where a drill runs: a DynamoDB client, the clock the target keeps, and the powers only the
+ * embedded engine has (moving its clock, injecting faults). The CLI implements it over the embedded
+ * engine or AWS; this package never sees the engine itself.
+ */
+public interface DrillTarget extends AutoCloseable {
+  /** How the report names the target, e.g. "the embedded engine". */
+  String name();
+
+  /** The client steps use; the target keeps and closes it. */
+  DynamoDbAsyncClient client();
+
+  /** The target's time: the engine's clock, or the system clock on AWS. */
+  Clock clock();
+
+  /** Lets {@code by} pass: the engine's clock jumps, AWS waits. */
+  Mono<Void> advance(Duration by);
+
+  /**
+   * Injects faults, e.g. {@code throttle=0.2,seed=7}; blank turns them off.
+   *
+   * @throws pitr.PitrException {@link pitr.ErrorCode#USAGE} when the target cannot (AWS), or the
+   *     spec is not valid
+   */
+  void injectFaults(String spec);
+
+  /** Write units consumed over time, when the target can measure them; null otherwise. */
+  WriteMeter meter();
+
+  /** Releases the client (and, locally, the engine). */
+  @Override
+  void close();
+}

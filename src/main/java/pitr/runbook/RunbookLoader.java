@@ -1,0 +1,219 @@
+package pitr.runbook;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import pitr.ErrorCode;
+import pitr.PitrException;
+
+/**
+ * Loads runbooks from YAML files and checks them. A runbook that does not load (bad YAML, an
+ * unknown step type or field, a missing field, a reference to a mark or snapshot no earlier step
+ * defines) is reported with its file, line and column as {@link ErrorCode#USAGE}.
+ */
+public final class RunbookLoader {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private static final List<String> TYPES =
+      List.of(
+          "create-table",
+          "seed",
+          "enable-pitr",
+          "mark",
+          "snapshot",
+          "advance",
+          "migrate",
+          "traffic",
+          "faults",
+          "rollback",
+          "migrate-rollback",
+          "assert-count",
+          "assert-item",
+          "assert-unchanged",
+          "assert-conflicts",
+          "drop");
+
+  private RunbookLoader() {}
+
+  /** The top level of a runbook file. */
+  record RunbookFile(
+      @Step.Req String name,
+      @Step.Req String description,
+      String target,
+      @Step.Req List<Step> steps) {}
+
+  /**
+   * Loads and checks {@code file}; a bare name like {@code full-table-restore} is looked up as
+   * {@code runbooks/full-table-restore.yaml}.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} naming the file, line and column and the fix
+   */
+  public static Runbook load(Path file) {
+    Path path = resolve(file);
+    RunbookFile parsed;
+    try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      parsed = YAML.readValue(in, RunbookFile.class);
+    } catch (NoSuchFileException e) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Runbook "
+              + file
+              + " does not exist; pass a path to a .yaml file or a name from runbooks/");
+    } catch (JsonProcessingException e) {
+      throw new PitrException(ErrorCode.USAGE, describe(path, e), e);
+    } catch (IOException e) {
+      throw new PitrException(
+          ErrorCode.USAGE, "Cannot read runbook " + path + ": " + e.getMessage(), e);
+    }
+    if (parsed == null) {
+      throw new PitrException(
+          ErrorCode.USAGE, "Runbook " + path + " is empty; give it a name, description and steps");
+    }
+    String target = parsed.target() == null ? "local" : parsed.target();
+    if (!target.equals("local") && !target.equals("aws")) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Runbook " + path + ": target '" + target + "' is not known; write local or aws");
+    }
+    Runbook runbook =
+        new Runbook(parsed.name(), parsed.description(), target, List.copyOf(parsed.steps()), path);
+    check(runbook);
+    return runbook;
+  }
+
+  static Path resolve(Path file) {
+    if (Files.exists(file) || file.toString().contains("/") || file.toString().endsWith(".yaml")) {
+      return file;
+    }
+    Path named = Path.of("runbooks", file + ".yaml");
+    return Files.exists(named) ? named : file;
+  }
+
+  private static String describe(Path path, JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String what;
+    if (e instanceof InvalidTypeIdException t) {
+      what =
+          (t.getTypeId() == null
+                  ? "a step has no type"
+                  : "unknown step type '" + t.getTypeId() + "'")
+              + "; use one of "
+              + String.join(", ", TYPES);
+    } else if (e instanceof UnrecognizedPropertyException u) {
+      what =
+          "unknown field '"
+              + u.getPropertyName()
+              + "'"
+              + (u.getKnownPropertyIds() == null
+                  ? ""
+                  : "; this step takes " + u.getKnownPropertyIds());
+    } else {
+      what = e.getOriginalMessage().replace("\n", " ");
+      if (what.startsWith("Missing required creator property")) {
+        String field = what.replaceAll(".*property '([^']*)'.*", "$1");
+        what = "missing field '" + field + "'; add it";
+      }
+    }
+    return "Runbook " + path + where + ": " + what;
+  }
+
+  private static void check(Runbook runbook) {
+    Set<String> marks = new HashSet<>();
+    Set<String> snapshots = new HashSet<>();
+    Set<String> traffic = new HashSet<>();
+    List<String> problems = new ArrayList<>();
+    int n = 0;
+    for (Step step : runbook.steps()) {
+      n++;
+      String at = "step " + n + " (" + step.type() + ")";
+      if (step instanceof Step.Mark m) {
+        marks.add(m.name());
+      } else if (step instanceof Step.Snapshot s) {
+        snapshots.add(s.name());
+      } else if (step instanceof Step.Traffic t) {
+        if (t.id() != null) {
+          traffic.add(t.id());
+        }
+        String action = t.action() == null ? "update" : t.action();
+        if (!List.of("update", "delete", "insert").contains(action)) {
+          problems.add(at + ": action '" + action + "' is not update, delete or insert");
+        } else if (action.equals("insert") ? t.count() == null : t.every() == null) {
+          problems.add(
+              at + ": " + action + " needs " + (action.equals("insert") ? "count" : "every"));
+        }
+      } else if (step instanceof Step.Seed s) {
+        if ((s.items() == null) == (s.fixture() == null)) {
+          problems.add(at + ": give either items (generated) or fixture (a file), not both");
+        } else if (s.items() != null && s.table() == null) {
+          problems.add(at + ": generated items need a table");
+        }
+      } else if (step instanceof Step.Advance a) {
+        try {
+          StepDurations.parse(a.by());
+        } catch (IllegalArgumentException e) {
+          problems.add(at + ": " + e.getMessage());
+        }
+      } else if (step instanceof Step.Rollback r) {
+        ref(r.to(), marks, at + ": to", problems);
+        if (r.incidentEnd() != null) {
+          ref(r.incidentEnd(), marks, at + ": incident-end", problems);
+        }
+      } else if (step instanceof Step.AssertUnchanged u) {
+        if (!snapshots.contains(u.snapshot())) {
+          problems.add(at + ": no earlier snapshot step is named '" + u.snapshot() + "'");
+        }
+        if (u.except() != null) {
+          u.except().stream()
+              .filter(id -> !traffic.contains(id))
+              .forEach(id -> problems.add(at + ": no earlier traffic step has id '" + id + "'"));
+        }
+      } else if (step instanceof Step.AssertCount c) {
+        if ((c.equals() == null) == (c.snapshot() == null)) {
+          problems.add(at + ": give either equals (a number) or snapshot (a name), not both");
+        } else if (c.snapshot() != null && !snapshots.contains(c.snapshot())) {
+          problems.add(at + ": no earlier snapshot step is named '" + c.snapshot() + "'");
+        }
+      } else if (step instanceof Step.AssertConflicts c
+          && c.traffic() != null
+          && !traffic.contains(c.traffic())) {
+        problems.add(at + ": no earlier traffic step has id '" + c.traffic() + "'");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Runbook " + runbook.file() + " is not valid:\n  " + String.join("\n  ", problems));
+    }
+  }
+
+  private static void ref(String value, Set<String> marks, String at, List<String> problems) {
+    if (marks.contains(value)) {
+      return;
+    }
+    try {
+      java.time.Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add(at + " '" + value + "' is neither an earlier mark nor an ISO-8601 instant");
+    }
+  }
+}
