@@ -7,7 +7,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine commandLine = commandLine();
+    int code = commandLine.execute(args);
+    // Autoflush covers println only; flush what commands wrote with print before exiting.
+    commandLine.getOut().flush();
+    commandLine.getErr().flush();
+    System.exit(code);
   }
 
   /**
