@@ -192,7 +192,10 @@ public final class LocalEngine implements AutoCloseable {
                 t.items.put(key, head);
                 if (head.image() != null) {
                   t.itemCount++;
-                  t.sizeBytes += AttributeValues.itemSize(head.image());
+                  t.sizeBytes += head.size;
+                  if (t.hasLocalIndexes()) {
+                    t.collectionSizes.merge(key.partition(), head.size, Long::sum);
+                  }
                   for (SecondaryIndex idx : t.indexes.values()) {
                     idx.update(key, null, head.image());
                   }
@@ -219,6 +222,33 @@ public final class LocalEngine implements AutoCloseable {
               items,
               m.sizeBytes(),
               m.itemCount()));
+    }
+  }
+
+  private volatile long itemCollectionLimit = 10L * 1024 * 1024 * 1024;
+
+  /**
+   * Sets the largest item collection (all items sharing a partition key in a table with local
+   * secondary indexes) a write may grow; DynamoDB's limit, the default, is 10 GB. Tests lower it.
+   */
+  public void setItemCollectionLimit(long bytes) {
+    this.itemCollectionLimit = bytes;
+  }
+
+  /**
+   * Accounts a change in an item collection's size, refusing growth past the limit with
+   * ItemCollectionSizeLimitExceededException before anything is written.
+   */
+  private void growCollection(Table t, StoreKey key, long delta) {
+    long now = t.collectionSizes.getOrDefault(key.partition(), 0L);
+    long next = now + delta;
+    if (delta > 0 && next > itemCollectionLimit) {
+      throw Errors.itemCollectionTooLarge();
+    }
+    if (next <= 0) {
+      t.collectionSizes.remove(key.partition());
+    } else {
+      t.collectionSizes.put(key.partition(), next);
     }
   }
 
@@ -1504,7 +1534,19 @@ public final class LocalEngine implements AutoCloseable {
             if (!failed) {
               for (int i = 0; i < planned.size(); i++) {
                 if (planned.get(i).kind != TxKind.CHECK) {
-                  checkWrite(planned.get(i).table, 2 * estimateWrite(images.get(i)));
+                  TxAction p = planned.get(i);
+                  checkWrite(p.table, 2 * estimateWrite(images.get(i)));
+                  if (p.table.hasLocalIndexes()) {
+                    // Refuse before the first write, so the transaction stays all or nothing.
+                    Version cur = p.table.items.get(p.key);
+                    long delta =
+                        (images.get(i) == null ? 0 : AttributeValues.itemSize(images.get(i)))
+                            - (cur == null || cur.image() == null ? 0 : cur.size);
+                    long now = p.table.collectionSizes.getOrDefault(p.key.partition(), 0L);
+                    if (delta > 0 && now + delta > itemCollectionLimit) {
+                      throw Errors.itemCollectionTooLarge();
+                    }
+                  }
                 }
               }
             }
@@ -1943,9 +1985,13 @@ public final class LocalEngine implements AutoCloseable {
 
   /** Puts an image into a table being built by a restore, keeping counts and indexes. */
   private static void load(Table t, StoreKey key, Map<String, AttributeValue> image, long now) {
-    t.items.put(key, new Version(now, image, null));
+    Version v = new Version(now, image, null);
+    t.items.put(key, v);
     t.itemCount++;
-    t.sizeBytes += AttributeValues.itemSize(image);
+    t.sizeBytes += v.size;
+    if (t.hasLocalIndexes()) {
+      t.collectionSizes.merge(key.partition(), v.size, Long::sum);
+    }
     for (SecondaryIndex idx : t.indexes.values()) {
       idx.update(key, null, image);
     }
@@ -2478,6 +2524,9 @@ public final class LocalEngine implements AutoCloseable {
     Map<String, AttributeValue> old = current == null ? null : current.image();
     long oldSize = old == null ? 0 : current.size;
     long newSize = image == null ? 0 : AttributeValues.itemSize(image);
+    if (t.hasLocalIndexes()) {
+      growCollection(t, key, newSize - oldSize);
+    }
     tally.table(t.name, CapacityTally.writeUnits(Math.max(oldSize, newSize)));
     if (old == null && image == null) {
       return;

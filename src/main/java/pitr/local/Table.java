@@ -61,6 +61,18 @@ final class Table {
   /** Whether any bucket limits writes to this table or its GSIs; false skips admission checks. */
   volatile boolean writesLimited;
 
+  /** Bytes per partition-key value, kept only for tables with local secondary indexes. */
+  final Map<AttributeValue, Long> collectionSizes = new java.util.HashMap<>();
+
+  boolean hasLocalIndexes() {
+    for (SecondaryIndex i : indexes.values()) {
+      if (!i.global) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Live items and their total size, kept exact on every write. */
   long itemCount;
 
