@@ -97,6 +97,22 @@ record StoreKey(
     return true;
   }
 
+  /** The key hash already computed, rather than hashing every attribute value again. */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(hash) * 31 + bound;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StoreKey k
+        && k.hash == hash
+        && k.bound == bound
+        && java.util.Objects.equals(k.partition, partition)
+        && java.util.Objects.equals(k.sort, sort)
+        && java.util.Objects.equals(k.tiebreak, tiebreak);
+  }
+
   static final Comparator<StoreKey> ORDER = StoreKey::compare;
 
   private static int compare(StoreKey a, StoreKey b) {
