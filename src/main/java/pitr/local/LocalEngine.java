@@ -342,7 +342,7 @@ public final class LocalEngine implements AutoCloseable {
                       + d.attributeName());
             }
           }
-          Set<String> keyAttrs = new LinkedHashSet2();
+          Set<String> keyAttrs = new java.util.LinkedHashSet<>();
           for (KeySchemaElement e : ks) {
             keyAttrs.add(e.attributeName());
           }
@@ -447,11 +447,6 @@ public final class LocalEngine implements AutoCloseable {
           }
           return CreateTableResponse.builder().tableDescription(describe(t)).build();
         });
-  }
-
-  /** Insertion-ordered set, named for readability in messages that print it. */
-  private static final class LinkedHashSet2 extends java.util.LinkedHashSet<String> {
-    private static final long serialVersionUID = 1L;
   }
 
   private static void addIndex(
@@ -888,19 +883,8 @@ public final class LocalEngine implements AutoCloseable {
           ctx.checkAllUsed();
           StoreKey key = t.storeKey(item);
           CapacityTally tally = CapacityTally.writes();
-          Map<String, AttributeValue> old;
-          writeLock.lock();
-          try {
-            Version current = t.items.get(key);
-            old = current == null ? null : current.image();
-            checkWrite(t, estimateWrite(item));
-            checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
-            write(t, key, current, item, tally);
-            charge(tally, false, t);
-          } finally {
-            commitDurable();
-            writeLock.unlock();
-          }
+          Map<String, AttributeValue> old =
+              writeOne(t, key, item, cond, r.returnValuesOnConditionCheckFailure(), tally);
           PutItemResponse.Builder b =
               PutItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
@@ -953,19 +937,8 @@ public final class LocalEngine implements AutoCloseable {
           ConditionExpression cond = condition(ctx, r.conditionExpression(), "ConditionExpression");
           ctx.checkAllUsed();
           CapacityTally tally = CapacityTally.writes();
-          Map<String, AttributeValue> old;
-          writeLock.lock();
-          try {
-            Version current = t.items.get(key);
-            old = current == null ? null : current.image();
-            checkWrite(t, estimateWrite(old));
-            checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
-            write(t, key, current, null, tally);
-            charge(tally, false, t);
-          } finally {
-            commitDurable();
-            writeLock.unlock();
-          }
+          Map<String, AttributeValue> old =
+              writeOne(t, key, null, cond, r.returnValuesOnConditionCheckFailure(), tally);
           DeleteItemResponse.Builder b =
               DeleteItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
@@ -991,16 +964,7 @@ public final class LocalEngine implements AutoCloseable {
               r.updateExpression() == null ? null : ctx.update(r.updateExpression());
           ConditionExpression cond = condition(ctx, r.conditionExpression(), "ConditionExpression");
           ctx.checkAllUsed();
-          if (upd != null) {
-            for (String a : upd.topLevelAttributes()) {
-              if (t.keyNames.contains(a)) {
-                throw Errors.validation(
-                    "One or more parameter values were invalid: Cannot update attribute "
-                        + a
-                        + ". This attribute is part of the key");
-              }
-            }
-          }
+          checkKeyNotUpdated(t, upd);
           CapacityTally tally = CapacityTally.writes();
           Map<String, AttributeValue> old;
           Map<String, AttributeValue> updated;
@@ -1637,16 +1601,7 @@ public final class LocalEngine implements AutoCloseable {
       UpdateExpression upd = u.updateExpression() == null ? null : ctx.update(u.updateExpression());
       ConditionExpression c = condition(ctx, u.conditionExpression(), "ConditionExpression");
       ctx.checkAllUsed();
-      if (upd != null) {
-        for (String attr : upd.topLevelAttributes()) {
-          if (t.keyNames.contains(attr)) {
-            throw Errors.validation(
-                "One or more parameter values were invalid: Cannot update attribute "
-                    + attr
-                    + ". This attribute is part of the key");
-          }
-        }
-      }
+      checkKeyNotUpdated(t, upd);
       return new TxAction(
           TxKind.UPDATE,
           t,
@@ -1911,14 +1866,7 @@ public final class LocalEngine implements AutoCloseable {
                       "Point in time recovery is not enabled for table '" + source.name + "'",
                       400);
             }
-            if (tables.containsKey(r.targetTableName())) {
-              throw (TableAlreadyExistsException)
-                  Errors.build(
-                      TableAlreadyExistsException.builder(),
-                      "TableAlreadyExistsException",
-                      "Table already exists: " + r.targetTableName(),
-                      400);
-            }
+            checkTargetFree(r.targetTableName());
             long earliest = source.earliestRestorable(now);
             long at;
             if (Boolean.TRUE.equals(r.useLatestRestorableTime())) {
@@ -2264,14 +2212,7 @@ public final class LocalEngine implements AutoCloseable {
           writeLock.lock();
           try {
             Backup b = backup(r.backupArn());
-            if (tables.containsKey(r.targetTableName())) {
-              throw (TableAlreadyExistsException)
-                  Errors.build(
-                      TableAlreadyExistsException.builder(),
-                      "TableAlreadyExistsException",
-                      "Table already exists: " + r.targetTableName(),
-                      400);
-            }
+            checkTargetFree(r.targetTableName());
             long now = clock.millis();
             Table target =
                 restoredTable(
@@ -2501,6 +2442,62 @@ public final class LocalEngine implements AutoCloseable {
 
   private static double estimateWrite(Map<String, AttributeValue> image) {
     return image == null ? 1 : CapacityTally.writeUnits(AttributeValues.itemSize(image));
+  }
+
+  /**
+   * PutItem's and DeleteItem's write: under the lock, admit it against the table's capacity, check
+   * the condition against the current image, write {@code image} (null deletes) and charge the
+   * capacity used.
+   *
+   * @return the image the write replaced, or null
+   */
+  private Map<String, AttributeValue> writeOne(
+      Table t,
+      StoreKey key,
+      Map<String, AttributeValue> image,
+      ConditionExpression cond,
+      ReturnValuesOnConditionCheckFailure onFailure,
+      CapacityTally tally) {
+    writeLock.lock();
+    try {
+      Version current = t.items.get(key);
+      Map<String, AttributeValue> old = current == null ? null : current.image();
+      checkWrite(t, estimateWrite(image != null ? image : old));
+      checkCondition(cond, old, onFailure);
+      write(t, key, current, image, tally);
+      charge(tally, false, t);
+      return old;
+    } finally {
+      commitDurable();
+      writeLock.unlock();
+    }
+  }
+
+  /** Rejects an update expression that writes or removes a key attribute, as DynamoDB does. */
+  private static void checkKeyNotUpdated(Table t, UpdateExpression upd) {
+    if (upd == null) {
+      return;
+    }
+    for (String a : upd.topLevelAttributes()) {
+      if (t.keyNames.contains(a)) {
+        throw Errors.validation(
+            "One or more parameter values were invalid: Cannot update attribute "
+                + a
+                + ". This attribute is part of the key");
+      }
+    }
+  }
+
+  /** Refuses a restore into a table name that is taken. Caller holds the write lock. */
+  private void checkTargetFree(String target) {
+    if (tables.containsKey(target)) {
+      throw (TableAlreadyExistsException)
+          Errors.build(
+              TableAlreadyExistsException.builder(),
+              "TableAlreadyExistsException",
+              "Table already exists: " + target,
+              400);
+    }
   }
 
   // Shared machinery ---------------------------------------------------------------------------
