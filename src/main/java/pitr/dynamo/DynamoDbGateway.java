@@ -19,6 +19,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.RetryBackoffSpec;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -373,7 +374,18 @@ public final class DynamoDbGateway {
    */
   public Mono<BatchWriteItemResponse> batchWriteOnce(BatchWriteItemRequest request) {
     String table = request.requestItems().keySet().stream().findFirst().orElse(null);
-    return call(table, () -> client.batchWriteItem(request))
+    // The SDK client would otherwise retry a throttled call itself, for seconds, out of sight of
+    // the caller's rate limiter.
+    BatchWriteItemRequest once =
+        request.toBuilder()
+            .overrideConfiguration(
+                o ->
+                    o.addPlugin(
+                        c ->
+                            c.overrideConfiguration(
+                                oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry()))))
+            .build();
+    return call(table, () -> client.batchWriteItem(once))
         .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, table));
   }
 

@@ -80,12 +80,15 @@ public final class Throttling {
 
   /**
    * The shared retry spec: {@code attempts} retries, backoff from {@code min} doubling up to {@code
-   * max}, 50% jitter, only for {@link #isRetryable(Throwable)} failures, timed on {@code
-   * scheduler}. When the budget runs out the last failure itself is propagated, not a wrapper.
+   * max} (at most {@code max} from the start), 50% jitter, only for {@link #isRetryable(Throwable)}
+   * failures, timed on {@code scheduler}. When the budget runs out the last failure itself is
+   * propagated, not a wrapper.
    */
   public static RetryBackoffSpec retry(
       long attempts, Duration min, Duration max, Scheduler scheduler) {
-    return Retry.backoff(attempts, min)
+    // A first backoff above the largest one would make every retry fail in the jitter.
+    Duration first = min.compareTo(max) > 0 ? max : min;
+    return Retry.backoff(attempts, first)
         .maxBackoff(max)
         .jitter(0.5)
         .filter(Throttling::isRetryable)

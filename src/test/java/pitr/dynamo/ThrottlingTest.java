@@ -60,4 +60,23 @@ class ThrottlingTest {
         .verify();
     assertThat(calls).hasValue(4);
   }
+
+  @Test
+  void retry_whenTheLargestBackoffIsBelowTheFirst_stillRetriesEveryTime() {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    AtomicInteger calls = new AtomicInteger();
+    Mono<String> flaky =
+        Mono.<String>defer(
+                () ->
+                    calls.incrementAndGet() < 3
+                        ? Mono.error(error("ProvisionedThroughputExceededException", 400))
+                        : Mono.just("ok"))
+            .retryWhen(Throttling.retry(3, Duration.ofMillis(100), Duration.ofMillis(10), vts));
+
+    StepVerifier.withVirtualTime(() -> flaky, () -> vts, Long.MAX_VALUE)
+        .thenAwait(Duration.ofSeconds(1))
+        .expectNext("ok")
+        .verifyComplete();
+    assertThat(calls).hasValue(3);
+  }
 }
