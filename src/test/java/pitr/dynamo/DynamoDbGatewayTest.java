@@ -119,6 +119,32 @@ class DynamoDbGatewayTest {
   }
 
   @Test
+  void batchWriteOnce_whenThrottled_failsAfterOneAttemptForTheCallerToRetry() {
+    var put =
+        software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+            .putRequest(p -> p.item(LocalTarget.item(1, "v", 10)))
+            .build();
+    var request =
+        software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest.builder()
+            .requestItems(java.util.Map.of("orders", java.util.List.of(put)))
+            .build();
+    local.engine.setFaults(Faults.parse("throttle=1"));
+    try {
+      StepVerifier.create(gateway.batchWriteOnce(request))
+          .expectErrorSatisfies(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(
+                          software.amazon.awssdk.services.dynamodb.model
+                              .ProvisionedThroughputExceededException.class)
+                      .hasMessageContaining("(SDK Attempt Count: 1)"))
+          .verify();
+    } finally {
+      local.engine.setFaults(Faults.NONE);
+    }
+  }
+
+  @Test
   void awaitActive_whenTableStaysCreating_timesOutWithItsStatus() {
     pitr.local.LocalEngine engine =
         pitr.local.LocalEngine.create(
