@@ -154,6 +154,38 @@ public final class LocalTarget implements AutoCloseable {
     return out;
   }
 
+  /** Deletes every table, so one engine can serve many tests in turn. */
+  public void deleteAllTables() {
+    for (String name : client.listTables().join().tableNames()) {
+      client.deleteTable(r -> r.tableName(name)).join();
+    }
+  }
+
+  /** The number of items in {@code table}, by a scan that counts. */
+  public long count(String table) {
+    long n = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      var page =
+          client
+              .scan(
+                  r -> {
+                    r.tableName(table).select("COUNT");
+                    if (from != null) {
+                      r.exclusiveStartKey(from);
+                    }
+                  })
+              .join();
+      n += page.count();
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (start != null);
+    return n;
+  }
+
   @Override
   public void close() {
     client.close();
