@@ -62,8 +62,27 @@ final class CopyBackCommand implements Callable<Integer> {
   @Option(names = "--keys", paramLabel = "FILE", description = "Copy only these keys (JSON lines).")
   Path keys;
 
-  @Option(names = "--filter", paramLabel = "EXPR", description = "DynamoDB filter expression.")
+  @Option(
+      names = {"--filter", "--filter-expression"},
+      paramLabel = "EXPR",
+      description = "Copy only items matching this DynamoDB filter expression, e.g. 'qty > :v'.")
   String filter;
+
+  @Option(
+      names = {"--filter-values", "--expression-attribute-values"},
+      paramLabel = "JSON",
+      description =
+          "Values the filter's :placeholders stand for, as DynamoDB JSON, e.g."
+              + " '{\":v\":{\"N\":\"3\"}}', or file://PATH.")
+  String filterValues;
+
+  @Option(
+      names = {"--filter-names", "--expression-attribute-names"},
+      paramLabel = "JSON",
+      description =
+          "Attribute names the filter's #placeholders stand for, e.g. '{\"#s\":\"status\"}', or"
+              + " file://PATH.")
+  String filterNames;
 
   @Option(
       names = "--delete-extra",
@@ -178,7 +197,9 @@ final class CopyBackCommand implements Callable<Integer> {
             retries,
             java.time.Duration.ofMillis(100),
             RestoreCommand.duration("--max-backoff", maxBackoff),
-            replay);
+            replay,
+            ExpressionJson.names("--filter-names", filterNames),
+            ExpressionJson.values("--filter-values", filterValues));
     CopyResult result;
     try (Targets t = Targets.of(spec);
         MetricsSession session = metrics.start(spec, "copy-back")) {

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
@@ -92,6 +94,10 @@ public final class CopyBack {
 
   /** Runs the copy; see the class comment for what happens on failure and rerun. */
   public Mono<CopyResult> run(CopyRequest request) {
+    String filterProblem = filterProblem(request);
+    if (filterProblem != null) {
+      return Mono.error(new PitrException(ErrorCode.USAGE, filterProblem));
+    }
     Instant started = clock.instant();
     AdaptiveRateLimiter writes = AdaptiveRateLimiter.create(request.maxWcu(), gateway.scheduler());
     writeLimiter = writes;
@@ -197,7 +203,86 @@ public final class CopyBack {
 
   private static ScanSpec filterSpec(CopyRequest r, int segments) {
     ScanSpec spec = ScanSpec.of(r.source(), segments);
-    return r.filter() == null ? spec : spec.withFilter(r.filter());
+    return r.filter() == null
+        ? spec
+        : spec.withFilter(r.filter(), r.filterNames(), r.filterValues());
+  }
+
+  private static final Pattern VALUE_REF = Pattern.compile(":[A-Za-z0-9_]+");
+  private static final Pattern NAME_REF = Pattern.compile("#[A-Za-z0-9_]+");
+
+  /**
+   * What is wrong with the request's filter and its placeholders, or null: placeholders the
+   * expression uses but the request does not define, or defines but the expression does not use
+   * (DynamoDB refuses both), and a filter where no scan happens.
+   */
+  static String filterProblem(CopyRequest r) {
+    if (r.filter() == null) {
+      if (!r.filterValues().isEmpty() || !r.filterNames().isEmpty()) {
+        return (r.filterValues().isEmpty() ? "--filter-names" : "--filter-values")
+            + " needs --filter EXPR, the filter expression that uses them";
+      }
+      return null;
+    }
+    if (r.keysFile() != null || r.replayFile() != null) {
+      return "--filter chooses items of a scan, but "
+          + (r.keysFile() != null ? "--keys" : "--replay")
+          + " copies exactly the items listed; pass one of them, not both";
+    }
+    String problem =
+        placeholderProblem(r.filter(), VALUE_REF, r.filterValues().keySet(), "--filter-values");
+    if (problem == null) {
+      problem =
+          placeholderProblem(r.filter(), NAME_REF, r.filterNames().keySet(), "--filter-names");
+    }
+    return problem;
+  }
+
+  private static String placeholderProblem(
+      String filter, Pattern ref, java.util.Set<String> defined, String option) {
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    Matcher m = ref.matcher(filter);
+    while (m.find()) {
+      used.add(m.group());
+    }
+    java.util.Set<String> undefined = new java.util.TreeSet<>(used);
+    undefined.removeAll(defined);
+    if (!undefined.isEmpty()) {
+      return "--filter '"
+          + filter
+          + "' uses "
+          + String.join(", ", undefined)
+          + ", which "
+          + option
+          + " does not define; add "
+          + (undefined.size() == 1 ? "it" : "them")
+          + ", e.g. "
+          + option
+          + " '"
+          + example(option, undefined.iterator().next())
+          + "'";
+    }
+    java.util.Set<String> unused = new java.util.TreeSet<>(defined);
+    unused.removeAll(used);
+    if (!unused.isEmpty()) {
+      return option
+          + " defines "
+          + String.join(", ", unused)
+          + ", which --filter '"
+          + filter
+          + "' does not use; remove "
+          + (unused.size() == 1 ? "it" : "them")
+          + " or use "
+          + (unused.size() == 1 ? "it" : "them")
+          + " in --filter";
+    }
+    return null;
+  }
+
+  private static String example(String option, String placeholder) {
+    return option.equals("--filter-values")
+        ? "{\"" + placeholder + "\":{\"N\":\"3\"}}"
+        : "{\"" + placeholder + "\":\"attribute\"}";
   }
 
   /** Reads the whole keys file once, so a bad line refuses the run before anything is written. */

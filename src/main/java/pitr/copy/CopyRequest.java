@@ -2,6 +2,8 @@ package pitr.copy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What a copy-back run does.
@@ -24,6 +26,8 @@ import java.time.Duration;
  * @param minBackoff first backoff
  * @param maxBackoff largest backoff
  * @param replayFile a failure file to write again instead of scanning, or null
+ * @param filterNames expression attribute names the filter uses ({@code #n} to a name), or empty
+ * @param filterValues expression attribute values the filter uses ({@code :v} to a value), or empty
  */
 public record CopyRequest(
     String source,
@@ -43,7 +47,83 @@ public record CopyRequest(
     int retries,
     Duration minBackoff,
     Duration maxBackoff,
-    Path replayFile) {
+    Path replayFile,
+    Map<String, String> filterNames,
+    Map<String, AttributeValue> filterValues) {
+
+  public CopyRequest {
+    filterNames = filterNames == null ? Map.of() : Map.copyOf(filterNames);
+    filterValues = filterValues == null ? Map.of() : Map.copyOf(filterValues);
+  }
+
+  /** A request whose filter, if any, uses no placeholders. */
+  public CopyRequest(
+      String source,
+      String target,
+      int segments,
+      int concurrency,
+      double maxWcu,
+      double maxRcu,
+      Path keysFile,
+      String filter,
+      boolean deleteExtra,
+      boolean dryRun,
+      String runId,
+      boolean resume,
+      Worker worker,
+      Path failureFile,
+      int retries,
+      Duration minBackoff,
+      Duration maxBackoff,
+      Path replayFile) {
+    this(
+        source,
+        target,
+        segments,
+        concurrency,
+        maxWcu,
+        maxRcu,
+        keysFile,
+        filter,
+        deleteExtra,
+        dryRun,
+        runId,
+        resume,
+        worker,
+        failureFile,
+        retries,
+        minBackoff,
+        maxBackoff,
+        replayFile,
+        Map.of(),
+        Map.of());
+  }
+
+  /** The same request with this filter expression and the placeholders it uses. */
+  public CopyRequest withFilter(
+      String expression, Map<String, String> names, Map<String, AttributeValue> values) {
+    return new CopyRequest(
+        source,
+        target,
+        segments,
+        concurrency,
+        maxWcu,
+        maxRcu,
+        keysFile,
+        expression,
+        deleteExtra,
+        dryRun,
+        runId,
+        resume,
+        worker,
+        failureFile,
+        retries,
+        minBackoff,
+        maxBackoff,
+        replayFile,
+        names,
+        values);
+  }
 
   /** Copy everything from {@code source} to {@code target} with defaults. */
   public static CopyRequest of(String source, String target, String runId, Path failureFile) {

@@ -44,6 +44,22 @@ public record ScanSpec(
         table, totalSegments, expression, names, values, projection, consistent, limit);
   }
 
+  /** The same scan filtered by {@code expression}, which uses these placeholders. */
+  public ScanSpec withFilter(
+      String expression,
+      Map<String, String> attributeNames,
+      Map<String, AttributeValue> attributeValues) {
+    return new ScanSpec(
+        table,
+        totalSegments,
+        expression,
+        attributeNames,
+        attributeValues,
+        projection,
+        consistent,
+        limit);
+  }
+
   public ScanSpec withProjection(String expression, Map<String, String> attributeNames) {
     return new ScanSpec(
         table, totalSegments, filter, attributeNames, values, expression, consistent, limit);

@@ -206,6 +206,119 @@ class CopyBackCommandTest {
   }
 
   @Test
+  void copyBack_withFilterValuesAndNames_copiesOnlyMatchingItems() throws Exception {
+    recoveryAndLive(100);
+    assertThat(
+            copy(
+                "--filter",
+                "n >= :lo AND #v = :good",
+                "--filter-values",
+                "{\":lo\":{\"N\":\"90\"},\":good\":{\"S\":\"good\"}}",
+                "--filter-names",
+                "{\"#v\":\"v\"}"))
+        .isZero();
+    assertThat(cli.last.out()).startsWith("Copied 10 items");
+    var live = cli.local.contents("orders");
+    for (int i = 0; i < 100; i++) {
+      assertThat(live.get("k" + i).get("v").s()).isEqualTo(i >= 90 ? "good" : "bad");
+    }
+
+    Path values = state.resolve("values.json");
+    Files.writeString(values, "{\n  \":lo\": {\"N\": \"80\"}\n}\n");
+    assertThat(
+            copy(
+                "--filter-expression",
+                "n >= :lo",
+                "--expression-attribute-values",
+                "file://" + values))
+        .isZero();
+    assertThat(cli.last.out()).startsWith("Copied 20 items");
+    assertThat(cli.local.contents("orders").get("k80").get("v").s()).isEqualTo("good");
+  }
+
+  @Test
+  void copyBack_withBadFilterPlaceholders_exitsTwoNamingTheProblemAndWritesNothing()
+      throws Exception {
+    recoveryAndLive(10);
+    Path keys = state.resolve("keys.jsonl");
+    Files.writeString(keys, "{\"pk\":\"k1\"}\n");
+    Path broken = state.resolve("broken.json");
+    Files.writeString(broken, "{\n  \":v\": {\"N\": \"3\"},\n  \":w\" {\"N\": \"4\"}\n}\n");
+
+    assertThat(copy("--filter", "n > :v", "--filter-values", "{\":v\":{\"N\":\"3\"}")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter-values is not valid JSON at line 1, column 16: Unexpected end-of-input:"
+                + " expected close marker for Object; pass an object like {\":v\":{\"N\":\"3\"}} (quote it"
+                + " for the shell)\n");
+    assertThat(copy("--filter", "n > :v", "--filter-values", "file://" + broken)).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter-values file "
+                + broken
+                + " is not valid JSON at line 3, column 8: Unexpected character ('{' (code 123)): was"
+                + " expecting a colon to separate field name and value; pass an object like"
+                + " {\":v\":{\"N\":\"3\"}} (quote it for the shell)\n");
+    assertThat(copy("--filter", "n > :v")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter 'n > :v' uses :v, which --filter-values does not define; add it, e.g."
+                + " --filter-values '{\":v\":{\"N\":\"3\"}}'\n");
+    assertThat(
+            copy(
+                "--filter",
+                "n > :v",
+                "--filter-values",
+                "{\":v\":{\"N\":\"3\"},\":w\":{\"N\":\"4\"}}"))
+        .isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter-values defines :w, which --filter 'n > :v' does not use; remove it or use"
+                + " it in --filter\n");
+    assertThat(copy("--filter", "n > :v", "--filter-values", "{\"v\":{\"N\":\"3\"}}")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter-values has the key \"v\"; placeholders start with :, as the filter refers"
+                + " to them, e.g. {\":v\":{\"N\":\"3\"}}\n");
+    assertThat(copy("--filter", "n > :v", "--filter-values", "{\":v\":{\"Q\":\"3\"}}"))
+        .isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter-values is not DynamoDB JSON (attribute :v has unknown type Q); give each"
+                + " value with its type, e.g. {\":v\":{\"N\":\"3\"}}\n");
+    assertThat(copy("--filter", "n > :v", "--filter-values", "{\":v\":{\"N\":\"three\"}}"))
+        .isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter-values gives :v the number \"three\", which is not a number; give a"
+                + " decimal number as a string, e.g. {\":v\":{\"N\":\"3\"}}\n");
+    assertThat(copy("--filter", "#s = :v", "--filter-values", "{\":v\":{\"N\":\"3\"}}"))
+        .isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter '#s = :v' uses #s, which --filter-names does not define; add it, e.g."
+                + " --filter-names '{\"#s\":\"attribute\"}'\n");
+    assertThat(copy("--filter-values", "{\":v\":{\"N\":\"3\"}}")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter-values needs --filter EXPR, the filter expression that uses them\n");
+    assertThat(
+            copy(
+                "--filter",
+                "n > :v",
+                "--filter-values",
+                "{\":v\":{\"N\":\"3\"}}",
+                "--keys",
+                keys.toString()))
+        .isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --filter chooses items of a scan, but --keys copies exactly the items listed; pass"
+                + " one of them, not both\n");
+    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+  }
+
+  @Test
   void copyBack_dryRun_writesNothingAndEstimatesTime() {
     recoveryAndLive(1000);
     assertThat(copy("--dry-run", "--max-wcu", "100")).isZero();
