@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -14,12 +15,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.copy.Checkpoints;
 import pitr.copy.CopyBack;
 import pitr.copy.CopyRequest;
 import pitr.copy.CopyResult;
+import pitr.copy.CopyRunRecord;
 import pitr.copy.Worker;
 import pitr.dynamo.Durations;
 import pitr.metrics.MetricsSession;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code pitr copy-back --from RECOVERY --to TABLE}: writes a recovery table's items back. */
 @Command(
@@ -144,7 +148,7 @@ final class CopyBackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Worker share = Worker.parse(worker);
-    if (replay == null && (from == null || to == null)) {
+    if (replay == null && run.resume == null && (from == null || to == null)) {
       throw new PitrException(
           ErrorCode.USAGE, "copy-back needs --from RECOVERY and --to TABLE (or --replay FILE)");
     }
@@ -157,8 +161,11 @@ final class CopyBackCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     if (deleteExtra && !yes && !dryRun) {
-      if (!Prompt.confirm(
-          err, "Delete every item of " + to + " that " + from + " does not have?")) {
+      String question =
+          to == null || from == null
+              ? "Delete every item of the table run " + run.resume + " copies to that its source"
+              : "Delete every item of " + to + " that " + from;
+      if (!Prompt.confirm(err, question + " does not have?")) {
         throw new PitrException(
             ErrorCode.REFUSED,
             "--delete-extra was not confirmed, so nothing was written; answer y or pass --yes");
@@ -178,46 +185,32 @@ final class CopyBackCommand implements Callable<Integer> {
           ErrorCode.USAGE,
           "--failures must differ from --replay " + replay + "; pass another file");
     }
-    CopyRequest request =
-        new CopyRequest(
-            from,
-            to,
-            segments,
-            concurrency,
-            rate.maxWcu,
-            rate.maxRcu,
-            keys,
-            filter,
-            deleteExtra,
-            dryRun,
-            id,
-            run.resume != null,
-            share,
-            failureFile,
-            retries,
-            java.time.Duration.ofMillis(100),
-            RestoreCommand.duration("--max-backoff", maxBackoff),
-            replay,
-            ExpressionJson.names("--filter-names", filterNames),
-            ExpressionJson.values("--filter-values", filterValues));
+    Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
+    Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);
     CopyResult result;
     try (Targets t = Targets.of(spec);
         MetricsSession session = metrics.start(spec, "copy-back")) {
-      CopyBack copy =
-          CopyBack.create(
-              t.gateway.withRetryListener(e -> session.meters().add(pitr.metrics.Meter.RETRIES, 1)),
-              state.checkpoints(t.gateway),
-              session.meters(),
-              clock);
-      if (from != null && keys == null) {
-        t.gateway
-            .findTable(from)
-            .onErrorResume(e -> reactor.core.publisher.Mono.empty())
-            .blockOptional()
-            .ifPresent(d -> session.expect(d.itemCount() == null ? 0 : d.itemCount()));
+      Checkpoints checkpoints = state.checkpoints(t.gateway);
+      if (run.resume != null && replay == null && (from == null || to == null)) {
+        // The run's checkpoints know what it copies.
+        CopyRunRecord record =
+            checkpoints
+                .find(id)
+                .blockOptional()
+                .orElseThrow(
+                    () ->
+                        new PitrException(
+                            ErrorCode.USAGE,
+                            "No copy-back run "
+                                + id
+                                + " in "
+                                + checkpoints.describe()
+                                + "; check --state-dir or --checkpoint-table"));
+        from = from != null ? from : record.source();
+        to = to != null ? to : record.target();
       }
-      result = copy.run(request).block();
-      session.finish();
+      checkCheckpointTable();
+      result = copy(t, session, checkpoints, request(id, share, failureFile, names, values));
     }
     print(result);
     if (result.itemsFailed() > 0) {
@@ -234,6 +227,69 @@ final class CopyBackCommand implements Callable<Integer> {
               + result.target());
     }
     return 0;
+  }
+
+  private void checkCheckpointTable() {
+    String table = state.checkpointTable;
+    if (table != null && (table.equals(from) || table.equals(to))) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--checkpoint-table "
+              + table
+              + " is the table copied "
+              + (table.equals(from) ? "from" : "to")
+              + "; name a table of its own for checkpoints, e.g. --checkpoint-table"
+              + " pitr-checkpoints");
+    }
+  }
+
+  private CopyRequest request(
+      String id,
+      Worker share,
+      Path failureFile,
+      Map<String, String> names,
+      Map<String, AttributeValue> values) {
+    return new CopyRequest(
+        from,
+        to,
+        segments,
+        concurrency,
+        rate.maxWcu,
+        rate.maxRcu,
+        keys,
+        filter,
+        deleteExtra,
+        dryRun,
+        id,
+        run.resume != null,
+        share,
+        failureFile,
+        retries,
+        java.time.Duration.ofMillis(100),
+        RestoreCommand.duration("--max-backoff", maxBackoff),
+        replay,
+        names,
+        values);
+  }
+
+  private CopyResult copy(
+      Targets t, MetricsSession session, Checkpoints checkpoints, CopyRequest request) {
+    CopyBack copy =
+        CopyBack.create(
+            t.gateway.withRetryListener(e -> session.meters().add(pitr.metrics.Meter.RETRIES, 1)),
+            checkpoints,
+            session.meters(),
+            clock);
+    if (request.source() != null && request.keysFile() == null) {
+      t.gateway
+          .findTable(request.source())
+          .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+          .blockOptional()
+          .ifPresent(d -> session.expect(d.itemCount() == null ? 0 : d.itemCount()));
+    }
+    CopyResult result = copy.run(request).block();
+    session.finish();
+    return result;
   }
 
   private static String newRunId() {

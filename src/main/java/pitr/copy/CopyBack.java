@@ -125,15 +125,24 @@ public final class CopyBack {
                     if (request.keysFile() != null) {
                       return copyKeys(request, schema, writer, started);
                     }
-                    int segments =
+                    int bySize =
+                        defaultSegments(
+                            tables.get(0).tableSizeBytes() == null
+                                ? 0
+                                : tables.get(0).tableSizeBytes(),
+                            request.worker());
+                    // A run that already exists keeps its segments: a resume needs no --segments.
+                    Mono<Integer> segments =
                         request.segments() > 0
-                            ? request.segments()
-                            : defaultSegments(
-                                tables.get(0).tableSizeBytes() == null
-                                    ? 0
-                                    : tables.get(0).tableSizeBytes(),
-                                request.worker());
-                    return copyScan(request, schema, segments, writer, reads, started);
+                            ? Mono.just(request.segments())
+                            : request.dryRun()
+                                ? Mono.just(bySize)
+                                : checkpoints
+                                    .find(request.runId())
+                                    .map(CopyRunRecord::totalSegments)
+                                    .defaultIfEmpty(bySize);
+                    return segments.flatMap(
+                        n -> copyScan(request, schema, n, writer, reads, started));
                   });
     }
     return work.doFinally(
@@ -390,7 +399,19 @@ public final class CopyBack {
                                       + run.totalSegments()
                                       + " segments; resume it with --segments "
                                       + run.totalSegments()))
-                          : Mono.just(run))
+                          : !java.util.Objects.equals(run.filter(), r.filter())
+                              ? Mono.error(
+                                  new PitrException(
+                                      ErrorCode.USAGE,
+                                      "Run "
+                                          + r.runId()
+                                          + (run.filter() == null
+                                              ? " copies every item; resume it without --filter"
+                                              : " copies the items matching --filter '"
+                                                  + run.filter()
+                                                  + "'; resume it with that --filter and the"
+                                                  + " same --filter-values and --filter-names")))
+                              : Mono.just(run))
               .then(checkpoints.heartbeat(r.runId(), r.worker(), clock.instant(), false))
               .then(checkpoints.positions(r.runId()));
     }

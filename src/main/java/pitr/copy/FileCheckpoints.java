@@ -202,7 +202,14 @@ public final class FileCheckpoints implements Checkpoints {
 
   private static void write(Path file, JsonNode n) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + Thread.currentThread().getId());
+    // Workers in other processes may write the same file (run.json): the name must be theirs.
+    Path tmp =
+        file.resolveSibling(
+            file.getFileName()
+                + ".tmp"
+                + ProcessHandle.current().pid()
+                + "-"
+                + Thread.currentThread().getId());
     Files.write(tmp, JSON.writeValueAsBytes(n));
     try {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

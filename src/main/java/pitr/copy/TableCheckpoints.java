@@ -10,6 +10,7 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
+import pitr.dynamo.KeySchema;
 import pitr.dynamo.ScanSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,14 +20,24 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * Checkpoints in a DynamoDB table (created on demand, on-demand billing), keyed by {@code run} and
  * {@code part}: {@code run} for the run, {@code segment#NNNNNN} per segment, {@code lease#I/N} per
  * worker. Any machine with access can resume any worker.
+ *
+ * <p>Workers that start together may all find the table missing; each tries to create it and the
+ * ones that lose the race wait for it to be ACTIVE. An existing table whose key is not {@code run}
+ * (S) and {@code part} (S) is refused with {@link ErrorCode#USAGE} before anything is written.
  */
 public final class TableCheckpoints implements Checkpoints {
+  static final KeySchema SCHEMA =
+      new KeySchema("run", ScalarAttributeType.S, "part", ScalarAttributeType.S);
+
   private final DynamoDbGateway gateway;
   private final String table;
   private Mono<Void> ready;
@@ -34,14 +45,42 @@ public final class TableCheckpoints implements Checkpoints {
   private TableCheckpoints(DynamoDbGateway gateway, String table) {
     this.gateway = gateway;
     this.table = table;
-    this.ready = gateway.findTable(table).switchIfEmpty(Mono.defer(this::create)).then().cache();
+    this.ready =
+        gateway
+            .findTable(table)
+            .switchIfEmpty(Mono.defer(this::create))
+            .flatMap(this::usable)
+            .then()
+            .cache();
   }
 
   public static TableCheckpoints in(DynamoDbGateway gateway, String table) {
     return new TableCheckpoints(gateway, table);
   }
 
-  private Mono<software.amazon.awssdk.services.dynamodb.model.TableDescription> create() {
+  private Mono<TableDescription> usable(TableDescription d) {
+    KeySchema key = KeySchema.of(d);
+    if (!key.equals(SCHEMA)) {
+      return Mono.error(
+          new PitrException(
+              ErrorCode.USAGE,
+              "Checkpoint table "
+                  + table
+                  + " has the key "
+                  + key.describe()
+                  + ", but checkpoints need "
+                  + SCHEMA.describe()
+                  + "; pass a --checkpoint-table that does not exist yet (pitr creates it) or one"
+                  + " pitr created"));
+    }
+    return d.tableStatus() == TableStatus.ACTIVE ? Mono.just(d) : awaitActive();
+  }
+
+  private Mono<TableDescription> awaitActive() {
+    return gateway.awaitActive(table, Duration.ofMinutes(5), Duration.ofSeconds(1)).last();
+  }
+
+  private Mono<TableDescription> create() {
     return gateway
         .createTable(
             CreateTableRequest.builder()
@@ -54,8 +93,9 @@ public final class TableCheckpoints implements Checkpoints {
                     k -> k.attributeName("run").keyType(KeyType.HASH),
                     k -> k.attributeName("part").keyType(KeyType.RANGE))
                 .build())
-        .thenMany(gateway.awaitActive(table, Duration.ofMinutes(5), Duration.ofSeconds(1)))
-        .last();
+        // Another worker created it first: use theirs.
+        .onErrorResume(e -> e.getCause() instanceof ResourceInUseException, e -> Mono.empty())
+        .then(awaitActive());
   }
 
   @Override
@@ -67,32 +107,40 @@ public final class TableCheckpoints implements Checkpoints {
     return AttributeValue.fromS(v);
   }
 
+  /** The items of a run; none when the table does not exist, which is left so. */
   private Mono<List<Map<String, AttributeValue>>> parts(String runId) {
-    return ready.then(
-        gateway
-            .query(
-                QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("#r = :r")
-                    .expressionAttributeNames(Map.of("#r", "run"))
-                    .expressionAttributeValues(Map.of(":r", s(runId)))
-                    .consistentRead(true)
-                    .build())
-            .expand(
-                r ->
-                    r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                        ? gateway.query(
-                            QueryRequest.builder()
-                                .tableName(table)
-                                .keyConditionExpression("#r = :r")
-                                .expressionAttributeNames(Map.of("#r", "run"))
-                                .expressionAttributeValues(Map.of(":r", s(runId)))
-                                .exclusiveStartKey(r.lastEvaluatedKey())
-                                .consistentRead(true)
-                                .build())
-                        : Mono.empty())
-            .concatMapIterable(r -> r.items())
-            .collectList());
+    return gateway
+        .findTable(table)
+        .flatMap(this::usable)
+        .flatMap(t -> query(runId))
+        .defaultIfEmpty(List.of());
+  }
+
+  private Mono<List<Map<String, AttributeValue>>> query(String runId) {
+    return gateway
+        .query(
+            QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("#r = :r")
+                .expressionAttributeNames(Map.of("#r", "run"))
+                .expressionAttributeValues(Map.of(":r", s(runId)))
+                .consistentRead(true)
+                .build())
+        .expand(
+            r ->
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                    ? gateway.query(
+                        QueryRequest.builder()
+                            .tableName(table)
+                            .keyConditionExpression("#r = :r")
+                            .expressionAttributeNames(Map.of("#r", "run"))
+                            .expressionAttributeValues(Map.of(":r", s(runId)))
+                            .exclusiveStartKey(r.lastEvaluatedKey())
+                            .consistentRead(true)
+                            .build())
+                    : Mono.empty())
+        .concatMapIterable(r -> r.items())
+        .collectList();
   }
 
   private static CopyRunRecord record(String runId, List<Map<String, AttributeValue>> parts) {
@@ -126,7 +174,8 @@ public final class TableCheckpoints implements Checkpoints {
 
   @Override
   public Mono<CopyRunRecord> open(CopyRunRecord run) {
-    return find(run.runId())
+    return ready
+        .then(find(run.runId()))
         .flatMap(
             existing -> {
               if (!existing.source().equals(run.source())

@@ -11,9 +11,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.copy.Checkpoints;
 import pitr.copy.CopyBack;
 import pitr.copy.CopyRequest;
 import pitr.copy.FileCheckpoints;
+import pitr.copy.TableCheckpoints;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.metrics.CopyMeters;
@@ -112,6 +114,43 @@ class CopyBackCommandTest {
   @Test
   void copyBack_cancelledMidwayThenResumed_endsIdentical() throws Exception {
     recoveryAndLive(2000);
+    cancelAtFirstCheckpoint("run1", FileCheckpoints.in(state));
+    assertThat(cli.local.contents("orders")).isNotEqualTo(cli.local.contents("orders-rec"));
+
+    assertThat(cli.exit("copy-back", "--resume", "run1", "--state-dir", state.toString())).isZero();
+    assertIdentical();
+    assertThat(cli.last.out())
+        .containsPattern("run run1: [1-3] segments copied, [1-3] already done, of 4");
+  }
+
+  @Test
+  void copyBack_withCheckpointTable_cancelledMidwayResumesFromTheTable() throws Exception {
+    recoveryAndLive(2000);
+    cancelAtFirstCheckpoint("run2", TableCheckpoints.in(cli.local.gateway(), "pitr-checkpoints"));
+    assertThat(cli.local.contents("orders")).isNotEqualTo(cli.local.contents("orders-rec"));
+
+    assertThat(
+            cli.exit(
+                "copy-back",
+                "--resume",
+                "run2",
+                "--checkpoint-table",
+                "pitr-checkpoints",
+                "--state-dir",
+                state.toString()))
+        .isZero();
+    assertIdentical();
+    assertThat(cli.last.out())
+        .containsPattern("run run2: [1-3] segments copied, [1-3] already done, of 4");
+    assertThat(state.resolve("runs")).doesNotExist();
+  }
+
+  /**
+   * Starts copying orders-rec to orders in 4 segments, two at a time, each one page of 500 items,
+   * and cancels the copy once a segment's checkpoint is saved: about a quarter of the way at 2000
+   * WCU/s.
+   */
+  private void cancelAtFirstCheckpoint(String runId, Checkpoints checkpoints) throws Exception {
     CopyRequest request =
         new CopyRequest(
             "orders-rec",
@@ -124,7 +163,7 @@ class CopyBackCommandTest {
             null,
             false,
             false,
-            "run1",
+            runId,
             false,
             pitr.copy.Worker.ALL,
             state.resolve("f.jsonl"),
@@ -135,35 +174,70 @@ class CopyBackCommandTest {
     Disposable running =
         CopyBack.create(
                 cli.local.gateway(),
-                FileCheckpoints.in(state),
+                checkpoints,
                 CopyMeters.inMemory(),
                 java.time.Clock.systemUTC())
             .run(request)
             .subscribe();
     try {
-      // Two segments run at a time, each one page of 500 items: the first checkpoint comes when
-      // the first segment is written, about a quarter of the way at 2000 WCU/s.
-      Path run = state.resolve("runs").resolve("run1");
       Poll.until(
           Duration.ofSeconds(30),
-          "a segment checkpoint in " + run,
-          () -> {
-            try (var files = Files.list(run)) {
-              return files.anyMatch(CopyBackCommandTest::segment);
-            }
-          });
+          "segment checkpoint of run " + runId + " in " + checkpoints.describe(),
+          () -> !checkpoints.positions(runId).block().isEmpty());
     } finally {
       running.dispose();
     }
-    assertThat(cli.local.contents("orders")).isNotEqualTo(cli.local.contents("orders-rec"));
-    assertThat(copy("--resume", "run1")).isZero();
-    assertIdentical();
-    assertThat(cli.last.out())
-        .containsPattern("run run1: [1-3] segments copied, [1-3] already done");
   }
 
-  private static boolean segment(Path file) {
-    return file.getFileName().toString().matches("segment-\\d+\\.json");
+  @Test
+  void copyBack_checkpointTableRefusals_exitTwoWithClearMessagesAndWriteNothing() {
+    recoveryAndLive(10);
+    cli.local.createTable("other-checkpoints");
+
+    assertThat(copy("--checkpoint-table", "other-checkpoints")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Checkpoint table other-checkpoints has the key pk (S), but checkpoints need"
+                + " run (S), part (S); pass a --checkpoint-table that does not exist yet (pitr"
+                + " creates it) or one pitr created\n");
+    assertThat(copy("--checkpoint-table", "orders")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --checkpoint-table orders is the table copied to; name a table of its own for"
+                + " checkpoints, e.g. --checkpoint-table pitr-checkpoints\n");
+    assertThat(cli.exit("copy-back", "--resume", "ghost", "--checkpoint-table", "ckpt"))
+        .isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: No copy-back run ghost in table ckpt; check --state-dir or"
+                + " --checkpoint-table\n");
+    assertThat(cli.local.client.listTables().join().tableNames()).doesNotContain("ckpt");
+    assertThat(cli.local.contents("other-checkpoints")).isEmpty();
+    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+  }
+
+  @Test
+  void copyBack_resumedWithAnotherFilter_exitsTwoAndWritesNothing() {
+    recoveryAndLive(10);
+    assertThat(
+            copy(
+                "--run-id",
+                "f1",
+                "--filter",
+                "n < :n",
+                "--filter-values",
+                "{\":n\":{\"N\":\"5\"}}",
+                "--checkpoint-table",
+                "ckpt"))
+        .isZero();
+    cli.local.fill("orders", 0, 10, "bad", 100);
+
+    assertThat(cli.exit("copy-back", "--resume", "f1", "--checkpoint-table", "ckpt")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Run f1 copies the items matching --filter 'n < :n'; resume it with that"
+                + " --filter and the same --filter-values and --filter-names\n");
+    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
   }
 
   @Test
