@@ -1,0 +1,260 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.copy.FileCheckpoints;
+import pitr.copy.SegmentPosition;
+import pitr.dynamo.LocalTarget;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Copy-back across real processes: a child JVM killed with SIGKILL mid-copy and resumed, and three
+ * worker JVMs sharing one run. The engine is served over HTTP from this JVM; the children run
+ * {@code pitr.cli.Main} from the test classpath.
+ */
+class CopyBackProcessTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int ITEMS = 8000;
+  private static final int SEGMENTS = 4;
+
+  private static LocalTarget local;
+
+  @TempDir Path dir;
+  private final Map<Process, Path> children = new java.util.HashMap<>();
+
+  @BeforeAll
+  static void start() {
+    local = new LocalTarget();
+    local.createTable("orders-rec");
+    // Items of about 950 bytes: one write unit each, about 1,100 to a 1 MB scan page, so each of
+    // the 4 segments (2,000 items) takes two pages and two checkpoints.
+    // Straight into the engine: the fixture need not pay for HTTP.
+    List<WriteRequest> batch = new ArrayList<>();
+    for (int i = 0; i < ITEMS; i++) {
+      var item = LocalTarget.item(i, "good", 900);
+      batch.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+      if (batch.size() == 25 || i == ITEMS - 1) {
+        local.engine.batchWriteItem(
+            BatchWriteItemRequest.builder().requestItems(Map.of("orders-rec", batch)).build());
+        batch = new ArrayList<>();
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    local.close();
+  }
+
+  @Test
+  void copyBack_killedWithSigkillMidway_resumesOnlyWhatWasNotWrittenAndEndsIdentical()
+      throws Exception {
+    local.createTable("orders-killed");
+    Path state = dir.resolve("state");
+    Path run = state.resolve("runs").resolve("k1");
+    Process child =
+        pitr(
+            "copy-back",
+            "--from",
+            "orders-rec",
+            "--to",
+            "orders-killed",
+            "--segments",
+            Integer.toString(SEGMENTS),
+            "--concurrency",
+            "2",
+            "--max-wcu",
+            "2000",
+            "--run-id",
+            "k1",
+            "--state-dir",
+            state.toString());
+    try {
+      // Two segments at a time at 2,000 WCU/s: the first segment is done after about two seconds,
+      // half the copy; kill the process then.
+      Poll.until(Duration.ofSeconds(60), "finished segment in " + run, () -> doneSegments(run) > 0);
+      child.destroyForcibly();
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(child.exitValue()).as("exit code of the killed process").isNotZero();
+    long copied = local.count("orders-killed");
+    assertThat(copied).isStrictlyBetween(0L, (long) ITEMS);
+
+    Map<Integer, SegmentPosition> saved = FileCheckpoints.in(state).positions("k1").block();
+    long done = saved.values().stream().filter(SegmentPosition::done).count();
+    long remaining = remainingAfter(saved);
+    assertThat(done).isPositive();
+    assertThat(remaining).isPositive().isLessThan(ITEMS);
+
+    CliRun resume = new CliRun();
+    int exit =
+        resume.execute(
+            "--endpoint-url",
+            local.endpoint(),
+            "--output",
+            "json",
+            "copy-back",
+            "--resume",
+            "k1",
+            "--state-dir",
+            state.toString());
+    assertThat(exit).as(resume.err()).isZero();
+    JsonNode result = JSON.readTree(resume.out());
+    // Finished segments are skipped and unfinished ones restart after their last written page.
+    assertThat(result.get("segmentsSkipped").asLong()).isEqualTo(done);
+    assertThat(result.get("segmentsCopied").asLong()).isEqualTo(SEGMENTS - done);
+    assertThat(result.get("itemsRead").asLong()).isEqualTo(remaining);
+    assertThat(result.get("itemsWritten").asLong()).isEqualTo(remaining);
+    assertThat(local.contents("orders-killed")).isEqualTo(local.contents("orders-rec"));
+  }
+
+  @Test
+  void copyBack_inThreeWorkerProcessesSharingACheckpointTable_copiesEveryItemExactlyOnce()
+      throws Exception {
+    local.createTable("orders-workers");
+    List<Process> workers = new ArrayList<>();
+    try {
+      for (int i = 1; i <= 3; i++) {
+        workers.add(
+            pitr(
+                "--output",
+                "json",
+                "copy-back",
+                "--from",
+                "orders-rec",
+                "--to",
+                "orders-workers",
+                "--segments",
+                "9",
+                "--run-id",
+                "w3",
+                "--worker",
+                i + "/3",
+                "--checkpoint-table",
+                "pitr-checkpoints-workers",
+                "--state-dir",
+                dir.resolve("state").toString()));
+      }
+      long written = 0;
+      long segments = 0;
+      for (int i = 0; i < 3; i++) {
+        Process p = workers.get(i);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("worker %d finished", i + 1).isTrue();
+        String out = Files.readString(output(p, "out"));
+        assertThat(p.exitValue())
+            .as("worker %d: %s", i + 1, Files.readString(output(p, "err")))
+            .isZero();
+        JsonNode result = JSON.readTree(out);
+        assertThat(result.get("runId").asText()).isEqualTo("w3");
+        written += result.get("itemsWritten").asLong();
+        segments += result.get("segmentsCopied").asLong();
+      }
+      assertThat(written).isEqualTo(ITEMS);
+      assertThat(segments).isEqualTo(9);
+    } finally {
+      workers.forEach(Process::destroyForcibly);
+    }
+    assertThat(local.contents("orders-workers")).isEqualTo(local.contents("orders-rec"));
+  }
+
+  /** Starts {@code pitr --endpoint-url <engine> args...} in a child JVM, output to files. */
+  private Process pitr(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // A small, quick-starting JVM: the copies are rate-limited, not CPU-bound.
+    command.addAll(
+        List.of(
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "pitr.cli.Main",
+            "--endpoint-url",
+            local.endpoint()));
+    command.addAll(List.of(args));
+    Path logs = Files.createTempDirectory(dir, "child");
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(logs.resolve("out").toFile())
+            .redirectError(logs.resolve("err").toFile())
+            .start();
+    children.put(p, logs);
+    return p;
+  }
+
+  private Path output(Process p, String name) {
+    return children.get(p).resolve(name);
+  }
+
+  private static long doneSegments(Path run) throws Exception {
+    if (!Files.isDirectory(run)) {
+      return 0;
+    }
+    long done = 0;
+    try (Stream<Path> files = Files.list(run)) {
+      for (Path f : files.toList()) {
+        if (f.getFileName().toString().matches("segment-\\d+\\.json")
+            && JSON.readTree(f.toFile()).path("done").asBoolean()) {
+          done++;
+        }
+      }
+    }
+    return done;
+  }
+
+  /** Items of the unfinished segments after their saved positions: what a resume must read. */
+  private static long remainingAfter(Map<Integer, SegmentPosition> saved) {
+    long n = 0;
+    for (int s = 0; s < SEGMENTS; s++) {
+      SegmentPosition p = saved.get(s);
+      if (p != null && p.done()) {
+        continue;
+      }
+      Map<String, AttributeValue> start = p == null ? null : p.resumeAfter();
+      do {
+        Map<String, AttributeValue> from = start;
+        int segment = s;
+        var page =
+            local
+                .client
+                .scan(
+                    r -> {
+                      r.tableName("orders-rec")
+                          .segment(segment)
+                          .totalSegments(SEGMENTS)
+                          .select("COUNT");
+                      if (from != null) {
+                        r.exclusiveStartKey(from);
+                      }
+                    })
+                .join();
+        n += page.count();
+        start =
+            page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey()
+                : null;
+      } while (start != null);
+    }
+    return n;
+  }
+}
