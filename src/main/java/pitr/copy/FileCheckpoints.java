@@ -107,7 +107,7 @@ public final class FileCheckpoints implements Checkpoints {
     boolean anyLease = false;
     boolean allFinished = true;
     try (Stream<Path> files = Files.list(dir(runId))) {
-      for (Path p : files.filter(f -> f.getFileName().toString().startsWith("lease-")).toList()) {
+      for (Path p : files.filter(f -> checkpoint(f, "lease-")).toList()) {
         JsonNode lease = JSON.readTree(p.toFile());
         anyLease = true;
         Instant h = Instant.parse(lease.get("heartbeat").asText());
@@ -134,8 +134,7 @@ public final class FileCheckpoints implements Checkpoints {
             return out;
           }
           try (Stream<Path> files = Files.list(dir(runId))) {
-            List<Path> segments =
-                files.filter(f -> f.getFileName().toString().startsWith("segment-")).toList();
+            List<Path> segments = files.filter(f -> checkpoint(f, "segment-")).toList();
             for (Path p : segments) {
               JsonNode n = JSON.readTree(p.toFile());
               int segment = n.get("segment").asInt();
@@ -198,6 +197,15 @@ public final class FileCheckpoints implements Checkpoints {
           }
         })
         .flatMapMany(Flux::fromIterable);
+  }
+
+  /**
+   * True for a checkpoint file of this kind, false for anything else, such as the temporary file of
+   * a write that a killed process left behind.
+   */
+  private static boolean checkpoint(Path file, String prefix) {
+    String name = file.getFileName().toString();
+    return name.startsWith(prefix) && name.endsWith(".json");
   }
 
   private static void write(Path file, JsonNode n) throws IOException {
