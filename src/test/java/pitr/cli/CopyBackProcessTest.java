@@ -32,6 +32,7 @@ class CopyBackProcessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ITEMS = 8000;
   private static final int SEGMENTS = 4;
+  private static final int SMALL_ITEMS = 6000;
 
   private static LocalTarget local;
 
@@ -44,14 +45,20 @@ class CopyBackProcessTest {
     local.createTable("orders-rec");
     // Items of about 950 bytes: one write unit each, about 1,100 to a 1 MB scan page, so each of
     // the 4 segments (2,000 items) takes two pages and two checkpoints.
-    // Straight into the engine: the fixture need not pay for HTTP.
+    fill("orders-rec", ITEMS, 900);
+    local.createTable("small-rec");
+    fill("small-rec", SMALL_ITEMS, 50);
+  }
+
+  /** Items 0 to {@code n - 1} straight into the engine: the fixture need not pay for HTTP. */
+  private static void fill(String table, int n, int payload) {
     List<WriteRequest> batch = new ArrayList<>();
-    for (int i = 0; i < ITEMS; i++) {
-      var item = LocalTarget.item(i, "good", 900);
+    for (int i = 0; i < n; i++) {
+      var item = LocalTarget.item(i, "good", payload);
       batch.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
-      if (batch.size() == 25 || i == ITEMS - 1) {
+      if (batch.size() == 25 || i == n - 1) {
         local.engine.batchWriteItem(
-            BatchWriteItemRequest.builder().requestItems(Map.of("orders-rec", batch)).build());
+            BatchWriteItemRequest.builder().requestItems(Map.of(table, batch)).build());
         batch = new ArrayList<>();
       }
     }
@@ -139,7 +146,7 @@ class CopyBackProcessTest {
                 "json",
                 "copy-back",
                 "--from",
-                "orders-rec",
+                "small-rec",
                 "--to",
                 "orders-workers",
                 "--segments",
@@ -167,12 +174,12 @@ class CopyBackProcessTest {
         written += result.get("itemsWritten").asLong();
         segments += result.get("segmentsCopied").asLong();
       }
-      assertThat(written).isEqualTo(ITEMS);
+      assertThat(written).isEqualTo(SMALL_ITEMS);
       assertThat(segments).isEqualTo(9);
     } finally {
       workers.forEach(Process::destroyForcibly);
     }
-    assertThat(local.contents("orders-workers")).isEqualTo(local.contents("orders-rec"));
+    assertThat(local.contents("orders-workers")).isEqualTo(local.contents("small-rec"));
   }
 
   /** Starts {@code pitr --endpoint-url <engine> args...} in a child JVM, output to files. */
