@@ -1,21 +1,28 @@
 package pitr.cli;
 
+import java.net.URI;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import pitr.metrics.MetricsConfig;
 import pitr.metrics.MetricsSession;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 
 /**
  * The {@code --metrics} options: a log summary (default), Prometheus on {@code --metrics-port}
- * while the command runs, or CloudWatch EMF lines in {@code --metrics-namespace}.
+ * while the command runs, CloudWatch metrics through PutMetricData, or CloudWatch EMF lines, both
+ * in {@code --metrics-namespace}.
  */
 final class MetricsOptions {
   @Option(
       names = "--metrics",
-      paramLabel = "log|prometheus|cloudwatch",
+      paramLabel = "log|prometheus|cloudwatch|emf",
       defaultValue = "log",
-      description = "Where meters go (default: ${DEFAULT-VALUE}, a summary line at the end).")
+      description =
+          "Where meters go (default: ${DEFAULT-VALUE}, a summary line at the end): log,"
+              + " prometheus (served on --metrics-port), cloudwatch (PutMetricData every"
+              + " --progress-interval and at the end), emf (CloudWatch embedded metric format"
+              + " lines on stderr).")
   MetricsConfig.Sink sink = MetricsConfig.Sink.LOG;
 
   @Option(
@@ -29,15 +36,25 @@ final class MetricsOptions {
       names = "--metrics-namespace",
       paramLabel = "NS",
       defaultValue = "pitr",
-      description = "CloudWatch namespace for --metrics cloudwatch (default: ${DEFAULT-VALUE}).")
+      description =
+          "CloudWatch namespace for --metrics cloudwatch and emf (default: ${DEFAULT-VALUE}).")
   String namespace;
+
+  @Option(
+      names = "--metrics-endpoint-url",
+      paramLabel = "URL",
+      description =
+          "Send --metrics cloudwatch to this CloudWatch endpoint, e.g. http://127.0.0.1:5000"
+              + " (default: CloudWatch in the region).")
+  String endpointUrl;
 
   @Option(
       names = "--progress-interval",
       paramLabel = "DURATION",
       defaultValue = "10s",
       description =
-          "How often to print progress when not on a terminal (default: ${DEFAULT-VALUE}).")
+          "How often to print progress when not on a terminal, and to publish --metrics"
+              + " cloudwatch (default: ${DEFAULT-VALUE}).")
   String interval;
 
   MetricsConfig config() {
@@ -47,6 +64,26 @@ final class MetricsOptions {
 
   MetricsSession start(CommandSpec spec, String command) {
     boolean terminal = System.console() != null && !Targets.json(spec);
-    return MetricsSession.start(config(), spec.commandLine().getErr(), command, terminal);
+    MetricsConfig config = config();
+    URI endpoint =
+        endpointUrl == null
+            ? null
+            : TargetOptions.httpUrl("--metrics-endpoint-url", endpointUrl, "http://127.0.0.1:5000");
+    TargetOptions target = PitrCommand.of(spec).target();
+    MetricsSession.CloudWatchTarget cloudWatch =
+        new MetricsSession.CloudWatchTarget() {
+          @Override
+          public CloudWatchAsyncClient client() {
+            return target.cloudWatch(endpoint);
+          }
+
+          @Override
+          public String describe() {
+            return endpoint != null
+                ? "CloudWatch at " + endpoint
+                : "CloudWatch" + (target.region == null ? "" : " in " + target.region);
+          }
+        };
+    return MetricsSession.start(config, spec.commandLine().getErr(), command, terminal, cloudWatch);
   }
 }

@@ -27,6 +27,8 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.InstanceProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 
@@ -121,21 +123,49 @@ final class TargetOptions {
   }
 
   URI endpoint() {
+    return httpUrl("--endpoint-url", endpointUrl, "http://127.0.0.1:8000");
+  }
+
+  /** {@code url} as a URI; a {@link ErrorCode#USAGE} error naming {@code option} if not http(s). */
+  static URI httpUrl(String option, String url, String example) {
     try {
-      URI uri = new URI(endpointUrl);
+      URI uri = new URI(url);
       if (uri.getHost() == null
           || !("http".equalsIgnoreCase(uri.getScheme())
               || "https".equalsIgnoreCase(uri.getScheme()))) {
-        throw new URISyntaxException(endpointUrl, "not an http(s) URL");
+        throw new URISyntaxException(url, "not an http(s) URL");
       }
       return uri;
     } catch (URISyntaxException e) {
       throw new PitrException(
-          ErrorCode.USAGE,
-          "--endpoint-url "
-              + endpointUrl
-              + " is not an http(s) URL; pass one like http://127.0.0.1:8000");
+          ErrorCode.USAGE, option + " " + url + " is not an http(s) URL; pass one like " + example);
     }
+  }
+
+  /**
+   * A CloudWatch client with the region and credentials these options select, at {@code endpoint}
+   * when given (a loopback one, such as moto_server, needs no AWS setup), else at AWS. The caller
+   * closes it.
+   *
+   * @throws PitrException with {@link ErrorCode#USAGE} when no region or credentials can be found
+   */
+  CloudWatchAsyncClient cloudWatch(URI endpoint) {
+    // Short connection waits: after a refused connection the pool can otherwise hang a call for
+    // its 10 s acquisition timeout, and a command's last publish waits for the call.
+    CloudWatchAsyncClientBuilder builder =
+        CloudWatchAsyncClient.builder()
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder()
+                    .connectionTimeout(java.time.Duration.ofSeconds(2))
+                    .connectionAcquisitionTimeout(java.time.Duration.ofSeconds(2)));
+    boolean loopback = false;
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+      loopback = isLoopback(endpoint.getHost());
+    }
+    builder.region(region(loopback));
+    builder.credentialsProvider(loopback ? loopbackCredentials() : credentials());
+    return builder.build();
   }
 
   static boolean isLoopback(String host) {

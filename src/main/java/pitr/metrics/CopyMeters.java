@@ -15,6 +15,7 @@ public final class CopyMeters {
   private final MeterRegistry registry;
   private final Map<Meter, Counter> counters = new EnumMap<>(Meter.class);
   private final Timer latency;
+  private final LatencyWindow window = new LatencyWindow();
 
   private CopyMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -57,6 +58,59 @@ public final class CopyMeters {
 
   public void batchLatency(Duration d) {
     latency.record(d);
+    synchronized (window) {
+      window.add(d.toNanos() / 1e6);
+    }
+  }
+
+  /** The batch latencies recorded since the last call, in milliseconds, and starts anew. */
+  LatencyWindow drainLatency() {
+    synchronized (window) {
+      LatencyWindow out = window.copy();
+      window.clear();
+      return out;
+    }
+  }
+
+  /** The rate-limit gauge's value now, or NaN before it is registered. */
+  double rateLimitNow() {
+    Gauge g = registry.find(Meter.RATE_LIMIT.id()).gauge();
+    return g == null ? Double.NaN : g.value();
+  }
+
+  /** Count, sum, minimum and maximum of latencies in milliseconds. Not thread-safe. */
+  static final class LatencyWindow {
+    long count;
+    double sum;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+
+    void add(double millis) {
+      count++;
+      sum += millis;
+      min = Math.min(min, millis);
+      max = Math.max(max, millis);
+    }
+
+    void merge(LatencyWindow o) {
+      count += o.count;
+      sum += o.sum;
+      min = Math.min(min, o.min);
+      max = Math.max(max, o.max);
+    }
+
+    LatencyWindow copy() {
+      LatencyWindow c = new LatencyWindow();
+      c.merge(this);
+      return c;
+    }
+
+    void clear() {
+      count = 0;
+      sum = 0;
+      min = Double.POSITIVE_INFINITY;
+      max = Double.NEGATIVE_INFINITY;
+    }
   }
 
   /** Registers the rate-limit gauge, read from {@code rate} (infinite reads as 0). */

@@ -20,11 +20,13 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 
 /**
  * The meters of one command run and where they are shown while it runs: a progress bar on a
  * terminal (items/s, WCU/s, ETA), else a {@code key=value} progress line every step; a Prometheus
- * endpoint or CloudWatch EMF lines when asked; and a summary line at the end.
+ * endpoint, CloudWatch metrics (PutMetricData) or CloudWatch EMF lines when asked; and a summary
+ * line at the end.
  */
 public final class MetricsSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsSession.class);
@@ -38,6 +40,9 @@ public final class MetricsSession implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private HttpServer server;
   private ProgressBar bar;
+  private CloudWatchAsyncClient cloudWatchClient;
+  private CloudWatchPublisher cloudWatch;
+  private ScheduledExecutorService publishing;
   private volatile long expected;
   private double lastWcu;
   private long lastTickNanos = startNanos;
@@ -78,12 +83,69 @@ public final class MetricsSession implements AutoCloseable {
    */
   public static MetricsSession start(
       MetricsConfig config, PrintWriter err, String command, boolean terminal) {
+    return start(config, err, command, terminal, null);
+  }
+
+  /**
+   * Starts a session; with the {@link MetricsConfig.Sink#CLOUDWATCH} sink, meters go to the
+   * CloudWatch client {@code cloudWatch} makes (closed with the session). When it cannot make one
+   * (no region, say), that is warned about and the command goes on without CloudWatch.
+   */
+  public static MetricsSession start(
+      MetricsConfig config,
+      PrintWriter err,
+      String command,
+      boolean terminal,
+      CloudWatchTarget cloudWatch) {
     MetricsSession s = new MetricsSession(config, err, command, terminal, Clock.systemUTC());
-    s.begin();
+    s.begin(cloudWatch);
     return s;
   }
 
-  private void begin() {
+  /** How to reach CloudWatch: a client factory and a description for messages. */
+  public interface CloudWatchTarget {
+    /** A new client; may throw a {@link pitr.PitrException} naming what is missing. */
+    CloudWatchAsyncClient client();
+
+    /** Where the client points, e.g. "CloudWatch in us-east-1". */
+    String describe();
+  }
+
+  private void begin(CloudWatchTarget target) {
+    if (config.sink() == MetricsConfig.Sink.CLOUDWATCH && target != null) {
+      try {
+        cloudWatchClient = target.client();
+      } catch (RuntimeException e) {
+        err.println(
+            "warning: metrics will not be published to "
+                + target.describe()
+                + " ("
+                + e.getMessage()
+                + "); the command goes on without them");
+        err.flush();
+      }
+      if (cloudWatchClient != null) {
+        cloudWatch =
+            new CloudWatchPublisher(
+                cloudWatchClient,
+                config.namespace(),
+                command,
+                target.describe(),
+                meters,
+                err,
+                clock,
+                Duration.ofSeconds(10));
+        publishing =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "pitr-cloudwatch");
+                  t.setDaemon(true);
+                  return t;
+                });
+        long every = Math.max(1, config.step().toMillis());
+        publishing.scheduleWithFixedDelay(cloudWatch::publish, every, every, TimeUnit.MILLISECONDS);
+      }
+    }
     if (config.sink() == MetricsConfig.Sink.PROMETHEUS) {
       PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) meters.registry();
       try {
@@ -160,7 +222,7 @@ public final class MetricsSession implements AutoCloseable {
                     " items_per_s=%.0f wcu_per_s=%.0f eta=%s", itemsPerSecond, wcuRate, eta));
         err.flush();
       }
-      if (config.sink() == MetricsConfig.Sink.CLOUDWATCH) {
+      if (config.sink() == MetricsConfig.Sink.EMF) {
         err.println(Emf.line(config.namespace(), command, meters, clock.millis()));
         err.flush();
       }
@@ -169,16 +231,27 @@ public final class MetricsSession implements AutoCloseable {
     }
   }
 
-  /** Stops progress and prints the summary line (and a last EMF record). */
+  private void flushCloudWatch() {
+    if (cloudWatch != null && !publishing.isShutdown()) {
+      publishing.shutdown();
+      cloudWatch.publish();
+    }
+  }
+
+  /**
+   * Stops progress, sends what CloudWatch has not had yet (waiting for it, within a timeout) or
+   * prints a last EMF record, and prints the summary line.
+   */
   public void finish() {
     ticker.shutdownNow();
+    flushCloudWatch();
     synchronized (this) {
       if (bar != null) {
         bar.stepTo((long) meters.total(Meter.ITEMS_WRITTEN));
         bar.close();
         bar = null;
       }
-      if (config.sink() == MetricsConfig.Sink.CLOUDWATCH) {
+      if (config.sink() == MetricsConfig.Sink.EMF) {
         err.println(Emf.line(config.namespace(), command, meters, clock.millis()));
       }
       err.println(
@@ -200,6 +273,11 @@ public final class MetricsSession implements AutoCloseable {
     }
     if (server != null) {
       server.stop(0);
+    }
+    // A command that failed still sends what it counted.
+    flushCloudWatch();
+    if (cloudWatchClient != null) {
+      cloudWatchClient.close();
     }
     meters.registry().close();
   }

@@ -1,0 +1,254 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.metrics.Meter;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.Metric;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+
+/**
+ * {@code copy-back --metrics cloudwatch}: the meters reach CloudWatch (moto_server, behind {@link
+ * CloudWatchBridge}) and read back through the SDK's CloudWatch client; an unreachable CloudWatch
+ * costs a warning, never the copy.
+ */
+class CopyBackCloudWatchTest {
+  private static LocalCli cli;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    cli = new LocalCli();
+  }
+
+  @AfterAll
+  static void stop() {
+    cli.close();
+  }
+
+  @AfterEach
+  void clear() {
+    cli.local.deleteAllTables();
+  }
+
+  private void recoveryAndLive(int items) {
+    cli.local.createTable("orders-rec");
+    cli.local.createTable("orders");
+    cli.local.fill("orders-rec", 0, items, "good", 100);
+    cli.local.fill("orders", 0, items, "bad", 100);
+  }
+
+  @Test
+  void copyBack_withMetricsCloudwatch_publishesEveryMeterAndTheTotalsAddUp() throws Exception {
+    assumeTrue(MotoServer.executable().isPresent(), "moto_server is not on PATH");
+    recoveryAndLive(1000);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    try (MotoServer moto = MotoServer.start(dir);
+        CloudWatchBridge bridge = CloudWatchBridge.to(moto.endpoint());
+        CloudWatchAsyncClient cloudWatch = client(bridge)) {
+      // 1,000 one-unit items at 2,000 WCU/s take half a second: a few publishes 100 ms apart, and
+      // the final one.
+      int exit =
+          cli.exit(
+              "copy-back",
+              "--from",
+              "orders-rec",
+              "--to",
+              "orders",
+              "--state-dir",
+              dir.toString(),
+              "--max-wcu",
+              "2000",
+              "--segments",
+              "1",
+              "--metrics",
+              "cloudwatch",
+              "--metrics-endpoint-url",
+              bridge.endpoint().toString(),
+              "--metrics-namespace",
+              "pitr-test",
+              "--progress-interval",
+              "100ms");
+      assertThat(exit).as(cli.last.err()).isZero();
+      assertThat(cli.last.err()).doesNotContain("warning");
+      assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+
+      List<Metric> metrics = cloudWatch.listMetrics(r -> r.namespace("pitr-test")).join().metrics();
+      assertThat(metrics.stream().map(Metric::metricName).collect(Collectors.toSet()))
+          .isEqualTo(Arrays.stream(Meter.values()).map(Meter::id).collect(Collectors.toSet()));
+      assertThat(metrics)
+          .allSatisfy(
+              m ->
+                  assertThat(m.dimensions())
+                      .containsExactly(
+                          Dimension.builder().name("command").value("copy-back").build()));
+
+      Map<String, Double> sums =
+          read(cloudWatch, start, "Sum", Meter.ITEMS_READ, Meter.ITEMS_WRITTEN, Meter.WCU_CONSUMED);
+      assertThat(sums)
+          .containsEntry(Meter.ITEMS_READ.id(), 1000.0)
+          .containsEntry(Meter.ITEMS_WRITTEN.id(), 1000.0)
+          .containsEntry(Meter.WCU_CONSUMED.id(), 1000.0)
+          .hasSize(3);
+      // One segment, one scan page (about 130 KB): 40 batches of 25, each timed once.
+      assertThat(read(cloudWatch, start, "SampleCount", Meter.BATCH_LATENCY))
+          .containsEntry(Meter.BATCH_LATENCY.id(), 40.0);
+    }
+  }
+
+  @Test
+  void copyBack_whenCloudWatchCannotBeReached_warnsOnceAndCopiesEverything() throws Exception {
+    recoveryAndLive(500);
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    int exit =
+        cli.exit(
+            "copy-back",
+            "--from",
+            "orders-rec",
+            "--to",
+            "orders",
+            "--state-dir",
+            dir.toString(),
+            "--max-wcu",
+            "1000",
+            "--metrics",
+            "cloudwatch",
+            "--metrics-endpoint-url",
+            "http://127.0.0.1:" + closedPort,
+            "--progress-interval",
+            "100ms");
+    assertThat(exit).as(cli.last.err()).isZero();
+    assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+    String err = cli.last.err();
+    assertThat(err.split("warning: ", -1)).hasSize(2);
+    assertThat(err)
+        .contains(
+            "warning: metrics could not be published to CloudWatch at http://127.0.0.1:"
+                + closedPort
+                + " (")
+        .contains(
+            "); the command goes on and tries again every step. Check --metrics-endpoint-url,"
+                + " the region, the credentials and the cloudwatch:PutMetricData permission\n")
+        .contains("summary command=copy-back items_read=500 items_written=500");
+  }
+
+  @Test
+  void copyBack_withMetricsEmf_printsEmbeddedMetricRecordsEndingWithTheTotals() throws Exception {
+    recoveryAndLive(100);
+    int exit =
+        cli.exit(
+            "copy-back",
+            "--from",
+            "orders-rec",
+            "--to",
+            "orders",
+            "--state-dir",
+            dir.toString(),
+            "--metrics",
+            "emf",
+            "--metrics-namespace",
+            "pitr-test");
+    assertThat(exit).as(cli.last.err()).isZero();
+    String last =
+        cli.last.err().lines().filter(l -> l.startsWith("{\"_aws\"")).reduce((a, b) -> b).get();
+    var record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);
+    assertThat(record.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("pitr-test");
+    assertThat(record.get("command").asText()).isEqualTo("copy-back");
+    assertThat(record.get(Meter.ITEMS_WRITTEN.id()).asDouble()).isEqualTo(100);
+  }
+
+  @Test
+  void copyBack_withMetricsEndpointThatIsNoUrl_exitsTwoAndWritesNothing() {
+    recoveryAndLive(10);
+    int exit =
+        cli.exit(
+            "copy-back",
+            "--from",
+            "orders-rec",
+            "--to",
+            "orders",
+            "--state-dir",
+            dir.toString(),
+            "--metrics",
+            "cloudwatch",
+            "--metrics-endpoint-url",
+            "localhost:5000");
+    assertThat(exit).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --metrics-endpoint-url localhost:5000 is not an http(s) URL; pass one like"
+                + " http://127.0.0.1:5000\n");
+    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+  }
+
+  private static CloudWatchAsyncClient client(CloudWatchBridge bridge) {
+    return CloudWatchAsyncClient.builder()
+        .endpointOverride(bridge.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .build();
+  }
+
+  /** One statistic of each meter over the run's minutes, summed over the datapoints returned. */
+  private static Map<String, Double> read(
+      CloudWatchAsyncClient cloudWatch, Instant start, String stat, Meter... meters) {
+    Dimension command = Dimension.builder().name("command").value("copy-back").build();
+    List<MetricDataQuery> queries =
+        Arrays.stream(meters)
+            .map(
+                m ->
+                    MetricDataQuery.builder()
+                        .id("m" + m.ordinal())
+                        .label(m.id())
+                        .metricStat(
+                            s ->
+                                s.metric(
+                                        x ->
+                                            x.namespace("pitr-test")
+                                                .metricName(m.id())
+                                                .dimensions(command))
+                                    .period(60)
+                                    .stat(stat))
+                        .build())
+            .toList();
+    List<MetricDataResult> results =
+        cloudWatch
+            .getMetricData(
+                r ->
+                    r.metricDataQueries(queries)
+                        .startTime(start.minus(5, ChronoUnit.MINUTES))
+                        .endTime(Instant.now().plus(5, ChronoUnit.MINUTES)))
+            .join()
+            .metricDataResults();
+    Map<String, Double> out = new HashMap<>();
+    for (MetricDataResult r : results) {
+      out.put(r.label(), r.values().stream().mapToDouble(Double::doubleValue).sum());
+    }
+    return out;
+  }
+}
