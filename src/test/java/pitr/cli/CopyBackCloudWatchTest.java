@@ -12,10 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.metrics.Meter;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -32,19 +32,15 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
  * CloudWatchBridge}) and read back through the SDK's CloudWatch client; an unreachable CloudWatch
  * costs a warning, never the copy.
  */
+@ExtendWith(SharedEngine.class)
 class CopyBackCloudWatchTest {
   private static LocalCli cli;
 
   @TempDir Path dir;
 
   @BeforeAll
-  static void start() {
-    cli = new LocalCli();
-  }
-
-  @AfterAll
-  static void stop() {
-    cli.close();
+  static void start(LocalCli shared) {
+    cli = shared;
   }
 
   @AfterEach

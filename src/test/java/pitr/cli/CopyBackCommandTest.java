@@ -6,36 +6,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.Checkpoints;
 import pitr.copy.CopyBack;
 import pitr.copy.CopyRequest;
 import pitr.copy.FileCheckpoints;
 import pitr.copy.TableCheckpoints;
-import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.metrics.CopyMeters;
 import reactor.core.Disposable;
 
+@ExtendWith(SharedEngine.class)
 class CopyBackCommandTest {
-  // One engine for the class: starting and stopping an engine and its clients per test costs
-  // seconds (the SDK's shared event loops shut down gracefully when the last client closes).
   private static LocalCli cli;
 
   @TempDir Path state;
 
   @BeforeAll
-  static void start() {
-    cli = new LocalCli(EngineConfig.defaults().withBurstSeconds(1));
-  }
-
-  @AfterAll
-  static void stop() {
-    cli.close();
+  static void start(LocalCli shared) {
+    cli = shared;
   }
 
   @AfterEach
@@ -84,7 +77,7 @@ class CopyBackCommandTest {
   void copyBack_intoProvisioned200WcuTable_isThrottledButEveryItemArrives() {
     cli.local.createTable("orders-rec");
     cli.local.createProvisioned("orders", 1000, 200);
-    cli.local.fill("orders-rec", 0, 500, "good", 100);
+    cli.local.fill("orders-rec", 0, 300, "good", 100);
     assertThat(copy("--segments", "4", "--concurrency", "8", "--max-backoff", "1s")).isZero();
     assertIdentical();
     assertThat(cli.last.err()).containsPattern("unprocessed=[1-9]");

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.FileCheckpoints;
 import pitr.copy.SegmentPosition;
@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * worker JVMs sharing one run. The engine is served over HTTP from this JVM; the children run
  * {@code pitr.cli.Main} from the test classpath.
  */
+@ExtendWith(SharedEngine.class)
 class CopyBackProcessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ITEMS = 8000;
@@ -40,8 +41,8 @@ class CopyBackProcessTest {
   private final Map<Process, Path> children = new java.util.HashMap<>();
 
   @BeforeAll
-  static void start() {
-    local = new LocalTarget();
+  static void start(LocalCli shared) {
+    local = shared.local;
     local.createTable("orders-rec");
     // Items of about 950 bytes: one write unit each, about 1,100 to a 1 MB scan page, so each of
     // the 4 segments (2,000 items) takes two pages and two checkpoints.
@@ -62,11 +63,6 @@ class CopyBackProcessTest {
         batch = new ArrayList<>();
       }
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    local.close();
   }
 
   @Test
