@@ -103,7 +103,11 @@ final class CopyBackCommand implements Callable<Integer> {
   RunChoice run = new RunChoice();
 
   static final class RunChoice {
-    @Option(names = "--resume", paramLabel = "RUN_ID", description = "Resume this run.")
+    @Option(
+        names = "--resume",
+        paramLabel = "RUN_ID",
+        description =
+            "Continue this run from its checkpoints; its tables and segments come from them.")
     String resume;
 
     @Option(
