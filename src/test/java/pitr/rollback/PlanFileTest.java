@@ -24,7 +24,7 @@ class PlanFileTest {
     Map<String, AttributeValue> a = Map.of("pk", AttributeValue.fromS("a"));
     Map<String, AttributeValue> b = Map.of("pk", AttributeValue.fromS("b"));
     RollbackPlan plan =
-        new RollbackPlan(
+        RollbackPlan.of(
             "orders",
             Instant.parse("2026-11-30T12:00:00Z"),
             Instant.parse("2026-11-30T12:05:00Z"),
@@ -37,7 +37,14 @@ class PlanFileTest {
 
     PlanFile.write(plan, file);
 
-    assertThat(PlanFile.read(file)).isEqualTo(plan);
+    RollbackPlan read = PlanFile.read(file);
+    assertThat(read.table()).isEqualTo("orders");
+    assertThat(read.to()).isEqualTo(plan.to());
+    assertThat(read.incidentEnd()).isEqualTo(plan.incidentEnd());
+    assertThat(read.scope()).isEqualTo("table");
+    assertThat(read.createdAt()).isEqualTo(plan.createdAt());
+    assertThat(read.counts()).isEqualTo(plan.counts());
+    assertThat(read.items().collectList().block()).isEqualTo(plan.items().collectList().block());
     assertThat(Files.readAllLines(file).get(0))
         .contains("\"counts\":{\"RESTORE\":1,\"DELETE\":0,\"CONFLICT\":1,\"EXTRA\":0}")
         .contains("\"estimatedWcu\":1.0");
