@@ -150,6 +150,9 @@ final class RollbackCommand implements Callable<Integer> {
         out.print(PlanText.result(result));
         if (result.complete()) {
           dropOrKeep(out, rollbacks, saved.recoveryTables(), keep);
+          // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
+          // stays.
+          rollbacks.discard(saved);
         }
         return finish(result, "pitr rollback --apply " + apply + " --resume " + runId);
       }
