@@ -59,6 +59,8 @@ class RollbackCommandTest {
             "--incident-end",
             t[1].toString(),
             "--yes",
+            "--state-dir",
+            dir.toString(),
             "--endpoint-url",
             local.endpoint);
 
@@ -91,6 +93,8 @@ class RollbackCommandTest {
                 t[1].toString(),
                 "--plan",
                 plan.toString(),
+                "--state-dir",
+                dir.toString(),
                 "--endpoint-url",
                 local.endpoint))
         .as(planning.err())
@@ -106,7 +110,14 @@ class RollbackCommandTest {
     local.put("a", "written-between-plan-and-apply");
     CliRun applying = new CliRun();
     int code =
-        applying.execute("rollback", "--apply", plan.toString(), "--endpoint-url", local.endpoint);
+        applying.execute(
+            "rollback",
+            "--apply",
+            plan.toString(),
+            "--state-dir",
+            dir.toString(),
+            "--endpoint-url",
+            local.endpoint);
 
     assertThat(code).as(applying.err()).isZero();
     assertThat(local.orders())
@@ -131,6 +142,8 @@ class RollbackCommandTest {
                 "--to",
                 t[0].toString(),
                 "--yes",
+                "--state-dir",
+                dir.toString(),
                 "--endpoint-url",
                 local.endpoint))
         .as(keep.err())
@@ -150,6 +163,8 @@ class RollbackCommandTest {
                 t[0].toString(),
                 "--delete-extra",
                 "--yes",
+                "--state-dir",
+                dir.toString(),
                 "--endpoint-url",
                 local.endpoint))
         .as(delete.err())
@@ -166,7 +181,14 @@ class RollbackCommandTest {
 
     int code =
         run.execute(
-            "rollback", "orders", "--to", t[0].toString(), "--endpoint-url", local.endpoint);
+            "rollback",
+            "orders",
+            "--to",
+            t[0].toString(),
+            "--state-dir",
+            dir.toString(),
+            "--endpoint-url",
+            local.endpoint);
 
     assertThat(code).isEqualTo(3);
     assertThat(run.err())
