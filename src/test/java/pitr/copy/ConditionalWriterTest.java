@@ -57,7 +57,8 @@ class ConditionalWriterTest {
   }
 
   private Map<String, AttributeValue> read(String pk) {
-    var r = local.client.getItem(g -> g.tableName("things").key(key(pk)).consistentRead(true)).join();
+    var r =
+        local.client.getItem(g -> g.tableName("things").key(key(pk)).consistentRead(true)).join();
     return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
   }
 
