@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import pitr.ErrorCode;
 import pitr.PitrException;
@@ -42,7 +41,7 @@ final class ApplyOptions {
   @Option(names = "--partition-items", hidden = true, defaultValue = "50000")
   int partitionItems;
 
-  Rollbacks rollbacks(CommandSpec spec, Targets t, Clock clock, Scheduler scheduler) {
+  Rollbacks rollbacks(Targets t, Clock clock, Scheduler scheduler) {
     return Rollbacks.create(
         t.client,
         clock,

@@ -89,7 +89,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     String id = resume != null ? resume : Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       MigrationEnvironment env = parent.environment(spec, t.client, options);
-      Rollbacks rollbacks = applyOptions.rollbacks(spec, t, parent.clock, parent.scheduler);
+      Rollbacks rollbacks = applyOptions.rollbacks(t, parent.clock, parent.scheduler);
       // Refuse a migration without a run before taking the lock (which lives in the ledger);
       // under the lock the run is read again.
       if (resume == null) {

@@ -134,7 +134,7 @@ final class RollbackCommand implements Callable<Integer> {
               + "'");
     }
     try (Targets t = Targets.of(spec)) {
-      Rollbacks rollbacks = applyOptions.rollbacks(spec, t, clock, scheduler);
+      Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
       if (apply != null) {
         if (table != null || to != null || plan != null) {
           throw new PitrException(
