@@ -51,6 +51,13 @@ final class BenchCopyBackCommand implements Callable<Integer> {
   int rounds;
 
   @Option(
+      names = "--http-rounds",
+      defaultValue = "1",
+      description =
+          "Interleaved rounds over HTTP, pitr then the peer each round (default: ${DEFAULT-VALUE}).")
+  int httpRounds;
+
+  @Option(
       names = "--concurrency",
       defaultValue = "16",
       description =
@@ -92,10 +99,16 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (items < 1000 || rounds < 1 || concurrency < 1 || segments < 1 || rateSeconds < 2) {
+    if (items < 1000
+        || rounds < 1
+        || httpRounds < 1
+        || concurrency < 1
+        || segments < 1
+        || rateSeconds < 2) {
       throw new PitrException(
           ErrorCode.USAGE,
-          "--items must be at least 1000, --rate-seconds at least 2, and --rounds, --concurrency"
+          "--items must be at least 1000, --rate-seconds at least 2, and --rounds, --http-rounds,"
+              + " --concurrency"
               + " and --segments at least 1");
     }
     if (payloadBytes < 1 || payloadBytes > 390_000) {
@@ -128,6 +141,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
             items,
             payloadBytes,
             rounds,
+            httpRounds,
             concurrency,
             rateWcu,
             Duration.ofSeconds(rateSeconds),
@@ -155,10 +169,12 @@ final class BenchCopyBackCommand implements Callable<Integer> {
     CopyBackBenchmark.Options o = r.options();
     out.printf(
         Locale.ROOT,
-        "%n%,d items of ~1 KB, %d batches in flight, medians of %d interleaved rounds%n%n",
+        "%n%,d items of ~1 KB, %d batches in flight, medians of %d interleaved rounds (%d over"
+            + " HTTP)%n%n",
         o.items(),
         o.concurrency(),
-        o.rounds());
+        o.rounds(),
+        o.httpRounds());
     out.println("| measure | result | target |");
     out.println("|---|---:|---:|");
     var p = r.pipeline();

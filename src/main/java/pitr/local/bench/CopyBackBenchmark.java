@@ -63,7 +63,8 @@ public final class CopyBackBenchmark {
    *
    * @param items items in the source table
    * @param payloadBytes bytes of the payload attribute (the item is about this plus 30 bytes)
-   * @param rounds interleaved rounds of the pipeline-cost and HTTP comparisons
+   * @param rounds interleaved rounds of the pipeline-cost comparison
+   * @param httpRounds interleaved rounds of the HTTP comparison
    * @param concurrency batches in flight, for the raw writes and the copy alike
    * @param rateWcu the cap of the rate-accuracy run; 0 skips it
    * @param rateTime how long the rate-accuracy run lasts
@@ -77,6 +78,7 @@ public final class CopyBackBenchmark {
       int items,
       int payloadBytes,
       int rounds,
+      int httpRounds,
       int concurrency,
       double rateWcu,
       Duration rateTime,
@@ -325,7 +327,7 @@ public final class CopyBackBenchmark {
     DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(engine);
     try (LocalServer server = LocalServer.start(engine, "127.0.0.1", 0)) {
       String endpoint = server.endpoint().toString();
-      for (int round = 1; round <= o.rounds(); round++) {
+      for (int round = 1; round <= o.httpRounds(); round++) {
         createTable(client, "bench-http-pitr");
         ChildRun child = pitrChild(endpoint, o, round);
         deleteTable(client, "bench-http-pitr");
