@@ -201,6 +201,11 @@ final class DrillCommand implements Callable<Integer> {
     }
 
     @Override
+    public boolean movesClock() {
+      return true;
+    }
+
+    @Override
     public void injectFaults(String spec) {
       try {
         engine.setFaults(Faults.parse(spec));
@@ -251,6 +256,11 @@ final class DrillCommand implements Callable<Integer> {
     @Override
     public Mono<Void> advance(Duration by) {
       return Mono.delay(by).then();
+    }
+
+    @Override
+    public boolean movesClock() {
+      return false;
     }
 
     @Override

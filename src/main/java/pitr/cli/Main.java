@@ -7,12 +7,17 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs one command line and returns its exit code, without exiting. */
+  public static int execute(String... args) {
     CommandLine commandLine = commandLine();
     int code = commandLine.execute(args);
     // Autoflush covers println only; flush what commands wrote with print before exiting.
     commandLine.getOut().flush();
     commandLine.getErr().flush();
-    System.exit(code);
+    return code;
   }
 
   /**

@@ -2,6 +2,7 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,17 +13,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.migrate.Lease;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.RunRecord;
 import pitr.rollback.ApplyResult;
 import pitr.rollback.PlanText;
 import pitr.rollback.Rollbacks;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code pitr migrate rollback NAME}: undoes the latest run of a migration, restoring exactly the
  * keys its journal lists to the run's restore point; an item changed since the run wrote it is a
- * conflict and is kept. The ledger records the run as ROLLED_BACK.
+ * conflict and is kept. It holds the environment's migration lock throughout, so it refuses (exit
+ * 3) while a migration runs and no migration starts meanwhile; the ledger records the run as
+ * ROLLED_BACK under that lock. {@code --resume ROLLBACK_ID} continues an interrupted rollback with
+ * the plans it saved.
  */
 @Command(
     name = "rollback",
@@ -67,15 +73,74 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       description = "How long to wait for a recovery table (default: ${DEFAULT-VALUE}).")
   Duration restoreTimeout;
 
+  @Option(
+      names = "--resume",
+      paramLabel = "ROLLBACK_ID",
+      description = "Continue this interrupted rollback with the plans it saved (no new restore).")
+  String resume;
+
+  @Mixin ApplyOptions applyOptions = new ApplyOptions();
+
   @Override
   public Integer call() {
     boolean overwrite = RollbackCommand.overwrite(onConflict);
     MigrateCommand parent = MigrateCommand.of(spec);
-    PrintWriter out = spec.commandLine().getOut();
     String migration = migrationName();
-    try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
-      MigrationEnvironment env = parent.environment(spec, client, options);
-      Rollbacks rollbacks = Rollbacks.create(client, parent.clock, parent.scheduler);
+    String id = resume != null ? resume : Rollbacks.newId(4);
+    try (Targets t = Targets.of(spec)) {
+      MigrationEnvironment env = parent.environment(spec, t.client, options);
+      Rollbacks rollbacks = applyOptions.rollbacks(t, parent.clock, parent.scheduler);
+      // Refuse a migration without a run before taking the lock (which lives in the ledger);
+      // under the lock the run is read again.
+      if (resume == null) {
+        rollbacks.lastRun(env, migration).block();
+      } else if (!env.ledger().exists().block()) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "Ledger table "
+                + env.ledger().table()
+                + " does not exist in "
+                + t.gateway.target()
+                + ", so there is no run to roll back; check the target and --ledger-table");
+      }
+      // The lock keeps migrations out while the rollback runs; a live holder refuses (exit 3).
+      return env.underLock(
+              "rollback-" + id,
+              migration,
+              MigrateCommand.operator(),
+              MigrateCommand.host(),
+              lease ->
+                  Mono.fromCallable(
+                          () ->
+                              rollBack(parent, t, env, rollbacks, lease, migration, id, overwrite))
+                      .subscribeOn(Schedulers.boundedElastic()))
+          .block();
+    }
+  }
+
+  private int rollBack(
+      MigrateCommand parent,
+      Targets t,
+      MigrationEnvironment env,
+      Rollbacks rollbacks,
+      Lease lease,
+      String migration,
+      String id,
+      boolean overwrite) {
+    PrintWriter out = spec.commandLine().getOut();
+    Rollbacks.MigrationRollback rollback;
+    if (resume != null) {
+      rollback = rollbacks.resumeMigration(env, migration, resume).block();
+      out.println(
+          "Resuming rollback "
+              + id
+              + " of run "
+              + rollback.run().runId()
+              + " of "
+              + migration
+              + " to its restore point "
+              + rollback.run().restorePoint());
+    } else {
       RunRecord run = rollbacks.lastRun(env, migration).block();
       out.println(
           "Rolling back run "
@@ -84,51 +149,69 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + run.migration()
               + " to its restore point "
               + run.restorePoint());
-      List<Rollbacks.Prepared> plans =
-          rollbacks.planMigration(env, run, overwrite, restoreTimeout).collectList().block();
-      try {
-        plans.forEach(p -> out.print(PlanText.plan(p.plan(), maxWcu)));
-        if (!yes) {
-          RollbackCommand.confirm(
-              spec,
-              parent.input,
-              "Apply to " + String.join(", ", run.tables()) + "?",
-              "nothing was written");
-        }
-        boolean complete = true;
-        for (Rollbacks.Prepared p : plans) {
-          ApplyResult result = rollbacks.apply(p.plan(), maxWcu).block();
-          out.print(PlanText.result(result));
-          complete &= result.complete();
-        }
-        if (!complete) {
-          throw new PitrException(
-              ErrorCode.PARTIAL,
-              "Rollback of "
-                  + run.migration()
-                  + " is incomplete; the ledger still shows the run as "
-                  + run.status()
-                  + ". Fix the cause and rerun 'pitr migrate rollback "
-                  + run.migration()
-                  + "'");
-        }
-        rollbacks.recordRolledBack(env, run).block();
-        out.println(
-            "Run "
-                + run.runId()
-                + " of "
-                + run.migration()
-                + " is ROLLED_BACK in "
-                + env.ledger().table());
-        return 0;
-      } finally {
-        List<String> recovery = plans.stream().flatMap(p -> p.recoveryTables().stream()).toList();
-        if (keep) {
-          out.println("Kept recovery tables: " + String.join(", ", recovery));
-        } else {
-          rollbacks.drop(recovery).block();
+      out.flush();
+      rollback = rollbacks.planMigration(env, run, overwrite, restoreTimeout, id).block();
+    }
+    RunRecord run = rollback.run();
+    boolean keepPlans = false;
+    try {
+      rollback.plans().forEach(p -> out.print(PlanText.plan(p.plan(), maxWcu)));
+      if (!yes) {
+        RollbackCommand.confirm(
+            spec,
+            parent.input,
+            "Apply to " + String.join(", ", run.tables()) + "?",
+            "nothing was written");
+      }
+      keepPlans = true;
+      out.println(
+          "Applying as rollback "
+              + id
+              + "; if it is interrupted, resume it with 'pitr migrate rollback "
+              + migration
+              + " --resume "
+              + id
+              + "'");
+      out.flush();
+      List<ApplyResult> results = new ArrayList<>();
+      for (int i = 0; i < rollback.plans().size(); i++) {
+        String runId = id + "-" + (i + 1);
+        ApplyResult result =
+            rollbacks
+                .apply(
+                    rollback.plans().get(i).plan(),
+                    applyOptions
+                        .request(t, runId, false, maxWcu)
+                        .forRun(runId, applyOptions.failureFile(runId)))
+                .block();
+        out.print(PlanText.result(result));
+        results.add(result);
+      }
+      for (ApplyResult result : results) {
+        if (!result.complete()) {
+          RollbackCommand.finish(result, "pitr migrate rollback " + migration + " --resume " + id);
         }
       }
+      rollbacks.recordRolledBack(env, rollback, lease, Targets.createdBy(), results).block();
+      keepPlans = false;
+      out.println(
+          "Run "
+              + run.runId()
+              + " of "
+              + run.migration()
+              + " is ROLLED_BACK in "
+              + env.ledger().table());
+      return 0;
+    } finally {
+      if (keepPlans) {
+        out.println(
+            "Kept recovery tables until the rollback completes: "
+                + String.join(", ", rollback.recoveryTables()));
+      } else {
+        RollbackCommand.dropOrKeep(out, rollbacks, rollback.recoveryTables(), keep);
+        rollbacks.discard(rollback);
+      }
+      out.flush();
     }
   }
 

@@ -10,12 +10,14 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
 import pitr.rollback.PlanFile;
 import pitr.rollback.PlanText;
@@ -23,12 +25,11 @@ import pitr.rollback.RollbackPlan;
 import pitr.rollback.Rollbacks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * {@code pitr rollback TABLE --to T0}: restores T0 (and T1) into recovery tables, plans item by
- * item, prints and saves the plan, applies it with conditional writes, verifies, and drops the
- * recovery tables.
+ * item, prints and saves the plan, applies it with conditional writes and checkpoints, verifies,
+ * and drops the recovery tables. {@code --apply PLAN [--resume RUN_ID]} applies a saved plan.
  */
 @Command(
     name = "rollback",
@@ -37,7 +38,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
       "Roll a table back to T0, item by item, without clobbering later writes.",
       "With --incident-end T1 only items the incident changed are restored; items changed since"
           + " are conflicts, kept unless --on-conflict overwrite.",
-      "--plan FILE saves the plan and stops; --apply FILE executes exactly that plan."
+      "--plan FILE saves the plan and stops; --apply FILE executes exactly that plan, and"
+          + " --resume RUN_ID continues an apply that was interrupted."
     })
 final class RollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -76,6 +78,13 @@ final class RollbackCommand implements Callable<Integer> {
   Path apply;
 
   @Option(
+      names = "--resume",
+      paramLabel = "RUN_ID",
+      description =
+          "With --apply: continue this interrupted apply, skipping the chunks it finished.")
+  String resume;
+
+  @Option(
       names = "--on-conflict",
       paramLabel = "skip|overwrite",
       defaultValue = "skip",
@@ -108,12 +117,24 @@ final class RollbackCommand implements Callable<Integer> {
       description = "How long to wait for a recovery table (default: ${DEFAULT-VALUE}).")
   Duration restoreTimeout;
 
+  @Mixin ApplyOptions applyOptions = new ApplyOptions();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     boolean overwrite = overwrite(onConflict);
-    try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
-      Rollbacks rollbacks = Rollbacks.create(client, clock, scheduler);
+    if (resume != null && apply == null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--resume "
+              + resume
+              + " continues an apply; pass the plan it applied too: 'pitr rollback --apply PLAN"
+              + " --resume "
+              + resume
+              + "'");
+    }
+    try (Targets t = Targets.of(spec)) {
+      Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
       if (apply != null) {
         if (table != null || to != null || plan != null) {
           throw new PitrException(
@@ -122,7 +143,18 @@ final class RollbackCommand implements Callable<Integer> {
         }
         RollbackPlan saved = PlanFile.read(apply);
         out.print(PlanText.plan(saved, maxWcu));
-        return finish(out, rollbacks.apply(saved, maxWcu).block());
+        String runId = resume != null ? resume : Rollbacks.newId(4);
+        ApplyRequest request = applyOptions.request(t, runId, resume != null, maxWcu);
+        resumeHint(out, apply, runId);
+        ApplyResult result = rollbacks.apply(saved, request).block();
+        out.print(PlanText.result(result));
+        if (result.complete()) {
+          dropOrKeep(out, rollbacks, saved.recoveryTables(), keep);
+          // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
+          // stays.
+          rollbacks.discard(saved);
+        }
+        return finish(result, "pitr rollback --apply " + apply + " --resume " + runId);
       }
       if (table == null || to == null) {
         throw new PitrException(
@@ -141,10 +173,12 @@ final class RollbackCommand implements Callable<Integer> {
               .planTable(
                   new Rollbacks.TableRequest(table, t0, t1, overwrite, deleteExtra, restoreTimeout))
               .block();
+      RollbackPlan planned = prepared.plan();
+      boolean keepPlan = false;
       try {
-        out.print(PlanText.plan(prepared.plan(), maxWcu));
+        out.print(PlanText.plan(planned, maxWcu));
         if (plan != null) {
-          PlanFile.write(prepared.plan(), plan);
+          PlanFile.write(keep ? planned : planned.withRecoveryTables(List.of()), plan);
           out.println(
               "Plan saved to " + plan + "; apply it with 'pitr rollback --apply " + plan + "'");
           return 0;
@@ -152,28 +186,89 @@ final class RollbackCommand implements Callable<Integer> {
         if (!yes) {
           confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
-        return finish(out, rollbacks.apply(prepared.plan(), maxWcu).block());
+        String runId = Rollbacks.newId(4);
+        keepPlan = true;
+        resumeHint(out, planned.file(), runId);
+        ApplyResult result =
+            rollbacks.apply(planned, applyOptions.request(t, runId, false, maxWcu)).block();
+        out.print(PlanText.result(result));
+        keepPlan = !result.complete();
+        return finish(result, "pitr rollback --apply " + planned.file() + " --resume " + runId);
       } finally {
-        if (keep) {
-          out.println("Kept recovery tables: " + String.join(", ", prepared.recoveryTables()));
+        if (keepPlan) {
+          // The saved plan names them; the apply that completes it drops them.
+          out.println(
+              "Kept recovery tables until the apply completes: "
+                  + String.join(", ", prepared.recoveryTables()));
         } else {
-          rollbacks.drop(prepared.recoveryTables()).block();
+          dropOrKeep(out, rollbacks, prepared.recoveryTables(), keep);
+          rollbacks.discard(planned);
         }
       }
     }
   }
 
-  static int finish(PrintWriter out, ApplyResult result) {
-    out.print(PlanText.result(result));
-    if (!result.complete()) {
-      throw new PitrException(
-          ErrorCode.PARTIAL,
-          result.failed().size()
-              + " writes failed and "
-              + result.notVerified().size()
-              + " items did not verify; fix the cause and rerun the rollback (items already restored are refused, not overwritten)");
+  private static void resumeHint(PrintWriter out, Path planFile, String runId) {
+    out.println(
+        "Applying as run "
+            + runId
+            + "; if it is interrupted, resume it with 'pitr rollback --apply "
+            + planFile
+            + " --resume "
+            + runId
+            + "'");
+    out.flush();
+  }
+
+  static void dropOrKeep(
+      PrintWriter out, Rollbacks rollbacks, List<String> recoveryTables, boolean keep) {
+    if (recoveryTables.isEmpty()) {
+      return;
     }
-    return 0;
+    if (keep) {
+      out.println(
+          "Kept recovery tables: "
+              + String.join(", ", recoveryTables)
+              + " ('pitr status' lists them, 'pitr drop' removes them)");
+      return;
+    }
+    List<String> dropped = rollbacks.drop(recoveryTables).block();
+    if (!dropped.isEmpty()) {
+      out.println("Dropped recovery tables: " + String.join(", ", dropped));
+    }
+  }
+
+  /**
+   * Exits 0 when everything was applied and verified.
+   *
+   * @throws PitrException {@link ErrorCode#PARTIAL} naming the failure file and how to resume
+   */
+  static int finish(ApplyResult result, String resumeCommand) {
+    if (result.complete()) {
+      return 0;
+    }
+    StringBuilder why = new StringBuilder();
+    if (!result.failed().isEmpty()) {
+      why.append(result.failed().size())
+          .append(" writes failed after retries and are in ")
+          .append(result.failureFile())
+          .append("; fix the cause and resume with '")
+          .append(resumeCommand)
+          .append(
+              "' (items already restored are counted, not written again; the failure file can"
+                  + " also be replayed with 'pitr copy-back --replay FILE --to TABLE', which"
+                  + " writes without conditions)");
+    }
+    if (!result.notVerified().isEmpty()) {
+      why.append(why.length() == 0 ? "" : ". ")
+          .append(result.notVerified().size())
+          .append(
+              " written items did not read back as planned (written over right after the"
+                  + " rollback?); check them, then rerun '")
+          .append(resumeCommand)
+          .append("' to report them as conflicts");
+    }
+    throw new PitrException(ErrorCode.PARTIAL, why.toString());
   }
 
   static boolean overwrite(String onConflict) {

@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import pitr.ErrorCode;
@@ -40,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
  *   <li>{@code --local}: an in-process client over a fresh embedded engine.
  *   <li>{@code --endpoint-url URL}: the SDK client against that endpoint. On a loopback endpoint (a
  *       local emulator) a missing region defaults to us-east-1 and missing credentials to dummy
- *       ones, so no AWS setup is needed.
+ *       ones, so no AWS setup is needed. Without the option, the SDK's environment variables {@code
+ *       AWS_ENDPOINT_URL_DYNAMODB} or else {@code AWS_ENDPOINT_URL} name the endpoint the same way.
  *   <li>otherwise: AWS, with the SDK's default region and credential chains, narrowed by {@code
  *       --region} and {@code --profile}.
  * </ul>
@@ -82,6 +85,29 @@ final class TargetOptions {
   /** Where credentials come from on AWS (not loopback); replaced in tests. */
   AwsCredentialsProvider awsCredentials;
 
+  /** The environment, for the endpoint variables; replaced in tests. */
+  Map<String, String> env = System.getenv();
+
+  private static final List<String> ENDPOINT_VARIABLES =
+      List.of("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL");
+
+  /** The variable the endpoint comes from when {@code --endpoint-url} is absent, or null. */
+  private String endpointVariable() {
+    if (endpointUrl != null || local) {
+      return null;
+    }
+    return ENDPOINT_VARIABLES.stream()
+        .filter(v -> env.get(v) != null && !env.get(v).isBlank())
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The endpoint URL: {@code --endpoint-url}, else the environment's, else null (AWS). */
+  String endpointUrl() {
+    String variable = endpointVariable();
+    return variable != null ? env.get(variable).trim() : endpointUrl;
+  }
+
   /**
    * A new client for the selected target. The caller closes it; with {@code --local} closing it
    * also discards the embedded engine and its data.
@@ -101,7 +127,7 @@ final class TargetOptions {
     DynamoDbAsyncClientBuilder builder =
         DynamoDbAsyncClient.builder().httpClientBuilder(NettyNioAsyncHttpClient.builder());
     boolean loopback = false;
-    if (endpointUrl != null) {
+    if (endpointUrl() != null) {
       URI endpoint = endpoint();
       builder.endpointOverride(endpoint);
       loopback = isLoopback(endpoint.getHost());
@@ -116,14 +142,16 @@ final class TargetOptions {
     if (local) {
       return "the embedded engine (--local)";
     }
-    if (endpointUrl != null) {
-      return endpointUrl;
+    if (endpointUrl() != null) {
+      return endpointUrl();
     }
     return "AWS" + (region == null ? "" : " (" + region + ")");
   }
 
   URI endpoint() {
-    return httpUrl("--endpoint-url", endpointUrl, "http://127.0.0.1:8000");
+    String variable = endpointVariable();
+    return httpUrl(
+        variable != null ? variable : "--endpoint-url", endpointUrl(), "http://127.0.0.1:8000");
   }
 
   /** {@code url} as a URI; a {@link ErrorCode#USAGE} error naming {@code option} if not http(s). */

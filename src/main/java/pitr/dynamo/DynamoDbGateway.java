@@ -31,9 +31,11 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -414,6 +416,22 @@ public final class DynamoDbGateway {
   /** DeleteItem, retried (deletes are idempotent). */
   public Mono<Void> deleteItem(DeleteItemRequest request) {
     return retried(request.tableName(), () -> client.deleteItem(request)).then();
+  }
+
+  /**
+   * One PutItem call, not retried, like {@link #batchWriteOnce}: for conditional writes whose
+   * caller owns the retries and the rate limit. A refused condition comes back as the SDK's
+   * ConditionalCheckFailedException; throttling and server errors unchanged.
+   */
+  public Mono<PutItemResponse> putItemOnce(PutItemRequest request) {
+    return call(request.tableName(), () -> client.putItem(request))
+        .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, request.tableName()));
+  }
+
+  /** One DeleteItem call, not retried; see {@link #putItemOnce}. */
+  public Mono<DeleteItemResponse> deleteItemOnce(DeleteItemRequest request) {
+    return call(request.tableName(), () -> client.deleteItem(request))
+        .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, request.tableName()));
   }
 
   // Errors -------------------------------------------------------------------------------------

@@ -173,6 +173,65 @@ public final class Ledger {
         .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.empty());
   }
 
+  /**
+   * Records that {@code run} was rolled back: status {@code ROLLED_BACK}, when and by whom, the
+   * counts and the recovery point (attributes {@code rolledBackAt}, {@code rolledBackBy} and map
+   * {@code rollback}). Written in one transaction that also checks {@code lease} still holds the
+   * migration lock, so it cannot race a migration run that took the lock, and that the run is still
+   * SUCCEEDED or FAILED, so a run is marked rolled back once.
+   *
+   * @throws PitrException {@link ErrorCode#FAILED} when the lease was lost (nothing is written);
+   *     {@link ErrorCode#REFUSED} when the run is not SUCCEEDED or FAILED any more
+   */
+  public Mono<Void> markRolledBack(RunRecord run, RollbackEntry rollback, Lease lease) {
+    Map<String, AttributeValue> details = new LinkedHashMap<>();
+    details.put("rollbackId", s(rollback.rollbackId()));
+    details.put("at", t(rollback.at()));
+    details.put("by", s(rollback.by()));
+    details.put("restored", n(rollback.restored()));
+    details.put("deleted", n(rollback.deleted()));
+    details.put("alreadyApplied", n(rollback.alreadyApplied()));
+    details.put("conflicts", n(rollback.conflicts()));
+    details.put("recoveryPoint", t(rollback.recoveryPoint()));
+    TransactWriteItem update =
+        TransactWriteItem.builder()
+            .update(
+                u ->
+                    u.tableName(table)
+                        .key(Map.of(PK, s("run"), SK, s(run.migration() + "#" + run.runId())))
+                        .updateExpression(
+                            "SET #st = :rb, rolledBackAt = :at, rolledBackBy = :by, #rollback = :r")
+                        .conditionExpression("#st = :succeeded OR #st = :failed")
+                        .expressionAttributeNames(Map.of("#st", "status", "#rollback", "rollback"))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":rb", s(MigrationState.ROLLED_BACK.name()),
+                                ":at", t(rollback.at()),
+                                ":by", s(rollback.by()),
+                                ":r", AttributeValue.fromM(details),
+                                ":succeeded", s(MigrationState.SUCCEEDED.name()),
+                                ":failed", s(MigrationState.FAILED.name()))))
+            .build();
+    return fenced(update, lease)
+        .onErrorMap(
+            e ->
+                e instanceof TransactionCanceledException tce
+                    && tce.hasCancellationReasons()
+                    && tce.cancellationReasons().size() > 1
+                    && "ConditionalCheckFailed".equals(tce.cancellationReasons().get(1).code()),
+            e ->
+                new PitrException(
+                    ErrorCode.REFUSED,
+                    "Run "
+                        + run.runId()
+                        + " of "
+                        + run.migration()
+                        + " is no longer SUCCEEDED or FAILED in "
+                        + table
+                        + " (rolled back or resumed meanwhile), so it was not marked ROLLED_BACK;"
+                        + " check 'pitr migrate list'"));
+  }
+
   /** Checkpoints of {@code runId}: checkpoint id to the scan position after its last page. */
   Mono<Map<String, Checkpoint>> checkpoints(String runId) {
     QueryRequest first =

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -98,6 +100,41 @@ public final class MigrationEnvironment {
   /** Loads fixtures into this environment. */
   public FixtureSeeder seeder() {
     return new FixtureSeeder(db);
+  }
+
+  /**
+   * Runs {@code work} while holding this environment's migration lock as {@code holderId}, renewing
+   * the lease every heartbeat, and releases the lock when the work ends, fails or is cancelled.
+   * Used by rollbacks so they never run beside a migration.
+   *
+   * <p>A lock held by a live run refuses with {@link pitr.ErrorCode#REFUSED} naming the holder,
+   * before {@code work} starts. A lapsed lock is taken over and the run that held it is marked
+   * FAILED, as a migration run taking over would. If the lease is lost meanwhile, the work is
+   * cancelled and the result fails with {@link pitr.ErrorCode#FAILED}.
+   */
+  public <T> Mono<T> underLock(
+      String holderId,
+      String migration,
+      String operator,
+      String host,
+      Function<Lease, Mono<T>> work) {
+    return Mono.usingWhen(
+        lock.acquire(holderId, migration, operator, host),
+        lease -> {
+          Mono<Void> takeOver =
+              lease.takenOver() == null
+                  ? Mono.empty()
+                  : ledger.markInterrupted(lease.takenOver(), clock.instant());
+          Mono<T> guarded = takeOver.then(Mono.defer(() -> work.apply(lease)));
+          Mono<T> lost =
+              Flux.interval(heartbeat(), heartbeat(), scheduler)
+                  .concatMap(i -> lock.heartbeat(lease))
+                  .then(Mono.empty());
+          return Mono.firstWithSignal(guarded, lost);
+        },
+        lock::release,
+        (lease, e) -> lock.release(lease),
+        lock::release);
   }
 
   public Settings settings() {

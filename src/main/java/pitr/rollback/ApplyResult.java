@@ -1,5 +1,6 @@
 package pitr.rollback;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,26 +9,37 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * What applying a plan did.
  *
- * @param restored items put back to their T0 image
- * @param deleted items deleted (absent at T0)
+ * @param runId the apply's run id ({@code --resume} takes it)
+ * @param restored items put back to their T0 image by this attempt
+ * @param deleted items deleted (absent at T0) by this attempt
+ * @param alreadyApplied items found already as planned (restored by an earlier attempt, or by
+ *     someone else), not written again
  * @param conflicts items the plan left alone because they changed after the bad change
- * @param changedSincePlan items whose write was refused because they changed between planning and
- *     applying; left as they are and reported as conflicts
- * @param failed items whose write failed after retries, with why
+ * @param changedSincePlan items not written because they changed between planning and applying;
+ *     left as they are and reported as conflicts
+ * @param failed items whose write failed after retries, with why; they are in the failure file
  * @param notVerified written items that did not read back as planned: data that should have been
  *     restored and was not
  * @param wcu write capacity consumed
  * @param elapsed from the first write to the end of verification
+ * @param chunks checkpointed chunks of the plan
+ * @param chunksSkipped chunks an earlier attempt had finished (only read back)
+ * @param failureFile the failure file, or null when nothing failed
  */
 public record ApplyResult(
+    String runId,
     long restored,
     long deleted,
+    long alreadyApplied,
     List<Map<String, AttributeValue>> conflicts,
     List<Map<String, AttributeValue>> changedSincePlan,
     List<String> failed,
     List<Map<String, AttributeValue>> notVerified,
     double wcu,
-    Duration elapsed) {
+    Duration elapsed,
+    int chunks,
+    int chunksSkipped,
+    Path failureFile) {
 
   /** Conflicts found in planning and in applying. */
   public long conflictCount() {
@@ -41,7 +53,7 @@ public record ApplyResult(
     return all;
   }
 
-  /** Whether everything planned was written and verified. */
+  /** Whether everything planned was written (or found applied) and verified. */
   public boolean complete() {
     return failed.isEmpty() && notVerified.isEmpty();
   }

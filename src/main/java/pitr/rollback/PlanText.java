@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Plans and results as the operator reads them. */
 public final class PlanText {
-  private static final int SAMPLES = 5;
+  private static final int SAMPLES = PlanSummary.SAMPLES;
 
   private PlanText() {}
 
@@ -28,12 +28,7 @@ public final class PlanText {
     for (Action a : Action.values()) {
       out.append(
           String.format("  %-9s %,d", a.name().toLowerCase(java.util.Locale.ROOT), counts.get(a)));
-      List<String> samples =
-          plan.items().stream()
-              .filter(i -> i.action() == a)
-              .limit(SAMPLES)
-              .map(i -> DynamoJson.toText(i.key()))
-              .toList();
+      List<String> samples = plan.samples(a).stream().map(DynamoJson::toText).toList();
       if (!samples.isEmpty()) {
         out.append("   e.g. ").append(String.join(", ", samples));
       }
@@ -56,6 +51,15 @@ public final class PlanText {
         String.format(
             "Restored %,d items, deleted %,d, in %s, %,.1f WCU%n",
             r.restored(), r.deleted(), human(r.elapsed()), r.wcu()));
+    if (r.chunksSkipped() > 0) {
+      out.append(
+          String.format(
+              "Resumed run %s: %,d of %,d chunks were done by an earlier attempt%n",
+              r.runId(), r.chunksSkipped(), r.chunks()));
+    }
+    if (r.alreadyApplied() > 0) {
+      out.append(String.format("Already as planned, not written again: %,d%n", r.alreadyApplied()));
+    }
     out.append(
         String.format(
             "Conflicts kept as they are: %,d%s%n", r.conflictCount(), keys(r.allConflicts())));
@@ -68,6 +72,9 @@ public final class PlanText {
     if (!r.failed().isEmpty()) {
       out.append(String.format("Failed writes: %,d%n", r.failed().size()));
       r.failed().stream().limit(SAMPLES).forEach(f -> out.append("  ").append(f).append('\n'));
+      if (r.failureFile() != null) {
+        out.append("  written to ").append(r.failureFile()).append('\n');
+      }
     }
     out.append(
         String.format(

@@ -1,5 +1,6 @@
 package pitr.rollback;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,29 +9,48 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.copy.ConditionalWriter;
+import pitr.copy.PlanProgress;
 import pitr.dynamo.AdaptiveRateLimiter;
+import pitr.dynamo.KeySchema;
+import pitr.dynamo.Throttling;
 import pitr.migrate.DynamoJson;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 
 /**
- * Applies a plan exactly as it is: each write is a single PutItem or DeleteItem conditional on the
- * item still being the image the plan saw (every attribute compared, or absent), so a write that
- * landed after planning is reported as a conflict instead of being clobbered. Throttling and server
- * errors are retried with backoff; writes are paced to {@code maxWcu}. Then every written key is
- * read back and compared with the plan.
+ * Applies a plan exactly as it is, through the copy engine's {@link ConditionalWriter}: each write
+ * is a single PutItem or DeleteItem conditional on the item still being the image the plan saw
+ * (every attribute compared, or absent), paced by the adaptive rate limiter and retried with the
+ * shared backoff. Writes that still fail go to the failure file; nothing is dropped.
  *
- * <p>Rerunning a plan is safe: items already restored no longer match {@code expected}, so they are
- * refused and reported as changed; check them with the verification.
+ * <p>The plan's items are taken in chunks of {@link ApplyRequest#chunkItems()} (by position in the
+ * plan). Each chunk's items are first read back (strongly consistent): an item that already is its
+ * planned image counts as already applied and is not written; one that is neither the planned nor
+ * the expected image changed since planning and is kept as a conflict; the others are written
+ * conditionally, then read back and compared with the plan. A chunk whose writes all settled
+ * (written, already applied, or conflict) is checkpointed as done ({@link PlanProgress}).
+ *
+ * <p>Rerunning is safe. A resumed run ({@code --resume}) skips chunks marked done, only reading
+ * their items back so conflicts found by the earlier attempt are still reported; an item written
+ * just before a kill, in a chunk not yet checkpointed, reads back as already applied.
  */
 final class RollbackApplier {
-  private static final int CONCURRENCY = 16;
+  private static final Logger log = LoggerFactory.getLogger(RollbackApplier.class);
+  private static final int CHUNKS_IN_FLIGHT = 4;
+  private static final int WRITES_PER_CHUNK = 8;
+  private static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
   private final Tables tables;
   private final Clock clock;
@@ -42,129 +62,250 @@ final class RollbackApplier {
     this.scheduler = scheduler;
   }
 
-  Mono<ApplyResult> apply(RollbackPlan plan, double maxWcu) {
+  /** Tallies of one apply; lists hold keys. */
+  private static final class Tally {
+    final AtomicLong restored = new AtomicLong();
+    final AtomicLong deleted = new AtomicLong();
+    final AtomicLong alreadyApplied = new AtomicLong();
+    final AtomicInteger skipped = new AtomicInteger();
+    final DoubleAdder wcu = new DoubleAdder();
+    final List<Map<String, AttributeValue>> conflicts = synced();
+    final List<Map<String, AttributeValue>> changed = synced();
+    final List<String> failed = Collections.synchronizedList(new ArrayList<>());
+    final List<Map<String, AttributeValue>> notVerified = synced();
+
+    private static List<Map<String, AttributeValue>> synced() {
+      return Collections.synchronizedList(new ArrayList<>());
+    }
+  }
+
+  Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request) {
     return Mono.defer(
         () -> {
           Instant start = clock.instant();
           String table = plan.table();
-          AtomicLong restored = new AtomicLong();
-          AtomicLong deleted = new AtomicLong();
-          DoubleAdder wcu = new DoubleAdder();
-          List<Map<String, AttributeValue>> changed =
-              Collections.synchronizedList(new ArrayList<>());
-          List<String> failed = Collections.synchronizedList(new ArrayList<>());
-          List<PlanItem> written = Collections.synchronizedList(new ArrayList<>());
-          AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(maxWcu, scheduler);
-          List<Map<String, AttributeValue>> conflicts =
-              plan.items().stream()
-                  .filter(i -> i.action() == Action.CONFLICT)
-                  .map(PlanItem::key)
-                  .toList();
-          return Flux.fromIterable(plan.items())
-              .filter(PlanItem::writes)
-              .flatMap(
-                  item ->
-                      limiter
-                          .acquire(units(item))
-                          .then(write(table, item, limiter::throttled))
-                          .doOnNext(
-                              c -> {
-                                limiter.settle(units(item), c);
-                                wcu.add(c);
-                                written.add(item);
-                                (item.action() == Action.DELETE ? deleted : restored)
-                                    .incrementAndGet();
-                              })
-                          .onErrorResume(
-                              ConditionalCheckFailedException.class,
-                              e -> {
-                                changed.add(item.key());
-                                return Mono.empty();
-                              })
-                          .onErrorResume(
-                              e -> {
-                                failed.add(DynamoJson.toText(item.key()) + ": " + e.getMessage());
-                                return Mono.empty();
-                              }),
-                  CONCURRENCY)
-              .then(Mono.defer(() -> verify(table, written)))
-              .map(
-                  wrong ->
-                      new ApplyResult(
-                          restored.get(),
-                          deleted.get(),
-                          conflicts,
-                          List.copyOf(changed),
-                          List.copyOf(failed),
-                          wrong,
-                          wcu.sum(),
-                          Duration.between(start, clock.instant())));
+          int chunkItems = request.chunkItems();
+          int chunks = (int) ((plan.size() + chunkItems - 1) / chunkItems);
+          return tables
+              .keySchema(table)
+              .doOnNext(schema -> checkKeys(plan, schema))
+              .then(
+                  PlanProgress.open(
+                      request.checkpoints(),
+                      request.runId(),
+                      request.resume(),
+                      plan.fingerprint(),
+                      table,
+                      chunkItems,
+                      chunks,
+                      clock))
+              .flatMap(progress -> run(plan, request, progress, start));
         });
   }
 
-  private static long units(PlanItem item) {
-    return item.image() == null ? 1 : ItemSize.writeUnits(item.image());
+  /** Refuses a plan whose keys are not the table's key, before anything is written. */
+  private static void checkKeys(RollbackPlan plan, KeySchema schema) {
+    for (Action a : Action.values()) {
+      for (Map<String, AttributeValue> key : plan.samples(a)) {
+        String problem = schema.problemWith(key);
+        if (problem != null) {
+          throw new PitrException(
+              ErrorCode.USAGE,
+              "Rollback plan for "
+                  + plan.table()
+                  + " has key "
+                  + DynamoJson.toText(key)
+                  + ", which is not a key of the table ("
+                  + problem
+                  + "); was the table recreated since planning? Make a new plan");
+        }
+      }
+    }
   }
 
-  private Mono<Double> write(String table, PlanItem item, Runnable onThrottle) {
-    ExpectedImage c = ExpectedImage.of(item.key(), item.expected());
-    if (item.action() == Action.DELETE) {
-      return tables
-          .call(
-              () ->
-                  tables
-                      .client()
-                      .deleteItem(
-                          r ->
-                              r.tableName(table)
-                                  .key(item.key())
-                                  .conditionExpression(c.expression())
-                                  .expressionAttributeNames(c.names())
-                                  .expressionAttributeValues(
-                                      c.values().isEmpty() ? null : c.values())
-                                  .returnConsumedCapacity(Tables.total())),
-              onThrottle)
-          .map(r -> capacity(r.consumedCapacity()));
+  private Mono<ApplyResult> run(
+      RollbackPlan plan, ApplyRequest request, PlanProgress progress, Instant start) {
+    String table = plan.table();
+    Tally tally = new Tally();
+    AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(request.maxWcu(), scheduler);
+    ConditionalWriter writer =
+        ConditionalWriter.create(
+            tables.gateway(),
+            table,
+            limiter,
+            Throttling.retry(
+                request.retries(), request.minBackoff(), request.maxBackoff(), scheduler),
+            request.failureFile());
+    log.info(
+        "event=rollback_apply_start run={} table={} items={} chunks={} done_before={}",
+        progress.runId(),
+        table,
+        plan.size(),
+        progress.chunks(),
+        progress.doneCount());
+    Disposable heartbeat =
+        Flux.interval(HEARTBEAT, HEARTBEAT, scheduler)
+            .concatMap(t -> progress.heartbeat(false).onErrorResume(e -> Mono.empty()))
+            .subscribe();
+    return plan.items()
+        .buffer(request.chunkItems())
+        .index()
+        .flatMap(
+            indexed -> {
+              int chunk = (int) (long) indexed.getT1();
+              List<PlanItem> items = indexed.getT2();
+              items.stream()
+                  .filter(i -> i.action() == Action.CONFLICT)
+                  .forEach(i -> tally.conflicts.add(i.key()));
+              if (progress.done(chunk)) {
+                tally.skipped.incrementAndGet();
+                return recheck(table, items, tally);
+              }
+              return applyChunk(table, items, writer, tally)
+                  .flatMap(ok -> ok ? progress.markDone(chunk) : Mono.empty());
+            },
+            CHUNKS_IN_FLIGHT)
+        .then(Mono.defer(() -> progress.heartbeat(progress.doneCount() == progress.chunks())))
+        .then(
+            Mono.fromCallable(
+                () ->
+                    new ApplyResult(
+                        progress.runId(),
+                        tally.restored.get(),
+                        tally.deleted.get(),
+                        tally.alreadyApplied.get(),
+                        List.copyOf(tally.conflicts),
+                        List.copyOf(tally.changed),
+                        List.copyOf(tally.failed),
+                        List.copyOf(tally.notVerified),
+                        tally.wcu.sum(),
+                        Duration.between(start, clock.instant()),
+                        progress.chunks(),
+                        tally.skipped.get(),
+                        writer.failed() > 0 ? writer.failureFile() : null)))
+        .doOnNext(
+            r ->
+                log.info(
+                    "event=rollback_apply_done run={} table={} restored={} deleted={}"
+                        + " already_applied={} conflicts={} failed={} not_verified={}",
+                    r.runId(),
+                    table,
+                    r.restored(),
+                    r.deleted(),
+                    r.alreadyApplied(),
+                    r.conflictCount(),
+                    r.failed().size(),
+                    r.notVerified().size()))
+        .doFinally(
+            s -> {
+              heartbeat.dispose();
+              try {
+                writer.close();
+              } catch (IOException e) {
+                log.debug("event=failure_file_close_failed file={}", writer.failureFile(), e);
+              }
+            });
+  }
+
+  /**
+   * Writes one chunk: read back, write what still needs it, verify. Emits true when every write
+   * settled, false when some went to the failure file.
+   */
+  private Mono<Boolean> applyChunk(
+      String table, List<PlanItem> items, ConditionalWriter writer, Tally tally) {
+    List<PlanItem> writes = items.stream().filter(PlanItem::writes).toList();
+    if (writes.isEmpty()) {
+      return Mono.just(true);
+    }
+    AtomicBoolean settled = new AtomicBoolean(true);
+    List<PlanItem> written = Collections.synchronizedList(new ArrayList<>());
+    return tables
+        .get(table, writes.stream().map(PlanItem::key).toList())
+        .flatMapMany(
+            now ->
+                Flux.fromIterable(writes)
+                    .filter(
+                        item -> {
+                          Map<String, AttributeValue> live = now.get(Tables.keyId(item.key()));
+                          if (Tables.same(live, item.image())) {
+                            tally.alreadyApplied.incrementAndGet();
+                            return false;
+                          }
+                          if (!Tables.same(live, item.expected())) {
+                            tally.changed.add(item.key());
+                            return false;
+                          }
+                          return true;
+                        }))
+        .flatMap(
+            item ->
+                write(writer, item)
+                    .doOnNext(
+                        o -> {
+                          tally.wcu.add(o.units());
+                          switch (o.status()) {
+                            case WRITTEN -> {
+                              written.add(item);
+                              (item.action() == Action.DELETE ? tally.deleted : tally.restored)
+                                  .incrementAndGet();
+                            }
+                            case ALREADY_APPLIED -> tally.alreadyApplied.incrementAndGet();
+                            case CHANGED -> tally.changed.add(item.key());
+                            case FAILED -> {
+                              settled.set(false);
+                              tally.failed.add(DynamoJson.toText(item.key()) + ": " + o.error());
+                            }
+                          }
+                        }),
+            WRITES_PER_CHUNK)
+        .then(Mono.defer(() -> verify(table, List.copyOf(written), tally)))
+        .then(Mono.fromCallable(settled::get));
+  }
+
+  private static Mono<ConditionalWriter.Outcome> write(ConditionalWriter writer, PlanItem item) {
+    ConditionalWriter.Condition c = ExpectedImage.of(item.key(), item.expected()).condition();
+    return item.action() == Action.DELETE
+        ? writer.delete(item.key(), c)
+        : writer.put(item.image(), item.key(), c);
+  }
+
+  /** Reads back the items of a chunk an earlier attempt finished: as planned, or a conflict. */
+  private Mono<Void> recheck(String table, List<PlanItem> items, Tally tally) {
+    List<PlanItem> writes = items.stream().filter(PlanItem::writes).toList();
+    if (writes.isEmpty()) {
+      return Mono.empty();
     }
     return tables
-        .call(
-            () ->
-                tables
-                    .client()
-                    .putItem(
-                        r ->
-                            r.tableName(table)
-                                .item(item.image())
-                                .conditionExpression(c.expression())
-                                .expressionAttributeNames(c.names())
-                                .expressionAttributeValues(c.values().isEmpty() ? null : c.values())
-                                .returnConsumedCapacity(Tables.total())),
-            onThrottle)
-        .map(r -> capacity(r.consumedCapacity()));
-  }
-
-  private static double capacity(ConsumedCapacity c) {
-    return c == null || c.capacityUnits() == null ? 0 : c.capacityUnits();
-  }
-
-  /** Reads back every written key; returns those that do not hold the planned image. */
-  private Mono<List<Map<String, AttributeValue>>> verify(String table, List<PlanItem> written) {
-    if (written.isEmpty()) {
-      return Mono.just(List.of());
-    }
-    List<Map<String, AttributeValue>> keys = written.stream().map(PlanItem::key).toList();
-    return tables
-        .get(table, keys)
-        .map(
+        .get(table, writes.stream().map(PlanItem::key).toList())
+        .doOnNext(
             now -> {
-              List<Map<String, AttributeValue>> wrong = new ArrayList<>();
-              for (PlanItem i : written) {
-                if (!Tables.same(now.get(Tables.keyId(i.key())), i.image())) {
-                  wrong.add(i.key());
+              for (PlanItem i : writes) {
+                if (Tables.same(now.get(Tables.keyId(i.key())), i.image())) {
+                  tally.alreadyApplied.incrementAndGet();
+                } else {
+                  tally.changed.add(i.key());
                 }
               }
-              return wrong;
-            });
+            })
+        .then();
+  }
+
+  /** Reads back the written items; those that do not hold the planned image are not verified. */
+  private Mono<Void> verify(String table, List<PlanItem> written, Tally tally) {
+    if (written.isEmpty()) {
+      return Mono.empty();
+    }
+    return tables
+        .get(table, written.stream().map(PlanItem::key).toList())
+        .doOnNext(
+            now -> {
+              for (PlanItem i : written) {
+                if (!Tables.same(now.get(Tables.keyId(i.key())), i.image())) {
+                  tally.notVerified.add(i.key());
+                }
+              }
+            })
+        .then();
   }
 
   /** A ConditionExpression that holds when the item is exactly {@code expected}. */
@@ -186,6 +327,10 @@ final class RollbackApplier {
         n++;
       }
       return new ExpectedImage(String.join(" AND ", parts), names, values);
+    }
+
+    ConditionalWriter.Condition condition() {
+      return new ConditionalWriter.Condition(expression, names, values);
     }
   }
 }

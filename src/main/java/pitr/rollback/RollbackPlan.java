@@ -1,49 +1,241 @@
 package pitr.rollback;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import pitr.migrate.ItemHash;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A rollback plan: what it rolls back, and each item's action. A saved plan is applied exactly as
- * it is; see {@link PlanFile}.
- *
- * @param table the live table
- * @param to T0, the instant restored
- * @param incidentEnd T1, when the bad change ended, or null
- * @param scope what chose the candidate keys: {@code table}, or {@code migration NAME run RUNID}
- * @param createdAt when the plan was made
- * @param items the items, in key order of the scan or journal
+ * A rollback plan: what it rolls back, a summary (counts per action, conflicts, write estimate,
+ * sample keys) and each item's action. The items of a planned or saved plan stay in its file and
+ * are streamed from there, so a plan of any size takes constant memory; see {@link PlanFile}. A
+ * saved plan is applied exactly as it is.
  */
-public record RollbackPlan(
-    String table,
-    Instant to,
-    Instant incidentEnd,
-    String scope,
-    Instant createdAt,
-    List<PlanItem> items) {
+public final class RollbackPlan {
+  private final String table;
+  private final Instant to;
+  private final Instant incidentEnd;
+  private final String scope;
+  private final Instant createdAt;
+  private final List<String> recoveryTables;
+  private final PlanSummary summary;
+  private final List<PlanItem> memory;
+  private final Path file;
+  private final int headerLines;
+  private final String fingerprint;
+
+  private RollbackPlan(
+      String table,
+      Instant to,
+      Instant incidentEnd,
+      String scope,
+      Instant createdAt,
+      List<String> recoveryTables,
+      PlanSummary summary,
+      List<PlanItem> memory,
+      Path file,
+      int headerLines,
+      String fingerprint) {
+    this.table = table;
+    this.to = to;
+    this.incidentEnd = incidentEnd;
+    this.scope = scope;
+    this.createdAt = createdAt;
+    this.recoveryTables = List.copyOf(recoveryTables);
+    this.summary = summary;
+    this.memory = memory;
+    this.file = file;
+    this.headerLines = headerLines;
+    this.fingerprint = fingerprint;
+  }
+
+  /**
+   * A plan of {@code items} held in memory.
+   *
+   * @param table the live table
+   * @param to T0, the instant restored
+   * @param incidentEnd T1, when the bad change ended, or null
+   * @param scope what chose the candidate keys: {@code table}, or {@code migration NAME run RUNID}
+   * @param createdAt when the plan was made
+   * @param items the items
+   */
+  public static RollbackPlan of(
+      String table,
+      Instant to,
+      Instant incidentEnd,
+      String scope,
+      Instant createdAt,
+      List<PlanItem> items) {
+    PlanSummary summary = new PlanSummary();
+    items.forEach(summary::add);
+    return new RollbackPlan(
+        table,
+        to,
+        incidentEnd,
+        scope,
+        createdAt,
+        List.of(),
+        summary,
+        List.copyOf(items),
+        null,
+        0,
+        null);
+  }
+
+  /** A plan whose items are the lines of {@code file} after {@code headerLines} lines. */
+  static RollbackPlan inFile(
+      String table,
+      Instant to,
+      Instant incidentEnd,
+      String scope,
+      Instant createdAt,
+      List<String> recoveryTables,
+      PlanSummary summary,
+      Path file,
+      int headerLines,
+      String fingerprint) {
+    return new RollbackPlan(
+        table,
+        to,
+        incidentEnd,
+        scope,
+        createdAt,
+        recoveryTables,
+        summary,
+        null,
+        file,
+        headerLines,
+        fingerprint);
+  }
+
+  /** The same plan naming {@code tables} as the recovery tables made for it. */
+  public RollbackPlan withRecoveryTables(List<String> tables) {
+    return new RollbackPlan(
+        table,
+        to,
+        incidentEnd,
+        scope,
+        createdAt,
+        tables,
+        summary,
+        memory,
+        file,
+        headerLines,
+        fingerprint);
+  }
+
+  /** The live table. */
+  public String table() {
+    return table;
+  }
+
+  /** T0, the instant restored. */
+  public Instant to() {
+    return to;
+  }
+
+  /** T1, when the bad change ended, or null. */
+  public Instant incidentEnd() {
+    return incidentEnd;
+  }
+
+  /** What chose the candidate keys: {@code table}, or {@code migration NAME run RUNID}. */
+  public String scope() {
+    return scope;
+  }
+
+  /** When the plan was made. */
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  /**
+   * Recovery tables made for this plan that were still there when it was saved; applying the plan
+   * drops them at the end unless told to keep them. Empty when none.
+   */
+  public List<String> recoveryTables() {
+    return recoveryTables;
+  }
+
+  /** Number of items. */
+  public long size() {
+    return summary.items();
+  }
 
   /** Items per action; every action is present. */
   public Map<Action, Long> counts() {
-    Map<Action, Long> counts = new EnumMap<>(Action.class);
-    for (Action a : Action.values()) {
-      counts.put(a, 0L);
-    }
-    items.forEach(i -> counts.merge(i.action(), 1L, Long::sum));
-    return counts;
+    return summary.counts();
   }
 
   /** Items that changed after the bad change, whether overwritten or kept. */
   public long conflicts() {
-    return items.stream().filter(PlanItem::conflict).count();
+    return summary.conflicts();
   }
 
   /** Write capacity applying the plan takes: each write's size in whole KB, at least 1. */
   public double estimatedWcu() {
-    return items.stream()
-        .filter(PlanItem::writes)
-        .mapToLong(i -> i.image() == null ? 1 : ItemSize.writeUnits(i.image()))
-        .sum();
+    return summary.estimatedWcu();
+  }
+
+  /** Up to five keys of items with {@code action}, the first in the plan. */
+  public List<Map<String, AttributeValue>> samples(Action action) {
+    return summary.samples(action);
+  }
+
+  /** The file the items are read from, or null when they are held in memory. */
+  public Path file() {
+    return file;
+  }
+
+  /** The items in plan order, read from the plan's file one at a time. */
+  public Flux<PlanItem> items() {
+    if (memory != null) {
+      return Flux.fromIterable(memory);
+    }
+    return Flux.using(
+            this::itemLines, lines -> Flux.fromStream(lines).map(PlanFile::item), Stream::close)
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /**
+   * A hex SHA-256 identifying the plan: of the file's lines for a saved plan, else of the lines it
+   * would be saved as. Progress of an apply is kept against it, so a resume with another plan is
+   * refused.
+   */
+  public String fingerprint() {
+    if (fingerprint != null) {
+      return fingerprint;
+    }
+    StringBuilder all = new StringBuilder(table).append('\n');
+    memory.forEach(i -> all.append(PlanFile.line(i)).append('\n'));
+    return ItemHash.sha256(all.toString());
+  }
+
+  /** The items' lines, as saved; the caller closes the stream. */
+  Stream<String> itemLines() {
+    if (memory != null) {
+      return memory.stream().map(PlanFile::line);
+    }
+    try {
+      return Files.lines(file, StandardCharsets.UTF_8)
+          .skip(headerLines)
+          .filter(line -> !line.isBlank());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read rollback plan " + file, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RollbackPlan[" + table + " to " + to + ", " + size() + " items]";
   }
 }

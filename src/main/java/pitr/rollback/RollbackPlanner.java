@@ -1,16 +1,29 @@
 package pitr.rollback;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.ItemJson;
+import pitr.dynamo.KeySchema;
+import pitr.dynamo.ScanSpec;
 import pitr.migrate.ItemHash;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * Plans a rollback item by item from recovery tables and the live table.
@@ -25,20 +38,39 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       after-image hash is restored, anything else is a conflict.
  * </ul>
  *
- * <p>Recovery tables are read whole into memory; fine for drills and tables up to a few million
- * small items.
+ * <p>Memory stays flat in table size. For a table-scoped plan both tables compared are scanned in
+ * parallel and each item is spilled as (key, item hash) into one of N partition files by key hash
+ * (N from the tables' item counts, one partition per {@code partitionItems} items); then partition
+ * by partition the T0 side is loaded and the other side streamed against it, and only the
+ * candidates' images are read (T0 from the recovery table, live strongly consistent, 100 keys a
+ * call). Items planned go straight to the plan file ({@link PlanWriter}). Spill files live in the
+ * plan's folder and are deleted when planning ends.
  */
 final class RollbackPlanner {
+  private static final int SEGMENTS = 4;
+  private static final int BATCH = 100;
+  private static final int MAX_PARTITIONS = 4096;
+
   private final Tables tables;
   private final Clock clock;
+  private final int partitionItems;
 
-  RollbackPlanner(Tables tables, Clock clock) {
+  RollbackPlanner(Tables tables, Clock clock, int partitionItems) {
     this.tables = tables;
     this.clock = clock;
+    this.partitionItems = partitionItems;
   }
 
   /** A candidate for a journal-scoped plan: a key and the hash of the image the run wrote. */
   record Journaled(Map<String, AttributeValue> key, String imageHash) {}
+
+  /** A key that differs between the two tables compared, with its hash on the second (or null). */
+  private record Candidate(String key, String otherHash) {}
+
+  /** Partitions for tables of up to {@code items} items at {@code partitionItems} per partition. */
+  static int partitions(long items, int partitionItems) {
+    return (int) Math.max(1, Math.min(MAX_PARTITIONS, items / Math.max(1, partitionItems) + 1));
+  }
 
   Mono<RollbackPlan> planTable(
       String live,
@@ -47,80 +79,172 @@ final class RollbackPlanner {
       Instant incidentEnd,
       String t1Table,
       boolean overwrite,
-      boolean deleteExtra) {
-    return tables
-        .keySchema(live)
+      boolean deleteExtra,
+      List<String> recoveryTables,
+      Path dir) {
+    DynamoDbGateway gateway = tables.gateway();
+    String other = t1Table != null ? t1Table : live;
+    return Mono.zip(
+            gateway.describeTable(live),
+            gateway.describeTable(t0Table),
+            gateway.describeTable(other))
         .flatMap(
-            keys ->
-                tables
-                    .load(t0Table, keys)
-                    .flatMap(
-                        t0 ->
-                            t1Table == null
-                                ? tables
-                                    .load(live, keys)
-                                    .map(now -> twoWay(t0, now, keys, overwrite, deleteExtra))
-                                : tables
-                                    .load(t1Table, keys)
-                                    .flatMap(t1 -> threeWay(live, keys, t0, t1, overwrite))))
-        .map(items -> new RollbackPlan(live, to, incidentEnd, "table", clock.instant(), items));
+            t -> {
+              KeySchema schema = KeySchema.of(t.getT1());
+              long items = Math.max(count(t.getT1()), Math.max(count(t.getT2()), count(t.getT3())));
+              int partitions = partitions(items, partitionItems);
+              Path spill = dir.resolve("spill");
+              PlanWriter out = PlanWriter.in(dir);
+              return spill(t0Table, schema, spill.resolve("t0"), partitions)
+                  .then(spill(other, schema, spill.resolve("other"), partitions))
+                  .thenMany(Flux.range(0, partitions))
+                  .concatMap(
+                      p ->
+                          Mono.fromCallable(() -> candidates(spill, p))
+                              .subscribeOn(Schedulers.boundedElastic())
+                              .flatMapMany(Flux::fromIterable)
+                              .buffer(BATCH)
+                              .concatMap(
+                                  batch ->
+                                      judge(
+                                              live,
+                                              t0Table,
+                                              schema,
+                                              batch,
+                                              t1Table != null,
+                                              overwrite,
+                                              deleteExtra)
+                                          .doOnNext(out::addAll)),
+                      1)
+                  .then(
+                      Mono.fromCallable(
+                              () ->
+                                  out.finish(
+                                      live,
+                                      to,
+                                      incidentEnd,
+                                      "table",
+                                      clock.instant(),
+                                      recoveryTables))
+                          .subscribeOn(Schedulers.boundedElastic()))
+                  .doFinally(
+                      s -> {
+                        out.close();
+                        delete(spill);
+                      });
+            });
   }
 
-  private List<PlanItem> twoWay(
-      Map<String, Map<String, AttributeValue>> t0,
-      Map<String, Map<String, AttributeValue>> live,
-      List<String> keys,
+  private static long count(TableDescription d) {
+    return d.itemCount() == null ? 0 : d.itemCount();
+  }
+
+  /** Scans {@code table} and spills (key, item hash) of each item into its partition file. */
+  private Mono<Void> spill(String table, KeySchema schema, Path dir, int partitions) {
+    ScanSpec spec = new ScanSpec(table, SEGMENTS, null, Map.of(), Map.of(), null, true, null);
+    return Mono.fromCallable(
+            () -> {
+              Files.createDirectories(dir);
+              BufferedWriter[] out = new BufferedWriter[partitions];
+              for (int p = 0; p < partitions; p++) {
+                out[p] = Files.newBufferedWriter(dir.resolve(p + ".txt"), StandardCharsets.UTF_8);
+              }
+              return out;
+            })
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(
+            out ->
+                Flux.range(0, SEGMENTS)
+                    .flatMap(s -> tables.gateway().scanSegment(spec, s, null), SEGMENTS)
+                    .publishOn(Schedulers.boundedElastic())
+                    .doOnNext(
+                        page -> {
+                          for (Map<String, AttributeValue> item : page.items()) {
+                            String key = ItemJson.write(new TreeMap<>(schema.keyOf(item)));
+                            int p = Math.floorMod(key.hashCode(), partitions);
+                            try {
+                              out[p].write(key + "\t" + ItemHash.of(item) + "\n");
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          }
+                        })
+                    .then(Mono.<Void>fromRunnable(() -> close(out)))
+                    .doOnError(e -> close(out)));
+  }
+
+  private static void close(BufferedWriter[] out) {
+    for (BufferedWriter w : out) {
+      try {
+        w.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** The keys of partition {@code p} whose hashes differ between T0 and the other table. */
+  private static List<Candidate> candidates(Path spill, int p) throws IOException {
+    Map<String, String> t0 = new HashMap<>();
+    try (BufferedReader in = Files.newBufferedReader(spill.resolve("t0").resolve(p + ".txt"))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        int tab = line.lastIndexOf('\t');
+        t0.put(line.substring(0, tab), line.substring(tab + 1));
+      }
+    }
+    List<Candidate> out = new ArrayList<>();
+    try (BufferedReader in = Files.newBufferedReader(spill.resolve("other").resolve(p + ".txt"))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        int tab = line.lastIndexOf('\t');
+        String key = line.substring(0, tab);
+        String hash = line.substring(tab + 1);
+        String before = t0.remove(key);
+        if (!hash.equals(before)) {
+          out.add(new Candidate(key, hash));
+        }
+      }
+    }
+    t0.keySet().forEach(key -> out.add(new Candidate(key, null)));
+    return out;
+  }
+
+  /** Reads T0 and live images of a batch of candidates and plans each. */
+  private Mono<List<PlanItem>> judge(
+      String live,
+      String t0Table,
+      KeySchema schema,
+      List<Candidate> batch,
+      boolean threeWay,
       boolean overwrite,
       boolean deleteExtra) {
-    Set<String> ids = new LinkedHashSet<>(t0.keySet());
-    ids.addAll(live.keySet());
-    List<PlanItem> items = new ArrayList<>();
-    for (String id : ids) {
-      Map<String, AttributeValue> before = t0.get(id);
-      Map<String, AttributeValue> now = live.get(id);
-      if (Tables.same(before, now)) {
-        continue;
-      }
-      Map<String, AttributeValue> key = Tables.key(before != null ? before : now, keys);
-      if (before == null) {
-        items.add(new PlanItem(key, deleteExtra ? Action.DELETE : Action.EXTRA, null, now, false));
-      } else {
-        items.add(new PlanItem(key, Action.RESTORE, before, now, false));
-      }
-    }
-    return items;
-  }
-
-  private Mono<List<PlanItem>> threeWay(
-      String live,
-      List<String> keys,
-      Map<String, Map<String, AttributeValue>> t0,
-      Map<String, Map<String, AttributeValue>> t1,
-      boolean overwrite) {
-    Set<String> ids = new LinkedHashSet<>(t0.keySet());
-    ids.addAll(t1.keySet());
-    List<Map<String, AttributeValue>> candidates = new ArrayList<>();
-    for (String id : ids) {
-      Map<String, AttributeValue> a = t0.get(id);
-      Map<String, AttributeValue> b = t1.get(id);
-      if (!Tables.same(a, b)) {
-        candidates.add(Tables.key(a != null ? a : b, keys));
-      }
-    }
-    return tables
-        .get(live, candidates)
+    List<Map<String, AttributeValue>> keys =
+        batch.stream().map(c -> schema.keyOf(ItemJson.read(c.key()))).toList();
+    return Mono.zip(tables.get(t0Table, keys), tables.get(live, keys))
         .map(
-            now -> {
+            both -> {
               List<PlanItem> items = new ArrayList<>();
-              for (Map<String, AttributeValue> key : candidates) {
+              for (int i = 0; i < batch.size(); i++) {
+                Map<String, AttributeValue> key = keys.get(i);
                 String id = Tables.keyId(key);
-                Map<String, AttributeValue> current = now.get(id);
-                Map<String, AttributeValue> before = t0.get(id);
-                if (Tables.same(current, before)) {
+                Map<String, AttributeValue> before = both.getT1().get(id);
+                Map<String, AttributeValue> now = both.getT2().get(id);
+                if (Tables.same(before, now)) {
                   continue;
                 }
-                boolean untouched = Tables.same(current, t1.get(id));
-                items.add(item(key, before, current, !untouched, overwrite));
+                if (threeWay) {
+                  String t1Hash = batch.get(i).otherHash();
+                  boolean untouched =
+                      now == null ? t1Hash == null : ItemHash.of(now).equals(t1Hash);
+                  items.add(item(key, before, now, !untouched, overwrite));
+                } else if (before == null) {
+                  items.add(
+                      new PlanItem(
+                          key, deleteExtra ? Action.DELETE : Action.EXTRA, null, now, false));
+                } else {
+                  items.add(new PlanItem(key, Action.RESTORE, before, now, false));
+                }
               }
               return items;
             });
@@ -132,32 +256,44 @@ final class RollbackPlanner {
       String t0Table,
       String scope,
       Flux<Journaled> journaled,
-      boolean overwrite) {
-    return journaled
-        .buffer(100)
-        .concatMap(
-            batch -> {
-              List<Map<String, AttributeValue>> keys = batch.stream().map(Journaled::key).toList();
-              return Mono.zip(tables.get(t0Table, keys), tables.get(live, keys))
-                  .flatMapIterable(
-                      both -> {
-                        List<PlanItem> items = new ArrayList<>();
-                        for (Journaled j : batch) {
-                          String id = Tables.keyId(j.key());
-                          Map<String, AttributeValue> before = both.getT1().get(id);
-                          Map<String, AttributeValue> current = both.getT2().get(id);
-                          if (Tables.same(before, current)) {
-                            continue;
-                          }
-                          String hash = current == null ? ItemHash.DELETED : ItemHash.of(current);
-                          boolean untouched = hash.equals(j.imageHash());
-                          items.add(item(j.key(), before, current, !untouched, overwrite));
-                        }
-                        return items;
-                      });
-            })
-        .collectList()
-        .map(items -> new RollbackPlan(live, to, null, scope, clock.instant(), items));
+      boolean overwrite,
+      List<String> recoveryTables,
+      Path dir) {
+    return Mono.using(
+        () -> PlanWriter.in(dir),
+        out ->
+            journaled
+                .buffer(BATCH)
+                .concatMap(
+                    batch -> {
+                      List<Map<String, AttributeValue>> keys =
+                          batch.stream().map(Journaled::key).toList();
+                      return Mono.zip(tables.get(t0Table, keys), tables.get(live, keys))
+                          .map(
+                              both -> {
+                                List<PlanItem> items = new ArrayList<>();
+                                for (Journaled j : batch) {
+                                  String id = Tables.keyId(j.key());
+                                  Map<String, AttributeValue> before = both.getT1().get(id);
+                                  Map<String, AttributeValue> current = both.getT2().get(id);
+                                  if (Tables.same(before, current)) {
+                                    continue;
+                                  }
+                                  String hash =
+                                      current == null ? ItemHash.DELETED : ItemHash.of(current);
+                                  boolean untouched = hash.equals(j.imageHash());
+                                  items.add(item(j.key(), before, current, !untouched, overwrite));
+                                }
+                                return items;
+                              });
+                    })
+                .doOnNext(out::addAll)
+                .then(
+                    Mono.fromCallable(
+                            () ->
+                                out.finish(live, to, null, scope, clock.instant(), recoveryTables))
+                        .subscribeOn(Schedulers.boundedElastic())),
+        PlanWriter::close);
   }
 
   private static PlanItem item(
@@ -169,5 +305,16 @@ final class RollbackPlanner {
     Action write = before == null ? Action.DELETE : Action.RESTORE;
     Action action = conflict && !overwrite ? Action.CONFLICT : write;
     return new PlanItem(key, action, before, current, conflict);
+  }
+
+  static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // Leftover temporary files are harmless.
+    }
   }
 }

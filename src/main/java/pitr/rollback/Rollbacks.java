@@ -1,48 +1,112 @@
 package pitr.rollback;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.migrate.Lease;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationState;
+import pitr.migrate.RollbackEntry;
 import pitr.migrate.RunRecord;
+import pitr.restore.PointInTimeRestorer;
+import pitr.restore.RecoveryTableDropper;
+import pitr.restore.RestorePoint;
+import pitr.restore.RestoreRequest;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
- * Rolls tables back: restores T0 (and T1) into recovery tables named {@code <table>-recovery-<id>},
- * plans, applies a plan, and drops the recovery tables. Commands call these steps one by one so
- * they can print the plan and ask before applying.
+ * Rolls tables back: restores T0 (and T1) into recovery tables named {@code <table>-recovery-<id>}
+ * through {@link PointInTimeRestorer}, so they carry pitr's recovery tags ({@code pitr status}
+ * lists them, {@code pitr drop} accepts them); plans; applies a plan with checkpoints; and drops
+ * the recovery tables through {@link RecoveryTableDropper}, which drops only tagged recovery
+ * tables. Commands call these steps one by one so they can print the plan and ask before applying.
  *
- * <p>Partial failure: a plan that was applied in part can be applied again; items already restored
- * are refused by their condition and reported as changed since planning, nothing is overwritten.
- * Recovery tables left by a killed run are ordinary tables named as above: drop them by hand.
+ * <p>Plans are made in a work folder ({@link Settings#workDir()}, {@code <id>/plan.jsonl}):
+ * planning holds no more than one spill partition in memory, and an apply streams the plan from its
+ * file.
+ *
+ * <p>Partial failure: an apply that was interrupted resumes from its checkpoints ({@link
+ * ApplyRequest#resume()}); an apply that was simply run again reads each item back first, so items
+ * already restored are counted, not written, and nothing written since planning is overwritten.
+ * Recovery tables left by a killed run are tagged recovery tables: {@code pitr status TABLE} lists
+ * them and {@code pitr drop} removes them.
  */
 public final class Rollbacks {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String MANIFEST = "rollback.json";
+
+  /**
+   * Settings of a rollback.
+   *
+   * @param targetName how messages name the target, e.g. "AWS (eu-west-1)"
+   * @param createdBy the {@code pitr:created-by} tag of recovery tables
+   * @param workDir where plans are made and kept until applied
+   * @param partitionItems items per spill partition while planning (bounds memory)
+   * @param restorePoll how often a restore's table status is polled
+   */
+  public record Settings(
+      String targetName, String createdBy, Path workDir, int partitionItems, Duration restorePoll) {
+
+    /** Partitions of 50,000 items; restores polled every 5 s. */
+    public static Settings defaults(String targetName, String createdBy, Path workDir) {
+      return new Settings(targetName, createdBy, workDir, 50_000, Duration.ofSeconds(5));
+    }
+
+    public Settings withPartitionItems(int items) {
+      if (items < 1) {
+        throw new PitrException(
+            ErrorCode.USAGE, "--partition-items " + items + " must be at least 1");
+      }
+      return new Settings(targetName, createdBy, workDir, items, restorePoll);
+    }
+  }
+
   private final Tables tables;
   private final Clock clock;
   private final Scheduler scheduler;
+  private final Settings settings;
+  private final PointInTimeRestorer restorer;
+  private final RecoveryTableDropper dropper;
 
-  private Rollbacks(DynamoDbAsyncClient client, Clock clock, Scheduler scheduler) {
-    this.tables = new Tables(client, scheduler);
+  private Rollbacks(
+      DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
+    DynamoDbGateway gateway =
+        DynamoDbGateway.create(client, settings.targetName()).withScheduler(scheduler);
+    this.tables = new Tables(client, gateway, scheduler);
     this.clock = clock;
     this.scheduler = scheduler;
+    this.settings = settings;
+    this.restorer =
+        PointInTimeRestorer.create(gateway, clock, settings.createdBy())
+            .polling(settings.restorePoll());
+    this.dropper = RecoveryTableDropper.create(gateway, clock);
   }
 
   /** Rollbacks over {@code client}; the caller keeps and closes it. */
-  public static Rollbacks create(DynamoDbAsyncClient client, Clock clock, Scheduler scheduler) {
-    return new Rollbacks(client, clock, scheduler);
+  public static Rollbacks create(
+      DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
+    return new Rollbacks(client, clock, scheduler, settings);
   }
 
   /**
@@ -66,35 +130,54 @@ public final class Rollbacks {
   /**
    * A plan and the recovery tables made for it.
    *
-   * @param plan the plan
+   * @param plan the plan, in the work folder
    * @param recoveryTables the recovery tables, to drop when done
    */
   public record Prepared(RollbackPlan plan, List<String> recoveryTables) {}
 
+  /**
+   * The rollback of a migration run: one plan per table the run declared, saved in {@code
+   * <workDir>/<id>/} with a manifest so {@link #resumeMigration} finds them again.
+   *
+   * @param id the rollback's id
+   * @param run the run rolled back
+   * @param plans one per table
+   */
+  public record MigrationRollback(String id, RunRecord run, List<Prepared> plans) {
+    /** Every recovery table made for the rollback. */
+    public List<String> recoveryTables() {
+      return plans.stream().flatMap(p -> p.recoveryTables().stream()).toList();
+    }
+  }
+
   /** Restores T0 (and T1) and plans the rollback of a whole table. */
   public Mono<Prepared> planTable(TableRequest request) {
-    String id = id();
-    String t0 = request.table() + "-recovery-" + id;
-    String t1 = request.incidentEnd() == null ? null : t0 + "-t1";
-    List<String> made = new ArrayList<>();
+    String id = newId(3);
+    String t0 = recoveryName(request.table(), "-recovery-" + id);
+    String t1 =
+        request.incidentEnd() == null
+            ? null
+            : recoveryName(request.table(), "-recovery-" + id + "-t1");
+    List<String> made = Collections.synchronizedList(new ArrayList<>());
+    Path dir = settings.workDir().resolve(id);
     Mono<Void> restores =
         tables
             .keySchema(request.table())
-            .then(tables.restore(request.table(), t0, request.to(), request.restoreTimeout()))
-            .doOnNext(made::add)
+            .then(restore(request.table(), t0, request.to(), request.restoreTimeout(), made))
             .then(
                 t1 == null
                     ? Mono.empty()
-                    : tables
-                        .restore(
-                            request.table(), t1, request.incidentEnd(), request.restoreTimeout())
-                        .doOnNext(made::add)
-                        .then());
+                    : restore(
+                        request.table(),
+                        t1,
+                        request.incidentEnd(),
+                        request.restoreTimeout(),
+                        made));
     return restores
         .then(
             Mono.defer(
                 () ->
-                    new RollbackPlanner(tables, clock)
+                    new RollbackPlanner(tables, clock, settings.partitionItems())
                         .planTable(
                             request.table(),
                             request.to(),
@@ -102,9 +185,41 @@ public final class Rollbacks {
                             request.incidentEnd(),
                             t1,
                             request.overwrite(),
-                            request.deleteExtra())))
+                            request.deleteExtra(),
+                            List.copyOf(made),
+                            dir)))
         .map(plan -> new Prepared(plan, List.copyOf(made)))
-        .onErrorResume(e -> drop(made).then(Mono.error(e)));
+        .onErrorResume(
+            e ->
+                dropQuietly(made)
+                    .then(Mono.fromRunnable(() -> RollbackPlanner.delete(dir)))
+                    .then(Mono.error(e)));
+  }
+
+  private Mono<Void> restore(
+      String source, String target, Instant at, Duration timeout, List<String> made) {
+    RestoreRequest request =
+        RestoreRequest.of(source, RestorePoint.at(at)).as(target).withoutIndexes().waiting(timeout);
+    return restorer
+        .restore(request, d -> {})
+        .doOnSubscribe(s -> made.add(target))
+        .onErrorResume(
+            e -> {
+              // Nothing was created when the restore was refused before it started.
+              if (e instanceof PitrException p && p.code() != ErrorCode.FAILED) {
+                made.remove(target);
+              }
+              return Mono.error(e);
+            })
+        .then();
+  }
+
+  /** {@code source + suffix}, shortening the source so the name fits DynamoDB's 255 characters. */
+  static String recoveryName(String source, String suffix) {
+    return (source.length() + suffix.length() > 255
+            ? source.substring(0, 255 - suffix.length())
+            : source)
+        + suffix;
   }
 
   /**
@@ -136,21 +251,26 @@ public final class Rollbacks {
 
   /**
    * Restores the run's restore point and plans, per table, the rollback of exactly the keys the run
-   * journaled; an item whose live hash is not the journaled after-image is a conflict.
+   * journaled; an item whose live hash is not the journaled after-image is a conflict. The plans
+   * and a manifest are saved under {@code <workDir>/<id>/} ({@code id} from {@link #newId}).
    */
-  public Flux<Prepared> planMigration(
-      MigrationEnvironment env, RunRecord run, boolean overwrite, Duration restoreTimeout) {
-    String id = id();
+  public Mono<MigrationRollback> planMigration(
+      MigrationEnvironment env,
+      RunRecord run,
+      boolean overwrite,
+      Duration restoreTimeout,
+      String id) {
+    Path dir = settings.workDir().resolve(id);
+    List<String> made = Collections.synchronizedList(new ArrayList<>());
     return Flux.fromIterable(run.tables())
         .concatMap(
             table -> {
-              String t0 = table + "-recovery-" + id;
-              return tables
-                  .restore(table, t0, run.restorePoint(), restoreTimeout)
+              String t0 = recoveryName(table, "-recovery-" + id);
+              return restore(table, t0, run.restorePoint(), restoreTimeout, made)
                   .then(
                       Mono.defer(
                           () ->
-                              new RollbackPlanner(tables, clock)
+                              new RollbackPlanner(tables, clock, settings.partitionItems())
                                   .planJournal(
                                       table,
                                       run.restorePoint(),
@@ -162,52 +282,219 @@ public final class Rollbacks {
                                               e ->
                                                   new RollbackPlanner.Journaled(
                                                       e.key(), e.imageHash())),
-                                      overwrite)))
-                  .map(plan -> new Prepared(plan, List.of(t0)))
-                  .onErrorResume(e -> drop(List.of(t0)).then(Mono.error(e)));
+                                      overwrite,
+                                      List.of(t0),
+                                      dir.resolve(table))))
+                  .map(plan -> new Prepared(plan, List.of(t0)));
+            })
+        .collectList()
+        .map(plans -> new MigrationRollback(id, run, plans))
+        .flatMap(
+            r ->
+                Mono.fromCallable(
+                        () -> {
+                          writeManifest(dir, r);
+                          return r;
+                        })
+                    .subscribeOn(Schedulers.boundedElastic()))
+        .onErrorResume(
+            e ->
+                dropQuietly(made)
+                    .then(Mono.fromRunnable(() -> RollbackPlanner.delete(dir)))
+                    .then(Mono.error(e)));
+  }
+
+  private static void writeManifest(Path dir, MigrationRollback r) throws IOException {
+    ObjectNode m = PlanFile.JSON.createObjectNode();
+    m.put("rollbackId", r.id());
+    m.put("migration", r.run().migration());
+    m.put("runId", r.run().runId());
+    ArrayNode plans = m.putArray("plans");
+    for (Prepared p : r.plans()) {
+      ObjectNode n = plans.addObject();
+      n.put("table", p.plan().table());
+      n.put("plan", dir.relativize(p.plan().file()).toString());
+      ArrayNode recovery = n.putArray("recoveryTables");
+      p.recoveryTables().forEach(recovery::add);
+    }
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(MANIFEST), PlanFile.JSON.writeValueAsBytes(m));
+  }
+
+  /**
+   * The rollback {@code id} of {@code migration} that {@link #planMigration} saved, to apply again;
+   * its run must still be SUCCEEDED or FAILED.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when there is no such rollback, it is of another
+   *     migration, or its run was rolled back already
+   */
+  public Mono<MigrationRollback> resumeMigration(
+      MigrationEnvironment env, String migration, String id) {
+    Path dir = settings.workDir().resolve(id);
+    return Mono.fromCallable(() -> readManifest(dir, id))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(
+            m -> {
+              if (!m.path("migration").asText().equals(migration)) {
+                throw new PitrException(
+                    ErrorCode.USAGE,
+                    "Rollback "
+                        + id
+                        + " undoes migration "
+                        + m.path("migration").asText()
+                        + ", not "
+                        + migration
+                        + "; resume it with 'pitr migrate rollback "
+                        + m.path("migration").asText()
+                        + " --resume "
+                        + id
+                        + "'");
+              }
+              String runId = m.path("runId").asText();
+              return env.ledger()
+                  .runs(migration)
+                  .filter(r -> r.runId().equals(runId))
+                  .next()
+                  .switchIfEmpty(
+                      Mono.error(
+                          () ->
+                              new PitrException(
+                                  ErrorCode.USAGE,
+                                  "Run "
+                                      + runId
+                                      + " of "
+                                      + migration
+                                      + " is not in "
+                                      + env.ledger().table()
+                                      + "; check --ledger-table")))
+                  .map(
+                      run -> {
+                        if (run.status() != MigrationState.SUCCEEDED
+                            && run.status() != MigrationState.FAILED) {
+                          throw new PitrException(
+                              ErrorCode.USAGE,
+                              "Run "
+                                  + runId
+                                  + " of "
+                                  + migration
+                                  + " is "
+                                  + run.status()
+                                  + ", so rollback "
+                                  + id
+                                  + " has nothing left to do; 'pitr migrate list' shows it");
+                        }
+                        List<Prepared> plans = new ArrayList<>();
+                        for (JsonNode p : m.path("plans")) {
+                          List<String> recovery = new ArrayList<>();
+                          p.path("recoveryTables").forEach(t -> recovery.add(t.asText()));
+                          plans.add(
+                              new Prepared(
+                                  PlanFile.read(dir.resolve(p.path("plan").asText())), recovery));
+                        }
+                        return new MigrationRollback(id, run, plans);
+                      });
             });
   }
 
-  /** Records in the ledger that {@code run} was rolled back (state ROLLED_BACK). */
-  public Mono<Void> recordRolledBack(MigrationEnvironment env, RunRecord run) {
-    Map<String, AttributeValue> key =
-        Map.of(
-            "pk", AttributeValue.fromS("run"),
-            "sk", AttributeValue.fromS(run.migration() + "#" + run.runId()));
-    return tables
-        .call(
-            () ->
-                tables
-                    .client()
-                    .updateItem(
-                        r ->
-                            r.tableName(env.ledger().table())
-                                .key(key)
-                                .updateExpression("SET #st = :rb, rolledBackAt = :at")
-                                .conditionExpression("attribute_exists(pk)")
-                                .expressionAttributeNames(Map.of("#st", "status"))
-                                .expressionAttributeValues(
-                                    Map.of(
-                                        ":rb",
-                                        AttributeValue.fromS(MigrationState.ROLLED_BACK.name()),
-                                        ":at",
-                                        AttributeValue.fromS(clock.instant().toString())))))
-        .then();
+  private JsonNode readManifest(Path dir, String id) throws IOException {
+    try {
+      return PlanFile.JSON.readTree(dir.resolve(MANIFEST).toFile());
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "No migration rollback "
+              + id
+              + " in "
+              + settings.workDir()
+              + "; check the id and --state-dir");
+    }
   }
 
-  /** Applies {@code plan} at up to {@code maxWcu} write units per second (0: no limit). */
-  public Mono<ApplyResult> apply(RollbackPlan plan, double maxWcu) {
-    return new RollbackApplier(tables, clock, scheduler).apply(plan, maxWcu);
+  /**
+   * Records in the ledger, under {@code lease}, that the rollback's run was rolled back (state
+   * ROLLED_BACK, with who, when, the counts and the restore point).
+   */
+  public Mono<Void> recordRolledBack(
+      MigrationEnvironment env,
+      MigrationRollback rollback,
+      Lease lease,
+      String by,
+      List<ApplyResult> results) {
+    long restored = results.stream().mapToLong(ApplyResult::restored).sum();
+    long deleted = results.stream().mapToLong(ApplyResult::deleted).sum();
+    long already = results.stream().mapToLong(ApplyResult::alreadyApplied).sum();
+    long conflicts = results.stream().mapToLong(ApplyResult::conflictCount).sum();
+    return Mono.defer(
+        () ->
+            env.ledger()
+                .markRolledBack(
+                    rollback.run(),
+                    new RollbackEntry(
+                        rollback.id(),
+                        clock.instant(),
+                        by,
+                        restored,
+                        deleted,
+                        already,
+                        conflicts,
+                        rollback.run().restorePoint()),
+                    lease));
   }
 
-  /** Drops recovery tables; tables already gone are fine. */
-  public Mono<Void> drop(List<String> recoveryTables) {
-    return Flux.fromIterable(recoveryTables).concatMap(tables::drop).then();
+  /** Applies {@code plan} as {@code request} says; see {@link RollbackApplier}. */
+  public Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request) {
+    return new RollbackApplier(tables, clock, scheduler).apply(plan, request);
   }
 
-  private static String id() {
-    byte[] b = new byte[3];
-    ThreadLocalRandom.current().nextBytes(b);
+  /**
+   * Drops recovery tables through {@link RecoveryTableDropper}, which refuses any table not tagged
+   * as a recovery table; tables already gone are skipped. Emits the tables dropped.
+   */
+  public Mono<List<String>> drop(List<String> recoveryTables) {
+    return Flux.fromIterable(recoveryTables)
+        .concatMap(
+            t ->
+                dropper
+                    .check(t, Flux.empty(), false)
+                    .flatMap(d -> dropper.drop(t))
+                    .thenReturn(t)
+                    .onErrorResume(Rollbacks::gone, e -> Mono.empty()))
+        .collectList();
+  }
+
+  private Mono<Void> dropQuietly(List<String> recoveryTables) {
+    return drop(List.copyOf(recoveryTables)).onErrorResume(e -> Mono.empty()).then();
+  }
+
+  private static boolean gone(Throwable e) {
+    return e instanceof ResourceNotFoundException
+        || e.getCause() instanceof ResourceNotFoundException;
+  }
+
+  /** Deletes the work folder of a plan made here (not a plan file saved elsewhere). */
+  public void discard(RollbackPlan plan) {
+    if (plan.file() != null) {
+      discardDir(plan.file().toAbsolutePath().getParent());
+    }
+  }
+
+  /** Deletes the work folder of a migration rollback. */
+  public void discard(MigrationRollback rollback) {
+    discardDir(settings.workDir().resolve(rollback.id()).toAbsolutePath());
+  }
+
+  private void discardDir(Path dir) {
+    Path root = settings.workDir().toAbsolutePath().normalize();
+    Path d = dir.normalize();
+    if (d.startsWith(root) && !d.equals(root)) {
+      RollbackPlanner.delete(d);
+    }
+  }
+
+  /** A new random id of {@code bytes} bytes, in hex. */
+  public static String newId(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 }

@@ -1,6 +1,7 @@
 package pitr.runbook;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,20 +16,24 @@ import java.util.Set;
 import java.util.TreeMap;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.copy.FileCheckpoints;
 import pitr.dynamo.Throttling;
 import pitr.migrate.DynamoJson;
 import pitr.migrate.ItemHash;
+import pitr.migrate.Lease;
 import pitr.migrate.MigrationCatalog;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.RunRequest;
 import pitr.migrate.api.RunMode;
+import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
 import pitr.rollback.PlanItem;
 import pitr.rollback.Rollbacks;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -54,6 +59,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class DrillRunner {
   static final List<String> CATEGORIES = List.of("books", "games", "music", "tools");
+  private static final Duration RESTORE_TIMEOUT = Duration.ofHours(2);
+  private static final Duration RESTORE_WINDOW_WAIT = Duration.ofMinutes(15);
 
   private final DrillTarget target;
   private final Scheduler scheduler;
@@ -215,7 +222,12 @@ public final class DrillRunner {
               });
     } else if (step instanceof Step.Advance s) {
       Duration by = StepDurations.parse(s.by());
-      return target.advance(by).thenReturn("time moved on by " + by);
+      return target
+          .advance(by)
+          .thenReturn(
+              target.movesClock()
+                  ? "time moved on by " + by
+                  : "waited " + by + " (the clock of " + target.name() + " cannot be moved)");
     } else if (step instanceof Step.Migrate s) {
       return migrate(runbook, s);
     } else if (step instanceof Step.Traffic s) {
@@ -492,81 +504,195 @@ public final class DrillRunner {
   }
 
   private Mono<String> rollback(Step.Rollback s) {
-    Rollbacks rollbacks = Rollbacks.create(client, clock, scheduler);
     boolean overwrite = "overwrite".equals(s.onConflict());
+    Instant t0 = instant(s.to());
+    Instant t1 = s.incidentEnd() == null ? null : instant(s.incidentEnd());
     Rollbacks.TableRequest request =
         new Rollbacks.TableRequest(
-            s.table(),
-            instant(s.to()),
-            s.incidentEnd() == null ? null : instant(s.incidentEnd()),
-            overwrite,
-            Boolean.TRUE.equals(s.deleteExtra()),
-            Duration.ofHours(2));
-    return rollbacks
-        .planTable(request)
+            s.table(), t0, t1, overwrite, Boolean.TRUE.equals(s.deleteExtra()), RESTORE_TIMEOUT);
+    return awaitRestorable(s.table(), t1 != null ? t1 : t0)
         .flatMap(
-            prepared ->
-                rollbacks
-                    .apply(prepared.plan(), 0)
-                    .doOnNext(result -> account(prepared.plan().items(), result))
-                    .flatMap(
-                        result ->
-                            rollbacks.drop(prepared.recoveryTables()).thenReturn(summary(result))));
+            waited ->
+                inWorkDir(
+                    dir -> {
+                      Rollbacks rollbacks = rollbacks(dir);
+                      return rollbacks
+                          .planTable(request)
+                          .flatMap(
+                              prepared ->
+                                  rollbacks
+                                      .apply(prepared.plan(), applyRequest(dir, Rollbacks.newId(4)))
+                                      .flatMap(
+                                          result ->
+                                              account(prepared.plan().items(), List.of(result))
+                                                  .thenReturn(result))
+                                      .flatMap(
+                                          result ->
+                                              rollbacks
+                                                  .drop(prepared.recoveryTables())
+                                                  .thenReturn(waited + summary(result))));
+                    }));
+  }
+
+  private Rollbacks rollbacks(Path dir) {
+    return Rollbacks.create(
+        client,
+        clock,
+        scheduler,
+        Rollbacks.Settings.defaults(
+            target.name(),
+            "pitr drill (" + System.getProperty("user.name", "drill") + ")",
+            dir.resolve("rollbacks")));
+  }
+
+  private static ApplyRequest applyRequest(Path dir, String runId) {
+    return ApplyRequest.of(runId, FileCheckpoints.in(dir), dir.resolve(runId + "-failures.jsonl"));
+  }
+
+  /** Runs {@code work} with a new temporary folder for plans and checkpoints, deleted after. */
+  private static <T> Mono<T> inWorkDir(java.util.function.Function<Path, Mono<T>> work) {
+    return Mono.usingWhen(
+        Mono.fromCallable(() -> Files.createTempDirectory("pitr-drill-"))
+            .subscribeOn(Schedulers.boundedElastic()),
+        work,
+        dir -> Mono.fromRunnable(() -> deleteTree(dir)));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (java.io.IOException e) {
+      // Leftover temporary files are harmless.
+    }
+  }
+
+  /**
+   * Waits until {@code table} can be restored to {@code at}: at once on the embedded engine once
+   * time was advanced; on AWS (whose latest restorable time trails now by about five minutes) the
+   * drill waits, polling every second. Emits what it waited, for the step's detail.
+   */
+  private Mono<String> awaitRestorable(String table, Instant at) {
+    long started = scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS);
+    return call(() -> client.describeContinuousBackups(r -> r.tableName(table)))
+        .map(r -> r.continuousBackupsDescription().pointInTimeRecoveryDescription())
+        .filter(
+            p ->
+                p != null
+                    && p.latestRestorableDateTime() != null
+                    && !p.latestRestorableDateTime().isBefore(at))
+        .repeatWhenEmpty(r -> r.delayElements(Duration.ofSeconds(1), scheduler))
+        .timeout(RESTORE_WINDOW_WAIT, scheduler)
+        .onErrorMap(
+            java.util.concurrent.TimeoutException.class,
+            e ->
+                new PitrException(
+                    ErrorCode.FAILED,
+                    "The restore window of "
+                        + table
+                        + " did not reach "
+                        + at
+                        + " within "
+                        + RESTORE_WINDOW_WAIT
+                        + "; check that point-in-time recovery is on"))
+        .map(
+            p -> {
+              long waited = scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS) - started;
+              return waited < 1000
+                  ? ""
+                  : String.format(
+                      "waited %.0f s for the restore window to reach %s; ", waited / 1000.0, at);
+            });
   }
 
   private Mono<String> migrateRollback(Runbook runbook, Step.MigrateRollback s) {
-    Rollbacks rollbacks = Rollbacks.create(client, clock, scheduler);
     MigrationEnvironment env = environment();
     boolean overwrite = "overwrite".equals(s.onConflict());
-    List<PlanItem> items = new ArrayList<>();
-    List<ApplyResult> results = new ArrayList<>();
-    return rollbacks
-        .lastRun(env, s.name())
-        .flatMap(
-            run ->
-                rollbacks
-                    .planMigration(env, run, overwrite, Duration.ofHours(2))
-                    .concatMap(
-                        prepared ->
-                            rollbacks
-                                .apply(prepared.plan(), 0)
-                                .doOnNext(
-                                    r -> {
-                                      items.addAll(prepared.plan().items());
-                                      results.add(r);
-                                    })
-                                .flatMap(r -> rollbacks.drop(prepared.recoveryTables())))
-                    .then(Mono.defer(() -> rollbacks.recordRolledBack(env, run)))
-                    .then(
-                        Mono.fromSupplier(
-                            () -> {
-                              lastCandidates = new LinkedHashSet<>();
-                              lastConflicts = new LinkedHashSet<>();
-                              StringBuilder out =
-                                  new StringBuilder(
-                                      "run "
-                                          + run.runId()
-                                          + " of "
-                                          + run.migration()
-                                          + " rolled back; ");
-                              for (ApplyResult r : results) {
-                                account(List.of(), r);
-                                out.append(summary(r));
-                              }
-                              items.forEach(i -> lastCandidates.add(ItemHash.canonical(i.key())));
-                              return out.toString();
-                            })));
+    String id = Rollbacks.newId(4);
+    String user = System.getProperty("user.name", "drill");
+    return inWorkDir(
+        dir -> {
+          Rollbacks rollbacks = rollbacks(dir);
+          return env.<String>underLock(
+              "rollback-" + id,
+              s.name(),
+              user,
+              "drill",
+              lease ->
+                  rollbacks
+                      .lastRun(env, s.name())
+                      .flatMap(
+                          run ->
+                              Flux.fromIterable(run.tables())
+                                  .concatMap(t -> awaitRestorable(t, run.restorePoint()))
+                                  .then(
+                                      rollbacks.planMigration(
+                                          env, run, overwrite, RESTORE_TIMEOUT, id)))
+                      .flatMap(rollback -> applyAll(env, rollbacks, rollback, lease, dir)));
+        });
   }
 
-  private void account(List<PlanItem> items, ApplyResult result) {
-    if (!items.isEmpty()) {
-      lastCandidates = new LinkedHashSet<>();
-      lastConflicts = new LinkedHashSet<>();
-      items.forEach(i -> lastCandidates.add(ItemHash.canonical(i.key())));
-    }
-    result.allConflicts().forEach(k -> lastConflicts.add(ItemHash.canonical(k)));
-    conflicts += result.conflictCount();
-    dataLost += result.notVerified().size() + result.failed().size();
+  private Mono<String> applyAll(
+      MigrationEnvironment env,
+      Rollbacks rollbacks,
+      Rollbacks.MigrationRollback rollback,
+      Lease lease,
+      Path dir) {
+    String by = "pitr drill (" + System.getProperty("user.name", "drill") + ")";
+    Mono<List<ApplyResult>> applied =
+        Flux.fromIterable(rollback.plans())
+            .index()
+            .concatMap(
+                p ->
+                    rollbacks.apply(
+                        p.getT2().plan(), applyRequest(dir, rollback.id() + "-" + (p.getT1() + 1))))
+            .collectList();
+    return applied.flatMap(
+        results -> {
+          boolean complete = results.stream().allMatch(ApplyResult::complete);
+          Mono<String> marked =
+              complete
+                  ? rollbacks
+                      .recordRolledBack(env, rollback, lease, by, results)
+                      .thenReturn(" rolled back; ")
+                  : Mono.just(" NOT marked rolled back (incomplete); ");
+          StringBuilder counts = new StringBuilder();
+          results.forEach(r -> counts.append(summary(r)));
+          return account(
+                  Flux.fromIterable(rollback.plans()).concatMap(p -> p.plan().items()), results)
+              .then(marked)
+              .flatMap(
+                  m ->
+                      rollbacks
+                          .drop(rollback.recoveryTables())
+                          .thenReturn(
+                              "run "
+                                  + rollback.run().runId()
+                                  + " of "
+                                  + rollback.run().migration()
+                                  + m
+                                  + counts));
+        });
+  }
+
+  /**
+   * Remembers the keys a rollback considered and the conflicts it reported, for {@code
+   * assert-conflicts}, and adds its conflicts and lost items to the drill's totals.
+   */
+  private Mono<Void> account(Flux<PlanItem> items, List<ApplyResult> results) {
+    return items
+        .map(i -> ItemHash.canonical(i.key()))
+        .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new))
+        .doOnNext(
+            candidates -> {
+              lastCandidates = candidates;
+              lastConflicts = new LinkedHashSet<>();
+              for (ApplyResult result : results) {
+                result.allConflicts().forEach(k -> lastConflicts.add(ItemHash.canonical(k)));
+                conflicts += result.conflictCount();
+                dataLost += result.notVerified().size() + result.failed().size();
+              }
+            })
+        .then();
   }
 
   private static String summary(ApplyResult r) {

@@ -24,6 +24,12 @@ public interface DrillTarget extends AutoCloseable {
   Mono<Void> advance(Duration by);
 
   /**
+   * Whether {@link #advance} moves the target's clock (the embedded engine) rather than waiting in
+   * real time (AWS or any other endpoint).
+   */
+  boolean movesClock();
+
+  /**
    * Injects faults, e.g. {@code throttle=0.2,seed=7}; blank turns them off.
    *
    * @throws pitr.PitrException {@link pitr.ErrorCode#USAGE} when the target cannot (AWS), or the

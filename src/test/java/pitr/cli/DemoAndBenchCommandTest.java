@@ -49,4 +49,57 @@ class DemoAndBenchCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(run.err()).contains("--seconds and --rounds must be at least 1");
   }
+
+  @Test
+  void benchCopyBack_measuresEveryPart_withTheRealCommandInAChildJvmAndTheBoto3Peer()
+      throws Exception {
+    boolean boto3 =
+        new ProcessBuilder("python3", "-c", "import boto3")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor()
+            == 0;
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "bench",
+            "copy-back",
+            "--items",
+            "3000",
+            "--rounds",
+            "1",
+            "--rate-wcu",
+            "500",
+            "--rate-seconds",
+            "2",
+            "--child-heap",
+            "256m",
+            "--peer",
+            boto3 ? "bench/copy_boto3.py" : "none");
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("3,000 items of ~1 KB")
+        .containsPattern(
+            "\\| copy-back / raw \\(median of per-round ratios\\) \\| \\d+\\.\\d\\d \\|")
+        .containsPattern(
+            "\\| --max-wcu 500 for 2 s: achieved WCU/s \\| [\\d,]+ \\([+-]\\d+\\.\\d%\\)")
+        .containsPattern(
+            "peak in use / largest live set after GC / time in GC \\| \\d+ MB / \\d+ MB");
+    if (boto3) {
+      assertThat(run.out()).containsPattern("\\| pitr / boto3 \\| \\d+\\.\\dx \\|");
+    }
+  }
+
+  @Test
+  void benchCopyBack_withoutThePeerScript_isAUsageErrorNamingTheFix() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("bench", "copy-back", "--items", "3000", "--peer", "no/such.py");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err()).contains("peer script no/such.py not found").contains("--peer none");
+  }
 }

@@ -2,14 +2,21 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 class DrillCommandTest {
   @TempDir Path dir;
@@ -131,5 +138,180 @@ class DrillCommandTest {
         .contains("pitr rollback --apply rollback-plan.jsonl")
         .contains(
             "14. [ ] Drop the orders table\n        aws dynamodb delete-table --table-name orders\n");
+  }
+
+  /** {@code pitr local serve} on a free port in a thread; {@link #close} stops it. */
+  private static final class Served implements AutoCloseable {
+    final CliRun run = new CliRun();
+    final Thread thread = new Thread(() -> run.execute("local", "serve", "--port", "0"));
+    final String endpoint;
+
+    Served() throws InterruptedException {
+      thread.start();
+      endpoint = ServeCommandTest.awaitEndpoint(run, Duration.ofSeconds(30)).toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      thread.interrupt();
+      thread.join(30_000);
+    }
+  }
+
+  private static final String ROLLBACK_RUNBOOK =
+      """
+      name: any-endpoint
+      description: A small rollback drill for any DynamoDB endpoint.
+      steps:
+        - type: create-table
+          description: Create table things
+          table: things
+          key: {pk: S}
+        - type: seed
+          description: Seed 40 things
+          table: things
+          items: 40
+        - type: enable-pitr
+          description: Turn on point-in-time recovery
+          table: things
+        - type: advance
+          description: Let a second pass
+          by: 1s
+        - type: snapshot
+          description: Remember every thing
+          table: things
+          name: before
+        - type: mark
+          description: T0
+          name: t0
+        - type: traffic
+          id: bad
+          description: A bad job closes every 4th thing
+          table: things
+          every: 4
+          set: {status: closed}
+        - type: mark
+          description: T1
+          name: t1
+        - type: traffic
+          id: edits
+          description: Customers edit every 8th thing
+          table: things
+          every: 8
+          set: {status: edited}
+        - type: rollback
+          description: Roll back what the bad job changed
+          table: things
+          to: t0
+          incident-end: t1
+        - type: assert-unchanged
+          description: Every thing as before except the customer edits
+          table: things
+          snapshot: before
+          except: [edits]
+        - type: assert-conflicts
+          description: The customer edits are the conflicts
+          traffic: edits
+        - type: drop
+          description: Drop things
+          table: things
+      """;
+
+  @Test
+  void drill_withTargetAwsAndEndpointUrl_runsOverTheEndpoint_waitingInsteadOfMovingTheClock()
+      throws Exception {
+    Path runbook = Files.writeString(dir.resolve("any-endpoint.yaml"), ROLLBACK_RUNBOOK);
+    Path report = dir.resolve("report");
+    try (Served served = new Served()) {
+      CliRun run = new CliRun();
+
+      int code =
+          run.execute(
+              "--endpoint-url",
+              served.endpoint,
+              "drill",
+              runbook.toString(),
+              "--target",
+              "aws",
+              "--report",
+              report.toString());
+
+      assertThat(code).as(run.out() + run.err()).isZero();
+      assertThat(run.out())
+          .startsWith("Drill any-endpoint on " + served.endpoint + "\n")
+          .contains(
+              " 4. PASSED  Let a second pass\n      waited PT1S (the clock of "
+                  + served.endpoint
+                  + " cannot be moved)")
+          .contains("restored 5, deleted 0, conflicts 5, not verified 0, failed 0")
+          .contains("data lost: 0; conflicts: 5")
+          .contains("RESULT: drill passed");
+      assertThat(Files.readString(report.resolve("report.md")))
+          .startsWith("# Drill any-endpoint: PASSED");
+      try (DynamoDbAsyncClient client = client(served.endpoint)) {
+        assertThat(client.listTables().join().tableNames()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void drill_withTargetAws_refusesAFaultsStepClearly_skipsTheRest_butStillDrops() throws Exception {
+    Path runbook =
+        Files.writeString(
+            dir.resolve("faults.yaml"),
+            """
+            name: faults-on-aws
+            description: Faults need the embedded engine.
+            steps:
+              - type: create-table
+                description: Create table things
+                table: things
+                key: {pk: S}
+              - type: faults
+                description: Throttle a fifth of the requests
+                spec: throttle=0.2
+              - type: seed
+                description: Seed 10 things
+                table: things
+                items: 10
+              - type: drop
+                description: Drop things
+                table: things
+            """);
+    try (Served served = new Served()) {
+      CliRun run = new CliRun();
+      run.root().target().env = Map.of("AWS_ENDPOINT_URL", served.endpoint);
+
+      int code =
+          run.execute(
+              "drill",
+              runbook.toString(),
+              "--target",
+              "aws",
+              "--report",
+              dir.resolve("report").toString());
+
+      assertThat(code).isEqualTo(1);
+      assertThat(run.out())
+          .startsWith("Drill faults-on-aws on " + served.endpoint + "\n")
+          .contains(
+              " 2. FAILED  Throttle a fifth of the requests\n      Fault injection needs the"
+                  + " embedded engine; run the drill with --target local, or remove the faults"
+                  + " step")
+          .contains(" 3. SKIPPED Seed 10 things")
+          .contains(" 4. PASSED  Drop things");
+      try (DynamoDbAsyncClient client = client(served.endpoint)) {
+        assertThat(client.listTables().join().tableNames()).isEmpty();
+      }
+    }
+  }
+
+  private static DynamoDbAsyncClient client(String endpoint) {
+    return DynamoDbAsyncClient.builder()
+        .endpointOverride(URI.create(endpoint))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .build();
   }
 }

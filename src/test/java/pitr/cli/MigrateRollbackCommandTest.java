@@ -2,10 +2,18 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,28 +42,50 @@ class MigrateRollbackCommandTest {
     Map<String, Map<String, AttributeValue>> out = new TreeMap<>();
     local
         .client
-        .scan(r -> r.tableName("cars"))
+        .scan(r -> r.tableName("cars").consistentRead(true))
         .join()
         .items()
         .forEach(i -> out.put(i.get("pk").s(), i));
     return out;
   }
 
-  @Test
-  void migrateRollback_restoresExactlyTheJournaledKeys_keepsLaterEdits_andMarksTheRunRolledBack()
-      throws Exception {
-    Path m = migrations();
+  /** The ledger record of the one run of 0001_cars_get_a_price. */
+  private Map<String, AttributeValue> runRecord() {
+    List<Map<String, AttributeValue>> runs =
+        local
+            .client
+            .query(
+                r ->
+                    r.tableName("pitr-ledger")
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("run")))
+                        .consistentRead(true))
+            .join()
+            .items();
+    assertThat(runs).hasSize(1);
+    return runs.get(0);
+  }
+
+  private int run(CliRun run, Path m, String... args) {
+    List<String> all = new ArrayList<>(List.of("migrate"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--migrations-dir", m.toString(), "--endpoint-url", local.endpoint));
+    if (args[0].equals("rollback")) {
+      all.addAll(List.of("--state-dir", dir.resolve("state").toString()));
+    }
+    return run.execute(all.toArray(String[]::new));
+  }
+
+  /** Seeds cars, turns PITR on and runs 0001 once; returns the cars before the run. */
+  private Map<String, Map<String, AttributeValue>> migrated(Path m) {
     CliRun seed = new CliRun();
     assertThat(
-            seed.execute(
-                "migrate",
+            run(
+                seed,
+                m,
                 "dev",
                 "0001",
                 "--dry-run",
-                "--migrations-dir",
-                m.toString(),
-                "--endpoint-url",
-                local.endpoint,
                 "--seed",
                 Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
         .as(seed.err())
@@ -69,21 +99,12 @@ class MigrateRollbackCommandTest {
         .join();
     Map<String, Map<String, AttributeValue>> before = cars();
     CliRun dev = new CliRun();
-    assertThat(
-            dev.execute(
-                "migrate",
-                "dev",
-                "0001",
-                "--migrations-dir",
-                m.toString(),
-                "--endpoint-url",
-                local.endpoint))
-        .as(dev.err())
-        .isZero();
-    Map<String, Map<String, AttributeValue>> migrated = cars();
-    assertThat(migrated.get("car#001")).containsKey("price");
-    assertThat(migrated.get("car#006")).doesNotContainKey("price");
-    // After the run: someone reprices car#002 (journaled) and edits car#006 (never journaled).
+    assertThat(run(dev, m, "dev", "0001")).as(dev.err()).isZero();
+    return before;
+  }
+
+  private void editAfterTheRun() {
+    // Someone reprices car#002 (journaled) and edits car#006 (never journaled).
     local
         .client
         .updateItem(
@@ -102,37 +123,63 @@ class MigrateRollbackCommandTest {
                     .updateExpression("SET colour = :c")
                     .expressionAttributeValues(Map.of(":c", AttributeValue.fromS("red"))))
         .join();
+  }
 
-    CliRun run = new CliRun();
-    int code =
-        run.execute(
-            "migrate",
-            "rollback",
-            "0001",
-            "--yes",
-            "--migrations-dir",
-            m.toString(),
-            "--endpoint-url",
-            local.endpoint);
-
-    assertThat(code).as(run.err() + run.out()).isZero();
+  private void assertRolledBack(Map<String, Map<String, AttributeValue>> before) {
     Map<String, Map<String, AttributeValue>> after = cars();
     assertThat(after.get("car#002").get("price").n()).isEqualTo("1");
     after.keySet().stream()
         .filter(pk -> !pk.equals("car#002") && !pk.equals("car#006"))
         .forEach(pk -> assertThat(after.get(pk)).as(pk).isEqualTo(before.get(pk)));
     assertThat(after.get("car#006").get("colour").s()).isEqualTo("red");
+    assertThat(local.client.listTables().join().tableNames())
+        .noneMatch(t -> t.contains("recovery"));
+  }
+
+  @Test
+  void migrateRollback_restoresExactlyTheJournaledKeys_keepsLaterEdits_andMarksTheRunRolledBack()
+      throws Exception {
+    Path m = migrations();
+    Map<String, Map<String, AttributeValue>> before = migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = cars();
+    assertThat(migratedCars.get("car#001")).containsKey("price");
+    assertThat(migratedCars.get("car#006")).doesNotContainKey("price");
+    editAfterTheRun();
+    Instant started = Instant.now();
+
+    CliRun run = new CliRun();
+    int code = run(run, m, "rollback", "0001", "--yes");
+
+    assertThat(code).as(run.err() + run.out()).isZero();
+    assertRolledBack(before);
     assertThat(run.out())
         .contains("scope: migration 0001_cars_get_a_price run ")
         .contains("conflict  1   e.g. {\"pk\":{\"S\":\"car#002\"}}")
-        .contains("is ROLLED_BACK in pitr-ledger");
+        .contains("is ROLLED_BACK in pitr-ledger")
+        .contains("Dropped recovery tables: cars-recovery-");
     CliRun list = new CliRun();
-    list.execute(
-        "migrate", "list", "--migrations-dir", m.toString(), "--endpoint-url", local.endpoint);
+    run(list, m, "list");
     assertThat(list.out()).contains("0001_cars_get_a_price                rolled_back");
-    assertThat(local.client.listTables().join().tableNames()).doesNotContain("cars-recovery");
-    assertThat(local.client.listTables().join().tableNames())
-        .noneMatch(t -> t.contains("recovery"));
+    Map<String, AttributeValue> record = runRecord();
+    assertThat(record.get("status").s()).isEqualTo("ROLLED_BACK");
+    assertThat(record.get("rolledBackBy").s())
+        .isEqualTo(
+            "pitr "
+                + ManifestVersionProvider.version()
+                + " ("
+                + System.getProperty("user.name")
+                + ")");
+    assertThat(Instant.parse(record.get("rolledBackAt").s())).isAfterOrEqualTo(started);
+    Map<String, AttributeValue> rollback = record.get("rollback").m();
+    long priced =
+        migratedCars.keySet().stream()
+            .filter(pk -> !migratedCars.get(pk).equals(before.get(pk)))
+            .count();
+    assertThat(priced).isGreaterThan(1);
+    assertThat(rollback.get("restored").n()).isEqualTo(Long.toString(priced - 1));
+    assertThat(rollback.get("deleted").n()).isEqualTo("0");
+    assertThat(rollback.get("conflicts").n()).isEqualTo("1");
+    assertThat(rollback.get("recoveryPoint").s()).isEqualTo(record.get("restorePoint").s());
   }
 
   @Test
@@ -140,19 +187,89 @@ class MigrateRollbackCommandTest {
     Path m = migrations();
     CliRun run = new CliRun();
 
-    int code =
-        run.execute(
-            "migrate",
-            "rollback",
-            "0001",
-            "--yes",
-            "--migrations-dir",
-            m.toString(),
-            "--endpoint-url",
-            local.endpoint);
+    int code = run(run, m, "rollback", "0001", "--yes");
 
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .contains("Migration 0001_cars_get_a_price has no run to roll back in pitr-ledger");
+  }
+
+  @Test
+  void migrateRollback_whileALiveRunHoldsTheMigrationLock_refusesWithExitCode3AndChangesNothing()
+      throws Exception {
+    Path m = migrations();
+    migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = cars();
+    Instant now = Instant.now();
+    Map<String, AttributeValue> lock = new HashMap<>();
+    lock.put("pk", AttributeValue.fromS("lock"));
+    lock.put("sk", AttributeValue.fromS("lock"));
+    lock.put("holder", AttributeValue.fromS("20261130T120000Z-0a1b2c"));
+    lock.put("migration", AttributeValue.fromS("0002_other"));
+    lock.put("operator", AttributeValue.fromS("carol"));
+    lock.put("host", AttributeValue.fromS("box3"));
+    lock.put("acquiredAt", AttributeValue.fromS(now.toString()));
+    lock.put("heartbeatAt", AttributeValue.fromS(now.toString()));
+    lock.put("expiresAt", AttributeValue.fromS(now.plusSeconds(600).toString()));
+    lock.put(
+        "expiresAtMs", AttributeValue.fromN(Long.toString(now.plusSeconds(600).toEpochMilli())));
+    lock.put("fence", AttributeValue.fromN("7"));
+    local.client.putItem(r -> r.tableName("pitr-ledger").item(lock)).join();
+
+    CliRun run = new CliRun();
+    int code = run(run, m, "rollback", "0001", "--yes");
+
+    assertThat(code).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith(
+            "error: Another migration run holds the lock in pitr-ledger: run"
+                + " 20261130T120000Z-0a1b2c of 0002_other by carol on box3 since "
+                + now)
+        .contains("wait for it to finish");
+    assertThat(cars()).isEqualTo(migratedCars);
+    assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
+    assertThat(local.client.listTables().join().tableNames())
+        .noneMatch(t -> t.contains("recovery"));
+  }
+
+  @Test
+  void migrateRollback_interruptedAfterPlanning_isResumedWithItsSavedPlans() throws Exception {
+    Path m = migrations();
+    Map<String, Map<String, AttributeValue>> before = migrated(m);
+    editAfterTheRun();
+    CliRun first = new CliRun();
+    // Confirming, then stopping at once: the operator's Ctrl-C, in-process.
+    first.commandLine.getSubcommands().get("migrate").<MigrateCommand>getCommand().input =
+        new BufferedReader(new StringReader("y\n")) {
+          @Override
+          public String readLine() throws java.io.IOException {
+            Thread.currentThread().interrupt();
+            return super.readLine();
+          }
+        };
+
+    int code = run(first, m, "rollback", "0001");
+
+    assertThat(code).as(first.out() + first.err()).isNotZero();
+    Matcher id = Pattern.compile("--resume (\\w+)'").matcher(first.out());
+    assertThat(id.find()).as(first.out()).isTrue();
+    assertThat(first.out()).contains("Kept recovery tables until the rollback completes: ");
+    assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
+
+    CliRun resumed = new CliRun();
+    int again = run(resumed, m, "rollback", "0001", "--resume", id.group(1), "--yes");
+
+    assertThat(again).as(resumed.err() + resumed.out()).isZero();
+    assertThat(resumed.out())
+        .contains("Resuming rollback " + id.group(1) + " of run ")
+        .contains("Conflicts kept as they are: 1");
+    assertRolledBack(before);
+    assertThat(runRecord().get("status").s()).isEqualTo("ROLLED_BACK");
+    assertThat(dir.resolve("state").resolve("rollbacks").resolve(id.group(1))).doesNotExist();
+
+    CliRun twice = new CliRun();
+    assertThat(run(twice, m, "rollback", "0001", "--resume", id.group(1), "--yes")).isEqualTo(2);
+    assertThat(twice.err())
+        .contains("No migration rollback " + id.group(1) + " in " + dir.resolve("state"));
   }
 }

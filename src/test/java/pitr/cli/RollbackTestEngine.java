@@ -64,11 +64,16 @@ final class RollbackTestEngine implements AutoCloseable {
   /** pk to v of every item. */
   Map<String, String> orders() {
     Map<String, String> out = new TreeMap<>();
-    client
-        .scan(r -> r.tableName("orders"))
-        .join()
-        .items()
-        .forEach(i -> out.put(i.get("pk").s(), i.get("v").s()));
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      var page =
+          client
+              .scan(r -> r.tableName("orders").consistentRead(true).exclusiveStartKey(from))
+              .join();
+      page.items().forEach(i -> out.put(i.get("pk").s(), i.get("v").s()));
+      start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+    } while (start != null && !start.isEmpty());
     return out;
   }
 
@@ -81,6 +86,21 @@ final class RollbackTestEngine implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return at;
+  }
+
+  /** Items {@code o000} ... with value {@code v}, numbered from 0. */
+  void putMany(int n, String v) {
+    for (int i = 0; i < n; i++) {
+      put(String.format("o%03d", i), v);
+    }
+  }
+
+  /** Names of every table other than {@code orders}. */
+  java.util.List<String> recoveryTables() {
+    return client.listTables().join().tableNames().stream()
+        .filter(t -> !t.equals("orders"))
+        .sorted()
+        .toList();
   }
 
   boolean tableExists(String name) {

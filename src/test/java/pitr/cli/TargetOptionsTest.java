@@ -2,6 +2,7 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import pitr.ErrorCode;
 import pitr.PitrException;
@@ -111,5 +112,32 @@ class TargetOptionsTest {
     assertThat(TargetOptions.isLoopback("[::1]")).isTrue();
     assertThat(TargetOptions.isLoopback("dynamodb.us-east-1.amazonaws.com")).isFalse();
     assertThat(TargetOptions.isLoopback("10.0.0.5")).isFalse();
+  }
+
+  @Test
+  void endpointFromTheEnvironment_isUsedWithoutTheOption_theOptionAndLocalWin_andABadOneIsNamed() {
+    Map<String, String> env =
+        Map.of(
+            "AWS_ENDPOINT_URL", "http://127.0.0.1:7001",
+            "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:7002");
+    TargetOptions fromEnv = parse();
+    fromEnv.env = env;
+    TargetOptions option = parse("--endpoint-url", "http://127.0.0.1:7003");
+    option.env = env;
+    TargetOptions local = parse("--local");
+    local.env = env;
+    TargetOptions generic = parse();
+    generic.env = Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:7001");
+    TargetOptions bad = parse();
+    bad.env = Map.of("AWS_ENDPOINT_URL", "127.0.0.1:8000");
+
+    assertThat(fromEnv.describe()).isEqualTo("http://127.0.0.1:7002");
+    assertThat(generic.describe()).isEqualTo("http://127.0.0.1:7001");
+    assertThat(option.describe()).isEqualTo("http://127.0.0.1:7003");
+    assertThat(local.describe()).isEqualTo("the embedded engine (--local)");
+    assertThat(usageError(bad))
+        .hasMessage(
+            "AWS_ENDPOINT_URL 127.0.0.1:8000 is not an http(s) URL; pass one like"
+                + " http://127.0.0.1:8000");
   }
 }

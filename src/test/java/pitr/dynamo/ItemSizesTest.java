@@ -28,6 +28,24 @@ class ItemSizesTest {
   }
 
   @Test
+  void utf8Length_matchesTheEncodedLength_forAsciiPrefixesAndEveryEncodingWidth() {
+    for (String s :
+        List.of(
+            "",
+            "plain ascii",
+            "x".repeat(960),
+            "caf\u00e9",
+            "\u00e9t\u00e9",
+            "abc\u20ac",
+            "\ud83d\ude00 smile",
+            "ascii then \ud83d\ude00 then \u4e2d\u6587")) {
+      assertThat(ItemSizes.utf8Length(s))
+          .as(s)
+          .isEqualTo(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+  }
+
+  @Test
   void writeUnits_roundUpToWholeKilobytesAndAtLeastOne() {
     assertThat(ItemSizes.writeUnits(0)).isEqualTo(1);
     assertThat(ItemSizes.writeUnits(1024)).isEqualTo(1);

@@ -194,14 +194,23 @@ public final class AttributeValues {
 
   /** UTF-8 length of a string without allocating. */
   public static long utf8Length(String s) {
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
+    // Most strings are ASCII: count that prefix with one compare a character.
+    int length = s.length();
+    int ascii = 0;
+    while (ascii < length && s.charAt(ascii) < 0x80) {
+      ascii++;
+    }
+    if (ascii == length) {
+      return length;
+    }
+    long n = ascii;
+    for (int i = ascii; i < length; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         n += 1;
       } else if (c < 0x800) {
         n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+      } else if (Character.isHighSurrogate(c) && i + 1 < length) {
         n += 4;
         i++;
       } else {

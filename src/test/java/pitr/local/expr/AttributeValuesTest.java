@@ -76,4 +76,21 @@ class AttributeValuesTest {
     assertThat(AttributeValues.size(AttributeValue.fromN("12345"))).isEqualTo(4);
     assertThat(AttributeValues.size(AttributeValue.fromBool(true))).isEqualTo(1);
   }
+
+  @Test
+  void utf8Length_matchesTheEncodedLength_forAsciiPrefixesAndEveryEncodingWidth() {
+    for (String s :
+        List.of(
+            "",
+            "x".repeat(960),
+            "caf\u00e9",
+            "\u00e9t\u00e9",
+            "abc\u20ac",
+            "\ud83d\ude00 smile",
+            "ascii then \ud83d\ude00 then \u4e2d\u6587")) {
+      assertThat(AttributeValues.utf8Length(s))
+          .as(s)
+          .isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+    }
+  }
 }

@@ -1,0 +1,76 @@
+package pitr.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.rollback.ApplyRequest;
+import pitr.rollback.Rollbacks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Options of commands that apply rollback plans: where plans, checkpoints and failure files live
+ * ({@code --state-dir}, {@code --checkpoint-table}, {@code --failures}) and the retry budget.
+ */
+final class ApplyOptions {
+  @Mixin StateOptions state = new StateOptions();
+
+  @Option(
+      names = "--failures",
+      paramLabel = "FILE",
+      description = "Failure file (default: <state-dir>/runs/<run>/failures.jsonl).")
+  Path failures;
+
+  @Option(
+      names = "--retries",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "Retries per write before it goes to the failure file (default: ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--max-backoff", hidden = true, defaultValue = "PT10S")
+  Duration maxBackoff;
+
+  @Option(names = "--chunk-items", hidden = true, defaultValue = "100")
+  int chunkItems;
+
+  @Option(names = "--partition-items", hidden = true, defaultValue = "50000")
+  int partitionItems;
+
+  Rollbacks rollbacks(Targets t, Clock clock, Scheduler scheduler) {
+    return Rollbacks.create(
+        t.client,
+        clock,
+        scheduler,
+        Rollbacks.Settings.defaults(
+                t.gateway.target(), Targets.createdBy(), state.stateDir().resolve("rollbacks"))
+            .withPartitionItems(partitionItems));
+  }
+
+  ApplyRequest request(Targets t, String runId, boolean resume, double maxWcu) {
+    if (retries < 0 || maxWcu < 0) {
+      throw new PitrException(ErrorCode.USAGE, "--retries and --max-wcu must be 0 or more");
+    }
+    return new ApplyRequest(
+        runId,
+        resume,
+        maxWcu,
+        state.checkpoints(t.gateway),
+        failureFile(runId),
+        chunkItems,
+        retries,
+        Duration.ofMillis(100),
+        maxBackoff);
+  }
+
+  /** The failure file of run {@code runId}: {@code --failures}, or one in the run's folder. */
+  Path failureFile(String runId) {
+    return failures != null
+        ? failures
+        : state.stateDir().resolve("runs").resolve(runId).resolve("failures.jsonl");
+  }
+}

@@ -1,0 +1,239 @@
+package pitr.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.local.bench.CopyBackBenchmark;
+
+/**
+ * {@code pitr bench copy-back}: what the copy-back pipeline costs against raw BatchWriteItem, how
+ * closely it holds a WCU cap, its heap in a small JVM, and its speed next to a boto3 script.
+ */
+@Command(
+    name = "copy-back",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Copy-back on the embedded engine: pipeline cost against raw BatchWriteItem, rate accuracy"
+          + " at a WCU cap, and over HTTP in a small-heap JVM beside a boto3 peer (bench/copy_boto3.py).",
+      "Give this JVM room for two copies of the table, e.g. java -Xmx8g -jar target/pitr.jar."
+    })
+final class BenchCopyBackCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--items",
+      defaultValue = "1000000",
+      description = "Items in the source table (default: ${DEFAULT-VALUE}).")
+  int items;
+
+  @Option(
+      names = "--payload-bytes",
+      defaultValue = "960",
+      description =
+          "Payload per item; with key and number the item is ~1 KB, 1 WCU (default: ${DEFAULT-VALUE}).")
+  int payloadBytes;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "Interleaved rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(
+      names = "--http-rounds",
+      defaultValue = "1",
+      description =
+          "Interleaved rounds over HTTP, pitr then the peer each round (default: ${DEFAULT-VALUE}).")
+  int httpRounds;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "16",
+      description =
+          "BatchWriteItem calls in flight, raw and copy alike (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--rate-wcu",
+      defaultValue = "2000",
+      description = "--max-wcu of the rate-accuracy run; 0 skips it (default: ${DEFAULT-VALUE}).")
+  double rateWcu;
+
+  @Option(
+      names = "--rate-seconds",
+      defaultValue = "60",
+      description = "Length of the rate-accuracy run (default: ${DEFAULT-VALUE}).")
+  int rateSeconds;
+
+  @Option(
+      names = "--child-heap",
+      defaultValue = "256m",
+      description =
+          "-Xmx of the JVM running pitr copy-back over HTTP; 'none' skips the HTTP part"
+              + " (default: ${DEFAULT-VALUE}).")
+  String childHeap;
+
+  @Option(
+      names = "--peer",
+      defaultValue = "bench/copy_boto3.py",
+      paramLabel = "SCRIPT",
+      description = "The boto3 peer script; 'none' skips it (default: ${DEFAULT-VALUE}).")
+  String peer;
+
+  @Option(
+      names = "--segments",
+      defaultValue = "8",
+      description = "Parallel-scan segments of both copiers over HTTP (default: ${DEFAULT-VALUE}).")
+  int segments;
+
+  @Override
+  public Integer call() {
+    if (items < 1000
+        || rounds < 1
+        || httpRounds < 1
+        || concurrency < 1
+        || segments < 1
+        || rateSeconds < 2) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--items must be at least 1000, --rate-seconds at least 2, and --rounds, --http-rounds,"
+              + " --concurrency"
+              + " and --segments at least 1");
+    }
+    if (payloadBytes < 1 || payloadBytes > 390_000) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--payload-bytes must be between 1 and 390000 (items are at most 400 KB)");
+    }
+    Path peerScript = null;
+    boolean http = !childHeap.equalsIgnoreCase("none");
+    if (http && !peer.equalsIgnoreCase("none")) {
+      peerScript = Path.of(peer);
+      if (!Files.isRegularFile(peerScript)) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "peer script "
+                + peer
+                + " not found; run from the pitr checkout, pass --peer PATH, or --peer none");
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path work;
+    try {
+      work = Files.createTempDirectory("pitr-bench-copy-back");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    CopyBackBenchmark.Options o =
+        new CopyBackBenchmark.Options(
+            items,
+            payloadBytes,
+            rounds,
+            httpRounds,
+            concurrency,
+            rateWcu,
+            Duration.ofSeconds(rateSeconds),
+            http ? childHeap : null,
+            peerScript,
+            segments,
+            work);
+    CopyBackBenchmark.Result r;
+    try {
+      r =
+          new CopyBackBenchmark(
+                  line -> {
+                    err.println("bench: " + line);
+                    err.flush();
+                  })
+              .run(o);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw new PitrException(ErrorCode.FAILED, "benchmark failed: " + e.getMessage(), e);
+    }
+    print(out, r);
+    return ErrorCode.OK.exitCode();
+  }
+
+  private static void print(PrintWriter out, CopyBackBenchmark.Result r) {
+    CopyBackBenchmark.Options o = r.options();
+    out.printf(
+        Locale.ROOT,
+        "%n%,d items of ~1 KB, %d batches in flight, medians of %d interleaved rounds (%d over"
+            + " HTTP)%n%n",
+        o.items(),
+        o.concurrency(),
+        o.rounds(),
+        o.httpRounds());
+    out.println("| measure | result | target |");
+    out.println("|---|---:|---:|");
+    var p = r.pipeline();
+    out.printf(
+        Locale.ROOT,
+        "| raw BatchWriteItem, in-process client | %,.0f items/s | |%n",
+        p.rawItemsPerSecond());
+    out.printf(
+        Locale.ROOT,
+        "| copy-back, no rate limit, same client | %,.0f items/s | |%n",
+        p.copyItemsPerSecond());
+    out.printf(
+        Locale.ROOT,
+        "| copy-back / raw (median of per-round ratios) | %.2f | ≥ 0.80 |%n",
+        p.ratio());
+    if (r.rate() != null) {
+      var rate = r.rate();
+      out.printf(
+          Locale.ROOT,
+          "| --max-wcu %.0f for %d s: achieved WCU/s | %,.0f (%+.1f%%) | ±5%% |%n",
+          rate.cap(),
+          rate.seconds(),
+          rate.achieved(),
+          (rate.achieved() / rate.cap() - 1) * 100);
+      out.printf(
+          Locale.ROOT,
+          "| per-second deviation from the cap: median / p99 / max | %.1f%% / %.1f%% / %.1f%% | p99 ≤ 15%% |%n",
+          rate.p50Deviation() * 100,
+          rate.p99Deviation() * 100,
+          rate.maxDeviation() * 100);
+    }
+    if (r.http() != null) {
+      var h = r.http();
+      out.printf(
+          Locale.ROOT,
+          "| pitr copy-back over HTTP (-Xmx%s JVM, %d segments) | %,.0f items/s | |%n",
+          h.childHeap(),
+          o.segments(),
+          h.pitrItemsPerSecond());
+      out.printf(
+          Locale.ROOT,
+          "| its heap: peak in use / largest live set after GC / time in GC | %,d MB / %,d MB /"
+              + " %.1f%% | fits -Xmx%s |%n",
+          h.peakHeapMb(),
+          h.liveHeapMb(),
+          h.gcShare() * 100,
+          h.childHeap());
+      if (!Double.isNaN(h.peerItemsPerSecond())) {
+        out.printf(
+            Locale.ROOT,
+            "| boto3 parallel scan + batch_writer over HTTP (%d threads) | %,.0f items/s | |%n",
+            o.segments(),
+            h.peerItemsPerSecond());
+        out.printf(
+            Locale.ROOT,
+            "| pitr / boto3 | %.1fx | |%n",
+            h.pitrItemsPerSecond() / h.peerItemsPerSecond());
+      }
+    }
+    out.flush();
+  }
+}

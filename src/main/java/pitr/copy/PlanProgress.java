@@ -1,0 +1,163 @@
+package pitr.copy;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Progress through a saved list of writes (a rollback plan) applied in numbered chunks, kept in a
+ * copy-back {@link Checkpoints} store, so a killed apply resumes where it stopped. The run records
+ * what it applies ({@code plan <fingerprint> in chunks of <n>}, as its source) and the table it
+ * writes (as its target), with one position per chunk, saved once every write of the chunk is
+ * settled. A resumed run skips the chunks marked done and redoes the others from their start; the
+ * writes must therefore be safe to repeat, as conditional writes that recognise an applied item
+ * are.
+ *
+ * <p>Runs share the store with copy-back runs; a rollback run's source never names a table, so
+ * {@code pitr drop} never mistakes one for a copy-back reading a table.
+ */
+public final class PlanProgress {
+  private static final String SOURCE_PREFIX = "plan ";
+
+  private final Checkpoints store;
+  private final CopyRunRecord run;
+  private final Clock clock;
+  private final Set<Integer> done = ConcurrentHashMap.newKeySet();
+
+  private PlanProgress(Checkpoints store, CopyRunRecord run, Clock clock) {
+    this.store = store;
+    this.run = run;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens run {@code runId} applying the plan with {@code fingerprint} to {@code table} in {@code
+   * chunks} chunks of {@code chunkItems} items.
+   *
+   * @param resume true when the run must exist already ({@code --resume})
+   * @throws PitrException {@link ErrorCode#USAGE} when a resumed run does not exist or applies
+   *     another plan, another table or other chunks
+   */
+  public static Mono<PlanProgress> open(
+      Checkpoints store,
+      String runId,
+      boolean resume,
+      String fingerprint,
+      String table,
+      int chunkItems,
+      int chunks,
+      Clock clock) {
+    CopyRunRecord wanted =
+        new CopyRunRecord(
+            runId,
+            SOURCE_PREFIX + fingerprint + " in chunks of " + chunkItems,
+            table,
+            chunks,
+            null,
+            null,
+            false);
+    Mono<Void> check =
+        store
+            .find(runId)
+            .map(existing -> check(store, existing, wanted))
+            .switchIfEmpty(
+                Mono.fromCallable(
+                    () -> {
+                      if (resume) {
+                        throw new PitrException(
+                            ErrorCode.USAGE,
+                            "No rollback run "
+                                + runId
+                                + " in "
+                                + store.describe()
+                                + "; check the run id, --state-dir or --checkpoint-table");
+                      }
+                      return true;
+                    }))
+            .then();
+    return check
+        .then(store.open(wanted))
+        .flatMap(
+            run ->
+                store
+                    .heartbeat(runId, Worker.ALL, clock.instant(), false)
+                    .then(store.positions(runId))
+                    .map(
+                        positions -> {
+                          PlanProgress p = new PlanProgress(store, run, clock);
+                          positions.values().stream()
+                              .filter(SegmentPosition::done)
+                              .forEach(s -> p.done.add(s.segment()));
+                          return p;
+                        }));
+  }
+
+  private static boolean check(Checkpoints store, CopyRunRecord existing, CopyRunRecord wanted) {
+    if (!existing.source().startsWith(SOURCE_PREFIX)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Run "
+              + existing.runId()
+              + " in "
+              + store.describe()
+              + " is a copy-back run, not a rollback; resume it with 'pitr copy-back --resume "
+              + existing.runId()
+              + "'");
+    }
+    if (!existing.source().equals(wanted.source())
+        || !existing.target().equals(wanted.target())
+        || existing.totalSegments() != wanted.totalSegments()) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Run "
+              + existing.runId()
+              + " applied "
+              + existing.source()
+              + " to "
+              + existing.target()
+              + ", not this plan; resume it with the plan file it started with, or apply this"
+              + " plan without --resume");
+    }
+    return true;
+  }
+
+  /** The run id. */
+  public String runId() {
+    return run.runId();
+  }
+
+  /** Whether {@code chunk} was finished by this or an earlier attempt. */
+  public boolean done(int chunk) {
+    return done.contains(chunk);
+  }
+
+  /** Chunks finished so far. */
+  public int doneCount() {
+    return done.size();
+  }
+
+  /** Chunks in the run. */
+  public int chunks() {
+    return run.totalSegments();
+  }
+
+  /** Marks {@code chunk} finished: a resumed run skips it. */
+  public Mono<Void> markDone(int chunk) {
+    return store
+        .save(run.runId(), new SegmentPosition(chunk, null, true))
+        .doOnSuccess(v -> done.add(chunk));
+  }
+
+  /** Records that this process is alive, or, with {@code finished}, that the run is over. */
+  public Mono<Void> heartbeat(boolean finished) {
+    return store.heartbeat(run.runId(), Worker.ALL, clock.instant(), finished);
+  }
+
+  /** Where the progress is kept, for messages. */
+  public String describe() {
+    return store.describe();
+  }
+}

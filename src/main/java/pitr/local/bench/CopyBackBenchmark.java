@@ -1,0 +1,518 @@
+package pitr.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import pitr.copy.CopyBack;
+import pitr.copy.CopyRequest;
+import pitr.copy.CopyResult;
+import pitr.copy.FileCheckpoints;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.local.LocalDynamoDbAsyncClient;
+import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
+import pitr.metrics.CopyMeters;
+import pitr.metrics.Meter;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The copy-back benchmarks the README reports, all on one embedded engine in one run:
+ *
+ * <ol>
+ *   <li><b>Pipeline cost</b>: copy-back of every item of a source table with no rate limit, against
+ *       the engine's raw BatchWriteItem throughput for the same items, same client, same requests
+ *       in flight; rounds interleaved, medians reported.
+ *   <li><b>Rate accuracy</b>: a copy capped at {@code --max-wcu}, sampled every second for a fixed
+ *       time: achieved WCU/s against the cap, and the per-second deviation.
+ *   <li><b>Over HTTP</b>: the real {@code pitr copy-back} in a child JVM with a small heap, side by
+ *       side with a peer (a boto3 script with parallel scan and {@code batch_writer}) doing the
+ *       same copy against the same server; the child reports its peak heap.
+ * </ol>
+ */
+public final class CopyBackBenchmark {
+  static final String SOURCE = "bench-source";
+
+  /**
+   * What to run.
+   *
+   * @param items items in the source table
+   * @param payloadBytes bytes of the payload attribute (the item is about this plus 30 bytes)
+   * @param rounds interleaved rounds of the pipeline-cost comparison
+   * @param httpRounds interleaved rounds of the HTTP comparison
+   * @param concurrency batches in flight, for the raw writes and the copy alike
+   * @param rateWcu the cap of the rate-accuracy run; 0 skips it
+   * @param rateTime how long the rate-accuracy run lasts
+   * @param childHeap the {@code -Xmx} of the child JVM running {@code pitr copy-back}; null skips
+   *     the HTTP comparison
+   * @param peerScript the boto3 peer script; null runs pitr's side only
+   * @param segments parallel-scan segments of both copiers over HTTP
+   * @param workDir where run state and the child's files go
+   */
+  public record Options(
+      int items,
+      int payloadBytes,
+      int rounds,
+      int httpRounds,
+      int concurrency,
+      double rateWcu,
+      Duration rateTime,
+      String childHeap,
+      Path peerScript,
+      int segments,
+      Path workDir) {}
+
+  /** Medians of the pipeline-cost rounds. */
+  public record Pipeline(double rawItemsPerSecond, double copyItemsPerSecond, double ratio) {}
+
+  /**
+   * The rate-accuracy run.
+   *
+   * @param cap the {@code --max-wcu} asked for
+   * @param achieved WCU consumed per second over the whole run
+   * @param seconds how many one-second samples were taken
+   * @param p50Deviation median of |second's WCU - cap| / cap
+   * @param p99Deviation 99th percentile of the same
+   * @param maxDeviation largest of the same
+   */
+  public record Rate(
+      double cap,
+      double achieved,
+      int seconds,
+      double p50Deviation,
+      double p99Deviation,
+      double maxDeviation) {}
+
+  /**
+   * The HTTP comparison (medians).
+   *
+   * @param pitrItemsPerSecond {@code pitr copy-back} in the child JVM
+   * @param peerItemsPerSecond the boto3 peer; NaN when it did not run
+   * @param peakHeapMb the child JVM's peak heap use (before any collection, over the run)
+   * @param liveHeapMb the largest live set a collection left in the child: what it really holds
+   * @param gcShare the child's time in garbage collection as a share of the copy's time (median)
+   * @param childHeap its {@code -Xmx}
+   */
+  public record Http(
+      double pitrItemsPerSecond,
+      double peerItemsPerSecond,
+      long peakHeapMb,
+      long liveHeapMb,
+      double gcShare,
+      String childHeap) {}
+
+  /** Everything measured; parts not run are null. */
+  public record Result(Options options, Pipeline pipeline, Rate rate, Http http) {}
+
+  private final Consumer<String> progress;
+
+  public CopyBackBenchmark(Consumer<String> progress) {
+    this.progress = progress;
+  }
+
+  public Result run(Options o) {
+    try (LocalEngine engine = LocalEngine.create()) {
+      DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(engine);
+      createTable(client, SOURCE);
+      progress.accept(String.format("loading %,d items of ~%,d bytes", o.items(), itemBytes(o)));
+      rawWrite(client, SOURCE, o);
+      Pipeline pipeline = pipeline(client, o);
+      Rate rate = o.rateWcu() > 0 ? rate(client, o) : null;
+      Http http = o.childHeap() != null ? http(engine, o) : null;
+      return new Result(o, pipeline, rate, http);
+    }
+  }
+
+  // Pipeline cost ------------------------------------------------------------------------------
+
+  private Pipeline pipeline(DynamoDbAsyncClient client, Options o) {
+    List<Double> raw = new ArrayList<>();
+    List<Double> copy = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 1; round <= o.rounds(); round++) {
+      createTable(client, "bench-raw");
+      double r = rawWrite(client, "bench-raw", o);
+      deleteTable(client, "bench-raw");
+      createTable(client, "bench-copy");
+      CopyResult result = copy(client, o, "bench-copy", 0, "pipeline-" + round, null).block();
+      deleteTable(client, "bench-copy");
+      check(result, o.items());
+      double c = result.itemsWritten() / seconds(result.elapsed());
+      progress.accept(
+          String.format(
+              "round %d: raw BatchWriteItem %,.0f items/s, copy-back %,.0f items/s (%.2f)",
+              round, r, c, c / r));
+      raw.add(r);
+      copy.add(c);
+      ratios.add(c / r);
+    }
+    return new Pipeline(median(raw), median(copy), median(ratios));
+  }
+
+  /** Writes {@code o.items()} items with BatchWriteItem, 25 a call; returns items per second. */
+  private static double rawWrite(DynamoDbAsyncClient client, String table, Options o) {
+    String payload = "x".repeat(o.payloadBytes());
+    int batches = (o.items() + 24) / 25;
+    AtomicLong written = new AtomicLong();
+    long start = System.nanoTime();
+    Flux.range(0, batches)
+        .flatMap(
+            b -> {
+              List<WriteRequest> requests = new ArrayList<>(25);
+              for (int i = b * 25; i < Math.min(o.items(), b * 25 + 25); i++) {
+                requests.add(
+                    WriteRequest.builder()
+                        .putRequest(PutRequest.builder().item(item(i, payload)).build())
+                        .build());
+              }
+              return Mono.fromFuture(
+                      () ->
+                          client.batchWriteItem(
+                              r ->
+                                  r.requestItems(Map.of(table, requests))
+                                      .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)))
+                  .doOnNext(
+                      resp -> {
+                        if (!resp.unprocessedItems().isEmpty()) {
+                          throw new IllegalStateException(
+                              "the engine left items unprocessed; the benchmark needs an"
+                                  + " on-demand table without a ceiling");
+                        }
+                        written.addAndGet(requests.size());
+                      });
+            },
+            o.concurrency())
+        .blockLast();
+    return written.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  static Map<String, AttributeValue> item(int i, String payload) {
+    Map<String, AttributeValue> item = new HashMap<>(4);
+    item.put("pk", AttributeValue.fromS(String.format("item-%08d", i)));
+    item.put("n", AttributeValue.fromN(Integer.toString(i % 1000)));
+    item.put("payload", AttributeValue.fromS(payload));
+    return item;
+  }
+
+  private static int itemBytes(Options o) {
+    return (int) pitr.dynamo.ItemSizes.size(item(0, "x".repeat(o.payloadBytes())));
+  }
+
+  private Mono<CopyResult> copy(
+      DynamoDbAsyncClient client,
+      Options o,
+      String target,
+      double maxWcu,
+      String runId,
+      CopyMeters meters) {
+    DynamoDbGateway gateway = DynamoDbGateway.create(client, "the embedded engine");
+    CopyBack copy =
+        CopyBack.create(
+            gateway,
+            FileCheckpoints.in(o.workDir()),
+            meters == null ? CopyMeters.inMemory() : meters,
+            Clock.systemUTC());
+    CopyRequest defaults =
+        CopyRequest.of(SOURCE, target, runId, o.workDir().resolve(runId + "-failures.jsonl"));
+    return copy.run(
+        new CopyRequest(
+            SOURCE,
+            target,
+            0,
+            o.concurrency(),
+            maxWcu,
+            0,
+            null,
+            null,
+            false,
+            false,
+            runId,
+            false,
+            defaults.worker(),
+            defaults.failureFile(),
+            defaults.retries(),
+            defaults.minBackoff(),
+            defaults.maxBackoff(),
+            null));
+  }
+
+  // Rate accuracy ------------------------------------------------------------------------------
+
+  private Rate rate(DynamoDbAsyncClient client, Options o) {
+    long needed = (long) Math.ceil(o.rateWcu() * o.rateTime().toSeconds() * 1.2);
+    if (needed > o.items()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "the rate run needs at least %,d source items for %s at %.0f WCU/s; raise --items",
+              needed, o.rateTime(), o.rateWcu()));
+    }
+    progress.accept(
+        String.format(
+            "rate accuracy: --max-wcu %.0f for %ds", o.rateWcu(), o.rateTime().toSeconds()));
+    createTable(client, "bench-rate");
+    CopyMeters meters = CopyMeters.inMemory();
+    List<double[]> samples = Collections.synchronizedList(new ArrayList<>());
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime();
+    samples.add(new double[] {0, 0});
+    Disposable running =
+        copy(client, o, "bench-rate", o.rateWcu(), "rate", meters).subscribe(r -> {}, e -> {});
+    sampler.scheduleAtFixedRate(
+        () ->
+            samples.add(
+                new double[] {(System.nanoTime() - start) / 1e9, meters.total(Meter.WCU_CONSUMED)}),
+        1,
+        1,
+        TimeUnit.SECONDS);
+    try {
+      Thread.sleep(o.rateTime().toMillis() + 200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sampler.shutdownNow();
+    running.dispose();
+    deleteTable(client, "bench-rate");
+    List<double[]> s = new ArrayList<>(samples);
+    int seconds = (int) o.rateTime().toSeconds();
+    s = s.subList(0, Math.min(s.size(), seconds + 1));
+    List<Double> deviations = new ArrayList<>();
+    for (int i = 1; i < s.size(); i++) {
+      double perSecond = (s.get(i)[1] - s.get(i - 1)[1]) / (s.get(i)[0] - s.get(i - 1)[0]);
+      deviations.add(Math.abs(perSecond - o.rateWcu()) / o.rateWcu());
+    }
+    double[] last = s.get(s.size() - 1);
+    Collections.sort(deviations);
+    return new Rate(
+        o.rateWcu(),
+        last[1] / last[0],
+        deviations.size(),
+        percentile(deviations, 0.50),
+        percentile(deviations, 0.99),
+        deviations.get(deviations.size() - 1));
+  }
+
+  // HTTP ---------------------------------------------------------------------------------------
+
+  private Http http(LocalEngine engine, Options o) {
+    List<Double> pitr = new ArrayList<>();
+    List<Double> peer = new ArrayList<>();
+    long peak = 0;
+    long live = 0;
+    List<Double> gc = new ArrayList<>();
+    DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(engine);
+    try (LocalServer server = LocalServer.start(engine, "127.0.0.1", 0)) {
+      String endpoint = server.endpoint().toString();
+      for (int round = 1; round <= o.httpRounds(); round++) {
+        createTable(client, "bench-http-pitr");
+        ChildRun child = pitrChild(endpoint, o, round);
+        deleteTable(client, "bench-http-pitr");
+        pitr.add(child.itemsPerSecond);
+        peak = Math.max(peak, child.peakHeapBytes);
+        live = Math.max(live, child.liveHeapBytes);
+        gc.add(child.gcShare);
+        String line =
+            String.format(
+                "round %d over HTTP: pitr copy-back %,.0f items/s (-Xmx%s, heap peak %,d MB,"
+                    + " live %,d MB, GC %.1f%%)",
+                round,
+                child.itemsPerSecond,
+                o.childHeap(),
+                child.peakHeapBytes >> 20,
+                child.liveHeapBytes >> 20,
+                child.gcShare * 100);
+        if (o.peerScript() != null) {
+          createTable(client, "bench-http-peer");
+          double p = peer(endpoint, o);
+          deleteTable(client, "bench-http-peer");
+          peer.add(p);
+          line += String.format(", boto3 %,.0f items/s", p);
+        }
+        progress.accept(line);
+      }
+    }
+    return new Http(
+        median(pitr),
+        peer.isEmpty() ? Double.NaN : median(peer),
+        peak >> 20,
+        live >> 20,
+        median(gc),
+        o.childHeap());
+  }
+
+  private record ChildRun(
+      double itemsPerSecond, long peakHeapBytes, long liveHeapBytes, double gcShare) {}
+
+  private ChildRun pitrChild(String endpoint, Options o, int round) {
+    Path heapFile = o.workDir().resolve("heap-" + round + ".txt");
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + o.childHeap()));
+    String extra = System.getenv("PITR_BENCH_CHILD_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-D" + HeapWatch.OUT_PROPERTY + "=" + heapFile,
+            HeapWatch.class.getName(),
+            "--endpoint-url",
+            endpoint,
+            "--output",
+            "json",
+            "copy-back",
+            "--from",
+            SOURCE,
+            "--to",
+            "bench-http-pitr",
+            "--segments",
+            Integer.toString(o.segments()),
+            "--concurrency",
+            Integer.toString(o.concurrency()),
+            "--state-dir",
+            o.workDir().resolve("state").toString(),
+            "--run-id",
+            "http-" + round));
+    JsonNode out = runJson(command, o.workDir().resolve("child-" + round + ".log"));
+    long written = out.path("itemsWritten").asLong();
+    if (written != o.items()) {
+      throw new IllegalStateException(
+          "pitr copy-back over HTTP wrote " + written + " items, not " + o.items());
+    }
+    double seconds = out.path("elapsed").asDouble();
+    try {
+      String[] heap = Files.readString(heapFile).trim().split(" ");
+      return new ChildRun(
+          written / seconds,
+          Long.parseLong(heap[0]),
+          Long.parseLong(heap[1]),
+          Long.parseLong(heap[2]) / 1000.0 / seconds);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private double peer(String endpoint, Options o) {
+    List<String> command =
+        List.of(
+            "python3",
+            o.peerScript().toString(),
+            "--endpoint-url",
+            endpoint,
+            "--source",
+            SOURCE,
+            "--target",
+            "bench-http-peer",
+            "--segments",
+            Integer.toString(o.segments()));
+    JsonNode out = runJson(command, o.workDir().resolve("peer.log"));
+    long items = out.path("items").asLong();
+    if (items != o.items()) {
+      throw new IllegalStateException(
+          "the boto3 peer copied " + items + " items, not " + o.items());
+    }
+    return items / out.path("seconds").asDouble();
+  }
+
+  private static JsonNode runJson(List<String> command, Path log) {
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
+              .start();
+      p.getOutputStream().close();
+      String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int code = p.waitFor();
+      if (code != 0) {
+        throw new IllegalStateException(
+            command.get(0)
+                + " exited with "
+                + code
+                + "; see "
+                + log
+                + ":\n"
+                + Files.readString(log));
+      }
+      // The JSON document is the last thing printed; JVM options may print lines before it.
+      int start = stdout.startsWith("{") ? 0 : stdout.lastIndexOf("\n{") + 1;
+      return new ObjectMapper().readTree(stdout.substring(start));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  // Helpers ------------------------------------------------------------------------------------
+
+  private static void createTable(DynamoDbAsyncClient client, String table) {
+    client
+        .createTable(
+            r ->
+                r.tableName(table)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                        a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)))
+        .join();
+  }
+
+  private static void deleteTable(DynamoDbAsyncClient client, String table) {
+    client.deleteTable(r -> r.tableName(table)).join();
+    // Let the dropped table's items go before the next timed part.
+    System.gc();
+  }
+
+  private static void check(CopyResult r, long items) {
+    if (r.itemsWritten() != items || r.itemsFailed() != 0) {
+      throw new IllegalStateException(
+          "copy-back wrote " + r.itemsWritten() + " of " + items + " items");
+    }
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> v = new ArrayList<>(values);
+    Collections.sort(v);
+    int n = v.size();
+    return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  static double percentile(List<Double> sorted, double p) {
+    int rank = (int) Math.ceil(p * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
+  }
+}
