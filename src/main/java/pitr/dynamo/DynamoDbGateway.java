@@ -370,6 +370,16 @@ public final class DynamoDbGateway {
     return retried(request.tableName(), () -> client.query(request));
   }
 
+  /** Turns the SDK client's own retries off for one request. */
+  private static final java.util.function.Consumer<
+          software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.Builder>
+      NO_SDK_RETRY =
+          o ->
+              o.addPlugin(
+                  c ->
+                      c.overrideConfiguration(
+                          oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry())));
+
   /**
    * One BatchWriteItem call, not retried: throttling and server errors come back unchanged for the
    * caller's own backoff; the caller's problems are mapped as everywhere else.
@@ -378,15 +388,7 @@ public final class DynamoDbGateway {
     String table = request.requestItems().keySet().stream().findFirst().orElse(null);
     // The SDK client would otherwise retry a throttled call itself, for seconds, out of sight of
     // the caller's rate limiter.
-    BatchWriteItemRequest once =
-        request.toBuilder()
-            .overrideConfiguration(
-                o ->
-                    o.addPlugin(
-                        c ->
-                            c.overrideConfiguration(
-                                oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry()))))
-            .build();
+    BatchWriteItemRequest once = request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build();
     return call(table, () -> client.batchWriteItem(once))
         .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, table));
   }
@@ -424,13 +426,15 @@ public final class DynamoDbGateway {
    * ConditionalCheckFailedException; throttling and server errors unchanged.
    */
   public Mono<PutItemResponse> putItemOnce(PutItemRequest request) {
-    return call(request.tableName(), () -> client.putItem(request))
+    PutItemRequest once = request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build();
+    return call(request.tableName(), () -> client.putItem(once))
         .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, request.tableName()));
   }
 
   /** One DeleteItem call, not retried; see {@link #putItemOnce}. */
   public Mono<DeleteItemResponse> deleteItemOnce(DeleteItemRequest request) {
-    return call(request.tableName(), () -> client.deleteItem(request))
+    DeleteItemRequest once = request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build();
+    return call(request.tableName(), () -> client.deleteItem(once))
         .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, request.tableName()));
   }
 

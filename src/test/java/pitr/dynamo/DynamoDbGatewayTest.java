@@ -145,6 +145,38 @@ class DynamoDbGatewayTest {
   }
 
   @Test
+  void putItemOnceAndDeleteItemOnce_whenThrottled_failAfterOneAttemptForTheCallerToRetry() {
+    var put =
+        software.amazon.awssdk.services.dynamodb.model.PutItemRequest.builder()
+            .tableName("orders")
+            .item(LocalTarget.item(1, "v", 10))
+            .build();
+    var delete =
+        software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest.builder()
+            .tableName("orders")
+            .key(java.util.Map.of("pk", LocalTarget.item(1, "v", 10).get("pk")))
+            .build();
+    local.engine.setFaults(Faults.parse("throttle=1"));
+    try {
+      for (var call :
+          java.util.List.of(
+              gateway.putItemOnce(put).then(), gateway.deleteItemOnce(delete).then())) {
+        StepVerifier.create(call)
+            .expectErrorSatisfies(
+                e ->
+                    assertThat(e)
+                        .isInstanceOf(
+                            software.amazon.awssdk.services.dynamodb.model
+                                .ProvisionedThroughputExceededException.class)
+                        .hasMessageContaining("(SDK Attempt Count: 1)"))
+            .verify();
+      }
+    } finally {
+      local.engine.setFaults(Faults.NONE);
+    }
+  }
+
+  @Test
   void awaitActive_whenTableStaysCreating_timesOutWithItsStatus() {
     pitr.local.LocalEngine engine =
         pitr.local.LocalEngine.create(

@@ -34,6 +34,26 @@ public final class ExpressionContext {
     this.valuesGiven = values != null && !(values instanceof SdkAutoConstructMap);
     this.names = names == null ? Map.of() : names;
     this.values = values == null ? Map.of() : values;
+    this.values.values().forEach(ExpressionContext::checkNumbers);
+  }
+
+  /** DynamoDB rejects a placeholder value holding a number it cannot read, before evaluating. */
+  private static void checkNumbers(AttributeValue v) {
+    switch (v.type()) {
+      case N -> checkNumber(v.n());
+      case NS -> v.ns().forEach(ExpressionContext::checkNumber);
+      case L -> v.l().forEach(ExpressionContext::checkNumbers);
+      case M -> v.m().values().forEach(ExpressionContext::checkNumbers);
+      default -> {}
+    }
+  }
+
+  private static void checkNumber(String n) {
+    try {
+      new java.math.BigDecimal(n.trim());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new ExpressionException("A value provided cannot be converted into a number");
+    }
   }
 
   /** Parses a ConditionExpression. */

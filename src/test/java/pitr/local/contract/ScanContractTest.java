@@ -93,6 +93,24 @@ class ScanContractTest {
   }
 
   @BackendTest
+  @ReferenceOnly("moto answers a placeholder number it cannot read with a server error")
+  void scan_withFilterValueThatIsNotANumber_throwsValidation(Backend backend, Tables tables) {
+    String table = table(tables, backend);
+
+    pitr.local.contract.Ddb.assertValidationError(
+            () ->
+                await(
+                    backend
+                        .client()
+                        .scan(
+                            b ->
+                                b.tableName(table)
+                                    .filterExpression("n < :max")
+                                    .expressionAttributeValues(Map.of(":max", n("three"))))))
+        .contains("cannot be converted into a number");
+  }
+
+  @BackendTest
   void scan_withProjectionExpression_returnsOnlyNamedAttributes(Backend backend, Tables tables) {
     String table = table(tables, backend);
 
