@@ -4,95 +4,160 @@ import static pitr.migrate.Attrs.n;
 import static pitr.migrate.Attrs.num;
 import static pitr.migrate.Attrs.s;
 import static pitr.migrate.Attrs.str;
-import static pitr.migrate.Attrs.t;
 import static pitr.migrate.Attrs.time;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import pitr.dynamo.AdaptiveRateLimiter;
+import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The write journal: for every item a run writes, its key and the hash of the image written, in a
- * DynamoDB table (default {@code pitr-journal}, created on first run). A rollback reads it to
- * restore only the keys the run touched and to spot items changed since.
+ * The write-ahead journal: before a run writes an item, the item's key and the hash of the image
+ * about to be written are stored as an <em>intent</em>; once DynamoDB acknowledged the write, the
+ * intent counts as <em>confirmed</em>. A rollback reads it to restore only the keys the run touched
+ * (or was about to) and to spot items changed since. Kept in a DynamoDB table (default {@code
+ * pitr-journal}, created on first run).
  *
- * <p>Key schema, on-demand billing:
+ * <h2>Write-ahead, cheaply</h2>
+ *
+ * <ol>
+ *   <li><b>Intent.</b> Every write first queues an intent: key, operation, and {@link ItemHash} of
+ *       the image it will produce (a put's item; an update applied to the item as read; {@link
+ *       ItemHash#DELETED}; {@link ItemHash#UNKNOWN} for an update given only the key). Intents are
+ *       stored with BatchWriteItem, 25 per call, by group commit: a batch goes out as soon as it is
+ *       full, or at once when no batch is in flight, so there are no timers and a lone write never
+ *       waits for company. The data write is sent only after its intent's batch is stored; later
+ *       intents of the same page are stored while earlier writes of the page are in flight.
+ *   <li><b>Write.</b> Each intent carries a sequence number, increasing within an attempt.
+ *   <li><b>Confirm lazily.</b> An acknowledged write whose image is the one intended needs no
+ *       journal write at all: it only marks its sequence number resolved. The attempt's commit
+ *       marker records the highest number up to which every intent is resolved (a watermark); it is
+ *       stored at the end of every scan page and at the end of the run, so confirmation costs one
+ *       small write per page, not one per key. Only the exceptions are written per key: an image
+ *       other than the one intended (the item changed between read and update, or was passed
+ *       incomplete) rewrites the entry's hash; a write whose condition failed and that left the
+ *       item untouched deletes its intent. A write that failed otherwise (its outcome unknown)
+ *       stays unresolved, so the watermark never passes it and it reads as intended.
+ * </ol>
+ *
+ * <p>A crash anywhere therefore leaves every key whose item changed in the journal: as a confirmed
+ * entry, or as an intended one whose live item holds either the intended image (the write landed:
+ * roll it back) or the image from before (it did not: nothing to undo). See {@link
+ * JournalEntry.State}.
+ *
+ * <h2>Layout</h2>
+ *
+ * Key schema {@code pk} (S, hash), {@code sk} (S, range), on-demand billing.
  *
  * <ul>
- *   <li>{@code pk} (S, hash) = {@code <runId>#<shard>}, shard a two-digit number {@code 00} to
- *       {@code journalShards - 1} (the run record says how many; 16 by default), chosen by the
- *       first byte of the key hash, so one run's journal is spread over partitions instead of
- *       capping the run at one partition's 1,000 WCU.
- *   <li>{@code sk} (S, range) = {@code <table>#<hex SHA-256 of the canonical key>}: one entry per
- *       key and table, the last write wins.
- *   <li>attributes: {@code runId}, {@code table}, {@code key} (M), {@code op} (PUT, UPDATE,
- *       DELETE), {@code imageHash} (see {@link ItemHash}), {@code writtenAt} (ISO-8601), {@code
- *       fence} (N), {@code migration}.
+ *   <li>Entry: {@code pk} = {@code <runId>#<shard>}, shard a two-digit number {@code 00} to {@code
+ *       journalShards - 1} (the run record says how many), chosen by the key's id, so one run's
+ *       journal is spread over partitions instead of capping the run at one partition's 1,000 WCU.
+ *       {@code sk} = {@code <table>#<key id>#<fence><seq>}: the key id is 16 hex digits of a 64-bit
+ *       hash of the canonical key, the fence (8 hex digits) names the attempt and the sequence
+ *       number (10 hex digits) orders its writes, so every write has its own entry and an attempt's
+ *       intents never overwrite an earlier attempt's. Attributes: {@code key} (M), {@code op} (PUT,
+ *       UPDATE, DELETE), {@code imageHash}, {@code at} (N, epoch milliseconds of the intent).
+ *   <li>Commit marker: {@code pk} = {@code <runId>#commit}, {@code sk} = the fence; {@code upTo}
+ *       (N): every intent of that attempt numbered up to it is resolved. Stored (as 0) before an
+ *       attempt's first write, which also proves the journal is writable before any data is.
  * </ul>
  *
- * <p>To read a run: query {@code pk = <runId>#00} to {@code <runId>#NN}; see {@link #read}.
+ * <p>Reading ({@link #read}) queries the shards in turn; the entries of one key are adjacent (same
+ * {@code <table>#<key id>} prefix), so it keeps the last entry of each key with memory flat in the
+ * journal's size. Entries of journals written before write-ahead journaling ({@code sk} = {@code
+ * <table>#<hex SHA-256 of the key>}, attributes {@code runId}, {@code table}, {@code writtenAt},
+ * {@code fence}) read as confirmed.
  *
- * <p>Entries are stored after DynamoDB acknowledged the write, in batches of 25 through the run's
- * write budget. A page of a resumable scan is checkpointed only after its entries are stored, so an
- * interrupted run loses no entry of a checkpointed page; writes of the page in progress are redone,
- * and journaled, on resume.
+ * <p>Scan pages are checkpointed only after all their writes are acknowledged (and so journaled),
+ * so a resumed run redoes only pages whose intents it may not have confirmed; the redone writes get
+ * new intents under the new attempt's fence.
  */
 public final class Journal {
   /** Partitions per run; recorded in the run record. */
   public static final int DEFAULT_SHARDS = 16;
 
-  private static final int BATCH = 25;
+  static final int BATCH = 25;
+  private static final int MAX_BATCHES_IN_FLIGHT = 4;
+  private static final String COMMIT = "commit";
+  private static final AttributeValue[] OPS = {s("PUT"), s("UPDATE"), s("DELETE")};
 
-  private final DynamoAdapter db;
+  private final DynamoDbGateway db;
   private final String table;
   private final String runId;
-  private final String migration;
   private final long fence;
+  private final String fenceText;
   private final int shards;
-  private final WriteRate rate;
-  private final Queue<Map<String, AttributeValue>> pending = new ConcurrentLinkedQueue<>();
+  private final AttributeValue[] partitions;
+  private final AdaptiveRateLimiter limiter;
+  private final Clock clock;
+
+  private final ConcurrentLinkedQueue<Intent> pending = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
-  private final Set<Mono<Void>> inFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger batchesInFlight = new AtomicInteger();
   private final LongAdder entries = new LongAdder();
   private final DoubleAdder wcu = new DoubleAdder();
 
+  // Resolution of intents: every sequence number up to watermark is resolved; above it, the set
+  // bits of resolved (bit i is number base + i).
+  private final Object marks = new Object();
+  private long issued;
+  private long watermark;
+  private long base = 1;
+  private BitSet resolved = new BitSet();
+  private long committed = -1;
+  private final AtomicReference<Mono<Void>> storing = new AtomicReference<>();
+
   Journal(
-      DynamoAdapter db,
+      DynamoDbGateway db,
       String table,
       String runId,
-      String migration,
       long fence,
       int shards,
-      WriteRate rate) {
+      AdaptiveRateLimiter limiter,
+      Clock clock) {
     this.db = db;
     this.table = table;
     this.runId = runId;
-    this.migration = migration;
     this.fence = fence;
+    this.fenceText = hex(fence, 8);
     this.shards = shards;
-    this.rate = rate;
+    this.partitions = new AttributeValue[shards];
+    for (int i = 0; i < shards; i++) {
+      partitions[i] = s(partition(runId, i));
+    }
+    this.limiter = limiter;
+    this.clock = clock;
   }
 
   static CreateTableRequest createRequest(String table) {
@@ -114,100 +179,22 @@ public final class Journal {
         .build();
   }
 
-  static Mono<Void> ensureTable(DynamoAdapter db, String table) {
-    return db.createTableIfMissing(createRequest(table), Duration.ofMinutes(5));
+  /**
+   * Creates the journal table unless it exists; refuses ({@link pitr.ErrorCode#REFUSED}) when it
+   * cannot be created or is not a journal.
+   */
+  static Mono<Void> ensureTable(DynamoDbGateway db, String table) {
+    return LedgerTables.JOURNAL.ensure(db, createRequest(table), Duration.ofMinutes(5));
   }
 
-  /** Entries stored so far. */
+  /** Keys journaled as written (intents stored, less those withdrawn). */
   long entries() {
     return entries.sum();
   }
 
-  /** Write capacity the journal consumed. */
+  /** Write capacity the journal consumed: intents, corrections, markers. */
   double wcu() {
     return wcu.sum();
-  }
-
-  /**
-   * Adds an entry; when a batch is full, stores it, and the returned {@code Mono} completes once
-   * that batch is stored (which slows the writer down to the journal's pace).
-   */
-  Mono<Void> append(JournalEntry e) {
-    pending.add(item(e));
-    if (pendingCount.incrementAndGet() >= BATCH) {
-      List<Map<String, AttributeValue>> batch = poll(BATCH);
-      return batch.isEmpty() ? Mono.empty() : store(batch);
-    }
-    return Mono.empty();
-  }
-
-  /** Stores everything appended so far, and waits for batches other writers started. */
-  Mono<Void> flush() {
-    return Mono.defer(
-        () -> {
-          List<Mono<Void>> waits = new ArrayList<>(inFlight);
-          List<Map<String, AttributeValue>> batch;
-          while (!(batch = poll(BATCH)).isEmpty()) {
-            waits.add(store(batch));
-          }
-          return Mono.when(waits);
-        });
-  }
-
-  private List<Map<String, AttributeValue>> poll(int max) {
-    List<Map<String, AttributeValue>> out = new ArrayList<>(max);
-    Map<String, AttributeValue> next;
-    while (out.size() < max && (next = pending.poll()) != null) {
-      pendingCount.decrementAndGet();
-      out.add(next);
-    }
-    return out;
-  }
-
-  private Mono<Void> store(List<Map<String, AttributeValue>> batch) {
-    // Two writes of one key in a batch are not allowed; the later entry wins, as it would anyway.
-    Map<String, Map<String, AttributeValue>> byKey = new java.util.LinkedHashMap<>();
-    batch.forEach(i -> byKey.put(i.get("pk").s() + "\u0000" + i.get("sk").s(), i));
-    List<WriteRequest> requests =
-        byKey.values().stream()
-            .map(
-                i ->
-                    WriteRequest.builder().putRequest(PutRequest.builder().item(i).build()).build())
-            .toList();
-    double units = byKey.values().stream().mapToLong(DynamoJson::writeUnits).sum();
-    java.util.concurrent.atomic.AtomicReference<Mono<Void>> self =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Mono<Void> stored =
-        rate.acquire(units)
-            .then(db.batchWrite(table, requests))
-            .doOnNext(
-                c -> {
-                  wcu.add(c);
-                  entries.add(requests.size());
-                })
-            .then()
-            .doFinally(signal -> inFlight.remove(self.get()))
-            .cache();
-    self.set(stored);
-    inFlight.add(stored);
-    return stored;
-  }
-
-  Map<String, AttributeValue> item(JournalEntry e) {
-    String keyHash = ItemHash.of(e.key());
-    int shard = Integer.parseInt(keyHash.substring(0, 2), 16) % shards;
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", s(partition(e.runId(), shard)));
-    item.put("sk", s(e.table() + "#" + keyHash));
-    item.put("runId", s(e.runId()));
-    item.put("migration", s(migration));
-    item.put("table", s(e.table()));
-    item.put("key", AttributeValue.fromM(e.key()));
-    item.put("op", s(e.op().name()));
-    item.put("imageHash", s(e.imageHash()));
-    item.put("writtenAt", t(e.writtenAt()));
-    item.put("fence", n(e.fence()));
-    return item;
   }
 
   String runId() {
@@ -218,40 +205,424 @@ public final class Journal {
     return fence;
   }
 
-  static String partition(String runId, int shard) {
-    return runId + "#" + String.format(Locale.ROOT, "%02d", shard);
+  /**
+   * Stores this attempt's commit marker (nothing resolved yet) before the first write, so a journal
+   * the run cannot write refuses the run before any data is written.
+   */
+  Mono<Void> open() {
+    return storeMark(0)
+        .onErrorMap(e -> LedgerTables.JOURNAL.refusal("UpdateItem", table, e))
+        .doOnSuccess(v -> raiseCommitted(0));
   }
 
-  /** Every entry of {@code run}, shard by shard. */
-  static Flux<JournalEntry> read(DynamoAdapter db, RunRecord run) {
+  // Intents ------------------------------------------------------------------------------------
+
+  /** A journaled write of one key, from intent to confirmation. */
+  final class Intent {
+    private final long seq;
+    private final Map<String, AttributeValue> item;
+    private final String imageHash;
+    private final CompletableFuture<Void> stored = new CompletableFuture<>();
+
+    private Intent(long seq, Map<String, AttributeValue> item, String imageHash) {
+      this.seq = seq;
+      this.item = item;
+      this.imageHash = imageHash;
+    }
+
+    /** The image hash journaled. */
+    String imageHash() {
+      return imageHash;
+    }
+
+    /** Completes once the intent is stored; only then may the write be sent. */
+    Mono<Void> stored() {
+      return Mono.fromFuture(stored, true);
+    }
+  }
+
+  /**
+   * Queues the intent to write {@code key} of {@code dataTable}, producing an image with {@code
+   * imageHash}; see {@link Intent#stored()}.
+   */
+  Intent intend(String dataTable, Map<String, AttributeValue> key, WriteOp op, String imageHash) {
+    long id = keyId(key);
+    long seq;
+    synchronized (marks) {
+      seq = ++issued;
+    }
+    Map<String, AttributeValue> item = new HashMap<>(8);
+    item.put("pk", partitions[(int) Long.remainderUnsigned(id, shards)]);
+    item.put(
+        "sk",
+        s(
+            new StringBuilder(dataTable.length() + 37)
+                .append(dataTable)
+                .append('#')
+                .append(hex(id, 16))
+                .append('#')
+                .append(fenceText)
+                .append(hex(seq, 10))
+                .toString()));
+    item.put("key", AttributeValue.fromM(key));
+    item.put("op", OPS[op.ordinal()]);
+    item.put("imageHash", s(imageHash));
+    item.put("at", n(clock.millis()));
+    Intent intent = new Intent(seq, item, imageHash);
+    pending.add(intent);
+    pendingCount.incrementAndGet();
+    drain();
+    return intent;
+  }
+
+  /** The write landed with the intended image. */
+  void confirmed(Intent intent) {
+    resolve(intent.seq);
+  }
+
+  /**
+   * The write landed (or had landed) with another image than intended: rewrites the entry's hash,
+   * then counts the intent confirmed.
+   */
+  Mono<Void> confirm(Intent intent, String imageHash) {
+    Map<String, AttributeValue> item = new HashMap<>(intent.item);
+    item.put("imageHash", s(imageHash));
+    return db.putItemResponse(
+            PutItemRequest.builder()
+                .tableName(table)
+                .item(item)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build())
+        .doOnNext(r -> addUnits(r.consumedCapacity()))
+        .then(Mono.fromRunnable(() -> resolve(intent.seq)));
+  }
+
+  /** The write did not happen (its condition failed): deletes the intent. */
+  Mono<Void> withdraw(Intent intent) {
+    return db.deleteItemResponse(
+            DeleteItemRequest.builder()
+                .tableName(table)
+                .key(Map.of("pk", intent.item.get("pk"), "sk", intent.item.get("sk")))
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build())
+        .doOnNext(r -> addUnits(r.consumedCapacity()))
+        .then(
+            Mono.fromRunnable(
+                () -> {
+                  entries.decrement();
+                  resolve(intent.seq);
+                }));
+  }
+
+  private void addUnits(software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity capacity) {
+    if (capacity != null && capacity.capacityUnits() != null) {
+      wcu.add(capacity.capacityUnits());
+    }
+  }
+
+  /**
+   * Sends full batches while fewer than {@link #MAX_BATCHES_IN_FLIGHT} are in flight, and a partial
+   * one when none is: group commit without timers. Called after every intent and every batch.
+   */
+  private void drain() {
+    for (; ; ) {
+      int waiting = pendingCount.get();
+      if (waiting <= 0) {
+        return;
+      }
+      int inFlight = batchesInFlight.get();
+      if (inFlight >= MAX_BATCHES_IN_FLIGHT || (inFlight > 0 && waiting < BATCH)) {
+        return;
+      }
+      if (!batchesInFlight.compareAndSet(inFlight, inFlight + 1)) {
+        continue;
+      }
+      List<Intent> batch = new ArrayList<>(BATCH);
+      Intent next;
+      while (batch.size() < BATCH && (next = pending.poll()) != null) {
+        pendingCount.decrementAndGet();
+        batch.add(next);
+      }
+      if (batch.isEmpty()) {
+        batchesInFlight.decrementAndGet();
+        continue;
+      }
+      store(batch);
+    }
+  }
+
+  private void store(List<Intent> batch) {
+    List<WriteRequest> requests = new ArrayList<>(batch.size());
+    for (Intent i : batch) {
+      requests.add(
+          WriteRequest.builder().putRequest(PutRequest.builder().item(i.item).build()).build());
+    }
+    BatchWrites.write(db, table, requests, limiter)
+        .subscribe(
+            units -> {
+              wcu.add(units);
+              entries.add(batch.size());
+            },
+            e -> {
+              batchesInFlight.decrementAndGet();
+              Throwable failure = LedgerTables.JOURNAL.refusal("BatchWriteItem", table, e);
+              batch.forEach(i -> i.stored.completeExceptionally(failure));
+              drain();
+            },
+            () -> {
+              batchesInFlight.decrementAndGet();
+              batch.forEach(i -> i.stored.complete(null));
+              drain();
+            });
+  }
+
+  // Confirmation -------------------------------------------------------------------------------
+
+  private void resolve(long seq) {
+    synchronized (marks) {
+      if (seq <= watermark) {
+        return;
+      }
+      resolved.set((int) (seq - base));
+      while (resolved.get((int) (watermark + 1 - base))) {
+        watermark++;
+      }
+      if (watermark + 1 - base > 4096) {
+        int from = (int) (watermark + 1 - base);
+        resolved = resolved.get(from, Math.max(from, resolved.length()));
+        base = watermark + 1;
+      }
+    }
+  }
+
+  private long watermark() {
+    synchronized (marks) {
+      return watermark;
+    }
+  }
+
+  private void raiseCommitted(long upTo) {
+    synchronized (marks) {
+      committed = Math.max(committed, upTo);
+    }
+  }
+
+  /**
+   * Stores the commit marker when more intents were resolved since the last one: everything written
+   * and acknowledged so far counts as confirmed. One small write, called at the end of every scan
+   * page; skipped while another marker is being stored, since a later one (at the latest {@link
+   * #close()}) covers this page too.
+   */
+  Mono<Void> commit() {
+    return Mono.defer(() -> storing.get() != null ? Mono.empty() : storeWatermark(false));
+  }
+
+  /** Stores the final commit marker of this attempt, after any marker still being stored. */
+  Mono<Void> close() {
+    return Mono.defer(
+        () -> {
+          Mono<Void> busy = storing.get();
+          return busy != null
+              ? busy.onErrorResume(e -> Mono.empty()).then(close())
+              : storeWatermark(true);
+        });
+  }
+
+  private Mono<Void> storeWatermark(boolean mustStore) {
+    long upTo = watermark();
+    synchronized (marks) {
+      if (upTo <= committed) {
+        return Mono.empty();
+      }
+    }
+    AtomicReference<Mono<Void>> self = new AtomicReference<>();
+    // Cleared before subscribers hear of the outcome, so close() waiting on it sees it done.
+    Mono<Void> store =
+        storeMark(upTo)
+            .doOnSuccess(
+                v -> {
+                  raiseCommitted(upTo);
+                  storing.compareAndSet(self.get(), null);
+                })
+            .doOnError(e -> storing.compareAndSet(self.get(), null))
+            .cache();
+    self.set(store);
+    if (!storing.compareAndSet(null, store)) {
+      return mustStore ? close() : Mono.empty();
+    }
+    return store;
+  }
+
+  private Mono<Void> storeMark(long upTo) {
+    return db.updateItem(
+            UpdateItemRequest.builder()
+                .tableName(table)
+                .key(Map.of("pk", s(runId + "#" + COMMIT), "sk", s(fenceText)))
+                .updateExpression("SET upTo = :w, #at = :now")
+                .conditionExpression("attribute_not_exists(upTo) OR upTo < :w")
+                .expressionAttributeNames(Map.of("#at", "at"))
+                .expressionAttributeValues(Map.of(":w", n(upTo), ":now", n(clock.millis())))
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build())
+        .doOnNext(r -> addUnits(r.consumedCapacity()))
+        .then()
+        // A later marker of this attempt got there first.
+        .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.empty());
+  }
+
+  // Keys ---------------------------------------------------------------------------------------
+
+  /**
+   * A 64-bit id of a key: FNV-1a over the attributes sorted by name (name, type, value; numbers
+   * canonical), finished with a multiplicative mix. Equal keys get equal ids in every process;
+   * distinct keys sharing an id are told apart by their {@code key} attribute when reading.
+   */
+  static long keyId(Map<String, AttributeValue> key) {
+    long h = 0xcbf29ce484222325L;
+    if (key.size() == 1) {
+      Map.Entry<String, AttributeValue> e = key.entrySet().iterator().next();
+      h = attribute(h, e.getKey(), e.getValue());
+    } else {
+      String[] names = key.keySet().toArray(new String[0]);
+      java.util.Arrays.sort(names);
+      for (String name : names) {
+        h = attribute(h, name, key.get(name));
+      }
+    }
+    h *= 0x9E3779B97F4A7C15L;
+    return h ^ (h >>> 29);
+  }
+
+  private static long attribute(long h, String name, AttributeValue v) {
+    h = chars(h, name);
+    h = (h ^ 0xff) * 0x100000001b3L;
+    if (v.s() != null) {
+      h = chars((h ^ 'S') * 0x100000001b3L, v.s());
+    } else if (v.n() != null) {
+      h = chars((h ^ 'N') * 0x100000001b3L, ItemHash.number(v.n()));
+    } else if (v.b() != null) {
+      h = (h ^ 'B') * 0x100000001b3L;
+      for (byte b : v.b().asByteArrayUnsafe()) {
+        h = (h ^ (b & 0xff)) * 0x100000001b3L;
+      }
+    } else {
+      h = chars(h, ItemHash.canonical(Map.of(name, v)));
+    }
+    return (h ^ 0xfe) * 0x100000001b3L;
+  }
+
+  private static long chars(long h, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      h = (h ^ s.charAt(i)) * 0x100000001b3L;
+    }
+    return h;
+  }
+
+  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+  static String hex(long v, int width) {
+    char[] out = new char[width];
+    for (int i = width - 1; i >= 0; i--) {
+      out[i] = DIGITS[(int) (v & 0xf)];
+      v >>>= 4;
+    }
+    return new String(out);
+  }
+
+  static String partition(String runId, int shard) {
+    return runId + "#" + (shard < 10 ? "0" + shard : Integer.toString(shard));
+  }
+
+  // Reading ------------------------------------------------------------------------------------
+
+  /**
+   * Every entry of {@code run}, shard by shard, one per key and table: the last write to it,
+   * {@linkplain JournalEntry.State#INTENDED intended} unless its attempt's commit marker covers it.
+   */
+  static Flux<JournalEntry> read(DynamoDbGateway db, RunRecord run) {
     String table = run.journalTable();
-    return Flux.range(0, Math.max(1, run.journalShards()))
-        .concatMap(
-            shard -> {
-              QueryRequest first =
-                  QueryRequest.builder()
-                      .tableName(table)
-                      .keyConditionExpression("pk = :pk")
-                      .expressionAttributeValues(Map.of(":pk", s(partition(run.runId(), shard))))
-                      .build();
-              return db.query(first)
-                  .expand(
-                      r ->
-                          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                              ? db.query(
-                                  first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
-                              : Mono.empty())
-                  .flatMapIterable(r -> r.items());
-            })
-        .map(
-            i ->
-                new JournalEntry(
-                    str(i, "runId"),
-                    str(i, "table"),
-                    i.get("key").m(),
-                    WriteOp.valueOf(str(i, "op")),
-                    str(i, "imageHash"),
-                    time(i, "writtenAt"),
-                    num(i, "fence")));
+    return marks(db, run)
+        .flatMapMany(
+            marks ->
+                Flux.range(0, Math.max(1, run.journalShards()))
+                    .concatMap(shard -> query(db, table, partition(run.runId(), shard)))
+                    .bufferUntilChanged(Journal::group)
+                    .concatMapIterable(group -> latest(run.runId(), group, marks)));
+  }
+
+  private static Mono<Map<Long, Long>> marks(DynamoDbGateway db, RunRecord run) {
+    return query(db, run.journalTable(), run.runId() + "#" + COMMIT)
+        .collectMap(i -> Long.parseLong(str(i, "sk"), 16), i -> num(i, "upTo"));
+  }
+
+  private static Flux<Map<String, AttributeValue>> query(
+      DynamoDbGateway db, String table, String pk) {
+    QueryRequest first =
+        QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression("pk = :pk")
+            .expressionAttributeValues(Map.of(":pk", s(pk)))
+            .consistentRead(true)
+            .build();
+    return db.query(first)
+        .expand(
+            r ->
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
+                    : Mono.empty())
+        .concatMapIterable(r -> r.items());
+  }
+
+  /** The entries of one key (or of keys sharing an id) are adjacent: same table and key id. */
+  private static String group(Map<String, AttributeValue> item) {
+    String sk = str(item, "sk");
+    int first = sk.indexOf('#');
+    int second = sk.indexOf('#', first + 1);
+    return second < 0 ? sk : sk.substring(0, second);
+  }
+
+  private static List<JournalEntry> latest(
+      String runId, List<Map<String, AttributeValue>> group, Map<Long, Long> marks) {
+    if (group.size() == 1) {
+      return List.of(entry(runId, group.get(0), marks));
+    }
+    // Sorted by sk, so a later write of a key comes after an earlier one.
+    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
+    for (Map<String, AttributeValue> i : group) {
+      byKey.put(i.get("key").m(), i);
+    }
+    List<JournalEntry> out = new ArrayList<>(byKey.size());
+    byKey.values().forEach(i -> out.add(entry(runId, i, marks)));
+    return out;
+  }
+
+  private static JournalEntry entry(
+      String runId, Map<String, AttributeValue> i, Map<Long, Long> marks) {
+    String sk = str(i, "sk");
+    int first = sk.indexOf('#');
+    int second = sk.indexOf('#', first + 1);
+    if (second < 0) {
+      return new JournalEntry(
+          str(i, "runId"),
+          str(i, "table"),
+          i.get("key").m(),
+          WriteOp.valueOf(str(i, "op")),
+          str(i, "imageHash"),
+          time(i, "writtenAt"),
+          num(i, "fence"));
+    }
+    String order = sk.substring(second + 1);
+    long fence = Long.parseLong(order.substring(0, 8), 16);
+    long seq = Long.parseLong(order.substring(8), 16);
+    boolean confirmed = seq <= marks.getOrDefault(fence, 0L);
+    return new JournalEntry(
+        runId,
+        sk.substring(0, first),
+        i.get("key").m(),
+        WriteOp.valueOf(str(i, "op")),
+        str(i, "imageHash"),
+        Instant.ofEpochMilli(num(i, "at")),
+        fence,
+        confirmed ? JournalEntry.State.CONFIRMED : JournalEntry.State.INTENDED);
   }
 }

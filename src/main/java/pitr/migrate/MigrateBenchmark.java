@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -88,7 +89,12 @@ public final class MigrateBenchmark {
               .run(request)
               .map(r -> r.itemsWritten() / ((System.nanoTime() - start) / 1e9))
               // Drop this round's journal so memory stays flat over rounds.
-              .flatMap(ips -> env.db().deleteTable(env.journalTable()).thenReturn(ips));
+              .flatMap(
+                  ips ->
+                      env.db()
+                          .findTable(env.journalTable())
+                          .flatMap(t -> env.db().deleteTable(t.tableName()))
+                          .thenReturn(ips));
         });
   }
 
@@ -101,8 +107,8 @@ public final class MigrateBenchmark {
             .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
             .build();
     String payload = "x".repeat(100);
-    return env.db()
-        .createTableIfMissing(create, java.time.Duration.ofMinutes(1))
+    AdaptiveRateLimiter unlimited = AdaptiveRateLimiter.create(0, env.scheduler());
+    return FixtureSeeder.createIfMissing(env.db(), create, java.time.Duration.ofMinutes(1))
         .thenMany(Flux.range(0, (int) items))
         .map(
             i ->
@@ -121,7 +127,7 @@ public final class MigrateBenchmark {
                             .build())
                     .build())
         .buffer(25)
-        .flatMap(batch -> env.db().batchWrite(TABLE, batch), 8)
+        .flatMap(batch -> BatchWrites.write(env.db(), TABLE, batch, unlimited), 8)
         .then();
   }
 

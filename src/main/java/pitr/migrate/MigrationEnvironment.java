@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -52,7 +53,7 @@ public final class MigrationEnvironment {
     }
   }
 
-  private final DynamoAdapter db;
+  private final DynamoDbGateway db;
   private final Clock clock;
   private final Scheduler scheduler;
   private final Settings settings;
@@ -61,7 +62,7 @@ public final class MigrationEnvironment {
 
   private MigrationEnvironment(
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
-    this.db = new DynamoAdapter(client, scheduler);
+    this.db = DynamoDbGateway.create(client, settings.targetName()).withScheduler(scheduler);
     this.clock = clock;
     this.scheduler = scheduler;
     this.settings = settings;
@@ -85,7 +86,10 @@ public final class MigrationEnvironment {
     return lock;
   }
 
-  /** Every journal entry of {@code run}. */
+  /**
+   * Every journal entry of {@code run}, one per key: the last write to it, {@link
+   * JournalEntry.State#INTENDED intended} when the run never confirmed that write.
+   */
   public Flux<JournalEntry> journal(RunRecord run) {
     return Journal.read(db, run);
   }
@@ -104,7 +108,7 @@ public final class MigrationEnvironment {
     return settings;
   }
 
-  DynamoAdapter db() {
+  DynamoDbGateway db() {
     return db;
   }
 
