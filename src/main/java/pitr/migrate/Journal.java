@@ -58,16 +58,19 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       full, or at once when no batch is in flight, so there are no timers and a lone write never
  *       waits for company. The data write is sent only after its intent's batch is stored; later
  *       intents of the same page are stored while earlier writes of the page are in flight.
- *   <li><b>Write.</b> Each intent carries a sequence number, increasing within an attempt.
+ *   <li><b>Write.</b> Each intent carries a sequence number, increasing within an attempt of the
+ *       run (a resumed run is a new attempt, with a higher fence).
  *   <li><b>Confirm lazily.</b> An acknowledged write whose image is the one intended needs no
  *       journal write at all: it only marks its sequence number resolved. The attempt's commit
- *       marker records the highest number up to which every intent is resolved (a watermark); it is
- *       stored at the end of every scan page and at the end of the run, so confirmation costs one
+ *       marker records which numbers are resolved (all up to a watermark, plus ranges above it
+ *       where a write of another segment is still in flight); it is stored at the end of every scan
+ *       page, before the page's checkpoint, and at the end of the run, so confirmation costs one
  *       small write per page, not one per key. Only the exceptions are written per key: an image
  *       other than the one intended (the item changed between read and update, or was passed
- *       incomplete) rewrites the entry's hash; a write whose condition failed and that left the
- *       item untouched deletes its intent. A write that failed otherwise (its outcome unknown)
- *       stays unresolved, so the watermark never passes it and it reads as intended.
+ *       incomplete or as a bare key) rewrites the entry's hash; a write whose condition failed and
+ *       that left the item untouched deletes its intent (one that had landed on an earlier try, its
+ *       answer lost, stays). A write that failed otherwise, its outcome unknown, is never marked
+ *       resolved, so it reads as intended.
  * </ol>
  *
  * <p>A crash anywhere therefore leaves every key whose item changed in the journal: as a confirmed
@@ -88,9 +91,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       number (10 hex digits) orders its writes, so every write has its own entry and an attempt's
  *       intents never overwrite an earlier attempt's. Attributes: {@code key} (M), {@code op} (PUT,
  *       UPDATE, DELETE), {@code imageHash}, {@code at} (N, epoch milliseconds of the intent).
- *   <li>Commit marker: {@code pk} = {@code <runId>#commit}, {@code sk} = the fence; {@code upTo}
- *       (N): every intent of that attempt numbered up to it is resolved. Stored (as 0) before an
- *       attempt's first write, which also proves the journal is writable before any data is.
+ *   <li>Commit marker: {@code pk} = {@code <runId>#commit}, {@code sk} = the fence (8 hex digits);
+ *       {@code upTo} (N): every intent of that attempt numbered up to it is resolved; {@code
+ *       ranges} (S, {@code from-to,...}): resolved numbers above it; {@code version} (N), raised by
+ *       every marker, so a marker never overwrites a newer one. Stored empty before an attempt's
+ *       first write, which also proves the journal is writable before any data is.
  * </ul>
  *
  * <p>Reading ({@link #read}) queries the shards in turn; the entries of one key are adjacent (same
@@ -135,7 +140,9 @@ public final class Journal {
   private long watermark;
   private long base = 1;
   private BitSet resolved = new BitSet();
-  private long committed = -1;
+  private long resolvedCount;
+  private long committedCount;
+  private long versions;
   private final AtomicReference<Mono<Void>> storing = new AtomicReference<>();
 
   Journal(
@@ -210,9 +217,8 @@ public final class Journal {
    * the run cannot write refuses the run before any data is written.
    */
   Mono<Void> open() {
-    return storeMark(0)
-        .onErrorMap(e -> LedgerTables.JOURNAL.refusal("UpdateItem", table, e))
-        .doOnSuccess(v -> raiseCommitted(0));
+    return storeMark(0, Mark.NONE)
+        .onErrorMap(e -> LedgerTables.JOURNAL.refusal("UpdateItem", table, e));
   }
 
   // Intents ------------------------------------------------------------------------------------
@@ -378,11 +384,38 @@ public final class Journal {
 
   // Confirmation -------------------------------------------------------------------------------
 
+  /**
+   * What a commit marker says of an attempt: every intent numbered up to {@code upTo} is resolved,
+   * and so is every one in {@code ranges} ({@code from-to,...}, above {@code upTo}: writes of
+   * finished pages while a write of another segment was still in flight).
+   */
+  record Mark(long upTo, String ranges) {
+    static final Mark NONE = new Mark(0, "");
+
+    boolean covers(long seq) {
+      if (seq <= upTo) {
+        return true;
+      }
+      if (ranges.isEmpty()) {
+        return false;
+      }
+      for (String range : ranges.split(",")) {
+        int dash = range.indexOf('-');
+        if (seq >= Long.parseLong(range.substring(0, dash))
+            && seq <= Long.parseLong(range.substring(dash + 1))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   private void resolve(long seq) {
     synchronized (marks) {
-      if (seq <= watermark) {
+      if (seq <= watermark || resolved.get((int) (seq - base))) {
         return;
       }
+      resolvedCount++;
       resolved.set((int) (seq - base));
       while (resolved.get((int) (watermark + 1 - base))) {
         watermark++;
@@ -395,73 +428,82 @@ public final class Journal {
     }
   }
 
-  private long watermark() {
-    synchronized (marks) {
-      return watermark;
+  /** The mark of everything resolved now; call holding {@code marks}. */
+  private Mark mark() {
+    StringBuilder ranges = new StringBuilder();
+    int i = resolved.nextSetBit((int) (watermark + 1 - base));
+    while (i >= 0) {
+      int end = resolved.nextClearBit(i);
+      if (ranges.length() > 0) {
+        ranges.append(',');
+      }
+      ranges.append(base + i).append('-').append(base + end - 1);
+      i = resolved.nextSetBit(end);
     }
-  }
-
-  private void raiseCommitted(long upTo) {
-    synchronized (marks) {
-      committed = Math.max(committed, upTo);
-    }
+    return new Mark(watermark, ranges.toString());
   }
 
   /**
-   * Stores the commit marker when more intents were resolved since the last one: everything written
-   * and acknowledged so far counts as confirmed. One small write, called at the end of every scan
-   * page; skipped while another marker is being stored, since a later one (at the latest {@link
-   * #close()}) covers this page too.
+   * Stores the commit marker if intents were resolved since the last one: every write acknowledged
+   * so far then reads as confirmed. One small write, called at the end of every scan page (before
+   * its checkpoint) and of the run; markers are stored one at a time, a caller finding one in
+   * flight waits for it and then stores its own if there is anything new.
    */
   Mono<Void> commit() {
-    return Mono.defer(() -> storing.get() != null ? Mono.empty() : storeWatermark(false));
-  }
-
-  /** Stores the final commit marker of this attempt, after any marker still being stored. */
-  Mono<Void> close() {
     return Mono.defer(
         () -> {
           Mono<Void> busy = storing.get();
-          return busy != null
-              ? busy.onErrorResume(e -> Mono.empty()).then(close())
-              : storeWatermark(true);
+          if (busy != null) {
+            return busy.onErrorResume(e -> Mono.empty()).then(commit());
+          }
+          long count;
+          long version;
+          Mark mark;
+          synchronized (marks) {
+            if (resolvedCount == committedCount) {
+              return Mono.empty();
+            }
+            count = resolvedCount;
+            version = ++versions;
+            mark = mark();
+          }
+          AtomicReference<Mono<Void>> self = new AtomicReference<>();
+          // Cleared before subscribers hear of the outcome, so a waiting commit() sees it done.
+          Mono<Void> store =
+              storeMark(version, mark)
+                  .doOnSuccess(
+                      v -> {
+                        synchronized (marks) {
+                          committedCount = Math.max(committedCount, count);
+                        }
+                        storing.compareAndSet(self.get(), null);
+                      })
+                  .doOnError(e -> storing.compareAndSet(self.get(), null))
+                  .cache();
+          self.set(store);
+          return storing.compareAndSet(null, store) ? store : commit();
         });
   }
 
-  private Mono<Void> storeWatermark(boolean mustStore) {
-    long upTo = watermark();
-    synchronized (marks) {
-      if (upTo <= committed) {
-        return Mono.empty();
-      }
-    }
-    AtomicReference<Mono<Void>> self = new AtomicReference<>();
-    // Cleared before subscribers hear of the outcome, so close() waiting on it sees it done.
-    Mono<Void> store =
-        storeMark(upTo)
-            .doOnSuccess(
-                v -> {
-                  raiseCommitted(upTo);
-                  storing.compareAndSet(self.get(), null);
-                })
-            .doOnError(e -> storing.compareAndSet(self.get(), null))
-            .cache();
-    self.set(store);
-    if (!storing.compareAndSet(null, store)) {
-      return mustStore ? close() : Mono.empty();
-    }
-    return store;
-  }
-
-  private Mono<Void> storeMark(long upTo) {
+  private Mono<Void> storeMark(long version, Mark mark) {
     return db.updateItem(
             UpdateItemRequest.builder()
                 .tableName(table)
                 .key(Map.of("pk", s(runId + "#" + COMMIT), "sk", s(fenceText)))
-                .updateExpression("SET upTo = :w, #at = :now")
-                .conditionExpression("attribute_not_exists(upTo) OR upTo < :w")
-                .expressionAttributeNames(Map.of("#at", "at"))
-                .expressionAttributeValues(Map.of(":w", n(upTo), ":now", n(clock.millis())))
+                .updateExpression("SET #upTo = :upTo, #ranges = :ranges, #v = :v, #at = :now")
+                .conditionExpression("attribute_not_exists(#v) OR #v < :v")
+                .expressionAttributeNames(
+                    Map.of("#upTo", "upTo", "#ranges", "ranges", "#v", "version", "#at", "at"))
+                .expressionAttributeValues(
+                    Map.of(
+                        ":upTo",
+                        n(mark.upTo()),
+                        ":ranges",
+                        s(mark.ranges()),
+                        ":v",
+                        n(version),
+                        ":now",
+                        n(clock.millis())))
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                 .build())
         .doOnNext(r -> addUnits(r.consumedCapacity()))
@@ -550,9 +592,11 @@ public final class Journal {
                     .concatMapIterable(group -> latest(run.runId(), group, marks)));
   }
 
-  private static Mono<Map<Long, Long>> marks(DynamoDbGateway db, RunRecord run) {
+  private static Mono<Map<Long, Mark>> marks(DynamoDbGateway db, RunRecord run) {
     return query(db, run.journalTable(), run.runId() + "#" + COMMIT)
-        .collectMap(i -> Long.parseLong(str(i, "sk"), 16), i -> num(i, "upTo"));
+        .collectMap(
+            i -> Long.parseLong(str(i, "sk"), 16),
+            i -> new Mark(num(i, "upTo"), i.containsKey("ranges") ? str(i, "ranges") : ""));
   }
 
   private static Flux<Map<String, AttributeValue>> query(
@@ -582,7 +626,7 @@ public final class Journal {
   }
 
   private static List<JournalEntry> latest(
-      String runId, List<Map<String, AttributeValue>> group, Map<Long, Long> marks) {
+      String runId, List<Map<String, AttributeValue>> group, Map<Long, Mark> marks) {
     if (group.size() == 1) {
       return List.of(entry(runId, group.get(0), marks));
     }
@@ -597,7 +641,7 @@ public final class Journal {
   }
 
   private static JournalEntry entry(
-      String runId, Map<String, AttributeValue> i, Map<Long, Long> marks) {
+      String runId, Map<String, AttributeValue> i, Map<Long, Mark> marks) {
     String sk = str(i, "sk");
     int first = sk.indexOf('#');
     int second = sk.indexOf('#', first + 1);
@@ -614,7 +658,7 @@ public final class Journal {
     String order = sk.substring(second + 1);
     long fence = Long.parseLong(order.substring(0, 8), 16);
     long seq = Long.parseLong(order.substring(8), 16);
-    boolean confirmed = seq <= marks.getOrDefault(fence, 0L);
+    boolean confirmed = marks.getOrDefault(fence, Mark.NONE).covers(seq);
     return new JournalEntry(
         runId,
         sk.substring(0, first),

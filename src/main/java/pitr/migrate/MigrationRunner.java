@@ -488,7 +488,7 @@ public final class MigrationRunner {
                   record.restorePoint());
               Mono<Void> work =
                   Mono.defer(() -> compiled.migration().run(ctx))
-                      .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.close()));
+                      .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.commit()));
               Mono<Void> watch =
                   Flux.merge(
                           Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
@@ -512,7 +512,7 @@ public final class MigrationRunner {
                                   request)))
                   .onErrorResume(
                       e ->
-                          (journal == null ? Mono.<Void>empty() : journal.close())
+                          (journal == null ? Mono.<Void>empty() : journal.commit())
                               .onErrorResume(x -> Mono.empty())
                               .then(
                                   Mono.defer(

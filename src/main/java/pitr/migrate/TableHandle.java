@@ -226,14 +226,12 @@ final class TableHandle implements MigrationTable {
               progress.advance(items.size());
               Map<String, AttributeValue> last = page.next();
               long total = before + count.get() + items.size();
-              // Every write of the page is acknowledged (and its intent stored) here: confirm the
-              // page's intents with one commit marker, alongside the checkpoint.
+              // Every write of the page is acknowledged (and its intent stored) here: one commit
+              // marker confirms the page's intents before the checkpoint skips the page for good.
               return Flux.fromIterable(items)
                   .flatMap(i -> Flux.from(action.apply(i)).then(), options.concurrency())
-                  .then(
-                      Mono.when(
-                          journal == null ? Mono.empty() : journal.commit(),
-                          checkpoints.save(id, new Ledger.Checkpoint(last, last == null, total))))
+                  .then(journal == null ? Mono.empty() : journal.commit())
+                  .then(checkpoints.save(id, new Ledger.Checkpoint(last, last == null, total)))
                   .then(
                       Mono.fromRunnable(
                           () -> {
