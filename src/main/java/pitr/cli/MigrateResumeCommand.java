@@ -59,7 +59,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
     RunMode mode = prod ? RunMode.PROD : RunMode.DEV;
-    try (DynamoDbAsyncClient client = target.client()) {
+    try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
       RunRequest request =
