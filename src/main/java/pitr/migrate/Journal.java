@@ -8,7 +8,6 @@ import static pitr.migrate.Attrs.time;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -83,14 +82,16 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Key schema {@code pk} (S, hash), {@code sk} (S, range), on-demand billing.
  *
  * <ul>
- *   <li>Entry: {@code pk} = {@code <runId>#<shard>}, shard a two-digit number {@code 00} to {@code
- *       journalShards - 1} (the run record says how many), chosen by the key's id, so one run's
- *       journal is spread over partitions instead of capping the run at one partition's 1,000 WCU.
- *       {@code sk} = {@code <table>#<key id>#<fence><seq>}: the key id is 16 hex digits of a 64-bit
- *       hash of the canonical key, the fence (8 hex digits) names the attempt and the sequence
- *       number (10 hex digits) orders its writes, so every write has its own entry and an attempt's
- *       intents never overwrite an earlier attempt's. Attributes: {@code key} (M), {@code op} (PUT,
- *       UPDATE, DELETE), {@code imageHash}, {@code at} (N, epoch milliseconds of the intent).
+ *   <li>Entry: {@code pk} = {@code <runId>#<shard>}, shard a number ({@code 00}, {@code 01}, ...)
+ *       below journalShards (the run record says how many: about one per {@value
+ *       #ENTRIES_PER_SHARD} items of the declared tables, at least {@value #DEFAULT_SHARDS}),
+ *       chosen by the key's id, so one run's journal is spread over partitions instead of capping
+ *       the run at one partition's 1,000 WCU. {@code sk} = {@code <key id>#<table>#<fence><seq>}:
+ *       the key id is 16 hex digits of a 64-bit hash of the canonical key, the fence (8 hex digits)
+ *       names the attempt and the sequence number (10 hex digits) orders its writes, so every write
+ *       has its own entry and an attempt's intents never overwrite an earlier attempt's.
+ *       Attributes: {@code key} (M), {@code op} (PUT, UPDATE, DELETE), {@code imageHash}, {@code
+ *       writtenAt} (ISO-8601, when the intent was stored).
  *   <li>Commit marker: {@code pk} = {@code <runId>#commit}, {@code sk} = the fence (8 hex digits);
  *       {@code upTo} (N): every intent of that attempt numbered up to it is resolved; {@code
  *       ranges} (S, {@code from-to,...}): resolved numbers above it; {@code version} (N), raised by
@@ -98,19 +99,23 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       first write, which also proves the journal is writable before any data is.
  * </ul>
  *
- * <p>Reading ({@link #read}) queries the shards in turn; the entries of one key are adjacent (same
- * {@code <table>#<key id>} prefix), so it keeps the last entry of each key with memory flat in the
- * journal's size. Entries of journals written before write-ahead journaling ({@code sk} = {@code
- * <table>#<hex SHA-256 of the key>}, attributes {@code runId}, {@code table}, {@code writtenAt},
- * {@code fence}) read as confirmed.
+ * <p>Reading ({@link #read}) queries the shards in order, a few at a time; the entries of one key
+ * are adjacent (same {@code <key id>#<table>} prefix), so it keeps the last entry of each key with
+ * memory flat in the journal's size. Entries of journals written before write-ahead journaling
+ * ({@code sk} = {@code <table>#<hex SHA-256 of the key>}, attributes {@code runId}, {@code table},
+ * {@code writtenAt}, {@code fence}) read as confirmed.
  *
  * <p>Scan pages are checkpointed only after all their writes are acknowledged (and so journaled),
  * so a resumed run redoes only pages whose intents it may not have confirmed; the redone writes get
  * new intents under the new attempt's fence.
  */
 public final class Journal {
-  /** Partitions per run; recorded in the run record. */
+  /** Partitions per run at least; recorded in the run record. */
   public static final int DEFAULT_SHARDS = 16;
+
+  private static final int MAX_SHARDS = 4096;
+  private static final int ENTRIES_PER_SHARD = 256;
+  private static final int READERS = 8;
 
   static final int BATCH = 25;
   private static final int MAX_BATCHES_IN_FLIGHT = 4;
@@ -263,9 +268,9 @@ public final class Journal {
         "sk",
         s(
             new StringBuilder(dataTable.length() + 37)
-                .append(dataTable)
-                .append('#')
                 .append(hex(id, 16))
+                .append('#')
+                .append(dataTable)
                 .append('#')
                 .append(fenceText)
                 .append(hex(seq, 10))
@@ -273,7 +278,6 @@ public final class Journal {
     item.put("key", AttributeValue.fromM(key));
     item.put("op", OPS[op.ordinal()]);
     item.put("imageHash", s(imageHash));
-    item.put("at", n(clock.millis()));
     Intent intent = new Intent(seq, item, imageHash);
     pending.add(intent);
     pendingCount.incrementAndGet();
@@ -359,7 +363,9 @@ public final class Journal {
 
   private void store(List<Intent> batch) {
     List<WriteRequest> requests = new ArrayList<>(batch.size());
+    AttributeValue now = s(clock.instant().toString());
     for (Intent i : batch) {
+      i.item.put("writtenAt", now);
       requests.add(
           WriteRequest.builder().putRequest(PutRequest.builder().item(i.item).build()).build());
     }
@@ -571,6 +577,18 @@ public final class Journal {
     return new String(out);
   }
 
+  /**
+   * Partitions for a run expected to write {@code items} keys: about {@value #ENTRIES_PER_SHARD}
+   * entries each (one query page), at least {@value #DEFAULT_SHARDS}, at most {@value #MAX_SHARDS}.
+   * More partitions spread the journal's writes and let a rollback read it in parallel; they also
+   * keep each partition's sorted run of entries short, which is what an ordered store spends its
+   * time comparing.
+   */
+  static int shardsFor(long items) {
+    long wanted = (items + ENTRIES_PER_SHARD - 1) / ENTRIES_PER_SHARD;
+    return (int) Math.max(DEFAULT_SHARDS, Math.min(MAX_SHARDS, wanted));
+  }
+
   static String partition(String runId, int shard) {
     return runId + "#" + (shard < 10 ? "0" + shard : Integer.toString(shard));
   }
@@ -587,7 +605,9 @@ public final class Journal {
         .flatMapMany(
             marks ->
                 Flux.range(0, Math.max(1, run.journalShards()))
-                    .concatMap(shard -> query(db, table, partition(run.runId(), shard)))
+                    // In shard order, so that the entries of a key stay adjacent.
+                    .flatMapSequential(
+                        shard -> query(db, table, partition(run.runId(), shard)), READERS)
                     .bufferUntilChanged(Journal::group)
                     .concatMapIterable(group -> latest(run.runId(), group, marks)));
   }
@@ -617,7 +637,7 @@ public final class Journal {
         .concatMapIterable(r -> r.items());
   }
 
-  /** The entries of one key (or of keys sharing an id) are adjacent: same table and key id. */
+  /** The entries of one key (or of keys sharing an id) are adjacent: same key id and table. */
   private static String group(Map<String, AttributeValue> item) {
     String sk = str(item, "sk");
     int first = sk.indexOf('#');
@@ -661,11 +681,11 @@ public final class Journal {
     boolean confirmed = marks.getOrDefault(fence, Mark.NONE).covers(seq);
     return new JournalEntry(
         runId,
-        sk.substring(0, first),
+        sk.substring(first + 1, second),
         i.get("key").m(),
         WriteOp.valueOf(str(i, "op")),
         str(i, "imageHash"),
-        Instant.ofEpochMilli(num(i, "at")),
+        time(i, "writtenAt"),
         fence,
         confirmed ? JournalEntry.State.CONFIRMED : JournalEntry.State.INTENDED);
   }

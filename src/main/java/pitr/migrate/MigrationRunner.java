@@ -413,7 +413,13 @@ public final class MigrationRunner {
                     limiter.throttled();
                   }
                 });
-    int shards = resumeFrom != null ? resumeFrom.journalShards() : Journal.DEFAULT_SHARDS;
+    int shards =
+        resumeFrom != null
+            ? resumeFrom.journalShards()
+            : Journal.shardsFor(
+                descriptions.values().stream()
+                    .mapToLong(d -> d.itemCount() == null ? 0 : d.itemCount())
+                    .sum());
     Journal journal =
         request.journal()
             ? new Journal(
