@@ -8,6 +8,7 @@ import static pitr.migrate.Attrs.time;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -29,10 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -52,24 +52,27 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <ol>
  *   <li><b>Intent.</b> Every write first queues an intent: key, operation, and {@link ItemHash} of
  *       the image it will produce (a put's item; an update applied to the item as read; {@link
- *       ItemHash#DELETED}; {@link ItemHash#UNKNOWN} for an update given only the key). Intents are
- *       stored with BatchWriteItem, 25 per call, by group commit: a batch goes out as soon as it is
- *       full, or at once when no batch is in flight, so there are no timers and a lone write never
- *       waits for company. The data write is sent only after its intent's batch is stored; later
- *       intents of the same page are stored while earlier writes of the page are in flight.
- *   <li><b>Write.</b> Each intent carries a sequence number, increasing within an attempt of the
- *       run (a resumed run is a new attempt, with a higher fence).
+ *       ItemHash#DELETED}; {@link ItemHash#UNKNOWN} for an update given only the key), numbered by
+ *       a sequence that increases within an attempt of the run (a resumed run is a new attempt,
+ *       with a higher fence). Queued intents are stored by group commit, one batch at a time: at
+ *       once when none is in flight, else everything that queued meanwhile goes out as the next
+ *       batch when the current one is stored; no timers, and a lone write never waits for company.
+ *       A batch packs its intents into one journal item per partition (up to {@value
+ *       #ENTRIES_PER_ITEM} entries each, well within 400 KB even for the largest keys), written
+ *       with BatchWriteItem, so a page of writes costs a few items of a few KB rather than one item
+ *       (and one WCU at least) per key. The data write is sent only after its intent is stored;
+ *       intents of later items of a page are stored while earlier writes of the page are in flight.
  *   <li><b>Confirm lazily.</b> An acknowledged write whose image is the one intended needs no
- *       journal write at all: it only marks its sequence number resolved. The attempt's commit
- *       marker records which numbers are resolved (all up to a watermark, plus ranges above it
- *       where a write of another segment is still in flight); it is stored at the end of every scan
- *       page, before the page's checkpoint, and at the end of the run, so confirmation costs one
- *       small write per page, not one per key. Only the exceptions are written per key: an image
- *       other than the one intended (the item changed between read and update, or was passed
- *       incomplete or as a bare key) rewrites the entry's hash; a write whose condition failed and
- *       that left the item untouched deletes its intent (one that had landed on an earlier try, its
- *       answer lost, stays). A write that failed otherwise, its outcome unknown, is never marked
- *       resolved, so it reads as intended.
+ *       journal write at all: it only marks its number resolved. The attempt's commit marker
+ *       records which numbers are resolved (all up to a watermark, plus ranges above it where a
+ *       write of another segment is still in flight); it is stored at the end of every scan page,
+ *       before the page's checkpoint, and at the end of the run, so confirmation costs one small
+ *       write per page, not one per key. Only the exceptions add entries, through the same queue: a
+ *       <em>correction</em> when the image written is not the one intended (the item changed
+ *       between read and update, or was passed incomplete or as a bare key), a <em>withdrawal</em>
+ *       when a write's condition failed and left the item untouched (one that had landed on an
+ *       earlier try, its answer lost, stays). A write that failed otherwise, its outcome unknown,
+ *       is never marked resolved, so it reads as intended.
  * </ol>
  *
  * <p>A crash anywhere therefore leaves every key whose item changed in the journal: as a confirmed
@@ -82,45 +85,52 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Key schema {@code pk} (S, hash), {@code sk} (S, range), on-demand billing.
  *
  * <ul>
- *   <li>Entry: {@code pk} = {@code <runId>#<shard>}, shard a number ({@code 00}, {@code 01}, ...)
- *       below journalShards (the run record says how many: about one per {@value
- *       #ENTRIES_PER_SHARD} items of the declared tables, at least {@value #DEFAULT_SHARDS}),
- *       chosen by the key's id, so one run's journal is spread over partitions instead of capping
- *       the run at one partition's 1,000 WCU. {@code sk} = {@code <key id>#<table>#<fence><seq>}:
- *       the key id is 16 hex digits of a 64-bit hash of the canonical key, the fence (8 hex digits)
- *       names the attempt and the sequence number (10 hex digits) orders its writes, so every write
- *       has its own entry and an attempt's intents never overwrite an earlier attempt's.
- *       Attributes: {@code key} (M), {@code op} (PUT, UPDATE, DELETE), {@code imageHash}, {@code
- *       writtenAt} (ISO-8601, when the intent was stored).
+ *   <li>Journal item: {@code pk} = {@code <runId>#<shard>}, shard a number ({@code 00}, {@code 01},
+ *       ...) below journalShards (the run record says how many: one per {@value #ENTRIES_PER_SHARD}
+ *       items of the declared tables, at least {@value #DEFAULT_SHARDS}, at most {@value
+ *       #MAX_SHARDS}), chosen by a 64-bit hash of the key, so the entries of one key are always in
+ *       one partition and a reader holds one partition's keys at a time. {@code sk} = {@code
+ *       <fence><seq>} (8 and 10 hex digits) of the item's first entry. Attributes: {@code table}
+ *       (S), {@code writtenAt} (ISO-8601, when the batch was stored), {@code entries} (L of M,
+ *       short names to keep the item small): {@code k} the key (M), {@code q} the sequence number
+ *       (S, hex), {@code o} the operation (PUT, UPDATE, DELETE, or WITHDRAW), {@code h} the image
+ *       hash, and for a withdrawal {@code w} the number of the entry it withdraws.
  *   <li>Commit marker: {@code pk} = {@code <runId>#commit}, {@code sk} = the fence (8 hex digits);
- *       {@code upTo} (N): every intent of that attempt numbered up to it is resolved; {@code
- *       ranges} (S, {@code from-to,...}): resolved numbers above it; {@code version} (N), raised by
- *       every marker, so a marker never overwrites a newer one. Stored empty before an attempt's
- *       first write, which also proves the journal is writable before any data is.
+ *       {@code upTo} (N): every entry of that attempt numbered up to it is resolved; {@code ranges}
+ *       (S, {@code from-to,...}): resolved numbers above it; {@code version} (N), raised by every
+ *       marker, so a marker never overwrites a newer one. Stored empty before an attempt's first
+ *       write, which also proves the journal is writable before any data is.
  * </ul>
  *
- * <p>Reading ({@link #read}) queries the shards in order, a few at a time; the entries of one key
- * are adjacent (same {@code <key id>#<table>} prefix), so it keeps the last entry of each key with
- * memory flat in the journal's size. Entries of journals written before write-ahead journaling
- * ({@code sk} = {@code <table>#<hex SHA-256 of the key>}, attributes {@code runId}, {@code table},
- * {@code writtenAt}, {@code fence}) read as confirmed.
+ * <p>Reading ({@link #read}) queries the partitions in order, a few at a time, and keeps, per key,
+ * the entry with the highest (fence, number) that is not withdrawn: memory is one partition's
+ * entries, about {@value #ENTRIES_PER_SHARD} keys. Items written before write-ahead journaling (one
+ * per key: {@code sk} = {@code <table>#<hex SHA-256 of the key>}, attributes {@code runId}, {@code
+ * table}, {@code key}, {@code op}, {@code imageHash}, {@code writtenAt}, {@code fence}) read as
+ * confirmed.
  *
- * <p>Scan pages are checkpointed only after all their writes are acknowledged (and so journaled),
- * so a resumed run redoes only pages whose intents it may not have confirmed; the redone writes get
- * new intents under the new attempt's fence.
+ * <p>Scan pages are checkpointed only after all their writes are acknowledged and the commit marker
+ * covers them, so a resumed run redoes only pages whose writes it may not have confirmed; the
+ * redone writes get new intents under the new attempt's fence.
  */
 public final class Journal {
   /** Partitions per run at least; recorded in the run record. */
   public static final int DEFAULT_SHARDS = 16;
 
-  private static final int MAX_SHARDS = 4096;
-  private static final int ENTRIES_PER_SHARD = 256;
-  private static final int READERS = 8;
+  static final int MAX_SHARDS = 4096;
+  static final int ENTRIES_PER_SHARD = 20_000;
+  private static final int READERS = 4;
 
-  static final int BATCH = 25;
-  private static final int MAX_BATCHES_IN_FLIGHT = 4;
+  /** Entries at most in one journal item: 100 of the largest keys (3 KB) stay below 400 KB. */
+  static final int ENTRIES_PER_ITEM = 100;
+
+  /** Entries at most in one batch. */
+  private static final int MAX_ENTRIES = 2500;
+
   private static final String COMMIT = "commit";
+  private static final String WITHDRAW = "WITHDRAW";
   private static final AttributeValue[] OPS = {s("PUT"), s("UPDATE"), s("DELETE")};
+  private static final AttributeValue WITHDRAWN = s(WITHDRAW);
 
   private final DynamoDbGateway db;
   private final String table;
@@ -132,9 +142,9 @@ public final class Journal {
   private final AdaptiveRateLimiter limiter;
   private final Clock clock;
 
-  private final ConcurrentLinkedQueue<Intent> pending = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Entry> pending = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
-  private final AtomicInteger batchesInFlight = new AtomicInteger();
+  private final AtomicBoolean batchInFlight = new AtomicBoolean();
   private final LongAdder entries = new LongAdder();
   private final DoubleAdder wcu = new DoubleAdder();
 
@@ -228,17 +238,39 @@ public final class Journal {
 
   // Intents ------------------------------------------------------------------------------------
 
+  /** One entry on its way into the journal: an intent, a correction or a withdrawal. */
+  private static final class Entry {
+    final long seq;
+    final int shard;
+    final String dataTable;
+    final AttributeValue value;
+
+    /** +1 for a key newly journaled (an intent), -1 for a withdrawal, 0 for a correction. */
+    final int counts;
+
+    final CompletableFuture<Void> stored = new CompletableFuture<>();
+
+    Entry(long seq, int shard, String dataTable, AttributeValue value, int counts) {
+      this.seq = seq;
+      this.shard = shard;
+      this.dataTable = dataTable;
+      this.value = value;
+      this.counts = counts;
+    }
+  }
+
   /** A journaled write of one key, from intent to confirmation. */
   final class Intent {
-    private final long seq;
-    private final Map<String, AttributeValue> item;
+    private final Entry entry;
     private final String imageHash;
-    private final CompletableFuture<Void> stored = new CompletableFuture<>();
+    private final Map<String, AttributeValue> key;
+    private final WriteOp op;
 
-    private Intent(long seq, Map<String, AttributeValue> item, String imageHash) {
-      this.seq = seq;
-      this.item = item;
+    private Intent(Entry entry, String imageHash, Map<String, AttributeValue> key, WriteOp op) {
+      this.entry = entry;
       this.imageHash = imageHash;
+      this.key = key;
+      this.op = op;
     }
 
     /** The image hash journaled. */
@@ -248,7 +280,7 @@ public final class Journal {
 
     /** Completes once the intent is stored; only then may the write be sent. */
     Mono<Void> stored() {
-      return Mono.fromFuture(stored, true);
+      return Mono.fromFuture(entry.stored, true);
     }
   }
 
@@ -257,70 +289,85 @@ public final class Journal {
    * imageHash}; see {@link Intent#stored()}.
    */
   Intent intend(String dataTable, Map<String, AttributeValue> key, WriteOp op, String imageHash) {
-    long id = keyId(key);
+    int shard = (int) Long.remainderUnsigned(keyId(key), shards);
+    Entry e = queue(shard, dataTable, key, OPS[op.ordinal()], imageHash, -1, 1);
+    return new Intent(e, imageHash, key, op);
+  }
+
+  private Entry queue(
+      int shard,
+      String dataTable,
+      Map<String, AttributeValue> key,
+      AttributeValue op,
+      String imageHash,
+      long withdraws,
+      int counts) {
     long seq;
     synchronized (marks) {
       seq = ++issued;
     }
-    Map<String, AttributeValue> item = new HashMap<>(8);
-    item.put("pk", partitions[(int) Long.remainderUnsigned(id, shards)]);
-    item.put(
-        "sk",
-        s(
-            new StringBuilder(dataTable.length() + 37)
-                .append(hex(id, 16))
-                .append('#')
-                .append(dataTable)
-                .append('#')
-                .append(fenceText)
-                .append(hex(seq, 10))
-                .toString()));
-    item.put("key", AttributeValue.fromM(key));
-    item.put("op", OPS[op.ordinal()]);
-    item.put("imageHash", s(imageHash));
-    Intent intent = new Intent(seq, item, imageHash);
-    pending.add(intent);
+    Map<String, AttributeValue> value = new HashMap<>(8);
+    value.put("k", AttributeValue.fromM(key));
+    value.put("q", s(hex(seq, 10)));
+    value.put("o", op);
+    if (imageHash != null) {
+      value.put("h", s(imageHash));
+    }
+    if (withdraws >= 0) {
+      value.put("w", s(hex(withdraws, 10)));
+    }
+    Entry e = new Entry(seq, shard, dataTable, AttributeValue.fromM(value), counts);
+    pending.add(e);
     pendingCount.incrementAndGet();
     drain();
-    return intent;
+    return e;
   }
 
   /** The write landed with the intended image. */
   void confirmed(Intent intent) {
-    resolve(intent.seq);
+    resolve(intent.entry.seq);
   }
 
   /**
-   * The write landed (or had landed) with another image than intended: rewrites the entry's hash,
-   * then counts the intent confirmed.
+   * The write landed (or had landed) with another image than intended: journals a correction with
+   * the image found, then counts the intent confirmed.
    */
   Mono<Void> confirm(Intent intent, String imageHash) {
-    Map<String, AttributeValue> item = new HashMap<>(intent.item);
-    item.put("imageHash", s(imageHash));
-    return db.putItemResponse(
-            PutItemRequest.builder()
-                .tableName(table)
-                .item(item)
-                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                .build())
-        .doOnNext(r -> addUnits(r.consumedCapacity()))
-        .then(Mono.fromRunnable(() -> resolve(intent.seq)));
-  }
-
-  /** The write did not happen (its condition failed): deletes the intent. */
-  Mono<Void> withdraw(Intent intent) {
-    return db.deleteItemResponse(
-            DeleteItemRequest.builder()
-                .tableName(table)
-                .key(Map.of("pk", intent.item.get("pk"), "sk", intent.item.get("sk")))
-                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                .build())
-        .doOnNext(r -> addUnits(r.consumedCapacity()))
+    Entry correction =
+        queue(
+            intent.entry.shard,
+            intent.entry.dataTable,
+            intent.key,
+            OPS[intent.op.ordinal()],
+            imageHash,
+            -1,
+            0);
+    return Mono.fromFuture(correction.stored, true)
         .then(
             Mono.fromRunnable(
                 () -> {
-                  entries.decrement();
-                  resolve(intent.seq);
+                  resolve(correction.seq);
+                  resolve(intent.entry.seq);
+                }));
+  }
+
+  /** The write did not happen (its condition failed): journals the intent's withdrawal. */
+  Mono<Void> withdraw(Intent intent) {
+    Entry withdrawal =
+        queue(
+            intent.entry.shard,
+            intent.entry.dataTable,
+            intent.key,
+            WITHDRAWN,
+            null,
+            intent.entry.seq,
+            -1);
+    return Mono.fromFuture(withdrawal.stored, true)
+        .then(
+            Mono.fromRunnable(
+                () -> {
+                  resolve(withdrawal.seq);
+                  resolve(intent.entry.seq);
                 }));
   }
 
@@ -331,61 +378,85 @@ public final class Journal {
   }
 
   /**
-   * Sends full batches while fewer than {@link #MAX_BATCHES_IN_FLIGHT} are in flight, and a partial
-   * one when none is: group commit without timers. Called after every intent and every batch.
+   * Sends what waits as one batch unless a batch is in flight: group commit without timers. Called
+   * after every entry queued and every batch stored.
    */
   private void drain() {
-    for (; ; ) {
-      int waiting = pendingCount.get();
-      if (waiting <= 0) {
-        return;
-      }
-      int inFlight = batchesInFlight.get();
-      if (inFlight >= MAX_BATCHES_IN_FLIGHT || (inFlight > 0 && waiting < BATCH)) {
-        return;
-      }
-      if (!batchesInFlight.compareAndSet(inFlight, inFlight + 1)) {
-        continue;
-      }
-      List<Intent> batch = new ArrayList<>(BATCH);
-      Intent next;
-      while (batch.size() < BATCH && (next = pending.poll()) != null) {
+    while (pendingCount.get() > 0 && batchInFlight.compareAndSet(false, true)) {
+      List<Entry> batch = new ArrayList<>(Math.min(pendingCount.get(), MAX_ENTRIES));
+      Entry next;
+      while (batch.size() < MAX_ENTRIES && (next = pending.poll()) != null) {
         pendingCount.decrementAndGet();
         batch.add(next);
       }
       if (batch.isEmpty()) {
-        batchesInFlight.decrementAndGet();
+        batchInFlight.set(false);
         continue;
       }
       store(batch);
+      return;
     }
   }
 
-  private void store(List<Intent> batch) {
-    List<WriteRequest> requests = new ArrayList<>(batch.size());
-    AttributeValue now = s(clock.instant().toString());
-    for (Intent i : batch) {
-      i.item.put("writtenAt", now);
-      requests.add(
-          WriteRequest.builder().putRequest(PutRequest.builder().item(i.item).build()).build());
+  /** Packs a batch into journal items by partition and table, 25 items per call. */
+  private void store(List<Entry> batch) {
+    Map<Long, List<Entry>> groups = new LinkedHashMap<>();
+    Map<String, Integer> tables = new HashMap<>();
+    Map<Long, Integer> items = new HashMap<>();
+    for (Entry e : batch) {
+      long partition =
+          (long) tables.computeIfAbsent(e.dataTable, t -> tables.size()) * shards + e.shard;
+      int n = items.merge(partition, 1, Integer::sum) - 1;
+      // Items of a partition get group numbers far apart from other partitions'.
+      groups
+          .computeIfAbsent(partition * MAX_ENTRIES + n / ENTRIES_PER_ITEM, g -> new ArrayList<>())
+          .add(e);
     }
-    BatchWrites.write(db, table, requests, limiter)
+    AttributeValue now = s(clock.instant().toString());
+    List<WriteRequest> requests = new ArrayList<>(groups.size());
+    for (List<Entry> group : groups.values()) {
+      Entry first = group.get(0);
+      List<AttributeValue> values = new ArrayList<>(group.size());
+      for (Entry e : group) {
+        values.add(e.value);
+      }
+      Map<String, AttributeValue> item = new HashMap<>(8);
+      item.put("pk", partitions[first.shard]);
+      item.put("sk", s(fenceText + hex(first.seq, 10)));
+      item.put("table", s(first.dataTable));
+      item.put("writtenAt", now);
+      item.put("entries", AttributeValue.fromL(values));
+      requests.add(
+          WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+    }
+    long keys = batch.stream().mapToLong(e -> e.counts).sum();
+    Flux.fromIterable(chunks(requests))
+        .flatMap(chunk -> BatchWrites.write(db, table, chunk, limiter))
+        .reduce(0.0, Double::sum)
         .subscribe(
             units -> {
               wcu.add(units);
-              entries.add(batch.size());
+              entries.add(keys);
             },
             e -> {
-              batchesInFlight.decrementAndGet();
+              batchInFlight.set(false);
               Throwable failure = LedgerTables.JOURNAL.refusal("BatchWriteItem", table, e);
               batch.forEach(i -> i.stored.completeExceptionally(failure));
               drain();
             },
             () -> {
-              batchesInFlight.decrementAndGet();
+              batchInFlight.set(false);
               batch.forEach(i -> i.stored.complete(null));
               drain();
             });
+  }
+
+  private static List<List<WriteRequest>> chunks(List<WriteRequest> requests) {
+    List<List<WriteRequest>> out = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i += 25) {
+      out.add(requests.subList(i, Math.min(requests.size(), i + 25)));
+    }
+    return out;
   }
 
   // Confirmation -------------------------------------------------------------------------------
@@ -578,11 +649,10 @@ public final class Journal {
   }
 
   /**
-   * Partitions for a run expected to write {@code items} keys: about {@value #ENTRIES_PER_SHARD}
-   * entries each (one query page), at least {@value #DEFAULT_SHARDS}, at most {@value #MAX_SHARDS}.
-   * More partitions spread the journal's writes and let a rollback read it in parallel; they also
-   * keep each partition's sorted run of entries short, which is what an ordered store spends its
-   * time comparing.
+   * Partitions for a run expected to write {@code items} keys: one per {@value #ENTRIES_PER_SHARD}
+   * keys, since a reader holds one partition's keys at a time; at least {@value #DEFAULT_SHARDS},
+   * to spread the journal's writes; at most {@value #MAX_SHARDS}. Fewer partitions pack more
+   * entries into each journal item.
    */
   static int shardsFor(long items) {
     long wanted = (items + ENTRIES_PER_SHARD - 1) / ENTRIES_PER_SHARD;
@@ -596,8 +666,9 @@ public final class Journal {
   // Reading ------------------------------------------------------------------------------------
 
   /**
-   * Every entry of {@code run}, shard by shard, one per key and table: the last write to it,
-   * {@linkplain JournalEntry.State#INTENDED intended} unless its attempt's commit marker covers it.
+   * Every entry of {@code run}, partition by partition, one per key and table: the last write to it
+   * that was not withdrawn, {@linkplain JournalEntry.State#INTENDED intended} unless its attempt's
+   * commit marker covers it.
    */
   static Flux<JournalEntry> read(DynamoDbGateway db, RunRecord run) {
     String table = run.journalTable();
@@ -605,11 +676,13 @@ public final class Journal {
         .flatMapMany(
             marks ->
                 Flux.range(0, Math.max(1, run.journalShards()))
-                    // In shard order, so that the entries of a key stay adjacent.
                     .flatMapSequential(
-                        shard -> query(db, table, partition(run.runId(), shard)), READERS)
-                    .bufferUntilChanged(Journal::group)
-                    .concatMapIterable(group -> latest(run.runId(), group, marks)));
+                        shard ->
+                            query(db, table, partition(run.runId(), shard))
+                                .collectList()
+                                .map(items -> latest(run.runId(), items, marks)),
+                        READERS)
+                    .concatMapIterable(entries -> entries));
   }
 
   private static Mono<Map<Long, Mark>> marks(DynamoDbGateway db, RunRecord run) {
@@ -637,56 +710,91 @@ public final class Journal {
         .concatMapIterable(r -> r.items());
   }
 
-  /** The entries of one key (or of keys sharing an id) are adjacent: same key id and table. */
-  private static String group(Map<String, AttributeValue> item) {
-    String sk = str(item, "sk");
-    int first = sk.indexOf('#');
-    int second = sk.indexOf('#', first + 1);
-    return second < 0 ? sk : sk.substring(0, second);
+  /** A key of a table. */
+  private record Keyed(String table, Map<String, AttributeValue> key) {}
+
+  /** A journaled write of a key, ordered by attempt and number. */
+  private record Written(long fence, long seq, JournalEntry entry) {
+    boolean after(Written other) {
+      return fence != other.fence ? fence > other.fence : seq > other.seq;
+    }
   }
 
+  /** The last write of every key of one partition that was not withdrawn. */
   private static List<JournalEntry> latest(
-      String runId, List<Map<String, AttributeValue>> group, Map<Long, Mark> marks) {
-    if (group.size() == 1) {
-      return List.of(entry(runId, group.get(0), marks));
+      String runId, List<Map<String, AttributeValue>> items, Map<Long, Mark> marks) {
+    Map<Keyed, List<Written>> writes = new LinkedHashMap<>();
+    Map<Keyed, java.util.Set<Long>> withdrawn = new HashMap<>();
+    for (Map<String, AttributeValue> item : items) {
+      if (!item.containsKey("entries")) {
+        JournalEntry legacy = legacy(item);
+        writes
+            .computeIfAbsent(new Keyed(legacy.table(), legacy.key()), k -> new ArrayList<>())
+            .add(new Written(legacy.fence(), -1, legacy));
+        continue;
+      }
+      String dataTable = str(item, "table");
+      long fence = Long.parseLong(str(item, "sk").substring(0, 8), 16);
+      Instant writtenAt = time(item, "writtenAt");
+      Mark mark = marks.getOrDefault(fence, Mark.NONE);
+      for (AttributeValue v : item.get("entries").l()) {
+        Map<String, AttributeValue> e = v.m();
+        Keyed keyed = new Keyed(dataTable, e.get("k").m());
+        String op = str(e, "o");
+        if (WITHDRAW.equals(op)) {
+          withdrawn
+              .computeIfAbsent(keyed, k -> new java.util.HashSet<>())
+              .add(fence << 40 | Long.parseLong(str(e, "w"), 16));
+          continue;
+        }
+        long seq = Long.parseLong(str(e, "q"), 16);
+        writes
+            .computeIfAbsent(keyed, k -> new ArrayList<>(1))
+            .add(
+                new Written(
+                    fence,
+                    seq,
+                    new JournalEntry(
+                        runId,
+                        dataTable,
+                        keyed.key(),
+                        WriteOp.valueOf(op),
+                        str(e, "h"),
+                        writtenAt,
+                        fence,
+                        mark.covers(seq)
+                            ? JournalEntry.State.CONFIRMED
+                            : JournalEntry.State.INTENDED)));
+      }
     }
-    // Sorted by sk, so a later write of a key comes after an earlier one.
-    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
-    for (Map<String, AttributeValue> i : group) {
-      byKey.put(i.get("key").m(), i);
-    }
-    List<JournalEntry> out = new ArrayList<>(byKey.size());
-    byKey.values().forEach(i -> out.add(entry(runId, i, marks)));
+    List<JournalEntry> out = new ArrayList<>(writes.size());
+    writes.forEach(
+        (keyed, list) -> {
+          java.util.Set<Long> gone = withdrawn.getOrDefault(keyed, java.util.Set.of());
+          Written last = null;
+          for (Written w : list) {
+            if (w.seq() >= 0 && gone.contains(w.fence() << 40 | w.seq())) {
+              continue;
+            }
+            if (last == null || w.after(last)) {
+              last = w;
+            }
+          }
+          if (last != null) {
+            out.add(last.entry());
+          }
+        });
     return out;
   }
 
-  private static JournalEntry entry(
-      String runId, Map<String, AttributeValue> i, Map<Long, Mark> marks) {
-    String sk = str(i, "sk");
-    int first = sk.indexOf('#');
-    int second = sk.indexOf('#', first + 1);
-    if (second < 0) {
-      return new JournalEntry(
-          str(i, "runId"),
-          str(i, "table"),
-          i.get("key").m(),
-          WriteOp.valueOf(str(i, "op")),
-          str(i, "imageHash"),
-          time(i, "writtenAt"),
-          num(i, "fence"));
-    }
-    String order = sk.substring(second + 1);
-    long fence = Long.parseLong(order.substring(0, 8), 16);
-    long seq = Long.parseLong(order.substring(8), 16);
-    boolean confirmed = marks.getOrDefault(fence, Mark.NONE).covers(seq);
+  private static JournalEntry legacy(Map<String, AttributeValue> i) {
     return new JournalEntry(
-        runId,
-        sk.substring(first + 1, second),
+        str(i, "runId"),
+        str(i, "table"),
         i.get("key").m(),
         WriteOp.valueOf(str(i, "op")),
         str(i, "imageHash"),
         time(i, "writtenAt"),
-        fence,
-        confirmed ? JournalEntry.State.CONFIRMED : JournalEntry.State.INTENDED);
+        num(i, "fence"));
   }
 }

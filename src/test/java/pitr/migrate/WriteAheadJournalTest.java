@@ -288,6 +288,32 @@ class WriteAheadJournalTest {
   }
 
   @Test
+  void secondWriteWithdrawn_leavesTheKeyJournaledWithTheFirst() {
+    Map<String, Map<String, AttributeValue>> before = seed();
+    // The second pass is conditional on an even v: for the odd half its condition fails.
+    String secondPass =
+        "t.forEachItem(ScanOptions.defaults().segments(2).pageSize(10).concurrency(8), i ->"
+            + " t.update(i, Update.set(\"m\", AttributeValue.fromS(\"again\"))"
+            + ".when(Condition.of(\"v = :even\").value(\":even\", AttributeValue.fromN("
+            + "Long.toString(Long.parseLong(i.get(\"v\").n()) / 2 * 2))))))";
+    MigrationFile f = marker(SET_M + ".then(" + secondPass + ").then()");
+
+    RunReport report = LocalTarget.runner(env, dir).run(request(f)).block();
+
+    assertThat(report.tables().get(0).conditionFailed()).isEqualTo(ITEMS / 2);
+    assertThat(report.journalEntries()).isEqualTo(ITEMS + ITEMS / 2);
+    Map<String, Map<String, AttributeValue>> live = local.items("things", "pk");
+    assertThat(live.values())
+        .allSatisfy(
+            i ->
+                assertThat(i.get("m").s())
+                    .isEqualTo(Integer.parseInt(i.get("v").n()) % 2 == 0 ? "again" : "yes"));
+    Map<String, JournalEntry> journal = journal(env.ledger().runs("0001_mark").blockLast());
+    assertThat(journal.keySet()).isEqualTo(changed(before, live)).hasSize(ITEMS);
+    assertJournalCovers(journal, journal.keySet(), live);
+  }
+
+  @Test
   void journalWrittenBeforeWriteAhead_readsAsConfirmed() {
     RunRecord run =
         new RunRecord(
