@@ -90,6 +90,10 @@ final class MigrateBenchCommand implements Callable<Integer> {
           r.medianCpuWithoutJournal(),
           r.cpuOverhead());
       out.flush();
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
     return 0;
   }

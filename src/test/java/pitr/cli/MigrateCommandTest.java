@@ -165,6 +165,27 @@ class MigrateCommandTest {
   }
 
   @Test
+  void bench_reportsEachRoundTheMediansAndTheOverhead() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("migrate", "bench", "--items", "300", "--rounds", "1", "--warmup", "0");
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "Seeding 300 items, then 0 warm-up and 1 counted rounds each with journal on and"
+                + " off...\nitems: 300\n")
+        .containsPattern("\njournal on  per round: \\d+ items/s \\d+\\.\\d us CPU\n")
+        .containsPattern("\njournal off per round: \\d+ items/s \\d+\\.\\d us CPU\n")
+        .containsPattern(
+            "\nmedian items/s: journal on \\d+, journal off \\d+; journal overhead"
+                + " x\\d+\\.\\d\\d \\(time on/off\\)\n")
+        .containsPattern(
+            "\nmedian CPU per item: journal on \\d+\\.\\d us, journal off \\d+\\.\\d us;"
+                + " journal overhead x\\d+\\.\\d\\d \\(CPU on/off\\)\n$");
+  }
+
+  @Test
   void unknownName_exitsTwo_suggestingTheNearestNames() throws Exception {
     Path m = migrations();
     CliRun run = new CliRun();

@@ -181,6 +181,23 @@ class MigrationRunnerTest {
   }
 
   @Test
+  void lockAcquisition_retriedAfterItsAnswerWasLost_findsTheLockItsOwn() {
+    seedTable(3);
+    FaultyClient faulty =
+        new FaultyClient(local.client, "pitr-ledger", 1, FaultyClient.Fault.DROP_ANSWER);
+    MigrationEnvironment flaky = LocalTarget.environment(faulty.client(), clock);
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+
+    RunReport report = LocalTarget.runner(flaky, dir).run(request(f)).block();
+
+    assertThat(faulty.struck()).isTrue();
+    assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(env.ledger().runs("0001_mark").blockLast().fence()).isEqualTo(1);
+    assertThat(env.lock().current().block()).isEmpty();
+  }
+
+  @Test
   void twoConcurrentRuns_oneRunsAndTheOtherIsRefused() throws Exception {
     seedTable(4);
     Path release = dir.resolve("release");
