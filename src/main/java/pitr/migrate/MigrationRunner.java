@@ -29,11 +29,15 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * Runs a migration: compile and lint, check its tables, preflight (prod), take the lease lock,
- * record the run in the ledger, run it with heartbeats, journal its writes, record the outcome.
+ * record the run in the ledger, run it with heartbeats, journal each write ahead of it (see {@link
+ * Journal}), record the outcome. Writes go through the shared {@link pitr.dynamo.DynamoDbGateway}
+ * (retries on throttling) at the pace of one {@link pitr.dynamo.AdaptiveRateLimiter} per run,
+ * shared by the data writes and the journal.
  *
  * <p>Order matters for "nothing written": everything that can refuse (unknown name, compile error,
- * lint, missing table, preflight, held lock) happens before the first write, and the ledger tables
- * are created only once preflight passed.
+ * lint, missing table, preflight, held lock, a ledger or journal table that cannot be created or
+ * written) happens before the first write, and the ledger tables are created only once preflight
+ * passed. The journal proves writable (its commit marker is stored) before the run is recorded.
  *
  * <p>A dry run compiles, reads and counts; it takes no lock and writes nothing, not even the
  * ledger.

@@ -42,8 +42,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * A declared table as a running migration sees it. Live writes go rate budget, DynamoDB, tally,
- * journal; dry-run writes go tally and samples.
+ * A declared table as a running migration sees it. A live write goes: intent in the journal, rate
+ * budget, DynamoDB, tally, confirmation (see {@link Journal}); a dry-run write goes tally and
+ * samples. Every write asks DynamoDB for the item's image when its condition fails, so a retried
+ * write whose first try landed is recognised and stays journaled.
  *
  * <p>An update never creates an item: it carries {@code attribute_exists(<partition key>)}, so an
  * item deleted since it was read comes back as {@link WriteOutcome#CONDITION_FAILED}.
