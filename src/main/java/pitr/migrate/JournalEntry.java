@@ -39,7 +39,10 @@ public record JournalEntry(
      * rollback candidate; never assume either.
      */
     INTENDED,
-    /** The write landed with this image (or its failed condition left the item as it was). */
+    /**
+     * The run saw the write land with this image (or, retrying a write whose answer was lost, found
+     * the item already holding it). A rollback restores the item if it still holds it.
+     */
     CONFIRMED
   }
 
