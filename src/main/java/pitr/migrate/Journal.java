@@ -135,7 +135,6 @@ public final class Journal {
   private final DynamoDbGateway db;
   private final String table;
   private final String runId;
-  private final long fence;
   private final String fenceText;
   private final int shards;
   private final AttributeValue[] partitions;
@@ -171,7 +170,6 @@ public final class Journal {
     this.db = db;
     this.table = table;
     this.runId = runId;
-    this.fence = fence;
     this.fenceText = hex(fence, 8);
     this.shards = shards;
     this.partitions = new AttributeValue[shards];
@@ -217,14 +215,6 @@ public final class Journal {
   /** Write capacity the journal consumed: intents, corrections, markers. */
   double wcu() {
     return wcu.sum();
-  }
-
-  String runId() {
-    return runId;
-  }
-
-  long fence() {
-    return fence;
   }
 
   /**
