@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
     description = {
       "Benchmark: a migration that updates every item of a table on the embedded engine"
           + " (in-process), with the journal on and off, in interleaved rounds.",
-      "Prints items/s per round, the medians and the journal overhead."
+      "Prints items/s and CPU per item per round, the medians and the journal overhead."
     })
 final class MigrateBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,6 +44,13 @@ final class MigrateBenchCommand implements Callable<Integer> {
       description = "Rounds per mode (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Uncounted warm-up rounds per mode first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
   @Override
   public Integer call() throws Exception {
     MigrateCommand parent = MigrateCommand.of(spec);
@@ -60,26 +67,48 @@ final class MigrateBenchCommand implements Callable<Integer> {
           "Seeding "
               + items
               + " items, then "
+              + warmup
+              + " warm-up and "
               + rounds
-              + " rounds each with journal on and off...");
+              + " counted rounds each with journal on and off...");
       out.flush();
-      MigrateBenchmark.Result r = new MigrateBenchmark(env, dir).run(items, rounds).block();
+      MigrateBenchmark.Result r = new MigrateBenchmark(env, dir).run(items, rounds, warmup).block();
       out.println("items: " + r.items());
-      out.println("journal on  items/s per round: " + rounds(r.withJournal()));
-      out.println("journal off items/s per round: " + rounds(r.withoutJournal()));
+      out.println("journal on  per round: " + rounds(r.withJournal()));
+      out.println("journal off per round: " + rounds(r.withoutJournal()));
       out.printf(
           Locale.ROOT,
           "median items/s: journal on %.0f, journal off %.0f; journal overhead x%.2f (time on/off)%n",
           r.medianWithJournal(),
           r.medianWithoutJournal(),
           r.overhead());
+      out.printf(
+          Locale.ROOT,
+          "median CPU per item: journal on %.1f us, journal off %.1f us; journal overhead x%.2f"
+              + " (CPU on/off)%n",
+          r.medianCpuWithJournal(),
+          r.medianCpuWithoutJournal(),
+          r.cpuOverhead());
       out.flush();
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
     return 0;
   }
 
-  private static String rounds(java.util.List<Double> values) {
+  private static String rounds(java.util.List<MigrateBenchmark.Round> values) {
     return String.join(
-        ", ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
+        ", ",
+        values.stream()
+            .map(
+                v ->
+                    String.format(
+                        Locale.ROOT,
+                        "%.0f items/s %.1f us CPU",
+                        v.itemsPerSecond(),
+                        v.cpuMicrosPerItem()))
+            .toList());
   }
 }

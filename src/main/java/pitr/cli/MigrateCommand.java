@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +60,12 @@ final class MigrateCommand implements Callable<Integer> {
 
   /** Where confirmations are read from; tests inject their own. */
   BufferedReader input;
+
+  /**
+   * Wraps the client of every command that runs a migration; tests inject one that fails chosen
+   * calls, as IAM or a crash would.
+   */
+  UnaryOperator<DynamoDbAsyncClient> clients = UnaryOperator.identity();
 
   /** Options every migrate subcommand takes. */
   static final class Options {

@@ -65,7 +65,7 @@ final class MigrateDevCommand implements Callable<Integer> {
     MigrateCommand parent = MigrateCommand.of(spec);
     MigrationFile file = options.catalog().resolve(name);
     PrintWriter out = spec.commandLine().getOut();
-    try (DynamoDbAsyncClient client = target.client()) {
+    try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
       runner.check(file);

@@ -86,7 +86,7 @@ final class MigrateProdCommand implements Callable<Integer> {
     Duration lag = DurationText.parse("--max-restore-lag", maxRestoreLag);
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
-    try (DynamoDbAsyncClient client = target.client()) {
+    try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
       RunRequest request =

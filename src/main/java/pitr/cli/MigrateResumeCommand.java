@@ -26,7 +26,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
     description = {
       "Continue the latest interrupted (failed or killed) run of a migration from its"
           + " checkpoints instead of redoing everything.",
-      "Pages of forEachItem scans already done are skipped; the page in progress is redone."
+      "Pages of forEachItem scans already done are skipped; the page in progress is redone.",
+      "Writes the interrupted run journaled but never confirmed stay in the journal as intended,"
+          + " so a rollback of the run still covers them."
     })
 final class MigrateResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -59,7 +61,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
     RunMode mode = prod ? RunMode.PROD : RunMode.DEV;
-    try (DynamoDbAsyncClient client = target.client()) {
+    try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
       RunRequest request =

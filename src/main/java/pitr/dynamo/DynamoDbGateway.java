@@ -23,6 +23,8 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BackupDescription;
+import software.amazon.awssdk.services.dynamodb.model.BackupDetails;
 import software.amazon.awssdk.services.dynamodb.model.BackupSummary;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -50,6 +52,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.Tag;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Every DynamoDB call pitr makes, each wrapped once as a {@link Mono} or {@link Flux}, retried with
@@ -436,6 +442,56 @@ public final class DynamoDbGateway {
     DeleteItemRequest once = request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build();
     return call(request.tableName(), () -> client.deleteItem(once))
         .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, request.tableName()));
+  }
+
+  /**
+   * PutItem, retried, with DynamoDB's answer (consumed capacity, the old image when asked for). A
+   * failed condition comes back as the SDK's {@code ConditionalCheckFailedException}, unchanged.
+   *
+   * <p>A retry after a lost answer repeats a write that may already have landed; a conditional put
+   * then fails its condition on the retry, so callers should ask for {@code
+   * ReturnValuesOnConditionCheckFailure.ALL_OLD} and compare the image it carries.
+   */
+  public Mono<PutItemResponse> putItemResponse(PutItemRequest request) {
+    return retried(request.tableName(), () -> client.putItem(request));
+  }
+
+  /**
+   * UpdateItem, retried, with DynamoDB's answer (consumed capacity and the attributes asked for). A
+   * failed condition comes back as the SDK's {@code ConditionalCheckFailedException}, unchanged.
+   *
+   * <p>Retried like every call here, so an update is repeated after a lost answer: make it
+   * idempotent (SET of fixed values) or conditional, as for {@link #putItemResponse}.
+   */
+  public Mono<UpdateItemResponse> updateItem(UpdateItemRequest request) {
+    return retried(request.tableName(), () -> client.updateItem(request));
+  }
+
+  /** DeleteItem, retried, with DynamoDB's answer; a failed condition comes back unchanged. */
+  public Mono<DeleteItemResponse> deleteItemResponse(DeleteItemRequest request) {
+    return retried(request.tableName(), () -> client.deleteItem(request));
+  }
+
+  /**
+   * TransactWriteItems, retried on throttling and server errors; a cancelled transaction comes back
+   * as the SDK's {@code TransactionCanceledException}, unchanged, with its reasons. Errors are
+   * attributed to {@code table} in messages.
+   */
+  public Mono<TransactWriteItemsResponse> transactWrite(
+      String table, TransactWriteItemsRequest request) {
+    return retried(table, () -> client.transactWriteItems(request));
+  }
+
+  /** Starts an on-demand backup of the table; the details say its ARN and status. */
+  public Mono<BackupDetails> createBackup(String table, String backupName) {
+    return retried(table, () -> client.createBackup(r -> r.tableName(table).backupName(backupName)))
+        .map(r -> r.backupDetails());
+  }
+
+  /** The backup's description (status, source table); errors are attributed to {@code table}. */
+  public Mono<BackupDescription> describeBackup(String table, String backupArn) {
+    return retried(table, () -> client.describeBackup(r -> r.backupArn(backupArn)))
+        .map(r -> r.backupDescription());
   }
 
   // Errors -------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.AdaptiveRateLimiter;
+import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -40,10 +43,27 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * lines starting with {@code #} or {@code //} are skipped.
  */
 public final class FixtureSeeder {
-  private final DynamoAdapter db;
+  private final DynamoDbGateway db;
 
-  FixtureSeeder(DynamoAdapter db) {
+  FixtureSeeder(DynamoDbGateway db) {
     this.db = db;
+  }
+
+  /** Creates the table {@code request} describes unless it exists, and waits until it is ACTIVE. */
+  static Mono<Void> createIfMissing(
+      DynamoDbGateway db, CreateTableRequest request, Duration timeout) {
+    return db.findTable(request.tableName())
+        .hasElement()
+        .flatMap(
+            exists ->
+                exists
+                    ? Mono.<Void>empty()
+                    : db.createTable(request)
+                        .onErrorResume(
+                            e -> e.getCause() instanceof ResourceInUseException, e -> Mono.empty())
+                        .then())
+        .thenMany(db.awaitActive(request.tableName(), timeout, Duration.ofMillis(200)))
+        .then();
   }
 
   /** The outcome of seeding: tables created or found, and items put per table. */
@@ -61,7 +81,7 @@ public final class FixtureSeeder {
           Map<String, List<Map<String, AttributeValue>>> items = new LinkedHashMap<>();
           read(file, tables, items);
           return Flux.fromIterable(tables.values())
-              .concatMap(t -> db.createTableIfMissing(t, Duration.ofMinutes(1)))
+              .concatMap(t -> createIfMissing(db, t, Duration.ofMinutes(1)))
               .thenMany(Flux.fromIterable(items.entrySet()))
               .concatMap(
                   e ->
@@ -69,7 +89,8 @@ public final class FixtureSeeder {
                           .buffer(25)
                           .concatMap(
                               batch ->
-                                  db.batchWrite(
+                                  BatchWrites.write(
+                                      db,
                                       e.getKey(),
                                       batch.stream()
                                           .map(
@@ -78,7 +99,8 @@ public final class FixtureSeeder {
                                                       .putRequest(
                                                           PutRequest.builder().item(i).build())
                                                       .build())
-                                          .toList()))
+                                          .toList(),
+                                      AdaptiveRateLimiter.create(0, db.scheduler())))
                           .then(Mono.just(Map.entry(e.getKey(), (long) e.getValue().size()))))
               .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new)
               .map(Seeded::new);

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -59,12 +61,12 @@ public final class LeaseLock {
     return used;
   }
 
-  private final DynamoAdapter db;
+  private final DynamoDbGateway db;
   private final String table;
   private final Clock clock;
   private final Duration leaseDuration;
 
-  LeaseLock(DynamoAdapter db, String table, Clock clock, Duration leaseDuration) {
+  LeaseLock(DynamoDbGateway db, String table, Clock clock, Duration leaseDuration) {
     this.db = db;
     this.table = table;
     this.clock = clock;
@@ -125,15 +127,26 @@ public final class LeaseLock {
                       current()
                           .flatMap(
                               held ->
-                                  Mono.<Lease>error(
-                                      held.map(this::held)
-                                          .orElseGet(
-                                              () ->
-                                                  new PitrException(
-                                                      ErrorCode.FAILED,
-                                                      "The migration lock in "
-                                                          + table
-                                                          + " changed while taking it; rerun")))));
+                                  held.filter(h -> h.runId().equals(runId))
+                                          .filter(h -> now.equals(h.acquiredAt()))
+                                          .isPresent()
+                                      // This very acquisition landed, and its answer was lost:
+                                      // the retry found the lock already ours.
+                                      ? Mono.just(
+                                          new Lease(
+                                              runId,
+                                              held.get().fence(),
+                                              held.get().expiresAt(),
+                                              null))
+                                      : Mono.<Lease>error(
+                                          held.map(this::held)
+                                              .orElseGet(
+                                                  () ->
+                                                      new PitrException(
+                                                          ErrorCode.FAILED,
+                                                          "The migration lock in "
+                                                              + table
+                                                              + " changed while taking it; rerun")))));
         });
   }
 
@@ -222,12 +235,10 @@ public final class LeaseLock {
 
   /** The current holder, if any (also one whose lease has lapsed). */
   public Mono<Optional<LockInfo>> current() {
-    return db.getItem(table, KEY)
-        .map(
-            r ->
-                r.hasItem() && r.item().containsKey("holder")
-                    ? Optional.of(info(r.item()))
-                    : Optional.<LockInfo>empty());
+    return db.getItem(
+            GetItemRequest.builder().tableName(table).key(KEY).consistentRead(true).build())
+        .map(i -> i.containsKey("holder") ? Optional.of(info(i)) : Optional.<LockInfo>empty())
+        .defaultIfEmpty(Optional.empty());
   }
 
   /**

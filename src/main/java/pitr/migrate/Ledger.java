@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.DynamoDbGateway;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -56,10 +57,10 @@ public final class Ledger {
   static final String PK = "pk";
   static final String SK = "sk";
 
-  private final DynamoAdapter db;
+  private final DynamoDbGateway db;
   private final String table;
 
-  Ledger(DynamoAdapter db, String table) {
+  Ledger(DynamoDbGateway db, String table) {
     this.db = db;
     this.table = table;
   }
@@ -88,9 +89,12 @@ public final class Ledger {
         .build();
   }
 
-  /** Creates the ledger table unless it exists. */
+  /**
+   * Creates the ledger table unless it exists; refuses ({@link ErrorCode#REFUSED}) when it cannot
+   * be created or is not a ledger.
+   */
   Mono<Void> ensureTable() {
-    return db.createTableIfMissing(createRequest(table), Duration.ofMinutes(5));
+    return LedgerTables.LEDGER.ensure(db, createRequest(table), Duration.ofMinutes(5));
   }
 
   /** Every run recorded, ordered by migration name and then run id (time). */
@@ -105,7 +109,7 @@ public final class Ledger {
 
   /** Whether the ledger table exists (it is created by the first run). */
   public Mono<Boolean> exists() {
-    return db.describeTable(table).hasElement();
+    return db.findTable(table).hasElement();
   }
 
   private Flux<RunRecord> query(String pk, String prefix) {
@@ -287,6 +291,7 @@ public final class Ledger {
             .build();
     return db.transactWrite(
             table, TransactWriteItemsRequest.builder().transactItems(check, write).build())
+        .then()
         .onErrorMap(
             e ->
                 e instanceof TransactionCanceledException tce

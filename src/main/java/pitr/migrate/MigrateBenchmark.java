@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,31 +24,50 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * Measures a migration that updates every item of a table, through the whole runner (compile,
  * ledger, lock, checkpoints, rate budget unlimited), with the journal on and off, in interleaved
- * rounds so a noisy machine affects both alike. Reports items per second per round and the medians;
- * the journal overhead is the ratio of the medians.
+ * rounds so a noisy machine affects both alike, after warm-up rounds that are not counted (the
+ * first rounds run before the JIT compiler has done its work). Reports per round the items per
+ * second and the process CPU time per item, and their medians; the journal overhead is the ratio of
+ * the medians. On a shared machine the CPU ratio is the steadier one: other processes slow the wall
+ * clock of both modes, but hardly the CPU time each spends.
  */
 public final class MigrateBenchmark {
   static final String TABLE = "bench-items";
+
+  /** One measured round: items per second, and process CPU microseconds per item. */
+  public record Round(double itemsPerSecond, double cpuMicrosPerItem) {}
 
   /**
    * The outcome.
    *
    * @param items items in the table
-   * @param withJournal items per second of each round with the journal on
-   * @param withoutJournal items per second of each round with the journal off
+   * @param withJournal each counted round with the journal on
+   * @param withoutJournal each counted round with the journal off
    */
-  public record Result(long items, List<Double> withJournal, List<Double> withoutJournal) {
+  public record Result(long items, List<Round> withJournal, List<Round> withoutJournal) {
     public double medianWithJournal() {
-      return median(withJournal);
+      return median(withJournal.stream().map(Round::itemsPerSecond).toList());
     }
 
     public double medianWithoutJournal() {
-      return median(withoutJournal);
+      return median(withoutJournal.stream().map(Round::itemsPerSecond).toList());
     }
 
     /** Time with the journal over time without: 1.25 means journaling costs 25 % more time. */
     public double overhead() {
       return medianWithoutJournal() / medianWithJournal();
+    }
+
+    public double medianCpuWithJournal() {
+      return median(withJournal.stream().map(Round::cpuMicrosPerItem).toList());
+    }
+
+    public double medianCpuWithoutJournal() {
+      return median(withoutJournal.stream().map(Round::cpuMicrosPerItem).toList());
+    }
+
+    /** CPU per item with the journal over CPU per item without. */
+    public double cpuOverhead() {
+      return medianCpuWithJournal() / medianCpuWithoutJournal();
     }
   }
 
@@ -60,36 +80,61 @@ public final class MigrateBenchmark {
     this.dir = dir;
   }
 
-  /** Seeds {@code items} items, then runs {@code rounds} rounds of each mode, interleaved. */
-  public Mono<Result> run(long items, int rounds) {
+  /**
+   * Seeds {@code items} items, then runs {@code warmup} rounds of each mode that are not counted
+   * and {@code rounds} that are, interleaved.
+   */
+  public Mono<Result> run(long items, int rounds, int warmup) {
     MigrationFile file = writeMigration();
     MigrationRunner runner = env.runner(dir, new SimpleMeterRegistry());
-    List<Double> on = new ArrayList<>();
-    List<Double> off = new ArrayList<>();
+    List<Round> on = new ArrayList<>();
+    List<Round> off = new ArrayList<>();
     return seed(items)
         .thenMany(
-            Flux.range(0, rounds * 2)
+            Flux.range(0, (warmup + rounds) * 2)
                 .concatMap(
                     i -> {
                       boolean journal = i % 2 == 0;
+                      boolean counted = i >= warmup * 2;
                       return round(runner, file, journal)
-                          .doOnNext(ips -> (journal ? on : off).add(ips));
+                          .doOnNext(
+                              r -> {
+                                if (counted) {
+                                  (journal ? on : off).add(r);
+                                }
+                              });
                     }))
         .then(Mono.fromSupplier(() -> new Result(items, List.copyOf(on), List.copyOf(off))));
   }
 
-  private Mono<Double> round(MigrationRunner runner, MigrationFile file, boolean journal) {
+  private Mono<Round> round(MigrationRunner runner, MigrationFile file, boolean journal) {
     RunRequest request =
         RunRequest.of(file, RunMode.DEV, "bench", "bench").withMaxWcu(0).withJournal(journal);
     return Mono.defer(
         () -> {
           long start = System.nanoTime();
+          long cpu = processCpuNanos();
           return runner
               .run(request)
-              .map(r -> r.itemsWritten() / ((System.nanoTime() - start) / 1e9))
+              .map(
+                  r ->
+                      new Round(
+                          r.itemsWritten() / ((System.nanoTime() - start) / 1e9),
+                          (processCpuNanos() - cpu) / 1e3 / Math.max(1, r.itemsWritten())))
               // Drop this round's journal so memory stays flat over rounds.
-              .flatMap(ips -> env.db().deleteTable(env.journalTable()).thenReturn(ips));
+              .flatMap(
+                  round ->
+                      env.db()
+                          .findTable(env.journalTable())
+                          .flatMap(t -> env.db().deleteTable(t.tableName()))
+                          .thenReturn(round));
         });
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private Mono<Void> seed(long items) {
@@ -101,8 +146,8 @@ public final class MigrateBenchmark {
             .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
             .build();
     String payload = "x".repeat(100);
-    return env.db()
-        .createTableIfMissing(create, java.time.Duration.ofMinutes(1))
+    AdaptiveRateLimiter unlimited = AdaptiveRateLimiter.create(0, env.scheduler());
+    return FixtureSeeder.createIfMissing(env.db(), create, java.time.Duration.ofMinutes(1))
         .thenMany(Flux.range(0, (int) items))
         .map(
             i ->
@@ -121,7 +166,7 @@ public final class MigrateBenchmark {
                             .build())
                     .build())
         .buffer(25)
-        .flatMap(batch -> env.db().batchWrite(TABLE, batch), 8)
+        .flatMap(batch -> BatchWrites.write(env.db(), TABLE, batch, unlimited), 8)
         .then();
   }
 

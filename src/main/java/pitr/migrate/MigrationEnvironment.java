@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
+import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -54,7 +55,7 @@ public final class MigrationEnvironment {
     }
   }
 
-  private final DynamoAdapter db;
+  private final DynamoDbGateway db;
   private final Clock clock;
   private final Scheduler scheduler;
   private final Settings settings;
@@ -63,7 +64,7 @@ public final class MigrationEnvironment {
 
   private MigrationEnvironment(
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
-    this.db = new DynamoAdapter(client, scheduler);
+    this.db = DynamoDbGateway.create(client, settings.targetName()).withScheduler(scheduler);
     this.clock = clock;
     this.scheduler = scheduler;
     this.settings = settings;
@@ -87,7 +88,10 @@ public final class MigrationEnvironment {
     return lock;
   }
 
-  /** Every journal entry of {@code run}. */
+  /**
+   * Every journal entry of {@code run}, one per key: the last write to it, {@link
+   * JournalEntry.State#INTENDED intended} when the run never confirmed that write.
+   */
   public Flux<JournalEntry> journal(RunRecord run) {
     return Journal.read(db, run);
   }
@@ -141,7 +145,7 @@ public final class MigrationEnvironment {
     return settings;
   }
 
-  DynamoAdapter db() {
+  DynamoDbGateway db() {
     return db;
   }
 

@@ -18,6 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.AdaptiveRateLimiter;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.Throttling;
 import pitr.migrate.api.Migration;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
@@ -26,11 +29,15 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * Runs a migration: compile and lint, check its tables, preflight (prod), take the lease lock,
- * record the run in the ledger, run it with heartbeats, journal its writes, record the outcome.
+ * record the run in the ledger, run it with heartbeats, journal each write ahead of it (see {@link
+ * Journal}), record the outcome. Writes go through the shared {@link pitr.dynamo.DynamoDbGateway}
+ * (retries on throttling) at the pace of one {@link pitr.dynamo.AdaptiveRateLimiter} per run,
+ * shared by the data writes and the journal.
  *
  * <p>Order matters for "nothing written": everything that can refuse (unknown name, compile error,
- * lint, missing table, preflight, held lock) happens before the first write, and the ledger tables
- * are created only once preflight passed.
+ * lint, missing table, preflight, held lock, a ledger or journal table that cannot be created or
+ * written) happens before the first write, and the ledger tables are created only once preflight
+ * passed. The journal proves writable (its commit marker is stored) before the run is recorded.
  *
  * <p>A dry run compiles, reads and counts; it takes no lock and writes nothing, not even the
  * ledger.
@@ -131,11 +138,11 @@ public final class MigrationRunner {
   }
 
   private Mono<Map<String, TableDescription>> describe(String migration, List<String> tables) {
-    DynamoAdapter db = env.db();
+    DynamoDbGateway db = env.db();
     return Flux.fromIterable(tables)
         .concatMap(
             t ->
-                db.describeTable(t)
+                db.findTable(t)
                     .switchIfEmpty(
                         Mono.error(
                             () ->
@@ -155,10 +162,18 @@ public final class MigrationRunner {
   private Mono<RunReport> dryRun(
       CompiledMigration compiled, Map<String, TableDescription> descriptions, RunRequest request) {
     Instant started = env.clock().instant();
-    WriteRate rate = WriteRate.unlimited(env.scheduler());
+    AdaptiveRateLimiter unlimited = AdaptiveRateLimiter.create(0, env.scheduler());
     RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
     Map<String, TableHandle> handles =
-        handles(compiled, descriptions, rate, null, true, TableHandle.Checkpoints.NONE, progress);
+        handles(
+            compiled,
+            descriptions,
+            env.db(),
+            unlimited,
+            null,
+            true,
+            TableHandle.Checkpoints.NONE,
+            progress);
     RunContext ctx =
         new RunContext(
             request.mode(),
@@ -230,7 +245,11 @@ public final class MigrationRunner {
             ledger
                 .ensureTable()
                 .then(Journal.ensureTable(env.db(), env.journalTable()))
-                .then(ledger.runs(name).collectList())
+                .then(
+                    ledger
+                        .runs(name)
+                        .collectList()
+                        .onErrorMap(e -> LedgerTables.LEDGER.refusal("Query", ledger.table(), e)))
                 .flatMap(
                     prior -> {
                       RunRecord resumeFrom =
@@ -253,6 +272,8 @@ public final class MigrationRunner {
                       }
                       String runId = resumeFrom != null ? resumeFrom.runId() : newRunId();
                       return lock.acquire(runId, name, request.operator(), request.host())
+                          .onErrorMap(
+                              e -> LedgerTables.LEDGER.refusal("UpdateItem", ledger.table(), e))
                           .flatMap(
                               lease ->
                                   takeOver(lease, notes)
@@ -386,11 +407,27 @@ public final class MigrationRunner {
       List<String> notes) {
     Ledger ledger = env.ledger();
     String name = compiled.file().name();
-    WriteRate rate = new WriteRate(request.maxWcu(), env.scheduler());
-    int shards = resumeFrom != null ? resumeFrom.journalShards() : Journal.DEFAULT_SHARDS;
+    AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(request.maxWcu(), env.scheduler());
+    // Throttles the gateway retries halve the run's rate, as copy-back's do.
+    DynamoDbGateway db =
+        env.db()
+            .withRetryListener(
+                e -> {
+                  if (Throttling.isThrottle(e)) {
+                    limiter.throttled();
+                  }
+                });
+    int shards =
+        resumeFrom != null
+            ? resumeFrom.journalShards()
+            : Journal.shardsFor(
+                descriptions.values().stream()
+                    .mapToLong(d -> d.itemCount() == null ? 0 : d.itemCount())
+                    .sum());
     Journal journal =
         request.journal()
-            ? new Journal(env.db(), env.journalTable(), runId, name, lease.fence(), shards, rate)
+            ? new Journal(
+                db, env.journalTable(), runId, lease.fence(), shards, limiter, env.clock())
             : null;
     Instant started = env.clock().instant();
     // The restore point: the instant just before the first write of this run.
@@ -424,8 +461,12 @@ public final class MigrationRunner {
     }
     Mono<Map<String, Ledger.Checkpoint>> checkpoints =
         resumeFrom != null ? ledger.checkpoints(runId) : Mono.just(Map.of());
-    return ledger
-        .save(record, lease)
+    return (journal == null ? Mono.<Void>empty() : journal.open())
+        .then(
+            ledger
+                .save(record, lease)
+                .onErrorMap(
+                    e -> LedgerTables.LEDGER.refusal("TransactWriteItems", ledger.table(), e)))
         .then(checkpoints)
         .flatMap(
             loaded -> {
@@ -443,7 +484,7 @@ public final class MigrationRunner {
                   };
               RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
               Map<String, TableHandle> handles =
-                  handles(compiled, descriptions, rate, journal, false, store, progress);
+                  handles(compiled, descriptions, db, limiter, journal, false, store, progress);
               RunContext ctx =
                   new RunContext(
                       request.mode(), false, runId, name, handles, env.clock(), registry, progress);
@@ -457,7 +498,7 @@ public final class MigrationRunner {
                   record.restorePoint());
               Mono<Void> work =
                   Mono.defer(() -> compiled.migration().run(ctx))
-                      .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.flush()));
+                      .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.commit()));
               Mono<Void> watch =
                   Flux.merge(
                           Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
@@ -481,7 +522,7 @@ public final class MigrationRunner {
                                   request)))
                   .onErrorResume(
                       e ->
-                          (journal == null ? Mono.<Void>empty() : journal.flush())
+                          (journal == null ? Mono.<Void>empty() : journal.commit())
                               .onErrorResume(x -> Mono.empty())
                               .then(
                                   Mono.defer(
@@ -597,7 +638,8 @@ public final class MigrationRunner {
   private Map<String, TableHandle> handles(
       CompiledMigration compiled,
       Map<String, TableDescription> descriptions,
-      WriteRate rate,
+      DynamoDbGateway db,
+      AdaptiveRateLimiter limiter,
       Journal journal,
       boolean dryRun,
       TableHandle.Checkpoints checkpoints,
@@ -609,8 +651,8 @@ public final class MigrationRunner {
                 t,
                 new TableHandle(
                     d,
-                    env.db(),
-                    rate,
+                    db,
+                    limiter,
                     journal,
                     new TableTally(t, compiled.file().name(), registry),
                     dryRun,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
@@ -33,10 +34,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 final class Preflight {
   static final Duration ROLLBACK_MARGIN = Duration.ofHours(1);
 
-  private final DynamoAdapter db;
+  private final DynamoDbGateway db;
   private final Clock clock;
 
-  Preflight(DynamoAdapter db, Clock clock) {
+  Preflight(DynamoDbGateway db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -166,16 +167,11 @@ final class Preflight {
   /** Takes an on-demand backup of {@code table} and waits until it is AVAILABLE. */
   Mono<String> backup(String table, String name, Duration timeout) {
     return db.createBackup(table, name)
-        .map(r -> r.backupDetails().backupArn())
+        .map(d -> d.backupArn())
         .flatMap(
             arn ->
                 db.describeBackup(table, arn)
-                    .filter(
-                        d ->
-                            d.backupDescription()
-                                .backupDetails()
-                                .backupStatusAsString()
-                                .equals("AVAILABLE"))
+                    .filter(d -> d.backupDetails().backupStatusAsString().equals("AVAILABLE"))
                     .repeatWhenEmpty(
                         Integer.MAX_VALUE,
                         r -> r.delayElements(Duration.ofSeconds(2), db.scheduler()))

@@ -13,7 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
+import pitr.dynamo.AdaptiveRateLimiter;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.ScanPage;
+import pitr.dynamo.ScanSpec;
 import pitr.migrate.api.Condition;
 import pitr.migrate.api.MigrationTable;
 import pitr.migrate.api.ScanOptions;
@@ -25,20 +30,22 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * A declared table as a running migration sees it. Live writes go rate budget, DynamoDB, tally,
- * journal; dry-run writes go tally and samples.
+ * A declared table as a running migration sees it. A live write goes: intent in the journal, rate
+ * budget, DynamoDB, tally, confirmation (see {@link Journal}); a dry-run write goes tally and
+ * samples. Every write asks DynamoDB for the item's image when its condition fails, so a retried
+ * write whose first try landed is recognised and stays journaled.
  *
  * <p>An update never creates an item: it carries {@code attribute_exists(<partition key>)}, so an
  * item deleted since it was read comes back as {@link WriteOutcome#CONDITION_FAILED}.
@@ -68,8 +75,8 @@ final class TableHandle implements MigrationTable {
 
   private final String name;
   private final List<String> keyAttributes;
-  private final DynamoAdapter db;
-  private final WriteRate rate;
+  private final DynamoDbGateway db;
+  private final AdaptiveRateLimiter limiter;
   private final Journal journal;
   private final TableTally tally;
   private final boolean dryRun;
@@ -82,8 +89,8 @@ final class TableHandle implements MigrationTable {
 
   TableHandle(
       TableDescription description,
-      DynamoAdapter db,
-      WriteRate rate,
+      DynamoDbGateway db,
+      AdaptiveRateLimiter limiter,
       Journal journal,
       TableTally tally,
       boolean dryRun,
@@ -93,7 +100,7 @@ final class TableHandle implements MigrationTable {
     this.name = description.tableName();
     this.keyAttributes = keyAttributes(description);
     this.db = db;
-    this.rate = rate;
+    this.limiter = limiter;
     this.journal = journal;
     this.tally = tally;
     this.dryRun = dryRun;
@@ -150,51 +157,24 @@ final class TableHandle implements MigrationTable {
     return item.size() <= keyAttributes.size();
   }
 
-  private ScanRequest scanRequest(int segment, ScanOptions o, Map<String, AttributeValue> start) {
-    ScanRequest.Builder b =
-        ScanRequest.builder()
-            .tableName(name)
-            .segment(segment)
-            .totalSegments(o.segments())
-            .returnConsumedCapacity(ReturnConsumedCapacity.NONE);
-    o.filter()
-        .ifPresent(
-            c -> {
-              b.filterExpression(c.expression());
-              if (!c.names().isEmpty()) {
-                b.expressionAttributeNames(c.names());
-              }
-              if (!c.values().isEmpty()) {
-                b.expressionAttributeValues(c.values());
-              }
-            });
-    if (start != null) {
-      b.exclusiveStartKey(start);
+  private ScanSpec scanSpec(ScanOptions o) {
+    ScanSpec spec = ScanSpec.of(name, o.segments());
+    if (o.filter().isPresent()) {
+      Condition c = o.filter().get();
+      spec =
+          new ScanSpec(
+              name, o.segments(), c.expression(), c.names(), c.values(), null, false, null);
     }
-    if (o.pageSize() > 0) {
-      b.limit(o.pageSize());
-    }
-    return b.build();
-  }
-
-  private static Map<String, AttributeValue> next(ScanResponse r) {
-    return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    return spec.withLimit(o.pageSize() > 0 ? o.pageSize() : null);
   }
 
   @Override
   public Flux<Map<String, AttributeValue>> scan(ScanOptions options) {
+    ScanSpec spec = scanSpec(options);
     return Flux.range(0, options.segments())
-        .flatMap(
-            seg ->
-                db.scan(scanRequest(seg, options, null))
-                    .expand(
-                        r ->
-                            next(r) == null
-                                ? Mono.empty()
-                                : db.scan(scanRequest(seg, options, next(r)))),
-            Math.min(options.segments(), 64))
-        .doOnNext(r -> tally.read(r.items().size()))
-        .flatMapIterable(ScanResponse::items);
+        .flatMap(seg -> db.scanSegment(spec, seg, null), Math.min(options.segments(), 64))
+        .doOnNext(p -> tally.read(p.items().size()))
+        .flatMapIterable(ScanPage::items);
   }
 
   @Override
@@ -239,17 +219,20 @@ final class TableHandle implements MigrationTable {
     AtomicBoolean finished = new AtomicBoolean();
     AtomicLong count = new AtomicLong();
     long before = resumeFrom == null ? 0 : resumeFrom.items();
-    return Mono.defer(() -> db.scan(scanRequest(seg, options, cursor.get())))
+    ScanSpec spec = scanSpec(options);
+    return Mono.defer(() -> db.scanPage(spec, seg, cursor.get()))
         .flatMap(
             page -> {
               List<Map<String, AttributeValue>> items = page.items();
               tally.read(items.size());
               progress.advance(items.size());
-              Map<String, AttributeValue> last = next(page);
+              Map<String, AttributeValue> last = page.next();
               long total = before + count.get() + items.size();
+              // Every write of the page is acknowledged (and its intent stored) here: one commit
+              // marker confirms the page's intents before the checkpoint skips the page for good.
               return Flux.fromIterable(items)
                   .flatMap(i -> Flux.from(action.apply(i)).then(), options.concurrency())
-                  .then(journal == null ? Mono.empty() : journal.flush())
+                  .then(journal == null ? Mono.empty() : journal.commit())
                   .then(checkpoints.save(id, new Ledger.Checkpoint(last, last == null, total)))
                   .then(
                       Mono.fromRunnable(
@@ -278,6 +261,7 @@ final class TableHandle implements MigrationTable {
         PutItemRequest.builder()
             .tableName(name)
             .item(item)
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
     if (condition != null) {
       b.conditionExpression(condition.expression());
@@ -288,12 +272,15 @@ final class TableHandle implements MigrationTable {
         b.expressionAttributeValues(condition.values());
       }
     }
-    long units = DynamoJson.writeUnits(item);
+    PutItemRequest request = b.build();
     return live(
-        WriteOp.PUT,
-        key,
-        units,
-        db.putItem(b.build()).map(r -> new Written(item, r.consumedCapacity())));
+        new Planned(
+            WriteOp.PUT,
+            key,
+            DynamoJson.writeUnits(item),
+            item,
+            current -> item,
+            db.putItemResponse(request).map(r -> new Written(item, r.consumedCapacity()))));
   }
 
   @Override
@@ -325,16 +312,22 @@ final class TableHandle implements MigrationTable {
             .conditionExpression(condition)
             .expressionAttributeNames(names)
             .returnValues(ReturnValue.ALL_NEW)
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
     if (!values.isEmpty()) {
       b.expressionAttributeValues(values);
     }
-    long units = DynamoJson.writeUnits(keyOnly(item) ? key : update.applyTo(item));
+    UpdateItemRequest request = b.build();
+    // The image the update will produce, when the item was passed as read; unknown for a key.
+    Map<String, AttributeValue> after = keyOnly(item) ? null : update.applyTo(item);
     return live(
-        WriteOp.UPDATE,
-        key,
-        units,
-        db.updateItem(b.build()).map(r -> new Written(r.attributes(), r.consumedCapacity())));
+        new Planned(
+            WriteOp.UPDATE,
+            key,
+            DynamoJson.writeUnits(after != null ? after : key),
+            after,
+            current -> current == null ? null : update.applyTo(current),
+            db.updateItem(request).map(r -> new Written(r.attributes(), r.consumedCapacity()))));
   }
 
   @Override
@@ -352,6 +345,7 @@ final class TableHandle implements MigrationTable {
         DeleteItemRequest.builder()
             .tableName(name)
             .key(key)
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
     if (condition != null) {
       b.conditionExpression(condition.expression());
@@ -362,43 +356,114 @@ final class TableHandle implements MigrationTable {
         b.expressionAttributeValues(condition.values());
       }
     }
-    long units = DynamoJson.writeUnits(item);
+    DeleteItemRequest request = b.build();
     return live(
-        WriteOp.DELETE,
-        key,
-        units,
-        db.deleteItem(b.build()).map(r -> new Written(null, r.consumedCapacity())));
+        new Planned(
+            WriteOp.DELETE,
+            key,
+            DynamoJson.writeUnits(item),
+            null,
+            current -> null,
+            db.deleteItemResponse(request).map(r -> new Written(null, r.consumedCapacity()))));
   }
 
   private record Written(Map<String, AttributeValue> image, ConsumedCapacity capacity) {}
 
-  private Mono<WriteOutcome> live(
-      WriteOp op, Map<String, AttributeValue> key, long estimatedUnits, Mono<Written> write) {
-    return rate.acquire(estimatedUnits)
-        .then(write)
-        .flatMap(
-            w -> {
-              double units =
-                  w.capacity() != null && w.capacity().capacityUnits() != null
-                      ? w.capacity().capacityUnits()
-                      : estimatedUnits;
-              tally.written(op, units);
-              if (journal == null) {
-                return Mono.just(WriteOutcome.WRITTEN);
-              }
-              String hash = w.image() == null ? ItemHash.DELETED : ItemHash.of(w.image());
-              return journal
-                  .append(
-                      new JournalEntry(
-                          journal.runId(), name, key, op, hash, clock.instant(), journal.fence()))
-                  .thenReturn(WriteOutcome.WRITTEN);
-            })
+  /**
+   * One live write.
+   *
+   * @param expected the image the write will produce; null when deleting or not known beforehand
+   * @param applied what the write makes of the item as it is (null: absent), to tell whether a
+   *     write that failed its condition had landed already (a retry after a lost answer)
+   * @param write the call, sent on subscription
+   */
+  private record Planned(
+      WriteOp op,
+      Map<String, AttributeValue> key,
+      long estimatedUnits,
+      Map<String, AttributeValue> expected,
+      UnaryOperator<Map<String, AttributeValue>> applied,
+      Mono<Written> write) {}
+
+  private Mono<WriteOutcome> live(Planned w) {
+    if (journal == null) {
+      return send(w)
+          .thenReturn(WriteOutcome.WRITTEN)
+          .onErrorResume(ConditionalCheckFailedException.class, e -> conditionFailed());
+    }
+    String hash =
+        w.op() == WriteOp.DELETE
+            ? ItemHash.DELETED
+            : w.expected() == null ? ItemHash.UNKNOWN : ItemHash.of(w.expected());
+    Journal.Intent intent = journal.intend(name, w.key(), w.op(), hash);
+    return intent
+        .stored()
+        .then(send(w))
+        .flatMap(written -> confirm(intent, w, written))
         .onErrorResume(
             ConditionalCheckFailedException.class,
             e -> {
               tally.conditionFailed();
-              return Mono.just(WriteOutcome.CONDITION_FAILED);
+              return settleFailedCondition(intent, w, e).thenReturn(WriteOutcome.CONDITION_FAILED);
             });
+    // Any other failure leaves the intent unresolved: the write may or may not have landed.
+  }
+
+  private Mono<Written> send(Planned w) {
+    return limiter
+        .acquire(w.estimatedUnits())
+        .then(w.write())
+        .doOnNext(
+            written -> {
+              double units =
+                  written.capacity() != null && written.capacity().capacityUnits() != null
+                      ? written.capacity().capacityUnits()
+                      : w.estimatedUnits();
+              limiter.settle(w.estimatedUnits(), units);
+              tally.written(w.op(), units);
+            });
+  }
+
+  private Mono<WriteOutcome> conditionFailed() {
+    tally.conditionFailed();
+    return Mono.just(WriteOutcome.CONDITION_FAILED);
+  }
+
+  private Mono<WriteOutcome> confirm(Journal.Intent intent, Planned w, Written written) {
+    if (w.op() == WriteOp.DELETE
+        || w.op() == WriteOp.PUT
+        || (w.expected() != null && w.expected().equals(written.image()))) {
+      journal.confirmed(intent);
+      return Mono.just(WriteOutcome.WRITTEN);
+    }
+    String actual = written.image() == null ? ItemHash.DELETED : ItemHash.of(written.image());
+    if (actual.equals(intent.imageHash())) {
+      journal.confirmed(intent);
+      return Mono.just(WriteOutcome.WRITTEN);
+    }
+    return journal.confirm(intent, actual).thenReturn(WriteOutcome.WRITTEN);
+  }
+
+  /**
+   * A write whose condition failed did not change the item, unless an earlier try of the same write
+   * had landed and lost its answer: then the item already is what the write makes of it. In that
+   * case the intent stays (with the image found); otherwise it is withdrawn.
+   */
+  private Mono<Void> settleFailedCondition(
+      Journal.Intent intent, Planned w, ConditionalCheckFailedException e) {
+    Map<String, AttributeValue> current = e.hasItem() && !e.item().isEmpty() ? e.item() : null;
+    Map<String, AttributeValue> wouldBe = w.applied().apply(current);
+    String now = current == null ? ItemHash.DELETED : ItemHash.of(current);
+    String after = wouldBe == null ? ItemHash.DELETED : ItemHash.of(wouldBe);
+    boolean landed = w.op() == WriteOp.UPDATE && current == null ? false : now.equals(after);
+    if (!landed) {
+      return journal.withdraw(intent);
+    }
+    if (now.equals(intent.imageHash())) {
+      journal.confirmed(intent);
+      return Mono.empty();
+    }
+    return journal.confirm(intent, now);
   }
 
   private Mono<WriteOutcome> dry(
@@ -410,8 +475,9 @@ final class TableHandle implements MigrationTable {
     boolean needBefore = (op != WriteOp.PUT && keyOnly(item)) || (op == WriteOp.PUT && sample);
     Mono<Map<String, AttributeValue>> before =
         needBefore
-            ? db.getItem(name, key)
-                .map(r -> r.hasItem() ? r.item() : Map.<String, AttributeValue>of())
+            ? db.getItem(
+                    GetItemRequest.builder().tableName(name).key(key).consistentRead(true).build())
+                .defaultIfEmpty(Map.of())
             : Mono.just(op == WriteOp.PUT ? Map.of() : item);
     return before.map(
         b -> {

@@ -120,10 +120,11 @@ class MigrateCommandTest {
     assertThat(run.out())
         .startsWith(
             "Seeded 7 items into cars\nMigration 0001_cars_get_a_price succeeded in dev (run ")
-        .contains(
-            "  cars: read 7, put 0, updated 5, deleted 0, condition failed 1, 5.0 WCU\n"
-                + "  journal: 5 entries, 5.0 WCU\n"
-                + "  counter skipped.no-msrp = 1\n");
+        .contains("  cars: read 7, put 0, updated 5, deleted 0, condition failed 1, 5.0 WCU\n")
+        // Six intents, one withdrawn (its condition failed), and commit markers: one when the
+        // journal opens, one per scan page that finds none being stored, one at the end.
+        .containsPattern("\n  journal: 5 entries, (9|1[0-2])\\.0 WCU\n")
+        .endsWith("  counter skipped.no-msrp = 1\n");
   }
 
   @Test
@@ -161,6 +162,27 @@ class MigrateCommandTest {
                 .filter(i -> i.containsKey("rootUrl"))
                 .count())
         .isEqualTo(5);
+  }
+
+  @Test
+  void bench_reportsEachRoundTheMediansAndTheOverhead() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("migrate", "bench", "--items", "300", "--rounds", "1", "--warmup", "0");
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "Seeding 300 items, then 0 warm-up and 1 counted rounds each with journal on and"
+                + " off...\nitems: 300\n")
+        .containsPattern("\njournal on  per round: \\d+ items/s \\d+\\.\\d us CPU\n")
+        .containsPattern("\njournal off per round: \\d+ items/s \\d+\\.\\d us CPU\n")
+        .containsPattern(
+            "\nmedian items/s: journal on \\d+, journal off \\d+; journal overhead"
+                + " x\\d+\\.\\d\\d \\(time on/off\\)\n")
+        .containsPattern(
+            "\nmedian CPU per item: journal on \\d+\\.\\d us, journal off \\d+\\.\\d us;"
+                + " journal overhead x\\d+\\.\\d\\d \\(CPU on/off\\)\n$");
   }
 
   @Test

@@ -64,7 +64,7 @@ class LedgerAccessTest {
   }
 
   @Test
-  void run_withoutLedgerPermissions_failsNamingTheTableAndTheFix_andWritesNothing() {
+  void run_withoutLedgerPermissions_refusesNamingTheTableAndTheFix_andWritesNothing() {
     local.createTable("things", "pk");
     local.put("things", Map.of("pk", AttributeValue.fromS("a")));
     MigrationFile f =
@@ -78,13 +78,13 @@ class LedgerAccessTest {
                     .block())
         .isInstanceOf(PitrException.class)
         .hasMessage(
-            "Access denied: dynamodb:CreateTable on table pitr-ledger (User:"
+            "Access denied: dynamodb:CreateTable on the ledger table pitr-ledger (User:"
                 + " arn:aws:iam::1:user/ann is not authorized to perform: dynamodb:CreateTable"
                 + " on resource: pitr-ledger); grant dynamodb:CreateTable on that table to the"
-                + " identity pitr runs as, or pass --ledger-table/--journal-table for tables it"
-                + " may use")
+                + " identity pitr runs as, or pass --ledger-table NAME for a table it may use."
+                + " Nothing was written")
         .extracting(e -> ((PitrException) e).code())
-        .isEqualTo(ErrorCode.FAILED);
+        .isEqualTo(ErrorCode.REFUSED);
     assertThat(local.items("things", "pk").get("a")).doesNotContainKey("m");
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.migrate.api.RunMode;
+import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class MigrationRunnerTest {
@@ -180,24 +181,57 @@ class MigrationRunnerTest {
   }
 
   @Test
+  void lockAcquisition_retriedAfterItsAnswerWasLost_findsTheLockItsOwn() {
+    seedTable(3);
+    FaultyClient faulty =
+        new FaultyClient(local.client, "pitr-ledger", 1, FaultyClient.Fault.DROP_ANSWER);
+    MigrationEnvironment flaky = LocalTarget.environment(faulty.client(), clock);
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+
+    RunReport report = LocalTarget.runner(flaky, dir).run(request(f)).block();
+
+    assertThat(faulty.struck()).isTrue();
+    assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(env.ledger().runs("0001_mark").blockLast().fence()).isEqualTo(1);
+    assertThat(env.lock().current().block()).isEmpty();
+  }
+
+  @Test
   void twoConcurrentRuns_oneRunsAndTheOtherIsRefused() throws Exception {
     seedTable(4);
-    String slow =
-        Sources.setOnEveryItem("Slow", "things", "m", "yes")
-            .replace(".then();", ".then().delaySubscription(java.time.Duration.ofMillis(1500));");
-    MigrationFile f = Sources.write(dir, "0001_slow.java", slow);
+    Path release = dir.resolve("release");
+    // The first run holds the lock until the test releases it.
+    String held =
+        Sources.setOnEveryItem("Held", "things", "m", "yes")
+            .replace(
+                ".then();",
+                ".then().delaySubscription(reactor.core.publisher.Mono.fromCallable(() ->"
+                    + " java.nio.file.Files.exists(java.nio.file.Path.of(\""
+                    + release.toString().replace("\\", "\\\\")
+                    + "\"))).filter(b -> b).repeatWhenEmpty(r ->"
+                    + " r.delayElements(java.time.Duration.ofMillis(20))));");
+    MigrationFile f = Sources.write(dir, "0001_held.java", held);
     MigrationRunner runner = LocalTarget.runner(env, dir);
     runner.check(f);
 
     var first = runner.run(request(f)).toFuture();
-    Thread.sleep(700);
+    Mono.defer(
+            () ->
+                local.tableExists("pitr-ledger")
+                    ? env.lock().current()
+                    : Mono.just(java.util.Optional.<LockInfo>empty()))
+        .filter(java.util.Optional::isPresent)
+        .repeatWhenEmpty(r -> r.delayElements(Duration.ofMillis(20)))
+        .block(Duration.ofSeconds(60));
     var second = runner.run(request(f).withResume(false)).toFuture();
 
     assertThatThrownBy(second::join)
         .hasCauseInstanceOf(PitrException.class)
         .hasMessageContaining("Another migration run holds the lock in pitr-ledger: run ");
+    java.nio.file.Files.createFile(release);
     assertThat(first.join().status()).isEqualTo(MigrationState.SUCCEEDED);
-    assertThat(env.ledger().runs("0001_slow").collectList().block()).hasSize(1);
+    assertThat(env.ledger().runs("0001_held").collectList().block()).hasSize(1);
   }
 
   @Test
