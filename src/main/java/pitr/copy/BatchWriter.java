@@ -76,7 +76,9 @@ final class BatchWriter {
     return Mono.defer(
             () -> {
               List<WriteRequest> now = pending.get();
-              double estimated = estimate(now);
+              // Sizing every item costs as much as the engine's write; an unpaced limiter only
+              // needs a figure that the consumed capacity then corrects.
+              double estimated = limiter.limited() ? estimate(now) : now.size();
               return limiter
                   .acquire(estimated)
                   .then(gateway.batchWriteOnce(request(now)))

@@ -90,7 +90,13 @@ public final class AdaptiveRateLimiter {
    * {@code actual} and the {@code estimated} units acquired is taken (or given back).
    */
   public synchronized void settle(double estimated, double actual) {
-    if (actual <= 0 || !limited) {
+    if (actual <= 0) {
+      return;
+    }
+    if (!limited) {
+      // Unlimited, callers may acquire a rough figure; what DynamoDB reports keeps the measured
+      // rate (the base of the first decrease) true.
+      windowUnits += actual - estimated;
       return;
     }
     tokens -= actual - estimated;
@@ -121,6 +127,15 @@ public final class AdaptiveRateLimiter {
   public synchronized double rate() {
     refill(now());
     return rate;
+  }
+
+  /**
+   * True once the limiter paces requests: from the start with a cap, else from the first throttle.
+   * Until then {@link #acquire} passes everything, so callers may acquire a cheap estimate and
+   * {@link #settle} with what DynamoDB reported.
+   */
+  public synchronized boolean limited() {
+    return limited;
   }
 
   /** The cap in units per second; infinite when none was set. */

@@ -46,7 +46,8 @@ final class Items {
         out.put(e.getKey(), n);
       }
     }
-    if (AttributeValues.itemSize(out) > MAX_ITEM_BYTES) {
+    if (AttributeValues.itemSizeBound(out) > MAX_ITEM_BYTES
+        && AttributeValues.itemSize(out) > MAX_ITEM_BYTES) {
       throw Errors.validation("Item size has exceeded the maximum allowed size");
     }
     return out == item && isUnmodifiable(item) ? item : java.util.Collections.unmodifiableMap(out);

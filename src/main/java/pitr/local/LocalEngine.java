@@ -1245,8 +1245,9 @@ public final class LocalEngine implements AutoCloseable {
     var it = range.entrySet().iterator();
     while (it.hasNext()) {
       var e = it.next();
-      StoreKey tableKey = idx == null ? e.getKey() : (StoreKey) e.getValue();
-      Map<String, AttributeValue> item = t.get(tableKey);
+      // The table's own map holds versions; an index maps to the table's key.
+      Version version = idx == null ? (Version) e.getValue() : t.items.get((StoreKey) e.getValue());
+      Map<String, AttributeValue> item = version == null ? null : version.image();
       if (item == null) {
         continue;
       }
@@ -1257,7 +1258,7 @@ public final class LocalEngine implements AutoCloseable {
           idx == null || (select == Select.ALL_ATTRIBUTES && !idx.global)
               ? item
               : idx.project(item, t.keyNames);
-      long size = AttributeValues.itemSize(visible);
+      long size = visible == item ? version.size : AttributeValues.itemSize(visible);
       if (scanned > 0 && bytes + size > MAX_PAGE_BYTES) {
         lastKey = keyAttributes(t, idx, previousItem);
         break;

@@ -80,4 +80,22 @@ class AdaptiveRateLimiterTest {
     limiter.throttled();
     assertThat(limiter.rate()).isEqualTo(500);
   }
+
+  @Test
+  void withoutCap_settledConsumptionCorrectsRoughEstimates_soTheFirstLimitIsHalfTheRealRate() {
+    AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(0, vts);
+    assertThat(limiter.limited()).isFalse();
+    for (int s = 0; s < 2; s++) {
+      for (int i = 0; i < 10; i++) {
+        // A batch acquired as 25 units (one per item) that DynamoDB says cost 100.
+        StepVerifier.create(limiter.acquire(25)).verifyComplete();
+        limiter.settle(25, 100);
+      }
+      vts.advanceTimeBy(Duration.ofSeconds(1));
+    }
+    limiter.acquire(25).subscribe();
+    limiter.throttled();
+    assertThat(limiter.limited()).isTrue();
+    assertThat(limiter.rate()).isEqualTo(500);
+  }
 }

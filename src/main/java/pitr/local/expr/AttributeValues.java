@@ -183,6 +183,41 @@ public final class AttributeValues {
     };
   }
 
+  /**
+   * A bound that {@link #itemSize} never exceeds, found without reading any string's characters (a
+   * UTF-16 unit is at most three UTF-8 bytes; a number at most 21 bytes): enough to see that an
+   * item is far below a limit.
+   */
+  public static long itemSizeBound(Map<String, AttributeValue> item) {
+    long total = 0;
+    for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+      total += 3L * e.getKey().length() + sizeBound(e.getValue());
+    }
+    return total;
+  }
+
+  private static long sizeBound(AttributeValue v) {
+    return switch (v.type()) {
+      case S -> 3L * v.s().length();
+      case N -> NUMBER_BOUND;
+      case B -> v.b().asByteArrayUnsafe().length;
+      case BOOL, NUL -> 1;
+      case SS -> v.ss().stream().mapToLong(s -> 3L * s.length()).sum();
+      case NS -> NUMBER_BOUND * v.ns().size();
+      case BS -> v.bs().stream().mapToLong(b -> b.asByteArrayUnsafe().length).sum();
+      case L -> 3 + v.l().stream().mapToLong(e -> 1 + sizeBound(e)).sum();
+      case M ->
+          3
+              + v.m().entrySet().stream()
+                  .mapToLong(e -> 1 + 3L * e.getKey().length() + sizeBound(e.getValue()))
+                  .sum();
+      default -> 0;
+    };
+  }
+
+  /** 38 significant digits take 19 bytes, plus one; 21 leaves room. */
+  private static final long NUMBER_BOUND = 21;
+
   /** Size of an item: attribute-name lengths plus value sizes. */
   public static long itemSize(Map<String, AttributeValue> item) {
     long total = 0;

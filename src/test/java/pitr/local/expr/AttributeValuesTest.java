@@ -93,4 +93,33 @@ class AttributeValuesTest {
           .isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
     }
   }
+
+  @Test
+  void itemSizeBound_isNeverBelowTheSize_forEveryKindOfValue() {
+    java.util.Map<String, AttributeValue> item =
+        java.util.Map.of(
+            "s",
+            AttributeValue.fromS("caf\u00e9 \ud83d\ude00"),
+            "n",
+            AttributeValue.fromN("-1.2345678901234567890123456789012345678E+125"),
+            "b",
+            AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromUtf8String("bytes")),
+            "ss",
+            AttributeValue.fromSs(List.of("\u20ac", "a")),
+            "ns",
+            AttributeValue.fromNs(List.of("1", "99999999999999999999999999999999999999")),
+            "l",
+            AttributeValue.fromL(
+                List.of(AttributeValue.fromBool(true), AttributeValue.fromNul(true))),
+            "m\u00e9",
+            AttributeValue.fromM(java.util.Map.of("\u00e9", AttributeValue.fromS("\u00e9\u00e9"))));
+    assertThat(AttributeValues.itemSizeBound(item))
+        .isGreaterThanOrEqualTo(AttributeValues.itemSize(item));
+    for (var e : item.entrySet()) {
+      assertThat(AttributeValues.itemSizeBound(java.util.Map.of(e.getKey(), e.getValue())))
+          .as(e.getKey())
+          .isGreaterThanOrEqualTo(
+              AttributeValues.itemSize(java.util.Map.of(e.getKey(), e.getValue())));
+    }
+  }
 }
