@@ -94,7 +94,9 @@ final class BenchCopyBackCommand implements Callable<Integer> {
   @Option(
       names = "--segments",
       defaultValue = "8",
-      description = "Parallel-scan segments of both copiers over HTTP (default: ${DEFAULT-VALUE}).")
+      description =
+          "Parallel-scan segments of every copy; the raw writes use as many streams (default:"
+              + " ${DEFAULT-VALUE}).")
   int segments;
 
   @Override

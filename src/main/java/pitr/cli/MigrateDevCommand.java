@@ -59,7 +59,7 @@ final class MigrateDevCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
-    if (!target.local && target.endpointUrl == null) {
+    if (!target.local && target.endpointUrl() == null) {
       target.local = true;
     }
     MigrateCommand parent = MigrateCommand.of(spec);

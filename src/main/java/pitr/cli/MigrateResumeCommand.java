@@ -55,7 +55,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
-    if (!prod && !target.local && target.endpointUrl == null) {
+    if (!prod && !target.local && target.endpointUrl() == null) {
       target.local = true;
     }
     MigrationFile file = options.catalog().resolve(name);

@@ -86,6 +86,28 @@ class MigrateCommandTest {
   }
 
   @Test
+  void dev_withOnlyAwsEndpointUrlSet_runsAgainstThatEndpoint() throws Exception {
+    Path m = migrations();
+    CliRun run = new CliRun();
+    run.root().target().env = java.util.Map.of("AWS_ENDPOINT_URL", endpoint);
+
+    int code =
+        run.execute(
+            "migrate",
+            "dev",
+            "0002",
+            "--dry-run",
+            "--migrations-dir",
+            m.toString(),
+            "--seed",
+            fixture("tenants.jsonl").toString());
+
+    assertThat(code).as(run.err()).isZero();
+    // Seeded into the served engine, not an in-process one that vanishes with the command.
+    assertThat(tableExists("tenants")).isTrue();
+  }
+
+  @Test
   void new_writesTheNextNumberedFileFromTheTemplate_andItPassesTheLint() throws Exception {
     Path m = migrations();
     CliRun run = new CliRun();

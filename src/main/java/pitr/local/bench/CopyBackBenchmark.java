@@ -71,7 +71,7 @@ public final class CopyBackBenchmark {
    * @param childHeap the {@code -Xmx} of the child JVM running {@code pitr copy-back}; null skips
    *     the HTTP comparison
    * @param peerScript the boto3 peer script; null runs pitr's side only
-   * @param segments parallel-scan segments of both copiers over HTTP
+   * @param segments parallel-scan segments of every copy (and write streams of the raw writes)
    * @param workDir where run state and the child's files go
    */
   public record Options(
@@ -151,7 +151,7 @@ public final class CopyBackBenchmark {
   // Pipeline cost ------------------------------------------------------------------------------
 
   private Pipeline pipeline(DynamoDbAsyncClient client, Options o) {
-    List<List<Map<String, AttributeValue>>> batches = prepared(client);
+    List<List<List<Map<String, AttributeValue>>>> batches = prepared(client, o.segments());
     List<Double> raw = new ArrayList<>();
     List<Double> copy = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
@@ -197,51 +197,73 @@ public final class CopyBackBenchmark {
   }
 
   /**
-   * The source's items in groups of 25, read before any clock starts: the raw writes send the very
-   * item images the copy reads, so both pay the engine the same per item.
+   * The source's items in groups of 25, per parallel-scan segment, read before any clock starts:
+   * the raw writes send the very item images the copy reads, in the same order, so both pay the
+   * engine the same per item.
    */
-  private static List<List<Map<String, AttributeValue>>> prepared(DynamoDbAsyncClient client) {
-    List<List<Map<String, AttributeValue>>> batches = new ArrayList<>();
-    List<Map<String, AttributeValue>> batch = new ArrayList<>(25);
-    Map<String, AttributeValue> from = null;
-    do {
-      Map<String, AttributeValue> start = from;
-      var page = client.scan(r -> r.tableName(SOURCE).exclusiveStartKey(start)).join();
-      for (Map<String, AttributeValue> item : page.items()) {
-        batch.add(item);
-        if (batch.size() == 25) {
-          batches.add(batch);
-          batch = new ArrayList<>(25);
+  private static List<List<List<Map<String, AttributeValue>>>> prepared(
+      DynamoDbAsyncClient client, int segments) {
+    List<List<List<Map<String, AttributeValue>>>> out = new ArrayList<>();
+    for (int segment = 0; segment < segments; segment++) {
+      List<List<Map<String, AttributeValue>>> batches = new ArrayList<>();
+      List<Map<String, AttributeValue>> batch = new ArrayList<>(25);
+      Map<String, AttributeValue> from = null;
+      do {
+        Map<String, AttributeValue> start = from;
+        int s = segment;
+        var page =
+            client
+                .scan(
+                    r ->
+                        r.tableName(SOURCE)
+                            .segment(s)
+                            .totalSegments(segments)
+                            .exclusiveStartKey(start))
+                .join();
+        for (Map<String, AttributeValue> item : page.items()) {
+          batch.add(item);
+          if (batch.size() == 25) {
+            batches.add(batch);
+            batch = new ArrayList<>(25);
+          }
         }
+        from =
+            page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey()
+                : null;
+      } while (from != null);
+      if (!batch.isEmpty()) {
+        batches.add(batch);
       }
-      from =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (from != null);
-    if (!batch.isEmpty()) {
-      batches.add(batch);
+      out.add(batches);
     }
-    return batches;
+    return out;
   }
 
   /**
-   * BatchWriteItem of items already in memory, {@code concurrency} calls in flight; returns
-   * items/s. The clock covers what any writer of those items pays: building the requests and the
-   * calls.
+   * BatchWriteItem of items already in memory, shaped as the copy shapes its writes (one stream per
+   * segment, {@code concurrency} calls in flight in all); returns items/s. The clock covers what
+   * any writer of those items pays: building the requests and the calls.
    */
   private static double rawWrite(
       DynamoDbAsyncClient client,
       String table,
-      List<List<Map<String, AttributeValue>>> batches,
+      List<List<List<Map<String, AttributeValue>>>> segments,
       int concurrency) {
+    int parallel = Math.max(1, Math.min(segments.size(), concurrency));
+    int perSegment = Math.max(1, (concurrency + parallel - 1) / parallel);
     AtomicLong written = new AtomicLong();
     long start = System.nanoTime();
-    Flux.fromIterable(batches)
-        .map(items -> items.stream().map(CopyBackBenchmark::put).toList())
+    Flux.fromIterable(segments)
         .flatMap(
-            requests -> batchWrite(client, table, requests).doOnNext(written::addAndGet),
-            concurrency)
+            batches ->
+                Flux.fromIterable(batches)
+                    .map(items -> items.stream().map(CopyBackBenchmark::put).toList())
+                    .flatMap(
+                        requests ->
+                            batchWrite(client, table, requests).doOnNext(written::addAndGet),
+                        perSegment),
+            parallel)
         .blockLast();
     return written.get() / ((System.nanoTime() - start) / 1e9);
   }
@@ -301,7 +323,7 @@ public final class CopyBackBenchmark {
         new CopyRequest(
             SOURCE,
             target,
-            0,
+            o.segments(),
             o.concurrency(),
             maxWcu,
             0,
