@@ -3,7 +3,6 @@ package pitr.copy;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
 import pitr.dynamo.KeySchema;
 import pitr.dynamo.ScanSpec;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -85,45 +83,8 @@ public final class TableDiff {
   }
 
   private Mono<Void> spill(String table, KeySchema schema, int segments, Path dir, int partitions) {
-    return Mono.fromCallable(
-            () -> {
-              Files.createDirectories(dir);
-              BufferedWriter[] out = new BufferedWriter[partitions];
-              for (int p = 0; p < partitions; p++) {
-                out[p] = Files.newBufferedWriter(dir.resolve(p + ".txt"), StandardCharsets.UTF_8);
-              }
-              return out;
-            })
-        .flatMap(
-            out ->
-                Flux.range(0, segments)
-                    .flatMap(
-                        s -> gateway.scanSegment(ScanSpec.of(table, segments), s, null), segments)
-                    .publishOn(Schedulers.boundedElastic())
-                    .doOnNext(
-                        page -> {
-                          for (Map<String, AttributeValue> item : page.items()) {
-                            String key = ItemJson.write(new TreeMap<>(schema.keyOf(item)));
-                            int p = Math.floorMod(key.hashCode(), partitions);
-                            try {
-                              out[p].write(key + "\t" + digest(item) + "\n");
-                            } catch (IOException e) {
-                              throw new UncheckedIOException(e);
-                            }
-                          }
-                        })
-                    .then(Mono.<Void>fromRunnable(() -> close(out)))
-                    .doOnError(e -> close(out)));
-  }
-
-  private static void close(BufferedWriter[] out) {
-    for (BufferedWriter w : out) {
-      try {
-        w.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    return KeySpill.spill(
+        gateway, ScanSpec.of(table, segments), schema, dir, partitions, TableDiff::digest);
   }
 
   static String digest(Map<String, AttributeValue> item) {

@@ -1,10 +1,7 @@
 package pitr.rollback;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,7 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import pitr.copy.KeySpill;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
 import pitr.dynamo.KeySchema;
@@ -142,48 +139,9 @@ final class RollbackPlanner {
   /** Scans {@code table} and spills (key, item hash) of each item into its partition file. */
   private Mono<Void> spill(String table, KeySchema schema, Path dir, int partitions) {
     ScanSpec spec = new ScanSpec(table, SEGMENTS, null, Map.of(), Map.of(), null, true, null);
-    return Mono.fromCallable(
-            () -> {
-              Files.createDirectories(dir);
-              BufferedWriter[] out = new BufferedWriter[partitions];
-              for (int p = 0; p < partitions; p++) {
-                out[p] = Files.newBufferedWriter(dir.resolve(p + ".txt"), StandardCharsets.UTF_8);
-              }
-              return out;
-            })
-        .subscribeOn(Schedulers.boundedElastic())
-        .flatMap(
-            out ->
-                Flux.range(0, SEGMENTS)
-                    .flatMap(s -> tables.gateway().scanSegment(spec, s, null), SEGMENTS)
-                    .publishOn(Schedulers.boundedElastic())
-                    .doOnNext(
-                        page -> {
-                          for (Map<String, AttributeValue> item : page.items()) {
-                            String key = ItemJson.write(new TreeMap<>(schema.keyOf(item)));
-                            int p = Math.floorMod(key.hashCode(), partitions);
-                            try {
-                              out[p].write(key + "\t" + ItemHash.of(item) + "\n");
-                            } catch (IOException e) {
-                              throw new UncheckedIOException(e);
-                            }
-                          }
-                        })
-                    .then(Mono.<Void>fromRunnable(() -> close(out)))
-                    .doOnError(e -> close(out)));
+    return KeySpill.spill(tables.gateway(), spec, schema, dir, partitions, ItemHash::of);
   }
 
-  private static void close(BufferedWriter[] out) {
-    for (BufferedWriter w : out) {
-      try {
-        w.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
-  /** The keys of partition {@code p} whose hashes differ between T0 and the other table. */
   private static List<Candidate> candidates(Path spill, int p) throws IOException {
     Map<String, String> t0 = new HashMap<>();
     try (BufferedReader in = Files.newBufferedReader(spill.resolve("t0").resolve(p + ".txt"))) {
