@@ -210,6 +210,25 @@ public final class CopyBack {
             });
   }
 
+  /**
+   * What a run's checkpoints record of its filter: the expression, then the placeholders'
+   * definitions (sorted) when it has any, so that a resume with other values is refused too.
+   */
+  static String filterIdentity(CopyRequest r) {
+    if (r.filter() == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder("'").append(r.filter()).append("'");
+    if (!r.filterNames().isEmpty()) {
+      b.append(" with --filter-names ").append(new java.util.TreeMap<>(r.filterNames()));
+    }
+    if (!r.filterValues().isEmpty()) {
+      b.append(" with --filter-values ")
+          .append(pitr.dynamo.ItemJson.write(new java.util.TreeMap<>(r.filterValues())));
+    }
+    return b.toString();
+  }
+
   private static ScanSpec filterSpec(CopyRequest r, int segments) {
     ScanSpec spec = ScanSpec.of(r.source(), segments);
     return r.filter() == null
@@ -362,7 +381,8 @@ public final class CopyBack {
     AtomicInteger skipped = new AtomicInteger();
     AtomicInteger copied = new AtomicInteger();
     CopyRunRecord record =
-        new CopyRunRecord(r.runId(), r.source(), r.target(), segments, r.filter(), null, false);
+        new CopyRunRecord(
+            r.runId(), r.source(), r.target(), segments, filterIdentity(r), null, false);
 
     Mono<Map<Integer, SegmentPosition>> positions;
     if (r.dryRun()) {
@@ -399,7 +419,7 @@ public final class CopyBack {
                                       + run.totalSegments()
                                       + " segments; resume it with --segments "
                                       + run.totalSegments()))
-                          : !java.util.Objects.equals(run.filter(), r.filter())
+                          : !java.util.Objects.equals(run.filter(), filterIdentity(r))
                               ? Mono.error(
                                   new PitrException(
                                       ErrorCode.USAGE,
@@ -407,9 +427,9 @@ public final class CopyBack {
                                           + r.runId()
                                           + (run.filter() == null
                                               ? " copies every item; resume it without --filter"
-                                              : " copies the items matching --filter '"
+                                              : " copies the items matching --filter "
                                                   + run.filter()
-                                                  + "'; resume it with that --filter and the"
+                                                  + "; resume it with that --filter and the"
                                                   + " same --filter-values and --filter-names")))
                               : Mono.just(run))
               .then(checkpoints.heartbeat(r.runId(), r.worker(), clock.instant(), false))

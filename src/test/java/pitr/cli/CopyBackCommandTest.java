@@ -225,12 +225,41 @@ class CopyBackCommandTest {
         .isZero();
     cli.local.fill("orders", 0, 10, "bad", 100);
 
+    String refusal =
+        "error: Run f1 copies the items matching --filter 'n < :n' with --filter-values"
+            + " {\":n\":{\"N\":\"5\"}}; resume it with that --filter and the same --filter-values"
+            + " and --filter-names\n";
     assertThat(cli.exit("copy-back", "--resume", "f1", "--checkpoint-table", "ckpt")).isEqualTo(2);
-    assertThat(cli.last.err())
-        .isEqualTo(
-            "error: Run f1 copies the items matching --filter 'n < :n'; resume it with that"
-                + " --filter and the same --filter-values and --filter-names\n");
+    assertThat(cli.last.err()).isEqualTo(refusal);
+    // The same expression with another value would copy other items: refused too.
+    assertThat(
+            cli.exit(
+                "copy-back",
+                "--resume",
+                "f1",
+                "--checkpoint-table",
+                "ckpt",
+                "--filter",
+                "n < :n",
+                "--filter-values",
+                "{\":n\":{\"N\":\"9\"}}"))
+        .isEqualTo(2);
+    assertThat(cli.last.err()).isEqualTo(refusal);
     assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    // With the same filter and values it resumes.
+    assertThat(
+            cli.exit(
+                "copy-back",
+                "--resume",
+                "f1",
+                "--checkpoint-table",
+                "ckpt",
+                "--filter",
+                "n < :n",
+                "--filter-values",
+                "{\":n\":{\"N\":\"5\"}}"))
+        .as(cli.last.err())
+        .isZero();
   }
 
   @Test
