@@ -87,7 +87,12 @@ final class MigrateListCommand implements Callable<Integer> {
         notes.add("changed since it succeeded");
       }
       if (r != null && r.error() != null) {
-        notes.add(r.error().lines().findFirst().orElse(""));
+        String error = r.error().lines().findFirst().orElse("");
+        // A rolled-back run's error is history, not advice to act on.
+        notes.add(
+            s.state() == pitr.migrate.MigrationState.ROLLED_BACK
+                ? "before the rollback: " + error.replaceAll("; resume it with .*$", "")
+                : error);
       }
       out.printf(
           Locale.ROOT,

@@ -205,7 +205,8 @@ public final class Ledger {
                         .key(Map.of(PK, s("run"), SK, s(run.migration() + "#" + run.runId())))
                         .updateExpression(
                             "SET #st = :rb, rolledBackAt = :at, rolledBackBy = :by, #rollback = :r")
-                        .conditionExpression("#st = :succeeded OR #st = :failed")
+                        // RUNNING: a run whose process died; the caller holds the lock.
+                        .conditionExpression("#st IN (:succeeded, :failed, :running)")
                         .expressionAttributeNames(Map.of("#st", "status", "#rollback", "rollback"))
                         .expressionAttributeValues(
                             Map.of(
@@ -214,7 +215,8 @@ public final class Ledger {
                                 ":by", s(rollback.by()),
                                 ":r", AttributeValue.fromM(details),
                                 ":succeeded", s(MigrationState.SUCCEEDED.name()),
-                                ":failed", s(MigrationState.FAILED.name()))))
+                                ":failed", s(MigrationState.FAILED.name()),
+                                ":running", s(MigrationState.RUNNING.name()))))
             .build();
     return fenced(update, lease)
         .onErrorMap(
@@ -230,7 +232,7 @@ public final class Ledger {
                         + run.runId()
                         + " of "
                         + run.migration()
-                        + " is no longer SUCCEEDED or FAILED in "
+                        + " is no longer SUCCEEDED, FAILED or RUNNING in "
                         + table
                         + " (rolled back or resumed meanwhile), so it was not marked ROLLED_BACK;"
                         + " check 'pitr migrate list'"));

@@ -231,7 +231,13 @@ public final class Rollbacks {
   public Mono<RunRecord> lastRun(MigrationEnvironment env, String migration) {
     return env.ledger()
         .runs(migration)
-        .filter(r -> r.status() == MigrationState.SUCCEEDED || r.status() == MigrationState.FAILED)
+        // RUNNING counts: the rollback holds the migration lock, so a run still RUNNING then is
+        // one whose process died (its lease ran out); a live one keeps the lock and refuses us.
+        .filter(
+            r ->
+                r.status() == MigrationState.SUCCEEDED
+                    || r.status() == MigrationState.FAILED
+                    || r.status() == MigrationState.RUNNING)
         .filter(r -> r.restorePoint() != null)
         .sort(Comparator.comparing(RunRecord::startedAt))
         .last()
@@ -245,8 +251,8 @@ public final class Rollbacks {
                             + migration
                             + " has no run to roll back in "
                             + env.ledger().table()
-                            + "; 'pitr migrate list' shows its runs (a rolled back or running run"
-                            + " cannot be rolled back)")));
+                            + "; 'pitr migrate list' shows its runs (a rolled back run cannot be"
+                            + " rolled back again)")));
   }
 
   /**

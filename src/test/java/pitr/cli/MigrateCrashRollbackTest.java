@@ -154,4 +154,112 @@ class MigrateCrashRollbackTest {
     assertThat(code).as(rollback.err() + rollback.out()).isZero();
     assertThat(cars()).isEqualTo(before);
   }
+
+  @Test
+  void rollback_ofARunWhoseProcessWasKilled_takesTheExpiredLockAndRestoresEveryItem()
+      throws Exception {
+    Path m = dir.resolve("migrations");
+    Files.createDirectories(m);
+    Files.copy(
+        Path.of("migrations", "0001_cars_get_a_price.java"),
+        m.resolve("0001_cars_get_a_price.java"));
+    CliRun seed = new CliRun();
+    assertThat(
+            seed.execute(
+                "migrate",
+                "dev",
+                "0001",
+                "--dry-run",
+                "--migrations-dir",
+                m.toString(),
+                "--endpoint-url",
+                endpoint,
+                "--seed",
+                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
+        .as(seed.err())
+        .isZero();
+    client
+        .updateContinuousBackups(
+            r ->
+                r.tableName("cars")
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
+        .join();
+    Map<String, Map<String, AttributeValue>> before = cars();
+
+    // A real process, paced to about one write a second, killed with SIGKILL after its first
+    // write: its run stays RUNNING in the ledger and its lock stays taken until the lease runs out.
+    java.util.List<String> command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "pitr.cli.Main",
+                "migrate",
+                "dev",
+                "0001",
+                "--migrations-dir",
+                m.toString(),
+                "--endpoint-url",
+                endpoint,
+                "--max-wcu",
+                "1"));
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (priced(before) == 0 && child.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      child.destroyForcibly();
+      assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    long priced = priced(before);
+    assertThat(priced)
+        .as(Files.readString(dir.resolve("child.log")))
+        .isBetween(1L, (long) before.size() - 1);
+
+    CliRun rollback = new CliRun();
+    MigrateCommand migrate = rollback.commandLine.getSubcommands().get("migrate").getCommand();
+    // An hour later, as an operator would come to it: the dead run's lease has run out.
+    migrate.clock = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(1));
+    int code =
+        rollback.execute(
+            "migrate",
+            "rollback",
+            "0001",
+            "--yes",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint);
+
+    assertThat(code).as(rollback.err() + rollback.out()).isZero();
+    assertThat(cars()).isEqualTo(before);
+    CliRun list = new CliRun();
+    assertThat(
+            list.execute(
+                "migrate", "list", "--migrations-dir", m.toString(), "--endpoint-url", endpoint))
+        .isZero();
+    assertThat(list.out())
+        .contains("0001_cars_get_a_price                rolled_back")
+        .contains("before the rollback: lease expired")
+        .doesNotContain("resume it");
+  }
+
+  private long priced(Map<String, Map<String, AttributeValue>> before) {
+    Map<String, Map<String, AttributeValue>> now = cars();
+    return now.keySet().stream()
+        .filter(k -> !before.get(k).containsKey("price") && now.get(k).containsKey("price"))
+        .count();
+  }
 }

@@ -128,7 +128,7 @@ class LedgerRollbackTest {
         .hasMessage(
             "Run "
                 + run.runId()
-                + " of 0001_mark is no longer SUCCEEDED or FAILED in pitr-ledger (rolled back or"
+                + " of 0001_mark is no longer SUCCEEDED, FAILED or RUNNING in pitr-ledger (rolled back or"
                 + " resumed meanwhile), so it was not marked ROLLED_BACK; check 'pitr migrate"
                 + " list'");
   }
