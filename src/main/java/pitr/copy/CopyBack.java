@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -677,20 +677,10 @@ public final class CopyBack {
   private Mono<CopyResult> copyKeys(
       CopyRequest r, KeySchema schema, BatchWriter writer, Instant started) {
     Totals totals = new Totals();
-    return Flux.using(
-            () -> Files.newBufferedReader(r.keysFile(), StandardCharsets.UTF_8),
-            in -> Flux.fromStream(in.lines()),
-            in -> {
-              try {
-                in.close();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            })
-        .filter(line -> !line.isBlank())
+    return lines(r.keysFile())
         .map(line -> schema.keyOf(ItemJson.read(line)))
         .buffer(100)
-        .map(keys -> new ArrayList<>(new LinkedHashMap<>(index(keys)).values()))
+        .map(keys -> new ArrayList<>(new LinkedHashSet<>(keys)))
         .concatMap(
             keys ->
                 fetch(r.source(), keys, Map.of(), null)
@@ -717,19 +707,10 @@ public final class CopyBack {
         .then(Mono.fromCallable(() -> result(r, 0, 0, 0, totals, started)));
   }
 
-  private static Map<Map<String, AttributeValue>, Map<String, AttributeValue>> index(
-      List<Map<String, AttributeValue>> keys) {
-    Map<Map<String, AttributeValue>, Map<String, AttributeValue>> out = new LinkedHashMap<>();
-    keys.forEach(k -> out.put(k, k));
-    return out;
-  }
-
-  // Replay -------------------------------------------------------------------------------------
-
-  private Mono<CopyResult> replay(CopyRequest r, BatchWriter writer, Instant started) {
-    Totals totals = new Totals();
+  /** The non-blank lines of a JSON-lines file, read as they are consumed. */
+  private static Flux<String> lines(Path file) {
     return Flux.using(
-            () -> Files.newBufferedReader(r.replayFile(), StandardCharsets.UTF_8),
+            () -> Files.newBufferedReader(file, StandardCharsets.UTF_8),
             in -> Flux.fromStream(in.lines()),
             in -> {
               try {
@@ -738,7 +719,14 @@ public final class CopyBack {
                 throw new UncheckedIOException(e);
               }
             })
-        .filter(line -> !line.isBlank())
+        .filter(line -> !line.isBlank());
+  }
+
+  // Replay -------------------------------------------------------------------------------------
+
+  private Mono<CopyResult> replay(CopyRequest r, BatchWriter writer, Instant started) {
+    Totals totals = new Totals();
+    return lines(r.replayFile())
         .index()
         .map(
             t -> {
