@@ -60,7 +60,8 @@ public final class ItemSizes {
     return consistent ? units : units / 2;
   }
 
-  static long utf8Length(String s) {
+  /** The UTF-8 length of {@code s}, without encoding it. */
+  public static long utf8Length(String s) {
     // Most strings are ASCII: count that prefix with one compare a character.
     int length = s.length();
     int ascii = 0;

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.dynamo.ItemSizes;
 import pitr.local.expr.AttributeValues;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -47,7 +48,7 @@ final class Items {
       }
     }
     if (AttributeValues.itemSizeBound(out) > MAX_ITEM_BYTES
-        && AttributeValues.itemSize(out) > MAX_ITEM_BYTES) {
+        && ItemSizes.size(out) > MAX_ITEM_BYTES) {
       throw Errors.validation("Item size has exceeded the maximum allowed size");
     }
     return out == item && isUnmodifiable(item) ? item : java.util.Collections.unmodifiableMap(out);
@@ -219,7 +220,7 @@ final class Items {
     }
     long length =
         v.type() == AttributeValue.Type.S
-            ? AttributeValues.utf8Length(v.s())
+            ? ItemSizes.utf8Length(v.s())
             : v.type() == AttributeValue.Type.B ? v.b().asByteArrayUnsafe().length : 0;
     if (partition && length > 2048) {
       throw Errors.validation(

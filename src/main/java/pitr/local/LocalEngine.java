@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import pitr.dynamo.ItemSizes;
 import pitr.local.expr.AttributeValues;
 import pitr.local.expr.ConditionExpression;
 import pitr.local.expr.ExpressionContext;
@@ -824,7 +825,7 @@ public final class LocalEngine implements AutoCloseable {
         Map<String, AttributeValue> item = t.get(k);
         if (item != null) {
           count++;
-          size += AttributeValues.itemSize(i.project(item, t.keyNames));
+          size += ItemSizes.size(i.project(item, t.keyNames));
         }
       }
       if (i.global) {
@@ -910,9 +911,7 @@ public final class LocalEngine implements AutoCloseable {
           boolean consistent = Boolean.TRUE.equals(r.consistentRead());
           CapacityTally tally = CapacityTally.reads();
           tally.table(
-              t.name,
-              CapacityTally.readUnits(
-                  item == null ? 0 : AttributeValues.itemSize(item), consistent));
+              t.name, CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), consistent));
           charge(tally, true, t);
           GetItemResponse.Builder b =
               GetItemResponse.builder()
@@ -1258,7 +1257,7 @@ public final class LocalEngine implements AutoCloseable {
           idx == null || (select == Select.ALL_ATTRIBUTES && !idx.global)
               ? item
               : idx.project(item, t.keyNames);
-      long size = visible == item ? version.size : AttributeValues.itemSize(visible);
+      long size = visible == item ? version.size : ItemSizes.size(visible);
       if (scanned > 0 && bytes + size > MAX_PAGE_BYTES) {
         lastKey = keyAttributes(t, idx, previousItem);
         break;
@@ -1420,7 +1419,7 @@ public final class LocalEngine implements AutoCloseable {
                 throw Errors.validation("Provided list of item keys contains duplicates");
               }
               Map<String, AttributeValue> item = t.get(key);
-              long size = item == null ? 0 : AttributeValues.itemSize(item);
+              long size = item == null ? 0 : ItemSizes.size(item);
               if (bytes + size > MAX_BATCH_GET_BYTES && bytes > 0) {
                 left.add(k);
                 continue;
@@ -1505,7 +1504,7 @@ public final class LocalEngine implements AutoCloseable {
                     // Refuse before the first write, so the transaction stays all or nothing.
                     Version cur = p.table.items.get(p.key);
                     long delta =
-                        (images.get(i) == null ? 0 : AttributeValues.itemSize(images.get(i)))
+                        (images.get(i) == null ? 0 : ItemSizes.size(images.get(i)))
                             - (cur == null || cur.image() == null ? 0 : cur.size);
                     long now = p.table.collectionSizes.getOrDefault(p.key.partition(), 0L);
                     if (delta > 0 && now + delta > itemCollectionLimit) {
@@ -1533,7 +1532,7 @@ public final class LocalEngine implements AutoCloseable {
                 Map<String, AttributeValue> old = p.table.get(p.key);
                 tally.table(
                     p.table.name,
-                    CapacityTally.readUnits(old == null ? 0 : AttributeValues.itemSize(old), true));
+                    CapacityTally.readUnits(old == null ? 0 : ItemSizes.size(old), true));
               } else {
                 write(p.table, p.key, images.get(i), tally);
               }
@@ -1694,7 +1693,7 @@ public final class LocalEngine implements AutoCloseable {
               Map<String, AttributeValue> item = p.table.get(p.key);
               tally.table(
                   p.table.name,
-                  CapacityTally.readUnits(item == null ? 0 : AttributeValues.itemSize(item), true));
+                  CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), true));
               out.add(
                   item == null
                       ? ItemResponse.builder().build()
@@ -2328,9 +2327,7 @@ public final class LocalEngine implements AutoCloseable {
       for (Version head : t.items.values()) {
         for (Version v = head.previous(); v != null; v = v.previous()) {
           versions++;
-          bytes +=
-              Version.OVERHEAD_BYTES
-                  + (v.image() == null ? 0 : AttributeValues.itemSize(v.image()));
+          bytes += Version.OVERHEAD_BYTES + (v.image() == null ? 0 : ItemSizes.size(v.image()));
         }
         if (head.image() == null) {
           versions++;
@@ -2442,7 +2439,7 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   private static double estimateWrite(Map<String, AttributeValue> image) {
-    return image == null ? 1 : CapacityTally.writeUnits(AttributeValues.itemSize(image));
+    return image == null ? 1 : CapacityTally.writeUnits(ItemSizes.size(image));
   }
 
   /**
@@ -2521,7 +2518,7 @@ public final class LocalEngine implements AutoCloseable {
       CapacityTally tally) {
     Map<String, AttributeValue> old = current == null ? null : current.image();
     long oldSize = old == null ? 0 : current.size;
-    long newSize = image == null ? 0 : AttributeValues.itemSize(image);
+    long newSize = image == null ? 0 : ItemSizes.size(image);
     if (t.hasLocalIndexes()) {
       growCollection(t, key, newSize - oldSize);
     }
@@ -2566,12 +2563,11 @@ public final class LocalEngine implements AutoCloseable {
         }
         units =
             sameKey
-                ? CapacityTally.writeUnits(
-                    Math.max(AttributeValues.itemSize(before), AttributeValues.itemSize(after)))
-                : CapacityTally.writeUnits(AttributeValues.itemSize(before))
-                    + CapacityTally.writeUnits(AttributeValues.itemSize(after));
+                ? CapacityTally.writeUnits(Math.max(ItemSizes.size(before), ItemSizes.size(after)))
+                : CapacityTally.writeUnits(ItemSizes.size(before))
+                    + CapacityTally.writeUnits(ItemSizes.size(after));
       } else {
-        units = CapacityTally.writeUnits(AttributeValues.itemSize(before != null ? before : after));
+        units = CapacityTally.writeUnits(ItemSizes.size(before != null ? before : after));
       }
       tally.index(t.name, idx.name, idx.global, units);
     }

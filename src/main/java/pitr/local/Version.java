@@ -1,7 +1,7 @@
 package pitr.local;
 
 import java.util.Map;
-import pitr.local.expr.AttributeValues;
+import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -24,7 +24,7 @@ final class Version {
   private volatile Version previous;
 
   Version(long at, Map<String, AttributeValue> image, Version previous) {
-    this(at, image, image == null ? 0 : AttributeValues.itemSize(image), previous);
+    this(at, image, image == null ? 0 : ItemSizes.size(image), previous);
   }
 
   Version(long at, Map<String, AttributeValue> image, long size, Version previous) {

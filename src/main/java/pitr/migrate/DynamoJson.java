@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -143,61 +144,8 @@ public final class DynamoJson {
     return out;
   }
 
-  /** Approximate item size in bytes as DynamoDB bills it: names plus values. */
-  static long size(Map<String, AttributeValue> item) {
-    long total = 0;
-    for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
-      total += utf8(e.getKey()) + size(e.getValue());
-    }
-    return total;
-  }
-
-  private static long size(AttributeValue v) {
-    if (v.s() != null) {
-      return utf8(v.s());
-    }
-    if (v.n() != null) {
-      return (v.n().length() + 1) / 2 + 1;
-    }
-    if (v.b() != null) {
-      return v.b().asByteArray().length;
-    }
-    if (v.bool() != null || v.nul() != null) {
-      return 1;
-    }
-    if (v.hasM()) {
-      return 3 + v.m().size() + size(v.m());
-    }
-    if (v.hasL()) {
-      long s = 3 + v.l().size();
-      for (AttributeValue x : v.l()) {
-        s += size(x);
-      }
-      return s;
-    }
-    long s = 0;
-    if (v.hasSs()) {
-      for (String x : v.ss()) {
-        s += utf8(x);
-      }
-    } else if (v.hasNs()) {
-      for (String x : v.ns()) {
-        s += (x.length() + 1) / 2 + 1;
-      }
-    } else if (v.hasBs()) {
-      for (SdkBytes x : v.bs()) {
-        s += x.asByteArray().length;
-      }
-    }
-    return s;
-  }
-
   /** Write capacity units one standard write of this item costs: whole KB, at least one. */
   static long writeUnits(Map<String, AttributeValue> item) {
-    return item == null ? 1 : Math.max(1, (size(item) + 1023) / 1024);
-  }
-
-  private static long utf8(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return item == null ? 1 : ItemSizes.writeUnits(item);
   }
 }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -35,7 +36,7 @@ final class PlanSummary {
       conflicts++;
     }
     if (item.writes()) {
-      estimatedWcu += item.image() == null ? 1 : ItemSize.writeUnits(item.image());
+      estimatedWcu += item.image() == null ? 1 : ItemSizes.writeUnits(item.image());
     }
     List<Map<String, AttributeValue>> s = samples.get(item.action());
     if (s.size() < SAMPLES) {

@@ -58,4 +58,11 @@ class ItemSizesTest {
     assertThat(ItemSizes.readUnits(4097, true)).isEqualTo(2.0);
     assertThat(ItemSizes.readUnits(4097, false)).isEqualTo(1.0);
   }
+
+  @Test
+  void itemSize_countsNamesAndValuesAsDynamoDbDoes() {
+    assertThat(ItemSizes.size(Map.of("ab", AttributeValue.fromS("héllo")))).isEqualTo(2 + 6);
+    assertThat(ItemSizes.size(AttributeValue.fromN("12345"))).isEqualTo(4);
+    assertThat(ItemSizes.size(AttributeValue.fromBool(true))).isEqualTo(1);
+  }
 }

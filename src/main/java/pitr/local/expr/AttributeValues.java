@@ -160,33 +160,9 @@ public final class AttributeValues {
   }
 
   /**
-   * The size DynamoDB charges for a value: strings by UTF-8 length, numbers by roughly one byte per
-   * two significant digits plus one, binaries by length, and one byte per element overhead plus
-   * three bytes for maps and lists.
-   */
-  public static long size(AttributeValue v) {
-    return switch (v.type()) {
-      case S -> utf8Length(v.s());
-      case N -> numberSize(v.n());
-      case B -> v.b().asByteArrayUnsafe().length;
-      case BOOL, NUL -> 1;
-      case SS -> v.ss().stream().mapToLong(AttributeValues::utf8Length).sum();
-      case NS -> v.ns().stream().mapToLong(AttributeValues::numberSize).sum();
-      case BS -> v.bs().stream().mapToLong(b -> b.asByteArrayUnsafe().length).sum();
-      case L -> 3 + v.l().stream().mapToLong(e -> 1 + size(e)).sum();
-      case M ->
-          3
-              + v.m().entrySet().stream()
-                  .mapToLong(e -> 1 + utf8Length(e.getKey()) + size(e.getValue()))
-                  .sum();
-      default -> 0;
-    };
-  }
-
-  /**
-   * A bound that {@link #itemSize} never exceeds, found without reading any string's characters (a
-   * UTF-16 unit is at most three UTF-8 bytes; a number at most 21 bytes): enough to see that an
-   * item is far below a limit.
+   * A bound that {@link pitr.dynamo.ItemSizes#size(Map)} never exceeds, found without reading any
+   * string's characters (a UTF-16 unit is at most three UTF-8 bytes; a number at most 21 bytes):
+   * enough to see that an item is far below a limit.
    */
   public static long itemSizeBound(Map<String, AttributeValue> item) {
     long total = 0;
@@ -217,49 +193,6 @@ public final class AttributeValues {
 
   /** 38 significant digits take 19 bytes, plus one; 21 leaves room. */
   private static final long NUMBER_BOUND = 21;
-
-  /** Size of an item: attribute-name lengths plus value sizes. */
-  public static long itemSize(Map<String, AttributeValue> item) {
-    long total = 0;
-    for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
-      total += utf8Length(e.getKey()) + size(e.getValue());
-    }
-    return total;
-  }
-
-  /** UTF-8 length of a string without allocating. */
-  public static long utf8Length(String s) {
-    // Most strings are ASCII: count that prefix with one compare a character.
-    int length = s.length();
-    int ascii = 0;
-    while (ascii < length && s.charAt(ascii) < 0x80) {
-      ascii++;
-    }
-    if (ascii == length) {
-      return length;
-    }
-    long n = ascii;
-    for (int i = ascii; i < length; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n += 1;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < length) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
-  }
-
-  private static long numberSize(String n) {
-    BigDecimal d = new BigDecimal(n).stripTrailingZeros();
-    int digits = Math.max(1, d.precision());
-    return (digits + 1) / 2 + 1;
-  }
 
   /**
    * Orders two strings as their UTF-8 bytes would order, without encoding them: UTF-8 byte order is

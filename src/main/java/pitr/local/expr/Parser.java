@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -53,7 +54,7 @@ final class Parser {
     if (this.source.isBlank()) {
       throw error("The expression can not be empty;");
     }
-    long size = AttributeValues.utf8Length(this.source);
+    long size = ItemSizes.utf8Length(this.source);
     if (size > MAX_EXPRESSION_BYTES) {
       throw error(
           "Expression size has exceeded the maximum allowed size; expression size: " + size);

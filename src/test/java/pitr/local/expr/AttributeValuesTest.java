@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class AttributeValuesTest {
@@ -70,31 +71,6 @@ class AttributeValuesTest {
   }
 
   @Test
-  void itemSize_countsNamesAndValuesAsDynamoDbDoes() {
-    assertThat(AttributeValues.itemSize(java.util.Map.of("ab", AttributeValue.fromS("héllo"))))
-        .isEqualTo(2 + 6);
-    assertThat(AttributeValues.size(AttributeValue.fromN("12345"))).isEqualTo(4);
-    assertThat(AttributeValues.size(AttributeValue.fromBool(true))).isEqualTo(1);
-  }
-
-  @Test
-  void utf8Length_matchesTheEncodedLength_forAsciiPrefixesAndEveryEncodingWidth() {
-    for (String s :
-        List.of(
-            "",
-            "x".repeat(960),
-            "caf\u00e9",
-            "\u00e9t\u00e9",
-            "abc\u20ac",
-            "\ud83d\ude00 smile",
-            "ascii then \ud83d\ude00 then \u4e2d\u6587")) {
-      assertThat(AttributeValues.utf8Length(s))
-          .as(s)
-          .isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
-    }
-  }
-
-  @Test
   void itemSizeBound_isNeverBelowTheSize_forEveryKindOfValue() {
     java.util.Map<String, AttributeValue> item =
         java.util.Map.of(
@@ -113,13 +89,11 @@ class AttributeValuesTest {
                 List.of(AttributeValue.fromBool(true), AttributeValue.fromNul(true))),
             "m\u00e9",
             AttributeValue.fromM(java.util.Map.of("\u00e9", AttributeValue.fromS("\u00e9\u00e9"))));
-    assertThat(AttributeValues.itemSizeBound(item))
-        .isGreaterThanOrEqualTo(AttributeValues.itemSize(item));
+    assertThat(AttributeValues.itemSizeBound(item)).isGreaterThanOrEqualTo(ItemSizes.size(item));
     for (var e : item.entrySet()) {
       assertThat(AttributeValues.itemSizeBound(java.util.Map.of(e.getKey(), e.getValue())))
           .as(e.getKey())
-          .isGreaterThanOrEqualTo(
-              AttributeValues.itemSize(java.util.Map.of(e.getKey(), e.getValue())));
+          .isGreaterThanOrEqualTo(ItemSizes.size(java.util.Map.of(e.getKey(), e.getValue())));
     }
   }
 }
