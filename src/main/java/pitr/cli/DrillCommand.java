@@ -5,11 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
@@ -140,33 +139,9 @@ final class DrillCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A clock that follows the system clock and can be moved forward. */
-  static final class DrillClock extends Clock {
-    private final AtomicLong offsetMillis = new AtomicLong();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plusMillis(offsetMillis.get());
-    }
-
-    void advance(Duration by) {
-      offsetMillis.addAndGet(by.toMillis());
-    }
-  }
-
   /** The embedded engine served on loopback, its clock movable and faults injectable. */
   static final class LocalTarget implements DrillTarget, AutoCloseable {
-    final DrillClock clock = new DrillClock();
+    final AdjustableClock clock = AdjustableClock.following(Clock.systemUTC());
     final LocalEngine engine = LocalEngine.create(EngineConfig.defaults().withClock(clock));
     final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
     final WriteMeter meter = new WriteMeter(clock);

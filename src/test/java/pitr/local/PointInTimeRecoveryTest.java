@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * to an earlier instant from a copy.
  */
 class PointInTimeRecoveryTest {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final AdjustableClock clock =
+      AdjustableClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
   private final EngineOverHttp local =
       new EngineOverHttp(
           EngineConfig.defaults().withClock(clock).withRestoreLag(Duration.ofSeconds(1)));

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * each throttle is seen as AWS sends it. Time is a hand-moved clock, so buckets refill exactly.
  */
 class ThroughputTest {
-  private static final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final AdjustableClock clock =
+      AdjustableClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
   private static EngineOverHttp local;
   private static DynamoDbAsyncClient client;
 

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.local.AdjustableClock;
 import pitr.migrate.api.RunMode;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -18,7 +19,8 @@ class ExampleMigrationsTest {
 
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+  private final AdjustableClock clock =
+      AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
   private final LocalTarget local = new LocalTarget(clock);
   private final MigrationEnvironment env = local.environment(clock);
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.local.AdjustableClock;
 import pitr.migrate.api.RunMode;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 class LedgerAccessTest {
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+  private final AdjustableClock clock =
+      AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
   private final LocalTarget local = new LocalTarget(clock);
 
   @AfterEach

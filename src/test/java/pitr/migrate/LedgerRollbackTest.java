@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.local.AdjustableClock;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class LedgerRollbackTest {
   @TempDir Path dir;
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
+  private final AdjustableClock clock =
+      AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
   private final LocalTarget local = new LocalTarget(clock);
   private final MigrationEnvironment env = local.environment(clock);
   private RunRecord run;

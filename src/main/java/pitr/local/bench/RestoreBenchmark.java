@@ -3,15 +3,13 @@ package pitr.local.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -59,32 +57,9 @@ public final class RestoreBenchmark {
       long historyMb,
       long restoredItems) {}
 
-  /** A clock the benchmark steps by hand, so the restore point falls between the two phases. */
-  private static final class StepClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   public Result run(int items) {
-    StepClock clock = new StepClock();
+    // Stepped by hand, so the restore point falls between the two phases.
+    AdjustableClock clock = AdjustableClock.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     try (LocalEngine engine = LocalEngine.create(EngineConfig.defaults().withClock(clock))) {
       engine.createTable(
           CreateTableRequest.builder()
