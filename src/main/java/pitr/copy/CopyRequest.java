@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param minBackoff first backoff
  * @param maxBackoff largest backoff
  * @param replayFile a failure file to write again instead of scanning, or null
- * @param filterNames expression attribute names the filter uses ({@code #n} to a name), or empty
- * @param filterValues expression attribute values the filter uses ({@code :v} to a value), or empty
+ * @param filterNames expression attribute names the filter uses ({@code #n} to a name); null or
+ *     empty for none
+ * @param filterValues expression attribute values the filter uses ({@code :v} to a value); null or
+ *     empty for none
  */
 public record CopyRequest(
     String source,
@@ -54,49 +56,6 @@ public record CopyRequest(
   public CopyRequest {
     filterNames = filterNames == null ? Map.of() : Map.copyOf(filterNames);
     filterValues = filterValues == null ? Map.of() : Map.copyOf(filterValues);
-  }
-
-  /** A request whose filter, if any, uses no placeholders. */
-  public CopyRequest(
-      String source,
-      String target,
-      int segments,
-      int concurrency,
-      double maxWcu,
-      double maxRcu,
-      Path keysFile,
-      String filter,
-      boolean deleteExtra,
-      boolean dryRun,
-      String runId,
-      boolean resume,
-      Worker worker,
-      Path failureFile,
-      int retries,
-      Duration minBackoff,
-      Duration maxBackoff,
-      Path replayFile) {
-    this(
-        source,
-        target,
-        segments,
-        concurrency,
-        maxWcu,
-        maxRcu,
-        keysFile,
-        filter,
-        deleteExtra,
-        dryRun,
-        runId,
-        resume,
-        worker,
-        failureFile,
-        retries,
-        minBackoff,
-        maxBackoff,
-        replayFile,
-        Map.of(),
-        Map.of());
   }
 
   /** The same request with this filter expression and the placeholders it uses. */
@@ -145,6 +104,8 @@ public record CopyRequest(
         10,
         Duration.ofMillis(100),
         Duration.ofSeconds(10),
+        null,
+        null,
         null);
   }
 }

@@ -163,6 +163,8 @@ class CopyBackCommandTest {
             10,
             Duration.ofMillis(50),
             Duration.ofSeconds(1),
+            null,
+            null,
             null);
     Disposable running =
         CopyBack.create(

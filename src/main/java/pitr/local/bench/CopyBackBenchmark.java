@@ -338,6 +338,8 @@ public final class CopyBackBenchmark {
             defaults.retries(),
             defaults.minBackoff(),
             defaults.maxBackoff(),
+            null,
+            null,
             null));
   }
 
