@@ -59,6 +59,40 @@ class MigrateCrashRollbackTest {
     return out;
   }
 
+  /**
+   * Copies the cars migration into a folder of its own, seeds its fixture on the served engine and
+   * turns PITR on for cars; returns the migrations folder.
+   */
+  private Path seededCarsWithPitr() throws Exception {
+    Path m = dir.resolve("migrations");
+    Files.createDirectories(m);
+    Files.copy(
+        Path.of("migrations", "0001_cars_get_a_price.java"),
+        m.resolve("0001_cars_get_a_price.java"));
+    CliRun seed = new CliRun();
+    assertThat(
+            seed.execute(
+                "migrate",
+                "dev",
+                "0001",
+                "--dry-run",
+                "--migrations-dir",
+                m.toString(),
+                "--endpoint-url",
+                endpoint,
+                "--seed",
+                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
+        .as(seed.err())
+        .isZero();
+    client
+        .updateContinuousBackups(
+            r ->
+                r.tableName("cars")
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
+        .join();
+    return m;
+  }
+
   /** The real client, except that the answer to the {@code n}th update of cars to land is lost. */
   private static DynamoDbAsyncClient losingAnswer(DynamoDbAsyncClient real, int n) {
     AtomicInteger updates = new AtomicInteger();
@@ -93,32 +127,7 @@ class MigrateCrashRollbackTest {
 
   @Test
   void rollback_ofARunThatLostTheAnswerToAWrite_restoresThatItemToo() throws Exception {
-    Path m = dir.resolve("migrations");
-    Files.createDirectories(m);
-    Files.copy(
-        Path.of("migrations", "0001_cars_get_a_price.java"),
-        m.resolve("0001_cars_get_a_price.java"));
-    CliRun seed = new CliRun();
-    assertThat(
-            seed.execute(
-                "migrate",
-                "dev",
-                "0001",
-                "--dry-run",
-                "--migrations-dir",
-                m.toString(),
-                "--endpoint-url",
-                endpoint,
-                "--seed",
-                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
-        .as(seed.err())
-        .isZero();
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+    Path m = seededCarsWithPitr();
     Map<String, Map<String, AttributeValue>> before = cars();
     CliRun dev = new CliRun();
     MigrateCommand migrate = dev.commandLine.getSubcommands().get("migrate").getCommand();
@@ -158,32 +167,7 @@ class MigrateCrashRollbackTest {
   @Test
   void rollback_ofARunWhoseProcessWasKilled_takesTheExpiredLockAndRestoresEveryItem()
       throws Exception {
-    Path m = dir.resolve("migrations");
-    Files.createDirectories(m);
-    Files.copy(
-        Path.of("migrations", "0001_cars_get_a_price.java"),
-        m.resolve("0001_cars_get_a_price.java"));
-    CliRun seed = new CliRun();
-    assertThat(
-            seed.execute(
-                "migrate",
-                "dev",
-                "0001",
-                "--dry-run",
-                "--migrations-dir",
-                m.toString(),
-                "--endpoint-url",
-                endpoint,
-                "--seed",
-                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
-        .as(seed.err())
-        .isZero();
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+    Path m = seededCarsWithPitr();
     Map<String, Map<String, AttributeValue>> before = cars();
 
     // A real process, paced to about one write a second, killed with SIGKILL after its first
