@@ -57,7 +57,7 @@ final class Items {
   private static final Class<?> UNMODIFIABLE_MAP =
       java.util.Collections.unmodifiableMap(new java.util.HashMap<>()).getClass();
 
-  private static boolean isUnmodifiable(Map<?, ?> map) {
+  static boolean isUnmodifiable(Map<?, ?> map) {
     return map.getClass() == UNMODIFIABLE_MAP
         || map instanceof software.amazon.awssdk.core.util.SdkAutoConstructMap;
   }

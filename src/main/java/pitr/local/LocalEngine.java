@@ -1089,7 +1089,7 @@ public final class LocalEngine implements AutoCloseable {
                   .scannedCount(page.scanned)
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
           if (page.items != null) {
-            b.items(page.items);
+            PageItems.into(b, page.items);
           }
           if (page.lastKey != null) {
             b.lastEvaluatedKey(page.lastKey);
@@ -1180,7 +1180,7 @@ public final class LocalEngine implements AutoCloseable {
                   .scannedCount(page.scanned)
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
           if (page.items != null) {
-            b.items(page.items);
+            PageItems.into(b, page.items);
           }
           if (page.lastKey != null) {
             b.lastEvaluatedKey(page.lastKey);

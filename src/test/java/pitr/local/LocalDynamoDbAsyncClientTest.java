@@ -176,6 +176,54 @@ class LocalDynamoDbAsyncClientTest {
   }
 
   @Test
+  void scanAndQueryPages_handOutTheStoredImagesUncopied_andReadOnly() {
+    // Scan and Query skip the SDK builder's deep copy of every item (PageItems); if an SDK upgrade
+    // renames the builder field this relies on, the engine falls back to copying and this fails.
+    assertThat(PageItems.direct()).isTrue();
+    createTable(client, "orders");
+    for (int i = 0; i < 3; i++) {
+      int sk = i;
+      client.putItem(r -> r.tableName("orders").item(item("a", sk))).join();
+    }
+
+    var first = client.scan(r -> r.tableName("orders")).join();
+    var again = client.scan(r -> r.tableName("orders")).join();
+    var query =
+        client
+            .query(
+                r ->
+                    r.tableName("orders")
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("a"))))
+            .join();
+    var projected =
+        client.scan(r -> r.tableName("orders").projectionExpression("pk, payload")).join();
+
+    assertThat(first.items()).containsExactly(item("a", 0), item("a", 1), item("a", 2));
+    assertThat(query.items()).isEqualTo(first.items());
+    assertThat(projected.items().get(0)).containsOnlyKeys("pk", "payload");
+    // The very same image objects, not copies of them...
+    assertThat(again.items().get(0)).isSameAs(first.items().get(0));
+    assertThat(query.items().get(1)).isSameAs(first.items().get(1));
+    // ...which no caller can change, whole pages and projections alike.
+    for (var items : List.of(first.items(), query.items(), projected.items())) {
+      assertThatThrownBy(() -> items.remove(0)).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> items.get(0).put("pk", AttributeValue.fromS("b")))
+          .isInstanceOf(UnsupportedOperationException.class);
+    }
+    // A later write replaces the image; the page already handed out keeps the old one.
+    client
+        .putItem(
+            r ->
+                r.tableName("orders")
+                    .item(Map.of("pk", AttributeValue.fromS("a"), "sk", AttributeValue.fromN("0"))))
+        .join();
+    assertThat(first.items().get(0)).isEqualTo(item("a", 0));
+    assertThat(client.scan(r -> r.tableName("orders")).join().items().get(0))
+        .doesNotContainKey("payload");
+  }
+
+  @Test
   void operationTheEngineLacks_keepsTheInterfaceDefault() {
     assertThatThrownBy(() -> client.executeStatement(r -> r.statement("SELECT * FROM orders")))
         .isInstanceOf(UnsupportedOperationException.class);
