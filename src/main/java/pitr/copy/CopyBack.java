@@ -509,22 +509,25 @@ public final class CopyBack {
       AdaptiveRateLimiter reads,
       int concurrency,
       Totals totals) {
+    // No prefetch: the scan already reads the segment's next page while this one is written
+    // (expand asks for it as soon as a page arrives), so a segment holds at most two pages.
     return gateway
         .scanSegment(spec, segment, from.resumeAfter())
-        .concatMap(page -> reads.acquire(page.readUnits()).thenReturn(page), 1)
         .concatMap(
             page -> {
               meters.add(Meter.ITEMS_READ, page.scanned());
               meters.add(Meter.RCU_CONSUMED, page.readUnits());
               totals.read.addAndGet(page.items().size());
-              return writeAll(r, puts(page.items()), writer, concurrency, totals, false)
+              return reads
+                  .acquire(page.readUnits())
+                  .then(writeAll(r, puts(page.items()), writer, concurrency, totals, false))
                   .then(
                       r.dryRun()
                           ? Mono.empty()
                           : checkpoints.save(
                               r.runId(), new SegmentPosition(segment, page.next(), page.last())));
             },
-            1)
+            0)
         .then();
   }
 

@@ -24,6 +24,7 @@ public final class HeapWatch {
   private HeapWatch() {}
 
   public static void main(String[] args) {
+    pitr.cli.FatalErrorHandler.install();
     AtomicLong peak = new AtomicLong();
     AtomicLong live = new AtomicLong();
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

@@ -1,0 +1,77 @@
+package pitr.cli;
+
+import java.io.PrintStream;
+import java.util.function.IntConsumer;
+import pitr.ErrorCode;
+
+/**
+ * Ends the process when the JVM itself fails in any thread: out of memory, or another {@link
+ * VirtualMachineError}. Without it such an error kills the one thread it hit, say an HTTP event
+ * loop, and the command waits forever for answers that thread would have delivered. The message
+ * says how to rerun; the exit code is {@link ErrorCode#FAILED}. Other uncaught exceptions keep the
+ * JVM's usual report and do not end the process.
+ *
+ * <p>Ending at once is safe for every pitr command: writes are checkpointed or journaled only after
+ * they land, so a rerun (with {@code --resume} where the command has it) repeats no work it must
+ * not and skips none it must do.
+ */
+public final class FatalErrorHandler implements Thread.UncaughtExceptionHandler {
+  private final PrintStream err;
+  private final IntConsumer halt;
+  private final long maxHeapBytes;
+
+  /**
+   * Heap set aside at start and let go first, so that reporting an out-of-memory error can work.
+   */
+  private volatile byte[] reserve = new byte[256 * 1024];
+
+  FatalErrorHandler(PrintStream err, IntConsumer halt, long maxHeapBytes) {
+    this.err = err;
+    this.halt = halt;
+    this.maxHeapBytes = maxHeapBytes;
+  }
+
+  /** Makes this the handler of every thread that has none of its own, for the real process. */
+  public static void install() {
+    Thread.setDefaultUncaughtExceptionHandler(
+        new FatalErrorHandler(
+            System.err, Runtime.getRuntime()::halt, Runtime.getRuntime().maxMemory()));
+  }
+
+  @Override
+  public void uncaughtException(Thread thread, Throwable failure) {
+    if (!(failure instanceof VirtualMachineError)) {
+      err.print("Exception in thread \"" + thread.getName() + "\" ");
+      failure.printStackTrace(err);
+      return;
+    }
+    reserve = null;
+    try {
+      err.println(message(thread.getName(), failure, maxHeapBytes));
+      err.flush();
+    } catch (Throwable ignored) {
+      // Reporting may itself need memory there is none of; ending the process matters more.
+    } finally {
+      halt.accept(ErrorCode.FAILED.exitCode());
+    }
+  }
+
+  static String message(String thread, Throwable failure, long maxHeapBytes) {
+    String what =
+        failure instanceof OutOfMemoryError
+            ? "pitr ran out of memory ("
+                + failure.getMessage()
+                + ", maximum heap "
+                + maxHeapBytes / (1024 * 1024)
+                + " MB)"
+            : "the JVM failed (" + failure + ")";
+    return "error: "
+        + what
+        + " in thread "
+        + thread
+        + "; stopped at once. Writes that landed are checkpointed: rerun with more heap"
+        + " (PITR_JAVA_OPTS=-Xmx1g ./pitr ..., or java -Xmx1g -jar pitr.jar ...), and with"
+        + " --resume RUN_ID for copy-back, migrate resume for a migration, or rollback --resume;"
+        + " fewer --segments or a lower --concurrency also need less memory.";
+  }
+}

@@ -1,0 +1,103 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FatalErrorHandlerTest {
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final List<Integer> halts = new ArrayList<>();
+  private final FatalErrorHandler handler =
+      new FatalErrorHandler(
+          new PrintStream(err, true, StandardCharsets.UTF_8), halts::add, 256L * 1024 * 1024);
+
+  @Test
+  void outOfMemory_inAnyThread_endsTheProcess_sayingHowToRerun() {
+    handler.uncaughtException(
+        new Thread("aws-java-sdk-NettyEventLoop-1-2"), new OutOfMemoryError("Java heap space"));
+
+    assertThat(halts).containsExactly(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("pitr ran out of memory (Java heap space, maximum heap 256 MB)")
+        .contains("in thread aws-java-sdk-NettyEventLoop-1-2")
+        .contains("-Xmx1g")
+        .contains("--resume");
+  }
+
+  @Test
+  void otherJvmErrors_endTheProcessToo() {
+    handler.uncaughtException(new Thread("parallel-1"), new StackOverflowError());
+
+    assertThat(halts).containsExactly(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("the JVM failed");
+  }
+
+  @Test
+  void ordinaryExceptions_keepTheUsualReport_andTheProcessRuns() {
+    handler.uncaughtException(new Thread("worker"), new IllegalStateException("boom"));
+
+    assertThat(halts).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("Exception in thread \"worker\" java.lang.IllegalStateException: boom");
+  }
+
+  @Test
+  void aRealOutOfMemoryError_inAPoolThread_endsAJvmWhoseMainThreadWaitsForever(@TempDir Path dir)
+      throws Exception {
+    // Before the handler, an event-loop thread dying of OutOfMemoryError left the command waiting
+    // for answers that thread would have delivered, for ever. The child below installs the real
+    // handler, then one thread exhausts a small heap while main waits on a latch no one counts
+    // down.
+    Path log = dir.resolve("child.log");
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ExhaustsHeap.class.getName())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    boolean ended = child.waitFor(60, TimeUnit.SECONDS);
+    if (!ended) {
+      child.destroyForcibly();
+    }
+
+    assertThat(ended).as("the child ends instead of hanging").isTrue();
+    assertThat(child.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(log))
+        .contains("main waiting")
+        .contains("pitr ran out of memory (Java heap space, maximum heap")
+        .contains("in thread allocator");
+  }
+
+  /** The child JVM of the test above. */
+  public static final class ExhaustsHeap {
+    public static void main(String[] args) throws InterruptedException {
+      FatalErrorHandler.install();
+      Thread allocator =
+          new Thread(
+              () -> {
+                List<long[]> hoard = new ArrayList<>();
+                while (true) {
+                  hoard.add(new long[64 * 1024]);
+                }
+              },
+              "allocator");
+      allocator.start();
+      System.out.println("main waiting");
+      new CountDownLatch(1).await();
+    }
+  }
+}
