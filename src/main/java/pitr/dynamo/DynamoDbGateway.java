@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import pitr.ErrorCode;
@@ -64,8 +65,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * invalid request.
  *
  * <p>Retryable failures that outlive the retry budget are passed on unchanged, so callers can still
- * tell throttling from other errors. {@link #batchWriteOnce} is not retried: the copy engine owns
- * the retries of its batches, so its rate limiter sees every throttle.
+ * tell throttling from other errors. One exception: until the target has answered once, a failure
+ * to connect (refused, unknown host, no route) is not retried beyond the SDK's own attempts, since
+ * an endpoint that never answered is misconfigured far more often than flaky; it becomes a {@link
+ * ErrorCode#USAGE} error naming the endpoint and how to fix it, in seconds rather than a minute.
+ * {@link #batchWriteOnce} is not retried: the copy engine owns the retries of its batches, so its
+ * rate limiter sees every throttle.
  */
 public final class DynamoDbGateway {
   private final DynamoDbAsyncClient client;
@@ -74,14 +79,21 @@ public final class DynamoDbGateway {
   private final RetryBackoffSpec retry;
   private final Consumer<Throwable> retryListener;
 
+  /**
+   * Whether the target has answered a call (with a response or a service error), shared by copies.
+   */
+  private final AtomicBoolean reached;
+
   private DynamoDbGateway(
       DynamoDbAsyncClient client,
       String target,
       Scheduler scheduler,
       RetryBackoffSpec retry,
-      Consumer<Throwable> retryListener) {
+      Consumer<Throwable> retryListener,
+      AtomicBoolean reached) {
     this.client = Objects.requireNonNull(client, "client");
     this.target = target;
+    this.reached = reached;
     this.scheduler = scheduler;
     this.retry = retry;
     this.retryListener = retryListener;
@@ -93,7 +105,12 @@ public final class DynamoDbGateway {
    */
   public static DynamoDbGateway create(DynamoDbAsyncClient client, String target) {
     return new DynamoDbGateway(
-        client, target, Schedulers.parallel(), Throttling.retry(), failure -> {});
+        client,
+        target,
+        Schedulers.parallel(),
+        Throttling.retry(),
+        failure -> {},
+        new AtomicBoolean());
   }
 
   /** The same gateway with time (waiters, retries) on {@code timer}, e.g. virtual time in tests. */
@@ -103,17 +120,18 @@ public final class DynamoDbGateway {
         target,
         timer,
         Throttling.retry(8, Duration.ofMillis(50), Duration.ofSeconds(5), timer),
-        retryListener);
+        retryListener,
+        reached);
   }
 
   /** The same gateway with another retry spec. */
   public DynamoDbGateway withRetry(RetryBackoffSpec spec) {
-    return new DynamoDbGateway(client, target, scheduler, spec, retryListener);
+    return new DynamoDbGateway(client, target, scheduler, spec, retryListener, reached);
   }
 
   /** The same gateway telling {@code listener} about each failure it is about to retry. */
   public DynamoDbGateway withRetryListener(Consumer<Throwable> listener) {
-    return new DynamoDbGateway(client, target, scheduler, retry, listener);
+    return new DynamoDbGateway(client, target, scheduler, retry, listener, reached);
   }
 
   /** Where the gateway points, for messages. */
@@ -128,11 +146,21 @@ public final class DynamoDbGateway {
 
   /** The retry spec in use, with the listener attached. */
   public RetryBackoffSpec retrySpec() {
-    return retry.doBeforeRetry(s -> retryListener.accept(s.failure()));
+    return retry
+        .modifyErrorFilter(
+            retryable -> e -> retryable.test(e) && (reached.get() || !Throttling.isUnreachable(e)))
+        .doBeforeRetry(s -> retryListener.accept(s.failure()));
   }
 
   private <T> Mono<T> call(String table, Supplier<CompletableFuture<T>> sdkCall) {
-    return Mono.fromFuture(sdkCall).onErrorMap(CompletionException.class, Throwable::getCause);
+    return Mono.fromFuture(sdkCall)
+        .onErrorMap(CompletionException.class, Throwable::getCause)
+        .doOnEach(
+            signal -> {
+              if (signal.isOnNext() || signal.getThrowable() instanceof AwsServiceException) {
+                reached.set(true);
+              }
+            });
   }
 
   private <T> Mono<T> retried(String table, Supplier<CompletableFuture<T>> sdkCall) {
@@ -497,6 +525,41 @@ public final class DynamoDbGateway {
   // Errors -------------------------------------------------------------------------------------
 
   /**
+   * A failure to connect: a {@link ErrorCode#USAGE} error naming the endpoint and the fix when the
+   * target never answered (nothing was sent, so nothing changed), {@link ErrorCode#FAILED} when the
+   * connection was lost after it had.
+   */
+  private PitrException unreachable(Throwable failure) {
+    Throwable cause = Throttling.unreachableCause(failure);
+    String why =
+        cause instanceof java.net.UnknownHostException
+            ? "unknown host " + cause.getMessage()
+            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    boolean endpoint = target != null && target.startsWith("http");
+    String fix =
+        endpoint
+            ? "Check --endpoint-url (or AWS_ENDPOINT_URL) and that a server is listening there;"
+                + " 'pitr local serve --port 8000' starts the embedded engine, and --local runs"
+                + " one in-process"
+            : "Check --region and the network (DNS, proxy, VPC endpoint) to DynamoDB";
+    if (reached.get()) {
+      return new PitrException(
+          ErrorCode.FAILED,
+          "Lost the connection to "
+              + target
+              + " ("
+              + why
+              + ") after retrying; rerun once it is back (commands that checkpoint resume with"
+              + " --resume)",
+          failure);
+    }
+    return new PitrException(
+        ErrorCode.USAGE,
+        "Cannot reach DynamoDB at " + target + " (" + why + "); nothing was changed. " + fix,
+        failure);
+  }
+
+  /**
    * Maps a failure that is the caller's to fix into a {@link PitrException}; anything else is
    * returned as it is.
    */
@@ -546,6 +609,9 @@ public final class DynamoDbGateway {
                 + message(failure),
             failure);
       }
+    }
+    if (Throttling.isUnreachable(failure)) {
+      return unreachable(failure);
     }
     if (failure instanceof SdkClientException sdk && sdk.getMessage() != null) {
       String m = sdk.getMessage();

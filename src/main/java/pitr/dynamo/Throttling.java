@@ -60,6 +60,28 @@ public final class Throttling {
     return false;
   }
 
+  /**
+   * True when {@code failure} is a failure to connect at all: refused, unknown host, no route. Such
+   * a failure is retryable mid-run, when the target has answered before, but not at first contact;
+   * {@link DynamoDbGateway} tells the two apart.
+   */
+  public static boolean isUnreachable(Throwable failure) {
+    return unreachableCause(failure) != null;
+  }
+
+  /** The connect failure in {@code failure}'s causes, or null. */
+  static Throwable unreachableCause(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.NoRouteToHostException) {
+        return t;
+      }
+    }
+    return null;
+  }
+
   /** True when {@code failure} says the table or account is over its throughput. */
   public static boolean isThrottle(Throwable failure) {
     if (failure instanceof UnprocessedItemsException) {

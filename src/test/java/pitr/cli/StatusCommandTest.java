@@ -58,4 +58,26 @@ class StatusCommandTest {
                 + cli.local.endpoint()
                 + "; check the name and region\n");
   }
+
+  @Test
+  void status_ofAnEndpointNothingListensOn_exitsTwoNamingItAndTheFix() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    CliRun run = new CliRun();
+
+    int code = run.execute("status", "orders", "--endpoint-url", "http://127.0.0.1:" + port);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "error: Cannot reach DynamoDB at http://127.0.0.1:"
+                + port
+                + " (Connection refused: /127.0.0.1:"
+                + port
+                + "); nothing was changed. Check --endpoint-url (or AWS_ENDPOINT_URL) and that a"
+                + " server is listening there; 'pitr local serve --port 8000' starts the embedded"
+                + " engine, and --local runs one in-process");
+  }
 }

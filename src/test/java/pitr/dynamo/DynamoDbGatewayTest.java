@@ -217,4 +217,80 @@ class DynamoDbGatewayTest {
                 + " check the table in the console")
         .verify();
   }
+
+  /**
+   * A client of {@code endpoint} without the SDK's own retries, so the gateway's are all there are.
+   */
+  private static software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient noSdkRetries(
+      java.net.URI endpoint) {
+    return software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient.builder()
+        .endpointOverride(endpoint)
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(
+            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("t", "t")))
+        // A new connection per call, so that a stopped server is felt at once.
+        .overrideConfiguration(
+            o ->
+                o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())
+                    .putHeader("Connection", "close"))
+        .build();
+  }
+
+  @Test
+  void endpointThatNeverAnswered_isAUsageErrorNamingItAndTheFix_withoutRetries() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    java.net.URI endpoint = java.net.URI.create("http://127.0.0.1:" + port);
+    java.util.concurrent.atomic.AtomicInteger retries =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (var client = noSdkRetries(endpoint)) {
+      DynamoDbGateway g =
+          DynamoDbGateway.create(client, endpoint.toString())
+              .withRetryListener(e -> retries.incrementAndGet());
+
+      StepVerifier.create(g.describeTable("orders"))
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(PitrException.class);
+                assertThat(((PitrException) e).code()).isEqualTo(ErrorCode.USAGE);
+                assertThat(e.getMessage())
+                    .startsWith("Cannot reach DynamoDB at " + endpoint + " (Connection refused")
+                    .contains("nothing was changed")
+                    .contains("--endpoint-url")
+                    .contains("pitr local serve");
+              })
+          .verify(Duration.ofSeconds(30));
+    }
+    assertThat(retries).hasValue(0);
+  }
+
+  @Test
+  void connectionLostAfterTheTargetAnswered_isRetriedUntilItIsBack() throws Exception {
+    pitr.local.LocalEngine engine = pitr.local.LocalEngine.create();
+    pitr.local.http.LocalServer server = pitr.local.http.LocalServer.start(engine, "127.0.0.1", 0);
+    int port = server.endpoint().getPort();
+    java.util.concurrent.atomic.AtomicInteger retries =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (var client = noSdkRetries(server.endpoint())) {
+      DynamoDbGateway g =
+          DynamoDbGateway.create(client, server.endpoint().toString())
+              .withRetryListener(e -> retries.incrementAndGet());
+      assertThat(g.findTable("orders").blockOptional()).isEmpty();
+
+      server.close();
+      var restart =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> pitr.local.http.LocalServer.start(engine, "127.0.0.1", port),
+              java.util.concurrent.CompletableFuture.delayedExecutor(
+                  400, java.util.concurrent.TimeUnit.MILLISECONDS));
+      assertThat(g.findTable("orders").blockOptional(Duration.ofSeconds(30))).isEmpty();
+      restart.get().close();
+    } finally {
+      engine.close();
+    }
+    assertThat(retries.get()).isPositive();
+  }
 }
