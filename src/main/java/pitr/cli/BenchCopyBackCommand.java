@@ -218,7 +218,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
           h.pitrItemsPerSecond());
       out.printf(
           Locale.ROOT,
-          "| its heap: peak in use / largest live set after GC / time in GC | %,d MB / %,d MB /"
+          "| its heap: peak in use / most left after a GC / time in GC | %,d MB / %,d MB /"
               + " %.1f%% | fits -Xmx%s |%n",
           h.peakHeapMb(),
           h.liveHeapMb(),

@@ -114,7 +114,8 @@ public final class CopyBackBenchmark {
    * @param pitrItemsPerSecond {@code pitr copy-back} in the child JVM
    * @param peerItemsPerSecond the boto3 peer; NaN when it did not run
    * @param peakHeapMb the child JVM's peak heap use (before any collection, over the run)
-   * @param liveHeapMb the largest live set a collection left in the child: what it really holds
+   * @param liveHeapMb the most heap a collection left in use in the child: an upper bound of what
+   *     it holds, since a young collection leaves the old generation's garbage in place
    * @param gcShare the child's time in garbage collection as a share of the copy's time (median)
    * @param childHeap its {@code -Xmx}
    */
@@ -420,7 +421,7 @@ public final class CopyBackBenchmark {
         String line =
             String.format(
                 "round %d over HTTP: pitr copy-back %,.0f items/s (-Xmx%s, heap peak %,d MB,"
-                    + " live %,d MB, GC %.1f%%)",
+                    + " after GC %,d MB, GC %.1f%%)",
                 round,
                 child.itemsPerSecond,
                 o.childHeap(),

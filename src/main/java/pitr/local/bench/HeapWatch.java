@@ -14,9 +14,10 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * Runs the pitr command line and records its heap: the peak in use (just before a collection, where
- * use is highest, or at the end), the largest live set left after a collection (what the command
- * really holds), and the time spent collecting. The three figures (bytes, bytes, milliseconds) go
- * on one line to the file named by the system property {@value #OUT_PROPERTY}.
+ * use is highest, or at the end), the most heap a collection left in use (an upper bound of what
+ * the command holds: a young collection leaves the old generation's garbage), and the time spent
+ * collecting. The three figures (bytes, bytes, milliseconds) go on one line to the file named by
+ * the system property {@value #OUT_PROPERTY}.
  */
 public final class HeapWatch {
   static final String OUT_PROPERTY = "pitr.heapwatch.out";
