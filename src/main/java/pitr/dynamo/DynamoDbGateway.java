@@ -1,5 +1,6 @@
 package pitr.dynamo;
 
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -532,7 +533,7 @@ public final class DynamoDbGateway {
   private PitrException unreachable(Throwable failure) {
     Throwable cause = Throttling.unreachableCause(failure);
     String why =
-        cause instanceof java.net.UnknownHostException
+        cause instanceof UnknownHostException
             ? "unknown host " + cause.getMessage()
             : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     boolean endpoint = target != null && target.startsWith("http");

@@ -1,6 +1,9 @@
 package pitr.dynamo;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
 import reactor.core.scheduler.Scheduler;
@@ -73,9 +76,9 @@ public final class Throttling {
   static Throwable unreachableCause(Throwable failure) {
     Throwable t = failure;
     for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-      if (t instanceof java.net.ConnectException
-          || t instanceof java.net.UnknownHostException
-          || t instanceof java.net.NoRouteToHostException) {
+      if (t instanceof ConnectException
+          || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException) {
         return t;
       }
     }

@@ -3,7 +3,6 @@ package pitr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.dynamo.LocalTarget;
 import pitr.metrics.Meter;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -116,10 +116,7 @@ class CopyBackCloudWatchTest {
   @Test
   void copyBack_whenCloudWatchCannotBeReached_warnsOnceAndCopiesEverything() throws Exception {
     recoveryAndLive(500);
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = LocalTarget.freePort();
     int exit =
         cli.exit(
             "copy-back",

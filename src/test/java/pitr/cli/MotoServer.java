@@ -2,7 +2,6 @@ package pitr.cli;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import pitr.dynamo.LocalTarget;
 
 /**
  * moto_server as a child process on a free loopback port, for tests of AWS services but DynamoDB.
@@ -44,7 +44,7 @@ final class MotoServer implements AutoCloseable {
 
   /** Starts moto_server and waits until it answers; the log goes to a file in {@code dir}. */
   static MotoServer start(Path dir) throws Exception {
-    int port = freePort();
+    int port = LocalTarget.freePort();
     Path log = dir.resolve("moto.log");
     Process process =
         new ProcessBuilder(
@@ -64,12 +64,6 @@ final class MotoServer implements AutoCloseable {
 
   URI endpoint() {
     return endpoint;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private void awaitAnswer(Duration timeout) throws Exception {

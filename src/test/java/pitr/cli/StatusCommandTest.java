@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import pitr.dynamo.LocalTarget;
 
 class StatusCommandTest {
   private final LocalCli cli = new LocalCli();
@@ -61,10 +62,7 @@ class StatusCommandTest {
 
   @Test
   void status_ofAnEndpointNothingListensOn_exitsTwoNamingItAndTheFix() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = LocalTarget.freePort();
     CliRun run = new CliRun();
 
     int code = run.execute("status", "orders", "--endpoint-url", "http://127.0.0.1:" + port);

@@ -2,10 +2,14 @@ package pitr.dynamo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,9 +17,16 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
+import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 class DynamoDbGatewayTest {
@@ -178,8 +189,8 @@ class DynamoDbGatewayTest {
 
   @Test
   void awaitActive_whenTableStaysCreating_timesOutWithItsStatus() {
-    pitr.local.LocalEngine engine =
-        pitr.local.LocalEngine.create(
+    LocalEngine engine =
+        LocalEngine.create(
             EngineConfig.defaults()
                 .withClock(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC))
                 .withTableActivationDelay(Duration.ofHours(1)));
@@ -221,31 +232,22 @@ class DynamoDbGatewayTest {
   /**
    * A client of {@code endpoint} without the SDK's own retries, so the gateway's are all there are.
    */
-  private static software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient noSdkRetries(
-      java.net.URI endpoint) {
-    return software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient.builder()
+  private static DynamoDbAsyncClient noSdkRetries(URI endpoint) {
+    return DynamoDbAsyncClient.builder()
         .endpointOverride(endpoint)
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-        .credentialsProvider(
-            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("t", "t")))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
         // A new connection per call, so that a stopped server is felt at once.
         .overrideConfiguration(
-            o ->
-                o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())
-                    .putHeader("Connection", "close"))
+            o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).putHeader("Connection", "close"))
         .build();
   }
 
   @Test
   void endpointThatNeverAnswered_isAUsageErrorNamingItAndTheFix_withoutRetries() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    java.net.URI endpoint = java.net.URI.create("http://127.0.0.1:" + port);
-    java.util.concurrent.atomic.AtomicInteger retries =
-        new java.util.concurrent.atomic.AtomicInteger();
+    int port = LocalTarget.freePort();
+    URI endpoint = URI.create("http://127.0.0.1:" + port);
+    AtomicInteger retries = new AtomicInteger();
     try (var client = noSdkRetries(endpoint)) {
       DynamoDbGateway g =
           DynamoDbGateway.create(client, endpoint.toString())
@@ -269,11 +271,10 @@ class DynamoDbGatewayTest {
 
   @Test
   void connectionLostAfterTheTargetAnswered_isRetriedUntilItIsBack() throws Exception {
-    pitr.local.LocalEngine engine = pitr.local.LocalEngine.create();
-    pitr.local.http.LocalServer server = pitr.local.http.LocalServer.start(engine, "127.0.0.1", 0);
+    LocalEngine engine = LocalEngine.create();
+    LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
     int port = server.endpoint().getPort();
-    java.util.concurrent.atomic.AtomicInteger retries =
-        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger retries = new AtomicInteger();
     try (var client = noSdkRetries(server.endpoint())) {
       DynamoDbGateway g =
           DynamoDbGateway.create(client, server.endpoint().toString())
@@ -282,10 +283,9 @@ class DynamoDbGatewayTest {
 
       server.close();
       var restart =
-          java.util.concurrent.CompletableFuture.supplyAsync(
-              () -> pitr.local.http.LocalServer.start(engine, "127.0.0.1", port),
-              java.util.concurrent.CompletableFuture.delayedExecutor(
-                  400, java.util.concurrent.TimeUnit.MILLISECONDS));
+          CompletableFuture.supplyAsync(
+              () -> LocalServer.start(engine, "127.0.0.1", port),
+              CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS));
       assertThat(g.findTable("orders").blockOptional(Duration.ofSeconds(30))).isEmpty();
       restart.get().close();
     } finally {

@@ -50,6 +50,16 @@ public final class LocalTarget implements AutoCloseable {
         .build();
   }
 
+  /** A loopback port that was free a moment ago: nothing listens on it until someone binds it. */
+  public static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public String endpoint() {
     return server.endpoint().toString();
   }

@@ -2,7 +2,6 @@ package pitr.local.contract;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
+import pitr.dynamo.LocalTarget;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.regions.Region;
@@ -64,7 +64,7 @@ enum BackendKind {
 
     @Override
     RunningBackend start() throws Exception {
-      int port = freePort();
+      int port = LocalTarget.freePort();
       Path log = Files.createTempFile("contract-moto-", ".log");
       Process process =
           new ProcessBuilder(
@@ -157,13 +157,6 @@ enum BackendKind {
       }
     }
     return Optional.empty();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
   }
 
   private static void awaitHttp(URI endpoint, Process process, Duration timeout)
