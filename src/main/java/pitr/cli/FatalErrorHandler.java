@@ -69,9 +69,9 @@ public final class FatalErrorHandler implements Thread.UncaughtExceptionHandler 
         + what
         + " in thread "
         + thread
-        + "; stopped at once. Writes that landed are checkpointed: rerun with more heap"
-        + " (PITR_JAVA_OPTS=-Xmx1g ./pitr ..., or java -Xmx1g -jar pitr.jar ...), and with"
-        + " --resume RUN_ID for copy-back, migrate resume for a migration, or rollback --resume;"
-        + " fewer --segments or a lower --concurrency also need less memory.";
+        + "; stopped at once. Rerun with more heap (PITR_JAVA_OPTS=-Xmx1g ./pitr ..., or"
+        + " java -Xmx1g -jar pitr.jar ...): copy-back --resume RUN_ID, migrate resume and"
+        + " rollback --resume continue from their last checkpoint. Fewer --segments or a lower"
+        + " --concurrency also need less memory.";
   }
 }

@@ -22,8 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * slower, never wrong. {@link #direct()} tells which path is in use, and a test pins it.
  */
 final class PageItems {
-  private static final VarHandle SCAN_ITEMS = field(ScanResponse.builder().getClass());
-  private static final VarHandle QUERY_ITEMS = field(QueryResponse.builder().getClass());
+  private static final Class<?> SCAN_BUILDER = ScanResponse.builder().getClass();
+  private static final Class<?> QUERY_BUILDER = QueryResponse.builder().getClass();
+  private static final VarHandle SCAN_ITEMS = field(SCAN_BUILDER);
+  private static final VarHandle QUERY_ITEMS = field(QUERY_BUILDER);
 
   private PageItems() {}
 
@@ -34,7 +36,7 @@ final class PageItems {
 
   static ScanResponse.Builder into(
       ScanResponse.Builder b, List<Map<String, AttributeValue>> items) {
-    if (SCAN_ITEMS == null || !b.getClass().equals(ScanResponse.builder().getClass())) {
+    if (SCAN_ITEMS == null || b.getClass() != SCAN_BUILDER) {
       return b.items(items);
     }
     SCAN_ITEMS.set(b, sealed(items));
@@ -43,7 +45,7 @@ final class PageItems {
 
   static QueryResponse.Builder into(
       QueryResponse.Builder b, List<Map<String, AttributeValue>> items) {
-    if (QUERY_ITEMS == null || !b.getClass().equals(QueryResponse.builder().getClass())) {
+    if (QUERY_ITEMS == null || b.getClass() != QUERY_BUILDER) {
       return b.items(items);
     }
     QUERY_ITEMS.set(b, sealed(items));
