@@ -192,7 +192,9 @@ final class CopyBackCommand implements Callable<Integer> {
     Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
     Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);
     CopyResult result;
-    try (Targets t = Targets.of(spec);
+    // Up to --concurrency writes, as many segment scans and their checkpoint saves, and a
+    // heartbeat.
+    try (Targets t = Targets.of(spec, 3 * concurrency + 1);
         MetricsSession session = metrics.start(spec, "copy-back")) {
       Checkpoints checkpoints = state.checkpoints(t.gateway);
       if (run.resume != null && replay == null && (from == null || to == null)) {

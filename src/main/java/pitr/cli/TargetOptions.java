@@ -108,6 +108,9 @@ final class TargetOptions {
     return variable != null ? env.get(variable).trim() : endpointUrl;
   }
 
+  /** The SDK's default size of the HTTP connection pool. */
+  static final int DEFAULT_CONNECTIONS = 50;
+
   /**
    * A new client for the selected target. The caller closes it; with {@code --local} closing it
    * also discards the embedded engine and its data.
@@ -116,6 +119,15 @@ final class TargetOptions {
    *     not a URL, or no region or credentials can be found
    */
   DynamoDbAsyncClient client() {
+    return client(0);
+  }
+
+  /**
+   * A new client as {@link #client()}, with room for {@code callsInFlight} calls at once: the HTTP
+   * client's pool of connections (50 by default) grows to that, so that a command asked for more
+   * calls in flight, such as {@code copy-back --concurrency 100}, gets them instead of queueing.
+   */
+  DynamoDbAsyncClient client(int callsInFlight) {
     if (local && endpointUrl != null) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -125,7 +137,10 @@ final class TargetOptions {
       return LocalDynamoDbAsyncClient.owning(LocalEngine.create());
     }
     DynamoDbAsyncClientBuilder builder =
-        DynamoDbAsyncClient.builder().httpClientBuilder(NettyNioAsyncHttpClient.builder());
+        DynamoDbAsyncClient.builder()
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder()
+                    .maxConcurrency(Math.max(DEFAULT_CONNECTIONS, callsInFlight)));
     boolean loopback = false;
     if (endpointUrl() != null) {
       URI endpoint = endpoint();

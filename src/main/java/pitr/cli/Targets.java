@@ -15,8 +15,13 @@ final class Targets implements AutoCloseable {
   }
 
   static Targets of(CommandSpec spec) {
+    return of(spec, 0);
+  }
+
+  /** As {@link #of(CommandSpec)}, with room for {@code callsInFlight} calls at once. */
+  static Targets of(CommandSpec spec, int callsInFlight) {
     TargetOptions target = PitrCommand.of(spec).target();
-    return new Targets(target.client(), target.describe());
+    return new Targets(target.client(callsInFlight), target.describe());
   }
 
   static boolean json(CommandSpec spec) {

@@ -95,6 +95,39 @@ class CopyBackCommandTest {
   }
 
   @Test
+  void copyBack_withConcurrencyAboveTheHttpPoolDefault_hasThatManyCallsInFlight() {
+    // The SDK's HTTP client holds 50 connections unless told otherwise; --concurrency 80 must get
+    // 80 calls in flight, not queue 30 of them. Every answer is delayed so that they overlap.
+    try (LocalCli own = new LocalCli()) {
+      own.local.createTable("orders-rec");
+      own.local.createTable("orders");
+      own.local.fill("orders-rec", 0, 5000, "good", 100);
+      own.local.engine.setFaults(Faults.parse("latency=1,delay=200ms"));
+
+      int code =
+          own.exit(
+              "copy-back",
+              "--from",
+              "orders-rec",
+              "--to",
+              "orders",
+              "--segments",
+              "1",
+              "--concurrency",
+              "80",
+              "--state-dir",
+              state.toString());
+
+      own.local.engine.setFaults(Faults.NONE);
+      assertThat(code).as(own.last.err()).isZero();
+      assertThat(own.local.contents("orders")).isEqualTo(own.local.contents("orders-rec"));
+      assertThat(own.local.server.maxInFlight())
+          .isGreaterThan(TargetOptions.DEFAULT_CONNECTIONS)
+          .isLessThanOrEqualTo(81);
+    }
+  }
+
+  @Test
   void copyBack_underThrottlesErrorsLatencyAndDrops_convergesWithNothingLost() {
     recoveryAndLive(2000);
     cli.local.engine.setFaults(

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.zip.CRC32;
@@ -25,6 +26,7 @@ import pitr.PitrException;
 import pitr.local.Errors;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -60,11 +62,13 @@ public final class LocalServer implements AutoCloseable {
 
   private final DisposableServer server;
   private final Scheduler engineScheduler;
+  private final Dispatcher dispatcher;
   private final URI endpoint;
 
-  private LocalServer(DisposableServer server, Scheduler engineScheduler) {
+  private LocalServer(DisposableServer server, Scheduler engineScheduler, Dispatcher dispatcher) {
     this.server = server;
     this.engineScheduler = engineScheduler;
+    this.dispatcher = dispatcher;
     InetSocketAddress address = (InetSocketAddress) server.address();
     String host = address.getHostString();
     if (host.contains(":")) {
@@ -114,7 +118,7 @@ public final class LocalServer implements AutoCloseable {
               .port(port)
               .handle((request, response) -> dispatcher.serve(request, response, scheduler))
               .bindNow();
-      LocalServer started = new LocalServer(server, scheduler);
+      LocalServer started = new LocalServer(server, scheduler, dispatcher);
       log.debug("event=local_server_started endpoint={}", started.endpoint);
       return started;
     } catch (RuntimeException e) {
@@ -139,6 +143,11 @@ public final class LocalServer implements AutoCloseable {
     return endpoint;
   }
 
+  /** The most requests this server has had in progress at once, since it started. */
+  public int maxInFlight() {
+    return dispatcher.maxInFlight.get();
+  }
+
   /** The port the server listens on. */
   public int port() {
     return endpoint.getPort();
@@ -160,6 +169,8 @@ public final class LocalServer implements AutoCloseable {
     private final Supplier<Faults.Decision> faults;
 
     private final boolean inline;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
 
     Dispatcher(
         Map<String, Operation> operations,
@@ -175,6 +186,13 @@ public final class LocalServer implements AutoCloseable {
     }
 
     Publisher<Void> serve(
+        HttpServerRequest request, HttpServerResponse response, Scheduler scheduler) {
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      return Flux.from(answer(request, response, scheduler))
+          .doFinally(signal -> inFlight.decrementAndGet());
+    }
+
+    private Publisher<Void> answer(
         HttpServerRequest request, HttpServerResponse response, Scheduler scheduler) {
       String target = request.requestHeaders().get("X-Amz-Target");
       Operation operation = resolve(target);
