@@ -180,20 +180,8 @@ class CopyBackProcessTest {
 
   /** Starts {@code pitr --endpoint-url <engine> args...} in a child JVM, output to files. */
   private Process pitr(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A small, quick-starting JVM: the copies are rate-limited, not CPU-bound.
-    command.addAll(
-        List.of(
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "pitr.cli.Main",
-            "--endpoint-url",
-            local.endpoint()));
+    List<String> command = ChildJvm.pitr("--endpoint-url", local.endpoint());
     command.addAll(List.of(args));
     Path logs = Files.createTempDirectory(dir, "child");
     Process p =

@@ -60,12 +60,7 @@ class FatalErrorHandlerTest {
     // down.
     Path log = dir.resolve("child.log");
     Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx32m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ExhaustsHeap.class.getName())
+        new ProcessBuilder(ChildJvm.command("32m", ExhaustsHeap.class.getName()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

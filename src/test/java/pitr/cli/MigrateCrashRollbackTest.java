@@ -173,25 +173,16 @@ class MigrateCrashRollbackTest {
     // A real process, paced to about one write a second, killed with SIGKILL after its first
     // write: its run stays RUNNING in the ledger and its lock stays taken until the lease runs out.
     java.util.List<String> command =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "pitr.cli.Main",
-                "migrate",
-                "dev",
-                "0001",
-                "--migrations-dir",
-                m.toString(),
-                "--endpoint-url",
-                endpoint,
-                "--max-wcu",
-                "1"));
+        ChildJvm.pitr(
+            "migrate",
+            "dev",
+            "0001",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint,
+            "--max-wcu",
+            "1");
     Process child =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -150,22 +150,18 @@ class RollbackKillTest {
     Path output = dir.resolve("child.out");
     Process child =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "pitr.cli.Main",
-                "--endpoint-url",
-                endpoint,
-                "rollback",
-                "--apply",
-                plan.toString(),
-                "--max-wcu",
-                "30",
-                "--chunk-items",
-                "10",
-                "--state-dir",
-                dir.toString())
+                ChildJvm.pitr(
+                    "--endpoint-url",
+                    endpoint,
+                    "rollback",
+                    "--apply",
+                    plan.toString(),
+                    "--max-wcu",
+                    "30",
+                    "--chunk-items",
+                    "10",
+                    "--state-dir",
+                    dir.toString()))
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();
