@@ -118,7 +118,7 @@ public final class TableCheckpoints implements Checkpoints {
 
   private Mono<List<Map<String, AttributeValue>>> query(String runId) {
     return gateway
-        .query(
+        .queryPages(
             QueryRequest.builder()
                 .tableName(table)
                 .keyConditionExpression("#r = :r")
@@ -126,19 +126,6 @@ public final class TableCheckpoints implements Checkpoints {
                 .expressionAttributeValues(Map.of(":r", s(runId)))
                 .consistentRead(true)
                 .build())
-        .expand(
-            r ->
-                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                    ? gateway.query(
-                        QueryRequest.builder()
-                            .tableName(table)
-                            .keyConditionExpression("#r = :r")
-                            .expressionAttributeNames(Map.of("#r", "run"))
-                            .expressionAttributeValues(Map.of(":r", s(runId)))
-                            .exclusiveStartKey(r.lastEvaluatedKey())
-                            .consistentRead(true)
-                            .build())
-                    : Mono.empty())
         .concatMapIterable(r -> r.items())
         .collectList();
   }

@@ -405,6 +405,16 @@ public final class DynamoDbGateway {
     return retried(request.tableName(), () -> client.query(request));
   }
 
+  /** Every page of a query, from {@code first} on, each read on demand and retried. */
+  public Flux<QueryResponse> queryPages(QueryRequest first) {
+    return query(first)
+        .expand(
+            r ->
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                    ? query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
+                    : Mono.empty());
+  }
+
   /** Turns the SDK client's own retries off for one request. */
   private static final java.util.function.Consumer<
           software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.Builder>

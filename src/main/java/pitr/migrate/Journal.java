@@ -691,13 +691,7 @@ public final class Journal {
             .expressionAttributeValues(Map.of(":pk", s(pk)))
             .consistentRead(true)
             .build();
-    return db.query(first)
-        .expand(
-            r ->
-                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
-                    : Mono.empty())
-        .concatMapIterable(r -> r.items());
+    return db.queryPages(first).concatMapIterable(r -> r.items());
   }
 
   /** A key of a table. */

@@ -129,14 +129,7 @@ public final class Ledger {
             .expressionAttributeValues(values)
             .consistentRead(true)
             .build();
-    return db.query(first)
-        .expand(
-            r ->
-                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
-                    : Mono.empty())
-        .flatMapIterable(r -> r.items())
-        .map(Ledger::record);
+    return db.queryPages(first).flatMapIterable(r -> r.items()).map(Ledger::record);
   }
 
   /** Stores {@code run}, provided {@code lease} still holds the lock. */
@@ -247,12 +240,7 @@ public final class Ledger {
             .expressionAttributeValues(Map.of(":pk", s("checkpoint#" + runId)))
             .consistentRead(true)
             .build();
-    return db.query(first)
-        .expand(
-            r ->
-                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
-                    : Mono.empty())
+    return db.queryPages(first)
         .flatMapIterable(r -> r.items())
         .collectMap(
             i -> str(i, SK),

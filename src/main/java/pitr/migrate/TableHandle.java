@@ -182,12 +182,7 @@ final class TableHandle implements MigrationTable {
     QueryRequest.Builder b = QueryRequest.builder();
     request.accept(b);
     QueryRequest first = b.tableName(name).build();
-    return db.query(first)
-        .expand(
-            r ->
-                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                    ? db.query(first.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build())
-                    : Mono.empty())
+    return db.queryPages(first)
         .doOnNext(r -> tally.read(r.items().size()))
         .flatMapIterable(r -> r.items());
   }
