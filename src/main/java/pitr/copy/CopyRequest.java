@@ -58,6 +58,31 @@ public record CopyRequest(
     filterValues = filterValues == null ? Map.of() : Map.copyOf(filterValues);
   }
 
+  /** The same request with these segments, calls in flight and write cap. */
+  public CopyRequest withShape(int segments, int concurrency, double maxWcu) {
+    return new CopyRequest(
+        source,
+        target,
+        segments,
+        concurrency,
+        maxWcu,
+        maxRcu,
+        keysFile,
+        filter,
+        deleteExtra,
+        dryRun,
+        runId,
+        resume,
+        worker,
+        failureFile,
+        retries,
+        minBackoff,
+        maxBackoff,
+        replayFile,
+        filterNames,
+        filterValues);
+  }
+
   /** The same request with this filter expression and the placeholders it uses. */
   public CopyRequest withFilter(
       String expression, Map<String, String> names, Map<String, AttributeValue> values) {

@@ -318,30 +318,9 @@ public final class CopyBackBenchmark {
             FileCheckpoints.in(o.workDir()),
             meters == null ? CopyMeters.inMemory() : meters,
             Clock.systemUTC());
-    CopyRequest defaults =
-        CopyRequest.of(SOURCE, target, runId, o.workDir().resolve(runId + "-failures.jsonl"));
     return copy.run(
-        new CopyRequest(
-            SOURCE,
-            target,
-            o.segments(),
-            o.concurrency(),
-            maxWcu,
-            0,
-            null,
-            null,
-            false,
-            false,
-            runId,
-            false,
-            defaults.worker(),
-            defaults.failureFile(),
-            defaults.retries(),
-            defaults.minBackoff(),
-            defaults.maxBackoff(),
-            null,
-            null,
-            null));
+        CopyRequest.of(SOURCE, target, runId, o.workDir().resolve(runId + "-failures.jsonl"))
+            .withShape(o.segments(), o.concurrency(), maxWcu));
   }
 
   // Rate accuracy ------------------------------------------------------------------------------
