@@ -1,4 +1,4 @@
-package pitr.cli;
+package pitr.dynamo;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import pitr.dynamo.LocalTarget;
 
 /**
- * moto_server as a child process on a free loopback port, for tests of AWS services but DynamoDB.
+ * moto_server as a child process on a free loopback port: a reference backend of the contract
+ * tests, and the AWS services other than DynamoDB that some tests need.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
   private final Process process;
   private final URI endpoint;
   private final Path log;
@@ -28,7 +28,7 @@ final class MotoServer implements AutoCloseable {
   }
 
   /** The moto_server executable on PATH, if any. */
-  static Optional<Path> executable() {
+  public static Optional<Path> executable() {
     String path = System.getenv("PATH");
     if (path == null) {
       return Optional.empty();
@@ -43,7 +43,7 @@ final class MotoServer implements AutoCloseable {
   }
 
   /** Starts moto_server and waits until it answers; the log goes to a file in {@code dir}. */
-  static MotoServer start(Path dir) throws Exception {
+  public static MotoServer start(Path dir) throws Exception {
     int port = LocalTarget.freePort();
     Path log = dir.resolve("moto.log");
     Process process =
@@ -57,12 +57,13 @@ final class MotoServer implements AutoCloseable {
       moto.awaitAnswer(Duration.ofSeconds(30));
     } catch (Exception e) {
       moto.close();
-      throw new IllegalStateException("moto_server did not answer; see " + log, e);
+      throw new IllegalStateException(
+          "moto_server did not answer on " + moto.endpoint + "; see " + log, e);
     }
     return moto;
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return endpoint;
   }
 
@@ -87,9 +88,18 @@ final class MotoServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server, politely first: it and its children get five seconds to exit. */
   @Override
-  public void close() throws InterruptedException {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

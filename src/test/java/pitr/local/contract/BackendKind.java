@@ -1,20 +1,12 @@
 package pitr.local.contract;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
-import pitr.dynamo.LocalTarget;
+import pitr.dynamo.MotoServer;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.regions.Region;
@@ -57,43 +49,28 @@ enum BackendKind {
   MOTO("moto", false) {
     @Override
     Optional<String> absence() {
-      return motoExecutable().isPresent()
+      return MotoServer.executable().isPresent()
           ? Optional.empty()
           : Optional.of("moto_server is not on PATH");
     }
 
     @Override
     RunningBackend start() throws Exception {
-      int port = LocalTarget.freePort();
-      Path log = Files.createTempFile("contract-moto-", ".log");
-      Process process =
-          new ProcessBuilder(
-                  motoExecutable().orElseThrow().toString(),
-                  "-H",
-                  "127.0.0.1",
-                  "-p",
-                  Integer.toString(port))
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      MotoServer moto = MotoServer.start(Files.createTempDirectory("contract-moto-"));
       // The hook covers a JVM that exits without closing the JUnit root store.
-      Thread hook = new Thread(() -> stopProcess(process), "stop-moto");
+      Thread hook = new Thread(moto::close, "stop-moto");
       Runtime.getRuntime().addShutdownHook(hook);
       AutoCloseable stop =
           () -> {
-            stopProcess(process);
+            moto.close();
             Runtime.getRuntime().removeShutdownHook(hook);
           };
-      URI endpoint = URI.create("http://127.0.0.1:" + port);
-      try {
-        awaitHttp(endpoint, process, Duration.ofSeconds(30));
-      } catch (Exception e) {
-        stopProcess(process);
-        throw new IllegalStateException(
-            "moto_server did not answer on " + endpoint + "; see " + log, e);
-      }
       return new RunningBackend(
-          name(), endpoint, false, Backend.newClient(endpoint, Region.US_EAST_1), stop);
+          name(),
+          moto.endpoint(),
+          false,
+          Backend.newClient(moto.endpoint(), Region.US_EAST_1),
+          stop);
     }
   },
 
@@ -144,53 +121,4 @@ enum BackendKind {
 
   /** Starts the backend; called at most once per run. */
   abstract RunningBackend start() throws Exception;
-
-  private static Optional<Path> motoExecutable() {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "moto_server");
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static void awaitHttp(URI endpoint, Process process, Duration timeout)
-      throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("process exited with " + process.exitValue());
-      }
-      try {
-        http.send(
-            HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(2)).GET().build(),
-            HttpResponse.BodyHandlers.discarding());
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("no answer within " + timeout, e);
-        }
-        Thread.sleep(100);
-      }
-    }
-  }
-
-  private static void stopProcess(Process process) {
-    process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }
