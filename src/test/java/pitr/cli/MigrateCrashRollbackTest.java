@@ -9,19 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pitr.local.EngineConfig;
-import pitr.local.LocalEngine;
-import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -34,62 +27,19 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 class MigrateCrashRollbackTest {
   @TempDir Path dir;
 
-  private final LocalEngine engine =
-      LocalEngine.create(EngineConfig.defaults().withRestoreLag(Duration.ZERO));
-  private final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
-  private final String endpoint = server.endpoint().toString();
-  private final DynamoDbAsyncClient client =
-      DynamoDbAsyncClient.builder()
-          .endpointOverride(server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .build();
+  private final RollbackTestEngine local = new RollbackTestEngine();
+  private final String endpoint = local.endpoint;
+  private final DynamoDbAsyncClient client = local.client;
 
   @AfterEach
   void stop() {
-    client.close();
-    server.close();
-    engine.close();
+    local.close();
   }
 
-  private Map<String, Map<String, AttributeValue>> cars() {
-    Map<String, Map<String, AttributeValue>> out = new TreeMap<>();
-    client.scan(r -> r.tableName("cars")).join().items().forEach(i -> out.put(i.get("pk").s(), i));
-    return out;
-  }
-
-  /**
-   * Copies the cars migration into a folder of its own, seeds its fixture on the served engine and
-   * turns PITR on for cars; returns the migrations folder.
-   */
+  /** The cars migration in a folder of its own, its fixture seeded and PITR on for cars. */
   private Path seededCarsWithPitr() throws Exception {
-    Path m = dir.resolve("migrations");
-    Files.createDirectories(m);
-    Files.copy(
-        Path.of("migrations", "0001_cars_get_a_price.java"),
-        m.resolve("0001_cars_get_a_price.java"));
-    CliRun seed = new CliRun();
-    assertThat(
-            seed.execute(
-                "migrate",
-                "dev",
-                "0001",
-                "--dry-run",
-                "--migrations-dir",
-                m.toString(),
-                "--endpoint-url",
-                endpoint,
-                "--seed",
-                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
-        .as(seed.err())
-        .isZero();
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+    Path m = RollbackTestEngine.carsMigration(dir);
+    local.seedCarsWithPitr(m);
     return m;
   }
 
@@ -128,7 +78,7 @@ class MigrateCrashRollbackTest {
   @Test
   void rollback_ofARunThatLostTheAnswerToAWrite_restoresThatItemToo() throws Exception {
     Path m = seededCarsWithPitr();
-    Map<String, Map<String, AttributeValue>> before = cars();
+    Map<String, Map<String, AttributeValue>> before = local.cars();
     CliRun dev = new CliRun();
     MigrateCommand migrate = dev.commandLine.getSubcommands().get("migrate").getCommand();
     migrate.clients = c -> losingAnswer(c, 3);
@@ -139,7 +89,7 @@ class MigrateCrashRollbackTest {
 
     assertThat(devCode).as(dev.out()).isEqualTo(1);
     assertThat(dev.err()).contains("the answer to this write was lost");
-    Map<String, Map<String, AttributeValue>> migrated = cars();
+    Map<String, Map<String, AttributeValue>> migrated = local.cars();
     long priced =
         migrated.keySet().stream()
             .filter(
@@ -161,14 +111,14 @@ class MigrateCrashRollbackTest {
             endpoint);
 
     assertThat(code).as(rollback.err() + rollback.out()).isZero();
-    assertThat(cars()).isEqualTo(before);
+    assertThat(local.cars()).isEqualTo(before);
   }
 
   @Test
   void rollback_ofARunWhoseProcessWasKilled_takesTheExpiredLockAndRestoresEveryItem()
       throws Exception {
     Path m = seededCarsWithPitr();
-    Map<String, Map<String, AttributeValue>> before = cars();
+    Map<String, Map<String, AttributeValue>> before = local.cars();
 
     // A real process, paced to about one write a second, killed with SIGKILL after its first
     // write: its run stays RUNNING in the ledger and its lock stays taken until the lease runs out.
@@ -219,7 +169,7 @@ class MigrateCrashRollbackTest {
             endpoint);
 
     assertThat(code).as(rollback.err() + rollback.out()).isZero();
-    assertThat(cars()).isEqualTo(before);
+    assertThat(local.cars()).isEqualTo(before);
     CliRun list = new CliRun();
     assertThat(
             list.execute(
@@ -232,7 +182,7 @@ class MigrateCrashRollbackTest {
   }
 
   private long priced(Map<String, Map<String, AttributeValue>> before) {
-    Map<String, Map<String, AttributeValue>> now = cars();
+    Map<String, Map<String, AttributeValue>> now = local.cars();
     return now.keySet().stream()
         .filter(k -> !before.get(k).containsKey("price") && now.get(k).containsKey("price"))
         .count();

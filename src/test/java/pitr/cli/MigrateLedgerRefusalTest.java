@@ -5,21 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pitr.local.LocalEngine;
-import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -35,63 +28,23 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 class MigrateLedgerRefusalTest {
   @TempDir Path dir;
 
-  private final LocalEngine engine = LocalEngine.create();
-  private final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
-  private final String endpoint = server.endpoint().toString();
-  private final DynamoDbAsyncClient client =
-      DynamoDbAsyncClient.builder()
-          .endpointOverride(server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .build();
+  private final RollbackTestEngine local = new RollbackTestEngine();
+  private final String endpoint = local.endpoint;
+  private final DynamoDbAsyncClient client = local.client;
 
   @AfterEach
   void stop() {
-    client.close();
-    server.close();
-    engine.close();
+    local.close();
   }
 
   private Path migrations() throws Exception {
-    Path m = dir.resolve("migrations");
-    Files.createDirectories(m);
-    Files.copy(
-        Path.of("migrations", "0001_cars_get_a_price.java"),
-        m.resolve("0001_cars_get_a_price.java"));
-    return m;
+    return RollbackTestEngine.carsMigration(dir);
   }
 
-  /** Loads the cars fixture (a dry run writes nothing else) and turns PITR on for prod. */
+  /** Loads the cars fixture and turns PITR on for prod; returns the cars. */
   private Map<String, Map<String, AttributeValue>> seedCars(Path m) {
-    CliRun seed = new CliRun();
-    assertThat(
-            seed.execute(
-                "migrate",
-                "dev",
-                "0001",
-                "--dry-run",
-                "--migrations-dir",
-                m.toString(),
-                "--endpoint-url",
-                endpoint,
-                "--seed",
-                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
-        .as(seed.err())
-        .isZero();
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
-    return cars();
-  }
-
-  private Map<String, Map<String, AttributeValue>> cars() {
-    Map<String, Map<String, AttributeValue>> out = new TreeMap<>();
-    client.scan(r -> r.tableName("cars")).join().items().forEach(i -> out.put(i.get("pk").s(), i));
-    return out;
+    local.seedCarsWithPitr(m);
+    return local.cars();
   }
 
   private static MigrateCommand migrate(CliRun run) {
@@ -176,7 +129,7 @@ class MigrateLedgerRefusalTest {
             "error: Table pitr-ledger exists but is not a pitr ledger table: its key is id (S,"
                 + " HASH), a ledger needs pk (S, HASH) and sk (S, RANGE). Pass --ledger-table NAME"
                 + " to use another table (pitr creates it). Nothing was written\n");
-    assertThat(cars()).isEqualTo(before);
+    assertThat(local.cars()).isEqualTo(before);
     assertThat(tableExists("pitr-journal")).isFalse();
     assertThat(client.scan(r -> r.tableName("pitr-ledger")).join().items()).isEmpty();
   }
@@ -204,7 +157,7 @@ class MigrateLedgerRefusalTest {
                 + " resource: pitr-ledger); grant dynamodb:CreateTable on that table to the"
                 + " identity pitr runs as, or pass --ledger-table NAME for a table it may use."
                 + " Nothing was written\n");
-    assertThat(cars()).isEqualTo(before);
+    assertThat(local.cars()).isEqualTo(before);
     assertThat(tableExists("pitr-ledger")).isFalse();
   }
 
@@ -234,7 +187,7 @@ class MigrateLedgerRefusalTest {
                 + " resource: pitr-journal); grant dynamodb:UpdateItem on that table to the"
                 + " identity pitr runs as, or pass --journal-table NAME for a table it may use."
                 + " Nothing was written\n");
-    assertThat(cars()).isEqualTo(before);
+    assertThat(local.cars()).isEqualTo(before);
     // No run was recorded and the lock was given back.
     assertThat(
             client.scan(r -> r.tableName("pitr-ledger")).join().items().stream()
@@ -260,6 +213,6 @@ class MigrateLedgerRefusalTest {
             "error: Table pitr-journal exists but is not a pitr journal table: its key is pk (S,"
                 + " HASH), a journal needs pk (S, HASH) and sk (S, RANGE). Pass --journal-table"
                 + " NAME to use another table (pitr creates it). Nothing was written\n");
-    assertThat(cars()).isEqualTo(before);
+    assertThat(local.cars()).isEqualTo(before);
   }
 }

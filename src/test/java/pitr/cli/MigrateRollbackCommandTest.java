@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -30,23 +28,7 @@ class MigrateRollbackCommandTest {
   }
 
   private Path migrations() throws Exception {
-    Path m = dir.resolve("migrations");
-    Files.createDirectories(m);
-    Files.copy(
-        Path.of("migrations", "0001_cars_get_a_price.java"),
-        m.resolve("0001_cars_get_a_price.java"));
-    return m;
-  }
-
-  private Map<String, Map<String, AttributeValue>> cars() {
-    Map<String, Map<String, AttributeValue>> out = new TreeMap<>();
-    local
-        .client
-        .scan(r -> r.tableName("cars").consistentRead(true))
-        .join()
-        .items()
-        .forEach(i -> out.put(i.get("pk").s(), i));
-    return out;
+    return RollbackTestEngine.carsMigration(dir);
   }
 
   /** The ledger record of the one run of 0001_cars_get_a_price. */
@@ -78,26 +60,8 @@ class MigrateRollbackCommandTest {
 
   /** Seeds cars, turns PITR on and runs 0001 once; returns the cars before the run. */
   private Map<String, Map<String, AttributeValue>> migrated(Path m) {
-    CliRun seed = new CliRun();
-    assertThat(
-            run(
-                seed,
-                m,
-                "dev",
-                "0001",
-                "--dry-run",
-                "--seed",
-                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
-        .as(seed.err())
-        .isZero();
-    local
-        .client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
-    Map<String, Map<String, AttributeValue>> before = cars();
+    local.seedCarsWithPitr(m);
+    Map<String, Map<String, AttributeValue>> before = local.cars();
     CliRun dev = new CliRun();
     assertThat(run(dev, m, "dev", "0001")).as(dev.err()).isZero();
     return before;
@@ -126,7 +90,7 @@ class MigrateRollbackCommandTest {
   }
 
   private void assertRolledBack(Map<String, Map<String, AttributeValue>> before) {
-    Map<String, Map<String, AttributeValue>> after = cars();
+    Map<String, Map<String, AttributeValue>> after = local.cars();
     assertThat(after.get("car#002").get("price").n()).isEqualTo("1");
     after.keySet().stream()
         .filter(pk -> !pk.equals("car#002") && !pk.equals("car#006"))
@@ -141,7 +105,7 @@ class MigrateRollbackCommandTest {
       throws Exception {
     Path m = migrations();
     Map<String, Map<String, AttributeValue>> before = migrated(m);
-    Map<String, Map<String, AttributeValue>> migratedCars = cars();
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
     assertThat(migratedCars.get("car#001")).containsKey("price");
     assertThat(migratedCars.get("car#006")).doesNotContainKey("price");
     editAfterTheRun();
@@ -199,7 +163,7 @@ class MigrateRollbackCommandTest {
       throws Exception {
     Path m = migrations();
     migrated(m);
-    Map<String, Map<String, AttributeValue>> migratedCars = cars();
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
     Instant now = Instant.now();
     Map<String, AttributeValue> lock = new HashMap<>();
     lock.put("pk", AttributeValue.fromS("lock"));
@@ -226,7 +190,7 @@ class MigrateRollbackCommandTest {
                 + " 20261130T120000Z-0a1b2c of 0002_other by carol on box3 since "
                 + now)
         .contains("wait for it to finish");
-    assertThat(cars()).isEqualTo(migratedCars);
+    assertThat(local.cars()).isEqualTo(migratedCars);
     assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
     assertThat(local.client.listTables().join().tableNames())
         .noneMatch(t -> t.contains("recovery"));

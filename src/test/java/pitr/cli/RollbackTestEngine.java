@@ -1,5 +1,10 @@
 package pitr.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The embedded engine over loopback HTTP with no restore lag, an SDK client, and helpers for
- * rollback tests: a table {@code orders} keyed by {@code pk} with string attribute {@code v}.
+ * rollback and migration tests: a table {@code orders} keyed by {@code pk} with string attribute
+ * {@code v}, and the {@code cars} table of the example migration 0001 with its fixture.
  */
 final class RollbackTestEngine implements AutoCloseable {
   final LocalEngine engine =
@@ -101,6 +107,55 @@ final class RollbackTestEngine implements AutoCloseable {
         .filter(t -> !t.equals("orders"))
         .sorted()
         .toList();
+  }
+
+  /** Copies the example migration 0001 (cars get a price) into {@code dir/migrations}. */
+  static Path carsMigration(Path dir) throws IOException {
+    Path m = dir.resolve("migrations");
+    Files.createDirectories(m);
+    Files.copy(
+        Path.of("migrations", "0001_cars_get_a_price.java"),
+        m.resolve("0001_cars_get_a_price.java"));
+    return m;
+  }
+
+  /**
+   * Loads the cars fixture with a dry run of 0001 from {@code migrations} (which writes nothing
+   * else) and turns PITR on for cars.
+   */
+  void seedCarsWithPitr(Path migrations) {
+    CliRun seed = new CliRun();
+    assertThat(
+            seed.execute(
+                "migrate",
+                "dev",
+                "0001",
+                "--dry-run",
+                "--migrations-dir",
+                migrations.toString(),
+                "--endpoint-url",
+                endpoint,
+                "--seed",
+                Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
+        .as(seed.err())
+        .isZero();
+    client
+        .updateContinuousBackups(
+            r ->
+                r.tableName("cars")
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
+        .join();
+  }
+
+  /** pk to item of every car. */
+  Map<String, Map<String, AttributeValue>> cars() {
+    Map<String, Map<String, AttributeValue>> out = new TreeMap<>();
+    client
+        .scan(r -> r.tableName("cars").consistentRead(true))
+        .join()
+        .items()
+        .forEach(i -> out.put(i.get("pk").s(), i));
+    return out;
   }
 
   boolean tableExists(String name) {
