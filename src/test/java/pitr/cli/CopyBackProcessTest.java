@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.FileCheckpoints;
 import pitr.copy.SegmentPosition;
 import pitr.dynamo.LocalTarget;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -221,30 +220,7 @@ class CopyBackProcessTest {
       if (p != null && p.done()) {
         continue;
       }
-      Map<String, AttributeValue> start = p == null ? null : p.resumeAfter();
-      do {
-        Map<String, AttributeValue> from = start;
-        int segment = s;
-        var page =
-            local
-                .client
-                .scan(
-                    r -> {
-                      r.tableName("orders-rec")
-                          .segment(segment)
-                          .totalSegments(SEGMENTS)
-                          .select("COUNT");
-                      if (from != null) {
-                        r.exclusiveStartKey(from);
-                      }
-                    })
-                .join();
-        n += page.count();
-        start =
-            page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? page.lastEvaluatedKey()
-                : null;
-      } while (start != null);
+      n += local.count("orders-rec", s, SEGMENTS, p == null ? null : p.resumeAfter());
     }
     return n;
   }

@@ -173,15 +173,27 @@ public final class LocalTarget implements AutoCloseable {
 
   /** The number of items in {@code table}, by a scan that counts. */
   public long count(String table) {
+    return count(table, null, null, null);
+  }
+
+  /**
+   * The number of items in parallel-scan {@code segment} of {@code totalSegments} (both null for
+   * the whole table) after the key {@code after} (null from the start), by a scan that counts.
+   */
+  public long count(
+      String table, Integer segment, Integer totalSegments, Map<String, AttributeValue> after) {
     long n = 0;
-    Map<String, AttributeValue> start = null;
+    Map<String, AttributeValue> start = after;
     do {
       Map<String, AttributeValue> from = start;
       var page =
           client
               .scan(
                   r -> {
-                    r.tableName(table).select("COUNT");
+                    r.tableName(table)
+                        .select("COUNT")
+                        .segment(segment)
+                        .totalSegments(totalSegments);
                     if (from != null) {
                       r.exclusiveStartKey(from);
                     }
