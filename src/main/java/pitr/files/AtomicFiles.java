@@ -50,6 +50,23 @@ public final class AtomicFiles {
    *     temporary file is left behind
    */
   public static void write(Path file, Content content) throws IOException {
+    write(file, OWNER_FILE, content);
+  }
+
+  /**
+   * Replaces an existing file that is not pitr's own (a migration's source), atomically and
+   * durably, keeping its permissions.
+   */
+  public static void rewrite(Path file, String text) throws IOException {
+    // Through a link, replace what it points at, not the link.
+    Path real = file.toRealPath();
+    Set<PosixFilePermission> perms =
+        supportsPosix(real) ? Files.getPosixFilePermissions(real) : OWNER_FILE;
+    write(real, perms, out -> out.write(text));
+  }
+
+  private static void write(Path file, Set<PosixFilePermission> perms, Content content)
+      throws IOException {
     Path target = file.toAbsolutePath();
     Path dir = target.getParent();
     createPrivateDirectories(dir);
@@ -68,7 +85,7 @@ public final class AtomicFiles {
           FileChannel.open(
               tmp,
               Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              ownerOnly(tmp, OWNER_FILE))) {
+              ownerOnly(tmp, perms))) {
         Writer out =
             new BufferedWriter(
                 new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8),
@@ -76,6 +93,10 @@ public final class AtomicFiles {
         content.writeTo(out);
         out.flush();
         channel.force(true);
+      }
+      if (perms != OWNER_FILE && supportsPosix(tmp)) {
+        // Creation masks the mode with the umask; a rewrite keeps exactly the old one.
+        Files.setPosixFilePermissions(tmp, perms);
       }
       try {
         Files.move(
@@ -177,10 +198,12 @@ public final class AtomicFiles {
         "Cannot write " + option + " " + file + ": " + why + "; " + fix + ". Nothing was changed.");
   }
 
+  private static boolean supportsPosix(Path path) {
+    return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
   private static FileAttribute<?>[] ownerOnly(Path path, Set<PosixFilePermission> perms) {
-    Path probe = path.getParent() == null ? path : path.getParent();
-    boolean posix = probe.getFileSystem().supportedFileAttributeViews().contains("posix");
-    return posix
+    return supportsPosix(path)
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)}
         : new FileAttribute<?>[0];
   }

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.files.AtomicFiles;
 
 /**
  * Writes {@code Execution Time:} and {@code Finalization Time:} lines into a migration's class
@@ -49,7 +50,7 @@ public final class HeaderStamp {
       return 0;
     }
     try {
-      Files.writeString(file.path(), stamped, StandardCharsets.UTF_8);
+      AtomicFiles.rewrite(file.path(), stamped);
     } catch (IOException e) {
       throw new PitrException(
           ErrorCode.FAILED, "Cannot write " + file.path() + ": " + e.getMessage(), e);

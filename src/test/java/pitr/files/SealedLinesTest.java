@@ -136,4 +136,19 @@ class SealedLinesTest {
         .hasMessageContaining(file + " is not a folder");
     AtomicFiles.checkWritable(dir.resolve("new/sub/plan.jsonl"), "--plan");
   }
+
+  @Test
+  void rewrite_keepsTheFilesPermissionsAndReplacesWhatALinkPointsAt() throws Exception {
+    Path source = dir.resolve("0001_cars.java");
+    Files.writeString(source, "old");
+    Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r-----"));
+    Path link = Files.createSymbolicLink(dir.resolve("link.java"), source);
+
+    AtomicFiles.rewrite(link, "new");
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(source)).isEqualTo("new");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(source)))
+        .isEqualTo("rw-r-----");
+  }
 }
