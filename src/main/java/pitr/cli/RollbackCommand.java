@@ -277,7 +277,7 @@ final class RollbackCommand implements Callable<Integer> {
   private Instant instant(String option, String text) {
     try {
       if (text.startsWith("-")) {
-        return clock.instant().minus(pitr.runbook.StepDurations.parse(text.substring(1)));
+        return clock.instant().minus(pitr.dynamo.Durations.parse(text.substring(1)));
       }
       return Instant.parse(text);
     } catch (DateTimeParseException | IllegalArgumentException e) {
