@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -167,6 +168,28 @@ class OptionRangeCliTest {
     refused(
         "error: --max-wcu -1 is out of range; pass 0-1,000,000 (0 = no cap)\n",
         all.toArray(String[]::new));
+  }
+
+  @Test
+  void rollback_toADayAgo_isARelativeTimeInTheOneDurationSyntax_soTheRestoreWindowDecides() {
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "--endpoint-url",
+            engine.endpoint,
+            "rollback",
+            "orders",
+            "--to",
+            "-1d",
+            "--yes",
+            "--state-dir",
+            state.toString());
+
+    assertThat(code).as(run.err()).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith("error: Table orders can be restored to ")
+        .contains("is before that window; pick an instant inside it");
   }
 
   private static Arguments bad(String option, String value, String message) {
