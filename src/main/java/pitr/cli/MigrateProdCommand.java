@@ -78,7 +78,6 @@ final class MigrateProdCommand implements Callable<Integer> {
               + name
               + "', or point prod at AWS (--region/--profile) or an --endpoint-url");
     }
-    Duration lag = maxRestoreLag;
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
@@ -89,7 +88,7 @@ final class MigrateProdCommand implements Callable<Integer> {
               .withDryRun(dryRun)
               .withMaxWcu(rate.maxWcu())
               .withBackup(backup)
-              .withMaxRestoreLag(lag);
+              .withMaxRestoreLag(maxRestoreLag);
       runner.preflight(request).block();
       if (!dryRun && !yes) {
         parent.confirm(

@@ -38,13 +38,12 @@ final class MigrateStaleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Duration age = olderThan;
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       List<MigrationStatus> stale =
           new MigrationOverview(options.catalog(), env.ledger())
-              .stale(age, parent.clock.instant())
+              .stale(olderThan, parent.clock.instant())
               .block();
       if (stale.isEmpty() && PitrCommand.of(spec).output().format() == OutputOptions.Format.TEXT) {
         spec.commandLine()

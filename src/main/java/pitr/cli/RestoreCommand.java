@@ -75,12 +75,11 @@ final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RestorePoint point = RestorePoint.parse(when, clock);
-    Duration timeout = waitTimeout;
     RestoreRequest request = RestoreRequest.of(table, point).as(as);
     if (noIndexes) {
       request = request.withoutIndexes();
     }
-    request = request.waiting(waitActive ? timeout : null);
+    request = request.waiting(waitActive ? waitTimeout : null);
     PrintWriter err = spec.commandLine().getErr();
     Instant start = clock.instant();
     RestoreResult result;
