@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.Rollbacks;
 import reactor.core.scheduler.Scheduler;
@@ -28,17 +26,34 @@ final class ApplyOptions {
       names = "--retries",
       paramLabel = "N",
       defaultValue = "10",
+      converter = Ranges.Retries.class,
       description =
-          "Retries per write before it goes to the failure file (default: ${DEFAULT-VALUE}).")
+          "Retries per write before it goes to the failure file, 0-100 (default:"
+              + " ${DEFAULT-VALUE}).")
   int retries;
 
-  @Option(names = "--max-backoff", hidden = true, defaultValue = "PT10S")
+  @Option(
+      names = "--max-backoff",
+      hidden = true,
+      defaultValue = "10s",
+      converter = Ranges.MaxBackoff.class,
+      description = "Longest wait between retries, 1ms-10m (default: ${DEFAULT-VALUE}).")
   Duration maxBackoff;
 
-  @Option(names = "--chunk-items", hidden = true, defaultValue = "100")
+  @Option(
+      names = "--chunk-items",
+      hidden = true,
+      defaultValue = "100",
+      converter = Ranges.ChunkItems.class,
+      description = "Items per checkpointed chunk, 1-100,000 (default: ${DEFAULT-VALUE}).")
   int chunkItems;
 
-  @Option(names = "--partition-items", hidden = true, defaultValue = "50000")
+  @Option(
+      names = "--partition-items",
+      hidden = true,
+      defaultValue = "50000",
+      converter = Ranges.PartitionItems.class,
+      description = "Items per plan partition, 1-10,000,000 (default: ${DEFAULT-VALUE}).")
   int partitionItems;
 
   Rollbacks rollbacks(Targets t, Clock clock, Scheduler scheduler) {
@@ -52,9 +67,6 @@ final class ApplyOptions {
   }
 
   ApplyRequest request(Targets t, String runId, boolean resume, double maxWcu) {
-    if (retries < 0 || maxWcu < 0) {
-      throw new PitrException(ErrorCode.USAGE, "--retries and --max-wcu must be 0 or more");
-    }
     return new ApplyRequest(
         runId,
         resume,

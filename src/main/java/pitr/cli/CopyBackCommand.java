@@ -46,15 +46,17 @@ final class CopyBackCommand implements Callable<Integer> {
   @Option(
       names = "--segments",
       paramLabel = "N",
-      defaultValue = "0",
-      description = "Parallel-scan segments (default: one per 128 MB of the source, at least 4).")
+      converter = Ranges.CopySegments.class,
+      description =
+          "Parallel-scan segments, 1-10,000 (default: one per 128 MB of the source, 4 to 1,000).")
   int segments;
 
   @Option(
       names = "--concurrency",
       paramLabel = "N",
       defaultValue = "16",
-      description = "Batches in flight at most (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Concurrency.class,
+      description = "Batches in flight at most, 1-1,000 (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Mixin RateOptions rate = new RateOptions();
@@ -140,12 +142,19 @@ final class CopyBackCommand implements Callable<Integer> {
       names = "--retries",
       paramLabel = "N",
       defaultValue = "10",
+      converter = Ranges.Retries.class,
       description =
-          "Retries per batch before items go to the failure file (default: ${DEFAULT-VALUE}).")
+          "Retries per batch before items go to the failure file, 0-100 (default:"
+              + " ${DEFAULT-VALUE}).")
   int retries;
 
-  @Option(names = "--max-backoff", hidden = true, defaultValue = "10s")
-  String maxBackoff;
+  @Option(
+      names = "--max-backoff",
+      hidden = true,
+      defaultValue = "10s",
+      converter = Ranges.MaxBackoff.class,
+      description = "Longest wait between retries, 1ms-10m (default: ${DEFAULT-VALUE}).")
+  java.time.Duration maxBackoff;
 
   Clock clock = Clock.systemUTC();
 
@@ -158,10 +167,6 @@ final class CopyBackCommand implements Callable<Integer> {
     }
     if (replay != null && to == null) {
       throw new PitrException(ErrorCode.USAGE, "--replay needs --to TABLE, the table to write to");
-    }
-    if (concurrency < 1 || segments < 0 || retries < 0) {
-      throw new PitrException(
-          ErrorCode.USAGE, "--concurrency must be at least 1, --segments and --retries 0 or more");
     }
     PrintWriter err = spec.commandLine().getErr();
     if (deleteExtra && !yes && !dryRun) {
@@ -260,8 +265,8 @@ final class CopyBackCommand implements Callable<Integer> {
         to,
         segments,
         concurrency,
-        rate.maxWcu,
-        rate.maxRcu,
+        rate.maxWcu(),
+        rate.maxRcu(),
         keys,
         filter,
         deleteExtra,
@@ -272,7 +277,7 @@ final class CopyBackCommand implements Callable<Integer> {
         failureFile,
         retries,
         java.time.Duration.ofMillis(100),
-        RestoreCommand.duration("--max-backoff", maxBackoff),
+        maxBackoff,
         replay,
         names,
         values);
@@ -327,7 +332,7 @@ final class CopyBackCommand implements Callable<Integer> {
                   : "about "
                       + Durations.format(r.estimate())
                       + " at "
-                      + Math.round(rate.maxWcu)
+                      + Math.round(rate.maxWcu())
                       + " WCU/s"));
       out.println("Nothing was written.");
     } else {

@@ -33,7 +33,8 @@ final class DiffCommand implements Callable<Integer> {
       names = "--sample",
       paramLabel = "N",
       defaultValue = "5",
-      description = "Sample keys to show per kind (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Sample.class,
+      description = "Sample keys to show per kind, 0-1,000 (default: ${DEFAULT-VALUE}).")
   int sample;
 
   @Option(
@@ -46,7 +47,8 @@ final class DiffCommand implements Callable<Integer> {
       names = "--segments",
       paramLabel = "N",
       defaultValue = "4",
-      description = "Parallel-scan segments per table (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Segments.class,
+      description = "Parallel-scan segments per table, 1-10,000 (default: ${DEFAULT-VALUE}).")
   int segments;
 
   @Mixin StateOptions state = new StateOptions();

@@ -78,8 +78,10 @@ final class DrillCommand implements Callable<Integer> {
       names = "--scale",
       paramLabel = "F",
       defaultValue = "1",
+      converter = Ranges.Scale.class,
       description =
-          "Scale generated item counts, e.g. 0.02 for a quick run (default: ${DEFAULT-VALUE}).")
+          "Scale generated item counts, 0.001-1,000, e.g. 0.02 for a quick run (default:"
+              + " ${DEFAULT-VALUE}).")
   double scale;
 
   @Override

@@ -44,13 +44,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Do not ask for confirmation (prod).")
   boolean yes;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description =
-          "Write capacity per second for writes and journal; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Override
   public Integer call() {
@@ -67,7 +61,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
       RunRequest request =
           RunRequest.of(file, mode, MigrateCommand.operator(), MigrateCommand.host())
               .withResume(true)
-              .withMaxWcu(maxWcu);
+              .withMaxWcu(rate.maxWcu());
       runner.preflight(request).block();
       if (prod && !yes) {
         parent.confirm(
@@ -76,7 +70,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
             "nothing was written");
       }
       RunReport report = runner.run(request).block();
-      MigrateProdCommand.print(spec, report, maxWcu);
+      MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;
   }

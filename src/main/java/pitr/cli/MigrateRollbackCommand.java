@@ -59,18 +59,14 @@ final class MigrateRollbackCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Apply without asking.")
   boolean yes;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description = "Write capacity per second; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Option(
       names = "--restore-timeout",
       paramLabel = "DURATION",
-      defaultValue = "PT2H",
-      description = "How long to wait for a recovery table (default: ${DEFAULT-VALUE}).")
+      defaultValue = "2h",
+      converter = Ranges.RestoreTimeout.class,
+      description = "How long to wait for a recovery table, 1s-7d (default: ${DEFAULT-VALUE}).")
   Duration restoreTimeout;
 
   @Option(
@@ -155,7 +151,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     RunRecord run = rollback.run();
     boolean keepPlans = false;
     try {
-      rollback.plans().forEach(p -> out.print(PlanText.plan(p.plan(), maxWcu)));
+      rollback.plans().forEach(p -> out.print(PlanText.plan(p.plan(), rate.maxWcu())));
       if (!yes) {
         RollbackCommand.confirm(
             spec,
@@ -181,7 +177,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
                 .apply(
                     rollback.plans().get(i).plan(),
                     applyOptions
-                        .request(t, runId, false, maxWcu)
+                        .request(t, runId, false, rate.maxWcu())
                         .forRun(runId, applyOptions.failureFile(runId)))
                 .block();
         out.print(PlanText.result(result));

@@ -102,19 +102,14 @@ final class RollbackCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Apply without asking.")
   boolean yes;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description =
-          "Write capacity per second for the writes; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Option(
       names = "--restore-timeout",
       paramLabel = "DURATION",
-      defaultValue = "PT2H",
-      description = "How long to wait for a recovery table (default: ${DEFAULT-VALUE}).")
+      defaultValue = "2h",
+      converter = Ranges.RestoreTimeout.class,
+      description = "How long to wait for a recovery table, 1s-7d (default: ${DEFAULT-VALUE}).")
   Duration restoreTimeout;
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
@@ -142,9 +137,9 @@ final class RollbackCommand implements Callable<Integer> {
               "--apply FILE executes a saved plan as it is; drop TABLE, --to and --plan");
         }
         RollbackPlan saved = PlanFile.read(apply);
-        out.print(PlanText.plan(saved, maxWcu));
+        out.print(PlanText.plan(saved, rate.maxWcu()));
         String runId = resume != null ? resume : Rollbacks.newId(4);
-        ApplyRequest request = applyOptions.request(t, runId, resume != null, maxWcu);
+        ApplyRequest request = applyOptions.request(t, runId, resume != null, rate.maxWcu());
         resumeHint(out, apply, runId);
         ApplyResult result = rollbacks.apply(saved, request).block();
         out.print(PlanText.result(result));
@@ -176,7 +171,7 @@ final class RollbackCommand implements Callable<Integer> {
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
       try {
-        out.print(PlanText.plan(planned, maxWcu));
+        out.print(PlanText.plan(planned, rate.maxWcu()));
         if (plan != null) {
           PlanFile.write(keep ? planned : planned.withRecoveryTables(List.of()), plan);
           out.println(
@@ -190,7 +185,7 @@ final class RollbackCommand implements Callable<Integer> {
         keepPlan = true;
         resumeHint(out, planned.file(), runId);
         ApplyResult result =
-            rollbacks.apply(planned, applyOptions.request(t, runId, false, maxWcu)).block();
+            rollbacks.apply(planned, applyOptions.request(t, runId, false, rate.maxWcu())).block();
         out.print(PlanText.result(result));
         keepPlan = !result.complete();
         return finish(result, "pitr rollback --apply " + planned.file() + " --resume " + runId);
@@ -282,7 +277,7 @@ final class RollbackCommand implements Callable<Integer> {
   private Instant instant(String option, String text) {
     try {
       if (text.startsWith("-")) {
-        return clock.instant().minus(pitr.runbook.StepDurations.parse(text.substring(1)));
+        return clock.instant().minus(pitr.dynamo.Durations.parse(text.substring(1)));
       }
       return Instant.parse(text);
     } catch (DateTimeParseException | IllegalArgumentException e) {
