@@ -1,6 +1,8 @@
 package pitr.copy;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,10 +35,18 @@ public final class CopyRuns {
     return new CopyRuns(stores, clock);
   }
 
-  /** Every run of every store, store by store. */
+  /** Every run of every store, store by store, the latest heartbeat first. */
   public Flux<RunStatus> list() {
-    return Flux.fromIterable(stores).concatMap(s -> s.runs().map(r -> status(s, r)));
+    return Flux.fromIterable(stores)
+        .concatMap(s -> s.runs().map(r -> status(s, r)).collectSortedList(LATEST_FIRST))
+        .flatMapIterable(l -> l);
   }
+
+  private static final Comparator<RunStatus> LATEST_FIRST =
+      Comparator.comparing(
+              (RunStatus s) -> s.run().heartbeat(),
+              Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
+          .thenComparing(RunStatus::runId);
 
   /**
    * The run with this id in the first store that has it.
