@@ -21,6 +21,11 @@ import reactor.core.publisher.Mono;
  */
 public final class CopyRuns {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Comparator<RunStatus> LATEST_FIRST =
+      Comparator.comparing(
+              (RunStatus s) -> s.run().heartbeat(),
+              Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
+          .thenComparing(RunStatus::runId);
 
   private final List<Checkpoints> stores;
   private final Clock clock;
@@ -41,12 +46,6 @@ public final class CopyRuns {
         .concatMap(s -> s.runs().map(r -> status(s, r)).collectSortedList(LATEST_FIRST))
         .flatMapIterable(l -> l);
   }
-
-  private static final Comparator<RunStatus> LATEST_FIRST =
-      Comparator.comparing(
-              (RunStatus s) -> s.run().heartbeat(),
-              Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
-          .thenComparing(RunStatus::runId);
 
   /**
    * The run with this id in the first store that has it.
