@@ -28,7 +28,10 @@ import pitr.copy.RunStatus;
 final class RunsAbandonCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RUN_ID")
+  @Parameters(
+      index = "0",
+      paramLabel = "RUN_ID",
+      description = "The run, as pitr runs list shows it.")
   String runId;
 
   @Option(names = "--yes", description = "Do not ask for confirmation.")

@@ -21,7 +21,10 @@ import pitr.copy.RunStatus;
 final class RunsShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RUN_ID")
+  @Parameters(
+      index = "0",
+      paramLabel = "RUN_ID",
+      description = "The run, as pitr runs list shows it.")
   String runId;
 
   @Mixin StateOptions state = new StateOptions();
