@@ -12,7 +12,10 @@ import reactor.core.publisher.Mono;
  * resume each other.
  */
 public interface Checkpoints {
-  /** Records a new run, or checks that an existing one with the same id copies the same tables. */
+  /**
+   * Records a new run, or checks that an existing one with the same id copies the same tables and
+   * was not abandoned ({@link pitr.ErrorCode#REFUSED}).
+   */
   Mono<CopyRunRecord> open(CopyRunRecord run);
 
   /** The run with this id, or empty. */
@@ -24,8 +27,17 @@ public interface Checkpoints {
   /** Saves one segment's position. */
   Mono<Void> save(String runId, SegmentPosition position);
 
-  /** Records that {@code worker} is alive at {@code now}, or has finished. */
+  /**
+   * Records that {@code worker} is alive at {@code now}, or has finished, with this process as its
+   * {@link RunOwner} and a lease until {@link RunLease#expiry}.
+   */
   Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished);
+
+  /**
+   * Marks the run abandoned by {@code by} at {@code at}: {@code pitr drop} no longer waits for it
+   * and {@link #open} refuses to continue it. Its checkpoints are kept.
+   */
+  Mono<Void> abandon(String runId, RunOwner by, Instant at);
 
   /** Every run known here. */
   Flux<CopyRunRecord> runs();

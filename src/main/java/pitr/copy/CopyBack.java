@@ -78,7 +78,7 @@ public final class CopyBack {
 
   public static CopyBack create(
       DynamoDbGateway gateway, Checkpoints checkpoints, CopyMeters meters, Clock clock) {
-    return new CopyBack(gateway, checkpoints, meters, clock, Duration.ofSeconds(30));
+    return new CopyBack(gateway, checkpoints, meters, clock, RunLease.heartbeatEvery());
   }
 
   /** The write limiter of the current run, for progress displays; null before a run. */

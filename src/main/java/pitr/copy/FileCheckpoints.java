@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.ItemJson;
+import pitr.files.AtomicFiles;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -29,6 +30,12 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class FileCheckpoints implements Checkpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Written when the run is abandoned: when and by whom. A lease holds heartbeat, owner, expiry.
+   */
+  private static final String ABANDONED = "abandoned.json";
+
   private final Path root;
 
   private FileCheckpoints(Path stateDir) {
@@ -64,6 +71,7 @@ public final class FileCheckpoints implements Checkpoints {
           Path file = dir(run.runId()).resolve("run.json");
           if (Files.exists(file)) {
             CopyRunRecord existing = read(run.runId());
+            existing.refuseIfAbandoned(describe());
             if (!existing.source().equals(run.source())
                 || !existing.target().equals(run.target())
                 || existing.totalSegments() != run.totalSegments()) {
@@ -103,16 +111,15 @@ public final class FileCheckpoints implements Checkpoints {
 
   private CopyRunRecord read(String runId) throws IOException {
     JsonNode n = JSON.readTree(dir(runId).resolve("run.json").toFile());
-    Instant heartbeat = null;
-    boolean anyLease = false;
-    boolean allFinished = true;
+    RunLease.Tally leases = new RunLease.Tally();
     try (Stream<Path> files = Files.list(dir(runId))) {
       for (Path p : files.filter(f -> checkpoint(f, "lease-")).toList()) {
         JsonNode lease = JSON.readTree(p.toFile());
-        anyLease = true;
-        Instant h = Instant.parse(lease.get("heartbeat").asText());
-        heartbeat = heartbeat == null || h.isAfter(heartbeat) ? h : heartbeat;
-        allFinished &= lease.get("finished").asBoolean();
+        leases.add(
+            Instant.parse(lease.get("heartbeat").asText()),
+            lease.get("finished").asBoolean(),
+            owner(lease),
+            lease.hasNonNull("expires") ? Instant.parse(lease.get("expires").asText()) : null);
       }
     }
     return new CopyRunRecord(
@@ -121,8 +128,51 @@ public final class FileCheckpoints implements Checkpoints {
         n.get("target").asText(),
         n.get("totalSegments").asInt(),
         n.hasNonNull("filter") ? n.get("filter").asText() : null,
-        heartbeat,
-        anyLease && allFinished);
+        leases.heartbeat(),
+        leases.finished(),
+        leases.owner(),
+        leases.expires(),
+        abandoned(runId));
+  }
+
+  /** The owner a lease or an abandon mark records, or null when it records none. */
+  private static RunOwner owner(JsonNode n) {
+    if (!n.hasNonNull("host") || !n.hasNonNull("pid")) {
+      return null;
+    }
+    return new RunOwner(
+        n.get("host").asText(),
+        n.get("pid").asLong(),
+        n.hasNonNull("batchJobId") ? n.get("batchJobId").asText() : null);
+  }
+
+  private static void putOwner(ObjectNode n, RunOwner owner) {
+    n.put("host", owner.host());
+    n.put("pid", owner.pid());
+    if (owner.batchJobId() != null) {
+      n.put("batchJobId", owner.batchJobId());
+    }
+  }
+
+  private CopyRunRecord.Abandoned abandoned(String runId) throws IOException {
+    Path file = dir(runId).resolve(ABANDONED);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    JsonNode n = JSON.readTree(file.toFile());
+    return new CopyRunRecord.Abandoned(Instant.parse(n.get("abandonedAt").asText()), owner(n));
+  }
+
+  @Override
+  public Mono<Void> abandon(String runId, RunOwner by, Instant at) {
+    return io(() -> {
+          ObjectNode n = JSON.createObjectNode();
+          n.put("abandonedAt", at.toString());
+          putOwner(n, by);
+          AtomicFiles.writeString(dir(runId).resolve(ABANDONED), JSON.writeValueAsString(n));
+          return true;
+        })
+        .then();
   }
 
   @Override
@@ -172,7 +222,8 @@ public final class FileCheckpoints implements Checkpoints {
           n.put("worker", worker.toString());
           n.put("heartbeat", now.toString());
           n.put("finished", finished);
-          n.put("pid", ProcessHandle.current().pid());
+          putOwner(n, RunOwner.current());
+          n.put("expires", RunLease.expiry(now).toString());
           write(
               dir(runId).resolve("lease-" + worker.index() + "-of-" + worker.count() + ".json"), n);
           return true;

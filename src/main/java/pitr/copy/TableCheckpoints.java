@@ -38,6 +38,11 @@ public final class TableCheckpoints implements Checkpoints {
   static final KeySchema SCHEMA =
       new KeySchema("run", ScalarAttributeType.S, "part", ScalarAttributeType.S);
 
+  /**
+   * The part marking an abandoned run: when and by whom. A lease holds heartbeat, owner, expiry.
+   */
+  private static final String ABANDONED = "abandoned";
+
   private final DynamoDbGateway gateway;
   private final String table;
   private Mono<Void> ready;
@@ -132,18 +137,20 @@ public final class TableCheckpoints implements Checkpoints {
 
   private static CopyRunRecord record(String runId, List<Map<String, AttributeValue>> parts) {
     Map<String, AttributeValue> run = null;
-    Instant heartbeat = null;
-    boolean anyLease = false;
-    boolean allFinished = true;
+    RunLease.Tally leases = new RunLease.Tally();
+    CopyRunRecord.Abandoned abandoned = null;
     for (Map<String, AttributeValue> p : parts) {
       String part = p.get("part").s();
       if (part.equals("run")) {
         run = p;
       } else if (part.startsWith("lease#")) {
-        anyLease = true;
-        Instant h = Instant.parse(p.get("heartbeat").s());
-        heartbeat = heartbeat == null || h.isAfter(heartbeat) ? h : heartbeat;
-        allFinished &= p.get("finished").bool();
+        leases.add(
+            Instant.parse(p.get("heartbeat").s()),
+            p.get("finished").bool(),
+            owner(p),
+            p.containsKey("expires") ? Instant.parse(p.get("expires").s()) : null);
+      } else if (part.equals(ABANDONED)) {
+        abandoned = new CopyRunRecord.Abandoned(Instant.parse(p.get("abandonedAt").s()), owner(p));
       }
     }
     if (run == null) {
@@ -155,8 +162,41 @@ public final class TableCheckpoints implements Checkpoints {
         run.get("target").s(),
         Integer.parseInt(run.get("segments").n()),
         run.containsKey("filter") ? run.get("filter").s() : null,
-        heartbeat,
-        anyLease && allFinished);
+        leases.heartbeat(),
+        leases.finished(),
+        leases.owner(),
+        leases.expires(),
+        abandoned);
+  }
+
+  /** The owner a lease or an abandon mark records, or null when it records none. */
+  private static RunOwner owner(Map<String, AttributeValue> item) {
+    if (!item.containsKey("host") || !item.containsKey("pid")) {
+      return null;
+    }
+    return new RunOwner(
+        item.get("host").s(),
+        Long.parseLong(item.get("pid").n()),
+        item.containsKey("batchJobId") ? item.get("batchJobId").s() : null);
+  }
+
+  private static void putOwner(Map<String, AttributeValue> item, RunOwner owner) {
+    item.put("host", s(owner.host()));
+    item.put("pid", AttributeValue.fromN(Long.toString(owner.pid())));
+    if (owner.batchJobId() != null) {
+      item.put("batchJobId", s(owner.batchJobId()));
+    }
+  }
+
+  @Override
+  public Mono<Void> abandon(String runId, RunOwner by, Instant at) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("run", s(runId));
+    item.put("part", s(ABANDONED));
+    item.put("abandonedAt", s(at.toString()));
+    putOwner(item, by);
+    return ready.then(
+        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
   }
 
   @Override
@@ -165,6 +205,7 @@ public final class TableCheckpoints implements Checkpoints {
         .then(find(run.runId()))
         .flatMap(
             existing -> {
+              existing.refuseIfAbandoned(describe());
               if (!existing.source().equals(run.source())
                   || !existing.target().equals(run.target())
                   || existing.totalSegments() != run.totalSegments()) {
@@ -249,6 +290,8 @@ public final class TableCheckpoints implements Checkpoints {
     item.put("part", s("lease#" + worker));
     item.put("heartbeat", s(now.toString()));
     item.put("finished", AttributeValue.fromBool(finished));
+    putOwner(item, RunOwner.current());
+    item.put("expires", s(RunLease.expiry(now).toString()));
     return ready.then(
         gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
   }

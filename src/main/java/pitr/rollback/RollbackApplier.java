@@ -19,6 +19,7 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.ConditionalWriter;
 import pitr.copy.PlanProgress;
+import pitr.copy.RunLease;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.KeySchema;
 import pitr.dynamo.Throttling;
@@ -50,7 +51,6 @@ final class RollbackApplier {
   private static final Logger log = LoggerFactory.getLogger(RollbackApplier.class);
   private static final int CHUNKS_IN_FLIGHT = 4;
   private static final int WRITES_PER_CHUNK = 8;
-  private static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
   private final Tables tables;
   private final Clock clock;
@@ -144,7 +144,7 @@ final class RollbackApplier {
         progress.chunks(),
         progress.doneCount());
     Disposable heartbeat =
-        Flux.interval(HEARTBEAT, HEARTBEAT, scheduler)
+        Flux.interval(RunLease.heartbeatEvery(), RunLease.heartbeatEvery(), scheduler)
             .concatMap(t -> progress.heartbeat(false).onErrorResume(e -> Mono.empty()))
             .subscribe();
     return plan.items()

@@ -118,21 +118,25 @@ class DropAndDiffCommandTest {
   }
 
   @Test
-  void drop_whileACopyBackRunIsUnfinished_isRefused() throws Exception {
+  void drop_whileACopyBackRunWithALeaseOfAnEarlierVersionIsUnfinished_isRefused() throws Exception {
     recovery();
     Path run = state.resolve("runs").resolve("abc");
     Files.createDirectories(run);
     Files.writeString(
         run.resolve("run.json"),
         "{\"runId\":\"abc\",\"source\":\"orders-rec\",\"target\":\"orders\",\"totalSegments\":4}");
+    // A lease without owner or expiry, as earlier versions wrote: it holds for the default lease.
+    java.time.Instant heartbeat = java.time.Instant.now();
     Files.writeString(
         run.resolve("lease-1-of-1.json"),
-        "{\"heartbeat\":\"" + java.time.Instant.now() + "\",\"finished\":false}");
+        "{\"heartbeat\":\"" + heartbeat + "\",\"finished\":false}");
     assertThat(cli.exit("drop", "orders-rec", "--yes", "--state-dir", state.toString()))
         .isEqualTo(3);
     assertThat(cli.last.err())
         .isEqualTo(
-            "error: Table orders-rec is being copied back by run abc, which is in progress; wait"
-                + " for it to finish\n");
+            "error: Table orders-rec is being copied back by run abc, which is running (last"
+                + " heartbeat at "
+                + heartbeat
+                + "); wait for it to finish\n");
   }
 }
