@@ -178,8 +178,13 @@ public final class PlanFile {
    *     folder, format 1, cut short or edited, or the line that is not valid) and the fix
    */
   public static RollbackPlan read(Path file) {
-    JsonNode header = header(file);
-    SealedLines.Seal seal = SealedLines.verify(file, WHAT, FIX);
+    return read(file, FIX);
+  }
+
+  /** As {@link #read(Path)}, with {@code fix} as what messages tell the operator to do. */
+  static RollbackPlan read(Path file, String fix) {
+    JsonNode header = header(file, fix);
+    SealedLines.Seal seal = SealedLines.verify(file, WHAT, fix);
     PlanSummary summary = new PlanSummary();
     try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
       Iterator<String> it = lines.limit(seal.lines()).iterator();
@@ -194,7 +199,7 @@ public final class PlanFile {
         try {
           summary.add(item(line));
         } catch (RuntimeException e) {
-          throw invalid(file, n, e.getMessage() == null ? e.toString() : e.getMessage());
+          throw invalid(file, n, e.getMessage() == null ? e.toString() : e.getMessage(), fix);
         }
       }
     } catch (IOException | UncheckedIOException e) {
@@ -219,12 +224,12 @@ public final class PlanFile {
           seal.lines() - 1,
           seal.sha256());
     } catch (RuntimeException e) {
-      throw invalid(file, 1, e.getMessage());
+      throw invalid(file, 1, e.getMessage(), fix);
     }
   }
 
   /** The header of {@code file}, read before its seal so a plan of format 1 is told apart. */
-  private static JsonNode header(Path file) {
+  private static JsonNode header(Path file, String fix) {
     if (Files.isDirectory(file)) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -251,7 +256,7 @@ public final class PlanFile {
       header = null;
     }
     if (header == null || !header.path("pitrRollbackPlan").isInt()) {
-      throw invalid(file, 1, "it is not a plan header");
+      throw invalid(file, 1, "it is not a plan header", fix);
     }
     int version = header.get("pitrRollbackPlan").asInt();
     if (version == 1) {
@@ -262,7 +267,7 @@ public final class PlanFile {
               + file
               + " was made by an earlier pitr, in format 1, which has no seal: a copy cut short"
               + " could not be told from the whole plan; "
-              + FIX
+              + fix
               + ". Nothing was changed.");
     }
     if (version != VERSION) {
@@ -276,11 +281,11 @@ public final class PlanFile {
               + ", which this pitr does not read (it reads format "
               + VERSION
               + "); apply it with the pitr that made it, or "
-              + FIX
+              + fix
               + ". Nothing was changed.");
     }
     if (!header.path("table").isTextual() || header.get("table").asText().isEmpty()) {
-      throw invalid(file, 1, "the header names no table");
+      throw invalid(file, 1, "the header names no table", fix);
     }
     return header;
   }
@@ -289,7 +294,7 @@ public final class PlanFile {
     return node == null || node.isNull() ? null : DynamoJson.item(node);
   }
 
-  private static PitrException invalid(Path file, long line, String why) {
+  private static PitrException invalid(Path file, long line, String why, String fix) {
     return new PitrException(
         ErrorCode.USAGE,
         WHAT
@@ -300,7 +305,7 @@ public final class PlanFile {
             + " is not valid: "
             + why
             + "; "
-            + FIX
+            + fix
             + ". Nothing was changed.");
   }
 

@@ -27,7 +27,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -88,9 +87,11 @@ final class RollbackApplier {
           String table = plan.table();
           int chunkItems = request.chunkItems();
           int chunks = (int) ((plan.size() + chunkItems - 1) / chunkItems);
-          return Mono.fromRunnable(plan::checkFile)
-              .subscribeOn(Schedulers.boundedElastic())
-              .then(tables.keySchema(table))
+          // Read where the apply is subscribed (a blocking caller), not on a worker that a
+          // cancelled apply would interrupt.
+          plan.checkFile();
+          return tables
+              .keySchema(table)
               .doOnNext(schema -> checkKeys(plan, schema))
               .then(
                   PlanProgress.open(

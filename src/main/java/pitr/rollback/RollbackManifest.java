@@ -63,6 +63,14 @@ record RollbackManifest(String id, String migration, String runId, List<Entry> p
     SealedLines.write(dir.resolve(FILE), List.of(PlanFile.JSON.writeValueAsString(m)));
   }
 
+  /** What to do about a migration rollback whose saved files cannot be trusted. */
+  static String fix(String migration) {
+    return "start the rollback again with 'pitr migrate rollback "
+        + migration
+        + "' (recovery tables it made stay until removed: 'pitr status TABLE' lists them,"
+        + " 'pitr drop' removes them)";
+  }
+
   /**
    * The manifest of rollback {@code id} in {@code dir}, checked against its seal.
    *
@@ -76,11 +84,7 @@ record RollbackManifest(String id, String migration, String runId, List<Entry> p
           ErrorCode.USAGE,
           "No migration rollback " + id + " in " + workDir + "; check the id and --state-dir");
     }
-    String fix =
-        "start the rollback again with 'pitr migrate rollback "
-            + migration
-            + "' (recovery tables it made stay until removed: 'pitr status TABLE' lists them,"
-            + " 'pitr drop' removes them)";
+    String fix = fix(migration);
     List<String> lines = SealedLines.readAll(file, "Manifest of migration rollback " + id, fix);
     try {
       JsonNode m = lines.size() == 1 ? PlanFile.JSON.readTree(lines.get(0)) : null;

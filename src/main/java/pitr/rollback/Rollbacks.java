@@ -449,7 +449,9 @@ public final class Rollbacks {
                         for (RollbackManifest.Entry p : m.plans()) {
                           plans.add(
                               new Prepared(
-                                  PlanFile.read(dir.resolve(p.plan())), p.recoveryTables()));
+                                  PlanFile.read(
+                                      dir.resolve(p.plan()), RollbackManifest.fix(migration)),
+                                  p.recoveryTables()));
                         }
                         return new MigrationRollback(id, run, plans);
                       });
