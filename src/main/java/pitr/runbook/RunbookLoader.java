@@ -3,9 +3,11 @@ package pitr.runbook;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -174,9 +176,43 @@ public final class RunbookLoader {
       if (what.startsWith("Missing required creator property")) {
         String field = what.replaceAll(".*property '([^']*)'.*", "$1");
         what = "missing field '" + field + "'; add it";
+      } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+        what = shape(m);
+      } else {
+        what += "; fix the YAML there (" + EXAMPLE + " shows a runbook that loads)";
       }
     }
     return "Runbook " + path + where + ": " + what;
+  }
+
+  /** A value of the wrong kind, said in YAML terms rather than Java types. */
+  private static String shape(MismatchedInputException m) {
+    String field = null;
+    for (JsonMappingException.Reference r : m.getPath()) {
+      if (r.getFieldName() != null) {
+        field = r.getFieldName();
+      }
+    }
+    Class<?> type = m.getTargetType();
+    String kind;
+    if (type == String.class) {
+      kind = "text";
+    } else if (java.util.Collection.class.isAssignableFrom(type)) {
+      kind = "a list (lines starting with '- ')";
+    } else if (Number.class.isAssignableFrom(type)
+        || (type.isPrimitive() && type != boolean.class)) {
+      kind = "a number";
+    } else if (type == Boolean.class || type == boolean.class) {
+      kind = "true or false";
+    } else {
+      kind = "a mapping (key: value lines)";
+    }
+    return (field == null ? "a runbook" : "field '" + field + "'")
+        + " must be "
+        + kind
+        + "; "
+        + EXAMPLE
+        + " shows a runbook that loads";
   }
 
   private static void check(Runbook runbook) {
