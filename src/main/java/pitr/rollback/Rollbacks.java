@@ -252,7 +252,7 @@ public final class Rollbacks {
         code,
         message
             + "; the recovery tables made for it could not be dropped ("
-            + why.getMessage()
+            + (why.getMessage() == null ? why.toString() : why.getMessage())
             + "), so they are left: "
             + String.join(", ", left)
             + "; drop each with 'pitr drop TABLE --yes' once it is ACTIVE ('pitr status' on the"
@@ -338,7 +338,7 @@ public final class Rollbacks {
             .concatMap(
                 table ->
                     restorer.checkRestorable(
-                        table, run.restorePoint(), "The restore point of run " + run.runId()))
+                        table, run.restorePoint(), "Run " + run.runId() + "'s restore point"))
             .then();
     return checks
         .thenMany(Flux.fromIterable(run.tables()))
