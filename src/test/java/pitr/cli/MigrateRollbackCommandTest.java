@@ -366,4 +366,37 @@ class MigrateRollbackCommandTest {
     assertThat(local.cars()).isEqualTo(migratedCars);
     assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
   }
+
+  @Test
+  void migrateRollback_whenTheRestorePointLeftTheWindow_exitsThreeBeforeAnyRestore()
+      throws Exception {
+    Path m = migrations();
+    migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
+    // Turning PITR off and on again starts the window anew, after the run.
+    for (boolean on : new boolean[] {false, true}) {
+      local
+          .client
+          .updateContinuousBackups(
+              r ->
+                  r.tableName("cars")
+                      .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(on)))
+          .join();
+    }
+    String restorePoint = runRecord().get("restorePoint").s();
+    CliRun run = new CliRun();
+
+    int code = run(run, m, "rollback", "0001", "--yes");
+
+    assertThat(code).as(run.err()).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith(
+            "error: Run "
+                + runRecord().get("runId").s()
+                + "'s restore point "
+                + restorePoint
+                + " is outside the restore window of table cars (")
+        .contains("): it is before the earliest restorable time;");
+    assertNothingChanged(migratedCars);
+  }
 }
