@@ -1,10 +1,14 @@
 package pitr.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.files.AtomicFiles;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.Rollbacks;
 import reactor.core.scheduler.Scheduler;
@@ -66,6 +70,40 @@ final class ApplyOptions {
             .withPartitionItems(partitionItems));
   }
 
+  /**
+   * Refuses, before any work, a state folder that cannot be written and a {@code --failures} path
+   * that cannot be written: plans, checkpoints and failures go there, and finding out after the
+   * restores or the writes would be too late.
+   */
+  void checkPaths() {
+    Path dir = state.stateDir().toAbsolutePath();
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Cannot use --state-dir "
+              + state.stateDir()
+              + ": "
+              + (existing == null
+                  ? "it has no existing parent folder"
+                  : existing + (Files.isDirectory(existing) ? " is not writable" : " is a file"))
+              + "; pass --state-dir a folder you can write to. Nothing was changed.");
+    }
+    if (failures != null) {
+      AtomicFiles.checkWritable(failures, "--failures");
+    }
+  }
+
+  /**
+   * The apply request of run {@code runId}; commands build it before their first change, so a bad
+   * value is refused before anything is restored or written.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} naming the option and its value ({@link
+   *     ApplyRequest} checks them)
+   */
   ApplyRequest request(Targets t, String runId, boolean resume, double maxWcu) {
     return new ApplyRequest(
         runId,

@@ -97,6 +97,12 @@ final class DrillCommand implements Callable<Integer> {
       throw new PitrException(
           ErrorCode.USAGE, "--target " + where + " is not known; pass local or aws");
     }
+    Path dir =
+        report != null
+            ? report
+            : Path.of("drill-reports", runbook.name() + "-" + STAMP.format(Instant.now()));
+    // Before the drill: a report that cannot be written would be lost after all of it.
+    DrillReport.checkWritable(dir);
     DrillResult result;
     try (DrillTarget drillTarget =
         where.equals("local") ? new LocalTarget() : new AwsTarget(PitrCommand.of(spec).target())) {
@@ -113,10 +119,6 @@ final class DrillCommand implements Callable<Integer> {
               ? "\n      " + s.failure()
               : s.detail().isEmpty() ? "" : "\n      " + s.detail());
     }
-    Path dir =
-        report != null
-            ? report
-            : Path.of("drill-reports", runbook.name() + "-" + STAMP.format(Instant.now()));
     Path html = DrillReport.write(result, dir);
     out.printf(
         "Recovery time: %s; data lost: %,d; conflicts: %,d%n",
