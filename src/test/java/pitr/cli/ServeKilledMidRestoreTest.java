@@ -202,7 +202,7 @@ class ServeKilledMidRestoreTest {
                 "--port",
                 "0",
                 "--restore-lag",
-                "PT0S",
+                "0s",
                 "--data-dir",
                 data.toString()))
         .redirectErrorStream(true)
