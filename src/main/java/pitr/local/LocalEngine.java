@@ -172,7 +172,7 @@ public final class LocalEngine implements AutoCloseable {
   /**
    * An engine that keeps its tables, history and backups in {@code dataDir} (created if absent) and
    * loads what an earlier run left there. Every change is committed to disk before it is
-   * acknowledged.
+   * acknowledged, and a restore, a backup or a table deletion is all or nothing across a crash.
    *
    * @throws IllegalArgumentException when the directory cannot be created or was written by an
    *     incompatible version

@@ -43,8 +43,8 @@ import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
 
 /**
- * Serves a {@link LocalEngine} over the DynamoDB JSON 1.0 wire protocol on loopback HTTP, so the
- * AWS SDKs, boto3 and the AWS CLI can use it as an endpoint ({@code --endpoint-url}).
+ * Serves a {@link LocalEngine} over the DynamoDB JSON 1.0 wire protocol on HTTP, so the AWS SDKs,
+ * boto3 and the AWS CLI can use it as an endpoint ({@code --endpoint-url}).
  *
  * <p>Every request is {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>}.
  * Started with an {@link AccessKey}, the server checks every request's AWS Signature Version 4 and
