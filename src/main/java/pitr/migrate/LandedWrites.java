@@ -1,6 +1,10 @@
 package pitr.migrate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -23,16 +27,11 @@ final class LandedWrites {
   record Landed(Map<String, AttributeValue> key, WriteOp op, String imageHash, boolean confirmed) {}
 
   private final Map<String, Landed> byKey;
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-  /**
-   * @param byKey by {@link ItemHash#canonical} of the key
-   */
+  /** By {@link ItemHash#canonical} of the key. */
   LandedWrites(Map<String, Landed> byKey) {
     this.byKey = byKey;
-  }
-
-  int size() {
-    return byKey.size();
   }
 
   /**
@@ -44,7 +43,27 @@ final class LandedWrites {
     if (byKey.isEmpty()) {
       return null;
     }
-    Landed landed = byKey.get(ItemHash.canonical(key));
-    return landed != null && ItemHash.of(item).equals(landed.imageHash()) ? landed : null;
+    String k = ItemHash.canonical(key);
+    Landed landed = byKey.get(k);
+    if (landed == null) {
+      return null;
+    }
+    seen.add(k);
+    return ItemHash.of(item).equals(landed.imageHash()) ? landed : null;
+  }
+
+  /**
+   * The writes no commit marker counted whose item the pass did not hand over again: it is gone
+   * (deleted by the write itself, or since) or the scan's filter now leaves it out.
+   */
+  List<Landed> unseen() {
+    List<Landed> out = new ArrayList<>();
+    byKey.forEach(
+        (k, landed) -> {
+          if (!landed.confirmed() && !seen.contains(k)) {
+            out.add(landed);
+          }
+        });
+    return out;
   }
 }

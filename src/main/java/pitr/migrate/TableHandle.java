@@ -207,8 +207,35 @@ final class TableHandle implements MigrationTable {
                           .flatMap(
                               seg -> segment(pass, seg, options, action, landed),
                               Math.min(options.segments(), 64))
-                          .reduce(0L, Long::sum));
+                          .reduce(0L, Long::sum)
+                          .flatMap(n -> unseen(landed, pass).thenReturn(n)));
         });
+  }
+
+  /**
+   * Writes of an earlier attempt that no marker counted and whose item the pass did not see again
+   * (gone, or filtered out now): reads each item and counts the write if the item is as it left it.
+   */
+  private Mono<Void> unseen(LandedWrites landed, int pass) {
+    return Flux.fromIterable(landed.unseen())
+        .flatMap(
+            l ->
+                db.getItem(
+                        GetItemRequest.builder()
+                            .tableName(name)
+                            .key(l.key())
+                            .consistentRead(true)
+                            .build())
+                    .map(ItemHash::of)
+                    .defaultIfEmpty(ItemHash.DELETED)
+                    .filter(hash -> hash.equals(l.imageHash()))
+                    .flatMap(
+                        hash -> {
+                          resume.skipped();
+                          return journal.adopt(name, l.key(), l.op(), l.imageHash(), pass);
+                        }),
+            8)
+        .then();
   }
 
   private Mono<Long> segment(

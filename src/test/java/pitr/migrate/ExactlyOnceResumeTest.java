@@ -211,6 +211,31 @@ class ExactlyOnceResumeTest {
   }
 
   @Test
+  void resume_afterAKillWhileDeleting_countsTheDeletesThatLandedOnce() {
+    seed();
+    MigrationFile f =
+        counting(
+            "t.forEachItem(ScanOptions.defaults().segments(2).pageSize(40).concurrency(8),"
+                + " i -> t.delete(i)).then()");
+    crash(f, FaultyClient.Fault.KILL_AFTER_WRITE, 130);
+    assertThat(hits()).hasSizeBetween(1, ITEMS - 130);
+
+    RunReport resumed = resume(f);
+
+    assertThat(hits()).isEmpty();
+    // The deletes that landed unconfirmed are not seen again by the scan: they are counted once.
+    assertThat(lastRun().itemsWritten()).isEqualTo(ITEMS);
+    assertThat(journal(lastRun()).values())
+        .hasSize(ITEMS)
+        .allSatisfy(
+            e -> {
+              assertThat(e.op()).isEqualTo(WriteOp.DELETE);
+              assertThat(e.state()).isEqualTo(JournalEntry.State.CONFIRMED);
+            });
+    assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
+  }
+
+  @Test
   void resume_inASecondPass_doesNotTakeTheFirstPassesWritesForItsOwn() {
     seed();
     // Two passes over the table, one after the other: every item ends with hits = 2.
