@@ -41,6 +41,12 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * written) happens before the first write, and the ledger tables are created only once preflight
  * passed. The journal proves writable (its commit marker is stored) before the run is recorded.
  *
+ * <p>A resumed run (a new attempt of the same run) skips the scan pages checkpointed and, in the
+ * pages it redoes, the items whose write had landed (see {@link ResumeSkips}). When a migration
+ * fails, the writes already sent are awaited and confirmed before the last commit marker (see
+ * {@link InFlightWrites}); the ledger's counts are those of the run's commit markers, the writes
+ * the journal confirms (see {@link CommitMarker}).
+ *
  * <p>A dry run compiles, reads and counts; it takes no lock and writes nothing, not even the
  * ledger.
  */
