@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * {@code pitr migrate resume NAME}: continues the latest interrupted run of a migration, skipping
- * scan pages it checkpointed, under the same run id and restore point.
+ * scan pages it checkpointed and the items of the page in progress that it had written, under the
+ * same run id and restore point.
  */
 @Command(
     name = "resume",
@@ -26,9 +27,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
     description = {
       "Continue the latest interrupted (failed or killed) run of a migration from its"
           + " checkpoints instead of redoing everything.",
-      "Pages of forEachItem scans already done are skipped; the page in progress is redone.",
+      "Pages of forEachItem scans already done are skipped; the page in progress is redone,"
+          + " except for its items that already hold the image the interrupted run wrote: those"
+          + " are not handed to the migration again, so each item is written once.",
       "Writes the interrupted run journaled but never confirmed stay in the journal as intended,"
-          + " so a rollback of the run still covers them."
+          + " so a rollback of the run still covers them; the ledger counts them once found"
+          + " landed."
     })
 final class MigrateResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
