@@ -1,15 +1,16 @@
 package pitr.copy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Where copy-back runs keep their progress: one position per segment, saved after each page is
- * fully written, and a heartbeat per worker. A local directory by default ({@link
- * FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on other machines can
- * resume each other.
+ * fully written, a heartbeat per worker, and the failure file of each process. A local directory by
+ * default ({@link FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on
+ * other machines can resume each other.
  */
 public interface Checkpoints {
   /** Records a new run, or checks that an existing one with the same id copies the same tables. */
@@ -26,6 +27,12 @@ public interface Checkpoints {
 
   /** Records that {@code worker} is alive at {@code now}, or has finished. */
   Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished);
+
+  /** Records (or updates) the failure file of one process of a run; see {@link FailureLog}. */
+  Mono<Void> saveFailureLog(String runId, FailureLog log);
+
+  /** The failure files recorded for a run, resolved ones included. */
+  Mono<List<FailureLog>> failureLogs(String runId);
 
   /** Every run known here. */
   Flux<CopyRunRecord> runs();

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param filter the filter expression, or null
  * @param heartbeat when a worker last reported progress
  * @param finished true when every worker that started has finished
+ * @param limits the limits it was started with, which a resume keeps; null for runs that record
+ *     none (rollback runs, and runs of a pitr before limits were recorded)
  */
 public record CopyRunRecord(
     String runId,
@@ -20,7 +22,8 @@ public record CopyRunRecord(
     int totalSegments,
     String filter,
     Instant heartbeat,
-    boolean finished) {
+    boolean finished,
+    RunLimits limits) {
 
   /** True when not finished and a worker reported within {@code leaseSeconds} of {@code now}. */
   public boolean live(Instant now, long leaseSeconds) {

@@ -60,7 +60,7 @@ class DropAndDiffCommandTest {
         .contains("changed:    10  e.g. {\"pk\":{\"S\":\"k")
         .contains("only in orders-rec: 1  e.g. {\"pk\":{\"S\":\"k299\"}}\n")
         .contains("only in orders: 5  e.g.");
-    assertThat(Files.readAllLines(keys)).hasSize(16);
+    assertThat(pitr.files.SealedLines.readAll(keys, "Keys", "fix")).hasSize(16);
 
     assertThat(
             cli.exit(

@@ -16,7 +16,7 @@ class FileCheckpointsTest {
   @Test
   void positions_ignoreTheHalfWrittenFilesOfAKilledProcess() throws Exception {
     FileCheckpoints checkpoints = FileCheckpoints.in(state);
-    checkpoints.open(new CopyRunRecord("r1", "a-rec", "a", 4, null, null, false)).block();
+    checkpoints.open(new CopyRunRecord("r1", "a-rec", "a", 4, null, null, false, null)).block();
     checkpoints
         .save("r1", new SegmentPosition(1, Map.of("pk", AttributeValue.fromS("k7")), false))
         .block();
