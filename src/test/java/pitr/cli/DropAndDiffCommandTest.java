@@ -80,6 +80,24 @@ class DropAndDiffCommandTest {
   }
 
   @Test
+  void diff_withAnUnwritableKeysOut_exitsTwoBeforeScanningAnything() throws Exception {
+    Path notAFolder = Files.writeString(state.resolve("file"), "");
+    Path keys = notAFolder.resolve("keys.jsonl");
+
+    // The tables do not even exist: the path is checked before any request.
+    assertThat(cli.exit("diff", "ghost-a", "ghost-b", "--keys-out", keys.toString())).isEqualTo(2);
+
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Cannot write --keys-out "
+                + keys
+                + ": "
+                + notAFolder
+                + " is not a folder; choose a path under an existing folder. Nothing was"
+                + " changed.\n");
+  }
+
+  @Test
   void drop_ofRecoveryTableWithYes_deletesIt() throws Exception {
     recovery();
     assertThat(cli.exit("drop", "orders-rec", "--yes", "--state-dir", state.toString())).isZero();
