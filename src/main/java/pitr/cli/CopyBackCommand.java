@@ -206,33 +206,21 @@ final class CopyBackCommand implements Callable<Integer> {
     Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
     Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);
     PrintWriter err = spec.commandLine().getErr();
+    CopyRequest request = request(id, share, failureFile, names, values);
+    CopyRunRecord record = null;
+    if (run.resume != null) {
+      // The run's checkpoints know what it copies, and its limits.
+      record = runRecord(id);
+      request = RunLimits.resume(record, request, given());
+      from = request.source();
+      to = request.target();
+    }
     CopyResult result;
     // Up to --concurrency writes, as many segment scans and their checkpoint saves, and a
     // heartbeat.
-    try (Targets t = Targets.of(spec, 3 * concurrency + 1);
+    try (Targets t = Targets.of(spec, 3 * request.concurrency() + 1);
         MetricsSession session = metrics.start(spec, "copy-back")) {
       Checkpoints checkpoints = state.checkpoints(t.gateway);
-      CopyRequest request = request(id, share, failureFile, names, values);
-      CopyRunRecord record = null;
-      if (run.resume != null) {
-        // The run's checkpoints know what it copies, and its limits.
-        record =
-            checkpoints
-                .find(id)
-                .blockOptional()
-                .orElseThrow(
-                    () ->
-                        new PitrException(
-                            ErrorCode.USAGE,
-                            "No copy-back run "
-                                + id
-                                + " in "
-                                + checkpoints.describe()
-                                + "; check --state-dir or --checkpoint-table"));
-        request = RunLimits.resume(record, request, given());
-        from = request.source();
-        to = request.target();
-      }
       checkCheckpointTable();
       CopyBack copy =
           CopyBack.create(
@@ -278,6 +266,20 @@ final class CopyBackCommand implements Callable<Integer> {
                       + ")"));
     }
     return 0;
+  }
+
+  /** The run to resume, read before the client for the copy is sized to the run's concurrency. */
+  private CopyRunRecord runRecord(String id) {
+    if (state.checkpointTable == null) {
+      return find(state.checkpoints(null), id);
+    }
+    try (Targets lookup = Targets.of(spec)) {
+      return find(state.checkpoints(lookup.gateway), id);
+    }
+  }
+
+  private static CopyRunRecord find(Checkpoints checkpoints, String id) {
+    return checkpoints.find(id).blockOptional().orElseThrow(() -> RunLimits.noRun(id, checkpoints));
   }
 
   /**

@@ -87,7 +87,8 @@ public record RunLimits(
         .map(run -> resume(run, request, given));
   }
 
-  static PitrException noRun(String runId, Checkpoints checkpoints) {
+  /** The refusal of a resume whose run {@code checkpoints} do not know. */
+  public static PitrException noRun(String runId, Checkpoints checkpoints) {
     return new PitrException(
         ErrorCode.USAGE,
         "No copy-back run "
