@@ -7,8 +7,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Where copy-back runs keep their progress: one position per segment, saved after each page is
- * fully written, a heartbeat per worker, and the failure file of each process. A local directory by
+ * Where copy-back runs keep their progress: one position per segment, saved after each page whose
+ * items are all written (never after a page with an item in the failure file), a heartbeat per
+ * worker, and the failure file of each process with its count of records. A local directory by
  * default ({@link FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on
  * other machines can resume each other.
  */

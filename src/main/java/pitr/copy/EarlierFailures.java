@@ -13,10 +13,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The failure files that earlier processes of a run left unresolved ({@link FailureLog}), which a
- * resume writes again before it goes on: those of the same worker, or of every worker when the
- * resume takes the whole run (worker 1/1). Each is checked before anything is written ({@link
- * FailureRecords}); once every item in them was written again or filed anew in this process's own
- * failure file, they are renamed to {@code <file>.resolved} and marked resolved in the checkpoints.
+ * resume writes again before it goes on: those of the same worker ({@code --worker I/N}), never
+ * another worker's, which may still be appending to its own. (A resume that takes segments of
+ * another worker copies the pages with its failures again anyway: such pages are never
+ * checkpointed.) Each is checked before anything is written ({@link FailureRecords}); once every
+ * item in them was written again or filed anew in this process's own failure file, they are renamed
+ * to {@code <file>.resolved} and marked resolved in the checkpoints.
  */
 final class EarlierFailures {
   static final EarlierFailures NONE = new EarlierFailures(List.of(), List.of());
@@ -46,7 +48,7 @@ final class EarlierFailures {
             logs ->
                 logs.stream()
                     .filter(l -> !l.resolved() && !l.file().equals(own))
-                    .filter(l -> r.worker().equals(Worker.ALL) || l.worker().equals(r.worker()))
+                    .filter(l -> l.worker().equals(r.worker()))
                     .sorted(java.util.Comparator.comparing(l -> l.file().toString()))
                     .toList())
         .flatMap(
