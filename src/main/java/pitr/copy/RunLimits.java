@@ -1,5 +1,6 @@
 package pitr.copy;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -259,6 +260,21 @@ public record RunLimits(
       b.append(" with --filter-values ").append(ItemJson.write(new TreeMap<>(filterValues)));
     }
     return b.toString();
+  }
+
+  /**
+   * The limits as a command's JSON output shows them: the caps, the batches in flight, the filter
+   * as {@link #identity()} and the keys file.
+   */
+  @JsonValue
+  Map<String, Object> shown() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("maxWcu", maxWcu);
+    out.put("maxRcu", maxRcu);
+    out.put("concurrency", concurrency);
+    out.put("filter", identity());
+    out.put("keysFile", keysFile == null ? null : keysFile.toString());
+    return out;
   }
 
   /** The limits as JSON, for checkpoints. */

@@ -275,4 +275,33 @@ class CopyBackSafetyTest {
     assertThat(orders().get("k1").get("v").s()).isEqualTo("good");
     assertThat(orders().get("k2").get("v").s()).isEqualTo("bad");
   }
+
+  @Test
+  void copyBack_withJsonOutput_printsTheLimitsItRanWith() throws Exception {
+    recoveryAndLive(20);
+
+    assertThat(
+            pitr(
+                "--output",
+                "json",
+                "copy-back",
+                "--from",
+                "orders-rec",
+                "--to",
+                "orders",
+                "--max-wcu",
+                "500",
+                "--filter",
+                "n < :n",
+                "--filter-values",
+                "{\":n\":{\"N\":\"5\"}}"))
+        .as(cli.last.err())
+        .isZero();
+
+    var limits =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli.last.out()).get("limits");
+    assertThat(limits.get("maxWcu").asDouble()).isEqualTo(500);
+    assertThat(limits.get("filter").asText())
+        .isEqualTo("'n < :n' with --filter-values {\":n\":{\"N\":\"5\"}}");
+  }
 }
