@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.copy.DiffResult;
 import pitr.copy.TableDiff;
+import pitr.files.AtomicFiles;
 
 /** {@code pitr diff A B}: how two tables with the same key differ. Read-only. */
 @Command(
@@ -40,7 +41,8 @@ final class DiffCommand implements Callable<Integer> {
   @Option(
       names = "--keys-out",
       paramLabel = "FILE",
-      description = "Write every differing key here, for copy-back --keys.")
+      description =
+          "Write every differing key here, sealed (line count and SHA-256), for copy-back --keys.")
   Path keysOut;
 
   @Option(
@@ -55,6 +57,10 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (keysOut != null) {
+      // Before the scans, not after them.
+      AtomicFiles.checkWritable(keysOut, "--keys-out");
+    }
     DiffResult r;
     try (Targets t = Targets.of(spec)) {
       r =

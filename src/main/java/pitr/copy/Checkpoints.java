@@ -1,15 +1,17 @@
 package pitr.copy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Where copy-back runs keep their progress: one position per segment, saved after each page is
- * fully written, and a heartbeat per worker. A local directory by default ({@link
- * FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on other machines can
- * resume each other.
+ * Where copy-back runs keep their progress: one position per segment, saved after each page whose
+ * items are all written (never after a page with an item in the failure file), a heartbeat per
+ * worker, and the failure file of each process with its count of records. A local directory by
+ * default ({@link FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on
+ * other machines can resume each other.
  */
 public interface Checkpoints {
   /**
@@ -38,6 +40,12 @@ public interface Checkpoints {
    * and {@link #open} refuses to continue it. Its checkpoints are kept.
    */
   Mono<Void> abandon(String runId, RunOwner by, Instant at);
+
+  /** Records (or updates) the failure file of one process of a run; see {@link FailureLog}. */
+  Mono<Void> saveFailureLog(String runId, FailureLog log);
+
+  /** The failure files recorded for a run, resolved ones included. */
+  Mono<List<FailureLog>> failureLogs(String runId);
 
   /** Every run known here. */
   Flux<CopyRunRecord> runs();

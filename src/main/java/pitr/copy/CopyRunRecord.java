@@ -14,6 +14,8 @@ import pitr.PitrException;
  * @param filter the filter expression, or null
  * @param heartbeat when a worker last reported progress (an unfinished worker, if any is)
  * @param finished true when every worker that started has finished
+ * @param limits the limits it was started with, which a resume keeps; null for runs that record
+ *     none (rollback runs, and runs of a pitr before limits were recorded)
  * @param owner the process that sent {@code heartbeat}, or null when unknown
  * @param expires when the lease of the last unfinished worker lapses, or null when none is
  *     unfinished
@@ -27,11 +29,12 @@ public record CopyRunRecord(
     String filter,
     Instant heartbeat,
     boolean finished,
+    RunLimits limits,
     RunOwner owner,
     Instant expires,
     Abandoned abandoned) {
 
-  /** A run as it is opened, with what it copies and no liveness yet. */
+  /** A run as it is opened, with what it copies and its limits, and no liveness yet. */
   public CopyRunRecord(
       String runId,
       String source,
@@ -39,8 +42,20 @@ public record CopyRunRecord(
       int totalSegments,
       String filter,
       Instant heartbeat,
-      boolean finished) {
-    this(runId, source, target, totalSegments, filter, heartbeat, finished, null, null, null);
+      boolean finished,
+      RunLimits limits) {
+    this(
+        runId,
+        source,
+        target,
+        totalSegments,
+        filter,
+        heartbeat,
+        finished,
+        limits,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -75,7 +90,7 @@ public record CopyRunRecord(
    * @param store where the run's checkpoints are, for the message
    * @throws PitrException {@link ErrorCode#REFUSED} when the run was abandoned
    */
-  void refuseIfAbandoned(String store) {
+  public void refuseIfAbandoned(String store) {
     if (abandoned == null) {
       return;
     }

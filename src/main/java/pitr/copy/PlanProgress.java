@@ -58,7 +58,8 @@ public final class PlanProgress {
             chunks,
             null,
             null,
-            false);
+            false,
+            null);
     Mono<Void> check =
         store
             .find(runId)

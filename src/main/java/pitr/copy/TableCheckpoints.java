@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 /**
  * Checkpoints in a DynamoDB table (created on demand, on-demand billing), keyed by {@code run} and
  * {@code part}: {@code run} for the run, {@code segment#NNNNNN} per segment, {@code lease#I/N} per
- * worker. Any machine with access can resume any worker.
+ * worker, {@code failures#<path>} per failure file. Any machine with access can resume any worker
+ * (a failure file, though, is on the disk of the machine that wrote it).
  *
  * <p>Workers that start together may all find the table missing; each tries to create it and the
  * ones that lose the race wait for it to be ACTIVE. An existing table whose key is not {@code run}
@@ -156,6 +157,19 @@ public final class TableCheckpoints implements Checkpoints {
     if (run == null) {
       return null;
     }
+    RunLimits limits;
+    try {
+      limits = run.containsKey("limits") ? RunLimits.fromJson(run.get("limits").s()) : null;
+    } catch (IllegalArgumentException e) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Checkpoint of run "
+              + runId
+              + " cannot be trusted: "
+              + e.getMessage()
+              + "; start a new run without --resume (items already copied are written again)."
+              + " Nothing was changed.");
+    }
     return new CopyRunRecord(
         runId,
         run.get("source").s(),
@@ -164,6 +178,7 @@ public final class TableCheckpoints implements Checkpoints {
         run.containsKey("filter") ? run.get("filter").s() : null,
         leases.heartbeat(),
         leases.finished(),
+        limits,
         leases.owner(),
         leases.expires(),
         abandoned);
@@ -235,6 +250,9 @@ public final class TableCheckpoints implements Checkpoints {
                   if (run.filter() != null) {
                     item.put("filter", s(run.filter()));
                   }
+                  if (run.limits() != null) {
+                    item.put("limits", s(run.limits().toJson()));
+                  }
                   return gateway
                       .putItem(PutItemRequest.builder().tableName(table).item(item).build())
                       .thenReturn(run);
@@ -294,6 +312,39 @@ public final class TableCheckpoints implements Checkpoints {
     item.put("expires", s(RunLease.expiry(now).toString()));
     return ready.then(
         gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+  }
+
+  @Override
+  public Mono<Void> saveFailureLog(String runId, FailureLog log) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("run", s(runId));
+    item.put("part", s("failures#" + log.file()));
+    item.put("file", s(log.file().toString()));
+    item.put("worker", s(log.worker().toString()));
+    item.put("records", AttributeValue.fromN(Long.toString(log.records())));
+    item.put("resolved", AttributeValue.fromBool(log.resolved()));
+    return ready.then(
+        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+  }
+
+  @Override
+  public Mono<List<FailureLog>> failureLogs(String runId) {
+    return parts(runId)
+        .map(
+            parts -> {
+              List<FailureLog> out = new ArrayList<>();
+              for (Map<String, AttributeValue> p : parts) {
+                if (p.get("part").s().startsWith("failures#")) {
+                  out.add(
+                      new FailureLog(
+                          java.nio.file.Path.of(p.get("file").s()),
+                          Worker.parse(p.get("worker").s()),
+                          Long.parseLong(p.get("records").n()),
+                          p.get("resolved").bool()));
+                }
+              }
+              return out;
+            });
   }
 
   @Override

@@ -60,7 +60,7 @@ class DropAndDiffCommandTest {
         .contains("changed:    10  e.g. {\"pk\":{\"S\":\"k")
         .contains("only in orders-rec: 1  e.g. {\"pk\":{\"S\":\"k299\"}}\n")
         .contains("only in orders: 5  e.g.");
-    assertThat(Files.readAllLines(keys)).hasSize(16);
+    assertThat(pitr.files.SealedLines.readAll(keys, "Keys", "fix")).hasSize(16);
 
     assertThat(
             cli.exit(
@@ -77,6 +77,24 @@ class DropAndDiffCommandTest {
                 state.toString()))
         .isZero();
     assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+  }
+
+  @Test
+  void diff_withAnUnwritableKeysOut_exitsTwoBeforeScanningAnything() throws Exception {
+    Path notAFolder = Files.writeString(state.resolve("file"), "");
+    Path keys = notAFolder.resolve("keys.jsonl");
+
+    // The tables do not even exist: the path is checked before any request.
+    assertThat(cli.exit("diff", "ghost-a", "ghost-b", "--keys-out", keys.toString())).isEqualTo(2);
+
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Cannot write --keys-out "
+                + keys
+                + ": "
+                + notAFolder
+                + " is not a folder; choose a path under an existing folder. Nothing was"
+                + " changed.\n");
   }
 
   @Test
