@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.local.bench.RestoreBenchmark;
+import pitr.bench.RestoreBenchmark;
 
 /**
  * {@code pitr bench restore}: a point-in-time restore of a large table on the embedded engine, a

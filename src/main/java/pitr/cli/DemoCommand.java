@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.local.demo.RecoveryDemo;
+import pitr.demo.RecoveryDemo;
 
 /** {@code pitr local demo}: a point-in-time recovery, start to finish, on the embedded engine. */
 @Command(

@@ -1,4 +1,4 @@
-package pitr.local.demo;
+package pitr.demo;
 
 import java.io.PrintWriter;
 import java.time.Duration;
