@@ -21,6 +21,7 @@ import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
+import pitr.local.http.PortInUseException;
 
 /**
  * {@code pitr local serve}: serves a new in-memory engine over HTTP until interrupted, so the AWS
@@ -143,6 +144,9 @@ final class ServeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       pruner.shutdownNow();
       engine.close();
+      if (e instanceof PortInUseException) {
+        throw new PitrException(ErrorCode.USAGE, e.getMessage(), e);
+      }
       throw e;
     }
     AtomicBoolean closed = new AtomicBoolean();

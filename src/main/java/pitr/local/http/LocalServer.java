@@ -21,8 +21,6 @@ import java.util.zip.CRC32;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.local.Errors;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
@@ -81,7 +79,7 @@ public final class LocalServer implements AutoCloseable {
    * Starts serving {@code engine} on {@code host:port}; port 0 picks a free port (see {@link
    * #endpoint()}). The engine stays owned by the caller.
    *
-   * @throws PitrException with {@link ErrorCode#USAGE} when the port is in use
+   * @throws PortInUseException when the port is in use
    */
   public static LocalServer start(LocalEngine engine, String host, int port) {
     // An in-memory engine answers in microseconds and never blocks on I/O, so it runs on the event
@@ -124,15 +122,7 @@ public final class LocalServer implements AutoCloseable {
     } catch (RuntimeException e) {
       scheduler.dispose();
       if (e instanceof ChannelBindException || e.getCause() instanceof BindException) {
-        throw new PitrException(
-            ErrorCode.USAGE,
-            "Cannot listen on "
-                + host
-                + ":"
-                + port
-                + ": the port is already in use; stop the process using it or choose another"
-                + " port (0 picks a free one)",
-            e);
+        throw new PortInUseException(host, port, e);
       }
       throw e;
     }
