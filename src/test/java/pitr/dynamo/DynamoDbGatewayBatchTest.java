@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -99,40 +93,12 @@ class DynamoDbGatewayBatchTest {
         local, client, DynamoDbGateway.create(client, local.endpoint()).withScheduler(vts));
   }
 
-  /** A clock that stands still until virtual time moves on. */
   private static Clock virtualClock() {
-    Instant start = Instant.parse("2025-01-01T00:00:00Z");
-    return new Clock() {
-      @Override
-      public Instant instant() {
-        return start.plusMillis(vts.now(TimeUnit.MILLISECONDS));
-      }
-
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-    };
+    return VirtualTime.clock(vts, Instant.parse("2025-01-01T00:00:00Z"));
   }
 
-  /**
-   * Runs {@code mono} to its end, moving virtual time on while it waits: answers arrive over HTTP
-   * in real time, backoffs pass in virtual time.
-   */
   private static <T> T onVirtualTime(Mono<T> mono) {
-    CompletableFuture<T> result = mono.toFuture();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!result.isDone() && System.nanoTime() < deadline) {
-      vts.advanceTimeBy(Duration.ofMillis(100));
-      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-    }
-    assertThat(result).as("finished within a minute of real time").isDone();
-    return result.join();
+    return VirtualTime.run(vts, mono);
   }
 
   private static List<WriteRequest> puts(int from, int to) {
