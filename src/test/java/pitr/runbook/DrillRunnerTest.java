@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.VirtualTime;
@@ -28,23 +30,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  */
 class DrillRunnerTest {
   private final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-  private LocalTarget local;
-  private DynamoDbAsyncClient client;
 
-  @AfterEach
-  void stop() {
-    if (local != null) {
-      client.close();
-      local.close();
-    }
-    vts.dispose();
-  }
+  /** Provisioned capacity comes back only as the clock moves, and it never moves by itself. */
+  private static final AdjustableClock clock =
+      AdjustableClock.startingAt(Instant.parse("2025-01-01T00:00:00Z"));
 
-  /** The embedded engine as a drill target whose clock never moves on its own. */
-  private DrillTarget engine(long burstSeconds) {
-    AdjustableClock clock = AdjustableClock.startingAt(Instant.parse("2025-01-01T00:00:00Z"));
-    local =
-        new LocalTarget(EngineConfig.defaults().withClock(clock).withBurstSeconds(burstSeconds));
+  private static LocalTarget local;
+  private static DynamoDbAsyncClient client;
+
+  @BeforeAll
+  static void start() {
+    local = new LocalTarget(EngineConfig.defaults().withClock(clock).withBurstSeconds(1));
     // Without the SDK's own retries, whose backoff would take real time: the gateway's are enough.
     client =
         DynamoDbAsyncClient.builder()
@@ -54,51 +50,66 @@ class DrillRunnerTest {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
-    return new DrillTarget() {
-      @Override
-      public String name() {
-        return "the embedded engine";
-      }
-
-      @Override
-      public DynamoDbAsyncClient client() {
-        return client;
-      }
-
-      @Override
-      public Clock clock() {
-        return clock;
-      }
-
-      @Override
-      public Mono<Void> advance(Duration by) {
-        return Mono.fromRunnable(() -> clock.advance(by));
-      }
-
-      @Override
-      public boolean movesClock() {
-        return true;
-      }
-
-      @Override
-      public void injectFaults(String spec) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public WriteMeter meter() {
-        return null;
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 
-  private DrillResult run(DrillTarget target, Step... steps) {
+  @AfterEach
+  void clean() {
+    local.deleteAllTables();
+    vts.dispose();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    local.close();
+  }
+
+  /** The embedded engine as a drill target. */
+  private static final DrillTarget ENGINE =
+      new DrillTarget() {
+        @Override
+        public String name() {
+          return "the embedded engine";
+        }
+
+        @Override
+        public DynamoDbAsyncClient client() {
+          return client;
+        }
+
+        @Override
+        public Clock clock() {
+          return clock;
+        }
+
+        @Override
+        public Mono<Void> advance(Duration by) {
+          return Mono.fromRunnable(() -> clock.advance(by));
+        }
+
+        @Override
+        public boolean movesClock() {
+          return true;
+        }
+
+        @Override
+        public void injectFaults(String spec) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public WriteMeter meter() {
+          return null;
+        }
+
+        @Override
+        public void close() {}
+      };
+
+  private DrillResult run(Step... steps) {
     Runbook runbook =
         new Runbook("test", "A test drill", "local", List.of(steps), Path.of("drill.yaml"));
-    return VirtualTime.run(vts, new DrillRunner(target, vts, 1.0).run(runbook));
+    return VirtualTime.run(vts, new DrillRunner(ENGINE, vts, 1.0).run(runbook));
   }
 
   private static String outcome(StepResult r) {
@@ -109,7 +120,6 @@ class DrillRunnerTest {
   void seedCountAndItem_readAndWriteThroughTheGateway() {
     DrillResult result =
         run(
-            engine(300),
             new Step.CreateTable("Create", "things", Map.of("pk", "S"), null, null, null),
             new Step.Seed("Seed", "things", 60L, null),
             new Step.AssertCount("Count", "things", 60L, null),
@@ -136,7 +146,6 @@ class DrillRunnerTest {
     // 5 WCU and a clock that never moves: five items land, the other twenty never can.
     DrillResult result =
         run(
-            engine(1),
             new Step.CreateTable("Create", "things", Map.of("pk", "S"), "provisioned", 5L, 5L),
             new Step.Seed("Seed", "things", 25L, null),
             new Step.AssertCount("Count", "things", 25L, null),
@@ -156,7 +165,7 @@ class DrillRunnerTest {
 
   @Test
   void drop_ofATableAlreadyGone_passesSayingSo() {
-    DrillResult result = run(engine(300), new Step.Drop("Drop", "ghost"));
+    DrillResult result = run(new Step.Drop("Drop", "ghost"));
 
     assertThat(result.steps())
         .map(DrillRunnerTest::outcome)
@@ -167,7 +176,6 @@ class DrillRunnerTest {
   void assertItem_ofAMissingTable_failsNamingTheTableAndTheTarget() {
     DrillResult result =
         run(
-            engine(300),
             new Step.AssertItem("Item", "ghost", Map.of("pk", "a"), null, null),
             new Step.Drop("Drop", "ghost"));
 
