@@ -2,14 +2,17 @@ package pitr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of ARCHITECTURE.md, checked on the compiled classes so that a fully qualified
  * name counts as much as an import: the engine imports nothing of the toolkit but the shared item
  * size arithmetic; only the command line, the benchmarks and the demo use the engine; nothing but
- * the command line depends on the command line.
+ * the command line depends on the command line; every DynamoDB call goes through {@code
+ * pitr.dynamo}.
  */
 class ArchitectureTest {
   private static final ClassReferences REFS = ClassReferences.ofMainClasses();
@@ -76,6 +79,43 @@ class ArchitectureTest {
 
     assertThat(violations)
         .as("the CLI calls in and passes what is needed as arguments or callbacks")
+        .isEmpty();
+  }
+
+  private static final String CLIENT =
+      "software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient";
+
+  /** Client methods that make no DynamoDB call: building and closing a client. */
+  private static final Set<String> NOT_CALLS = Set.of("builder", "create", "close");
+
+  /**
+   * Calls still made around the gateway, each to move onto it: remove the entry when it does. The
+   * rollback's batch get waits for the rollback work in progress to merge ({@link
+   * pitr.dynamo.DynamoDbGateway#batchGetUntilDone}).
+   */
+  private static final Set<String> NOT_YET_MOVED = Set.of("pitr.rollback.Tables#batchGetItem");
+
+  @Test
+  void everyDynamoDbCall_goesThroughTheGateway_butTheBenchmarksMeasuringTheRawClient() {
+    List<String> violations = new ArrayList<>();
+    REFS.calls.forEach(
+        (cls, calls) -> {
+          String pkg = ClassReferences.packageOf(cls);
+          if (in(pkg, "pitr.dynamo") || in(pkg, "pitr.local") || in(pkg, "pitr.bench")) {
+            return;
+          }
+          for (String call : calls) {
+            String method = call.substring(call.indexOf('#') + 1);
+            if (call.startsWith(CLIENT + "#")
+                && !NOT_CALLS.contains(method)
+                && !NOT_YET_MOVED.contains(cls + "#" + method)) {
+              violations.add(cls + " calls DynamoDbAsyncClient." + method);
+            }
+          }
+        });
+
+    assertThat(violations)
+        .as("call DynamoDB through pitr.dynamo.DynamoDbGateway (retries, errors, pagination)")
         .isEmpty();
   }
 }

@@ -30,7 +30,7 @@ final class ClassReferences {
   /** Referring class (dotted, nested classes folded into their top-level class) to referred. */
   final Map<String, Set<String>> byClass;
 
-  /** Per referring class, the interfaces and classes whose methods it calls. */
+  /** Per referring class, the methods it calls, as {@code pitr.dynamo.DynamoDbGateway#scanPage}. */
   final Map<String, Set<String>> calls;
 
   private ClassReferences(Map<String, Set<String>> byClass, Map<String, Set<String>> calls) {
@@ -111,6 +111,7 @@ final class ClassReferences {
     int count = in.readUnsignedShort();
     String[] utf8 = new String[count];
     int[] classNameIndex = new int[count];
+    int[] nameIndex = new int[count];
     List<int[]> methodRefs = new ArrayList<>();
     Set<Integer> literals = new HashSet<>();
     for (int i = 1; i < count; i++) {
@@ -124,11 +125,12 @@ final class ClassReferences {
         }
         case 7 -> classNameIndex[i] = in.readUnsignedShort();
         case 8 -> literals.add(in.readUnsignedShort());
-        case 10, 11 -> {
-          methodRefs.add(new int[] {in.readUnsignedShort()});
+        case 10, 11 -> methodRefs.add(new int[] {in.readUnsignedShort(), in.readUnsignedShort()});
+        case 12 -> {
+          nameIndex[i] = in.readUnsignedShort();
           in.readUnsignedShort();
         }
-        case 9, 12, 17, 18 -> in.readInt();
+        case 9, 17, 18 -> in.readInt();
         case 15 -> {
           in.readUnsignedByte();
           in.readUnsignedShort();
@@ -149,7 +151,7 @@ final class ClassReferences {
     }
     Set<String> calls = new TreeSet<>();
     for (int[] ref : methodRefs) {
-      calls.add(utf8[classNameIndex[ref[0]]].replace('/', '.'));
+      calls.add(utf8[classNameIndex[ref[0]]].replace('/', '.') + "#" + utf8[nameIndex[ref[1]]]);
     }
     return new Parsed(types, calls);
   }
