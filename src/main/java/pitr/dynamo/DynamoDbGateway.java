@@ -468,6 +468,8 @@ public final class DynamoDbGateway {
    * spec; a call that writes part of what it sent restarts the backoff. Requests still unwritten
    * when the budget runs out come back in the result, never dropped. The caller's problems (a
    * missing table, an invalid request) fail as {@link PitrException}s.
+   *
+   * @throws IllegalArgumentException for more than 25 requests, before any call
    */
   public Mono<BatchWriteResult> batchWriteUntilDone(String table, List<WriteRequest> requests) {
     return BatchResubmitter.write(
@@ -482,6 +484,8 @@ public final class DynamoDbGateway {
    * BatchGetItem of at most 100 keys of {@code table}, shaped by {@code keys} (consistent read,
    * projection), until done: UnprocessedKeys are resubmitted like {@link #batchWriteUntilDone}'s
    * items, and keys still unread when the budget runs out come back in the result.
+   *
+   * @throws IllegalArgumentException for more than 100 keys, before any call
    */
   public Mono<BatchGetResult> batchGetUntilDone(String table, KeysAndAttributes keys) {
     return BatchResubmitter.get(

@@ -1,6 +1,7 @@
 package pitr.runbook;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,8 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 final class DrillTables {
   static final List<String> CATEGORIES = List.of("books", "games", "music", "tools");
-  private static final java.time.Duration ACTIVE_TIMEOUT = java.time.Duration.ofMinutes(10);
-  private static final java.time.Duration ACTIVE_POLL = java.time.Duration.ofMillis(200);
+  private static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration ACTIVE_POLL = Duration.ofMillis(200);
 
   private final DrillContext drill;
 
