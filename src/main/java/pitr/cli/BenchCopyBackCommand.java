@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.local.bench.CopyBackBenchmark;
+import pitr.bench.CopyBackBenchmark;
 
 /**
  * {@code pitr bench copy-back}: what the copy-back pipeline costs against raw BatchWriteItem, how
@@ -152,7 +152,8 @@ final class BenchCopyBackCommand implements Callable<Integer> {
                   line -> {
                     err.println("bench: " + line);
                     err.flush();
-                  })
+                  },
+                  Main.class)
               .run(o);
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new PitrException(ErrorCode.FAILED, "benchmark failed: " + e.getMessage(), e);

@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
-import pitr.local.bench.RestoreBenchmark;
+import pitr.PitrException;
+import pitr.bench.RestoreBenchmark;
 
 /**
  * {@code pitr bench restore}: a point-in-time restore of a large table on the embedded engine, a
