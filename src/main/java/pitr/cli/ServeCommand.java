@@ -191,7 +191,7 @@ final class ServeCommand implements Callable<Integer> {
     pruner.scheduleWithFixedDelay(engine::pruneHistory, 1, 1, TimeUnit.MINUTES);
     LocalServer server;
     try {
-      server = LocalServer.start(engine, access.address(), port, access.key());
+      server = LocalServers.start(engine, access.address(), port, access.key());
     } catch (RuntimeException e) {
       pruner.shutdownNow();
       engine.close();
