@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.bench.CopyBackBenchmark;
+import pitr.local.http.CannotListenException;
 
 /**
  * {@code pitr bench copy-back}: what the copy-back pipeline costs against raw BatchWriteItem, how
@@ -155,6 +156,8 @@ final class BenchCopyBackCommand implements Callable<Integer> {
                   },
                   Main.class)
               .run(o);
+    } catch (CannotListenException e) {
+      throw LocalServers.refused(e);
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new PitrException(ErrorCode.FAILED, "benchmark failed: " + e.getMessage(), e);
     }

@@ -12,7 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.bench.WriteBenchmark;
 import pitr.local.LocalDynamoDbAsyncClient;
 import pitr.local.LocalEngine;
@@ -69,7 +68,7 @@ final class BenchEngineCommand implements Callable<Integer> {
     List<AutoCloseable> open = new ArrayList<>();
     try {
       LocalEngine httpEngine = LocalEngine.create();
-      LocalServer server = LocalServer.start(httpEngine, "127.0.0.1", 0);
+      LocalServer server = LocalServers.startOnLoopback(httpEngine);
       open.add(server);
       LocalEngine inProcessEngine = LocalEngine.create();
       List<WriteBenchmark.Target> targets = new ArrayList<>();

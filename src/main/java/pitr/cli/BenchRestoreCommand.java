@@ -8,7 +8,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.bench.RestoreBenchmark;
 
 /**

@@ -6,7 +6,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.demo.RecoveryDemo;
 
 /** {@code pitr local demo}: a point-in-time recovery, start to finish, on the embedded engine. */

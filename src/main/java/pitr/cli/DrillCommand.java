@@ -147,7 +147,7 @@ final class DrillCommand implements Callable<Integer> {
   static final class LocalTarget implements DrillTarget, AutoCloseable {
     final AdjustableClock clock = AdjustableClock.following(Clock.systemUTC());
     final LocalEngine engine = LocalEngine.create(EngineConfig.defaults().withClock(clock));
-    final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
+    final LocalServer server = LocalServers.startOnLoopback(engine);
     final WriteMeter meter = new WriteMeter(clock);
     final DynamoDbAsyncClient client =
         DynamoDbAsyncClient.builder()

@@ -16,7 +16,8 @@ import pitr.dynamo.Durations;
  * <p>Numbers are decimal only: {@code NaN}, {@code Infinity}, hexadecimal and Java suffixes such as
  * {@code 1d} are refused, and so is a fraction where a whole number is needed. Durations have one
  * syntax everywhere, that of {@link Durations#parse}: {@code 90s}, {@code 15m}, {@code 2h}, {@code
- * 1d}, {@code 1h30m}, {@code 500ms}, or ISO-8601 such as {@code PT2H}; a negative one is refused.
+ * 1d}, {@code 1h30m}, {@code 500ms}, or ISO-8601 such as {@code PT2H}, and a bare {@code 0}, zero
+ * in any unit; a negative one is refused.
  *
  * @param <T> the type the option's field holds
  */
@@ -110,8 +111,12 @@ abstract class RangeConverter<T> implements ITypeConverter<T> {
 
   /** A whole number for a {@code long} field. */
   abstract static class Longs extends Numbers<Long> {
+    Longs(long min, long max, String note) {
+      super(BigDecimal.valueOf(min), BigDecimal.valueOf(max), true, note);
+    }
+
     Longs(long min, long max) {
-      super(BigDecimal.valueOf(min), BigDecimal.valueOf(max), true, "");
+      this(min, max, "");
     }
 
     @Override
@@ -163,7 +168,7 @@ abstract class RangeConverter<T> implements ITypeConverter<T> {
       }
       Duration d;
       try {
-        d = Durations.parse(t);
+        d = t.equals("0") ? Duration.ZERO : Durations.parse(t);
       } catch (RuntimeException e) {
         throw refused(text, "not a duration", t.matches("(?i)\\d+(w|mo|y)") ? IN_DAYS : SYNTAX);
       }

@@ -96,7 +96,7 @@ final class Ranges {
     }
   }
 
-  /** A TCP port, {@code --metrics-port}. */
+  /** A TCP port: {@code --metrics-port}, {@code local serve --port}. */
   static final class Port extends RangeConverter.Ints {
     Port() {
       super(0, 65_535, " (0 picks a free port)");
@@ -105,6 +105,20 @@ final class Ranges {
     @Override
     String range() {
       return "0-65535";
+    }
+  }
+
+  /** {@code local serve --burst-seconds}: seconds of unused provisioned capacity a table banks. */
+  static final class BurstSeconds extends RangeConverter.Longs {
+    BurstSeconds() {
+      super(0, 3_600, " (DynamoDB banks 300)");
+    }
+  }
+
+  /** {@code local serve --on-demand-max-wcu} and {@code --on-demand-max-rcu}. */
+  static final class OnDemandUnits extends RangeConverter.Longs {
+    OnDemandUnits() {
+      super(0, 1_000_000, " (0 = no limit)");
     }
   }
 
@@ -214,6 +228,13 @@ final class Ranges {
   static final class RestoreLag extends RangeConverter.Spans {
     RestoreLag() {
       super(Duration.ofSeconds(1), Duration.ofDays(35));
+    }
+  }
+
+  /** {@code local serve --restore-duration} and {@code --restore-lag}: the engine's delays. */
+  static final class EngineDelay extends RangeConverter.Spans {
+    EngineDelay() {
+      super(Duration.ZERO, Duration.ofDays(1));
     }
   }
 

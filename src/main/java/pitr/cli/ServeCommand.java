@@ -11,14 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.dynamo.Durations;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
@@ -42,17 +40,14 @@ import pitr.local.http.LocalServer;
       "Durations take 90s, 15m, 2h, 1d or ISO-8601 (PT5M)."
     })
 final class ServeCommand implements Callable<Integer> {
-  static final Duration MAX_DURATION = Duration.ofDays(1);
-  static final long MAX_BURST_SECONDS = 3600;
-  static final long MAX_ON_DEMAND_UNITS = 1_000_000;
-
   @Spec CommandSpec spec;
 
   @Option(
       names = "--port",
       defaultValue = "8000",
       paramLabel = "PORT",
-      description = "Port to listen on; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Port.class,
+      description = "Port to listen on, 0-65535; 0 picks a free port (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
@@ -117,9 +112,9 @@ final class ServeCommand implements Callable<Integer> {
       names = "--restore-duration",
       paramLabel = "DURATION",
       defaultValue = "0s",
-      converter = DurationConverter.class,
+      converter = Ranges.EngineDelay.class,
       description =
-          "How long a restored table stays CREATING, 0s to 1d (AWS: 20m or more; default:"
+          "How long a restored table stays CREATING, 0s-1d (AWS: 20m or more; default:"
               + " ${DEFAULT-VALUE}).")
   Duration restoreDuration;
 
@@ -127,45 +122,44 @@ final class ServeCommand implements Callable<Integer> {
       names = "--restore-lag",
       paramLabel = "DURATION",
       defaultValue = "1s",
-      converter = DurationConverter.class,
+      converter = Ranges.EngineDelay.class,
       description =
-          "How far the latest restorable time trails now, 0s to 1d (AWS: about 5m; default:"
+          "How far the latest restorable time trails now, 0s-1d (AWS: about 5m; default:"
               + " ${DEFAULT-VALUE}).")
   Duration restoreLag;
 
   @Option(
       names = "--burst-seconds",
       defaultValue = "300",
+      paramLabel = "SECONDS",
+      converter = Ranges.BurstSeconds.class,
       description =
-          "Seconds of unused provisioned capacity a table may bank, 0 to 3600 (DynamoDB: 300;"
+          "Seconds of unused provisioned capacity a table may bank, 0-3,600 (DynamoDB: 300;"
               + " default: ${DEFAULT-VALUE}).")
   long burstSeconds;
 
   @Option(
       names = "--on-demand-max-wcu",
       defaultValue = "0",
+      paramLabel = "WCU",
+      converter = Ranges.OnDemandUnits.class,
       description =
-          "Write units per second an on-demand table may take, e.g. 4000 for a new table or 40000"
-              + " for the default quota; 0 for no limit, at most 1000000 (default:"
-              + " ${DEFAULT-VALUE}).")
+          "Write units per second an on-demand table may take, 0-1,000,000, e.g. 4000 for a new"
+              + " table or 40000 for the default quota; 0 = no limit (default: ${DEFAULT-VALUE}).")
   long onDemandMaxWcu;
 
   @Option(
       names = "--on-demand-max-rcu",
       defaultValue = "0",
+      paramLabel = "RCU",
+      converter = Ranges.OnDemandUnits.class,
       description =
-          "Read units per second an on-demand table may take; 0 for no limit, at most 1000000"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Read units per second an on-demand table may take, 0-1,000,000; 0 = no limit (default:"
+              + " ${DEFAULT-VALUE}).")
   long onDemandMaxRcu;
 
   @Override
   public Integer call() {
-    checkRange("--port", port, 0, 65535, "0 picks a free port");
-    checkRange("--burst-seconds", burstSeconds, 0, MAX_BURST_SECONDS, "DynamoDB banks 300");
-    checkRange("--on-demand-max-wcu", onDemandMaxWcu, 0, MAX_ON_DEMAND_UNITS, "0 for no limit");
-    checkRange("--on-demand-max-rcu", onDemandMaxRcu, 0, MAX_ON_DEMAND_UNITS, "0 for no limit");
-    checkDuration("--restore-duration", restoreDuration);
-    checkDuration("--restore-lag", restoreLag);
     EngineConfig config =
         EngineConfig.defaults()
             .withFaults(parseFaults(faults))
@@ -191,7 +185,7 @@ final class ServeCommand implements Callable<Integer> {
     pruner.scheduleWithFixedDelay(engine::pruneHistory, 1, 1, TimeUnit.MINUTES);
     LocalServer server;
     try {
-      server = LocalServer.start(engine, access.address(), port, access.key());
+      server = LocalServers.start(engine, access.address(), port, access.key());
     } catch (RuntimeException e) {
       pruner.shutdownNow();
       engine.close();
@@ -250,49 +244,6 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return ErrorCode.OK.exitCode();
-  }
-
-  private static void checkRange(String option, long value, long min, long max, String hint) {
-    if (value < min || value > max) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          option + " " + value + " is out of range; pass " + min + "-" + max + " (" + hint + ")");
-    }
-  }
-
-  private static void checkDuration(String option, Duration value) {
-    String range = "; pass 0s to " + Durations.format(MAX_DURATION) + ", e.g. 90s, 15m, 2h or PT5M";
-    if (value.isNegative()) {
-      throw new PitrException(
-          ErrorCode.USAGE, option + " " + Durations.format(value) + " is negative" + range);
-    }
-    if (value.compareTo(MAX_DURATION) > 0) {
-      throw new PitrException(
-          ErrorCode.USAGE, option + " " + Durations.format(value) + " is too long" + range);
-    }
-  }
-
-  /**
-   * Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1h30m} or ISO-8601 ({@code
-   * PT5M}), with a leading {@code -} for a negative duration (which {@link #call()} then refuses,
-   * naming the option).
-   */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String text) {
-      String t = text.trim();
-      if (t.equals("0")) {
-        return Duration.ZERO;
-      }
-      boolean negative = t.startsWith("-");
-      try {
-        Duration d = Durations.parse(negative ? t.substring(1) : t);
-        return negative ? d.negated() : d;
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + text + "' is not a duration; pass e.g. 90s, 15m, 2h, 1d or PT5M");
-      }
-    }
   }
 
   static Faults parseFaults(String spec) {

@@ -19,19 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
  * Ranges}), a description stating the same range, and a default inside it.
  */
 class NumericOptionsTest {
-  /**
-   * Options of {@code pitr local serve}, whose command belongs to the engine and checks its own
-   * values in {@code call()}; listed one by one so that a new one is not let through.
-   */
-  private static final Set<String> CHECKED_BY_THEIR_COMMAND =
-      Set.of(
-          "pitr local serve --port",
-          "pitr local serve --restore-duration",
-          "pitr local serve --restore-lag",
-          "pitr local serve --burst-seconds",
-          "pitr local serve --on-demand-max-wcu",
-          "pitr local serve --on-demand-max-rcu");
-
   /** Labels that say a value is a number or a duration even when the field is a String. */
   private static final Set<String> NUMERIC_LABELS =
       Set.of("N", "DURATION", "UNITS", "WCU", "RCU", "PORT", "SECONDS", "F");
@@ -59,7 +46,13 @@ class NumericOptionsTest {
             "pitr migrate rollback --max-wcu",
             "pitr migrate stale --older-than",
             "pitr restore --wait-timeout",
-            "pitr drill --scale");
+            "pitr drill --scale",
+            "pitr local serve --port",
+            "pitr local serve --restore-duration",
+            "pitr local serve --restore-lag",
+            "pitr local serve --burst-seconds",
+            "pitr local serve --on-demand-max-wcu",
+            "pitr local serve --on-demand-max-rcu");
   }
 
   @Test
@@ -108,9 +101,6 @@ class NumericOptionsTest {
         command -> {
           for (ArgSpec arg : command.args()) {
             String name = command.qualifiedName() + " " + UsageErrorHandler.name(arg);
-            if (CHECKED_BY_THEIR_COMMAND.contains(name)) {
-              continue;
-            }
             check(arg, name, problems, checked);
           }
         });

@@ -91,6 +91,7 @@ class RangeConverterTest {
         "-PT5S | -PT5S is negative; pass 1s-7d",
         "PT-5S | PT-5S is negative; pass 1s-7d",
         "0s    | 0s is out of range; pass 1s-7d",
+        "0     | 0 is out of range; pass 1s-7d",
         "8d    | 8d is out of range; pass 1s-7d",
         "5     | 5 is not a duration; pass 1s-7d (durations look like 90s, 15m, 2h, 1d or PT2H)",
         "5x    | 5x is not a duration; pass 1s-7d (durations look like 90s, 15m, 2h, 1d or PT2H)",
@@ -106,6 +107,9 @@ class RangeConverterTest {
   @Test
   void durations_thatMayBeZero_sayTheirRangeFrom0s() {
     assertThat(new Ranges.Age().convert("0s")).isZero();
+    assertThat(new Ranges.Age().convert("0")).isZero();
+    assertThat(new Ranges.EngineDelay().convert("0")).isZero();
+    assertThat(new Ranges.EngineDelay().range()).isEqualTo("0s-1d");
     assertThat(new Ranges.Age().range()).isEqualTo("0s-36500d");
   }
 }

@@ -21,8 +21,6 @@ import java.util.zip.CRC32;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.local.Errors;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
@@ -85,7 +83,7 @@ public final class LocalServer implements AutoCloseable {
    * Starts serving {@code engine} on {@code host:port}; port 0 picks a free port (see {@link
    * #endpoint()}). The engine stays owned by the caller.
    *
-   * @throws PitrException with {@link ErrorCode#USAGE} when the port is in use
+   * @throws CannotListenException when the port is in use or the address cannot be bound
    */
   public static LocalServer start(LocalEngine engine, String host, int port) {
     return start(engine, host, port, null);
@@ -95,7 +93,7 @@ public final class LocalServer implements AutoCloseable {
    * Starts serving {@code engine} on {@code host:port} to requests signed with {@code key} only
    * (any request when {@code key} is null).
    *
-   * @throws PitrException with {@link ErrorCode#USAGE} when the address cannot be bound
+   * @throws CannotListenException when the address cannot be bound, its message saying why
    */
   public static LocalServer start(LocalEngine engine, String host, int port, AccessKey key) {
     // An in-memory engine answers in microseconds and never blocks on I/O, so it runs on the event
@@ -145,7 +143,7 @@ public final class LocalServer implements AutoCloseable {
     } catch (RuntimeException e) {
       scheduler.dispose();
       if (e instanceof ChannelBindException || e.getCause() instanceof BindException) {
-        throw new PitrException(ErrorCode.USAGE, bindFailure(host, port, e), e);
+        throw new CannotListenException(bindFailure(host, port, e), e);
       }
       throw e;
     }
