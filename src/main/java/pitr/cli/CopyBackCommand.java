@@ -119,6 +119,7 @@ final class CopyBackCommand implements Callable<Integer> {
   static final class RunChoice {
     @Option(
         names = "--resume",
+        converter = RunIdConverter.class,
         paramLabel = "RUN_ID",
         description =
             "Continue this run from its checkpoints: its tables, segments and limits (--max-wcu,"
@@ -129,6 +130,7 @@ final class CopyBackCommand implements Callable<Integer> {
 
     @Option(
         names = "--run-id",
+        converter = RunIdConverter.class,
         paramLabel = "RUN_ID",
         description = "Id for a new run, or one to continue (e.g. shared by --worker processes).")
     String runId;

@@ -77,6 +77,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
 
   @Option(
       names = "--resume",
+      converter = RunIdConverter.class,
       paramLabel = "ROLLBACK_ID",
       description = "Continue this interrupted rollback with the plans it saved (no new restore).")
   String resume;

@@ -80,6 +80,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Option(
       names = "--resume",
+      converter = RunIdConverter.class,
       paramLabel = "RUN_ID",
       description =
           "With --apply: continue this interrupted apply, skipping the chunks it finished.")

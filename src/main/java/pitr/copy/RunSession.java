@@ -40,6 +40,7 @@ final class RunSession {
     this.positions = positions;
     this.ticker =
         Flux.interval(every, every, scheduler)
+            .onBackpressureDrop()
             .concatMap(
                 t ->
                     checkpoints

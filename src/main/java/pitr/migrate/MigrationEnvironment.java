@@ -132,6 +132,7 @@ public final class MigrationEnvironment {
           Mono<T> guarded = takeOver.then(Mono.defer(() -> work.apply(lease)));
           Mono<T> lost =
               Flux.interval(heartbeat(), heartbeat(), scheduler)
+                  .onBackpressureDrop()
                   .concatMap(i -> lock.heartbeat(lease))
                   .then(Mono.empty());
           return Mono.firstWithSignal(guarded, lost);

@@ -516,8 +516,10 @@ public final class MigrationRunner {
               Mono<Void> watch =
                   Flux.merge(
                           Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
+                              .onBackpressureDrop()
                               .concatMap(i -> env.lock().heartbeat(lease)),
                           Flux.interval(env.progressEvery(), env.progressEvery(), env.scheduler())
+                              .onBackpressureDrop()
                               .doOnNext(i -> logProgress(name, ctx)))
                       .then();
               return Mono.firstWithSignal(work, watch)

@@ -149,6 +149,7 @@ final class RollbackApplier {
         progress.doneCount());
     Disposable heartbeat =
         Flux.interval(RunLease.heartbeatEvery(), RunLease.heartbeatEvery(), scheduler)
+            .onBackpressureDrop()
             .concatMap(t -> progress.heartbeat(false).onErrorResume(e -> Mono.empty()))
             .subscribe();
     return plan.items()

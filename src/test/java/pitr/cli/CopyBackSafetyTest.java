@@ -304,4 +304,25 @@ class CopyBackSafetyTest {
     assertThat(limits.get("filter").asText())
         .isEqualTo("'n < :n' with --filter-values {\":n\":{\"N\":\"5\"}}");
   }
+
+  @Test
+  void runIdThatIsAPath_isRefusedBeforeAnyWrite_andNoFileIsMadeOutsideTheStateFolder()
+      throws Exception {
+    recoveryAndLive(10);
+    Map<String, Map<String, AttributeValue>> before = orders();
+
+    assertThat(copy("--run-id", "../../escaped")).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: --run-id '../../escaped' is not a run id; use letters, digits, '.', '-' and"
+                + " '_' (at most 64, starting with a letter or digit), e.g. fix-1042\n");
+    assertThat(pitr("copy-back", "--resume", "a/b")).isEqualTo(2);
+    assertThat(cli.last.err()).startsWith("error: --resume 'a/b' is not a run id;");
+
+    assertThat(orders()).isEqualTo(before);
+    assertThat(java.nio.file.Files.exists(state.resolveSibling("escaped"))).isFalse();
+    try (var files = java.nio.file.Files.list(state)) {
+      assertThat(files).isEmpty();
+    }
+  }
 }

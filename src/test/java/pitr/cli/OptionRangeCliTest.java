@@ -188,8 +188,9 @@ class OptionRangeCliTest {
 
     assertThat(code).as(run.err()).isEqualTo(3);
     assertThat(run.err())
-        .startsWith("error: Table orders can be restored to ")
-        .contains("is before that window; pick an instant inside it");
+        .startsWith("error: --to ")
+        .contains("is outside the restore window of table orders")
+        .contains("it is before the earliest restorable time; pick an instant inside the window");
   }
 
   private static Arguments bad(String option, String value, String message) {

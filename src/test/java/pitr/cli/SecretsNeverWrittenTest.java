@@ -34,9 +34,13 @@ class SecretsNeverWrittenTest {
   private final ByteArrayOutputStream stdio = new ByteArrayOutputStream();
   private PrintStream oldOut;
   private PrintStream oldErr;
+  private final java.util.Map<String, String> oldProperties = new java.util.HashMap<>();
 
   @BeforeEach
   void canaries() {
+    for (String p : List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken")) {
+      oldProperties.put(p, System.getProperty(p));
+    }
     System.setProperty("aws.accessKeyId", KEY_ID);
     System.setProperty("aws.secretAccessKey", SECRET);
     System.setProperty("aws.sessionToken", TOKEN);
@@ -51,9 +55,15 @@ class SecretsNeverWrittenTest {
   void restore() {
     System.setOut(oldOut);
     System.setErr(oldErr);
-    System.clearProperty("aws.accessKeyId");
-    System.clearProperty("aws.secretAccessKey");
-    System.clearProperty("aws.sessionToken");
+    // Other tests of this JVM may rely on what was set before.
+    oldProperties.forEach(
+        (p, v) -> {
+          if (v == null) {
+            System.clearProperty(p);
+          } else {
+            System.setProperty(p, v);
+          }
+        });
     local.close();
   }
 
