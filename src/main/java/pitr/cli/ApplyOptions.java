@@ -1,5 +1,6 @@
 package pitr.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.files.AtomicFiles;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.Rollbacks;
 import reactor.core.scheduler.Scheduler;
@@ -28,17 +30,34 @@ final class ApplyOptions {
       names = "--retries",
       paramLabel = "N",
       defaultValue = "10",
+      converter = Ranges.Retries.class,
       description =
-          "Retries per write before it goes to the failure file (default: ${DEFAULT-VALUE}).")
+          "Retries per write before it goes to the failure file, 0-100 (default:"
+              + " ${DEFAULT-VALUE}).")
   int retries;
 
-  @Option(names = "--max-backoff", hidden = true, defaultValue = "PT10S")
+  @Option(
+      names = "--max-backoff",
+      hidden = true,
+      defaultValue = "10s",
+      converter = Ranges.MaxBackoff.class,
+      description = "Longest wait between retries, 1ms-10m (default: ${DEFAULT-VALUE}).")
   Duration maxBackoff;
 
-  @Option(names = "--chunk-items", hidden = true, defaultValue = "100")
+  @Option(
+      names = "--chunk-items",
+      hidden = true,
+      defaultValue = "100",
+      converter = Ranges.ChunkItems.class,
+      description = "Items per checkpointed chunk, 1-100,000 (default: ${DEFAULT-VALUE}).")
   int chunkItems;
 
-  @Option(names = "--partition-items", hidden = true, defaultValue = "50000")
+  @Option(
+      names = "--partition-items",
+      hidden = true,
+      defaultValue = "50000",
+      converter = Ranges.PartitionItems.class,
+      description = "Items per plan partition, 1-10,000,000 (default: ${DEFAULT-VALUE}).")
   int partitionItems;
 
   Rollbacks rollbacks(Targets t, Clock clock, Scheduler scheduler) {
@@ -51,10 +70,41 @@ final class ApplyOptions {
             .withPartitionItems(partitionItems));
   }
 
-  ApplyRequest request(Targets t, String runId, boolean resume, double maxWcu) {
-    if (retries < 0 || maxWcu < 0) {
-      throw new PitrException(ErrorCode.USAGE, "--retries and --max-wcu must be 0 or more");
+  /**
+   * Refuses, before any work, a state folder that cannot be written and a {@code --failures} path
+   * that cannot be written: plans, checkpoints and failures go there, and finding out after the
+   * restores or the writes would be too late.
+   */
+  void checkPaths() {
+    Path dir = state.stateDir().toAbsolutePath();
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
     }
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Cannot use --state-dir "
+              + state.stateDir()
+              + ": "
+              + (existing == null
+                  ? "it has no existing parent folder"
+                  : existing + (Files.isDirectory(existing) ? " is not writable" : " is a file"))
+              + "; pass --state-dir a folder you can write to. Nothing was changed.");
+    }
+    if (failures != null) {
+      AtomicFiles.checkWritable(failures, "--failures");
+    }
+  }
+
+  /**
+   * The apply request of run {@code runId}; commands build it before their first change, so a bad
+   * value is refused before anything is restored or written.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} naming the option and its value ({@link
+   *     ApplyRequest} checks them)
+   */
+  ApplyRequest request(Targets t, String runId, boolean resume, double maxWcu) {
     return new ApplyRequest(
         runId,
         resume,

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.local.bench.CopyBackBenchmark;
+import pitr.bench.CopyBackBenchmark;
+import pitr.local.http.CannotListenException;
 
 /**
  * {@code pitr bench copy-back}: what the copy-back pipeline costs against raw BatchWriteItem, how
@@ -34,46 +35,56 @@ final class BenchCopyBackCommand implements Callable<Integer> {
   @Option(
       names = "--items",
       defaultValue = "1000000",
-      description = "Items in the source table (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.CopyBenchItems.class,
+      description = "Items in the source table, 1,000-100,000,000 (default: ${DEFAULT-VALUE}).")
   int items;
 
   @Option(
       names = "--payload-bytes",
       defaultValue = "960",
+      converter = Ranges.PayloadBytes.class,
       description =
-          "Payload per item; with key and number the item is ~1 KB, 1 WCU (default: ${DEFAULT-VALUE}).")
+          "Payload per item, 1-390,000; with key and number the item is ~1 KB, 1 WCU (default:"
+              + " ${DEFAULT-VALUE}).")
   int payloadBytes;
 
   @Option(
       names = "--rounds",
       defaultValue = "3",
-      description = "Interleaved rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Rounds.class,
+      description = "Interleaved rounds, 1-100; medians are reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
       names = "--http-rounds",
       defaultValue = "1",
+      converter = Ranges.Rounds.class,
       description =
-          "Interleaved rounds over HTTP, pitr then the peer each round (default: ${DEFAULT-VALUE}).")
+          "Interleaved rounds over HTTP, 1-100, pitr then the peer each round (default:"
+              + " ${DEFAULT-VALUE}).")
   int httpRounds;
 
   @Option(
       names = "--concurrency",
       defaultValue = "16",
+      converter = Ranges.Concurrency.class,
       description =
-          "BatchWriteItem calls in flight, raw and copy alike (default: ${DEFAULT-VALUE}).")
+          "BatchWriteItem calls in flight, raw and copy alike, 1-1,000 (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(
       names = "--rate-wcu",
       defaultValue = "2000",
-      description = "--max-wcu of the rate-accuracy run; 0 skips it (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.BenchWriteUnits.class,
+      description =
+          "--max-wcu of the rate-accuracy run, 0-1,000,000; 0 skips it (default: ${DEFAULT-VALUE}).")
   double rateWcu;
 
   @Option(
       names = "--rate-seconds",
       defaultValue = "60",
-      description = "Length of the rate-accuracy run (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.RateSeconds.class,
+      description = "Seconds the rate-accuracy run lasts, 2-3,600 (default: ${DEFAULT-VALUE}).")
   int rateSeconds;
 
   @Option(
@@ -94,30 +105,14 @@ final class BenchCopyBackCommand implements Callable<Integer> {
   @Option(
       names = "--segments",
       defaultValue = "8",
+      converter = Ranges.Segments.class,
       description =
-          "Parallel-scan segments of every copy; the raw writes use as many streams (default:"
-              + " ${DEFAULT-VALUE}).")
+          "Parallel-scan segments of every copy, 1-10,000; the raw writes use as many streams"
+              + " (default: ${DEFAULT-VALUE}).")
   int segments;
 
   @Override
   public Integer call() {
-    if (items < 1000
-        || rounds < 1
-        || httpRounds < 1
-        || concurrency < 1
-        || segments < 1
-        || rateSeconds < 2) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "--items must be at least 1000, --rate-seconds at least 2, and --rounds, --http-rounds,"
-              + " --concurrency"
-              + " and --segments at least 1");
-    }
-    if (payloadBytes < 1 || payloadBytes > 390_000) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "--payload-bytes must be between 1 and 390000 (items are at most 400 KB)");
-    }
     Path peerScript = null;
     boolean http = !childHeap.equalsIgnoreCase("none");
     if (http && !peer.equalsIgnoreCase("none")) {
@@ -158,8 +153,11 @@ final class BenchCopyBackCommand implements Callable<Integer> {
                   line -> {
                     err.println("bench: " + line);
                     err.flush();
-                  })
+                  },
+                  Main.class)
               .run(o);
+    } catch (CannotListenException e) {
+      throw LocalServers.refused(e);
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new PitrException(ErrorCode.FAILED, "benchmark failed: " + e.getMessage(), e);
     }

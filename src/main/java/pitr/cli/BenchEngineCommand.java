@@ -12,10 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
-import pitr.PitrException;
+import pitr.bench.WriteBenchmark;
 import pitr.local.LocalDynamoDbAsyncClient;
 import pitr.local.LocalEngine;
-import pitr.local.bench.WriteBenchmark;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -51,26 +50,25 @@ final class BenchEngineCommand implements Callable<Integer> {
   @Option(
       names = "--seconds",
       defaultValue = "5",
-      description = "Length of one measured run (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.BenchSeconds.class,
+      description = "Seconds one measured run lasts, 1-3,600 (default: ${DEFAULT-VALUE}).")
   int seconds;
 
   @Option(
       names = "--rounds",
       defaultValue = "5",
+      converter = Ranges.Rounds.class,
       description =
-          "Interleaved rounds per case; the median is reported (default: ${DEFAULT-VALUE}).")
+          "Interleaved rounds per case, 1-100; the median is reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Override
   public Integer call() {
-    if (seconds < 1 || rounds < 1) {
-      throw new PitrException(ErrorCode.USAGE, "--seconds and --rounds must be at least 1");
-    }
     PrintWriter out = spec.commandLine().getOut();
     List<AutoCloseable> open = new ArrayList<>();
     try {
       LocalEngine httpEngine = LocalEngine.create();
-      LocalServer server = LocalServer.start(httpEngine, "127.0.0.1", 0);
+      LocalServer server = LocalServers.startOnLoopback(httpEngine);
       open.add(server);
       LocalEngine inProcessEngine = LocalEngine.create();
       List<WriteBenchmark.Target> targets = new ArrayList<>();

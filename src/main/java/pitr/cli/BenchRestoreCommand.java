@@ -8,8 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
-import pitr.PitrException;
-import pitr.local.bench.RestoreBenchmark;
+import pitr.bench.RestoreBenchmark;
 
 /**
  * {@code pitr bench restore}: a point-in-time restore of a large table on the embedded engine, a
@@ -25,14 +24,12 @@ final class BenchRestoreCommand implements Callable<Integer> {
   @Option(
       names = "--items",
       defaultValue = "1000000",
-      description = "Items in the source table (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.RestoreBenchItems.class,
+      description = "Items in the source table, 10-100,000,000 (default: ${DEFAULT-VALUE}).")
   int items;
 
   @Override
   public Integer call() {
-    if (items < 10) {
-      throw new PitrException(ErrorCode.USAGE, "--items must be at least 10");
-    }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,

@@ -1,27 +1,37 @@
 package pitr.cli;
 
+import static java.util.stream.Collectors.joining;
+
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.Checkpoints;
 import pitr.copy.CopyBack;
+import pitr.copy.CopyPlan;
 import pitr.copy.CopyRequest;
 import pitr.copy.CopyResult;
 import pitr.copy.CopyRunRecord;
+import pitr.copy.FailureLog;
+import pitr.copy.RunLimits;
 import pitr.copy.Worker;
 import pitr.dynamo.Durations;
+import pitr.files.AtomicFiles;
 import pitr.metrics.MetricsSession;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -46,15 +56,17 @@ final class CopyBackCommand implements Callable<Integer> {
   @Option(
       names = "--segments",
       paramLabel = "N",
-      defaultValue = "0",
-      description = "Parallel-scan segments (default: one per 128 MB of the source, at least 4).")
+      converter = Ranges.CopySegments.class,
+      description =
+          "Parallel-scan segments, 1-10,000 (default: one per 128 MB of the source, 4 to 1,000).")
   int segments;
 
   @Option(
       names = "--concurrency",
       paramLabel = "N",
       defaultValue = "16",
-      description = "Batches in flight at most (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Concurrency.class,
+      description = "Batches in flight at most, 1-1,000 (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Mixin RateOptions rate = new RateOptions();
@@ -90,7 +102,9 @@ final class CopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--delete-extra",
-      description = "Also delete items of TABLE that RECOVERY lacks (asks first unless --yes).")
+      description =
+          "Also delete items of TABLE that RECOVERY lacks: counted first, then asked (unless"
+              + " --yes). Only from a recovery table into its source, unless --force.")
   boolean deleteExtra;
 
   @Option(names = "--yes", description = "Do not ask for confirmation.")
@@ -107,7 +121,10 @@ final class CopyBackCommand implements Callable<Integer> {
         names = "--resume",
         paramLabel = "RUN_ID",
         description =
-            "Continue this run from its checkpoints; its tables and segments come from them.")
+            "Continue this run from its checkpoints: its tables, segments and limits (--max-wcu,"
+                + " --max-rcu, --concurrency, --filter, --keys) come from them, and the items its"
+                + " earlier processes could not write are written again. A cap or --concurrency"
+                + " may be lowered, not raised.")
     String resume;
 
     @Option(
@@ -127,7 +144,9 @@ final class CopyBackCommand implements Callable<Integer> {
   @Option(
       names = "--failures",
       paramLabel = "FILE",
-      description = "Failure file (default: <state-dir>/runs/<run>/failures-<worker>.jsonl).")
+      description =
+          "Failure file, which must not exist yet (default: a new"
+              + " <state-dir>/runs/<run>/failures-<worker>[.N].jsonl).")
   Path failures;
 
   @Option(
@@ -140,14 +159,36 @@ final class CopyBackCommand implements Callable<Integer> {
       names = "--retries",
       paramLabel = "N",
       defaultValue = "10",
+      converter = Ranges.Retries.class,
       description =
-          "Retries per batch before items go to the failure file (default: ${DEFAULT-VALUE}).")
+          "Retries per batch before items go to the failure file, 0-100 (default:"
+              + " ${DEFAULT-VALUE}).")
   int retries;
 
-  @Option(names = "--max-backoff", hidden = true, defaultValue = "10s")
-  String maxBackoff;
+  @Option(
+      names = "--max-backoff",
+      hidden = true,
+      defaultValue = "10s",
+      converter = Ranges.MaxBackoff.class,
+      description = "Longest wait between retries, 1ms-10m (default: ${DEFAULT-VALUE}).")
+  java.time.Duration maxBackoff;
+
+  @Option(
+      names = "--into-recovery-table",
+      description =
+          "Write into TABLE although it is tagged as a recovery table (pitr:recovery-of); refused"
+              + " without it, since --from and --to are then usually swapped.")
+  boolean intoRecoveryTable;
+
+  @Option(
+      names = "--force",
+      description =
+          "With --delete-extra: delete although RECOVERY is not a recovery table of TABLE.")
+  boolean force;
 
   Clock clock = Clock.systemUTC();
+
+  private boolean intoItsSource;
 
   @Override
   public Integer call() {
@@ -159,64 +200,49 @@ final class CopyBackCommand implements Callable<Integer> {
     if (replay != null && to == null) {
       throw new PitrException(ErrorCode.USAGE, "--replay needs --to TABLE, the table to write to");
     }
-    if (concurrency < 1 || segments < 0 || retries < 0) {
-      throw new PitrException(
-          ErrorCode.USAGE, "--concurrency must be at least 1, --segments and --retries 0 or more");
-    }
-    PrintWriter err = spec.commandLine().getErr();
-    if (deleteExtra && !yes && !dryRun) {
-      String question =
-          to == null || from == null
-              ? "Delete every item of the table run " + run.resume + " copies to that its source"
-              : "Delete every item of " + to + " that " + from;
-      if (!Prompt.confirm(err, question + " does not have?")) {
-        throw new PitrException(
-            ErrorCode.REFUSED,
-            "--delete-extra was not confirmed, so nothing was written; answer y or pass --yes");
-      }
-    }
-    String id = run.resume != null ? run.resume : run.runId != null ? run.runId : newRunId();
-    Path failureFile =
-        failures != null
-            ? failures
-            : state
-                .stateDir()
-                .resolve("runs")
-                .resolve(id)
-                .resolve("failures-" + share.index() + "-of-" + share.count() + ".jsonl");
-    if (replay != null && failureFile.toAbsolutePath().equals(replay.toAbsolutePath())) {
+    if (replay != null && run.resume != null) {
       throw new PitrException(
           ErrorCode.USAGE,
-          "--failures must differ from --replay " + replay + "; pass another file");
+          "--resume continues a copy-back run and writes the failure files of its earlier"
+              + " processes again by itself; pass --replay FILE --to TABLE without --resume");
     }
+    String id = run.resume != null ? run.resume : run.runId != null ? run.runId : newRunId();
+    Path failureFile = outputs(id, share);
     Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
     Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);
+    PrintWriter err = spec.commandLine().getErr();
+    CopyRequest request = request(id, share, failureFile, names, values);
+    CopyRunRecord record = null;
+    if (run.resume != null) {
+      // The run's checkpoints know what it copies, and its limits.
+      record = runRecord(id);
+      request = RunLimits.resume(record, request, given());
+      from = request.source();
+      to = request.target();
+    }
     CopyResult result;
     // Up to --concurrency writes, as many segment scans and their checkpoint saves, and a
     // heartbeat.
-    try (Targets t = Targets.of(spec, 3 * concurrency + 1);
+    try (Targets t = Targets.of(spec, 3 * request.concurrency() + 1);
         MetricsSession session = metrics.start(spec, "copy-back")) {
       Checkpoints checkpoints = state.checkpoints(t.gateway);
-      if (run.resume != null && replay == null && (from == null || to == null)) {
-        // The run's checkpoints know what it copies.
-        CopyRunRecord record =
-            checkpoints
-                .find(id)
-                .blockOptional()
-                .orElseThrow(
-                    () ->
-                        new PitrException(
-                            ErrorCode.USAGE,
-                            "No copy-back run "
-                                + id
-                                + " in "
-                                + checkpoints.describe()
-                                + "; check --state-dir or --checkpoint-table"));
-        from = from != null ? from : record.source();
-        to = to != null ? to : record.target();
-      }
       checkCheckpointTable();
-      result = copy(t, session, checkpoints, request(id, share, failureFile, names, values));
+      CopyBack copy =
+          CopyBack.create(
+              t.gateway.withRetryListener(e -> session.meters().add(pitr.metrics.Meter.RETRIES, 1)),
+              checkpoints,
+              session.meters(),
+              clock);
+      CopyPlan plan = copy.plan(request).block();
+      intoItsSource = plan.intoItsSource();
+      if (record != null) {
+        err.println(RunLimits.resumeLine(record, request));
+      }
+      announce(err, plan);
+      if (deleteExtra && !yes && !dryRun && plan.extraItems() > 0) {
+        confirmDelete(err, plan);
+      }
+      result = copy(t, session, copy, plan);
     }
     print(result);
     if (result.itemsFailed() > 0) {
@@ -227,12 +253,140 @@ final class CopyBackCommand implements Callable<Integer> {
               + result.target()
               + " and are in "
               + result.failureFile()
-              + "; fix the cause and run pitr copy-back --replay "
-              + result.failureFile()
-              + " --to "
-              + result.target());
+              + "; fix the cause, then "
+              + (replay != null
+                  ? "run pitr copy-back --replay "
+                      + result.failureFile()
+                      + " --to "
+                      + result.target()
+                  : "resume the run with pitr copy-back --resume "
+                      + result.runId()
+                      + (state.checkpointTable != null
+                          ? " --checkpoint-table " + state.checkpointTable
+                          : "")
+                      + ", which writes them again (or replay them with pitr copy-back --replay "
+                      + result.failureFile()
+                      + " --to "
+                      + result.target()
+                      + ")"));
     }
     return 0;
+  }
+
+  /** The run to resume, read before the client for the copy is sized to the run's concurrency. */
+  private CopyRunRecord runRecord(String id) {
+    if (state.checkpointTable == null) {
+      return find(state.checkpoints(null), id);
+    }
+    try (Targets lookup = Targets.of(spec)) {
+      return find(state.checkpoints(lookup.gateway), id);
+    }
+  }
+
+  private static CopyRunRecord find(Checkpoints checkpoints, String id) {
+    CopyRunRecord run =
+        checkpoints.find(id).blockOptional().orElseThrow(() -> RunLimits.noRun(id, checkpoints));
+    // Refused before anything about the resume is said or done.
+    run.refuseIfAbandoned(checkpoints.describe());
+    return run;
+  }
+
+  /**
+   * Refuses output paths that cannot be written before any work, and returns the failure file of
+   * this process: {@code --failures}, which must not exist yet, or a new one in the run's folder.
+   */
+  private Path outputs(String id, Worker share) {
+    if (dryRun) {
+      return failures != null ? failures : runDir(id).resolve("failures.jsonl");
+    }
+    if (state.checkpointTable == null && replay == null) {
+      AtomicFiles.checkWritable(runDir(id).resolve("run.json"), "--state-dir");
+    }
+    if (failures != null) {
+      if (Files.exists(failures)) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--failures "
+                + failures
+                + " already exists; each process of a run writes its failures to a new file (a"
+                + " resume reads back those of the processes before it), so pass a new file, or"
+                + " leave --failures out to use "
+                + runDir(id)
+                + ". Nothing was changed.");
+      }
+      AtomicFiles.checkWritable(failures, "--failures");
+      return failures;
+    }
+    Path fresh =
+        FailureLog.freshFile(
+            runDir(id).resolve("failures-" + share.index() + "-of-" + share.count() + ".jsonl"));
+    AtomicFiles.checkWritable(fresh, "--state-dir");
+    return fresh;
+  }
+
+  private Path runDir(String id) {
+    return state.stateDir().resolve("runs").resolve(id);
+  }
+
+  /** The run limits given on the command line, which a resume uses instead of its run's. */
+  private Set<RunLimits.Limit> given() {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    Set<RunLimits.Limit> out = EnumSet.noneOf(RunLimits.Limit.class);
+    for (RunLimits.Limit limit : RunLimits.Limit.values()) {
+      if (parsed.hasMatchedOption(limit.option())) {
+        out.add(limit);
+      }
+    }
+    if (parsed.hasMatchedOption("--filter-values") || parsed.hasMatchedOption("--filter-names")) {
+      out.add(RunLimits.Limit.FILTER);
+    }
+    return out;
+  }
+
+  /** Tells the operator, before anything is written, what the copy does. */
+  private void announce(PrintWriter err, CopyPlan plan) {
+    err.println((replay != null ? "Replaying " + replay + " " : "Copying ") + plan.direction());
+    if (plan.earlierFailures() > 0) {
+      err.println(
+          "Writing again "
+              + plan.earlierFailures()
+              + " items that earlier processes of run "
+              + plan.request().runId()
+              + " could not write, from "
+              + plan.earlierFailureFiles().stream().map(Path::toString).collect(joining(", ")));
+    }
+    plan.notes().forEach(n -> err.println("note: " + n));
+    err.flush();
+  }
+
+  private void confirmDelete(PrintWriter err, CopyPlan plan) {
+    String question =
+        plan.extraItemsUpperBound()
+            ? "Delete up to "
+                + plan.extraItems()
+                + " items of "
+                + to
+                + ", the keys in --keys "
+                + keys
+                + " that "
+                + from
+                + " does not have ("
+                + plan.direction()
+                + ")?"
+            : "Delete "
+                + plan.extraItems()
+                + " items of "
+                + to
+                + " that "
+                + from
+                + " does not have ("
+                + plan.direction()
+                + ")?";
+    if (!Prompt.confirm(err, question)) {
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          "--delete-extra was not confirmed, so nothing was written; answer y or pass --yes");
+    }
   }
 
   private void checkCheckpointTable() {
@@ -260,8 +414,8 @@ final class CopyBackCommand implements Callable<Integer> {
         to,
         segments,
         concurrency,
-        rate.maxWcu,
-        rate.maxRcu,
+        rate.maxWcu(),
+        rate.maxRcu(),
         keys,
         filter,
         deleteExtra,
@@ -272,20 +426,15 @@ final class CopyBackCommand implements Callable<Integer> {
         failureFile,
         retries,
         java.time.Duration.ofMillis(100),
-        RestoreCommand.duration("--max-backoff", maxBackoff),
+        maxBackoff,
         replay,
         names,
-        values);
+        values,
+        new CopyRequest.Overrides(intoRecoveryTable, force));
   }
 
-  private CopyResult copy(
-      Targets t, MetricsSession session, Checkpoints checkpoints, CopyRequest request) {
-    CopyBack copy =
-        CopyBack.create(
-            t.gateway.withRetryListener(e -> session.meters().add(pitr.metrics.Meter.RETRIES, 1)),
-            checkpoints,
-            session.meters(),
-            clock);
+  private CopyResult copy(Targets t, MetricsSession session, CopyBack copy, CopyPlan plan) {
+    CopyRequest request = plan.request();
     if (request.source() != null && request.keysFile() == null) {
       t.gateway
           .findTable(request.source())
@@ -293,7 +442,7 @@ final class CopyBackCommand implements Callable<Integer> {
           .blockOptional()
           .ifPresent(d -> session.expect(d.itemCount() == null ? 0 : d.itemCount()));
     }
-    CopyResult result = copy.run(request).block();
+    CopyResult result = copy.run(plan).block();
     session.finish();
     return result;
   }
@@ -317,17 +466,25 @@ final class CopyBackCommand implements Callable<Integer> {
               + " items ("
               + Math.round(r.writeUnits())
               + " WCU) from "
-              + r.source()
-              + " to "
-              + r.target()
-              + (r.itemsDeleted() > 0 ? " and delete " + r.itemsDeleted() + " items" : "")
+              + (intoItsSource
+                  ? "recovery table " + r.source() + " to its source " + r.target()
+                  : r.source() + " to " + r.target())
+              + (deleteExtra
+                  ? " and delete "
+                      + r.itemsDeleted()
+                      + " items of "
+                      + r.target()
+                      + " that "
+                      + r.source()
+                      + " does not have"
+                  : "")
               + "; "
               + (r.estimate() == null
                   ? "no --max-wcu given, so the time depends on the table's capacity"
                   : "about "
                       + Durations.format(r.estimate())
                       + " at "
-                      + Math.round(rate.maxWcu)
+                      + Math.round(rate.maxWcu())
                       + " WCU/s"));
       out.println("Nothing was written.");
     } else {
@@ -357,6 +514,14 @@ final class CopyBackCommand implements Callable<Integer> {
                 + r.segmentsSkipped()
                 + " already done, of "
                 + r.segments());
+      }
+      for (Path resolved : r.resolvedFailureFiles()) {
+        out.println(
+            "resolved "
+                + resolved
+                + ": every item in it was written again or filed anew; renamed to "
+                + resolved
+                + ".resolved");
       }
     }
     out.flush();

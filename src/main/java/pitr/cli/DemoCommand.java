@@ -6,8 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
-import pitr.PitrException;
-import pitr.local.demo.RecoveryDemo;
+import pitr.demo.RecoveryDemo;
 
 /** {@code pitr local demo}: a point-in-time recovery, start to finish, on the embedded engine. */
 @Command(
@@ -23,14 +22,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--items",
       defaultValue = "10000",
-      description = "Items to seed (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.DemoItems.class,
+      description = "Items to seed, 1-1,000,000 (default: ${DEFAULT-VALUE}).")
   int items;
 
   @Override
   public Integer call() {
-    if (items < 1 || items > 1_000_000) {
-      throw new PitrException(ErrorCode.USAGE, "--items must be between 1 and 1000000");
-    }
     boolean ok = new RecoveryDemo(spec.commandLine().getOut()).run(items);
     return ok ? ErrorCode.OK.exitCode() : ErrorCode.FAILED.exitCode();
   }

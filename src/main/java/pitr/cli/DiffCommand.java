@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.copy.DiffResult;
 import pitr.copy.TableDiff;
+import pitr.files.AtomicFiles;
 
 /** {@code pitr diff A B}: how two tables with the same key differ. Read-only. */
 @Command(
@@ -33,26 +34,33 @@ final class DiffCommand implements Callable<Integer> {
       names = "--sample",
       paramLabel = "N",
       defaultValue = "5",
-      description = "Sample keys to show per kind (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Sample.class,
+      description = "Sample keys to show per kind, 0-1,000 (default: ${DEFAULT-VALUE}).")
   int sample;
 
   @Option(
       names = "--keys-out",
       paramLabel = "FILE",
-      description = "Write every differing key here, for copy-back --keys.")
+      description =
+          "Write every differing key here, sealed (line count and SHA-256), for copy-back --keys.")
   Path keysOut;
 
   @Option(
       names = "--segments",
       paramLabel = "N",
       defaultValue = "4",
-      description = "Parallel-scan segments per table (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Segments.class,
+      description = "Parallel-scan segments per table, 1-10,000 (default: ${DEFAULT-VALUE}).")
   int segments;
 
   @Mixin StateOptions state = new StateOptions();
 
   @Override
   public Integer call() {
+    if (keysOut != null) {
+      // Before the scans, not after them.
+      AtomicFiles.checkWritable(keysOut, "--keys-out");
+    }
     DiffResult r;
     try (Targets t = Targets.of(spec)) {
       r =

@@ -78,8 +78,10 @@ final class DrillCommand implements Callable<Integer> {
       names = "--scale",
       paramLabel = "F",
       defaultValue = "1",
+      converter = Ranges.Scale.class,
       description =
-          "Scale generated item counts, e.g. 0.02 for a quick run (default: ${DEFAULT-VALUE}).")
+          "Scale generated item counts, 0.001-1,000, e.g. 0.02 for a quick run (default:"
+              + " ${DEFAULT-VALUE}).")
   double scale;
 
   @Override
@@ -95,6 +97,12 @@ final class DrillCommand implements Callable<Integer> {
       throw new PitrException(
           ErrorCode.USAGE, "--target " + where + " is not known; pass local or aws");
     }
+    Path dir =
+        report != null
+            ? report
+            : Path.of("drill-reports", runbook.name() + "-" + STAMP.format(Instant.now()));
+    // Before the drill: a report that cannot be written would be lost after all of it.
+    DrillReport.checkWritable(dir);
     DrillResult result;
     try (DrillTarget drillTarget =
         where.equals("local") ? new LocalTarget() : new AwsTarget(PitrCommand.of(spec).target())) {
@@ -111,10 +119,6 @@ final class DrillCommand implements Callable<Integer> {
               ? "\n      " + s.failure()
               : s.detail().isEmpty() ? "" : "\n      " + s.detail());
     }
-    Path dir =
-        report != null
-            ? report
-            : Path.of("drill-reports", runbook.name() + "-" + STAMP.format(Instant.now()));
     Path html = DrillReport.write(result, dir);
     out.printf(
         "Recovery time: %s; data lost: %,d; conflicts: %,d%n",
@@ -143,7 +147,7 @@ final class DrillCommand implements Callable<Integer> {
   static final class LocalTarget implements DrillTarget, AutoCloseable {
     final AdjustableClock clock = AdjustableClock.following(Clock.systemUTC());
     final LocalEngine engine = LocalEngine.create(EngineConfig.defaults().withClock(clock));
-    final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
+    final LocalServer server = LocalServers.startOnLoopback(engine);
     final WriteMeter meter = new WriteMeter(clock);
     final DynamoDbAsyncClient client =
         DynamoDbAsyncClient.builder()

@@ -2,7 +2,6 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.copy.CopyRuns;
 import pitr.restore.RecoveryTableDropper;
 
 /** {@code pitr drop RECOVERY}: deletes a recovery table pitr made, and nothing else. */
@@ -20,11 +20,10 @@ import pitr.restore.RecoveryTableDropper;
     mixinStandardHelpOptions = true,
     description = {
       "Delete a recovery table (tagged pitr:recovery-of). Refuses source tables, untagged tables",
-      "(unless --force and the name typed again) and tables a copy-back is still reading."
+      "(unless --force and the name typed again) and tables a copy-back is still reading (a dead",
+      "run's too, unless --force or the run is abandoned with pitr runs abandon)."
     })
 final class DropCommand implements Callable<Integer> {
-  private static final long LEASE_SECONDS = 120;
-
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "RECOVERY")
@@ -35,7 +34,9 @@ final class DropCommand implements Callable<Integer> {
 
   @Option(
       names = "--force",
-      description = "Drop a table without the recovery tag (asks for its name).")
+      description =
+          "Drop a table without the recovery tag (asks for its name), or one a dead copy-back run"
+              + " reads.")
   boolean force;
 
   @Mixin StateOptions state = new StateOptions();
@@ -47,15 +48,7 @@ final class DropCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (Targets t = Targets.of(spec)) {
       RecoveryTableDropper dropper = RecoveryTableDropper.create(t.gateway, clock);
-      Instant now = clock.instant();
-      var runs =
-          state
-              .checkpoints(t.gateway)
-              .runs()
-              .map(
-                  r ->
-                      new RecoveryTableDropper.CopyRun(
-                          r.runId(), r.source(), r.live(now, LEASE_SECONDS), r.finished()));
+      var runs = CopyRuns.in(state.allCheckpoints(t.gateway), clock).list();
       var d = dropper.check(table, runs, force).block();
       boolean tagged = false;
       if (force) {

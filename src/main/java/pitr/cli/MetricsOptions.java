@@ -29,7 +29,9 @@ final class MetricsOptions {
       names = "--metrics-port",
       paramLabel = "PORT",
       defaultValue = "9400",
-      description = "Port for --metrics prometheus (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Port.class,
+      description =
+          "Port for --metrics prometheus, 0-65535; 0 picks a free port (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
@@ -52,14 +54,14 @@ final class MetricsOptions {
       names = "--progress-interval",
       paramLabel = "DURATION",
       defaultValue = "10s",
+      converter = Ranges.ProgressInterval.class,
       description =
           "How often to print progress when not on a terminal, and to publish --metrics"
-              + " cloudwatch (default: ${DEFAULT-VALUE}).")
-  String interval;
+              + " cloudwatch, 100ms-1h (default: ${DEFAULT-VALUE}).")
+  Duration interval;
 
   MetricsConfig config() {
-    Duration step = RestoreCommand.duration("--progress-interval", interval);
-    return new MetricsConfig(sink, port, namespace, step);
+    return new MetricsConfig(sink, port, namespace, interval);
   }
 
   MetricsSession start(CommandSpec spec, String command) {

@@ -34,21 +34,24 @@ final class MigrateBenchCommand implements Callable<Integer> {
       names = "--items",
       defaultValue = "1000000",
       paramLabel = "N",
-      description = "Items in the table (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.MigrateBenchItems.class,
+      description = "Items in the table, 1-100,000,000 (default: ${DEFAULT-VALUE}).")
   long items;
 
   @Option(
       names = "--rounds",
       defaultValue = "3",
       paramLabel = "N",
-      description = "Rounds per mode (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Rounds.class,
+      description = "Rounds per mode, 1-100 (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
       names = "--warmup",
       defaultValue = "1",
       paramLabel = "N",
-      description = "Uncounted warm-up rounds per mode first (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.WarmupRounds.class,
+      description = "Uncounted warm-up rounds per mode first, 0-100 (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Override

@@ -48,13 +48,7 @@ final class MigrateDevCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Read real data, write nothing, report what would.")
   boolean dryRun;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description =
-          "Write capacity per second for writes and journal; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Override
   public Integer call() {
@@ -76,9 +70,9 @@ final class MigrateDevCommand implements Callable<Integer> {
       RunRequest request =
           RunRequest.of(file, RunMode.DEV, MigrateCommand.operator(), MigrateCommand.host())
               .withDryRun(dryRun)
-              .withMaxWcu(maxWcu);
+              .withMaxWcu(rate.maxWcu());
       RunReport report = runner.run(request).block();
-      MigrateProdCommand.print(spec, report, maxWcu);
+      MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;
   }

@@ -17,7 +17,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.migrate.DurationText;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
@@ -58,20 +57,16 @@ final class MigrateProdCommand implements Callable<Integer> {
       description = "Take an on-demand backup of every declared table first and wait for it.")
   boolean backup;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description =
-          "Write capacity per second for writes and journal; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Option(
       names = "--max-restore-lag",
       paramLabel = "DURATION",
       defaultValue = "15m",
-      description = "How far LatestRestorableDateTime may trail now (default: ${DEFAULT-VALUE}).")
-  String maxRestoreLag;
+      converter = Ranges.RestoreLag.class,
+      description =
+          "How far LatestRestorableDateTime may trail now, 1s-35d (default: ${DEFAULT-VALUE}).")
+  Duration maxRestoreLag;
 
   @Override
   public Integer call() {
@@ -83,7 +78,6 @@ final class MigrateProdCommand implements Callable<Integer> {
               + name
               + "', or point prod at AWS (--region/--profile) or an --endpoint-url");
     }
-    Duration lag = DurationText.parse("--max-restore-lag", maxRestoreLag);
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
@@ -92,9 +86,9 @@ final class MigrateProdCommand implements Callable<Integer> {
       RunRequest request =
           RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())
               .withDryRun(dryRun)
-              .withMaxWcu(maxWcu)
+              .withMaxWcu(rate.maxWcu())
               .withBackup(backup)
-              .withMaxRestoreLag(lag);
+              .withMaxRestoreLag(maxRestoreLag);
       runner.preflight(request).block();
       if (!dryRun && !yes) {
         parent.confirm(
@@ -103,7 +97,7 @@ final class MigrateProdCommand implements Callable<Integer> {
             "nothing was written");
       }
       RunReport report = runner.run(request).block();
-      print(spec, report, maxWcu);
+      print(spec, report, rate.maxWcu());
     }
     return 0;
   }

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * {@code pitr migrate resume NAME}: continues the latest interrupted run of a migration, skipping
- * scan pages it checkpointed, under the same run id and restore point.
+ * scan pages it checkpointed and the items of the page in progress that it had written, under the
+ * same run id and restore point.
  */
 @Command(
     name = "resume",
@@ -26,9 +27,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
     description = {
       "Continue the latest interrupted (failed or killed) run of a migration from its"
           + " checkpoints instead of redoing everything.",
-      "Pages of forEachItem scans already done are skipped; the page in progress is redone.",
+      "Pages of forEachItem scans already done are skipped; the page in progress is redone,"
+          + " except for its items that already hold the image the interrupted run wrote: those"
+          + " are not handed to the migration again, so each item is written once.",
       "Writes the interrupted run journaled but never confirmed stay in the journal as intended,"
-          + " so a rollback of the run still covers them."
+          + " so a rollback of the run still covers them; the ledger counts them once found"
+          + " landed."
     })
 final class MigrateResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,13 +48,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Do not ask for confirmation (prod).")
   boolean yes;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description =
-          "Write capacity per second for writes and journal; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Override
   public Integer call() {
@@ -67,7 +65,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
       RunRequest request =
           RunRequest.of(file, mode, MigrateCommand.operator(), MigrateCommand.host())
               .withResume(true)
-              .withMaxWcu(maxWcu);
+              .withMaxWcu(rate.maxWcu());
       runner.preflight(request).block();
       if (prod && !yes) {
         parent.confirm(
@@ -76,7 +74,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
             "nothing was written");
       }
       RunReport report = runner.run(request).block();
-      MigrateProdCommand.print(spec, report, maxWcu);
+      MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;
   }

@@ -1,9 +1,12 @@
 package pitr.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,10 +16,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.files.AtomicFiles;
 import pitr.migrate.Lease;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.RunRecord;
 import pitr.rollback.ApplyResult;
+import pitr.rollback.PlanFile;
 import pitr.rollback.PlanText;
 import pitr.rollback.Rollbacks;
 import reactor.core.publisher.Mono;
@@ -28,7 +33,7 @@ import reactor.core.scheduler.Schedulers;
  * conflict and is kept. It holds the environment's migration lock throughout, so it refuses (exit
  * 3) while a migration runs and no migration starts meanwhile; the ledger records the run as
  * ROLLED_BACK under that lock. {@code --resume ROLLBACK_ID} continues an interrupted rollback with
- * the plans it saved.
+ * the plans it saved. {@code --plan FILE} saves the plans and stops, writing no item.
  */
 @Command(
     name = "rollback",
@@ -36,7 +41,8 @@ import reactor.core.scheduler.Schedulers;
     description = {
       "Undo the latest run of a migration: restore its restore point and put back exactly the"
           + " items it journaled.",
-      "Items changed since the run wrote them are conflicts, kept unless --on-conflict overwrite."
+      "Items changed since the run wrote them are conflicts, kept unless --on-conflict overwrite.",
+      "--plan FILE saves the plan and stops (a preview: no item is written)."
     })
 final class MigrateRollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -59,18 +65,14 @@ final class MigrateRollbackCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Apply without asking.")
   boolean yes;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description = "Write capacity per second; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Option(
       names = "--restore-timeout",
       paramLabel = "DURATION",
-      defaultValue = "PT2H",
-      description = "How long to wait for a recovery table (default: ${DEFAULT-VALUE}).")
+      defaultValue = "2h",
+      converter = Ranges.RestoreTimeout.class,
+      description = "How long to wait for a recovery table, 1s-7d (default: ${DEFAULT-VALUE}).")
   Duration restoreTimeout;
 
   @Option(
@@ -79,21 +81,46 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       description = "Continue this interrupted rollback with the plans it saved (no new restore).")
   String resume;
 
+  @Option(
+      names = "--plan",
+      paramLabel = "FILE",
+      description = {
+        "Save the plan to FILE (JSON lines) and stop: a preview that writes no item. With several"
+            + " tables, one file each: FILE with the table's name before its extension."
+      })
+  Path plan;
+
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
+
+  /** Plan files by table, for {@code --plan}; empty without it. */
+  private Map<String, Path> planFiles = Map.of();
 
   @Override
   public Integer call() {
     boolean overwrite = RollbackCommand.overwrite(onConflict);
+    if (plan != null && resume != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--plan makes a new plan and --resume "
+              + resume
+              + " applies saved ones; pass one of them");
+    }
+    applyOptions.checkPaths();
     MigrateCommand parent = MigrateCommand.of(spec);
     String migration = migrationName();
     String id = resume != null ? resume : Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       MigrationEnvironment env = parent.environment(spec, t.client, options);
       Rollbacks rollbacks = applyOptions.rollbacks(t, parent.clock, parent.scheduler);
+      // Checked before the first change (a restore), as the writes take it later.
+      applyOptions.request(t, id + "-1", false, rate.maxWcu());
       // Refuse a migration without a run before taking the lock (which lives in the ledger);
       // under the lock the run is read again.
       if (resume == null) {
-        rollbacks.lastRun(env, migration).block();
+        RunRecord run = rollbacks.lastRun(env, migration).block();
+        if (plan != null) {
+          planFiles = planFiles(run.tables());
+        }
       } else if (!env.ledger().exists().block()) {
         throw new PitrException(
             ErrorCode.USAGE,
@@ -142,6 +169,10 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + rollback.run().restorePoint());
     } else {
       RunRecord run = rollbacks.lastRun(env, migration).block();
+      if (plan != null) {
+        // Under the lock the run may be a newer one, of other tables.
+        planFiles = planFiles(run.tables());
+      }
       out.println(
           "Rolling back run "
               + run.runId()
@@ -155,7 +186,11 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     RunRecord run = rollback.run();
     boolean keepPlans = false;
     try {
-      rollback.plans().forEach(p -> out.print(PlanText.plan(p.plan(), maxWcu)));
+      rollback.plans().forEach(p -> out.print(PlanText.plan(p.plan(), rate.maxWcu())));
+      if (plan != null) {
+        savePlans(out, rollback, migration);
+        return 0;
+      }
       if (!yes) {
         RollbackCommand.confirm(
             spec,
@@ -181,7 +216,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
                 .apply(
                     rollback.plans().get(i).plan(),
                     applyOptions
-                        .request(t, runId, false, maxWcu)
+                        .request(t, runId, false, rate.maxWcu())
                         .forRun(runId, applyOptions.failureFile(runId)))
                 .block();
         out.print(PlanText.result(result));
@@ -213,6 +248,42 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       }
       out.flush();
     }
+  }
+
+  /**
+   * Where {@code --plan} saves the plan of each table: FILE for one table; for several, FILE with
+   * the table's name before its extension ({@code plan.jsonl} to {@code plan.cars.jsonl}). Each is
+   * checked writable now, before anything is restored.
+   */
+  private Map<String, Path> planFiles(List<String> tables) {
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (String table : tables) {
+      Path file = plan;
+      if (tables.size() > 1) {
+        String name = plan.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String each =
+            dot > 0
+                ? name.substring(0, dot) + "." + table + name.substring(dot)
+                : name + "." + table;
+        file = plan.resolveSibling(each);
+      }
+      AtomicFiles.checkWritable(file, "--plan");
+      files.put(table, file);
+    }
+    return files;
+  }
+
+  private void savePlans(PrintWriter out, Rollbacks.MigrationRollback rollback, String migration) {
+    for (Rollbacks.Prepared p : rollback.plans()) {
+      Path file = planFiles.get(p.plan().table());
+      PlanFile.write(keep ? p.plan() : p.plan().withRecoveryTables(List.of()), file);
+      out.println("Plan for " + p.plan().table() + " saved to " + file);
+    }
+    out.println(
+        "Nothing was written. To roll back, run 'pitr migrate rollback "
+            + migration
+            + "': it plans again, so items changed since are seen, and marks the run ROLLED_BACK");
   }
 
   /**

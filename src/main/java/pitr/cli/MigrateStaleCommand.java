@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import pitr.migrate.DurationText;
+import pitr.dynamo.Durations;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationOverview;
 import pitr.migrate.MigrationStatus;
@@ -31,24 +31,25 @@ final class MigrateStaleCommand implements Callable<Integer> {
   @Option(
       names = "--older-than",
       paramLabel = "DURATION",
-      defaultValue = "1y",
-      description = "e.g. 1y, 6mo, 30d (default: ${DEFAULT-VALUE}).")
-  String olderThan;
+      defaultValue = "365d",
+      converter = Ranges.Age.class,
+      description = "0s-36500d, e.g. 365d, 180d, 30d (default: ${DEFAULT-VALUE}).")
+  Duration olderThan;
 
   @Override
   public Integer call() {
-    Duration age = DurationText.parse("--older-than", olderThan);
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       List<MigrationStatus> stale =
           new MigrationOverview(options.catalog(), env.ledger())
-              .stale(age, parent.clock.instant())
+              .stale(olderThan, parent.clock.instant())
               .block();
       if (stale.isEmpty() && PitrCommand.of(spec).output().format() == OutputOptions.Format.TEXT) {
         spec.commandLine()
             .getOut()
-            .println("No migration was finalized more than " + olderThan + " ago.");
+            .println(
+                "No migration was finalized more than " + Durations.format(olderThan) + " ago.");
         spec.commandLine().getOut().flush();
       } else {
         MigrateListCommand.print(spec, stale);

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       CopyBackCommand.class,
       DiffCommand.class,
       DropCommand.class,
+      RunsCommand.class,
       RollbackCommand.class,
       DrillCommand.class
     },

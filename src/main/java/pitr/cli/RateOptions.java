@@ -1,22 +1,30 @@
 package pitr.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The {@code --max-wcu} and {@code --max-rcu} options: caps for the adaptive rate limiters. */
+/**
+ * The caps of {@code copy-back}'s adaptive rate limiters: {@code --max-wcu} ({@link
+ * WriteRateOptions}, no cap by default) and {@code --max-rcu} for its scans.
+ */
 final class RateOptions {
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "UNITS",
-      defaultValue = "0",
-      description =
-          "Write capacity units per second at most; the rate halves on throttling and climbs back"
-              + " (default: no cap, adaptive only).")
-  double maxWcu;
+  @Mixin WriteRateOptions write = WriteRateOptions.uncapped();
 
   @Option(
       names = "--max-rcu",
-      paramLabel = "UNITS",
+      paramLabel = "RCU",
       defaultValue = "0",
-      description = "Read capacity units per second at most for scans (default: no cap).")
+      converter = Ranges.ReadUnits.class,
+      description =
+          "Read capacity units per second at most for the scans, 0-1,000,000; 0 = no cap"
+              + " (default: ${DEFAULT-VALUE}).")
   double maxRcu;
+
+  double maxWcu() {
+    return write.maxWcu();
+  }
+
+  double maxRcu() {
+    return maxRcu;
+  }
 }

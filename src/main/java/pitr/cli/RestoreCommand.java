@@ -10,8 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.dynamo.Durations;
 import pitr.restore.PointInTimeRestorer;
 import pitr.restore.RestorePoint;
@@ -60,30 +58,35 @@ final class RestoreCommand implements Callable<Integer> {
       names = "--wait-timeout",
       paramLabel = "DURATION",
       defaultValue = "1h",
-      description = "Give up waiting after this long, e.g. 90m (default: ${DEFAULT-VALUE}).")
-  String waitTimeout;
+      converter = Ranges.RestoreTimeout.class,
+      description = "Give up waiting after this long, 1s-7d, e.g. 90m (default: ${DEFAULT-VALUE}).")
+  Duration waitTimeout;
 
-  @Option(names = "--poll-interval", hidden = true, defaultValue = "10s")
-  String pollInterval;
+  @Option(
+      names = "--poll-interval",
+      hidden = true,
+      defaultValue = "10s",
+      converter = Ranges.PollInterval.class,
+      description = "How often to check the new table, 10ms-10m (default: ${DEFAULT-VALUE}).")
+  Duration pollInterval;
 
   Clock clock = Clock.systemUTC();
 
   @Override
   public Integer call() {
     RestorePoint point = RestorePoint.parse(when, clock);
-    Duration timeout = duration("--wait-timeout", waitTimeout);
     RestoreRequest request = RestoreRequest.of(table, point).as(as);
     if (noIndexes) {
       request = request.withoutIndexes();
     }
-    request = request.waiting(waitActive ? timeout : null);
+    request = request.waiting(waitActive ? waitTimeout : null);
     PrintWriter err = spec.commandLine().getErr();
     Instant start = clock.instant();
     RestoreResult result;
     try (Targets t = Targets.of(spec)) {
       result =
           PointInTimeRestorer.create(t.gateway, clock, Targets.createdBy())
-              .polling(duration("--poll-interval", pollInterval))
+              .polling(pollInterval)
               .restore(
                   request,
                   d -> {
@@ -129,13 +132,5 @@ final class RestoreCommand implements Callable<Integer> {
             + result.source());
     out.flush();
     return 0;
-  }
-
-  static Duration duration(String option, String text) {
-    try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new PitrException(ErrorCode.USAGE, option + " " + e.getMessage());
-    }
   }
 }

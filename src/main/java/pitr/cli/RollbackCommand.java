@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.files.AtomicFiles;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
 import pitr.rollback.PlanFile;
@@ -102,19 +103,14 @@ final class RollbackCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Apply without asking.")
   boolean yes;
 
-  @Option(
-      names = "--max-wcu",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description =
-          "Write capacity per second for the writes; 0: no limit (default: ${DEFAULT-VALUE}).")
-  double maxWcu;
+  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
   @Option(
       names = "--restore-timeout",
       paramLabel = "DURATION",
-      defaultValue = "PT2H",
-      description = "How long to wait for a recovery table (default: ${DEFAULT-VALUE}).")
+      defaultValue = "2h",
+      converter = Ranges.RestoreTimeout.class,
+      description = "How long to wait for a recovery table, 1s-7d (default: ${DEFAULT-VALUE}).")
   Duration restoreTimeout;
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
@@ -133,50 +129,33 @@ final class RollbackCommand implements Callable<Integer> {
               + resume
               + "'");
     }
+    applyOptions.checkPaths();
+    if (apply != null) {
+      return applySaved(out);
+    }
+    if (table == null || to == null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Give the table and --to T0, e.g. 'pitr rollback orders --to 2026-11-30T12:00:00Z', or --apply FILE");
+    }
+    Instant t0 = instant("--to", to);
+    Instant t1 = incidentEnd == null ? null : instant("--incident-end", incidentEnd);
+    Rollbacks.TableRequest tableRequest =
+        new Rollbacks.TableRequest(table, t0, t1, overwrite, deleteExtra, restoreTimeout);
+    // Everything is checked before the first restore: restoring is a change too.
+    tableRequest.check();
+    if (plan != null) {
+      AtomicFiles.checkWritable(plan, "--plan");
+    }
+    String runId = Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
-      if (apply != null) {
-        if (table != null || to != null || plan != null) {
-          throw new PitrException(
-              ErrorCode.USAGE,
-              "--apply FILE executes a saved plan as it is; drop TABLE, --to and --plan");
-        }
-        RollbackPlan saved = PlanFile.read(apply);
-        out.print(PlanText.plan(saved, maxWcu));
-        String runId = resume != null ? resume : Rollbacks.newId(4);
-        ApplyRequest request = applyOptions.request(t, runId, resume != null, maxWcu);
-        resumeHint(out, apply, runId);
-        ApplyResult result = rollbacks.apply(saved, request).block();
-        out.print(PlanText.result(result));
-        if (result.complete()) {
-          dropOrKeep(out, rollbacks, saved.recoveryTables(), keep);
-          // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
-          // stays.
-          rollbacks.discard(saved);
-        }
-        return finish(result, "pitr rollback --apply " + apply + " --resume " + runId);
-      }
-      if (table == null || to == null) {
-        throw new PitrException(
-            ErrorCode.USAGE,
-            "Give the table and --to T0, e.g. 'pitr rollback orders --to 2026-11-30T12:00:00Z', or --apply FILE");
-      }
-      Instant t0 = instant("--to", to);
-      Instant t1 = incidentEnd == null ? null : instant("--incident-end", incidentEnd);
-      if (t1 != null && deleteExtra) {
-        throw new PitrException(
-            ErrorCode.USAGE,
-            "--delete-extra is for rollbacks without --incident-end; with it, items created during the incident are deleted anyway");
-      }
-      Rollbacks.Prepared prepared =
-          rollbacks
-              .planTable(
-                  new Rollbacks.TableRequest(table, t0, t1, overwrite, deleteExtra, restoreTimeout))
-              .block();
+      ApplyRequest request = applyOptions.request(t, runId, false, rate.maxWcu());
+      Rollbacks.Prepared prepared = rollbacks.planTable(tableRequest).block();
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
       try {
-        out.print(PlanText.plan(planned, maxWcu));
+        out.print(PlanText.plan(planned, rate.maxWcu()));
         if (plan != null) {
           PlanFile.write(keep ? planned : planned.withRecoveryTables(List.of()), plan);
           out.println(
@@ -186,11 +165,9 @@ final class RollbackCommand implements Callable<Integer> {
         if (!yes) {
           confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
-        String runId = Rollbacks.newId(4);
         keepPlan = true;
         resumeHint(out, planned.file(), runId);
-        ApplyResult result =
-            rollbacks.apply(planned, applyOptions.request(t, runId, false, maxWcu)).block();
+        ApplyResult result = rollbacks.apply(planned, request).block();
         out.print(PlanText.result(result));
         keepPlan = !result.complete();
         return finish(result, "pitr rollback --apply " + planned.file() + " --resume " + runId);
@@ -205,6 +182,33 @@ final class RollbackCommand implements Callable<Integer> {
           rollbacks.discard(planned);
         }
       }
+    }
+  }
+
+  /** {@code --apply FILE}: the plan is read and checked against its seal before connecting. */
+  private int applySaved(PrintWriter out) {
+    if (table != null || to != null || incidentEnd != null || plan != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--apply FILE executes a saved plan as it is; drop TABLE, --to, --incident-end and"
+              + " --plan");
+    }
+    RollbackPlan saved = PlanFile.read(apply);
+    String runId = resume != null ? resume : Rollbacks.newId(4);
+    try (Targets t = Targets.of(spec)) {
+      Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
+      ApplyRequest request = applyOptions.request(t, runId, resume != null, rate.maxWcu());
+      out.print(PlanText.plan(saved, rate.maxWcu()));
+      resumeHint(out, apply, runId);
+      ApplyResult result = rollbacks.apply(saved, request).block();
+      out.print(PlanText.result(result));
+      if (result.complete()) {
+        dropOrKeep(out, rollbacks, saved.recoveryTables(), keep);
+        // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
+        // stays.
+        rollbacks.discard(saved);
+      }
+      return finish(result, "pitr rollback --apply " + apply + " --resume " + runId);
     }
   }
 
@@ -232,7 +236,20 @@ final class RollbackCommand implements Callable<Integer> {
               + " ('pitr status' lists them, 'pitr drop' removes them)");
       return;
     }
-    List<String> dropped = rollbacks.drop(recoveryTables).block();
+    List<String> dropped;
+    try {
+      dropped = rollbacks.drop(recoveryTables).block();
+    } catch (RuntimeException e) {
+      // Said, not thrown: the outcome of the rollback itself stands.
+      out.println(
+          "Could not drop recovery tables "
+              + String.join(", ", recoveryTables)
+              + " ("
+              + e.getMessage()
+              + "); drop each with 'pitr drop TABLE --yes' ('pitr status' on the live table lists"
+              + " them)");
+      return;
+    }
     if (!dropped.isEmpty()) {
       out.println("Dropped recovery tables: " + String.join(", ", dropped));
     }
@@ -282,7 +299,7 @@ final class RollbackCommand implements Callable<Integer> {
   private Instant instant(String option, String text) {
     try {
       if (text.startsWith("-")) {
-        return clock.instant().minus(pitr.runbook.StepDurations.parse(text.substring(1)));
+        return clock.instant().minus(pitr.dynamo.Durations.parse(text.substring(1)));
       }
       return Instant.parse(text);
     } catch (DateTimeParseException | IllegalArgumentException e) {

@@ -25,14 +25,19 @@ import pitr.local.http.LocalServer;
 /**
  * {@code pitr local serve}: serves a new in-memory engine over HTTP until interrupted, so the AWS
  * CLI, boto3 or any SDK can use it with {@code --endpoint-url}. Data lives only as long as the
- * process.
+ * process, unless {@code --data-dir} is given.
+ *
+ * <p>Every option is checked before anything starts. Beyond loopback the engine would serve every
+ * table to anyone on the network, so such a bind needs an access key (requests must then be signed
+ * with it) or {@code --allow-remote}, and prints a warning either way.
  */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
       "Serve the embedded engine on HTTP until interrupted (Ctrl-C).",
-      "Data is kept in memory and lost when the process stops, unless --data-dir is given."
+      "Data is kept in memory and lost when the process stops, unless --data-dir is given.",
+      "Durations take 90s, 15m, 2h, 1d or ISO-8601 (PT5M)."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -41,15 +46,51 @@ final class ServeCommand implements Callable<Integer> {
       names = "--port",
       defaultValue = "8000",
       paramLabel = "PORT",
-      description = "Port to listen on; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+      converter = Ranges.Port.class,
+      description = "Port to listen on, 0-65535; 0 picks a free port (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--host",
       defaultValue = "127.0.0.1",
       paramLabel = "HOST",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+      description = {
+        "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).",
+        "Any other address needs --access-key-id and --secret-access-key (or --credentials-file),"
+            + " or --allow-remote."
+      })
   String host;
+
+  @Option(
+      names = "--allow-remote",
+      description =
+          "Serve a non-loopback --host without credentials: anyone who can reach it may read and"
+              + " change every table. Prefer --access-key-id.")
+  boolean allowRemote;
+
+  @Option(
+      names = "--access-key-id",
+      paramLabel = "ID",
+      description =
+          "Answer only requests signed (AWS Signature Version 4) with this access key, on any"
+              + " --host; others get UnrecognizedClientException or InvalidSignatureException.")
+  String accessKeyId;
+
+  @Option(
+      names = "--secret-access-key",
+      paramLabel = "SECRET",
+      description =
+          "The secret of --access-key-id. It shows in the process list; --credentials-file does"
+              + " not.")
+  String secretAccessKey;
+
+  @Option(
+      names = "--credentials-file",
+      paramLabel = "FILE",
+      description =
+          "Read the access key from FILE: aws_access_key_id and aws_secret_access_key lines, with"
+              + " no profile or under [default].")
+  Path credentialsFile;
 
   @Option(
       names = "--data-dir",
@@ -70,48 +111,55 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--restore-duration",
       paramLabel = "DURATION",
-      defaultValue = "PT0S",
+      defaultValue = "0s",
+      converter = Ranges.EngineDelay.class,
       description =
-          "How long a restored table stays CREATING, ISO-8601 (AWS: 20 min or more; default: ${DEFAULT-VALUE}).")
+          "How long a restored table stays CREATING, 0s-1d (AWS: 20m or more; default:"
+              + " ${DEFAULT-VALUE}).")
   Duration restoreDuration;
 
   @Option(
       names = "--restore-lag",
       paramLabel = "DURATION",
-      defaultValue = "PT1S",
+      defaultValue = "1s",
+      converter = Ranges.EngineDelay.class,
       description =
-          "How far the latest restorable time trails now, ISO-8601 (AWS: about PT5M; default: ${DEFAULT-VALUE}).")
+          "How far the latest restorable time trails now, 0s-1d (AWS: about 5m; default:"
+              + " ${DEFAULT-VALUE}).")
   Duration restoreLag;
 
   @Option(
       names = "--burst-seconds",
       defaultValue = "300",
+      paramLabel = "SECONDS",
+      converter = Ranges.BurstSeconds.class,
       description =
-          "Seconds of unused provisioned capacity a table may bank (DynamoDB: 300; default: ${DEFAULT-VALUE}).")
+          "Seconds of unused provisioned capacity a table may bank, 0-3,600 (DynamoDB: 300;"
+              + " default: ${DEFAULT-VALUE}).")
   long burstSeconds;
 
   @Option(
       names = "--on-demand-max-wcu",
       defaultValue = "0",
+      paramLabel = "WCU",
+      converter = Ranges.OnDemandUnits.class,
       description =
-          "Write units per second an on-demand table may take, e.g. 4000 for a new table or 40000"
-              + " for the default quota; 0 for no limit (default: ${DEFAULT-VALUE}).")
+          "Write units per second an on-demand table may take, 0-1,000,000, e.g. 4000 for a new"
+              + " table or 40000 for the default quota; 0 = no limit (default: ${DEFAULT-VALUE}).")
   long onDemandMaxWcu;
 
   @Option(
       names = "--on-demand-max-rcu",
       defaultValue = "0",
+      paramLabel = "RCU",
+      converter = Ranges.OnDemandUnits.class,
       description =
-          "Read units per second an on-demand table may take; 0 for no limit (default: ${DEFAULT-VALUE}).")
+          "Read units per second an on-demand table may take, 0-1,000,000; 0 = no limit (default:"
+              + " ${DEFAULT-VALUE}).")
   long onDemandMaxRcu;
 
   @Override
   public Integer call() {
-    if (port < 0 || port > 65535) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "--port " + port + " is out of range; pass 0-65535 (0 picks a free port)");
-    }
     EngineConfig config =
         EngineConfig.defaults()
             .withFaults(parseFaults(faults))
@@ -119,10 +167,8 @@ final class ServeCommand implements Callable<Integer> {
             .withRestoreLag(restoreLag)
             .withBurstSeconds(burstSeconds)
             .withOnDemandCeiling(onDemandMaxRcu, onDemandMaxWcu);
-    if (burstSeconds < 0 || onDemandMaxWcu < 0 || onDemandMaxRcu < 0) {
-      throw new PitrException(
-          ErrorCode.USAGE, "--burst-seconds and --on-demand-max-* must be 0 or more");
-    }
+    ServeAccess access =
+        ServeAccess.decide(host, allowRemote, accessKeyId, secretAccessKey, credentialsFile);
     LocalEngine engine;
     try {
       engine = dataDir == null ? LocalEngine.create(config) : LocalEngine.open(config, dataDir);
@@ -139,7 +185,7 @@ final class ServeCommand implements Callable<Integer> {
     pruner.scheduleWithFixedDelay(engine::pruneHistory, 1, 1, TimeUnit.MINUTES);
     LocalServer server;
     try {
-      server = LocalServer.start(engine, host, port);
+      server = LocalServers.start(engine, access.address(), port, access.key());
     } catch (RuntimeException e) {
       pruner.shutdownNow();
       engine.close();
@@ -157,8 +203,20 @@ final class ServeCommand implements Callable<Integer> {
     Thread hook = new Thread(close, "pitr-local-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
+    String warning = access.warning(host);
+    if (warning != null) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(warning);
+      err.flush();
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println("pitr local engine listening on " + server.endpoint());
+    if (access.key() != null) {
+      out.println(
+          "Requests must be signed (AWS Signature Version 4) with access key "
+              + access.key().id()
+              + ".");
+    }
     if (dataDir != null) {
       out.println("Data directory: " + dataDir.toAbsolutePath());
     }

@@ -1,6 +1,7 @@
 package pitr.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 import pitr.copy.Checkpoints;
 import pitr.copy.FileCheckpoints;
@@ -31,6 +32,16 @@ final class StateOptions {
     return configured != null
         ? Path.of(configured)
         : Path.of(System.getProperty("user.home"), ".pitr", "state");
+  }
+
+  /**
+   * Every store runs may be in: the state directory, and the checkpoint table when one is given;
+   * for commands that must see every run, such as drop and runs list.
+   */
+  List<Checkpoints> allCheckpoints(DynamoDbGateway gateway) {
+    return checkpointTable == null
+        ? List.of(FileCheckpoints.in(stateDir()))
+        : List.of(FileCheckpoints.in(stateDir()), TableCheckpoints.in(gateway, checkpointTable));
   }
 
   Checkpoints checkpoints(DynamoDbGateway gateway) {

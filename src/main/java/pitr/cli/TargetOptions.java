@@ -23,6 +23,7 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileFileLocation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
@@ -69,6 +70,7 @@ final class TargetOptions {
       names = "--region",
       scope = ScopeType.INHERIT,
       paramLabel = "REGION",
+      converter = TargetChecks.RegionName.class,
       description = "AWS region, e.g. eu-west-1 (default: AWS_REGION or the profile's region).")
   String region;
 
@@ -76,7 +78,10 @@ final class TargetOptions {
       names = "--profile",
       scope = ScopeType.INHERIT,
       paramLabel = "NAME",
-      description = "Named profile from ~/.aws/config for region and credentials.")
+      converter = TargetChecks.ProfileName.class,
+      description =
+          "Named profile from ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE,"
+              + " AWS_SHARED_CREDENTIALS_FILE) for region and credentials.")
   String profile;
 
   /** Where regions come from when {@code --region} is absent; replaced in tests. */
@@ -116,7 +121,9 @@ final class TargetOptions {
    * also discards the embedded engine and its data.
    *
    * @throws PitrException with {@link ErrorCode#USAGE} when the options conflict, the endpoint is
-   *     not a URL, or no region or credentials can be found
+   *     not a URL or cannot be reached, the profile does not exist, or no region or credentials can
+   *     be found; checked in that order, so a mistyped endpoint is not reported as missing
+   *     credentials
    */
   DynamoDbAsyncClient client() {
     return client(0);
@@ -146,10 +153,23 @@ final class TargetOptions {
       URI endpoint = endpoint();
       builder.endpointOverride(endpoint);
       loopback = isLoopback(endpoint.getHost());
+      if (!loopback) {
+        // A local emulator needs no credentials, and the gateway names it if it does not answer.
+        TargetChecks.endpointReachable(endpoint, endpointSource(), env);
+      }
+    }
+    if (profile != null) {
+      TargetChecks.profileExists(profile);
     }
     builder.region(region(loopback));
     builder.credentialsProvider(loopback ? loopbackCredentials() : credentials());
     return builder.build();
+  }
+
+  /** The option or variable the endpoint comes from, for messages. */
+  private String endpointSource() {
+    String variable = endpointVariable();
+    return variable != null ? variable : "--endpoint-url";
   }
 
   /** A description of the target for messages and logs, e.g. "AWS (eu-west-1)". */
@@ -164,9 +184,7 @@ final class TargetOptions {
   }
 
   URI endpoint() {
-    String variable = endpointVariable();
-    return httpUrl(
-        variable != null ? variable : "--endpoint-url", endpointUrl(), "http://127.0.0.1:8000");
+    return httpUrl(endpointSource(), endpointUrl(), "http://127.0.0.1:8000");
   }
 
   /** {@code url} as a URI; a {@link ErrorCode#USAGE} error naming {@code option} if not http(s). */
@@ -206,6 +224,9 @@ final class TargetOptions {
       builder.endpointOverride(endpoint);
       loopback = isLoopback(endpoint.getHost());
     }
+    if (profile != null) {
+      TargetChecks.profileExists(profile);
+    }
     builder.region(region(loopback));
     builder.credentialsProvider(loopback ? loopbackCredentials() : credentials());
     return builder.build();
@@ -243,7 +264,8 @@ final class TargetOptions {
           "No AWS region is set"
               + (profile == null ? "" : " for profile " + profile)
               + "; pass --region (e.g. --region us-east-1), set AWS_REGION, or add region to"
-              + " the profile in ~/.aws/config");
+              + " the profile in "
+              + ProfileFileLocation.configurationFilePath());
     }
   }
 

@@ -1,18 +1,23 @@
 package pitr.copy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Where copy-back runs keep their progress: one position per segment, saved after each page is
- * fully written, and a heartbeat per worker. A local directory by default ({@link
- * FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on other machines can
- * resume each other.
+ * Where copy-back runs keep their progress: one position per segment, saved after each page whose
+ * items are all written (never after a page with an item in the failure file), a heartbeat per
+ * worker, and the failure file of each process with its count of records. A local directory by
+ * default ({@link FileCheckpoints}); a DynamoDB table ({@link TableCheckpoints}) so workers on
+ * other machines can resume each other.
  */
 public interface Checkpoints {
-  /** Records a new run, or checks that an existing one with the same id copies the same tables. */
+  /**
+   * Records a new run, or checks that an existing one with the same id copies the same tables and
+   * was not abandoned ({@link pitr.ErrorCode#REFUSED}).
+   */
   Mono<CopyRunRecord> open(CopyRunRecord run);
 
   /** The run with this id, or empty. */
@@ -24,8 +29,23 @@ public interface Checkpoints {
   /** Saves one segment's position. */
   Mono<Void> save(String runId, SegmentPosition position);
 
-  /** Records that {@code worker} is alive at {@code now}, or has finished. */
+  /**
+   * Records that {@code worker} is alive at {@code now}, or has finished, with this process as its
+   * {@link RunOwner} and a lease until {@link RunLease#expiry}.
+   */
   Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished);
+
+  /**
+   * Marks the run abandoned by {@code by} at {@code at}: {@code pitr drop} no longer waits for it
+   * and {@link #open} refuses to continue it. Its checkpoints are kept.
+   */
+  Mono<Void> abandon(String runId, RunOwner by, Instant at);
+
+  /** Records (or updates) the failure file of one process of a run; see {@link FailureLog}. */
+  Mono<Void> saveFailureLog(String runId, FailureLog log);
+
+  /** The failure files recorded for a run, resolved ones included. */
+  Mono<List<FailureLog>> failureLogs(String runId);
 
   /** Every run known here. */
   Flux<CopyRunRecord> runs();

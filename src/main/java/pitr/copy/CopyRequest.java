@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *     empty for none
  * @param filterValues expression attribute values the filter uses ({@code :v} to a value); null or
  *     empty for none
+ * @param overrides safety checks the operator chose to pass; null for none
  */
 public record CopyRequest(
     String source,
@@ -51,11 +52,64 @@ public record CopyRequest(
     Duration maxBackoff,
     Path replayFile,
     Map<String, String> filterNames,
-    Map<String, AttributeValue> filterValues) {
+    Map<String, AttributeValue> filterValues,
+    Overrides overrides) {
+
+  /**
+   * Safety checks the operator chose to pass.
+   *
+   * @param intoRecoveryTable write into a table tagged as a recovery table ({@code
+   *     --into-recovery-table})
+   * @param force delete extra items of a target that is not the source of the recovery table copied
+   *     from ({@code --force})
+   */
+  public record Overrides(boolean intoRecoveryTable, boolean force) {
+    /** None: every check applies. */
+    public static final Overrides NONE = new Overrides(false, false);
+  }
 
   public CopyRequest {
     filterNames = filterNames == null ? Map.of() : Map.copyOf(filterNames);
     filterValues = filterValues == null ? Map.of() : Map.copyOf(filterValues);
+    overrides = overrides == null ? Overrides.NONE : overrides;
+  }
+
+  /** The limits of this request, as a run records them. */
+  public RunLimits limits() {
+    return new RunLimits(
+        maxWcu,
+        maxRcu,
+        concurrency,
+        filter,
+        filterNames,
+        filterValues,
+        keysFile == null ? null : keysFile.toAbsolutePath());
+  }
+
+  /** The same request with these tables, segments and limits. */
+  CopyRequest with(String source, String target, int segments, RunLimits l) {
+    return new CopyRequest(
+        source,
+        target,
+        segments,
+        l.concurrency(),
+        l.maxWcu(),
+        l.maxRcu(),
+        l.keysFile(),
+        l.filter(),
+        deleteExtra,
+        dryRun,
+        runId,
+        resume,
+        worker,
+        failureFile,
+        retries,
+        minBackoff,
+        maxBackoff,
+        replayFile,
+        l.filterNames(),
+        l.filterValues(),
+        overrides);
   }
 
   /** The same request with these segments, calls in flight and write cap. */
@@ -80,7 +134,8 @@ public record CopyRequest(
         maxBackoff,
         replayFile,
         filterNames,
-        filterValues);
+        filterValues,
+        overrides);
   }
 
   /** The same request with this filter expression and the placeholders it uses. */
@@ -106,7 +161,8 @@ public record CopyRequest(
         maxBackoff,
         replayFile,
         names,
-        values);
+        values,
+        overrides);
   }
 
   /** Copy everything from {@code source} to {@code target} with defaults. */
@@ -131,6 +187,7 @@ public record CopyRequest(
         Duration.ofSeconds(10),
         null,
         null,
-        null);
+        null,
+        Overrides.NONE);
   }
 }

@@ -2,6 +2,7 @@ package pitr.copy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What a copy-back run did.
@@ -22,6 +23,11 @@ import java.time.Duration;
  * @param failureFile the failure file, or null when nothing failed
  * @param dryRun true when nothing was written
  * @param estimate for a dry run, how long the writes would take at the chosen rate; else null
+ * @param limits the limits this process ran with
+ * @param earlierFailuresRetried items that earlier processes of the run filed as failed and this
+ *     one wrote again (or filed anew, counted in {@code itemsFailed})
+ * @param resolvedFailureFiles failure files whose items were all written again or filed anew,
+ *     renamed to {@code <file>.resolved}
  */
 public record CopyResult(
     String runId,
@@ -39,4 +45,7 @@ public record CopyResult(
     Duration elapsed,
     Path failureFile,
     boolean dryRun,
-    Duration estimate) {}
+    Duration estimate,
+    RunLimits limits,
+    long earlierFailuresRetried,
+    List<Path> resolvedFailureFiles) {}

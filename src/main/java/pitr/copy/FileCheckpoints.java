@@ -4,31 +4,44 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.ItemJson;
+import pitr.files.AtomicFiles;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Checkpoints in a local directory: {@code runs/<id>/run.json}, one {@code segment-NNNNNN.json} per
- * segment and one {@code lease-I-of-N.json} per worker, each replaced atomically, so a killed
- * process leaves the last complete state. Workers of one run may share the directory: each writes
- * only its own segments and lease.
+ * segment, one {@code lease-I-of-N.json} per worker and one {@code failurelog-<hash>.json} per
+ * failure file, each a sealed JSON object ({@link CheckpointFile}) replaced atomically and readable
+ * by its owner only, so a killed process leaves the last complete state. Workers of one run may
+ * share the directory: each writes only its own segments, lease and failure log.
+ *
+ * <p>A checkpoint that is empty, cut short or edited is refused with {@link ErrorCode#USAGE},
+ * naming the file and what to do: delete a segment file to copy that segment again from its start,
+ * a lease to forget when its worker last reported, or start the run over.
  */
 public final class FileCheckpoints implements Checkpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Written when the run is abandoned: when and by whom. A lease holds heartbeat, owner, expiry.
+   */
+  private static final String ABANDONED = "abandoned.json";
+
   private final Path root;
 
   private FileCheckpoints(Path stateDir) {
@@ -64,6 +77,7 @@ public final class FileCheckpoints implements Checkpoints {
           Path file = dir(run.runId()).resolve("run.json");
           if (Files.exists(file)) {
             CopyRunRecord existing = read(run.runId());
+            existing.refuseIfAbandoned(describe());
             if (!existing.source().equals(run.source())
                 || !existing.target().equals(run.target())
                 || existing.totalSegments() != run.totalSegments()) {
@@ -82,7 +96,6 @@ public final class FileCheckpoints implements Checkpoints {
             }
             return existing;
           }
-          Files.createDirectories(file.getParent());
           ObjectNode n = JSON.createObjectNode();
           n.put("runId", run.runId());
           n.put("source", run.source());
@@ -90,6 +103,9 @@ public final class FileCheckpoints implements Checkpoints {
           n.put("totalSegments", run.totalSegments());
           if (run.filter() != null) {
             n.put("filter", run.filter());
+          }
+          if (run.limits() != null) {
+            n.set("limits", JSON.readTree(run.limits().toJson()));
           }
           write(file, n);
           return run;
@@ -101,28 +117,101 @@ public final class FileCheckpoints implements Checkpoints {
     return io(() -> Files.exists(dir(runId).resolve("run.json")) ? read(runId) : null);
   }
 
+  private String runFix(String runId) {
+    return "to start over, start a new run without --resume (items already copied are written"
+        + " again, which is safe), or delete folder "
+        + dir(runId)
+        + " to forget run "
+        + runId;
+  }
+
   private CopyRunRecord read(String runId) throws IOException {
-    JsonNode n = JSON.readTree(dir(runId).resolve("run.json").toFile());
-    Instant heartbeat = null;
-    boolean anyLease = false;
-    boolean allFinished = true;
-    try (Stream<Path> files = Files.list(dir(runId))) {
-      for (Path p : files.filter(f -> checkpoint(f, "lease-")).toList()) {
-        JsonNode lease = JSON.readTree(p.toFile());
-        anyLease = true;
-        Instant h = Instant.parse(lease.get("heartbeat").asText());
-        heartbeat = heartbeat == null || h.isAfter(heartbeat) ? h : heartbeat;
-        allFinished &= lease.get("finished").asBoolean();
+    CheckpointFile run = CheckpointFile.read(dir(runId).resolve("run.json"), runFix(runId));
+    RunLimits limits = null;
+    if (run.node().has("limits")) {
+      try {
+        limits = RunLimits.fromJson(run.node().get("limits").toString());
+      } catch (IllegalArgumentException e) {
+        throw run.broken(e.getMessage());
       }
+    }
+    RunLease.Tally leases = new RunLease.Tally();
+    for (Path p : files(runId, "lease-")) {
+      CheckpointFile lease =
+          CheckpointFile.read(
+              p, "delete it: it only records when its worker last reported, and the run goes on");
+      Instant heartbeat;
+      Instant expires;
+      try {
+        heartbeat = Instant.parse(lease.text("heartbeat"));
+        expires =
+            lease.node().hasNonNull("expires")
+                ? Instant.parse(lease.node().get("expires").asText())
+                : null;
+      } catch (DateTimeParseException e) {
+        throw lease.broken("its heartbeat or expiry is not an instant");
+      }
+      leases.add(heartbeat, lease.bool("finished"), owner(lease.node()), expires);
     }
     return new CopyRunRecord(
         runId,
-        n.get("source").asText(),
-        n.get("target").asText(),
-        n.get("totalSegments").asInt(),
-        n.hasNonNull("filter") ? n.get("filter").asText() : null,
-        heartbeat,
-        anyLease && allFinished);
+        run.text("source"),
+        run.text("target"),
+        run.integer("totalSegments"),
+        run.optionalText("filter"),
+        leases.heartbeat(),
+        leases.finished(),
+        limits,
+        leases.owner(),
+        leases.expires(),
+        abandoned(runId));
+  }
+
+  /** The owner a lease or an abandon mark records, or null when it records none. */
+  private static RunOwner owner(JsonNode n) {
+    if (!n.hasNonNull("host") || !n.hasNonNull("pid")) {
+      return null;
+    }
+    return new RunOwner(
+        n.get("host").asText(),
+        n.get("pid").asLong(),
+        n.hasNonNull("batchJobId") ? n.get("batchJobId").asText() : null);
+  }
+
+  private static void putOwner(ObjectNode n, RunOwner owner) {
+    n.put("host", owner.host());
+    n.put("pid", owner.pid());
+    if (owner.batchJobId() != null) {
+      n.put("batchJobId", owner.batchJobId());
+    }
+  }
+
+  private CopyRunRecord.Abandoned abandoned(String runId) {
+    Path file = dir(runId).resolve(ABANDONED);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    CheckpointFile mark =
+        CheckpointFile.read(
+            file, "delete it to make run " + runId + " resumable again, or abandon the run again");
+    try {
+      return new CopyRunRecord.Abandoned(
+          Instant.parse(mark.text("abandonedAt")), owner(mark.node()));
+    } catch (DateTimeParseException e) {
+      throw mark.broken("its abandonedAt is not an instant");
+    }
+  }
+
+  @Override
+  public Mono<Void> abandon(String runId, RunOwner by, Instant at) {
+    return io(() -> {
+          ObjectNode n = JSON.createObjectNode();
+          n.put("abandonedAt", at.toString());
+          putOwner(n, by);
+          write(dir(runId).resolve(ABANDONED), n);
+          return true;
+        })
+        .then();
   }
 
   @Override
@@ -130,21 +219,22 @@ public final class FileCheckpoints implements Checkpoints {
     return io(
         () -> {
           Map<Integer, SegmentPosition> out = new HashMap<>();
-          if (!Files.isDirectory(dir(runId))) {
-            return out;
-          }
-          try (Stream<Path> files = Files.list(dir(runId))) {
-            List<Path> segments = files.filter(f -> checkpoint(f, "segment-")).toList();
-            for (Path p : segments) {
-              JsonNode n = JSON.readTree(p.toFile());
-              int segment = n.get("segment").asInt();
-              out.put(
-                  segment,
-                  new SegmentPosition(
-                      segment,
-                      n.hasNonNull("resumeAfter") ? ItemJson.fromNode(n.get("resumeAfter")) : null,
-                      n.get("done").asBoolean()));
+          for (Path p : files(runId, "segment-")) {
+            CheckpointFile n =
+                CheckpointFile.read(
+                    p,
+                    "delete it to copy that segment again from its start (copy-back writes are"
+                        + " safe to repeat)");
+            int segment = n.integer("segment");
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> after = null;
+            if (n.node().hasNonNull("resumeAfter")) {
+              try {
+                after = ItemJson.fromNode(n.node().get("resumeAfter"));
+              } catch (RuntimeException e) {
+                throw n.broken("its resumeAfter is not a key in DynamoDB JSON");
+              }
             }
+            out.put(segment, new SegmentPosition(segment, after, n.bool("done")));
           }
           return out;
         });
@@ -172,12 +262,65 @@ public final class FileCheckpoints implements Checkpoints {
           n.put("worker", worker.toString());
           n.put("heartbeat", now.toString());
           n.put("finished", finished);
-          n.put("pid", ProcessHandle.current().pid());
+          putOwner(n, RunOwner.current());
+          n.put("expires", RunLease.expiry(now).toString());
           write(
               dir(runId).resolve("lease-" + worker.index() + "-of-" + worker.count() + ".json"), n);
           return true;
         })
         .then();
+  }
+
+  @Override
+  public Mono<Void> saveFailureLog(String runId, FailureLog log) {
+    return io(() -> {
+          ObjectNode n = JSON.createObjectNode();
+          n.put("file", log.file().toString());
+          n.put("worker", log.worker().toString());
+          n.put("records", log.records());
+          n.put("resolved", log.resolved());
+          write(dir(runId).resolve(failureLogName(log.file())), n);
+          return true;
+        })
+        .then();
+  }
+
+  /** The checkpoint file of the failure file {@code file}: one per failure file. */
+  static String failureLogName(Path file) {
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(file.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+      return "failurelog-" + HexFormat.of().formatHex(hash, 0, 8) + ".json";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  @Override
+  public Mono<List<FailureLog>> failureLogs(String runId) {
+    return io(
+        () -> {
+          List<FailureLog> out = new ArrayList<>();
+          for (Path p : files(runId, "failurelog-")) {
+            CheckpointFile n =
+                CheckpointFile.read(
+                    p,
+                    "delete it, then replay the failure file it describes (a failures-*.jsonl in "
+                        + dir(runId)
+                        + ") with pitr copy-back --replay FILE --to TABLE");
+            Worker worker;
+            try {
+              worker = Worker.parse(n.text("worker"));
+            } catch (PitrException e) {
+              throw n.broken("its worker is not I/N");
+            }
+            out.add(
+                new FailureLog(
+                    Path.of(n.text("file")), worker, n.number("records"), n.bool("resolved")));
+          }
+          return out;
+        });
   }
 
   @Override
@@ -187,8 +330,8 @@ public final class FileCheckpoints implements Checkpoints {
             return List.<CopyRunRecord>of();
           }
           try (Stream<Path> dirs = Files.list(root)) {
-            List<CopyRunRecord> out = new java.util.ArrayList<>();
-            for (Path d : dirs.toList()) {
+            List<CopyRunRecord> out = new ArrayList<>();
+            for (Path d : dirs.sorted().toList()) {
               if (Files.exists(d.resolve("run.json"))) {
                 out.add(read(d.getFileName().toString()));
               }
@@ -197,6 +340,16 @@ public final class FileCheckpoints implements Checkpoints {
           }
         })
         .flatMapMany(Flux::fromIterable);
+  }
+
+  /** The checkpoint files of a run with this prefix, in name order. */
+  private List<Path> files(String runId, String prefix) throws IOException {
+    if (!Files.isDirectory(dir(runId))) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir(runId))) {
+      return files.filter(f -> checkpoint(f, prefix)).sorted().toList();
+    }
   }
 
   /**
@@ -208,23 +361,8 @@ public final class FileCheckpoints implements Checkpoints {
     return name.startsWith(prefix) && name.endsWith(".json");
   }
 
-  private static void write(Path file, JsonNode n) throws IOException {
-    Files.createDirectories(file.getParent());
-    // Workers in other processes may write the same file (run.json): the name must be theirs.
-    Path tmp =
-        file.resolveSibling(
-            file.getFileName()
-                + ".tmp"
-                + ProcessHandle.current().pid()
-                + "-"
-                + Thread.currentThread().getId());
-    Files.write(tmp, JSON.writeValueAsBytes(n));
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+  private static void write(Path file, ObjectNode n) throws IOException {
+    AtomicFiles.createPrivateDirectories(file.getParent());
+    CheckpointFile.write(file, n);
   }
 }

@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  * {@code pitr drop} never mistakes one for a copy-back reading a table.
  */
 public final class PlanProgress {
-  private static final String SOURCE_PREFIX = "plan ";
+  static final String SOURCE_PREFIX = "plan ";
 
   private final Checkpoints store;
   private final CopyRunRecord run;
@@ -58,7 +58,8 @@ public final class PlanProgress {
             chunks,
             null,
             null,
-            false);
+            false,
+            null);
     Mono<Void> check =
         store
             .find(runId)

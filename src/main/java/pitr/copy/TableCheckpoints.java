@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 /**
  * Checkpoints in a DynamoDB table (created on demand, on-demand billing), keyed by {@code run} and
  * {@code part}: {@code run} for the run, {@code segment#NNNNNN} per segment, {@code lease#I/N} per
- * worker. Any machine with access can resume any worker.
+ * worker, {@code failures#<path>} per failure file. Any machine with access can resume any worker
+ * (a failure file, though, is on the disk of the machine that wrote it).
  *
  * <p>Workers that start together may all find the table missing; each tries to create it and the
  * ones that lose the race wait for it to be ACTIVE. An existing table whose key is not {@code run}
@@ -37,6 +38,11 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 public final class TableCheckpoints implements Checkpoints {
   static final KeySchema SCHEMA =
       new KeySchema("run", ScalarAttributeType.S, "part", ScalarAttributeType.S);
+
+  /**
+   * The part marking an abandoned run: when and by whom. A lease holds heartbeat, owner, expiry.
+   */
+  private static final String ABANDONED = "abandoned";
 
   private final DynamoDbGateway gateway;
   private final String table;
@@ -132,22 +138,37 @@ public final class TableCheckpoints implements Checkpoints {
 
   private static CopyRunRecord record(String runId, List<Map<String, AttributeValue>> parts) {
     Map<String, AttributeValue> run = null;
-    Instant heartbeat = null;
-    boolean anyLease = false;
-    boolean allFinished = true;
+    RunLease.Tally leases = new RunLease.Tally();
+    CopyRunRecord.Abandoned abandoned = null;
     for (Map<String, AttributeValue> p : parts) {
       String part = p.get("part").s();
       if (part.equals("run")) {
         run = p;
       } else if (part.startsWith("lease#")) {
-        anyLease = true;
-        Instant h = Instant.parse(p.get("heartbeat").s());
-        heartbeat = heartbeat == null || h.isAfter(heartbeat) ? h : heartbeat;
-        allFinished &= p.get("finished").bool();
+        leases.add(
+            Instant.parse(p.get("heartbeat").s()),
+            p.get("finished").bool(),
+            owner(p),
+            p.containsKey("expires") ? Instant.parse(p.get("expires").s()) : null);
+      } else if (part.equals(ABANDONED)) {
+        abandoned = new CopyRunRecord.Abandoned(Instant.parse(p.get("abandonedAt").s()), owner(p));
       }
     }
     if (run == null) {
       return null;
+    }
+    RunLimits limits;
+    try {
+      limits = run.containsKey("limits") ? RunLimits.fromJson(run.get("limits").s()) : null;
+    } catch (IllegalArgumentException e) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Checkpoint of run "
+              + runId
+              + " cannot be trusted: "
+              + e.getMessage()
+              + "; start a new run without --resume (items already copied are written again)."
+              + " Nothing was changed.");
     }
     return new CopyRunRecord(
         runId,
@@ -155,8 +176,42 @@ public final class TableCheckpoints implements Checkpoints {
         run.get("target").s(),
         Integer.parseInt(run.get("segments").n()),
         run.containsKey("filter") ? run.get("filter").s() : null,
-        heartbeat,
-        anyLease && allFinished);
+        leases.heartbeat(),
+        leases.finished(),
+        limits,
+        leases.owner(),
+        leases.expires(),
+        abandoned);
+  }
+
+  /** The owner a lease or an abandon mark records, or null when it records none. */
+  private static RunOwner owner(Map<String, AttributeValue> item) {
+    if (!item.containsKey("host") || !item.containsKey("pid")) {
+      return null;
+    }
+    return new RunOwner(
+        item.get("host").s(),
+        Long.parseLong(item.get("pid").n()),
+        item.containsKey("batchJobId") ? item.get("batchJobId").s() : null);
+  }
+
+  private static void putOwner(Map<String, AttributeValue> item, RunOwner owner) {
+    item.put("host", s(owner.host()));
+    item.put("pid", AttributeValue.fromN(Long.toString(owner.pid())));
+    if (owner.batchJobId() != null) {
+      item.put("batchJobId", s(owner.batchJobId()));
+    }
+  }
+
+  @Override
+  public Mono<Void> abandon(String runId, RunOwner by, Instant at) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("run", s(runId));
+    item.put("part", s(ABANDONED));
+    item.put("abandonedAt", s(at.toString()));
+    putOwner(item, by);
+    return ready.then(
+        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
   }
 
   @Override
@@ -165,6 +220,7 @@ public final class TableCheckpoints implements Checkpoints {
         .then(find(run.runId()))
         .flatMap(
             existing -> {
+              existing.refuseIfAbandoned(describe());
               if (!existing.source().equals(run.source())
                   || !existing.target().equals(run.target())
                   || existing.totalSegments() != run.totalSegments()) {
@@ -193,6 +249,9 @@ public final class TableCheckpoints implements Checkpoints {
                   item.put("segments", AttributeValue.fromN(Integer.toString(run.totalSegments())));
                   if (run.filter() != null) {
                     item.put("filter", s(run.filter()));
+                  }
+                  if (run.limits() != null) {
+                    item.put("limits", s(run.limits().toJson()));
                   }
                   return gateway
                       .putItem(PutItemRequest.builder().tableName(table).item(item).build())
@@ -249,8 +308,43 @@ public final class TableCheckpoints implements Checkpoints {
     item.put("part", s("lease#" + worker));
     item.put("heartbeat", s(now.toString()));
     item.put("finished", AttributeValue.fromBool(finished));
+    putOwner(item, RunOwner.current());
+    item.put("expires", s(RunLease.expiry(now).toString()));
     return ready.then(
         gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+  }
+
+  @Override
+  public Mono<Void> saveFailureLog(String runId, FailureLog log) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("run", s(runId));
+    item.put("part", s("failures#" + log.file()));
+    item.put("file", s(log.file().toString()));
+    item.put("worker", s(log.worker().toString()));
+    item.put("records", AttributeValue.fromN(Long.toString(log.records())));
+    item.put("resolved", AttributeValue.fromBool(log.resolved()));
+    return ready.then(
+        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+  }
+
+  @Override
+  public Mono<List<FailureLog>> failureLogs(String runId) {
+    return parts(runId)
+        .map(
+            parts -> {
+              List<FailureLog> out = new ArrayList<>();
+              for (Map<String, AttributeValue> p : parts) {
+                if (p.get("part").s().startsWith("failures#")) {
+                  out.add(
+                      new FailureLog(
+                          java.nio.file.Path.of(p.get("file").s()),
+                          Worker.parse(p.get("worker").s()),
+                          Long.parseLong(p.get("records").n()),
+                          p.get("resolved").bool()));
+                }
+              }
+              return out;
+            });
   }
 
   @Override

@@ -1,7 +1,5 @@
 package pitr.copy;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +16,8 @@ import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
 import pitr.dynamo.KeySchema;
 import pitr.dynamo.ScanSpec;
+import pitr.files.AtomicFiles;
+import pitr.files.SealedLines;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Compares two tables with the same key in bounded memory: both are scanned in parallel and each
  * item is spilled as (key, digest) into one of {@code partitions} files by key hash; then each
  * partition of A is loaded and the same partition of B streamed against it. Memory holds one
- * partition of one table at a time.
+ * partition of one table, and the differing keys of one partition, at a time. The differing keys go
+ * to a sealed file ({@link SealedLines}) that {@code copy-back --keys} verifies.
  */
 public final class TableDiff {
   private final DynamoDbGateway gateway;
@@ -69,7 +70,10 @@ public final class TableDiff {
                       t.getT2().itemCount() == null ? 0 : t.getT2().itemCount());
               int partitions = (int) Math.max(1, Math.min(1024, items / 50_000 + 1));
               return Mono.fromCallable(
-                      () -> Files.createTempDirectory(Files.createDirectories(workDir), "diff"))
+                      () -> {
+                        AtomicFiles.createPrivateDirectories(workDir);
+                        return Files.createTempDirectory(workDir, "diff");
+                      })
                   .flatMap(
                       dir ->
                           spill(a, schema, segments, dir.resolve("a"), partitions)
@@ -123,68 +127,70 @@ public final class TableDiff {
 
   private static DiffResult compare(
       String a, String b, Path dir, int partitions, int sample, Path keysOut) throws IOException {
-    long identical = 0;
-    long changed = 0;
-    long onlyA = 0;
-    long onlyB = 0;
-    List<String> sChanged = new ArrayList<>();
-    List<String> sA = new ArrayList<>();
-    List<String> sB = new ArrayList<>();
-    BufferedWriter keys =
-        keysOut == null ? null : Files.newBufferedWriter(keysOut, StandardCharsets.UTF_8);
-    try {
+    Comparison c = new Comparison(sample);
+    if (keysOut == null) {
+      c.run(dir, partitions, null);
+    } else {
+      // Sealed, so that copy-back --keys can tell it whole from cut short or edited.
+      SealedLines.write(keysOut, sink -> c.run(dir, partitions, sink));
+    }
+    return new DiffResult(a, b, c.identical, c.changed, c.onlyA, c.onlyB, c.sChanged, c.sA, c.sB);
+  }
+
+  /** The counts of a comparison, partition by partition. */
+  private static final class Comparison {
+    final int sample;
+    long identical;
+    long changed;
+    long onlyA;
+    long onlyB;
+    final List<String> sChanged = new ArrayList<>();
+    final List<String> sA = new ArrayList<>();
+    final List<String> sB = new ArrayList<>();
+
+    Comparison(int sample) {
+      this.sample = sample;
+    }
+
+    void run(Path dir, int partitions, SealedLines.Sink keys) throws IOException {
       for (int p = 0; p < partitions; p++) {
         Map<String, String> left = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(dir.resolve("a").resolve(p + ".txt"))) {
-          String line;
-          while ((line = in.readLine()) != null) {
-            int tab = line.lastIndexOf('\t');
-            left.put(line.substring(0, tab), line.substring(tab + 1));
-          }
-        }
-        try (BufferedReader in = Files.newBufferedReader(dir.resolve("b").resolve(p + ".txt"))) {
-          String line;
-          while ((line = in.readLine()) != null) {
-            int tab = line.lastIndexOf('\t');
-            String key = line.substring(0, tab);
-            String digest = left.remove(key);
-            if (digest == null) {
-              onlyB++;
-              add(sB, key, sample);
-              write(keys, key);
-            } else if (digest.equals(line.substring(tab + 1))) {
-              identical++;
-            } else {
-              changed++;
-              add(sChanged, key, sample);
-              write(keys, key);
-            }
-          }
-        }
+        KeySpill.forEach(dir.resolve("a"), p, left::put);
+        List<String> differing = new ArrayList<>();
+        KeySpill.forEach(
+            dir.resolve("b"),
+            p,
+            (key, digest) -> {
+              String before = left.remove(key);
+              if (before == null) {
+                onlyB++;
+                add(sB, key, sample);
+                differing.add(key);
+              } else if (before.equals(digest)) {
+                identical++;
+              } else {
+                changed++;
+                add(sChanged, key, sample);
+                differing.add(key);
+              }
+            });
         for (String key : left.keySet()) {
           onlyA++;
           add(sA, key, sample);
-          write(keys, key);
+          differing.add(key);
+        }
+        if (keys != null) {
+          for (String key : differing) {
+            keys.line(key);
+          }
         }
       }
-    } finally {
-      if (keys != null) {
-        keys.close();
-      }
     }
-    return new DiffResult(a, b, identical, changed, onlyA, onlyB, sChanged, sA, sB);
   }
 
   private static void add(List<String> sample, String key, int max) {
     if (sample.size() < max) {
       sample.add(key);
-    }
-  }
-
-  private static void write(BufferedWriter out, String key) throws IOException {
-    if (out != null) {
-      out.write(key);
-      out.newLine();
     }
   }
 

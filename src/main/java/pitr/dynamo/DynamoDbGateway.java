@@ -58,6 +58,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Every DynamoDB call pitr makes, each wrapped once as a {@link Mono} or {@link Flux}, retried with
@@ -255,6 +256,19 @@ public final class DynamoDbGateway {
         .map(r -> r.continuousBackupsDescription());
   }
 
+  /** Turns point-in-time recovery on for the table; returns its continuous-backup settings. */
+  public Mono<ContinuousBackupsDescription> enablePointInTimeRecovery(String table) {
+    return retried(
+            table,
+            () ->
+                client.updateContinuousBackups(
+                    r ->
+                        r.tableName(table)
+                            .pointInTimeRecoverySpecification(
+                                p -> p.pointInTimeRecoveryEnabled(true))))
+        .map(r -> r.continuousBackupsDescription());
+  }
+
   /** The table's TTL setting, or empty when the target does not report one. */
   public Mono<TimeToLiveDescription> describeTimeToLive(String table) {
     return call(table, () -> client.describeTimeToLive(r -> r.tableName(table)))
@@ -446,6 +460,40 @@ public final class DynamoDbGateway {
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
             .build();
     return retried(table, () -> client.batchGetItem(request));
+  }
+
+  /**
+   * BatchWriteItem of at most 25 requests (no two for one key) to {@code table}, until done:
+   * UnprocessedItems are resubmitted, and throttled or failed calls retried, with the shared retry
+   * spec; a call that writes part of what it sent restarts the backoff. Requests still unwritten
+   * when the budget runs out come back in the result, never dropped. The caller's problems (a
+   * missing table, an invalid request) fail as {@link PitrException}s.
+   *
+   * @throws IllegalArgumentException for more than 25 requests, before any call
+   */
+  public Mono<BatchWriteResult> batchWriteUntilDone(String table, List<WriteRequest> requests) {
+    return BatchResubmitter.write(
+        table,
+        requests,
+        request -> call(table, () -> client.batchWriteItem(request)),
+        retrySpec(),
+        e -> map(e, table));
+  }
+
+  /**
+   * BatchGetItem of at most 100 keys of {@code table}, shaped by {@code keys} (consistent read,
+   * projection), until done: UnprocessedKeys are resubmitted like {@link #batchWriteUntilDone}'s
+   * items, and keys still unread when the budget runs out come back in the result.
+   *
+   * @throws IllegalArgumentException for more than 100 keys, before any call
+   */
+  public Mono<BatchGetResult> batchGetUntilDone(String table, KeysAndAttributes keys) {
+    return BatchResubmitter.get(
+        table,
+        keys,
+        request -> call(table, () -> client.batchGetItem(request)),
+        retrySpec(),
+        e -> map(e, table));
   }
 
   /** GetItem, retried; empty when there is no such item. */

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -28,23 +30,37 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
  * local serve --data-dir DIR} survives restarts. Every request that changes state is committed
  * before it is answered, so a killed process loses only writes that were never acknowledged.
  *
- * <p>Layout: map {@code tables} (table ARN to definition JSON), map {@code items:<tableId>}
- * (encoded key to encoded version chain), map {@code backups} (backup ARN to definition JSON) and
- * map {@code backup:<backupArn>} (encoded key to encoded item).
+ * <p>A commit alone does not make a change of many items atomic: the store also commits on its own
+ * whenever its write buffer fills, in the middle of a large restore for instance. So a change that
+ * creates or drops a table or a backup with its items is first recorded in the {@code pending} map,
+ * and that record is removed by the change's last write. Opening the store discards what a pending
+ * record names: a table or backup whose items were not all stored is dropped, a deletion that had
+ * begun is completed. Each such change is therefore all or nothing across a crash.
+ *
+ * <p>Layout: map {@code tables} (table ARN, or ARN and id for a deleted table, to definition JSON),
+ * map {@code items:<tableId>} (encoded key to encoded version chain), map {@code backups} (backup
+ * ARN to definition JSON), map {@code backup:<backupArn>} (encoded key to encoded item) and map
+ * {@code pending} ({@code table:<tableId>} or {@code backup:<backupArn>} to the change under way).
  */
 final class DurableStore implements AutoCloseable {
   static final String FILE = "pitr-engine.mv.db";
+  private static final Logger log = LoggerFactory.getLogger(DurableStore.class);
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final String ITEMS_PREFIX = "items:";
+  private static final String BACKUP_PREFIX = "backup:";
+  private static final String TABLE_MARK = "table:";
 
   private final MVStore store;
   private final MVMap<String, String> tables;
   private final MVMap<String, String> backups;
+  private final MVMap<String, String> pending;
 
   private DurableStore(MVStore store) {
     this.store = store;
     this.tables = store.openMap("tables");
     this.backups = store.openMap("backups");
+    this.pending = store.openMap("pending");
   }
 
   static DurableStore open(Path dir) {
@@ -56,7 +72,9 @@ final class DurableStore implements AutoCloseable {
     }
     MVStore store =
         new MVStore.Builder().fileName(dir.resolve(FILE).toString()).autoCommitDisabled().open();
-    return new DurableStore(store);
+    DurableStore durable = new DurableStore(store);
+    durable.finishPendingChanges();
+    return durable;
   }
 
   /** A table's definition as stored. */
@@ -215,11 +233,11 @@ final class DurableStore implements AutoCloseable {
   }
 
   private MVMap<String, byte[]> itemsOf(String tableId) {
-    return store.openMap("items:" + tableId);
+    return store.openMap(ITEMS_PREFIX + tableId);
   }
 
   private MVMap<String, byte[]> backupItems(String backupArn) {
-    return store.openMap("backup:" + backupArn);
+    return store.openMap(BACKUP_PREFIX + backupArn);
   }
 
   static String encodeKey(StoreKey key) {
@@ -236,13 +254,63 @@ final class DurableStore implements AutoCloseable {
     return StoreKey.of(k.get("p"), k.get("s"));
   }
 
-  void saveTable(Table t, Long deletedAt) {
-    tables.put(t.arn, write(meta(t, deletedAt)));
+  /** Stores a live table's definition; its items are stored one by one as they change. */
+  void saveTable(Table t) {
+    tables.put(t.arn, write(meta(t, null)));
   }
 
+  /**
+   * Stores a new table together with all its items (a restore), all or nothing across a crash: the
+   * table stays marked pending until its last item is stored, and a table still marked so is
+   * dropped when the store is opened again.
+   */
+  void saveNewTable(Table t) {
+    String mark = TABLE_MARK + t.id;
+    pending.put(mark, "create " + t.arn);
+    tables.put(t.arn, write(meta(t, null)));
+    MVMap<String, byte[]> items = itemsOf(t.id);
+    items.clear();
+    t.items.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeChain(v)));
+    pending.remove(mark);
+  }
+
+  /**
+   * Records a table deleted while PITR was on, kept under its own key so that a new table of the
+   * same name (which has the same ARN) never overwrites it. The deleted record is written before
+   * the live one is removed, so a crash in between leaves the table, never loses it.
+   */
+  void saveDeletedTable(Table t, long deletedAt) {
+    tables.put(deletedKey(t), write(meta(t, deletedAt)));
+    removeEntry(t.arn, t.id);
+  }
+
+  /**
+   * Drops a table (live or deleted) and its items, all or nothing across a crash: a deletion that
+   * had begun is completed when the store is opened again.
+   */
   void dropTable(Table t) {
-    tables.remove(t.arn);
-    store.removeMap(itemsOf(t.id));
+    String mark = TABLE_MARK + t.id;
+    pending.put(mark, "delete " + t.arn);
+    dropTableEntries(t.arn, t.id);
+    pending.remove(mark);
+  }
+
+  private void dropTableEntries(String arn, String id) {
+    removeEntry(arn, id);
+    tables.remove(arn + "#" + id);
+    store.removeMap(itemsOf(id));
+  }
+
+  private static String deletedKey(Table t) {
+    return t.arn + "#" + t.id;
+  }
+
+  /** Removes the entry under {@code key} only if it is the table {@code id}, not a namesake. */
+  private void removeEntry(String key, String id) {
+    String json = tables.get(key);
+    if (json != null && id.equals(read(json, TableMeta.class).id())) {
+      tables.remove(key);
+    }
   }
 
   void saveItem(Table t, StoreKey key, Version head) {
@@ -254,21 +322,88 @@ final class DurableStore implements AutoCloseable {
     }
   }
 
-  void saveAllItems(Table t) {
+  /**
+   * Rewrites a stored table's version chains after its history was pruned or dropped. Each chain is
+   * replaced in place (never cleared first), so whatever part of this a crash lets through, every
+   * item keeps its latest version.
+   */
+  void rewriteItems(Table t) {
     MVMap<String, byte[]> items = itemsOf(t.id);
-    items.clear();
-    t.items.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeChain(v)));
+    java.util.Set<String> live = new java.util.HashSet<>();
+    t.items.forEach(
+        (k, v) -> {
+          String key = encodeKey(k);
+          live.add(key);
+          items.put(key, ItemCodec.encodeChain(v));
+        });
+    List<String> gone = new ArrayList<>();
+    for (String key : items.keySet()) {
+      if (!live.contains(key)) {
+        gone.add(key);
+      }
+    }
+    gone.forEach(items::remove);
   }
 
+  /** Stores a backup with all its items, all or nothing across a crash. */
   void saveBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> snapshot) {
+    String mark = BACKUP_PREFIX + meta.arn();
+    pending.put(mark, "create");
     backups.put(meta.arn(), write(meta));
     MVMap<String, byte[]> items = backupItems(meta.arn());
+    items.clear();
     snapshot.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeItem(v)));
+    pending.remove(mark);
   }
 
+  /** Deletes a backup with its items, all or nothing across a crash. */
   void deleteBackup(String arn) {
+    String mark = BACKUP_PREFIX + arn;
+    pending.put(mark, "delete");
     backups.remove(arn);
     store.removeMap(backupItems(arn));
+    pending.remove(mark);
+  }
+
+  /**
+   * Completes what a crash interrupted: drops tables and backups whose creation was not finished,
+   * finishes deletions that had begun, and drops item maps that no table or backup owns any more
+   * (left by earlier versions). Commits, so that this happens once.
+   */
+  private void finishPendingChanges() {
+    for (Map.Entry<String, String> e : new ArrayList<>(pending.entrySet())) {
+      String mark = e.getKey();
+      String change = e.getValue();
+      if (mark.startsWith(TABLE_MARK)) {
+        String arn = change.substring(change.indexOf(' ') + 1);
+        dropTableEntries(arn, mark.substring(TABLE_MARK.length()));
+        log.info(
+            "event=interrupted_change_undone change={} table={}",
+            change.substring(0, change.indexOf(' ')),
+            arn);
+      } else {
+        String arn = mark.substring(BACKUP_PREFIX.length());
+        backups.remove(arn);
+        store.removeMap(backupItems(arn));
+        log.info("event=interrupted_change_undone change={} backup={}", change, arn);
+      }
+      pending.remove(mark);
+    }
+    java.util.Set<String> owned = new java.util.HashSet<>();
+    for (String json : tables.values()) {
+      owned.add(ITEMS_PREFIX + read(json, TableMeta.class).id());
+    }
+    for (String arn : backups.keySet()) {
+      owned.add(BACKUP_PREFIX + arn);
+    }
+    for (String name : new ArrayList<>(store.getMapNames())) {
+      if ((name.startsWith(ITEMS_PREFIX) || name.startsWith(BACKUP_PREFIX))
+          && !owned.contains(name)) {
+        store.removeMap(name);
+        log.info("event=orphaned_items_dropped map={}", name);
+      }
+    }
+    store.commit();
   }
 
   /** Makes everything written so far durable; called before a request is answered. */

@@ -47,6 +47,10 @@ public record Faults(
     check("error", error);
     check("latency", latency);
     check("drop", drop);
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException(
+          "fault delay=" + delay.toMillis() + "ms is negative; pass 0 or more, e.g. delay=50ms");
+    }
     if (throttle + error + drop > 1) {
       throw new IllegalArgumentException(
           "fault rates throttle+error+drop add up to more than 1; lower one of them");
@@ -56,7 +60,11 @@ public record Faults(
   private static void check(String name, double rate) {
     if (!(rate >= 0 && rate <= 1)) {
       throw new IllegalArgumentException(
-          "fault rate " + name + "=" + rate + " is not between 0 and 1");
+          "fault rate "
+              + name
+              + "="
+              + rate
+              + " is not between 0 and 1; rates are fractions of requests (0.05 is 5%)");
     }
   }
 

@@ -172,7 +172,7 @@ public final class LocalEngine implements AutoCloseable {
   /**
    * An engine that keeps its tables, history and backups in {@code dataDir} (created if absent) and
    * loads what an earlier run left there. Every change is committed to disk before it is
-   * acknowledged.
+   * acknowledged, and a restore, a backup or a table deletion is all or nothing across a crash.
    *
    * @throws IllegalArgumentException when the directory cannot be created or was written by an
    *     incompatible version
@@ -266,7 +266,7 @@ public final class LocalEngine implements AutoCloseable {
 
   private void persistTable(Table t) {
     if (durable != null) {
-      durable.saveTable(t, null);
+      durable.saveTable(t);
     }
   }
 
@@ -565,7 +565,7 @@ public final class LocalEngine implements AutoCloseable {
               long at = clock.millis();
               deletedTables.put(t.arn, new DeletedTable(t, at));
               if (durable != null) {
-                durable.saveTable(t, at);
+                durable.saveDeletedTable(t, at);
               }
             } else if (durable != null) {
               durable.dropTable(t);
@@ -1757,17 +1757,20 @@ public final class LocalEngine implements AutoCloseable {
             if (enable && !t.pitrEnabled) {
               t.pitrEnabledAt = clock.millis();
             }
-            if (!enable && t.pitrEnabled) {
-              dropHistory(t);
-              if (durable != null) {
-                durable.saveAllItems(t);
-              }
-            }
+            boolean disabling = !enable && t.pitrEnabled;
             t.pitrEnabled = enable;
             if (days != null) {
               t.recoveryPeriodDays = days;
             }
+            // Store the setting before dropping history: a crash part-way then leaves PITR off
+            // with some history no restore can reach, never PITR on with history missing.
             persistTable(t);
+            if (disabling) {
+              dropHistory(t);
+              if (durable != null) {
+                durable.rewriteItems(t);
+              }
+            }
             return UpdateContinuousBackupsResponse.builder()
                 .continuousBackupsDescription(continuousBackups(t))
                 .build();
@@ -1917,9 +1920,8 @@ public final class LocalEngine implements AutoCloseable {
             }
             configureBuckets(target);
             tables.put(target.name, target);
-            persistTable(target);
             if (durable != null) {
-              durable.saveAllItems(target);
+              durable.saveNewTable(target);
             }
             return RestoreTableToPointInTimeResponse.builder()
                 .tableDescription(describe(target))
@@ -2234,9 +2236,8 @@ public final class LocalEngine implements AutoCloseable {
             b.items.forEach((k, image) -> load(target, k, image, now));
             configureBuckets(target);
             tables.put(target.name, target);
-            persistTable(target);
             if (durable != null) {
-              durable.saveAllItems(target);
+              durable.saveNewTable(target);
             }
             return RestoreTableFromBackupResponse.builder()
                 .tableDescription(describe(target))
@@ -2263,7 +2264,7 @@ public final class LocalEngine implements AutoCloseable {
         if (t.pitrEnabled) {
           long n = pruneTable(t, t.earliestRestorable(now));
           if (n > 0 && durable != null) {
-            durable.saveAllItems(t);
+            durable.rewriteItems(t);
           }
           dropped += n;
         }
@@ -2279,7 +2280,7 @@ public final class LocalEngine implements AutoCloseable {
         } else {
           long n = pruneTable(d.table, d.table.earliestRestorable(now));
           if (n > 0 && durable != null) {
-            durable.saveAllItems(d.table);
+            durable.rewriteItems(d.table);
           }
           dropped += n;
         }

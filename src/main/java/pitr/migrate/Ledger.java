@@ -47,7 +47,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *       (instants as ISO-8601 strings).
  *   <li>Lock: {@code pk=lock}, {@code sk=lock}; see {@link LeaseLock}.
  *   <li>Checkpoint: {@code pk=checkpoint#<runId>}, {@code sk=<table>#<pass>#<segment>}; {@code
- *       lastKey} (M, the scan's LastEvaluatedKey after the last finished page) or {@code done}.
+ *       lastKey} (M, the scan's LastEvaluatedKey after the last finished page) or {@code done};
+ *       {@code items} (N, items of the segment read so far); {@code journalFrom} (S, where the
+ *       journal holds the next page's entries, see {@link Journal#position()}). A segment's first
+ *       checkpoint is saved before its first page, so a resumed run knows where to look.
  * </ul>
  *
  * <p>Writes of a run (its record, its checkpoints) are fenced: a transaction checks that the lock
@@ -248,11 +251,21 @@ public final class Ledger {
                 new Checkpoint(
                     i.containsKey("lastKey") ? i.get("lastKey").m() : null,
                     i.containsKey("done") && Boolean.TRUE.equals(i.get("done").bool()),
-                    num(i, "items")));
+                    num(i, "items"),
+                    str(i, "journalFrom")));
   }
 
-  /** A scan position: after the page that ended at {@code lastKey}, or the whole segment. */
-  record Checkpoint(Map<String, AttributeValue> lastKey, boolean done, long items) {}
+  /**
+   * A scan position: after the page that ended at {@code lastKey}, or the whole segment.
+   *
+   * @param lastKey the LastEvaluatedKey of the last page done; null before the first page
+   * @param done whether the segment is done
+   * @param items items of the segment read so far
+   * @param journalFrom the {@link Journal#position()} from where the journal holds the entries of
+   *     the segment's next page; null when not known (no journal, or saved by an older version)
+   */
+  record Checkpoint(
+      Map<String, AttributeValue> lastKey, boolean done, long items, String journalFrom) {}
 
   Mono<Void> saveCheckpoint(String runId, String id, Checkpoint checkpoint, Lease lease) {
     Map<String, AttributeValue> item = new HashMap<>();
@@ -262,6 +275,9 @@ public final class Ledger {
     item.put("items", n(checkpoint.items()));
     if (checkpoint.lastKey() != null) {
       item.put("lastKey", AttributeValue.fromM(checkpoint.lastKey()));
+    }
+    if (checkpoint.journalFrom() != null) {
+      item.put("journalFrom", s(checkpoint.journalFrom()));
     }
     return fenced(
         TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build(), lease);

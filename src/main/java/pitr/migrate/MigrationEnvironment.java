@@ -93,7 +93,7 @@ public final class MigrationEnvironment {
    * JournalEntry.State#INTENDED intended} when the run never confirmed that write.
    */
   public Flux<JournalEntry> journal(RunRecord run) {
-    return Journal.read(db, run);
+    return JournalReader.read(db, run);
   }
 
   /** A runner for migrations in {@code dir} (lint exceptions read from there). */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
@@ -25,6 +26,7 @@ import pitr.migrate.api.Migration;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.function.Tuples;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -38,6 +40,12 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * lint, missing table, preflight, held lock, a ledger or journal table that cannot be created or
  * written) happens before the first write, and the ledger tables are created only once preflight
  * passed. The journal proves writable (its commit marker is stored) before the run is recorded.
+ *
+ * <p>A resumed run (a new attempt of the same run) skips the scan pages checkpointed and, in the
+ * pages it redoes, the items whose write had landed (see {@link ResumeSkips}). When a migration
+ * fails, the writes already sent are awaited and confirmed before the last commit marker (see
+ * {@link InFlightWrites}); the ledger's counts are those of the run's commit markers, the writes
+ * the journal confirms (see {@link CommitMarker}).
  *
  * <p>A dry run compiles, reads and counts; it takes no lock and writes nothing, not even the
  * ledger.
@@ -173,7 +181,8 @@ public final class MigrationRunner {
             null,
             true,
             TableHandle.Checkpoints.NONE,
-            progress);
+            progress,
+            Wiring.dry());
     RunContext ctx =
         new RunContext(
             request.mode(),
@@ -253,7 +262,9 @@ public final class MigrationRunner {
                 .flatMap(
                     prior -> {
                       RunRecord resumeFrom =
-                          request.resume() ? resumable(name, prior, compiled, request) : null;
+                          request.resume()
+                              ? ResumeCheck.interrupted(name, prior, compiled, request)
+                              : null;
                       for (RunRecord r : prior) {
                         if (r.status() == MigrationState.SUCCEEDED
                             && !r.checksum().equals(compiled.checksum())) {
@@ -352,50 +363,6 @@ public final class MigrationRunner {
     return clean.length() > 255 ? clean.substring(0, 255) : clean;
   }
 
-  private RunRecord resumable(
-      String name, List<RunRecord> prior, CompiledMigration compiled, RunRequest request) {
-    RunRecord last = prior.isEmpty() ? null : prior.get(prior.size() - 1);
-    if (last == null
-        || !(last.status() == MigrationState.FAILED || last.status() == MigrationState.RUNNING)) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "Migration "
-              + name
-              + " has no interrupted run to resume"
-              + (last == null
-                  ? ""
-                  : " (its latest run " + last.runId() + " is " + last.status() + ")")
-              + "; start a new run with 'pitr migrate "
-              + request.mode().name().toLowerCase(java.util.Locale.ROOT)
-              + " "
-              + name
-              + "'");
-    }
-    if (last.mode() != request.mode()) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "The interrupted run "
-              + last.runId()
-              + " of "
-              + name
-              + " ran in "
-              + last.mode()
-              + " mode; resume it with --mode "
-              + last.mode().name().toLowerCase(java.util.Locale.ROOT));
-    }
-    if (!last.checksum().equals(compiled.checksum())) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "The source of "
-              + name
-              + " changed since run "
-              + last.runId()
-              + " started; resuming would mix two versions. Restore the file as it was, or roll"
-              + " the run back and start a new one");
-    }
-    return last;
-  }
-
   private Mono<RunReport> execute(
       CompiledMigration compiled,
       Map<String, TableDescription> descriptions,
@@ -420,14 +387,22 @@ public final class MigrationRunner {
     int shards =
         resumeFrom != null
             ? resumeFrom.journalShards()
-            : Journal.shardsFor(
+            : JournalLayout.shardsFor(
                 descriptions.values().stream()
                     .mapToLong(d -> d.itemCount() == null ? 0 : d.itemCount())
                     .sum());
+    LongAdder reads = new LongAdder();
     Journal journal =
         request.journal()
             ? new Journal(
-                db, env.journalTable(), runId, lease.fence(), shards, limiter, env.clock())
+                db,
+                env.journalTable(),
+                runId,
+                lease.fence(),
+                shards,
+                limiter,
+                env.clock(),
+                reads::sum)
             : null;
     Instant started = env.clock().instant();
     // The restore point: the instant just before the first write of this run.
@@ -461,15 +436,34 @@ public final class MigrationRunner {
     }
     Mono<Map<String, Ledger.Checkpoint>> checkpoints =
         resumeFrom != null ? ledger.checkpoints(runId) : Mono.just(Map.of());
-    return (journal == null ? Mono.<Void>empty() : journal.open())
-        .then(
-            ledger
-                .save(record, lease)
-                .onErrorMap(
-                    e -> LedgerTables.LEDGER.refusal("TransactWriteItems", ledger.table(), e)))
-        .then(checkpoints)
+    // What earlier attempts did, as their commit markers count it (or the ledger, for a journal
+    // whose markers predate the counts).
+    CommitMarker.Counts recorded =
+        resumeFrom == null
+            ? CommitMarker.Counts.ZERO
+            : new CommitMarker.Counts(
+                resumeFrom.itemsRead(), resumeFrom.itemsWritten(), resumeFrom.wcu());
+    Mono<CommitMarker.Counts> before =
+        resumeFrom != null && journal != null
+            ? JournalReader.totals(db, resumeFrom).defaultIfEmpty(recorded)
+            : Mono.just(recorded);
+    InFlightWrites inFlight = new InFlightWrites();
+    return before
         .flatMap(
-            loaded -> {
+            counts ->
+                (journal == null ? Mono.<Void>empty() : journal.open())
+                    .then(
+                        ledger
+                            .save(record, lease)
+                            .onErrorMap(
+                                e ->
+                                    LedgerTables.LEDGER.refusal(
+                                        "TransactWriteItems", ledger.table(), e)))
+                    .then(checkpoints)
+                    .map(loaded -> Tuples.of(counts, loaded)))
+        .flatMap(
+            opened -> {
+              Map<String, Ledger.Checkpoint> loaded = opened.getT2();
               TableHandle.Checkpoints store =
                   new TableHandle.Checkpoints() {
                     @Override
@@ -482,9 +476,22 @@ public final class MigrationRunner {
                       return ledger.saveCheckpoint(runId, id, checkpoint, lease);
                     }
                   };
+              ResumeSkips resume =
+                  resumeFrom != null && journal != null
+                      ? new ResumeSkips(db, resumeFrom, loaded)
+                      : ResumeSkips.NONE;
               RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
               Map<String, TableHandle> handles =
-                  handles(compiled, descriptions, db, limiter, journal, false, store, progress);
+                  handles(
+                      compiled,
+                      descriptions,
+                      db,
+                      limiter,
+                      journal,
+                      false,
+                      store,
+                      progress,
+                      new Wiring(inFlight, resume, reads));
               RunContext ctx =
                   new RunContext(
                       request.mode(), false, runId, name, handles, env.clock(), registry, progress);
@@ -496,9 +503,16 @@ public final class MigrationRunner {
                   request.mode(),
                   lease.fence(),
                   record.restorePoint());
-              Mono<Void> work =
-                  Mono.defer(() -> compiled.migration().run(ctx))
+              Attempt attempt =
+                  new Attempt(
+                      record, handles, journal, ctx, lease, notes, request, opened.getT1(), resume);
+              // Writes on the wire are seen through before the last marker, even when the
+              // migration failed and stopped waiting for them, so the counts are what landed.
+              Mono<Void> settle =
+                  inFlight
+                      .settled()
                       .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.commit()));
+              Mono<Void> work = Mono.defer(() -> compiled.migration().run(ctx)).then(settle);
               Mono<Void> watch =
                   Flux.merge(
                           Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
@@ -509,92 +523,29 @@ public final class MigrationRunner {
               return Mono.firstWithSignal(work, watch)
                   .then(
                       Mono.defer(
-                          () ->
-                              finish(
-                                  record,
-                                  handles,
-                                  journal,
-                                  ctx,
-                                  MigrationState.SUCCEEDED,
-                                  null,
-                                  lease,
-                                  notes,
-                                  request)))
+                          () -> attempt.end(ledger, env.clock(), MigrationState.SUCCEEDED, null)))
                   .onErrorResume(
                       e ->
-                          (journal == null ? Mono.<Void>empty() : journal.commit())
+                          settle
                               .onErrorResume(x -> Mono.empty())
                               .then(
                                   Mono.defer(
                                       () ->
-                                          finish(
-                                              record,
-                                              handles,
-                                              journal,
-                                              ctx,
+                                          attempt.end(
+                                              ledger,
+                                              env.clock(),
                                               MigrationState.FAILED,
-                                              describe(e),
-                                              lease,
-                                              notes,
-                                              request)))
+                                              describe(e))))
                               .onErrorResume(x -> Mono.empty())
                               .then(Mono.error(failure(name, runId, e))));
             });
   }
 
-  private Mono<RunReport> finish(
-      RunRecord record,
-      Map<String, TableHandle> handles,
-      Journal journal,
-      RunContext ctx,
-      MigrationState status,
-      String error,
-      Lease lease,
-      List<String> notes,
-      RunRequest request) {
-    List<RunReport.TableReport> tables = reports(handles);
-    long read = tables.stream().mapToLong(RunReport.TableReport::read).sum();
-    long written = tables.stream().mapToLong(t -> t.puts() + t.updates() + t.deletes()).sum();
-    double wcu = tables.stream().mapToDouble(RunReport.TableReport::wcu).sum();
-    Instant finished = env.clock().instant();
-    boolean resumed = record.attempts() > 1;
-    RunRecord done =
-        record.finished(
-            status,
-            finished,
-            (resumed ? record.itemsRead() : 0) + read,
-            (resumed ? record.itemsWritten() : 0) + written,
-            (resumed ? record.wcu() : 0) + wcu,
-            error);
-    log.info(
-        "run finished migration={} runId={} status={} read={} written={} wcu={}",
-        record.migration(),
-        record.runId(),
-        status,
-        read,
-        written,
-        wcu);
-    return env.ledger()
-        .save(done, lease)
-        .thenReturn(
-            new RunReport(
-                record.runId(),
-                record.migration(),
-                request.mode(),
-                false,
-                status,
-                record.restorePoint(),
-                record.startedAt(),
-                finished,
-                tables,
-                journal == null ? 0 : journal.entries(),
-                journal == null ? 0 : journal.wcu(),
-                0,
-                Duration.ZERO,
-                List.of(),
-                ctx.counters(),
-                List.copyOf(notes),
-                error));
+  /** What a run's table handles share besides the journal. */
+  private record Wiring(InFlightWrites inFlight, ResumeSkips resume, LongAdder reads) {
+    static Wiring dry() {
+      return new Wiring(new InFlightWrites(), ResumeSkips.NONE, new LongAdder());
+    }
   }
 
   private static String describe(Throwable e) {
@@ -643,7 +594,8 @@ public final class MigrationRunner {
       Journal journal,
       boolean dryRun,
       TableHandle.Checkpoints checkpoints,
-      RunContext.ProgressCounter progress) {
+      RunContext.ProgressCounter progress,
+      Wiring wiring) {
     Map<String, TableHandle> out = new LinkedHashMap<>();
     descriptions.forEach(
         (t, d) ->
@@ -654,15 +606,17 @@ public final class MigrationRunner {
                     db,
                     limiter,
                     journal,
-                    new TableTally(t, compiled.file().name(), registry),
+                    new TableTally(t, compiled.file().name(), registry, wiring.reads()),
                     dryRun,
                     checkpoints,
                     env.clock(),
-                    progress)));
+                    progress,
+                    wiring.inFlight(),
+                    wiring.resume())));
     return out;
   }
 
-  private static List<RunReport.TableReport> reports(Map<String, TableHandle> handles) {
+  static List<RunReport.TableReport> reports(Map<String, TableHandle> handles) {
     return handles.values().stream().map(h -> h.tally().report()).toList();
   }
 

@@ -20,9 +20,13 @@ import pitr.migrate.api.RunMode;
  * @param restorePoint the instant just before the first write: restore here to undo the run
  * @param earliestRestorable per declared table, EarliestRestorableDateTime at start (prod only)
  * @param tables the declared tables
- * @param itemsRead items read by scans and queries
- * @param itemsWritten items written (puts, updates and deletes applied)
- * @param wcu write capacity consumed by the migration's writes (journal not included)
+ * @param itemsRead items read by scans and queries, over all attempts (a page an attempt redoes is
+ *     counted again)
+ * @param itemsWritten writes the journal confirms (puts, updates and deletes that landed), over all
+ *     attempts; a key written twice counts twice. Each attempt's share is what its last commit
+ *     marker holds, so a failed run counts exactly the writes its journal confirms; a write whose
+ *     answer never came is counted once a resumed run finds it landed
+ * @param wcu write capacity consumed by those writes (journal not included)
  * @param error why it failed, or null
  * @param fence the lock's fencing token of the latest attempt
  * @param attempts 1, plus one per resume

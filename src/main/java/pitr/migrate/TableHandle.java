@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
@@ -27,8 +26,6 @@ import pitr.migrate.api.WriteOutcome;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -43,9 +40,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * A declared table as a running migration sees it. A live write goes: intent in the journal, rate
- * budget, DynamoDB, tally, confirmation (see {@link Journal}); a dry-run write goes tally and
+ * budget, DynamoDB, tally, confirmation (see {@link LiveWriter}); a dry-run write goes tally and
  * samples. Every write asks DynamoDB for the item's image when its condition fails, so a retried
  * write whose first try landed is recognised and stays journaled.
+ *
+ * <p>{@code forEachItem} checkpoints every segment before its first page and after each page, and
+ * runs the action of each item with that item in the Reactor context of its writes, so the journal
+ * knows which writes were the item's own. A resumed run redoing a page skips the items whose own
+ * write had landed (see {@link ResumeSkips}).
  *
  * <p>An update never creates an item: it carries {@code attribute_exists(<partition key>)}, so an
  * item deleted since it was read comes back as {@link WriteOutcome#CONDITION_FAILED}.
@@ -76,8 +78,9 @@ final class TableHandle implements MigrationTable {
   private final String name;
   private final List<String> keyAttributes;
   private final DynamoDbGateway db;
-  private final AdaptiveRateLimiter limiter;
   private final Journal journal;
+  private final LiveWriter writer;
+  private final ResumeSkips resume;
   private final TableTally tally;
   private final boolean dryRun;
   private final Checkpoints checkpoints;
@@ -96,12 +99,15 @@ final class TableHandle implements MigrationTable {
       boolean dryRun,
       Checkpoints checkpoints,
       Clock clock,
-      RunContext.ProgressCounter progress) {
+      RunContext.ProgressCounter progress,
+      InFlightWrites inFlight,
+      ResumeSkips resume) {
     this.name = description.tableName();
     this.keyAttributes = keyAttributes(description);
     this.db = db;
-    this.limiter = limiter;
     this.journal = journal;
+    this.writer = new LiveWriter(name, journal, limiter, tally, inFlight);
+    this.resume = resume;
     this.tally = tally;
     this.dryRun = dryRun;
     this.checkpoints = checkpoints;
@@ -193,52 +199,128 @@ final class TableHandle implements MigrationTable {
     return Mono.defer(
         () -> {
           int pass = passes.getAndIncrement();
-          return Flux.range(0, options.segments())
-              .flatMap(seg -> segment(pass, seg, options, action), Math.min(options.segments(), 64))
-              .reduce(0L, Long::sum);
+          return resume
+              .forPass(name, pass)
+              .flatMap(
+                  landed ->
+                      Flux.range(0, options.segments())
+                          .flatMap(
+                              seg -> segment(pass, seg, options, action, landed),
+                              Math.min(options.segments(), 64))
+                          .reduce(0L, Long::sum)
+                          .flatMap(n -> unseen(landed, pass).thenReturn(n)));
         });
+  }
+
+  /**
+   * Writes of an earlier attempt that no marker counted and whose item the pass did not see again
+   * (gone, or filtered out now): reads each item and counts the write if the item is as it left it.
+   */
+  private Mono<Void> unseen(LandedWrites landed, int pass) {
+    return Flux.fromIterable(landed.unseen())
+        .flatMap(
+            l ->
+                db.getItem(
+                        GetItemRequest.builder()
+                            .tableName(name)
+                            .key(l.key())
+                            .consistentRead(true)
+                            .build())
+                    .map(ItemHash::of)
+                    .defaultIfEmpty(ItemHash.DELETED)
+                    .filter(hash -> hash.equals(l.imageHash()))
+                    .flatMap(
+                        hash -> {
+                          resume.skipped();
+                          return journal.adopt(name, l.key(), l.op(), l.imageHash(), pass);
+                        }),
+            8)
+        .then();
   }
 
   private Mono<Long> segment(
       int pass,
       int seg,
       ScanOptions options,
-      Function<Map<String, AttributeValue>, ? extends Publisher<?>> action) {
+      Function<Map<String, AttributeValue>, ? extends Publisher<?>> action,
+      LandedWrites landed) {
     String id = name + "#" + pass + "#" + seg;
     Ledger.Checkpoint resumeFrom = checkpoints.get(id);
     if (resumeFrom != null && resumeFrom.done()) {
       return Mono.just(0L);
     }
+    // Before the first page, where the journal will hold its entries, for a resumed run to read.
+    Mono<Void> start =
+        resumeFrom == null && journal != null
+            ? Mono.defer(
+                () ->
+                    checkpoints.save(id, new Ledger.Checkpoint(null, false, 0, journal.position())))
+            : Mono.empty();
     AtomicReference<Map<String, AttributeValue>> cursor =
         new AtomicReference<>(resumeFrom == null ? null : resumeFrom.lastKey());
     AtomicBoolean finished = new AtomicBoolean();
     AtomicLong count = new AtomicLong();
     long before = resumeFrom == null ? 0 : resumeFrom.items();
     ScanSpec spec = scanSpec(options);
-    return Mono.defer(() -> db.scanPage(spec, seg, cursor.get()))
-        .flatMap(
-            page -> {
-              List<Map<String, AttributeValue>> items = page.items();
-              tally.read(items.size());
-              progress.advance(items.size());
-              Map<String, AttributeValue> last = page.next();
-              long total = before + count.get() + items.size();
-              // Every write of the page is acknowledged (and its intent stored) here: one commit
-              // marker confirms the page's intents before the checkpoint skips the page for good.
-              return Flux.fromIterable(items)
-                  .flatMap(i -> Flux.from(action.apply(i)).then(), options.concurrency())
-                  .then(journal == null ? Mono.empty() : journal.commit())
-                  .then(checkpoints.save(id, new Ledger.Checkpoint(last, last == null, total)))
-                  .then(
-                      Mono.fromRunnable(
-                          () -> {
-                            count.addAndGet(items.size());
-                            cursor.set(last);
-                            finished.set(last == null);
-                          }));
-            })
-        .repeat(() -> !finished.get())
-        .then(Mono.fromSupplier(count::get));
+    Mono<Long> pages =
+        Mono.defer(() -> db.scanPage(spec, seg, cursor.get()))
+            .flatMap(
+                page -> {
+                  List<Map<String, AttributeValue>> items = page.items();
+                  tally.read(items.size());
+                  progress.advance(items.size());
+                  Map<String, AttributeValue> last = page.next();
+                  long total = before + count.get() + items.size();
+                  // Every write of the page is acknowledged (and its intent stored) here: one
+                  // commit marker confirms the page's intents before the checkpoint skips the
+                  // page for good, and says where the next page's entries will be.
+                  return Flux.fromIterable(items)
+                      .flatMap(i -> handle(i, pass, action, landed), options.concurrency())
+                      .then(journal == null ? Mono.empty() : journal.commit())
+                      .then(
+                          Mono.defer(
+                              () ->
+                                  checkpoints.save(
+                                      id,
+                                      new Ledger.Checkpoint(
+                                          last,
+                                          last == null,
+                                          total,
+                                          journal == null ? null : journal.position()))))
+                      .then(
+                          Mono.fromRunnable(
+                              () -> {
+                                count.addAndGet(items.size());
+                                cursor.set(last);
+                                finished.set(last == null);
+                              }));
+                })
+            .repeat(() -> !finished.get())
+            .then(Mono.fromSupplier(count::get));
+    return start.then(pages);
+  }
+
+  /**
+   * Hands {@code item} to the action, with the item in the context of its writes; or, when an
+   * earlier attempt of a resumed run wrote it already (it holds the image journaled), skips it.
+   */
+  private Mono<Void> handle(
+      Map<String, AttributeValue> item,
+      int pass,
+      Function<Map<String, AttributeValue>, ? extends Publisher<?>> action,
+      LandedWrites landed) {
+    Map<String, AttributeValue> key = keyOf(item);
+    LandedWrites.Landed done = landed.producing(key, item);
+    if (done != null) {
+      resume.skipped();
+      return done.confirmed()
+          ? Mono.empty()
+          : journal.adopt(name, done.key(), done.op(), done.imageHash(), pass);
+    }
+    return Flux.from(action.apply(item))
+        .then()
+        .contextWrite(
+            c -> c.put(LiveWriter.ScanItem.class, new LiveWriter.ScanItem(name, pass, key)));
   }
 
   @Override
@@ -268,14 +350,15 @@ final class TableHandle implements MigrationTable {
       }
     }
     PutItemRequest request = b.build();
-    return live(
-        new Planned(
+    return writer.write(
+        new LiveWriter.Planned(
             WriteOp.PUT,
             key,
             DynamoJson.writeUnits(item),
             item,
             current -> item,
-            db.putItemResponse(request).map(r -> new Written(item, r.consumedCapacity()))));
+            db.putItemResponse(request)
+                .map(r -> new LiveWriter.Written(item, r.consumedCapacity()))));
   }
 
   @Override
@@ -315,14 +398,15 @@ final class TableHandle implements MigrationTable {
     UpdateItemRequest request = b.build();
     // The image the update will produce, when the item was passed as read; unknown for a key.
     Map<String, AttributeValue> after = keyOnly(item) ? null : update.applyTo(item);
-    return live(
-        new Planned(
+    return writer.write(
+        new LiveWriter.Planned(
             WriteOp.UPDATE,
             key,
             DynamoJson.writeUnits(after != null ? after : key),
             after,
             current -> current == null ? null : update.applyTo(current),
-            db.updateItem(request).map(r -> new Written(r.attributes(), r.consumedCapacity()))));
+            db.updateItem(request)
+                .map(r -> new LiveWriter.Written(r.attributes(), r.consumedCapacity()))));
   }
 
   @Override
@@ -352,113 +436,15 @@ final class TableHandle implements MigrationTable {
       }
     }
     DeleteItemRequest request = b.build();
-    return live(
-        new Planned(
+    return writer.write(
+        new LiveWriter.Planned(
             WriteOp.DELETE,
             key,
             DynamoJson.writeUnits(item),
             null,
             current -> null,
-            db.deleteItemResponse(request).map(r -> new Written(null, r.consumedCapacity()))));
-  }
-
-  private record Written(Map<String, AttributeValue> image, ConsumedCapacity capacity) {}
-
-  /**
-   * One live write.
-   *
-   * @param expected the image the write will produce; null when deleting or not known beforehand
-   * @param applied what the write makes of the item as it is (null: absent), to tell whether a
-   *     write that failed its condition had landed already (a retry after a lost answer)
-   * @param write the call, sent on subscription
-   */
-  private record Planned(
-      WriteOp op,
-      Map<String, AttributeValue> key,
-      long estimatedUnits,
-      Map<String, AttributeValue> expected,
-      UnaryOperator<Map<String, AttributeValue>> applied,
-      Mono<Written> write) {}
-
-  private Mono<WriteOutcome> live(Planned w) {
-    if (journal == null) {
-      return send(w)
-          .thenReturn(WriteOutcome.WRITTEN)
-          .onErrorResume(ConditionalCheckFailedException.class, e -> conditionFailed());
-    }
-    String hash =
-        w.op() == WriteOp.DELETE
-            ? ItemHash.DELETED
-            : w.expected() == null ? ItemHash.UNKNOWN : ItemHash.of(w.expected());
-    Journal.Intent intent = journal.intend(name, w.key(), w.op(), hash);
-    return intent
-        .stored()
-        .then(send(w))
-        .flatMap(written -> confirm(intent, w, written))
-        .onErrorResume(
-            ConditionalCheckFailedException.class,
-            e -> {
-              tally.conditionFailed();
-              return settleFailedCondition(intent, w, e).thenReturn(WriteOutcome.CONDITION_FAILED);
-            });
-    // Any other failure leaves the intent unresolved: the write may or may not have landed.
-  }
-
-  private Mono<Written> send(Planned w) {
-    return limiter
-        .acquire(w.estimatedUnits())
-        .then(w.write())
-        .doOnNext(
-            written -> {
-              double units =
-                  written.capacity() != null && written.capacity().capacityUnits() != null
-                      ? written.capacity().capacityUnits()
-                      : w.estimatedUnits();
-              limiter.settle(w.estimatedUnits(), units);
-              tally.written(w.op(), units);
-            });
-  }
-
-  private Mono<WriteOutcome> conditionFailed() {
-    tally.conditionFailed();
-    return Mono.just(WriteOutcome.CONDITION_FAILED);
-  }
-
-  private Mono<WriteOutcome> confirm(Journal.Intent intent, Planned w, Written written) {
-    if (w.op() == WriteOp.DELETE
-        || w.op() == WriteOp.PUT
-        || (w.expected() != null && w.expected().equals(written.image()))) {
-      journal.confirmed(intent);
-      return Mono.just(WriteOutcome.WRITTEN);
-    }
-    String actual = written.image() == null ? ItemHash.DELETED : ItemHash.of(written.image());
-    if (actual.equals(intent.imageHash())) {
-      journal.confirmed(intent);
-      return Mono.just(WriteOutcome.WRITTEN);
-    }
-    return journal.confirm(intent, actual).thenReturn(WriteOutcome.WRITTEN);
-  }
-
-  /**
-   * A write whose condition failed did not change the item, unless an earlier try of the same write
-   * had landed and lost its answer: then the item already is what the write makes of it. In that
-   * case the intent stays (with the image found); otherwise it is withdrawn.
-   */
-  private Mono<Void> settleFailedCondition(
-      Journal.Intent intent, Planned w, ConditionalCheckFailedException e) {
-    Map<String, AttributeValue> current = e.hasItem() && !e.item().isEmpty() ? e.item() : null;
-    Map<String, AttributeValue> wouldBe = w.applied().apply(current);
-    String now = current == null ? ItemHash.DELETED : ItemHash.of(current);
-    String after = wouldBe == null ? ItemHash.DELETED : ItemHash.of(wouldBe);
-    boolean landed = w.op() == WriteOp.UPDATE && current == null ? false : now.equals(after);
-    if (!landed) {
-      return journal.withdraw(intent);
-    }
-    if (now.equals(intent.imageHash())) {
-      journal.confirmed(intent);
-      return Mono.empty();
-    }
-    return journal.confirm(intent, now);
+            db.deleteItemResponse(request)
+                .map(r -> new LiveWriter.Written(null, r.consumedCapacity()))));
   }
 
   private Mono<WriteOutcome> dry(

@@ -20,9 +20,14 @@ final class TableTally {
   private final Counter deleteMeter;
   private final Counter conditionMeter;
   private final Counter wcuMeter;
+  private final LongAdder runRead;
 
-  TableTally(String table, String migration, MeterRegistry registry) {
+  /**
+   * @param runRead items read by the whole run, over all its tables
+   */
+  TableTally(String table, String migration, MeterRegistry registry, LongAdder runRead) {
     this.table = table;
+    this.runRead = runRead;
     readMeter = counter(registry, MigrateMeter.ITEMS_READ, migration, table);
     putMeter = counter(registry, MigrateMeter.ITEMS_WRITTEN, migration, table, "op", "put");
     updateMeter = counter(registry, MigrateMeter.ITEMS_WRITTEN, migration, table, "op", "update");
@@ -43,6 +48,7 @@ final class TableTally {
 
   void read(long n) {
     read.add(n);
+    runRead.add(n);
     readMeter.increment(n);
   }
 

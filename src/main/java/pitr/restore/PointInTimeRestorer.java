@@ -145,8 +145,27 @@ public final class PointInTimeRestorer {
     return b.build();
   }
 
+  /**
+   * Checks, creating nothing, that {@code source} can be restored to {@code at} now: the table
+   * exists, point-in-time recovery is on, and {@code at} is inside the restore window. Fails as
+   * {@link #restore} would before starting, with {@code option} and its value named in the message
+   * of an instant outside the window. Commands that restore several instants check them all first.
+   */
+  public Mono<Instant> checkRestorable(String source, Instant at, String option) {
+    RestoreRequest request = RestoreRequest.of(source, RestorePoint.at(at));
+    return gateway
+        .describeTable(source)
+        .then(gateway.describeContinuousBackups(source))
+        .map(backups -> check(request, backups, option));
+  }
+
   /** The instant to restore; refuses what the window cannot serve. */
   Instant check(RestoreRequest request, ContinuousBackupsDescription backups) {
+    return check(request, backups, null);
+  }
+
+  private Instant check(
+      RestoreRequest request, ContinuousBackupsDescription backups, String option) {
     PointInTimeRecoveryDescription p = backups.pointInTimeRecoveryDescription();
     String table = request.source();
     if (p == null || p.pointInTimeRecoveryStatus() != PointInTimeRecoveryStatus.ENABLED) {
@@ -167,6 +186,16 @@ public final class PointInTimeRestorer {
     }
     Instant at = request.point().instant();
     Instant now = clock.instant();
+    if (option != null && at.isAfter(now)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          option
+              + " "
+              + at
+              + " is in the future (now is "
+              + now
+              + "); pass a past instant, or a relative time like -15m. Nothing was changed.");
+    }
     if (at.isAfter(now)) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -175,6 +204,25 @@ public final class PointInTimeRestorer {
               + " is in the future (now is "
               + now
               + "); pass a past instant, a relative time like -15m, or latest");
+    }
+    if (option != null && (at.isBefore(earliest) || at.isAfter(latest))) {
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          option
+              + " "
+              + at
+              + " is outside the restore window of table "
+              + table
+              + " ("
+              + earliest
+              + " through "
+              + latest
+              + "): it is "
+              + (at.isBefore(earliest)
+                  ? "before the earliest restorable time; pick an instant inside the window"
+                  : "after the latest restorable time, which trails now by a few minutes on AWS;"
+                      + " wait and rerun, or pick an instant inside the window")
+              + ". Nothing was changed.");
     }
     if (at.isBefore(earliest) || at.isAfter(latest)) {
       throw new PitrException(

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.copy.RunState;
+import pitr.copy.RunStatus;
 import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -12,13 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * Deletes a recovery table, and only that: a table tagged {@code pitr:recovery-of}, not the source
- * of any recovery table, and not the source of an unfinished copy-back run. An untagged table is
- * dropped only when the caller has forced it (the CLI asks for the name to be typed again).
+ * of any recovery table, and not the source of a running copy-back run. An untagged table, or one a
+ * dead run (its heartbeat lapsed) still reads, is dropped only when the caller has forced it (the
+ * CLI asks for an untagged table's name to be typed again); an abandoned or finished run is no
+ * obstacle.
  */
 public final class RecoveryTableDropper {
-  /** A copy-back run that reads a table, as the drop check needs to know it. */
-  public record CopyRun(String runId, String source, boolean live, boolean finished) {}
-
   private final DynamoDbGateway gateway;
 
   private RecoveryTableDropper(DynamoDbGateway gateway, Clock clock) {
@@ -32,10 +33,10 @@ public final class RecoveryTableDropper {
   /**
    * Checks that {@code table} may be dropped; emits its description and tags.
    *
-   * @param runs copy-back runs known to the checkpoint store
-   * @param force accept a table without the recovery tag
+   * @param runs copy-back runs known to the checkpoint stores, with their state
+   * @param force accept a table without the recovery tag, or one a dead run reads
    */
-  public Mono<TableDescription> check(String table, Flux<CopyRun> runs, boolean force) {
+  public Mono<TableDescription> check(String table, Flux<RunStatus> runs, boolean force) {
     return gateway
         .describeTable(table)
         .flatMap(
@@ -43,7 +44,7 @@ public final class RecoveryTableDropper {
                 Mono.zip(
                         gateway.tags(d.tableArn()),
                         StatusReader.recoveryTablesOf(gateway, table).collectList(),
-                        runs.filter(r -> r.source().equals(table) && !r.finished()).collectList())
+                        runs.filter(r -> blocks(r, table, force)).collectList())
                     .map(t -> refuseOrPass(d, t.getT1(), t.getT2(), t.getT3(), force)));
   }
 
@@ -51,7 +52,7 @@ public final class RecoveryTableDropper {
       TableDescription d,
       Map<String, String> tags,
       List<PitrStatus.RecoveryTable> recoveries,
-      List<CopyRun> runs,
+      List<RunStatus> runs,
       boolean force) {
     String table = d.tableName();
     if (!recoveries.isEmpty()) {
@@ -79,20 +80,43 @@ public final class RecoveryTableDropper {
               + " tag, so it is not a recovery table pitr made; pass --force and type its name to"
               + " drop it anyway");
     }
-    for (CopyRun run : runs) {
+    // A running run is named before a dead one: it is the one to wait for.
+    RunStatus run =
+        runs.stream().filter(r -> r.state() == RunState.RUNNING).findFirst().orElse(null);
+    if (run != null) {
       throw new PitrException(
           ErrorCode.REFUSED,
           "Table "
               + table
               + " is being copied back by run "
               + run.runId()
-              + (run.live()
-                  ? ", which is in progress; wait for it to finish"
-                  : ", which stopped unfinished; resume it with pitr copy-back --resume "
-                      + run.runId()
-                      + " first"));
+              + ", which is running ("
+              + run.lastHeartbeat()
+              + "); wait for it to finish");
+    }
+    if (!runs.isEmpty()) {
+      run = runs.get(0);
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          "Table "
+              + table
+              + " is being copied back by run "
+              + run.runId()
+              + ", which is dead ("
+              + run.lastHeartbeat()
+              + "): resume it with pitr copy-back --resume "
+              + run.runId()
+              + " (its checkpoints are intact), or release it with pitr runs abandon "
+              + run.runId()
+              + " and drop again (or drop anyway with --force)");
     }
     return d;
+  }
+
+  /** True when {@code run} stops {@code table} from being dropped. */
+  private static boolean blocks(RunStatus run, String table, boolean force) {
+    return run.run().source().equals(table)
+        && (run.state() == RunState.RUNNING || (run.state() == RunState.DEAD && !force));
   }
 
   /** Deletes the table (after {@link #check}). */

@@ -34,9 +34,16 @@ public record ApplyRequest(
   public static final int CHUNK_ITEMS = 100;
 
   public ApplyRequest {
-    if (chunkItems < 1 || retries < 0 || maxWcu < 0) {
+    if (chunkItems < 1) {
       throw new PitrException(
-          ErrorCode.USAGE, "--chunk-items must be at least 1, --retries and --max-wcu 0 or more");
+          ErrorCode.USAGE, "--chunk-items " + chunkItems + " must be at least 1");
+    }
+    if (retries < 0) {
+      throw new PitrException(ErrorCode.USAGE, "--retries " + retries + " must be 0 or more");
+    }
+    if (!(maxWcu >= 0)) {
+      throw new PitrException(
+          ErrorCode.USAGE, "--max-wcu " + maxWcu + " must be 0 or more (0: no limit)");
     }
   }
 

@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import pitr.files.AtomicFiles;
 
 /**
  * Collects a plan's items as the planner finds them: each is appended to a file in the plan's
  * folder and counted, so planning holds no item after it is written. {@link #finish} saves the plan
- * as {@code plan.jsonl} in the folder, header first. Thread-safe.
+ * as {@code plan.jsonl} in the folder, sealed ({@link PlanFile}). Thread-safe.
  */
 final class PlanWriter implements AutoCloseable {
   static final String PLAN = "plan.jsonl";
@@ -25,7 +26,8 @@ final class PlanWriter implements AutoCloseable {
   private PlanWriter(Path dir) throws IOException {
     this.dir = dir;
     this.items = dir.resolve("items.jsonl");
-    Files.createDirectories(dir);
+    // Owner only: plans hold item images.
+    AtomicFiles.createPrivateDirectories(dir);
     this.out = Files.newBufferedWriter(items, StandardCharsets.UTF_8);
   }
 
@@ -63,7 +65,17 @@ final class PlanWriter implements AutoCloseable {
     Path plan = dir.resolve(PLAN);
     PlanFile.write(
         RollbackPlan.inFile(
-            table, to, incidentEnd, scope, createdAt, recoveryTables, summary, items, 0, null),
+            table,
+            to,
+            incidentEnd,
+            scope,
+            createdAt,
+            recoveryTables,
+            summary,
+            items,
+            0,
+            summary.items(),
+            null),
         plan);
     try {
       Files.deleteIfExists(items);

@@ -19,6 +19,7 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.ConditionalWriter;
 import pitr.copy.PlanProgress;
+import pitr.copy.RunLease;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.KeySchema;
 import pitr.dynamo.Throttling;
@@ -35,10 +36,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * (every attribute compared, or absent), paced by the adaptive rate limiter and retried with the
  * shared backoff. Writes that still fail go to the failure file; nothing is dropped.
  *
- * <p>The plan's items are taken in chunks of {@link ApplyRequest#chunkItems()} (by position in the
- * plan). Each chunk's items are first read back (strongly consistent): an item that already is its
- * planned image counts as already applied and is not written; one that is neither the planned nor
- * the expected image changed since planning and is kept as a conflict; the others are written
+ * <p>A saved plan's file is checked against its seal first, before anything is written. The plan's
+ * items are taken in chunks of {@link ApplyRequest#chunkItems()} (by position in the plan). Each
+ * chunk's items are first read back (strongly consistent): an item that already is its planned
+ * image counts as already applied and is not written; one that is neither the planned nor the
+ * expected image changed since planning and is kept as a conflict; the others are written
  * conditionally, then read back and compared with the plan. A chunk whose writes all settled
  * (written, already applied, or conflict) is checkpointed as done ({@link PlanProgress}).
  *
@@ -50,7 +52,6 @@ final class RollbackApplier {
   private static final Logger log = LoggerFactory.getLogger(RollbackApplier.class);
   private static final int CHUNKS_IN_FLIGHT = 4;
   private static final int WRITES_PER_CHUNK = 8;
-  private static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
   private final Tables tables;
   private final Clock clock;
@@ -86,6 +87,9 @@ final class RollbackApplier {
           String table = plan.table();
           int chunkItems = request.chunkItems();
           int chunks = (int) ((plan.size() + chunkItems - 1) / chunkItems);
+          // Read where the apply is subscribed (a blocking caller), not on a worker that a
+          // cancelled apply would interrupt.
+          plan.checkFile();
           return tables
               .keySchema(table)
               .doOnNext(schema -> checkKeys(plan, schema))
@@ -144,7 +148,7 @@ final class RollbackApplier {
         progress.chunks(),
         progress.doneCount());
     Disposable heartbeat =
-        Flux.interval(HEARTBEAT, HEARTBEAT, scheduler)
+        Flux.interval(RunLease.heartbeatEvery(), RunLease.heartbeatEvery(), scheduler)
             .concatMap(t -> progress.heartbeat(false).onErrorResume(e -> Mono.empty()))
             .subscribe();
     return plan.items()

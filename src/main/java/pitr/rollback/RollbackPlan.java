@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.files.SealedLines;
 import pitr.migrate.ItemHash;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -30,7 +33,8 @@ public final class RollbackPlan {
   private final PlanSummary summary;
   private final List<PlanItem> memory;
   private final Path file;
-  private final int headerLines;
+  private final long firstLine;
+  private final long lines;
   private final String fingerprint;
 
   private RollbackPlan(
@@ -43,7 +47,8 @@ public final class RollbackPlan {
       PlanSummary summary,
       List<PlanItem> memory,
       Path file,
-      int headerLines,
+      long firstLine,
+      long lines,
       String fingerprint) {
     this.table = table;
     this.to = to;
@@ -54,7 +59,8 @@ public final class RollbackPlan {
     this.summary = summary;
     this.memory = memory;
     this.file = file;
-    this.headerLines = headerLines;
+    this.firstLine = firstLine;
+    this.lines = lines;
     this.fingerprint = fingerprint;
   }
 
@@ -88,10 +94,14 @@ public final class RollbackPlan {
         List.copyOf(items),
         null,
         0,
+        0,
         null);
   }
 
-  /** A plan whose items are the lines of {@code file} after {@code headerLines} lines. */
+  /**
+   * A plan whose items are {@code lines} lines of {@code file} from line {@code firstLine}
+   * (0-based): lines after them, such as a seal, are not items.
+   */
   static RollbackPlan inFile(
       String table,
       Instant to,
@@ -101,7 +111,8 @@ public final class RollbackPlan {
       List<String> recoveryTables,
       PlanSummary summary,
       Path file,
-      int headerLines,
+      long firstLine,
+      long lines,
       String fingerprint) {
     return new RollbackPlan(
         table,
@@ -113,7 +124,8 @@ public final class RollbackPlan {
         summary,
         null,
         file,
-        headerLines,
+        firstLine,
+        lines,
         fingerprint);
   }
 
@@ -129,7 +141,8 @@ public final class RollbackPlan {
         summary,
         memory,
         file,
-        headerLines,
+        firstLine,
+        lines,
         fingerprint);
   }
 
@@ -207,9 +220,9 @@ public final class RollbackPlan {
   }
 
   /**
-   * A hex SHA-256 identifying the plan: of the file's lines for a saved plan, else of the lines it
-   * would be saved as. Progress of an apply is kept against it, so a resume with another plan is
-   * refused.
+   * A hex SHA-256 identifying the plan: of the file's lines before its seal for a saved plan (the
+   * seal's digest), else of the lines it would be saved as. Progress of an apply is kept against
+   * it, so a resume with another plan is refused.
    */
   public String fingerprint() {
     if (fingerprint != null) {
@@ -220,6 +233,31 @@ public final class RollbackPlan {
     return ItemHash.sha256(all.toString());
   }
 
+  /**
+   * Checks that a saved plan's file still matches the seal it was read with, so what is applied is
+   * what was shown.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} naming the file and the fix
+   */
+  void checkFile() {
+    if (file == null || fingerprint == null) {
+      return;
+    }
+    SealedLines.Seal seal = SealedLines.verify(file, "Rollback plan", PlanFile.FIX);
+    if (!seal.sha256().equals(fingerprint)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Rollback plan "
+              + file
+              + " was replaced after it was read, so it is not the plan shown; apply the new one"
+              + " with 'pitr rollback --apply "
+              + file
+              + "', or "
+              + PlanFile.FIX
+              + ". Nothing was changed.");
+    }
+  }
+
   /** The items' lines, as saved; the caller closes the stream. */
   Stream<String> itemLines() {
     if (memory != null) {
@@ -227,7 +265,8 @@ public final class RollbackPlan {
     }
     try {
       return Files.lines(file, StandardCharsets.UTF_8)
-          .skip(headerLines)
+          .skip(firstLine)
+          .limit(lines)
           .filter(line -> !line.isBlank());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read rollback plan " + file, e);

@@ -1,6 +1,5 @@
 package pitr.rollback;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,26 +143,17 @@ final class RollbackPlanner {
 
   private static List<Candidate> candidates(Path spill, int p) throws IOException {
     Map<String, String> t0 = new HashMap<>();
-    try (BufferedReader in = Files.newBufferedReader(spill.resolve("t0").resolve(p + ".txt"))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        int tab = line.lastIndexOf('\t');
-        t0.put(line.substring(0, tab), line.substring(tab + 1));
-      }
-    }
+    KeySpill.forEach(spill.resolve("t0"), p, t0::put);
     List<Candidate> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(spill.resolve("other").resolve(p + ".txt"))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        int tab = line.lastIndexOf('\t');
-        String key = line.substring(0, tab);
-        String hash = line.substring(tab + 1);
-        String before = t0.remove(key);
-        if (!hash.equals(before)) {
-          out.add(new Candidate(key, hash));
-        }
-      }
-    }
+    KeySpill.forEach(
+        spill.resolve("other"),
+        p,
+        (key, hash) -> {
+          String before = t0.remove(key);
+          if (!hash.equals(before)) {
+            out.add(new Candidate(key, hash));
+          }
+        });
     t0.keySet().forEach(key -> out.add(new Candidate(key, null)));
     return out;
   }

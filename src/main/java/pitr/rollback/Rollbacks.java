@@ -1,11 +1,6 @@
 package pitr.rollback;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -54,7 +49,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  */
 public final class Rollbacks {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String MANIFEST = "rollback.json";
 
   /**
    * Settings of a rollback.
@@ -125,7 +119,41 @@ public final class Rollbacks {
       Instant incidentEnd,
       boolean overwrite,
       boolean deleteExtra,
-      Duration restoreTimeout) {}
+      Duration restoreTimeout) {
+
+    /**
+     * Refuses a request that cannot describe a rollback, before anything is read or restored: the
+     * incident must end after T0, and {@code deleteExtra} goes without T1.
+     *
+     * @throws PitrException {@link ErrorCode#USAGE} naming the options, their values and the fix
+     */
+    public void check() {
+      if (incidentEnd != null && !incidentEnd.isAfter(to)) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--incident-end "
+                + incidentEnd
+                + " is not after --to "
+                + to
+                + ": the incident ends after the instant to go back to; pass the earlier instant"
+                + " (before the bad change) as --to and the later one (when it ended) as"
+                + " --incident-end. Nothing was changed.");
+      }
+      if (incidentEnd != null && deleteExtra) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--delete-extra is for rollbacks without --incident-end; with it, items created during"
+                + " the incident are deleted anyway");
+      }
+      if (restoreTimeout == null || restoreTimeout.isNegative() || restoreTimeout.isZero()) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--restore-timeout "
+                + restoreTimeout
+                + " must be positive; restores take 20 minutes or more on AWS, so pass e.g. PT2H");
+      }
+    }
+  }
 
   /**
    * A plan and the recovery tables made for it.
@@ -150,7 +178,13 @@ public final class Rollbacks {
     }
   }
 
-  /** Restores T0 (and T1) and plans the rollback of a whole table. */
+  /**
+   * Restores T0 (and T1) and plans the rollback of a whole table. Before the first restore the
+   * request is checked ({@link TableRequest#check}), the table must exist and both instants must be
+   * inside its restore window (refused, {@link ErrorCode#REFUSED}, as {@code pitr restore} refuses
+   * them). On failure the recovery tables made are dropped; any that cannot be are named in the
+   * error.
+   */
   public Mono<Prepared> planTable(TableRequest request) {
     String id = newId(3);
     String t0 = recoveryName(request.table(), "-recovery-" + id);
@@ -161,8 +195,14 @@ public final class Rollbacks {
     List<String> made = Collections.synchronizedList(new ArrayList<>());
     Path dir = settings.workDir().resolve(id);
     Mono<Void> restores =
-        tables
-            .keySchema(request.table())
+        Mono.fromRunnable(request::check)
+            .then(tables.keySchema(request.table()))
+            .then(restorer.checkRestorable(request.table(), request.to(), "--to"))
+            .then(
+                request.incidentEnd() == null
+                    ? Mono.empty()
+                    : restorer.checkRestorable(
+                        request.table(), request.incidentEnd(), "--incident-end"))
             .then(restore(request.table(), t0, request.to(), request.restoreTimeout(), made))
             .then(
                 t1 == null
@@ -189,11 +229,35 @@ public final class Rollbacks {
                             List.copyOf(made),
                             dir)))
         .map(plan -> new Prepared(plan, List.copyOf(made)))
-        .onErrorResume(
-            e ->
-                dropQuietly(made)
-                    .then(Mono.fromRunnable(() -> RollbackPlanner.delete(dir)))
-                    .then(Mono.error(e)));
+        .onErrorResume(e -> undo(e, made, dir));
+  }
+
+  /**
+   * After {@code failure}: drops the recovery tables made and deletes the work folder, then fails
+   * with {@code failure}; when a table cannot be dropped, the error names the tables left and how
+   * to drop them.
+   */
+  private <T> Mono<T> undo(Throwable failure, List<String> made, Path dir) {
+    List<String> left = List.copyOf(made);
+    return drop(left)
+        .then(Mono.fromRunnable(() -> RollbackPlanner.delete(dir)))
+        .then(Mono.<T>error(failure))
+        .onErrorMap(e -> e != failure, e -> leftBehind(failure, left, e));
+  }
+
+  private static PitrException leftBehind(Throwable failure, List<String> left, Throwable why) {
+    ErrorCode code = failure instanceof PitrException p ? p.code() : ErrorCode.FAILED;
+    String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    return new PitrException(
+        code,
+        message
+            + "; the recovery tables made for it could not be dropped ("
+            + (why.getMessage() == null ? why.toString() : why.getMessage())
+            + "), so they are left: "
+            + String.join(", ", left)
+            + "; drop each with 'pitr drop TABLE --yes' once it is ACTIVE ('pitr status' on the"
+            + " live table lists them)",
+        failure);
   }
 
   private Mono<Void> restore(
@@ -268,7 +332,16 @@ public final class Rollbacks {
       String id) {
     Path dir = settings.workDir().resolve(id);
     List<String> made = Collections.synchronizedList(new ArrayList<>());
-    return Flux.fromIterable(run.tables())
+    // Every table is checked before the first restore, so none is restored for nothing.
+    Mono<Void> checks =
+        Flux.fromIterable(run.tables())
+            .concatMap(
+                table ->
+                    restorer.checkRestorable(
+                        table, run.restorePoint(), "Run " + run.runId() + "'s restore point"))
+            .then();
+    return checks
+        .thenMany(Flux.fromIterable(run.tables()))
         .concatMap(
             table -> {
               String t0 = recoveryName(table, "-recovery-" + id);
@@ -303,28 +376,11 @@ public final class Rollbacks {
                           return r;
                         })
                     .subscribeOn(Schedulers.boundedElastic()))
-        .onErrorResume(
-            e ->
-                dropQuietly(made)
-                    .then(Mono.fromRunnable(() -> RollbackPlanner.delete(dir)))
-                    .then(Mono.error(e)));
+        .onErrorResume(e -> undo(e, made, dir));
   }
 
   private static void writeManifest(Path dir, MigrationRollback r) throws IOException {
-    ObjectNode m = PlanFile.JSON.createObjectNode();
-    m.put("rollbackId", r.id());
-    m.put("migration", r.run().migration());
-    m.put("runId", r.run().runId());
-    ArrayNode plans = m.putArray("plans");
-    for (Prepared p : r.plans()) {
-      ObjectNode n = plans.addObject();
-      n.put("table", p.plan().table());
-      n.put("plan", dir.relativize(p.plan().file()).toString());
-      ArrayNode recovery = n.putArray("recoveryTables");
-      p.recoveryTables().forEach(recovery::add);
-    }
-    Files.createDirectories(dir);
-    Files.write(dir.resolve(MANIFEST), PlanFile.JSON.writeValueAsBytes(m));
+    RollbackManifest.of(r, dir).write(dir);
   }
 
   /**
@@ -337,26 +393,26 @@ public final class Rollbacks {
   public Mono<MigrationRollback> resumeMigration(
       MigrationEnvironment env, String migration, String id) {
     Path dir = settings.workDir().resolve(id);
-    return Mono.fromCallable(() -> readManifest(dir, id))
+    return Mono.fromCallable(() -> RollbackManifest.read(dir, id, migration, settings.workDir()))
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
             m -> {
-              if (!m.path("migration").asText().equals(migration)) {
+              if (!m.migration().equals(migration)) {
                 throw new PitrException(
                     ErrorCode.USAGE,
                     "Rollback "
                         + id
                         + " undoes migration "
-                        + m.path("migration").asText()
+                        + m.migration()
                         + ", not "
                         + migration
                         + "; resume it with 'pitr migrate rollback "
-                        + m.path("migration").asText()
+                        + m.migration()
                         + " --resume "
                         + id
                         + "'");
               }
-              String runId = m.path("runId").asText();
+              String runId = m.runId();
               return env.ledger()
                   .runs(migration)
                   .filter(r -> r.runId().equals(runId))
@@ -390,30 +446,16 @@ public final class Rollbacks {
                                   + " has nothing left to do; 'pitr migrate list' shows it");
                         }
                         List<Prepared> plans = new ArrayList<>();
-                        for (JsonNode p : m.path("plans")) {
-                          List<String> recovery = new ArrayList<>();
-                          p.path("recoveryTables").forEach(t -> recovery.add(t.asText()));
+                        for (RollbackManifest.Entry p : m.plans()) {
                           plans.add(
                               new Prepared(
-                                  PlanFile.read(dir.resolve(p.path("plan").asText())), recovery));
+                                  PlanFile.read(
+                                      dir.resolve(p.plan()), RollbackManifest.fix(migration)),
+                                  p.recoveryTables()));
                         }
                         return new MigrationRollback(id, run, plans);
                       });
             });
-  }
-
-  private JsonNode readManifest(Path dir, String id) throws IOException {
-    try {
-      return PlanFile.JSON.readTree(dir.resolve(MANIFEST).toFile());
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "No migration rollback "
-              + id
-              + " in "
-              + settings.workDir()
-              + "; check the id and --state-dir");
-    }
   }
 
   /**
@@ -466,10 +508,6 @@ public final class Rollbacks {
                     .thenReturn(t)
                     .onErrorResume(Rollbacks::gone, e -> Mono.empty()))
         .collectList();
-  }
-
-  private Mono<Void> dropQuietly(List<String> recoveryTables) {
-    return drop(List.copyOf(recoveryTables)).onErrorResume(e -> Mono.empty()).then();
   }
 
   private static boolean gone(Throwable e) {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.files.AtomicFiles;
 
 /**
  * Writes a drill's report into a folder: {@code report.md} and {@code report.html}, a single
@@ -19,6 +20,24 @@ import pitr.PitrException;
  */
 public final class DrillReport {
   private DrillReport() {}
+
+  /**
+   * Refuses, before the drill, a report folder whose files cannot be written: finding out after the
+   * whole drill would lose its report.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} naming the folder and the fix
+   */
+  public static void checkWritable(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Cannot write the drill report to "
+              + dir
+              + ": it is a file; pass --report a folder (created if missing). Nothing was changed.");
+    }
+    AtomicFiles.checkWritable(dir.resolve("report.md"), "--report");
+    AtomicFiles.checkWritable(dir.resolve("report.html"), "--report");
+  }
 
   /** Writes both files into {@code dir} (created if missing) and returns the HTML file. */
   public static Path write(DrillResult result, Path dir) {

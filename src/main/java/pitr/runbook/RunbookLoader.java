@@ -3,9 +3,11 @@ package pitr.runbook;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -15,11 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.files.AtomicFiles;
 
 /**
  * Loads runbooks from YAML files and checks them. A runbook that does not load (bad YAML, an
@@ -52,6 +58,8 @@ public final class RunbookLoader {
           "assert-conflicts",
           "drop");
 
+  private static final String EXAMPLE = "runbooks/rollback-bad-migration.yaml";
+
   private RunbookLoader() {}
 
   /** The top level of a runbook file. */
@@ -69,6 +77,11 @@ public final class RunbookLoader {
    */
   public static Runbook load(Path file) {
     Path path = resolve(file);
+    if (Files.isDirectory(path)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Runbook " + file + " is a folder; name a runbook file such as " + EXAMPLE);
+    }
     RunbookFile parsed;
     try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       parsed = YAML.readValue(in, RunbookFile.class);
@@ -77,12 +90,21 @@ public final class RunbookLoader {
           ErrorCode.USAGE,
           "Runbook "
               + file
-              + " does not exist; pass a path to a .yaml file or a name from runbooks/");
+              + " does not exist; name a runbook file such as "
+              + EXAMPLE
+              + shipped());
     } catch (JsonProcessingException e) {
       throw new PitrException(ErrorCode.USAGE, describe(path, e), e);
     } catch (IOException e) {
       throw new PitrException(
-          ErrorCode.USAGE, "Cannot read runbook " + path + ": " + e.getMessage(), e);
+          ErrorCode.USAGE,
+          "Cannot read runbook "
+              + path
+              + ": "
+              + AtomicFiles.describe(e)
+              + "; name a readable runbook file such as "
+              + EXAMPLE,
+          e);
     }
     if (parsed == null) {
       throw new PitrException(
@@ -98,6 +120,28 @@ public final class RunbookLoader {
         new Runbook(parsed.name(), parsed.description(), target, List.copyOf(parsed.steps()), path);
     check(runbook);
     return runbook;
+  }
+
+  /**
+   * {@code , or a name from runbooks/ (a, b)} when a runbooks folder is here, to name what exists.
+   */
+  private static String shipped() {
+    Path dir = Path.of("runbooks");
+    if (!Files.isDirectory(dir)) {
+      return "";
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> names =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml"))
+              .map(n -> n.substring(0, n.length() - ".yaml".length()))
+              .sorted()
+              .toList();
+      return names.isEmpty() ? "" : ", or a name from runbooks/ (" + String.join(", ", names) + ")";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   static Path resolve(Path file) {
@@ -132,13 +176,47 @@ public final class RunbookLoader {
       if (what.startsWith("Missing required creator property")) {
         String field = what.replaceAll(".*property '([^']*)'.*", "$1");
         what = "missing field '" + field + "'; add it";
+      } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+        what = shape(m);
+      } else {
+        what += "; fix the YAML there (" + EXAMPLE + " shows a runbook that loads)";
       }
     }
     return "Runbook " + path + where + ": " + what;
   }
 
+  /** A value of the wrong kind, said in YAML terms rather than Java types. */
+  private static String shape(MismatchedInputException m) {
+    String field = null;
+    for (JsonMappingException.Reference r : m.getPath()) {
+      if (r.getFieldName() != null) {
+        field = r.getFieldName();
+      }
+    }
+    Class<?> type = m.getTargetType();
+    String kind;
+    if (type == String.class) {
+      kind = "text";
+    } else if (java.util.Collection.class.isAssignableFrom(type)) {
+      kind = "a list (lines starting with '- ')";
+    } else if (Number.class.isAssignableFrom(type)
+        || (type.isPrimitive() && type != boolean.class)) {
+      kind = "a number";
+    } else if (type == Boolean.class || type == boolean.class) {
+      kind = "true or false";
+    } else {
+      kind = "a mapping (key: value lines)";
+    }
+    return (field == null ? "a runbook" : "field '" + field + "'")
+        + " must be "
+        + kind
+        + "; "
+        + EXAMPLE
+        + " shows a runbook that loads";
+  }
+
   private static void check(Runbook runbook) {
-    Set<String> marks = new HashSet<>();
+    Map<String, Integer> marks = new HashMap<>();
     Set<String> snapshots = new HashSet<>();
     Set<String> traffic = new HashSet<>();
     List<String> problems = new ArrayList<>();
@@ -147,7 +225,7 @@ public final class RunbookLoader {
       n++;
       String at = "step " + n + " (" + step.type() + ")";
       if (step instanceof Step.Mark m) {
-        marks.add(m.name());
+        marks.put(m.name(), n);
       } else if (step instanceof Step.Snapshot s) {
         snapshots.add(s.name());
       } else if (step instanceof Step.Traffic t) {
@@ -177,6 +255,7 @@ public final class RunbookLoader {
         ref(r.to(), marks, at + ": to", problems);
         if (r.incidentEnd() != null) {
           ref(r.incidentEnd(), marks, at + ": incident-end", problems);
+          order(r, marks, at, problems);
         }
       } else if (step instanceof Step.AssertUnchanged u) {
         if (!snapshots.contains(u.snapshot())) {
@@ -206,8 +285,38 @@ public final class RunbookLoader {
     }
   }
 
-  private static void ref(String value, Set<String> marks, String at, List<String> problems) {
-    if (marks.contains(value)) {
+  /** The incident must end after {@code to}: a later mark, or a later instant. */
+  private static void order(
+      Step.Rollback r, Map<String, Integer> marks, String at, List<String> problems) {
+    Integer to = marks.get(r.to());
+    Integer end = marks.get(r.incidentEnd());
+    boolean swapped;
+    if (to != null && end != null) {
+      swapped = end <= to;
+    } else if (to == null && end == null) {
+      try {
+        swapped =
+            !java.time.Instant.parse(r.incidentEnd()).isAfter(java.time.Instant.parse(r.to()));
+      } catch (java.time.format.DateTimeParseException e) {
+        return;
+      }
+    } else {
+      return;
+    }
+    if (swapped) {
+      problems.add(
+          at
+              + ": incident-end '"
+              + r.incidentEnd()
+              + "' is not after to '"
+              + r.to()
+              + "'; the incident ends after the instant to go back to, so swap them");
+    }
+  }
+
+  private static void ref(
+      String value, Map<String, Integer> marks, String at, List<String> problems) {
+    if (marks.containsKey(value)) {
       return;
     }
     try {

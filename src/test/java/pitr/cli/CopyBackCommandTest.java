@@ -37,9 +37,11 @@ class CopyBackCommandTest {
     cli.local.deleteAllTables();
   }
 
+  /** Recovery table orders-rec (tagged as a recovery of orders) and live table orders. */
   private void recoveryAndLive(int items) {
     cli.local.createTable("orders-rec");
     cli.local.createTable("orders");
+    cli.local.tagAsRecovery("orders-rec", "orders", "2026-11-30T02:00:00Z");
     cli.local.fill("orders-rec", 0, items, "good", 100);
     cli.local.fill("orders", 0, items, "bad", 100);
   }
@@ -198,6 +200,7 @@ class CopyBackCommandTest {
             Duration.ofSeconds(1),
             null,
             null,
+            null,
             null);
     Disposable running =
         CopyBack.create(
@@ -262,11 +265,10 @@ class CopyBackCommandTest {
 
     String refusal =
         "error: Run f1 copies the items matching --filter 'n < :n' with --filter-values"
-            + " {\":n\":{\"N\":\"5\"}}; resume it with that --filter and the same --filter-values"
-            + " and --filter-names\n";
-    assertThat(cli.exit("copy-back", "--resume", "f1", "--checkpoint-table", "ckpt")).isEqualTo(2);
-    assertThat(cli.last.err()).isEqualTo(refusal);
-    // The same expression with another value would copy other items: refused too.
+            + " {\":n\":{\"N\":\"5\"}}; resume it without --filter (it keeps its own) or with"
+            + " that --filter and the same --filter-values and --filter-names, or start a new run"
+            + " for another filter\n";
+    // The same expression with another value would copy other items: refused.
     assertThat(
             cli.exit(
                 "copy-back",
@@ -295,6 +297,40 @@ class CopyBackCommandTest {
                 "{\":n\":{\"N\":\"5\"}}"))
         .as(cli.last.err())
         .isZero();
+  }
+
+  @Test
+  void copyBack_resumedWithoutFilter_keepsTheRunsFilterAndSaysSo() throws Exception {
+    recoveryAndLive(10);
+    assertThat(
+            copy(
+                "--run-id",
+                "f2",
+                "--filter",
+                "n < :n",
+                "--filter-values",
+                "{\":n\":{\"N\":\"5\"}}",
+                "--segments",
+                "2"))
+        .isZero();
+    cli.local.fill("orders", 0, 10, "bad", 100);
+    // Forget both segments' progress, so the resume copies them again.
+    Path run = state.resolve("runs").resolve("f2");
+    Files.delete(run.resolve("segment-000000.json"));
+    Files.delete(run.resolve("segment-000001.json"));
+
+    assertThat(cli.exit("copy-back", "--resume", "f2", "--state-dir", state.toString()))
+        .as(cli.last.err())
+        .isZero();
+
+    assertThat(cli.last.err())
+        .startsWith(
+            "Resuming run f2 with its limits: --segments 2, --concurrency 16, --max-wcu none,"
+                + " --max-rcu none, --filter 'n < :n' with --filter-values {\":n\":{\"N\":\"5\"}}\n");
+    var live = cli.local.contents("orders");
+    for (int i = 0; i < 10; i++) {
+      assertThat(live.get("k" + i).get("v").s()).isEqualTo(i < 5 ? "good" : "bad");
+    }
   }
 
   @Test
@@ -455,8 +491,8 @@ class CopyBackCommandTest {
     assertThat(copy("--dry-run", "--max-wcu", "100")).isZero();
     assertThat(cli.last.out())
         .isEqualTo(
-            "Dry run: would write 1000 items (1000 WCU) from orders-rec to orders; about 10s at"
-                + " 100 WCU/s\nNothing was written.\n");
+            "Dry run: would write 1000 items (1000 WCU) from recovery table orders-rec to its"
+                + " source orders; about 10s at 100 WCU/s\nNothing was written.\n");
     assertThat(cli.local.contents("orders").get("k1").get("v").s()).isEqualTo("bad");
   }
 
@@ -470,14 +506,18 @@ class CopyBackCommandTest {
   }
 
   @Test
-  void copyBack_deleteExtraUnconfirmed_refusesAndWritesNothing() {
+  void copyBack_deleteExtraUnconfirmed_saysHowManyFromWhichTableRefusesAndWritesNothing() {
     recoveryAndLive(10);
+    cli.local.fill("orders", 10, 15, "new", 10);
     System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
     assertThat(copy("--delete-extra")).isEqualTo(3);
     assertThat(cli.last.err())
-        .endsWith(
-            "error: --delete-extra was not confirmed, so nothing was written; answer y or pass"
-                + " --yes\n");
+        .isEqualTo(
+            "Copying recovery table orders-rec → its source orders\n"
+                + "Delete 5 items of orders that orders-rec does not have (recovery table"
+                + " orders-rec → its source orders)? [y/N] error: --delete-extra was not"
+                + " confirmed, so nothing was written; answer y or pass --yes\n");
+    assertThat(cli.local.contents("orders")).hasSize(15);
     assertThat(cli.local.contents("orders").get("k1").get("v").s()).isEqualTo("bad");
   }
 
@@ -490,6 +530,8 @@ class CopyBackCommandTest {
     Path failures = state.resolve("failures.jsonl");
     assertThat(
             copy(
+                "--run-id",
+                "r4",
                 "--failures",
                 failures.toString(),
                 "--retries",
@@ -508,9 +550,10 @@ class CopyBackCommandTest {
                 + failed
                 + " items could not be written to orders and are in "
                 + failures
-                + "; fix the cause and run pitr copy-back --replay "
+                + "; fix the cause, then resume the run with pitr copy-back --resume r4, which"
+                + " writes them again (or replay them with pitr copy-back --replay "
                 + failures
-                + " --to orders");
+                + " --to orders)\n");
     cli.local.client.updateTable(r -> r.tableName("orders").billingMode("PAY_PER_REQUEST")).join();
 
     assertThat(
@@ -524,6 +567,15 @@ class CopyBackCommandTest {
                 state.toString()))
         .isZero();
     assertIdentical();
+    assertThat(cli.last.out())
+        .endsWith(
+            "resolved "
+                + failures
+                + ": every item in it was written again or filed anew; renamed to "
+                + failures
+                + ".resolved\n");
+    assertThat(failures).doesNotExist();
+    assertThat(Path.of(failures + ".resolved")).exists();
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.FileCheckpoints;
 import pitr.copy.SegmentPosition;
 import pitr.dynamo.LocalTarget;
+import pitr.local.Faults;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -126,6 +127,72 @@ class CopyBackProcessTest {
     assertThat(result.get("itemsRead").asLong()).isEqualTo(remaining);
     assertThat(result.get("itemsWritten").asLong()).isEqualTo(remaining);
     assertThat(local.contents("orders-killed")).isEqualTo(local.contents("orders-rec"));
+  }
+
+  @Test
+  void
+      copyBack_killedWithItemsInItsFailureFileUnderThrottlingAnd500s_resumesToIdenticalAndExitsZero()
+          throws Exception {
+    local.createTable("orders-faulty");
+    Path state = dir.resolve("state");
+    Path failures = state.resolve("runs").resolve("f1").resolve("failures-1-of-1.jsonl");
+    local.engine.setFaults(Faults.parse("throttle=0.05,error=0.3,seed=5"));
+    try {
+      Process child =
+          pitr(
+              "copy-back",
+              "--from",
+              "small-rec",
+              "--to",
+              "orders-faulty",
+              "--segments",
+              Integer.toString(SEGMENTS),
+              "--concurrency",
+              "2",
+              "--max-wcu",
+              "2000",
+              "--retries",
+              "0",
+              "--run-id",
+              "f1",
+              "--state-dir",
+              state.toString());
+      try {
+        Poll.until(
+            Duration.ofSeconds(60),
+            "100 records in " + failures,
+            () -> Files.readAllLines(failures).size() >= 100);
+        child.destroyForcibly();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        child.destroyForcibly();
+      }
+    } finally {
+      local.engine.setFaults(Faults.NONE);
+    }
+    assertThat(local.count("orders-faulty")).isLessThan(SMALL_ITEMS);
+
+    CliRun resume = new CliRun();
+    int exit =
+        resume.execute(
+            "--endpoint-url",
+            local.endpoint(),
+            "--output",
+            "json",
+            "copy-back",
+            "--resume",
+            "f1",
+            "--state-dir",
+            state.toString());
+
+    assertThat(exit).as(resume.err()).isZero();
+    JsonNode result = JSON.readTree(resume.out());
+    assertThat(result.get("earlierFailuresRetried").asLong()).isGreaterThanOrEqualTo(100);
+    assertThat(result.get("itemsFailed").asLong()).isZero();
+    assertThat(result.at("/limits/maxWcu").asDouble()).isEqualTo(2000);
+    assertThat(failures).doesNotExist();
+    assertThat(Path.of(failures + ".resolved")).exists();
+    assertThat(local.contents("orders-faulty")).isEqualTo(local.contents("small-rec"));
   }
 
   @Test

@@ -103,6 +103,94 @@ class DrillCommandTest {
         .isEqualTo("Step 3 (Expect 11 items): things holds 10 items, expected 11");
   }
 
+  private Path quickRunbook() throws Exception {
+    return Files.writeString(
+        dir.resolve("quick.yaml"),
+        """
+        name: quick
+        description: A drill that creates and drops a table.
+        steps:
+          - type: create-table
+            description: Create table things
+            table: things
+            key: {pk: S}
+          - type: drop
+            description: Drop table things
+            table: things
+        """);
+  }
+
+  @Test
+  void drill_withAReportFolderThatCannotBeWritten_exitsTwoBeforeTheDrill() throws Exception {
+    Path runbook = quickRunbook();
+    Path file = Files.writeString(dir.resolve("notes.txt"), "not a folder");
+    Path report = file.resolve("report");
+    CliRun run = new CliRun();
+
+    int code = run.execute("drill", runbook.toString(), "--report", report.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Cannot write --report "
+                + report.resolve("report.md")
+                + ": "
+                + file
+                + " is not a folder; choose a path under an existing folder. Nothing was"
+                + " changed.\n");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void drill_withAReportPathThatIsAFile_exitsTwoBeforeTheDrill() throws Exception {
+    Path runbook = quickRunbook();
+    Path file = Files.writeString(dir.resolve("report.txt"), "keep me");
+    CliRun run = new CliRun();
+
+    int code = run.execute("drill", runbook.toString(), "--report", file.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Cannot write the drill report to "
+                + file
+                + ": it is a file; pass --report a folder (created if missing). Nothing was"
+                + " changed.\n");
+    assertThat(run.out()).isEmpty();
+    assertThat(Files.readString(file)).isEqualTo("keep me");
+  }
+
+  @Test
+  void drill_ofAFolder_exitsTwoNamingARunbookFile() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("drill", dir.toString(), "--report", dir.resolve("r").toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Runbook "
+                + dir
+                + " is a folder; name a runbook file such as"
+                + " runbooks/rollback-bad-migration.yaml\n");
+    assertThat(dir.resolve("r")).doesNotExist();
+  }
+
+  @Test
+  void drill_ofAMissingRunbook_exitsTwoNamingItAndTheRunbooksThatExist() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("drill", "rollback-bad-migraton");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "error: Runbook rollback-bad-migraton does not exist; name a runbook file such as"
+                + " runbooks/rollback-bad-migration.yaml, or a name from runbooks/ (")
+        .contains("full-table-restore")
+        .contains("rollback-bad-migration");
+  }
+
   @Test
   void drill_withAMalformedRunbook_exitsTwo_namingLineAndColumn() throws Exception {
     Path runbook = dir.resolve("bad.yaml");

@@ -60,7 +60,7 @@ class DropAndDiffCommandTest {
         .contains("changed:    10  e.g. {\"pk\":{\"S\":\"k")
         .contains("only in orders-rec: 1  e.g. {\"pk\":{\"S\":\"k299\"}}\n")
         .contains("only in orders: 5  e.g.");
-    assertThat(Files.readAllLines(keys)).hasSize(16);
+    assertThat(pitr.files.SealedLines.readAll(keys, "Keys", "fix")).hasSize(16);
 
     assertThat(
             cli.exit(
@@ -77,6 +77,24 @@ class DropAndDiffCommandTest {
                 state.toString()))
         .isZero();
     assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+  }
+
+  @Test
+  void diff_withAnUnwritableKeysOut_exitsTwoBeforeScanningAnything() throws Exception {
+    Path notAFolder = Files.writeString(state.resolve("file"), "");
+    Path keys = notAFolder.resolve("keys.jsonl");
+
+    // The tables do not even exist: the path is checked before any request.
+    assertThat(cli.exit("diff", "ghost-a", "ghost-b", "--keys-out", keys.toString())).isEqualTo(2);
+
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Cannot write --keys-out "
+                + keys
+                + ": "
+                + notAFolder
+                + " is not a folder; choose a path under an existing folder. Nothing was"
+                + " changed.\n");
   }
 
   @Test
@@ -118,21 +136,25 @@ class DropAndDiffCommandTest {
   }
 
   @Test
-  void drop_whileACopyBackRunIsUnfinished_isRefused() throws Exception {
+  void drop_whileACopyBackRunWithALeaseOfAnEarlierVersionIsUnfinished_isRefused() throws Exception {
     recovery();
     Path run = state.resolve("runs").resolve("abc");
     Files.createDirectories(run);
     Files.writeString(
         run.resolve("run.json"),
         "{\"runId\":\"abc\",\"source\":\"orders-rec\",\"target\":\"orders\",\"totalSegments\":4}");
+    // A lease without owner or expiry, as earlier versions wrote: it holds for the default lease.
+    java.time.Instant heartbeat = java.time.Instant.now();
     Files.writeString(
         run.resolve("lease-1-of-1.json"),
-        "{\"heartbeat\":\"" + java.time.Instant.now() + "\",\"finished\":false}");
+        "{\"heartbeat\":\"" + heartbeat + "\",\"finished\":false}");
     assertThat(cli.exit("drop", "orders-rec", "--yes", "--state-dir", state.toString()))
         .isEqualTo(3);
     assertThat(cli.last.err())
         .isEqualTo(
-            "error: Table orders-rec is being copied back by run abc, which is in progress; wait"
-                + " for it to finish\n");
+            "error: Table orders-rec is being copied back by run abc, which is running (last"
+                + " heartbeat at "
+                + heartbeat
+                + "); wait for it to finish\n");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.StringReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -235,5 +236,167 @@ class MigrateRollbackCommandTest {
     assertThat(run(twice, m, "rollback", "0001", "--resume", id.group(1), "--yes")).isEqualTo(2);
     assertThat(twice.err())
         .contains("No migration rollback " + id.group(1) + " in " + dir.resolve("state"));
+  }
+
+  /** No recovery table, the cars as the run left them, the run still SUCCEEDED, no state. */
+  private void assertNothingChanged(Map<String, Map<String, AttributeValue>> migratedCars) {
+    assertThat(local.client.listTables().join().tableNames())
+        .noneMatch(t -> t.contains("recovery"));
+    assertThat(local.cars()).isEqualTo(migratedCars);
+    assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
+    assertThat(dir.resolve("state").resolve("runs")).doesNotExist();
+  }
+
+  @Test
+  void migrateRollback_withANegativeMaxWcuOrRetries_exitsTwoBeforeAnyRestore() throws Exception {
+    Path m = migrations();
+    migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
+
+    for (String[] bad :
+        List.of(new String[] {"--max-wcu", "-1"}, new String[] {"--retries", "-1"})) {
+      CliRun run = new CliRun();
+      int code = run(run, m, "rollback", "0001", "--yes", bad[0], bad[1]);
+
+      assertThat(code).as(bad[0]).isEqualTo(2);
+      // The range is checked at parse time or, failing that, before the first restore.
+      assertThat(run.err()).as(bad[0]).startsWith("error: ").contains(bad[0]).contains("-1");
+      assertThat(run.out()).as(bad[0]).doesNotContain("Rolling back");
+      assertNothingChanged(migratedCars);
+    }
+  }
+
+  @Test
+  void migrateRollback_withAPlanPathThatCannotBeWritten_exitsTwoBeforeAnyRestore()
+      throws Exception {
+    Path m = migrations();
+    migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
+    Path file = Files.writeString(dir.resolve("notes.txt"), "not a folder");
+    Path plan = file.resolve("plan.jsonl");
+    CliRun run = new CliRun();
+
+    int code = run(run, m, "rollback", "0001", "--plan", plan.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Cannot write --plan "
+                + plan
+                + ": "
+                + file
+                + " is not a folder; choose a path under an existing folder. Nothing was"
+                + " changed.\n");
+    assertNothingChanged(migratedCars);
+  }
+
+  @Test
+  void migrateRollback_withPlan_savesTheSealedPlan_writesNoItem_andDropsTheRecoveryTable()
+      throws Exception {
+    Path m = migrations();
+    migrated(m);
+    editAfterTheRun();
+    Map<String, Map<String, AttributeValue>> edited = local.cars();
+    Path plan = dir.resolve("preview.jsonl");
+    CliRun run = new CliRun();
+
+    int code = run(run, m, "rollback", "0001", "--plan", plan.toString());
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("conflict  1   e.g. {\"pk\":{\"S\":\"car#002\"}}")
+        .contains("Plan for cars saved to " + plan + "\n")
+        .contains(
+            "Nothing was written. To roll back, run 'pitr migrate rollback"
+                + " 0001_cars_get_a_price': it plans again, so items changed since are seen, and"
+                + " marks the run ROLLED_BACK")
+        .contains("Dropped recovery tables: cars-recovery-");
+    List<String> lines = Files.readAllLines(plan);
+    assertThat(lines.get(0))
+        .startsWith("{\"pitrRollbackPlan\":2,\"table\":\"cars\"")
+        .contains("\"scope\":\"migration 0001_cars_get_a_price run ")
+        .doesNotContain("recoveryTables");
+    assertThat(lines.get(lines.size() - 1)).startsWith("{\"pitrSeal\":1,");
+    assertThat(local.cars()).isEqualTo(edited);
+    assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
+    assertThat(local.client.listTables().join().tableNames())
+        .noneMatch(t -> t.contains("recovery"));
+    assertThat(dir.resolve("state").resolve("rollbacks")).isEmptyDirectory();
+  }
+
+  @Test
+  void migrateRollback_resumedWithASavedPlanCutShort_exitsTwo_andWritesNothing() throws Exception {
+    Path m = migrations();
+    migrated(m);
+    CliRun first = new CliRun();
+    first.commandLine.getSubcommands().get("migrate").<MigrateCommand>getCommand().input =
+        new BufferedReader(new StringReader("y\n")) {
+          @Override
+          public String readLine() throws java.io.IOException {
+            Thread.currentThread().interrupt();
+            return super.readLine();
+          }
+        };
+    assertThat(run(first, m, "rollback", "0001")).isNotZero();
+    Matcher id = Pattern.compile("--resume (\\w+)'").matcher(first.out());
+    assertThat(id.find()).as(first.out()).isTrue();
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
+    Path saved =
+        dir.resolve("state")
+            .resolve("rollbacks")
+            .resolve(id.group(1))
+            .resolve("cars")
+            .resolve("plan.jsonl");
+    List<String> lines = Files.readAllLines(saved);
+    Files.write(saved, lines.subList(0, 3));
+    CliRun resumed = new CliRun();
+
+    int code = run(resumed, m, "rollback", "0001", "--resume", id.group(1), "--yes");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(resumed.err())
+        .isEqualTo(
+            "error: Rollback plan "
+                + saved
+                + " cannot be trusted: it does not end with the seal line pitr writes last, so it"
+                + " was cut short, edited, or not written by pitr; start the rollback again with"
+                + " 'pitr migrate rollback 0001_cars_get_a_price' (recovery tables it made stay"
+                + " until removed: 'pitr status TABLE' lists them, 'pitr drop' removes them)."
+                + " Nothing was changed.\n");
+    assertThat(local.cars()).isEqualTo(migratedCars);
+    assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void migrateRollback_whenTheRestorePointLeftTheWindow_exitsThreeBeforeAnyRestore()
+      throws Exception {
+    Path m = migrations();
+    migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
+    // Turning PITR off and on again starts the window anew, after the run.
+    for (boolean on : new boolean[] {false, true}) {
+      local
+          .client
+          .updateContinuousBackups(
+              r ->
+                  r.tableName("cars")
+                      .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(on)))
+          .join();
+    }
+    String restorePoint = runRecord().get("restorePoint").s();
+    CliRun run = new CliRun();
+
+    int code = run(run, m, "rollback", "0001", "--yes");
+
+    assertThat(code).as(run.err()).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith(
+            "error: Run "
+                + runRecord().get("runId").s()
+                + "'s restore point "
+                + restorePoint
+                + " is outside the restore window of table cars (")
+        .contains("): it is before the earliest restorable time;");
+    assertNothingChanged(migratedCars);
   }
 }

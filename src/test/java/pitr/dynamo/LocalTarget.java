@@ -164,6 +164,22 @@ public final class LocalTarget implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Tags {@code table} as pitr tags a recovery table restored from {@code source} as of {@code
+   * restorePoint}.
+   */
+  public void tagAsRecovery(String table, String source, String restorePoint) {
+    String arn = client.describeTable(r -> r.tableName(table)).join().table().tableArn();
+    client
+        .tagResource(
+            r ->
+                r.resourceArn(arn)
+                    .tags(
+                        t -> t.key("pitr:recovery-of").value(source),
+                        t -> t.key("pitr:restore-point").value(restorePoint)))
+        .join();
+  }
+
   /** Deletes every table, so one engine can serve many tests in turn. */
   public void deleteAllTables() {
     for (String name : client.listTables().join().tableNames()) {

@@ -154,11 +154,15 @@ class FaultInjectionTest {
   }
 
   @Test
-  void parse_rejectsUnknownKeysAndRatesOutOfRange() {
+  void parse_rejectsUnknownKeysRatesOutOfRangeAndNegativeDelays() {
     assertThatThrownBy(() -> Faults.parse("thrott=0.1"))
         .hasMessage("unknown fault 'thrott'; known: throttle, error, latency, delay, drop, seed");
     assertThatThrownBy(() -> Faults.parse("error=1.5"))
-        .hasMessage("fault rate error=1.5 is not between 0 and 1");
+        .hasMessage(
+            "fault rate error=1.5 is not between 0 and 1; rates are fractions of requests (0.05 is"
+                + " 5%)");
+    assertThatThrownBy(() -> Faults.parse("latency=1,delay=-20ms"))
+        .hasMessage("fault delay=-20ms is negative; pass 0 or more, e.g. delay=50ms");
     assertThatThrownBy(() -> Faults.parse("throttle=0.6,error=0.6"))
         .hasMessage("fault rates throttle+error+drop add up to more than 1; lower one of them");
   }

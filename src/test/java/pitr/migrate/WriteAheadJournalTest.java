@@ -378,10 +378,10 @@ class WriteAheadJournalTest {
             Map.of("sk", AttributeValue.fromN("1.5"), "pk", AttributeValue.fromS("x")));
     Set<Long> ids =
         java.util.stream.IntStream.range(0, 10_000)
-            .mapToObj(i -> Journal.keyId(Map.of("pk", AttributeValue.fromS("t" + i))))
+            .mapToObj(i -> JournalLayout.keyId(Map.of("pk", AttributeValue.fromS("t" + i))))
             .collect(Collectors.toSet());
 
-    assertThat(Journal.keyId(a)).isEqualTo(Journal.keyId(b));
+    assertThat(JournalLayout.keyId(a)).isEqualTo(JournalLayout.keyId(b));
     assertThat(ids).hasSize(10_000);
     assertThat(
             ids.stream()

@@ -2,14 +2,19 @@ package pitr.rollback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.files.SealedLines;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class PlanFileTest {
@@ -59,8 +64,8 @@ class PlanFileTest {
         .hasMessage(
             "Rollback plan "
                 + file
-                + " line 1 is not valid: no plan header; make the plan with 'pitr rollback ..."
-                + " --plan FILE'");
+                + " line 1 is not valid: it is not a plan header; make the plan again with 'pitr"
+                + " rollback ... --plan FILE'. Nothing was changed.");
   }
 
   @Test
@@ -100,43 +105,170 @@ class PlanFileTest {
     assertThat(PlanFile.read(without).recoveryTables()).isEmpty();
   }
 
-  @Test
-  void fingerprint_isTheSameForTheSameFile_andChangesWithAnyLine() throws Exception {
-    Map<String, AttributeValue> a = Map.of("pk", AttributeValue.fromS("a"));
-    Path file = dir.resolve("plan.jsonl");
+  private Path saved(String name, PlanItem... items) {
+    Path file = dir.resolve(name);
     PlanFile.write(
         RollbackPlan.of(
             "orders",
             Instant.parse("2026-11-30T12:00:00Z"),
-            null,
+            Instant.parse("2026-11-30T12:05:00Z"),
             "table",
             Instant.parse("2026-11-30T13:00:00Z"),
-            List.of(new PlanItem(a, Action.RESTORE, item("a", "v1"), item("a", "bad"), false))),
+            List.of(items)),
         file);
-    String first = PlanFile.read(file).fingerprint();
+    return file;
+  }
 
-    assertThat(PlanFile.read(file).fingerprint()).isEqualTo(first).hasSize(64);
-    Files.writeString(file, Files.readString(file).replace("\"v1\"", "\"v2\""));
-    assertThat(PlanFile.read(file).fingerprint()).isNotEqualTo(first);
+  private static PlanItem restore(String pk) {
+    return new PlanItem(
+        Map.of("pk", AttributeValue.fromS(pk)),
+        Action.RESTORE,
+        item(pk, "v1"),
+        item(pk, "bad"),
+        false);
+  }
+
+  private static PitrException refusal(Path file) {
+    Throwable e = catchThrowable(() -> PlanFile.read(file));
+    assertThat(e).isInstanceOf(PitrException.class);
+    assertThat(((PitrException) e).code()).isEqualTo(ErrorCode.USAGE);
+    return (PitrException) e;
   }
 
   @Test
-  void read_ofABrokenItemLine_namesTheLine_andNothingIsApplied() throws Exception {
-    Path file = dir.resolve("plan.jsonl");
-    Map<String, AttributeValue> a = Map.of("pk", AttributeValue.fromS("a"));
-    PlanFile.write(
-        RollbackPlan.of(
-            "orders",
-            Instant.parse("2026-11-30T12:00:00Z"),
-            null,
-            "table",
-            Instant.parse("2026-11-30T13:00:00Z"),
-            List.of(new PlanItem(a, Action.RESTORE, item("a", "v1"), item("a", "bad"), false))),
-        file);
-    Files.writeString(file, Files.readString(file) + "{\"action\":\"RESTORE\"}\n");
+  void write_sealsThePlan_headerFirstThenItemsThenTheSeal() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"), restore("b"));
 
-    assertThatThrownBy(() -> PlanFile.read(file))
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0)).startsWith("{\"pitrRollbackPlan\":2,\"table\":\"orders\"");
+    assertThat(lines.get(3)).startsWith("{\"pitrSeal\":1,\"lines\":3,\"sha256\":\"");
+    assertThat(SealedLines.verify(file, "Rollback plan", "fix").sha256())
+        .isEqualTo(PlanFile.read(file).fingerprint());
+  }
+
+  @Test
+  void fingerprint_isTheSameForTheSameFile_andDiffersForAnotherPlan() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"));
+    Path other = saved("other.jsonl", restore("b"));
+    String first = PlanFile.read(file).fingerprint();
+
+    assertThat(PlanFile.read(file).fingerprint()).isEqualTo(first).hasSize(64);
+    assertThat(PlanFile.read(other).fingerprint()).isNotEqualTo(first);
+  }
+
+  @Test
+  void read_ofAPlanCutAtALineBoundary_refusesNamingTheFileAndTheFix() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"), restore("b"), restore("c"));
+    List<String> lines = Files.readAllLines(file);
+    Files.write(file, lines.subList(0, 3));
+
+    assertThat(refusal(file))
         .hasMessage(
+            "Rollback plan "
+                + file
+                + " cannot be trusted: it does not end with the seal line pitr writes last, so it"
+                + " was cut short, edited, or not written by pitr; make the plan again with 'pitr"
+                + " rollback ... --plan FILE'. Nothing was changed.");
+  }
+
+  @Test
+  void read_ofAPlanWithAnItemRemovedAndTheSealKept_refusesWithTheCounts() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"), restore("b"));
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    lines.remove(2);
+    Files.write(file, lines);
+
+    assertThat(refusal(file))
+        .hasMessageContaining("it holds 2 lines where its seal says 3")
+        .hasMessageEndingWith(
+            "make the plan again with 'pitr rollback ... --plan FILE'. Nothing was changed.");
+  }
+
+  @Test
+  void read_ofAHandEditedPlan_refusesItAsEdited() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"));
+    Files.writeString(file, Files.readString(file).replace("\"RESTORE\",", "\"NUKE\","));
+
+    assertThat(refusal(file))
+        .hasMessageContaining(
+            "its content does not match the SHA-256 in its seal, so it was edited after pitr"
+                + " wrote it; make the plan again");
+  }
+
+  @Test
+  void read_ofASealedPlanWithAnUnknownAction_namesTheFileLineValueAndTheActions() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"), restore("b"));
+    List<String> lines = Files.readAllLines(file);
+    SealedLines.write(
+        file,
+        List.of(lines.get(0), lines.get(1), lines.get(2).replace("\"RESTORE\",", "\"NUKE\",")));
+
+    assertThat(refusal(file))
+        .hasMessage(
+            "Rollback plan "
+                + file
+                + " line 3 is not valid: action \"NUKE\" is not one of RESTORE, DELETE,"
+                + " CONFLICT, EXTRA; make the plan again with 'pitr rollback ... --plan FILE'."
+                + " Nothing was changed.");
+  }
+
+  @Test
+  void read_ofASealedPlanWithAnItemWithoutKey_namesTheLine() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"));
+    List<String> lines = Files.readAllLines(file);
+    SealedLines.write(file, List.of(lines.get(0), lines.get(1), "{\"action\":\"RESTORE\"}"));
+
+    assertThat(refusal(file))
+        .hasMessageStartingWith(
             "Rollback plan " + file + " line 3 is not valid: an item needs \"action\" and \"key\"");
+  }
+
+  @Test
+  void read_ofAPlanOfFormat1WithoutSeal_saysToMakeThePlanAgain() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"));
+    List<String> lines = Files.readAllLines(file);
+    Files.write(
+        file,
+        List.of(
+            lines.get(0).replace("\"pitrRollbackPlan\":2", "\"pitrRollbackPlan\":1"),
+            lines.get(1)));
+
+    assertThat(refusal(file))
+        .hasMessage(
+            "Rollback plan "
+                + file
+                + " was made by an earlier pitr, in format 1, which has no seal: a copy cut short"
+                + " could not be told from the whole plan; make the plan again with 'pitr rollback"
+                + " ... --plan FILE'. Nothing was changed.");
+  }
+
+  @Test
+  void read_ofAFolderOrAMissingFile_namesItAndTheFix() {
+    assertThat(refusal(dir))
+        .hasMessage(
+            "Rollback plan "
+                + dir
+                + " is a folder; name the plan file that 'pitr rollback ... --plan FILE' saved");
+    assertThat(refusal(dir.resolve("nope.jsonl")))
+        .hasMessage(
+            "Rollback plan "
+                + dir.resolve("nope.jsonl")
+                + " does not exist; check the path, or make one with --plan FILE");
+  }
+
+  @Test
+  void checkFile_ofAPlanReplacedAfterItWasRead_refusesBeforeAnyWrite() throws Exception {
+    Path file = saved("plan.jsonl", restore("a"));
+    RollbackPlan read = PlanFile.read(file);
+    read.checkFile();
+    saved("plan.jsonl", restore("b"));
+
+    assertThatThrownBy(read::checkFile)
+        .isInstanceOf(PitrException.class)
+        .hasMessageStartingWith(
+            "Rollback plan "
+                + file
+                + " was replaced after it was read, so it is not the plan shown");
   }
 }

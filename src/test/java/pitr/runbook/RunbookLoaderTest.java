@@ -131,4 +131,88 @@ class RunbookLoaderTest {
         .hasMessageContaining(
             "step 1 (rollback): to 'nowhere' is neither an earlier mark nor an ISO-8601 instant");
   }
+
+  @Test
+  void load_withTheIncidentEndingBeforeTo_saysToSwapThem() throws IOException {
+    Path file =
+        write(
+            """
+            name: demo
+            description: A demo
+            steps:
+              - type: mark
+                description: The incident ends
+                name: end
+              - type: mark
+                description: Before the bad change
+                name: before
+              - type: rollback
+                description: Roll back
+                table: t
+                to: before
+                incident-end: end
+              - type: rollback
+                description: Roll back by instants
+                table: t
+                to: 2026-11-30T12:10:00Z
+                incident-end: 2026-11-30T12:00:00Z
+            """);
+
+    assertThatThrownBy(() -> RunbookLoader.load(file))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Runbook "
+                + file
+                + " is not valid:\n"
+                + "  step 3 (rollback): incident-end 'end' is not after to 'before'; the incident"
+                + " ends after the instant to go back to, so swap them\n"
+                + "  step 4 (rollback): incident-end '2026-11-30T12:00:00Z' is not after to"
+                + " '2026-11-30T12:10:00Z'; the incident ends after the instant to go back to, so"
+                + " swap them");
+  }
+
+  @Test
+  void load_ofAFolder_namesARunbookFileToPass() {
+    assertThatThrownBy(() -> RunbookLoader.load(dir))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Runbook "
+                + dir
+                + " is a folder; name a runbook file such as"
+                + " runbooks/rollback-bad-migration.yaml");
+  }
+
+  @Test
+  void load_ofAMissingFile_namesItAndTheFix() {
+    Path missing = dir.resolve("nope.yaml");
+
+    assertThatThrownBy(() -> RunbookLoader.load(missing))
+        .hasMessageStartingWith(
+            "Runbook "
+                + missing
+                + " does not exist; name a runbook file such as"
+                + " runbooks/rollback-bad-migration.yaml, or a name from runbooks/ (")
+        .hasMessageContaining("rollback-bad-migration");
+  }
+
+  @Test
+  void load_withAValueOfTheWrongKind_saysWhatTheFieldMustBe_inYamlTerms() throws IOException {
+    Path steps = write("name: demo\ndescription: A demo\nsteps: 3\n");
+
+    assertThatThrownBy(() -> RunbookLoader.load(steps))
+        .hasMessage(
+            "Runbook "
+                + steps
+                + " at line 3, column 8: field 'steps' must be a list (lines starting with '- ');"
+                + " runbooks/rollback-bad-migration.yaml shows a runbook that loads");
+    Path list = write("- name: demo\n");
+    assertThatThrownBy(() -> RunbookLoader.load(list))
+        .hasMessage(
+            "Runbook "
+                + list
+                + " at line 1, column 1: a runbook must be a mapping (key: value lines);"
+                + " runbooks/rollback-bad-migration.yaml shows a runbook that loads");
+  }
 }

@@ -21,8 +21,6 @@ import java.util.zip.CRC32;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.local.Errors;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
@@ -43,19 +41,23 @@ import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
 
 /**
- * Serves a {@link LocalEngine} over the DynamoDB JSON 1.0 wire protocol on loopback HTTP, so the
- * AWS SDKs, boto3 and the AWS CLI can use it as an endpoint ({@code --endpoint-url}).
+ * Serves a {@link LocalEngine} over the DynamoDB JSON 1.0 wire protocol on HTTP, so the AWS SDKs,
+ * boto3 and the AWS CLI can use it as an endpoint ({@code --endpoint-url}).
  *
- * <p>Every request is {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>};
- * signatures are accepted without checking. Responses carry {@code x-amz-crc32} and {@code
- * x-amzn-RequestId} like DynamoDB's. Engine calls run on a dedicated bounded pool, never on the
- * network event loop.
+ * <p>Every request is {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>}.
+ * Started with an {@link AccessKey}, the server checks every request's AWS Signature Version 4 and
+ * refuses, as DynamoDB does, unsigned requests and unknown keys ({@code
+ * UnrecognizedClientException}) and bad signatures or dates ({@code InvalidSignatureException});
+ * without one, it accepts any request, signed or not. Responses carry {@code x-amz-crc32} and
+ * {@code x-amzn-RequestId} like DynamoDB's. Engine calls run on a dedicated bounded pool, never on
+ * the network event loop.
  */
 public final class LocalServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
 
   private static final String TARGET_PREFIX = "DynamoDB_20120810.";
   private static final String TYPE_PREFIX = "com.amazonaws.dynamodb.v20120810#";
+  private static final String AUTH_TYPE_PREFIX = "com.amazon.coral.service#";
   private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
   private static final byte[] EMPTY = new byte[0];
   private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -81,16 +83,32 @@ public final class LocalServer implements AutoCloseable {
    * Starts serving {@code engine} on {@code host:port}; port 0 picks a free port (see {@link
    * #endpoint()}). The engine stays owned by the caller.
    *
-   * @throws PitrException with {@link ErrorCode#USAGE} when the port is in use
+   * @throws CannotListenException when the port is in use or the address cannot be bound
    */
   public static LocalServer start(LocalEngine engine, String host, int port) {
+    return start(engine, host, port, null);
+  }
+
+  /**
+   * Starts serving {@code engine} on {@code host:port} to requests signed with {@code key} only
+   * (any request when {@code key} is null).
+   *
+   * @throws CannotListenException when the address cannot be bound, its message saying why
+   */
+  public static LocalServer start(LocalEngine engine, String host, int port, AccessKey key) {
     // An in-memory engine answers in microseconds and never blocks on I/O, so it runs on the event
     // loop; a durable one commits to disk and gets its own threads.
-    return start(Operations.of(engine), engine::nextFault, host, port, !engine.isDurable());
+    return start(
+        Operations.of(engine),
+        engine::nextFault,
+        key == null ? null : new SignatureCheck(key, java.time.Clock.systemUTC()),
+        host,
+        port,
+        !engine.isDurable());
   }
 
   static LocalServer start(Map<String, Operation> operations, String host, int port) {
-    return start(operations, () -> NO_FAULT, host, port, false);
+    return start(operations, () -> NO_FAULT, null, host, port, false);
   }
 
   private static final Faults.Decision NO_FAULT =
@@ -99,6 +117,7 @@ public final class LocalServer implements AutoCloseable {
   static LocalServer start(
       Map<String, Operation> operations,
       Supplier<Faults.Decision> faults,
+      SignatureCheck signatures,
       String host,
       int port,
       boolean inline) {
@@ -110,7 +129,7 @@ public final class LocalServer implements AutoCloseable {
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     Scheduler scheduler =
         Schedulers.newBoundedElastic(threads, 10_000, "pitr-local-engine", 60, true);
-    Dispatcher dispatcher = new Dispatcher(operations, codec, faults, inline);
+    Dispatcher dispatcher = new Dispatcher(operations, codec, faults, signatures, inline);
     try {
       DisposableServer server =
           HttpServer.create()
@@ -124,18 +143,34 @@ public final class LocalServer implements AutoCloseable {
     } catch (RuntimeException e) {
       scheduler.dispose();
       if (e instanceof ChannelBindException || e.getCause() instanceof BindException) {
-        throw new PitrException(
-            ErrorCode.USAGE,
-            "Cannot listen on "
-                + host
-                + ":"
-                + port
-                + ": the port is already in use; stop the process using it or choose another"
-                + " port (0 picks a free one)",
-            e);
+        throw new CannotListenException(bindFailure(host, port, e), e);
       }
       throw e;
     }
+  }
+
+  private static String bindFailure(String host, int port, RuntimeException e) {
+    String where = "Cannot listen on " + host + ":" + port + ": ";
+    String cause = "";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException && t.getMessage() != null) {
+        cause = t.getMessage();
+      }
+    }
+    if (cause.isEmpty() || cause.contains("in use")) {
+      return where
+          + "the port is already in use; stop the process using it or choose another port (0 picks"
+          + " a free one)";
+    }
+    if (cause.contains("ermission denied")) {
+      return where
+          + "ports below 1024 need privileges this process lacks; choose a port from 1024 (0 picks"
+          + " a free one)";
+    }
+    if (cause.contains("assign requested address")) {
+      return where + host + " is not an address of this machine; pass one of its addresses";
+    }
+    return where + cause;
   }
 
   /** Where the server listens, e.g. {@code http://127.0.0.1:8000}. */
@@ -167,6 +202,7 @@ public final class LocalServer implements AutoCloseable {
     private final String requestIdPrefix;
     private final AtomicLong requestCounter = new AtomicLong();
     private final Supplier<Faults.Decision> faults;
+    private final SignatureCheck signatures;
 
     private final boolean inline;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -176,10 +212,12 @@ public final class LocalServer implements AutoCloseable {
         Map<String, Operation> operations,
         WireCodec codec,
         Supplier<Faults.Decision> faults,
+        SignatureCheck signatures,
         boolean inline) {
       this.operations = operations;
       this.codec = codec;
       this.faults = faults;
+      this.signatures = signatures;
       this.inline = inline;
       this.requestIdPrefix =
           Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).toUpperCase();
@@ -194,10 +232,42 @@ public final class LocalServer implements AutoCloseable {
 
     private Publisher<Void> answer(
         HttpServerRequest request, HttpServerResponse response, Scheduler scheduler) {
+      Mono<byte[]> body = request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY);
+      if (signatures == null) {
+        return answer(request, body, response, scheduler);
+      }
+      // Authenticate before anything else, faults included, as DynamoDB does.
+      return body.flatMap(
+          b -> {
+            SignatureCheck.Refusal refusal =
+                signatures.check(
+                    request.method().name(), request.uri(), request.requestHeaders(), b);
+            if (refusal == null) {
+              return Mono.from(answer(request, Mono.just(b), response, scheduler));
+            }
+            String requestId = nextRequestId();
+            log.debug("event=request_refused error={} requestId={}", refusal.code(), requestId);
+            return send(
+                response,
+                error(
+                    response.alloc(),
+                    requestId,
+                    400,
+                    AUTH_TYPE_PREFIX,
+                    refusal.code(),
+                    refusal.message(),
+                    null));
+          });
+    }
+
+    private Publisher<Void> answer(
+        HttpServerRequest request,
+        Mono<byte[]> body,
+        HttpServerResponse response,
+        Scheduler scheduler) {
       String target = request.requestHeaders().get("X-Amz-Target");
       Operation operation = resolve(target);
       Faults.Decision fault = faults.get();
-      Mono<byte[]> body = request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY);
       if (!fault.delay().isZero()) {
         body = body.delayElement(fault.delay());
       }
@@ -237,7 +307,7 @@ public final class LocalServer implements AutoCloseable {
         byte[] body,
         ByteBufAllocator alloc,
         Faults.Kind fault) {
-      String requestId = requestIdPrefix + Long.toString(requestCounter.incrementAndGet(), 36);
+      String requestId = nextRequestId();
       if (operation == null) {
         return error(alloc, requestId, 400, "UnknownOperationException", null, null);
       }
@@ -295,6 +365,10 @@ public final class LocalServer implements AutoCloseable {
       return new Reply(HttpResponseStatus.OK, buf, requestId);
     }
 
+    private String nextRequestId() {
+      return requestIdPrefix + Long.toString(requestCounter.incrementAndGet(), 36);
+    }
+
     private Reply serviceError(ByteBufAllocator alloc, String requestId, AwsServiceException e) {
       AwsErrorDetails details = e.awsErrorDetails();
       String code =
@@ -309,7 +383,6 @@ public final class LocalServer implements AutoCloseable {
       return error(alloc, requestId, status, code, message, e);
     }
 
-    /** An error body: {@code __type}, {@code message}, and the exception's modelled members. */
     private Reply error(
         ByteBufAllocator alloc,
         String requestId,
@@ -317,10 +390,22 @@ public final class LocalServer implements AutoCloseable {
         String code,
         String message,
         AwsServiceException modelled) {
+      return error(alloc, requestId, status, TYPE_PREFIX, code, message, modelled);
+    }
+
+    /** An error body: {@code __type}, {@code message}, and the exception's modelled members. */
+    private Reply error(
+        ByteBufAllocator alloc,
+        String requestId,
+        int status,
+        String typePrefix,
+        String code,
+        String message,
+        AwsServiceException modelled) {
       ByteBuf buf = alloc.buffer(128);
       try (JsonGenerator gen = JSON.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
         gen.writeStartObject();
-        gen.writeStringField("__type", TYPE_PREFIX + code);
+        gen.writeStringField("__type", typePrefix + code);
         if (message != null) {
           gen.writeStringField("message", message);
         }

@@ -9,6 +9,12 @@ import reactor.core.publisher.Mono;
  *
  * <p>Implementations need a no-argument constructor and should keep no state between runs: the
  * runner creates a new instance for every run.
+ *
+ * <p>A run that is interrupted (killed, or failed) can be resumed; a migration that works through
+ * {@link MigrationTable#forEachItem}, writes each item it is handed once, from that item alone, is
+ * then applied exactly once to every item even if it is not idempotent. The {@linkplain
+ * pitr.migrate.api package documentation} lists the rules, and what happens when someone else
+ * writes the same items meanwhile.
  */
 public interface Migration {
   /**

@@ -44,6 +44,11 @@ public interface MigrationTable {
    * by page, and once every action of a page has completed (and its journal entries are stored) the
    * page is checkpointed, so {@code pitr migrate resume} continues after it.
    *
+   * <p>A resumed run reads the page it was interrupted in again and skips every item of it that
+   * holds the image the interrupted run wrote to it: writes of the item {@code action} was handed,
+   * composed into the publisher it returns, happen once across crashes. See the package
+   * documentation for what that needs from the migration.
+   *
    * <p>Call it in the same order on every run: checkpoints are identified by the table and the
    * number of the call on that table within the run.
    *

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.local.Errors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -222,19 +220,18 @@ class LocalServerTest {
   }
 
   @Test
-  void start_whenPortTaken_failsWithUsageErrorNamingTheAddress() throws IOException {
+  void start_whenPortTaken_failsNamingTheAddressAndTheFix() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
 
       assertThatThrownBy(() -> LocalServer.start(Operations.of(stub), "127.0.0.1", port))
-          .isInstanceOf(PitrException.class)
+          .isInstanceOf(CannotListenException.class)
           .hasMessage(
               "Cannot listen on 127.0.0.1:"
                   + port
                   + ": the port is already in use; stop the process using it or choose another"
                   + " port (0 picks a free one)")
-          .extracting(e -> ((PitrException) e).code())
-          .isEqualTo(ErrorCode.USAGE);
+          .hasRootCauseInstanceOf(java.net.BindException.class);
     }
   }
 

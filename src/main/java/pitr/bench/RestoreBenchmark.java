@@ -1,4 +1,4 @@
-package pitr.local.bench;
+package pitr.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

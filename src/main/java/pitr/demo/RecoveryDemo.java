@@ -1,4 +1,4 @@
-package pitr.local.demo;
+package pitr.demo;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -8,6 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import pitr.dynamo.BatchWriteResult;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.ScanPage;
+import pitr.dynamo.ScanSpec;
 import pitr.local.EngineConfig;
 import pitr.local.LocalDynamoDbAsyncClient;
 import pitr.local.LocalEngine;
@@ -15,16 +19,19 @@ import pitr.local.expr.AttributeValues;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Runs a bad migration against a table on the embedded engine, restores the instant before it into
  * a recovery table, copies the damaged items back, verifies the table and drops the recovery table,
- * printing each step. Everything goes through the AWS SDK client, as it would against AWS.
+ * printing each step. Every call goes through the toolkit's gateway and the AWS SDK client, as it
+ * would against AWS.
  */
 public final class RecoveryDemo {
   private static final String TABLE = "cars";
@@ -42,21 +49,19 @@ public final class RecoveryDemo {
     }
   }
 
-  private boolean run(DynamoDbAsyncClient db, int items) {
+  private boolean run(DynamoDbAsyncClient client, int items) {
+    DynamoDbGateway db = DynamoDbGateway.create(client, "the embedded engine");
     step("1. Create table '" + TABLE + "' and turn on point-in-time recovery");
     db.createTable(
-            r ->
-                r.tableName(TABLE)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                        a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)))
-        .join();
-    db.updateContinuousBackups(
-            r ->
-                r.tableName(TABLE)
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+            CreateTableRequest.builder()
+                .tableName(TABLE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                    a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
+                .build())
+        .block();
+    db.enablePointInTimeRecovery(TABLE).block();
 
     step(String.format(Locale.ROOT, "2. Seed %,d cars with a price", items));
     List<WriteRequest> puts = new ArrayList<>();
@@ -100,9 +105,13 @@ public final class RecoveryDemo {
     long recoveryStart = System.nanoTime();
     String recovery = TABLE + "-recovery-demo";
     step("4. Restore " + restorePoint + " (just before the migration) into '" + recovery + "'");
-    db.restoreTableToPointInTime(
-            r -> r.sourceTableName(TABLE).targetTableName(recovery).restoreDateTime(restorePoint))
-        .join();
+    db.restoreToPointInTime(
+            RestoreTableToPointInTimeRequest.builder()
+                .sourceTableName(TABLE)
+                .targetTableName(recovery)
+                .restoreDateTime(restorePoint)
+                .build())
+        .block();
 
     step("5. Compare the recovery table with the live table");
     Map<String, Map<String, AttributeValue>> recovered = snapshot(db, recovery);
@@ -132,7 +141,7 @@ public final class RecoveryDemo {
     double seconds = (System.nanoTime() - recoveryStart) / 1e9;
 
     step("7. Drop the recovery table");
-    db.deleteTable(r -> r.tableName(recovery)).join();
+    db.deleteTable(recovery).block();
 
     out.println();
     out.printf(
@@ -162,24 +171,25 @@ public final class RecoveryDemo {
     }
   }
 
-  private static void write(DynamoDbAsyncClient db, List<WriteRequest> requests) {
+  /** Writes {@code requests} 25 a call; the gateway resubmits what a call leaves unprocessed. */
+  private static void write(DynamoDbGateway db, List<WriteRequest> requests) {
     for (int i = 0; i < requests.size(); i += 25) {
       List<WriteRequest> chunk = requests.subList(i, Math.min(requests.size(), i + 25));
-      Map<String, List<WriteRequest>> pending = Map.of(TABLE, List.copyOf(chunk));
-      while (!pending.isEmpty()) {
-        Map<String, List<WriteRequest>> req = pending;
-        pending = db.batchWriteItem(r -> r.requestItems(req)).join().unprocessedItems();
+      BatchWriteResult r = db.batchWriteUntilDone(TABLE, chunk).block();
+      if (!r.complete()) {
+        throw new IllegalStateException(
+            r.unwritten().size() + " items of " + TABLE + " were not written: " + r.reason());
       }
     }
   }
 
   private static Map<String, Map<String, AttributeValue>> snapshot(
-      DynamoDbAsyncClient db, String table) {
+      DynamoDbGateway db, String table) {
     Map<String, Map<String, AttributeValue>> out = new HashMap<>();
-    db.scanPaginator(r -> r.tableName(table))
-        .items()
-        .subscribe(i -> out.put(i.get("pk").s(), i))
-        .join();
+    db.scanSegment(ScanSpec.of(table, 1), 0, null)
+        .flatMapIterable(ScanPage::items)
+        .doOnNext(i -> out.put(i.get("pk").s(), i))
+        .blockLast();
     return out;
   }
 }

@@ -1,4 +1,4 @@
-package pitr.local.bench;
+package pitr.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -131,9 +131,17 @@ public final class CopyBackBenchmark {
   public record Result(Options options, Pipeline pipeline, Rate rate, Http http) {}
 
   private final Consumer<String> progress;
+  private final Class<?> commandLine;
 
-  public CopyBackBenchmark(Consumer<String> progress) {
+  /**
+   * A benchmark reporting each step to {@code progress}.
+   *
+   * @param commandLine the main class of the pitr command line, which the HTTP comparison runs in a
+   *     child JVM (under {@link HeapWatch}) as {@code pitr copy-back}
+   */
+  public CopyBackBenchmark(Consumer<String> progress, Class<?> commandLine) {
     this.progress = progress;
+    this.commandLine = commandLine;
   }
 
   public Result run(Options o) {
@@ -442,6 +450,7 @@ public final class CopyBackBenchmark {
             System.getProperty("java.class.path"),
             "-D" + HeapWatch.OUT_PROPERTY + "=" + heapFile,
             HeapWatch.class.getName(),
+            commandLine.getName(),
             "--endpoint-url",
             endpoint,
             "--output",

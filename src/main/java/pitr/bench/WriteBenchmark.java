@@ -1,4 +1,4 @@
-package pitr.local.bench;
+package pitr.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;

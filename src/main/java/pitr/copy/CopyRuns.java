@@ -1,0 +1,152 @@
+package pitr.copy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The copy-back and rollback-apply runs of one or more checkpoint stores with their state at the
+ * clock's now: what {@code pitr runs} lists, shows and abandons, and what {@code pitr drop} checks.
+ *
+ * <p>Abandoning is idempotent: a run already abandoned, or finished, is left as it is. A running
+ * run is abandoned only when forced; its process is not stopped by that and should be stopped
+ * first.
+ */
+public final class CopyRuns {
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Comparator<RunStatus> LATEST_FIRST =
+      Comparator.comparing(
+              (RunStatus s) -> s.run().heartbeat(),
+              Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
+          .thenComparing(RunStatus::runId);
+
+  private final List<Checkpoints> stores;
+  private final Clock clock;
+
+  private CopyRuns(List<Checkpoints> stores, Clock clock) {
+    this.stores = List.copyOf(stores);
+    this.clock = clock;
+  }
+
+  /** The runs of {@code stores}, looked up in that order, judged at {@code clock}'s now. */
+  public static CopyRuns in(List<Checkpoints> stores, Clock clock) {
+    return new CopyRuns(stores, clock);
+  }
+
+  /** Every run of every store, store by store, the latest heartbeat first. */
+  public Flux<RunStatus> list() {
+    return Flux.fromIterable(stores)
+        .concatMap(s -> s.runs().map(r -> status(s, r)).collectSortedList(LATEST_FIRST))
+        .flatMapIterable(l -> l);
+  }
+
+  /**
+   * The run with this id in the first store that has it.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when no store has it, or the id is not one
+   */
+  public Mono<RunStatus> find(String runId) {
+    return locate(runId).map(Found::status);
+  }
+
+  /** A run and the store that has it. */
+  private record Found(Checkpoints store, RunStatus status) {}
+
+  private Mono<Found> locate(String runId) {
+    return Mono.defer(
+        () -> {
+          if (!RUN_ID.matcher(runId).matches()) {
+            return Mono.error(
+                new PitrException(
+                    ErrorCode.USAGE,
+                    "'"
+                        + runId
+                        + "' is not a run id; pass one of the ids pitr runs list shows, e.g."
+                        + " 7f3a9c01"));
+          }
+          return Flux.fromIterable(stores)
+              .concatMap(s -> s.find(runId).map(r -> new Found(s, status(s, r))))
+              .next()
+              .switchIfEmpty(
+                  Mono.error(
+                      () ->
+                          new PitrException(
+                              ErrorCode.USAGE,
+                              "No run "
+                                  + runId
+                                  + " in "
+                                  + describe()
+                                  + "; see pitr runs list, and check --state-dir or"
+                                  + " --checkpoint-table")));
+        });
+  }
+
+  /**
+   * The run, checked for abandoning.
+   *
+   * @param force accept a running run
+   * @throws PitrException {@link ErrorCode#REFUSED} when it is running and not forced
+   */
+  public Mono<RunStatus> checkAbandon(String runId, boolean force) {
+    return locate(runId).map(f -> refuseRunning(f, force).status());
+  }
+
+  private static Found refuseRunning(Found found, boolean force) {
+    RunStatus s = found.status();
+    String runId = s.runId();
+    if (s.state() == RunState.RUNNING && !force) {
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          "Run "
+              + runId
+              + " is running: "
+              + s.lastHeartbeat()
+              + ", lease until "
+              + s.run().expires()
+              + "; stop that process first (the run is reported dead once its lease lapses), or"
+              + " pass --force if you are sure it is gone");
+    }
+    return found;
+  }
+
+  /**
+   * Abandons the run: {@code pitr drop} no longer waits for it, and it can no longer be resumed. A
+   * run already abandoned or finished is left unchanged.
+   *
+   * @param force abandon a running run too
+   * @return the run as it is afterwards
+   * @throws PitrException {@link ErrorCode#REFUSED} when it is running and not forced
+   */
+  public Mono<RunStatus> abandon(String runId, boolean force) {
+    return locate(runId)
+        .map(f -> refuseRunning(f, force))
+        .flatMap(
+            f -> {
+              RunState state = f.status().state();
+              if (state == RunState.ABANDONED || state == RunState.FINISHED) {
+                return Mono.just(f.status());
+              }
+              Checkpoints store = f.store();
+              return store
+                  .abandon(runId, RunOwner.current(), clock.instant())
+                  .then(store.find(runId))
+                  .map(r -> status(store, r));
+            });
+  }
+
+  private RunStatus status(Checkpoints store, CopyRunRecord run) {
+    return new RunStatus(run, run.state(clock.instant()), store.describe());
+  }
+
+  /** The stores, for messages: {@code /home/me/.pitr/state/runs or table pitr-checkpoints}. */
+  public String describe() {
+    return stores.stream().map(Checkpoints::describe).collect(Collectors.joining(" or "));
+  }
+}

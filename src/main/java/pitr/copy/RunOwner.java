@@ -1,0 +1,52 @@
+package pitr.copy;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The process a run's heartbeat comes from: host name, process id and, inside AWS Batch, the job id
+ * ({@code AWS_BATCH_JOB_ID}), so an operator can find the process, or its job, and stop it.
+ *
+ * @param host the host name
+ * @param pid the process id on that host
+ * @param batchJobId the AWS Batch job id, or null outside AWS Batch
+ */
+public record RunOwner(String host, long pid, String batchJobId) {
+  private static volatile RunOwner current;
+
+  /** This process. */
+  public static RunOwner current() {
+    RunOwner owner = current;
+    if (owner == null) {
+      String job = System.getenv("AWS_BATCH_JOB_ID");
+      owner =
+          new RunOwner(
+              localHost(),
+              ProcessHandle.current().pid(),
+              job == null || job.isBlank() ? null : job);
+      current = owner;
+    }
+    return owner;
+  }
+
+  private static String localHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      String env = System.getenv("HOSTNAME");
+      return env == null || env.isBlank() ? "unknown-host" : env;
+    }
+  }
+
+  /**
+   * E.g. {@code host ip-10-0-1-7 pid 4242} or {@code host ip-10-0-1-7 pid 1 (AWS Batch job
+   * 5d1e:3)}.
+   */
+  public String describe() {
+    return "host "
+        + host
+        + " pid "
+        + pid
+        + (batchJobId == null ? "" : " (AWS Batch job " + batchJobId + ")");
+  }
+}

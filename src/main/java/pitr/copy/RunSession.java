@@ -1,0 +1,176 @@
+package pitr.copy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One process's part in a copy-back run, in the run's checkpoints: it opens the run (a resume must
+ * find it; a run that exists must copy the same tables, segments and filter, within its limits),
+ * records the process's failure file before anything can fail, reports a heartbeat and the failure
+ * file's count while it works, and at the end whether it left anything unwritten.
+ */
+final class RunSession {
+  private final Checkpoints checkpoints;
+  private final CopyRequest request;
+  private final FailureFile failures;
+  private final Clock clock;
+  private final Map<Integer, SegmentPosition> positions;
+  private final Disposable ticker;
+
+  private RunSession(
+      Checkpoints checkpoints,
+      CopyRequest request,
+      FailureFile failures,
+      Clock clock,
+      Map<Integer, SegmentPosition> positions,
+      Scheduler scheduler,
+      Duration every) {
+    this.checkpoints = checkpoints;
+    this.request = request;
+    this.failures = failures;
+    this.clock = clock;
+    this.positions = positions;
+    this.ticker =
+        Flux.interval(every, every, scheduler)
+            .concatMap(
+                t ->
+                    checkpoints
+                        .heartbeat(request.runId(), request.worker(), clock.instant(), false)
+                        .then(saveFailures())
+                        .onErrorResume(e -> Mono.empty()))
+            .subscribe();
+  }
+
+  /**
+   * Opens the run of {@code r} with {@code segments} segments (0 for a keys run).
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when a resumed run does not exist, or the run
+   *     differs from the request or its limits are exceeded ({@link RunLimits#checkWithin})
+   */
+  static Mono<RunSession> open(
+      Checkpoints checkpoints,
+      CopyRequest r,
+      int segments,
+      FailureFile failures,
+      Clock clock,
+      Scheduler scheduler,
+      Duration every) {
+    CopyRunRecord wanted = wanted(r, segments);
+    Mono<Void> existing =
+        r.resume()
+            ? checkpoints
+                .find(r.runId())
+                .switchIfEmpty(Mono.error(() -> RunLimits.noRun(r.runId(), checkpoints)))
+                .then()
+            : Mono.empty();
+    return existing
+        .then(checkpoints.open(wanted))
+        .doOnNext(run -> check(run, wanted))
+        .then(checkpoints.heartbeat(r.runId(), r.worker(), clock.instant(), false))
+        .then(
+            checkpoints.saveFailureLog(
+                r.runId(), new FailureLog(failures.path(), r.worker(), 0, false)))
+        .then(checkpoints.positions(r.runId()))
+        .map(saved -> new RunSession(checkpoints, r, failures, clock, saved, scheduler, every));
+  }
+
+  /** The run record {@code r} opens, with {@code segments} segments. */
+  static CopyRunRecord wanted(CopyRequest r, int segments) {
+    return new CopyRunRecord(
+        r.runId(),
+        r.source(),
+        r.target(),
+        segments,
+        r.limits().identity(),
+        null,
+        false,
+        r.limits());
+  }
+
+  /**
+   * Refuses to join {@code run} with a request that differs from it: other tables, segments or
+   * filter, or limits beyond its own.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} saying what differs and how to go on
+   */
+  static void check(CopyRunRecord run, CopyRunRecord wanted) {
+    if (!run.source().equals(wanted.source()) || !run.target().equals(wanted.target())) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Run "
+              + run.runId()
+              + " copies "
+              + run.source()
+              + " to "
+              + run.target()
+              + " in "
+              + run.totalSegments()
+              + " segments; resume it with the same tables and --segments, or start a new run");
+    }
+    if (run.totalSegments() != wanted.totalSegments()) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Run "
+              + run.runId()
+              + " has "
+              + run.totalSegments()
+              + " segments; resume it with --segments "
+              + run.totalSegments()
+              + " or without --segments");
+    }
+    if (!Objects.equals(run.filter(), wanted.filter())) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Run "
+              + run.runId()
+              + (run.filter() == null
+                  ? " copies every item; resume it without --filter, or start a new run to copy"
+                      + " only the items matching it"
+                  : " copies the items matching --filter "
+                      + run.filter()
+                      + "; resume it without --filter (it keeps its own) or with that --filter"
+                      + " and the same --filter-values and --filter-names, or start a new run"
+                      + " for another filter"));
+    }
+    if (run.limits() != null) {
+      run.limits().checkWithin(run, wanted.limits());
+    }
+  }
+
+  /** The saved positions of the run's segments. */
+  Map<Integer, SegmentPosition> positions() {
+    return positions;
+  }
+
+  /** Saves how many records this process's failure file holds. */
+  Mono<Void> saveFailures() {
+    return Mono.defer(
+        () ->
+            checkpoints.saveFailureLog(
+                request.runId(),
+                new FailureLog(failures.path(), request.worker(), failures.count(), false)));
+  }
+
+  /**
+   * Saves the failure file's count and the last heartbeat; {@code complete} when this process left
+   * nothing unwritten, so its worker is finished.
+   */
+  Mono<Void> finish(boolean complete) {
+    return Mono.fromRunnable(ticker::dispose)
+        .then(saveFailures())
+        .then(checkpoints.heartbeat(request.runId(), request.worker(), clock.instant(), complete));
+  }
+
+  /** Stops the heartbeat, whatever became of the run. */
+  void close() {
+    ticker.dispose();
+  }
+}

@@ -1,0 +1,84 @@
+package pitr.runbook;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.Throttling;
+import pitr.migrate.MigrationEnvironment;
+import reactor.core.scheduler.Scheduler;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What the steps of one drill share: the target and the gateway every step calls DynamoDB through,
+ * the scale of generated counts, and what earlier steps remembered (marks, snapshots, the items
+ * traffic wrote, the last rollback's keys and conflicts) and counted (conflicts, data lost).
+ *
+ * <p>Steps run one after another, so the state needs no locking; a step that writes it from
+ * parallel calls synchronizes itself.
+ */
+final class DrillContext {
+  final DrillTarget target;
+  final Scheduler scheduler;
+  final double scale;
+  final Clock clock;
+  final DynamoDbGateway gateway;
+
+  /** {@code mark} steps: name to instant. */
+  final Map<String, Instant> marks = new HashMap<>();
+
+  /** {@code snapshot} steps: name to the table's items by canonical key. */
+  final Map<String, Map<String, Map<String, AttributeValue>>> snapshots = new HashMap<>();
+
+  /** {@code traffic} steps with an id: id to the items written by canonical key (null: deleted). */
+  final Map<String, Map<String, Map<String, AttributeValue>>> traffic = new HashMap<>();
+
+  /** Canonical keys the last rollback considered. */
+  Set<String> lastCandidates = Set.of();
+
+  /** Canonical keys the last rollback reported as conflicts. */
+  Set<String> lastConflicts = Set.of();
+
+  long conflicts;
+  long dataLost;
+
+  DrillContext(DrillTarget target, Scheduler scheduler, double scale) {
+    this.target = target;
+    this.scheduler = scheduler;
+    this.scale = scale;
+    this.clock = target.clock();
+    this.gateway =
+        DynamoDbGateway.create(target.client(), target.name())
+            .withScheduler(scheduler)
+            .withRetry(
+                Throttling.retry(10, Duration.ofMillis(50), Duration.ofSeconds(5), scheduler));
+  }
+
+  /** A generated count at the drill's scale, at least 1. */
+  long scaled(long n) {
+    return Math.max(1, Math.round(n * scale));
+  }
+
+  /** A mark's instant, or {@code value} parsed as an ISO instant. */
+  Instant instant(String value) {
+    Instant at = marks.get(value);
+    return at != null ? at : Instant.parse(value);
+  }
+
+  /**
+   * The migration API over the target's client, for migrations, fixtures and their ledger; it calls
+   * DynamoDB through its own gateway.
+   */
+  MigrationEnvironment environment() {
+    return MigrationEnvironment.create(
+        target.client(), clock, scheduler, MigrationEnvironment.Settings.defaults(target.name()));
+  }
+
+  /** Who the drill acts as, in ledgers and rollback records. */
+  static String user() {
+    return System.getProperty("user.name", "drill");
+  }
+}

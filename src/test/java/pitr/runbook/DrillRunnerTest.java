@@ -1,0 +1,188 @@
+package pitr.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import pitr.dynamo.LocalTarget;
+import pitr.dynamo.VirtualTime;
+import pitr.local.AdjustableClock;
+import pitr.local.EngineConfig;
+import reactor.core.publisher.Mono;
+import reactor.test.scheduler.VirtualTimeScheduler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * The drill runner's steps against the embedded engine over loopback HTTP, through the real SDK
+ * client; waits and backoffs run on virtual time.
+ */
+class DrillRunnerTest {
+  private final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+
+  /** Provisioned capacity comes back only as the clock moves, and it never moves by itself. */
+  private static final AdjustableClock clock =
+      AdjustableClock.startingAt(Instant.parse("2025-01-01T00:00:00Z"));
+
+  private static LocalTarget local;
+  private static DynamoDbAsyncClient client;
+
+  @BeforeAll
+  static void start() {
+    local = new LocalTarget(EngineConfig.defaults().withClock(clock).withBurstSeconds(1));
+    // Without the SDK's own retries, whose backoff would take real time: the gateway's are enough.
+    client =
+        DynamoDbAsyncClient.builder()
+            .endpointOverride(local.server.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build();
+  }
+
+  @AfterEach
+  void clean() {
+    local.deleteAllTables();
+    vts.dispose();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    local.close();
+  }
+
+  /** The embedded engine as a drill target. */
+  private static final DrillTarget ENGINE =
+      new DrillTarget() {
+        @Override
+        public String name() {
+          return "the embedded engine";
+        }
+
+        @Override
+        public DynamoDbAsyncClient client() {
+          return client;
+        }
+
+        @Override
+        public Clock clock() {
+          return clock;
+        }
+
+        @Override
+        public Mono<Void> advance(Duration by) {
+          return Mono.fromRunnable(() -> clock.advance(by));
+        }
+
+        @Override
+        public boolean movesClock() {
+          return true;
+        }
+
+        @Override
+        public void injectFaults(String spec) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public WriteMeter meter() {
+          return null;
+        }
+
+        @Override
+        public void close() {}
+      };
+
+  private DrillResult run(Step... steps) {
+    Runbook runbook =
+        new Runbook("test", "A test drill", "local", List.of(steps), Path.of("drill.yaml"));
+    return VirtualTime.run(vts, new DrillRunner(ENGINE, vts, 1.0).run(runbook));
+  }
+
+  private static String outcome(StepResult r) {
+    return r.status() + " " + (r.failure() != null ? r.failure() : r.detail());
+  }
+
+  @Test
+  void seedCountAndItem_readAndWriteThroughTheGateway() {
+    DrillResult result =
+        run(
+            new Step.CreateTable("Create", "things", Map.of("pk", "S"), null, null, null),
+            new Step.Seed("Seed", "things", 60L, null),
+            new Step.AssertCount("Count", "things", 60L, null),
+            new Step.AssertItem(
+                "Item 7",
+                "things",
+                Map.of("pk", "item#0000007"),
+                Map.of("category", "tools", "price", "17"),
+                null),
+            new Step.Drop("Drop", "things"));
+
+    assertThat(result.steps())
+        .map(DrillRunnerTest::outcome)
+        .containsExactly(
+            "PASSED created things (on-demand)",
+            "PASSED seeded 60 items into things",
+            "PASSED things holds 60 items",
+            "PASSED item {\"pk\":{\"S\":\"item#0000007\"}} is as expected",
+            "PASSED dropped things");
+  }
+
+  @Test
+  void seed_whenTheTableStaysThrottled_failsNamingWhatWasLeft_skipsTheRest_butStillDrops() {
+    // 5 WCU and a clock that never moves: five items land, the other twenty never can.
+    DrillResult result =
+        run(
+            new Step.CreateTable("Create", "things", Map.of("pk", "S"), "provisioned", 5L, 5L),
+            new Step.Seed("Seed", "things", 25L, null),
+            new Step.AssertCount("Count", "things", 25L, null),
+            new Step.Drop("Drop", "things"));
+
+    assertThat(result.steps())
+        .map(DrillRunnerTest::outcome)
+        .containsExactly(
+            "PASSED created things (provisioned, 5 WCU)",
+            "FAILED 20 items stayed unprocessed in things after every retry (The level of"
+                + " configured provisioned throughput for the table was exceeded. Consider"
+                + " increasing your provisioning level with the UpdateTable API.); raise its"
+                + " write capacity",
+            "SKIPPED ",
+            "PASSED dropped things");
+  }
+
+  @Test
+  void drop_ofATableAlreadyGone_passesSayingSo() {
+    DrillResult result = run(new Step.Drop("Drop", "ghost"));
+
+    assertThat(result.steps())
+        .map(DrillRunnerTest::outcome)
+        .containsExactly("PASSED ghost was already gone");
+  }
+
+  @Test
+  void assertItem_ofAMissingTable_failsNamingTheTableAndTheTarget() {
+    DrillResult result =
+        run(
+            new Step.AssertItem("Item", "ghost", Map.of("pk", "a"), null, null),
+            new Step.Drop("Drop", "ghost"));
+
+    assertThat(result.steps())
+        .map(DrillRunnerTest::outcome)
+        .containsExactly(
+            "FAILED Table ghost does not exist in the embedded engine; check the name and region",
+            "PASSED ghost was already gone");
+  }
+}
