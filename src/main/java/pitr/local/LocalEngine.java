@@ -13,8 +13,6 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import pitr.dynamo.ItemSizes;
@@ -26,11 +24,15 @@ import pitr.local.expr.KeyConditionExpression;
 import pitr.local.expr.ProjectionExpression;
 import pitr.local.expr.SortKeyCondition;
 import pitr.local.expr.UpdateExpression;
+import pitr.local.store.Backup;
+import pitr.local.store.Catalog;
+import pitr.local.store.DeletedTable;
+import pitr.local.store.HistoryPruner;
+import pitr.local.store.ItemWriter;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BackupDescription;
 import software.amazon.awssdk.services.dynamodb.model.BackupDetails;
-import software.amazon.awssdk.services.dynamodb.model.BackupNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.BackupStatus;
 import software.amazon.awssdk.services.dynamodb.model.BackupSummary;
 import software.amazon.awssdk.services.dynamodb.model.BackupType;
@@ -111,9 +113,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.SourceTableDetails;
 import software.amazon.awssdk.services.dynamodb.model.SourceTableFeatureDetails;
-import software.amazon.awssdk.services.dynamodb.model.TableAlreadyExistsException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.Tag;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceRequest;
@@ -154,19 +154,17 @@ public final class LocalEngine implements AutoCloseable {
 
   private final EngineConfig config;
   private final Clock clock;
-  private final ConcurrentHashMap<String, Table> tables = new ConcurrentHashMap<>();
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private final Map<String, DeletedTable> deletedTables = new HashMap<>();
-  private final Map<String, Backup> backups = new LinkedHashMap<>();
 
+  private final Catalog catalog;
+  private final ItemWriter writer;
   private volatile Faults.Injector faults;
-  private final DurableStore durable;
 
   private LocalEngine(EngineConfig config, DurableStore durable) {
     this.config = config;
     this.clock = config.clock();
     this.faults = config.faults().injector();
-    this.durable = durable;
+    this.catalog = new Catalog(clock);
+    this.writer = new ItemWriter(clock, durable);
   }
 
   /**
@@ -180,94 +178,21 @@ public final class LocalEngine implements AutoCloseable {
   public static LocalEngine open(EngineConfig config, java.nio.file.Path dataDir) {
     DurableStore store = DurableStore.open(dataDir);
     LocalEngine engine = new LocalEngine(config, store);
-    engine.loadFrom(store);
+    engine.catalog.load(store, engine::configureBuckets);
     return engine;
   }
-
-  private void loadFrom(DurableStore store) {
-    for (DurableStore.LoadedTable lt : store.loadTables()) {
-      Table t = DurableStore.table(lt.meta());
-      lt.items()
-          .forEach(
-              (key, head) -> {
-                t.items.put(key, head);
-                if (head.image() != null) {
-                  t.itemCount++;
-                  t.sizeBytes += head.size;
-                  if (t.hasLocalIndexes()) {
-                    t.collectionSizes.merge(key.partition(), head.size, Long::sum);
-                  }
-                  for (SecondaryIndex idx : t.indexes.values()) {
-                    idx.update(key, null, head.image());
-                  }
-                }
-              });
-      configureBuckets(t);
-      if (lt.meta().deletedAt() != null) {
-        deletedTables.put(t.arn, new DeletedTable(t, lt.meta().deletedAt()));
-      } else {
-        tables.put(t.name, t);
-      }
-    }
-    for (DurableStore.LoadedBackup lb : store.loadBackups()) {
-      NavigableMap<StoreKey, Map<String, AttributeValue>> items = new TreeMap<>(StoreKey.ORDER);
-      items.putAll(lb.items());
-      DurableStore.BackupMeta m = lb.meta();
-      backups.put(
-          m.arn(),
-          new Backup(
-              m.arn(),
-              m.name(),
-              DurableStore.table(m.source()),
-              m.createdAt(),
-              items,
-              m.sizeBytes(),
-              m.itemCount()));
-    }
-  }
-
-  private volatile long itemCollectionLimit = 10L * 1024 * 1024 * 1024;
 
   /**
    * Sets the largest item collection (all items sharing a partition key in a table with local
    * secondary indexes) a write may grow; DynamoDB's limit, the default, is 10 GB. Tests lower it.
    */
   public void setItemCollectionLimit(long bytes) {
-    this.itemCollectionLimit = bytes;
-  }
-
-  /**
-   * Accounts a change in an item collection's size, refusing growth past the limit with
-   * ItemCollectionSizeLimitExceededException before anything is written.
-   */
-  private void growCollection(Table t, StoreKey key, long delta) {
-    long now = t.collectionSizes.getOrDefault(key.partition(), 0L);
-    long next = now + delta;
-    if (delta > 0 && next > itemCollectionLimit) {
-      throw Errors.itemCollectionTooLarge();
-    }
-    if (next <= 0) {
-      t.collectionSizes.remove(key.partition());
-    } else {
-      t.collectionSizes.put(key.partition(), next);
-    }
+    writer.setItemCollectionLimit(bytes);
   }
 
   /** Whether this engine writes to disk, so that callers keep it off I/O event loops. */
   public boolean isDurable() {
-    return durable != null;
-  }
-
-  private void commitDurable() {
-    if (durable != null) {
-      durable.commit();
-    }
-  }
-
-  private void persistTable(Table t) {
-    if (durable != null) {
-      durable.saveTable(t);
-    }
+    return writer.isDurable();
   }
 
   /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
@@ -435,16 +360,15 @@ public final class LocalEngine implements AutoCloseable {
             }
           }
           configureBuckets(t);
-          writeLock.lock();
+          writer.lock();
           try {
-            if (tables.containsKey(name)) {
+            if (catalog.tables().containsKey(name)) {
               throw Errors.inUse("Table already exists: " + name);
             }
-            tables.put(name, t);
-            persistTable(t);
+            catalog.tables().put(name, t);
+            writer.persistTable(t);
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
           return CreateTableResponse.builder().tableDescription(describe(t)).build();
         });
@@ -536,7 +460,7 @@ public final class LocalEngine implements AutoCloseable {
   public DescribeTableResponse describeTable(DescribeTableRequest r) {
     return guard(
         () -> {
-          Table t = tables.get(nameOf(r.tableName()));
+          Table t = catalog.find(r.tableName());
           if (t == null) {
             throw Errors.tableNotFound(r.tableName());
           }
@@ -548,9 +472,9 @@ public final class LocalEngine implements AutoCloseable {
   public DeleteTableResponse deleteTable(DeleteTableRequest r) {
     return guard(
         () -> {
-          writeLock.lock();
+          writer.lock();
           try {
-            Table t = tables.get(nameOf(r.tableName()));
+            Table t = catalog.find(r.tableName());
             if (t == null) {
               throw Errors.tableNotFound(r.tableName());
             }
@@ -560,20 +484,15 @@ public final class LocalEngine implements AutoCloseable {
                       + " Disable deletion protection first.");
             }
             TableDescription d = describe(t).toBuilder().tableStatus(TableStatus.DELETING).build();
-            tables.remove(t.name);
+            catalog.tables().remove(t.name);
             if (t.pitrEnabled) {
               long at = clock.millis();
-              deletedTables.put(t.arn, new DeletedTable(t, at));
-              if (durable != null) {
-                durable.saveDeletedTable(t, at);
-              }
-            } else if (durable != null) {
-              durable.dropTable(t);
-            }
+              catalog.deletedTables().put(t.arn, new DeletedTable(t, at));
+              writer.ifDurable(store -> store.saveDeletedTable(t, at));
+            } else writer.ifDurable(store -> store.dropTable(t));
             return DeleteTableResponse.builder().tableDescription(d).build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -590,7 +509,7 @@ public final class LocalEngine implements AutoCloseable {
                     + "' at 'limit' failed to satisfy constraint: Member must have value less than"
                     + " or equal to 100");
           }
-          List<String> names = new ArrayList<>(tables.keySet());
+          List<String> names = new ArrayList<>(catalog.tables().keySet());
           Collections.sort(names);
           List<String> page = new ArrayList<>();
           String start = r.exclusiveStartTableName();
@@ -615,9 +534,9 @@ public final class LocalEngine implements AutoCloseable {
   public UpdateTableResponse updateTable(UpdateTableRequest r) {
     return guard(
         () -> {
-          writeLock.lock();
+          writer.lock();
           try {
-            Table t = table(r.tableName());
+            Table t = catalog.active(r.tableName());
             if (r.billingMode() != null) {
               t.billingMode = r.billingMode();
               if (r.billingMode() == BillingMode.PAY_PER_REQUEST) {
@@ -649,11 +568,10 @@ public final class LocalEngine implements AutoCloseable {
               }
             }
             configureBuckets(t);
-            persistTable(t);
+            writer.persistTable(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -703,17 +621,16 @@ public final class LocalEngine implements AutoCloseable {
   public TagResourceResponse tagResource(TagResourceRequest r) {
     return guard(
         () -> {
-          writeLock.lock();
+          writer.lock();
           try {
-            Table t = byArn(r.resourceArn());
+            Table t = catalog.byArn(r.resourceArn());
             for (Tag tag : r.tags()) {
               t.tags.put(tag.key(), tag.value());
             }
-            persistTable(t);
+            writer.persistTable(t);
             return TagResourceResponse.builder().build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -722,15 +639,14 @@ public final class LocalEngine implements AutoCloseable {
   public UntagResourceResponse untagResource(UntagResourceRequest r) {
     return guard(
         () -> {
-          writeLock.lock();
+          writer.lock();
           try {
-            Table t = byArn(r.resourceArn());
+            Table t = catalog.byArn(r.resourceArn());
             r.tagKeys().forEach(t.tags::remove);
-            persistTable(t);
+            writer.persistTable(t);
             return UntagResourceResponse.builder().build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -739,28 +655,16 @@ public final class LocalEngine implements AutoCloseable {
   public ListTagsOfResourceResponse listTagsOfResource(ListTagsOfResourceRequest r) {
     return guard(
         () -> {
-          writeLock.lock();
+          writer.lock();
           try {
-            Table t = byArn(r.resourceArn());
+            Table t = catalog.byArn(r.resourceArn());
             List<Tag> tags = new ArrayList<>();
             t.tags.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
             return ListTagsOfResourceResponse.builder().tags(tags).build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
-  }
-
-  private Table byArn(String arn) {
-    if (arn != null) {
-      for (Table t : tables.values()) {
-        if (t.arn.equals(arn)) {
-          return t;
-        }
-      }
-    }
-    throw Errors.notFound("Requested resource not found: ResourcArn: " + arn + " not found");
   }
 
   private TableDescription describe(Table t) {
@@ -875,7 +779,7 @@ public final class LocalEngine implements AutoCloseable {
   public PutItemResponse putItem(PutItemRequest r) {
     return guard(
         () -> {
-          Table t = table(r.tableName());
+          Table t = catalog.active(r.tableName());
           checkReturnValues(r.returnValuesAsString(), false);
           Map<String, AttributeValue> item = checkedItem(t, r.item());
           ExpressionContext ctx =
@@ -900,7 +804,7 @@ public final class LocalEngine implements AutoCloseable {
   public GetItemResponse getItem(GetItemRequest r) {
     return guard(
         () -> {
-          Table t = table(r.tableName());
+          Table t = catalog.active(r.tableName());
           rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
           StoreKey key = requestKey(t, r.key());
           ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
@@ -927,7 +831,7 @@ public final class LocalEngine implements AutoCloseable {
   public DeleteItemResponse deleteItem(DeleteItemRequest r) {
     return guard(
         () -> {
-          Table t = table(r.tableName());
+          Table t = catalog.active(r.tableName());
           checkReturnValues(r.returnValuesAsString(), false);
           rejectLegacy(r.hasExpected(), "Expected");
           StoreKey key = requestKey(t, r.key());
@@ -952,7 +856,7 @@ public final class LocalEngine implements AutoCloseable {
   public UpdateItemResponse updateItem(UpdateItemRequest r) {
     return guard(
         () -> {
-          Table t = table(r.tableName());
+          Table t = catalog.active(r.tableName());
           checkReturnValues(r.returnValuesAsString(), true);
           rejectLegacy(r.hasAttributeUpdates(), "AttributeUpdates");
           rejectLegacy(r.hasExpected(), "Expected");
@@ -967,7 +871,7 @@ public final class LocalEngine implements AutoCloseable {
           CapacityTally tally = CapacityTally.writes();
           Map<String, AttributeValue> old;
           Map<String, AttributeValue> updated;
-          writeLock.lock();
+          writer.lock();
           try {
             Version current = t.items.get(key);
             old = current == null ? null : current.image();
@@ -977,11 +881,10 @@ public final class LocalEngine implements AutoCloseable {
                 old != null ? old : t.keyOf(requestKeyItem(t, r.key()));
             updated = upd == null ? base : upd.apply(base);
             updated = checkedItem(t, updated);
-            write(t, key, current, updated, tally);
+            writer.write(t, key, current, updated, tally);
             charge(tally, false, t);
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
           UpdateItemResponse.Builder b =
               UpdateItemResponse.builder()
@@ -1007,7 +910,7 @@ public final class LocalEngine implements AutoCloseable {
   public QueryResponse query(QueryRequest r) {
     return guard(
         () -> {
-          Table t = table(r.tableName());
+          Table t = catalog.active(r.tableName());
           rejectLegacy(r.hasKeyConditions(), "KeyConditions");
           rejectLegacy(r.hasQueryFilter(), "QueryFilter");
           rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
@@ -1102,7 +1005,7 @@ public final class LocalEngine implements AutoCloseable {
   public ScanResponse scan(ScanRequest r) {
     return guard(
         () -> {
-          Table t = table(r.tableName());
+          Table t = catalog.active(r.tableName());
           rejectLegacy(r.hasScanFilter(), "ScanFilter");
           rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
           SecondaryIndex idx = index(t, r.indexName(), r.consistentRead());
@@ -1318,7 +1221,7 @@ public final class LocalEngine implements AutoCloseable {
               Table table, StoreKey key, Map<String, AttributeValue> image, WriteRequest request) {}
           List<Op> ops = new ArrayList<>(n);
           for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
-            Table t = table(e.getKey());
+            Table t = catalog.active(e.getKey());
             Set<StoreKey> seen = new HashSet<>();
             for (WriteRequest w : e.getValue()) {
               Op op;
@@ -1341,7 +1244,7 @@ public final class LocalEngine implements AutoCloseable {
           CapacityTally tally = CapacityTally.writes();
           Map<String, List<WriteRequest>> unprocessed = new LinkedHashMap<>();
           int written = 0;
-          writeLock.lock();
+          writer.lock();
           try {
             for (Op op : ops) {
               // Once a table throttles, the rest of its requests stay unprocessed, in order.
@@ -1351,7 +1254,7 @@ public final class LocalEngine implements AutoCloseable {
               }
               Version current = op.table.items.get(op.key);
               if (!op.table.writesLimited) {
-                write(op.table, op.key, current, op.image, tally);
+                writer.write(op.table, op.key, current, op.image, tally);
                 written++;
                 continue;
               }
@@ -1362,14 +1265,13 @@ public final class LocalEngine implements AutoCloseable {
                 continue;
               }
               CapacityTally one = CapacityTally.writes();
-              write(op.table, op.key, current, op.image, one);
+              writer.write(op.table, op.key, current, op.image, one);
               charge(one, false, op.table);
               tally.merge(one);
               written++;
             }
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
           if (written == 0) {
             throw Errors.throughputExceeded();
@@ -1403,7 +1305,7 @@ public final class LocalEngine implements AutoCloseable {
           CapacityTally tally = CapacityTally.reads();
           long bytes = 0;
           for (Map.Entry<String, KeysAndAttributes> e : req.entrySet()) {
-            Table t = table(e.getKey());
+            Table t = catalog.active(e.getKey());
             KeysAndAttributes ka = e.getValue();
             rejectLegacy(ka.hasAttributesToGet(), "AttributesToGet");
             ExpressionContext ctx = new ExpressionContext(ka.expressionAttributeNames(), null);
@@ -1465,7 +1367,7 @@ public final class LocalEngine implements AutoCloseable {
             planned.add(p);
           }
           CapacityTally tally = CapacityTally.writes();
-          writeLock.lock();
+          writer.lock();
           try {
             List<CancellationReason> reasons = new ArrayList<>(planned.size());
             List<Map<String, AttributeValue>> images = new ArrayList<>(planned.size());
@@ -1506,10 +1408,7 @@ public final class LocalEngine implements AutoCloseable {
                     long delta =
                         (images.get(i) == null ? 0 : ItemSizes.size(images.get(i)))
                             - (cur == null || cur.image() == null ? 0 : cur.size);
-                    long now = p.table.collectionSizes.getOrDefault(p.key.partition(), 0L);
-                    if (delta > 0 && now + delta > itemCollectionLimit) {
-                      throw Errors.itemCollectionTooLarge();
-                    }
+                    writer.checkCollectionRoom(p.table, p.key, delta);
                   }
                 }
               }
@@ -1534,12 +1433,11 @@ public final class LocalEngine implements AutoCloseable {
                     p.table.name,
                     CapacityTally.readUnits(old == null ? 0 : ItemSizes.size(old), true));
               } else {
-                write(p.table, p.key, images.get(i), tally);
+                writer.write(p.table, p.key, images.get(i), tally);
               }
             }
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
           tally.scale(2);
           return TransactWriteItemsResponse.builder()
@@ -1576,7 +1474,7 @@ public final class LocalEngine implements AutoCloseable {
     }
     if (a.put() != null) {
       Put p = a.put();
-      Table t = table(p.tableName());
+      Table t = catalog.active(p.tableName());
       Map<String, AttributeValue> item = checkedItem(t, p.item());
       ExpressionContext ctx =
           new ExpressionContext(p.expressionAttributeNames(), p.expressionAttributeValues());
@@ -1594,7 +1492,7 @@ public final class LocalEngine implements AutoCloseable {
     }
     if (a.update() != null) {
       Update u = a.update();
-      Table t = table(u.tableName());
+      Table t = catalog.active(u.tableName());
       StoreKey key = requestKey(t, u.key());
       ExpressionContext ctx =
           new ExpressionContext(u.expressionAttributeNames(), u.expressionAttributeValues());
@@ -1614,7 +1512,7 @@ public final class LocalEngine implements AutoCloseable {
     }
     if (a.delete() != null) {
       Delete d = a.delete();
-      Table t = table(d.tableName());
+      Table t = catalog.active(d.tableName());
       StoreKey key = requestKey(t, d.key());
       ExpressionContext ctx =
           new ExpressionContext(d.expressionAttributeNames(), d.expressionAttributeValues());
@@ -1631,7 +1529,7 @@ public final class LocalEngine implements AutoCloseable {
           returnOld(d.returnValuesOnConditionCheckFailure()));
     }
     ConditionCheck cc = a.conditionCheck();
-    Table t = table(cc.tableName());
+    Table t = catalog.active(cc.tableName());
     StoreKey key = requestKey(t, cc.key());
     if (cc.conditionExpression() == null) {
       throw Errors.validation(
@@ -1673,7 +1571,7 @@ public final class LocalEngine implements AutoCloseable {
           Set<String> seen = new HashSet<>();
           for (TransactGetItem g : gets) {
             Get get = g.get();
-            Table t = table(get.tableName());
+            Table t = catalog.active(get.tableName());
             StoreKey key = requestKey(t, get.key());
             if (!seen.add(t.name + '\u0000' + key)) {
               throw Errors.validation(
@@ -1687,7 +1585,7 @@ public final class LocalEngine implements AutoCloseable {
           CapacityTally tally = CapacityTally.reads();
           List<ItemResponse> out = new ArrayList<>();
           // The write lock makes the reads one consistent snapshot with respect to transactions.
-          writeLock.lock();
+          writer.lock();
           try {
             for (Planned p : planned) {
               Map<String, AttributeValue> item = p.table.get(p.key);
@@ -1702,8 +1600,7 @@ public final class LocalEngine implements AutoCloseable {
                           .build());
             }
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
           tally.scale(2);
           return TransactGetItemsResponse.builder()
@@ -1714,19 +1611,6 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   // Point-in-time recovery and backups ---------------------------------------------------------
-
-  /** A table deleted while PITR was on: restorable by ARN until its recovery period runs out. */
-  private record DeletedTable(Table table, long deletedAt) {}
-
-  /** An on-demand backup: the table's definition and a snapshot of its live items. */
-  private record Backup(
-      String arn,
-      String name,
-      Table source,
-      long createdAt,
-      NavigableMap<StoreKey, Map<String, AttributeValue>> items,
-      long sizeBytes,
-      long itemCount) {}
 
   /** UpdateContinuousBackups: turns PITR on or off and sets the recovery period. */
   public UpdateContinuousBackupsResponse updateContinuousBackups(UpdateContinuousBackupsRequest r) {
@@ -1747,11 +1631,11 @@ public final class LocalEngine implements AutoCloseable {
                     + "' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to"
                     + " satisfy constraint: Member must have value between 1 and 35");
           }
-          writeLock.lock();
+          writer.lock();
           try {
-            Table t = tables.get(nameOf(r.tableName()));
+            Table t = catalog.find(r.tableName());
             if (t == null) {
-              throw tableNotFoundForBackup(r.tableName());
+              throw Catalog.tableNotFoundForBackup(r.tableName());
             }
             boolean enable = spec.pointInTimeRecoveryEnabled();
             if (enable && !t.pitrEnabled) {
@@ -1764,19 +1648,16 @@ public final class LocalEngine implements AutoCloseable {
             }
             // Store the setting before dropping history: a crash part-way then leaves PITR off
             // with some history no restore can reach, never PITR on with history missing.
-            persistTable(t);
+            writer.persistTable(t);
             if (disabling) {
-              dropHistory(t);
-              if (durable != null) {
-                durable.rewriteItems(t);
-              }
+              HistoryPruner.dropHistory(t);
+              writer.ifDurable(d -> d.rewriteItems(t));
             }
             return UpdateContinuousBackupsResponse.builder()
                 .continuousBackupsDescription(continuousBackups(t))
                 .build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -1786,9 +1667,9 @@ public final class LocalEngine implements AutoCloseable {
       DescribeContinuousBackupsRequest r) {
     return guard(
         () -> {
-          Table t = tables.get(nameOf(r.tableName()));
+          Table t = catalog.find(r.tableName());
           if (t == null) {
-            throw tableNotFoundForBackup(r.tableName());
+            throw Catalog.tableNotFoundForBackup(r.tableName());
           }
           return DescribeContinuousBackupsResponse.builder()
               .continuousBackupsDescription(continuousBackups(t))
@@ -1819,15 +1700,6 @@ public final class LocalEngine implements AutoCloseable {
     return Math.max(t.earliestRestorable(now), now - config.restoreLag().toMillis());
   }
 
-  private static TableNotFoundException tableNotFoundForBackup(String table) {
-    return (TableNotFoundException)
-        Errors.build(
-            TableNotFoundException.builder(),
-            "TableNotFoundException",
-            "Table not found: " + table,
-            400);
-  }
-
   /**
    * RestoreTableToPointInTime: a new table holding exactly the items as they were at the restore
    * instant, with the source's keys, indexes and capacity but none of its tags, TTL, streams or
@@ -1838,26 +1710,26 @@ public final class LocalEngine implements AutoCloseable {
     return guard(
         () -> {
           checkTableName(r.targetTableName());
-          writeLock.lock();
+          writer.lock();
           try {
             long now = clock.millis();
             Table source;
             long latest;
             if (r.sourceTableArn() != null) {
-              source = byArnIncludingDeleted(r.sourceTableArn());
-              DeletedTable gone = deletedTables.get(r.sourceTableArn());
+              source = catalog.byArnIncludingDeleted(r.sourceTableArn());
+              DeletedTable gone = catalog.deletedTables().get(r.sourceTableArn());
               latest =
                   gone != null
-                      ? Math.min(gone.deletedAt, latestRestorable(source, now))
+                      ? Math.min(gone.deletedAt(), latestRestorable(source, now))
                       : latestRestorable(source, now);
             } else {
               if (r.sourceTableName() == null) {
                 throw Errors.validation(
                     "Either SourceTableName or SourceTableArn must be specified in the request");
               }
-              source = tables.get(r.sourceTableName());
+              source = catalog.tables().get(r.sourceTableName());
               if (source == null) {
-                throw tableNotFoundForBackup(r.sourceTableName());
+                throw Catalog.tableNotFoundForBackup(r.sourceTableName());
               }
               latest = latestRestorable(source, now);
             }
@@ -1869,7 +1741,7 @@ public final class LocalEngine implements AutoCloseable {
                       "Point in time recovery is not enabled for table '" + source.name + "'",
                       400);
             }
-            checkTargetFree(r.targetTableName());
+            catalog.checkTargetFree(r.targetTableName());
             long earliest = source.earliestRestorable(now);
             long at;
             if (Boolean.TRUE.equals(r.useLatestRestorableTime())) {
@@ -1915,36 +1787,19 @@ public final class LocalEngine implements AutoCloseable {
             for (Map.Entry<StoreKey, Version> e : source.items.entrySet()) {
               Version v = e.getValue().asOf(at);
               if (v != null && v.image() != null) {
-                load(target, e.getKey(), v.image(), now);
+                ItemWriter.load(target, e.getKey(), v.image(), now);
               }
             }
             configureBuckets(target);
-            tables.put(target.name, target);
-            if (durable != null) {
-              durable.saveNewTable(target);
-            }
+            catalog.tables().put(target.name, target);
+            writer.ifDurable(d -> d.saveNewTable(target));
             return RestoreTableToPointInTimeResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
-  }
-
-  /** Puts an image into a table being built by a restore, keeping counts and indexes. */
-  private static void load(Table t, StoreKey key, Map<String, AttributeValue> image, long now) {
-    Version v = new Version(now, image, null);
-    t.items.put(key, v);
-    t.itemCount++;
-    t.sizeBytes += v.size;
-    if (t.hasLocalIndexes()) {
-      t.collectionSizes.merge(key.partition(), v.size, Long::sum);
-    }
-    for (SecondaryIndex idx : t.indexes.values()) {
-      idx.update(key, null, image);
-    }
   }
 
   private Table restoredTable(
@@ -2003,19 +1858,6 @@ public final class LocalEngine implements AutoCloseable {
     return t;
   }
 
-  private Table byArnIncludingDeleted(String arn) {
-    DeletedTable gone = deletedTables.get(arn);
-    if (gone != null) {
-      return gone.table;
-    }
-    for (Table t : tables.values()) {
-      if (t.arn.equals(arn)) {
-        return t;
-      }
-    }
-    throw tableNotFoundForBackup(arn);
-  }
-
   /** CreateBackup: an on-demand snapshot of the table's live items. */
   public CreateBackupResponse createBackup(CreateBackupRequest r) {
     return guard(
@@ -2027,11 +1869,11 @@ public final class LocalEngine implements AutoCloseable {
                     + "' at 'backupName' failed to satisfy constraint: Member must have length"
                     + " greater than or equal to 3");
           }
-          writeLock.lock();
+          writer.lock();
           try {
-            Table t = tables.get(nameOf(r.tableName()));
+            Table t = catalog.find(r.tableName());
             if (t == null) {
-              throw tableNotFoundForBackup(r.tableName());
+              throw Catalog.tableNotFoundForBackup(r.tableName());
             }
             long now = clock.millis();
             NavigableMap<StoreKey, Map<String, AttributeValue>> snapshot =
@@ -2043,19 +1885,23 @@ public final class LocalEngine implements AutoCloseable {
             }
             String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + shortId();
             Backup b = new Backup(arn, r.backupName(), t, now, snapshot, t.sizeBytes, t.itemCount);
-            backups.put(arn, b);
-            if (durable != null) {
-              durable.saveBackup(
-                  new DurableStore.BackupMeta(
-                      arn, b.name, DurableStore.meta(t, null), now, b.sizeBytes, b.itemCount),
-                  snapshot);
-            }
+            catalog.backups().put(arn, b);
+            writer.ifDurable(
+                d ->
+                    d.saveBackup(
+                        new DurableStore.BackupMeta(
+                            arn,
+                            b.name(),
+                            DurableStore.meta(t, null),
+                            now,
+                            b.sizeBytes(),
+                            b.itemCount()),
+                        snapshot));
             return CreateBackupResponse.builder()
                 .backupDetails(details(b, BackupStatus.AVAILABLE))
                 .build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -2066,17 +1912,17 @@ public final class LocalEngine implements AutoCloseable {
 
   private static BackupDetails details(Backup b, BackupStatus status) {
     return BackupDetails.builder()
-        .backupArn(b.arn)
-        .backupName(b.name)
-        .backupSizeBytes(b.sizeBytes)
+        .backupArn(b.arn())
+        .backupName(b.name())
+        .backupSizeBytes(b.sizeBytes())
         .backupStatus(status)
         .backupType(BackupType.USER)
-        .backupCreationDateTime(Instant.ofEpochMilli(b.createdAt))
+        .backupCreationDateTime(Instant.ofEpochMilli(b.createdAt()))
         .build();
   }
 
   private BackupDescription backupDescription(Backup b, BackupStatus status) {
-    Table s = b.source;
+    Table s = b.source();
     List<KeySchemaElement> ks = new ArrayList<>();
     ks.add(KeySchemaElement.builder().attributeName(s.partitionKey).keyType(KeyType.HASH).build());
     if (s.sortKey != null) {
@@ -2091,8 +1937,8 @@ public final class LocalEngine implements AutoCloseable {
                 .tableId(s.id)
                 .keySchema(ks)
                 .tableCreationDateTime(Instant.ofEpochMilli(s.createdAt))
-                .itemCount(b.itemCount)
-                .tableSizeBytes(b.sizeBytes)
+                .itemCount(b.itemCount())
+                .tableSizeBytes(b.sizeBytes())
                 .billingMode(s.billingMode)
                 .provisionedThroughput(
                     ProvisionedThroughput.builder()
@@ -2104,25 +1950,13 @@ public final class LocalEngine implements AutoCloseable {
         .build();
   }
 
-  private Backup backup(String arn) {
-    Backup b = arn == null ? null : backups.get(arn);
-    if (b == null) {
-      throw (BackupNotFoundException)
-          Errors.build(
-              BackupNotFoundException.builder(),
-              "BackupNotFoundException",
-              "Backup not found: " + arn,
-              400);
-    }
-    return b;
-  }
-
   /** DescribeBackup. */
   public DescribeBackupResponse describeBackup(DescribeBackupRequest r) {
     return guard(
         () ->
             DescribeBackupResponse.builder()
-                .backupDescription(backupDescription(backup(r.backupArn()), BackupStatus.AVAILABLE))
+                .backupDescription(
+                    backupDescription(catalog.backup(r.backupArn()), BackupStatus.AVAILABLE))
                 .build());
   }
 
@@ -2130,19 +1964,16 @@ public final class LocalEngine implements AutoCloseable {
   public DeleteBackupResponse deleteBackup(DeleteBackupRequest r) {
     return guard(
         () -> {
-          writeLock.lock();
+          writer.lock();
           try {
-            Backup b = backup(r.backupArn());
-            backups.remove(b.arn);
-            if (durable != null) {
-              durable.deleteBackup(b.arn);
-            }
+            Backup b = catalog.backup(r.backupArn());
+            catalog.backups().remove(b.arn());
+            writer.ifDurable(d -> d.deleteBackup(b.arn()));
             return DeleteBackupResponse.builder()
                 .backupDescription(backupDescription(b, BackupStatus.DELETED))
                 .build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -2156,24 +1987,23 @@ public final class LocalEngine implements AutoCloseable {
           String last = null;
           boolean started = r.exclusiveStartBackupArn() == null;
           List<Backup> all;
-          writeLock.lock();
+          writer.lock();
           try {
-            all = new ArrayList<>(backups.values());
+            all = new ArrayList<>(catalog.backups().values());
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
           all.sort(java.util.Comparator.comparing(Backup::arn));
           boolean more = false;
           for (Backup b : all) {
             if (!started) {
-              started = b.arn.equals(r.exclusiveStartBackupArn());
+              started = b.arn().equals(r.exclusiveStartBackupArn());
               continue;
             }
-            if (r.tableName() != null && !b.source.name.equals(nameOf(r.tableName()))) {
+            if (r.tableName() != null && !b.source().name.equals(Catalog.nameOf(r.tableName()))) {
               continue;
             }
-            Instant created = Instant.ofEpochMilli(b.createdAt);
+            Instant created = Instant.ofEpochMilli(b.createdAt());
             if (r.timeRangeLowerBound() != null && created.isBefore(r.timeRangeLowerBound())) {
               continue;
             }
@@ -2186,17 +2016,17 @@ public final class LocalEngine implements AutoCloseable {
             }
             out.add(
                 BackupSummary.builder()
-                    .tableName(b.source.name)
-                    .tableArn(b.source.arn)
-                    .tableId(b.source.id)
-                    .backupArn(b.arn)
-                    .backupName(b.name)
+                    .tableName(b.source().name)
+                    .tableArn(b.source().arn)
+                    .tableId(b.source().id)
+                    .backupArn(b.arn())
+                    .backupName(b.name())
                     .backupCreationDateTime(created)
                     .backupStatus(BackupStatus.AVAILABLE)
                     .backupType(BackupType.USER)
-                    .backupSizeBytes(b.sizeBytes)
+                    .backupSizeBytes(b.sizeBytes())
                     .build());
-            last = b.arn;
+            last = b.arn();
           }
           ListBackupsResponse.Builder resp = ListBackupsResponse.builder().backupSummaries(out);
           if (more) {
@@ -2211,14 +2041,14 @@ public final class LocalEngine implements AutoCloseable {
     return guard(
         () -> {
           checkTableName(r.targetTableName());
-          writeLock.lock();
+          writer.lock();
           try {
-            Backup b = backup(r.backupArn());
-            checkTargetFree(r.targetTableName());
+            Backup b = catalog.backup(r.backupArn());
+            catalog.checkTargetFree(r.targetTableName());
             long now = clock.millis();
             Table target =
                 restoredTable(
-                    b.source,
+                    b.source(),
                     r.targetTableName(),
                     r.billingModeOverride(),
                     r.provisionedThroughputOverride(),
@@ -2228,23 +2058,20 @@ public final class LocalEngine implements AutoCloseable {
                     now);
             target.restoreSummary =
                 RestoreSummary.builder()
-                    .sourceBackupArn(b.arn)
-                    .sourceTableArn(b.source.arn)
-                    .restoreDateTime(Instant.ofEpochMilli(b.createdAt))
+                    .sourceBackupArn(b.arn())
+                    .sourceTableArn(b.source().arn)
+                    .restoreDateTime(Instant.ofEpochMilli(b.createdAt()))
                     .restoreInProgress(target.activeAt > now)
                     .build();
-            b.items.forEach((k, image) -> load(target, k, image, now));
+            b.items().forEach((k, image) -> ItemWriter.load(target, k, image, now));
             configureBuckets(target);
-            tables.put(target.name, target);
-            if (durable != null) {
-              durable.saveNewTable(target);
-            }
+            catalog.tables().put(target.name, target);
+            writer.ifDurable(d -> d.saveNewTable(target));
             return RestoreTableFromBackupResponse.builder()
                 .tableDescription(describe(target))
                 .build();
           } finally {
-            commitDurable();
-            writeLock.unlock();
+            writer.unlock();
           }
         });
   }
@@ -2256,64 +2083,11 @@ public final class LocalEngine implements AutoCloseable {
    * @return how many versions were dropped
    */
   public long pruneHistory() {
-    writeLock.lock();
+    writer.lock();
     try {
-      long now = clock.millis();
-      long dropped = 0;
-      for (Table t : tables.values()) {
-        if (t.pitrEnabled) {
-          long n = pruneTable(t, t.earliestRestorable(now));
-          if (n > 0 && durable != null) {
-            durable.rewriteItems(t);
-          }
-          dropped += n;
-        }
-      }
-      var it = deletedTables.values().iterator();
-      while (it.hasNext()) {
-        DeletedTable d = it.next();
-        if (now - d.deletedAt > d.table.recoveryPeriodDays * 86_400_000L) {
-          it.remove();
-          if (durable != null) {
-            durable.dropTable(d.table);
-          }
-        } else {
-          long n = pruneTable(d.table, d.table.earliestRestorable(now));
-          if (n > 0 && durable != null) {
-            durable.rewriteItems(d.table);
-          }
-          dropped += n;
-        }
-      }
-      return dropped;
+      return HistoryPruner.prune(catalog, writer, clock.millis());
     } finally {
-      commitDurable();
-      writeLock.unlock();
-    }
-  }
-
-  private static long pruneTable(Table t, long horizon) {
-    long dropped = 0;
-    var it = t.items.entrySet().iterator();
-    while (it.hasNext()) {
-      Version v = it.next().getValue();
-      dropped += v.pruneBefore(horizon);
-      if (v.isDeadBefore(horizon)) {
-        it.remove();
-        dropped++;
-      }
-    }
-    return dropped;
-  }
-
-  private static void dropHistory(Table t) {
-    var it = t.items.entrySet().iterator();
-    while (it.hasNext()) {
-      Version v = it.next().getValue();
-      v.pruneBefore(Long.MAX_VALUE);
-      if (v.image() == null) {
-        it.remove();
-      }
+      writer.unlock();
     }
   }
 
@@ -2322,21 +2096,8 @@ public final class LocalEngine implements AutoCloseable {
    * their approximate bytes.
    */
   public HistoryStats historyStats() {
-    long versions = 0;
-    long bytes = 0;
-    for (Table t : tables.values()) {
-      for (Version head : t.items.values()) {
-        for (Version v = head.previous(); v != null; v = v.previous()) {
-          versions++;
-          bytes += Version.OVERHEAD_BYTES + (v.image() == null ? 0 : ItemSizes.size(v.image()));
-        }
-        if (head.image() == null) {
-          versions++;
-          bytes += Version.OVERHEAD_BYTES;
-        }
-      }
-    }
-    return new HistoryStats(versions, bytes);
+    HistoryPruner.Kept kept = HistoryPruner.kept(catalog.tables().values());
+    return new HistoryStats(kept.versions(), kept.approximateBytes());
   }
 
   /**
@@ -2457,18 +2218,17 @@ public final class LocalEngine implements AutoCloseable {
       ConditionExpression cond,
       ReturnValuesOnConditionCheckFailure onFailure,
       CapacityTally tally) {
-    writeLock.lock();
+    writer.lock();
     try {
       Version current = t.items.get(key);
       Map<String, AttributeValue> old = current == null ? null : current.image();
       checkWrite(t, estimateWrite(image != null ? image : old));
       checkCondition(cond, old, onFailure);
-      write(t, key, current, image, tally);
+      writer.write(t, key, current, image, tally);
       charge(tally, false, t);
       return old;
     } finally {
-      commitDurable();
-      writeLock.unlock();
+      writer.unlock();
     }
   }
 
@@ -2487,97 +2247,7 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
-  /** Refuses a restore into a table name that is taken. Caller holds the write lock. */
-  private void checkTargetFree(String target) {
-    if (tables.containsKey(target)) {
-      throw (TableAlreadyExistsException)
-          Errors.build(
-              TableAlreadyExistsException.builder(),
-              "TableAlreadyExistsException",
-              "Table already exists: " + target,
-              400);
-    }
-  }
-
   // Shared machinery ---------------------------------------------------------------------------
-
-  /**
-   * Writes one item version and maintains counts, indexes and capacity. Caller holds the write lock
-   * and has validated the image.
-   */
-  private void write(
-      Table t, StoreKey key, Map<String, AttributeValue> image, CapacityTally tally) {
-    write(t, key, t.items.get(key), image, tally);
-  }
-
-  /** As above, with the key's current version already looked up by the caller. */
-  private void write(
-      Table t,
-      StoreKey key,
-      Version current,
-      Map<String, AttributeValue> image,
-      CapacityTally tally) {
-    Map<String, AttributeValue> old = current == null ? null : current.image();
-    long oldSize = old == null ? 0 : current.size;
-    long newSize = image == null ? 0 : ItemSizes.size(image);
-    if (t.hasLocalIndexes()) {
-      growCollection(t, key, newSize - oldSize);
-    }
-    tally.table(t.name, CapacityTally.writeUnits(Math.max(oldSize, newSize)));
-    if (old == null && image == null) {
-      return;
-    }
-    long now = clock.millis();
-    if (current != null && current.at() > now) {
-      now = current.at();
-    }
-    Version next = null;
-    if (t.pitrEnabled) {
-      next = new Version(now, image, newSize, current);
-      t.items.put(key, next);
-    } else if (image == null) {
-      t.items.remove(key);
-    } else {
-      next = new Version(now, image, newSize, null);
-      t.items.put(key, next);
-    }
-    if (durable != null) {
-      durable.saveItem(t, key, next);
-    }
-    t.itemCount += (image != null ? 1 : 0) - (old != null ? 1 : 0);
-    t.sizeBytes += newSize - oldSize;
-    if (t.indexes.isEmpty()) {
-      return;
-    }
-    for (SecondaryIndex idx : t.indexes.values()) {
-      Map<String, AttributeValue> before = old == null ? null : projectedEntry(t, idx, key, old);
-      Map<String, AttributeValue> after = image == null ? null : projectedEntry(t, idx, key, image);
-      idx.update(key, old, image);
-      if (before == null && after == null) {
-        continue;
-      }
-      double units;
-      if (before != null && after != null) {
-        boolean sameKey = idx.entryKey(old, key).equals(idx.entryKey(image, key));
-        if (sameKey && AttributeValues.mapEqual(before, after)) {
-          continue;
-        }
-        units =
-            sameKey
-                ? CapacityTally.writeUnits(Math.max(ItemSizes.size(before), ItemSizes.size(after)))
-                : CapacityTally.writeUnits(ItemSizes.size(before))
-                    + CapacityTally.writeUnits(ItemSizes.size(after));
-      } else {
-        units = CapacityTally.writeUnits(ItemSizes.size(before != null ? before : after));
-      }
-      tally.index(t.name, idx.name, idx.global, units);
-    }
-  }
-
-  private static Map<String, AttributeValue> projectedEntry(
-      Table t, SecondaryIndex idx, StoreKey key, Map<String, AttributeValue> item) {
-    return idx.entryKey(item, key) == null ? null : idx.project(item, t.keyNames);
-  }
 
   /** Validates and normalises an item to be written to {@code t}, keys and index keys included. */
   private static Map<String, AttributeValue> checkedItem(
@@ -2722,14 +2392,6 @@ public final class LocalEngine implements AutoCloseable {
     throw Errors.validation("Return values set to invalid value");
   }
 
-  private Table table(String name) {
-    Table t = tables.get(nameOf(name));
-    if (t == null || clock.millis() < t.activeAt) {
-      throw Errors.notFound("Requested resource not found");
-    }
-    return t;
-  }
-
   private static SecondaryIndex index(Table t, String name, Boolean consistentRead) {
     if (name == null) {
       return null;
@@ -2742,17 +2404,6 @@ public final class LocalEngine implements AutoCloseable {
       throw Errors.validation("Consistent reads are not supported on global secondary indexes");
     }
     return idx;
-  }
-
-  /** Accepts a table name or a table ARN, as DynamoDB does. */
-  private static String nameOf(String nameOrArn) {
-    if (nameOrArn == null) {
-      throw Errors.validation(
-          "1 validation error detected: Value null at 'tableName' failed to satisfy constraint:"
-              + " Member must not be null");
-    }
-    int slash = nameOrArn.startsWith("arn:") ? nameOrArn.indexOf(":table/") : -1;
-    return slash < 0 ? nameOrArn : nameOrArn.substring(slash + ":table/".length());
   }
 
   private static String last(List<String> l) {
@@ -2771,13 +2422,6 @@ public final class LocalEngine implements AutoCloseable {
   /** Closes the durable store, if any; the in-memory engine needs no closing. */
   @Override
   public void close() {
-    if (durable != null) {
-      writeLock.lock();
-      try {
-        durable.close();
-      } finally {
-        writeLock.unlock();
-      }
-    }
+    writer.close();
   }
 }
