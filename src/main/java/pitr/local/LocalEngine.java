@@ -16,6 +16,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import pitr.dynamo.ItemSizes;
+import pitr.local.capacity.CapacityTally;
+import pitr.local.capacity.Throughput;
 import pitr.local.expr.AttributeValues;
 import pitr.local.expr.ConditionExpression;
 import pitr.local.expr.ExpressionContext;
@@ -157,6 +159,7 @@ public final class LocalEngine implements AutoCloseable {
 
   private final Catalog catalog;
   private final ItemWriter writer;
+  private final Throughput throughput;
   private volatile Faults.Injector faults;
 
   private LocalEngine(EngineConfig config, DurableStore durable) {
@@ -165,6 +168,7 @@ public final class LocalEngine implements AutoCloseable {
     this.faults = config.faults().injector();
     this.catalog = new Catalog(clock);
     this.writer = new ItemWriter(clock, durable);
+    this.throughput = new Throughput(config);
   }
 
   /**
@@ -178,7 +182,7 @@ public final class LocalEngine implements AutoCloseable {
   public static LocalEngine open(EngineConfig config, java.nio.file.Path dataDir) {
     DurableStore store = DurableStore.open(dataDir);
     LocalEngine engine = new LocalEngine(config, store);
-    engine.catalog.load(store, engine::configureBuckets);
+    engine.catalog.load(store, engine.throughput::configure);
     return engine;
   }
 
@@ -359,7 +363,7 @@ public final class LocalEngine implements AutoCloseable {
               t.tags.put(tag.key(), tag.value());
             }
           }
-          configureBuckets(t);
+          throughput.configure(t);
           writer.lock();
           try {
             if (catalog.tables().containsKey(name)) {
@@ -567,7 +571,7 @@ public final class LocalEngine implements AutoCloseable {
                 updateIndex(t, u);
               }
             }
-            configureBuckets(t);
+            throughput.configure(t);
             writer.persistTable(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
           } finally {
@@ -810,13 +814,13 @@ public final class LocalEngine implements AutoCloseable {
           ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
           ProjectionExpression proj = projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
-          checkRead(t, null);
+          Throughput.checkRead(t, null);
           Map<String, AttributeValue> item = t.get(key);
           boolean consistent = Boolean.TRUE.equals(r.consistentRead());
           CapacityTally tally = CapacityTally.reads();
           tally.table(
               t.name, CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), consistent));
-          charge(tally, true, t);
+          Throughput.charge(tally, true, t);
           GetItemResponse.Builder b =
               GetItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
@@ -875,14 +879,14 @@ public final class LocalEngine implements AutoCloseable {
           try {
             Version current = t.items.get(key);
             old = current == null ? null : current.image();
-            checkWrite(t, estimateWrite(old));
+            Throughput.checkWrite(t, Throughput.estimateWrite(old));
             checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
             Map<String, AttributeValue> base =
                 old != null ? old : t.keyOf(requestKeyItem(t, r.key()));
             updated = upd == null ? base : upd.apply(base);
             updated = checkedItem(t, updated);
             writer.write(t, key, current, updated, tally);
-            charge(tally, false, t);
+            Throughput.charge(tally, false, t);
           } finally {
             writer.unlock();
           }
@@ -965,7 +969,7 @@ public final class LocalEngine implements AutoCloseable {
             StoreKey esk = startKey(t, idx, r.exclusiveStartKey());
             range = range.tailMap(esk, false);
           }
-          checkRead(t, idx);
+          Throughput.checkRead(t, idx);
           Page page =
               readPage(
                   t,
@@ -985,7 +989,7 @@ public final class LocalEngine implements AutoCloseable {
           } else {
             tally.index(t.name, idx.name, idx.global, units);
           }
-          charge(tally, true, t);
+          Throughput.charge(tally, true, t);
           QueryResponse.Builder b =
               QueryResponse.builder()
                   .count(page.count)
@@ -1056,7 +1060,7 @@ public final class LocalEngine implements AutoCloseable {
           if (r.hasExclusiveStartKey()) {
             range = range.tailMap(startKey(t, idx, r.exclusiveStartKey()), false);
           }
-          checkRead(t, idx);
+          Throughput.checkRead(t, idx);
           Page page =
               readPage(
                   t,
@@ -1076,7 +1080,7 @@ public final class LocalEngine implements AutoCloseable {
           } else {
             tally.index(t.name, idx.name, idx.global, units);
           }
-          charge(tally, true, t);
+          Throughput.charge(tally, true, t);
           ScanResponse.Builder b =
               ScanResponse.builder()
                   .count(page.count)
@@ -1260,13 +1264,13 @@ public final class LocalEngine implements AutoCloseable {
               }
               Map<String, AttributeValue> sized =
                   op.image != null ? op.image : current == null ? null : current.image();
-              if (!admitsWrite(op.table, estimateWrite(sized))) {
+              if (!Throughput.admitsWrite(op.table, Throughput.estimateWrite(sized))) {
                 unprocessed.computeIfAbsent(op.table.name, k -> new ArrayList<>()).add(op.request);
                 continue;
               }
               CapacityTally one = CapacityTally.writes();
               writer.write(op.table, op.key, current, op.image, one);
-              charge(one, false, op.table);
+              Throughput.charge(one, false, op.table);
               tally.merge(one);
               written++;
             }
@@ -1401,7 +1405,7 @@ public final class LocalEngine implements AutoCloseable {
               for (int i = 0; i < planned.size(); i++) {
                 if (planned.get(i).kind != TxKind.CHECK) {
                   TxAction p = planned.get(i);
-                  checkWrite(p.table, 2 * estimateWrite(images.get(i)));
+                  Throughput.checkWrite(p.table, 2 * Throughput.estimateWrite(images.get(i)));
                   if (p.table.hasLocalIndexes()) {
                     // Refuse before the first write, so the transaction stays all or nothing.
                     Version cur = p.table.items.get(p.key);
@@ -1790,7 +1794,7 @@ public final class LocalEngine implements AutoCloseable {
                 ItemWriter.load(target, e.getKey(), v.image(), now);
               }
             }
-            configureBuckets(target);
+            throughput.configure(target);
             catalog.tables().put(target.name, target);
             writer.ifDurable(d -> d.saveNewTable(target));
             return RestoreTableToPointInTimeResponse.builder()
@@ -2064,7 +2068,7 @@ public final class LocalEngine implements AutoCloseable {
                     .restoreInProgress(target.activeAt > now)
                     .build();
             b.items().forEach((k, image) -> ItemWriter.load(target, k, image, now));
-            configureBuckets(target);
+            throughput.configure(target);
             catalog.tables().put(target.name, target);
             writer.ifDurable(d -> d.saveNewTable(target));
             return RestoreTableFromBackupResponse.builder()
@@ -2108,102 +2112,6 @@ public final class LocalEngine implements AutoCloseable {
    */
   public record HistoryStats(long versions, long approximateBytes) {}
 
-  // Throughput --------------------------------------------------------------------------------
-
-  /** Sets up or resizes a table's capacity buckets after its billing or capacity changed. */
-  private void configureBuckets(Table t) {
-    configureBucketsOnly(t);
-    boolean limited = t.writeBucket != null;
-    for (SecondaryIndex i : t.indexes.values()) {
-      limited |= i.writeBucket != null;
-    }
-    t.writesLimited = limited;
-  }
-
-  private void configureBucketsOnly(Table t) {
-    long burst = config.burstSeconds();
-    if (t.billingMode == BillingMode.PROVISIONED) {
-      t.readBucket = bucket(t.readBucket, t.readCapacity, burst);
-      t.writeBucket = bucket(t.writeBucket, t.writeCapacity, burst);
-      for (SecondaryIndex i : t.globalIndexes()) {
-        i.readBucket = bucket(i.readBucket, i.readCapacity, burst);
-        i.writeBucket = bucket(i.writeBucket, i.writeCapacity, burst);
-      }
-    } else {
-      t.readBucket =
-          config.onDemandReadCeiling() > 0
-              ? bucket(t.readBucket, config.onDemandReadCeiling(), 1)
-              : null;
-      t.writeBucket =
-          config.onDemandWriteCeiling() > 0
-              ? bucket(t.writeBucket, config.onDemandWriteCeiling(), 1)
-              : null;
-      for (SecondaryIndex i : t.globalIndexes()) {
-        i.readBucket = null;
-        i.writeBucket = null;
-      }
-    }
-  }
-
-  private TokenBucket bucket(TokenBucket existing, long rate, long burst) {
-    if (rate <= 0) {
-      return null;
-    }
-    if (existing == null) {
-      return new TokenBucket(clock, rate, burst);
-    }
-    existing.reconfigure(rate, burst);
-    return existing;
-  }
-
-  /** Whether a write of about {@code units} to {@code t} fits its table and GSI buckets now. */
-  private static boolean admitsWrite(Table t, double units) {
-    TokenBucket b = t.writeBucket;
-    if (b != null && !b.admits(units)) {
-      return false;
-    }
-    for (SecondaryIndex i : t.indexes.values()) {
-      TokenBucket ib = i.writeBucket;
-      if (ib != null && !ib.admits(1)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static void checkWrite(Table t, double units) {
-    if (!admitsWrite(t, units)) {
-      throw Errors.throughputExceeded();
-    }
-  }
-
-  /** Takes what a request consumed out of the buckets of every table it touched. */
-  private void charge(CapacityTally tally, boolean read, Table... touched) {
-    for (Table t : touched) {
-      TokenBucket b = read ? t.readBucket : t.writeBucket;
-      if (b != null) {
-        b.consume(tally.tableUnits(t.name));
-      }
-      for (SecondaryIndex i : t.indexes.values()) {
-        TokenBucket ib = read ? i.readBucket : i.writeBucket;
-        if (ib != null) {
-          ib.consume(tally.indexUnits(t.name, i.name));
-        }
-      }
-    }
-  }
-
-  private static void checkRead(Table t, SecondaryIndex idx) {
-    TokenBucket b = idx != null && idx.global ? idx.readBucket : t.readBucket;
-    if (b != null && !b.admits(1)) {
-      throw Errors.throughputExceeded();
-    }
-  }
-
-  private static double estimateWrite(Map<String, AttributeValue> image) {
-    return image == null ? 1 : CapacityTally.writeUnits(ItemSizes.size(image));
-  }
-
   /**
    * PutItem's and DeleteItem's write: under the lock, admit it against the table's capacity, check
    * the condition against the current image, write {@code image} (null deletes) and charge the
@@ -2222,10 +2130,10 @@ public final class LocalEngine implements AutoCloseable {
     try {
       Version current = t.items.get(key);
       Map<String, AttributeValue> old = current == null ? null : current.image();
-      checkWrite(t, estimateWrite(image != null ? image : old));
+      Throughput.checkWrite(t, Throughput.estimateWrite(image != null ? image : old));
       checkCondition(cond, old, onFailure);
       writer.write(t, key, current, image, tally);
-      charge(tally, false, t);
+      Throughput.charge(tally, false, t);
       return old;
     } finally {
       writer.unlock();

@@ -5,13 +5,13 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import pitr.dynamo.ItemSizes;
-import pitr.local.CapacityTally;
 import pitr.local.DurableStore;
 import pitr.local.Errors;
 import pitr.local.SecondaryIndex;
 import pitr.local.StoreKey;
 import pitr.local.Table;
 import pitr.local.Version;
+import pitr.local.capacity.CapacityTally;
 import pitr.local.expr.AttributeValues;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

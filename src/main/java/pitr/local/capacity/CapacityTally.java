@@ -1,4 +1,4 @@
-package pitr.local;
+package pitr.local.capacity;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
