@@ -19,6 +19,7 @@ import pitr.local.expr.ProjectionExpression;
 import pitr.local.expr.SortKeyCondition;
 import pitr.local.expr.UpdateExpression;
 import pitr.local.ops.BackupOps;
+import pitr.local.ops.ItemOps;
 import pitr.local.ops.RecoveryOps;
 import pitr.local.ops.Requests;
 import pitr.local.ops.TableOps;
@@ -70,7 +71,6 @@ import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupRequ
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -118,6 +118,7 @@ public final class LocalEngine implements AutoCloseable {
   private final ItemWriter writer;
   private final Throughput throughput;
   private final TableOps tables;
+  private final ItemOps items;
   private final RecoveryOps recovery;
   private final BackupOps backups;
   private volatile Faults.Injector faults;
@@ -130,6 +131,7 @@ public final class LocalEngine implements AutoCloseable {
     this.writer = new ItemWriter(clock, durable);
     this.throughput = new Throughput(config);
     this.tables = new TableOps(config, catalog, writer, throughput);
+    this.items = new ItemOps(config, catalog, writer, throughput);
     this.recovery = new RecoveryOps(config, catalog, writer, throughput);
     this.backups = new BackupOps(config, catalog, writer, throughput);
   }
@@ -235,136 +237,22 @@ public final class LocalEngine implements AutoCloseable {
 
   /** PutItem. */
   public PutItemResponse putItem(PutItemRequest r) {
-    return Requests.guard(
-        () -> {
-          Table t = catalog.active(r.tableName());
-          Requests.checkReturnValues(r.returnValuesAsString(), false);
-          Map<String, AttributeValue> item = Requests.checkedItem(t, r.item());
-          ExpressionContext ctx =
-              new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          ConditionExpression cond =
-              Requests.condition(ctx, r.conditionExpression(), "ConditionExpression");
-          ctx.checkAllUsed();
-          StoreKey key = t.storeKey(item);
-          CapacityTally tally = CapacityTally.writes();
-          Map<String, AttributeValue> old =
-              writeOne(t, key, item, cond, r.returnValuesOnConditionCheckFailure(), tally);
-          PutItemResponse.Builder b =
-              PutItemResponse.builder()
-                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
-          if (r.returnValues() == ReturnValue.ALL_OLD && old != null) {
-            b.attributes(old);
-          }
-          return b.build();
-        });
+    return items.putItem(r);
   }
 
   /** GetItem. */
   public GetItemResponse getItem(GetItemRequest r) {
-    return Requests.guard(
-        () -> {
-          Table t = catalog.active(r.tableName());
-          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
-          StoreKey key = Requests.requestKey(t, r.key());
-          ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
-          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
-          ctx.checkAllUsed();
-          Throughput.checkRead(t, null);
-          Map<String, AttributeValue> item = t.get(key);
-          boolean consistent = Boolean.TRUE.equals(r.consistentRead());
-          CapacityTally tally = CapacityTally.reads();
-          tally.table(
-              t.name, CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), consistent));
-          Throughput.charge(tally, true, t);
-          GetItemResponse.Builder b =
-              GetItemResponse.builder()
-                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
-          if (item != null) {
-            b.item(proj == null ? item : proj.apply(item));
-          }
-          return b.build();
-        });
+    return items.getItem(r);
   }
 
   /** DeleteItem. */
   public DeleteItemResponse deleteItem(DeleteItemRequest r) {
-    return Requests.guard(
-        () -> {
-          Table t = catalog.active(r.tableName());
-          Requests.checkReturnValues(r.returnValuesAsString(), false);
-          Requests.rejectLegacy(r.hasExpected(), "Expected");
-          StoreKey key = Requests.requestKey(t, r.key());
-          ExpressionContext ctx =
-              new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          ConditionExpression cond =
-              Requests.condition(ctx, r.conditionExpression(), "ConditionExpression");
-          ctx.checkAllUsed();
-          CapacityTally tally = CapacityTally.writes();
-          Map<String, AttributeValue> old =
-              writeOne(t, key, null, cond, r.returnValuesOnConditionCheckFailure(), tally);
-          DeleteItemResponse.Builder b =
-              DeleteItemResponse.builder()
-                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
-          if (r.returnValues() == ReturnValue.ALL_OLD && old != null) {
-            b.attributes(old);
-          }
-          return b.build();
-        });
+    return items.deleteItem(r);
   }
 
   /** UpdateItem. */
   public UpdateItemResponse updateItem(UpdateItemRequest r) {
-    return Requests.guard(
-        () -> {
-          Table t = catalog.active(r.tableName());
-          Requests.checkReturnValues(r.returnValuesAsString(), true);
-          Requests.rejectLegacy(r.hasAttributeUpdates(), "AttributeUpdates");
-          Requests.rejectLegacy(r.hasExpected(), "Expected");
-          StoreKey key = Requests.requestKey(t, r.key());
-          ExpressionContext ctx =
-              new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          UpdateExpression upd =
-              r.updateExpression() == null ? null : ctx.update(r.updateExpression());
-          ConditionExpression cond =
-              Requests.condition(ctx, r.conditionExpression(), "ConditionExpression");
-          ctx.checkAllUsed();
-          Requests.checkKeyNotUpdated(t, upd);
-          CapacityTally tally = CapacityTally.writes();
-          Map<String, AttributeValue> old;
-          Map<String, AttributeValue> updated;
-          writer.lock();
-          try {
-            Version current = t.items.get(key);
-            old = current == null ? null : current.image();
-            Throughput.checkWrite(t, Throughput.estimateWrite(old));
-            Requests.checkCondition(cond, old, r.returnValuesOnConditionCheckFailure());
-            Map<String, AttributeValue> base =
-                old != null ? old : t.keyOf(Requests.requestKeyItem(t, r.key()));
-            updated = upd == null ? base : upd.apply(base);
-            updated = Requests.checkedItem(t, updated);
-            writer.write(t, key, current, updated, tally);
-            Throughput.charge(tally, false, t);
-          } finally {
-            writer.unlock();
-          }
-          UpdateItemResponse.Builder b =
-              UpdateItemResponse.builder()
-                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
-          ReturnValue rv = r.returnValues() == null ? ReturnValue.NONE : r.returnValues();
-          Map<String, AttributeValue> attrs =
-              switch (rv) {
-                case ALL_OLD -> old;
-                case ALL_NEW -> updated;
-                case UPDATED_OLD ->
-                    old == null || upd == null ? null : upd.updatedPaths().apply(old);
-                case UPDATED_NEW -> upd == null ? null : upd.updatedPaths().apply(updated);
-                default -> null;
-              };
-          if (attrs != null && !attrs.isEmpty()) {
-            b.attributes(attrs);
-          }
-          return b.build();
-        });
+    return items.updateItem(r);
   }
 
   /** Query. */
@@ -1157,34 +1045,6 @@ public final class LocalEngine implements AutoCloseable {
    * @param approximateBytes their item bytes plus per-version overhead
    */
   public record HistoryStats(long versions, long approximateBytes) {}
-
-  /**
-   * PutItem's and DeleteItem's write: under the lock, admit it against the table's capacity, check
-   * the condition against the current image, write {@code image} (null deletes) and charge the
-   * capacity used.
-   *
-   * @return the image the write replaced, or null
-   */
-  private Map<String, AttributeValue> writeOne(
-      Table t,
-      StoreKey key,
-      Map<String, AttributeValue> image,
-      ConditionExpression cond,
-      ReturnValuesOnConditionCheckFailure onFailure,
-      CapacityTally tally) {
-    writer.lock();
-    try {
-      Version current = t.items.get(key);
-      Map<String, AttributeValue> old = current == null ? null : current.image();
-      Throughput.checkWrite(t, Throughput.estimateWrite(image != null ? image : old));
-      Requests.checkCondition(cond, old, onFailure);
-      writer.write(t, key, current, image, tally);
-      Throughput.charge(tally, false, t);
-      return old;
-    } finally {
-      writer.unlock();
-    }
-  }
 
   // Shared machinery ---------------------------------------------------------------------------
 
