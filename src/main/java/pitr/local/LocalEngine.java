@@ -17,12 +17,12 @@ import pitr.local.expr.ExpressionContext;
 import pitr.local.expr.KeyConditionExpression;
 import pitr.local.expr.ProjectionExpression;
 import pitr.local.expr.SortKeyCondition;
-import pitr.local.expr.UpdateExpression;
 import pitr.local.ops.BackupOps;
 import pitr.local.ops.ItemOps;
 import pitr.local.ops.RecoveryOps;
 import pitr.local.ops.Requests;
 import pitr.local.ops.TableOps;
+import pitr.local.ops.TransactionOps;
 import pitr.local.store.Catalog;
 import pitr.local.store.HistoryPruner;
 import pitr.local.store.ItemWriter;
@@ -31,13 +31,10 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.CreateBackupRequest;
 import software.amazon.awssdk.services.dynamodb.model.CreateBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DeleteBackupRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
@@ -50,10 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsR
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
-import software.amazon.awssdk.services.dynamodb.model.Get;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsResponse;
@@ -62,7 +57,6 @@ import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceResponse;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -71,23 +65,18 @@ import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupRequ
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceResponse;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -118,6 +107,7 @@ public final class LocalEngine implements AutoCloseable {
   private final ItemWriter writer;
   private final Throughput throughput;
   private final TableOps tables;
+  private final TransactionOps transactions;
   private final ItemOps items;
   private final RecoveryOps recovery;
   private final BackupOps backups;
@@ -131,6 +121,7 @@ public final class LocalEngine implements AutoCloseable {
     this.writer = new ItemWriter(clock, durable);
     this.throughput = new Throughput(config);
     this.tables = new TableOps(config, catalog, writer, throughput);
+    this.transactions = new TransactionOps(config, catalog, writer, throughput);
     this.items = new ItemOps(config, catalog, writer, throughput);
     this.recovery = new RecoveryOps(config, catalog, writer, throughput);
     this.backups = new BackupOps(config, catalog, writer, throughput);
@@ -541,6 +532,16 @@ public final class LocalEngine implements AutoCloseable {
 
   // Batches and transactions -------------------------------------------------------------------
 
+  /** TransactWriteItems: all actions apply or none does. */
+  public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest r) {
+    return transactions.transactWriteItems(r);
+  }
+
+  /** TransactGetItems: up to 100 gets read as one snapshot. */
+  public TransactGetItemsResponse transactGetItems(TransactGetItemsRequest r) {
+    return transactions.transactGetItems(r);
+  }
+
   /** BatchWriteItem: up to 25 puts and deletes, each applied on its own. */
   public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest r) {
     return Requests.guard(
@@ -691,276 +692,6 @@ public final class LocalEngine implements AutoCloseable {
           return BatchGetItemResponse.builder()
               .responses(responses)
               .unprocessedKeys(unprocessed)
-              .consumedCapacity(tally.all(r.returnConsumedCapacity()))
-              .build();
-        });
-  }
-
-  /** TransactWriteItems: all actions apply or none does. */
-  public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest r) {
-    return Requests.guard(
-        () -> {
-          List<TransactWriteItem> actions = r.hasTransactItems() ? r.transactItems() : List.of();
-          if (actions.isEmpty() || actions.size() > 100) {
-            throw Errors.validation(
-                "1 validation error detected: Value at 'transactItems' failed to satisfy"
-                    + " constraint: Member must have length less than or equal to 100, Member must"
-                    + " have length greater than or equal to 1");
-          }
-          List<TxAction> planned = new ArrayList<>(actions.size());
-          Set<String> seen = new HashSet<>();
-          for (TransactWriteItem a : actions) {
-            TxAction p = planAction(a);
-            if (!seen.add(p.table.name + '\u0000' + p.key)) {
-              throw Errors.validation(
-                  "Transaction request cannot include multiple operations on one item");
-            }
-            planned.add(p);
-          }
-          CapacityTally tally = CapacityTally.writes();
-          writer.lock();
-          try {
-            List<CancellationReason> reasons = new ArrayList<>(planned.size());
-            List<Map<String, AttributeValue>> images = new ArrayList<>(planned.size());
-            boolean failed = false;
-            for (TxAction p : planned) {
-              Map<String, AttributeValue> old = p.table.get(p.key);
-              if (p.condition != null && !p.condition.test(old == null ? Map.of() : old)) {
-                failed = true;
-                CancellationReason.Builder cr =
-                    CancellationReason.builder()
-                        .code("ConditionalCheckFailed")
-                        .message("The conditional request failed");
-                if (p.returnOld && old != null) {
-                  cr.item(old);
-                }
-                reasons.add(cr.build());
-                images.add(null);
-                continue;
-              }
-              reasons.add(CancellationReason.builder().code("None").build());
-              Map<String, AttributeValue> image = null;
-              if (p.kind == TxKind.PUT) {
-                image = p.image;
-              } else if (p.kind == TxKind.UPDATE) {
-                Map<String, AttributeValue> base = old != null ? old : p.table.keyOf(p.keyItem);
-                image =
-                    Requests.checkedItem(p.table, p.update == null ? base : p.update.apply(base));
-              }
-              images.add(image);
-            }
-            if (!failed) {
-              for (int i = 0; i < planned.size(); i++) {
-                if (planned.get(i).kind != TxKind.CHECK) {
-                  TxAction p = planned.get(i);
-                  Throughput.checkWrite(p.table, 2 * Throughput.estimateWrite(images.get(i)));
-                  if (p.table.hasLocalIndexes()) {
-                    // Refuse before the first write, so the transaction stays all or nothing.
-                    Version cur = p.table.items.get(p.key);
-                    long delta =
-                        (images.get(i) == null ? 0 : ItemSizes.size(images.get(i)))
-                            - (cur == null || cur.image() == null ? 0 : cur.size);
-                    writer.checkCollectionRoom(p.table, p.key, delta);
-                  }
-                }
-              }
-            }
-            if (failed) {
-              List<String> codes = new ArrayList<>();
-              reasons.forEach(c -> codes.add(c.code()));
-              throw (TransactionCanceledException)
-                  Errors.build(
-                      TransactionCanceledException.builder().cancellationReasons(reasons),
-                      "TransactionCanceledException",
-                      "Transaction cancelled, please refer cancellation reasons for specific"
-                          + " reasons "
-                          + codes,
-                      400);
-            }
-            for (int i = 0; i < planned.size(); i++) {
-              TxAction p = planned.get(i);
-              if (p.kind == TxKind.CHECK) {
-                Map<String, AttributeValue> old = p.table.get(p.key);
-                tally.table(
-                    p.table.name,
-                    CapacityTally.readUnits(old == null ? 0 : ItemSizes.size(old), true));
-              } else {
-                writer.write(p.table, p.key, images.get(i), tally);
-              }
-            }
-          } finally {
-            writer.unlock();
-          }
-          tally.scale(2);
-          return TransactWriteItemsResponse.builder()
-              .consumedCapacity(tally.all(r.returnConsumedCapacity()))
-              .build();
-        });
-  }
-
-  private enum TxKind {
-    PUT,
-    UPDATE,
-    DELETE,
-    CHECK
-  }
-
-  private record TxAction(
-      TxKind kind,
-      Table table,
-      StoreKey key,
-      Map<String, AttributeValue> keyItem,
-      Map<String, AttributeValue> image,
-      UpdateExpression update,
-      ConditionExpression condition,
-      boolean returnOld) {}
-
-  private TxAction planAction(TransactWriteItem a) {
-    int set =
-        (a.put() != null ? 1 : 0)
-            + (a.update() != null ? 1 : 0)
-            + (a.delete() != null ? 1 : 0)
-            + (a.conditionCheck() != null ? 1 : 0);
-    if (set != 1) {
-      throw Errors.validation("TransactItems can only contain one of Check, Put, Update or Delete");
-    }
-    if (a.put() != null) {
-      Put p = a.put();
-      Table t = catalog.active(p.tableName());
-      Map<String, AttributeValue> item = Requests.checkedItem(t, p.item());
-      ExpressionContext ctx =
-          new ExpressionContext(p.expressionAttributeNames(), p.expressionAttributeValues());
-      ConditionExpression c =
-          Requests.condition(ctx, p.conditionExpression(), "ConditionExpression");
-      ctx.checkAllUsed();
-      return new TxAction(
-          TxKind.PUT,
-          t,
-          t.storeKey(item),
-          item,
-          item,
-          null,
-          c,
-          returnOld(p.returnValuesOnConditionCheckFailure()));
-    }
-    if (a.update() != null) {
-      Update u = a.update();
-      Table t = catalog.active(u.tableName());
-      StoreKey key = Requests.requestKey(t, u.key());
-      ExpressionContext ctx =
-          new ExpressionContext(u.expressionAttributeNames(), u.expressionAttributeValues());
-      UpdateExpression upd = u.updateExpression() == null ? null : ctx.update(u.updateExpression());
-      ConditionExpression c =
-          Requests.condition(ctx, u.conditionExpression(), "ConditionExpression");
-      ctx.checkAllUsed();
-      Requests.checkKeyNotUpdated(t, upd);
-      return new TxAction(
-          TxKind.UPDATE,
-          t,
-          key,
-          Requests.requestKeyItem(t, u.key()),
-          null,
-          upd,
-          c,
-          returnOld(u.returnValuesOnConditionCheckFailure()));
-    }
-    if (a.delete() != null) {
-      Delete d = a.delete();
-      Table t = catalog.active(d.tableName());
-      StoreKey key = Requests.requestKey(t, d.key());
-      ExpressionContext ctx =
-          new ExpressionContext(d.expressionAttributeNames(), d.expressionAttributeValues());
-      ConditionExpression c =
-          Requests.condition(ctx, d.conditionExpression(), "ConditionExpression");
-      ctx.checkAllUsed();
-      return new TxAction(
-          TxKind.DELETE,
-          t,
-          key,
-          null,
-          null,
-          null,
-          c,
-          returnOld(d.returnValuesOnConditionCheckFailure()));
-    }
-    ConditionCheck cc = a.conditionCheck();
-    Table t = catalog.active(cc.tableName());
-    StoreKey key = Requests.requestKey(t, cc.key());
-    if (cc.conditionExpression() == null) {
-      throw Errors.validation(
-          "1 validation error detected: Value null at 'conditionExpression' failed to satisfy"
-              + " constraint: Member must not be null");
-    }
-    ExpressionContext ctx =
-        new ExpressionContext(cc.expressionAttributeNames(), cc.expressionAttributeValues());
-    ConditionExpression c =
-        Requests.condition(ctx, cc.conditionExpression(), "ConditionExpression");
-    ctx.checkAllUsed();
-    return new TxAction(
-        TxKind.CHECK,
-        t,
-        key,
-        null,
-        null,
-        null,
-        c,
-        returnOld(cc.returnValuesOnConditionCheckFailure()));
-  }
-
-  private static boolean returnOld(ReturnValuesOnConditionCheckFailure v) {
-    return v == ReturnValuesOnConditionCheckFailure.ALL_OLD;
-  }
-
-  /** TransactGetItems: up to 100 gets read as one snapshot. */
-  public TransactGetItemsResponse transactGetItems(TransactGetItemsRequest r) {
-    return Requests.guard(
-        () -> {
-          List<TransactGetItem> gets = r.hasTransactItems() ? r.transactItems() : List.of();
-          if (gets.isEmpty() || gets.size() > 100) {
-            throw Errors.validation(
-                "1 validation error detected: Value at 'transactItems' failed to satisfy"
-                    + " constraint: Member must have length less than or equal to 100, Member must"
-                    + " have length greater than or equal to 1");
-          }
-          record Planned(Table table, StoreKey key, ProjectionExpression proj) {}
-          List<Planned> planned = new ArrayList<>();
-          Set<String> seen = new HashSet<>();
-          for (TransactGetItem g : gets) {
-            Get get = g.get();
-            Table t = catalog.active(get.tableName());
-            StoreKey key = Requests.requestKey(t, get.key());
-            if (!seen.add(t.name + '\u0000' + key)) {
-              throw Errors.validation(
-                  "Transaction request cannot include multiple operations on one item");
-            }
-            ExpressionContext ctx = new ExpressionContext(get.expressionAttributeNames(), null);
-            ProjectionExpression proj = Requests.projection(ctx, get.projectionExpression());
-            ctx.checkAllUsed();
-            planned.add(new Planned(t, key, proj));
-          }
-          CapacityTally tally = CapacityTally.reads();
-          List<ItemResponse> out = new ArrayList<>();
-          // The write lock makes the reads one consistent snapshot with respect to transactions.
-          writer.lock();
-          try {
-            for (Planned p : planned) {
-              Map<String, AttributeValue> item = p.table.get(p.key);
-              tally.table(
-                  p.table.name,
-                  CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), true));
-              out.add(
-                  item == null
-                      ? ItemResponse.builder().build()
-                      : ItemResponse.builder()
-                          .item(p.proj == null ? item : p.proj.apply(item))
-                          .build());
-            }
-          } finally {
-            writer.unlock();
-          }
-          tally.scale(2);
-          return TransactGetItemsResponse.builder()
-              .responses(out)
               .consumedCapacity(tally.all(r.returnConsumedCapacity()))
               .build();
         });
