@@ -6,19 +6,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
 import pitr.dynamo.ItemSizes;
 import pitr.local.capacity.CapacityTally;
 import pitr.local.capacity.Throughput;
-import pitr.local.expr.AttributeValues;
-import pitr.local.expr.ConditionExpression;
 import pitr.local.expr.ExpressionContext;
-import pitr.local.expr.KeyConditionExpression;
 import pitr.local.expr.ProjectionExpression;
-import pitr.local.expr.SortKeyCondition;
 import pitr.local.ops.BackupOps;
 import pitr.local.ops.ItemOps;
+import pitr.local.ops.ReadOps;
 import pitr.local.ops.RecoveryOps;
 import pitr.local.ops.Requests;
 import pitr.local.ops.TableOps;
@@ -56,7 +52,6 @@ import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceResponse;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -65,10 +60,8 @@ import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupRequ
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableFromBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsRequest;
@@ -97,7 +90,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * takes its request type.
  */
 public final class LocalEngine implements AutoCloseable {
-  static final long MAX_PAGE_BYTES = 1024 * 1024;
   static final long MAX_BATCH_GET_BYTES = 16L * 1024 * 1024;
 
   private final EngineConfig config;
@@ -107,6 +99,7 @@ public final class LocalEngine implements AutoCloseable {
   private final ItemWriter writer;
   private final Throughput throughput;
   private final TableOps tables;
+  private final ReadOps reads;
   private final TransactionOps transactions;
   private final ItemOps items;
   private final RecoveryOps recovery;
@@ -121,6 +114,7 @@ public final class LocalEngine implements AutoCloseable {
     this.writer = new ItemWriter(clock, durable);
     this.throughput = new Throughput(config);
     this.tables = new TableOps(config, catalog, writer, throughput);
+    this.reads = new ReadOps(config, catalog, writer, throughput);
     this.transactions = new TransactionOps(config, catalog, writer, throughput);
     this.items = new ItemOps(config, catalog, writer, throughput);
     this.recovery = new RecoveryOps(config, catalog, writer, throughput);
@@ -226,6 +220,16 @@ public final class LocalEngine implements AutoCloseable {
 
   // Items --------------------------------------------------------------------------------------
 
+  /** Query. */
+  public QueryResponse query(QueryRequest r) {
+    return reads.query(r);
+  }
+
+  /** Scan, including parallel scans with Segment and TotalSegments. */
+  public ScanResponse scan(ScanRequest r) {
+    return reads.scan(r);
+  }
+
   /** PutItem. */
   public PutItemResponse putItem(PutItemRequest r) {
     return items.putItem(r);
@@ -244,290 +248,6 @@ public final class LocalEngine implements AutoCloseable {
   /** UpdateItem. */
   public UpdateItemResponse updateItem(UpdateItemRequest r) {
     return items.updateItem(r);
-  }
-
-  /** Query. */
-  public QueryResponse query(QueryRequest r) {
-    return Requests.guard(
-        () -> {
-          Table t = catalog.active(r.tableName());
-          Requests.rejectLegacy(r.hasKeyConditions(), "KeyConditions");
-          Requests.rejectLegacy(r.hasQueryFilter(), "QueryFilter");
-          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
-          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
-          if (r.keyConditionExpression() == null) {
-            throw Errors.validation(
-                "Either the KeyConditions or KeyConditionExpression parameter must be specified in"
-                    + " the request.");
-          }
-          ExpressionContext ctx =
-              new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          KeyConditionExpression kc =
-              ctx.keyCondition(
-                  r.keyConditionExpression(), idx == null ? t.partitionKey : idx.partitionKey);
-          ConditionExpression filter =
-              Requests.condition(ctx, r.filterExpression(), "FilterExpression");
-          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
-          ctx.checkAllUsed();
-          String pk = idx == null ? t.partitionKey : idx.partitionKey;
-          String sk = idx == null ? t.sortKey : idx.sortKey;
-          if (!kc.partitionKey().equals(pk)) {
-            throw Errors.validation("Query condition missed key schema element: " + pk);
-          }
-          SortKeyCondition sc = kc.sortKey().orElse(null);
-          if (sc != null && !sc.attribute().equals(sk)) {
-            throw Errors.validation(
-                sk == null
-                    ? "Query key condition not supported"
-                    : "Query condition missed key schema element: " + sk);
-          }
-          ScalarAttributeType pkType = t.attributeTypes.get(pk);
-          AttributeValue pv = Items.normalise(kc.partitionValue());
-          if (!AttributeValues.typeName(pv).equals(pkType.toString())) {
-            throw Errors.validation(
-                "One or more parameter values were invalid: Condition parameter type does not"
-                    + " match schema type");
-          }
-          if (sc != null
-              && !AttributeValues.typeName(sc.value())
-                  .equals(t.attributeTypes.get(sk).toString())) {
-            throw Errors.validation(
-                "One or more parameter values were invalid: Condition parameter type does not"
-                    + " match schema type");
-          }
-          boolean forward = r.scanIndexForward() == null || r.scanIndexForward();
-          NavigableMap<StoreKey, ?> range =
-              (idx == null ? t.items : idx.entries)
-                  .subMap(StoreKey.partitionStart(pv), true, StoreKey.partitionEnd(pv), true);
-          if (!forward) {
-            range = range.descendingMap();
-          }
-          if (r.hasExclusiveStartKey()) {
-            StoreKey esk = Requests.startKey(t, idx, r.exclusiveStartKey());
-            range = range.tailMap(esk, false);
-          }
-          Throughput.checkRead(t, idx);
-          Page page =
-              readPage(
-                  t,
-                  idx,
-                  range,
-                  sc,
-                  filter,
-                  proj,
-                  r.limit(),
-                  r.select(),
-                  r.projectionExpression() != null);
-          boolean consistent = Boolean.TRUE.equals(r.consistentRead());
-          CapacityTally tally = CapacityTally.reads();
-          double units = CapacityTally.readUnits(page.bytes, consistent);
-          if (idx == null) {
-            tally.table(t.name, units);
-          } else {
-            tally.index(t.name, idx.name, idx.global, units);
-          }
-          Throughput.charge(tally, true, t);
-          QueryResponse.Builder b =
-              QueryResponse.builder()
-                  .count(page.count)
-                  .scannedCount(page.scanned)
-                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
-          if (page.items != null) {
-            PageItems.into(b, page.items);
-          }
-          if (page.lastKey != null) {
-            b.lastEvaluatedKey(page.lastKey);
-          }
-          return b.build();
-        });
-  }
-
-  /** Scan, including parallel scans with Segment and TotalSegments. */
-  public ScanResponse scan(ScanRequest r) {
-    return Requests.guard(
-        () -> {
-          Table t = catalog.active(r.tableName());
-          Requests.rejectLegacy(r.hasScanFilter(), "ScanFilter");
-          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
-          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
-          ExpressionContext ctx =
-              new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          ConditionExpression filter =
-              Requests.condition(ctx, r.filterExpression(), "FilterExpression");
-          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
-          ctx.checkAllUsed();
-          NavigableMap<StoreKey, ?> range = idx == null ? t.items : idx.entries;
-          if (r.segment() != null || r.totalSegments() != null) {
-            if (r.totalSegments() == null) {
-              throw Errors.validation(
-                  "The TotalSegments parameter is required but was not present in the request when"
-                      + " Segment parameter is present");
-            }
-            if (r.segment() == null) {
-              throw Errors.validation(
-                  "The Segment parameter is required but was not present in the request when"
-                      + " parameter TotalSegments is present");
-            }
-            int total = r.totalSegments();
-            int seg = r.segment();
-            if (total < 1 || total > 1_000_000) {
-              throw Errors.validation(
-                  "1 validation error detected: Value '"
-                      + total
-                      + "' at 'totalSegments' failed to satisfy constraint: Member must have value"
-                      + " less than or equal to 1000000");
-            }
-            if (seg < 0 || seg >= total) {
-              throw Errors.validation(
-                  "The Segment parameter is zero-based and must be less than parameter"
-                      + " TotalSegments: Segment: "
-                      + seg
-                      + " is not less than TotalSegments: "
-                      + total);
-            }
-            StoreKey from = StoreKey.hashStart(StoreKey.segmentStart(seg, total));
-            range =
-                seg + 1 == total
-                    ? range.tailMap(from, true)
-                    : range.subMap(
-                        from,
-                        true,
-                        StoreKey.hashStart(StoreKey.segmentStart(seg + 1, total)),
-                        false);
-          }
-          if (r.hasExclusiveStartKey()) {
-            range = range.tailMap(Requests.startKey(t, idx, r.exclusiveStartKey()), false);
-          }
-          Throughput.checkRead(t, idx);
-          Page page =
-              readPage(
-                  t,
-                  idx,
-                  range,
-                  null,
-                  filter,
-                  proj,
-                  r.limit(),
-                  r.select(),
-                  r.projectionExpression() != null);
-          boolean consistent = Boolean.TRUE.equals(r.consistentRead());
-          CapacityTally tally = CapacityTally.reads();
-          double units = CapacityTally.readUnits(page.bytes, consistent);
-          if (idx == null) {
-            tally.table(t.name, units);
-          } else {
-            tally.index(t.name, idx.name, idx.global, units);
-          }
-          Throughput.charge(tally, true, t);
-          ScanResponse.Builder b =
-              ScanResponse.builder()
-                  .count(page.count)
-                  .scannedCount(page.scanned)
-                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
-          if (page.items != null) {
-            PageItems.into(b, page.items);
-          }
-          if (page.lastKey != null) {
-            b.lastEvaluatedKey(page.lastKey);
-          }
-          return b.build();
-        });
-  }
-
-  private record Page(
-      List<Map<String, AttributeValue>> items,
-      int count,
-      int scanned,
-      long bytes,
-      Map<String, AttributeValue> lastKey) {}
-
-  private Page readPage(
-      Table t,
-      SecondaryIndex idx,
-      NavigableMap<StoreKey, ?> range,
-      SortKeyCondition sc,
-      ConditionExpression filter,
-      ProjectionExpression proj,
-      Integer limit,
-      Select select,
-      boolean hasProjection) {
-    if (limit != null && limit < 1) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + limit
-              + "' at 'limit' failed to satisfy constraint: Member must have value greater than or"
-              + " equal to 1");
-    }
-    if (select == Select.ALL_ATTRIBUTES
-        && idx != null
-        && idx.projectionType != ProjectionType.ALL
-        && !idx.global) {
-      // LSIs fetch missing attributes from the table, as DynamoDB does.
-    } else if (select == Select.ALL_ATTRIBUTES
-        && idx != null
-        && idx.projectionType != ProjectionType.ALL) {
-      throw Errors.validation(
-          "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported"
-              + " for global secondary index "
-              + idx.name
-              + " because its projection type is not ALL");
-    }
-    if (hasProjection && select != null && select != Select.SPECIFIC_ATTRIBUTES) {
-      throw Errors.validation(
-          "One or more parameter values were invalid: Select type "
-              + select
-              + " cannot be used with a ProjectionExpression; use SPECIFIC_ATTRIBUTES");
-    }
-    boolean countOnly = select == Select.COUNT;
-    String sk = idx == null ? t.sortKey : idx.sortKey;
-    List<Map<String, AttributeValue>> out = countOnly ? null : new ArrayList<>();
-    int count = 0;
-    int scanned = 0;
-    long bytes = 0;
-    Map<String, AttributeValue> lastKey = null;
-    Map<String, AttributeValue> previousItem = null;
-    var it = range.entrySet().iterator();
-    while (it.hasNext()) {
-      var e = it.next();
-      // The table's own map holds versions; an index maps to the table's key.
-      Version version = idx == null ? (Version) e.getValue() : t.items.get((StoreKey) e.getValue());
-      Map<String, AttributeValue> item = version == null ? null : version.image();
-      if (item == null) {
-        continue;
-      }
-      if (sc != null && !sc.matches(item.get(sk))) {
-        continue;
-      }
-      Map<String, AttributeValue> visible =
-          idx == null || (select == Select.ALL_ATTRIBUTES && !idx.global)
-              ? item
-              : idx.project(item, t.keyNames);
-      long size = visible == item ? version.size : ItemSizes.size(visible);
-      if (scanned > 0 && bytes + size > MAX_PAGE_BYTES) {
-        lastKey = Requests.keyAttributes(t, idx, previousItem);
-        break;
-      }
-      scanned++;
-      bytes += size;
-      previousItem = item;
-      if (filter == null || filter.test(visible)) {
-        count++;
-        if (!countOnly) {
-          out.add(proj == null ? visible : proj.apply(visible));
-        }
-      }
-      if (limit != null && scanned >= limit) {
-        if (it.hasNext()) {
-          lastKey = Requests.keyAttributes(t, idx, item);
-        }
-        break;
-      }
-      if (bytes >= MAX_PAGE_BYTES && it.hasNext()) {
-        lastKey = Requests.keyAttributes(t, idx, item);
-        break;
-      }
-    }
-    return new Page(out, count, scanned, bytes, lastKey);
   }
 
   // Batches and transactions -------------------------------------------------------------------
