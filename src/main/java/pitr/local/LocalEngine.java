@@ -1,28 +1,17 @@
 package pitr.local;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import pitr.dynamo.ItemSizes;
-import pitr.local.capacity.CapacityTally;
 import pitr.local.capacity.Throughput;
-import pitr.local.expr.ExpressionContext;
-import pitr.local.expr.ProjectionExpression;
 import pitr.local.ops.BackupOps;
+import pitr.local.ops.BatchOps;
 import pitr.local.ops.ItemOps;
 import pitr.local.ops.ReadOps;
 import pitr.local.ops.RecoveryOps;
-import pitr.local.ops.Requests;
 import pitr.local.ops.TableOps;
 import pitr.local.ops.TransactionOps;
 import pitr.local.store.Catalog;
 import pitr.local.store.HistoryPruner;
 import pitr.local.store.ItemWriter;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -45,7 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
@@ -76,7 +64,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The embedded DynamoDB-compatible engine: one object holding every table, serving each DynamoDB
@@ -88,9 +75,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * pitr.local.http}) and the in-process client ({@link LocalDynamoDbAsyncClient}) both dispatch
  * here; an operation is served if and only if this class has a public method named after it that
  * takes its request type.
+ *
+ * <p>This class is the facade: each operation family is served by its class in {@code
+ * pitr.local.ops}, on the storage of {@code pitr.local.store} (catalog, write path, history
+ * pruning) and the throughput buckets of {@code pitr.local.capacity}.
  */
 public final class LocalEngine implements AutoCloseable {
-  static final long MAX_BATCH_GET_BYTES = 16L * 1024 * 1024;
 
   private final EngineConfig config;
   private final Clock clock;
@@ -99,9 +89,10 @@ public final class LocalEngine implements AutoCloseable {
   private final ItemWriter writer;
   private final Throughput throughput;
   private final TableOps tables;
-  private final ReadOps reads;
-  private final TransactionOps transactions;
   private final ItemOps items;
+  private final ReadOps reads;
+  private final BatchOps batches;
+  private final TransactionOps transactions;
   private final RecoveryOps recovery;
   private final BackupOps backups;
   private volatile Faults.Injector faults;
@@ -114,9 +105,10 @@ public final class LocalEngine implements AutoCloseable {
     this.writer = new ItemWriter(clock, durable);
     this.throughput = new Throughput(config);
     this.tables = new TableOps(config, catalog, writer, throughput);
-    this.reads = new ReadOps(config, catalog, writer, throughput);
-    this.transactions = new TransactionOps(config, catalog, writer, throughput);
     this.items = new ItemOps(config, catalog, writer, throughput);
+    this.reads = new ReadOps(config, catalog, writer, throughput);
+    this.batches = new BatchOps(config, catalog, writer, throughput);
+    this.transactions = new TransactionOps(config, catalog, writer, throughput);
     this.recovery = new RecoveryOps(config, catalog, writer, throughput);
     this.backups = new BackupOps(config, catalog, writer, throughput);
   }
@@ -252,6 +244,16 @@ public final class LocalEngine implements AutoCloseable {
 
   // Batches and transactions -------------------------------------------------------------------
 
+  /** BatchWriteItem: up to 25 puts and deletes, each applied on its own. */
+  public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest r) {
+    return batches.batchWriteItem(r);
+  }
+
+  /** BatchGetItem: up to 100 keys; what does not fit in 16 MB comes back as UnprocessedKeys. */
+  public BatchGetItemResponse batchGetItem(BatchGetItemRequest r) {
+    return batches.batchGetItem(r);
+  }
+
   /** TransactWriteItems: all actions apply or none does. */
   public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest r) {
     return transactions.transactWriteItems(r);
@@ -260,161 +262,6 @@ public final class LocalEngine implements AutoCloseable {
   /** TransactGetItems: up to 100 gets read as one snapshot. */
   public TransactGetItemsResponse transactGetItems(TransactGetItemsRequest r) {
     return transactions.transactGetItems(r);
-  }
-
-  /** BatchWriteItem: up to 25 puts and deletes, each applied on its own. */
-  public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest r) {
-    return Requests.guard(
-        () -> {
-          Map<String, List<WriteRequest>> req = r.hasRequestItems() ? r.requestItems() : Map.of();
-          int n = 0;
-          for (List<WriteRequest> l : req.values()) {
-            n += l.size();
-          }
-          for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
-            if (e.getValue().size() > 25) {
-              throw Errors.validation(
-                  "1 validation error detected: Value '"
-                      + req
-                      + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy"
-                      + " constraint: [Member must have length less than or equal to 25, Member"
-                      + " must have length greater than or equal to 1]");
-            }
-          }
-          if (n > 25) {
-            throw Errors.validation("Too many items requested for the BatchWriteItem call");
-          }
-          if (n == 0) {
-            throw Errors.validation(
-                "1 validation error detected: Value null at 'requestItems' failed to satisfy"
-                    + " constraint: Member must have length greater than or equal to 1");
-          }
-          record Op(
-              Table table, StoreKey key, Map<String, AttributeValue> image, WriteRequest request) {}
-          List<Op> ops = new ArrayList<>(n);
-          for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
-            Table t = catalog.active(e.getKey());
-            Set<StoreKey> seen = new HashSet<>();
-            for (WriteRequest w : e.getValue()) {
-              Op op;
-              if (w.putRequest() != null && w.deleteRequest() == null) {
-                Map<String, AttributeValue> item = Requests.checkedItem(t, w.putRequest().item());
-                op = new Op(t, t.storeKey(item), item, w);
-              } else if (w.deleteRequest() != null && w.putRequest() == null) {
-                op = new Op(t, Requests.requestKey(t, w.deleteRequest().key()), null, w);
-              } else {
-                throw Errors.validation(
-                    "Supplied AttributeValue has more than one datatypes set, must contain exactly"
-                        + " one of the supported datatypes");
-              }
-              if (!seen.add(op.key)) {
-                throw Errors.validation("Provided list of item keys contains duplicates");
-              }
-              ops.add(op);
-            }
-          }
-          CapacityTally tally = CapacityTally.writes();
-          Map<String, List<WriteRequest>> unprocessed = new LinkedHashMap<>();
-          int written = 0;
-          writer.lock();
-          try {
-            for (Op op : ops) {
-              // Once a table throttles, the rest of its requests stay unprocessed, in order.
-              if (unprocessed.containsKey(op.table.name)) {
-                unprocessed.get(op.table.name).add(op.request);
-                continue;
-              }
-              Version current = op.table.items.get(op.key);
-              if (!op.table.writesLimited) {
-                writer.write(op.table, op.key, current, op.image, tally);
-                written++;
-                continue;
-              }
-              Map<String, AttributeValue> sized =
-                  op.image != null ? op.image : current == null ? null : current.image();
-              if (!Throughput.admitsWrite(op.table, Throughput.estimateWrite(sized))) {
-                unprocessed.computeIfAbsent(op.table.name, k -> new ArrayList<>()).add(op.request);
-                continue;
-              }
-              CapacityTally one = CapacityTally.writes();
-              writer.write(op.table, op.key, current, op.image, one);
-              Throughput.charge(one, false, op.table);
-              tally.merge(one);
-              written++;
-            }
-          } finally {
-            writer.unlock();
-          }
-          if (written == 0) {
-            throw Errors.throughputExceeded();
-          }
-          return BatchWriteItemResponse.builder()
-              .unprocessedItems(unprocessed)
-              .consumedCapacity(tally.all(r.returnConsumedCapacity()))
-              .build();
-        });
-  }
-
-  /** BatchGetItem: up to 100 keys; what does not fit in 16 MB comes back as UnprocessedKeys. */
-  public BatchGetItemResponse batchGetItem(BatchGetItemRequest r) {
-    return Requests.guard(
-        () -> {
-          Map<String, KeysAndAttributes> req = r.hasRequestItems() ? r.requestItems() : Map.of();
-          int n = 0;
-          for (KeysAndAttributes ka : req.values()) {
-            n += ka.hasKeys() ? ka.keys().size() : 0;
-          }
-          if (n > 100) {
-            throw Errors.validation("Too many items requested for the BatchGetItem call");
-          }
-          if (n == 0) {
-            throw Errors.validation(
-                "1 validation error detected: Value null at 'requestItems' failed to satisfy"
-                    + " constraint: Member must have length greater than or equal to 1");
-          }
-          Map<String, List<Map<String, AttributeValue>>> responses = new LinkedHashMap<>();
-          Map<String, KeysAndAttributes> unprocessed = new LinkedHashMap<>();
-          CapacityTally tally = CapacityTally.reads();
-          long bytes = 0;
-          for (Map.Entry<String, KeysAndAttributes> e : req.entrySet()) {
-            Table t = catalog.active(e.getKey());
-            KeysAndAttributes ka = e.getValue();
-            Requests.rejectLegacy(ka.hasAttributesToGet(), "AttributesToGet");
-            ExpressionContext ctx = new ExpressionContext(ka.expressionAttributeNames(), null);
-            ProjectionExpression proj = Requests.projection(ctx, ka.projectionExpression());
-            ctx.checkAllUsed();
-            boolean consistent = Boolean.TRUE.equals(ka.consistentRead());
-            Set<StoreKey> seen = new HashSet<>();
-            List<Map<String, AttributeValue>> found = new ArrayList<>();
-            List<Map<String, AttributeValue>> left = new ArrayList<>();
-            for (Map<String, AttributeValue> k : ka.keys()) {
-              StoreKey key = Requests.requestKey(t, k);
-              if (!seen.add(key)) {
-                throw Errors.validation("Provided list of item keys contains duplicates");
-              }
-              Map<String, AttributeValue> item = t.get(key);
-              long size = item == null ? 0 : ItemSizes.size(item);
-              if (bytes + size > MAX_BATCH_GET_BYTES && bytes > 0) {
-                left.add(k);
-                continue;
-              }
-              bytes += size;
-              tally.table(t.name, CapacityTally.readUnits(size, consistent));
-              if (item != null) {
-                found.add(proj == null ? item : proj.apply(item));
-              }
-            }
-            responses.put(t.name, found);
-            if (!left.isEmpty()) {
-              unprocessed.put(t.name, ka.toBuilder().keys(left).build());
-            }
-          }
-          return BatchGetItemResponse.builder()
-              .responses(responses)
-              .unprocessedKeys(unprocessed)
-              .consumedCapacity(tally.all(r.returnConsumedCapacity()))
-              .build();
-        });
   }
 
   // Point-in-time recovery and backups ---------------------------------------------------------

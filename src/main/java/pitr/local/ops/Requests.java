@@ -24,11 +24,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * Request parsing shared by every operation: the checks of keys, items, expressions, legacy
  * parameters and return values, each failing with the ValidationException message DynamoDB gives.
  */
-public final class Requests {
+final class Requests {
   private Requests() {}
 
   /** Validates and normalises an item to be written to {@code t}, keys and index keys included. */
-  public static Map<String, AttributeValue> checkedItem(Table t, Map<String, AttributeValue> item) {
+  static Map<String, AttributeValue> checkedItem(Table t, Map<String, AttributeValue> item) {
     if (item == null) {
       throw Errors.validation(
           "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member"
@@ -56,13 +56,12 @@ public final class Requests {
   }
 
   /** The store key of a request's Key map, which must hold exactly the table's key attributes. */
-  public static StoreKey requestKey(Table t, Map<String, AttributeValue> key) {
+  static StoreKey requestKey(Table t, Map<String, AttributeValue> key) {
     Map<String, AttributeValue> k = requestKeyItem(t, key);
     return StoreKey.of(k.get(t.partitionKey), t.sortKey == null ? null : k.get(t.sortKey));
   }
 
-  public static Map<String, AttributeValue> requestKeyItem(
-      Table t, Map<String, AttributeValue> key) {
+  static Map<String, AttributeValue> requestKeyItem(Table t, Map<String, AttributeValue> key) {
     if (key == null || key.size() != t.keyNames.size()) {
       throw Errors.validation("The provided key element does not match the schema");
     }
@@ -82,7 +81,7 @@ public final class Requests {
   }
 
   /** The position after which a page resumes, from a request's ExclusiveStartKey. */
-  public static StoreKey startKey(Table t, SecondaryIndex idx, Map<String, AttributeValue> esk) {
+  static StoreKey startKey(Table t, SecondaryIndex idx, Map<String, AttributeValue> esk) {
     Map<String, AttributeValue> tableKey = new HashMap<>();
     for (String k : t.keyNames) {
       if (esk.get(k) == null) {
@@ -109,7 +108,7 @@ public final class Requests {
   }
 
   /** The LastEvaluatedKey of an item: table keys, plus index keys when reading an index. */
-  public static Map<String, AttributeValue> keyAttributes(
+  static Map<String, AttributeValue> keyAttributes(
       Table t, SecondaryIndex idx, Map<String, AttributeValue> item) {
     Map<String, AttributeValue> key = t.keyOf(item);
     if (idx != null) {
@@ -121,7 +120,7 @@ public final class Requests {
     return key;
   }
 
-  public static void checkCondition(
+  static void checkCondition(
       ConditionExpression cond,
       Map<String, AttributeValue> old,
       ReturnValuesOnConditionCheckFailure onFailure) {
@@ -138,15 +137,15 @@ public final class Requests {
     }
   }
 
-  public static ConditionExpression condition(ExpressionContext ctx, String expr, String kind) {
+  static ConditionExpression condition(ExpressionContext ctx, String expr, String kind) {
     return expr == null ? null : ctx.condition(expr, kind);
   }
 
-  public static ProjectionExpression projection(ExpressionContext ctx, String expr) {
+  static ProjectionExpression projection(ExpressionContext ctx, String expr) {
     return expr == null ? null : ctx.projection(expr);
   }
 
-  public static void rejectLegacy(boolean present, String parameter) {
+  static void rejectLegacy(boolean present, String parameter) {
     if (present) {
       throw Errors.validation(
           "The legacy parameter "
@@ -156,7 +155,7 @@ public final class Requests {
     }
   }
 
-  public static void checkReturnValues(String value, boolean update) {
+  static void checkReturnValues(String value, boolean update) {
     if (value == null || value.equals("NONE") || value.equals("ALL_OLD")) {
       return;
     }
@@ -169,7 +168,7 @@ public final class Requests {
     throw Errors.validation("Return values set to invalid value");
   }
 
-  public static SecondaryIndex index(Table t, String name, Boolean consistentRead) {
+  static SecondaryIndex index(Table t, String name, Boolean consistentRead) {
     if (name == null) {
       return null;
     }
@@ -184,7 +183,7 @@ public final class Requests {
   }
 
   /** Rejects an update expression that writes or removes a key attribute, as DynamoDB does. */
-  public static void checkKeyNotUpdated(Table t, UpdateExpression upd) {
+  static void checkKeyNotUpdated(Table t, UpdateExpression upd) {
     if (upd == null) {
       return;
     }
@@ -198,12 +197,12 @@ public final class Requests {
     }
   }
 
-  public static String last(List<String> l) {
+  static String last(List<String> l) {
     return l.get(l.size() - 1);
   }
 
   /** Turns expression errors into the ValidationException DynamoDB returns. */
-  public static <T> T guard(Supplier<T> op) {
+  static <T> T guard(Supplier<T> op) {
     try {
       return op.get();
     } catch (ExpressionException e) {
