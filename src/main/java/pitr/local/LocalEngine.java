@@ -212,16 +212,6 @@ public final class LocalEngine implements AutoCloseable {
 
   // Items --------------------------------------------------------------------------------------
 
-  /** Query. */
-  public QueryResponse query(QueryRequest r) {
-    return reads.query(r);
-  }
-
-  /** Scan, including parallel scans with Segment and TotalSegments. */
-  public ScanResponse scan(ScanRequest r) {
-    return reads.scan(r);
-  }
-
   /** PutItem. */
   public PutItemResponse putItem(PutItemRequest r) {
     return items.putItem(r);
@@ -240,6 +230,18 @@ public final class LocalEngine implements AutoCloseable {
   /** UpdateItem. */
   public UpdateItemResponse updateItem(UpdateItemRequest r) {
     return items.updateItem(r);
+  }
+
+  // Reads --------------------------------------------------------------------------------------
+
+  /** Query. */
+  public QueryResponse query(QueryRequest r) {
+    return reads.query(r);
+  }
+
+  /** Scan, including parallel scans with Segment and TotalSegments. */
+  public ScanResponse scan(ScanRequest r) {
+    return reads.scan(r);
   }
 
   // Batches and transactions -------------------------------------------------------------------
