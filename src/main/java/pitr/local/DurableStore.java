@@ -42,8 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
  * ARN to definition JSON), map {@code backup:<backupArn>} (encoded key to encoded item) and map
  * {@code pending} ({@code table:<tableId>} or {@code backup:<backupArn>} to the change under way).
  */
-final class DurableStore implements AutoCloseable {
-  static final String FILE = "pitr-engine.mv.db";
+public final class DurableStore implements AutoCloseable {
+  public static final String FILE = "pitr-engine.mv.db";
   private static final Logger log = LoggerFactory.getLogger(DurableStore.class);
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -63,7 +63,7 @@ final class DurableStore implements AutoCloseable {
     this.pending = store.openMap("pending");
   }
 
-  static DurableStore open(Path dir) {
+  public static DurableStore open(Path dir) {
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException e) {
@@ -78,7 +78,7 @@ final class DurableStore implements AutoCloseable {
   }
 
   /** A table's definition as stored. */
-  record TableMeta(
+  public record TableMeta(
       String name,
       String arn,
       String id,
@@ -107,7 +107,7 @@ final class DurableStore implements AutoCloseable {
       Long deletedAt) {}
 
   /** A secondary index's definition as stored. */
-  record IndexMeta(
+  public record IndexMeta(
       String name,
       boolean global,
       String partitionKey,
@@ -118,10 +118,10 @@ final class DurableStore implements AutoCloseable {
       long writeCapacity) {}
 
   /** A backup's definition as stored; its items live in their own map. */
-  record BackupMeta(
+  public record BackupMeta(
       String arn, String name, TableMeta source, long createdAt, long sizeBytes, long itemCount) {}
 
-  static TableMeta meta(Table t, Long deletedAt) {
+  public static TableMeta meta(Table t, Long deletedAt) {
     Map<String, String> types = new LinkedHashMap<>();
     t.attributeTypes.forEach((k, v) -> types.put(k, v.toString()));
     List<IndexMeta> indexes = new ArrayList<>();
@@ -170,7 +170,7 @@ final class DurableStore implements AutoCloseable {
   }
 
   /** Rebuilds a table's definition (without items) from what was stored. */
-  static Table table(TableMeta m) {
+  public static Table table(TableMeta m) {
     List<AttributeDefinition> defs = new ArrayList<>();
     m.attributeTypes()
         .forEach(
@@ -240,7 +240,7 @@ final class DurableStore implements AutoCloseable {
     return store.openMap(BACKUP_PREFIX + backupArn);
   }
 
-  static String encodeKey(StoreKey key) {
+  public static String encodeKey(StoreKey key) {
     Map<String, AttributeValue> k = new LinkedHashMap<>(2);
     k.put("p", key.partition());
     if (key.sort() != null) {
@@ -249,13 +249,13 @@ final class DurableStore implements AutoCloseable {
     return Base64.getEncoder().encodeToString(ItemCodec.encodeItem(k));
   }
 
-  static StoreKey decodeKey(String encoded) {
+  public static StoreKey decodeKey(String encoded) {
     Map<String, AttributeValue> k = ItemCodec.decodeItem(Base64.getDecoder().decode(encoded));
     return StoreKey.of(k.get("p"), k.get("s"));
   }
 
   /** Stores a live table's definition; its items are stored one by one as they change. */
-  void saveTable(Table t) {
+  public void saveTable(Table t) {
     tables.put(t.arn, write(meta(t, null)));
   }
 
@@ -264,7 +264,7 @@ final class DurableStore implements AutoCloseable {
    * table stays marked pending until its last item is stored, and a table still marked so is
    * dropped when the store is opened again.
    */
-  void saveNewTable(Table t) {
+  public void saveNewTable(Table t) {
     String mark = TABLE_MARK + t.id;
     pending.put(mark, "create " + t.arn);
     tables.put(t.arn, write(meta(t, null)));
@@ -279,7 +279,7 @@ final class DurableStore implements AutoCloseable {
    * same name (which has the same ARN) never overwrites it. The deleted record is written before
    * the live one is removed, so a crash in between leaves the table, never loses it.
    */
-  void saveDeletedTable(Table t, long deletedAt) {
+  public void saveDeletedTable(Table t, long deletedAt) {
     tables.put(deletedKey(t), write(meta(t, deletedAt)));
     removeEntry(t.arn, t.id);
   }
@@ -288,7 +288,7 @@ final class DurableStore implements AutoCloseable {
    * Drops a table (live or deleted) and its items, all or nothing across a crash: a deletion that
    * had begun is completed when the store is opened again.
    */
-  void dropTable(Table t) {
+  public void dropTable(Table t) {
     String mark = TABLE_MARK + t.id;
     pending.put(mark, "delete " + t.arn);
     dropTableEntries(t.arn, t.id);
@@ -313,7 +313,7 @@ final class DurableStore implements AutoCloseable {
     }
   }
 
-  void saveItem(Table t, StoreKey key, Version head) {
+  public void saveItem(Table t, StoreKey key, Version head) {
     MVMap<String, byte[]> items = itemsOf(t.id);
     if (head == null) {
       items.remove(encodeKey(key));
@@ -327,7 +327,7 @@ final class DurableStore implements AutoCloseable {
    * replaced in place (never cleared first), so whatever part of this a crash lets through, every
    * item keeps its latest version.
    */
-  void rewriteItems(Table t) {
+  public void rewriteItems(Table t) {
     MVMap<String, byte[]> items = itemsOf(t.id);
     java.util.Set<String> live = new java.util.HashSet<>();
     t.items.forEach(
@@ -346,7 +346,7 @@ final class DurableStore implements AutoCloseable {
   }
 
   /** Stores a backup with all its items, all or nothing across a crash. */
-  void saveBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> snapshot) {
+  public void saveBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> snapshot) {
     String mark = BACKUP_PREFIX + meta.arn();
     pending.put(mark, "create");
     backups.put(meta.arn(), write(meta));
@@ -357,7 +357,7 @@ final class DurableStore implements AutoCloseable {
   }
 
   /** Deletes a backup with its items, all or nothing across a crash. */
-  void deleteBackup(String arn) {
+  public void deleteBackup(String arn) {
     String mark = BACKUP_PREFIX + arn;
     pending.put(mark, "delete");
     backups.remove(arn);
@@ -407,17 +407,17 @@ final class DurableStore implements AutoCloseable {
   }
 
   /** Makes everything written so far durable; called before a request is answered. */
-  void commit() {
+  public void commit() {
     store.commit();
   }
 
   /** A stored table with its items, as loaded at start. */
-  record LoadedTable(TableMeta meta, Map<StoreKey, Version> items) {}
+  public record LoadedTable(TableMeta meta, Map<StoreKey, Version> items) {}
 
   /** A stored backup with its items, as loaded at start. */
-  record LoadedBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> items) {}
+  public record LoadedBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> items) {}
 
-  List<LoadedTable> loadTables() {
+  public List<LoadedTable> loadTables() {
     List<LoadedTable> out = new ArrayList<>();
     for (String json : tables.values()) {
       TableMeta meta = read(json, TableMeta.class);
@@ -428,7 +428,7 @@ final class DurableStore implements AutoCloseable {
     return out;
   }
 
-  List<LoadedBackup> loadBackups() {
+  public List<LoadedBackup> loadBackups() {
     List<LoadedBackup> out = new ArrayList<>();
     for (String json : backups.values()) {
       BackupMeta meta = read(json, BackupMeta.class);

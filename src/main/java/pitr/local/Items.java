@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * sets, the 400 KB item limit, key presence and types. Validation also normalises numbers to their
  * canonical text ("1.50" is stored as "1.5"), as DynamoDB does.
  */
-final class Items {
-  static final long MAX_ITEM_BYTES = 400 * 1024;
+public final class Items {
+  public static final long MAX_ITEM_BYTES = 400 * 1024;
   private static final BigDecimal MAX_MAGNITUDE =
       new BigDecimal("9.9999999999999999999999999999999999999E+125");
   private static final BigDecimal MIN_MAGNITUDE = new BigDecimal("1E-130");
@@ -30,7 +30,7 @@ final class Items {
    * copied only when a value had to change: the SDK's request maps are already immutable, and the
    * engine's own maps (update results) are not shared.
    */
-  static Map<String, AttributeValue> normaliseItem(Map<String, AttributeValue> item) {
+  public static Map<String, AttributeValue> normaliseItem(Map<String, AttributeValue> item) {
     Map<String, AttributeValue> out = item;
     for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
       if (e.getKey().isEmpty()) {
@@ -57,13 +57,13 @@ final class Items {
   private static final Class<?> UNMODIFIABLE_MAP =
       java.util.Collections.unmodifiableMap(new java.util.HashMap<>()).getClass();
 
-  static boolean isUnmodifiable(Map<?, ?> map) {
+  public static boolean isUnmodifiable(Map<?, ?> map) {
     return map.getClass() == UNMODIFIABLE_MAP
         || map instanceof software.amazon.awssdk.core.util.SdkAutoConstructMap;
   }
 
   /** Validates and normalises one value; returns the same instance when nothing changes. */
-  static AttributeValue normalise(AttributeValue v) {
+  public static AttributeValue normalise(AttributeValue v) {
     if (v == null || v.type() == null || v.type() == AttributeValue.Type.UNKNOWN_TO_SDK_VERSION) {
       throw Errors.validation(
           "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
@@ -146,7 +146,7 @@ final class Items {
   }
 
   /** Canonical text of a DynamoDB number, rejecting what DynamoDB rejects. */
-  static String number(String text) {
+  public static String number(String text) {
     BigDecimal d;
     try {
       d = new BigDecimal(text.trim());
@@ -173,7 +173,7 @@ final class Items {
   }
 
   /** Checks a key attribute's presence, type and non-emptiness in an item being written. */
-  static void checkKeyAttribute(
+  public static void checkKeyAttribute(
       Map<String, AttributeValue> item, String name, ScalarAttributeType type, boolean partition) {
     AttributeValue v = item.get(name);
     if (v == null) {
@@ -183,7 +183,7 @@ final class Items {
     checkKeyType(name, type, v, "", partition);
   }
 
-  static void checkKeyType(
+  public static void checkKeyType(
       String name, ScalarAttributeType type, AttributeValue v, String index, boolean partition) {
     String actual = v.type() == null ? "null" : AttributeValues.typeName(v);
     if (!actual.equals(type.toString())) {

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * constructor takes as is. If a future SDK renames that field, it falls back to the copying setter:
  * slower, never wrong. {@link #direct()} tells which path is in use, and a test pins it.
  */
-final class PageItems {
+public final class PageItems {
   private static final Class<?> SCAN_BUILDER = ScanResponse.builder().getClass();
   private static final Class<?> QUERY_BUILDER = QueryResponse.builder().getClass();
   private static final VarHandle SCAN_ITEMS = field(SCAN_BUILDER);
@@ -30,11 +30,11 @@ final class PageItems {
   private PageItems() {}
 
   /** Whether responses take the engine's images without copying them. */
-  static boolean direct() {
+  public static boolean direct() {
     return SCAN_ITEMS != null && QUERY_ITEMS != null;
   }
 
-  static ScanResponse.Builder into(
+  public static ScanResponse.Builder into(
       ScanResponse.Builder b, List<Map<String, AttributeValue>> items) {
     if (SCAN_ITEMS == null || b.getClass() != SCAN_BUILDER) {
       return b.items(items);
@@ -43,7 +43,7 @@ final class PageItems {
     return b;
   }
 
-  static QueryResponse.Builder into(
+  public static QueryResponse.Builder into(
       QueryResponse.Builder b, List<Map<String, AttributeValue>> items) {
     if (QUERY_ITEMS == null || b.getClass() != QUERY_BUILDER) {
       return b.items(items);

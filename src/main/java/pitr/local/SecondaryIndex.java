@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import pitr.local.capacity.TokenBucket;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 
@@ -13,21 +14,21 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
  * point back to base-table keys. Entries are maintained on every write under the engine's write
  * lock; readers iterate them without locking.
  */
-final class SecondaryIndex {
-  final String name;
-  final boolean global;
-  final String partitionKey;
-  final String sortKey;
-  final ProjectionType projectionType;
-  final List<String> nonKeyAttributes;
-  volatile long readCapacity;
-  volatile long writeCapacity;
-  volatile TokenBucket readBucket;
-  volatile TokenBucket writeBucket;
-  final ConcurrentSkipListMap<StoreKey, StoreKey> entries =
+public final class SecondaryIndex {
+  public final String name;
+  public final boolean global;
+  public final String partitionKey;
+  public final String sortKey;
+  public final ProjectionType projectionType;
+  public final List<String> nonKeyAttributes;
+  public volatile long readCapacity;
+  public volatile long writeCapacity;
+  public volatile TokenBucket readBucket;
+  public volatile TokenBucket writeBucket;
+  public final ConcurrentSkipListMap<StoreKey, StoreKey> entries =
       new ConcurrentSkipListMap<>(StoreKey.ORDER);
 
-  SecondaryIndex(
+  public SecondaryIndex(
       String name,
       boolean global,
       String partitionKey,
@@ -47,7 +48,7 @@ final class SecondaryIndex {
   }
 
   /** A new, empty index with the same definition, for a restored table. */
-  SecondaryIndex emptyCopy() {
+  public SecondaryIndex emptyCopy() {
     return new SecondaryIndex(
         name,
         global,
@@ -60,7 +61,7 @@ final class SecondaryIndex {
   }
 
   /** The entry key of an item in this index, or null when the item lacks an index key. */
-  StoreKey entryKey(Map<String, AttributeValue> item, StoreKey tableKey) {
+  public StoreKey entryKey(Map<String, AttributeValue> item, StoreKey tableKey) {
     if (item == null) {
       return null;
     }
@@ -79,7 +80,8 @@ final class SecondaryIndex {
   }
 
   /** The attributes of {@code item} this index stores, given the base table's key names. */
-  Map<String, AttributeValue> project(Map<String, AttributeValue> item, Set<String> tableKeys) {
+  public Map<String, AttributeValue> project(
+      Map<String, AttributeValue> item, Set<String> tableKeys) {
     if (projectionType == ProjectionType.ALL) {
       return item;
     }
@@ -108,7 +110,7 @@ final class SecondaryIndex {
   }
 
   /** Applies a write to the entries: removes the old image's entry and adds the new one's. */
-  void update(
+  public void update(
       StoreKey tableKey,
       Map<String, AttributeValue> oldImage,
       Map<String, AttributeValue> newImage) {

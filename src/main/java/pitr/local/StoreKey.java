@@ -17,36 +17,37 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param tiebreak for index entries, the base table's key, so entries sharing index keys stay
  *     distinct; null in the base table
  */
-record StoreKey(
+public record StoreKey(
     long hash, AttributeValue partition, AttributeValue sort, int bound, StoreKey tiebreak) {
 
-  static final long HASH_SPACE = 1L << 32;
+  public static final long HASH_SPACE = 1L << 32;
 
-  static StoreKey of(AttributeValue partition, AttributeValue sort) {
+  public static StoreKey of(AttributeValue partition, AttributeValue sort) {
     return new StoreKey(hashOf(partition), partition, sort, 0, null);
   }
 
-  static StoreKey indexEntry(AttributeValue partition, AttributeValue sort, StoreKey tableKey) {
+  public static StoreKey indexEntry(
+      AttributeValue partition, AttributeValue sort, StoreKey tableKey) {
     return new StoreKey(hashOf(partition), partition, sort, 0, tableKey);
   }
 
   /** Bound before every key of the partition. */
-  static StoreKey partitionStart(AttributeValue partition) {
+  public static StoreKey partitionStart(AttributeValue partition) {
     return new StoreKey(hashOf(partition), partition, null, -1, null);
   }
 
   /** Bound after every key of the partition. */
-  static StoreKey partitionEnd(AttributeValue partition) {
+  public static StoreKey partitionEnd(AttributeValue partition) {
     return new StoreKey(hashOf(partition), partition, null, 1, null);
   }
 
   /** Bound before every key whose hash is at least {@code hash}. */
-  static StoreKey hashStart(long hash) {
+  public static StoreKey hashStart(long hash) {
     return new StoreKey(hash, null, null, -1, null);
   }
 
   /** The first hash of parallel-scan segment {@code segment} out of {@code total}. */
-  static long segmentStart(int segment, int total) {
+  public static long segmentStart(int segment, int total) {
     return (segment * HASH_SPACE + total - 1) / total;
   }
 
@@ -54,7 +55,7 @@ record StoreKey(
    * FNV-1a over the key's bytes (UTF-8 for strings, canonical text for numbers), finished with a
    * multiplicative mix so that similar keys spread evenly across parallel-scan segments.
    */
-  static long hashOf(AttributeValue partition) {
+  public static long hashOf(AttributeValue partition) {
     long h = 0xcbf29ce484222325L;
     switch (partition.type()) {
       case S -> {
@@ -113,7 +114,7 @@ record StoreKey(
         && java.util.Objects.equals(k.tiebreak, tiebreak);
   }
 
-  static final Comparator<StoreKey> ORDER = StoreKey::compare;
+  public static final Comparator<StoreKey> ORDER = StoreKey::compare;
 
   private static int compare(StoreKey a, StoreKey b) {
     int c = Long.compare(a.hash, b.hash);

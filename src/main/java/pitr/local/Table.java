@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import pitr.local.capacity.TokenBucket;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -18,53 +19,53 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
  * One table of the engine: its definition, its items as version chains in key order, and its
  * secondary indexes. Mutated only under the engine's write lock; read without locks.
  */
-final class Table {
-  final String name;
-  final String arn;
-  final String id;
-  final long createdAt;
-  final String partitionKey;
-  final String sortKey;
-  final List<AttributeDefinition> attributeDefinitions;
-  final Map<String, ScalarAttributeType> attributeTypes = new LinkedHashMap<>();
-  final Set<String> keyNames = new LinkedHashSet<>();
-  final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
-  final ConcurrentSkipListMap<StoreKey, Version> items =
+public final class Table {
+  public final String name;
+  public final String arn;
+  public final String id;
+  public final long createdAt;
+  public final String partitionKey;
+  public final String sortKey;
+  public final List<AttributeDefinition> attributeDefinitions;
+  public final Map<String, ScalarAttributeType> attributeTypes = new LinkedHashMap<>();
+  public final Set<String> keyNames = new LinkedHashSet<>();
+  public final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
+  public final ConcurrentSkipListMap<StoreKey, Version> items =
       new ConcurrentSkipListMap<>(StoreKey.ORDER);
-  final Map<String, String> tags = new LinkedHashMap<>();
-  volatile BillingMode billingMode;
-  volatile long readCapacity;
-  volatile long writeCapacity;
-  volatile SSESpecification sse;
-  volatile StreamSpecification stream;
-  volatile boolean deletionProtection;
+  public final Map<String, String> tags = new LinkedHashMap<>();
+  public volatile BillingMode billingMode;
+  public volatile long readCapacity;
+  public volatile long writeCapacity;
+  public volatile SSESpecification sse;
+  public volatile StreamSpecification stream;
+  public volatile boolean deletionProtection;
 
   /** When the table turns ACTIVE (epoch ms); item operations before then find no table. */
-  volatile long activeAt;
+  public volatile long activeAt;
 
   /** Whether writes keep their history for point-in-time restores. */
-  volatile boolean pitrEnabled;
+  public volatile boolean pitrEnabled;
 
   /** When PITR was last turned on (epoch ms): the earliest instant a restore may ask for. */
-  volatile long pitrEnabledAt;
+  public volatile long pitrEnabledAt;
 
-  volatile int recoveryPeriodDays = 35;
+  public volatile int recoveryPeriodDays = 35;
 
   /** Set on tables created by a restore. */
-  volatile software.amazon.awssdk.services.dynamodb.model.RestoreSummary restoreSummary;
+  public volatile software.amazon.awssdk.services.dynamodb.model.RestoreSummary restoreSummary;
 
   /** Capacity buckets; null where the table is not limited. */
-  volatile TokenBucket readBucket;
+  public volatile TokenBucket readBucket;
 
-  volatile TokenBucket writeBucket;
+  public volatile TokenBucket writeBucket;
 
   /** Whether any bucket limits writes to this table or its GSIs; false skips admission checks. */
-  volatile boolean writesLimited;
+  public volatile boolean writesLimited;
 
   /** Bytes per partition-key value, kept only for tables with local secondary indexes. */
-  final Map<AttributeValue, Long> collectionSizes = new java.util.HashMap<>();
+  public final Map<AttributeValue, Long> collectionSizes = new java.util.HashMap<>();
 
-  boolean hasLocalIndexes() {
+  public boolean hasLocalIndexes() {
     for (SecondaryIndex i : indexes.values()) {
       if (!i.global) {
         return true;
@@ -74,11 +75,11 @@ final class Table {
   }
 
   /** Live items and their total size, kept exact on every write. */
-  long itemCount;
+  public long itemCount;
 
-  long sizeBytes;
+  public long sizeBytes;
 
-  Table(
+  public Table(
       String name,
       String arn,
       String id,
@@ -103,18 +104,18 @@ final class Table {
   }
 
   /** Start of the restorable window at {@code now} (epoch ms). */
-  long earliestRestorable(long now) {
+  public long earliestRestorable(long now) {
     return Math.max(pitrEnabledAt, now - recoveryPeriodDays * 86_400_000L);
   }
 
   /** The live image at {@code key}, or null. */
-  Map<String, AttributeValue> get(StoreKey key) {
+  public Map<String, AttributeValue> get(StoreKey key) {
     Version v = items.get(key);
     return v == null ? null : v.image();
   }
 
   /** The key attributes of an item, in schema order. */
-  Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
+  public Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
     Map<String, AttributeValue> key = new LinkedHashMap<>(4);
     for (String k : keyNames) {
       key.put(k, item.get(k));
@@ -122,11 +123,11 @@ final class Table {
     return key;
   }
 
-  StoreKey storeKey(Map<String, AttributeValue> item) {
+  public StoreKey storeKey(Map<String, AttributeValue> item) {
     return StoreKey.of(item.get(partitionKey), sortKey == null ? null : item.get(sortKey));
   }
 
-  List<SecondaryIndex> globalIndexes() {
+  public List<SecondaryIndex> globalIndexes() {
     List<SecondaryIndex> out = new ArrayList<>();
     for (SecondaryIndex i : indexes.values()) {
       if (i.global) {
@@ -136,7 +137,7 @@ final class Table {
     return out;
   }
 
-  List<SecondaryIndex> localIndexes() {
+  public List<SecondaryIndex> localIndexes() {
     List<SecondaryIndex> out = new ArrayList<>();
     for (SecondaryIndex i : indexes.values()) {
       if (!i.global) {

@@ -11,43 +11,43 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * immutable and the only mutation, cutting off history that no restore can ask for, is safe to race
  * with.
  */
-final class Version {
+public final class Version {
   /** Bytes a version costs beyond its image: object header, fields and the map entry share. */
-  static final int OVERHEAD_BYTES = 48;
+  public static final int OVERHEAD_BYTES = 48;
 
-  final long at;
-  final Map<String, AttributeValue> image;
+  public final long at;
+  public final Map<String, AttributeValue> image;
 
   /** The image's size as DynamoDB counts it (0 for a delete), computed once. */
-  final long size;
+  public final long size;
 
   private volatile Version previous;
 
-  Version(long at, Map<String, AttributeValue> image, Version previous) {
+  public Version(long at, Map<String, AttributeValue> image, Version previous) {
     this(at, image, image == null ? 0 : ItemSizes.size(image), previous);
   }
 
-  Version(long at, Map<String, AttributeValue> image, long size, Version previous) {
+  public Version(long at, Map<String, AttributeValue> image, long size, Version previous) {
     this.at = at;
     this.image = image;
     this.size = size;
     this.previous = previous;
   }
 
-  Map<String, AttributeValue> image() {
+  public Map<String, AttributeValue> image() {
     return image;
   }
 
-  long at() {
+  public long at() {
     return at;
   }
 
-  Version previous() {
+  public Version previous() {
     return previous;
   }
 
   /** The version visible at {@code instant} (the newest written at or before it), or null. */
-  Version asOf(long instant) {
+  public Version asOf(long instant) {
     Version v = this;
     while (v != null && v.at > instant) {
       v = v.previous;
@@ -56,7 +56,7 @@ final class Version {
   }
 
   /** Number of versions in the chain, this one included. */
-  int depth() {
+  public int depth() {
     int n = 0;
     for (Version v = this; v != null; v = v.previous) {
       n++;
@@ -70,7 +70,7 @@ final class Version {
    *
    * @return how many versions were dropped
    */
-  int pruneBefore(long horizon) {
+  public int pruneBefore(long horizon) {
     Version keep = asOf(horizon);
     if (keep == null) {
       return 0;
@@ -81,7 +81,7 @@ final class Version {
   }
 
   /** Whether this chain holds nothing a reader or a restore from {@code horizon} on could see. */
-  boolean isDeadBefore(long horizon) {
+  public boolean isDeadBefore(long horizon) {
     return image == null && at <= horizon;
   }
 }

@@ -1,4 +1,4 @@
-package pitr.local;
+package pitr.local.capacity;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * unit per started KB of item, reads one unit per started 4 KB (half for eventually consistent
  * reads), transactional requests double, and index maintenance is charged to the index.
  */
-final class CapacityTally {
+public final class CapacityTally {
   private final Map<String, Tab> tables = new LinkedHashMap<>();
   private final boolean read;
 
@@ -21,36 +21,36 @@ final class CapacityTally {
     this.read = read;
   }
 
-  static CapacityTally reads() {
+  public static CapacityTally reads() {
     return new CapacityTally(true);
   }
 
-  static CapacityTally writes() {
+  public static CapacityTally writes() {
     return new CapacityTally(false);
   }
 
   /** Write units for an item of {@code bytes}: one per started KB, at least one. */
-  static double writeUnits(long bytes) {
+  public static double writeUnits(long bytes) {
     return Math.max(1, Math.ceil(bytes / 1024.0));
   }
 
   /** Read units for {@code bytes} read in one go: one per started 4 KB, halved when eventual. */
-  static double readUnits(long bytes, boolean consistent) {
+  public static double readUnits(long bytes, boolean consistent) {
     double units = Math.max(1, Math.ceil(bytes / 4096.0));
     return consistent ? units : units / 2;
   }
 
-  void table(String table, double units) {
+  public void table(String table, double units) {
     tab(table).table += units;
   }
 
-  void index(String table, String index, boolean global, double units) {
+  public void index(String table, String index, boolean global, double units) {
     Tab t = tab(table);
     (global ? t.gsi : t.lsi).merge(index, units, Double::sum);
   }
 
   /** Adds another tally of the same kind into this one. */
-  void merge(CapacityTally other) {
+  public void merge(CapacityTally other) {
     other.tables.forEach(
         (name, o) -> {
           Tab t = tab(name);
@@ -61,7 +61,7 @@ final class CapacityTally {
   }
 
   /** Multiplies everything recorded so far, e.g. by two for transactions. */
-  void scale(double factor) {
+  public void scale(double factor) {
     for (Tab t : tables.values()) {
       t.table *= factor;
       t.gsi.replaceAll((k, v) -> v * factor);
@@ -74,7 +74,7 @@ final class CapacityTally {
   }
 
   /** The ConsumedCapacity of one table, or null when the caller did not ask for it. */
-  ConsumedCapacity single(String table, ReturnConsumedCapacity mode) {
+  public ConsumedCapacity single(String table, ReturnConsumedCapacity mode) {
     if (!wanted(mode)) {
       return null;
     }
@@ -82,7 +82,7 @@ final class CapacityTally {
   }
 
   /** One ConsumedCapacity per table touched, or null when the caller did not ask for it. */
-  List<ConsumedCapacity> all(ReturnConsumedCapacity mode) {
+  public List<ConsumedCapacity> all(ReturnConsumedCapacity mode) {
     if (!wanted(mode)) {
       return null;
     }
@@ -92,7 +92,7 @@ final class CapacityTally {
   }
 
   /** Total units across tables and indexes, for throughput accounting. */
-  double total() {
+  public double total() {
     double sum = 0;
     for (Tab t : tables.values()) {
       sum += t.total();
@@ -101,13 +101,13 @@ final class CapacityTally {
   }
 
   /** Units charged to the table itself, without its indexes. */
-  double tableUnits(String table) {
+  public double tableUnits(String table) {
     Tab t = tables.get(table);
     return t == null ? 0 : t.table;
   }
 
   /** Units charged to one index of a table. */
-  double indexUnits(String table, String index) {
+  public double indexUnits(String table, String index) {
     Tab t = tables.get(table);
     if (t == null) {
       return 0;
@@ -116,7 +116,7 @@ final class CapacityTally {
   }
 
   /** Units charged to one table (its indexes included). */
-  double totalFor(String table) {
+  public double totalFor(String table) {
     Tab t = tables.get(table);
     return t == null ? 0 : t.total();
   }

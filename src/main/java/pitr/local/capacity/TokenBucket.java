@@ -1,4 +1,4 @@
-package pitr.local;
+package pitr.local.capacity;
 
 import java.time.Clock;
 
@@ -8,21 +8,21 @@ import java.time.Clock;
  * bucket holds at least what it costs (or is full, for requests bigger than the bucket), and may
  * leave it in debt, as DynamoDB lets a large item through and throttles what follows.
  */
-final class TokenBucket {
+public final class TokenBucket {
   private final Clock clock;
   private double rate;
   private double capacity;
   private double tokens;
   private long last;
 
-  TokenBucket(Clock clock, double ratePerSecond, long burstSeconds) {
+  public TokenBucket(Clock clock, double ratePerSecond, long burstSeconds) {
     this.clock = clock;
     this.last = clock.millis();
     reconfigure(ratePerSecond, burstSeconds);
     this.tokens = capacity;
   }
 
-  synchronized void reconfigure(double ratePerSecond, long burstSeconds) {
+  public synchronized void reconfigure(double ratePerSecond, long burstSeconds) {
     refill();
     this.rate = ratePerSecond;
     this.capacity = ratePerSecond * Math.max(1, burstSeconds);
@@ -30,17 +30,17 @@ final class TokenBucket {
   }
 
   /** Whether a request costing {@code units} may run now. */
-  synchronized boolean admits(double units) {
+  public synchronized boolean admits(double units) {
     refill();
     return tokens >= Math.min(units, capacity) && tokens > 0;
   }
 
-  synchronized void consume(double units) {
+  public synchronized void consume(double units) {
     refill();
     tokens -= units;
   }
 
-  synchronized double available() {
+  public synchronized double available() {
     refill();
     return tokens;
   }

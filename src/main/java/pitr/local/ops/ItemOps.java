@@ -1,0 +1,182 @@
+package pitr.local.ops;
+
+import java.util.Map;
+import pitr.dynamo.ItemSizes;
+import pitr.local.EngineConfig;
+import pitr.local.StoreKey;
+import pitr.local.Table;
+import pitr.local.Version;
+import pitr.local.capacity.CapacityTally;
+import pitr.local.capacity.Throughput;
+import pitr.local.expr.ExpressionContext;
+import pitr.local.expr.ProjectionExpression;
+import pitr.local.expr.UpdateExpression;
+import pitr.local.store.Catalog;
+import pitr.local.store.ItemWriter;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The single-item operations: GetItem, and PutItem, UpdateItem and DeleteItem, which parse into one
+ * {@link ParsedWrite} and share one read-modify-write.
+ */
+public final class ItemOps extends OperationFamily {
+  public ItemOps(EngineConfig config, Catalog catalog, ItemWriter writer, Throughput throughput) {
+    super(config, catalog, writer, throughput);
+  }
+
+  /** PutItem. */
+  public PutItemResponse putItem(PutItemRequest r) {
+    return Requests.guard(
+        () -> {
+          Table t = catalog.active(r.tableName());
+          Requests.checkReturnValues(r.returnValuesAsString(), false);
+          ParsedWrite w =
+              ParsedWrite.put(
+                  t,
+                  r.item(),
+                  r.expressionAttributeNames(),
+                  r.expressionAttributeValues(),
+                  r.conditionExpression(),
+                  r.returnValuesOnConditionCheckFailure());
+          CapacityTally tally = CapacityTally.writes();
+          Written done = readModifyWrite(w, tally);
+          PutItemResponse.Builder b =
+              PutItemResponse.builder()
+                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
+          if (r.returnValues() == ReturnValue.ALL_OLD && done.old() != null) {
+            b.attributes(done.old());
+          }
+          return b.build();
+        });
+  }
+
+  /** GetItem. */
+  public GetItemResponse getItem(GetItemRequest r) {
+    return Requests.guard(
+        () -> {
+          Table t = catalog.active(r.tableName());
+          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
+          StoreKey key = Requests.requestKey(t, r.key());
+          ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
+          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
+          ctx.checkAllUsed();
+          Throughput.checkRead(t, null);
+          Map<String, AttributeValue> item = t.get(key);
+          boolean consistent = Boolean.TRUE.equals(r.consistentRead());
+          CapacityTally tally = CapacityTally.reads();
+          tally.table(
+              t.name, CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), consistent));
+          Throughput.charge(tally, true, t);
+          GetItemResponse.Builder b =
+              GetItemResponse.builder()
+                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
+          if (item != null) {
+            b.item(proj == null ? item : proj.apply(item));
+          }
+          return b.build();
+        });
+  }
+
+  /** DeleteItem. */
+  public DeleteItemResponse deleteItem(DeleteItemRequest r) {
+    return Requests.guard(
+        () -> {
+          Table t = catalog.active(r.tableName());
+          Requests.checkReturnValues(r.returnValuesAsString(), false);
+          Requests.rejectLegacy(r.hasExpected(), "Expected");
+          ParsedWrite w =
+              ParsedWrite.delete(
+                  t,
+                  r.key(),
+                  r.expressionAttributeNames(),
+                  r.expressionAttributeValues(),
+                  r.conditionExpression(),
+                  r.returnValuesOnConditionCheckFailure());
+          CapacityTally tally = CapacityTally.writes();
+          Written done = readModifyWrite(w, tally);
+          DeleteItemResponse.Builder b =
+              DeleteItemResponse.builder()
+                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
+          if (r.returnValues() == ReturnValue.ALL_OLD && done.old() != null) {
+            b.attributes(done.old());
+          }
+          return b.build();
+        });
+  }
+
+  /** UpdateItem. */
+  public UpdateItemResponse updateItem(UpdateItemRequest r) {
+    return Requests.guard(
+        () -> {
+          Table t = catalog.active(r.tableName());
+          Requests.checkReturnValues(r.returnValuesAsString(), true);
+          Requests.rejectLegacy(r.hasAttributeUpdates(), "AttributeUpdates");
+          Requests.rejectLegacy(r.hasExpected(), "Expected");
+          ParsedWrite w =
+              ParsedWrite.update(
+                  t,
+                  r.key(),
+                  r.expressionAttributeNames(),
+                  r.expressionAttributeValues(),
+                  r.updateExpression(),
+                  r.conditionExpression(),
+                  r.returnValuesOnConditionCheckFailure());
+          CapacityTally tally = CapacityTally.writes();
+          Written done = readModifyWrite(w, tally);
+          Map<String, AttributeValue> old = done.old();
+          Map<String, AttributeValue> updated = done.image();
+          UpdateExpression upd = w.update();
+          UpdateItemResponse.Builder b =
+              UpdateItemResponse.builder()
+                  .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
+          ReturnValue rv = r.returnValues() == null ? ReturnValue.NONE : r.returnValues();
+          Map<String, AttributeValue> attrs =
+              switch (rv) {
+                case ALL_OLD -> old;
+                case ALL_NEW -> updated;
+                case UPDATED_OLD ->
+                    old == null || upd == null ? null : upd.updatedPaths().apply(old);
+                case UPDATED_NEW -> upd == null ? null : upd.updatedPaths().apply(updated);
+                default -> null;
+              };
+          if (attrs != null && !attrs.isEmpty()) {
+            b.attributes(attrs);
+          }
+          return b.build();
+        });
+  }
+
+  /** The image a write replaced and the one it left (each null if absent). */
+  private record Written(Map<String, AttributeValue> old, Map<String, AttributeValue> image) {}
+
+  /**
+   * The read-modify-write every single-item write shares: under the lock, admit it against the
+   * table's capacity, check the condition against the current image, write the new image (null
+   * deletes) and charge the capacity used.
+   */
+  private Written readModifyWrite(ParsedWrite w, CapacityTally tally) {
+    Table t = w.table();
+    writer.lock();
+    try {
+      Version current = t.items.get(w.key());
+      Map<String, AttributeValue> old = current == null ? null : current.image();
+      Throughput.checkWrite(t, Throughput.estimateWrite(w.image() != null ? w.image() : old));
+      Requests.checkCondition(w.condition(), old, w.onFailure());
+      Map<String, AttributeValue> image = w.newImage(old);
+      writer.write(t, w.key(), current, image, tally);
+      Throughput.charge(tally, false, t);
+      return new Written(old, image);
+    } finally {
+      writer.unlock();
+    }
+  }
+}

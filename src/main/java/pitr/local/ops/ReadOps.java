@@ -1,0 +1,341 @@
+package pitr.local.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import pitr.dynamo.ItemSizes;
+import pitr.local.EngineConfig;
+import pitr.local.Errors;
+import pitr.local.Items;
+import pitr.local.PageItems;
+import pitr.local.SecondaryIndex;
+import pitr.local.StoreKey;
+import pitr.local.Table;
+import pitr.local.Version;
+import pitr.local.capacity.CapacityTally;
+import pitr.local.capacity.Throughput;
+import pitr.local.expr.AttributeValues;
+import pitr.local.expr.ConditionExpression;
+import pitr.local.expr.ExpressionContext;
+import pitr.local.expr.KeyConditionExpression;
+import pitr.local.expr.ProjectionExpression;
+import pitr.local.expr.SortKeyCondition;
+import pitr.local.store.Catalog;
+import pitr.local.store.ItemWriter;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+
+/**
+ * Query and Scan (parallel scans included): each checks its request and chooses a key range, then
+ * both read a page of it the same way.
+ */
+public final class ReadOps extends OperationFamily {
+  public ReadOps(EngineConfig config, Catalog catalog, ItemWriter writer, Throughput throughput) {
+    super(config, catalog, writer, throughput);
+  }
+
+  static final long MAX_PAGE_BYTES = 1024 * 1024;
+
+  /** Query. */
+  public QueryResponse query(QueryRequest r) {
+    return Requests.guard(
+        () -> {
+          Table t = catalog.active(r.tableName());
+          Requests.rejectLegacy(r.hasKeyConditions(), "KeyConditions");
+          Requests.rejectLegacy(r.hasQueryFilter(), "QueryFilter");
+          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
+          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
+          if (r.keyConditionExpression() == null) {
+            throw Errors.validation(
+                "Either the KeyConditions or KeyConditionExpression parameter must be specified in"
+                    + " the request.");
+          }
+          ExpressionContext ctx =
+              new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
+          KeyConditionExpression kc =
+              ctx.keyCondition(
+                  r.keyConditionExpression(), idx == null ? t.partitionKey : idx.partitionKey);
+          ConditionExpression filter =
+              Requests.condition(ctx, r.filterExpression(), "FilterExpression");
+          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
+          ctx.checkAllUsed();
+          String pk = idx == null ? t.partitionKey : idx.partitionKey;
+          String sk = idx == null ? t.sortKey : idx.sortKey;
+          if (!kc.partitionKey().equals(pk)) {
+            throw Errors.validation("Query condition missed key schema element: " + pk);
+          }
+          SortKeyCondition sc = kc.sortKey().orElse(null);
+          if (sc != null && !sc.attribute().equals(sk)) {
+            throw Errors.validation(
+                sk == null
+                    ? "Query key condition not supported"
+                    : "Query condition missed key schema element: " + sk);
+          }
+          ScalarAttributeType pkType = t.attributeTypes.get(pk);
+          AttributeValue pv = Items.normalise(kc.partitionValue());
+          if (!AttributeValues.typeName(pv).equals(pkType.toString())) {
+            throw Errors.validation(
+                "One or more parameter values were invalid: Condition parameter type does not"
+                    + " match schema type");
+          }
+          if (sc != null
+              && !AttributeValues.typeName(sc.value())
+                  .equals(t.attributeTypes.get(sk).toString())) {
+            throw Errors.validation(
+                "One or more parameter values were invalid: Condition parameter type does not"
+                    + " match schema type");
+          }
+          boolean forward = r.scanIndexForward() == null || r.scanIndexForward();
+          NavigableMap<StoreKey, ?> range =
+              (idx == null ? t.items : idx.entries)
+                  .subMap(StoreKey.partitionStart(pv), true, StoreKey.partitionEnd(pv), true);
+          if (!forward) {
+            range = range.descendingMap();
+          }
+          if (r.hasExclusiveStartKey()) {
+            StoreKey esk = Requests.startKey(t, idx, r.exclusiveStartKey());
+            range = range.tailMap(esk, false);
+          }
+          Page page =
+              read(
+                  t,
+                  idx,
+                  range,
+                  sc,
+                  filter,
+                  proj,
+                  r.limit(),
+                  r.select(),
+                  r.projectionExpression() != null,
+                  r.consistentRead());
+          QueryResponse.Builder b =
+              QueryResponse.builder()
+                  .count(page.count())
+                  .scannedCount(page.scanned())
+                  .consumedCapacity(page.tally().single(t.name, r.returnConsumedCapacity()));
+          if (page.items() != null) {
+            PageItems.into(b, page.items());
+          }
+          if (page.lastKey() != null) {
+            b.lastEvaluatedKey(page.lastKey());
+          }
+          return b.build();
+        });
+  }
+
+  /** Scan, including parallel scans with Segment and TotalSegments. */
+  public ScanResponse scan(ScanRequest r) {
+    return Requests.guard(
+        () -> {
+          Table t = catalog.active(r.tableName());
+          Requests.rejectLegacy(r.hasScanFilter(), "ScanFilter");
+          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
+          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
+          ExpressionContext ctx =
+              new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
+          ConditionExpression filter =
+              Requests.condition(ctx, r.filterExpression(), "FilterExpression");
+          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
+          ctx.checkAllUsed();
+          NavigableMap<StoreKey, ?> range = idx == null ? t.items : idx.entries;
+          if (r.segment() != null || r.totalSegments() != null) {
+            if (r.totalSegments() == null) {
+              throw Errors.validation(
+                  "The TotalSegments parameter is required but was not present in the request when"
+                      + " Segment parameter is present");
+            }
+            if (r.segment() == null) {
+              throw Errors.validation(
+                  "The Segment parameter is required but was not present in the request when"
+                      + " parameter TotalSegments is present");
+            }
+            int total = r.totalSegments();
+            int seg = r.segment();
+            if (total < 1 || total > 1_000_000) {
+              throw Errors.validation(
+                  "1 validation error detected: Value '"
+                      + total
+                      + "' at 'totalSegments' failed to satisfy constraint: Member must have value"
+                      + " less than or equal to 1000000");
+            }
+            if (seg < 0 || seg >= total) {
+              throw Errors.validation(
+                  "The Segment parameter is zero-based and must be less than parameter"
+                      + " TotalSegments: Segment: "
+                      + seg
+                      + " is not less than TotalSegments: "
+                      + total);
+            }
+            StoreKey from = StoreKey.hashStart(StoreKey.segmentStart(seg, total));
+            range =
+                seg + 1 == total
+                    ? range.tailMap(from, true)
+                    : range.subMap(
+                        from,
+                        true,
+                        StoreKey.hashStart(StoreKey.segmentStart(seg + 1, total)),
+                        false);
+          }
+          if (r.hasExclusiveStartKey()) {
+            range = range.tailMap(Requests.startKey(t, idx, r.exclusiveStartKey()), false);
+          }
+          Page page =
+              read(
+                  t,
+                  idx,
+                  range,
+                  null,
+                  filter,
+                  proj,
+                  r.limit(),
+                  r.select(),
+                  r.projectionExpression() != null,
+                  r.consistentRead());
+          ScanResponse.Builder b =
+              ScanResponse.builder()
+                  .count(page.count())
+                  .scannedCount(page.scanned())
+                  .consumedCapacity(page.tally().single(t.name, r.returnConsumedCapacity()));
+          if (page.items() != null) {
+            PageItems.into(b, page.items());
+          }
+          if (page.lastKey() != null) {
+            b.lastEvaluatedKey(page.lastKey());
+          }
+          return b.build();
+        });
+  }
+
+  private record Page(
+      List<Map<String, AttributeValue>> items,
+      int count,
+      int scanned,
+      long bytes,
+      Map<String, AttributeValue> lastKey,
+      CapacityTally tally) {}
+
+  /**
+   * What Query and Scan share once their range is chosen: admit the read, read one page of it and
+   * charge the read capacity its bytes cost to the table or the index read.
+   */
+  private Page read(
+      Table t,
+      SecondaryIndex idx,
+      NavigableMap<StoreKey, ?> range,
+      SortKeyCondition sc,
+      ConditionExpression filter,
+      ProjectionExpression proj,
+      Integer limit,
+      Select select,
+      boolean hasProjection,
+      Boolean consistentRead) {
+    Throughput.checkRead(t, idx);
+    Page page = readPage(t, idx, range, sc, filter, proj, limit, select, hasProjection);
+    boolean consistent = Boolean.TRUE.equals(consistentRead);
+    CapacityTally tally = CapacityTally.reads();
+    double units = CapacityTally.readUnits(page.bytes, consistent);
+    if (idx == null) {
+      tally.table(t.name, units);
+    } else {
+      tally.index(t.name, idx.name, idx.global, units);
+    }
+    Throughput.charge(tally, true, t);
+    return new Page(page.items, page.count, page.scanned, page.bytes, page.lastKey, tally);
+  }
+
+  private Page readPage(
+      Table t,
+      SecondaryIndex idx,
+      NavigableMap<StoreKey, ?> range,
+      SortKeyCondition sc,
+      ConditionExpression filter,
+      ProjectionExpression proj,
+      Integer limit,
+      Select select,
+      boolean hasProjection) {
+    if (limit != null && limit < 1) {
+      throw Errors.validation(
+          "1 validation error detected: Value '"
+              + limit
+              + "' at 'limit' failed to satisfy constraint: Member must have value greater than or"
+              + " equal to 1");
+    }
+    if (select == Select.ALL_ATTRIBUTES
+        && idx != null
+        && idx.projectionType != ProjectionType.ALL
+        && !idx.global) {
+      // LSIs fetch missing attributes from the table, as DynamoDB does.
+    } else if (select == Select.ALL_ATTRIBUTES
+        && idx != null
+        && idx.projectionType != ProjectionType.ALL) {
+      throw Errors.validation(
+          "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported"
+              + " for global secondary index "
+              + idx.name
+              + " because its projection type is not ALL");
+    }
+    if (hasProjection && select != null && select != Select.SPECIFIC_ATTRIBUTES) {
+      throw Errors.validation(
+          "One or more parameter values were invalid: Select type "
+              + select
+              + " cannot be used with a ProjectionExpression; use SPECIFIC_ATTRIBUTES");
+    }
+    boolean countOnly = select == Select.COUNT;
+    String sk = idx == null ? t.sortKey : idx.sortKey;
+    List<Map<String, AttributeValue>> out = countOnly ? null : new ArrayList<>();
+    int count = 0;
+    int scanned = 0;
+    long bytes = 0;
+    Map<String, AttributeValue> lastKey = null;
+    Map<String, AttributeValue> previousItem = null;
+    var it = range.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      // The table's own map holds versions; an index maps to the table's key.
+      Version version = idx == null ? (Version) e.getValue() : t.items.get((StoreKey) e.getValue());
+      Map<String, AttributeValue> item = version == null ? null : version.image();
+      if (item == null) {
+        continue;
+      }
+      if (sc != null && !sc.matches(item.get(sk))) {
+        continue;
+      }
+      Map<String, AttributeValue> visible =
+          idx == null || (select == Select.ALL_ATTRIBUTES && !idx.global)
+              ? item
+              : idx.project(item, t.keyNames);
+      long size = visible == item ? version.size : ItemSizes.size(visible);
+      if (scanned > 0 && bytes + size > MAX_PAGE_BYTES) {
+        lastKey = Requests.keyAttributes(t, idx, previousItem);
+        break;
+      }
+      scanned++;
+      bytes += size;
+      previousItem = item;
+      if (filter == null || filter.test(visible)) {
+        count++;
+        if (!countOnly) {
+          out.add(proj == null ? visible : proj.apply(visible));
+        }
+      }
+      if (limit != null && scanned >= limit) {
+        if (it.hasNext()) {
+          lastKey = Requests.keyAttributes(t, idx, item);
+        }
+        break;
+      }
+      if (bytes >= MAX_PAGE_BYTES && it.hasNext()) {
+        lastKey = Requests.keyAttributes(t, idx, item);
+        break;
+      }
+    }
+    return new Page(out, count, scanned, bytes, lastKey, null);
+  }
+}

@@ -1,0 +1,212 @@
+package pitr.local.ops;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import pitr.local.Errors;
+import pitr.local.Items;
+import pitr.local.SecondaryIndex;
+import pitr.local.StoreKey;
+import pitr.local.Table;
+import pitr.local.expr.AttributeValues;
+import pitr.local.expr.ConditionExpression;
+import pitr.local.expr.ExpressionContext;
+import pitr.local.expr.ExpressionException;
+import pitr.local.expr.ProjectionExpression;
+import pitr.local.expr.UpdateExpression;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * Request parsing shared by every operation: the checks of keys, items, expressions, legacy
+ * parameters and return values, each failing with the ValidationException message DynamoDB gives.
+ */
+final class Requests {
+  private Requests() {}
+
+  /** Validates and normalises an item to be written to {@code t}, keys and index keys included. */
+  static Map<String, AttributeValue> checkedItem(Table t, Map<String, AttributeValue> item) {
+    if (item == null) {
+      throw Errors.validation(
+          "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member"
+              + " must not be null");
+    }
+    Map<String, AttributeValue> n = Items.normaliseItem(item);
+    Items.checkKeyAttribute(n, t.partitionKey, t.attributeTypes.get(t.partitionKey), true);
+    if (t.sortKey != null) {
+      Items.checkKeyAttribute(n, t.sortKey, t.attributeTypes.get(t.sortKey), false);
+    }
+    for (SecondaryIndex idx : t.indexes.values()) {
+      AttributeValue p = n.get(idx.partitionKey);
+      if (p != null) {
+        Items.checkKeyType(
+            idx.partitionKey, t.attributeTypes.get(idx.partitionKey), p, idx.name, true);
+      }
+      if (idx.sortKey != null) {
+        AttributeValue s = n.get(idx.sortKey);
+        if (s != null) {
+          Items.checkKeyType(idx.sortKey, t.attributeTypes.get(idx.sortKey), s, idx.name, false);
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The store key of a request's Key map, which must hold exactly the table's key attributes. */
+  static StoreKey requestKey(Table t, Map<String, AttributeValue> key) {
+    Map<String, AttributeValue> k = requestKeyItem(t, key);
+    return StoreKey.of(k.get(t.partitionKey), t.sortKey == null ? null : k.get(t.sortKey));
+  }
+
+  static Map<String, AttributeValue> requestKeyItem(Table t, Map<String, AttributeValue> key) {
+    if (key == null || key.size() != t.keyNames.size()) {
+      throw Errors.validation("The provided key element does not match the schema");
+    }
+    Map<String, AttributeValue> out = new LinkedHashMap<>(4);
+    for (String name : t.keyNames) {
+      AttributeValue v = key.get(name);
+      if (v == null
+          || v.type() == null
+          || !AttributeValues.typeName(v).equals(t.attributeTypes.get(name).toString())) {
+        throw Errors.validation("The provided key element does not match the schema");
+      }
+      AttributeValue n = Items.normalise(v);
+      Items.checkKeyType(name, t.attributeTypes.get(name), n, "", name.equals(t.partitionKey));
+      out.put(name, n);
+    }
+    return out;
+  }
+
+  /** The position after which a page resumes, from a request's ExclusiveStartKey. */
+  static StoreKey startKey(Table t, SecondaryIndex idx, Map<String, AttributeValue> esk) {
+    Map<String, AttributeValue> tableKey = new HashMap<>();
+    for (String k : t.keyNames) {
+      if (esk.get(k) == null) {
+        throw Errors.validation(
+            "The provided starting key is invalid: The provided key element does not match the schema");
+      }
+      tableKey.put(k, Items.normalise(esk.get(k)));
+    }
+    StoreKey base = t.storeKey(tableKey);
+    if (idx == null) {
+      if (esk.size() != t.keyNames.size()) {
+        throw Errors.validation(
+            "The provided starting key is invalid: The provided key element does not match the schema");
+      }
+      return base;
+    }
+    AttributeValue p = esk.get(idx.partitionKey);
+    AttributeValue s = idx.sortKey == null ? null : esk.get(idx.sortKey);
+    if (p == null || (idx.sortKey != null && s == null)) {
+      throw Errors.validation(
+          "The provided starting key is invalid: The provided key element does not match the schema");
+    }
+    return StoreKey.indexEntry(Items.normalise(p), s == null ? null : Items.normalise(s), base);
+  }
+
+  /** The LastEvaluatedKey of an item: table keys, plus index keys when reading an index. */
+  static Map<String, AttributeValue> keyAttributes(
+      Table t, SecondaryIndex idx, Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> key = t.keyOf(item);
+    if (idx != null) {
+      key.put(idx.partitionKey, item.get(idx.partitionKey));
+      if (idx.sortKey != null) {
+        key.put(idx.sortKey, item.get(idx.sortKey));
+      }
+    }
+    return key;
+  }
+
+  static void checkCondition(
+      ConditionExpression cond,
+      Map<String, AttributeValue> old,
+      ReturnValuesOnConditionCheckFailure onFailure) {
+    if (cond != null && !cond.test(old == null ? Map.of() : old)) {
+      if (onFailure == ReturnValuesOnConditionCheckFailure.ALL_OLD && old != null) {
+        throw (ConditionalCheckFailedException)
+            Errors.build(
+                ConditionalCheckFailedException.builder().item(old),
+                "ConditionalCheckFailedException",
+                "The conditional request failed",
+                400);
+      }
+      throw Errors.conditionFailed();
+    }
+  }
+
+  static ConditionExpression condition(ExpressionContext ctx, String expr, String kind) {
+    return expr == null ? null : ctx.condition(expr, kind);
+  }
+
+  static ProjectionExpression projection(ExpressionContext ctx, String expr) {
+    return expr == null ? null : ctx.projection(expr);
+  }
+
+  static void rejectLegacy(boolean present, String parameter) {
+    if (present) {
+      throw Errors.validation(
+          "The legacy parameter "
+              + parameter
+              + " is not supported by the pitr embedded engine; use the expression parameters"
+              + " instead");
+    }
+  }
+
+  static void checkReturnValues(String value, boolean update) {
+    if (value == null || value.equals("NONE") || value.equals("ALL_OLD")) {
+      return;
+    }
+    if (update
+        && (value.equals("ALL_NEW")
+            || value.equals("UPDATED_OLD")
+            || value.equals("UPDATED_NEW"))) {
+      return;
+    }
+    throw Errors.validation("Return values set to invalid value");
+  }
+
+  static SecondaryIndex index(Table t, String name, Boolean consistentRead) {
+    if (name == null) {
+      return null;
+    }
+    SecondaryIndex idx = t.indexes.get(name);
+    if (idx == null) {
+      throw Errors.validation("The table does not have the specified index: " + name);
+    }
+    if (idx.global && Boolean.TRUE.equals(consistentRead)) {
+      throw Errors.validation("Consistent reads are not supported on global secondary indexes");
+    }
+    return idx;
+  }
+
+  /** Rejects an update expression that writes or removes a key attribute, as DynamoDB does. */
+  static void checkKeyNotUpdated(Table t, UpdateExpression upd) {
+    if (upd == null) {
+      return;
+    }
+    for (String a : upd.topLevelAttributes()) {
+      if (t.keyNames.contains(a)) {
+        throw Errors.validation(
+            "One or more parameter values were invalid: Cannot update attribute "
+                + a
+                + ". This attribute is part of the key");
+      }
+    }
+  }
+
+  static String last(List<String> l) {
+    return l.get(l.size() - 1);
+  }
+
+  /** Turns expression errors into the ValidationException DynamoDB returns. */
+  static <T> T guard(Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (ExpressionException e) {
+      throw Errors.validation(e.getMessage());
+    }
+  }
+}

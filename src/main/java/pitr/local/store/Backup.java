@@ -1,0 +1,27 @@
+package pitr.local.store;
+
+import java.util.Map;
+import java.util.NavigableMap;
+import pitr.local.StoreKey;
+import pitr.local.Table;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * An on-demand backup: the table's definition and a snapshot of its live items.
+ *
+ * @param arn the backup's ARN
+ * @param name the name it was given
+ * @param source the table it was taken of
+ * @param createdAt when it was taken (epoch ms)
+ * @param items the live items at that instant, in key order
+ * @param sizeBytes the table's size then
+ * @param itemCount the table's item count then
+ */
+public record Backup(
+    String arn,
+    String name,
+    Table source,
+    long createdAt,
+    NavigableMap<StoreKey, Map<String, AttributeValue>> items,
+    long sizeBytes,
+    long itemCount) {}

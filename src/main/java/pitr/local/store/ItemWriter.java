@@ -1,0 +1,215 @@
+package pitr.local.store;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import pitr.dynamo.ItemSizes;
+import pitr.local.DurableStore;
+import pitr.local.Errors;
+import pitr.local.SecondaryIndex;
+import pitr.local.StoreKey;
+import pitr.local.Table;
+import pitr.local.Version;
+import pitr.local.capacity.CapacityTally;
+import pitr.local.expr.AttributeValues;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The engine's one write path and its lock. Every change to a table's items goes through {@link
+ * #write}: a new version (kept as history while PITR is on), exact item counts and sizes, item
+ * collection sizes, index entries and the write capacity each index consumed, and the durable
+ * store. Writes are serialised by one lock (which also makes transactions atomic); {@link #unlock}
+ * commits the durable store before releasing it, so a change is on disk before it is acknowledged.
+ */
+public final class ItemWriter implements AutoCloseable {
+  private final Clock clock;
+  private final DurableStore durable;
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile long itemCollectionLimit = 10L * 1024 * 1024 * 1024;
+
+  /**
+   * @param durable the store every change is saved to, or null for an in-memory engine
+   */
+  public ItemWriter(Clock clock, DurableStore durable) {
+    this.clock = clock;
+    this.durable = durable;
+  }
+
+  /** Takes the write lock. */
+  public void lock() {
+    lock.lock();
+  }
+
+  /** Commits the durable store, if any, and releases the write lock. */
+  public void unlock() {
+    commit();
+    lock.unlock();
+  }
+
+  /** Whether changes are saved to disk. */
+  public boolean isDurable() {
+    return durable != null;
+  }
+
+  /** Runs {@code action} on the durable store, if any. Caller holds the write lock. */
+  public void ifDurable(Consumer<DurableStore> action) {
+    if (durable != null) {
+      action.accept(durable);
+    }
+  }
+
+  /** Saves a table's definition to the durable store, if any. Caller holds the write lock. */
+  public void persistTable(Table t) {
+    if (durable != null) {
+      durable.saveTable(t);
+    }
+  }
+
+  private void commit() {
+    if (durable != null) {
+      durable.commit();
+    }
+  }
+
+  /** Sets the largest item collection a write may grow (DynamoDB's limit, the default, 10 GB). */
+  public void setItemCollectionLimit(long bytes) {
+    this.itemCollectionLimit = bytes;
+  }
+
+  /**
+   * Refuses, with ItemCollectionSizeLimitExceededException, a change that would grow {@code key}'s
+   * item collection past the limit, without accounting it: a transaction checks every action before
+   * its first write.
+   */
+  public void checkCollectionRoom(Table t, StoreKey key, long delta) {
+    long now = t.collectionSizes.getOrDefault(key.partition(), 0L);
+    if (delta > 0 && now + delta > itemCollectionLimit) {
+      throw Errors.itemCollectionTooLarge();
+    }
+  }
+
+  /**
+   * Accounts a change in an item collection's size, refusing growth past the limit with
+   * ItemCollectionSizeLimitExceededException before anything is written.
+   */
+  private void growCollection(Table t, StoreKey key, long delta) {
+    long now = t.collectionSizes.getOrDefault(key.partition(), 0L);
+    long next = now + delta;
+    if (delta > 0 && next > itemCollectionLimit) {
+      throw Errors.itemCollectionTooLarge();
+    }
+    if (next <= 0) {
+      t.collectionSizes.remove(key.partition());
+    } else {
+      t.collectionSizes.put(key.partition(), next);
+    }
+  }
+
+  /**
+   * Writes one item version and maintains counts, indexes and capacity. Caller holds the write lock
+   * and has validated the image.
+   */
+  public void write(Table t, StoreKey key, Map<String, AttributeValue> image, CapacityTally tally) {
+    write(t, key, t.items.get(key), image, tally);
+  }
+
+  /** As above, with the key's current version already looked up by the caller. */
+  public void write(
+      Table t,
+      StoreKey key,
+      Version current,
+      Map<String, AttributeValue> image,
+      CapacityTally tally) {
+    Map<String, AttributeValue> old = current == null ? null : current.image();
+    long oldSize = old == null ? 0 : current.size;
+    long newSize = image == null ? 0 : ItemSizes.size(image);
+    if (t.hasLocalIndexes()) {
+      growCollection(t, key, newSize - oldSize);
+    }
+    tally.table(t.name, CapacityTally.writeUnits(Math.max(oldSize, newSize)));
+    if (old == null && image == null) {
+      return;
+    }
+    long now = clock.millis();
+    if (current != null && current.at() > now) {
+      now = current.at();
+    }
+    Version next = null;
+    if (t.pitrEnabled) {
+      next = new Version(now, image, newSize, current);
+      t.items.put(key, next);
+    } else if (image == null) {
+      t.items.remove(key);
+    } else {
+      next = new Version(now, image, newSize, null);
+      t.items.put(key, next);
+    }
+    if (durable != null) {
+      durable.saveItem(t, key, next);
+    }
+    t.itemCount += (image != null ? 1 : 0) - (old != null ? 1 : 0);
+    t.sizeBytes += newSize - oldSize;
+    if (t.indexes.isEmpty()) {
+      return;
+    }
+    for (SecondaryIndex idx : t.indexes.values()) {
+      Map<String, AttributeValue> before = old == null ? null : projectedEntry(t, idx, key, old);
+      Map<String, AttributeValue> after = image == null ? null : projectedEntry(t, idx, key, image);
+      idx.update(key, old, image);
+      if (before == null && after == null) {
+        continue;
+      }
+      double units;
+      if (before != null && after != null) {
+        boolean sameKey = idx.entryKey(old, key).equals(idx.entryKey(image, key));
+        if (sameKey && AttributeValues.mapEqual(before, after)) {
+          continue;
+        }
+        units =
+            sameKey
+                ? CapacityTally.writeUnits(Math.max(ItemSizes.size(before), ItemSizes.size(after)))
+                : CapacityTally.writeUnits(ItemSizes.size(before))
+                    + CapacityTally.writeUnits(ItemSizes.size(after));
+      } else {
+        units = CapacityTally.writeUnits(ItemSizes.size(before != null ? before : after));
+      }
+      tally.index(t.name, idx.name, idx.global, units);
+    }
+  }
+
+  private static Map<String, AttributeValue> projectedEntry(
+      Table t, SecondaryIndex idx, StoreKey key, Map<String, AttributeValue> item) {
+    return idx.entryKey(item, key) == null ? null : idx.project(item, t.keyNames);
+  }
+
+  /**
+   * Puts an image into a table being built by a restore, keeping counts and indexes; the caller
+   * saves the whole table when it is complete.
+   */
+  public static void load(Table t, StoreKey key, Map<String, AttributeValue> image, long now) {
+    Version v = new Version(now, image, null);
+    t.items.put(key, v);
+    t.itemCount++;
+    t.sizeBytes += v.size;
+    if (t.hasLocalIndexes()) {
+      t.collectionSizes.merge(key.partition(), v.size, Long::sum);
+    }
+    for (SecondaryIndex idx : t.indexes.values()) {
+      idx.update(key, null, image);
+    }
+  }
+
+  /** Closes the durable store, if any, once no write is in flight. */
+  @Override
+  public void close() {
+    if (durable != null) {
+      lock.lock();
+      try {
+        durable.close();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}
