@@ -42,7 +42,7 @@ class LocalServerTest {
 
   @BeforeAll
   static void start() {
-    server = LocalServer.start(Operations.of(stub), "127.0.0.1", 0);
+    server = LocalServer.start(StubOperations.of(stub), "127.0.0.1", 0);
     client = sdkClient(server);
   }
 
@@ -224,7 +224,7 @@ class LocalServerTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
 
-      assertThatThrownBy(() -> LocalServer.start(Operations.of(stub), "127.0.0.1", port))
+      assertThatThrownBy(() -> LocalServer.start(StubOperations.of(stub), "127.0.0.1", port))
           .isInstanceOf(CannotListenException.class)
           .hasMessage(
               "Cannot listen on 127.0.0.1:"
