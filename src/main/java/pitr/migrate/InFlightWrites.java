@@ -25,6 +25,18 @@ final class InFlightWrites {
     return Mono.fromFuture(f, true);
   }
 
+  /**
+   * Registers a write that may yet be sent, before it is: its caller completes the returned future
+   * once the write was sent and answered, withdrawn, or failed before sending. {@link #settled}
+   * waits for it too, so a write that is being sent while the run fails is never missed.
+   */
+  CompletableFuture<Void> track() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    running.add(f);
+    f.whenComplete((v, e) -> running.remove(f));
+    return f;
+  }
+
   /** Completes once every detached work has ended, however it ended. */
   Mono<Void> settled() {
     return Mono.defer(

@@ -1,6 +1,7 @@
 package pitr.migrate;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import pitr.dynamo.AdaptiveRateLimiter;
@@ -100,6 +101,9 @@ final class LiveWriter {
                   : w.expected() == null ? ItemHash.UNKNOWN : ItemHash.of(w.expected());
           Journal.Intent intent = journal.intend(table, w.key(), w.op(), hash, pass);
           AtomicInteger state = new AtomicInteger(WAITING);
+          // Tracked from now on: a run that fails while this write is being sent still waits for
+          // its answer before its last commit marker.
+          CompletableFuture<Void> done = inFlight.track();
           return intent
               .stored()
               .then(limiter.acquire(w.estimatedUnits()))
@@ -107,12 +111,18 @@ final class LiveWriter {
                   Mono.defer(
                       () ->
                           state.compareAndSet(WAITING, SENT)
-                              ? inFlight.detach(send(intent, w))
+                              ? inFlight.detach(send(intent, w).doFinally(s -> done.complete(null)))
                               : Mono.<WriteOutcome>empty()))
+              .doOnError(
+                  e -> {
+                    if (state.get() == WAITING) {
+                      done.complete(null);
+                    }
+                  })
               .doOnCancel(
                   () -> {
                     if (state.compareAndSet(WAITING, CANCELLED)) {
-                      inFlight.detach(journal.withdraw(intent));
+                      inFlight.detach(journal.withdraw(intent).doFinally(s -> done.complete(null)));
                     }
                   });
           // Any other failure leaves the intent unresolved: the write may or may not have landed.
