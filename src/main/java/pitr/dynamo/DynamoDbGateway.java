@@ -28,8 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BackupDescription;
 import software.amazon.awssdk.services.dynamodb.model.BackupDetails;
 import software.amazon.awssdk.services.dynamodb.model.BackupSummary;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
@@ -450,16 +448,6 @@ public final class DynamoDbGateway {
     BatchWriteItemRequest once = request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build();
     return call(table, () -> client.batchWriteItem(once))
         .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, table));
-  }
-
-  /** One BatchGetItem call of at most 100 keys, retried; UnprocessedKeys are the caller's. */
-  public Mono<BatchGetItemResponse> batchGet(String table, KeysAndAttributes keys) {
-    BatchGetItemRequest request =
-        BatchGetItemRequest.builder()
-            .requestItems(Map.of(table, keys))
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-            .build();
-    return retried(table, () -> client.batchGetItem(request));
   }
 
   /**
