@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import pitr.ErrorCode;
-import pitr.PitrException;
-import pitr.dynamo.BatchGetResult;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.KeySchema;
 import pitr.metrics.CopyMeters;
@@ -87,22 +85,9 @@ final class KeyLookup {
         .flatMap(
             r -> {
               meters.add(Meter.RCU_CONSUMED, r.consumedUnits());
-              return r.complete() ? Mono.just(r.items()) : Mono.error(unread(table, r));
+              return r.complete()
+                  ? Mono.just(r.items())
+                  : Mono.error(r.unreadFailure(table, "nothing was written or deleted for them"));
             });
-  }
-
-  /** The failure for keys a batch read left unread after its retries. */
-  private static PitrException unread(String table, BatchGetResult r) {
-    return new PitrException(
-        ErrorCode.FAILED,
-        "Could not read "
-            + r.unread().size()
-            + (r.unread().size() == 1 ? " key" : " keys")
-            + " of table "
-            + table
-            + " after retrying"
-            + (r.reason() == null ? "" : " (" + r.reason() + ")")
-            + "; nothing was written or deleted for them. Rerun once the table's read capacity"
-            + " allows (on-demand, or a higher provisioned read capacity)");
   }
 }

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import pitr.ErrorCode;
-import pitr.PitrException;
-import pitr.dynamo.BatchGetResult;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.KeySchema;
 import pitr.migrate.ItemHash;
@@ -66,22 +64,7 @@ final class Tables {
             r ->
                 r.complete()
                     ? Flux.fromIterable(r.items()).map(i -> Map.entry(keyId(key(i, names)), i))
-                    : Flux.error(unread(table, r)));
-  }
-
-  /** The failure for keys a batch read left unread after its retries. */
-  static PitrException unread(String table, BatchGetResult r) {
-    return new PitrException(
-        ErrorCode.FAILED,
-        "Could not read "
-            + r.unread().size()
-            + (r.unread().size() == 1 ? " key" : " keys")
-            + " of table "
-            + table
-            + " after retrying"
-            + (r.reason() == null ? "" : " (" + r.reason() + ")")
-            + "; nothing was changed for them. Rerun once the table's read capacity allows"
-            + " (on-demand, or a higher provisioned read capacity)");
+                    : Flux.error(r.unreadFailure(table, "nothing was changed for them")));
   }
 
   static Map<String, AttributeValue> key(Map<String, AttributeValue> item, List<String> names) {

@@ -21,10 +21,6 @@ import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.metrics.CopyMeters;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -47,14 +43,7 @@ class KeyLookupTest {
         new LocalTarget(
             EngineConfig.defaults()
                 .withClock(VirtualTime.clock(vts, Instant.parse("2025-01-01T00:00:00Z"))));
-    client =
-        DynamoDbAsyncClient.builder()
-            .endpointOverride(local.server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
-            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-            .build();
+    client = local.clientWithoutSdkRetries();
     DynamoDbGateway gateway = DynamoDbGateway.create(client, local.endpoint()).withScheduler(vts);
     lookup = new KeyLookup(gateway, CopyMeters.inMemory());
     local.createTable("cars");
