@@ -26,23 +26,7 @@ final class ApplyOptions {
       description = "Failure file (default: <state-dir>/runs/<run>/failures.jsonl).")
   Path failures;
 
-  @Option(
-      names = "--retries",
-      paramLabel = "N",
-      defaultValue = "10",
-      converter = Ranges.Retries.class,
-      description =
-          "Retries per write before it goes to the failure file, 0-100 (default:"
-              + " ${DEFAULT-VALUE}).")
-  int retries;
-
-  @Option(
-      names = "--max-backoff",
-      hidden = true,
-      defaultValue = "10s",
-      converter = Ranges.MaxBackoff.class,
-      description = "Longest wait between retries, 1ms-10m (default: ${DEFAULT-VALUE}).")
-  Duration maxBackoff;
+  @Mixin RetryOptions.PerWrite retry = new RetryOptions.PerWrite();
 
   @Option(
       names = "--chunk-items",
@@ -112,9 +96,9 @@ final class ApplyOptions {
         state.checkpoints(t.gateway),
         failureFile(runId),
         chunkItems,
-        retries,
+        retry.retries(),
         Duration.ofMillis(100),
-        maxBackoff);
+        retry.maxBackoff);
   }
 
   /** The failure file of run {@code runId}: {@code --failures}, or one in the run's folder. */

@@ -157,23 +157,7 @@ final class CopyBackCommand implements Callable<Integer> {
       description = "Write the items of a failure file again (with --to, or to their table).")
   Path replay;
 
-  @Option(
-      names = "--retries",
-      paramLabel = "N",
-      defaultValue = "10",
-      converter = Ranges.Retries.class,
-      description =
-          "Retries per batch before items go to the failure file, 0-100 (default:"
-              + " ${DEFAULT-VALUE}).")
-  int retries;
-
-  @Option(
-      names = "--max-backoff",
-      hidden = true,
-      defaultValue = "10s",
-      converter = Ranges.MaxBackoff.class,
-      description = "Longest wait between retries, 1ms-10m (default: ${DEFAULT-VALUE}).")
-  java.time.Duration maxBackoff;
+  @Mixin RetryOptions.PerBatch retry = new RetryOptions.PerBatch();
 
   @Option(
       names = "--into-recovery-table",
@@ -426,9 +410,9 @@ final class CopyBackCommand implements Callable<Integer> {
         run.resume != null,
         share,
         failureFile,
-        retries,
+        retry.retries(),
         java.time.Duration.ofMillis(100),
-        maxBackoff,
+        retry.maxBackoff,
         replay,
         names,
         values,

@@ -2,7 +2,6 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,21 +58,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       description = "What to do with items changed since the run (default: ${DEFAULT-VALUE}).")
   String onConflict;
 
-  @Option(names = "--keep", description = "Keep the recovery tables.")
-  boolean keep;
-
-  @Option(names = "--yes", description = "Apply without asking.")
-  boolean yes;
-
-  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
-
-  @Option(
-      names = "--restore-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "2h",
-      converter = Ranges.RestoreTimeout.class,
-      description = "How long to wait for a recovery table, 1s-7d (default: ${DEFAULT-VALUE}).")
-  Duration restoreTimeout;
+  @Mixin RollbackOptions rollbackOptions = new RollbackOptions();
 
   @Option(
       names = "--resume",
@@ -114,7 +99,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       MigrationEnvironment env = parent.environment(spec, t.client, options);
       Rollbacks rollbacks = applyOptions.rollbacks(t, parent.clock, parent.scheduler);
       // Checked before the first change (a restore), as the writes take it later.
-      applyOptions.request(t, id + "-1", false, rate.maxWcu());
+      applyOptions.request(t, id + "-1", false, rollbackOptions.rate.maxWcu());
       // Refuse a migration without a run before taking the lock (which lives in the ledger);
       // under the lock the run is read again.
       if (resume == null) {
@@ -182,17 +167,20 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + " to its restore point "
               + run.restorePoint());
       out.flush();
-      rollback = rollbacks.planMigration(env, run, overwrite, restoreTimeout, id).block();
+      rollback =
+          rollbacks.planMigration(env, run, overwrite, rollbackOptions.restoreTimeout, id).block();
     }
     RunRecord run = rollback.run();
     boolean keepPlans = false;
     try {
-      rollback.plans().forEach(p -> out.print(PlanText.plan(p.plan(), rate.maxWcu())));
+      rollback
+          .plans()
+          .forEach(p -> out.print(PlanText.plan(p.plan(), rollbackOptions.rate.maxWcu())));
       if (plan != null) {
         savePlans(out, rollback, migration);
         return 0;
       }
-      if (!yes) {
+      if (!rollbackOptions.yes) {
         RollbackCommand.confirm(
             spec,
             parent.input,
@@ -217,7 +205,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
                 .apply(
                     rollback.plans().get(i).plan(),
                     applyOptions
-                        .request(t, runId, false, rate.maxWcu())
+                        .request(t, runId, false, rollbackOptions.rate.maxWcu())
                         .forRun(runId, applyOptions.failureFile(runId)))
                 .block();
         out.print(PlanText.result(result));
@@ -244,7 +232,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
             "Kept recovery tables until the rollback completes: "
                 + String.join(", ", rollback.recoveryTables()));
       } else {
-        RollbackCommand.dropOrKeep(out, rollbacks, rollback.recoveryTables(), keep);
+        RollbackCommand.dropOrKeep(out, rollbacks, rollback.recoveryTables(), rollbackOptions.keep);
         rollbacks.discard(rollback);
       }
       out.flush();
@@ -278,7 +266,8 @@ final class MigrateRollbackCommand implements Callable<Integer> {
   private void savePlans(PrintWriter out, Rollbacks.MigrationRollback rollback, String migration) {
     for (Rollbacks.Prepared p : rollback.plans()) {
       Path file = planFiles.get(p.plan().table());
-      PlanFile.write(keep ? p.plan() : p.plan().withRecoveryTables(List.of()), file);
+      PlanFile.write(
+          rollbackOptions.keep ? p.plan() : p.plan().withRecoveryTables(List.of()), file);
       out.println("Plan for " + p.plan().table() + " saved to " + file);
     }
     out.println(

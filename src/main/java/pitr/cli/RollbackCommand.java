@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -98,21 +97,7 @@ final class RollbackCommand implements Callable<Integer> {
       description = "Without --incident-end: delete items created after T0.")
   boolean deleteExtra;
 
-  @Option(names = "--keep", description = "Keep the recovery tables.")
-  boolean keep;
-
-  @Option(names = "--yes", description = "Apply without asking.")
-  boolean yes;
-
-  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
-
-  @Option(
-      names = "--restore-timeout",
-      paramLabel = "DURATION",
-      defaultValue = "2h",
-      converter = Ranges.RestoreTimeout.class,
-      description = "How long to wait for a recovery table, 1s-7d (default: ${DEFAULT-VALUE}).")
-  Duration restoreTimeout;
+  @Mixin RollbackOptions rollbackOptions = new RollbackOptions();
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
 
@@ -142,7 +127,8 @@ final class RollbackCommand implements Callable<Integer> {
     Instant t0 = instant("--to", to);
     Instant t1 = incidentEnd == null ? null : instant("--incident-end", incidentEnd);
     Rollbacks.TableRequest tableRequest =
-        new Rollbacks.TableRequest(table, t0, t1, overwrite, deleteExtra, restoreTimeout);
+        new Rollbacks.TableRequest(
+            table, t0, t1, overwrite, deleteExtra, rollbackOptions.restoreTimeout);
     // Everything is checked before the first restore: restoring is a change too.
     tableRequest.check();
     if (plan != null) {
@@ -151,19 +137,20 @@ final class RollbackCommand implements Callable<Integer> {
     String runId = Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
-      ApplyRequest request = applyOptions.request(t, runId, false, rate.maxWcu());
+      ApplyRequest request = applyOptions.request(t, runId, false, rollbackOptions.rate.maxWcu());
       Rollbacks.Prepared prepared = rollbacks.planTable(tableRequest).block();
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
       try {
-        out.print(PlanText.plan(planned, rate.maxWcu()));
+        out.print(PlanText.plan(planned, rollbackOptions.rate.maxWcu()));
         if (plan != null) {
-          PlanFile.write(keep ? planned : planned.withRecoveryTables(List.of()), plan);
+          PlanFile.write(
+              rollbackOptions.keep ? planned : planned.withRecoveryTables(List.of()), plan);
           out.println(
               "Plan saved to " + plan + "; apply it with 'pitr rollback --apply " + plan + "'");
           return 0;
         }
-        if (!yes) {
+        if (!rollbackOptions.yes) {
           confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
         keepPlan = true;
@@ -179,7 +166,7 @@ final class RollbackCommand implements Callable<Integer> {
               "Kept recovery tables until the apply completes: "
                   + String.join(", ", prepared.recoveryTables()));
         } else {
-          dropOrKeep(out, rollbacks, prepared.recoveryTables(), keep);
+          dropOrKeep(out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep);
           rollbacks.discard(planned);
         }
       }
@@ -198,13 +185,14 @@ final class RollbackCommand implements Callable<Integer> {
     String runId = resume != null ? resume : Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
-      ApplyRequest request = applyOptions.request(t, runId, resume != null, rate.maxWcu());
-      out.print(PlanText.plan(saved, rate.maxWcu()));
+      ApplyRequest request =
+          applyOptions.request(t, runId, resume != null, rollbackOptions.rate.maxWcu());
+      out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
       resumeHint(out, apply, runId);
       ApplyResult result = rollbacks.apply(saved, request).block();
       out.print(PlanText.result(result));
       if (result.complete()) {
-        dropOrKeep(out, rollbacks, saved.recoveryTables(), keep);
+        dropOrKeep(out, rollbacks, saved.recoveryTables(), rollbackOptions.keep);
         // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
         // stays.
         rollbacks.discard(saved);

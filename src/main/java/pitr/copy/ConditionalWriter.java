@@ -9,6 +9,7 @@ import pitr.PitrException;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemSizes;
+import pitr.dynamo.Retries;
 import pitr.dynamo.Throttling;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.RetryBackoffSpec;
@@ -133,7 +134,7 @@ public final class ConditionalWriter implements AutoCloseable {
         key,
         item,
         units,
-        gateway.putItemOnce(request).map(r -> capacity(r.consumedCapacity())),
+        gateway.putItem(request, Retries.NONE).map(r -> capacity(r.consumedCapacity())),
         asFailure);
   }
 
@@ -154,7 +155,7 @@ public final class ConditionalWriter implements AutoCloseable {
         key,
         null,
         1,
-        gateway.deleteItemOnce(request).map(r -> capacity(r.consumedCapacity())),
+        gateway.deleteItem(request, Retries.NONE).map(r -> capacity(r.consumedCapacity())),
         asFailure);
   }
 

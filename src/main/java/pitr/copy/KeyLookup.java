@@ -1,12 +1,12 @@
 package pitr.copy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import pitr.ErrorCode;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.KeySchema;
 import pitr.metrics.CopyMeters;
@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
- * Reads items by key with BatchGetItem, resubmitting UnprocessedKeys until every key is answered.
+ * Reads items by key with the gateway's BatchGetItem loop, which resubmits UnprocessedKeys with the
+ * shared retries; keys it could not read fail the lookup rather than pass for missing items.
  */
 final class KeyLookup {
   private final DynamoDbGateway gateway;
@@ -65,44 +66,28 @@ final class KeyLookup {
             });
   }
 
-  /** The items of {@code keys} (at most 100) that {@code table} has, in no particular order. */
+  /**
+   * The items of {@code keys} (at most 100) that {@code table} has, in no particular order. Keys
+   * still unread when the gateway's retries run out fail the lookup ({@link ErrorCode#FAILED},
+   * naming the table and how many): an unread key must not pass for a missing item.
+   */
   Mono<List<Map<String, AttributeValue>>> fetch(
       String table,
       List<Map<String, AttributeValue>> keys,
       Map<String, String> names,
       String projection) {
-    List<Map<String, AttributeValue>> found = new ArrayList<>();
-    return Mono.just(keys)
-        .expand(
-            pending -> {
-              if (pending.isEmpty()) {
-                return Mono.empty();
-              }
-              KeysAndAttributes.Builder ka = KeysAndAttributes.builder().keys(pending);
-              if (projection != null) {
-                ka.projectionExpression(projection).expressionAttributeNames(names);
-              }
-              return gateway
-                  .batchGet(table, ka.build())
-                  .map(
-                      resp -> {
-                        synchronized (found) {
-                          found.addAll(resp.responses().getOrDefault(table, List.of()));
-                        }
-                        if (resp.consumedCapacity() != null) {
-                          resp.consumedCapacity()
-                              .forEach(c -> meters.add(Meter.RCU_CONSUMED, c.capacityUnits()));
-                        }
-                        KeysAndAttributes left = resp.unprocessedKeys().get(table);
-                        return left == null ? List.<Map<String, AttributeValue>>of() : left.keys();
-                      })
-                  .flatMap(
-                      left ->
-                          left.isEmpty()
-                              ? Mono.just(left)
-                              : Mono.delay(Duration.ofMillis(50), gateway.scheduler())
-                                  .thenReturn(left));
-            })
-        .then(Mono.fromCallable(() -> found));
+    KeysAndAttributes.Builder ka = KeysAndAttributes.builder().keys(keys);
+    if (projection != null) {
+      ka.projectionExpression(projection).expressionAttributeNames(names);
+    }
+    return gateway
+        .batchGetUntilDone(table, ka.build())
+        .flatMap(
+            r -> {
+              meters.add(Meter.RCU_CONSUMED, r.consumedUnits());
+              return r.complete()
+                  ? Mono.just(r.items())
+                  : Mono.error(r.unreadFailure(table, "nothing was written or deleted for them"));
+            });
   }
 }

@@ -11,6 +11,7 @@ import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
 import pitr.dynamo.KeySchema;
+import pitr.dynamo.Retries;
 import pitr.dynamo.ScanSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -211,7 +212,9 @@ public final class TableCheckpoints implements Checkpoints {
     item.put("abandonedAt", s(at.toString()));
     putOwner(item, by);
     return ready.then(
-        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+        gateway
+            .putItem(PutItemRequest.builder().tableName(table).item(item).build(), Retries.SHARED)
+            .then());
   }
 
   @Override
@@ -254,7 +257,9 @@ public final class TableCheckpoints implements Checkpoints {
                     item.put("limits", s(run.limits().toJson()));
                   }
                   return gateway
-                      .putItem(PutItemRequest.builder().tableName(table).item(item).build())
+                      .putItem(
+                          PutItemRequest.builder().tableName(table).item(item).build(),
+                          Retries.SHARED)
                       .thenReturn(run);
                 }));
   }
@@ -298,7 +303,9 @@ public final class TableCheckpoints implements Checkpoints {
       item.put("resumeAfter", s(ItemJson.write(position.resumeAfter())));
     }
     return ready.then(
-        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+        gateway
+            .putItem(PutItemRequest.builder().tableName(table).item(item).build(), Retries.SHARED)
+            .then());
   }
 
   @Override
@@ -311,7 +318,9 @@ public final class TableCheckpoints implements Checkpoints {
     putOwner(item, RunOwner.current());
     item.put("expires", s(RunLease.expiry(now).toString()));
     return ready.then(
-        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+        gateway
+            .putItem(PutItemRequest.builder().tableName(table).item(item).build(), Retries.SHARED)
+            .then());
   }
 
   @Override
@@ -324,7 +333,9 @@ public final class TableCheckpoints implements Checkpoints {
     item.put("records", AttributeValue.fromN(Long.toString(log.records())));
     item.put("resolved", AttributeValue.fromBool(log.resolved()));
     return ready.then(
-        gateway.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
+        gateway
+            .putItem(PutItemRequest.builder().tableName(table).item(item).build(), Retries.SHARED)
+            .then());
   }
 
   @Override

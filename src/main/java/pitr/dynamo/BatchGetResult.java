@@ -2,6 +2,8 @@ package pitr.dynamo;
 
 import java.util.List;
 import java.util.Map;
+import pitr.ErrorCode;
+import pitr.PitrException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -28,5 +30,26 @@ public record BatchGetResult(
   /** True when every key was read (found or not). */
   public boolean complete() {
     return unread.isEmpty();
+  }
+
+  /**
+   * The failure for the keys left unread, for callers that must not take them for absent items:
+   * {@link ErrorCode#FAILED} naming {@code table}, how many keys and why, then {@code consequence}
+   * (what the caller did not do for them, e.g. "nothing was changed for them") and the fix.
+   */
+  public PitrException unreadFailure(String table, String consequence) {
+    return new PitrException(
+        ErrorCode.FAILED,
+        "Could not read "
+            + unread.size()
+            + (unread.size() == 1 ? " key" : " keys")
+            + " of table "
+            + table
+            + " after retrying"
+            + (reason == null ? "" : " (" + reason + ")")
+            + "; "
+            + consequence
+            + ". Rerun once the table's read capacity allows (on-demand, or a higher provisioned"
+            + " read capacity)");
   }
 }

@@ -1,6 +1,5 @@
 package pitr.dynamo;
 
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,14 +21,11 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.RetryBackoffSpec;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BackupDescription;
 import software.amazon.awssdk.services.dynamodb.model.BackupDetails;
 import software.amazon.awssdk.services.dynamodb.model.BackupSummary;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
@@ -42,7 +38,6 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -50,7 +45,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableAlreadyExistsException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.Tag;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
@@ -71,8 +65,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * to connect (refused, unknown host, no route) is not retried beyond the SDK's own attempts, since
  * an endpoint that never answered is misconfigured far more often than flaky; it becomes a {@link
  * ErrorCode#USAGE} error naming the endpoint and how to fix it, in seconds rather than a minute.
- * {@link #batchWriteOnce} is not retried: the copy engine owns the retries of its batches, so its
- * rate limiter sees every throttle.
+ * {@link #batchWriteOnce} and writes with {@link Retries#NONE} are not retried: the copy engine
+ * owns the retries of its batches and conditional writes, so its rate limiter sees every throttle.
  */
 public final class DynamoDbGateway {
   private final DynamoDbAsyncClient client;
@@ -85,6 +79,8 @@ public final class DynamoDbGateway {
    * Whether the target has answered a call (with a response or a service error), shared by copies.
    */
   private final AtomicBoolean reached;
+
+  private final DynamoErrors errors;
 
   private DynamoDbGateway(
       DynamoDbAsyncClient client,
@@ -99,6 +95,7 @@ public final class DynamoDbGateway {
     this.scheduler = scheduler;
     this.retry = retry;
     this.retryListener = retryListener;
+    this.errors = new DynamoErrors(target, reached);
   }
 
   /**
@@ -452,16 +449,6 @@ public final class DynamoDbGateway {
         .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, table));
   }
 
-  /** One BatchGetItem call of at most 100 keys, retried; UnprocessedKeys are the caller's. */
-  public Mono<BatchGetItemResponse> batchGet(String table, KeysAndAttributes keys) {
-    BatchGetItemRequest request =
-        BatchGetItemRequest.builder()
-            .requestItems(Map.of(table, keys))
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-            .build();
-    return retried(table, () -> client.batchGetItem(request));
-  }
-
   /**
    * BatchWriteItem of at most 25 requests (no two for one key) to {@code table}, until done:
    * UnprocessedItems are resubmitted, and throttled or failed calls retried, with the shared retry
@@ -503,60 +490,49 @@ public final class DynamoDbGateway {
         .map(r -> r.item());
   }
 
-  /** PutItem, retried (puts are idempotent). */
-  public Mono<Void> putItem(PutItemRequest request) {
-    return retried(request.tableName(), () -> client.putItem(request)).then();
-  }
-
-  /** DeleteItem, retried (deletes are idempotent). */
-  public Mono<Void> deleteItem(DeleteItemRequest request) {
-    return retried(request.tableName(), () -> client.deleteItem(request)).then();
-  }
-
   /**
-   * One PutItem call, not retried, like {@link #batchWriteOnce}: for conditional writes whose
-   * caller owns the retries and the rate limit. A refused condition comes back as the SDK's
-   * ConditionalCheckFailedException; throttling and server errors unchanged.
-   */
-  public Mono<PutItemResponse> putItemOnce(PutItemRequest request) {
-    PutItemRequest once = request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build();
-    return call(request.tableName(), () -> client.putItem(once))
-        .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, request.tableName()));
-  }
-
-  /** One DeleteItem call, not retried; see {@link #putItemOnce}. */
-  public Mono<DeleteItemResponse> deleteItemOnce(DeleteItemRequest request) {
-    DeleteItemRequest once = request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build();
-    return call(request.tableName(), () -> client.deleteItem(once))
-        .onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, request.tableName()));
-  }
-
-  /**
-   * PutItem, retried, with DynamoDB's answer (consumed capacity, the old image when asked for). A
-   * failed condition comes back as the SDK's {@code ConditionalCheckFailedException}, unchanged.
+   * PutItem, with DynamoDB's answer (consumed capacity, the old image when asked for), retried as
+   * {@code retries} says. A failed condition comes back as the SDK's {@code
+   * ConditionalCheckFailedException}, unchanged.
    *
-   * <p>A retry after a lost answer repeats a write that may already have landed; a conditional put
-   * then fails its condition on the retry, so callers should ask for {@code
-   * ReturnValuesOnConditionCheckFailure.ALL_OLD} and compare the image it carries.
+   * <p>With {@link Retries#SHARED}, a retry after a lost answer repeats a write that may already
+   * have landed; a conditional put then fails its condition on the retry, so callers should ask for
+   * {@code ReturnValuesOnConditionCheckFailure.ALL_OLD} and compare the image it carries.
    */
-  public Mono<PutItemResponse> putItemResponse(PutItemRequest request) {
-    return retried(request.tableName(), () -> client.putItem(request));
+  public Mono<PutItemResponse> putItem(PutItemRequest request, Retries retries) {
+    PutItemRequest r =
+        retries == Retries.NONE
+            ? request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build()
+            : request;
+    return write(request.tableName(), retries, () -> client.putItem(r));
+  }
+
+  /** DeleteItem, with DynamoDB's answer; see {@link #putItem}. */
+  public Mono<DeleteItemResponse> deleteItem(DeleteItemRequest request, Retries retries) {
+    DeleteItemRequest r =
+        retries == Retries.NONE
+            ? request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build()
+            : request;
+    return write(request.tableName(), retries, () -> client.deleteItem(r));
   }
 
   /**
-   * UpdateItem, retried, with DynamoDB's answer (consumed capacity and the attributes asked for). A
-   * failed condition comes back as the SDK's {@code ConditionalCheckFailedException}, unchanged.
-   *
-   * <p>Retried like every call here, so an update is repeated after a lost answer: make it
-   * idempotent (SET of fixed values) or conditional, as for {@link #putItemResponse}.
+   * UpdateItem, with DynamoDB's answer (consumed capacity and the attributes asked for); see {@link
+   * #putItem}. With {@link Retries#SHARED} an update is repeated after a lost answer: make it
+   * idempotent (SET of fixed values) or conditional.
    */
-  public Mono<UpdateItemResponse> updateItem(UpdateItemRequest request) {
-    return retried(request.tableName(), () -> client.updateItem(request));
+  public Mono<UpdateItemResponse> updateItem(UpdateItemRequest request, Retries retries) {
+    UpdateItemRequest r =
+        retries == Retries.NONE
+            ? request.toBuilder().overrideConfiguration(NO_SDK_RETRY).build()
+            : request;
+    return write(request.tableName(), retries, () -> client.updateItem(r));
   }
 
-  /** DeleteItem, retried, with DynamoDB's answer; a failed condition comes back unchanged. */
-  public Mono<DeleteItemResponse> deleteItemResponse(DeleteItemRequest request) {
-    return retried(request.tableName(), () -> client.deleteItem(request));
+  private <T> Mono<T> write(String table, Retries retries, Supplier<CompletableFuture<T>> sdkCall) {
+    return retries == Retries.SHARED
+        ? retried(table, sdkCall)
+        : call(table, sdkCall).onErrorMap(e -> !Throttling.isRetryable(e), e -> map(e, table));
   }
 
   /**
@@ -584,122 +560,15 @@ public final class DynamoDbGateway {
   // Errors -------------------------------------------------------------------------------------
 
   /**
-   * A failure to connect: a {@link ErrorCode#USAGE} error naming the endpoint and the fix when the
-   * target never answered (nothing was sent, so nothing changed), {@link ErrorCode#FAILED} when the
-   * connection was lost after it had.
-   */
-  private PitrException unreachable(Throwable failure) {
-    Throwable cause = Throttling.unreachableCause(failure);
-    String why =
-        cause instanceof UnknownHostException
-            ? "unknown host " + cause.getMessage()
-            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    boolean endpoint = target != null && target.startsWith("http");
-    String fix =
-        endpoint
-            ? "Check --endpoint-url (or AWS_ENDPOINT_URL) and that a server is listening there;"
-                + " 'pitr local serve --port 8000' starts the embedded engine, and --local runs"
-                + " one in-process"
-            : "Check --region and the network (DNS, proxy, VPC endpoint) to DynamoDB";
-    if (reached.get()) {
-      return new PitrException(
-          ErrorCode.FAILED,
-          "Lost the connection to "
-              + target
-              + " ("
-              + why
-              + ") after retrying; rerun once it is back (commands that checkpoint resume with"
-              + " --resume)",
-          failure);
-    }
-    return new PitrException(
-        ErrorCode.USAGE,
-        "Cannot reach DynamoDB at " + target + " (" + why + "); nothing was changed. " + fix,
-        failure);
-  }
-
-  /**
    * Maps a failure that is the caller's to fix into a {@link PitrException}; anything else is
-   * returned as it is.
+   * returned as it is. See {@link DynamoErrors#map}.
    */
   Throwable map(Throwable failure, String table) {
-    if (failure instanceof PitrException) {
-      return failure;
-    }
-    String name = table == null ? "the table" : "Table " + table;
-    if (failure instanceof ResourceNotFoundException || failure instanceof TableNotFoundException) {
-      return new PitrException(
-          ErrorCode.USAGE,
-          name + " does not exist in " + target + "; check the name and region",
-          failure);
-    }
-    if (failure instanceof ResourceInUseException) {
-      return new PitrException(
-          ErrorCode.USAGE,
-          name
-              + " is busy in "
-              + target
-              + " ("
-              + message(failure)
-              + "); wait until it is ACTIVE and rerun",
-          failure);
-    }
-    if (failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
-      String code = aws.awsErrorDetails().errorCode();
-      if ("AccessDeniedException".equals(code)
-          || "UnrecognizedClientException".equals(code)
-          || "InvalidSignatureException".equals(code)
-          || "ExpiredTokenException".equals(code)) {
-        return new PitrException(
-            ErrorCode.USAGE,
-            "Access to "
-                + (table == null ? target : "table " + table + " in " + target)
-                + " was denied ("
-                + message(failure)
-                + "); check the credentials, --profile and the IAM policy",
-            failure);
-      }
-      if ("ValidationException".equals(code)) {
-        return new PitrException(
-            ErrorCode.USAGE,
-            "DynamoDB rejected the request for "
-                + (table == null ? "the target" : "table " + table)
-                + ": "
-                + message(failure),
-            failure);
-      }
-    }
-    if (Throttling.isUnreachable(failure)) {
-      return unreachable(failure);
-    }
-    if (failure instanceof SdkClientException sdk && sdk.getMessage() != null) {
-      String m = sdk.getMessage();
-      if (m.contains("Unable to load credentials") || m.contains("credentials")) {
-        return new PitrException(
-            ErrorCode.USAGE,
-            "No AWS credentials found for "
-                + target
-                + "; run 'aws configure' or 'aws sso login', set AWS_ACCESS_KEY_ID and"
-                + " AWS_SECRET_ACCESS_KEY, or pass --profile",
-            failure);
-      }
-      if (m.contains("Unable to load region") || m.contains("region")) {
-        return new PitrException(
-            ErrorCode.USAGE,
-            "No AWS region is set; pass --region (e.g. --region us-east-1) or set AWS_REGION",
-            failure);
-      }
-    }
-    return failure;
+    return errors.map(failure, table);
   }
 
   /** The service's own message of an AWS error, else the exception message. */
   public static String message(Throwable failure) {
-    if (failure instanceof AwsServiceException aws
-        && aws.awsErrorDetails() != null
-        && aws.awsErrorDetails().errorMessage() != null) {
-      return aws.awsErrorDetails().errorMessage();
-    }
-    return failure.getMessage();
+    return DynamoErrors.message(failure);
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleConsumer;
 import java.util.function.LongSupplier;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.Retries;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -246,7 +247,8 @@ final class CommitMarker {
                         ":written", n(counts.written()),
                         ":wcu", n(Math.round(counts.wcu() * 10) / 10.0)))
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                .build())
+                .build(),
+            Retries.SHARED)
         .doOnNext(
             r -> {
               if (r.consumedCapacity() != null && r.consumedCapacity().capacityUnits() != null) {

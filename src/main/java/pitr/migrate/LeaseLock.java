@@ -16,6 +16,7 @@ import java.util.Optional;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.Retries;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -113,7 +114,7 @@ public final class LeaseLock {
                   .expressionAttributeValues(values)
                   .returnValues(ReturnValue.ALL_OLD)
                   .build();
-          return db.updateItem(request)
+          return db.updateItem(request, Retries.SHARED)
               .map(
                   r -> {
                     Map<String, AttributeValue> old = r.attributes();
@@ -197,7 +198,7 @@ public final class LeaseLock {
                           ":run", s(lease.runId()),
                           ":f", n(lease.fence())))
                   .build();
-          return db.updateItem(request)
+          return db.updateItem(request, Retries.SHARED)
               .thenReturn(new Lease(lease.runId(), lease.fence(), expires, lease.takenOver()))
               .onErrorMap(ConditionalCheckFailedException.class, e -> lost(lease));
         });
@@ -228,7 +229,7 @@ public final class LeaseLock {
             .expressionAttributeNames(NAMES)
             .expressionAttributeValues(Map.of(":run", s(lease.runId()), ":f", n(lease.fence())))
             .build();
-    return db.updateItem(request)
+    return db.updateItem(request, Retries.SHARED)
         .then()
         .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.empty());
   }
@@ -258,7 +259,7 @@ public final class LeaseLock {
             .expressionAttributeValues(
                 Map.of(":run", s(expected.runId()), ":f", n(expected.fence()), ":one", n(1)))
             .build();
-    return db.updateItem(request)
+    return db.updateItem(request, Retries.SHARED)
         .thenReturn(expected)
         .onErrorMap(
             ConditionalCheckFailedException.class,

@@ -18,6 +18,7 @@ import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.Retries;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -168,7 +169,7 @@ public final class Ledger {
                                 + dead.migration()
                                 + "' or roll it back")))
             .build();
-    return db.updateItem(request)
+    return db.updateItem(request, Retries.SHARED)
         .then()
         .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.empty());
   }

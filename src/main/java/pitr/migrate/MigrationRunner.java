@@ -513,16 +513,7 @@ public final class MigrationRunner {
                       .settled()
                       .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.commit()));
               Mono<Void> work = Mono.defer(() -> compiled.migration().run(ctx)).then(settle);
-              Mono<Void> watch =
-                  Flux.merge(
-                          Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
-                              .onBackpressureDrop()
-                              .concatMap(i -> env.lock().heartbeat(lease)),
-                          Flux.interval(env.progressEvery(), env.progressEvery(), env.scheduler())
-                              .onBackpressureDrop()
-                              .doOnNext(i -> logProgress(name, ctx)))
-                      .then();
-              return Mono.firstWithSignal(work, watch)
+              return Mono.firstWithSignal(work, RunWatch.of(env, lease, name, ctx))
                   .then(
                       Mono.defer(
                           () -> attempt.end(ledger, env.clock(), MigrationState.SUCCEEDED, null)))
@@ -537,9 +528,9 @@ public final class MigrationRunner {
                                               ledger,
                                               env.clock(),
                                               MigrationState.FAILED,
-                                              describe(e))))
+                                              RunFailures.describe(e))))
                               .onErrorResume(x -> Mono.empty())
-                              .then(Mono.error(failure(name, runId, e))));
+                              .then(Mono.error(RunFailures.failure(name, runId, e))));
             });
   }
 
@@ -548,36 +539,6 @@ public final class MigrationRunner {
     static Wiring dry() {
       return new Wiring(new InFlightWrites(), ResumeSkips.NONE, new LongAdder());
     }
-  }
-
-  private static String describe(Throwable e) {
-    if (e instanceof PitrException p) {
-      return p.getMessage();
-    }
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  private static PitrException failure(String name, String runId, Throwable e) {
-    if (e instanceof PitrException p) {
-      return p;
-    }
-    return new PitrException(
-        ErrorCode.FAILED,
-        "Migration "
-            + name
-            + " failed in run "
-            + runId
-            + ": "
-            + describe(e)
-            + "; its writes so far are journaled. Fix the cause, then 'pitr migrate resume "
-            + name
-            + "' or roll the run back",
-        e);
-  }
-
-  private void logProgress(String name, RunContext ctx) {
-    RunContext.ProgressCounter p = ctx.progressCounter();
-    log.info("progress migration={} done={} total={}", name, p.done(), p.total());
   }
 
   private static void expectItems(RunContext ctx, Map<String, TableDescription> descriptions) {

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.Retries;
 import pitr.dynamo.ScanPage;
 import pitr.dynamo.ScanSpec;
 import pitr.migrate.api.Condition;
@@ -357,7 +358,7 @@ final class TableHandle implements MigrationTable {
             DynamoJson.writeUnits(item),
             item,
             current -> item,
-            db.putItemResponse(request)
+            db.putItem(request, Retries.SHARED)
                 .map(r -> new LiveWriter.Written(item, r.consumedCapacity()))));
   }
 
@@ -405,7 +406,7 @@ final class TableHandle implements MigrationTable {
             DynamoJson.writeUnits(after != null ? after : key),
             after,
             current -> current == null ? null : update.applyTo(current),
-            db.updateItem(request)
+            db.updateItem(request, Retries.SHARED)
                 .map(r -> new LiveWriter.Written(r.attributes(), r.consumedCapacity()))));
   }
 
@@ -443,7 +444,7 @@ final class TableHandle implements MigrationTable {
             DynamoJson.writeUnits(item),
             null,
             current -> null,
-            db.deleteItemResponse(request)
+            db.deleteItem(request, Retries.SHARED)
                 .map(r -> new LiveWriter.Written(null, r.consumedCapacity()))));
   }
 

@@ -87,7 +87,7 @@ public final class Rollbacks {
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
     DynamoDbGateway gateway =
         DynamoDbGateway.create(client, settings.targetName()).withScheduler(scheduler);
-    this.tables = new Tables(client, gateway, scheduler);
+    this.tables = new Tables(gateway);
     this.clock = clock;
     this.scheduler = scheduler;
     this.settings = settings;

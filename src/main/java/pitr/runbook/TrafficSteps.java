@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.dynamo.Retries;
 import pitr.migrate.ItemHash;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -98,7 +99,9 @@ final class TrafficSteps {
             item ->
                 drill
                     .gateway
-                    .putItem(PutItemRequest.builder().tableName(s.table()).item(item).build())
+                    .putItem(
+                        PutItemRequest.builder().tableName(s.table()).item(item).build(),
+                        Retries.SHARED)
                     .then(
                         Mono.fromRunnable(
                             () ->
@@ -117,7 +120,10 @@ final class TrafficSteps {
   }
 
   private Mono<Void> delete(String table, Map<String, AttributeValue> key) {
-    return drill.gateway.deleteItem(DeleteItemRequest.builder().tableName(table).key(key).build());
+    return drill
+        .gateway
+        .deleteItem(DeleteItemRequest.builder().tableName(table).key(key).build(), Retries.SHARED)
+        .then();
   }
 
   private Mono<Map<String, AttributeValue>> update(
@@ -142,7 +148,8 @@ final class TrafficSteps {
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
-                .build())
+                .build(),
+            Retries.SHARED)
         .map(r -> r.attributes());
   }
 }

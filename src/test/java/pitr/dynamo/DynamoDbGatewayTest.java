@@ -156,7 +156,7 @@ class DynamoDbGatewayTest {
   }
 
   @Test
-  void putItemOnceAndDeleteItemOnce_whenThrottled_failAfterOneAttemptForTheCallerToRetry() {
+  void putDeleteAndUpdateItem_withNoRetries_whenThrottled_failAfterOneAttemptForTheCallerToRetry() {
     var put =
         software.amazon.awssdk.services.dynamodb.model.PutItemRequest.builder()
             .tableName("orders")
@@ -167,11 +167,22 @@ class DynamoDbGatewayTest {
             .tableName("orders")
             .key(java.util.Map.of("pk", LocalTarget.item(1, "v", 10).get("pk")))
             .build();
+    var update =
+        software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder()
+            .tableName("orders")
+            .key(java.util.Map.of("pk", LocalTarget.item(1, "v", 10).get("pk")))
+            .updateExpression("SET v = :v")
+            .expressionAttributeValues(
+                java.util.Map.of(
+                    ":v", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("w")))
+            .build();
     local.engine.setFaults(Faults.parse("throttle=1"));
     try {
       for (var call :
           java.util.List.of(
-              gateway.putItemOnce(put).then(), gateway.deleteItemOnce(delete).then())) {
+              gateway.putItem(put, Retries.NONE).then(),
+              gateway.deleteItem(delete, Retries.NONE).then(),
+              gateway.updateItem(update, Retries.NONE).then())) {
         StepVerifier.create(call)
             .expectErrorSatisfies(
                 e ->

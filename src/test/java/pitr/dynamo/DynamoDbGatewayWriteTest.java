@@ -62,7 +62,8 @@ class DynamoDbGatewayWriteTest {
     local.createTable("cars");
     local.fill("cars", 0, 1, "v1", 0);
 
-    var r = gateway.updateItem(setColour("k0", "red", "attribute_exists(pk)")).block();
+    var r =
+        gateway.updateItem(setColour("k0", "red", "attribute_exists(pk)"), Retries.SHARED).block();
 
     assertThat(r.attributes())
         .containsEntry("colour", AttributeValue.fromS("red"))
@@ -76,7 +77,10 @@ class DynamoDbGatewayWriteTest {
     local.fill("cars", 0, 1, "v1", 0);
 
     assertThatThrownBy(
-            () -> gateway.updateItem(setColour("k0", "red", "attribute_not_exists(pk)")).block())
+            () ->
+                gateway
+                    .updateItem(setColour("k0", "red", "attribute_not_exists(pk)"), Retries.SHARED)
+                    .block())
         .isInstanceOfSatisfying(
             ConditionalCheckFailedException.class,
             e -> assertThat(e.item()).containsEntry("v", AttributeValue.fromS("v1")));
@@ -115,7 +119,8 @@ class DynamoDbGatewayWriteTest {
                     .key(key("k" + i))
                     .updateExpression("SET colour = :c")
                     .expressionAttributeValues(Map.of(":c", AttributeValue.fromS("red")))
-                    .build())
+                    .build(),
+                Retries.SHARED)
             .block();
       }
 
@@ -127,39 +132,42 @@ class DynamoDbGatewayWriteTest {
   }
 
   @Test
-  void putItemResponse_andDeleteItemResponse_reportCapacity_andPassFailedConditionsOn() {
+  void putItem_andDeleteItem_reportCapacity_andPassFailedConditionsOn() {
     local.createTable("cars");
     Map<String, AttributeValue> item =
         Map.of("pk", AttributeValue.fromS("a"), "colour", AttributeValue.fromS("blue"));
 
     var put =
         gateway
-            .putItemResponse(
+            .putItem(
                 PutItemRequest.builder()
                     .tableName("cars")
                     .item(item)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                    .build())
+                    .build(),
+                Retries.SHARED)
             .block();
     var deleteRefused =
-        gateway.deleteItemResponse(
+        gateway.deleteItem(
             DeleteItemRequest.builder()
                 .tableName("cars")
                 .key(key("a"))
                 .conditionExpression("colour = :c")
                 .expressionAttributeValues(Map.of(":c", AttributeValue.fromS("green")))
-                .build());
+                .build(),
+            Retries.SHARED);
 
     assertThat(put.consumedCapacity().capacityUnits()).isEqualTo(1.0);
     assertThatThrownBy(deleteRefused::block).isInstanceOf(ConditionalCheckFailedException.class);
     var deleted =
         gateway
-            .deleteItemResponse(
+            .deleteItem(
                 DeleteItemRequest.builder()
                     .tableName("cars")
                     .key(key("a"))
                     .returnValues(ReturnValue.ALL_OLD)
-                    .build())
+                    .build(),
+                Retries.SHARED)
             .block();
     assertThat(deleted.attributes()).isEqualTo(item);
     assertThat(

@@ -11,6 +11,7 @@ import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -47,6 +48,20 @@ public final class LocalTarget implements AutoCloseable {
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
+        .build();
+  }
+
+  /**
+   * A new client to this engine without the SDK's own retries, whose backoff would take real time:
+   * for tests where the gateway's retries, on virtual time, are all there are. The caller closes
+   * it.
+   */
+  public DynamoDbAsyncClient clientWithoutSdkRetries() {
+    return DynamoDbAsyncClient.builder()
+        .endpointOverride(server.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
   }
 

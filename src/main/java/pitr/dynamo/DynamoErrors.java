@@ -1,0 +1,149 @@
+package pitr.dynamo;
+
+import java.net.UnknownHostException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
+
+/**
+ * The error mapping of {@link DynamoDbGateway}: an SDK failure that is the caller's to fix (a
+ * missing table, a busy table, denied access, an invalid request, missing credentials or region, an
+ * endpoint that never answered) becomes a {@link PitrException} whose message names the object, the
+ * problem and the fix; anything else is passed on unchanged.
+ */
+final class DynamoErrors {
+  private final String target;
+
+  /** Whether the target has answered a call, shared with the gateway and its copies. */
+  private final AtomicBoolean reached;
+
+  DynamoErrors(String target, AtomicBoolean reached) {
+    this.target = target;
+    this.reached = reached;
+  }
+
+  /**
+   * A failure to connect: a {@link ErrorCode#USAGE} error naming the endpoint and the fix when the
+   * target never answered (nothing was sent, so nothing changed), {@link ErrorCode#FAILED} when the
+   * connection was lost after it had.
+   */
+  private PitrException unreachable(Throwable failure) {
+    Throwable cause = Throttling.unreachableCause(failure);
+    String why =
+        cause instanceof UnknownHostException
+            ? "unknown host " + cause.getMessage()
+            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    boolean endpoint = target != null && target.startsWith("http");
+    String fix =
+        endpoint
+            ? "Check --endpoint-url (or AWS_ENDPOINT_URL) and that a server is listening there;"
+                + " 'pitr local serve --port 8000' starts the embedded engine, and --local runs"
+                + " one in-process"
+            : "Check --region and the network (DNS, proxy, VPC endpoint) to DynamoDB";
+    if (reached.get()) {
+      return new PitrException(
+          ErrorCode.FAILED,
+          "Lost the connection to "
+              + target
+              + " ("
+              + why
+              + ") after retrying; rerun once it is back (commands that checkpoint resume with"
+              + " --resume)",
+          failure);
+    }
+    return new PitrException(
+        ErrorCode.USAGE,
+        "Cannot reach DynamoDB at " + target + " (" + why + "); nothing was changed. " + fix,
+        failure);
+  }
+
+  /**
+   * Maps a failure that is the caller's to fix into a {@link PitrException}; anything else is
+   * returned as it is.
+   */
+  Throwable map(Throwable failure, String table) {
+    if (failure instanceof PitrException) {
+      return failure;
+    }
+    String name = table == null ? "the table" : "Table " + table;
+    if (failure instanceof ResourceNotFoundException || failure instanceof TableNotFoundException) {
+      return new PitrException(
+          ErrorCode.USAGE,
+          name + " does not exist in " + target + "; check the name and region",
+          failure);
+    }
+    if (failure instanceof ResourceInUseException) {
+      return new PitrException(
+          ErrorCode.USAGE,
+          name
+              + " is busy in "
+              + target
+              + " ("
+              + message(failure)
+              + "); wait until it is ACTIVE and rerun",
+          failure);
+    }
+    if (failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+      String code = aws.awsErrorDetails().errorCode();
+      if ("AccessDeniedException".equals(code)
+          || "UnrecognizedClientException".equals(code)
+          || "InvalidSignatureException".equals(code)
+          || "ExpiredTokenException".equals(code)) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "Access to "
+                + (table == null ? target : "table " + table + " in " + target)
+                + " was denied ("
+                + message(failure)
+                + "); check the credentials, --profile and the IAM policy",
+            failure);
+      }
+      if ("ValidationException".equals(code)) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "DynamoDB rejected the request for "
+                + (table == null ? "the target" : "table " + table)
+                + ": "
+                + message(failure),
+            failure);
+      }
+    }
+    if (Throttling.isUnreachable(failure)) {
+      return unreachable(failure);
+    }
+    if (failure instanceof SdkClientException sdk && sdk.getMessage() != null) {
+      String m = sdk.getMessage();
+      if (m.contains("Unable to load credentials") || m.contains("credentials")) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "No AWS credentials found for "
+                + target
+                + "; run 'aws configure' or 'aws sso login', set AWS_ACCESS_KEY_ID and"
+                + " AWS_SECRET_ACCESS_KEY, or pass --profile",
+            failure);
+      }
+      if (m.contains("Unable to load region") || m.contains("region")) {
+        return new PitrException(
+            ErrorCode.USAGE,
+            "No AWS region is set; pass --region (e.g. --region us-east-1) or set AWS_REGION",
+            failure);
+      }
+    }
+    return failure;
+  }
+
+  /** The service's own message of an AWS error, else the exception message. */
+  static String message(Throwable failure) {
+    if (failure instanceof AwsServiceException aws
+        && aws.awsErrorDetails() != null
+        && aws.awsErrorDetails().errorMessage() != null) {
+      return aws.awsErrorDetails().errorMessage();
+    }
+    return failure.getMessage();
+  }
+}

@@ -1,0 +1,39 @@
+package pitr.migrate;
+
+import pitr.ErrorCode;
+import pitr.PitrException;
+
+/** How a failed migration run is described: in its ledger record, and to the operator. */
+final class RunFailures {
+  private RunFailures() {}
+
+  /** The failure as the ledger records it: a PitrException's message, else class and message. */
+  static String describe(Throwable e) {
+    if (e instanceof PitrException p) {
+      return p.getMessage();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  /**
+   * The failure of run {@code runId} of migration {@code name} as the operator sees it: a
+   * PitrException as it is, else {@link ErrorCode#FAILED} saying how to resume or roll back.
+   */
+  static PitrException failure(String name, String runId, Throwable e) {
+    if (e instanceof PitrException p) {
+      return p;
+    }
+    return new PitrException(
+        ErrorCode.FAILED,
+        "Migration "
+            + name
+            + " failed in run "
+            + runId
+            + ": "
+            + describe(e)
+            + "; its writes so far are journaled. Fix the cause, then 'pitr migrate resume "
+            + name
+            + "' or roll the run back",
+        e);
+  }
+}
