@@ -80,6 +80,20 @@ final class CopyFixture implements AutoCloseable {
       }
     } finally {
       running.dispose();
+      settle();
+    }
+  }
+
+  /**
+   * Waits until the engine has served every request the cancelled copy had sent: a write already on
+   * the wire lands after the cancel, and a test's snapshot of the table must come after it.
+   */
+  private void settle() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int quiet = 0;
+    while (quiet < 5 && System.nanoTime() < deadline) {
+      quiet = local.server.inFlight() == 0 ? quiet + 1 : 0;
+      Thread.sleep(20);
     }
   }
 

@@ -183,6 +183,11 @@ public final class LocalServer implements AutoCloseable {
     return dispatcher.maxInFlight.get();
   }
 
+  /** The requests this server has in progress now. */
+  public int inFlight() {
+    return dispatcher.inFlight.get();
+  }
+
   /** The port the server listens on. */
   public int port() {
     return endpoint.getPort();
