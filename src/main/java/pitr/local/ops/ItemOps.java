@@ -39,6 +39,9 @@ public final class ItemOps extends OperationFamily {
         () -> {
           Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), false);
+          // Refused rather than ignored: a put that drops its condition overwrites unconditionally.
+          Requests.rejectLegacy(r.hasExpected(), "Expected");
+          Requests.rejectLegacy(r.conditionalOperator() != null, "ConditionalOperator");
           ParsedWrite w =
               ParsedWrite.put(
                   t,
@@ -93,6 +96,7 @@ public final class ItemOps extends OperationFamily {
           Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), false);
           Requests.rejectLegacy(r.hasExpected(), "Expected");
+          Requests.rejectLegacy(r.conditionalOperator() != null, "ConditionalOperator");
           ParsedWrite w =
               ParsedWrite.delete(
                   t,
@@ -121,6 +125,7 @@ public final class ItemOps extends OperationFamily {
           Requests.checkReturnValues(r.returnValuesAsString(), true);
           Requests.rejectLegacy(r.hasAttributeUpdates(), "AttributeUpdates");
           Requests.rejectLegacy(r.hasExpected(), "Expected");
+          Requests.rejectLegacy(r.conditionalOperator() != null, "ConditionalOperator");
           ParsedWrite w =
               ParsedWrite.update(
                   t,
