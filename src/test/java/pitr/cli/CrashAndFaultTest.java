@@ -136,27 +136,19 @@ class CrashAndFaultTest {
               state.toString());
       long killedAfter = child.killWhen(() -> contents(target).size(), killAt);
 
-      int resumes = 0;
-      int code;
-      CliRun resume;
-      do {
-        resume = new CliRun();
-        code =
-            resume.execute(
-                "--endpoint-url",
-                local.endpoint(),
-                "copy-back",
-                "--resume",
-                runId,
-                "--max-backoff",
-                "50ms",
-                "--state-dir",
-                state.toString());
-        resumes++;
-      } while (code == 4 && resumes < 5);
+      Resumed resumed =
+          resumeUntilDone(
+              "copy-back",
+              "--resume",
+              runId,
+              "--max-backoff",
+              "50ms",
+              "--state-dir",
+              state.toString());
       local.engine.setFaults(Faults.NONE);
 
-      assertThat(code).as(replay("copy-back", trial) + ": " + resume.err()).isZero();
+      assertThat(resumed.code()).as(replay("copy-back", trial) + ": " + resumed.err()).isZero();
+      int resumes = resumed.resumes();
       long lost = compare("copy-back", trial, killedAfter, resumes, "chaos-source", target);
       assertThat(lost).as(replay("copy-back", trial)).isZero();
     }
@@ -218,30 +210,22 @@ class CrashAndFaultTest {
       String runId = child.match(Pattern.compile("Applying as run (\\w+);"));
       assertThat(runId).as(replay("rollback", trial) + " printed its run id").isNotNull();
 
-      int resumes = 0;
-      int code;
-      CliRun resume;
-      do {
-        resume = new CliRun();
-        code =
-            resume.execute(
-                "--endpoint-url",
-                local.endpoint(),
-                "rollback",
-                "--apply",
-                plan.toString(),
-                "--resume",
-                runId,
-                // The chunk size is a test knob of the plan's progress, not a limit of the run.
-                "--chunk-items",
-                "25",
-                "--state-dir",
-                state.toString());
-        resumes++;
-      } while (code == 4 && resumes < 5);
+      Resumed resumed =
+          resumeUntilDone(
+              "rollback",
+              "--apply",
+              plan.toString(),
+              "--resume",
+              runId,
+              // The chunk size is a test knob of the plan's progress, not a limit of the run.
+              "--chunk-items",
+              "25",
+              "--state-dir",
+              state.toString());
       local.engine.setFaults(Faults.NONE);
 
-      assertThat(code).as(replay("rollback", trial) + ": " + resume.err()).isZero();
+      assertThat(resumed.code()).as(replay("rollback", trial) + ": " + resumed.err()).isZero();
+      int resumes = resumed.resumes();
       long lost = compare("rollback apply", trial, killedAfter, resumes, good, table);
       assertThat(lost).as(replay("rollback", trial)).isZero();
     }
@@ -407,6 +391,27 @@ class CrashAndFaultTest {
               trial, killAt, acknowledged.size(), lost));
       assertThat(lost).as(replay("engine", trial)).isZero();
     }
+  }
+
+  /** How resuming a killed run ended: its last exit code and error output, after how many tries. */
+  private record Resumed(int code, String err, int resumes) {}
+
+  /**
+   * Runs {@code pitr --endpoint-url ENGINE args} until it exits 0, or anything but 4 (some items
+   * failed under the faults; a resume retries them), at most five times.
+   */
+  private static Resumed resumeUntilDone(String... args) {
+    List<String> all = new ArrayList<>(List.of("--endpoint-url", local.endpoint()));
+    all.addAll(List.of(args));
+    int resumes = 0;
+    CliRun resume;
+    int code;
+    do {
+      resume = new CliRun();
+      code = resume.execute(all.toArray(String[]::new));
+      resumes++;
+    } while (code == 4 && resumes < 5);
+    return new Resumed(code, resume.err(), resumes);
   }
 
   private static Faults withSeed(long seed) {
