@@ -169,7 +169,8 @@ public final class Items {
       throw Errors.validation(
           "Number underflow. Attempting to store a number with magnitude smaller than supported range");
     }
-    return d.scale() < -30 || d.scale() > 60 ? d.toString() : d.toPlainString();
+    // DynamoDB answers plain digits even at the edges of the range: 1E-130 reads back as 0.0…01.
+    return d.toPlainString();
   }
 
   /** Checks a key attribute's presence, type and non-emptiness in an item being written. */

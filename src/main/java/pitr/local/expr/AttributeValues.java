@@ -84,21 +84,43 @@ public final class AttributeValues {
   }
 
   /**
-   * The {@code contains} function: a substring of a string, a member of a set whose element type
-   * matches, or an element of a list; false for any other type pair.
+   * The {@code contains} function: a substring of a string, a run of bytes of a binary, a member of
+   * a set whose element type matches, or an element of a list; false for any other type pair.
    */
   public static boolean contains(AttributeValue container, AttributeValue operand) {
     return switch (container.type()) {
       case S -> operand.type() == AttributeValue.Type.S && container.s().contains(operand.s());
+      case B ->
+          operand.type() == AttributeValue.Type.B
+              && indexOf(container.b().asByteArrayUnsafe(), operand.b().asByteArrayUnsafe()) >= 0;
       case SS -> operand.type() == AttributeValue.Type.S && container.ss().contains(operand.s());
       case NS ->
           operand.type() == AttributeValue.Type.N
               && numberSet(container.ns())
                   .contains(new BigDecimal(operand.n()).stripTrailingZeros());
-      case BS -> operand.type() == AttributeValue.Type.B && container.bs().contains(operand.b());
+      case BS ->
+          operand.type() == AttributeValue.Type.B
+              && container.bs().stream()
+                  .anyMatch(
+                      e ->
+                          java.util.Arrays.equals(
+                              e.asByteArrayUnsafe(), operand.b().asByteArrayUnsafe()));
       case L -> container.l().stream().anyMatch(e -> equal(e, operand));
       default -> false;
     };
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** DynamoDB equality: numbers compare by value, sets ignore order, maps and lists deeply. */

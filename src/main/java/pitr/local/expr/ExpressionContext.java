@@ -1,6 +1,8 @@
 package pitr.local.expr;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +25,8 @@ public final class ExpressionContext {
   private final boolean valuesGiven;
   private final Set<String> usedNames = new HashSet<>();
   private final Set<String> usedValues = new HashSet<>();
+  private final Map<String, Set<String>> attributes = new HashMap<>();
+  private final Map<String, Set<String>> nestedAttributes = new HashMap<>();
 
   /**
    * @param names ExpressionAttributeNames of the request, or null
@@ -134,6 +138,29 @@ public final class ExpressionContext {
           "Value provided in ExpressionAttributeNames unused in expressions: keys: {"
               + String.join(", ", unusedNames)
               + "}");
+    }
+  }
+
+  /**
+   * The top-level attributes the expressions of {@code kind} (such as {@code FilterExpression})
+   * parsed so far refer to.
+   */
+  public Set<String> attributes(String kind) {
+    return attributes.getOrDefault(kind, Set.of());
+  }
+
+  /**
+   * The top-level attributes the expressions of {@code kind} parsed so far reach into with {@code
+   * .} or {@code []}.
+   */
+  public Set<String> nestedAttributes(String kind) {
+    return nestedAttributes.getOrDefault(kind, Set.of());
+  }
+
+  void notePath(String kind, DocumentPath path) {
+    attributes.computeIfAbsent(kind, k -> new LinkedHashSet<>()).add(path.topLevel());
+    if (path.length() > 1) {
+      nestedAttributes.computeIfAbsent(kind, k -> new LinkedHashSet<>()).add(path.topLevel());
     }
   }
 

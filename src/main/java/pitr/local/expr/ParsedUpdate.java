@@ -70,6 +70,7 @@ final class ParsedUpdate implements UpdateExpression {
       write(result, add.getKey(), current == null ? add.getValue() : add(current, add.getValue()));
     }
     for (Map.Entry<DocumentPath, AttributeValue> delete : deletes.entrySet()) {
+      checkParent(result, delete.getKey());
       AttributeValue current = delete.getKey().resolve(result);
       if (current == null) {
         continue;
@@ -153,8 +154,28 @@ final class ParsedUpdate implements UpdateExpression {
       return;
     }
     AttributeValue top = item.get(path.topLevel());
-    if (top != null) {
-      item.put(path.topLevel(), removeFrom(top, path, 1));
+    if (top == null) {
+      throw invalidPath();
+    }
+    item.put(path.topLevel(), removeFrom(top, path, 1));
+  }
+
+  /**
+   * DynamoDB refuses to remove or delete under a parent that is missing or of the wrong kind; only
+   * the last element itself may be absent (then the action does nothing).
+   */
+  private static void checkParent(Map<String, AttributeValue> item, DocumentPath path) {
+    if (path.length() == 1) {
+      return;
+    }
+    AttributeValue container = item.get(path.topLevel());
+    for (int i = 1; i < path.length(); i++) {
+      DocumentPath.Element e = path.get(i);
+      AttributeValue.Type wanted = e.isIndex() ? AttributeValue.Type.L : AttributeValue.Type.M;
+      if (container == null || container.type() != wanted) {
+        throw invalidPath();
+      }
+      container = DocumentPath.step(container, e);
     }
   }
 
@@ -167,6 +188,9 @@ final class ParsedUpdate implements UpdateExpression {
         throw invalidPath();
       }
       if (e.index() >= container.l().size()) {
+        if (!last) {
+          throw invalidPath();
+        }
         return container;
       }
       List<AttributeValue> list = new ArrayList<>(container.l());
@@ -182,6 +206,9 @@ final class ParsedUpdate implements UpdateExpression {
     }
     AttributeValue child = container.m().get(e.name());
     if (child == null) {
+      if (!last) {
+        throw invalidPath();
+      }
       return container;
     }
     Map<String, AttributeValue> map = new LinkedHashMap<>(container.m());

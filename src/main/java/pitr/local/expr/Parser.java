@@ -3,12 +3,8 @@ package pitr.local.expr;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,7 +30,6 @@ final class Parser {
       Set.of(
           "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
   private static final Set<String> UPDATE_FUNCTIONS = Set.of("if_not_exists", "list_append");
-  private static final Set<String> UPDATE_CLAUSES = Set.of("SET", "REMOVE", "ADD", "DELETE");
   private static final Set<String> TYPE_NAMES =
       Set.of("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M");
 
@@ -78,39 +73,7 @@ final class Parser {
   }
 
   UpdateExpression update() {
-    List<ParsedUpdate.SetAction> sets = new ArrayList<>();
-    List<DocumentPath> removes = new ArrayList<>();
-    Map<DocumentPath, AttributeValue> adds = new LinkedHashMap<>();
-    Map<DocumentPath, AttributeValue> deletes = new LinkedHashMap<>();
-    List<DocumentPath> targets = new ArrayList<>();
-    Set<String> clauses = new HashSet<>();
-    while (peek().kind() != Token.Kind.EOF) {
-      Token t = peek();
-      String clause = t.kind() == Token.Kind.IDENT ? t.text().toUpperCase(Locale.ROOT) : "";
-      if (!UPDATE_CLAUSES.contains(clause)) {
-        throw syntaxError(pos);
-      }
-      if (!clauses.add(clause)) {
-        throw error(
-            "The \"" + clause + "\" section can only be used once in an update expression;");
-      }
-      pos++;
-      do {
-        DocumentPath target = path();
-        targets.add(target);
-        switch (clause) {
-          case "SET" -> {
-            expect(Token.Kind.EQ);
-            sets.add(new ParsedUpdate.SetAction(target, setValue()));
-          }
-          case "REMOVE" -> removes.add(target);
-          case "ADD" -> adds.put(target, setOperand("ADD"));
-          default -> deletes.put(target, setOperand("DELETE"));
-        }
-      } while (accept(Token.Kind.COMMA));
-    }
-    checkDisjoint(targets);
-    return new ParsedUpdate(sets, removes, adds, deletes, targets);
+    return new UpdateParser(this).update();
   }
 
   /**
@@ -156,6 +119,10 @@ final class Parser {
   private Condition primary() {
     Token t = peek();
     if (t.kind() == Token.Kind.LPAREN) {
+      Operand grouped = groupedOperand();
+      if (grouped != null) {
+        return comparison(grouped);
+      }
       pos++;
       Condition inner = or();
       expect(Token.Kind.RPAREN);
@@ -168,7 +135,32 @@ final class Parser {
     if (isFunctionCall() && CONDITION_FUNCTIONS.contains(t.text())) {
       return booleanFunction();
     }
-    Operand left = operand(false);
+    return comparison(operand(false));
+  }
+
+  /**
+   * A parenthesised operand that starts a comparison, such as {@code (size(a)) = :v}, or null (with
+   * the position unchanged) when the parentheses group a condition instead.
+   */
+  private Operand groupedOperand() {
+    int start = pos;
+    int counted = operators;
+    try {
+      Operand operand = operand(false);
+      Token next = peek();
+      if (comparator(next) != null || next.isKeyword("BETWEEN") || next.isKeyword("IN")) {
+        return operand;
+      }
+    } catch (ExpressionException notAnOperand) {
+      // the parentheses hold a condition: parse them again as one
+    }
+    pos = start;
+    operators = counted;
+    return null;
+  }
+
+  /** A comparison, BETWEEN or IN whose left operand is read. */
+  private Condition comparison(Operand left) {
     Token op = peek();
     Condition.Comparator comparator = comparator(op);
     if (comparator != null) {
@@ -250,6 +242,9 @@ final class Parser {
       case "begins_with" -> {
         checkArity(name, args, 2);
         for (Operand arg : args) {
+          if (arg instanceof Operand.Size) {
+            throw incorrectOperandType(name, AttributeValue.fromN("0"));
+          }
           if (arg instanceof Operand.Constant c
               && c.value().type() != AttributeValue.Type.S
               && c.value().type() != AttributeValue.Type.B) {
@@ -267,51 +262,18 @@ final class Parser {
     }
   }
 
-  /** The right-hand side of a SET action: an operand, optionally plus or minus another. */
-  private Operand setValue() {
-    Operand left = operand(true);
-    Token t = peek();
-    if (t.kind() == Token.Kind.PLUS || t.kind() == Token.Kind.MINUS) {
-      pos++;
-      countOperator();
-      return new Operand.Arithmetic(left, t.kind() == Token.Kind.PLUS, operand(true));
-    }
-    return left;
-  }
-
-  /** The value of an ADD or DELETE action: a placeholder of a type the action accepts. */
-  private AttributeValue setOperand(String action) {
-    Token t = peek();
-    if (t.kind() != Token.Kind.VALUE) {
-      throw syntaxError(pos);
-    }
-    pos++;
-    AttributeValue v = value(t);
-    AttributeValue.Type type = v.type();
-    boolean isSet =
-        type == AttributeValue.Type.SS
-            || type == AttributeValue.Type.NS
-            || type == AttributeValue.Type.BS;
-    boolean allowed = isSet || (action.equals("ADD") && type == AttributeValue.Type.N);
-    if (!allowed) {
-      throw error(
-          "Incorrect operand type for operator or function; operator: "
-              + action
-              + ", operand type: "
-              + longTypeName(v)
-              + ", typeSet: ALLOWED_FOR_"
-              + action
-              + "_OPERAND");
-    }
-    return v;
-  }
-
   /**
    * An operand: a path, a value placeholder, or a function that yields a value ({@code size} in
    * conditions, {@code if_not_exists} and {@code list_append} in updates).
    */
-  private Operand operand(boolean update) {
+  Operand operand(boolean update) {
     Token t = peek();
+    if (t.kind() == Token.Kind.LPAREN) {
+      pos++;
+      Operand inner = update ? new UpdateParser(this).setValue() : operand(false);
+      expect(Token.Kind.RPAREN);
+      return inner;
+    }
     if (t.kind() == Token.Kind.VALUE) {
       pos++;
       return new Operand.Constant(t.text(), value(t));
@@ -380,7 +342,9 @@ final class Parser {
         expect(Token.Kind.RBRACKET);
         elements.add(DocumentPath.Element.index(index));
       } else {
-        return new DocumentPath(elements);
+        DocumentPath path = new DocumentPath(elements);
+        context.notePath(kind, path);
+        return path;
       }
     }
   }
@@ -408,7 +372,7 @@ final class Parser {
     return t.text();
   }
 
-  private AttributeValue value(Token t) {
+  AttributeValue value(Token t) {
     AttributeValue v = context.lookupValue(t.text());
     if (v == null) {
       throw error(
@@ -494,7 +458,7 @@ final class Parser {
     }
   }
 
-  private void checkDisjoint(List<DocumentPath> paths) {
+  void checkDisjoint(List<DocumentPath> paths) {
     for (int i = 0; i < paths.size(); i++) {
       for (int j = i + 1; j < paths.size(); j++) {
         String clash = DocumentPath.clash(paths.get(i), paths.get(j));
@@ -524,32 +488,27 @@ final class Parser {
     return "{" + AttributeValues.typeName(v) + ":" + scalar + "}";
   }
 
-  private static String longTypeName(AttributeValue v) {
-    return switch (v.type()) {
-      case S -> "STRING";
-      case N -> "NUMBER";
-      case B -> "BINARY";
-      case SS -> "STRING_SET";
-      case NS -> "NUMBER_SET";
-      case BS -> "BINARY_SET";
-      case M -> "MAP";
-      case L -> "LIST";
-      case BOOL -> "BOOLEAN";
-      default -> "NULL";
-    };
-  }
-
-  private void countOperator() {
+  void countOperator() {
     if (++operators > MAX_OPERATORS) {
       throw error("The expression contains too many operators; operator count: " + operators);
     }
   }
 
-  private Token peek() {
+  Token peek() {
     return tokens.get(pos);
   }
 
-  private boolean accept(Token.Kind kind) {
+  /** Steps past the current token and returns the position of the token after it. */
+  int advance() {
+    return ++pos;
+  }
+
+  /** The position of the current token, for syntax errors. */
+  int position() {
+    return pos;
+  }
+
+  boolean accept(Token.Kind kind) {
     if (peek().kind() == kind) {
       pos++;
       return true;
@@ -557,13 +516,13 @@ final class Parser {
     return false;
   }
 
-  private void expect(Token.Kind kind) {
+  void expect(Token.Kind kind) {
     if (!accept(kind)) {
       throw syntaxError(pos);
     }
   }
 
-  private ExpressionException error(String message) {
+  ExpressionException error(String message) {
     return new ExpressionException("Invalid " + kind + ": " + message);
   }
 
@@ -571,7 +530,7 @@ final class Parser {
    * DynamoDB quotes the offending token and the source from the token before it to the token after
    * it.
    */
-  private ExpressionException syntaxError(int at) {
+  ExpressionException syntaxError(int at) {
     Token t = tokens.get(at);
     Token previous = at > 0 ? tokens.get(at - 1) : t;
     Token next = at + 1 < tokens.size() ? tokens.get(at + 1) : t;

@@ -100,9 +100,10 @@ public final class ReadOps extends OperationFamily {
             range = range.descendingMap();
           }
           if (r.hasExclusiveStartKey()) {
-            StoreKey esk = Requests.startKey(t, idx, r.exclusiveStartKey());
+            StoreKey esk = StartKeys.forQuery(t, idx, r.exclusiveStartKey(), pv, sc);
             range = range.tailMap(esk, false);
           }
+          KeyPathChecks.query(t, idx, ctx);
           Page page =
               read(
                   t,
@@ -184,8 +185,11 @@ public final class ReadOps extends OperationFamily {
                         false);
           }
           if (r.hasExclusiveStartKey()) {
-            range = range.tailMap(Requests.startKey(t, idx, r.exclusiveStartKey()), false);
+            StoreKey esk =
+                StartKeys.forScan(t, idx, r.exclusiveStartKey(), r.segment(), r.totalSegments());
+            range = range.tailMap(esk, false);
           }
+          KeyPathChecks.scan(t, idx, ctx);
           Page page =
               read(
                   t,
@@ -213,11 +217,19 @@ public final class ReadOps extends OperationFamily {
         });
   }
 
+  /**
+   * One page read.
+   *
+   * @param bytes what the read counts against the 1 MB page limit and charges to the table or index
+   * @param fetchBlocks 4 KB blocks of items an LSI query fetched from the table, each item rounded
+   *     up on its own as a GetItem would be
+   */
   private record Page(
       List<Map<String, AttributeValue>> items,
       int count,
       int scanned,
       long bytes,
+      long fetchBlocks,
       Map<String, AttributeValue> lastKey,
       CapacityTally tally) {}
 
@@ -246,8 +258,12 @@ public final class ReadOps extends OperationFamily {
     } else {
       tally.index(t.name, idx.name, idx.global, units);
     }
+    if (page.fetchBlocks > 0) {
+      tally.table(t.name, consistent ? page.fetchBlocks : page.fetchBlocks / 2.0);
+    }
     Throughput.charge(tally, true, t);
-    return new Page(page.items, page.count, page.scanned, page.bytes, page.lastKey, tally);
+    return new Page(
+        page.items, page.count, page.scanned, page.bytes, page.fetchBlocks, page.lastKey, tally);
   }
 
   private Page readPage(
@@ -293,6 +309,12 @@ public final class ReadOps extends OperationFamily {
     int count = 0;
     int scanned = 0;
     long bytes = 0;
+    long fetchBlocks = 0;
+    boolean fetches =
+        idx != null
+            && !idx.global
+            && select == Select.ALL_ATTRIBUTES
+            && idx.projectionType != ProjectionType.ALL;
     Map<String, AttributeValue> lastKey = null;
     Map<String, AttributeValue> previousItem = null;
     var it = range.entrySet().iterator();
@@ -311,13 +333,19 @@ public final class ReadOps extends OperationFamily {
           idx == null || (select == Select.ALL_ATTRIBUTES && !idx.global)
               ? item
               : idx.project(item, t.keyNames);
-      long size = visible == item ? version.size : ItemSizes.size(visible);
+      long size =
+          fetches
+              ? ItemSizes.size(idx.project(item, t.keyNames))
+              : visible == item ? version.size : ItemSizes.size(visible);
       if (scanned > 0 && bytes + size > MAX_PAGE_BYTES) {
         lastKey = Requests.keyAttributes(t, idx, previousItem);
         break;
       }
       scanned++;
       bytes += size;
+      if (fetches) {
+        fetchBlocks += Math.max(1, (version.size + 4095) / 4096);
+      }
       previousItem = item;
       if (filter == null || filter.test(visible)) {
         count++;
@@ -326,9 +354,8 @@ public final class ReadOps extends OperationFamily {
         }
       }
       if (limit != null && scanned >= limit) {
-        if (it.hasNext()) {
-          lastKey = Requests.keyAttributes(t, idx, item);
-        }
+        // DynamoDB answers a LastEvaluatedKey whenever Limit stopped the read, even at the end.
+        lastKey = Requests.keyAttributes(t, idx, item);
         break;
       }
       if (bytes >= MAX_PAGE_BYTES && it.hasNext()) {
@@ -336,6 +363,6 @@ public final class ReadOps extends OperationFamily {
         break;
       }
     }
-    return new Page(out, count, scanned, bytes, lastKey, null);
+    return new Page(out, count, scanned, bytes, fetchBlocks, lastKey, null);
   }
 }

@@ -1,6 +1,5 @@
 package pitr.local.ops;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,33 +77,6 @@ final class Requests {
       out.put(name, n);
     }
     return out;
-  }
-
-  /** The position after which a page resumes, from a request's ExclusiveStartKey. */
-  static StoreKey startKey(Table t, SecondaryIndex idx, Map<String, AttributeValue> esk) {
-    Map<String, AttributeValue> tableKey = new HashMap<>();
-    for (String k : t.keyNames) {
-      if (esk.get(k) == null) {
-        throw Errors.validation(
-            "The provided starting key is invalid: The provided key element does not match the schema");
-      }
-      tableKey.put(k, Items.normalise(esk.get(k)));
-    }
-    StoreKey base = t.storeKey(tableKey);
-    if (idx == null) {
-      if (esk.size() != t.keyNames.size()) {
-        throw Errors.validation(
-            "The provided starting key is invalid: The provided key element does not match the schema");
-      }
-      return base;
-    }
-    AttributeValue p = esk.get(idx.partitionKey);
-    AttributeValue s = idx.sortKey == null ? null : esk.get(idx.sortKey);
-    if (p == null || (idx.sortKey != null && s == null)) {
-      throw Errors.validation(
-          "The provided starting key is invalid: The provided key element does not match the schema");
-    }
-    return StoreKey.indexEntry(Items.normalise(p), s == null ? null : Items.normalise(s), base);
   }
 
   /** The LastEvaluatedKey of an item: table keys, plus index keys when reading an index. */

@@ -60,6 +60,7 @@ public final class TableOps extends OperationFamily {
     return Requests.guard(
         () -> {
           TableSchemas.checkTableName(r.tableName());
+          IndexDefinitions.checkConstraints(r);
           List<KeySchemaElement> ks = r.keySchema();
           if (ks == null || ks.isEmpty()) {
             throw Errors.validation(
@@ -179,9 +180,7 @@ public final class TableOps extends OperationFamily {
           }
           for (GlobalSecondaryIndex g : gsis) {
             long[] gc =
-                billing == BillingMode.PROVISIONED
-                    ? TableSchemas.checkThroughput(billing, g.provisionedThroughput())
-                    : new long[] {0, 0};
+                IndexDefinitions.throughput(billing, g.indexName(), g.provisionedThroughput());
             TableSchemas.addIndex(
                 t, indexNames, g.indexName(), true, g.keySchema(), g.projection(), gc[0], gc[1]);
           }
@@ -262,6 +261,7 @@ public final class TableOps extends OperationFamily {
           Collections.sort(names);
           List<String> page = new ArrayList<>();
           String start = r.exclusiveStartTableName();
+          TableSchemas.checkName(start, "exclusiveStartTableName");
           for (String n : names) {
             if (start != null && n.compareTo(start) <= 0) {
               continue;
@@ -285,9 +285,11 @@ public final class TableOps extends OperationFamily {
   public UpdateTableResponse updateTable(UpdateTableRequest r) {
     return Requests.guard(
         () -> {
+          TableUpdates.checkRequest(r);
           writer.lock();
           try {
             Table t = catalog.active(r.tableName());
+            TableUpdates.checkThroughputChanges(t, r);
             if (r.billingMode() != null) {
               t.billingMode = r.billingMode();
               if (r.billingMode() == BillingMode.PAY_PER_REQUEST) {

@@ -18,6 +18,9 @@ final class TableSchemas {
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
 
+  /** The most capacity units DynamoDB accepts in a ProvisionedThroughput. */
+  static final long MAX_CAPACITY_UNITS = 1_000_000_000_000L;
+
   static void addIndex(
       Table t,
       Set<String> names,
@@ -39,6 +42,7 @@ final class TableSchemas {
       throw Errors.validation(
           "One or more parameter values were invalid: Unknown ProjectionType: null");
     }
+    IndexDefinitions.checkProjection(projection);
     t.indexes.put(
         name,
         new SecondaryIndex(
@@ -71,7 +75,50 @@ final class TableSchemas {
           "One or more parameter values were invalid: Provisioned throughput must be at least 1"
               + " for both ReadCapacityUnits and WriteCapacityUnits");
     }
+    checkBounds(pt);
     return new long[] {pt.readCapacityUnits(), pt.writeCapacityUnits()};
+  }
+
+  /** Refuses capacity units above DynamoDB's maximum, reads first. */
+  static void checkBounds(ProvisionedThroughput pt) {
+    if (pt == null) {
+      return;
+    }
+    Long read = pt.readCapacityUnits();
+    Long write = pt.writeCapacityUnits();
+    if (read != null && read > MAX_CAPACITY_UNITS) {
+      throw Errors.validation("Given value " + read + " for ReadCapacityUnits is out of bounds");
+    }
+    if (write != null && write > MAX_CAPACITY_UNITS) {
+      throw Errors.validation("Given value " + write + " for WriteCapacityUnits is out of bounds");
+    }
+  }
+
+  /**
+   * The constraints of a table name given in member {@code member}, all violations in one message
+   * as DynamoDB reports them; null passes.
+   */
+  static void checkName(String name, String member) {
+    if (name == null) {
+      return;
+    }
+    java.util.List<String> errors = new java.util.ArrayList<>();
+    String at = "Value '" + name + "' at '" + member + "' failed to satisfy constraint: ";
+    if (!TABLE_NAME.matcher(name).matches()) {
+      errors.add(at + "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+    }
+    if (name.length() < 3) {
+      errors.add(at + "Member must have length greater than or equal to 3");
+    } else if (name.length() > 255) {
+      errors.add(at + "Member must have length less than or equal to 255");
+    }
+    if (!errors.isEmpty()) {
+      throw Errors.validation(
+          errors.size()
+              + (errors.size() == 1 ? " validation error" : " validation errors")
+              + " detected: "
+              + String.join("; ", errors));
+    }
   }
 
   static void checkTableName(String name) {

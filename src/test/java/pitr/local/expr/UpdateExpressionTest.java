@@ -253,7 +253,18 @@ class UpdateExpressionTest {
   @Test
   void remove_whenPathMissing_isNoOp() {
     Map<String, AttributeValue> item = item("a", m(), "l", l(n(1)));
-    assertThat(apply("REMOVE zz, a.b, l[5], q.r", null, item)).isEqualTo(item);
+    assertThat(apply("REMOVE zz, a.b, l[5]", null, item)).isEqualTo(item);
+  }
+
+  @Test
+  void remove_whenParentMissing_isRefused() {
+    Map<String, AttributeValue> item = item("a", m(), "l", l(n(1)));
+    for (String expression : new String[] {"REMOVE q.r", "REMOVE q[0]", "REMOVE a.b.c"}) {
+      assertThatThrownBy(() -> apply(expression, null, item))
+          .as(expression)
+          .isInstanceOf(ExpressionException.class)
+          .hasMessage("The document path provided in the update expression is invalid for update");
+    }
   }
 
   @Test
