@@ -203,7 +203,7 @@ class ExpressionEdgeContractTest {
   }
 
   @BackendTest
-  @ReferenceOnly("moto removes nothing and answers success under a missing parent")
+  @ReferenceOnly("moto removes or deletes nothing and answers success under a missing parent")
   void remove_underAMissingOrScalarParent_throwsValidation(Backend backend, Tables tables) {
     DynamoDbAsyncClient client = backend.client();
     String table = table(tables);
@@ -217,7 +217,10 @@ class ExpressionEdgeContractTest {
             "REMOVE #l.b",
             "REMOVE a.b.c",
             "SET a.b = :v",
-            "SET a[0] = :v")) {
+            "SET a[0] = :v",
+            "DELETE a.b :set",
+            "DELETE s.b :set",
+            "ADD a.b :set")) {
       assertValidationError(
               () ->
                   await(
@@ -226,6 +229,9 @@ class ExpressionEdgeContractTest {
                             b.tableName(table).key(key).updateExpression(expression);
                             if (expression.contains(":v")) {
                               b.expressionAttributeValues(Map.of(":v", n(1)));
+                            }
+                            if (expression.contains(":set")) {
+                              b.expressionAttributeValues(Map.of(":set", Ddb.ss("x")));
                             }
                             if (expression.contains("#l")) {
                               b.expressionAttributeNames(Map.of("#l", "xs"));
