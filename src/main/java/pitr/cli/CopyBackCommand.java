@@ -27,6 +27,7 @@ import pitr.copy.CopyPlan;
 import pitr.copy.CopyRequest;
 import pitr.copy.CopyResult;
 import pitr.copy.CopyRunRecord;
+import pitr.copy.CopySource;
 import pitr.copy.FailureLog;
 import pitr.copy.RunLimits;
 import pitr.copy.Worker;
@@ -209,7 +210,7 @@ final class CopyBackCommand implements Callable<Integer> {
     CopyResult result;
     // Up to --concurrency writes, as many segment scans and their checkpoint saves, and a
     // heartbeat.
-    try (Targets t = Targets.of(spec, 3 * request.concurrency() + 1);
+    try (Targets t = Targets.of(spec, 3 * request.throughput().concurrency() + 1);
         MetricsSession session = metrics.start(spec, "copy-back")) {
       Checkpoints checkpoints = state.checkpoints(t.gateway);
       checkCheckpointTable();
@@ -395,33 +396,24 @@ final class CopyBackCommand implements Callable<Integer> {
       Path failureFile,
       Map<String, String> names,
       Map<String, AttributeValue> values) {
-    return new CopyRequest(
-        from,
-        to,
-        segments,
-        concurrency,
-        rate.maxWcu(),
-        rate.maxRcu(),
-        keys,
-        filter,
-        deleteExtra,
-        dryRun,
-        id,
-        run.resume != null,
-        share,
-        failureFile,
-        retry.retries(),
-        java.time.Duration.ofMillis(100),
-        retry.maxBackoff,
-        replay,
-        names,
-        values,
-        new CopyRequest.Overrides(intoRecoveryTable, force));
+    return CopyRequest.builder(id, failureFile)
+        .tables(from, to)
+        .items(CopySource.of(keys, replay, filter, names, values))
+        .throughput(new CopyRequest.Throughput(segments, concurrency, rate.maxWcu(), rate.maxRcu()))
+        .resume(run.resume != null)
+        .worker(share)
+        .retry(
+            new CopyRequest.Retry(
+                retry.retries(), java.time.Duration.ofMillis(100), retry.maxBackoff))
+        .deleteExtra(deleteExtra)
+        .dryRun(dryRun)
+        .overrides(new CopyRequest.Overrides(intoRecoveryTable, force))
+        .build();
   }
 
   private CopyResult copy(Targets t, MetricsSession session, CopyBack copy, CopyPlan plan) {
     CopyRequest request = plan.request();
-    if (request.source() != null && request.keysFile() == null) {
+    if (request.source() != null && !(request.items() instanceof CopySource.Keys)) {
       t.gateway
           .findTable(request.source())
           .onErrorResume(e -> reactor.core.publisher.Mono.empty())

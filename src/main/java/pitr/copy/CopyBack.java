@@ -113,17 +113,22 @@ public final class CopyBack {
   public Mono<CopyResult> run(CopyPlan plan) {
     CopyRequest r = plan.request;
     Instant started = clock.instant();
-    AdaptiveRateLimiter writes = AdaptiveRateLimiter.create(r.maxWcu(), gateway.scheduler());
+    CopyRequest.Throughput pace = r.throughput();
+    AdaptiveRateLimiter writes = AdaptiveRateLimiter.create(pace.maxWcu(), gateway.scheduler());
     writeLimiter = writes;
     meters.rateLimit(writes::rate);
-    AdaptiveRateLimiter reads = AdaptiveRateLimiter.create(r.maxRcu(), gateway.scheduler());
+    AdaptiveRateLimiter reads = AdaptiveRateLimiter.create(pace.maxRcu(), gateway.scheduler());
     FailureFile failures = new FailureFile(r.failureFile());
     BatchWriter writer =
         new BatchWriter(
             gateway,
             r.target(),
             writes,
-            Throttling.retry(r.retries(), r.minBackoff(), r.maxBackoff(), gateway.scheduler()),
+            Throttling.retry(
+                r.retry().retries(),
+                r.retry().minBackoff(),
+                r.retry().maxBackoff(),
+                gateway.scheduler()),
             failures,
             meters);
     Totals totals = new Totals();
@@ -136,8 +141,8 @@ public final class CopyBack {
         r.dryRun(),
         r.limits().describe(plan.segments));
     Mono<Void> work;
-    if (plan.replay != null) {
-      work = replay(plan, writer, totals);
+    if (r.items() instanceof CopySource.Replay replay) {
+      work = replay(plan, replay, writer, totals);
     } else if (r.dryRun()) {
       work = copy(plan, writer, reads, totals, Map.of());
     } else {
@@ -156,7 +161,7 @@ public final class CopyBack {
                               r,
                               plan.earlier.requests(),
                               writer,
-                              r.concurrency(),
+                              pace.concurrency(),
                               totals,
                               totals.retried)
                           .then(session.saveFailures())
@@ -177,38 +182,43 @@ public final class CopyBack {
             });
   }
 
+  /** Copies a scan or a keys file; a replay has no source to copy ({@link #replay}). */
   private Mono<Void> copy(
       CopyPlan plan,
       BatchWriter writer,
       AdaptiveRateLimiter reads,
       Totals totals,
       Map<Integer, SegmentPosition> saved) {
+    if (plan.request.items() instanceof CopySource.Scan scan) {
+      return copyScan(plan, scan, writer, reads, totals, saved)
+          .then(deleteExtra(plan, writer, totals));
+    }
+    return copyKeys(plan, writer, totals);
+  }
+
+  /** With {@code --delete-extra}, after a scan: deletes the target's items the source lacks. */
+  private Mono<Void> deleteExtra(CopyPlan plan, BatchWriter writer, Totals totals) {
     CopyRequest r = plan.request;
-    if (plan.keys != null) {
-      return copyKeys(plan, writer, totals);
-    }
-    Mono<Void> extra;
     if (!r.deleteExtra()) {
-      extra = Mono.empty();
-    } else if (r.dryRun()) {
-      extra = Mono.fromRunnable(() -> totals.deleted.addAndGet(plan.extraItems));
-    } else {
-      extra =
-          new ExtraItems(gateway, lookup)
-              .stillMissing(r, plan.schema, plan.extraKeys)
-              .map(CopyBack::delete)
-              .buffer(25)
-              .concatMap(
-                  batch -> writeAll(r, Flux.fromIterable(batch), writer, 1, totals, totals.deleted))
-              .then();
+      return Mono.empty();
     }
-    return copyScan(plan, writer, reads, totals, saved).then(extra);
+    if (r.dryRun()) {
+      return Mono.fromRunnable(() -> totals.deleted.addAndGet(plan.extraItems));
+    }
+    return new ExtraItems(gateway, lookup)
+        .stillMissing(r, plan.schema, plan.extraKeys)
+        .map(CopyBack::delete)
+        .buffer(25)
+        .concatMap(
+            batch -> writeAll(r, Flux.fromIterable(batch), writer, 1, totals, totals.deleted))
+        .then();
   }
 
   // Scan mode ----------------------------------------------------------------------------------
 
   private Mono<Void> copyScan(
       CopyPlan plan,
+      CopySource.Scan scan,
       BatchWriter writer,
       AdaptiveRateLimiter reads,
       Totals totals,
@@ -220,9 +230,10 @@ public final class CopyBack {
         mine.add(s);
       }
     }
-    int parallel = Math.max(1, Math.min(mine.size(), r.concurrency()));
-    int perSegment = Math.max(1, (r.concurrency() + parallel - 1) / parallel);
-    ScanSpec spec = CopyFilter.spec(r, plan.segments);
+    int concurrency = r.throughput().concurrency();
+    int parallel = Math.max(1, Math.min(mine.size(), concurrency));
+    int perSegment = Math.max(1, (concurrency + parallel - 1) / parallel);
+    ScanSpec spec = CopyFilter.spec(r.source(), scan, plan.segments);
     return Flux.fromIterable(mine)
         .filter(
             s -> {
@@ -378,7 +389,7 @@ public final class CopyBack {
                                   r,
                                   Flux.fromIterable(puts(found)),
                                   writer,
-                                  r.concurrency(),
+                                  r.throughput().concurrency(),
                                   totals,
                                   totals.written)
                               .then(
@@ -386,7 +397,7 @@ public final class CopyBack {
                                       r,
                                       Flux.fromIterable(deletes),
                                       writer,
-                                      r.concurrency(),
+                                      r.throughput().concurrency(),
                                       totals,
                                       totals.deleted));
                         }),
@@ -400,7 +411,8 @@ public final class CopyBack {
    * Writes the records of a failure file again; when every one was written, the file is marked
    * resolved, so that no resume of the run it came from writes them again.
    */
-  private Mono<Void> replay(CopyPlan plan, BatchWriter writer, Totals totals) {
+  private Mono<Void> replay(
+      CopyPlan plan, CopySource.Replay replay, BatchWriter writer, Totals totals) {
     CopyRequest r = plan.request;
     return writeAll(
             r,
@@ -408,16 +420,16 @@ public final class CopyBack {
                 .subscribeOn(Schedulers.boundedElastic())
                 .doOnNext(w -> totals.read.incrementAndGet()),
             writer,
-            r.concurrency(),
+            r.throughput().concurrency(),
             totals,
             totals.written)
         .flatMap(
             failed ->
                 r.dryRun() || failed > 0
                     ? Mono.<Void>empty()
-                    : Mono.fromCallable(() -> FailureRecords.resolve(r.replayFile()))
+                    : Mono.fromCallable(() -> FailureRecords.resolve(replay.file()))
                         .subscribeOn(Schedulers.boundedElastic())
-                        .doOnNext(resolved -> totals.resolved.add(r.replayFile()))
+                        .doOnNext(resolved -> totals.resolved.add(replay.file()))
                         .then());
   }
 
@@ -441,7 +453,7 @@ public final class CopyBack {
     CopyRequest r = plan.request;
     Duration estimate = null;
     if (r.dryRun()) {
-      double rate = r.maxWcu() > 0 ? r.maxWcu() : 0;
+      double rate = Math.max(0, r.throughput().maxWcu());
       estimate = rate > 0 ? Duration.ofMillis((long) (t.units.sum() / rate * 1000)) : null;
     }
     CopyResult result =

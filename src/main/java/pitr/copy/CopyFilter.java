@@ -13,37 +13,27 @@ final class CopyFilter {
 
   private CopyFilter() {}
 
-  /** The scan of the request's source in {@code segments}, filtered as asked. */
-  static ScanSpec spec(CopyRequest r, int segments) {
-    ScanSpec spec = ScanSpec.of(r.source(), segments);
-    return r.filter() == null
-        ? spec
-        : spec.withFilter(r.filter(), r.filterNames(), r.filterValues());
+  /** The scan of {@code table} in {@code segments}, filtered as {@code scan} asks. */
+  static ScanSpec spec(String table, CopySource.Scan scan, int segments) {
+    ScanSpec spec = ScanSpec.of(table, segments);
+    return scan.filtered() ? spec.withFilter(scan.filter(), scan.names(), scan.values()) : spec;
   }
 
   /**
-   * What is wrong with the request's filter and its placeholders, or null: placeholders the
-   * expression uses but the request does not define, or defines but the expression does not use
-   * (DynamoDB refuses both), and a filter where no scan happens.
+   * What is wrong with the scan's filter placeholders, or null: placeholders the expression uses
+   * but the scan does not define, or defines but the expression does not use (DynamoDB refuses
+   * both). (Placeholders without a filter, or a filter with a keys or replay file, cannot be a
+   * {@link CopySource}: {@link CopySource#of} refuses them.)
    */
-  static String problem(CopyRequest r) {
-    if (r.filter() == null) {
-      if (!r.filterValues().isEmpty() || !r.filterNames().isEmpty()) {
-        return (r.filterValues().isEmpty() ? "--filter-names" : "--filter-values")
-            + " needs --filter EXPR, the filter expression that uses them";
-      }
+  static String problem(CopySource.Scan scan) {
+    if (!scan.filtered()) {
       return null;
     }
-    if (r.keysFile() != null || r.replayFile() != null) {
-      return "--filter chooses items of a scan, but "
-          + (r.keysFile() != null ? "--keys" : "--replay")
-          + " copies exactly the items listed; pass one of them, not both";
-    }
     String problem =
-        placeholderProblem(r.filter(), VALUE_REF, r.filterValues().keySet(), "--filter-values");
+        placeholderProblem(scan.filter(), VALUE_REF, scan.values().keySet(), "--filter-values");
     if (problem == null) {
       problem =
-          placeholderProblem(r.filter(), NAME_REF, r.filterNames().keySet(), "--filter-names");
+          placeholderProblem(scan.filter(), NAME_REF, scan.names().keySet(), "--filter-names");
     }
     return problem;
   }

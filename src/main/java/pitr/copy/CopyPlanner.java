@@ -43,30 +43,36 @@ final class CopyPlanner {
    *     a refused direction
    */
   Mono<CopyPlan> plan(CopyRequest r) {
-    String filterProblem = CopyFilter.problem(r);
+    if (r.items() instanceof CopySource.Replay replay) {
+      return planReplay(r, replay);
+    }
+    String filterProblem =
+        r.items() instanceof CopySource.Scan scan ? CopyFilter.problem(scan) : null;
     if (filterProblem != null) {
       return Mono.error(new PitrException(ErrorCode.USAGE, filterProblem));
-    }
-    if (r.replayFile() != null) {
-      return gateway
-          .describeTable(r.target())
-          .flatMap(to -> CopyDirection.read(gateway, null, to))
-          .flatMap(
-              direction ->
-                  blocking(
-                      () -> {
-                        direction.check(r);
-                        FailureRecords.Checked replay =
-                            FailureRecords.check(r.replayFile(), 0, "--replay file", REPLAY_FIX);
-                        return new CopyPlan(
-                            r, null, 0, direction, null, replay, EarlierFailures.NONE, 0, null);
-                      }));
     }
     return validate(r)
         .flatMap(
             tables ->
                 CopyDirection.read(gateway, tables.get(0), tables.get(1))
                     .flatMap(direction -> plan(r, tables.get(0), direction)));
+  }
+
+  /** A replay writes the records of a failure file into the target: no source, scan or run. */
+  private Mono<CopyPlan> planReplay(CopyRequest r, CopySource.Replay replay) {
+    return gateway
+        .describeTable(r.target())
+        .flatMap(to -> CopyDirection.read(gateway, null, to))
+        .flatMap(
+            direction ->
+                blocking(
+                    () -> {
+                      direction.check(r);
+                      FailureRecords.Checked checked =
+                          FailureRecords.check(replay.file(), 0, "--replay file", REPLAY_FIX);
+                      return new CopyPlan(
+                          r, null, 0, direction, null, checked, EarlierFailures.NONE, 0, null);
+                    }));
   }
 
   private Mono<CopyPlan> plan(CopyRequest r, TableDescription from, CopyDirection direction) {
@@ -76,7 +82,7 @@ final class CopyPlanner {
             () -> {
               direction.check(r);
               return new KeysFile.Checked[] {
-                r.keysFile() == null ? null : KeysFile.check(r.keysFile(), schema)
+                r.items() instanceof CopySource.Keys k ? KeysFile.check(k.file(), schema) : null
               };
             });
     int bySize =
@@ -93,11 +99,12 @@ final class CopyPlanner {
                   if (r.resume() && run.isEmpty()) {
                     throw RunLimits.noRun(r.runId(), checkpoints);
                   }
+                  int asked = r.throughput().segments();
                   int n =
-                      r.keysFile() != null
+                      r.items() instanceof CopySource.Keys
                           ? 0
-                          : r.segments() > 0
-                              ? r.segments()
+                          : asked > 0
+                              ? asked
                               : run.map(CopyRunRecord::totalSegments).orElse(bySize);
                   run.ifPresent(existing -> RunSession.check(existing, RunSession.wanted(r, n)));
                   return n;
@@ -159,17 +166,17 @@ final class CopyPlanner {
                             + "; copy-back needs tables with the same key"));
               }
               Mono<Void> filterOk =
-                  r.filter() == null
+                  !(r.items() instanceof CopySource.Scan scan && scan.filtered())
                       ? Mono.empty()
                       : gateway
-                          .scanPage(CopyFilter.spec(r, 1).withLimit(1), 0, null)
+                          .scanPage(CopyFilter.spec(r.source(), scan, 1).withLimit(1), 0, null)
                           .onErrorMap(
                               e -> e instanceof PitrException p && p.code() == ErrorCode.USAGE,
                               e ->
                                   new PitrException(
                                       ErrorCode.USAGE,
                                       "--filter '"
-                                          + r.filter()
+                                          + scan.filter()
                                           + "' is invalid: "
                                           + DynamoDbGateway.message(e.getCause()),
                                       e))

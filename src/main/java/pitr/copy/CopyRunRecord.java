@@ -34,24 +34,20 @@ public record CopyRunRecord(
     Instant expires,
     Abandoned abandoned) {
 
-  /** A run as it is opened, with what it copies and its limits, and no liveness yet. */
-  public CopyRunRecord(
-      String runId,
-      String source,
-      String target,
-      int totalSegments,
-      String filter,
-      Instant heartbeat,
-      boolean finished,
-      RunLimits limits) {
-    this(
+  /**
+   * A run as it is opened, with what it copies and its limits (null for none), and no liveness yet.
+   * Its filter is the one its limits record.
+   */
+  public static CopyRunRecord opened(
+      String runId, String source, String target, int totalSegments, RunLimits limits) {
+    return new CopyRunRecord(
         runId,
         source,
         target,
         totalSegments,
-        filter,
-        heartbeat,
-        finished,
+        limits == null ? null : limits.identity(),
+        null,
+        false,
         limits,
         null,
         null,

@@ -108,6 +108,6 @@ final class ExtraItems {
                     .concatMapIterable(ScanPage::items)
                     .buffer(100)
                     .concatMap(keys -> lookup.missingFrom(r.source(), keys, schema)),
-            Math.max(1, Math.min(mine.size(), r.concurrency())));
+            Math.max(1, Math.min(mine.size(), r.throughput().concurrency())));
   }
 }

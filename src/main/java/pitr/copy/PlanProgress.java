@@ -51,14 +51,11 @@ public final class PlanProgress {
       int chunks,
       Clock clock) {
     CopyRunRecord wanted =
-        new CopyRunRecord(
+        CopyRunRecord.opened(
             runId,
             SOURCE_PREFIX + fingerprint + " in chunks of " + chunkItems,
             table,
             chunks,
-            null,
-            null,
-            false,
             null);
     Mono<Void> check =
         store

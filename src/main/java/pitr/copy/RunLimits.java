@@ -74,6 +74,41 @@ public record RunLimits(
   }
 
   /**
+   * The limits a run of {@code items} at {@code throughput} records: its caps and batches in
+   * flight, and its filter or keys file (absolute). A replay records neither.
+   */
+  static RunLimits of(CopyRequest.Throughput throughput, CopySource items) {
+    String filter = null;
+    Map<String, String> names = Map.of();
+    Map<String, AttributeValue> values = Map.of();
+    Path keys = null;
+    if (items instanceof CopySource.Scan scan) {
+      filter = scan.filter();
+      names = scan.names();
+      values = scan.values();
+    } else if (items instanceof CopySource.Keys k) {
+      keys = k.file().toAbsolutePath();
+    }
+    return new RunLimits(
+        throughput.maxWcu(),
+        throughput.maxRcu(),
+        throughput.concurrency(),
+        filter,
+        names,
+        values,
+        keys);
+  }
+
+  /**
+   * The items these limits copy: the keys file, else a scan with the filter.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when they name both a filter and a keys file
+   */
+  CopySource source() {
+    return CopySource.of(keysFile, null, filter, filterNames, filterValues);
+  }
+
+  /**
    * Resolves the request of a resume ({@code --resume}): its tables, segments and every limit not
    * in {@code given} come from the run's checkpoints.
    *
@@ -103,7 +138,7 @@ public record RunLimits(
   public static CopyRequest resume(CopyRunRecord run, CopyRequest r, Set<Limit> given) {
     String source = r.source() != null ? r.source() : run.source();
     String target = r.target() != null ? r.target() : run.target();
-    int segments = given.contains(Limit.SEGMENTS) ? r.segments() : run.totalSegments();
+    int segments = given.contains(Limit.SEGMENTS) ? r.throughput().segments() : run.totalSegments();
     RunLimits asked = r.limits();
     RunLimits recorded = run.limits();
     if (recorded == null) {
@@ -211,7 +246,7 @@ public record RunLimits(
         + (run.limits() == null
             ? " (started by an older pitr that recorded no limits) with the options given: "
             : " with its limits: ")
-        + String.join(", ", limits.parts(used.segments(), run.limits()));
+        + String.join(", ", limits.parts(used.throughput().segments(), run.limits()));
   }
 
   private List<String> parts(int segments, RunLimits run) {

@@ -85,15 +85,7 @@ final class RunSession {
 
   /** The run record {@code r} opens, with {@code segments} segments. */
   static CopyRunRecord wanted(CopyRequest r, int segments) {
-    return new CopyRunRecord(
-        r.runId(),
-        r.source(),
-        r.target(),
-        segments,
-        r.limits().identity(),
-        null,
-        false,
-        r.limits());
+    return CopyRunRecord.opened(r.runId(), r.source(), r.target(), segments, r.limits());
   }
 
   /**

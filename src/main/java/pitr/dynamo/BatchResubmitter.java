@@ -38,26 +38,36 @@ final class BatchResubmitter {
 
   private BatchResubmitter() {}
 
+  /**
+   * The write loop; {@code pacing} is told of every attempt. With {@code keepFailures} every
+   * failure that ends the loop is handed back in the result ({@link BatchWriteResult#failure}) for
+   * the caller to judge; without it only those {@link #givenUp} are, and the caller's own problems
+   * fail.
+   */
   static Mono<BatchWriteResult> write(
       String table,
       List<WriteRequest> requests,
       Function<BatchWriteItemRequest, Mono<BatchWriteItemResponse>> send,
       RetryBackoffSpec retry,
-      Function<Throwable, Throwable> map) {
+      Function<Throwable, Throwable> map,
+      BatchPacing pacing,
+      boolean keepFailures) {
     if (requests.size() > MAX_WRITES) {
       throw new IllegalArgumentException(
           requests.size() + " write requests for one BatchWriteItem; send at most " + MAX_WRITES);
     }
     return Mono.defer(
         () -> {
-          Writes state = new Writes(requests);
+          Writes state = new Writes(requests, pacing);
           if (requests.isEmpty()) {
             return Mono.just(state.result(null));
           }
-          return Flux.defer(() -> send.apply(state.request(table)).flatMapMany(state::settle))
-              .retryWhen(retry.transientErrors(true))
+          return Flux.defer(() -> state.attempt(table, send))
+              .doOnError(pacing::failed)
+              .retryWhen(retry)
               .then(Mono.fromSupplier(() -> state.result(null)))
-              .onErrorResume(e -> givenUp(e, map), e -> Mono.just(state.result(reason(unwrap(e)))))
+              .onErrorResume(
+                  e -> keepFailures || givenUp(e, map), e -> Mono.just(state.result(unwrap(e))))
               .onErrorMap(e -> map.apply(unwrap(e)));
         });
   }
@@ -121,44 +131,62 @@ final class BatchResubmitter {
 
   /** The requests still to write, and the totals so far; one attempt at a time touches it. */
   private static final class Writes {
+    private final BatchPacing pacing;
     private List<WriteRequest> pending;
     private int written;
     private double units;
 
-    Writes(List<WriteRequest> requests) {
+    Writes(List<WriteRequest> requests, BatchPacing pacing) {
       this.pending = List.copyOf(requests);
+      this.pacing = pacing;
     }
 
-    synchronized BatchWriteItemRequest request(String table) {
+    /** One attempt: waits for the pacing, sends what is pending, and settles the answer. */
+    Flux<Integer> attempt(
+        String table, Function<BatchWriteItemRequest, Mono<BatchWriteItemResponse>> send) {
+      List<WriteRequest> now = pending();
+      return pacing
+          .reserve(now)
+          .flatMapMany(
+              reserved -> send.apply(request(table, now)).flatMapMany(r -> settle(r, reserved)));
+    }
+
+    private synchronized List<WriteRequest> pending() {
+      return pending;
+    }
+
+    private static BatchWriteItemRequest request(String table, List<WriteRequest> requests) {
       return BatchWriteItemRequest.builder()
-          .requestItems(Map.of(table, pending))
+          .requestItems(Map.of(table, requests))
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
           .build();
     }
 
     /** Takes one answer; emits the progress made, then fails if requests are left. */
-    synchronized Flux<Integer> settle(BatchWriteItemResponse r) {
-      if (r.hasConsumedCapacity()) {
-        units += units(r.consumedCapacity());
-      }
+    synchronized Flux<Integer> settle(BatchWriteItemResponse r, double reserved) {
+      double consumed = r.hasConsumedCapacity() ? units(r.consumedCapacity()) : 0;
+      units += consumed;
       List<WriteRequest> left = new ArrayList<>();
       if (r.hasUnprocessedItems()) {
         r.unprocessedItems().values().forEach(left::addAll);
       }
-      int done = pending.size() - left.size();
+      int sent = pending.size();
+      int done = sent - left.size();
       written += done;
       pending = List.copyOf(left);
+      pacing.settle(sent, left.size(), reserved, consumed);
       if (left.isEmpty()) {
         return Flux.just(done);
       }
       String table = r.unprocessedItems().keySet().iterator().next();
       Flux<Integer> error = Flux.error(new UnprocessedItemsException(left.size(), table));
-      // Progress restarts the backoff; a call that wrote nothing counts against the budget.
+      // Progress restarts the backoff of a spec with transient errors; otherwise every call that
+      // left items counts against the budget.
       return done > 0 ? Flux.just(done).concatWith(error) : error;
     }
 
-    synchronized BatchWriteResult result(String reason) {
-      return new BatchWriteResult(written, units, pending, pending.isEmpty() ? null : reason);
+    synchronized BatchWriteResult result(Throwable failure) {
+      return new BatchWriteResult(written, units, pending, pending.isEmpty() ? null : failure);
     }
   }
 

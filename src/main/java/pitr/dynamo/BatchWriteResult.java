@@ -11,13 +11,22 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * @param written requests DynamoDB took
  * @param consumedUnits write capacity units DynamoDB reported for the calls
  * @param unwritten requests not written when the retry budget ran out; empty when all were
- * @param reason why {@code unwritten} is not empty (the last failure's message), or null
+ * @param failure why {@code unwritten} is not empty (the last failure), or null
  */
 public record BatchWriteResult(
-    int written, double consumedUnits, List<WriteRequest> unwritten, String reason) {
+    int written, double consumedUnits, List<WriteRequest> unwritten, Throwable failure) {
 
   public BatchWriteResult {
     unwritten = List.copyOf(unwritten);
+  }
+
+  /** The last failure's message when {@code unwritten} is not empty, else null. */
+  public String reason() {
+    if (failure == null) {
+      return null;
+    }
+    String m = DynamoDbGateway.message(failure);
+    return m == null ? failure.getClass().getSimpleName() : m;
   }
 
   /** True when every request was written. */

@@ -463,8 +463,30 @@ public final class DynamoDbGateway {
         table,
         requests,
         request -> call(table, () -> client.batchWriteItem(request)),
-        retrySpec(),
-        e -> map(e, table));
+        retrySpec().transientErrors(true),
+        e -> map(e, table),
+        BatchPacing.NONE,
+        false);
+  }
+
+  /**
+   * BatchWriteItem of at most 25 requests to {@code table}, until done, paced by the caller: before
+   * each attempt {@code pacing} reserves units for what is pending, after each answer it settles
+   * them with the consumed capacity, and it hears of each failed attempt. Each attempt is one call,
+   * not retried by the SDK client (its retries would hide throttles from the caller's limiter);
+   * UnprocessedItems and throttled or failed calls are resubmitted with {@code retry} as given (a
+   * caller that wants progress to restart the budget passes {@code transientErrors(true)}).
+   *
+   * <p>Never fails but for more than 25 requests: whatever ends the loop early (the budget run out,
+   * or a problem of the caller's, mapped as {@link #batchWriteOnce} maps it) comes back as {@link
+   * BatchWriteResult#failure} with the requests still unwritten, for the caller to file or throw.
+   *
+   * @throws IllegalArgumentException for more than 25 requests, before any call
+   */
+  public Mono<BatchWriteResult> batchWriteUntilDone(
+      String table, List<WriteRequest> requests, RetryBackoffSpec retry, BatchPacing pacing) {
+    return BatchResubmitter.write(
+        table, requests, this::batchWriteOnce, retry, e -> map(e, table), pacing, true);
   }
 
   /**

@@ -364,26 +364,24 @@ public final class Ledger {
     if (i.containsKey("tables")) {
       i.get("tables").l().forEach(v -> tables.add(v.s()));
     }
-    return new RunRecord(
-        str(i, "runId"),
-        str(i, "migration"),
-        str(i, "checksum"),
-        RunMode.valueOf(str(i, "mode")),
-        str(i, "operator"),
-        str(i, "host"),
-        MigrationState.valueOf(str(i, "status")),
-        time(i, "startedAt"),
-        time(i, "finishedAt"),
-        time(i, "restorePoint"),
-        earliest,
-        tables,
-        num(i, "itemsRead"),
-        num(i, "itemsWritten"),
-        dbl(i, "wcu"),
-        str(i, "error"),
-        num(i, "fence"),
-        (int) num(i, "attempts"),
-        str(i, "journalTable"),
-        (int) num(i, "journalShards"));
+    return RunRecord.builder()
+        .identity(
+            str(i, "runId"),
+            str(i, "migration"),
+            str(i, "checksum"),
+            RunMode.valueOf(str(i, "mode")))
+        .by(str(i, "operator"), str(i, "host"))
+        .status(MigrationState.valueOf(str(i, "status")))
+        .startedAt(time(i, "startedAt"))
+        .finishedAt(time(i, "finishedAt"))
+        .restorePoint(time(i, "restorePoint"))
+        .earliestRestorable(earliest)
+        .tables(tables)
+        .counts(num(i, "itemsRead"), num(i, "itemsWritten"), dbl(i, "wcu"))
+        .error(str(i, "error"))
+        .fence(num(i, "fence"))
+        .attempts((int) num(i, "attempts"))
+        .journal(str(i, "journalTable"), (int) num(i, "journalShards"))
+        .build();
   }
 }

@@ -410,27 +410,15 @@ public final class MigrationRunner {
     RunRecord record =
         resumeFrom != null
             ? resumeFrom.resumed(lease.fence(), request.operator(), request.host())
-            : new RunRecord(
-                runId,
-                name,
-                compiled.checksum(),
-                request.mode(),
-                request.operator(),
-                request.host(),
-                MigrationState.RUNNING,
-                started,
-                null,
-                restorePoint,
-                earliest,
-                List.copyOf(descriptions.keySet()),
-                0,
-                0,
-                0,
-                null,
-                lease.fence(),
-                1,
-                env.journalTable(),
-                shards);
+            : RunRecord.starting(runId, name, compiled.checksum(), request.mode())
+                .by(request.operator(), request.host())
+                .startedAt(started)
+                .restorePoint(restorePoint)
+                .earliestRestorable(earliest)
+                .tables(List.copyOf(descriptions.keySet()))
+                .fence(lease.fence())
+                .journal(env.journalTable(), shards)
+                .build();
     if (resumeFrom != null) {
       notes.add("resumed run " + runId + " (attempt " + record.attempts() + ")");
     }

@@ -55,6 +55,41 @@ public record RunRecord(
     String journalTable,
     int journalShards) {
 
+  /**
+   * A run starting its first attempt: {@link MigrationState#RUNNING}, nothing counted yet; set the
+   * rest on the builder.
+   */
+  public static Builder starting(String runId, String migration, String checksum, RunMode mode) {
+    return new Builder()
+        .identity(runId, migration, checksum, mode)
+        .status(MigrationState.RUNNING)
+        .attempts(1);
+  }
+
+  /** A builder with every part unset, for a record read back from the ledger. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this record. */
+  Builder toBuilder() {
+    return new Builder()
+        .identity(runId, migration, checksum, mode)
+        .by(operator, host)
+        .status(status)
+        .startedAt(startedAt)
+        .finishedAt(finishedAt)
+        .restorePoint(restorePoint)
+        .earliestRestorable(earliestRestorable)
+        .tables(tables)
+        .counts(itemsRead, itemsWritten, wcu)
+        .error(error)
+        .fence(fence)
+        .attempts(attempts)
+        .journal(journalTable, journalShards);
+  }
+
+  /** This run finished in {@code newStatus} at {@code at}, with its totals and failure. */
   RunRecord finished(
       MigrationState newStatus,
       Instant at,
@@ -62,50 +97,149 @@ public record RunRecord(
       long written,
       double consumed,
       String failure) {
-    return new RunRecord(
-        runId,
-        migration,
-        checksum,
-        mode,
-        operator,
-        host,
-        newStatus,
-        startedAt,
-        at,
-        restorePoint,
-        earliestRestorable,
-        tables,
-        read,
-        written,
-        consumed,
-        failure,
-        fence,
-        attempts,
-        journalTable,
-        journalShards);
+    return toBuilder()
+        .status(newStatus)
+        .finishedAt(at)
+        .counts(read, written, consumed)
+        .error(failure)
+        .build();
   }
 
+  /** This run's next attempt, by another operator perhaps, under the lock's new fence. */
   RunRecord resumed(long newFence, String newOperator, String newHost) {
-    return new RunRecord(
-        runId,
-        migration,
-        checksum,
-        mode,
-        newOperator,
-        newHost,
-        MigrationState.RUNNING,
-        startedAt,
-        null,
-        restorePoint,
-        earliestRestorable,
-        tables,
-        itemsRead,
-        itemsWritten,
-        wcu,
-        null,
-        newFence,
-        attempts + 1,
-        journalTable,
-        journalShards);
+    return toBuilder()
+        .by(newOperator, newHost)
+        .status(MigrationState.RUNNING)
+        .finishedAt(null)
+        .error(null)
+        .fence(newFence)
+        .attempts(attempts + 1)
+        .build();
+  }
+
+  /** Builds a {@link RunRecord} part by part; see the record's components. */
+  public static final class Builder {
+    private String runId;
+    private String migration;
+    private String checksum;
+    private RunMode mode;
+    private String operator;
+    private String host;
+    private MigrationState status;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private Instant restorePoint;
+    private Map<String, Instant> earliestRestorable = Map.of();
+    private List<String> tables = List.of();
+    private long itemsRead;
+    private long itemsWritten;
+    private double wcu;
+    private String error;
+    private long fence;
+    private int attempts;
+    private String journalTable;
+    private int journalShards;
+
+    private Builder() {}
+
+    /** The run id, the migration, its source's checksum, and the mode it ran in. */
+    public Builder identity(String runId, String migration, String checksum, RunMode mode) {
+      this.runId = runId;
+      this.migration = migration;
+      this.checksum = checksum;
+      this.mode = mode;
+      return this;
+    }
+
+    /** Who ran the latest attempt, and where. */
+    public Builder by(String operator, String host) {
+      this.operator = operator;
+      this.host = host;
+      return this;
+    }
+
+    public Builder status(MigrationState status) {
+      this.status = status;
+      return this;
+    }
+
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = startedAt;
+      return this;
+    }
+
+    public Builder finishedAt(Instant finishedAt) {
+      this.finishedAt = finishedAt;
+      return this;
+    }
+
+    public Builder restorePoint(Instant restorePoint) {
+      this.restorePoint = restorePoint;
+      return this;
+    }
+
+    public Builder earliestRestorable(Map<String, Instant> earliestRestorable) {
+      this.earliestRestorable = earliestRestorable;
+      return this;
+    }
+
+    public Builder tables(List<String> tables) {
+      this.tables = tables;
+      return this;
+    }
+
+    /** Items read, writes confirmed, and the write capacity they consumed. */
+    public Builder counts(long itemsRead, long itemsWritten, double wcu) {
+      this.itemsRead = itemsRead;
+      this.itemsWritten = itemsWritten;
+      this.wcu = wcu;
+      return this;
+    }
+
+    public Builder error(String error) {
+      this.error = error;
+      return this;
+    }
+
+    public Builder fence(long fence) {
+      this.fence = fence;
+      return this;
+    }
+
+    public Builder attempts(int attempts) {
+      this.attempts = attempts;
+      return this;
+    }
+
+    /** The journal table of the run's entries and how many partitions they are spread over. */
+    public Builder journal(String journalTable, int journalShards) {
+      this.journalTable = journalTable;
+      this.journalShards = journalShards;
+      return this;
+    }
+
+    public RunRecord build() {
+      return new RunRecord(
+          runId,
+          migration,
+          checksum,
+          mode,
+          operator,
+          host,
+          status,
+          startedAt,
+          finishedAt,
+          restorePoint,
+          earliestRestorable,
+          tables,
+          itemsRead,
+          itemsWritten,
+          wcu,
+          error,
+          fence,
+          attempts,
+          journalTable,
+          journalShards);
+    }
   }
 }

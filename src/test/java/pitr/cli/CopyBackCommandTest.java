@@ -180,28 +180,11 @@ class CopyBackCommandTest {
    */
   private void cancelAtFirstCheckpoint(String runId, Checkpoints checkpoints) throws Exception {
     CopyRequest request =
-        new CopyRequest(
-            "orders-rec",
-            "orders",
-            4,
-            2,
-            2000,
-            0,
-            null,
-            null,
-            false,
-            false,
-            runId,
-            false,
-            pitr.copy.Worker.ALL,
-            state.resolve("f.jsonl"),
-            10,
-            Duration.ofMillis(50),
-            Duration.ofSeconds(1),
-            null,
-            null,
-            null,
-            null);
+        CopyRequest.builder(runId, state.resolve("f.jsonl"))
+            .tables("orders-rec", "orders")
+            .throughput(new CopyRequest.Throughput(4, 2, 2000, 0))
+            .retry(new CopyRequest.Retry(10, Duration.ofMillis(50), Duration.ofSeconds(1)))
+            .build();
     Disposable running =
         CopyBack.create(
                 cli.local.gateway(),

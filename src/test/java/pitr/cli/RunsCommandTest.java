@@ -53,7 +53,7 @@ class RunsCommandTest {
   /** A copy-back run from {@code source} to {@code target} whose worker beat at {@code at}. */
   private static void run(
       Checkpoints store, String id, String source, String target, Instant at, boolean finished) {
-    store.open(new CopyRunRecord(id, source, target, 4, null, null, false, null)).block();
+    store.open(CopyRunRecord.opened(id, source, target, 4, null)).block();
     store.heartbeat(id, Worker.ALL, at, finished).block();
   }
 
@@ -97,9 +97,7 @@ class RunsCommandTest {
     run("live1", now, false);
     run("done1", LONG_AGO.plusSeconds(60), true);
     store()
-        .open(
-            new CopyRunRecord(
-                "p1", "plan 3f2a in chunks of 100", "orders", 2, null, null, false, null))
+        .open(CopyRunRecord.opened("p1", "plan 3f2a in chunks of 100", "orders", 2, null))
         .block();
 
     assertThat(pitr("runs", "list")).isZero();

@@ -39,9 +39,9 @@ class CopyBackResumeTest {
     CopyRequest resumed = RunLimits.resume(f.checkpoints, resumeWithDefaults(0), Set.of()).block();
     CopyResult result = f.copyBack().run(resumed).block();
 
-    assertThat(resumed.maxWcu()).isEqualTo(2000);
-    assertThat(resumed.concurrency()).isEqualTo(2);
-    assertThat(resumed.segments()).isEqualTo(4);
+    assertThat(resumed.throughput().maxWcu()).isEqualTo(2000);
+    assertThat(resumed.throughput().concurrency()).isEqualTo(2);
+    assertThat(resumed.throughput().segments()).isEqualTo(4);
     assertThat(result.limits().maxWcu()).isEqualTo(2000);
     assertThat(result.segmentsSkipped()).isPositive();
     assertThat(result.itemsFailed()).isZero();
@@ -55,7 +55,7 @@ class CopyBackResumeTest {
     CopyRequest resumed =
         RunLimits.resume(f.checkpoints, resumeWithDefaults(500), Set.of(Limit.MAX_WCU)).block();
 
-    assertThat(resumed.maxWcu()).isEqualTo(500);
+    assertThat(resumed.throughput().maxWcu()).isEqualTo(500);
     assertThat(RunLimits.resumeLine(f.checkpoints.find("r1").block(), resumed))
         .isEqualTo(
             "Resuming run r1 with its limits: --segments 4, --concurrency 2, --max-wcu 500"

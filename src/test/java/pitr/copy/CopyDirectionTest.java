@@ -29,28 +29,14 @@ class CopyDirectionTest {
 
   private CopyRequest copy(
       String from, String to, boolean deleteExtra, boolean dryRun, CopyRequest.Overrides o) {
-    return new CopyRequest(
-        from,
-        to,
-        2,
-        4,
-        0,
-        0,
-        null,
-        null,
-        deleteExtra,
-        dryRun,
-        "d1",
-        false,
-        Worker.ALL,
-        f.failures("d1"),
-        10,
-        Duration.ofMillis(1),
-        Duration.ofMillis(20),
-        null,
-        null,
-        null,
-        o);
+    return CopyRequest.builder("d1", f.failures("d1"))
+        .tables(from, to)
+        .throughput(new CopyRequest.Throughput(2, 4, 0, 0))
+        .retry(new CopyRequest.Retry(10, Duration.ofMillis(1), Duration.ofMillis(20)))
+        .deleteExtra(deleteExtra)
+        .dryRun(dryRun)
+        .overrides(o)
+        .build();
   }
 
   @Test

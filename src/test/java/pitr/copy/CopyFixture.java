@@ -43,28 +43,12 @@ final class CopyFixture implements AutoCloseable {
   /** A copy of orders-rec into orders with these shapes and limits, and short backoffs. */
   CopyRequest request(
       String runId, boolean resume, int segments, int concurrency, double maxWcu, int retries) {
-    return new CopyRequest(
-        "orders-rec",
-        "orders",
-        segments,
-        concurrency,
-        maxWcu,
-        0,
-        null,
-        null,
-        false,
-        false,
-        runId,
-        resume,
-        Worker.ALL,
-        failures(runId),
-        retries,
-        Duration.ofMillis(1),
-        Duration.ofMillis(20),
-        null,
-        null,
-        null,
-        null);
+    return CopyRequest.builder(runId, failures(runId))
+        .tables("orders-rec", "orders")
+        .throughput(new CopyRequest.Throughput(segments, concurrency, maxWcu, 0))
+        .resume(resume)
+        .retry(new CopyRequest.Retry(retries, Duration.ofMillis(1), Duration.ofMillis(20)))
+        .build();
   }
 
   /** Starts {@code request} and cancels it once {@code stop} holds, as a killed process stops. */

@@ -23,7 +23,7 @@ class FileCheckpointsTest {
   @Test
   void positions_ignoreTheHalfWrittenFilesOfAKilledProcess() throws Exception {
     FileCheckpoints checkpoints = FileCheckpoints.in(state);
-    checkpoints.open(new CopyRunRecord("r1", "a-rec", "a", 4, null, null, false, null)).block();
+    checkpoints.open(CopyRunRecord.opened("r1", "a-rec", "a", 4, null)).block();
     checkpoints
         .save("r1", new SegmentPosition(1, Map.of("pk", AttributeValue.fromS("k7")), false))
         .block();
@@ -44,15 +44,8 @@ class FileCheckpointsTest {
     FileCheckpoints checkpoints = FileCheckpoints.in(state);
     checkpoints
         .open(
-            new CopyRunRecord(
-                "r1",
-                "a-rec",
-                "a",
-                4,
-                null,
-                null,
-                false,
-                new RunLimits(2000, 0, 2, null, null, null, null)))
+            CopyRunRecord.opened(
+                "r1", "a-rec", "a", 4, new RunLimits(2000, 0, 2, null, null, null, null)))
         .block();
     checkpoints
         .save("r1", new SegmentPosition(1, Map.of("pk", AttributeValue.fromS("k7")), false))

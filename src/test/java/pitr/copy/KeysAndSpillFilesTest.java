@@ -46,28 +46,12 @@ class KeysAndSpillFilesTest {
   }
 
   private CopyRequest withKeys(Path keys) {
-    return new CopyRequest(
-        "orders-rec",
-        "orders",
-        0,
-        4,
-        0,
-        0,
-        keys,
-        null,
-        false,
-        false,
-        "k1",
-        false,
-        Worker.ALL,
-        f.failures("k1"),
-        10,
-        Duration.ofMillis(1),
-        Duration.ofMillis(20),
-        null,
-        null,
-        null,
-        null);
+    return CopyRequest.builder("k1", f.failures("k1"))
+        .tables("orders-rec", "orders")
+        .items(new CopySource.Keys(keys))
+        .throughput(new CopyRequest.Throughput(0, 4, 0, 0))
+        .retry(new CopyRequest.Retry(10, Duration.ofMillis(1), Duration.ofMillis(20)))
+        .build();
   }
 
   @Test

@@ -46,7 +46,7 @@ class RunLivenessTest {
   }
 
   private static CopyRunRecord run(String id) {
-    return new CopyRunRecord(id, "orders-rec", "orders", 4, null, null, false, null);
+    return CopyRunRecord.opened(id, "orders-rec", "orders", 4, null);
   }
 
   /** Opens run {@code id} and records a heartbeat of {@code worker} at the clock's now. */

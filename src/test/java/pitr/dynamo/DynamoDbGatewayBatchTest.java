@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -265,5 +266,76 @@ class DynamoDbGatewayBatchTest {
     assertThat(result.items()).isEmpty();
     assertThat(result.unread()).containsExactlyInAnyOrderElementsOf(keys(0, 10));
     assertThat(result.reason()).isEqualTo(THROTTLED);
+  }
+
+  /** A pacing that records what it is asked and told. */
+  private static final class Recording implements BatchPacing {
+    final List<Integer> reserved = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Throwable> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public Mono<Double> reserve(List<WriteRequest> pending) {
+      reserved.add(pending.size());
+      return Mono.just((double) pending.size());
+    }
+
+    @Override
+    public void settle(int sent, int left, double units, double consumed) {
+      settled.add(sent + " sent, " + left + " left, " + units + " reserved, " + consumed + " used");
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      failed.add(failure);
+    }
+  }
+
+  @Test
+  void batchWriteUntilDone_withPacing_reservesBeforeEachAttemptAndSettlesEachAnswer() {
+    Target t = frozen;
+    // 5 WCU and a clock that never moves: five items land, then every call is throttled.
+    t.local().createProvisioned("cars", 100, 5);
+    Recording pacing = new Recording();
+
+    BatchWriteResult result =
+        onVirtualTime(
+            t.gateway()
+                .batchWriteUntilDone(
+                    "cars",
+                    puts(0, 25),
+                    Throttling.retry(2, Duration.ofMillis(10), Duration.ofMillis(100), vts),
+                    pacing));
+
+    assertThat(result.written()).isEqualTo(5);
+    assertThat(result.unwritten()).hasSize(20);
+    assertThat(result.reason()).isEqualTo(THROTTLED);
+    assertThat(pacing.reserved).containsExactly(25, 20, 20);
+    assertThat(pacing.settled).containsExactly("25 sent, 20 left, 25.0 reserved, 5.0 used");
+    assertThat(pacing.failed).hasSize(3).allMatch(Throttling::isThrottle);
+    assertThat(pacing.failed.get(0)).isInstanceOf(UnprocessedItemsException.class);
+  }
+
+  @Test
+  void batchWriteUntilDone_withPacing_handsBackACallersProblemAsTheFailureInsteadOfFailing() {
+    Recording pacing = new Recording();
+
+    BatchWriteResult result =
+        onVirtualTime(
+            moving
+                .gateway()
+                .batchWriteUntilDone(
+                    "missing",
+                    puts(0, 3),
+                    Throttling.retry(2, Duration.ofMillis(10), Duration.ofMillis(100), vts),
+                    pacing));
+
+    assertThat(result.written()).isZero();
+    assertThat(result.unwritten()).hasSize(3);
+    assertThat(result.failure())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+    assertThat(pacing.reserved).containsExactly(3);
+    assertThat(pacing.failed).hasSize(1);
   }
 }

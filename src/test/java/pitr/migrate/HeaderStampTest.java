@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import pitr.migrate.api.RunMode;
 
@@ -24,27 +23,15 @@ class HeaderStampTest {
       """;
 
   private static RunRecord run(String started, String finished, MigrationState status) {
-    return new RunRecord(
-        "r-" + started,
-        "0001_x",
-        "c",
-        RunMode.PROD,
-        "ann",
-        "box",
-        status,
-        Instant.parse(started),
-        finished == null ? null : Instant.parse(finished),
-        null,
-        Map.of(),
-        List.of("cars"),
-        0,
-        0,
-        0,
-        null,
-        1,
-        1,
-        "pitr-journal",
-        16);
+    return RunRecord.starting("r-" + started, "0001_x", "c", RunMode.PROD)
+        .by("ann", "box")
+        .status(status)
+        .startedAt(Instant.parse(started))
+        .finishedAt(finished == null ? null : Instant.parse(finished))
+        .tables(List.of("cars"))
+        .fence(1)
+        .journal("pitr-journal", 16)
+        .build();
   }
 
   @Test

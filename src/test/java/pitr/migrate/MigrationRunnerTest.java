@@ -139,27 +139,14 @@ class MigrationRunnerTest {
     env.ledger().ensureTable().block();
     Lease dead = env.lock().acquire("20260301T100000Z-dead00", "0001_mark", "bob", "box2").block();
     RunRecord killed =
-        new RunRecord(
-            dead.runId(),
-            "0001_mark",
-            "x",
-            RunMode.DEV,
-            "bob",
-            "box2",
-            MigrationState.RUNNING,
-            clock.instant(),
-            null,
-            clock.instant(),
-            Map.of(),
-            List.of("things"),
-            0,
-            0,
-            0,
-            null,
-            dead.fence(),
-            1,
-            "pitr-journal",
-            16);
+        RunRecord.starting(dead.runId(), "0001_mark", "x", RunMode.DEV)
+            .by("bob", "box2")
+            .startedAt(clock.instant())
+            .restorePoint(clock.instant())
+            .tables(List.of("things"))
+            .fence(dead.fence())
+            .journal("pitr-journal", 16)
+            .build();
     env.ledger().save(killed, dead).block();
     clock.advance(Duration.ofSeconds(61));
 

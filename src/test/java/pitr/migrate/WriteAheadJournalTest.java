@@ -318,27 +318,17 @@ class WriteAheadJournalTest {
   @Test
   void journalWrittenBeforeWriteAhead_readsAsConfirmed() {
     RunRecord run =
-        new RunRecord(
-            "20260101T000000Z-0ld000",
-            "0001_mark",
-            "x",
-            RunMode.DEV,
-            "ann",
-            "box1",
-            MigrationState.SUCCEEDED,
-            clock.instant(),
-            clock.instant(),
-            clock.instant(),
-            Map.of(),
-            List.of("things"),
-            1,
-            1,
-            1,
-            null,
-            3,
-            1,
-            "pitr-journal",
-            16);
+        RunRecord.starting("20260101T000000Z-0ld000", "0001_mark", "x", RunMode.DEV)
+            .by("ann", "box1")
+            .status(MigrationState.SUCCEEDED)
+            .startedAt(clock.instant())
+            .finishedAt(clock.instant())
+            .restorePoint(clock.instant())
+            .tables(List.of("things"))
+            .counts(1, 1, 1)
+            .fence(3)
+            .journal("pitr-journal", 16)
+            .build();
     Journal.ensureTable(env.db(), "pitr-journal").block();
     Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("t001"));
     Map<String, AttributeValue> legacy = new TreeMap<>();

@@ -59,9 +59,7 @@ class RecoveryTableDropperTest {
   /** A copy-back run from orders-rec whose only worker sent a heartbeat at the clock's now. */
   private void copying(String runId) {
     FileCheckpoints store = FileCheckpoints.in(state);
-    store
-        .open(new CopyRunRecord(runId, "orders-rec", "orders", 4, null, null, false, null))
-        .block();
+    store.open(CopyRunRecord.opened(runId, "orders-rec", "orders", 4, null)).block();
     store.heartbeat(runId, Worker.ALL, clock.instant(), false).block();
   }
 

@@ -1,0 +1,189 @@
+package pitr.copy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.ErrorCode;
+import pitr.PitrException;
+import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.ItemJson;
+import pitr.dynamo.LocalTarget;
+import pitr.dynamo.VirtualTime;
+import pitr.local.EngineConfig;
+import pitr.metrics.CopyMeters;
+import reactor.test.scheduler.VirtualTimeScheduler;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Each {@link CopySource} through the real SDK client against the embedded engine, on virtual time:
+ * a scan with a filter copies the items it matches, a keys file the keys it lists, a replay the
+ * records of a failure file (which it then marks resolved); options that name two sources are
+ * refused before anything is read.
+ */
+class CopySourcesTest {
+  private static final Instant START = Instant.parse("2026-11-30T03:00:00Z");
+
+  @TempDir Path state;
+  private VirtualTimeScheduler vts;
+  private LocalTarget local;
+  private DynamoDbGateway gateway;
+
+  @BeforeEach
+  void start() {
+    vts = VirtualTimeScheduler.create();
+    local = new LocalTarget(EngineConfig.defaults().withClock(VirtualTime.clock(vts, START)));
+    gateway =
+        DynamoDbGateway.create(local.clientWithoutSdkRetries(), local.endpoint())
+            .withScheduler(vts);
+    local.createTable("orders-rec");
+    local.createTable("orders");
+    local.tagAsRecovery("orders-rec", "orders", "2026-11-30T02:00:00Z");
+    local.fill("orders-rec", 0, 40, "good", 10);
+    local.fill("orders", 0, 40, "bad", 10);
+  }
+
+  @AfterEach
+  void stop() {
+    local.close();
+    vts.dispose();
+  }
+
+  private CopyBack copyBack() {
+    return CopyBack.create(
+        gateway, FileCheckpoints.in(state), CopyMeters.inMemory(), VirtualTime.clock(vts, START));
+  }
+
+  private CopyRequest.Builder request(String runId) {
+    return CopyRequest.builder(runId, state.resolve(runId + "-failures.jsonl"))
+        .tables("orders-rec", "orders")
+        .throughput(new CopyRequest.Throughput(2, 4, 0, 0))
+        .retry(new CopyRequest.Retry(3, Duration.ofMillis(10), Duration.ofMillis(100)));
+  }
+
+  /** The pks of orders whose items are good again. */
+  private List<String> restored() {
+    return local.contents("orders").entrySet().stream()
+        .filter(e -> e.getValue().get("v").s().equals("good"))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void copyBack_scanWithFilter_copiesOnlyTheMatchingItemsAndRecordsTheFilter() {
+    CopySource.Scan scan =
+        CopySource.Scan.matching(
+            "#n < :max", Map.of("#n", "n"), Map.of(":max", AttributeValue.fromN("3")));
+
+    CopyResult result = VirtualTime.run(vts, copyBack().run(request("s1").items(scan).build()));
+
+    assertThat(restored()).containsExactly("k0", "k1", "k2");
+    assertThat(result.itemsWritten()).isEqualTo(3);
+    assertThat(result.itemsFailed()).isZero();
+    assertThat(FileCheckpoints.in(state).find("s1").block().filter())
+        .isEqualTo(
+            "'#n < :max' with --filter-names {#n=n} with --filter-values {\":max\":{\"N\":\"3\"}}");
+  }
+
+  @Test
+  void copyBack_scanOfEveryItem_copiesTheWholeTable() {
+    CopyResult result = VirtualTime.run(vts, copyBack().run(request("a1").build()));
+
+    assertThat(restored()).hasSize(40);
+    assertThat(result.itemsWritten()).isEqualTo(40);
+    assertThat(result.limits().filter()).isNull();
+  }
+
+  @Test
+  void copyBack_keysFile_copiesOnlyTheListedKeysAndNotesAHandMadeFile() throws Exception {
+    Path keys = state.resolve("keys.jsonl");
+    Files.writeString(
+        keys,
+        ItemJson.write(Map.of("pk", AttributeValue.fromS("k5")))
+            + "\n"
+            + ItemJson.write(Map.of("pk", AttributeValue.fromS("k7")))
+            + "\n");
+    CopyRequest request = request("k1").items(new CopySource.Keys(keys)).build();
+
+    CopyPlan plan = VirtualTime.run(vts, copyBack().plan(request));
+    CopyResult result = VirtualTime.run(vts, copyBack().run(plan));
+
+    assertThat(plan.notes()).singleElement().asString().contains("has no seal");
+    assertThat(restored()).containsExactly("k5", "k7");
+    assertThat(result.itemsWritten()).isEqualTo(2);
+    assertThat(result.segments()).isZero();
+    assertThat(result.limits().keysFile()).isEqualTo(keys.toAbsolutePath());
+  }
+
+  @Test
+  void copyBack_replay_writesTheFailureFileAgainAndMarksItResolved() throws Exception {
+    Path failed = state.resolve("earlier-failures.jsonl");
+    try (FailureFile file = new FailureFile(failed)) {
+      file.write("orders", List.of(put(LocalTarget.item(9, "good", 10))), "throttled");
+    }
+    CopyRequest replay =
+        request("p1").tables(null, "orders").items(new CopySource.Replay(failed)).build();
+
+    CopyResult result = VirtualTime.run(vts, copyBack().run(replay));
+
+    assertThat(restored()).containsExactly("k9");
+    assertThat(result.itemsWritten()).isEqualTo(1);
+    assertThat(result.resolvedFailureFiles()).containsExactly(failed);
+    assertThat(failed).doesNotExist();
+    assertThat(Path.of(failed + ".resolved")).exists();
+    assertThat(FileCheckpoints.in(state).find("p1").blockOptional()).isEmpty();
+  }
+
+  @Test
+  void sourceOf_filterWithKeysOrReplay_isRefusedNamingBoth() {
+    Path file = state.resolve("f.jsonl");
+
+    assertThatThrownBy(() -> CopySource.of(file, null, "n > :v", null, null))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "--filter chooses items of a scan, but --keys copies exactly the items listed; pass"
+                + " one of them, not both");
+    assertThatThrownBy(() -> CopySource.of(null, file, "n > :v", null, null))
+        .hasMessage(
+            "--filter chooses items of a scan, but --replay copies exactly the items listed; pass"
+                + " one of them, not both");
+  }
+
+  @Test
+  void sourceOf_placeholdersWithoutFilter_isRefusedAskingForTheFilter() {
+    assertThatThrownBy(
+            () -> CopySource.of(null, null, null, null, Map.of(":v", AttributeValue.fromN("1"))))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage("--filter-values needs --filter EXPR, the filter expression that uses them");
+  }
+
+  @Test
+  void sourceOf_eachOption_picksItsSource() {
+    Path file = state.resolve("f.jsonl");
+
+    assertThat(CopySource.of(null, null, null, null, null)).isEqualTo(CopySource.Scan.ALL);
+    assertThat(CopySource.of(file, null, null, null, null)).isEqualTo(new CopySource.Keys(file));
+    assertThat(CopySource.of(null, file, null, null, null)).isEqualTo(new CopySource.Replay(file));
+    assertThat(CopySource.of(null, null, "n > :v", null, Map.of(":v", AttributeValue.fromN("1"))))
+        .isEqualTo(
+            CopySource.Scan.matching("n > :v", Map.of(), Map.of(":v", AttributeValue.fromN("1"))));
+  }
+
+  private static WriteRequest put(Map<String, AttributeValue> item) {
+    return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
+  }
+}
