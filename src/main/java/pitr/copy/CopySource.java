@@ -93,6 +93,12 @@ public sealed interface CopySource {
               + (keys != null ? "--keys" : "--replay")
               + " copies exactly the items listed; pass one of them, not both");
     }
+    if (keys != null && replay != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--replay writes again the items of a failure file and --keys copies the keys a file"
+              + " lists; pass one of them, not both");
+    }
     if (replay != null) {
       return new Replay(replay);
     }

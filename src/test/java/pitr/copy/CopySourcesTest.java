@@ -163,6 +163,18 @@ class CopySourcesTest {
   }
 
   @Test
+  void sourceOf_keysWithReplay_isRefusedNamingBoth() {
+    Path file = state.resolve("f.jsonl");
+
+    assertThatThrownBy(() -> CopySource.of(file, file, null, null, null))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "--replay writes again the items of a failure file and --keys copies the keys a file"
+                + " lists; pass one of them, not both");
+  }
+
+  @Test
   void sourceOf_placeholdersWithoutFilter_isRefusedAskingForTheFilter() {
     assertThatThrownBy(
             () -> CopySource.of(null, null, null, null, Map.of(":v", AttributeValue.fromN("1"))))
