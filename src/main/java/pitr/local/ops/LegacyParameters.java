@@ -39,6 +39,11 @@ final class LegacyParameters {
     refuseMixing(
         names("Expected", r.hasExpected(), "ConditionalOperator", r.conditionalOperator() != null),
         names("ConditionExpression", r.conditionExpression() != null));
+    refuseMapsWithoutExpressions(
+        r.hasExpressionAttributeNames(),
+        r.hasExpressionAttributeValues(),
+        names("ConditionExpression", r.conditionExpression() != null),
+        "ConditionExpression");
     ConditionExpression legacy =
         expected(r.conditionalOperatorAsString(), r.expected(), r.hasExpected());
     return ParsedWrite.put(
@@ -56,6 +61,11 @@ final class LegacyParameters {
     refuseMixing(
         names("Expected", r.hasExpected(), "ConditionalOperator", r.conditionalOperator() != null),
         names("ConditionExpression", r.conditionExpression() != null));
+    refuseMapsWithoutExpressions(
+        r.hasExpressionAttributeNames(),
+        r.hasExpressionAttributeValues(),
+        names("ConditionExpression", r.conditionExpression() != null),
+        "ConditionExpression");
     ConditionExpression legacy =
         expected(r.conditionalOperatorAsString(), r.expected(), r.hasExpected());
     return ParsedWrite.delete(
@@ -83,6 +93,16 @@ final class LegacyParameters {
             r.updateExpression() != null,
             "ConditionExpression",
             r.conditionExpression() != null));
+    refuseMapsWithoutExpressions(
+        r.hasExpressionAttributeNames(),
+        r.hasExpressionAttributeValues(),
+        names(
+            "UpdateExpression",
+            r.updateExpression() != null,
+            "ConditionExpression",
+            r.conditionExpression() != null),
+        "UpdateExpression",
+        "ConditionExpression");
     ConditionExpression legacy =
         expected(r.conditionalOperatorAsString(), r.expected(), r.hasExpected());
     var updates = r.hasAttributeUpdates() ? LegacyUpdates.of(r.attributeUpdates()) : null;
@@ -103,11 +123,19 @@ final class LegacyParameters {
 
   /** GetItem: ProjectionExpression or AttributesToGet. */
   static ProjectionExpression get(GetItemRequest r) {
+    refuseMapsWithoutExpressions(
+        r.hasExpressionAttributeNames(),
+        false,
+        names("ProjectionExpression", r.projectionExpression() != null));
     return attributesToGet(r.hasAttributesToGet(), r.attributesToGet(), r.projectionExpression());
   }
 
   /** One table's keys of a BatchGetItem: ProjectionExpression or AttributesToGet. */
   static ProjectionExpression batchGet(KeysAndAttributes ka) {
+    refuseMapsWithoutExpressions(
+        ka.hasExpressionAttributeNames(),
+        false,
+        names("ProjectionExpression", ka.projectionExpression() != null));
     return attributesToGet(
         ka.hasAttributesToGet(), ka.attributesToGet(), ka.projectionExpression());
   }
@@ -135,6 +163,18 @@ final class LegacyParameters {
             r.filterExpression() != null,
             "KeyConditionExpression",
             r.keyConditionExpression() != null));
+    refuseMapsWithoutExpressions(
+        r.hasExpressionAttributeNames(),
+        r.hasExpressionAttributeValues(),
+        names(
+            "ProjectionExpression",
+            r.projectionExpression() != null,
+            "FilterExpression",
+            r.filterExpression() != null,
+            "KeyConditionExpression",
+            r.keyConditionExpression() != null),
+        "FilterExpression",
+        "KeyConditionExpression");
     checkConditionalOperator(
         r.conditionalOperator() != null, r.hasQueryFilter() ? r.queryFilter().size() : 0);
     ConditionExpression filter =
@@ -190,6 +230,15 @@ final class LegacyParameters {
             r.projectionExpression() != null,
             "FilterExpression",
             r.filterExpression() != null));
+    refuseMapsWithoutExpressions(
+        r.hasExpressionAttributeNames(),
+        r.hasExpressionAttributeValues(),
+        names(
+            "ProjectionExpression",
+            r.projectionExpression() != null,
+            "FilterExpression",
+            r.filterExpression() != null),
+        "FilterExpression");
     checkConditionalOperator(
         r.conditionalOperator() != null, r.hasScanFilter() ? r.scanFilter().size() : 0);
     ConditionExpression filter =
@@ -244,6 +293,24 @@ final class LegacyParameters {
     if (conditions == 1) {
       throw Errors.validation(
           "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+    }
+  }
+
+  /**
+   * ExpressionAttributeNames need an expression of the request to appear in, and
+   * ExpressionAttributeValues one of {@code valueExpressions} (a projection takes no values).
+   */
+  private static void refuseMapsWithoutExpressions(
+      boolean names, boolean values, List<String> expressions, String... valueExpressions) {
+    if (names && expressions.isEmpty()) {
+      throw Errors.validation(
+          "ExpressionAttributeNames can only be specified when using expressions");
+    }
+    if (values && expressions.stream().noneMatch(List.of(valueExpressions)::contains)) {
+      throw Errors.validation(
+          "ExpressionAttributeValues can only be specified when using expressions: "
+              + String.join(" and ", valueExpressions)
+              + (valueExpressions.length > 1 ? " are null" : " is null"));
     }
   }
 

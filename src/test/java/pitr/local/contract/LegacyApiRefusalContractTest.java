@@ -237,6 +237,36 @@ class LegacyApiRefusalContractTest {
                 + " {ProjectionExpression}"));
     out.add(
         new Refusal(
+            "UpdateItem AttributeUpdates with ExpressionAttributeValues",
+            () ->
+                await(
+                    client.updateItem(
+                        b ->
+                            b.tableName(range)
+                                .key(key)
+                                .attributeUpdates(
+                                    Map.of(
+                                        "a",
+                                        AttributeValueUpdate.builder()
+                                            .action(AttributeAction.PUT)
+                                            .value(s("changed"))
+                                            .build()))
+                                .expressionAttributeValues(Map.of(":v", s("changed"))))),
+            "ExpressionAttributeValues can only be specified when using expressions:"
+                + " UpdateExpression and ConditionExpression are null"));
+    out.add(
+        new Refusal(
+            "Scan ScanFilter with ExpressionAttributeNames",
+            () ->
+                await(
+                    client.scan(
+                        b ->
+                            b.tableName(range)
+                                .scanFilter(one)
+                                .expressionAttributeNames(Map.of("#a", "a")))),
+            "ExpressionAttributeNames can only be specified when using expressions"));
+    out.add(
+        new Refusal(
             "Scan ConditionalOperator without ScanFilter",
             () ->
                 await(
