@@ -104,6 +104,12 @@ class LegacyApiContractTest {
         filterCase(
             "tags", cond(ComparisonOperator.CONTAINS, s("x")), "contains(tags, :v0)", s("x")),
         filterCase("l", cond(ComparisonOperator.CONTAINS, n(2)), "contains(l, :v0)", n(2)),
+        // NOT_CONTAINS, unlike NOT contains(...), is false on a missing attribute.
+        filterCase(
+            "tags",
+            cond(ComparisonOperator.NOT_CONTAINS, s("x")),
+            "attribute_exists(tags) AND NOT contains(tags, :v0)",
+            s("x")),
         filterCase(
             "s", cond(ComparisonOperator.BEGINS_WITH, s("hel")), "begins_with(s, :v0)", s("hel")),
         filterCase("a", cond(ComparisonOperator.IN, n(1), n(3)), "a IN (:v0, :v1)", n(1), n(3)),
@@ -352,6 +358,7 @@ class LegacyApiContractTest {
     updates.put("tags", update(AttributeAction.DELETE, ss("a", "z")));
     updates.put("nums", update(AttributeAction.ADD, ns("2", "3")));
     updates.put("more", update(AttributeAction.ADD, ss("m")));
+    updates.put("list", update(AttributeAction.ADD, l(n(2))));
 
     var legacy =
         await(
@@ -368,9 +375,9 @@ class LegacyApiContractTest {
                     b.tableName(table)
                         .key(keys.get(1))
                         .updateExpression(
-                            "SET replaced = :put, fresh = :fresh REMOVE gone ADD #c :count, tally"
+                            "SET replaced = :put, fresh = :fresh, #l = list_append(#l, :list) REMOVE gone ADD #c :count, tally"
                                 + " :tally, nums :nums, more :more DELETE tags :tags")
-                        .expressionAttributeNames(Map.of("#c", "count"))
+                        .expressionAttributeNames(Map.of("#c", "count", "#l", "list"))
                         .expressionAttributeValues(
                             Map.of(
                                 ":put", s("new"),
@@ -379,12 +386,14 @@ class LegacyApiContractTest {
                                 ":tally", n(3),
                                 ":nums", ns("2", "3"),
                                 ":more", ss("m"),
+                                ":list", l(n(2)),
                                 ":tags", ss("a", "z")))
                         .returnValues(ReturnValue.UPDATED_NEW)));
 
     Map<String, AttributeValue> after = withoutKey(client, table, keys.get(0));
     assertThat(canonical(after)).isEqualTo(canonical(withoutKey(client, table, keys.get(1))));
     assertThat(after.get("count")).isEqualTo(n(3));
+    assertThat(after.get("list")).isEqualTo(l(s("x"), n(2)));
     assertThat(after.get("tags").ss()).containsExactlyInAnyOrder("b", "c");
     assertThat(after).doesNotContainKey("gone");
     assertThat(canonical(legacy.attributes())).isEqualTo(canonical(expression.attributes()));
