@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  * malformed comparisons, Expected entries, AttributeUpdates and KeyConditions. A refused write
  * changes nothing.
  */
-class LegacyApiRefusalContractTest {
+class LegacyRefusalContractTest {
 
   private static final String MIXED =
       "Can not use both expression and non-expression parameters in the same request: ";
