@@ -81,7 +81,35 @@ public final class LegacyUpdates {
       }
       targets.add(path);
     }
-    return new ParsedUpdate(sets, removes, adds, deletes, targets);
+    return new TypeChecked(new ParsedUpdate(sets, removes, adds, deletes, targets));
+  }
+
+  /**
+   * The update with DynamoDB's AttributeUpdates message for an ADD or DELETE whose value's type
+   * does not match the attribute's, where an UpdateExpression says its operand has the wrong type.
+   */
+  private record TypeChecked(UpdateExpression update) implements UpdateExpression {
+    @Override
+    public Map<String, AttributeValue> apply(Map<String, AttributeValue> item) {
+      try {
+        return update.apply(item);
+      } catch (ExpressionException e) {
+        if (e.getMessage().equals(Operand.incorrectType().getMessage())) {
+          throw new ExpressionException("Type mismatch for attribute to update");
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public java.util.Set<String> topLevelAttributes() {
+      return update.topLevelAttributes();
+    }
+
+    @Override
+    public ProjectionExpression updatedPaths() {
+      return update.updatedPaths();
+    }
   }
 
   private static boolean isSet(String type) {

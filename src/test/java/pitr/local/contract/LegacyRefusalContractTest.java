@@ -5,7 +5,9 @@ import static pitr.local.contract.Ddb.await;
 import static pitr.local.contract.Ddb.hashAndRange;
 import static pitr.local.contract.Ddb.hashOnly;
 import static pitr.local.contract.Ddb.item;
+import static pitr.local.contract.Ddb.l;
 import static pitr.local.contract.Ddb.n;
+import static pitr.local.contract.Ddb.ns;
 import static pitr.local.contract.Ddb.s;
 import static pitr.local.contract.Ddb.ss;
 
@@ -433,6 +435,9 @@ class LegacyRefusalContractTest {
         update(AttributeAction.ADD, s("x")),
         INVALID + "ADD action is not supported for the type S"
       },
+      {"a", update(AttributeAction.ADD, n(1)), "Type mismatch for attribute to update"},
+      {"a", update(AttributeAction.DELETE, ns("1")), "Type mismatch for attribute to update"},
+      {"a", update(AttributeAction.ADD, l(n(1))), "Type mismatch for attribute to update"},
       {
         "sk",
         update(AttributeAction.PUT, n(2)),
