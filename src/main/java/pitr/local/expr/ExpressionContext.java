@@ -42,7 +42,7 @@ public final class ExpressionContext {
   }
 
   /** DynamoDB rejects a placeholder value holding a number it cannot read, before evaluating. */
-  private static void checkNumbers(AttributeValue v) {
+  static void checkNumbers(AttributeValue v) {
     switch (v.type()) {
       case N -> checkNumber(v.n());
       case NS -> v.ns().forEach(ExpressionContext::checkNumber);

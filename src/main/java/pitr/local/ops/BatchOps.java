@@ -154,9 +154,10 @@ public final class BatchOps extends OperationFamily {
           for (Map.Entry<String, KeysAndAttributes> e : req.entrySet()) {
             Table t = catalog.active(e.getKey());
             KeysAndAttributes ka = e.getValue();
-            Requests.rejectLegacy(ka.hasAttributesToGet(), "AttributesToGet");
+            ProjectionExpression legacy = LegacyParameters.batchGet(ka);
             ExpressionContext ctx = new ExpressionContext(ka.expressionAttributeNames(), null);
-            ProjectionExpression proj = Requests.projection(ctx, ka.projectionExpression());
+            ProjectionExpression proj =
+                legacy != null ? legacy : Requests.projection(ctx, ka.projectionExpression());
             ctx.checkAllUsed();
             boolean consistent = Boolean.TRUE.equals(ka.consistentRead());
             Set<StoreKey> seen = new HashSet<>();

@@ -39,17 +39,7 @@ public final class ItemOps extends OperationFamily {
         () -> {
           Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), false);
-          // Refused rather than ignored: a put that drops its condition overwrites unconditionally.
-          Requests.rejectLegacy(r.hasExpected(), "Expected");
-          Requests.rejectLegacy(r.conditionalOperator() != null, "ConditionalOperator");
-          ParsedWrite w =
-              ParsedWrite.put(
-                  t,
-                  r.item(),
-                  r.expressionAttributeNames(),
-                  r.expressionAttributeValues(),
-                  r.conditionExpression(),
-                  r.returnValuesOnConditionCheckFailure());
+          ParsedWrite w = LegacyParameters.put(t, r);
           CapacityTally tally = CapacityTally.writes();
           Written done = readModifyWrite(w, tally);
           PutItemResponse.Builder b =
@@ -67,10 +57,11 @@ public final class ItemOps extends OperationFamily {
     return Requests.guard(
         () -> {
           Table t = catalog.active(r.tableName());
-          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
+          ProjectionExpression legacy = LegacyParameters.get(r);
           StoreKey key = Requests.requestKey(t, r.key());
           ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
-          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
+          ProjectionExpression proj =
+              legacy != null ? legacy : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
           Throughput.checkRead(t, null);
           Map<String, AttributeValue> item = t.get(key);
@@ -95,16 +86,7 @@ public final class ItemOps extends OperationFamily {
         () -> {
           Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), false);
-          Requests.rejectLegacy(r.hasExpected(), "Expected");
-          Requests.rejectLegacy(r.conditionalOperator() != null, "ConditionalOperator");
-          ParsedWrite w =
-              ParsedWrite.delete(
-                  t,
-                  r.key(),
-                  r.expressionAttributeNames(),
-                  r.expressionAttributeValues(),
-                  r.conditionExpression(),
-                  r.returnValuesOnConditionCheckFailure());
+          ParsedWrite w = LegacyParameters.delete(t, r);
           CapacityTally tally = CapacityTally.writes();
           Written done = readModifyWrite(w, tally);
           DeleteItemResponse.Builder b =
@@ -123,18 +105,7 @@ public final class ItemOps extends OperationFamily {
         () -> {
           Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), true);
-          Requests.rejectLegacy(r.hasAttributeUpdates(), "AttributeUpdates");
-          Requests.rejectLegacy(r.hasExpected(), "Expected");
-          Requests.rejectLegacy(r.conditionalOperator() != null, "ConditionalOperator");
-          ParsedWrite w =
-              ParsedWrite.update(
-                  t,
-                  r.key(),
-                  r.expressionAttributeNames(),
-                  r.expressionAttributeValues(),
-                  r.updateExpression(),
-                  r.conditionExpression(),
-                  r.returnValuesOnConditionCheckFailure());
+          ParsedWrite w = LegacyParameters.update(t, r);
           CapacityTally tally = CapacityTally.writes();
           Written done = readModifyWrite(w, tally);
           Map<String, AttributeValue> old = done.old();

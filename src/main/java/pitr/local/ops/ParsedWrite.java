@@ -125,6 +125,20 @@ record ParsedWrite(
     };
   }
 
+  /** This write with {@code legacy} as its condition, when the request gave Expected instead. */
+  ParsedWrite withCondition(ConditionExpression legacy) {
+    return legacy == null
+        ? this
+        : new ParsedWrite(kind, table, key, keyItem, image, update, legacy, onFailure);
+  }
+
+  /** This update with {@code legacy} as its update, when the request gave AttributeUpdates. */
+  ParsedWrite withUpdate(UpdateExpression legacy) {
+    return legacy == null
+        ? this
+        : new ParsedWrite(kind, table, key, keyItem, image, legacy, condition, onFailure);
+  }
+
   /** Whether a failed condition returns the current image. */
   boolean returnOld() {
     return onFailure == ReturnValuesOnConditionCheckFailure.ALL_OLD;

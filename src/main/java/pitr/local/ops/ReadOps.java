@@ -48,23 +48,23 @@ public final class ReadOps extends OperationFamily {
     return Requests.guard(
         () -> {
           Table t = catalog.active(r.tableName());
-          Requests.rejectLegacy(r.hasKeyConditions(), "KeyConditions");
-          Requests.rejectLegacy(r.hasQueryFilter(), "QueryFilter");
-          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
-          if (r.keyConditionExpression() == null) {
-            throw Errors.validation(
-                "Either the KeyConditions or KeyConditionExpression parameter must be specified in"
-                    + " the request.");
-          }
+          LegacyParameters.Read legacy = LegacyParameters.query(t, idx, r);
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
           KeyConditionExpression kc =
-              ctx.keyCondition(
-                  r.keyConditionExpression(), idx == null ? t.partitionKey : idx.partitionKey);
+              legacy.keys() != null
+                  ? legacy.keys()
+                  : ctx.keyCondition(
+                      r.keyConditionExpression(), idx == null ? t.partitionKey : idx.partitionKey);
           ConditionExpression filter =
-              Requests.condition(ctx, r.filterExpression(), "FilterExpression");
-          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
+              legacy.filter() != null
+                  ? legacy.filter()
+                  : Requests.condition(ctx, r.filterExpression(), "FilterExpression");
+          ProjectionExpression proj =
+              legacy.projection() != null
+                  ? legacy.projection()
+                  : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
           String pk = idx == null ? t.partitionKey : idx.partitionKey;
           String sk = idx == null ? t.sortKey : idx.sortKey;
@@ -114,7 +114,7 @@ public final class ReadOps extends OperationFamily {
                   proj,
                   r.limit(),
                   r.select(),
-                  r.projectionExpression() != null,
+                  proj != null,
                   r.consistentRead());
           QueryResponse.Builder b =
               QueryResponse.builder()
@@ -136,14 +136,18 @@ public final class ReadOps extends OperationFamily {
     return Requests.guard(
         () -> {
           Table t = catalog.active(r.tableName());
-          Requests.rejectLegacy(r.hasScanFilter(), "ScanFilter");
-          Requests.rejectLegacy(r.hasAttributesToGet(), "AttributesToGet");
+          LegacyParameters.Read legacy = LegacyParameters.scan(r);
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
           ConditionExpression filter =
-              Requests.condition(ctx, r.filterExpression(), "FilterExpression");
-          ProjectionExpression proj = Requests.projection(ctx, r.projectionExpression());
+              legacy.filter() != null
+                  ? legacy.filter()
+                  : Requests.condition(ctx, r.filterExpression(), "FilterExpression");
+          ProjectionExpression proj =
+              legacy.projection() != null
+                  ? legacy.projection()
+                  : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
           NavigableMap<StoreKey, ?> range = idx == null ? t.items : idx.entries;
           if (r.segment() != null || r.totalSegments() != null) {
@@ -200,7 +204,7 @@ public final class ReadOps extends OperationFamily {
                   proj,
                   r.limit(),
                   r.select(),
-                  r.projectionExpression() != null,
+                  proj != null,
                   r.consistentRead());
           ScanResponse.Builder b =
               ScanResponse.builder()

@@ -117,16 +117,6 @@ final class Requests {
     return expr == null ? null : ctx.projection(expr);
   }
 
-  static void rejectLegacy(boolean present, String parameter) {
-    if (present) {
-      throw Errors.validation(
-          "The legacy parameter "
-              + parameter
-              + " is not supported by the pitr embedded engine; use the expression parameters"
-              + " instead");
-    }
-  }
-
   static void checkReturnValues(String value, boolean update) {
     if (value == null || value.equals("NONE") || value.equals("ALL_OLD")) {
       return;
