@@ -259,4 +259,30 @@ class DrillRecoveryTest {
         .contains("| Recovery time (start of recovery to verified) | no recovery step |\n")
         .contains("| WCU used | 3.0 |\n");
   }
+
+  @Test
+  void drill_rollingBackABadMigration_marksItsRunRolledBack_andKeepsTheCustomersEdits() {
+    Runbook runbook = RunbookLoader.load(Path.of("runbooks", "rollback-bad-migration.yaml"));
+
+    DrillResult result = VirtualTime.run(vts, new DrillRunner(engine, vts, 0.001).run(runbook));
+
+    assertThat(result.failures()).isEmpty();
+    assertThat(result.steps().get(5).detail())
+        .startsWith("0001_discount_books wrote 25 items (run ");
+    assertThat(outcome(result.steps().get(8)))
+        .matches(
+            "PASSED run \\S+ of 0001_discount_books rolled back; restored 20, deleted 0,"
+                + " conflicts 5, not verified 0, failed 0");
+    assertThat(result.conflicts()).isEqualTo(5);
+    assertThat(result.dataLost()).isZero();
+    assertThat(result.recoveryTime()).isEqualTo(Duration.ZERO);
+    var ledger =
+        pitr.migrate.MigrationEnvironment.create(
+                client, clock, vts, pitr.migrate.MigrationEnvironment.Settings.defaults("engine"))
+            .ledger();
+    assertThat(VirtualTime.run(vts, ledger.runs("0001_discount_books").collectList()))
+        .singleElement()
+        .satisfies(
+            run -> assertThat(run.status()).isEqualTo(pitr.migrate.MigrationState.ROLLED_BACK));
+  }
 }
