@@ -285,4 +285,53 @@ class DrillRecoveryTest {
         .satisfies(
             run -> assertThat(run.status()).isEqualTo(pitr.migrate.MigrationState.ROLLED_BACK));
   }
+
+  @Test
+  void
+      drill_rollingBackWithoutTheIncidentEnd_withDeleteExtra_restoresDeletedItems_andDeletesNewOnes() {
+    DrillResult result =
+        run(
+            List.of(
+                new Step.CreateTable(
+                    "Create orders", "orders", Map.of("pk", "S"), null, null, null),
+                new Step.EnablePitr("Turn PITR on", "orders"),
+                new Step.Seed("Seed 10 orders", "orders", 10L, null),
+                new Step.Snapshot("Remember the good state", "orders", "before"),
+                advance("1m"),
+                new Step.Mark("Before the incident", "t0"),
+                advance("1m"),
+                new Step.Traffic(
+                    "Delete every fifth order", "gone", "orders", "delete", 5, 0, null, null),
+                new Step.Traffic(
+                    "Insert three strays",
+                    "new",
+                    "orders",
+                    "insert",
+                    null,
+                    null,
+                    3L,
+                    Map.of("v", "stray")),
+                advance("1m"),
+                new Step.Rollback("Roll orders back", "orders", "t0", null, null, true),
+                new Step.AssertUnchanged("Orders are exactly as before", "orders", "before", null),
+                new Step.AssertItem(
+                    "The first stray is gone", "orders", Map.of("pk", "new#0000001"), null, true),
+                new Step.AssertConflicts("Expect one conflict", 1L, null),
+                new Step.Drop("Clean up", "orders")));
+
+    assertThat(result.steps().subList(7, 14))
+        .map(DrillRecoveryTest::outcome)
+        .containsExactly(
+            "PASSED deleted 2 of 10 items in orders",
+            "PASSED inserted 3 new items into orders",
+            "PASSED time moved on by PT1M",
+            "PASSED restored 2, deleted 3, conflicts 0, not verified 0, failed 0",
+            "PASSED 10 items as in snapshot before, 0 items written during the incident kept",
+            "PASSED item {\"pk\":{\"S\":\"new#0000001\"}} is absent",
+            "FAILED the rollback reported 0 conflicts, expected 1");
+    assertThat(result.steps().get(14).status()).isEqualTo(StepResult.Status.PASSED);
+    assertThat(result.dataLost()).isZero();
+    assertThat(result.conflicts()).isZero();
+    assertThat(DrillReport.verdict(result)).isEqualTo("FAILED: 1 of 15 steps failed");
+  }
 }
