@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,11 +18,11 @@ class DropAndDiffCommandTest {
     cli.close();
   }
 
-  private void recovery() throws Exception {
+  private void recovery() {
     cli.local.createTable("orders");
     cli.local.enablePitr("orders");
     cli.local.fill("orders", 0, 300, "good", 50);
-    Thread.sleep(1100);
+    cli.clock.advance(Duration.ofSeconds(2));
     assertThat(cli.exit("restore", "orders", "--to", "latest", "--as", "orders-rec")).isZero();
   }
 
@@ -144,7 +145,7 @@ class DropAndDiffCommandTest {
         run.resolve("run.json"),
         "{\"runId\":\"abc\",\"source\":\"orders-rec\",\"target\":\"orders\",\"totalSegments\":4}");
     // A lease without owner or expiry, as earlier versions wrote: it holds for the default lease.
-    java.time.Instant heartbeat = java.time.Instant.now();
+    java.time.Instant heartbeat = cli.clock.instant();
     Files.writeString(
         run.resolve("lease-1-of-1.json"),
         "{\"heartbeat\":\"" + heartbeat + "\",\"finished\":false}");

@@ -1,17 +1,24 @@
 package pitr.cli;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import pitr.dynamo.LocalTarget;
+import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 
-/** An engine over loopback HTTP and a way to run pitr commands against it in-process. */
+/**
+ * An engine over loopback HTTP and a way to run pitr commands against it in-process. The engine and
+ * the commands that read the time share one {@link #clock}, which runs with the system clock; a
+ * test that needs time to pass (a restore window to open) moves it on instead of sleeping.
+ */
 final class LocalCli implements AutoCloseable {
+  final AdjustableClock clock = AdjustableClock.following(Clock.systemUTC());
   final LocalTarget local;
   CliRun last;
 
   LocalCli(EngineConfig config) {
-    local = new LocalTarget(config);
+    local = new LocalTarget(config.withClock(clock));
   }
 
   LocalCli() {
@@ -20,19 +27,26 @@ final class LocalCli implements AutoCloseable {
 
   /** Runs {@code pitr --endpoint-url <engine> args...}; the run stays in {@link #last}. */
   CliRun run(String... args) {
-    List<String> all = new ArrayList<>(List.of("--endpoint-url", local.endpoint()));
-    all.addAll(List.of(args));
-    last = new CliRun();
-    last.execute(all.toArray(String[]::new));
+    exit(args);
     return last;
   }
 
   int exit(String... args) {
-    CliRun r = new CliRun();
+    CliRun r = onThisClock(new CliRun());
     List<String> all = new ArrayList<>(List.of("--endpoint-url", local.endpoint()));
     all.addAll(List.of(args));
     last = r;
     return r.execute(all.toArray(String[]::new));
+  }
+
+  /** Gives the commands of {@code run} that read the time the engine's clock. */
+  private CliRun onThisClock(CliRun run) {
+    var commands = run.commandLine.getSubcommands();
+    ((RestoreCommand) commands.get("restore").getCommand()).clock = clock;
+    ((RollbackCommand) commands.get("rollback").getCommand()).clock = clock;
+    ((CopyBackCommand) commands.get("copy-back").getCommand()).clock = clock;
+    ((DropCommand) commands.get("drop").getCommand()).clock = clock;
+    return run;
   }
 
   @Override

@@ -2,6 +2,7 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,14 +34,15 @@ class RestoreCommandTest {
   }
 
   @Test
-  void restore_toAnInstantBetweenWrites_createsATaggedTableWithTheEarlierState() throws Exception {
+  void restore_toAnInstantBetweenWrites_createsATaggedTableWithTheEarlierState() {
     orders();
     cli.local.fill("orders", 0, 100, "v1", 10);
-    Thread.sleep(20);
-    Instant between = Instant.now();
-    Thread.sleep(20);
+    cli.clock.advance(Duration.ofMillis(20));
+    Instant between = cli.clock.instant();
+    cli.clock.advance(Duration.ofMillis(20));
     cli.local.fill("orders", 0, 100, "v2", 10);
-    Thread.sleep(1100);
+    // Past the engine's restore lag (1 s), so the restore window reaches both writes.
+    cli.clock.advance(Duration.ofSeconds(2));
 
     assertThat(cli.exit("restore", "orders", "--to", between.toString(), "--poll-interval", "50ms"))
         .isZero();
@@ -74,7 +76,7 @@ class RestoreCommandTest {
   @Test
   void restore_beforeTheWindow_refusesWithExitThreeAndCreatesNothing() {
     orders();
-    Instant hourAgo = Instant.now().minusSeconds(3600);
+    Instant hourAgo = cli.clock.instant().minusSeconds(3600);
     assertThat(cli.exit("restore", "orders", "--to", hourAgo.toString())).isEqualTo(3);
     assertThat(cli.last.err())
         .startsWith("error: Table orders can be restored to ")
@@ -117,9 +119,9 @@ class RestoreCommandTest {
   }
 
   @Test
-  void restore_withNoWaitAndJson_printsTheResultAsJson() throws Exception {
+  void restore_withNoWaitAndJson_printsTheResultAsJson() {
     orders();
-    Thread.sleep(1100);
+    cli.clock.advance(Duration.ofSeconds(2));
     assertThat(
             cli.exit(
                 "restore",
@@ -136,10 +138,10 @@ class RestoreCommandTest {
   }
 
   @Test
-  void restore_intoAnExistingName_isAUsageError() throws Exception {
+  void restore_intoAnExistingName_isAUsageError() {
     orders();
     cli.local.createTable("taken");
-    Thread.sleep(1100);
+    cli.clock.advance(Duration.ofSeconds(2));
     assertThat(cli.exit("restore", "orders", "--to", "latest", "--as", "taken")).isEqualTo(2);
     assertThat(cli.last.err())
         .isEqualTo(

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Test fixture: an embedded engine served on loopback HTTP with a real SDK client pointed at it,
- * and helpers to create and fill tables. Shared by the tests of every package this engineer owns.
+ * and helpers to create and fill tables. Shared by the tests of most packages.
  */
 public final class LocalTarget implements AutoCloseable {
   public final LocalEngine engine;

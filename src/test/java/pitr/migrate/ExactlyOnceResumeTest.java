@@ -32,7 +32,7 @@ class ExactlyOnceResumeTest {
 
   private final AdjustableClock clock =
       AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
-  private final LocalTarget local = new LocalTarget(clock);
+  private final MigrationTestTarget local = new MigrationTestTarget(clock);
   private final MigrationEnvironment env = local.environment(clock);
 
   @AfterEach
@@ -118,10 +118,13 @@ class ExactlyOnceResumeTest {
   /** Runs {@code f} over a client that fails at the {@code n}th write to counters. */
   private FaultyClient crash(MigrationFile f, FaultyClient.Fault fault, int n) {
     FaultyClient faulty = new FaultyClient(local.client, "counters", n, fault);
-    MigrationEnvironment crashing = LocalTarget.environment(faulty.client(), clock);
+    MigrationEnvironment crashing = MigrationTestTarget.environment(faulty.client(), clock);
 
     assertThatThrownBy(
-            () -> LocalTarget.runner(crashing, dir).run(request(f).withResume(resuming())).block())
+            () ->
+                MigrationTestTarget.runner(crashing, dir)
+                    .run(request(f).withResume(resuming()))
+                    .block())
         .isInstanceOf(Exception.class);
     assertThat(faulty.struck()).isTrue();
     return faulty;
@@ -135,7 +138,7 @@ class ExactlyOnceResumeTest {
   private RunReport resume(MigrationFile f) {
     // An operator comes back after the dead run's lease ran out.
     clock.advance(Duration.ofSeconds(61));
-    return LocalTarget.runner(env, dir).run(request(f).withResume(true)).block();
+    return MigrationTestTarget.runner(env, dir).run(request(f).withResume(true)).block();
   }
 
   private void assertEveryItemCountedOnce_andTheLedgerAndJournalAgree(int passes) {
@@ -290,7 +293,7 @@ class ExactlyOnceResumeTest {
                             + " IllegalStateException(\"bad item c150\")) :")
                 + ".then()");
 
-    assertThatThrownBy(() -> LocalTarget.runner(env, dir).run(request(f)).block())
+    assertThatThrownBy(() -> MigrationTestTarget.runner(env, dir).run(request(f)).block())
         .isInstanceOf(PitrException.class)
         .hasMessageContaining("bad item c150");
 

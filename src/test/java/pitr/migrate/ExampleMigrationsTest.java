@@ -21,7 +21,7 @@ class ExampleMigrationsTest {
 
   private final AdjustableClock clock =
       AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
-  private final LocalTarget local = new LocalTarget(clock);
+  private final MigrationTestTarget local = new MigrationTestTarget(clock);
   private final MigrationEnvironment env = local.environment(clock);
 
   @AfterEach
@@ -39,7 +39,7 @@ class ExampleMigrationsTest {
   private RunReport runExample(String name, String fixture) {
     env.seeder().seed(MIGRATIONS.resolve("fixtures").resolve(fixture)).block();
     MigrationFile file = new MigrationCatalog(MIGRATIONS).resolve(name);
-    return LocalTarget.runner(env, MIGRATIONS)
+    return MigrationTestTarget.runner(env, MIGRATIONS)
         .run(RunRequest.of(file, RunMode.DEV, "test", "test"))
         .block();
   }

@@ -27,7 +27,7 @@ class LedgerAccessTest {
 
   private final AdjustableClock clock =
       AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
-  private final LocalTarget local = new LocalTarget(clock);
+  private final MigrationTestTarget local = new MigrationTestTarget(clock);
 
   @AfterEach
   void stop() {
@@ -71,11 +71,11 @@ class LedgerAccessTest {
     local.put("things", Map.of("pk", AttributeValue.fromS("a")));
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
-    MigrationEnvironment env = LocalTarget.environment(deniedOnLedger(), clock);
+    MigrationEnvironment env = MigrationTestTarget.environment(deniedOnLedger(), clock);
 
     assertThatThrownBy(
             () ->
-                LocalTarget.runner(env, dir)
+                MigrationTestTarget.runner(env, dir)
                     .run(RunRequest.of(f, RunMode.DEV, "ann", "box"))
                     .block())
         .isInstanceOf(PitrException.class)

@@ -25,7 +25,7 @@ class LedgerRollbackTest {
 
   private final AdjustableClock clock =
       AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
-  private final LocalTarget local = new LocalTarget(clock);
+  private final MigrationTestTarget local = new MigrationTestTarget(clock);
   private final MigrationEnvironment env = local.environment(clock);
   private RunRecord run;
 
@@ -37,7 +37,7 @@ class LedgerRollbackTest {
     }
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
-    LocalTarget.runner(env, dir).run(RunRequest.of(f, RunMode.DEV, "ann", "box1")).block();
+    MigrationTestTarget.runner(env, dir).run(RunRequest.of(f, RunMode.DEV, "ann", "box1")).block();
     run = env.ledger().runs("0001_mark").blockLast();
     clock.advance(Duration.ofMinutes(5));
   }

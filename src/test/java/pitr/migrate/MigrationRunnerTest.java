@@ -25,7 +25,7 @@ class MigrationRunnerTest {
 
   private final AdjustableClock clock =
       AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
-  private final LocalTarget local = new LocalTarget(clock);
+  private final MigrationTestTarget local = new MigrationTestTarget(clock);
   private final MigrationEnvironment env = local.environment(clock);
 
   @AfterEach
@@ -51,7 +51,7 @@ class MigrationRunnerTest {
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
 
-    RunReport report = LocalTarget.runner(env, dir).run(request(f)).block();
+    RunReport report = MigrationTestTarget.runner(env, dir).run(request(f)).block();
 
     assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
     assertThat(report.tables())
@@ -91,7 +91,7 @@ class MigrationRunnerTest {
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
 
     RunReport report =
-        LocalTarget.runner(env, dir).run(request(f).withDryRun(true).withMaxWcu(2)).block();
+        MigrationTestTarget.runner(env, dir).run(request(f).withDryRun(true).withMaxWcu(2)).block();
 
     assertThat(local.items("things", "pk")).isEqualTo(before);
     assertThat(local.tableExists("pitr-ledger")).isFalse();
@@ -118,7 +118,7 @@ class MigrationRunnerTest {
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
 
-    assertThatThrownBy(() -> LocalTarget.runner(env, dir).run(request(f)).block())
+    assertThatThrownBy(() -> MigrationTestTarget.runner(env, dir).run(request(f)).block())
         .isInstanceOf(PitrException.class)
         .hasMessage(
             "Another migration run holds the lock in pitr-ledger: run 20260301T095900Z-aaaaaa of"
@@ -150,7 +150,7 @@ class MigrationRunnerTest {
     env.ledger().save(killed, dead).block();
     clock.advance(Duration.ofSeconds(61));
 
-    RunReport report = LocalTarget.runner(env, dir).run(request(f)).block();
+    RunReport report = MigrationTestTarget.runner(env, dir).run(request(f)).block();
 
     assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
     assertThat(report.notes())
@@ -174,11 +174,11 @@ class MigrationRunnerTest {
     seedTable(3);
     FaultyClient faulty =
         new FaultyClient(local.client, "pitr-ledger", 1, FaultyClient.Fault.DROP_ANSWER);
-    MigrationEnvironment flaky = LocalTarget.environment(faulty.client(), clock);
+    MigrationEnvironment flaky = MigrationTestTarget.environment(faulty.client(), clock);
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
 
-    RunReport report = LocalTarget.runner(flaky, dir).run(request(f)).block();
+    RunReport report = MigrationTestTarget.runner(flaky, dir).run(request(f)).block();
 
     assertThat(faulty.struck()).isTrue();
     assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
@@ -201,7 +201,7 @@ class MigrationRunnerTest {
                     + "\"))).filter(b -> b).repeatWhenEmpty(r ->"
                     + " r.delayElements(java.time.Duration.ofMillis(20))));");
     MigrationFile f = Sources.write(dir, "0001_held.java", held);
-    MigrationRunner runner = LocalTarget.runner(env, dir);
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
     runner.check(f);
 
     var first = runner.run(request(f)).toFuture();
@@ -254,7 +254,7 @@ class MigrationRunnerTest {
         }
         """;
     MigrationFile f = Sources.write(dir, "0001_marker.java", source);
-    MigrationRunner runner = LocalTarget.runner(env, dir);
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
 
     assertThatThrownBy(() -> runner.run(request(f)).block())
         .isInstanceOf(PitrException.class)
@@ -304,7 +304,8 @@ class MigrationRunnerTest {
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
 
-    assertThatThrownBy(() -> LocalTarget.runner(env, dir).run(request(f).withResume(true)).block())
+    assertThatThrownBy(
+            () -> MigrationTestTarget.runner(env, dir).run(request(f).withResume(true)).block())
         .hasMessage(
             "Migration 0001_mark has no interrupted run to resume; start a new run with 'pitr"
                 + " migrate dev 0001_mark'");
@@ -315,7 +316,7 @@ class MigrationRunnerTest {
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "nope", "m", "yes"));
 
-    assertThatThrownBy(() -> LocalTarget.runner(env, dir).run(request(f)).block())
+    assertThatThrownBy(() -> MigrationTestTarget.runner(env, dir).run(request(f)).block())
         .hasMessage(
             "Table nope declared by migration 0001_mark does not exist in test; create it, check"
                 + " --region/--endpoint-url, or in dev seed it with --seed FILE");

@@ -30,7 +30,7 @@ class WriteAheadJournalTest {
 
   private final AdjustableClock clock =
       AdjustableClock.startingAt(Instant.parse("2026-03-01T10:00:00Z"));
-  private final LocalTarget local = new LocalTarget(clock);
+  private final MigrationTestTarget local = new MigrationTestTarget(clock);
   private final MigrationEnvironment env = local.environment(clock);
 
   @AfterEach
@@ -115,10 +115,10 @@ class WriteAheadJournalTest {
 
   private RunRecord crash(FaultyClient.Fault fault, int n) {
     FaultyClient faulty = new FaultyClient(local.client, "things", n, fault);
-    MigrationEnvironment crashing = LocalTarget.environment(faulty.client(), clock);
+    MigrationEnvironment crashing = MigrationTestTarget.environment(faulty.client(), clock);
     MigrationFile f = marker(SET_M);
 
-    assertThatThrownBy(() -> LocalTarget.runner(crashing, dir).run(request(f)).block())
+    assertThatThrownBy(() -> MigrationTestTarget.runner(crashing, dir).run(request(f)).block())
         .hasMessageContaining("the process was killed");
     assertThat(faulty.struck()).isTrue();
     RunRecord run = env.ledger().runs("0001_mark").blockLast();
@@ -170,7 +170,7 @@ class WriteAheadJournalTest {
     clock.advance(Duration.ofSeconds(61));
 
     RunReport resumed =
-        LocalTarget.runner(env, dir).run(request(marker(SET_M)).withResume(true)).block();
+        MigrationTestTarget.runner(env, dir).run(request(marker(SET_M)).withResume(true)).block();
 
     assertThat(resumed.runId()).isEqualTo(crashed.runId());
     assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
@@ -200,7 +200,7 @@ class WriteAheadJournalTest {
                 "Update.set(\"m\", AttributeValue.fromS(\"yes\"))"
                     + ".when(Condition.attributeNotExists(\"m\"))"));
 
-    RunReport report = LocalTarget.runner(env, dir).run(request(f)).block();
+    RunReport report = MigrationTestTarget.runner(env, dir).run(request(f)).block();
 
     assertThat(report.tables().get(0).conditionFailed()).isEqualTo(3);
     assertThat(report.journalEntries()).isEqualTo(ITEMS - 3);
@@ -215,7 +215,7 @@ class WriteAheadJournalTest {
     Map<String, Map<String, AttributeValue>> before = seed();
     FaultyClient faulty =
         new FaultyClient(local.client, "things", 30, FaultyClient.Fault.DROP_ANSWER);
-    MigrationEnvironment flaky = LocalTarget.environment(faulty.client(), clock);
+    MigrationEnvironment flaky = MigrationTestTarget.environment(faulty.client(), clock);
     MigrationFile f =
         marker(
             SET_M.replace(
@@ -223,7 +223,7 @@ class WriteAheadJournalTest {
                 "Update.set(\"m\", AttributeValue.fromS(\"yes\"))"
                     + ".when(Condition.attributeNotExists(\"m\"))"));
 
-    RunReport report = LocalTarget.runner(flaky, dir).run(request(f)).block();
+    RunReport report = MigrationTestTarget.runner(flaky, dir).run(request(f)).block();
 
     // The retry found its own write and failed the condition; the item is still the run's.
     assertThat(faulty.struck()).isTrue();
@@ -241,7 +241,7 @@ class WriteAheadJournalTest {
     Map<String, Map<String, AttributeValue>> before = seed();
     MigrationFile f = marker(SET_M.replace("t.update(i, ", "t.update(t.keyOf(i), "));
 
-    LocalTarget.runner(env, dir).run(request(f)).block();
+    MigrationTestTarget.runner(env, dir).run(request(f)).block();
 
     Map<String, Map<String, AttributeValue>> live = local.items("things", "pk");
     Map<String, JournalEntry> journal = journal(env.ledger().runs("0001_mark").blockLast());
@@ -260,7 +260,7 @@ class WriteAheadJournalTest {
                 + " AttributeValue.fromN(\"700\"))).then(t.update(i, Update.set(\"m\","
                 + " AttributeValue.fromS(\"yes\")))) : Mono.empty()).then()");
 
-    LocalTarget.runner(env, dir).run(request(f)).block();
+    MigrationTestTarget.runner(env, dir).run(request(f)).block();
 
     Map<String, AttributeValue> live = local.items("things", "pk").get("t007");
     assertThat(live.get("v").n()).isEqualTo("700");
@@ -280,7 +280,7 @@ class WriteAheadJournalTest {
                 + SET_M.replace("fromS(\"yes\")", "fromS(\"again\")").replace(".then()", "")
                 + ").then()");
 
-    LocalTarget.runner(env, dir).run(request(f)).block();
+    MigrationTestTarget.runner(env, dir).run(request(f)).block();
 
     Map<String, Map<String, AttributeValue>> live = local.items("things", "pk");
     assertThat(live.values()).allSatisfy(i -> assertThat(i.get("m").s()).isEqualTo("again"));
@@ -300,7 +300,7 @@ class WriteAheadJournalTest {
             + "Long.toString(Long.parseLong(i.get(\"v\").n()) / 2 * 2))))))";
     MigrationFile f = marker(SET_M + ".then(" + secondPass + ").then()");
 
-    RunReport report = LocalTarget.runner(env, dir).run(request(f)).block();
+    RunReport report = MigrationTestTarget.runner(env, dir).run(request(f)).block();
 
     assertThat(report.tables().get(0).conditionFailed()).isEqualTo(ITEMS / 2);
     assertThat(report.journalEntries()).isEqualTo(ITEMS + ITEMS / 2);

@@ -159,4 +159,50 @@ class RollbacksTest {
     rollbacks.drop(prepared.recoveryTables()).block();
     assertThat(tables()).containsExactly("orders");
   }
+
+  @Test
+  void planTable_savesASealedPlanInItsWorkFolder_andDiscardDeletesOnlyThatFolder() {
+    Rollbacks.Prepared prepared =
+        rollbacks
+            .planTable(request(START.plusSeconds(300), START.plusSeconds(900)))
+            .block(Duration.ofSeconds(60));
+    RollbackPlan plan = prepared.plan();
+
+    assertThat(plan.file()).isNotNull();
+    assertThat(plan.file().getParent().getParent()).isEqualTo(dir);
+    RollbackPlan reread = PlanFile.read(plan.file());
+    assertThat(reread.fingerprint()).isEqualTo(plan.fingerprint());
+    assertThat(reread.counts()).isEqualTo(plan.counts());
+    assertThat(reread.recoveryTables()).isEqualTo(prepared.recoveryTables());
+
+    rollbacks.discard(plan);
+    assertThat(java.nio.file.Files.exists(plan.file().getParent())).isFalse();
+    assertThat(java.nio.file.Files.isDirectory(dir)).isTrue();
+    rollbacks.drop(prepared.recoveryTables()).block();
+  }
+
+  @Test
+  void drop_ofATableNotTaggedAsARecoveryTable_refusesAndKeepsIt() {
+    local.createTable("orders-copy");
+
+    assertThatThrownBy(() -> rollbacks.drop(java.util.List.of("orders-copy")).block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REFUSED))
+        .hasMessage(
+            "Table orders-copy has no pitr:recovery-of tag, so it is not a recovery table pitr"
+                + " made; pass --force and type its name to drop it anyway");
+    assertThat(tables()).contains("orders-copy");
+  }
+
+  @Test
+  void drop_ofRecoveryTablesSomeAlreadyGone_dropsTheRestAndNamesOnlyThose() {
+    local.createTable("orders-recovery-abc");
+    local.tagAsRecovery("orders-recovery-abc", "orders", START.toString());
+
+    java.util.List<String> dropped =
+        rollbacks.drop(java.util.List.of("orders-recovery-gone", "orders-recovery-abc")).block();
+
+    assertThat(dropped).containsExactly("orders-recovery-abc");
+    assertThat(tables()).containsExactly("orders");
+  }
 }

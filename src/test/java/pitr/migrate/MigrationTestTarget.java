@@ -22,15 +22,16 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The embedded engine served over loopback HTTP, a real SDK client pointed at it, and a migration
- * environment over that client.
+ * Test fixture for the migration tests: the embedded engine served over loopback HTTP on a given
+ * clock, a real SDK client pointed at it, and a migration environment over that client. (The
+ * general-purpose fixture, with table helpers, is {@link pitr.dynamo.LocalTarget}.)
  */
-final class LocalTarget implements AutoCloseable {
+final class MigrationTestTarget implements AutoCloseable {
   final LocalEngine engine;
   final LocalServer server;
   final DynamoDbAsyncClient client;
 
-  LocalTarget(Clock clock) {
+  MigrationTestTarget(Clock clock) {
     engine = LocalEngine.create(EngineConfig.defaults().withClock(clock));
     server = LocalServer.start(engine, "127.0.0.1", 0);
     client =
