@@ -23,6 +23,7 @@ import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.RunRequest;
 import pitr.migrate.api.RunMode;
+import pitr.rollback.Action;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
 import pitr.rollback.PlanItem;
@@ -173,13 +174,23 @@ final class RecoverySteps {
    * assert-conflicts}, and adds its conflicts and lost items to the drill's totals.
    */
   private Mono<Void> account(Flux<PlanItem> items, List<ApplyResult> results) {
+    LinkedHashSet<String> overwritten = new LinkedHashSet<>();
     return items
+        .doOnNext(
+            i -> {
+              // With --on-conflict overwrite the plan restores its conflicts: the apply result
+              // does not list them, but the drill found them all the same.
+              if (i.conflict() && i.action() != Action.CONFLICT) {
+                overwritten.add(ItemHash.canonical(i.key()));
+              }
+            })
         .map(i -> ItemHash.canonical(i.key()))
         .collect(Collectors.toCollection(LinkedHashSet::new))
         .doOnNext(
             candidates -> {
               drill.lastCandidates = candidates;
-              LinkedHashSet<String> conflicts = new LinkedHashSet<>();
+              LinkedHashSet<String> conflicts = new LinkedHashSet<>(overwritten);
+              drill.conflicts += overwritten.size();
               for (ApplyResult result : results) {
                 result.allConflicts().forEach(k -> conflicts.add(ItemHash.canonical(k)));
                 drill.conflicts += result.conflictCount();

@@ -216,6 +216,28 @@ class DrillRecoveryTest {
   }
 
   @Test
+  void drill_rollingBackWithOverwrite_countsTheConflictsItOverwrote() {
+    DrillResult result =
+        run(
+            incident(
+                "overwrite",
+                new Step.AssertConflicts(
+                    "The customer's edits are the conflicts", null, "customer"),
+                new Step.AssertUnchanged(
+                    "Orders are exactly as before", "orders", "before", null)));
+
+    List<StepResult> steps = result.steps();
+    assertThat(steps.subList(steps.size() - 3, steps.size()))
+        .map(DrillRecoveryTest::outcome)
+        .containsExactly(
+            "PASSED 5 conflicts reported, as expected",
+            "PASSED 20 items as in snapshot before, 0 items written during the incident kept",
+            "PASSED dropped orders");
+    assertThat(result.conflicts()).isEqualTo(5);
+    assertThat(DrillReport.markdown(result)).contains("| Conflicts found | 5 |\n");
+  }
+
+  @Test
   void drill_whoseCheckFindsItemsUnlikeTheSnapshot_countsThemAsLost_andGoesOnToTheCleanUp() {
     DrillResult result =
         run(
