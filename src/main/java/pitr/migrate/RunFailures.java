@@ -1,7 +1,9 @@
 package pitr.migrate;
 
+import java.util.List;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import reactor.core.Exceptions;
 
 /** How a failed migration run is described: in its ledger record, and to the operator. */
 final class RunFailures {
@@ -9,6 +11,7 @@ final class RunFailures {
 
   /** The failure as the ledger records it: a PitrException's message, else class and message. */
   static String describe(Throwable e) {
+    e = cause(e);
     if (e instanceof PitrException p) {
       return p.getMessage();
     }
@@ -20,6 +23,7 @@ final class RunFailures {
    * PitrException as it is, else {@link ErrorCode#FAILED} saying how to resume or roll back.
    */
   static PitrException failure(String name, String runId, Throwable e) {
+    e = cause(e);
     if (e instanceof PitrException p) {
       return p;
     }
@@ -35,5 +39,17 @@ final class RunFailures {
             + name
             + "' or roll the run back",
         e);
+  }
+
+  /**
+   * The failure that matters when several writes failed at once (Reactor's composite of them): the
+   * first that carries an operator's message, else the first.
+   */
+  static Throwable cause(Throwable e) {
+    List<Throwable> all = Exceptions.unwrapMultiple(e);
+    if (all.size() <= 1) {
+      return all.isEmpty() ? e : all.get(0);
+    }
+    return all.stream().filter(PitrException.class::isInstance).findFirst().orElse(all.get(0));
   }
 }
