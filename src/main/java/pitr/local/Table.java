@@ -51,6 +51,31 @@ public final class Table {
 
   public volatile int recoveryPeriodDays = 35;
 
+  /**
+   * The TTL attribute: the one expired items are found by while TTL is on, or the one being turned
+   * off while DISABLING; null when TTL was never turned on. Never carried over by a restore.
+   */
+  public volatile String ttlAttribute;
+
+  /** Whether TTL is turned on (ENABLING or ENABLED) rather than off (DISABLING or DISABLED). */
+  public volatile boolean ttlEnabled;
+
+  /** When TTL was last turned on or off (epoch ms); 0 when never. */
+  public volatile long ttlChangedAt;
+
+  /** Until when (epoch ms) the table is UPDATING after an UpdateTable; 0 when not. */
+  public volatile long updatingUntil;
+
+  /** Provisioned-throughput history for DescribeTable (epoch ms; 0 when none). */
+  public volatile long lastIncreaseAt;
+
+  public volatile long lastDecreaseAt;
+
+  /** Decreases on the UTC day {@link #decreaseDay} (days since the epoch). */
+  public volatile int decreasesToday;
+
+  public volatile long decreaseDay;
+
   /** Set on tables created by a restore. */
   public volatile software.amazon.awssdk.services.dynamodb.model.RestoreSummary restoreSummary;
 
