@@ -26,7 +26,10 @@ public final class Table {
   public final long createdAt;
   public final String partitionKey;
   public final String sortKey;
-  public final List<AttributeDefinition> attributeDefinitions;
+
+  /** The key attributes' definitions; UpdateTable adds those of a new global index. */
+  public volatile List<AttributeDefinition> attributeDefinitions;
+
   public final Map<String, ScalarAttributeType> attributeTypes = new LinkedHashMap<>();
   public final Set<String> keyNames = new LinkedHashSet<>();
   public final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
@@ -125,6 +128,15 @@ public final class Table {
     keyNames.add(partitionKey);
     if (sortKey != null) {
       keyNames.add(sortKey);
+    }
+  }
+
+  /** Adds the definition of a new index's key attribute. Caller holds the write lock. */
+  public void define(AttributeDefinition d) {
+    if (attributeTypes.putIfAbsent(d.attributeName(), d.attributeType()) == null) {
+      List<AttributeDefinition> all = new ArrayList<>(attributeDefinitions);
+      all.add(d);
+      attributeDefinitions = List.copyOf(all);
     }
   }
 

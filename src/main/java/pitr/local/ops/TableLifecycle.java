@@ -1,13 +1,16 @@
 package pitr.local.ops;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import pitr.local.EngineConfig;
 import pitr.local.Errors;
 import pitr.local.SecondaryIndex;
 import pitr.local.Table;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -77,6 +80,24 @@ final class TableLifecycle {
     }
   }
 
+  /**
+   * Adds to {@code t} the definitions UpdateTable gives for a new global index's key attributes, as
+   * DynamoDB takes them; others are left to the index checks.
+   */
+  static void defineIndexKeys(
+      Table t, List<KeySchemaElement> keys, List<AttributeDefinition> defs) {
+    if (keys == null || defs == null) {
+      return;
+    }
+    for (KeySchemaElement k : keys) {
+      for (AttributeDefinition d : defs) {
+        if (d.attributeName().equals(k.attributeName()) && d.attributeType() != null) {
+          t.define(d);
+        }
+      }
+    }
+  }
+
   /** Records a provisioned-throughput change from (rcu, wcu) to the table's current capacity. */
   static void throughputChanged(Table t, long oldRead, long oldWrite, long now) {
     if (t.billingMode != BillingMode.PROVISIONED || (oldRead == 0 && oldWrite == 0)) {
@@ -130,7 +151,7 @@ final class TableLifecycle {
   }
 
   /** Names of the tables still DELETING at {@code now}. */
-  java.util.List<String> deletingNames(long now) {
+  List<String> deletingNames(long now) {
     return deleting.keySet().stream().filter(n -> deleting(n, now) != null).toList();
   }
 

@@ -336,7 +336,7 @@ public final class TableOps extends OperationFamily {
             }
             if (r.hasGlobalSecondaryIndexUpdates()) {
               for (GlobalSecondaryIndexUpdate u : r.globalSecondaryIndexUpdates()) {
-                updateIndex(t, u);
+                updateIndex(t, u, r);
               }
             }
             TableLifecycle.throughputChanged(t, oldRead, oldWrite, now);
@@ -400,9 +400,10 @@ public final class TableOps extends OperationFamily {
         });
   }
 
-  private void updateIndex(Table t, GlobalSecondaryIndexUpdate u) {
+  private void updateIndex(Table t, GlobalSecondaryIndexUpdate u, UpdateTableRequest r) {
     if (u.create() != null) {
       var c = u.create();
+      TableLifecycle.defineIndexKeys(t, c.keySchema(), r.attributeDefinitions());
       for (KeySchemaElement e : c.keySchema()) {
         if (!t.attributeTypes.containsKey(e.attributeName())) {
           throw Errors.validation(
