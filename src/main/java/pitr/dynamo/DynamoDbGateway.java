@@ -266,6 +266,23 @@ public final class DynamoDbGateway {
         .map(r -> r.continuousBackupsDescription());
   }
 
+  /**
+   * Turns time to live on for {@code attribute}: items whose attribute holds epoch seconds in the
+   * past are deleted by DynamoDB from then on. Refused (ValidationException) when TTL is on already
+   * or was changed within the hour.
+   */
+  public Mono<Void> enableTimeToLive(String table, String attribute) {
+    return retried(
+            table,
+            () ->
+                client.updateTimeToLive(
+                    r ->
+                        r.tableName(table)
+                            .timeToLiveSpecification(
+                                s -> s.enabled(true).attributeName(attribute))))
+        .then();
+  }
+
   /** The table's TTL setting, or empty when the target does not report one. */
   public Mono<TimeToLiveDescription> describeTimeToLive(String table) {
     return call(table, () -> client.describeTimeToLive(r -> r.tableName(table)))
