@@ -238,6 +238,13 @@ final class Ranges {
     }
   }
 
+  /** {@code local serve --ttl-sweep-interval}: how often expired items are deleted. */
+  static final class SweepInterval extends RangeConverter.Spans {
+    SweepInterval() {
+      super(Duration.ofSeconds(1), Duration.ofDays(1));
+    }
+  }
+
   /** {@code migrate stale --older-than}. */
   static final class Age extends RangeConverter.Spans {
     Age() {

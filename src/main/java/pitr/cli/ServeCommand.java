@@ -129,6 +129,46 @@ final class ServeCommand implements Callable<Integer> {
   Duration restoreLag;
 
   @Option(
+      names = "--create-duration",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = Ranges.EngineDelay.class,
+      description =
+          "How long a new table stays CREATING, 0s-1d (AWS: seconds to minutes; default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration createDuration;
+
+  @Option(
+      names = "--update-duration",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = Ranges.EngineDelay.class,
+      description =
+          "How long a table stays UPDATING after UpdateTable, and a new global secondary index"
+              + " CREATING (backfilling), 0s-1d (default: ${DEFAULT-VALUE}).")
+  Duration updateDuration;
+
+  @Option(
+      names = "--delete-duration",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = Ranges.EngineDelay.class,
+      description =
+          "How long a deleted table stays DELETING before it is gone, 0s-1d (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration deleteDuration;
+
+  @Option(
+      names = "--ttl-sweep-interval",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = Ranges.SweepInterval.class,
+      description =
+          "How often items whose TTL has passed are deleted, 1s-1d (AWS: within days; default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration ttlSweepInterval;
+
+  @Option(
       names = "--burst-seconds",
       defaultValue = "300",
       paramLabel = "SECONDS",
@@ -166,7 +206,13 @@ final class ServeCommand implements Callable<Integer> {
             .withRestoreDuration(restoreDuration)
             .withRestoreLag(restoreLag)
             .withBurstSeconds(burstSeconds)
-            .withOnDemandCeiling(onDemandMaxRcu, onDemandMaxWcu);
+            .withOnDemandCeiling(onDemandMaxRcu, onDemandMaxWcu)
+            .withTableActivationDelay(createDuration)
+            .withLifecycle(
+                EngineConfig.Lifecycle.DEFAULTS
+                    .withUpdateDuration(updateDuration)
+                    .withDeleteDuration(deleteDuration)
+                    .withTtlSweepInterval(ttlSweepInterval));
     ServeAccess access =
         ServeAccess.decide(host, allowRemote, accessKeyId, secretAccessKey, credentialsFile);
     LocalEngine engine;

@@ -14,7 +14,7 @@ import pitr.restore.StatusReader;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show point-in-time recovery, restore window, backups, size, capacity and the recovery",
+      "Show point-in-time recovery, restore window, TTL, backups, size, capacity and the recovery",
       "tables pitr made from TABLE. Read-only."
     })
 final class StatusCommand implements Callable<Integer> {
@@ -41,6 +41,7 @@ final class StatusCommand implements Callable<Integer> {
     } else {
       out.println("pitr:             OFF (nothing can be restored to a point in time)");
     }
+    out.println("ttl:              " + ttl(status.ttl()));
     out.println("items:            " + status.itemCount() + " (" + status.sizeBytes() + " bytes)");
     out.println(
         "billing:          "
@@ -58,5 +59,25 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The TTL line: whether expired items are deleted, and that a restore drops the setting. */
+  private static String ttl(PitrStatus.Ttl ttl) {
+    if (ttl == null) {
+      return "not reported by this endpoint";
+    }
+    String state =
+        switch (ttl.status()) {
+          case "DISABLED" -> null;
+          case "ENABLING" -> "turning on";
+          case "DISABLING" -> "turning off";
+          default -> "on";
+        };
+    return state == null
+        ? "off"
+        : state
+            + ", attribute "
+            + ttl.attribute()
+            + " (expired items are deleted; a restored table has TTL off)";
   }
 }

@@ -40,9 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableAlreadyExistsException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -266,6 +264,23 @@ public final class DynamoDbGateway {
         .map(r -> r.continuousBackupsDescription());
   }
 
+  /**
+   * Turns time to live on for {@code attribute}: items whose attribute holds epoch seconds in the
+   * past are deleted by DynamoDB from then on. Refused (ValidationException) when TTL is on already
+   * or was changed within the hour.
+   */
+  public Mono<Void> enableTimeToLive(String table, String attribute) {
+    return retried(
+            table,
+            () ->
+                client.updateTimeToLive(
+                    r ->
+                        r.tableName(table)
+                            .timeToLiveSpecification(
+                                s -> s.enabled(true).attributeName(attribute))))
+        .then();
+  }
+
   /** The table's TTL setting, or empty when the target does not report one. */
   public Mono<TimeToLiveDescription> describeTimeToLive(String table) {
     return call(table, () -> client.describeTimeToLive(r -> r.tableName(table)))
@@ -360,55 +375,9 @@ public final class DynamoDbGateway {
 
   /** One page of a scan segment starting after {@code from}. */
   public Mono<ScanPage> scanPage(ScanSpec spec, int segment, Map<String, AttributeValue> from) {
-    ScanRequest request = scanRequest(spec, segment, from);
+    ScanRequest request = spec.request(segment, from);
     return retried(spec.table(), () -> client.scan(request))
-        .map(response -> scanPage(segment, from, response));
-  }
-
-  static ScanRequest scanRequest(ScanSpec spec, int segment, Map<String, AttributeValue> from) {
-    ScanRequest.Builder b =
-        ScanRequest.builder()
-            .tableName(spec.table())
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-            .consistentRead(spec.consistent());
-    if (spec.totalSegments() > 1) {
-      b.segment(segment).totalSegments(spec.totalSegments());
-    }
-    if (from != null && !from.isEmpty()) {
-      b.exclusiveStartKey(from);
-    }
-    if (spec.filter() != null) {
-      b.filterExpression(spec.filter());
-    }
-    if (spec.projection() != null) {
-      b.projectionExpression(spec.projection());
-    }
-    if (!spec.names().isEmpty()) {
-      b.expressionAttributeNames(spec.names());
-    }
-    if (!spec.values().isEmpty()) {
-      b.expressionAttributeValues(spec.values());
-    }
-    if (spec.limit() != null) {
-      b.limit(spec.limit());
-    }
-    return b.build();
-  }
-
-  static ScanPage scanPage(int segment, Map<String, AttributeValue> from, ScanResponse r) {
-    Map<String, AttributeValue> next =
-        r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    double units =
-        r.consumedCapacity() == null || r.consumedCapacity().capacityUnits() == null
-            ? 0
-            : r.consumedCapacity().capacityUnits();
-    return new ScanPage(
-        segment,
-        from,
-        next,
-        r.hasItems() ? r.items() : List.of(),
-        r.scannedCount() == null ? 0 : r.scannedCount(),
-        units);
+        .map(response -> ScanPage.of(segment, from, response));
   }
 
   /** Query, one page, retried. */

@@ -3,6 +3,7 @@ package pitr.dynamo;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * One page of a scan segment, with the positions needed to resume after it.
@@ -25,5 +26,22 @@ public record ScanPage(
   /** True when no page follows this one in its segment. */
   public boolean last() {
     return next == null;
+  }
+
+  /** The page a scan answered with, read from {@code from} in {@code segment}. */
+  static ScanPage of(int segment, Map<String, AttributeValue> from, ScanResponse r) {
+    Map<String, AttributeValue> next =
+        r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    double units =
+        r.consumedCapacity() == null || r.consumedCapacity().capacityUnits() == null
+            ? 0
+            : r.consumedCapacity().capacityUnits();
+    return new ScanPage(
+        segment,
+        from,
+        next,
+        r.hasItems() ? r.items() : List.of(),
+        r.scannedCount() == null ? 0 : r.scannedCount(),
+        units);
   }
 }

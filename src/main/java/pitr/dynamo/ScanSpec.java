@@ -2,6 +2,8 @@ package pitr.dynamo;
 
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
  * What to scan: a table, how many parallel segments, and an optional filter and projection.
@@ -68,5 +70,36 @@ public record ScanSpec(
   public ScanSpec withLimit(Integer pageItems) {
     return new ScanSpec(
         table, totalSegments, filter, names, values, projection, consistent, pageItems);
+  }
+
+  /** The request for one page of {@code segment}, starting after {@code from} (null: the start). */
+  ScanRequest request(int segment, Map<String, AttributeValue> from) {
+    ScanRequest.Builder b =
+        ScanRequest.builder()
+            .tableName(table())
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+            .consistentRead(consistent());
+    if (totalSegments() > 1) {
+      b.segment(segment).totalSegments(totalSegments());
+    }
+    if (from != null && !from.isEmpty()) {
+      b.exclusiveStartKey(from);
+    }
+    if (filter() != null) {
+      b.filterExpression(filter());
+    }
+    if (projection() != null) {
+      b.projectionExpression(projection());
+    }
+    if (!names().isEmpty()) {
+      b.expressionAttributeNames(names());
+    }
+    if (!values().isEmpty()) {
+      b.expressionAttributeValues(values());
+    }
+    if (limit() != null) {
+      b.limit(limit());
+    }
+    return b.build();
   }
 }

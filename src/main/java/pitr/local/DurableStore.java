@@ -104,7 +104,10 @@ public final class DurableStore implements AutoCloseable {
       String sseKmsKey,
       Boolean streamEnabled,
       String streamViewType,
-      Long deletedAt) {}
+      Long deletedAt,
+      String ttlAttribute,
+      Boolean ttlEnabled,
+      Long ttlChangedAt) {}
 
   /** A secondary index's definition as stored. */
   public record IndexMeta(
@@ -166,7 +169,10 @@ public final class DurableStore implements AutoCloseable {
         sse == null ? null : sse.kmsMasterKeyId(),
         stream == null ? null : stream.streamEnabled(),
         stream == null ? null : stream.streamViewTypeAsString(),
-        deletedAt);
+        deletedAt,
+        t.ttlAttribute,
+        t.ttlEnabled,
+        t.ttlChangedAt);
   }
 
   /** Rebuilds a table's definition (without items) from what was stored. */
@@ -200,6 +206,9 @@ public final class DurableStore implements AutoCloseable {
     t.readCapacity = m.readCapacity();
     t.writeCapacity = m.writeCapacity();
     t.deletionProtection = m.deletionProtection();
+    t.ttlAttribute = m.ttlAttribute();
+    t.ttlEnabled = Boolean.TRUE.equals(m.ttlEnabled());
+    t.ttlChangedAt = m.ttlChangedAt() == null ? 0 : m.ttlChangedAt();
     t.pitrEnabled = m.pitrEnabled();
     t.pitrEnabledAt = m.pitrEnabledAt();
     t.recoveryPeriodDays = m.recoveryPeriodDays();

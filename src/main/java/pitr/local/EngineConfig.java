@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param onDemandWriteCeiling write units per second an on-demand table may take; 0 for no limit
  * @param onDemandReadCeiling read units per second an on-demand table may take; 0 for no limit
  * @param faults faults to inject into requests; {@link Faults#NONE} for none
+ * @param lifecycle how long table updates, deletions, index builds and TTL changes take, and how
+ *     often expired items are swept
  */
 public record EngineConfig(
     Clock clock,
@@ -28,7 +30,8 @@ public record EngineConfig(
     long burstSeconds,
     long onDemandWriteCeiling,
     long onDemandReadCeiling,
-    Faults faults) {
+    Faults faults,
+    Lifecycle lifecycle) {
 
   /**
    * Defaults for tests, drills and the local server: system clock, us-east-1, tables active at
@@ -46,7 +49,8 @@ public record EngineConfig(
         300,
         0,
         0,
-        Faults.NONE);
+        Faults.NONE,
+        Lifecycle.DEFAULTS);
   }
 
   public EngineConfig withClock(Clock v) {
@@ -60,7 +64,8 @@ public record EngineConfig(
         burstSeconds,
         onDemandWriteCeiling,
         onDemandReadCeiling,
-        faults);
+        faults,
+        lifecycle);
   }
 
   public EngineConfig withTableActivationDelay(Duration v) {
@@ -74,7 +79,8 @@ public record EngineConfig(
         burstSeconds,
         onDemandWriteCeiling,
         onDemandReadCeiling,
-        faults);
+        faults,
+        lifecycle);
   }
 
   public EngineConfig withRestoreDuration(Duration v) {
@@ -88,7 +94,8 @@ public record EngineConfig(
         burstSeconds,
         onDemandWriteCeiling,
         onDemandReadCeiling,
-        faults);
+        faults,
+        lifecycle);
   }
 
   public EngineConfig withRestoreLag(Duration v) {
@@ -102,7 +109,8 @@ public record EngineConfig(
         burstSeconds,
         onDemandWriteCeiling,
         onDemandReadCeiling,
-        faults);
+        faults,
+        lifecycle);
   }
 
   public EngineConfig withBurstSeconds(long v) {
@@ -116,7 +124,8 @@ public record EngineConfig(
         v,
         onDemandWriteCeiling,
         onDemandReadCeiling,
-        faults);
+        faults,
+        lifecycle);
   }
 
   public EngineConfig withOnDemandCeiling(long readUnits, long writeUnits) {
@@ -130,7 +139,8 @@ public record EngineConfig(
         burstSeconds,
         writeUnits,
         readUnits,
-        faults);
+        faults,
+        lifecycle);
   }
 
   public EngineConfig withFaults(Faults v) {
@@ -144,6 +154,61 @@ public record EngineConfig(
         burstSeconds,
         onDemandWriteCeiling,
         onDemandReadCeiling,
+        v,
+        lifecycle);
+  }
+
+  public EngineConfig withLifecycle(Lifecycle v) {
+    return new EngineConfig(
+        clock,
+        region,
+        accountId,
+        tableActivationDelay,
+        restoreDuration,
+        restoreLag,
+        burstSeconds,
+        onDemandWriteCeiling,
+        onDemandReadCeiling,
+        faults,
         v);
+  }
+
+  /**
+   * The engine's table lifecycle timings, each measured on the engine's clock. The durations
+   * default to zero, so that nothing waits unless a test or drill asks for DynamoDB's delays.
+   *
+   * @param updateDuration how long a table stays UPDATING after UpdateTable, and a new global
+   *     secondary index CREATING (backfilling)
+   * @param deleteDuration how long a deleted table stays DELETING before it is gone
+   * @param ttlTransition how long a TTL change stays ENABLING or DISABLING (AWS: up to an hour,
+   *     usually moments)
+   * @param ttlSweepInterval how often the background sweep deletes expired items; zero for no
+   *     background sweep (tests call {@link LocalEngine#sweepExpiredItems} themselves)
+   */
+  public record Lifecycle(
+      Duration updateDuration,
+      Duration deleteDuration,
+      Duration ttlTransition,
+      Duration ttlSweepInterval) {
+
+    /** Updates and deletions at once, TTL changes at once, expired items swept every 5 s. */
+    public static final Lifecycle DEFAULTS =
+        new Lifecycle(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5));
+
+    public Lifecycle withUpdateDuration(Duration v) {
+      return new Lifecycle(v, deleteDuration, ttlTransition, ttlSweepInterval);
+    }
+
+    public Lifecycle withDeleteDuration(Duration v) {
+      return new Lifecycle(updateDuration, v, ttlTransition, ttlSweepInterval);
+    }
+
+    public Lifecycle withTtlTransition(Duration v) {
+      return new Lifecycle(updateDuration, deleteDuration, v, ttlSweepInterval);
+    }
+
+    public Lifecycle withTtlSweepInterval(Duration v) {
+      return new Lifecycle(updateDuration, deleteDuration, ttlTransition, v);
+    }
   }
 }

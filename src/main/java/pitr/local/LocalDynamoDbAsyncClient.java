@@ -27,8 +27,14 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeBackupRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
@@ -61,6 +67,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbAsyncWaiter;
 
 /**
@@ -273,6 +281,29 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
   public CompletableFuture<RestoreTableFromBackupResponse> restoreTableFromBackup(
       RestoreTableFromBackupRequest request) {
     return call(() -> engine.restoreTableFromBackup(request));
+  }
+
+  @Override
+  public CompletableFuture<UpdateTimeToLiveResponse> updateTimeToLive(
+      UpdateTimeToLiveRequest request) {
+    return call(() -> engine.updateTimeToLive(request));
+  }
+
+  @Override
+  public CompletableFuture<DescribeTimeToLiveResponse> describeTimeToLive(
+      DescribeTimeToLiveRequest request) {
+    return call(() -> engine.describeTimeToLive(request));
+  }
+
+  @Override
+  public CompletableFuture<DescribeLimitsResponse> describeLimits(DescribeLimitsRequest request) {
+    return call(() -> engine.describeLimits(request));
+  }
+
+  @Override
+  public CompletableFuture<DescribeEndpointsResponse> describeEndpoints(
+      DescribeEndpointsRequest request) {
+    return call(() -> engine.describeEndpoints(request));
   }
 
   private static void sleep(java.time.Duration d) {

@@ -2,6 +2,7 @@ package pitr.local;
 
 import java.time.Clock;
 import pitr.local.capacity.Throughput;
+import pitr.local.ops.AccountOps;
 import pitr.local.ops.BackupOps;
 import pitr.local.ops.BatchOps;
 import pitr.local.ops.ItemOps;
@@ -9,9 +10,11 @@ import pitr.local.ops.ReadOps;
 import pitr.local.ops.RecoveryOps;
 import pitr.local.ops.TableOps;
 import pitr.local.ops.TransactionOps;
+import pitr.local.ops.TtlOps;
 import pitr.local.store.Catalog;
 import pitr.local.store.HistoryPruner;
 import pitr.local.store.ItemWriter;
+import pitr.local.store.TtlSweeper;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -30,8 +33,14 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeBackupRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeBackupResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
@@ -64,6 +73,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 
 /**
  * The embedded DynamoDB-compatible engine: one object holding every table, serving each DynamoDB
@@ -95,6 +106,9 @@ public final class LocalEngine implements AutoCloseable {
   private final TransactionOps transactions;
   private final RecoveryOps recovery;
   private final BackupOps backups;
+  private final TtlOps ttl;
+  private final AccountOps account;
+  private final TtlSweeper sweeper;
   private volatile Faults.Injector faults;
 
   private LocalEngine(EngineConfig config, DurableStore durable) {
@@ -111,6 +125,15 @@ public final class LocalEngine implements AutoCloseable {
     this.transactions = new TransactionOps(config, catalog, writer, throughput);
     this.recovery = new RecoveryOps(config, catalog, writer, throughput);
     this.backups = new BackupOps(config, catalog, writer, throughput);
+    this.ttl = new TtlOps(config, catalog, writer, throughput);
+    this.account = new AccountOps(config, catalog, writer, throughput);
+    this.sweeper =
+        new TtlSweeper(
+            clock,
+            catalog,
+            writer,
+            config.lifecycle().ttlSweepInterval(),
+            config.lifecycle().ttlTransition());
   }
 
   /**
@@ -125,6 +148,9 @@ public final class LocalEngine implements AutoCloseable {
     DurableStore store = DurableStore.open(dataDir);
     LocalEngine engine = new LocalEngine(config, store);
     engine.catalog.load(store, engine.throughput::configure);
+    if (engine.catalog.tables().values().stream().anyMatch(t -> t.ttlAttribute != null)) {
+      engine.sweeper.start();
+    }
     return engine;
   }
 
@@ -208,6 +234,45 @@ public final class LocalEngine implements AutoCloseable {
   /** ListTagsOfResource. */
   public ListTagsOfResourceResponse listTagsOfResource(ListTagsOfResourceRequest r) {
     return tables.listTagsOfResource(r);
+  }
+
+  // Time to live and account ------------------------------------------------------------------
+
+  /**
+   * UpdateTimeToLive. Turning TTL on starts the background sweep that deletes expired items (see
+   * {@link #sweepExpiredItems}).
+   */
+  public UpdateTimeToLiveResponse updateTimeToLive(UpdateTimeToLiveRequest r) {
+    UpdateTimeToLiveResponse response = ttl.updateTimeToLive(r);
+    sweeper.start();
+    return response;
+  }
+
+  /** DescribeTimeToLive. */
+  public DescribeTimeToLiveResponse describeTimeToLive(DescribeTimeToLiveRequest r) {
+    return ttl.describeTimeToLive(r);
+  }
+
+  /**
+   * Deletes the items expired now (on the engine's clock) in every table whose TTL is ENABLED, as
+   * the background sweep does every {@link EngineConfig.Lifecycle#ttlSweepInterval}; tests that
+   * move the clock call it themselves. Each deletion is kept in point-in-time history like any
+   * other.
+   *
+   * @return how many items were deleted
+   */
+  public long sweepExpiredItems() {
+    return sweeper.sweep();
+  }
+
+  /** DescribeLimits: DynamoDB's default capacity quotas. */
+  public DescribeLimitsResponse describeLimits(DescribeLimitsRequest r) {
+    return account.describeLimits(r);
+  }
+
+  /** DescribeEndpoints. */
+  public DescribeEndpointsResponse describeEndpoints(DescribeEndpointsRequest r) {
+    return account.describeEndpoints(r);
   }
 
   // Items --------------------------------------------------------------------------------------
@@ -351,6 +416,7 @@ public final class LocalEngine implements AutoCloseable {
   /** Closes the durable store, if any; the in-memory engine needs no closing. */
   @Override
   public void close() {
+    sweeper.close();
     writer.close();
   }
 }

@@ -25,6 +25,13 @@ public final class SecondaryIndex {
   public volatile long writeCapacity;
   public volatile TokenBucket readBucket;
   public volatile TokenBucket writeBucket;
+
+  /**
+   * Until when (epoch ms) a global index added by UpdateTable is CREATING (backfilling); 0 for an
+   * index that is ACTIVE.
+   */
+  public volatile long backfillingUntil;
+
   public final ConcurrentSkipListMap<StoreKey, StoreKey> entries =
       new ConcurrentSkipListMap<>(StoreKey.ORDER);
 

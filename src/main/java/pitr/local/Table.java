@@ -26,7 +26,10 @@ public final class Table {
   public final long createdAt;
   public final String partitionKey;
   public final String sortKey;
-  public final List<AttributeDefinition> attributeDefinitions;
+
+  /** The key attributes' definitions; UpdateTable adds those of a new global index. */
+  public volatile List<AttributeDefinition> attributeDefinitions;
+
   public final Map<String, ScalarAttributeType> attributeTypes = new LinkedHashMap<>();
   public final Set<String> keyNames = new LinkedHashSet<>();
   public final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
@@ -50,6 +53,31 @@ public final class Table {
   public volatile long pitrEnabledAt;
 
   public volatile int recoveryPeriodDays = 35;
+
+  /**
+   * The TTL attribute: the one expired items are found by while TTL is on, or the one being turned
+   * off while DISABLING; null when TTL was never turned on. Never carried over by a restore.
+   */
+  public volatile String ttlAttribute;
+
+  /** Whether TTL is turned on (ENABLING or ENABLED) rather than off (DISABLING or DISABLED). */
+  public volatile boolean ttlEnabled;
+
+  /** When TTL was last turned on or off (epoch ms); 0 when never. */
+  public volatile long ttlChangedAt;
+
+  /** Until when (epoch ms) the table is UPDATING after an UpdateTable; 0 when not. */
+  public volatile long updatingUntil;
+
+  /** Provisioned-throughput history for DescribeTable (epoch ms; 0 when none). */
+  public volatile long lastIncreaseAt;
+
+  public volatile long lastDecreaseAt;
+
+  /** Decreases on the UTC day {@link #decreaseDay} (days since the epoch). */
+  public volatile int decreasesToday;
+
+  public volatile long decreaseDay;
 
   /** Set on tables created by a restore. */
   public volatile software.amazon.awssdk.services.dynamodb.model.RestoreSummary restoreSummary;
@@ -100,6 +128,15 @@ public final class Table {
     keyNames.add(partitionKey);
     if (sortKey != null) {
       keyNames.add(sortKey);
+    }
+  }
+
+  /** Adds the definition of a new index's key attribute. Caller holds the write lock. */
+  public void define(AttributeDefinition d) {
+    if (attributeTypes.putIfAbsent(d.attributeName(), d.attributeType()) == null) {
+      List<AttributeDefinition> all = new ArrayList<>(attributeDefinitions);
+      all.add(d);
+      attributeDefinitions = List.copyOf(all);
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
  * @param readCapacity provisioned read units, or null when on demand
  * @param writeCapacity provisioned write units, or null when on demand
  * @param recoveryTables recovery tables of this table
+ * @param ttl the table's time-to-live setting, or null when the target does not report one
  */
 public record PitrStatus(
     String table,
@@ -34,10 +35,25 @@ public record PitrStatus(
     String billingMode,
     Long readCapacity,
     Long writeCapacity,
-    List<RecoveryTable> recoveryTables) {
+    List<RecoveryTable> recoveryTables,
+    Ttl ttl) {
 
   /** An on-demand backup. */
   public record Backup(String name, String arn, Instant created, String status, Long sizeBytes) {}
+
+  /**
+   * Time to live: expired items are deleted by DynamoDB, deletions a restore to an earlier point
+   * brings back, and a restored table does not inherit the setting.
+   *
+   * @param status ENABLED, ENABLING, DISABLING or DISABLED
+   * @param attribute the attribute holding each item's expiry, or null when DISABLED
+   */
+  public record Ttl(String status, String attribute) {
+    /** Whether expired items are being deleted (or soon will be). */
+    public boolean on() {
+      return "ENABLED".equals(status) || "ENABLING".equals(status);
+    }
+  }
 
   /** A recovery table found by its {@code pitr:recovery-of} tag. */
   public record RecoveryTable(String name, String status, String restorePoint, String createdBy) {}

@@ -43,15 +43,31 @@ public final class StatusReader {
                                         b.backupStatusAsString(),
                                         b.backupSizeBytes()))
                             .collectList(),
-                        recoveryTablesOf(gateway, table).collectList())
-                    .map(t -> status(d, t.getT1(), t.getT2(), t.getT3())));
+                        recoveryTablesOf(gateway, table).collectList(),
+                        gateway
+                            .describeTimeToLive(table)
+                            .map(
+                                t ->
+                                    List.of(
+                                        new PitrStatus.Ttl(
+                                            t.timeToLiveStatusAsString(), t.attributeName())))
+                            .defaultIfEmpty(List.of()))
+                    .map(
+                        t ->
+                            status(
+                                d,
+                                t.getT1(),
+                                t.getT2(),
+                                t.getT3(),
+                                t.getT4().isEmpty() ? null : t.getT4().get(0))));
   }
 
   static PitrStatus status(
       TableDescription d,
       ContinuousBackupsDescription c,
       List<PitrStatus.Backup> backups,
-      List<PitrStatus.RecoveryTable> recoveries) {
+      List<PitrStatus.RecoveryTable> recoveries,
+      PitrStatus.Ttl ttl) {
     PointInTimeRecoveryDescription p = c == null ? null : c.pointInTimeRecoveryDescription();
     boolean on = p != null && p.pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED;
     boolean provisioned =
@@ -74,7 +90,8 @@ public final class StatusReader {
         provisioned && d.provisionedThroughput() != null
             ? d.provisionedThroughput().writeCapacityUnits()
             : null,
-        recoveries);
+        recoveries,
+        ttl);
   }
 
   /** Tables whose {@code pitr:recovery-of} tag names {@code source}, not being deleted. */

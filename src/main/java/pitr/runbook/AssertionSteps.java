@@ -43,6 +43,36 @@ final class AssertionSteps {
             });
   }
 
+  Mono<String> ttl(Step.AssertTtl s) {
+    String expected = s.attribute() == null || s.attribute().isBlank() ? null : s.attribute();
+    return drill
+        .gateway
+        .describeTimeToLive(s.table())
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .map(
+            found -> {
+              if (found.isEmpty()) {
+                throw new DrillAssertionFailed(
+                    "the target does not report the TTL of " + s.table());
+              }
+              String status = found.get().timeToLiveStatusAsString();
+              boolean on = "ENABLED".equals(status) || "ENABLING".equals(status);
+              String actual = on ? found.get().attributeName() : null;
+              String said = actual == null ? "off" : "on for " + actual;
+              if (expected == null ? actual != null : !expected.equals(actual)) {
+                throw new DrillAssertionFailed(
+                    "TTL of "
+                        + s.table()
+                        + " is "
+                        + said
+                        + ", expected "
+                        + (expected == null ? "off" : "on for " + expected));
+              }
+              return "TTL of " + s.table() + " is " + said;
+            });
+  }
+
   Mono<String> item(Step.AssertItem s) {
     Map<String, AttributeValue> key = new HashMap<>();
     s.key().forEach((name, v) -> key.put(name, AttributeValue.fromS(v)));

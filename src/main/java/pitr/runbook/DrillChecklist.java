@@ -60,6 +60,13 @@ public final class DrillChecklist {
               + " "
               + billing);
       c.add("aws dynamodb wait table-exists --table-name " + s.table());
+      if (s.ttl() != null) {
+        c.add(
+            "aws dynamodb update-time-to-live --table-name "
+                + s.table()
+                + " --time-to-live-specification Enabled=true,AttributeName="
+                + s.ttl());
+      }
     } else if (step instanceof Step.Seed s) {
       if (s.fixture() != null) {
         c.add(
@@ -161,6 +168,23 @@ public final class DrillChecklist {
               + (s.traffic() != null
                   ? "; they must be the items the application wrote during the incident"
                   : ""));
+    } else if (step instanceof Step.Restore s) {
+      c.add(
+          "pitr restore "
+              + s.table()
+              + " --to <"
+              + s.to()
+              + "> --as "
+              + s.as()
+              + "   # lists what the new table does not inherit");
+    } else if (step instanceof Step.AssertTtl s) {
+      c.add(
+          "aws dynamodb describe-time-to-live --table-name "
+              + s.table()
+              + "   # expect "
+              + (s.attribute() == null || s.attribute().isBlank()
+                  ? "DISABLED"
+                  : "ENABLED on " + s.attribute()));
     } else if (step instanceof Step.Drop s) {
       c.add("aws dynamodb delete-table --table-name " + s.table());
     }

@@ -174,6 +174,8 @@ public final class DrillRunner {
             target.injectFaults(s.spec());
             return s.spec() == null || s.spec().isBlank() ? "faults off" : "faults " + s.spec();
           });
+    } else if (step instanceof Step.Restore s) {
+      return recovery.restore(s);
     } else if (step instanceof Step.Rollback s) {
       return recovery.rollback(s);
     } else if (step instanceof Step.MigrateRollback s) {
@@ -186,6 +188,8 @@ public final class DrillRunner {
       return assertions.unchanged(s);
     } else if (step instanceof Step.AssertConflicts s) {
       return assertions.conflicts(s);
+    } else if (step instanceof Step.AssertTtl s) {
+      return assertions.ttl(s);
     } else if (step instanceof Step.Drop s) {
       return tables.drop(s);
     }

@@ -83,11 +83,15 @@ final class DrillTables {
         .gateway
         .createTable(r.build())
         .thenMany(drill.gateway.awaitActive(s.table(), ACTIVE_TIMEOUT, ACTIVE_POLL))
-        .then()
+        .then(
+            s.ttl() == null
+                ? Mono.<Void>empty()
+                : drill.gateway.enableTimeToLive(s.table(), s.ttl()))
         .thenReturn(
             "created "
                 + s.table()
-                + (provisioned ? " (provisioned, " + s.wcu() + " WCU)" : " (on-demand)"));
+                + (provisioned ? " (provisioned, " + s.wcu() + " WCU)" : " (on-demand)")
+                + (s.ttl() == null ? "" : ", TTL on " + s.ttl()));
   }
 
   Mono<String> enablePitr(Step.EnablePitr s) {

@@ -23,6 +23,9 @@ import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.RunRequest;
 import pitr.migrate.api.RunMode;
+import pitr.restore.PointInTimeRestorer;
+import pitr.restore.RestorePoint;
+import pitr.restore.RestoreRequest;
 import pitr.rollback.Action;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
@@ -68,6 +71,30 @@ final class RecoverySteps {
                           "%s wrote %,d items (run %s, restore point %s)",
                           r.migration(), r.itemsWritten(), r.runId(), r.restorePoint()));
         });
+  }
+
+  Mono<String> restore(Step.Restore s) {
+    Instant at = drill.instant(s.to());
+    RestoreRequest request =
+        RestoreRequest.of(s.table(), RestorePoint.at(at)).as(s.as()).waiting(RESTORE_TIMEOUT);
+    return awaitRestorable(s.table(), at)
+        .flatMap(
+            waited ->
+                PointInTimeRestorer.create(drill.gateway, drill.clock, DrillContext.user())
+                    .restore(request, d -> {})
+                    .map(
+                        r ->
+                            waited
+                                + "restored "
+                                + s.table()
+                                + " as of "
+                                + at
+                                + " into "
+                                + s.as()
+                                + (r.notCarriedOver().isEmpty()
+                                    ? ""
+                                    : "; not carried over: "
+                                        + String.join("; ", r.notCarriedOver()))));
   }
 
   Mono<String> rollback(Step.Rollback s) {

@@ -251,6 +251,8 @@ public final class RunbookLoader {
         } catch (IllegalArgumentException e) {
           problems.add(at + ": " + e.getMessage());
         }
+      } else if (step instanceof Step.Restore r) {
+        ref(r.to(), marks, at + ": to", problems);
       } else if (step instanceof Step.Rollback r) {
         ref(r.to(), marks, at + ": to", problems);
         if (r.incidentEnd() != null) {

@@ -20,12 +20,14 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Step.Migrate.class, name = "migrate"),
   @JsonSubTypes.Type(value = Step.Traffic.class, name = "traffic"),
   @JsonSubTypes.Type(value = Step.Faults.class, name = "faults"),
+  @JsonSubTypes.Type(value = Step.Restore.class, name = "restore"),
   @JsonSubTypes.Type(value = Step.Rollback.class, name = "rollback"),
   @JsonSubTypes.Type(value = Step.MigrateRollback.class, name = "migrate-rollback"),
   @JsonSubTypes.Type(value = Step.AssertCount.class, name = "assert-count"),
   @JsonSubTypes.Type(value = Step.AssertItem.class, name = "assert-item"),
   @JsonSubTypes.Type(value = Step.AssertUnchanged.class, name = "assert-unchanged"),
   @JsonSubTypes.Type(value = Step.AssertConflicts.class, name = "assert-conflicts"),
+  @JsonSubTypes.Type(value = Step.AssertTtl.class, name = "assert-ttl"),
   @JsonSubTypes.Type(value = Step.Drop.class, name = "drop")
 })
 public sealed interface Step {
@@ -50,6 +52,7 @@ public sealed interface Step {
    * @param billing {@code on-demand} (default) or {@code provisioned}
    * @param wcu provisioned write capacity
    * @param rcu provisioned read capacity
+   * @param ttl an attribute to turn time to live on for (items expire at its epoch seconds)
    */
   @Name("create-table")
   record CreateTable(
@@ -58,7 +61,8 @@ public sealed interface Step {
       @Req Map<String, String> key,
       String billing,
       Long wcu,
-      Long rcu)
+      Long rcu,
+      String ttl)
       implements Step {}
 
   /**
@@ -129,6 +133,17 @@ public sealed interface Step {
   record Faults(@Req String description, String spec) implements Step {}
 
   /**
+   * Restore a table as it was at a mark or instant into a new table, as {@code pitr restore} does;
+   * the step's detail lists what the new table does not inherit (TTL, streams, tags, PITR, ...).
+   *
+   * @param to a mark's name or an ISO-8601 instant
+   * @param as the new table's name
+   */
+  @Name("restore")
+  record Restore(@Req String description, @Req String table, @Req String to, @Req String as)
+      implements Step {}
+
+  /**
    * Roll a table back, as {@code pitr rollback} does.
    *
    * @param to a mark's name or an ISO-8601 instant: the state to go back to (T0)
@@ -190,6 +205,13 @@ public sealed interface Step {
    */
   @Name("assert-conflicts")
   record AssertConflicts(@Req String description, Long equals, String traffic) implements Step {}
+
+  /**
+   * Assert a table's time to live: on for {@code attribute}, or off when no attribute is given (a
+   * restored table never inherits it).
+   */
+  @Name("assert-ttl")
+  record AssertTtl(@Req String description, @Req String table, String attribute) implements Step {}
 
   /** Delete a table. */
   @Name("drop")

@@ -50,6 +50,10 @@ class NumericOptionsTest {
             "pitr local serve --port",
             "pitr local serve --restore-duration",
             "pitr local serve --restore-lag",
+            "pitr local serve --create-duration",
+            "pitr local serve --update-duration",
+            "pitr local serve --delete-duration",
+            "pitr local serve --ttl-sweep-interval",
             "pitr local serve --burst-seconds",
             "pitr local serve --on-demand-max-wcu",
             "pitr local serve --on-demand-max-rcu");

@@ -131,6 +131,61 @@ class ServeOptionsTest {
   }
 
   @Test
+  void lifecycleOptions_defaultToNoDelayAndAFiveSecondSweep() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs();
+
+    assertThat(List.of(serve.createDuration, serve.updateDuration, serve.deleteDuration))
+        .containsOnly(Duration.ZERO);
+    assertThat(serve.ttlSweepInterval).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void lifecycleOptions_takeDurations() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve)
+        .parseArgs(
+            "--create-duration",
+            "30s",
+            "--update-duration",
+            "2m",
+            "--delete-duration",
+            "1d",
+            "--ttl-sweep-interval",
+            "1s");
+
+    assertThat(
+            List.of(
+                serve.createDuration,
+                serve.updateDuration,
+                serve.deleteDuration,
+                serve.ttlSweepInterval))
+        .containsExactly(
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2),
+            Duration.ofDays(1),
+            Duration.ofSeconds(1));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"--create-duration,-1s", "--update-duration,-2m", "--delete-duration,-1h"})
+  void negativeLifecycleDuration_isRefusedNamingTheOption(String option, String value) {
+    CliRun run = refused(option, value);
+
+    assertThat(run.err())
+        .isEqualTo("error: " + option + " " + value + " is negative; pass 0s-1d\n");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0s", "500ms", "2d"})
+  void ttlSweepIntervalOutsideOneSecondToADay_isRefused(String value) {
+    CliRun run = refused("--ttl-sweep-interval", value);
+
+    assertThat(run.err()).startsWith("error: --ttl-sweep-interval " + value + " is ");
+    assertThat(run.err()).endsWith("; pass 1s-1d\n");
+  }
+
+  @Test
   void unreadableDuration_isAUsageErrorNamingTheOption() {
     CliRun run = refused("--restore-lag", "5x");
 

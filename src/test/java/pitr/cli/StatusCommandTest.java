@@ -44,12 +44,41 @@ class StatusCommandTest {
   }
 
   @Test
+  void status_ofTableWithTtl_showsItsAttribute() {
+    cli.local.createTable("sessions");
+    cli.local
+        .client
+        .updateTimeToLive(
+            r ->
+                r.tableName("sessions")
+                    .timeToLiveSpecification(s -> s.enabled(true).attributeName("expires")))
+        .join();
+
+    assertThat(cli.exit("status", "sessions")).isZero();
+
+    assertThat(cli.last.out())
+        .contains(
+            "ttl:              on, attribute expires (expired items are deleted; a restored table"
+                + " has TTL off)\n");
+  }
+
+  @Test
+  void status_ofTableWithoutTtl_saysOff() {
+    cli.local.createTable("plain");
+
+    assertThat(cli.exit("status", "plain")).isZero();
+
+    assertThat(cli.last.out()).contains("ttl:              off\n");
+  }
+
+  @Test
   void status_withJsonOutput_printsOneDocument() {
     cli.local.createTable("plain");
     assertThat(cli.exit("status", "plain", "--output", "json")).isZero();
     assertThat(cli.last.out())
         .contains("\"table\" : \"plain\"")
-        .contains("\"pitrEnabled\" : false");
+        .contains("\"pitrEnabled\" : false")
+        .contains("\"status\" : \"DISABLED\"");
   }
 
   @Test

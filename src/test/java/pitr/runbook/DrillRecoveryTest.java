@@ -115,7 +115,7 @@ class DrillRecoveryTest {
         new ArrayList<>(
             List.of(
                 new Step.CreateTable(
-                    "Create orders", "orders", Map.of("pk", "S"), null, null, null),
+                    "Create orders", "orders", Map.of("pk", "S"), null, null, null, null),
                 new Step.EnablePitr("Turn PITR on", "orders"),
                 new Step.Seed("Seed 20 orders", "orders", 20L, null),
                 new Step.Snapshot("Remember the good state", "orders", "before"),
@@ -268,7 +268,7 @@ class DrillRecoveryTest {
         run(
             List.of(
                 new Step.CreateTable(
-                    "Create orders", "orders", Map.of("pk", "S"), null, null, null),
+                    "Create orders", "orders", Map.of("pk", "S"), null, null, null, null),
                 new Step.Seed("Seed 3 orders", "orders", 3L, null),
                 advance("90s"),
                 new Step.AssertCount("Three orders", "orders", 3L, null),
@@ -315,7 +315,7 @@ class DrillRecoveryTest {
         run(
             List.of(
                 new Step.CreateTable(
-                    "Create orders", "orders", Map.of("pk", "S"), null, null, null),
+                    "Create orders", "orders", Map.of("pk", "S"), null, null, null, null),
                 new Step.EnablePitr("Turn PITR on", "orders"),
                 new Step.Seed("Seed 10 orders", "orders", 10L, null),
                 new Step.Snapshot("Remember the good state", "orders", "before"),

@@ -120,7 +120,7 @@ class DrillRunnerTest {
   void seedCountAndItem_readAndWriteThroughTheGateway() {
     DrillResult result =
         run(
-            new Step.CreateTable("Create", "things", Map.of("pk", "S"), null, null, null),
+            new Step.CreateTable("Create", "things", Map.of("pk", "S"), null, null, null, null),
             new Step.Seed("Seed", "things", 60L, null),
             new Step.AssertCount("Count", "things", 60L, null),
             new Step.AssertItem(
@@ -146,7 +146,8 @@ class DrillRunnerTest {
     // 5 WCU and a clock that never moves: five items land, the other twenty never can.
     DrillResult result =
         run(
-            new Step.CreateTable("Create", "things", Map.of("pk", "S"), "provisioned", 5L, 5L),
+            new Step.CreateTable(
+                "Create", "things", Map.of("pk", "S"), "provisioned", 5L, 5L, null),
             new Step.Seed("Seed", "things", 25L, null),
             new Step.AssertCount("Count", "things", 25L, null),
             new Step.Drop("Drop", "things"));
@@ -161,6 +162,38 @@ class DrillRunnerTest {
                 + " write capacity",
             "SKIPPED ",
             "PASSED dropped things");
+  }
+
+  @Test
+  void restore_ofATableWithTtl_showsTheRestoredTableLostIt() {
+    DrillResult result =
+        run(
+            new Step.CreateTable("Create", "sessions", Map.of("pk", "S"), null, null, null, "exp"),
+            new Step.EnablePitr("PITR", "sessions"),
+            new Step.Seed("Seed", "sessions", 3L, null),
+            new Step.Advance("Wait", "1m"),
+            new Step.Mark("Mark", "t0"),
+            new Step.Advance("Wait", "1m"),
+            new Step.Restore("Restore", "sessions", "t0", "sessions-restored"),
+            new Step.AssertTtl("TTL kept on the source", "sessions", "exp"),
+            new Step.AssertTtl("TTL lost by the restore", "sessions-restored", null),
+            new Step.AssertTtl("Wrongly expected", "sessions-restored", "exp"),
+            new Step.AssertCount("Items restored", "sessions-restored", 3L, null),
+            new Step.Drop("Drop", "sessions-restored"),
+            new Step.Drop("Drop", "sessions"));
+
+    assertThat(result.steps())
+        .map(DrillRunnerTest::outcome)
+        .contains(
+            "PASSED created sessions (on-demand), TTL on exp",
+            "PASSED TTL of sessions is on for exp",
+            "PASSED TTL of sessions-restored is off",
+            "FAILED TTL of sessions-restored is off, expected on for exp",
+            "PASSED sessions-restored holds 3 items");
+    assertThat(result.steps().get(6).detail())
+        .contains("restored sessions as of ")
+        .contains(" into sessions-restored; not carried over: TTL on attribute exp (expired items")
+        .contains("point-in-time recovery (off on sessions-restored)");
   }
 
   @Test

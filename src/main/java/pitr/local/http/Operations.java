@@ -14,7 +14,10 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeBackupRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
@@ -31,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.UntagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
  * The engine's dispatch table: each operation the server serves, by its wire name, with its request
@@ -136,7 +140,23 @@ final class Operations {
           op(
               "RestoreTableFromBackup",
               RestoreTableFromBackupRequest::builder,
-              r -> engine.restoreTableFromBackup((RestoreTableFromBackupRequest) r))
+              r -> engine.restoreTableFromBackup((RestoreTableFromBackupRequest) r)),
+          op(
+              "UpdateTimeToLive",
+              UpdateTimeToLiveRequest::builder,
+              r -> engine.updateTimeToLive((UpdateTimeToLiveRequest) r)),
+          op(
+              "DescribeTimeToLive",
+              DescribeTimeToLiveRequest::builder,
+              r -> engine.describeTimeToLive((DescribeTimeToLiveRequest) r)),
+          op(
+              "DescribeLimits",
+              DescribeLimitsRequest::builder,
+              r -> engine.describeLimits((DescribeLimitsRequest) r)),
+          op(
+              "DescribeEndpoints",
+              DescribeEndpointsRequest::builder,
+              r -> engine.describeEndpoints((DescribeEndpointsRequest) r))
         }) {
       table.put(op.name(), op);
     }

@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputDescr
 import software.amazon.awssdk.services.dynamodb.model.SSEDescription;
 import software.amazon.awssdk.services.dynamodb.model.SSEStatus;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /** The TableDescription every table operation and restore returns. */
 final class TableDescriptions {
@@ -43,14 +42,14 @@ final class TableDescriptions {
             .tableName(t.name)
             .tableArn(t.arn)
             .tableId(t.id)
-            .tableStatus(active ? TableStatus.ACTIVE : TableStatus.CREATING)
+            .tableStatus(TableLifecycle.status(t, now))
             .creationDateTime(Instant.ofEpochMilli(t.createdAt))
             .keySchema(ks)
             .attributeDefinitions(t.attributeDefinitions)
             .itemCount(t.itemCount)
             .tableSizeBytes(t.sizeBytes)
             .deletionProtectionEnabled(t.deletionProtection)
-            .provisionedThroughput(throughput(t.readCapacity, t.writeCapacity))
+            .provisionedThroughput(TableLifecycle.throughput(t, now))
             .restoreSummary(t.restoreSummary);
     if (t.billingMode == BillingMode.PAY_PER_REQUEST) {
       b.billingModeSummary(
@@ -94,13 +93,15 @@ final class TableDescriptions {
         }
       }
       if (i.global) {
+        boolean backfilling = now < i.backfillingUntil;
         gsis.add(
             GlobalSecondaryIndexDescription.builder()
+                .backfilling(backfilling ? Boolean.TRUE : null)
                 .indexName(i.name)
                 .indexArn(t.arn + "/index/" + i.name)
                 .keySchema(iks)
                 .projection(p)
-                .indexStatus(IndexStatus.ACTIVE)
+                .indexStatus(backfilling ? IndexStatus.CREATING : IndexStatus.ACTIVE)
                 .provisionedThroughput(throughput(i.readCapacity, i.writeCapacity))
                 .itemCount(count)
                 .indexSizeBytes(size)

@@ -51,8 +51,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableResponse;
  * tagging operations.
  */
 public final class TableOps extends OperationFamily {
+  private final TableLifecycle lifecycle;
+
   public TableOps(EngineConfig config, Catalog catalog, ItemWriter writer, Throughput throughput) {
     super(config, catalog, writer, throughput);
+    this.lifecycle = new TableLifecycle(config.lifecycle());
   }
 
   /** CreateTable. */
@@ -195,6 +198,7 @@ public final class TableOps extends OperationFamily {
             if (catalog.tables().containsKey(name)) {
               throw Errors.inUse("Table already exists: " + name);
             }
+            lifecycle.checkNotDeleting(name, clock.millis(), true);
             catalog.tables().put(name, t);
             writer.persistTable(t);
           } finally {
@@ -210,7 +214,12 @@ public final class TableOps extends OperationFamily {
         () -> {
           Table t = catalog.find(r.tableName());
           if (t == null) {
-            throw Errors.tableNotFound(r.tableName());
+            TableDescription gone =
+                lifecycle.deleting(Catalog.nameOf(r.tableName()), clock.millis());
+            if (gone == null) {
+              throw Errors.tableNotFound(r.tableName());
+            }
+            return DescribeTableResponse.builder().table(gone).build();
           }
           return DescribeTableResponse.builder().table(describe(t)).build();
         });
@@ -223,9 +232,12 @@ public final class TableOps extends OperationFamily {
           writer.lock();
           try {
             Table t = catalog.find(r.tableName());
+            long now = clock.millis();
             if (t == null) {
+              lifecycle.checkNotDeleting(Catalog.nameOf(r.tableName()), now, false);
               throw Errors.tableNotFound(r.tableName());
             }
+            TableLifecycle.checkChangeable(t, now);
             if (t.deletionProtection) {
               throw Errors.validation(
                   "Resource cannot be deleted as it is currently protected against deletion."
@@ -238,6 +250,7 @@ public final class TableOps extends OperationFamily {
               catalog.deletedTables().put(t.arn, new DeletedTable(t, at));
               writer.ifDurable(store -> store.saveDeletedTable(t, at));
             } else writer.ifDurable(store -> store.dropTable(t));
+            lifecycle.deleted(d, now);
             return DeleteTableResponse.builder().tableDescription(d).build();
           } finally {
             writer.unlock();
@@ -258,6 +271,7 @@ public final class TableOps extends OperationFamily {
                     + " or equal to 100");
           }
           List<String> names = new ArrayList<>(catalog.tables().keySet());
+          names.addAll(lifecycle.deletingNames(clock.millis()));
           Collections.sort(names);
           List<String> page = new ArrayList<>();
           String start = r.exclusiveStartTableName();
@@ -288,8 +302,15 @@ public final class TableOps extends OperationFamily {
           TableUpdates.checkRequest(r);
           writer.lock();
           try {
-            Table t = catalog.active(r.tableName());
+            Table t = catalog.find(r.tableName());
+            long now = clock.millis();
+            if (t == null) {
+              throw Errors.tableNotFound(r.tableName());
+            }
+            TableLifecycle.checkChangeable(t, now);
             TableUpdates.checkThroughputChanges(t, r);
+            long oldRead = t.readCapacity;
+            long oldWrite = t.writeCapacity;
             if (r.billingMode() != null) {
               t.billingMode = r.billingMode();
               if (r.billingMode() == BillingMode.PAY_PER_REQUEST) {
@@ -317,9 +338,11 @@ public final class TableOps extends OperationFamily {
             }
             if (r.hasGlobalSecondaryIndexUpdates()) {
               for (GlobalSecondaryIndexUpdate u : r.globalSecondaryIndexUpdates()) {
-                updateIndex(t, u);
+                updateIndex(t, u, r);
               }
             }
+            TableLifecycle.throughputChanged(t, oldRead, oldWrite, now);
+            lifecycle.updating(t, now);
             throughput.configure(t);
             writer.persistTable(t);
             return UpdateTableResponse.builder().tableDescription(describe(t)).build();
@@ -379,9 +402,10 @@ public final class TableOps extends OperationFamily {
         });
   }
 
-  private void updateIndex(Table t, GlobalSecondaryIndexUpdate u) {
+  private void updateIndex(Table t, GlobalSecondaryIndexUpdate u, UpdateTableRequest r) {
     if (u.create() != null) {
       var c = u.create();
+      TableLifecycle.defineIndexKeys(t, c.keySchema(), r.attributeDefinitions());
       for (KeySchemaElement e : c.keySchema()) {
         if (!t.attributeTypes.containsKey(e.attributeName())) {
           throw Errors.validation(
@@ -402,6 +426,7 @@ public final class TableOps extends OperationFamily {
       for (Map.Entry<StoreKey, Version> e : t.items.entrySet()) {
         idx.update(e.getKey(), null, e.getValue().image());
       }
+      lifecycle.backfilling(idx, clock.millis());
     } else if (u.delete() != null) {
       SecondaryIndex idx = t.indexes.get(u.delete().indexName());
       if (idx == null || !idx.global) {

@@ -12,8 +12,9 @@ class OperationsTest {
     try (LocalEngine engine = LocalEngine.create(EngineConfig.defaults())) {
       assertThat(Operations.of(engine).keySet())
           .isEqualTo(StubOperations.of(engine).keySet())
-          .contains("PutItem", "RestoreTableToPointInTime", "TransactWriteItems")
-          .hasSize(26);
+          .contains(
+              "PutItem", "RestoreTableToPointInTime", "TransactWriteItems", "UpdateTimeToLive")
+          .hasSize(30);
       Operations.of(engine)
           .forEach(
               (name, op) ->
