@@ -21,6 +21,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.batch.ArrayJob;
 import pitr.copy.Checkpoints;
 import pitr.copy.CopyBack;
 import pitr.copy.CopyPlan;
@@ -140,7 +141,9 @@ final class CopyBackCommand implements Callable<Integer> {
       names = "--worker",
       paramLabel = "I/N",
       defaultValue = "1/1",
-      description = "Take only this share of the segments, e.g. 2/3.")
+      description =
+          "Take only this share of the segments, e.g. 2/3; auto/N inside an AWS Batch array job"
+              + " of size N takes I from AWS_BATCH_JOB_ARRAY_INDEX.")
   String worker;
 
   @Option(
@@ -178,7 +181,7 @@ final class CopyBackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Worker share = Worker.parse(worker);
+    Worker share = ArrayJob.worker(worker, PitrCommand.of(spec).target().env);
     if (replay == null && run.resume == null && (from == null || to == null)) {
       throw new PitrException(
           ErrorCode.USAGE, "copy-back needs --from RECOVERY and --to TABLE (or --replay FILE)");
