@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       DropCommand.class,
       RunsCommand.class,
       RollbackCommand.class,
-      DrillCommand.class
+      DrillCommand.class,
+      BatchCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {
