@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
       MigrateLintCommand.class,
       MigrateDevCommand.class,
       MigrateProdCommand.class,
+      MigrateSubmitCommand.class,
       MigrateResumeCommand.class,
       MigrateUnlockCommand.class,
       MigrateBenchCommand.class,
