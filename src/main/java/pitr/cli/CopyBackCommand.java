@@ -76,6 +76,8 @@ final class CopyBackCommand implements Callable<Integer> {
 
   @Mixin MetricsOptions metrics = new MetricsOptions();
 
+  @Mixin SubmitOptions submit = new SubmitOptions();
+
   @Option(names = "--keys", paramLabel = "FILE", description = "Copy only these keys (JSON lines).")
   Path keys;
 
@@ -196,6 +198,14 @@ final class CopyBackCommand implements Callable<Integer> {
               + " processes again by itself; pass --replay FILE --to TABLE without --resume");
     }
     String id = run.resume != null ? run.resume : run.runId != null ? run.runId : newRunId();
+    submit.refuseWithoutSubmit(spec);
+    if (submit.requested()) {
+      if (replay != null) {
+        throw new PitrException(
+            ErrorCode.USAGE, "--replay reads a local file; run it here, without --submit");
+      }
+      return submit.submit(spec, "copy-back", state.checkpointTable, id, run.resume != null);
+    }
     Path failureFile = outputs(id, share);
     Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
     Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);
