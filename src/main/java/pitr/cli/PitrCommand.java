@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       RunsCommand.class,
       RollbackCommand.class,
       DrillCommand.class,
-      BatchCommand.class
+      BatchCommand.class,
+      LogsCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {
