@@ -21,6 +21,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.batch.ArrayJob;
 import pitr.copy.Checkpoints;
 import pitr.copy.CopyBack;
 import pitr.copy.CopyPlan;
@@ -75,6 +76,8 @@ final class CopyBackCommand implements Callable<Integer> {
   @Mixin StateOptions state = new StateOptions();
 
   @Mixin MetricsOptions metrics = new MetricsOptions();
+
+  @Mixin SubmitOptions submit = new SubmitOptions();
 
   @Option(names = "--keys", paramLabel = "FILE", description = "Copy only these keys (JSON lines).")
   Path keys;
@@ -141,7 +144,9 @@ final class CopyBackCommand implements Callable<Integer> {
       names = "--worker",
       paramLabel = "I/N",
       defaultValue = "1/1",
-      description = "Take only this share of the segments, e.g. 2/3.")
+      description =
+          "Take only this share of the segments, e.g. 2/3; auto/N inside an AWS Batch array job"
+              + " of size N takes I from AWS_BATCH_JOB_ARRAY_INDEX.")
   String worker;
 
   @Option(
@@ -179,7 +184,7 @@ final class CopyBackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Worker share = Worker.parse(worker);
+    Worker share = ArrayJob.worker(worker, PitrCommand.of(spec).target().env);
     if (replay == null && run.resume == null && (from == null || to == null)) {
       throw new PitrException(
           ErrorCode.USAGE, "copy-back needs --from RECOVERY and --to TABLE (or --replay FILE)");
@@ -194,6 +199,14 @@ final class CopyBackCommand implements Callable<Integer> {
               + " processes again by itself; pass --replay FILE --to TABLE without --resume");
     }
     String id = run.resume != null ? run.resume : run.runId != null ? run.runId : newRunId();
+    submit.refuseWithoutSubmit(spec);
+    if (submit.requested()) {
+      if (replay != null) {
+        throw new PitrException(
+            ErrorCode.USAGE, "--replay reads a local file; run it here, without --submit");
+      }
+      return submit.submit(spec, "copy-back", state.checkpointTable, id, run.resume != null);
+    }
     Path failureFile = outputs(id, share);
     Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
     Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);

@@ -76,13 +76,14 @@ final class MetricsOptions {
         new MetricsSession.CloudWatchTarget() {
           @Override
           public CloudWatchAsyncClient client() {
-            return target.cloudWatch(endpoint);
+            return new AwsClients(target).cloudWatch(endpoint);
           }
 
           @Override
           public String describe() {
-            return endpoint != null
-                ? "CloudWatch at " + endpoint
+            URI at = new AwsClients(target).endpoint(ServiceEndpoints.CLOUDWATCH, endpoint);
+            return at != null
+                ? "CloudWatch at " + at
                 : "CloudWatch" + (target.region == null ? "" : " in " + target.region);
           }
         };

@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
       MigrateLintCommand.class,
       MigrateDevCommand.class,
       MigrateProdCommand.class,
+      MigrateSubmitCommand.class,
       MigrateResumeCommand.class,
       MigrateUnlockCommand.class,
       MigrateBenchCommand.class,
@@ -147,7 +148,12 @@ final class MigrateCommand implements Callable<Integer> {
     return System.getProperty("user.name", "unknown");
   }
 
+  /** Where a run runs, as the ledger records it: the host, and the AWS Batch job inside one. */
   static String host() {
+    return pitr.batch.ArrayJob.host(hostName(), System.getenv());
+  }
+
+  private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {

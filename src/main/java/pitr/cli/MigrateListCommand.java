@@ -39,12 +39,16 @@ final class MigrateListCommand implements Callable<Integer> {
       MigrationEnvironment env = parent.environment(spec, client, options);
       List<MigrationStatus> all =
           new MigrationOverview(options.catalog(), env.ledger()).list().block();
-      print(spec, all);
+      print(spec, all, SubmittedJobs.read(spec, env));
     }
     return 0;
   }
 
   static void print(CommandSpec spec, List<MigrationStatus> all) {
+    print(spec, all, SubmittedJobs.NONE);
+  }
+
+  static void print(CommandSpec spec, List<MigrationStatus> all, SubmittedJobs submitted) {
     PrintWriter out = spec.commandLine().getOut();
     if (PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -63,6 +67,9 @@ final class MigrateListCommand implements Callable<Integer> {
           m.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
           m.put("restorePoint", r.restorePoint() == null ? null : r.restorePoint().toString());
           m.put("error", r.error());
+        }
+        if (submitted.has(s.name())) {
+          m.put("submissions", submitted.json(s.name()));
         }
         rows.add(m);
       }
@@ -103,6 +110,7 @@ final class MigrateListCommand implements Callable<Integer> {
           r == null ? "-" : r.startedAt().toString(),
           r == null || r.finishedAt() == null ? "-" : r.finishedAt().toString(),
           String.join("; ", notes));
+      submitted.lines(s.name()).forEach(out::println);
     }
     out.flush();
   }

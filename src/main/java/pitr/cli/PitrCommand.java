@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
       DropCommand.class,
       RunsCommand.class,
       RollbackCommand.class,
-      DrillCommand.class
+      DrillCommand.class,
+      BatchCommand.class,
+      LogsCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -30,8 +29,6 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.InstanceProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 
@@ -93,17 +90,13 @@ final class TargetOptions {
   /** The environment, for the endpoint variables; replaced in tests. */
   Map<String, String> env = System.getenv();
 
-  private static final List<String> ENDPOINT_VARIABLES =
-      List.of("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL");
-
   /** The variable the endpoint comes from when {@code --endpoint-url} is absent, or null. */
   private String endpointVariable() {
     if (endpointUrl != null || local) {
       return null;
     }
-    return ENDPOINT_VARIABLES.stream()
-        .filter(v -> env.get(v) != null && !env.get(v).isBlank())
-        .findFirst()
+    return ServiceEndpoints.configured(ServiceEndpoints.DYNAMODB, env)
+        .map(ServiceEndpoints.Configured::variable)
         .orElse(null);
   }
 
@@ -203,35 +196,6 @@ final class TargetOptions {
     }
   }
 
-  /**
-   * A CloudWatch client with the region and credentials these options select, at {@code endpoint}
-   * when given (a loopback one, such as moto_server, needs no AWS setup), else at AWS. The caller
-   * closes it.
-   *
-   * @throws PitrException with {@link ErrorCode#USAGE} when no region or credentials can be found
-   */
-  CloudWatchAsyncClient cloudWatch(URI endpoint) {
-    // Short connection waits: after a refused connection the pool can otherwise hang a call for
-    // its 10 s acquisition timeout, and a command's last publish waits for the call.
-    CloudWatchAsyncClientBuilder builder =
-        CloudWatchAsyncClient.builder()
-            .httpClientBuilder(
-                NettyNioAsyncHttpClient.builder()
-                    .connectionTimeout(java.time.Duration.ofSeconds(2))
-                    .connectionAcquisitionTimeout(java.time.Duration.ofSeconds(2)));
-    boolean loopback = false;
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-      loopback = isLoopback(endpoint.getHost());
-    }
-    if (profile != null) {
-      TargetChecks.profileExists(profile);
-    }
-    builder.region(region(loopback));
-    builder.credentialsProvider(loopback ? loopbackCredentials() : credentials());
-    return builder.build();
-  }
-
   static boolean isLoopback(String host) {
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     if (bare.equalsIgnoreCase("localhost") || bare.toLowerCase().endsWith(".localhost")) {
@@ -248,7 +212,7 @@ final class TargetOptions {
     }
   }
 
-  private Region region(boolean loopback) {
+  Region region(boolean loopback) {
     if (region != null) {
       return Region.of(region);
     }
@@ -282,7 +246,7 @@ final class TargetOptions {
         new SystemSettingsRegionProvider(), fromProfile, new InstanceProfileRegionProvider());
   }
 
-  private AwsCredentialsProvider credentials() {
+  AwsCredentialsProvider credentials() {
     AwsCredentialsProvider provider = awsCredentials;
     if (provider == null) {
       provider =
@@ -306,7 +270,7 @@ final class TargetOptions {
   }
 
   /** Configured credentials if any (never the instance metadata service), else dummy ones. */
-  private AwsCredentialsProvider loopbackCredentials() {
+  AwsCredentialsProvider loopbackCredentials() {
     return AwsCredentialsProviderChain.builder()
         .credentialsProviders(
             SystemPropertyCredentialsProvider.create(),

@@ -18,15 +18,17 @@ public record RunOwner(String host, long pid, String batchJobId) {
   public static RunOwner current() {
     RunOwner owner = current;
     if (owner == null) {
-      String job = System.getenv("AWS_BATCH_JOB_ID");
-      owner =
-          new RunOwner(
-              localHost(),
-              ProcessHandle.current().pid(),
-              job == null || job.isBlank() ? null : job);
+      owner = of(System.getenv());
       current = owner;
     }
     return owner;
+  }
+
+  /** This process, with the Batch job id from {@code env} ({@code AWS_BATCH_JOB_ID}). */
+  public static RunOwner of(java.util.Map<String, String> env) {
+    String job = env.get("AWS_BATCH_JOB_ID");
+    return new RunOwner(
+        localHost(), ProcessHandle.current().pid(), job == null || job.isBlank() ? null : job);
   }
 
   private static String localHost() {

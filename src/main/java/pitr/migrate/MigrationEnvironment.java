@@ -83,6 +83,11 @@ public final class MigrationEnvironment {
     return ledger;
   }
 
+  /** The ledger's record of migrations submitted to AWS Batch. */
+  public JobSubmissions submissions() {
+    return new JobSubmissions(db, settings.ledgerTable(), settings.journalTable());
+  }
+
   /** The lease lock of this environment. */
   public LeaseLock lock() {
     return lock;

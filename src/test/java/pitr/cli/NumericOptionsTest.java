@@ -79,6 +79,7 @@ class NumericOptionsTest {
             "pitr rollback",
             "pitr migrate dev",
             "pitr migrate prod",
+            "pitr migrate submit",
             "pitr migrate resume",
             "pitr migrate rollback");
   }

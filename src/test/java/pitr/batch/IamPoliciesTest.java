@@ -1,0 +1,113 @@
+package pitr.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.batch.BatchAsyncClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.scheduler.SchedulerAsyncClient;
+
+/**
+ * The IAM policies in deploy/iam/ against the code: every SDK operation the code calls is allowed,
+ * and every action allowed is one the code calls (least privilege).
+ */
+class IamPoliciesTest {
+  private static final Path IAM = Path.of("deploy", "iam");
+  private static final Path MAIN = Path.of("src", "main", "java", "pitr");
+
+  /** The actions a policy file allows, e.g. "batch:SubmitJob". */
+  private static Set<String> actions(String file) throws IOException {
+    JsonNode policy = new ObjectMapper().readTree(IAM.resolve(file).toFile());
+    Set<String> actions = new TreeSet<>();
+    for (JsonNode statement : policy.get("Statement")) {
+      JsonNode a = statement.get("Action");
+      if (a.isArray()) {
+        a.forEach(x -> actions.add(x.asText()));
+      } else {
+        actions.add(a.asText());
+      }
+    }
+    return actions;
+  }
+
+  private static Set<String> allowed(String file, String service) throws IOException {
+    Set<String> all = new TreeSet<>();
+    for (String a : actions(file)) {
+      if (a.startsWith(service + ":")) {
+        all.add(a);
+      }
+    }
+    return all;
+  }
+
+  /**
+   * The operations of {@code client} that the sources under {@code packages} call ({@code
+   * .operationName(}), as IAM actions of {@code service}.
+   */
+  private static Set<String> called(Class<?> client, String service, String... packages)
+      throws IOException {
+    StringBuilder source = new StringBuilder();
+    for (String p : packages) {
+      try (Stream<Path> files = Files.walk(MAIN.resolve(p))) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          source.append(Files.readString(f));
+        }
+      }
+    }
+    Set<String> calls = new TreeSet<>();
+    for (Method m : client.getMethods()) {
+      String name = m.getName();
+      if (m.getParameterCount() == 1
+          && !name.equals("close")
+          && !name.startsWith("waiter")
+          && !name.endsWith("Paginator")
+          && source.indexOf("." + name + "(") >= 0) {
+        calls.add(service + ":" + Character.toUpperCase(name.charAt(0)) + name.substring(1));
+      }
+    }
+    return calls;
+  }
+
+  @Test
+  void submitter_allowsExactlyTheBatchSchedulerAndLogsCallsOfPitrBatch() throws IOException {
+    assertThat(allowed("submitter.json", "batch"))
+        .isEqualTo(called(BatchAsyncClient.class, "batch", "batch"));
+    assertThat(allowed("submitter.json", "scheduler"))
+        .isEqualTo(called(SchedulerAsyncClient.class, "scheduler", "batch"));
+    assertThat(allowed("submitter.json", "logs"))
+        .isEqualTo(called(CloudWatchLogsAsyncClient.class, "logs", "batch"));
+    assertThat(allowed("submitter.json", "iam")).containsExactly("iam:PassRole");
+  }
+
+  @Test
+  void submitter_dynamoDbActions_areCallsOfTheGateway() throws IOException {
+    assertThat(called(DynamoDbAsyncClient.class, "dynamodb", "dynamo"))
+        .containsAll(allowed("submitter.json", "dynamodb"));
+  }
+
+  @Test
+  void schedulerRole_allowsOnlySubmitJob() throws IOException {
+    assertThat(actions("scheduler-role.json")).containsExactly("batch:SubmitJob");
+  }
+
+  @Test
+  void jobRole_allowsExactlyTheGatewaysDynamoDbCalls_andTheMetricsPublisher() throws IOException {
+    assertThat(allowed("job-role.json", "dynamodb"))
+        .isEqualTo(called(DynamoDbAsyncClient.class, "dynamodb", "dynamo"));
+    assertThat(allowed("job-role.json", "cloudwatch"))
+        .isEqualTo(called(CloudWatchAsyncClient.class, "cloudwatch", "metrics"));
+    assertThat(actions("job-role.json"))
+        .allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("cloudwatch:"));
+  }
+}

@@ -1,0 +1,130 @@
+package pitr.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import pitr.dynamo.MotoServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.CEState;
+import software.amazon.awssdk.services.batch.model.CEType;
+import software.amazon.awssdk.services.batch.model.ComputeEnvironmentOrder;
+import software.amazon.awssdk.services.batch.model.JQState;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+
+/**
+ * moto_server with what the Batch commands need: a job queue (on an unmanaged compute environment),
+ * and synchronous clients to read back what a command did. Commands reach it through the endpoint
+ * variables in {@link #env()}.
+ */
+final class MotoBatch implements AutoCloseable {
+  static final String ROLE = "arn:aws:iam::123456789012:role/pitr-job";
+  static final String SCHEDULE_ROLE = "arn:aws:iam::123456789012:role/pitr-scheduler";
+
+  final MotoServer moto;
+  final BatchClient batch;
+  final SchedulerClient scheduler;
+  final CloudWatchLogsClient logs;
+
+  private MotoBatch(MotoServer moto) {
+    this.moto = moto;
+    URI endpoint = moto.endpoint();
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    batch =
+        BatchClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .build();
+    scheduler =
+        SchedulerClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .build();
+    logs =
+        CloudWatchLogsClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .build();
+  }
+
+  static MotoBatch start(Path dir) throws Exception {
+    MotoBatch m = new MotoBatch(MotoServer.start(dir));
+    m.createRole("pitr-job");
+    return m;
+  }
+
+  /** Creates IAM role {@code name} with moto's IAM query API (moto checks no signature). */
+  private void createRole(String name) throws Exception {
+    String form =
+        "Action=CreateRole&Version=2010-05-08&RoleName="
+            + name
+            + "&AssumeRolePolicyDocument="
+            + URLEncoder.encode("{\"Version\":\"2012-10-17\",\"Statement\":[]}", UTF_8);
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(moto.endpoint())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header(
+                        "Authorization",
+                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request,"
+                            + " SignedHeaders=host, Signature=0")
+                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(
+          "moto CreateRole answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  /** The endpoint variables that send Batch, Scheduler and CloudWatch Logs calls to moto. */
+  Map<String, String> env() {
+    String url = moto.endpoint().toString();
+    return Map.of(
+        "AWS_ENDPOINT_URL_BATCH", url,
+        "AWS_ENDPOINT_URL_SCHEDULER", url,
+        "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", url);
+  }
+
+  /** Creates job queue {@code name} on a new unmanaged compute environment. */
+  void createQueue(String name) {
+    String ce =
+        batch
+            .createComputeEnvironment(
+                r ->
+                    r.computeEnvironmentName(name + "-ce")
+                        .type(CEType.UNMANAGED)
+                        .state(CEState.ENABLED)
+                        .serviceRole(ROLE))
+            .computeEnvironmentArn();
+    batch.createJobQueue(
+        r ->
+            r.jobQueueName(name)
+                .state(JQState.ENABLED)
+                .priority(1)
+                .computeEnvironmentOrder(
+                    ComputeEnvironmentOrder.builder().order(1).computeEnvironment(ce).build()));
+  }
+
+  @Override
+  public void close() {
+    batch.close();
+    scheduler.close();
+    logs.close();
+    moto.close();
+  }
+}
