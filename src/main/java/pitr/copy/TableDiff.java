@@ -69,20 +69,21 @@ public final class TableDiff {
                       t.getT1().itemCount() == null ? 0 : t.getT1().itemCount(),
                       t.getT2().itemCount() == null ? 0 : t.getT2().itemCount());
               int partitions = (int) Math.max(1, Math.min(1024, items / 50_000 + 1));
-              return Mono.fromCallable(
-                      () -> {
-                        AtomicFiles.createPrivateDirectories(workDir);
-                        return Files.createTempDirectory(workDir, "diff");
-                      })
-                  .flatMap(
-                      dir ->
-                          spill(a, schema, segments, dir.resolve("a"), partitions)
-                              .then(spill(b, schema, segments, dir.resolve("b"), partitions))
-                              .then(
-                                  Mono.fromCallable(
-                                          () -> compare(a, b, dir, partitions, sample, keysOut))
-                                      .subscribeOn(Schedulers.boundedElastic()))
-                              .doFinally(s -> delete(dir)));
+              // Eager clean-up: the spill is deleted before the result reaches the caller.
+              return Mono.using(
+                  () -> {
+                    AtomicFiles.createPrivateDirectories(workDir);
+                    return Files.createTempDirectory(workDir, "diff");
+                  },
+                  dir ->
+                      spill(a, schema, segments, dir.resolve("a"), partitions)
+                          .then(spill(b, schema, segments, dir.resolve("b"), partitions))
+                          .then(
+                              Mono.fromCallable(
+                                      () -> compare(a, b, dir, partitions, sample, keysOut))
+                                  .subscribeOn(Schedulers.boundedElastic())),
+                  TableDiff::delete,
+                  true);
             });
   }
 

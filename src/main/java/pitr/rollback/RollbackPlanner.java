@@ -90,44 +90,47 @@ final class RollbackPlanner {
               long items = Math.max(count(t.getT1()), Math.max(count(t.getT2()), count(t.getT3())));
               int partitions = partitions(items, partitionItems);
               Path spill = dir.resolve("spill");
-              PlanWriter out = PlanWriter.in(dir);
-              return spill(t0Table, schema, spill.resolve("t0"), partitions)
-                  .then(spill(other, schema, spill.resolve("other"), partitions))
-                  .thenMany(Flux.range(0, partitions))
-                  .concatMap(
-                      p ->
-                          Mono.fromCallable(() -> candidates(spill, p))
-                              .subscribeOn(Schedulers.boundedElastic())
-                              .flatMapMany(Flux::fromIterable)
-                              .buffer(BATCH)
-                              .concatMap(
-                                  batch ->
-                                      judge(
+              // Eager clean-up: the spill is deleted before the plan reaches the caller.
+              return Mono.using(
+                  () -> PlanWriter.in(dir),
+                  out ->
+                      spill(t0Table, schema, spill.resolve("t0"), partitions)
+                          .then(spill(other, schema, spill.resolve("other"), partitions))
+                          .thenMany(Flux.range(0, partitions))
+                          .concatMap(
+                              p ->
+                                  Mono.fromCallable(() -> candidates(spill, p))
+                                      .subscribeOn(Schedulers.boundedElastic())
+                                      .flatMapMany(Flux::fromIterable)
+                                      .buffer(BATCH)
+                                      .concatMap(
+                                          batch ->
+                                              judge(
+                                                      live,
+                                                      t0Table,
+                                                      schema,
+                                                      batch,
+                                                      t1Table != null,
+                                                      overwrite,
+                                                      deleteExtra)
+                                                  .doOnNext(out::addAll)),
+                              1)
+                          .then(
+                              Mono.fromCallable(
+                                      () ->
+                                          out.finish(
                                               live,
-                                              t0Table,
-                                              schema,
-                                              batch,
-                                              t1Table != null,
-                                              overwrite,
-                                              deleteExtra)
-                                          .doOnNext(out::addAll)),
-                      1)
-                  .then(
-                      Mono.fromCallable(
-                              () ->
-                                  out.finish(
-                                      live,
-                                      to,
-                                      incidentEnd,
-                                      "table",
-                                      clock.instant(),
-                                      recoveryTables))
-                          .subscribeOn(Schedulers.boundedElastic()))
-                  .doFinally(
-                      s -> {
-                        out.close();
-                        delete(spill);
-                      });
+                                              to,
+                                              incidentEnd,
+                                              "table",
+                                              clock.instant(),
+                                              recoveryTables))
+                                  .subscribeOn(Schedulers.boundedElastic())),
+                  out -> {
+                    out.close();
+                    delete(spill);
+                  },
+                  true);
             });
   }
 
