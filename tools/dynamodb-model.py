@@ -38,6 +38,27 @@ OUT = os.path.join(
 )
 
 
+# Where DynamoDB's servers enforce more than the published model says. The model relaxed
+# CreateTable when it gained global-table replicas (GlobalTableSourceArn) and table ARNs, but a
+# CreateTable request still needs a key schema and attribute definitions, and a new table's name is
+# still 3 to 255 characters of [a-zA-Z0-9_.-].
+OVERRIDES = {
+    "CreateTableInput": {
+        "required": ["AttributeDefinitions", "TableName", "KeySchema"],
+        "members": {"TableName": "TableName"},
+    },
+}
+
+
+def apply_overrides(shapes):
+    for name, override in OVERRIDES.items():
+        shape = shapes[name]
+        if "required" in override:
+            shape["required"] = override["required"]
+        for member, target in override.get("members", {}).items():
+            shape["members"][member]["shape"] = target
+
+
 def load(path):
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:
@@ -65,6 +86,7 @@ def main():
         sys.exit("usage: dynamodb-model.py path/to/dynamodb/2012-08-10/service-2.json.gz")
     model = load(path)
     shapes = model["shapes"]
+    apply_overrides(shapes)
     operations = {
         name: op["input"]["shape"] for name, op in sorted(model["operations"].items()) if "input" in op
     }

@@ -158,13 +158,6 @@ public final class ReadOps extends OperationFamily {
             }
             int total = r.totalSegments();
             int seg = r.segment();
-            if (total < 1 || total > 1_000_000) {
-              throw Errors.validation(
-                  "1 validation error detected: Value '"
-                      + total
-                      + "' at 'totalSegments' failed to satisfy constraint: Member must have value"
-                      + " less than or equal to 1000000");
-            }
             if (seg < 0 || seg >= total) {
               throw Errors.validation(
                   "The Segment parameter is zero-based and must be less than parameter"
@@ -260,13 +253,6 @@ public final class ReadOps extends OperationFamily {
       Integer limit,
       Select select,
       boolean hasProjection) {
-    if (limit != null && limit < 1) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + limit
-              + "' at 'limit' failed to satisfy constraint: Member must have value greater than or"
-              + " equal to 1");
-    }
     if (select == Select.ALL_ATTRIBUTES
         && idx != null
         && idx.projectionType != ProjectionType.ALL

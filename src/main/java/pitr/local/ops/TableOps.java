@@ -59,13 +59,7 @@ public final class TableOps extends OperationFamily {
   public CreateTableResponse createTable(CreateTableRequest r) {
     return Requests.guard(
         () -> {
-          TableSchemas.checkTableName(r.tableName());
           List<KeySchemaElement> ks = r.keySchema();
-          if (ks == null || ks.isEmpty()) {
-            throw Errors.validation(
-                "1 validation error detected: Value null at 'keySchema' failed to satisfy"
-                    + " constraint: Member must not be null");
-          }
           if (ks.size() > 2) {
             throw Errors.validation("Invalid KeySchema: Too many key schema elements");
           }
@@ -85,14 +79,6 @@ public final class TableOps extends OperationFamily {
               r.attributeDefinitions() == null ? List.of() : r.attributeDefinitions();
           Map<String, ScalarAttributeType> types = new LinkedHashMap<>();
           for (AttributeDefinition d : defs) {
-            if (d.attributeType() == null
-                || d.attributeType() == ScalarAttributeType.UNKNOWN_TO_SDK_VERSION) {
-              throw Errors.validation(
-                  "1 validation error detected: Value '"
-                      + d.attributeTypeAsString()
-                      + "' at 'attributeDefinitions.member.attributeType' failed to satisfy"
-                      + " constraint: Member must satisfy enum value set: [B, N, S]");
-            }
             if (types.put(d.attributeName(), d.attributeType()) != null) {
               throw Errors.validation(
                   "Cannot have two attributes with the same name. Attribute name: "
@@ -251,13 +237,6 @@ public final class TableOps extends OperationFamily {
     return Requests.guard(
         () -> {
           int limit = r.limit() == null ? 100 : r.limit();
-          if (limit < 1 || limit > 100) {
-            throw Errors.validation(
-                "1 validation error detected: Value '"
-                    + limit
-                    + "' at 'limit' failed to satisfy constraint: Member must have value less than"
-                    + " or equal to 100");
-          }
           List<String> names = new ArrayList<>(catalog.tables().keySet());
           Collections.sort(names);
           List<String> page = new ArrayList<>();

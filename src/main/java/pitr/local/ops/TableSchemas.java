@@ -2,7 +2,6 @@ package pitr.local.ops;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import pitr.local.Errors;
 import pitr.local.SecondaryIndex;
 import pitr.local.Table;
@@ -15,8 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 /** The checks of a table's definition shared by CreateTable, UpdateTable and the restores. */
 final class TableSchemas {
   private TableSchemas() {}
-
-  private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
 
   static void addIndex(
       Table t,
@@ -72,27 +69,5 @@ final class TableSchemas {
               + " for both ReadCapacityUnits and WriteCapacityUnits");
     }
     return new long[] {pt.readCapacityUnits(), pt.writeCapacityUnits()};
-  }
-
-  static void checkTableName(String name) {
-    if (name == null) {
-      throw Errors.validation(
-          "1 validation error detected: Value null at 'tableName' failed to satisfy constraint:"
-              + " Member must not be null");
-    }
-    if (name.length() < 3 || name.length() > 255) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + name
-              + "' at 'tableName' failed to satisfy constraint: Member must have length greater"
-              + " than or equal to 3 and less than or equal to 255");
-    }
-    if (!TABLE_NAME.matcher(name).matches()) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + name
-              + "' at 'tableName' failed to satisfy constraint: Member must satisfy regular"
-              + " expression pattern: [a-zA-Z0-9_.-]+");
-    }
   }
 }
