@@ -153,6 +153,16 @@ class ValidationContractTest {
   }
 
   @BackendTest
+  @ReferenceOnly("moto looks the table up first and answers ResourceNotFoundException")
+  void scan_withSegmentOnlyOnMissingTable_isValidationBeforeTheTableLookup(Backend backend) {
+    assertValidationError(
+            () -> await(backend.client().scan(b -> b.tableName("no-such-table").segment(0))))
+        .isEqualTo(
+            "The TotalSegments parameter is required but was not present in the request when"
+                + " Segment parameter is present");
+  }
+
+  @BackendTest
   @ReferenceOnly("moto does not check the model's constraints on key schemas")
   void createTable_withMoreThanTenViolations_listsTheFirstTen(Backend backend) {
     List<KeySchemaElement> empty = Collections.nCopies(6, KeySchemaElement.builder().build());
