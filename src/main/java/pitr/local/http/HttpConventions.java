@@ -91,7 +91,6 @@ final class HttpConventions {
     return response
         .status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)
         .header(HttpHeaderNames.CONTENT_LENGTH, "0")
-        .header(HttpHeaderNames.CONNECTION, "close")
         .header("x-amzn-RequestId", newRequestId())
         .header("x-amz-crc32", "0")
         .send()

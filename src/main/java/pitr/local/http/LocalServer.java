@@ -43,13 +43,16 @@ import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
  * Serves a {@link LocalEngine} over the DynamoDB JSON 1.0 wire protocol on HTTP, so the AWS SDKs,
  * boto3 and the AWS CLI can use it as an endpoint ({@code --endpoint-url}).
  *
- * <p>Every request is {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>}.
+ * <p>Every operation is a {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>}.
  * Started with an {@link AccessKey}, the server checks every request's AWS Signature Version 4 and
  * refuses, as DynamoDB does, unsigned requests and unknown keys ({@code
  * UnrecognizedClientException}) and bad signatures or dates ({@code InvalidSignatureException});
- * without one, it accepts any request, signed or not. Responses carry {@code x-amz-crc32} and
- * {@code x-amzn-RequestId} like DynamoDB's. Engine calls run on a dedicated bounded pool, never on
- * the network event loop.
+ * without one, it accepts any request, signed or not. Responses carry {@code x-amz-crc32} and a
+ * 52-character {@code x-amzn-RequestId} like DynamoDB's, errors DynamoDB's {@code __type}
+ * namespaces and message fields ({@link ErrorShapes}). As DynamoDB's endpoint does, it answers 413
+ * to a body over 16 MB, {@code GET} with a health text, {@code OPTIONS} as a CORS preflight, and
+ * adds CORS headers for browser pages ({@link HttpConventions}). Engine calls run on a dedicated
+ * bounded pool, never on the network event loop.
  */
 public final class LocalServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
@@ -242,7 +245,8 @@ public final class LocalServer implements AutoCloseable {
         return HttpConventions.health(request, response, region);
       }
       if (HttpConventions.declaresTooLarge(request)) {
-        return HttpConventions.tooLarge(request, response);
+        // Read (and drop) the body first: a client still sending would not see an early answer.
+        return request.receive().then(HttpConventions.tooLarge(request, response));
       }
       Mono<byte[]> body = request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY);
       return body.flatMap(

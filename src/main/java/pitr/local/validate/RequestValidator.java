@@ -15,8 +15,9 @@ import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.protocol.MarshallingType;
 import software.amazon.awssdk.core.traits.ListTrait;
 import software.amazon.awssdk.core.traits.MapTrait;
-import software.amazon.awssdk.core.util.SdkAutoConstructList;
-import software.amazon.awssdk.core.util.SdkAutoConstructMap;
+import software.amazon.awssdk.core.util.DefaultSdkAutoConstructList;
+import software.amazon.awssdk.core.util.DefaultSdkAutoConstructMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Checks an SDK request object against its operation's input shape in the service model: required
@@ -65,14 +66,6 @@ public final class RequestValidator {
     return request;
   }
 
-  /** The violations of {@code request}, as DynamoDB lists them, or an empty list. */
-  public List<String> violations(SdkPojo request) {
-    Node node = compiled.computeIfAbsent(request.getClass(), c -> compile(request));
-    Violations found = new Violations();
-    node.check(request, null, found);
-    return found.listed;
-  }
-
   private Node compile(SdkPojo request) {
     String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
     Shape input = model.input(operation);
@@ -91,14 +84,20 @@ public final class RequestValidator {
   }
 
   /** A member path, built as a chain and rendered only when a violation is reported. */
-  private record Path(Path parent, String segment) {
+  private record Path(Path parent, Object segment, boolean member) {
     static Path of(Path parent, String segment) {
-      return new Path(parent, segment);
+      return new Path(parent, segment, false);
+    }
+
+    /** A list element or map value: {@code parent.<index or key>.member}, as DynamoDB names it. */
+    static Path member(Path parent, Object indexOrKey) {
+      return new Path(parent, indexOrKey, true);
     }
 
     @Override
     public String toString() {
-      return parent == null ? segment : parent + "." + segment;
+      String here = member ? segment + ".member" : String.valueOf(segment);
+      return parent == null ? here : parent + "." + here;
     }
   }
 
@@ -154,40 +153,43 @@ public final class RequestValidator {
     return String.valueOf(value);
   }
 
-  /** The constraint texts of a shape's own constraints, in DynamoDB's order. */
-  static List<String> constraints(Shape shape, boolean lengthMaxFirst) {
+  /** The texts of all of a shape's own constraints, as DynamoDB lists them in "[...]". */
+  static List<String> constraints(Shape shape) {
     List<String> out = new ArrayList<>(3);
     if (shape.isNumber()) {
-      if (shape.min != null) {
-        out.add("Member must have value greater than or equal to " + plain(shape.min));
-      }
-      if (shape.max != null) {
-        out.add("Member must have value less than or equal to " + plain(shape.max));
-      }
+      addIfPresent(out, shape.min == null ? null : valueMin(shape));
+      addIfPresent(out, shape.max == null ? null : valueMax(shape));
       return out;
     }
-    if (shape.pattern != null) {
-      out.add("Member must satisfy regular expression pattern: " + shape.pattern.pattern());
-    }
-    String min =
-        shape.min == null
-            ? null
-            : "Member must have length greater than or equal to " + plain(shape.min);
-    String max =
-        shape.max == null
-            ? null
-            : "Member must have length less than or equal to " + plain(shape.max);
-    if (lengthMaxFirst) {
-      addIfPresent(out, max);
-      addIfPresent(out, min);
-    } else {
-      addIfPresent(out, min);
-      addIfPresent(out, max);
-    }
-    if (shape.enumValues != null) {
-      out.add("Member must satisfy enum value set: [" + String.join(", ", shape.enumValues) + "]");
-    }
+    addIfPresent(out, shape.pattern == null ? null : pattern(shape));
+    addIfPresent(out, shape.max == null ? null : lengthMax(shape));
+    addIfPresent(out, shape.min == null ? null : lengthMin(shape));
+    addIfPresent(out, shape.enumValues == null ? null : enumSet(shape));
     return out;
+  }
+
+  private static String valueMin(Shape s) {
+    return "Member must have value greater than or equal to " + plain(s.min);
+  }
+
+  private static String valueMax(Shape s) {
+    return "Member must have value less than or equal to " + plain(s.max);
+  }
+
+  private static String lengthMin(Shape s) {
+    return "Member must have length greater than or equal to " + plain(s.min);
+  }
+
+  private static String lengthMax(Shape s) {
+    return "Member must have length less than or equal to " + plain(s.max);
+  }
+
+  private static String pattern(Shape s) {
+    return "Member must satisfy regular expression pattern: " + s.pattern.pattern();
+  }
+
+  private static String enumSet(Shape s) {
+    return "Member must satisfy enum value set: [" + String.join(", ", s.enumValues) + "]";
   }
 
   private static void addIfPresent(List<String> out, String s) {
@@ -202,11 +204,14 @@ public final class RequestValidator {
 
   /** Whether {@code value} breaks any of {@code shape}'s own constraints. */
   static boolean broken(Shape shape, Object value) {
-    return !breaches(shape, value).isEmpty();
+    return !shape.accepts(value) && !breaches(shape, value).isEmpty();
   }
 
   /** Every one of {@code shape}'s own constraints that {@code value} breaks, in order. */
   private static void checkOwn(Shape shape, Object value, Path path, Violations found) {
+    if (shape.accepts(value)) {
+      return;
+    }
     for (String constraint : breaches(shape, value)) {
       found.add(value, path, constraint);
     }
@@ -218,28 +223,25 @@ public final class RequestValidator {
     if (shape.isNumber() && value instanceof Number number) {
       BigDecimal v = new BigDecimal(number.toString());
       if (shape.min != null && v.compareTo(shape.min) < 0) {
-        out = add(out, "Member must have value greater than or equal to " + plain(shape.min));
+        out = add(out, valueMin(shape));
       }
       if (shape.max != null && v.compareTo(shape.max) > 0) {
-        out = add(out, "Member must have value less than or equal to " + plain(shape.max));
+        out = add(out, valueMax(shape));
       }
       return out;
     }
     if (shape.pattern != null && value instanceof String s && !shape.pattern.matcher(s).matches()) {
-      out = add(out, "Member must satisfy regular expression pattern: " + shape.pattern.pattern());
+      out = add(out, pattern(shape));
     }
     long length = length(value);
     if (shape.min != null && length >= 0 && length < shape.min.longValue()) {
-      out = add(out, "Member must have length greater than or equal to " + plain(shape.min));
+      out = add(out, lengthMin(shape));
     }
     if (shape.max != null && length >= 0 && length > shape.max.longValue()) {
-      out = add(out, "Member must have length less than or equal to " + plain(shape.max));
+      out = add(out, lengthMax(shape));
     }
     if (shape.enumValues != null && !shape.enumValues.contains(String.valueOf(value))) {
-      out =
-          add(
-              out,
-              "Member must satisfy enum value set: [" + String.join(", ", shape.enumValues) + "]");
+      out = add(out, enumSet(shape));
     }
     return out;
   }
@@ -266,8 +268,14 @@ public final class RequestValidator {
     return -1;
   }
 
+  /**
+   * The value, or null when the SDK left an absent list or map as its shared auto-construct
+   * placeholder. Compared by identity: an {@code instanceof} against the placeholder interfaces is
+   * far slower on this path, which runs for every attribute of every item.
+   */
   private static Object present(Object value) {
-    return value instanceof SdkAutoConstructList<?> || value instanceof SdkAutoConstructMap<?, ?>
+    return value == DefaultSdkAutoConstructList.getInstance()
+            || value == DefaultSdkAutoConstructMap.getInstance()
         ? null
         : value;
   }
@@ -303,6 +311,11 @@ public final class RequestValidator {
         }
       }
       node.members = members.toArray(new MemberCheck[0]);
+      // An item holds an AttributeValue per attribute; only its M and L can hold anything the model
+      // constrains, so the others are skipped on their union type, without a getter call each.
+      node.containersOnly =
+          shape.name.equals("AttributeValue")
+              && members.stream().allMatch(m -> m.path.equals("m") || m.path.equals("l"));
       return node;
     }
 
@@ -327,7 +340,7 @@ public final class RequestValidator {
         SdkField<?> element = field.getRequiredTrait(ListTrait.class).memberFieldInfo();
         boolean scalar = !isContainer(shape.element);
         Node elementNode = scalar ? null : value(shape.element, element);
-        List<String> elementRules = scalar ? constraints(shape.element, true) : List.of();
+        List<String> elementRules = scalar ? constraints(shape.element) : List.of();
         return new ListNode(shape, own, scalar ? shape.element : null, elementRules, elementNode);
       }
       if (type == MarshallingType.MAP) {
@@ -337,9 +350,9 @@ public final class RequestValidator {
             shape,
             own,
             shape.key,
-            constraints(shape.key, true),
+            constraints(shape.key),
             shape.value.constrained() ? shape.value : null,
-            constraints(shape.value, true),
+            constraints(shape.value),
             valueNode);
       }
       return own && shape.constrained()
@@ -382,9 +395,16 @@ public final class RequestValidator {
 
   private static final class StructNode implements Node {
     MemberCheck[] members;
+    boolean containersOnly;
 
     @Override
     public void check(Object pojo, Path path, Violations found) {
+      if (containersOnly && pojo instanceof AttributeValue av) {
+        AttributeValue.Type type = av.type();
+        if (type != AttributeValue.Type.M && type != AttributeValue.Type.L) {
+          return;
+        }
+      }
       for (MemberCheck m : members) {
         Object v = present(m.field.getValueOrDefault(pojo));
         if (v == null) {
@@ -422,7 +442,7 @@ public final class RequestValidator {
         for (int i = 0; i < list.size(); i++) {
           Object e = list.get(i);
           if (e != null) {
-            element.check(e, Path.of(Path.of(path, Integer.toString(i + 1)), "member"), found);
+            element.check(e, Path.member(path, i + 1), found);
           }
         }
       }
@@ -467,8 +487,7 @@ public final class RequestValidator {
       if (value != null) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
           if (e.getValue() != null) {
-            value.check(
-                e.getValue(), Path.of(Path.of(path, String.valueOf(e.getKey())), "member"), found);
+            value.check(e.getValue(), Path.member(path, e.getKey()), found);
           }
         }
       }

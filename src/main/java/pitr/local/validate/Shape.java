@@ -20,6 +20,10 @@ public final class Shape {
   final List<String> enumValues;
   private final List<String[]> memberNames;
   final Set<String> required;
+  private final boolean number;
+  private final boolean constrained;
+  private final long minLong;
+  private final long maxLong;
   private final String memberName;
   private final String keyName;
   private final String valueName;
@@ -57,6 +61,12 @@ public final class Shape {
     this.memberName = memberName;
     this.keyName = keyName;
     this.valueName = valueName;
+    this.number = type.equals("integer") || type.equals("long") || type.equals("double");
+    this.constrained = min != null || max != null || pattern != null || enumValues != null;
+    this.minLong =
+        min == null ? Long.MIN_VALUE : min.setScale(0, java.math.RoundingMode.CEILING).longValue();
+    this.maxLong =
+        max == null ? Long.MAX_VALUE : max.setScale(0, java.math.RoundingMode.FLOOR).longValue();
   }
 
   void resolve(Map<String, Shape> shapes) {
@@ -121,11 +131,42 @@ public final class Shape {
   }
 
   boolean isNumber() {
-    return type.equals("integer") || type.equals("long") || type.equals("double");
+    return number;
   }
 
   /** Whether this shape carries a constraint of its own (not counting what it holds). */
   boolean constrained() {
-    return min != null || max != null || pattern != null || enumValues != null;
+    return constrained;
+  }
+
+  /**
+   * Whether {@code value} meets this shape's own constraints, decided without allocating: the
+   * common case on the hot path, before any message is built.
+   */
+  boolean accepts(Object value) {
+    if (!constrained) {
+      return true;
+    }
+    if (number) {
+      if (value instanceof Integer || value instanceof Long) {
+        long v = ((Number) value).longValue();
+        return (min == null || v >= minLong) && (max == null || v <= maxLong);
+      }
+      return false;
+    }
+    if (value instanceof String s) {
+      int length = s.length();
+      return (min == null || length >= minLong)
+          && (max == null || length <= maxLong)
+          && (enumValues == null || enumValues.contains(s))
+          && (pattern == null || pattern.matcher(s).matches());
+    }
+    if (value instanceof java.util.Collection<?> c) {
+      return (min == null || c.size() >= minLong) && (max == null || c.size() <= maxLong);
+    }
+    if (value instanceof Map<?, ?> m) {
+      return (min == null || m.size() >= minLong) && (max == null || m.size() <= maxLong);
+    }
+    return false;
   }
 }
