@@ -315,7 +315,15 @@ public final class RequestValidator {
       // constrains, so the others are skipped on their union type, without a getter call each.
       node.containersOnly =
           shape.name.equals("AttributeValue")
-              && members.stream().allMatch(m -> m.path.equals("m") || m.path.equals("l"));
+              && members.stream().allMatch(m -> m.path.equals("m") || m.path.equals("l"))
+              && members.stream().noneMatch(MemberCheck::required);
+      for (MemberCheck m : members) {
+        if (m.path.equals("m")) {
+          node.mapValue = m.child;
+        } else if (m.path.equals("l")) {
+          node.listValue = m.child;
+        }
+      }
       return node;
     }
 
@@ -396,14 +404,19 @@ public final class RequestValidator {
   private static final class StructNode implements Node {
     MemberCheck[] members;
     boolean containersOnly;
+    Node mapValue;
+    Node listValue;
 
     @Override
     public void check(Object pojo, Path path, Violations found) {
       if (containersOnly && pojo instanceof AttributeValue av) {
         AttributeValue.Type type = av.type();
-        if (type != AttributeValue.Type.M && type != AttributeValue.Type.L) {
-          return;
+        if (type == AttributeValue.Type.M && mapValue != null) {
+          mapValue.check(av.m(), Path.of(path, "m"), found);
+        } else if (type == AttributeValue.Type.L && listValue != null) {
+          listValue.check(av.l(), Path.of(path, "l"), found);
         }
+        return;
       }
       for (MemberCheck m : members) {
         Object v = present(m.field.getValueOrDefault(pojo));
