@@ -15,6 +15,7 @@ import pitr.local.store.Catalog;
 import pitr.local.store.HistoryPruner;
 import pitr.local.store.ItemWriter;
 import pitr.local.store.TtlSweeper;
+import pitr.local.validate.RequestValidator;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -198,42 +199,42 @@ public final class LocalEngine implements AutoCloseable {
 
   /** CreateTable. */
   public CreateTableResponse createTable(CreateTableRequest r) {
-    return tables.createTable(r);
+    return tables.createTable(checked(r));
   }
 
   /** DescribeTable. */
   public DescribeTableResponse describeTable(DescribeTableRequest r) {
-    return tables.describeTable(r);
+    return tables.describeTable(checked(r));
   }
 
   /** DeleteTable. */
   public DeleteTableResponse deleteTable(DeleteTableRequest r) {
-    return tables.deleteTable(r);
+    return tables.deleteTable(checked(r));
   }
 
   /** ListTables. */
   public ListTablesResponse listTables(ListTablesRequest r) {
-    return tables.listTables(r);
+    return tables.listTables(checked(r));
   }
 
   /** UpdateTable: billing mode, provisioned throughput, GSI creation and deletion. */
   public UpdateTableResponse updateTable(UpdateTableRequest r) {
-    return tables.updateTable(r);
+    return tables.updateTable(checked(r));
   }
 
   /** TagResource. */
   public TagResourceResponse tagResource(TagResourceRequest r) {
-    return tables.tagResource(r);
+    return tables.tagResource(checked(r));
   }
 
   /** UntagResource. */
   public UntagResourceResponse untagResource(UntagResourceRequest r) {
-    return tables.untagResource(r);
+    return tables.untagResource(checked(r));
   }
 
   /** ListTagsOfResource. */
   public ListTagsOfResourceResponse listTagsOfResource(ListTagsOfResourceRequest r) {
-    return tables.listTagsOfResource(r);
+    return tables.listTagsOfResource(checked(r));
   }
 
   // Time to live and account ------------------------------------------------------------------
@@ -243,14 +244,14 @@ public final class LocalEngine implements AutoCloseable {
    * {@link #sweepExpiredItems}).
    */
   public UpdateTimeToLiveResponse updateTimeToLive(UpdateTimeToLiveRequest r) {
-    UpdateTimeToLiveResponse response = ttl.updateTimeToLive(r);
+    UpdateTimeToLiveResponse response = ttl.updateTimeToLive(checked(r));
     sweeper.start();
     return response;
   }
 
   /** DescribeTimeToLive. */
   public DescribeTimeToLiveResponse describeTimeToLive(DescribeTimeToLiveRequest r) {
-    return ttl.describeTimeToLive(r);
+    return ttl.describeTimeToLive(checked(r));
   }
 
   /**
@@ -267,81 +268,81 @@ public final class LocalEngine implements AutoCloseable {
 
   /** DescribeLimits: DynamoDB's default capacity quotas. */
   public DescribeLimitsResponse describeLimits(DescribeLimitsRequest r) {
-    return account.describeLimits(r);
+    return account.describeLimits(checked(r));
   }
 
   /** DescribeEndpoints. */
   public DescribeEndpointsResponse describeEndpoints(DescribeEndpointsRequest r) {
-    return account.describeEndpoints(r);
+    return account.describeEndpoints(checked(r));
   }
 
   // Items --------------------------------------------------------------------------------------
 
   /** PutItem. */
   public PutItemResponse putItem(PutItemRequest r) {
-    return items.putItem(r);
+    return items.putItem(checked(r));
   }
 
   /** GetItem. */
   public GetItemResponse getItem(GetItemRequest r) {
-    return items.getItem(r);
+    return items.getItem(checked(r));
   }
 
   /** DeleteItem. */
   public DeleteItemResponse deleteItem(DeleteItemRequest r) {
-    return items.deleteItem(r);
+    return items.deleteItem(checked(r));
   }
 
   /** UpdateItem. */
   public UpdateItemResponse updateItem(UpdateItemRequest r) {
-    return items.updateItem(r);
+    return items.updateItem(checked(r));
   }
 
   // Reads --------------------------------------------------------------------------------------
 
   /** Query. */
   public QueryResponse query(QueryRequest r) {
-    return reads.query(r);
+    return reads.query(checked(r));
   }
 
   /** Scan, including parallel scans with Segment and TotalSegments. */
   public ScanResponse scan(ScanRequest r) {
-    return reads.scan(r);
+    return reads.scan(checked(r));
   }
 
   // Batches and transactions -------------------------------------------------------------------
 
   /** BatchWriteItem: up to 25 puts and deletes, each applied on its own. */
   public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest r) {
-    return batches.batchWriteItem(r);
+    return batches.batchWriteItem(checked(r));
   }
 
   /** BatchGetItem: up to 100 keys; what does not fit in 16 MB comes back as UnprocessedKeys. */
   public BatchGetItemResponse batchGetItem(BatchGetItemRequest r) {
-    return batches.batchGetItem(r);
+    return batches.batchGetItem(checked(r));
   }
 
   /** TransactWriteItems: all actions apply or none does. */
   public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest r) {
-    return transactions.transactWriteItems(r);
+    return transactions.transactWriteItems(checked(r));
   }
 
   /** TransactGetItems: up to 100 gets read as one snapshot. */
   public TransactGetItemsResponse transactGetItems(TransactGetItemsRequest r) {
-    return transactions.transactGetItems(r);
+    return transactions.transactGetItems(checked(r));
   }
 
   // Point-in-time recovery and backups ---------------------------------------------------------
 
   /** UpdateContinuousBackups: turns PITR on or off and sets the recovery period. */
   public UpdateContinuousBackupsResponse updateContinuousBackups(UpdateContinuousBackupsRequest r) {
-    return recovery.updateContinuousBackups(r);
+    return recovery.updateContinuousBackups(checked(r));
   }
 
   /** DescribeContinuousBackups. */
   public DescribeContinuousBackupsResponse describeContinuousBackups(
       DescribeContinuousBackupsRequest r) {
-    return recovery.describeContinuousBackups(r);
+    return recovery.describeContinuousBackups(checked(r));
   }
 
   /**
@@ -351,32 +352,32 @@ public final class LocalEngine implements AutoCloseable {
    */
   public RestoreTableToPointInTimeResponse restoreTableToPointInTime(
       RestoreTableToPointInTimeRequest r) {
-    return recovery.restoreTableToPointInTime(r);
+    return recovery.restoreTableToPointInTime(checked(r));
   }
 
   /** CreateBackup: an on-demand snapshot of the table's live items. */
   public CreateBackupResponse createBackup(CreateBackupRequest r) {
-    return backups.createBackup(r);
+    return backups.createBackup(checked(r));
   }
 
   /** DescribeBackup. */
   public DescribeBackupResponse describeBackup(DescribeBackupRequest r) {
-    return backups.describeBackup(r);
+    return backups.describeBackup(checked(r));
   }
 
   /** DeleteBackup. */
   public DeleteBackupResponse deleteBackup(DeleteBackupRequest r) {
-    return backups.deleteBackup(r);
+    return backups.deleteBackup(checked(r));
   }
 
   /** ListBackups, optionally for one table and a creation-time range, paginated by ARN. */
   public ListBackupsResponse listBackups(ListBackupsRequest r) {
-    return backups.listBackups(r);
+    return backups.listBackups(checked(r));
   }
 
   /** RestoreTableFromBackup: a new table holding the backup's items. */
   public RestoreTableFromBackupResponse restoreTableFromBackup(RestoreTableFromBackupRequest r) {
-    return backups.restoreTableFromBackup(r);
+    return backups.restoreTableFromBackup(checked(r));
   }
 
   /**
@@ -412,6 +413,17 @@ public final class LocalEngine implements AutoCloseable {
   public record HistoryStats(long versions, long approximateBytes) {}
 
   // Shared machinery ---------------------------------------------------------------------------
+
+  /**
+   * Checks {@code r} against its operation's constraints in the service model, before any semantic
+   * check or table lookup, as DynamoDB does: a malformed request for a missing table is a
+   * ValidationException, not ResourceNotFoundException.
+   */
+  private static <T extends software.amazon.awssdk.core.SdkPojo> T checked(T r) {
+    return VALIDATOR.check(r);
+  }
+
+  private static final RequestValidator VALIDATOR = RequestValidator.dynamoDb();
 
   /** Closes the durable store, if any; the in-memory engine needs no closing. */
   @Override

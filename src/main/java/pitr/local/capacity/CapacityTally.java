@@ -128,12 +128,14 @@ public final class CapacityTally {
   private ConsumedCapacity build(String name, Tab t, ReturnConsumedCapacity mode) {
     double total = t.total();
     ConsumedCapacity.Builder b = ConsumedCapacity.builder().tableName(name).capacityUnits(total);
-    if (read) {
-      b.readCapacityUnits(total);
-    } else {
-      b.writeCapacityUnits(total);
-    }
+    // TOTAL is TableName and CapacityUnits only; INDEXES adds the read or write split and the
+    // table and index breakdown, as DynamoDB answers.
     if (mode == ReturnConsumedCapacity.INDEXES) {
+      if (read) {
+        b.readCapacityUnits(total);
+      } else {
+        b.writeCapacityUnits(total);
+      }
       b.table(capacity(t.table));
       if (!t.gsi.isEmpty()) {
         b.globalSecondaryIndexes(capacities(t.gsi));

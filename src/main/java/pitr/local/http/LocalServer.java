@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,9 +14,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import org.reactivestreams.Publisher;
@@ -44,20 +43,21 @@ import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
  * Serves a {@link LocalEngine} over the DynamoDB JSON 1.0 wire protocol on HTTP, so the AWS SDKs,
  * boto3 and the AWS CLI can use it as an endpoint ({@code --endpoint-url}).
  *
- * <p>Every request is {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>}.
+ * <p>Every operation is a {@code POST} with {@code X-Amz-Target: DynamoDB_20120810.<Operation>}.
  * Started with an {@link AccessKey}, the server checks every request's AWS Signature Version 4 and
  * refuses, as DynamoDB does, unsigned requests and unknown keys ({@code
  * UnrecognizedClientException}) and bad signatures or dates ({@code InvalidSignatureException});
- * without one, it accepts any request, signed or not. Responses carry {@code x-amz-crc32} and
- * {@code x-amzn-RequestId} like DynamoDB's. Engine calls run on a dedicated bounded pool, never on
- * the network event loop.
+ * without one, it accepts any request, signed or not. Responses carry {@code x-amz-crc32} and a
+ * 52-character {@code x-amzn-RequestId} like DynamoDB's, errors DynamoDB's {@code __type}
+ * namespaces and message fields ({@link ErrorShapes}). As DynamoDB's endpoint does, it answers 413
+ * to a body over 16 MB, {@code GET} with a health text, {@code OPTIONS} as a CORS preflight, and
+ * adds CORS headers for browser pages ({@link HttpConventions}). Engine calls run on a dedicated
+ * bounded pool, never on the network event loop.
  */
 public final class LocalServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
 
   private static final String TARGET_PREFIX = "DynamoDB_20120810.";
-  private static final String TYPE_PREFIX = "com.amazonaws.dynamodb.v20120810#";
-  private static final String AUTH_TYPE_PREFIX = "com.amazon.coral.service#";
   private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
   private static final byte[] EMPTY = new byte[0];
   private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -104,11 +104,12 @@ public final class LocalServer implements AutoCloseable {
         key == null ? null : new SignatureCheck(key, java.time.Clock.systemUTC()),
         host,
         port,
-        !engine.isDurable());
+        !engine.isDurable(),
+        engine.config().region());
   }
 
   static LocalServer start(Map<String, Operation> operations, String host, int port) {
-    return start(operations, () -> NO_FAULT, null, host, port, false);
+    return start(operations, () -> NO_FAULT, null, host, port, false, "us-east-1");
   }
 
   private static final Faults.Decision NO_FAULT =
@@ -120,7 +121,8 @@ public final class LocalServer implements AutoCloseable {
       SignatureCheck signatures,
       String host,
       int port,
-      boolean inline) {
+      boolean inline,
+      String region) {
     WireCodec codec = new WireCodec();
     for (Operation operation : operations.values()) {
       // Compile every request schema now, so the first requests do not pay for it.
@@ -129,7 +131,7 @@ public final class LocalServer implements AutoCloseable {
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     Scheduler scheduler =
         Schedulers.newBoundedElastic(threads, 10_000, "pitr-local-engine", 60, true);
-    Dispatcher dispatcher = new Dispatcher(operations, codec, faults, signatures, inline);
+    Dispatcher dispatcher = new Dispatcher(operations, codec, faults, signatures, inline, region);
     try {
       DisposableServer server =
           HttpServer.create()
@@ -204,8 +206,7 @@ public final class LocalServer implements AutoCloseable {
   private static final class Dispatcher {
     private final Map<String, Operation> operations;
     private final WireCodec codec;
-    private final String requestIdPrefix;
-    private final AtomicLong requestCounter = new AtomicLong();
+    private final String region;
     private final Supplier<Faults.Decision> faults;
     private final SignatureCheck signatures;
 
@@ -218,14 +219,14 @@ public final class LocalServer implements AutoCloseable {
         WireCodec codec,
         Supplier<Faults.Decision> faults,
         SignatureCheck signatures,
-        boolean inline) {
+        boolean inline,
+        String region) {
       this.operations = operations;
       this.codec = codec;
       this.faults = faults;
       this.signatures = signatures;
       this.inline = inline;
-      this.requestIdPrefix =
-          Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).toUpperCase();
+      this.region = region;
     }
 
     Publisher<Void> serve(
@@ -237,31 +238,38 @@ public final class LocalServer implements AutoCloseable {
 
     private Publisher<Void> answer(
         HttpServerRequest request, HttpServerResponse response, Scheduler scheduler) {
-      Mono<byte[]> body = request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY);
-      if (signatures == null) {
-        return answer(request, body, response, scheduler);
+      if (request.method() == HttpMethod.OPTIONS) {
+        return HttpConventions.preflight(request, response);
       }
-      // Authenticate before anything else, faults included, as DynamoDB does.
+      if (request.method() == HttpMethod.GET) {
+        return HttpConventions.health(request, response, region);
+      }
+      if (HttpConventions.declaresTooLarge(request)) {
+        // Read (and drop) the body first: a client still sending would not see an early answer.
+        return request.receive().then(HttpConventions.tooLarge(request, response));
+      }
+      Mono<byte[]> body = request.receive().aggregate().asByteArray().defaultIfEmpty(EMPTY);
       return body.flatMap(
           b -> {
+            if (b.length > HttpConventions.MAX_REQUEST_BYTES) {
+              return HttpConventions.tooLarge(request, response);
+            }
+            if (signatures == null) {
+              return Mono.from(answer(request, Mono.just(b), response, scheduler));
+            }
+            // Authenticate before anything else, faults included, as DynamoDB does.
             SignatureCheck.Refusal refusal =
                 signatures.check(
                     request.method().name(), request.uri(), request.requestHeaders(), b);
             if (refusal == null) {
               return Mono.from(answer(request, Mono.just(b), response, scheduler));
             }
-            String requestId = nextRequestId();
+            String requestId = HttpConventions.newRequestId();
             log.debug("event=request_refused error={} requestId={}", refusal.code(), requestId);
             return send(
+                request,
                 response,
-                error(
-                    response.alloc(),
-                    requestId,
-                    400,
-                    AUTH_TYPE_PREFIX,
-                    refusal.code(),
-                    refusal.message(),
-                    null));
+                error(response.alloc(), requestId, 400, refusal.code(), refusal.message(), null));
           });
     }
 
@@ -283,7 +291,7 @@ public final class LocalServer implements AutoCloseable {
       }
       return (inline ? body : body.publishOn(scheduler))
           .map(b -> reply(operation, target, b, response.alloc(), fault.kind()))
-          .flatMap(reply -> send(response, reply));
+          .flatMap(reply -> send(request, response, reply));
     }
 
     private Operation resolve(String target) {
@@ -293,9 +301,10 @@ public final class LocalServer implements AutoCloseable {
       return operations.get(target.substring(TARGET_PREFIX.length()));
     }
 
-    private Mono<Void> send(HttpServerResponse response, Reply reply) {
+    private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, Reply reply) {
       CRC32 crc = new CRC32();
       crc.update(reply.body.nioBuffer());
+      HttpConventions.cors(request.requestHeaders(), response);
       return response
           .status(reply.status)
           .header(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
@@ -312,7 +321,7 @@ public final class LocalServer implements AutoCloseable {
         byte[] body,
         ByteBufAllocator alloc,
         Faults.Kind fault) {
-      String requestId = nextRequestId();
+      String requestId = HttpConventions.newRequestId();
       if (operation == null) {
         return error(alloc, requestId, 400, "UnknownOperationException", null, null);
       }
@@ -370,10 +379,6 @@ public final class LocalServer implements AutoCloseable {
       return new Reply(HttpResponseStatus.OK, buf, requestId);
     }
 
-    private String nextRequestId() {
-      return requestIdPrefix + Long.toString(requestCounter.incrementAndGet(), 36);
-    }
-
     private Reply serviceError(ByteBufAllocator alloc, String requestId, AwsServiceException e) {
       AwsErrorDetails details = e.awsErrorDetails();
       String code =
@@ -388,35 +393,28 @@ public final class LocalServer implements AutoCloseable {
       return error(alloc, requestId, status, code, message, e);
     }
 
+    /**
+     * An error body as DynamoDB writes it: {@code __type} in the error's namespace, the message
+     * under the field name DynamoDB uses for it, and the exception's modelled members.
+     */
     private Reply error(
         ByteBufAllocator alloc,
         String requestId,
         int status,
-        String code,
-        String message,
-        AwsServiceException modelled) {
-      return error(alloc, requestId, status, TYPE_PREFIX, code, message, modelled);
-    }
-
-    /** An error body: {@code __type}, {@code message}, and the exception's modelled members. */
-    private Reply error(
-        ByteBufAllocator alloc,
-        String requestId,
-        int status,
-        String typePrefix,
         String code,
         String message,
         AwsServiceException modelled) {
       ByteBuf buf = alloc.buffer(128);
       try (JsonGenerator gen = JSON.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
         gen.writeStartObject();
-        gen.writeStringField("__type", typePrefix + code);
+        gen.writeStringField("__type", ErrorShapes.type(code));
+        String messageField = ErrorShapes.messageField(code);
         if (message != null) {
-          gen.writeStringField("message", message);
+          gen.writeStringField(messageField, message);
         }
         if (modelled instanceof ToCopyableBuilder<?, ?> copyable
             && copyable.toBuilder() instanceof SdkPojo pojo) {
-          codec.writeMembers(gen, pojo.sdkFields(), modelled, "message");
+          codec.writeMembers(gen, pojo.sdkFields(), modelled, messageField);
         }
         gen.writeEndObject();
       } catch (IOException e) {

@@ -3,7 +3,6 @@ package pitr.local.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
@@ -56,6 +55,9 @@ final class WireCodec {
   <T> T read(byte[] json, Supplier<? extends SdkPojo> builderFactory) {
     SdkPojo builder = builderFactory.get();
     StructCodec struct = struct(builder.sdkFields());
+    if (struct.shape.isEmpty()) {
+      struct.shape = shapeName(builder).replaceFirst("Request$", "Input");
+    }
     try (JsonParser parser = JSON.createParser(json)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
@@ -63,13 +65,12 @@ final class WireCodec {
       }
       struct.readInto(parser, builder);
       if (parser.nextToken() != null) {
-        throw new WireFormatException("Unexpected content after the JSON object");
+        throw new WireFormatException(null);
       }
       return (T) ((Buildable) builder).build();
-    } catch (JsonProcessingException e) {
-      throw new WireFormatException(e.getOriginalMessage());
     } catch (IOException e) {
-      throw new WireFormatException(e.getMessage());
+      // Malformed JSON: DynamoDB answers a SerializationException without a message.
+      throw new WireFormatException(null);
     }
   }
 
@@ -180,7 +181,9 @@ final class WireCodec {
       return new MapCodec(codec(value, building));
     } else if (type == MarshallingType.SDK_POJO) {
       Supplier<SdkPojo> constructor = field.constructor();
-      return new PojoCodec(constructor, compile(constructor.get().sdkFields(), building));
+      StructCodec struct = compile(constructor.get().sdkFields(), building);
+      struct.shape = shapeName(constructor.get());
+      return new PojoCodec(constructor, struct);
     }
     throw new IllegalStateException(
         "Field " + field.memberName() + " has marshalling type " + type + ", which is unsupported");
@@ -200,9 +203,12 @@ final class WireCodec {
   static final class StructCodec {
     private Member[] members;
     private Map<String, Member> byName;
+    private String shape = "";
 
     void readInto(JsonParser parser, SdkPojo builder) throws IOException {
-      expect(parser, JsonToken.START_OBJECT);
+      if (parser.currentToken() != JsonToken.START_OBJECT) {
+        throw SerializationErrors.structure(parser, shape);
+      }
       String name;
       while ((name = parser.nextFieldName()) != null) {
         JsonToken token = parser.nextToken();
@@ -213,7 +219,6 @@ final class WireCodec {
           member.field.set(builder, member.codec.read(parser));
         }
       }
-      expect(parser, JsonToken.END_OBJECT);
     }
 
     void write(JsonGenerator gen, Object pojo) throws IOException {
@@ -255,12 +260,14 @@ final class WireCodec {
   private record ListCodec(ValueCodec element) implements ValueCodec {
     @Override
     public Object read(JsonParser parser) throws IOException {
-      expect(parser, JsonToken.START_ARRAY);
+      if (parser.currentToken() != JsonToken.START_ARRAY) {
+        throw SerializationErrors.list(parser);
+      }
       List<Object> list = new ArrayList<>();
       JsonToken token;
       while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
         if (token == null) {
-          throw new WireFormatException("Unexpected end of input inside a list");
+          throw new WireFormatException(null);
         }
         list.add(token == JsonToken.VALUE_NULL ? null : element.read(parser));
       }
@@ -285,14 +292,15 @@ final class WireCodec {
   private record MapCodec(ValueCodec valueCodec) implements ValueCodec {
     @Override
     public Object read(JsonParser parser) throws IOException {
-      expect(parser, JsonToken.START_OBJECT);
+      if (parser.currentToken() != JsonToken.START_OBJECT) {
+        throw SerializationErrors.map(parser);
+      }
       Map<String, Object> map = new LinkedHashMap<>();
       String key;
       while ((key = parser.nextFieldName()) != null) {
         JsonToken token = parser.nextToken();
         map.put(key, token == JsonToken.VALUE_NULL ? null : valueCodec.read(parser));
       }
-      expect(parser, JsonToken.END_OBJECT);
       return map;
     }
 
@@ -315,7 +323,9 @@ final class WireCodec {
     STRING {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectScalar(parser, JsonToken.VALUE_STRING);
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+          throw SerializationErrors.scalar(parser, "String", "java.lang.String");
+        }
         return parser.getText();
       }
 
@@ -327,7 +337,7 @@ final class WireCodec {
     INTEGER {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectNumber(parser);
+        expectNumber(parser, "Integer", "java.lang.Integer");
         return parser.getIntValue();
       }
 
@@ -339,7 +349,7 @@ final class WireCodec {
     LONG {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectNumber(parser);
+        expectNumber(parser, "Long", "java.lang.Long");
         return parser.getLongValue();
       }
 
@@ -351,7 +361,7 @@ final class WireCodec {
     SHORT {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectNumber(parser);
+        expectNumber(parser, "Short", "java.lang.Short");
         return parser.getShortValue();
       }
 
@@ -363,7 +373,7 @@ final class WireCodec {
     BYTE {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectNumber(parser);
+        expectNumber(parser, "Byte", "java.lang.Byte");
         return parser.getByteValue();
       }
 
@@ -375,7 +385,7 @@ final class WireCodec {
     DOUBLE {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectNumber(parser);
+        expectNumber(parser, "Double", "java.lang.Double");
         return parser.getDoubleValue();
       }
 
@@ -387,7 +397,7 @@ final class WireCodec {
     FLOAT {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectNumber(parser);
+        expectNumber(parser, "Float", "java.lang.Float");
         return parser.getFloatValue();
       }
 
@@ -399,7 +409,7 @@ final class WireCodec {
     BIG_DECIMAL {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectNumber(parser);
+        expectNumber(parser, "BigDecimal", "java.math.BigDecimal");
         return parser.getDecimalValue();
       }
 
@@ -413,7 +423,7 @@ final class WireCodec {
       public Object read(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
-          throw mismatch(parser, "a boolean");
+          throw SerializationErrors.scalar(parser, "Boolean", "java.lang.Boolean");
         }
         return token == JsonToken.VALUE_TRUE;
       }
@@ -442,11 +452,11 @@ final class WireCodec {
             try {
               return Instant.parse(text);
             } catch (DateTimeParseException e) {
-              throw mismatch(parser, "a timestamp in epoch seconds");
+              throw SerializationErrors.scalar(parser, "Date", "java.util.Date");
             }
           }
         }
-        throw mismatch(parser, "a timestamp in epoch seconds");
+        throw SerializationErrors.scalar(parser, "Date", "java.util.Date");
       }
 
       @Override
@@ -467,12 +477,14 @@ final class WireCodec {
     BYTES {
       @Override
       public Object read(JsonParser parser) throws IOException {
-        expectScalar(parser, JsonToken.VALUE_STRING);
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+          throw SerializationErrors.scalar(parser, "ByteBuffer", "java.nio.ByteBuffer");
+        }
         try {
           return SdkBytes.fromByteArrayUnsafe(
               java.util.Base64.getDecoder().decode(parser.getText()));
         } catch (IllegalArgumentException e) {
-          throw mismatch(parser, "base64 binary data");
+          throw SerializationErrors.base64(parser.getText());
         }
       }
 
@@ -512,7 +524,7 @@ final class WireCodec {
             }
             return Document.fromMap(map);
           default:
-            throw mismatch(parser, "a JSON value");
+            throw new WireFormatException(null);
         }
       }
 
@@ -551,46 +563,18 @@ final class WireCodec {
     }
   }
 
-  private static void expect(JsonParser parser, JsonToken expected) throws IOException {
-    if (parser.currentToken() != expected) {
-      throw mismatch(parser, expected == JsonToken.START_OBJECT ? "an object" : describe(expected));
-    }
-  }
-
-  private static void expectScalar(JsonParser parser, JsonToken expected) throws IOException {
-    if (parser.currentToken() != expected) {
-      throw mismatch(parser, describe(expected));
-    }
-  }
-
-  private static void expectNumber(JsonParser parser) throws IOException {
+  private static void expectNumber(JsonParser parser, String javaType, String javaClass)
+      throws IOException {
     JsonToken token = parser.currentToken();
     if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-      throw mismatch(parser, "a number");
+      throw SerializationErrors.scalar(parser, javaType, javaClass);
     }
   }
 
-  private static String describe(JsonToken token) {
-    switch (token) {
-      case START_ARRAY:
-        return "a list";
-      case END_OBJECT:
-        return "the end of an object";
-      case VALUE_STRING:
-        return "a string";
-      default:
-        return token.toString();
-    }
-  }
-
-  private static WireFormatException mismatch(JsonParser parser, String expected)
-      throws IOException {
-    String where = parser.currentName();
-    return new WireFormatException(
-        "Expected "
-            + expected
-            + (where == null ? "" : " for " + where)
-            + " but found "
-            + parser.currentToken());
+  /** The model name of the structure {@code builder} builds, e.g. {@code ProvisionedThroughput}. */
+  private static String shapeName(Object builder) {
+    Class<?> type = builder.getClass();
+    Class<?> outer = type.getEnclosingClass();
+    return (outer != null ? outer : type).getSimpleName();
   }
 }

@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import pitr.local.DurableStore;
 import pitr.local.EngineConfig;
-import pitr.local.Errors;
 import pitr.local.StoreKey;
 import pitr.local.Table;
 import pitr.local.Version;
@@ -53,13 +52,6 @@ public final class BackupOps extends OperationFamily {
   public CreateBackupResponse createBackup(CreateBackupRequest r) {
     return Requests.guard(
         () -> {
-          if (r.backupName() == null || r.backupName().length() < 3) {
-            throw Errors.validation(
-                "1 validation error detected: Value '"
-                    + r.backupName()
-                    + "' at 'backupName' failed to satisfy constraint: Member must have length"
-                    + " greater than or equal to 3");
-          }
           writer.lock();
           try {
             Table t = catalog.find(r.tableName());
@@ -187,7 +179,6 @@ public final class BackupOps extends OperationFamily {
   public RestoreTableFromBackupResponse restoreTableFromBackup(RestoreTableFromBackupRequest r) {
     return Requests.guard(
         () -> {
-          TableSchemas.checkTableName(r.targetTableName());
           writer.lock();
           try {
             Backup b = catalog.backup(r.backupArn());

@@ -46,23 +46,8 @@ public final class BatchOps extends OperationFamily {
           for (List<WriteRequest> l : req.values()) {
             n += l.size();
           }
-          for (Map.Entry<String, List<WriteRequest>> e : req.entrySet()) {
-            if (e.getValue().size() > 25) {
-              throw Errors.validation(
-                  "1 validation error detected: Value '"
-                      + req
-                      + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy"
-                      + " constraint: [Member must have length less than or equal to 25, Member"
-                      + " must have length greater than or equal to 1]");
-            }
-          }
           if (n > 25) {
             throw Errors.validation("Too many items requested for the BatchWriteItem call");
-          }
-          if (n == 0) {
-            throw Errors.validation(
-                "1 validation error detected: Value null at 'requestItems' failed to satisfy"
-                    + " constraint: Member must have length greater than or equal to 1");
           }
           record Op(
               Table table, StoreKey key, Map<String, AttributeValue> image, WriteRequest request) {}
@@ -141,11 +126,6 @@ public final class BatchOps extends OperationFamily {
           }
           if (n > 100) {
             throw Errors.validation("Too many items requested for the BatchGetItem call");
-          }
-          if (n == 0) {
-            throw Errors.validation(
-                "1 validation error detected: Value null at 'requestItems' failed to satisfy"
-                    + " constraint: Member must have length greater than or equal to 1");
           }
           Map<String, List<Map<String, AttributeValue>>> responses = new LinkedHashMap<>();
           Map<String, KeysAndAttributes> unprocessed = new LinkedHashMap<>();

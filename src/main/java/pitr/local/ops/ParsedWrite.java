@@ -99,11 +99,6 @@ record ParsedWrite(
       String conditionExpression,
       ReturnValuesOnConditionCheckFailure onFailure) {
     StoreKey storeKey = Requests.requestKey(t, key);
-    if (conditionExpression == null) {
-      throw pitr.local.Errors.validation(
-          "1 validation error detected: Value null at 'conditionExpression' failed to satisfy"
-              + " constraint: Member must not be null");
-    }
     ExpressionContext ctx = new ExpressionContext(names, values);
     ConditionExpression c = Requests.condition(ctx, conditionExpression, "ConditionExpression");
     ctx.checkAllUsed();

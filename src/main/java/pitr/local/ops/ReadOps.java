@@ -131,10 +131,41 @@ public final class ReadOps extends OperationFamily {
         });
   }
 
+  /**
+   * The semantic checks of Segment and TotalSegments, which need no table: DynamoDB makes them
+   * before it looks the table up.
+   */
+  private static void checkSegments(ScanRequest r) {
+    if (r.segment() == null && r.totalSegments() == null) {
+      return;
+    }
+    if (r.totalSegments() == null) {
+      throw Errors.validation(
+          "The TotalSegments parameter is required but was not present in the request when"
+              + " Segment parameter is present");
+    }
+    if (r.segment() == null) {
+      throw Errors.validation(
+          "The Segment parameter is required but was not present in the request when"
+              + " parameter TotalSegments is present");
+    }
+    int total = r.totalSegments();
+    int seg = r.segment();
+    if (seg < 0 || seg >= total) {
+      throw Errors.validation(
+          "The Segment parameter is zero-based and must be less than parameter"
+              + " TotalSegments: Segment: "
+              + seg
+              + " is not less than TotalSegments: "
+              + total);
+    }
+  }
+
   /** Scan, including parallel scans with Segment and TotalSegments. */
   public ScanResponse scan(ScanRequest r) {
     return Requests.guard(
         () -> {
+          checkSegments(r);
           Table t = catalog.active(r.tableName());
           LegacyParameters.Read legacy = LegacyParameters.scan(r);
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
@@ -151,33 +182,8 @@ public final class ReadOps extends OperationFamily {
           ctx.checkAllUsed();
           NavigableMap<StoreKey, ?> range = idx == null ? t.items : idx.entries;
           if (r.segment() != null || r.totalSegments() != null) {
-            if (r.totalSegments() == null) {
-              throw Errors.validation(
-                  "The TotalSegments parameter is required but was not present in the request when"
-                      + " Segment parameter is present");
-            }
-            if (r.segment() == null) {
-              throw Errors.validation(
-                  "The Segment parameter is required but was not present in the request when"
-                      + " parameter TotalSegments is present");
-            }
             int total = r.totalSegments();
             int seg = r.segment();
-            if (total < 1 || total > 1_000_000) {
-              throw Errors.validation(
-                  "1 validation error detected: Value '"
-                      + total
-                      + "' at 'totalSegments' failed to satisfy constraint: Member must have value"
-                      + " less than or equal to 1000000");
-            }
-            if (seg < 0 || seg >= total) {
-              throw Errors.validation(
-                  "The Segment parameter is zero-based and must be less than parameter"
-                      + " TotalSegments: Segment: "
-                      + seg
-                      + " is not less than TotalSegments: "
-                      + total);
-            }
             StoreKey from = StoreKey.hashStart(StoreKey.segmentStart(seg, total));
             range =
                 seg + 1 == total
@@ -280,13 +286,6 @@ public final class ReadOps extends OperationFamily {
       Integer limit,
       Select select,
       boolean hasProjection) {
-    if (limit != null && limit < 1) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + limit
-              + "' at 'limit' failed to satisfy constraint: Member must have value greater than or"
-              + " equal to 1");
-    }
     if (select == Select.ALL_ATTRIBUTES
         && idx != null
         && idx.projectionType != ProjectionType.ALL

@@ -43,20 +43,7 @@ public final class RecoveryOps extends OperationFamily {
     return Requests.guard(
         () -> {
           PointInTimeRecoverySpecification spec = r.pointInTimeRecoverySpecification();
-          if (spec == null || spec.pointInTimeRecoveryEnabled() == null) {
-            throw Errors.validation(
-                "1 validation error detected: Value null at"
-                    + " 'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' failed to"
-                    + " satisfy constraint: Member must not be null");
-          }
           Integer days = spec.recoveryPeriodInDays();
-          if (days != null && (days < 1 || days > 35)) {
-            throw Errors.validation(
-                "1 validation error detected: Value '"
-                    + days
-                    + "' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to"
-                    + " satisfy constraint: Member must have value between 1 and 35");
-          }
           writer.lock();
           try {
             Table t = catalog.find(r.tableName());
@@ -112,7 +99,6 @@ public final class RecoveryOps extends OperationFamily {
       RestoreTableToPointInTimeRequest r) {
     return Requests.guard(
         () -> {
-          TableSchemas.checkTableName(r.targetTableName());
           writer.lock();
           try {
             long now = clock.millis();

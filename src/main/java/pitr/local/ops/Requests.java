@@ -28,11 +28,6 @@ final class Requests {
 
   /** Validates and normalises an item to be written to {@code t}, keys and index keys included. */
   static Map<String, AttributeValue> checkedItem(Table t, Map<String, AttributeValue> item) {
-    if (item == null) {
-      throw Errors.validation(
-          "1 validation error detected: Value null at 'item' failed to satisfy constraint: Member"
-              + " must not be null");
-    }
     Map<String, AttributeValue> n = Items.normaliseItem(item);
     Items.checkKeyAttribute(n, t.partitionKey, t.attributeTypes.get(t.partitionKey), true);
     if (t.sortKey != null) {

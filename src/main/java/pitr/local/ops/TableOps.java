@@ -62,14 +62,7 @@ public final class TableOps extends OperationFamily {
   public CreateTableResponse createTable(CreateTableRequest r) {
     return Requests.guard(
         () -> {
-          TableSchemas.checkTableName(r.tableName());
-          IndexDefinitions.checkConstraints(r);
           List<KeySchemaElement> ks = r.keySchema();
-          if (ks == null || ks.isEmpty()) {
-            throw Errors.validation(
-                "1 validation error detected: Value null at 'keySchema' failed to satisfy"
-                    + " constraint: Member must not be null");
-          }
           if (ks.size() > 2) {
             throw Errors.validation("Invalid KeySchema: Too many key schema elements");
           }
@@ -89,14 +82,6 @@ public final class TableOps extends OperationFamily {
               r.attributeDefinitions() == null ? List.of() : r.attributeDefinitions();
           Map<String, ScalarAttributeType> types = new LinkedHashMap<>();
           for (AttributeDefinition d : defs) {
-            if (d.attributeType() == null
-                || d.attributeType() == ScalarAttributeType.UNKNOWN_TO_SDK_VERSION) {
-              throw Errors.validation(
-                  "1 validation error detected: Value '"
-                      + d.attributeTypeAsString()
-                      + "' at 'attributeDefinitions.member.attributeType' failed to satisfy"
-                      + " constraint: Member must satisfy enum value set: [B, N, S]");
-            }
             if (types.put(d.attributeName(), d.attributeType()) != null) {
               throw Errors.validation(
                   "Cannot have two attributes with the same name. Attribute name: "
@@ -263,19 +248,11 @@ public final class TableOps extends OperationFamily {
     return Requests.guard(
         () -> {
           int limit = r.limit() == null ? 100 : r.limit();
-          if (limit < 1 || limit > 100) {
-            throw Errors.validation(
-                "1 validation error detected: Value '"
-                    + limit
-                    + "' at 'limit' failed to satisfy constraint: Member must have value less than"
-                    + " or equal to 100");
-          }
           List<String> names = new ArrayList<>(catalog.tables().keySet());
           names.addAll(lifecycle.deletingNames(clock.millis()));
           Collections.sort(names);
           List<String> page = new ArrayList<>();
           String start = r.exclusiveStartTableName();
-          TableSchemas.checkName(start, "exclusiveStartTableName");
           for (String n : names) {
             if (start != null && n.compareTo(start) <= 0) {
               continue;

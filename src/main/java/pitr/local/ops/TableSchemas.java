@@ -2,7 +2,6 @@ package pitr.local.ops;
 
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import pitr.local.Errors;
 import pitr.local.SecondaryIndex;
 import pitr.local.Table;
@@ -15,8 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 /** The checks of a table's definition shared by CreateTable, UpdateTable and the restores. */
 final class TableSchemas {
   private TableSchemas() {}
-
-  private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
 
   /** The most capacity units DynamoDB accepts in a ProvisionedThroughput. */
   static final long MAX_CAPACITY_UNITS = 1_000_000_000_000L;
@@ -91,55 +88,6 @@ final class TableSchemas {
     }
     if (write != null && write > MAX_CAPACITY_UNITS) {
       throw Errors.validation("Given value " + write + " for WriteCapacityUnits is out of bounds");
-    }
-  }
-
-  /**
-   * The constraints of a table name given in member {@code member}, all violations in one message
-   * as DynamoDB reports them; null passes.
-   */
-  static void checkName(String name, String member) {
-    if (name == null) {
-      return;
-    }
-    java.util.List<String> errors = new java.util.ArrayList<>();
-    String at = "Value '" + name + "' at '" + member + "' failed to satisfy constraint: ";
-    if (!TABLE_NAME.matcher(name).matches()) {
-      errors.add(at + "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-    }
-    if (name.length() < 3) {
-      errors.add(at + "Member must have length greater than or equal to 3");
-    } else if (name.length() > 255) {
-      errors.add(at + "Member must have length less than or equal to 255");
-    }
-    if (!errors.isEmpty()) {
-      throw Errors.validation(
-          errors.size()
-              + (errors.size() == 1 ? " validation error" : " validation errors")
-              + " detected: "
-              + String.join("; ", errors));
-    }
-  }
-
-  static void checkTableName(String name) {
-    if (name == null) {
-      throw Errors.validation(
-          "1 validation error detected: Value null at 'tableName' failed to satisfy constraint:"
-              + " Member must not be null");
-    }
-    if (name.length() < 3 || name.length() > 255) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + name
-              + "' at 'tableName' failed to satisfy constraint: Member must have length greater"
-              + " than or equal to 3 and less than or equal to 255");
-    }
-    if (!TABLE_NAME.matcher(name).matches()) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + name
-              + "' at 'tableName' failed to satisfy constraint: Member must satisfy regular"
-              + " expression pattern: [a-zA-Z0-9_.-]+");
     }
   }
 }

@@ -48,12 +48,6 @@ public final class TransactionOps extends OperationFamily {
     return Requests.guard(
         () -> {
           List<TransactWriteItem> actions = r.hasTransactItems() ? r.transactItems() : List.of();
-          if (actions.isEmpty() || actions.size() > 100) {
-            throw Errors.validation(
-                "1 validation error detected: Value at 'transactItems' failed to satisfy"
-                    + " constraint: Member must have length less than or equal to 100, Member must"
-                    + " have length greater than or equal to 1");
-          }
           List<ParsedWrite> planned = new ArrayList<>(actions.size());
           Set<String> seen = new HashSet<>();
           for (TransactWriteItem a : actions) {
@@ -192,12 +186,6 @@ public final class TransactionOps extends OperationFamily {
     return Requests.guard(
         () -> {
           List<TransactGetItem> gets = r.hasTransactItems() ? r.transactItems() : List.of();
-          if (gets.isEmpty() || gets.size() > 100) {
-            throw Errors.validation(
-                "1 validation error detected: Value at 'transactItems' failed to satisfy"
-                    + " constraint: Member must have length less than or equal to 100, Member must"
-                    + " have length greater than or equal to 1");
-          }
           record Planned(Table table, StoreKey key, ProjectionExpression proj) {}
           List<Planned> planned = new ArrayList<>();
           Set<String> seen = new HashSet<>();

@@ -1,12 +1,16 @@
 package pitr.local.contract;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -35,6 +39,8 @@ interface Backend {
    * every service error reaches the test exactly as the backend sent it.
    */
   static DynamoDbAsyncClient newClient(URI endpoint, Region region) {
+    // Service errors are never retried, so each reaches the test as the backend sent it; a
+    // connection lost before any answer (a transport failure, which every SDK retries) is.
     return DynamoDbAsyncClient.builder()
         .endpointOverride(endpoint)
         .region(region)
@@ -45,9 +51,18 @@ interface Backend {
                 .maxConcurrency(64)
                 .connectionTimeout(Duration.ofSeconds(5)))
         .overrideConfiguration(
-            o ->
-                o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                    .apiCallTimeout(Duration.ofSeconds(60)))
+            o -> o.retryStrategy(transportOnly()).apiCallTimeout(Duration.ofSeconds(60)))
+        .build();
+  }
+
+  /** Retries only a connection lost before any answer, at once, at most twice. */
+  private static RetryStrategy transportOnly() {
+    return StandardRetryStrategy.builder()
+        .maxAttempts(3)
+        .retryOnException(
+            e -> e instanceof SdkClientException && e.getCause() instanceof IOException)
+        .backoffStrategy(BackoffStrategy.retryImmediately())
+        .circuitBreakerEnabled(false)
         .build();
   }
 }

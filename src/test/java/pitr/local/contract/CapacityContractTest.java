@@ -85,6 +85,50 @@ class CapacityContractTest {
   }
 
   @BackendTest
+  void putItem_withTotal_reportsOnlyTableNameAndCapacityUnits(Backend backend, Tables tables) {
+    String table = table(tables);
+
+    ConsumedCapacity capacity =
+        await(
+                backend
+                    .client()
+                    .putItem(
+                        b ->
+                            b.tableName(table)
+                                .item(sized(partition(), "a", 100))
+                                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)))
+            .consumedCapacity();
+
+    assertThat(capacity.toBuilder().capacityUnits(null).tableName(null).build())
+        .isEqualTo(ConsumedCapacity.builder().build());
+  }
+
+  @BackendTest
+  @ReferenceOnly("moto reports INDEXES without the write-unit split and the table breakdown")
+  void putItem_withIndexes_reportsWriteUnitsAndTheTableAndIndexBreakdown(
+      Backend backend, Tables tables) {
+    String table = table(tables);
+
+    ConsumedCapacity capacity =
+        await(
+                backend
+                    .client()
+                    .putItem(
+                        b ->
+                            b.tableName(table)
+                                .item(item("pk", s(partition()), "sk", s("a"), "g", s("x")))
+                                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES)))
+            .consumedCapacity();
+
+    assertThat(capacity.capacityUnits()).isEqualTo(2.0);
+    assertThat(capacity.writeCapacityUnits()).isEqualTo(2.0);
+    assertThat(capacity.readCapacityUnits()).isNull();
+    assertThat(capacity.table().capacityUnits()).isEqualTo(1.0);
+    assertThat(capacity.table().writeCapacityUnits()).isEqualTo(1.0);
+    assertThat(capacity.globalSecondaryIndexes().get("by-g").writeCapacityUnits()).isEqualTo(1.0);
+  }
+
+  @BackendTest
   void putItem_withoutReturnConsumedCapacity_reportsNone(Backend backend, Tables tables) {
     String table = table(tables);
 

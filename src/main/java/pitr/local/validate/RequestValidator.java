@@ -1,0 +1,509 @@
+package pitr.local.validate;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import pitr.local.Errors;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.protocol.MarshallingType;
+import software.amazon.awssdk.core.traits.ListTrait;
+import software.amazon.awssdk.core.traits.MapTrait;
+import software.amazon.awssdk.core.util.DefaultSdkAutoConstructList;
+import software.amazon.awssdk.core.util.DefaultSdkAutoConstructMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Checks an SDK request object against its operation's input shape in the service model: required
+ * members, lengths, value ranges, patterns and enums, everywhere in the request. A request that
+ * breaks any is refused with DynamoDB's ValidationException, "N validation errors detected: Value
+ * 'x' at 'member.path' failed to satisfy constraint: ...", listing up to {@value #MAX_LISTED}
+ * violations in the model's member order, as DynamoDB does.
+ *
+ * <p>It works on the SDK objects themselves (through their {@link SdkField} metadata), so requests
+ * decoded from the wire and requests passed in-process by {@code LocalDynamoDbAsyncClient} get the
+ * same answer. The check of each request type is compiled once; subtrees the model does not
+ * constrain are never visited. Instances are thread-safe.
+ */
+public final class RequestValidator {
+  /** DynamoDB lists at most this many violations in one message. */
+  public static final int MAX_LISTED = 10;
+
+  private static final RequestValidator DYNAMO_DB = new RequestValidator(ShapeModel.dynamoDb());
+
+  private final ShapeModel model;
+  private final Map<Class<?>, Node> compiled = new ConcurrentHashMap<>();
+
+  RequestValidator(ShapeModel model) {
+    this.model = model;
+  }
+
+  /** The validator for DynamoDB's model. */
+  public static RequestValidator dynamoDb() {
+    return DYNAMO_DB;
+  }
+
+  /**
+   * Refuses {@code request} with a ValidationException when it breaks its operation's constraints.
+   * Request types the model does not describe pass unchecked.
+   */
+  public <T extends SdkPojo> T check(T request) {
+    Node node = compiled.computeIfAbsent(request.getClass(), c -> compile(request));
+    if (node == NOTHING) {
+      return request;
+    }
+    Violations found = new Violations();
+    node.check(request, null, found);
+    if (found.count > 0) {
+      throw Errors.validation(found.message());
+    }
+    return request;
+  }
+
+  private Node compile(SdkPojo request) {
+    String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
+    Shape input = model.input(operation);
+    if (input == null) {
+      return NOTHING;
+    }
+    Node node = new Compiler().struct(input, request.sdkFields());
+    return node == null ? NOTHING : node;
+  }
+
+  private static final Node NOTHING = (value, path, found) -> {};
+
+  /** Checks one value (never null) found at {@code path}. */
+  private interface Node {
+    void check(Object value, Path path, Violations found);
+  }
+
+  /** A member path, built as a chain and rendered only when a violation is reported. */
+  private record Path(Path parent, Object segment, boolean member) {
+    static Path of(Path parent, String segment) {
+      return new Path(parent, segment, false);
+    }
+
+    /** A list element or map value: {@code parent.<index or key>.member}, as DynamoDB names it. */
+    static Path member(Path parent, Object indexOrKey) {
+      return new Path(parent, indexOrKey, true);
+    }
+
+    @Override
+    public String toString() {
+      String here = member ? segment + ".member" : String.valueOf(segment);
+      return parent == null ? here : parent + "." + here;
+    }
+  }
+
+  private static final class Violations {
+    final List<String> listed = new ArrayList<>(2);
+    int count;
+
+    void add(Object value, Path path, String constraint) {
+      count++;
+      if (listed.size() < MAX_LISTED) {
+        listed.add(
+            "Value "
+                + (value == null ? "null" : "'" + render(value) + "'")
+                + " at '"
+                + path
+                + "' failed to satisfy constraint: "
+                + constraint);
+      }
+    }
+
+    String message() {
+      int n = listed.size();
+      return n
+          + " validation error"
+          + (n == 1 ? "" : "s")
+          + " detected: "
+          + String.join("; ", listed);
+    }
+  }
+
+  /** Renders a value as DynamoDB's Java service does in its messages. */
+  static String render(Object value) {
+    if (value instanceof SdkBytes bytes) {
+      int n = bytes.asByteArrayUnsafe().length;
+      return "java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]";
+    }
+    if (value instanceof List<?> list) {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < list.size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(render(list.get(i)));
+      }
+      return sb.append(']').toString();
+    }
+    if (value instanceof Map<?, ?> map) {
+      StringBuilder sb = new StringBuilder("{");
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        sb.append(first ? "" : ", ").append(e.getKey()).append('=').append(render(e.getValue()));
+        first = false;
+      }
+      return sb.append('}').toString();
+    }
+    return String.valueOf(value);
+  }
+
+  /** The texts of all of a shape's own constraints, as DynamoDB lists them in "[...]". */
+  static List<String> constraints(Shape shape) {
+    List<String> out = new ArrayList<>(3);
+    if (shape.isNumber()) {
+      addIfPresent(out, shape.min == null ? null : valueMin(shape));
+      addIfPresent(out, shape.max == null ? null : valueMax(shape));
+      return out;
+    }
+    addIfPresent(out, shape.pattern == null ? null : pattern(shape));
+    addIfPresent(out, shape.max == null ? null : lengthMax(shape));
+    addIfPresent(out, shape.min == null ? null : lengthMin(shape));
+    addIfPresent(out, shape.enumValues == null ? null : enumSet(shape));
+    return out;
+  }
+
+  private static String valueMin(Shape s) {
+    return "Member must have value greater than or equal to " + plain(s.min);
+  }
+
+  private static String valueMax(Shape s) {
+    return "Member must have value less than or equal to " + plain(s.max);
+  }
+
+  private static String lengthMin(Shape s) {
+    return "Member must have length greater than or equal to " + plain(s.min);
+  }
+
+  private static String lengthMax(Shape s) {
+    return "Member must have length less than or equal to " + plain(s.max);
+  }
+
+  private static String pattern(Shape s) {
+    return "Member must satisfy regular expression pattern: " + s.pattern.pattern();
+  }
+
+  private static String enumSet(Shape s) {
+    return "Member must satisfy enum value set: [" + String.join(", ", s.enumValues) + "]";
+  }
+
+  private static void addIfPresent(List<String> out, String s) {
+    if (s != null) {
+      out.add(s);
+    }
+  }
+
+  private static String plain(BigDecimal d) {
+    return d.stripTrailingZeros().toPlainString();
+  }
+
+  /** Whether {@code value} breaks any of {@code shape}'s own constraints. */
+  static boolean broken(Shape shape, Object value) {
+    return !shape.accepts(value) && !breaches(shape, value).isEmpty();
+  }
+
+  /** Every one of {@code shape}'s own constraints that {@code value} breaks, in order. */
+  private static void checkOwn(Shape shape, Object value, Path path, Violations found) {
+    if (shape.accepts(value)) {
+      return;
+    }
+    for (String constraint : breaches(shape, value)) {
+      found.add(value, path, constraint);
+    }
+  }
+
+  /** The texts of the constraints {@code value} breaks; an empty list (no allocation) if none. */
+  static List<String> breaches(Shape shape, Object value) {
+    List<String> out = List.of();
+    if (shape.isNumber() && value instanceof Number number) {
+      BigDecimal v = new BigDecimal(number.toString());
+      if (shape.min != null && v.compareTo(shape.min) < 0) {
+        out = add(out, valueMin(shape));
+      }
+      if (shape.max != null && v.compareTo(shape.max) > 0) {
+        out = add(out, valueMax(shape));
+      }
+      return out;
+    }
+    if (shape.pattern != null && value instanceof String s && !shape.pattern.matcher(s).matches()) {
+      out = add(out, pattern(shape));
+    }
+    long length = length(value);
+    if (shape.min != null && length >= 0 && length < shape.min.longValue()) {
+      out = add(out, lengthMin(shape));
+    }
+    if (shape.max != null && length >= 0 && length > shape.max.longValue()) {
+      out = add(out, lengthMax(shape));
+    }
+    if (shape.enumValues != null && !shape.enumValues.contains(String.valueOf(value))) {
+      out = add(out, enumSet(shape));
+    }
+    return out;
+  }
+
+  private static List<String> add(List<String> out, String constraint) {
+    List<String> grown = out.isEmpty() ? new ArrayList<>(2) : out;
+    grown.add(constraint);
+    return grown;
+  }
+
+  private static long length(Object value) {
+    if (value instanceof String s) {
+      return s.length();
+    }
+    if (value instanceof List<?> l) {
+      return l.size();
+    }
+    if (value instanceof Map<?, ?> m) {
+      return m.size();
+    }
+    if (value instanceof SdkBytes b) {
+      return b.asByteArrayUnsafe().length;
+    }
+    return -1;
+  }
+
+  /**
+   * The value, or null when the SDK left an absent list or map as its shared auto-construct
+   * placeholder. Compared by identity: an {@code instanceof} against the placeholder interfaces is
+   * far slower on this path, which runs for every attribute of every item.
+   */
+  private static Object present(Object value) {
+    return value == DefaultSdkAutoConstructList.getInstance()
+            || value == DefaultSdkAutoConstructMap.getInstance()
+        ? null
+        : value;
+  }
+
+  /** Builds the check tree of one request type, pruning what the model leaves unconstrained. */
+  private static final class Compiler {
+    private final Map<String, Node> structs = new HashMap<>();
+
+    Node struct(Shape shape, List<SdkField<?>> fields) {
+      Node existing = structs.get(shape.name);
+      if (existing != null || structs.containsKey(shape.name)) {
+        return existing;
+      }
+      if (!needsCheck(shape, new HashSet<>())) {
+        structs.put(shape.name, null);
+        return null;
+      }
+      StructNode node = new StructNode();
+      structs.put(shape.name, node);
+      Map<String, SdkField<?>> byName = new HashMap<>();
+      for (SdkField<?> f : fields) {
+        byName.put(f.memberName(), f);
+      }
+      List<MemberCheck> members = new ArrayList<>();
+      for (Shape.Member m : shape.members) {
+        SdkField<?> field = byName.get(m.name());
+        if (field == null) {
+          continue;
+        }
+        Node child = value(m.shape(), field);
+        if (child != null || m.required()) {
+          members.add(new MemberCheck(lowerFirst(m.name()), field, m.required(), child));
+        }
+      }
+      node.members = members.toArray(new MemberCheck[0]);
+      // An item holds an AttributeValue per attribute; only its M and L can hold anything the model
+      // constrains, so the others are skipped on their union type, without a getter call each.
+      node.containersOnly =
+          shape.name.equals("AttributeValue")
+              && members.stream().allMatch(m -> m.path.equals("m") || m.path.equals("l"))
+              && members.stream().noneMatch(MemberCheck::required);
+      for (MemberCheck m : members) {
+        if (m.path.equals("m")) {
+          node.mapValue = m.child;
+        } else if (m.path.equals("l")) {
+          node.listValue = m.child;
+        }
+      }
+      return node;
+    }
+
+    /** The check of a value of {@code shape}, described to the SDK by {@code field}, or null. */
+    Node value(Shape shape, SdkField<?> field) {
+      return value(shape, field, true);
+    }
+
+    /**
+     * As {@link #value(Shape, SdkField)}; with {@code own} false the shape's own constraints are
+     * left out, for map values, whose own constraints the map reports.
+     */
+    Node value(Shape shape, SdkField<?> field, boolean own) {
+      if (!needsCheck(shape, new HashSet<>())) {
+        return null;
+      }
+      MarshallingType<?> type = field.marshallingType();
+      if (type == MarshallingType.SDK_POJO) {
+        return struct(shape, field.constructor().get().sdkFields());
+      }
+      if (type == MarshallingType.LIST) {
+        SdkField<?> element = field.getRequiredTrait(ListTrait.class).memberFieldInfo();
+        boolean scalar = !isContainer(shape.element);
+        Node elementNode = scalar ? null : value(shape.element, element);
+        List<String> elementRules = scalar ? constraints(shape.element) : List.of();
+        return new ListNode(shape, own, scalar ? shape.element : null, elementRules, elementNode);
+      }
+      if (type == MarshallingType.MAP) {
+        SdkField<?> valueField = field.getRequiredTrait(MapTrait.class).valueFieldInfo();
+        Node valueNode = value(shape.value, valueField, false);
+        return new MapNode(
+            shape,
+            own,
+            shape.key,
+            constraints(shape.key),
+            shape.value.constrained() ? shape.value : null,
+            constraints(shape.value),
+            valueNode);
+      }
+      return own && shape.constrained()
+          ? (v, path, found) -> checkOwn(shape, v, path, found)
+          : null;
+    }
+
+    private static boolean isContainer(Shape shape) {
+      return shape.type.equals("structure")
+          || shape.type.equals("list")
+          || shape.type.equals("map");
+    }
+
+    private static boolean needsCheck(Shape shape, Set<String> visiting) {
+      if (shape.constrained() || !shape.required.isEmpty()) {
+        return true;
+      }
+      if (!visiting.add(shape.name)) {
+        return false;
+      }
+      for (Shape.Member m : shape.members) {
+        if (needsCheck(m.shape(), visiting)) {
+          return true;
+        }
+      }
+      for (Shape child : new Shape[] {shape.element, shape.key, shape.value}) {
+        if (child != null && needsCheck(child, visiting)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  static String lowerFirst(String name) {
+    return Character.toLowerCase(name.charAt(0)) + name.substring(1);
+  }
+
+  private record MemberCheck(String path, SdkField<?> field, boolean required, Node child) {}
+
+  private static final class StructNode implements Node {
+    MemberCheck[] members;
+    boolean containersOnly;
+    Node mapValue;
+    Node listValue;
+
+    @Override
+    public void check(Object pojo, Path path, Violations found) {
+      if (containersOnly && pojo instanceof AttributeValue av) {
+        AttributeValue.Type type = av.type();
+        if (type == AttributeValue.Type.M && mapValue != null) {
+          mapValue.check(av.m(), Path.of(path, "m"), found);
+        } else if (type == AttributeValue.Type.L && listValue != null) {
+          listValue.check(av.l(), Path.of(path, "l"), found);
+        }
+        return;
+      }
+      for (MemberCheck m : members) {
+        Object v = present(m.field.getValueOrDefault(pojo));
+        if (v == null) {
+          if (m.required) {
+            found.add(null, Path.of(path, m.path), "Member must not be null");
+          }
+        } else if (m.child != null) {
+          m.child.check(v, Path.of(path, m.path), found);
+        }
+      }
+    }
+  }
+
+  private record ListNode(
+      Shape shape, boolean own, Shape scalarElement, List<String> elementRules, Node element)
+      implements Node {
+    @Override
+    public void check(Object value, Path path, Violations found) {
+      if (own) {
+        checkOwn(shape, value, path, found);
+      }
+      List<?> list = (List<?>) value;
+      if (scalarElement != null && scalarElement.constrained()) {
+        for (Object e : list) {
+          if (e != null && broken(scalarElement, e)) {
+            found.add(
+                value,
+                path,
+                "Member must satisfy constraint: [" + String.join(", ", elementRules) + "]");
+            break;
+          }
+        }
+      }
+      if (element != null) {
+        for (int i = 0; i < list.size(); i++) {
+          Object e = list.get(i);
+          if (e != null) {
+            element.check(e, Path.member(path, i + 1), found);
+          }
+        }
+      }
+    }
+  }
+
+  private record MapNode(
+      Shape shape,
+      boolean own,
+      Shape key,
+      List<String> keyRules,
+      Shape constrainedValue,
+      List<String> valueRules,
+      Node value)
+      implements Node {
+    @Override
+    public void check(Object v, Path path, Violations found) {
+      if (own) {
+        checkOwn(shape, v, path, found);
+      }
+      Map<?, ?> map = (Map<?, ?>) v;
+      if (key.constrained()) {
+        for (Object k : map.keySet()) {
+          if (k != null && broken(key, k)) {
+            found.add(
+                v, path, "Map keys must satisfy constraint: [" + String.join(", ", keyRules) + "]");
+            break;
+          }
+        }
+      }
+      if (constrainedValue != null) {
+        for (Object e : map.values()) {
+          if (e != null && broken(constrainedValue, e)) {
+            found.add(
+                v,
+                path,
+                "Map value must satisfy constraint: [" + String.join(", ", valueRules) + "]");
+            break;
+          }
+        }
+      }
+      if (value != null) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          if (e.getValue() != null) {
+            value.check(e.getValue(), Path.member(path, e.getKey()), found);
+          }
+        }
+      }
+    }
+  }
+}
