@@ -2,6 +2,8 @@
 # Benchmarks the embedded engine's BatchWriteItem throughput (HTTP and in-process) side by side
 # with dynalite, all driven by the same AWS SDK async client in one run.
 #   bench/engine.sh [--seconds N] [--rounds R]
+#   PITR_BASELINE_JAR=old.jar PITR_PAIRS=3 bench/engine.sh ...   # old and current jar, alternately,
+#     against the same dynalite: compare each run's pitr/dynalite ratios (the load cancels out)
 # Installs dynalite from npm into bench/.node on first use and starts it on a free port.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,5 +26,17 @@ for _ in $(seq 1 100); do
 done
 
 [[ -f "$root/target/pitr.jar" ]] || (cd "$root" && mvn -B -q package -DskipTests)
-java ${PITR_JAVA_OPTS:--Xmx2g} -jar "$root/target/pitr.jar" bench engine \
-  --compare-endpoint "http://127.0.0.1:$port" --compare-name dynalite "$@"
+run() {
+  java ${PITR_JAVA_OPTS:--Xmx2g} -jar "$1" bench engine \
+    --compare-endpoint "http://127.0.0.1:$port" --compare-name dynalite "${@:2}"
+}
+if [[ -z "${PITR_BASELINE_JAR:-}" ]]; then
+  run "$root/target/pitr.jar" "$@"
+  exit
+fi
+for pair in $(seq 1 "${PITR_PAIRS:-3}"); do
+  echo "== pair $pair: baseline $PITR_BASELINE_JAR"
+  run "$PITR_BASELINE_JAR" "$@"
+  echo "== pair $pair: current target/pitr.jar"
+  run "$root/target/pitr.jar" "$@"
+done

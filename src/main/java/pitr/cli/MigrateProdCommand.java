@@ -52,21 +52,7 @@ final class MigrateProdCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Do not ask for confirmation.")
   boolean yes;
 
-  @Option(
-      names = "--backup",
-      description = "Take an on-demand backup of every declared table first and wait for it.")
-  boolean backup;
-
-  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
-
-  @Option(
-      names = "--max-restore-lag",
-      paramLabel = "DURATION",
-      defaultValue = "15m",
-      converter = Ranges.RestoreLag.class,
-      description =
-          "How far LatestRestorableDateTime may trail now, 1s-35d (default: ${DEFAULT-VALUE}).")
-  Duration maxRestoreLag;
+  @Mixin ProdRunOptions run = new ProdRunOptions();
 
   @Override
   public Integer call() {
@@ -84,11 +70,9 @@ final class MigrateProdCommand implements Callable<Integer> {
       MigrationEnvironment env = parent.environment(spec, client, options);
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
       RunRequest request =
-          RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())
-              .withDryRun(dryRun)
-              .withMaxWcu(rate.maxWcu())
-              .withBackup(backup)
-              .withMaxRestoreLag(maxRestoreLag);
+          run.applyTo(
+              RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())
+                  .withDryRun(dryRun));
       runner.preflight(request).block();
       if (!dryRun && !yes) {
         parent.confirm(
@@ -97,7 +81,7 @@ final class MigrateProdCommand implements Callable<Integer> {
             "nothing was written");
       }
       RunReport report = runner.run(request).block();
-      print(spec, report, rate.maxWcu());
+      print(spec, report, run.rate.maxWcu());
     }
     return 0;
   }

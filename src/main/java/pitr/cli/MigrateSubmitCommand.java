@@ -2,12 +2,10 @@ package pitr.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -90,21 +88,7 @@ final class MigrateSubmitCommand implements Callable<Integer> {
       description = "With --at or --cron: the schedule's name (default: pitr-NAME-<time>).")
   String scheduleName;
 
-  @Option(
-      names = "--backup",
-      description = "Have the job take an on-demand backup of every declared table first.")
-  boolean backup;
-
-  @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
-
-  @Option(
-      names = "--max-restore-lag",
-      paramLabel = "DURATION",
-      defaultValue = "15m",
-      converter = Ranges.RestoreLag.class,
-      description =
-          "How far LatestRestorableDateTime may trail now, 1s-35d (default: ${DEFAULT-VALUE}).")
-  Duration maxRestoreLag;
+  @Mixin ProdRunOptions run = new ProdRunOptions();
 
   @Override
   public Integer call() {
@@ -126,10 +110,9 @@ final class MigrateSubmitCommand implements Callable<Integer> {
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
       runner
           .preflight(
-              RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())
-                  .withMaxWcu(rate.maxWcu())
-                  .withBackup(backup)
-                  .withMaxRestoreLag(maxRestoreLag))
+              run.applyTo(
+                  RunRequest.of(
+                      file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())))
           .block();
       AwsClients aws = new AwsClients(target);
       try (BatchAsyncClient batchClient = aws.batch()) {
@@ -205,14 +188,8 @@ final class MigrateSubmitCommand implements Callable<Integer> {
             "--ledger-table",
             options.ledgerTable,
             "--journal-table",
-            options.journalTable,
-            "--max-wcu",
-            String.format(Locale.ROOT, "%.0f", rate.maxWcu()),
-            "--max-restore-lag",
-            maxRestoreLag.getSeconds() + "s"));
-    if (backup) {
-      command.add("--backup");
-    }
+            options.journalTable));
+    command.addAll(run.arguments());
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("AWS_REGION", region);
     return new JobSpec(
