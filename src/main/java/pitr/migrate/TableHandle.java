@@ -342,13 +342,9 @@ final class TableHandle implements MigrationTable {
             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
     if (condition != null) {
-      b.conditionExpression(condition.expression());
-      if (!condition.names().isEmpty()) {
-        b.expressionAttributeNames(condition.names());
-      }
-      if (!condition.values().isEmpty()) {
-        b.expressionAttributeValues(condition.values());
-      }
+      b.conditionExpression(condition.expression())
+          .expressionAttributeNames(nullIfEmpty(condition.names()))
+          .expressionAttributeValues(nullIfEmpty(condition.values()));
     }
     PutItemRequest request = b.build();
     return writer.write(
@@ -428,13 +424,9 @@ final class TableHandle implements MigrationTable {
             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
     if (condition != null) {
-      b.conditionExpression(condition.expression());
-      if (!condition.names().isEmpty()) {
-        b.expressionAttributeNames(condition.names());
-      }
-      if (!condition.values().isEmpty()) {
-        b.expressionAttributeValues(condition.values());
-      }
+      b.conditionExpression(condition.expression())
+          .expressionAttributeNames(nullIfEmpty(condition.names()))
+          .expressionAttributeValues(nullIfEmpty(condition.values()));
     }
     DeleteItemRequest request = b.build();
     return writer.write(
@@ -486,5 +478,10 @@ final class TableHandle implements MigrationTable {
           }
           return WriteOutcome.DRY_RUN;
         });
+  }
+
+  /** Null for an empty map: DynamoDB refuses empty ExpressionAttributeNames/Values. */
+  private static <V> Map<String, V> nullIfEmpty(Map<String, V> m) {
+    return m.isEmpty() ? null : m;
   }
 }
