@@ -47,16 +47,7 @@ final class MigrateUnlockCommand implements Callable<Integer> {
       }
       LockInfo h = held.get();
       String who =
-          "run "
-              + h.runId()
-              + " of "
-              + h.migration()
-              + " by "
-              + h.operator()
-              + " on "
-              + h.host()
-              + " since "
-              + h.acquiredAt()
+          h.holder()
               + " (lease "
               + (h.expired(parent.clock.instant()) ? "expired " : "expires ")
               + h.expiresAt()

@@ -157,16 +157,8 @@ public final class LeaseLock {
         ErrorCode.REFUSED,
         "Another migration run holds the lock in "
             + table
-            + ": run "
-            + h.runId()
-            + " of "
-            + h.migration()
-            + " by "
-            + h.operator()
-            + " on "
-            + h.host()
-            + " since "
-            + h.acquiredAt()
+            + ": "
+            + h.holder()
             + " (last heartbeat "
             + Duration.between(h.heartbeatAt(), now).toSeconds()
             + "s ago, lease expires "
@@ -205,6 +197,11 @@ public final class LeaseLock {
   }
 
   PitrException lost(Lease lease) {
+    return lost(lease, table);
+  }
+
+  /** The failure of a run whose lease on the lock in {@code table} was taken from it. */
+  static PitrException lost(Lease lease, String table) {
     return new PitrException(
         ErrorCode.FAILED,
         "Run "

@@ -304,20 +304,7 @@ public final class Ledger {
                 e instanceof TransactionCanceledException tce
                     && tce.hasCancellationReasons()
                     && "ConditionalCheckFailed".equals(tce.cancellationReasons().get(0).code()),
-            e -> lostLease(lease));
-  }
-
-  private PitrException lostLease(Lease lease) {
-    return new PitrException(
-        ErrorCode.FAILED,
-        "Run "
-            + lease.runId()
-            + " lost the migration lock in "
-            + table
-            + " (fence "
-            + lease.fence()
-            + "); another run or 'pitr migrate unlock' took it, so this run stopped. Check 'pitr"
-            + " migrate list', then resume or roll back");
+            e -> LeaseLock.lost(lease, table));
   }
 
   static Map<String, AttributeValue> item(RunRecord r) {

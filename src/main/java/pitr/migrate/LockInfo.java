@@ -25,6 +25,20 @@ public record LockInfo(
     Instant expiresAt,
     long fence) {
 
+  /** Who holds the lock: "run R of M by O on H since T". */
+  public String holder() {
+    return "run "
+        + runId
+        + " of "
+        + migration
+        + " by "
+        + operator
+        + " on "
+        + host
+        + " since "
+        + acquiredAt;
+  }
+
   /** True once the lease has lapsed at {@code now}. */
   public boolean expired(Instant now) {
     return !now.isBefore(expiresAt);
