@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import pitr.dynamo.ItemJson;
@@ -106,13 +105,7 @@ final class FailureFile implements AutoCloseable {
   private static FileChannel open(Path path) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
     AtomicFiles.createPrivateDirectories(parent);
-    boolean posix = parent.getFileSystem().supportedFileAttributeViews().contains("posix");
-    FileAttribute<?>[] ownerOnly =
-        posix
-            ? new FileAttribute<?>[] {
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
-            }
-            : new FileAttribute<?>[0];
+    FileAttribute<?>[] ownerOnly = AtomicFiles.ownerOnlyFile(path);
     FileChannel channel =
         FileChannel.open(
             path,

@@ -202,6 +202,14 @@ public final class AtomicFiles {
     return path.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
+  /**
+   * The attributes that create a file readable and writable by its owner only (none where the file
+   * system has no POSIX permissions), for files pitr appends to rather than writes whole.
+   */
+  public static FileAttribute<?>[] ownerOnlyFile(Path file) {
+    return ownerOnly(file, OWNER_FILE);
+  }
+
   private static FileAttribute<?>[] ownerOnly(Path path, Set<PosixFilePermission> perms) {
     return supportsPosix(path)
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)}
