@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import pitr.local.Errors;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
@@ -38,7 +37,15 @@ public final class RequestValidator {
   private static final RequestValidator DYNAMO_DB = new RequestValidator(ShapeModel.dynamoDb());
 
   private final ShapeModel model;
-  private final Map<Class<?>, Node> compiled = new ConcurrentHashMap<>();
+
+  /** The check tree of each request type, compiled on first use; a ClassValue reads lock-free. */
+  private final ClassValue<Node> compiled =
+      new ClassValue<>() {
+        @Override
+        protected Node computeValue(Class<?> type) {
+          return compile(type);
+        }
+      };
 
   RequestValidator(ShapeModel model) {
     this.model = model;
@@ -54,8 +61,8 @@ public final class RequestValidator {
    * Request types the model does not describe pass unchecked.
    */
   public <T extends SdkPojo> T check(T request) {
-    Node node = compiled.computeIfAbsent(request.getClass(), c -> compile(request));
-    if (node == NOTHING) {
+    Node node = compiled.get(request.getClass());
+    if (node.accepts(request)) {
       return request;
     }
     Violations found = new Violations();
@@ -66,21 +73,57 @@ public final class RequestValidator {
     return request;
   }
 
-  private Node compile(SdkPojo request) {
-    String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
+  private Node compile(Class<?> type) {
+    String operation = type.getSimpleName().replaceFirst("Request$", "");
     Shape input = model.input(operation);
-    if (input == null) {
+    if (input == null || !SdkPojo.class.isAssignableFrom(type)) {
       return NOTHING;
     }
-    Node node = new Compiler().struct(input, request.sdkFields());
+    SdkPojo prototype;
+    try {
+      prototype = (SdkPojo) type.getMethod("builder").invoke(null);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException("Cannot read the SDK fields of " + type.getName(), e);
+    }
+    Node node = new Compiler().struct(input, prototype.sdkFields());
     return node == null ? NOTHING : node;
   }
 
-  private static final Node NOTHING = (value, path, found) -> {};
+  private static final Node NOTHING =
+      new Node() {
+        @Override
+        public boolean accepts(Object value) {
+          return true;
+        }
 
-  /** Checks one value (never null) found at {@code path}. */
+        @Override
+        public void check(Object value, Path path, Violations found) {}
+      };
+
+  /**
+   * The check of one value (never null). Two passes: {@link #accepts} decides, allocating nothing
+   * and building no path, whether the value meets every constraint, which is the case of nearly
+   * every request; only when it may not does {@link #check} walk again to name each violation.
+   */
   private interface Node {
+    /** Whether {@code value} surely meets every constraint; false sends it to {@link #check}. */
+    boolean accepts(Object value);
+
+    /** Reports every violation in {@code value}, found at {@code path}. */
     void check(Object value, Path path, Violations found);
+  }
+
+  /** A check of a scalar's own constraints. */
+  private record ScalarNode(Shape shape) implements Node {
+    @Override
+    public boolean accepts(Object value) {
+      return shape.accepts(value);
+    }
+
+    @Override
+    public void check(Object value, Path path, Violations found) {
+      checkOwn(shape, value, path, found);
+    }
   }
 
   /** A member path, built as a chain and rendered only when a violation is reported. */
@@ -363,9 +406,7 @@ public final class RequestValidator {
             constraints(shape.value),
             valueNode);
       }
-      return own && shape.constrained()
-          ? (v, path, found) -> checkOwn(shape, v, path, found)
-          : null;
+      return own && shape.constrained() ? new ScalarNode(shape) : null;
     }
 
     private static boolean isContainer(Shape shape) {
@@ -408,6 +449,24 @@ public final class RequestValidator {
     Node listValue;
 
     @Override
+    public boolean accepts(Object pojo) {
+      if (containersOnly && pojo instanceof AttributeValue av) {
+        AttributeValue.Type type = av.type();
+        if (type == AttributeValue.Type.M) {
+          return mapValue == null || mapValue.accepts(av.m());
+        }
+        return type != AttributeValue.Type.L || listValue == null || listValue.accepts(av.l());
+      }
+      for (MemberCheck m : members) {
+        Object v = present(m.field.getValueOrDefault(pojo));
+        if (v == null ? m.required : m.child != null && !m.child.accepts(v)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
     public void check(Object pojo, Path path, Violations found) {
       if (containersOnly && pojo instanceof AttributeValue av) {
         AttributeValue.Type type = av.type();
@@ -434,6 +493,27 @@ public final class RequestValidator {
   private record ListNode(
       Shape shape, boolean own, Shape scalarElement, List<String> elementRules, Node element)
       implements Node {
+    @Override
+    public boolean accepts(Object value) {
+      if (own && !shape.accepts(value)) {
+        return false;
+      }
+      List<?> list = (List<?>) value;
+      boolean scalars = scalarElement != null && scalarElement.constrained();
+      if (!scalars && element == null) {
+        return true;
+      }
+      int n = list.size();
+      for (int i = 0; i < n; i++) {
+        Object e = list.get(i);
+        if (e != null
+            && (scalars ? !scalarElement.accepts(e) : element != null && !element.accepts(e))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     @Override
     public void check(Object value, Path path, Violations found) {
       if (own) {
@@ -462,6 +542,26 @@ public final class RequestValidator {
     }
   }
 
+  /**
+   * One pass over a map's entries through {@link Map#forEach}, which reads the SDK's unmodifiable
+   * maps without an iterator or entry wrapper; the JIT keeps the scan itself off the heap.
+   */
+  private static final class Scan implements java.util.function.BiConsumer<Object, Object> {
+    private final MapNode node;
+    boolean ok = true;
+
+    Scan(MapNode node) {
+      this.node = node;
+    }
+
+    @Override
+    public void accept(Object k, Object e) {
+      if (ok && !node.acceptsEntry(k, e)) {
+        ok = false;
+      }
+    }
+  }
+
   private record MapNode(
       Shape shape,
       boolean own,
@@ -471,6 +571,23 @@ public final class RequestValidator {
       List<String> valueRules,
       Node value)
       implements Node {
+    @Override
+    public boolean accepts(Object v) {
+      if (own && !shape.accepts(v)) {
+        return false;
+      }
+      Scan scan = new Scan(this);
+      ((Map<?, ?>) v).forEach(scan);
+      return scan.ok;
+    }
+
+    boolean acceptsEntry(Object k, Object e) {
+      return (k == null || !key.constrained() || key.accepts(k))
+          && (e == null
+              || (constrainedValue == null || constrainedValue.accepts(e))
+                  && (value == null || value.accepts(e)));
+    }
+
     @Override
     public void check(Object v, Path path, Violations found) {
       if (own) {
