@@ -1,6 +1,5 @@
 package pitr.local.validate;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import pitr.local.Errors;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.protocol.MarshallingType;
@@ -153,7 +151,7 @@ public final class RequestValidator {
       if (listed.size() < MAX_LISTED) {
         listed.add(
             "Value "
-                + (value == null ? "null" : "'" + render(value) + "'")
+                + (value == null ? "null" : "'" + ConstraintText.render(value) + "'")
                 + " at '"
                 + path
                 + "' failed to satisfy constraint: "
@@ -171,144 +169,14 @@ public final class RequestValidator {
     }
   }
 
-  /** Renders a value as DynamoDB's Java service does in its messages. */
-  static String render(Object value) {
-    if (value instanceof SdkBytes bytes) {
-      int n = bytes.asByteArrayUnsafe().length;
-      return "java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]";
-    }
-    if (value instanceof List<?> list) {
-      StringBuilder sb = new StringBuilder("[");
-      for (int i = 0; i < list.size(); i++) {
-        sb.append(i == 0 ? "" : ", ").append(render(list.get(i)));
-      }
-      return sb.append(']').toString();
-    }
-    if (value instanceof Map<?, ?> map) {
-      StringBuilder sb = new StringBuilder("{");
-      boolean first = true;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        sb.append(first ? "" : ", ").append(e.getKey()).append('=').append(render(e.getValue()));
-        first = false;
-      }
-      return sb.append('}').toString();
-    }
-    return String.valueOf(value);
-  }
-
-  /** The texts of all of a shape's own constraints, as DynamoDB lists them in "[...]". */
-  static List<String> constraints(Shape shape) {
-    List<String> out = new ArrayList<>(3);
-    if (shape.isNumber()) {
-      addIfPresent(out, shape.min == null ? null : valueMin(shape));
-      addIfPresent(out, shape.max == null ? null : valueMax(shape));
-      return out;
-    }
-    addIfPresent(out, shape.pattern == null ? null : pattern(shape));
-    addIfPresent(out, shape.max == null ? null : lengthMax(shape));
-    addIfPresent(out, shape.min == null ? null : lengthMin(shape));
-    addIfPresent(out, shape.enumValues == null ? null : enumSet(shape));
-    return out;
-  }
-
-  private static String valueMin(Shape s) {
-    return "Member must have value greater than or equal to " + plain(s.min);
-  }
-
-  private static String valueMax(Shape s) {
-    return "Member must have value less than or equal to " + plain(s.max);
-  }
-
-  private static String lengthMin(Shape s) {
-    return "Member must have length greater than or equal to " + plain(s.min);
-  }
-
-  private static String lengthMax(Shape s) {
-    return "Member must have length less than or equal to " + plain(s.max);
-  }
-
-  private static String pattern(Shape s) {
-    return "Member must satisfy regular expression pattern: " + s.pattern.pattern();
-  }
-
-  private static String enumSet(Shape s) {
-    return "Member must satisfy enum value set: [" + String.join(", ", s.enumValues) + "]";
-  }
-
-  private static void addIfPresent(List<String> out, String s) {
-    if (s != null) {
-      out.add(s);
-    }
-  }
-
-  private static String plain(BigDecimal d) {
-    return d.stripTrailingZeros().toPlainString();
-  }
-
-  /** Whether {@code value} breaks any of {@code shape}'s own constraints. */
-  static boolean broken(Shape shape, Object value) {
-    return !shape.accepts(value) && !breaches(shape, value).isEmpty();
-  }
-
   /** Every one of {@code shape}'s own constraints that {@code value} breaks, in order. */
   private static void checkOwn(Shape shape, Object value, Path path, Violations found) {
     if (shape.accepts(value)) {
       return;
     }
-    for (String constraint : breaches(shape, value)) {
+    for (String constraint : ConstraintText.breaches(shape, value)) {
       found.add(value, path, constraint);
     }
-  }
-
-  /** The texts of the constraints {@code value} breaks; an empty list (no allocation) if none. */
-  static List<String> breaches(Shape shape, Object value) {
-    List<String> out = List.of();
-    if (shape.isNumber() && value instanceof Number number) {
-      BigDecimal v = new BigDecimal(number.toString());
-      if (shape.min != null && v.compareTo(shape.min) < 0) {
-        out = add(out, valueMin(shape));
-      }
-      if (shape.max != null && v.compareTo(shape.max) > 0) {
-        out = add(out, valueMax(shape));
-      }
-      return out;
-    }
-    if (shape.pattern != null && value instanceof String s && !shape.pattern.matcher(s).matches()) {
-      out = add(out, pattern(shape));
-    }
-    long length = length(value);
-    if (shape.min != null && length >= 0 && length < shape.min.longValue()) {
-      out = add(out, lengthMin(shape));
-    }
-    if (shape.max != null && length >= 0 && length > shape.max.longValue()) {
-      out = add(out, lengthMax(shape));
-    }
-    if (shape.enumValues != null && !shape.enumValues.contains(String.valueOf(value))) {
-      out = add(out, enumSet(shape));
-    }
-    return out;
-  }
-
-  private static List<String> add(List<String> out, String constraint) {
-    List<String> grown = out.isEmpty() ? new ArrayList<>(2) : out;
-    grown.add(constraint);
-    return grown;
-  }
-
-  private static long length(Object value) {
-    if (value instanceof String s) {
-      return s.length();
-    }
-    if (value instanceof List<?> l) {
-      return l.size();
-    }
-    if (value instanceof Map<?, ?> m) {
-      return m.size();
-    }
-    if (value instanceof SdkBytes b) {
-      return b.asByteArrayUnsafe().length;
-    }
-    return -1;
   }
 
   /**
@@ -391,7 +259,7 @@ public final class RequestValidator {
         SdkField<?> element = field.getRequiredTrait(ListTrait.class).memberFieldInfo();
         boolean scalar = !isContainer(shape.element);
         Node elementNode = scalar ? null : value(shape.element, element);
-        List<String> elementRules = scalar ? constraints(shape.element) : List.of();
+        List<String> elementRules = scalar ? ConstraintText.constraints(shape.element) : List.of();
         return new ListNode(shape, own, scalar ? shape.element : null, elementRules, elementNode);
       }
       if (type == MarshallingType.MAP) {
@@ -401,9 +269,9 @@ public final class RequestValidator {
             shape,
             own,
             shape.key,
-            constraints(shape.key),
+            ConstraintText.constraints(shape.key),
             shape.value.constrained() ? shape.value : null,
-            constraints(shape.value),
+            ConstraintText.constraints(shape.value),
             valueNode);
       }
       return own && shape.constrained() ? new ScalarNode(shape) : null;
@@ -448,14 +316,19 @@ public final class RequestValidator {
     Node mapValue;
     Node listValue;
 
+    /** The check of an AttributeValue when {@link #containersOnly}: only M and L are read. */
+    boolean acceptsAttributeValue(AttributeValue av) {
+      AttributeValue.Type type = av.type();
+      if (type == AttributeValue.Type.M) {
+        return mapValue == null || mapValue.accepts(av.m());
+      }
+      return type != AttributeValue.Type.L || listValue == null || listValue.accepts(av.l());
+    }
+
     @Override
     public boolean accepts(Object pojo) {
       if (containersOnly && pojo instanceof AttributeValue av) {
-        AttributeValue.Type type = av.type();
-        if (type == AttributeValue.Type.M) {
-          return mapValue == null || mapValue.accepts(av.m());
-        }
-        return type != AttributeValue.Type.L || listValue == null || listValue.accepts(av.l());
+        return acceptsAttributeValue(av);
       }
       for (MemberCheck m : members) {
         Object v = present(m.field.getValueOrDefault(pojo));
@@ -522,7 +395,7 @@ public final class RequestValidator {
       List<?> list = (List<?>) value;
       if (scalarElement != null && scalarElement.constrained()) {
         for (Object e : list) {
-          if (e != null && broken(scalarElement, e)) {
+          if (e != null && ConstraintText.broken(scalarElement, e)) {
             found.add(
                 value,
                 path,
@@ -569,8 +442,28 @@ public final class RequestValidator {
       List<String> keyRules,
       Shape constrainedValue,
       List<String> valueRules,
-      Node value)
+      Node value,
+      long keyMaxLength)
       implements Node {
+    MapNode(
+        Shape shape,
+        boolean own,
+        Shape key,
+        List<String> keyRules,
+        Shape constrainedValue,
+        List<String> valueRules,
+        Node value) {
+      this(
+          shape,
+          own,
+          key,
+          keyRules,
+          constrainedValue,
+          valueRules,
+          value,
+          constrainedValue == null ? key.maxLengthIfOnlyConstraint() : -1);
+    }
+
     @Override
     public boolean accepts(Object v) {
       if (own && !shape.accepts(v)) {
@@ -582,6 +475,15 @@ public final class RequestValidator {
     }
 
     boolean acceptsEntry(Object k, Object e) {
+      // Item maps, the bulk of most requests, take the monomorphic path: names of at most the
+      // model's length, and attribute values of which only M and L can hold anything constrained.
+      if (k instanceof String name
+          && name.length() <= keyMaxLength
+          && e instanceof AttributeValue av
+          && value instanceof StructNode struct
+          && struct.containersOnly) {
+        return struct.acceptsAttributeValue(av);
+      }
       return (k == null || !key.constrained() || key.accepts(k))
           && (e == null
               || (constrainedValue == null || constrainedValue.accepts(e))
@@ -596,7 +498,7 @@ public final class RequestValidator {
       Map<?, ?> map = (Map<?, ?>) v;
       if (key.constrained()) {
         for (Object k : map.keySet()) {
-          if (k != null && broken(key, k)) {
+          if (k != null && ConstraintText.broken(key, k)) {
             found.add(
                 v, path, "Map keys must satisfy constraint: [" + String.join(", ", keyRules) + "]");
             break;
@@ -605,7 +507,7 @@ public final class RequestValidator {
       }
       if (constrainedValue != null) {
         for (Object e : map.values()) {
-          if (e != null && broken(constrainedValue, e)) {
+          if (e != null && ConstraintText.broken(constrainedValue, e)) {
             found.add(
                 v,
                 path,
