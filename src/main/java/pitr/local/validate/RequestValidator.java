@@ -377,6 +377,14 @@ public final class RequestValidator {
         return true;
       }
       int n = list.size();
+      if (!scalars && element instanceof StructNode struct && struct.containersOnly) {
+        for (int i = 0; i < n; i++) {
+          if (list.get(i) instanceof AttributeValue av && !struct.acceptsAttributeValue(av)) {
+            return false;
+          }
+        }
+        return true;
+      }
       for (int i = 0; i < n; i++) {
         Object e = list.get(i);
         if (e != null
