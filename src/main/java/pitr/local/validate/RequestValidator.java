@@ -1,15 +1,12 @@
 package pitr.local.validate;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import pitr.local.Errors;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.protocol.MarshallingType;
@@ -38,7 +35,15 @@ public final class RequestValidator {
   private static final RequestValidator DYNAMO_DB = new RequestValidator(ShapeModel.dynamoDb());
 
   private final ShapeModel model;
-  private final Map<Class<?>, Node> compiled = new ConcurrentHashMap<>();
+
+  /** The check tree of each request type, compiled on first use; a ClassValue reads lock-free. */
+  private final ClassValue<Node> compiled =
+      new ClassValue<>() {
+        @Override
+        protected Node computeValue(Class<?> type) {
+          return compile(type);
+        }
+      };
 
   RequestValidator(ShapeModel model) {
     this.model = model;
@@ -54,8 +59,8 @@ public final class RequestValidator {
    * Request types the model does not describe pass unchecked.
    */
   public <T extends SdkPojo> T check(T request) {
-    Node node = compiled.computeIfAbsent(request.getClass(), c -> compile(request));
-    if (node == NOTHING) {
+    Node node = compiled.get(request.getClass());
+    if (node.accepts(request)) {
       return request;
     }
     Violations found = new Violations();
@@ -66,21 +71,57 @@ public final class RequestValidator {
     return request;
   }
 
-  private Node compile(SdkPojo request) {
-    String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
+  private Node compile(Class<?> type) {
+    String operation = type.getSimpleName().replaceFirst("Request$", "");
     Shape input = model.input(operation);
-    if (input == null) {
+    if (input == null || !SdkPojo.class.isAssignableFrom(type)) {
       return NOTHING;
     }
-    Node node = new Compiler().struct(input, request.sdkFields());
+    SdkPojo prototype;
+    try {
+      prototype = (SdkPojo) type.getMethod("builder").invoke(null);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException("Cannot read the SDK fields of " + type.getName(), e);
+    }
+    Node node = new Compiler().struct(input, prototype.sdkFields());
     return node == null ? NOTHING : node;
   }
 
-  private static final Node NOTHING = (value, path, found) -> {};
+  private static final Node NOTHING =
+      new Node() {
+        @Override
+        public boolean accepts(Object value) {
+          return true;
+        }
 
-  /** Checks one value (never null) found at {@code path}. */
+        @Override
+        public void check(Object value, Path path, Violations found) {}
+      };
+
+  /**
+   * The check of one value (never null). Two passes: {@link #accepts} decides, allocating nothing
+   * and building no path, whether the value meets every constraint, which is the case of nearly
+   * every request; only when it may not does {@link #check} walk again to name each violation.
+   */
   private interface Node {
+    /** Whether {@code value} surely meets every constraint; false sends it to {@link #check}. */
+    boolean accepts(Object value);
+
+    /** Reports every violation in {@code value}, found at {@code path}. */
     void check(Object value, Path path, Violations found);
+  }
+
+  /** A check of a scalar's own constraints. */
+  private record ScalarNode(Shape shape) implements Node {
+    @Override
+    public boolean accepts(Object value) {
+      return shape.accepts(value);
+    }
+
+    @Override
+    public void check(Object value, Path path, Violations found) {
+      checkOwn(shape, value, path, found);
+    }
   }
 
   /** A member path, built as a chain and rendered only when a violation is reported. */
@@ -110,7 +151,7 @@ public final class RequestValidator {
       if (listed.size() < MAX_LISTED) {
         listed.add(
             "Value "
-                + (value == null ? "null" : "'" + render(value) + "'")
+                + (value == null ? "null" : "'" + ConstraintText.render(value) + "'")
                 + " at '"
                 + path
                 + "' failed to satisfy constraint: "
@@ -128,144 +169,14 @@ public final class RequestValidator {
     }
   }
 
-  /** Renders a value as DynamoDB's Java service does in its messages. */
-  static String render(Object value) {
-    if (value instanceof SdkBytes bytes) {
-      int n = bytes.asByteArrayUnsafe().length;
-      return "java.nio.HeapByteBuffer[pos=0 lim=" + n + " cap=" + n + "]";
-    }
-    if (value instanceof List<?> list) {
-      StringBuilder sb = new StringBuilder("[");
-      for (int i = 0; i < list.size(); i++) {
-        sb.append(i == 0 ? "" : ", ").append(render(list.get(i)));
-      }
-      return sb.append(']').toString();
-    }
-    if (value instanceof Map<?, ?> map) {
-      StringBuilder sb = new StringBuilder("{");
-      boolean first = true;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        sb.append(first ? "" : ", ").append(e.getKey()).append('=').append(render(e.getValue()));
-        first = false;
-      }
-      return sb.append('}').toString();
-    }
-    return String.valueOf(value);
-  }
-
-  /** The texts of all of a shape's own constraints, as DynamoDB lists them in "[...]". */
-  static List<String> constraints(Shape shape) {
-    List<String> out = new ArrayList<>(3);
-    if (shape.isNumber()) {
-      addIfPresent(out, shape.min == null ? null : valueMin(shape));
-      addIfPresent(out, shape.max == null ? null : valueMax(shape));
-      return out;
-    }
-    addIfPresent(out, shape.pattern == null ? null : pattern(shape));
-    addIfPresent(out, shape.max == null ? null : lengthMax(shape));
-    addIfPresent(out, shape.min == null ? null : lengthMin(shape));
-    addIfPresent(out, shape.enumValues == null ? null : enumSet(shape));
-    return out;
-  }
-
-  private static String valueMin(Shape s) {
-    return "Member must have value greater than or equal to " + plain(s.min);
-  }
-
-  private static String valueMax(Shape s) {
-    return "Member must have value less than or equal to " + plain(s.max);
-  }
-
-  private static String lengthMin(Shape s) {
-    return "Member must have length greater than or equal to " + plain(s.min);
-  }
-
-  private static String lengthMax(Shape s) {
-    return "Member must have length less than or equal to " + plain(s.max);
-  }
-
-  private static String pattern(Shape s) {
-    return "Member must satisfy regular expression pattern: " + s.pattern.pattern();
-  }
-
-  private static String enumSet(Shape s) {
-    return "Member must satisfy enum value set: [" + String.join(", ", s.enumValues) + "]";
-  }
-
-  private static void addIfPresent(List<String> out, String s) {
-    if (s != null) {
-      out.add(s);
-    }
-  }
-
-  private static String plain(BigDecimal d) {
-    return d.stripTrailingZeros().toPlainString();
-  }
-
-  /** Whether {@code value} breaks any of {@code shape}'s own constraints. */
-  static boolean broken(Shape shape, Object value) {
-    return !shape.accepts(value) && !breaches(shape, value).isEmpty();
-  }
-
   /** Every one of {@code shape}'s own constraints that {@code value} breaks, in order. */
   private static void checkOwn(Shape shape, Object value, Path path, Violations found) {
     if (shape.accepts(value)) {
       return;
     }
-    for (String constraint : breaches(shape, value)) {
+    for (String constraint : ConstraintText.breaches(shape, value)) {
       found.add(value, path, constraint);
     }
-  }
-
-  /** The texts of the constraints {@code value} breaks; an empty list (no allocation) if none. */
-  static List<String> breaches(Shape shape, Object value) {
-    List<String> out = List.of();
-    if (shape.isNumber() && value instanceof Number number) {
-      BigDecimal v = new BigDecimal(number.toString());
-      if (shape.min != null && v.compareTo(shape.min) < 0) {
-        out = add(out, valueMin(shape));
-      }
-      if (shape.max != null && v.compareTo(shape.max) > 0) {
-        out = add(out, valueMax(shape));
-      }
-      return out;
-    }
-    if (shape.pattern != null && value instanceof String s && !shape.pattern.matcher(s).matches()) {
-      out = add(out, pattern(shape));
-    }
-    long length = length(value);
-    if (shape.min != null && length >= 0 && length < shape.min.longValue()) {
-      out = add(out, lengthMin(shape));
-    }
-    if (shape.max != null && length >= 0 && length > shape.max.longValue()) {
-      out = add(out, lengthMax(shape));
-    }
-    if (shape.enumValues != null && !shape.enumValues.contains(String.valueOf(value))) {
-      out = add(out, enumSet(shape));
-    }
-    return out;
-  }
-
-  private static List<String> add(List<String> out, String constraint) {
-    List<String> grown = out.isEmpty() ? new ArrayList<>(2) : out;
-    grown.add(constraint);
-    return grown;
-  }
-
-  private static long length(Object value) {
-    if (value instanceof String s) {
-      return s.length();
-    }
-    if (value instanceof List<?> l) {
-      return l.size();
-    }
-    if (value instanceof Map<?, ?> m) {
-      return m.size();
-    }
-    if (value instanceof SdkBytes b) {
-      return b.asByteArrayUnsafe().length;
-    }
-    return -1;
   }
 
   /**
@@ -348,7 +259,7 @@ public final class RequestValidator {
         SdkField<?> element = field.getRequiredTrait(ListTrait.class).memberFieldInfo();
         boolean scalar = !isContainer(shape.element);
         Node elementNode = scalar ? null : value(shape.element, element);
-        List<String> elementRules = scalar ? constraints(shape.element) : List.of();
+        List<String> elementRules = scalar ? ConstraintText.constraints(shape.element) : List.of();
         return new ListNode(shape, own, scalar ? shape.element : null, elementRules, elementNode);
       }
       if (type == MarshallingType.MAP) {
@@ -358,14 +269,12 @@ public final class RequestValidator {
             shape,
             own,
             shape.key,
-            constraints(shape.key),
+            ConstraintText.constraints(shape.key),
             shape.value.constrained() ? shape.value : null,
-            constraints(shape.value),
+            ConstraintText.constraints(shape.value),
             valueNode);
       }
-      return own && shape.constrained()
-          ? (v, path, found) -> checkOwn(shape, v, path, found)
-          : null;
+      return own && shape.constrained() ? new ScalarNode(shape) : null;
     }
 
     private static boolean isContainer(Shape shape) {
@@ -407,6 +316,29 @@ public final class RequestValidator {
     Node mapValue;
     Node listValue;
 
+    /** The check of an AttributeValue when {@link #containersOnly}: only M and L are read. */
+    boolean acceptsAttributeValue(AttributeValue av) {
+      AttributeValue.Type type = av.type();
+      if (type == AttributeValue.Type.M) {
+        return mapValue == null || mapValue.accepts(av.m());
+      }
+      return type != AttributeValue.Type.L || listValue == null || listValue.accepts(av.l());
+    }
+
+    @Override
+    public boolean accepts(Object pojo) {
+      if (containersOnly && pojo instanceof AttributeValue av) {
+        return acceptsAttributeValue(av);
+      }
+      for (MemberCheck m : members) {
+        Object v = present(m.field.getValueOrDefault(pojo));
+        if (v == null ? m.required : m.child != null && !m.child.accepts(v)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     @Override
     public void check(Object pojo, Path path, Violations found) {
       if (containersOnly && pojo instanceof AttributeValue av) {
@@ -435,6 +367,35 @@ public final class RequestValidator {
       Shape shape, boolean own, Shape scalarElement, List<String> elementRules, Node element)
       implements Node {
     @Override
+    public boolean accepts(Object value) {
+      if (own && !shape.accepts(value)) {
+        return false;
+      }
+      List<?> list = (List<?>) value;
+      boolean scalars = scalarElement != null && scalarElement.constrained();
+      if (!scalars && element == null) {
+        return true;
+      }
+      int n = list.size();
+      if (!scalars && element instanceof StructNode struct && struct.containersOnly) {
+        for (int i = 0; i < n; i++) {
+          if (list.get(i) instanceof AttributeValue av && !struct.acceptsAttributeValue(av)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      for (int i = 0; i < n; i++) {
+        Object e = list.get(i);
+        if (e != null
+            && (scalars ? !scalarElement.accepts(e) : element != null && !element.accepts(e))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
     public void check(Object value, Path path, Violations found) {
       if (own) {
         checkOwn(shape, value, path, found);
@@ -442,7 +403,7 @@ public final class RequestValidator {
       List<?> list = (List<?>) value;
       if (scalarElement != null && scalarElement.constrained()) {
         for (Object e : list) {
-          if (e != null && broken(scalarElement, e)) {
+          if (e != null && ConstraintText.broken(scalarElement, e)) {
             found.add(
                 value,
                 path,
@@ -462,6 +423,26 @@ public final class RequestValidator {
     }
   }
 
+  /**
+   * One pass over a map's entries through {@link Map#forEach}, which reads the SDK's unmodifiable
+   * maps without an iterator or entry wrapper; the JIT keeps the scan itself off the heap.
+   */
+  private static final class Scan implements java.util.function.BiConsumer<Object, Object> {
+    private final MapNode node;
+    boolean ok = true;
+
+    Scan(MapNode node) {
+      this.node = node;
+    }
+
+    @Override
+    public void accept(Object k, Object e) {
+      if (ok && !node.acceptsEntry(k, e)) {
+        ok = false;
+      }
+    }
+  }
+
   private record MapNode(
       Shape shape,
       boolean own,
@@ -469,8 +450,54 @@ public final class RequestValidator {
       List<String> keyRules,
       Shape constrainedValue,
       List<String> valueRules,
-      Node value)
+      Node value,
+      long keyMaxLength)
       implements Node {
+    MapNode(
+        Shape shape,
+        boolean own,
+        Shape key,
+        List<String> keyRules,
+        Shape constrainedValue,
+        List<String> valueRules,
+        Node value) {
+      this(
+          shape,
+          own,
+          key,
+          keyRules,
+          constrainedValue,
+          valueRules,
+          value,
+          constrainedValue == null ? key.maxLengthIfOnlyConstraint() : -1);
+    }
+
+    @Override
+    public boolean accepts(Object v) {
+      if (own && !shape.accepts(v)) {
+        return false;
+      }
+      Scan scan = new Scan(this);
+      ((Map<?, ?>) v).forEach(scan);
+      return scan.ok;
+    }
+
+    boolean acceptsEntry(Object k, Object e) {
+      // Item maps, the bulk of most requests, take the monomorphic path: names of at most the
+      // model's length, and attribute values of which only M and L can hold anything constrained.
+      if (k instanceof String name
+          && name.length() <= keyMaxLength
+          && e instanceof AttributeValue av
+          && value instanceof StructNode struct
+          && struct.containersOnly) {
+        return struct.acceptsAttributeValue(av);
+      }
+      return (k == null || !key.constrained() || key.accepts(k))
+          && (e == null
+              || (constrainedValue == null || constrainedValue.accepts(e))
+                  && (value == null || value.accepts(e)));
+    }
+
     @Override
     public void check(Object v, Path path, Violations found) {
       if (own) {
@@ -479,7 +506,7 @@ public final class RequestValidator {
       Map<?, ?> map = (Map<?, ?>) v;
       if (key.constrained()) {
         for (Object k : map.keySet()) {
-          if (k != null && broken(key, k)) {
+          if (k != null && ConstraintText.broken(key, k)) {
             found.add(
                 v, path, "Map keys must satisfy constraint: [" + String.join(", ", keyRules) + "]");
             break;
@@ -488,7 +515,7 @@ public final class RequestValidator {
       }
       if (constrainedValue != null) {
         for (Object e : map.values()) {
-          if (e != null && broken(constrainedValue, e)) {
+          if (e != null && ConstraintText.broken(constrainedValue, e)) {
             found.add(
                 v,
                 path,

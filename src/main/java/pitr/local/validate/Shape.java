@@ -130,6 +130,20 @@ public final class Shape {
     return pattern;
   }
 
+  /**
+   * The greatest length when that is this string shape's only constraint (an attribute name's),
+   * which a caller can then check inline; -1 otherwise.
+   */
+  long maxLengthIfOnlyConstraint() {
+    boolean onlyMax =
+        type.equals("string")
+            && max != null
+            && min == null
+            && pattern == null
+            && enumValues == null;
+    return onlyMax ? maxLong : -1;
+  }
+
   boolean isNumber() {
     return number;
   }
