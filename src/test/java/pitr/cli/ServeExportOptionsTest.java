@@ -12,6 +12,48 @@ class ServeExportOptionsTest {
   @TempDir Path dir;
 
   @Test
+  void serve_withExportDir_saysWhereExportsGo() throws Exception {
+    CliRun run = new CliRun();
+    Path exports = Files.createDirectories(dir.resolve("exports"));
+    int[] code = {-1};
+    Thread serving =
+        new Thread(
+            () ->
+                code[0] =
+                    run.execute(
+                        "local",
+                        "serve",
+                        "--port",
+                        "0",
+                        "--export-dir",
+                        exports.toString(),
+                        "--export-min-window",
+                        "1m",
+                        "--export-duration",
+                        "2m"));
+    serving.start();
+    try {
+      java.net.URI endpoint = ServeCommandTest.awaitEndpoint(run, java.time.Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!run.out().contains("Press Ctrl-C") && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+
+      assertThat(run.out())
+          .startsWith(
+              "pitr local engine listening on "
+                  + endpoint
+                  + "\nExports go to "
+                  + exports.toAbsolutePath()
+                  + "/BUCKET\n");
+    } finally {
+      serving.interrupt();
+      serving.join(30_000);
+    }
+    assertThat(code[0]).isZero();
+  }
+
+  @Test
   void serve_withExportDirThatDoesNotExist_exitsWithUsageError() {
     CliRun run = new CliRun();
     Path missing = dir.resolve("exports");
