@@ -180,6 +180,15 @@ public final class LocalEngine implements AutoCloseable {
     return writer.isDurable();
   }
 
+  /**
+   * Whether a request may wait on I/O: a durable engine commits to disk, and an engine with an
+   * export destination writes exports to S3 or a directory. Front ends keep such an engine off
+   * their I/O event loops.
+   */
+  public boolean mayBlock() {
+    return writer.isDurable() || exportDestination != ExportDestination.NONE;
+  }
+
   /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
   public void setFaults(Faults newFaults) {
     this.faults = newFaults.injector();
