@@ -3,7 +3,6 @@ package pitr.local.ops;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +49,8 @@ public final class ExportOps extends OperationFamily {
   private static final int MAX_LIST_RESULTS = 25;
 
   private final ExportDestination destination;
-  private final Map<String, Export> exports = new ConcurrentHashMap<>();
+  private final Map<String, Export> exports =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
   private final Map<String, String> byClientToken = new ConcurrentHashMap<>();
 
   /** One export, as DescribeExport reports it. */
@@ -131,7 +131,7 @@ public final class ExportOps extends OperationFamily {
         });
   }
 
-  /** ListExports, optionally for one table, oldest first, paginated by NextToken. */
+  /** ListExports, optionally for one table, in the order requested, paginated by NextToken. */
   public ListExportsResponse listExports(ListExportsRequest r) {
     return Requests.guard(
         () -> {
@@ -143,10 +143,10 @@ public final class ExportOps extends OperationFamily {
                     + "' at 'maxResults' failed to satisfy constraint: Member must have value"
                     + " less than or equal to 25");
           }
-          List<Export> all = new ArrayList<>(exports.values());
-          all.sort(
-              Comparator.comparing((Export e) -> e.header().startTime())
-                  .thenComparing(e -> e.header().exportArn()));
+          List<Export> all;
+          synchronized (exports) {
+            all = new ArrayList<>(exports.values());
+          }
           boolean started = r.nextToken() == null;
           List<ExportSummary> out = new ArrayList<>();
           String last = null;
