@@ -238,6 +238,13 @@ final class Ranges {
     }
   }
 
+  /** {@code local serve --export-min-window}: the shortest incremental export window. */
+  static final class ExportMinWindow extends RangeConverter.Spans {
+    ExportMinWindow() {
+      super(Duration.ofSeconds(1), Duration.ofDays(1));
+    }
+  }
+
   /** {@code local serve --ttl-sweep-interval}: how often expired items are deleted. */
   static final class SweepInterval extends RangeConverter.Spans {
     SweepInterval() {

@@ -169,6 +169,42 @@ final class ServeCommand implements Callable<Integer> {
   Duration ttlSweepInterval;
 
   @Option(
+      names = "--export-min-window",
+      paramLabel = "DURATION",
+      defaultValue = "15m",
+      converter = Ranges.ExportMinWindow.class,
+      description =
+          "The shortest incremental export window (ExportToTime - ExportFromTime), 1s-1d; lower it"
+              + " to rehearse on a real clock (DynamoDB: 15m; default: ${DEFAULT-VALUE}).")
+  Duration exportMinWindow;
+
+  @Option(
+      names = "--export-duration",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = Ranges.EngineDelay.class,
+      description =
+          "How long an export stays IN_PROGRESS before it is COMPLETED, 0s-1d (AWS: minutes or"
+              + " more; default: ${DEFAULT-VALUE}).")
+  Duration exportDuration;
+
+  @Option(
+      names = "--s3-endpoint-url",
+      paramLabel = "URL",
+      description =
+          "Write exports (ExportTableToPointInTime) to this S3 API, e.g. http://127.0.0.1:5000 for"
+              + " moto_server; its buckets must exist.")
+  String s3EndpointUrl;
+
+  @Option(
+      names = "--export-dir",
+      paramLabel = "DIR",
+      description =
+          "Without --s3-endpoint-url, write exports to DIR laid out as S3: bucket B is the folder"
+              + " DIR/B, which must exist.")
+  Path exportDir;
+
+  @Option(
       names = "--burst-seconds",
       defaultValue = "300",
       paramLabel = "SECONDS",
@@ -212,7 +248,13 @@ final class ServeCommand implements Callable<Integer> {
                 EngineConfig.Lifecycle.DEFAULTS
                     .withUpdateDuration(updateDuration)
                     .withDeleteDuration(deleteDuration)
-                    .withTtlSweepInterval(ttlSweepInterval));
+                    .withTtlSweepInterval(ttlSweepInterval))
+            .withExports(
+                EngineConfig.Exports.DEFAULTS
+                    .withMinWindow(exportMinWindow)
+                    .withDuration(exportDuration)
+                    .withS3Endpoint(s3Endpoint(s3EndpointUrl, exportDir))
+                    .withDirectory(exportDirectory(exportDir)));
     ServeAccess access =
         ServeAccess.decide(host, allowRemote, accessKeyId, secretAccessKey, credentialsFile);
     LocalEngine engine;
@@ -266,6 +308,11 @@ final class ServeCommand implements Callable<Integer> {
     if (dataDir != null) {
       out.println("Data directory: " + dataDir.toAbsolutePath());
     }
+    if (s3EndpointUrl != null) {
+      out.println("Exports go to S3 at " + s3EndpointUrl);
+    } else if (exportDir != null) {
+      out.println("Exports go to " + exportDir.toAbsolutePath() + "/BUCKET");
+    }
     if (!config.faults().isNone()) {
       out.println("Injecting faults: " + config.faults());
     }
@@ -290,6 +337,42 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return ErrorCode.OK.exitCode();
+  }
+
+  static java.net.URI s3Endpoint(String url, Path exportDir) {
+    if (url == null) {
+      return null;
+    }
+    if (exportDir != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--s3-endpoint-url and --export-dir both say where exports go; give one of them");
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url.strip());
+    } catch (java.net.URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getHost() == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--s3-endpoint-url " + url + ": not an http(s) URL; give one like http://127.0.0.1:5000");
+    }
+    return uri;
+  }
+
+  static Path exportDirectory(Path dir) {
+    if (dir != null && !Files.isDirectory(dir)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--export-dir "
+              + dir
+              + ": not a directory; create it, and in it a folder for each bucket exports go to");
+    }
+    return dir;
   }
 
   static Faults parseFaults(String spec) {

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param faults faults to inject into requests; {@link Faults#NONE} for none
  * @param lifecycle how long table updates, deletions, index builds and TTL changes take, and how
  *     often expired items are swept
+ * @param exports where ExportTableToPointInTime writes, the shortest incremental window it takes
+ *     and how long an export stays IN_PROGRESS
  */
 public record EngineConfig(
     Clock clock,
@@ -31,7 +33,8 @@ public record EngineConfig(
     long onDemandWriteCeiling,
     long onDemandReadCeiling,
     Faults faults,
-    Lifecycle lifecycle) {
+    Lifecycle lifecycle,
+    Exports exports) {
 
   /**
    * Defaults for tests, drills and the local server: system clock, us-east-1, tables active at
@@ -50,7 +53,8 @@ public record EngineConfig(
         0,
         0,
         Faults.NONE,
-        Lifecycle.DEFAULTS);
+        Lifecycle.DEFAULTS,
+        Exports.DEFAULTS);
   }
 
   public EngineConfig withClock(Clock v) {
@@ -65,7 +69,8 @@ public record EngineConfig(
         onDemandWriteCeiling,
         onDemandReadCeiling,
         faults,
-        lifecycle);
+        lifecycle,
+        exports);
   }
 
   public EngineConfig withTableActivationDelay(Duration v) {
@@ -80,7 +85,8 @@ public record EngineConfig(
         onDemandWriteCeiling,
         onDemandReadCeiling,
         faults,
-        lifecycle);
+        lifecycle,
+        exports);
   }
 
   public EngineConfig withRestoreDuration(Duration v) {
@@ -95,7 +101,8 @@ public record EngineConfig(
         onDemandWriteCeiling,
         onDemandReadCeiling,
         faults,
-        lifecycle);
+        lifecycle,
+        exports);
   }
 
   public EngineConfig withRestoreLag(Duration v) {
@@ -110,7 +117,8 @@ public record EngineConfig(
         onDemandWriteCeiling,
         onDemandReadCeiling,
         faults,
-        lifecycle);
+        lifecycle,
+        exports);
   }
 
   public EngineConfig withBurstSeconds(long v) {
@@ -125,7 +133,8 @@ public record EngineConfig(
         onDemandWriteCeiling,
         onDemandReadCeiling,
         faults,
-        lifecycle);
+        lifecycle,
+        exports);
   }
 
   public EngineConfig withOnDemandCeiling(long readUnits, long writeUnits) {
@@ -140,7 +149,8 @@ public record EngineConfig(
         writeUnits,
         readUnits,
         faults,
-        lifecycle);
+        lifecycle,
+        exports);
   }
 
   public EngineConfig withFaults(Faults v) {
@@ -155,7 +165,8 @@ public record EngineConfig(
         onDemandWriteCeiling,
         onDemandReadCeiling,
         v,
-        lifecycle);
+        lifecycle,
+        exports);
   }
 
   public EngineConfig withLifecycle(Lifecycle v) {
@@ -170,7 +181,65 @@ public record EngineConfig(
         onDemandWriteCeiling,
         onDemandReadCeiling,
         faults,
+        v,
+        exports);
+  }
+
+  public EngineConfig withExports(Exports v) {
+    return new EngineConfig(
+        clock,
+        region,
+        accountId,
+        tableActivationDelay,
+        restoreDuration,
+        restoreLag,
+        burstSeconds,
+        onDemandWriteCeiling,
+        onDemandReadCeiling,
+        faults,
+        lifecycle,
         v);
+  }
+
+  /**
+   * Where and how the engine writes point-in-time exports (ExportTableToPointInTime).
+   *
+   * @param minWindow the shortest incremental export window (DynamoDB: 15 minutes); a rehearsal on
+   *     a real clock may lower it
+   * @param duration how long an export stays IN_PROGRESS before it is COMPLETED
+   * @param s3Endpoint the S3 API exports are written to (e.g. moto_server), or null
+   * @param directory when no S3 endpoint is given, a directory laid out as S3: bucket B is the
+   *     folder {@code directory/B}; null when neither is given, so every export fails as on a
+   *     missing bucket
+   */
+  public record Exports(
+      Duration minWindow,
+      Duration duration,
+      java.net.URI s3Endpoint,
+      java.nio.file.Path directory) {
+
+    /** DynamoDB's 15-minute minimum window, exports complete at once, nowhere to write. */
+    public static final Exports DEFAULTS =
+        new Exports(Duration.ofMinutes(15), Duration.ZERO, null, null);
+
+    /** DynamoDB's longest incremental export window. */
+    public static final Duration MAX_WINDOW = Duration.ofHours(24);
+
+    public Exports withMinWindow(Duration v) {
+      return new Exports(v, duration, s3Endpoint, directory);
+    }
+
+    public Exports withDuration(Duration v) {
+      return new Exports(minWindow, v, s3Endpoint, directory);
+    }
+
+    public Exports withS3Endpoint(java.net.URI v) {
+      return new Exports(minWindow, duration, v, directory);
+    }
+
+    public Exports withDirectory(java.nio.file.Path v) {
+      return new Exports(minWindow, duration, s3Endpoint, v);
+    }
   }
 
   /**

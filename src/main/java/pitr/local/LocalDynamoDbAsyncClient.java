@@ -29,16 +29,22 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsR
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeExportRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeExportResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveResponse;
+import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeRequest;
+import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsResponse;
+import software.amazon.awssdk.services.dynamodb.model.ListExportsRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListExportsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
@@ -260,6 +266,22 @@ public final class LocalDynamoDbAsyncClient implements DynamoDbAsyncClient {
   @Override
   public CompletableFuture<CreateBackupResponse> createBackup(CreateBackupRequest request) {
     return call(() -> engine.createBackup(request));
+  }
+
+  @Override
+  public CompletableFuture<ExportTableToPointInTimeResponse> exportTableToPointInTime(
+      ExportTableToPointInTimeRequest request) {
+    return call(() -> engine.exportTableToPointInTime(request));
+  }
+
+  @Override
+  public CompletableFuture<DescribeExportResponse> describeExport(DescribeExportRequest request) {
+    return call(() -> engine.describeExport(request));
+  }
+
+  @Override
+  public CompletableFuture<ListExportsResponse> listExports(ListExportsRequest request) {
+    return call(() -> engine.listExports(request));
   }
 
   @Override

@@ -2,9 +2,12 @@ package pitr.local;
 
 import java.time.Clock;
 import pitr.local.capacity.Throughput;
+import pitr.local.export.ExportDestination;
+import pitr.local.export.ExportDestinations;
 import pitr.local.ops.AccountOps;
 import pitr.local.ops.BackupOps;
 import pitr.local.ops.BatchOps;
+import pitr.local.ops.ExportOps;
 import pitr.local.ops.ItemOps;
 import pitr.local.ops.ReadOps;
 import pitr.local.ops.RecoveryOps;
@@ -36,16 +39,22 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsR
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsResponse;
+import software.amazon.awssdk.services.dynamodb.model.DescribeExportRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeExportResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveResponse;
+import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeRequest;
+import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsResponse;
+import software.amazon.awssdk.services.dynamodb.model.ListExportsRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListExportsResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
@@ -107,6 +116,8 @@ public final class LocalEngine implements AutoCloseable {
   private final TransactionOps transactions;
   private final RecoveryOps recovery;
   private final BackupOps backups;
+  private final ExportOps exports;
+  private final ExportDestination exportDestination;
   private final TtlOps ttl;
   private final AccountOps account;
   private final TtlSweeper sweeper;
@@ -126,6 +137,8 @@ public final class LocalEngine implements AutoCloseable {
     this.transactions = new TransactionOps(config, catalog, writer, throughput);
     this.recovery = new RecoveryOps(config, catalog, writer, throughput);
     this.backups = new BackupOps(config, catalog, writer, throughput);
+    this.exportDestination = ExportDestinations.of(config.exports(), config.region());
+    this.exports = new ExportOps(config, catalog, writer, throughput, exportDestination);
     this.ttl = new TtlOps(config, catalog, writer, throughput);
     this.account = new AccountOps(config, catalog, writer, throughput);
     this.sweeper =
@@ -166,6 +179,15 @@ public final class LocalEngine implements AutoCloseable {
   /** Whether this engine writes to disk, so that callers keep it off I/O event loops. */
   public boolean isDurable() {
     return writer.isDurable();
+  }
+
+  /**
+   * Whether a request may wait on I/O: a durable engine commits to disk, and an engine with an
+   * export destination writes exports to S3 or a directory. Front ends keep such an engine off
+   * their I/O event loops.
+   */
+  public boolean mayBlock() {
+    return writer.isDurable() || exportDestination != ExportDestination.NONE;
   }
 
   /** Replaces the faults injected from now on (a drill may turn them on mid-run). */
@@ -381,6 +403,25 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /**
+   * ExportTableToPointInTime: writes DynamoDB's export files, read from the table's history at the
+   * requested instants, to the engine's S3 endpoint or export directory before it answers.
+   */
+  public ExportTableToPointInTimeResponse exportTableToPointInTime(
+      ExportTableToPointInTimeRequest r) {
+    return exports.exportTableToPointInTime(r);
+  }
+
+  /** DescribeExport: IN_PROGRESS for the configured export duration, then COMPLETED. */
+  public DescribeExportResponse describeExport(DescribeExportRequest r) {
+    return exports.describeExport(r);
+  }
+
+  /** ListExports, optionally for one table. */
+  public ListExportsResponse listExports(ListExportsRequest r) {
+    return exports.listExports(r);
+  }
+
+  /**
    * Drops history that no restore can reach any more: versions older than each table's restorable
    * window, tombstones older than it, and deleted tables whose recovery period has run out.
    *
@@ -429,6 +470,7 @@ public final class LocalEngine implements AutoCloseable {
   @Override
   public void close() {
     sweeper.close();
+    exportDestination.close();
     writer.close();
   }
 }

@@ -56,7 +56,9 @@ class NumericOptionsTest {
             "pitr local serve --ttl-sweep-interval",
             "pitr local serve --burst-seconds",
             "pitr local serve --on-demand-max-wcu",
-            "pitr local serve --on-demand-max-rcu");
+            "pitr local serve --on-demand-max-rcu",
+            "pitr local serve --export-min-window",
+            "pitr local serve --export-duration");
   }
 
   @Test

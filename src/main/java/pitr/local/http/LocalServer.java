@@ -97,14 +97,14 @@ public final class LocalServer implements AutoCloseable {
    */
   public static LocalServer start(LocalEngine engine, String host, int port, AccessKey key) {
     // An in-memory engine answers in microseconds and never blocks on I/O, so it runs on the event
-    // loop; a durable one commits to disk and gets its own threads.
+    // loop; one that commits to disk or writes exports gets its own threads.
     return start(
         Operations.of(engine),
         engine::nextFault,
         key == null ? null : new SignatureCheck(key, java.time.Clock.systemUTC()),
         host,
         port,
-        !engine.isDurable(),
+        !engine.mayBlock(),
         engine.config().region());
   }
 

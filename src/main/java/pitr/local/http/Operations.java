@@ -15,11 +15,14 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeBackupRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeContinuousBackupsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeEndpointsRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeExportRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeLimitsRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTimeToLiveRequest;
+import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.ListExportsRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -141,6 +144,18 @@ final class Operations {
               "RestoreTableFromBackup",
               RestoreTableFromBackupRequest::builder,
               r -> engine.restoreTableFromBackup((RestoreTableFromBackupRequest) r)),
+          op(
+              "ExportTableToPointInTime",
+              ExportTableToPointInTimeRequest::builder,
+              r -> engine.exportTableToPointInTime((ExportTableToPointInTimeRequest) r)),
+          op(
+              "DescribeExport",
+              DescribeExportRequest::builder,
+              r -> engine.describeExport((DescribeExportRequest) r)),
+          op(
+              "ListExports",
+              ListExportsRequest::builder,
+              r -> engine.listExports((ListExportsRequest) r)),
           op(
               "UpdateTimeToLive",
               UpdateTimeToLiveRequest::builder,

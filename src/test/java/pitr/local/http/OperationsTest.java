@@ -13,8 +13,14 @@ class OperationsTest {
       assertThat(Operations.of(engine).keySet())
           .isEqualTo(StubOperations.of(engine).keySet())
           .contains(
-              "PutItem", "RestoreTableToPointInTime", "TransactWriteItems", "UpdateTimeToLive")
-          .hasSize(30);
+              "PutItem",
+              "RestoreTableToPointInTime",
+              "TransactWriteItems",
+              "UpdateTimeToLive",
+              "ExportTableToPointInTime",
+              "DescribeExport",
+              "ListExports")
+          .hasSize(33);
       Operations.of(engine)
           .forEach(
               (name, op) ->
