@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.copy.RunJob;
+import pitr.copy.TableCheckpoints;
+import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.MotoServer;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 
@@ -136,6 +139,20 @@ class RollbackSubmitTest {
                 + plan
                 + " (1 items): it must be at that path in their containers (an image or volume"
                 + " with it)\n");
+    assertThat(run.err()).isEmpty();
     assertThat(local.orders()).containsEntry("a", "bad");
+    RunJob recorded =
+        TableCheckpoints.in(DynamoDbGateway.create(local.client, "local"), "pitr-checkpoints")
+            .job("rb0001")
+            .block();
+    assertThat(recorded.jobId()).isEqualTo(jobId);
+    assertThat(recorded.workers()).isEqualTo(3);
+    assertThat(recorded.resumeCommand("rb0001", 2))
+        .isEqualTo(
+            "pitr --endpoint-url "
+                + local.endpoint
+                + " rollback --apply "
+                + plan
+                + " --checkpoint-table pitr-checkpoints --resume rb0001 --worker 2/3");
   }
 }
