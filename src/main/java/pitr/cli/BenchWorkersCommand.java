@@ -65,7 +65,7 @@ final class BenchWorkersCommand implements Callable<Integer> {
       defaultValue = "3",
       converter = Ranges.Rounds.class,
       description =
-          "Rounds, one worker then N each; medians are reported (default: ${DEFAULT-VALUE}).")
+          "Rounds, 1-100, one worker then N each; medians are reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
