@@ -11,7 +11,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure pitr's speed; results are medians of interleaved rounds.",
-    subcommands = {BenchEngineCommand.class, BenchRestoreCommand.class, BenchCopyBackCommand.class})
+    subcommands = {
+      BenchEngineCommand.class,
+      BenchRestoreCommand.class,
+      BenchCopyBackCommand.class,
+      BenchWorkersCommand.class
+    })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

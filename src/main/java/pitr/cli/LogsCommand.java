@@ -41,8 +41,18 @@ final class LogsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "JOB_ID|NAME", description = "Batch job id, or a migration name.")
+  @Parameters(
+      paramLabel = "JOB_ID|RUN_ID|NAME",
+      description =
+          "Batch job id, a run id submitted with --submit batch (with --checkpoint-table), or a"
+              + " migration name.")
   String what;
+
+  @Option(
+      names = "--checkpoint-table",
+      paramLabel = "TABLE",
+      description = "With a run id: the checkpoint table of the run, which names its job.")
+  String checkpointTable;
 
   @Option(names = "--follow", description = "Keep printing new lines until the job ends.")
   boolean follow;
@@ -72,7 +82,12 @@ final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    String jobId = looksLikeJobId(what) ? what : latestJob(what);
+    String jobId =
+        looksLikeJobId(what)
+            ? what
+            : checkpointTable != null
+                ? runJob(what).orElseGet(() -> latestJob(what))
+                : latestJob(what);
     TargetOptions target = PitrCommand.of(spec).target();
     AwsClients aws = new AwsClients(target);
     try (BatchAsyncClient batchClient = aws.batch();
@@ -230,6 +245,25 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   /** The latest job submitted for migration {@code name} (or its number), from the ledger. */
+  /**
+   * The Batch job run {@code runId} was submitted as, from its checkpoint table: the one recorded
+   * at submission, else the array job of a worker that reported its job id.
+   */
+  private java.util.Optional<String> runJob(String runId) {
+    try (Targets t = Targets.of(spec)) {
+      pitr.copy.TableCheckpoints store = pitr.copy.TableCheckpoints.in(t.gateway, checkpointTable);
+      java.util.Optional<String> recorded =
+          store.job(runId).map(pitr.copy.RunJob::jobId).blockOptional();
+      if (recorded.isPresent()) {
+        return recorded;
+      }
+      return store.leases(runId).block().stream()
+          .filter(l -> l.owner() != null && l.owner().batchJobId() != null)
+          .map(l -> pitr.copy.RunJob.parentOf(l.owner().batchJobId()))
+          .findFirst();
+    }
+  }
+
   private String latestJob(String name) {
     TargetOptions target = PitrCommand.of(spec).target();
     List<JobSubmission> all;

@@ -16,6 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.batch.ArrayJob;
+import pitr.copy.Worker;
 import pitr.files.AtomicFiles;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
@@ -86,6 +88,23 @@ final class RollbackCommand implements Callable<Integer> {
   String resume;
 
   @Option(
+      names = "--run-id",
+      converter = RunIdConverter.class,
+      paramLabel = "RUN_ID",
+      description =
+          "With --apply: id for a new apply, or one to join (shared by --worker processes).")
+  String runId;
+
+  @Option(
+      names = "--worker",
+      paramLabel = "I/N",
+      defaultValue = "1/1",
+      description =
+          "With --apply: apply only this share of the plan's chunks (every N-th), e.g. 2/3; auto/N"
+              + " inside an AWS Batch array job of size N takes I from AWS_BATCH_JOB_ARRAY_INDEX.")
+  String worker;
+
+  @Option(
       names = "--on-conflict",
       paramLabel = "skip|overwrite",
       defaultValue = "skip",
@@ -101,6 +120,8 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
 
+  @Mixin SubmitOptions submit = new SubmitOptions();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -115,9 +136,41 @@ final class RollbackCommand implements Callable<Integer> {
               + resume
               + "'");
     }
+    Worker share = ArrayJob.worker(worker, PitrCommand.of(spec).target().env);
+    submit.refuseWithoutSubmit(spec);
+    if (apply == null && (share.count() > 1 || runId != null || submit.requested())) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--worker, --run-id and --submit share the apply of a saved plan; make the plan with"
+              + " --plan FILE, then pass --apply FILE");
+    }
+    if (resume != null && runId != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--resume "
+              + resume
+              + " continues that run; drop --run-id "
+              + runId
+              + " (pass one of them)");
+    }
+    if (submit.requested()) {
+      RollbackPlan checked = PlanFile.read(apply);
+      String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);
+      int code =
+          submit.submit(spec, "rollback", applyOptions.state.checkpointTable, id, resume != null);
+      out.println(
+          "  the workers read the plan at "
+              + apply
+              + " ("
+              + checked.size()
+              + " items): it must be at that path in their containers (an image or volume with"
+              + " it)");
+      out.flush();
+      return code;
+    }
     applyOptions.checkPaths();
     if (apply != null) {
-      return applySaved(out);
+      return applySaved(out, share);
     }
     if (table == null || to == null) {
       throw new PitrException(
@@ -134,10 +187,10 @@ final class RollbackCommand implements Callable<Integer> {
     if (plan != null) {
       AtomicFiles.checkWritable(plan, "--plan");
     }
-    String runId = Rollbacks.newId(4);
+    String newId = Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
-      ApplyRequest request = applyOptions.request(t, runId, false, rollbackOptions.rate.maxWcu());
+      ApplyRequest request = applyOptions.request(t, newId, false, rollbackOptions.rate.maxWcu());
       Rollbacks.Prepared prepared = rollbacks.planTable(tableRequest).block();
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
@@ -154,11 +207,12 @@ final class RollbackCommand implements Callable<Integer> {
           confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
         keepPlan = true;
-        resumeHint(out, planned.file(), runId);
+        String resumeCommand = resumeCommand(planned.file(), newId, Worker.ALL);
+        resumeHint(out, newId, resumeCommand);
         ApplyResult result = rollbacks.apply(planned, request).block();
         out.print(PlanText.result(result));
         keepPlan = !result.complete();
-        return finish(result, "pitr rollback --apply " + planned.file() + " --resume " + runId);
+        return finish(result, resumeCommand);
       } finally {
         if (keepPlan) {
           // The saved plan names them; the apply that completes it drops them.
@@ -174,7 +228,7 @@ final class RollbackCommand implements Callable<Integer> {
   }
 
   /** {@code --apply FILE}: the plan is read and checked against its seal before connecting. */
-  private int applySaved(PrintWriter out) {
+  private int applySaved(PrintWriter out, Worker share) {
     if (table != null || to != null || incidentEnd != null || plan != null) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -182,33 +236,45 @@ final class RollbackCommand implements Callable<Integer> {
               + " --plan");
     }
     RollbackPlan saved = PlanFile.read(apply);
-    String runId = resume != null ? resume : Rollbacks.newId(4);
+    String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);
+    String resumeCommand = resumeCommand(apply, id, share);
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
       ApplyRequest request =
-          applyOptions.request(t, runId, resume != null, rollbackOptions.rate.maxWcu());
+          applyOptions
+              .request(t, id, resume != null, rollbackOptions.rate.maxWcu())
+              .withWorker(share);
       out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
-      resumeHint(out, apply, runId);
+      resumeHint(out, id, resumeCommand);
       ApplyResult result = rollbacks.apply(saved, request).block();
       out.print(PlanText.result(result));
-      if (result.complete()) {
+      if (result.runComplete()) {
         dropOrKeep(out, rollbacks, saved.recoveryTables(), rollbackOptions.keep);
         // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
         // stays.
         rollbacks.discard(saved);
       }
-      return finish(result, "pitr rollback --apply " + apply + " --resume " + runId);
+      return finish(result, resumeCommand);
     }
   }
 
-  private static void resumeHint(PrintWriter out, Path planFile, String runId) {
+  /** The command that resumes this process's share of run {@code id}. */
+  private String resumeCommand(Path planFile, String id, Worker share) {
+    String table = applyOptions.state.checkpointTable;
+    return "pitr rollback --apply "
+        + planFile
+        + " --resume "
+        + id
+        + (share.count() > 1 ? " --worker " + share : "")
+        + (table != null ? " --checkpoint-table " + table : "");
+  }
+
+  private static void resumeHint(PrintWriter out, String runId, String resumeCommand) {
     out.println(
         "Applying as run "
             + runId
-            + "; if it is interrupted, resume it with 'pitr rollback --apply "
-            + planFile
-            + " --resume "
-            + runId
+            + "; if it is interrupted, resume it with '"
+            + resumeCommand
             + "'");
     out.flush();
   }

@@ -36,6 +36,15 @@ final class RunsCommand implements Callable<Integer> {
   /** Time the leases are judged at; tests inject their own. */
   Clock clock = Clock.systemUTC();
 
+  /** How {@code runs show --watch} waits between looks; tests inject their own. */
+  Pause pause = d -> Thread.sleep(d.toMillis());
+
+  /** A wait of some duration. */
+  @FunctionalInterface
+  interface Pause {
+    void sleep(java.time.Duration d) throws InterruptedException;
+  }
+
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");

@@ -13,6 +13,8 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.batch.BatchGateway;
 import pitr.batch.JobSpec;
+import pitr.copy.RunJob;
+import pitr.copy.TableCheckpoints;
 import software.amazon.awssdk.services.batch.BatchAsyncClient;
 
 /**
@@ -108,8 +110,37 @@ final class SubmitOptions {
               env);
       String jobId = gateway.submit(job.request()).block().jobId();
       print(spec, command, runId, checkpointTable, jobId, job);
+      record(spec, checkpointTable, runId, new RunJob(jobId, job.jobQueue(), workers, now(), args));
     }
     return 0;
+  }
+
+  private static java.time.Instant now() {
+    return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  }
+
+  /**
+   * Records the job with the run in its checkpoint table, so {@code runs show} and {@code logs}
+   * find it from the run id. Said, not thrown, when that fails: the job is submitted, and its
+   * workers record their job ids in their leases.
+   */
+  private static void record(CommandSpec spec, String checkpointTable, String runId, RunJob job) {
+    try (Targets t = Targets.of(spec)) {
+      TableCheckpoints.in(t.gateway, checkpointTable).saveJob(runId, job).block();
+    } catch (PitrException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "Could not record job "
+              + job.jobId()
+              + " with run "
+              + runId
+              + " in checkpoint table "
+              + checkpointTable
+              + " ("
+              + e.getMessage()
+              + "); pitr runs show finds it once a worker has started");
+      err.flush();
+    }
   }
 
   /**

@@ -33,7 +33,19 @@ public interface Checkpoints {
    * Records that {@code worker} is alive at {@code now}, or has finished, with this process as its
    * {@link RunOwner} and a lease until {@link RunLease#expiry}.
    */
-  Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished);
+  default Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished) {
+    return heartbeat(runId, worker, now, finished, null);
+  }
+
+  /**
+   * Records a heartbeat as {@link #heartbeat(String, Worker, Instant, boolean)} does, with what the
+   * worker's process has done so far ({@code progress}, or null when it reports nothing).
+   */
+  Mono<Void> heartbeat(
+      String runId, Worker worker, Instant now, boolean finished, WorkerProgress progress);
+
+  /** The leases of a run's workers, by worker; empty when the run has none. */
+  Mono<List<WorkerLease>> leases(String runId);
 
   /**
    * Marks the run abandoned by {@code by} at {@code at}: {@code pitr drop} no longer waits for it
@@ -46,6 +58,12 @@ public interface Checkpoints {
 
   /** The failure files recorded for a run, resolved ones included. */
   Mono<List<FailureLog>> failureLogs(String runId);
+
+  /** Records the AWS Batch job run {@code runId} was submitted as. */
+  Mono<Void> saveJob(String runId, RunJob job);
+
+  /** The AWS Batch job run {@code runId} was submitted as, or empty. */
+  Mono<RunJob> job(String runId);
 
   /** Every run known here. */
   Flux<CopyRunRecord> runs();

@@ -4,6 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import pitr.ErrorCode;
@@ -54,6 +58,45 @@ public final class CopyRuns {
    */
   public Mono<RunStatus> find(String runId) {
     return locate(runId).map(Found::status);
+  }
+
+  /**
+   * The run with this id worker by worker: its leases, positions, the Batch job it was submitted
+   * as, and what {@code jobStates} says of the workers' Batch jobs (by job id; asked only when a
+   * worker has a job).
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when no store has it, or the id is not one
+   */
+  public Mono<RunOverview> overview(
+      String runId, Function<List<String>, Mono<Map<String, String>>> jobStates) {
+    return locate(runId)
+        .flatMap(
+            f ->
+                Mono.zip(
+                        f.store().leases(runId),
+                        f.store().positions(runId),
+                        f.store().job(runId).map(Optional::of).defaultIfEmpty(Optional.empty()))
+                    .flatMap(
+                        t -> {
+                          RunJob job = t.getT3().orElse(null);
+                          Instant now = clock.instant();
+                          RunOverview plain =
+                              RunOverview.of(f.status(), job, t.getT1(), t.getT2(), Map.of(), now);
+                          List<String> ids =
+                              plain.workers().stream()
+                                  .map(RunOverview.WorkerRow::batchJobId)
+                                  .filter(Objects::nonNull)
+                                  .toList();
+                          if (ids.isEmpty()) {
+                            return Mono.just(plain);
+                          }
+                          return jobStates
+                              .apply(ids)
+                              .map(
+                                  states ->
+                                      RunOverview.of(
+                                          f.status(), job, t.getT1(), t.getT2(), states, now));
+                        }));
   }
 
   /** A run and the store that has it. */

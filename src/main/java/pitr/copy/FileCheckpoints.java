@@ -136,22 +136,8 @@ public final class FileCheckpoints implements Checkpoints {
       }
     }
     RunLease.Tally leases = new RunLease.Tally();
-    for (Path p : files(runId, "lease-")) {
-      CheckpointFile lease =
-          CheckpointFile.read(
-              p, "delete it: it only records when its worker last reported, and the run goes on");
-      Instant heartbeat;
-      Instant expires;
-      try {
-        heartbeat = Instant.parse(lease.text("heartbeat"));
-        expires =
-            lease.node().hasNonNull("expires")
-                ? Instant.parse(lease.node().get("expires").asText())
-                : null;
-      } catch (DateTimeParseException e) {
-        throw lease.broken("its heartbeat or expiry is not an instant");
-      }
-      leases.add(heartbeat, lease.bool("finished"), owner(lease.node()), expires);
+    for (WorkerLease l : readLeases(runId)) {
+      leases.add(l.heartbeat(), l.finished(), l.owner(), l.expires());
     }
     return new CopyRunRecord(
         runId,
@@ -165,6 +151,53 @@ public final class FileCheckpoints implements Checkpoints {
         leases.owner(),
         leases.expires(),
         abandoned(runId));
+  }
+
+  @Override
+  public Mono<List<WorkerLease>> leases(String runId) {
+    return io(() -> Files.exists(dir(runId)) ? readLeases(runId) : List.<WorkerLease>of());
+  }
+
+  private List<WorkerLease> readLeases(String runId) throws IOException {
+    List<WorkerLease> out = new ArrayList<>();
+    for (Path p : files(runId, "lease-")) {
+      CheckpointFile lease =
+          CheckpointFile.read(
+              p, "delete it: it only records when its worker last reported, and the run goes on");
+      JsonNode n = lease.node();
+      try {
+        String[] name = p.getFileName().toString().replace(".json", "").split("-");
+        Worker worker =
+            n.hasNonNull("worker")
+                ? Worker.parse(n.get("worker").asText())
+                : new Worker(Integer.parseInt(name[1]), Integer.parseInt(name[3]));
+        WorkerProgress progress =
+            n.hasNonNull("started")
+                ? new WorkerProgress(
+                    Instant.parse(n.get("started").asText()),
+                    n.path("items").asLong(),
+                    n.path("wcu").asDouble(),
+                    n.path("failed").asLong())
+                : null;
+        out.add(
+            new WorkerLease(
+                worker,
+                Instant.parse(lease.text("heartbeat")),
+                lease.bool("finished"),
+                owner(n),
+                n.hasNonNull("expires") ? Instant.parse(n.get("expires").asText()) : null,
+                progress));
+      } catch (DateTimeParseException e) {
+        throw lease.broken("its heartbeat or expiry is not an instant");
+      } catch (RuntimeException e) {
+        if (e instanceof PitrException) {
+          throw e;
+        }
+        throw lease.broken("its worker is not I-of-N");
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(l -> l.worker().index()));
+    return out;
   }
 
   /** The owner a lease or an abandon mark records, or null when it records none. */
@@ -256,7 +289,8 @@ public final class FileCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished) {
+  public Mono<Void> heartbeat(
+      String runId, Worker worker, Instant now, boolean finished, WorkerProgress progress) {
     return io(() -> {
           ObjectNode n = JSON.createObjectNode();
           n.put("worker", worker.toString());
@@ -264,11 +298,59 @@ public final class FileCheckpoints implements Checkpoints {
           n.put("finished", finished);
           putOwner(n, RunOwner.current());
           n.put("expires", RunLease.expiry(now).toString());
+          if (progress != null) {
+            n.put("started", progress.started().toString());
+            n.put("items", progress.items());
+            n.put("wcu", progress.wcu());
+            n.put("failed", progress.failed());
+          }
           write(
               dir(runId).resolve("lease-" + worker.index() + "-of-" + worker.count() + ".json"), n);
           return true;
         })
         .then();
+  }
+
+  @Override
+  public Mono<Void> saveJob(String runId, RunJob job) {
+    return io(() -> {
+          ObjectNode n = JSON.createObjectNode();
+          n.put("jobId", job.jobId());
+          n.put("jobQueue", job.jobQueue());
+          n.put("workers", job.workers());
+          n.put("submittedAt", job.submittedAt().toString());
+          job.command().forEach(n.putArray("command")::add);
+          write(dir(runId).resolve("job.json"), n);
+          return true;
+        })
+        .then();
+  }
+
+  @Override
+  public Mono<RunJob> job(String runId) {
+    return io(
+        () -> {
+          Path file = dir(runId).resolve("job.json");
+          if (!Files.exists(file)) {
+            return null;
+          }
+          CheckpointFile job =
+              CheckpointFile.read(
+                  file, "delete it: it only names the job the run was submitted as");
+          try {
+            return new RunJob(
+                job.text("jobId"),
+                job.text("jobQueue"),
+                job.integer("workers"),
+                Instant.parse(job.text("submittedAt")),
+                java.util.stream.StreamSupport.stream(
+                        job.node().path("command").spliterator(), false)
+                    .map(JsonNode::asText)
+                    .toList());
+          } catch (DateTimeParseException e) {
+            throw job.broken("its submittedAt is not an instant");
+          }
+        });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package pitr.copy;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import pitr.ErrorCode;
@@ -25,12 +26,27 @@ public final class PlanProgress {
   private final Checkpoints store;
   private final CopyRunRecord run;
   private final Clock clock;
+  private final Worker worker;
   private final Set<Integer> done = ConcurrentHashMap.newKeySet();
 
-  private PlanProgress(Checkpoints store, CopyRunRecord run, Clock clock) {
+  private PlanProgress(Checkpoints store, CopyRunRecord run, Clock clock, Worker worker) {
     this.store = store;
     this.run = run;
     this.clock = clock;
+    this.worker = worker;
+  }
+
+  /** Opens the run for one process applying every chunk ({@link Worker#ALL}). */
+  public static Mono<PlanProgress> open(
+      Checkpoints store,
+      String runId,
+      boolean resume,
+      String fingerprint,
+      String table,
+      int chunkItems,
+      int chunks,
+      Clock clock) {
+    return open(store, runId, resume, fingerprint, table, chunkItems, chunks, Worker.ALL, clock);
   }
 
   /**
@@ -38,8 +54,9 @@ public final class PlanProgress {
    * chunks} chunks of {@code chunkItems} items.
    *
    * @param resume true when the run must exist already ({@code --resume})
+   * @param worker this process's share: every chunk {@code c} with {@code c % N == I - 1}
    * @throws PitrException {@link ErrorCode#USAGE} when a resumed run does not exist or applies
-   *     another plan, another table or other chunks
+   *     another plan, another table or other chunks, or has workers of another count
    */
   public static Mono<PlanProgress> open(
       Checkpoints store,
@@ -49,6 +66,7 @@ public final class PlanProgress {
       String table,
       int chunkItems,
       int chunks,
+      Worker worker,
       Clock clock) {
     CopyRunRecord wanted =
         CopyRunRecord.opened(
@@ -61,6 +79,8 @@ public final class PlanProgress {
         store
             .find(runId)
             .map(existing -> check(store, existing, wanted))
+            .flatMap(ok -> store.leases(runId))
+            .map(leases -> checkWorkers(runId, leases, worker))
             .switchIfEmpty(
                 Mono.fromCallable(
                     () -> {
@@ -81,11 +101,11 @@ public final class PlanProgress {
         .flatMap(
             run ->
                 store
-                    .heartbeat(runId, Worker.ALL, clock.instant(), false)
+                    .heartbeat(runId, worker, clock.instant(), false)
                     .then(store.positions(runId))
                     .map(
                         positions -> {
-                          PlanProgress p = new PlanProgress(store, run, clock);
+                          PlanProgress p = new PlanProgress(store, run, clock, worker);
                           positions.values().stream()
                               .filter(SegmentPosition::done)
                               .forEach(s -> p.done.add(s.segment()));
@@ -122,6 +142,32 @@ public final class PlanProgress {
     return true;
   }
 
+  /**
+   * Refuses a worker of another count than the run's workers: their shares would overlap and leave
+   * chunks to no one.
+   */
+  private static boolean checkWorkers(String runId, List<WorkerLease> leases, Worker worker) {
+    for (WorkerLease l : leases) {
+      if (l.worker().count() != worker.count()) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "Run "
+                + runId
+                + " is applied by "
+                + l.worker().count()
+                + (l.worker().count() == 1 ? " worker" : " workers")
+                + " (worker "
+                + l.worker()
+                + " reported), not "
+                + worker.count()
+                + "; join or resume it with --worker I/"
+                + l.worker().count()
+                + ". Nothing was written");
+      }
+    }
+    return true;
+  }
+
   /** The run id. */
   public String runId() {
     return run.runId();
@@ -151,7 +197,40 @@ public final class PlanProgress {
 
   /** Records that this process is alive, or, with {@code finished}, that the run is over. */
   public Mono<Void> heartbeat(boolean finished) {
-    return store.heartbeat(run.runId(), Worker.ALL, clock.instant(), finished);
+    return store.heartbeat(run.runId(), worker, clock.instant(), finished);
+  }
+
+  /** Records that this process is alive (or its share finished) with what it did so far. */
+  public Mono<Void> heartbeat(boolean finished, WorkerProgress progress) {
+    return store.heartbeat(run.runId(), worker, clock.instant(), finished, progress);
+  }
+
+  /** This process's share of the chunks. */
+  public Worker worker() {
+    return worker;
+  }
+
+  /** Whether {@code chunk} is this process's to apply. */
+  public boolean owns(int chunk) {
+    return worker.owns(chunk);
+  }
+
+  /** The chunks of this process's share. */
+  public int ownChunks() {
+    int n = chunks();
+    return n / worker.count() + (worker.index() - 1 < n % worker.count() ? 1 : 0);
+  }
+
+  /** Whether every chunk of this process's share is done. */
+  public boolean shareDone() {
+    return done.stream().filter(worker::owns).count() == ownChunks();
+  }
+
+  /** Chunks of the whole run done, by any worker, as the store has them now. */
+  public Mono<Integer> doneInRun() {
+    return store
+        .positions(run.runId())
+        .map(p -> (int) p.values().stream().filter(SegmentPosition::done).count());
   }
 
   /** Where the progress is kept, for messages. */

@@ -309,7 +309,8 @@ public final class TableCheckpoints implements Checkpoints {
   }
 
   @Override
-  public Mono<Void> heartbeat(String runId, Worker worker, Instant now, boolean finished) {
+  public Mono<Void> heartbeat(
+      String runId, Worker worker, Instant now, boolean finished, WorkerProgress progress) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("run", s(runId));
     item.put("part", s("lease#" + worker));
@@ -317,10 +318,90 @@ public final class TableCheckpoints implements Checkpoints {
     item.put("finished", AttributeValue.fromBool(finished));
     putOwner(item, RunOwner.current());
     item.put("expires", s(RunLease.expiry(now).toString()));
+    if (progress != null) {
+      item.put("started", s(progress.started().toString()));
+      item.put("items", AttributeValue.fromN(Long.toString(progress.items())));
+      item.put("wcu", AttributeValue.fromN(Double.toString(progress.wcu())));
+      item.put("failed", AttributeValue.fromN(Long.toString(progress.failed())));
+    }
     return ready.then(
         gateway
             .putItem(PutItemRequest.builder().tableName(table).item(item).build(), Retries.SHARED)
             .then());
+  }
+
+  @Override
+  public Mono<List<WorkerLease>> leases(String runId) {
+    return parts(runId)
+        .map(
+            parts -> {
+              List<WorkerLease> out = new ArrayList<>();
+              for (Map<String, AttributeValue> p : parts) {
+                String part = p.get("part").s();
+                if (part.startsWith("lease#")) {
+                  out.add(lease(Worker.parse(part.substring(6)), p));
+                }
+              }
+              out.sort(java.util.Comparator.comparingInt(l -> l.worker().index()));
+              return out;
+            });
+  }
+
+  private static WorkerLease lease(Worker worker, Map<String, AttributeValue> p) {
+    WorkerProgress progress =
+        p.containsKey("started")
+            ? new WorkerProgress(
+                Instant.parse(p.get("started").s()),
+                Long.parseLong(p.get("items").n()),
+                Double.parseDouble(p.get("wcu").n()),
+                Long.parseLong(p.get("failed").n()))
+            : null;
+    return new WorkerLease(
+        worker,
+        Instant.parse(p.get("heartbeat").s()),
+        p.get("finished").bool(),
+        owner(p),
+        p.containsKey("expires") ? Instant.parse(p.get("expires").s()) : null,
+        progress);
+  }
+
+  @Override
+  public Mono<Void> saveJob(String runId, RunJob job) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("run", s(runId));
+    item.put("part", s("job"));
+    item.put("jobId", s(job.jobId()));
+    item.put("jobQueue", s(job.jobQueue()));
+    item.put("workers", AttributeValue.fromN(Integer.toString(job.workers())));
+    item.put("submittedAt", s(job.submittedAt().toString()));
+    item.put(
+        "command",
+        AttributeValue.fromL(job.command().stream().map(AttributeValue::fromS).toList()));
+    return ready.then(
+        gateway
+            .putItem(PutItemRequest.builder().tableName(table).item(item).build(), Retries.SHARED)
+            .then());
+  }
+
+  @Override
+  public Mono<RunJob> job(String runId) {
+    return parts(runId)
+        .flatMap(
+            parts ->
+                Mono.justOrEmpty(
+                    parts.stream()
+                        .filter(p -> p.get("part").s().equals("job"))
+                        .findFirst()
+                        .map(
+                            p ->
+                                new RunJob(
+                                    p.get("jobId").s(),
+                                    p.get("jobQueue").s(),
+                                    Integer.parseInt(p.get("workers").n()),
+                                    Instant.parse(p.get("submittedAt").s()),
+                                    p.get("command").l().stream()
+                                        .map(AttributeValue::s)
+                                        .toList()))));
   }
 
   @Override

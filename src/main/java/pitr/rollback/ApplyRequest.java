@@ -5,6 +5,7 @@ import java.time.Duration;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.Checkpoints;
+import pitr.copy.Worker;
 
 /**
  * How to apply a plan.
@@ -18,6 +19,8 @@ import pitr.copy.Checkpoints;
  * @param retries retries per write before it goes to the failure file
  * @param minBackoff first backoff
  * @param maxBackoff largest backoff
+ * @param worker this process's share of the plan's chunks: worker I of N applies every chunk {@code
+ *     c} with {@code c % N == I - 1}; {@link Worker#ALL} applies them all
  */
 public record ApplyRequest(
     String runId,
@@ -28,7 +31,8 @@ public record ApplyRequest(
     int chunkItems,
     int retries,
     Duration minBackoff,
-    Duration maxBackoff) {
+    Duration maxBackoff,
+    Worker worker) {
 
   /** Default chunk: 100 items, checkpointed once all are settled. */
   public static final int CHUNK_ITEMS = 100;
@@ -45,6 +49,33 @@ public record ApplyRequest(
       throw new PitrException(
           ErrorCode.USAGE, "--max-wcu " + maxWcu + " must be 0 or more (0: no limit)");
     }
+    if (worker == null) {
+      worker = Worker.ALL;
+    }
+  }
+
+  /** A request applying every chunk ({@link Worker#ALL}). */
+  public ApplyRequest(
+      String runId,
+      boolean resume,
+      double maxWcu,
+      Checkpoints checkpoints,
+      Path failureFile,
+      int chunkItems,
+      int retries,
+      Duration minBackoff,
+      Duration maxBackoff) {
+    this(
+        runId,
+        resume,
+        maxWcu,
+        checkpoints,
+        failureFile,
+        chunkItems,
+        retries,
+        minBackoff,
+        maxBackoff,
+        Worker.ALL);
   }
 
   /** A new run with defaults: no rate cap, chunks of 100, 10 retries from 100 ms to 10 s. */
@@ -71,7 +102,8 @@ public record ApplyRequest(
         chunkItems,
         retries,
         minBackoff,
-        maxBackoff);
+        maxBackoff,
+        worker);
   }
 
   public ApplyRequest withMaxWcu(double units) {
@@ -84,22 +116,65 @@ public record ApplyRequest(
         chunkItems,
         retries,
         minBackoff,
-        maxBackoff);
+        maxBackoff,
+        worker);
   }
 
   public ApplyRequest withChunkItems(int items) {
     return new ApplyRequest(
-        runId, resume, maxWcu, checkpoints, failureFile, items, retries, minBackoff, maxBackoff);
+        runId,
+        resume,
+        maxWcu,
+        checkpoints,
+        failureFile,
+        items,
+        retries,
+        minBackoff,
+        maxBackoff,
+        worker);
   }
 
   public ApplyRequest withRetries(int count, Duration max) {
     return new ApplyRequest(
-        runId, resume, maxWcu, checkpoints, failureFile, chunkItems, count, minBackoff, max);
+        runId,
+        resume,
+        maxWcu,
+        checkpoints,
+        failureFile,
+        chunkItems,
+        count,
+        minBackoff,
+        max,
+        worker);
   }
 
   /** The same request for another run id and failure file (one table of several). */
   public ApplyRequest forRun(String id, Path failures) {
     return new ApplyRequest(
-        id, resume, maxWcu, checkpoints, failures, chunkItems, retries, minBackoff, maxBackoff);
+        id,
+        resume,
+        maxWcu,
+        checkpoints,
+        failures,
+        chunkItems,
+        retries,
+        minBackoff,
+        maxBackoff,
+        worker);
+  }
+
+  /** The same request for one worker's share of the chunks. */
+  public ApplyRequest withWorker(Worker share) {
+    return new ApplyRequest(
+        runId,
+        resume,
+        maxWcu,
+        checkpoints,
+        failureFile,
+        chunkItems,
+        retries,
+        minBackoff,
+        maxBackoff,
+        share);
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import pitr.copy.Worker;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -25,6 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param chunks checkpointed chunks of the plan
  * @param chunksSkipped chunks an earlier attempt had finished (only read back)
  * @param failureFile the failure file, or null when nothing failed
+ * @param worker the share of the chunks this process applied
+ * @param workerChunks the chunks of that share
+ * @param runChunksDone chunks of the whole run done (by any worker) when this process ended
  */
 public record ApplyResult(
     String runId,
@@ -39,7 +43,10 @@ public record ApplyResult(
     Duration elapsed,
     int chunks,
     int chunksSkipped,
-    Path failureFile) {
+    Path failureFile,
+    Worker worker,
+    int workerChunks,
+    int runChunksDone) {
 
   /** Conflicts found in planning and in applying. */
   public long conflictCount() {
@@ -53,7 +60,18 @@ public record ApplyResult(
     return all;
   }
 
-  /** Whether everything planned was written (or found applied) and verified. */
+  /**
+   * Whether every chunk of the run is done, by this process or another worker: the run as a whole
+   * is complete, and its recovery tables may go.
+   */
+  public boolean runComplete() {
+    return complete() && runChunksDone >= chunks;
+  }
+
+  /**
+   * Whether everything planned for this process's share was written (or found applied) and
+   * verified.
+   */
   public boolean complete() {
     return failed.isEmpty() && notVerified.isEmpty();
   }

@@ -55,7 +55,22 @@ public final class PlanText {
       out.append(
           String.format(
               "Resumed run %s: %,d of %,d chunks were done by an earlier attempt%n",
-              r.runId(), r.chunksSkipped(), r.chunks()));
+              r.runId(), r.chunksSkipped(), r.workerChunks()));
+    }
+    if (r.worker().count() > 1) {
+      out.append(
+          String.format(
+              "Worker %s of run %s applied its share (%,d of %,d chunks); the run has %,d of %,d"
+                  + " chunks done%s%n",
+              r.worker(),
+              r.runId(),
+              r.workerChunks(),
+              r.chunks(),
+              r.runChunksDone(),
+              r.chunks(),
+              r.runChunksDone() >= r.chunks()
+                  ? ""
+                  : " (the other workers' shares remain: pitr runs show " + r.runId() + ")"));
     }
     if (r.alreadyApplied() > 0) {
       out.append(String.format("Already as planned, not written again: %,d%n", r.alreadyApplied()));

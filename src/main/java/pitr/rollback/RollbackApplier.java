@@ -20,6 +20,7 @@ import pitr.PitrException;
 import pitr.copy.ConditionalWriter;
 import pitr.copy.PlanProgress;
 import pitr.copy.RunLease;
+import pitr.copy.WorkerProgress;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.KeySchema;
 import pitr.dynamo.Throttling;
@@ -75,6 +76,11 @@ final class RollbackApplier {
     final List<String> failed = Collections.synchronizedList(new ArrayList<>());
     final List<Map<String, AttributeValue>> notVerified = synced();
 
+    WorkerProgress progress(Instant start) {
+      return new WorkerProgress(
+          start, restored.get() + deleted.get() + alreadyApplied.get(), wcu.sum(), failed.size());
+    }
+
     private static List<Map<String, AttributeValue>> synced() {
       return Collections.synchronizedList(new ArrayList<>());
     }
@@ -102,6 +108,7 @@ final class RollbackApplier {
                       table,
                       chunkItems,
                       chunks,
+                      request.worker(),
                       clock))
               .flatMap(progress -> run(plan, request, progress, start));
         });
@@ -150,11 +157,17 @@ final class RollbackApplier {
     Disposable heartbeat =
         Flux.interval(RunLease.heartbeatEvery(), RunLease.heartbeatEvery(), scheduler)
             .onBackpressureDrop()
-            .concatMap(t -> progress.heartbeat(false).onErrorResume(e -> Mono.empty()))
+            .concatMap(
+                t ->
+                    progress
+                        .heartbeat(false, tally.progress(start))
+                        .onErrorResume(e -> Mono.empty()))
             .subscribe();
     return plan.items()
         .buffer(request.chunkItems())
         .index()
+        // Another worker's chunks are its own: not read, not counted.
+        .filter(indexed -> progress.owns((int) (long) indexed.getT1()))
         .flatMap(
             indexed -> {
               int chunk = (int) (long) indexed.getT1();
@@ -170,24 +183,27 @@ final class RollbackApplier {
                   .flatMap(ok -> ok ? progress.markDone(chunk) : Mono.empty());
             },
             CHUNKS_IN_FLIGHT)
-        .then(Mono.defer(() -> progress.heartbeat(progress.doneCount() == progress.chunks())))
-        .then(
-            Mono.fromCallable(
-                () ->
-                    new ApplyResult(
-                        progress.runId(),
-                        tally.restored.get(),
-                        tally.deleted.get(),
-                        tally.alreadyApplied.get(),
-                        List.copyOf(tally.conflicts),
-                        List.copyOf(tally.changed),
-                        List.copyOf(tally.failed),
-                        List.copyOf(tally.notVerified),
-                        tally.wcu.sum(),
-                        Duration.between(start, clock.instant()),
-                        progress.chunks(),
-                        tally.skipped.get(),
-                        writer.failed() > 0 ? writer.failureFile() : null)))
+        .then(Mono.defer(() -> progress.heartbeat(progress.shareDone(), tally.progress(start))))
+        .then(Mono.defer(progress::doneInRun))
+        .map(
+            runDone ->
+                new ApplyResult(
+                    progress.runId(),
+                    tally.restored.get(),
+                    tally.deleted.get(),
+                    tally.alreadyApplied.get(),
+                    List.copyOf(tally.conflicts),
+                    List.copyOf(tally.changed),
+                    List.copyOf(tally.failed),
+                    List.copyOf(tally.notVerified),
+                    tally.wcu.sum(),
+                    Duration.between(start, clock.instant()),
+                    progress.chunks(),
+                    tally.skipped.get(),
+                    writer.failed() > 0 ? writer.failureFile() : null,
+                    progress.worker(),
+                    progress.ownChunks(),
+                    runDone))
         .doOnNext(
             r ->
                 log.info(

@@ -106,4 +106,31 @@ class LogsCommandTest {
     assertThat(run.err())
         .contains("== worker 1 (job " + array + ":0) ==", "== worker 3 (job " + array + ":2) ==");
   }
+
+  @Test
+  void logs_ofARunId_findsTheJobItWasSubmittedAsInTheCheckpointTable() {
+    try (RollbackTestEngine local = new RollbackTestEngine()) {
+      pitr.copy.TableCheckpoints.in(
+              pitr.dynamo.DynamoDbGateway.create(local.client, "local"), "cp-runs")
+          .saveJob(
+              "r7",
+              new pitr.copy.RunJob(
+                  array, "logs-q", 3, java.time.Instant.now(), java.util.List.of("copy-back")))
+          .block();
+
+      CliRun run =
+          run(
+              "--endpoint-url",
+              local.endpoint,
+              "logs",
+              "r7",
+              "--checkpoint-table",
+              "cp-runs",
+              "--worker",
+              "2");
+
+      assertThat(code).as(run.err()).isZero();
+      assertThat(run.err()).startsWith("Job " + array + ":1 (").contains(") has no log stream yet");
+    }
+  }
 }
