@@ -137,7 +137,7 @@ public final class FileCheckpoints implements Checkpoints {
     }
     RunLease.Tally leases = new RunLease.Tally();
     for (WorkerLease l : readLeases(runId)) {
-      leases.add(l.heartbeat(), l.finished(), l.owner(), l.expires());
+      leases.add(l.worker(), l.heartbeat(), l.finished(), l.owner(), l.expires());
     }
     return new CopyRunRecord(
         runId,

@@ -64,7 +64,9 @@ public final class RunLease {
   /**
    * The leases of one run's workers, added one by one, summed up as its record needs them: the
    * latest heartbeat of an unfinished worker (else the latest of all) with its owner, the latest
-   * expiry of an unfinished worker, and whether every worker that started finished.
+   * expiry of an unfinished worker, and whether the run finished: every one of its N workers
+   * finished (a worker that has not started yet, say a Batch child still queued, has no lease, and
+   * the run is not finished without it).
    */
   static final class Tally {
     private Instant latest;
@@ -74,6 +76,17 @@ public final class RunLease {
     private Instant expires;
     private boolean any;
     private boolean allFinished = true;
+    private int workers;
+    private final java.util.Set<Integer> finishedWorkers = new java.util.HashSet<>();
+
+    /** Adds the lease of {@code worker}. */
+    void add(Worker worker, Instant heartbeat, boolean finished, RunOwner owner, Instant expires) {
+      workers = Math.max(workers, worker.count());
+      if (finished) {
+        finishedWorkers.add(worker.index());
+      }
+      add(heartbeat, finished, owner, expires);
+    }
 
     /**
      * Adds one worker's lease.
@@ -112,7 +125,7 @@ public final class RunLease {
     }
 
     boolean finished() {
-      return any && allFinished;
+      return any && allFinished && finishedWorkers.size() >= workers;
     }
   }
 }

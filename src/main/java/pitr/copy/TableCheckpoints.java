@@ -147,6 +147,7 @@ public final class TableCheckpoints implements Checkpoints {
         run = p;
       } else if (part.startsWith("lease#")) {
         leases.add(
+            Worker.parse(part.substring("lease#".length())),
             Instant.parse(p.get("heartbeat").s()),
             p.get("finished").bool(),
             owner(p),
