@@ -98,8 +98,8 @@ public final class AdaptiveRateLimiter {
     this.reference = limited ? start : 0;
     this.step = limited ? Math.max(1, INCREASE * start) : 0;
     long now = now();
-    this.attempted = new Window(now);
-    this.accepted = new Window(now);
+    this.attempted = new Window();
+    this.accepted = new Window();
     this.lastRefillNanos = now;
     this.tokens = limited ? burst() : 0;
   }
@@ -260,20 +260,26 @@ public final class AdaptiveRateLimiter {
    */
   private static final class Window {
     private final double[] buckets = new double[BUCKETS];
-    private final long startNanos;
+    private long startNanos;
+    private boolean started;
     private long index;
 
-    Window(long startNanos) {
-      this.startNanos = startNanos;
-      this.index = Math.floorDiv(startNanos, BUCKET_NANOS);
-    }
-
     void add(long now, double units) {
+      if (!started) {
+        // Measured from the first request: the time a caller spends before it (planning, the
+        // first scan page) is not time it attempted anything.
+        started = true;
+        startNanos = now;
+        index = Math.floorDiv(now, BUCKET_NANOS);
+      }
       roll(now);
       buckets[(int) Math.floorMod(index, BUCKETS)] += units;
     }
 
     double rate(long now) {
+      if (!started) {
+        return 0;
+      }
       roll(now);
       double units = 0;
       for (double b : buckets) {
@@ -287,7 +293,7 @@ public final class AdaptiveRateLimiter {
 
     /** True once a whole window has passed since the start. */
     boolean full(long now) {
-      return now - startNanos >= WINDOW_NANOS;
+      return started && now - startNanos >= WINDOW_NANOS;
     }
 
     private void roll(long now) {
