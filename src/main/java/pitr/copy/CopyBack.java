@@ -114,7 +114,8 @@ public final class CopyBack {
     CopyRequest r = plan.request;
     Instant started = clock.instant();
     CopyRequest.Throughput pace = r.throughput();
-    AdaptiveRateLimiter writes = AdaptiveRateLimiter.create(pace.maxWcu(), gateway.scheduler());
+    AdaptiveRateLimiter writes =
+        AdaptiveRateLimiter.create(pace.maxWcu(), plan.targetWriteUnits, gateway.scheduler());
     writeLimiter = writes;
     meters.rateLimit(writes::rate);
     AdaptiveRateLimiter reads = AdaptiveRateLimiter.create(pace.maxRcu(), gateway.scheduler());
