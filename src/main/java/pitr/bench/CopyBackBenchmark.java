@@ -14,9 +14,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import pitr.copy.CopyBack;
@@ -28,8 +25,6 @@ import pitr.local.LocalDynamoDbAsyncClient;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import pitr.metrics.CopyMeters;
-import pitr.metrics.Meter;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -48,8 +43,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li><b>Pipeline cost</b>: copy-back of every item of a source table with no rate limit, against
  *       the engine's raw BatchWriteItem throughput for the same items, same client, same requests
  *       in flight; rounds interleaved, medians reported.
- *   <li><b>Rate accuracy</b>: a copy capped at {@code --max-wcu}, sampled every second for a fixed
- *       time: achieved WCU/s against the cap, and the per-second deviation.
+ *   <li><b>Rate accuracy</b> ({@link RateBenchmark}): a copy capped at {@code --max-wcu}, sampled
+ *       every second for a fixed time: its first five seconds and the whole run against the cap,
+ *       the worst five-second window and the per-second deviation; then copies with 10% of requests
+ *       throttled by the engine, uncapped and capped.
  *   <li><b>Over HTTP</b>: the real {@code pitr copy-back} in a child JVM with a small heap, side by
  *       side with a peer (a boto3 script with parallel scan and {@code batch_writer}) doing the
  *       same copy against the same server; the child reports its peak heap.
@@ -91,24 +88,6 @@ public final class CopyBackBenchmark {
   public record Pipeline(double rawItemsPerSecond, double copyItemsPerSecond, double ratio) {}
 
   /**
-   * The rate-accuracy run.
-   *
-   * @param cap the {@code --max-wcu} asked for
-   * @param achieved WCU consumed per second over the whole run
-   * @param seconds how many one-second samples were taken
-   * @param p50Deviation median of |second's WCU - cap| / cap
-   * @param p99Deviation 99th percentile of the same
-   * @param maxDeviation largest of the same
-   */
-  public record Rate(
-      double cap,
-      double achieved,
-      int seconds,
-      double p50Deviation,
-      double p99Deviation,
-      double maxDeviation) {}
-
-  /**
    * The HTTP comparison (medians).
    *
    * @param pitrItemsPerSecond {@code pitr copy-back} in the child JVM
@@ -127,8 +106,40 @@ public final class CopyBackBenchmark {
       double gcShare,
       String childHeap) {}
 
+  /**
+   * The rate-accuracy run.
+   *
+   * @param cap the {@code --max-wcu} asked for
+   * @param achieved WCU consumed per second over the whole run
+   * @param firstFive WCU consumed per second over the run's first five seconds
+   * @param worstWindow the largest |WCU/s - cap| / cap over the run's five-second windows
+   * @param seconds how many one-second samples were taken
+   * @param p50Deviation median of |second's WCU - cap| / cap
+   * @param p99Deviation 99th percentile of the same
+   * @param maxDeviation largest of the same
+   */
+  public record Rate(
+      double cap,
+      double achieved,
+      double firstFive,
+      double worstWindow,
+      int seconds,
+      double p50Deviation,
+      double p99Deviation,
+      double maxDeviation) {}
+
+  /**
+   * Copies with 10% of requests throttled by the engine, each for at most the rate run's time.
+   *
+   * @param uncappedItemsPerSecond with no cap
+   * @param cappedItemsPerSecond at the rate run's cap
+   * @param cap that cap
+   */
+  public record Throttled(double uncappedItemsPerSecond, double cappedItemsPerSecond, double cap) {}
+
   /** Everything measured; parts not run are null. */
-  public record Result(Options options, Pipeline pipeline, Rate rate, Http http) {}
+  public record Result(
+      Options options, Pipeline pipeline, Rate rate, Throttled throttled, Http http) {}
 
   private final Consumer<String> progress;
   private final Class<?> commandLine;
@@ -151,9 +162,21 @@ public final class CopyBackBenchmark {
       progress.accept(String.format("loading %,d items of ~%,d bytes", o.items(), itemBytes(o)));
       load(client, SOURCE, o);
       Pipeline pipeline = pipeline(client, o);
-      Rate rate = o.rateWcu() > 0 ? rate(client, o) : null;
+      RateBenchmark rates =
+          new RateBenchmark(
+              progress,
+              (target, maxWcu, runId, meters) -> copy(client, o, target, maxWcu, runId, meters),
+              engine,
+              table -> createTable(client, table),
+              table -> deleteTable(client, table));
+      Rate rate = null;
+      Throttled throttled = null;
+      if (o.rateWcu() > 0) {
+        rate = rates.rate(o.rateWcu(), o.rateTime(), o.items());
+        throttled = rates.throttled(o.rateWcu(), o.rateTime());
+      }
       Http http = o.childHeap() != null ? http(engine, o) : null;
-      return new Result(o, pipeline, rate, http);
+      return new Result(o, pipeline, rate, throttled, http);
     }
   }
 
@@ -329,61 +352,6 @@ public final class CopyBackBenchmark {
     return copy.run(
         CopyRequest.of(SOURCE, target, runId, o.workDir().resolve(runId + "-failures.jsonl"))
             .withShape(o.segments(), o.concurrency(), maxWcu));
-  }
-
-  // Rate accuracy ------------------------------------------------------------------------------
-
-  private Rate rate(DynamoDbAsyncClient client, Options o) {
-    long needed = (long) Math.ceil(o.rateWcu() * o.rateTime().toSeconds() * 1.2);
-    if (needed > o.items()) {
-      throw new IllegalArgumentException(
-          String.format(
-              "the rate run needs at least %,d source items for %s at %.0f WCU/s; raise --items",
-              needed, o.rateTime(), o.rateWcu()));
-    }
-    progress.accept(
-        String.format(
-            "rate accuracy: --max-wcu %.0f for %ds", o.rateWcu(), o.rateTime().toSeconds()));
-    createTable(client, "bench-rate");
-    CopyMeters meters = CopyMeters.inMemory();
-    List<double[]> samples = Collections.synchronizedList(new ArrayList<>());
-    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    long start = System.nanoTime();
-    samples.add(new double[] {0, 0});
-    Disposable running =
-        copy(client, o, "bench-rate", o.rateWcu(), "rate", meters).subscribe(r -> {}, e -> {});
-    sampler.scheduleAtFixedRate(
-        () ->
-            samples.add(
-                new double[] {(System.nanoTime() - start) / 1e9, meters.total(Meter.WCU_CONSUMED)}),
-        1,
-        1,
-        TimeUnit.SECONDS);
-    try {
-      Thread.sleep(o.rateTime().toMillis() + 200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    sampler.shutdownNow();
-    running.dispose();
-    deleteTable(client, "bench-rate");
-    List<double[]> s = new ArrayList<>(samples);
-    int seconds = (int) o.rateTime().toSeconds();
-    s = s.subList(0, Math.min(s.size(), seconds + 1));
-    List<Double> deviations = new ArrayList<>();
-    for (int i = 1; i < s.size(); i++) {
-      double perSecond = (s.get(i)[1] - s.get(i - 1)[1]) / (s.get(i)[0] - s.get(i - 1)[0]);
-      deviations.add(Math.abs(perSecond - o.rateWcu()) / o.rateWcu());
-    }
-    double[] last = s.get(s.size() - 1);
-    Collections.sort(deviations);
-    return new Rate(
-        o.rateWcu(),
-        last[1] / last[0],
-        deviations.size(),
-        percentile(deviations, 0.50),
-        percentile(deviations, 0.99),
-        deviations.get(deviations.size() - 1));
   }
 
   // HTTP ---------------------------------------------------------------------------------------

@@ -192,6 +192,14 @@ final class BenchCopyBackCommand implements Callable<Integer> {
         p.ratio());
     if (r.rate() != null) {
       var rate = r.rate();
+      if (!Double.isNaN(rate.firstFive())) {
+        out.printf(
+            Locale.ROOT,
+            "| --max-wcu %.0f: first 5 s, WCU/s | %,.0f (%+.1f%%) | ±5%% |%n",
+            rate.cap(),
+            rate.firstFive(),
+            (rate.firstFive() / rate.cap() - 1) * 100);
+      }
       out.printf(
           Locale.ROOT,
           "| --max-wcu %.0f for %d s: achieved WCU/s | %,.0f (%+.1f%%) | ±5%% |%n",
@@ -199,12 +207,34 @@ final class BenchCopyBackCommand implements Callable<Integer> {
           rate.seconds(),
           rate.achieved(),
           (rate.achieved() / rate.cap() - 1) * 100);
+      if (!Double.isNaN(rate.firstFive())) {
+        out.printf(
+            Locale.ROOT,
+            "| worst 5-second window's deviation from the cap | %.1f%% | ≤ 5%% |%n",
+            rate.worstWindow() * 100);
+      }
       out.printf(
           Locale.ROOT,
           "| per-second deviation from the cap: median / p99 / max | %.1f%% / %.1f%% / %.1f%% | p99 ≤ 15%% |%n",
           rate.p50Deviation() * 100,
           rate.p99Deviation() * 100,
           rate.maxDeviation() * 100);
+    }
+    if (r.throttled() != null) {
+      var t = r.throttled();
+      out.printf(
+          Locale.ROOT,
+          "| 10%% of requests throttled, no cap: items/s (share of the unthrottled copy) |"
+              + " %,.0f (%.2f) | |%n",
+          t.uncappedItemsPerSecond(),
+          t.uncappedItemsPerSecond() / p.copyItemsPerSecond());
+      out.printf(
+          Locale.ROOT,
+          "| 10%% of requests throttled, --max-wcu %.0f: items/s (share of the cap) |"
+              + " %,.0f (%.2f) | |%n",
+          t.cap(),
+          t.cappedItemsPerSecond(),
+          t.cappedItemsPerSecond() / t.cap());
     }
     if (r.http() != null) {
       var h = r.http();

@@ -22,7 +22,7 @@ final class WriteRateOptions {
       converter = Ranges.WriteUnits.class,
       description =
           "Write capacity units per second at most, 0-1,000,000; 0 = no cap, the rate only"
-              + " adapts: it halves on throttling and climbs back (default: ${DEFAULT-VALUE}).")
+              + " adapts: it backs off on throttling and climbs back (default: ${DEFAULT-VALUE}).")
   Cap maxWcu;
 
   private WriteRateOptions(double defaultWcu) {

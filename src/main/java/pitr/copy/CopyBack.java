@@ -24,6 +24,7 @@ import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
 import pitr.dynamo.ItemSizes;
 import pitr.dynamo.KeySchema;
+import pitr.dynamo.ScanPage;
 import pitr.dynamo.ScanSpec;
 import pitr.dynamo.Throttling;
 import pitr.metrics.CopyMeters;
@@ -53,6 +54,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class CopyBack {
   private static final Logger log = LoggerFactory.getLogger(CopyBack.class);
   private static final long SEGMENT_BYTES = 128L * 1024 * 1024;
+
+  /** A 1 MB scan page read eventually consistent: 1 MB / 4 KB / 2. */
+  private static final double FULL_PAGE_READ_UNITS = 128;
 
   private final DynamoDbGateway gateway;
   private final Checkpoints checkpoints;
@@ -114,7 +118,8 @@ public final class CopyBack {
     CopyRequest r = plan.request;
     Instant started = clock.instant();
     CopyRequest.Throughput pace = r.throughput();
-    AdaptiveRateLimiter writes = AdaptiveRateLimiter.create(pace.maxWcu(), gateway.scheduler());
+    AdaptiveRateLimiter writes =
+        AdaptiveRateLimiter.create(pace.maxWcu(), plan.targetWriteUnits, gateway.scheduler());
     writeLimiter = writes;
     meters.rateLimit(writes::rate);
     AdaptiveRateLimiter reads = AdaptiveRateLimiter.create(pace.maxRcu(), gateway.scheduler());
@@ -277,23 +282,19 @@ public final class CopyBack {
     AtomicBoolean clean = new AtomicBoolean(true);
     // No prefetch: the scan already reads the segment's next page while this one is written
     // (expand asks for it as soon as a page arrives), so a segment holds at most two pages.
-    return gateway
-        .scanSegment(spec, segment, from.resumeAfter())
+    return pacedScan(spec, segment, from, reads)
         .concatMap(
             page -> {
               meters.add(Meter.ITEMS_READ, page.scanned());
               meters.add(Meter.RCU_CONSUMED, page.readUnits());
               totals.read.addAndGet(page.items().size());
-              return reads
-                  .acquire(page.readUnits())
-                  .then(
-                      writeAll(
-                          r,
-                          Flux.fromIterable(puts(page.items())),
-                          writer,
-                          concurrency,
-                          totals,
-                          totals.written))
+              return writeAll(
+                      r,
+                      Flux.fromIterable(puts(page.items())),
+                      writer,
+                      concurrency,
+                      totals,
+                      totals.written)
                   .flatMap(
                       failed -> {
                         if (failed > 0) {
@@ -307,6 +308,41 @@ public final class CopyBack {
             },
             0)
         .then(Mono.fromCallable(clean::get));
+  }
+
+  /**
+   * The pages of one segment, each read only once the read limiter admits it: a page takes the
+   * units its segment's last page cost (the first, a full page's), settled with what DynamoDB
+   * reports, so a {@code --max-rcu} cap holds from the first pages on.
+   */
+  private Flux<ScanPage> pacedScan(
+      ScanSpec spec, int segment, SegmentPosition from, AdaptiveRateLimiter reads) {
+    return pacedPage(spec, segment, from.resumeAfter(), reads, FULL_PAGE_READ_UNITS)
+        .expand(
+            page ->
+                page.last()
+                    ? Mono.empty()
+                    : pacedPage(
+                        spec,
+                        segment,
+                        page.next(),
+                        reads,
+                        page.readUnits() > 0 ? page.readUnits() : FULL_PAGE_READ_UNITS));
+  }
+
+  private Mono<ScanPage> pacedPage(
+      ScanSpec spec,
+      int segment,
+      Map<String, AttributeValue> after,
+      AdaptiveRateLimiter reads,
+      double estimate) {
+    if (!reads.limited()) {
+      return gateway.scanPage(spec, segment, after);
+    }
+    return reads
+        .acquire(estimate)
+        .then(gateway.scanPage(spec, segment, after))
+        .doOnNext(page -> reads.settle(estimate, page.readUnits()));
   }
 
   private static List<WriteRequest> puts(List<Map<String, AttributeValue>> items) {

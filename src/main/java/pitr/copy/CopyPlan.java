@@ -20,6 +20,7 @@ public final class CopyPlan {
   final EarlierFailures earlier;
   final long extraItems;
   final Path extraKeys;
+  final double targetWriteUnits;
 
   CopyPlan(
       CopyRequest request,
@@ -30,7 +31,8 @@ public final class CopyPlan {
       FailureRecords.Checked replay,
       EarlierFailures earlier,
       long extraItems,
-      Path extraKeys) {
+      Path extraKeys,
+      double targetWriteUnits) {
     this.request = request;
     this.schema = schema;
     this.segments = segments;
@@ -40,6 +42,7 @@ public final class CopyPlan {
     this.earlier = earlier;
     this.extraItems = extraItems;
     this.extraKeys = extraKeys;
+    this.targetWriteUnits = targetWriteUnits;
   }
 
   /** The request this plan runs. */

@@ -2,12 +2,14 @@ package pitr.copy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.KeySchema;
+import pitr.dynamo.TableCapacity;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -55,27 +57,46 @@ final class CopyPlanner {
         .flatMap(
             tables ->
                 CopyDirection.read(gateway, tables.get(0), tables.get(1))
-                    .flatMap(direction -> plan(r, tables.get(0), direction)));
+                    .flatMap(
+                        direction ->
+                            plan(
+                                r,
+                                tables.get(0),
+                                direction,
+                                TableCapacity.writeUnits(tables.get(1)))));
   }
 
   /** A replay writes the records of a failure file into the target: no source, scan or run. */
   private Mono<CopyPlan> planReplay(CopyRequest r, CopySource.Replay replay) {
     return gateway
         .describeTable(r.target())
-        .flatMap(to -> CopyDirection.read(gateway, null, to))
+        .flatMap(to -> CopyDirection.read(gateway, null, to).map(d -> Map.entry(d, to)))
         .flatMap(
-            direction ->
-                blocking(
-                    () -> {
-                      direction.check(r);
-                      FailureRecords.Checked checked =
-                          FailureRecords.check(replay.file(), 0, "--replay file", REPLAY_FIX);
-                      return new CopyPlan(
-                          r, null, 0, direction, null, checked, EarlierFailures.NONE, 0, null);
-                    }));
+            pair -> {
+              CopyDirection direction = pair.getKey();
+              TableDescription to = pair.getValue();
+              return blocking(
+                  () -> {
+                    direction.check(r);
+                    FailureRecords.Checked checked =
+                        FailureRecords.check(replay.file(), 0, "--replay file", REPLAY_FIX);
+                    return new CopyPlan(
+                        r,
+                        null,
+                        0,
+                        direction,
+                        null,
+                        checked,
+                        EarlierFailures.NONE,
+                        0,
+                        null,
+                        TableCapacity.writeUnits(to));
+                  });
+            });
   }
 
-  private Mono<CopyPlan> plan(CopyRequest r, TableDescription from, CopyDirection direction) {
+  private Mono<CopyPlan> plan(
+      CopyRequest r, TableDescription from, CopyDirection direction, double targetWriteUnits) {
     KeySchema schema = KeySchema.of(from);
     Mono<KeysFile.Checked[]> checked =
         blocking(
@@ -131,7 +152,16 @@ final class CopyPlanner {
                           return extra.map(
                               x ->
                                   new CopyPlan(
-                                      r, schema, n, direction, keys[0], null, e, x, extraKeys));
+                                      r,
+                                      schema,
+                                      n,
+                                      direction,
+                                      keys[0],
+                                      null,
+                                      e,
+                                      x,
+                                      extraKeys,
+                                      targetWriteUnits));
                         })));
   }
 

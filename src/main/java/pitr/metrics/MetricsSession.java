@@ -44,8 +44,8 @@ public final class MetricsSession implements AutoCloseable {
   private CloudWatchPublisher cloudWatch;
   private ScheduledExecutorService publishing;
   private volatile long expected;
-  private double lastWcu;
-  private long lastTickNanos = startNanos;
+  private final RecentRates recent = new RecentRates(startNanos);
+  private long lastLineNanos = startNanos;
 
   private MetricsSession(
       MetricsConfig config, PrintWriter err, String command, boolean terminal, Clock clock) {
@@ -72,7 +72,6 @@ public final class MetricsSession implements AutoCloseable {
               .setStyle(ProgressBarStyle.ASCII)
               .setInitialMax(-1)
               .setUnit(" items", 1)
-              .showSpeed()
               .continuousUpdate()
               .build();
     }
@@ -172,8 +171,9 @@ public final class MetricsSession implements AutoCloseable {
       server.start();
       log.info("event=metrics_serving port={}", server.getAddress().getPort());
     }
-    long step = Math.max(1, bar != null ? 1000 : config.step().toMillis());
-    ticker.scheduleAtFixedRate(this::tick, step, step, TimeUnit.MILLISECONDS);
+    // Rates are sampled every second (or every step, when shorter); lines go out every step.
+    long sample = Math.max(1, Math.min(1000, config.step().toMillis()));
+    ticker.scheduleAtFixedRate(this::tick, sample, sample, TimeUnit.MILLISECONDS);
   }
 
   /** The port Prometheus metrics are served on, or -1. */
@@ -196,33 +196,43 @@ public final class MetricsSession implements AutoCloseable {
   private synchronized void tick() {
     try {
       long now = System.nanoTime();
-      double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
-      double wcu = meters.total(Meter.WCU_CONSUMED);
-      double wcuRate = (wcu - lastWcu) / seconds;
-      lastWcu = wcu;
-      lastTickNanos = now;
       long written = (long) meters.total(Meter.ITEMS_WRITTEN);
+      recent.sample(now, written, meters.total(Meter.WCU_CONSUMED));
+      double itemsPerSecond = recent.items();
+      double wcuPerSecond = recent.units();
+      boolean due = now - lastLineNanos >= config.step().toNanos() - 1_000_000;
+      if (due) {
+        lastLineNanos = now;
+      }
       if (bar != null) {
         bar.stepTo(written);
-        bar.setExtraMessage(String.format(" %.0f WCU/s", wcuRate));
-      } else {
-        double elapsed = (now - startNanos) / 1e9;
-        double itemsPerSecond = written / Math.max(1e-3, elapsed);
+        bar.setExtraMessage(
+            String.format(
+                " %,.0f items/s %,.0f WCU/s (last %ds)",
+                itemsPerSecond, wcuPerSecond, RecentRates.WINDOW_SECONDS));
+      } else if (due) {
         String eta =
             expected > 0 && itemsPerSecond > 0
                 ? pitr.dynamo.Durations.format(
                     Duration.ofSeconds((long) (Math.max(0, expected - written) / itemsPerSecond)))
                 : "unknown";
+        // Both rates over the same recent window, named in the keys; totals are in the summary.
         err.println(
             "progress command="
                 + command
                 + " "
                 + meters.summary()
                 + String.format(
-                    " items_per_s=%.0f wcu_per_s=%.0f eta=%s", itemsPerSecond, wcuRate, eta));
+                    " elapsed_s=%.0f items_per_s_%ds=%.0f wcu_per_s_%ds=%.0f eta=%s",
+                    (now - startNanos) / 1e9,
+                    RecentRates.WINDOW_SECONDS,
+                    itemsPerSecond,
+                    RecentRates.WINDOW_SECONDS,
+                    wcuPerSecond,
+                    eta));
         err.flush();
       }
-      if (config.sink() == MetricsConfig.Sink.EMF) {
+      if (due && config.sink() == MetricsConfig.Sink.EMF) {
         err.println(Emf.line(config.namespace(), command, meters, clock.millis()));
         err.flush();
       }

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * gateway's paced {@link DynamoDbGateway#batchWriteUntilDone(String, List, RetryBackoffSpec,
  * BatchPacing) batchWriteUntilDone}: units are taken from the rate limiter first and settled with
  * the capacity DynamoDB reports; unprocessed items and throttled calls are resubmitted with the
- * gateway's shared backoff, and each throttle halves the limiter. What is still unwritten after the
+ * gateway's shared backoff, and each throttle slows the limiter. What is still unwritten after the
  * retry budget fails the call, naming the table; nothing is dropped silently.
  */
 final class BatchWrites {

@@ -375,7 +375,7 @@ public final class MigrationRunner {
     Ledger ledger = env.ledger();
     String name = compiled.file().name();
     AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(request.maxWcu(), env.scheduler());
-    // Throttles the gateway retries halve the run's rate, as copy-back's do.
+    // Throttles the gateway retries slow the run's rate down, as copy-back's do.
     DynamoDbGateway db =
         env.db()
             .withRetryListener(

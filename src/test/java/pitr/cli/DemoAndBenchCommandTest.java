@@ -86,6 +86,12 @@ class DemoAndBenchCommandTest {
             "\\| copy-back / raw \\(median of per-round ratios\\) \\| \\d+\\.\\d\\d \\|")
         .containsPattern(
             "\\| --max-wcu 500 for 2 s: achieved WCU/s \\| [\\d,]+ \\([+-]\\d+\\.\\d%\\)")
+        .containsPattern(
+            "\\| 10% of requests throttled, no cap: items/s \\(share of the unthrottled copy\\)"
+                + " \\| [\\d,]+ \\(\\d+\\.\\d\\d\\)")
+        .containsPattern(
+            "\\| 10% of requests throttled, --max-wcu 500: items/s \\(share of the cap\\)"
+                + " \\| [\\d,]+ \\(\\d+\\.\\d\\d\\)")
         .containsPattern("peak in use / most left after a GC / time in GC \\| \\d+ MB / \\d+ MB");
     if (boto3) {
       assertThat(run.out()).containsPattern("\\| pitr / boto3 \\| \\d+\\.\\dx \\|");
