@@ -168,7 +168,26 @@ class TableLifecycleTest {
             .get(0);
     assertThat(building.indexStatus()).isEqualTo(IndexStatus.CREATING);
     assertThat(building.backfilling()).isTrue();
+    Supplier<?> queryIndex =
+        () ->
+            client
+                .query(
+                    r ->
+                        r.tableName("orders")
+                            .indexName("by-g")
+                            .keyConditionExpression("g = :g")
+                            .expressionAttributeValues(Map.of(":g", AttributeValue.fromS("x"))))
+                .join();
+    assertThat(message(fails(DynamoDbException.class, queryIndex)))
+        .isEqualTo("Cannot read from backfilling global secondary index: by-g");
+    assertThat(
+            message(
+                fails(
+                    DynamoDbException.class,
+                    () -> client.scan(r -> r.tableName("orders").indexName("by-g")).join())))
+        .isEqualTo("Cannot read from backfilling global secondary index: by-g");
     clock.advance(Duration.ofMinutes(1));
+    queryIndex.get();
     GlobalSecondaryIndexDescription built =
         client
             .describeTable(r -> r.tableName("orders"))

@@ -49,6 +49,7 @@ public final class ReadOps extends OperationFamily {
         () -> {
           Table t = catalog.active(r.tableName());
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
+          Requests.checkReadable(idx, clock.millis());
           LegacyParameters.Read legacy = LegacyParameters.query(t, idx, r);
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
@@ -169,6 +170,7 @@ public final class ReadOps extends OperationFamily {
           Table t = catalog.active(r.tableName());
           LegacyParameters.Read legacy = LegacyParameters.scan(r);
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
+          Requests.checkReadable(idx, clock.millis());
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
           ConditionExpression filter =

@@ -139,6 +139,15 @@ final class Requests {
     return idx;
   }
 
+  /**
+   * Refuses a read of a global index that is still backfilling at {@code now}, as DynamoDB does.
+   */
+  static void checkReadable(SecondaryIndex idx, long now) {
+    if (idx != null && now < idx.backfillingUntil) {
+      throw Errors.validation("Cannot read from backfilling global secondary index: " + idx.name);
+    }
+  }
+
   /** Rejects an update expression that writes or removes a key attribute, as DynamoDB does. */
   static void checkKeyNotUpdated(Table t, UpdateExpression upd) {
     if (upd == null) {
