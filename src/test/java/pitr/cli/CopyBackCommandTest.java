@@ -16,6 +16,7 @@ import pitr.copy.CopyBack;
 import pitr.copy.CopyRequest;
 import pitr.copy.FileCheckpoints;
 import pitr.copy.TableCheckpoints;
+import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.metrics.CopyMeters;
 import reactor.core.Disposable;
@@ -508,58 +509,75 @@ class CopyBackCommandTest {
   @Test
   void copyBack_whenItemsStayUnwritable_writesTheFailureFileExitsFourAndReplayWritesThem()
       throws Exception {
-    cli.local.createTable("orders-rec");
-    cli.local.createProvisioned("orders", 100, 1);
-    cli.local.fill("orders-rec", 0, 200, "good", 100);
-    Path failures = state.resolve("failures.jsonl");
-    assertThat(
-            copy(
-                "--run-id",
-                "r4",
-                "--failures",
-                failures.toString(),
-                "--retries",
-                "1",
-                "--max-backoff",
-                "10ms",
-                "--segments",
-                "1"))
-        .isEqualTo(4);
-    long failed = Files.readAllLines(failures).size();
-    assertThat(failed).isPositive();
-    assertThat(cli.local.contents("orders")).hasSize((int) (200 - failed));
-    assertThat(cli.last.err())
-        .contains(
-            "error: "
-                + failed
-                + " items could not be written to orders and are in "
-                + failures
-                + "; fix the cause, then resume the run with pitr copy-back --resume r4, which"
-                + " writes them again (or replay them with pitr copy-back --replay "
-                + failures
-                + " --to orders)\n");
-    cli.local.client.updateTable(r -> r.tableName("orders").billingMode("PAY_PER_REQUEST")).join();
+    // An engine that lets on-demand tables take 1 WCU/s: the writes are throttled where the
+    // copy cannot see it coming (a provisioned table's capacity would set its starting rate).
+    LocalCli shared = cli;
+    try (LocalCli tight = new LocalCli(EngineConfig.defaults().withOnDemandCeiling(0, 1))) {
+      cli = tight;
+      cli.local.createProvisioned("orders-rec", 40000, 40000);
+      cli.local.createTable("orders");
+      cli.local.fill("orders-rec", 0, 200, "good", 100);
+      Path failures = state.resolve("failures.jsonl");
+      assertThat(
+              copy(
+                  "--run-id",
+                  "r4",
+                  "--failures",
+                  failures.toString(),
+                  "--retries",
+                  "1",
+                  "--max-backoff",
+                  "10ms",
+                  "--segments",
+                  "1"))
+          .isEqualTo(4);
+      long failed = Files.readAllLines(failures).size();
+      assertThat(failed).isPositive();
+      assertThat(cli.local.contents("orders")).hasSize((int) (200 - failed));
+      assertThat(cli.last.err())
+          .contains(
+              "error: "
+                  + failed
+                  + " items could not be written to orders and are in "
+                  + failures
+                  + "; fix the cause, then resume the run with pitr copy-back --resume r4, which"
+                  + " writes them again (or replay them with pitr copy-back --replay "
+                  + failures
+                  + " --to orders)\n");
+      // The cause goes away: the table becomes provisioned, beyond the engine's on-demand ceiling.
+      cli.local
+          .client
+          .updateTable(
+              r ->
+                  r.tableName("orders")
+                      .billingMode("PROVISIONED")
+                      .provisionedThroughput(
+                          t -> t.readCapacityUnits(1000L).writeCapacityUnits(1000L)))
+          .join();
 
-    assertThat(
-            cli.exit(
-                "copy-back",
-                "--replay",
-                failures.toString(),
-                "--to",
-                "orders",
-                "--state-dir",
-                state.toString()))
-        .isZero();
-    assertIdentical();
-    assertThat(cli.last.out())
-        .endsWith(
-            "resolved "
-                + failures
-                + ": every item in it was written again or filed anew; renamed to "
-                + failures
-                + ".resolved\n");
-    assertThat(failures).doesNotExist();
-    assertThat(Path.of(failures + ".resolved")).exists();
+      assertThat(
+              cli.exit(
+                  "copy-back",
+                  "--replay",
+                  failures.toString(),
+                  "--to",
+                  "orders",
+                  "--state-dir",
+                  state.toString()))
+          .isZero();
+      assertIdentical();
+      assertThat(cli.last.out())
+          .endsWith(
+              "resolved "
+                  + failures
+                  + ": every item in it was written again or filed anew; renamed to "
+                  + failures
+                  + ".resolved\n");
+      assertThat(failures).doesNotExist();
+      assertThat(Path.of(failures + ".resolved")).exists();
+    } finally {
+      cli = shared;
+    }
   }
 
   @Test

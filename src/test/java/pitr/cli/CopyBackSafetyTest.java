@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -158,45 +159,63 @@ class CopyBackSafetyTest {
   @Test
   void resume_afterItemsFailed_writesThemAgain_exitsZero_andResolvesTheFailureFile()
       throws Exception {
-    cli.local.createTable("orders-rec");
-    cli.local.createProvisioned("orders", 100, 1);
-    cli.local.tagAsRecovery("orders-rec", "orders", "2026-11-30T02:00:00Z");
-    cli.local.fill("orders-rec", 0, 200, "good", 100);
-    assertThat(copy("--run-id", "r5", "--retries", "1", "--max-backoff", "10ms", "--segments", "1"))
-        .isEqualTo(4);
-    Path failures = state.resolve("runs").resolve("r5").resolve("failures-1-of-1.jsonl");
-    long failed = Files.readAllLines(failures).size();
-    assertThat(failed).isPositive();
-    assertThat(cli.last.err())
-        .endsWith(
-            "error: "
-                + failed
-                + " items could not be written to orders and are in "
-                + failures
-                + "; fix the cause, then resume the run with pitr copy-back --resume r5, which"
-                + " writes them again (or replay them with pitr copy-back --replay "
-                + failures
-                + " --to orders)\n");
-    cli.local.client.updateTable(r -> r.tableName("orders").billingMode("PAY_PER_REQUEST")).join();
+    // An engine that lets on-demand tables take 1 WCU/s: the writes are throttled where the
+    // copy cannot see it coming (a provisioned table's capacity would set its starting rate).
+    LocalCli shared = cli;
+    try (LocalCli tight = new LocalCli(EngineConfig.defaults().withOnDemandCeiling(0, 1))) {
+      cli = tight;
+      cli.local.createProvisioned("orders-rec", 40000, 40000);
+      cli.local.createTable("orders");
+      cli.local.tagAsRecovery("orders-rec", "orders", "2026-11-30T02:00:00Z");
+      cli.local.fill("orders-rec", 0, 200, "good", 100);
+      assertThat(
+              copy("--run-id", "r5", "--retries", "1", "--max-backoff", "10ms", "--segments", "1"))
+          .isEqualTo(4);
+      Path failures = state.resolve("runs").resolve("r5").resolve("failures-1-of-1.jsonl");
+      long failed = Files.readAllLines(failures).size();
+      assertThat(failed).isPositive();
+      assertThat(cli.last.err())
+          .endsWith(
+              "error: "
+                  + failed
+                  + " items could not be written to orders and are in "
+                  + failures
+                  + "; fix the cause, then resume the run with pitr copy-back --resume r5, which"
+                  + " writes them again (or replay them with pitr copy-back --replay "
+                  + failures
+                  + " --to orders)\n");
+      // The cause goes away: the table becomes provisioned, beyond the engine's on-demand ceiling.
+      cli.local
+          .client
+          .updateTable(
+              r ->
+                  r.tableName("orders")
+                      .billingMode("PROVISIONED")
+                      .provisionedThroughput(
+                          t -> t.readCapacityUnits(1000L).writeCapacityUnits(1000L)))
+          .join();
 
-    assertThat(pitr("copy-back", "--resume", "r5")).as(cli.last.err()).isZero();
+      assertThat(pitr("copy-back", "--resume", "r5")).as(cli.last.err()).isZero();
 
-    assertThat(cli.last.err())
-        .contains(
-            "Writing again "
-                + failed
-                + " items that earlier processes of run r5 could not write, from "
-                + failures
-                + "\n");
-    assertThat(cli.last.out())
-        .contains(
-            "resolved "
-                + failures
-                + ": every item in it was written again or filed anew; renamed to "
-                + failures
-                + ".resolved\n");
-    assertThat(failures).doesNotExist();
-    assertThat(orders()).isEqualTo(cli.local.contents("orders-rec"));
+      assertThat(cli.last.err())
+          .contains(
+              "Writing again "
+                  + failed
+                  + " items that earlier processes of run r5 could not write, from "
+                  + failures
+                  + "\n");
+      assertThat(cli.last.out())
+          .contains(
+              "resolved "
+                  + failures
+                  + ": every item in it was written again or filed anew; renamed to "
+                  + failures
+                  + ".resolved\n");
+      assertThat(failures).doesNotExist();
+      assertThat(orders()).isEqualTo(cli.local.contents("orders-rec"));
+    } finally {
+      cli = shared;
+    }
   }
 
   @Test
