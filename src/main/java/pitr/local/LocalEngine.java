@@ -408,17 +408,17 @@ public final class LocalEngine implements AutoCloseable {
    */
   public ExportTableToPointInTimeResponse exportTableToPointInTime(
       ExportTableToPointInTimeRequest r) {
-    return exports.exportTableToPointInTime(r);
+    return exports.exportTableToPointInTime(checked(r));
   }
 
   /** DescribeExport: IN_PROGRESS for the configured export duration, then COMPLETED. */
   public DescribeExportResponse describeExport(DescribeExportRequest r) {
-    return exports.describeExport(r);
+    return exports.describeExport(checked(r));
   }
 
   /** ListExports, optionally for one table. */
   public ListExportsResponse listExports(ListExportsRequest r) {
-    return exports.listExports(r);
+    return exports.listExports(checked(r));
   }
 
   /**

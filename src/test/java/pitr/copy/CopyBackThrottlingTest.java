@@ -62,9 +62,11 @@ class CopyBackThrottlingTest {
     double throttled = itemsPerSecond(copy("throttled"));
 
     // Before the limiter backed off from the attempted rate, this was under 1% (a first throttle
-    // at start-up set the rate to half of a trickle and it climbed back at a twentieth of that).
+    // at start-up set the rate to half of a trickle and it climbed back at a twentieth of that);
+    // now 50-90% on an idle machine. The bound only separates the two on a loaded one: the rates
+    // themselves are checked on virtual time (AdaptiveRateLimiterTest) and measured in the bench.
     assertThat(throttled / clean)
         .as("items/s throttled %.0f / unthrottled %.0f", throttled, clean)
-        .isGreaterThan(0.2);
+        .isGreaterThan(0.05);
   }
 }
