@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
 import software.amazon.awssdk.services.dynamodb.model.Condition;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalOperator;
 import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
@@ -308,6 +309,26 @@ class CheckOrderContractTest {
                                             g.tableName(MISSING)
                                                 .key(KEY)
                                                 .projectionExpression("a."))))))
+        .isEqualTo("Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \".\"");
+  }
+
+  @BackendTest
+  @ReferenceOnly("moto looks the table up first and answers ResourceNotFoundException")
+  void batchGetItem_onAMissingTable_refusesAMalformedProjectionAsValidation(Backend backend) {
+    DynamoDbAsyncClient c = backend.client();
+
+    assertValidationError(
+            () ->
+                await(
+                    c.batchGetItem(
+                        b ->
+                            b.requestItems(
+                                Map.of(
+                                    MISSING,
+                                    KeysAndAttributes.builder()
+                                        .keys(KEY)
+                                        .projectionExpression("a.")
+                                        .build())))))
         .isEqualTo("Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \".\"");
   }
 
