@@ -132,13 +132,14 @@ public final class BatchOps extends OperationFamily {
           CapacityTally tally = CapacityTally.reads();
           long bytes = 0;
           for (Map.Entry<String, KeysAndAttributes> e : req.entrySet()) {
-            Table t = catalog.active(e.getKey());
             KeysAndAttributes ka = e.getValue();
             ProjectionExpression legacy = LegacyParameters.batchGet(ka);
             ExpressionContext ctx = new ExpressionContext(ka.expressionAttributeNames(), null);
             ProjectionExpression proj =
                 legacy != null ? legacy : Requests.projection(ctx, ka.projectionExpression());
             ctx.checkAllUsed();
+            // The projection needs no table: DynamoDB checks it before it looks the table up.
+            Table t = catalog.active(e.getKey());
             boolean consistent = Boolean.TRUE.equals(ka.consistentRead());
             Set<StoreKey> seen = new HashSet<>();
             List<Map<String, AttributeValue>> found = new ArrayList<>();

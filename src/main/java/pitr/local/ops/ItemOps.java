@@ -37,9 +37,10 @@ public final class ItemOps extends OperationFamily {
   public PutItemResponse putItem(PutItemRequest r) {
     return Requests.guard(
         () -> {
-          Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), false);
-          ParsedWrite w = LegacyParameters.put(t, r);
+          ParsedWrite.Unbound parsed = LegacyParameters.put(r);
+          Table t = catalog.active(r.tableName());
+          ParsedWrite w = parsed.bind(t);
           CapacityTally tally = CapacityTally.writes();
           Written done = readModifyWrite(w, tally);
           PutItemResponse.Builder b =
@@ -56,13 +57,13 @@ public final class ItemOps extends OperationFamily {
   public GetItemResponse getItem(GetItemRequest r) {
     return Requests.guard(
         () -> {
-          Table t = catalog.active(r.tableName());
           ProjectionExpression legacy = LegacyParameters.get(r);
-          StoreKey key = Requests.requestKey(t, r.key());
           ExpressionContext ctx = new ExpressionContext(r.expressionAttributeNames(), null);
           ProjectionExpression proj =
               legacy != null ? legacy : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
+          Table t = catalog.active(r.tableName());
+          StoreKey key = Requests.requestKey(t, r.key());
           Throughput.checkRead(t, null);
           Map<String, AttributeValue> item = t.get(key);
           boolean consistent = Boolean.TRUE.equals(r.consistentRead());
@@ -84,9 +85,10 @@ public final class ItemOps extends OperationFamily {
   public DeleteItemResponse deleteItem(DeleteItemRequest r) {
     return Requests.guard(
         () -> {
-          Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), false);
-          ParsedWrite w = LegacyParameters.delete(t, r);
+          ParsedWrite.Unbound parsed = LegacyParameters.delete(r);
+          Table t = catalog.active(r.tableName());
+          ParsedWrite w = parsed.bind(t);
           CapacityTally tally = CapacityTally.writes();
           Written done = readModifyWrite(w, tally);
           DeleteItemResponse.Builder b =
@@ -103,9 +105,10 @@ public final class ItemOps extends OperationFamily {
   public UpdateItemResponse updateItem(UpdateItemRequest r) {
     return Requests.guard(
         () -> {
-          Table t = catalog.active(r.tableName());
           Requests.checkReturnValues(r.returnValuesAsString(), true);
-          ParsedWrite w = LegacyParameters.update(t, r);
+          ParsedWrite.Unbound parsed = LegacyParameters.update(r);
+          Table t = catalog.active(r.tableName());
+          ParsedWrite w = parsed.bind(t);
           CapacityTally tally = CapacityTally.writes();
           Written done = readModifyWrite(w, tally);
           Map<String, AttributeValue> old = done.old();

@@ -25,17 +25,23 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * conditions, key conditions, projections and updates that expressions parse into.
  *
  * <p>Each method runs before the request's expressions are parsed, in DynamoDB's order: the mixing
- * check first, then ConditionalOperator, then the legacy values themselves.
+ * check first, then ConditionalOperator, then the legacy values themselves. All but {@link
+ * #queryKeys} need no table and run before the table is looked up.
  */
 final class LegacyParameters {
   private LegacyParameters() {}
 
-  /** What a Query or Scan reads by its legacy parameters; each part null when not given. */
-  record Read(
-      KeyConditionExpression keys, ConditionExpression filter, ProjectionExpression projection) {}
+  /**
+   * What a Query or Scan filters and projects by its legacy parameters; each part null when not
+   * given.
+   */
+  record Read(ConditionExpression filter, ProjectionExpression projection) {}
 
-  /** PutItem: ConditionExpression, or Expected joined by ConditionalOperator. */
-  static ParsedWrite put(Table t, PutItemRequest r) {
+  /**
+   * PutItem: ConditionExpression, or Expected joined by ConditionalOperator; parsed without the
+   * table, which the caller binds.
+   */
+  static ParsedWrite.Unbound put(PutItemRequest r) {
     refuseMixing(
         names("Expected", r.hasExpected(), "ConditionalOperator", r.conditionalOperator() != null),
         names("ConditionExpression", r.conditionExpression() != null));
@@ -46,18 +52,22 @@ final class LegacyParameters {
         "ConditionExpression");
     ConditionExpression legacy =
         expected(r.conditionalOperatorAsString(), r.expected(), r.hasExpected());
-    return ParsedWrite.put(
-            t,
+    return ParsedWrite.parse(
+            ParsedWrite.Kind.PUT,
             r.item(),
             r.expressionAttributeNames(),
             r.expressionAttributeValues(),
+            null,
             r.conditionExpression(),
             r.returnValuesOnConditionCheckFailure())
         .withCondition(legacy);
   }
 
-  /** DeleteItem: ConditionExpression, or Expected joined by ConditionalOperator. */
-  static ParsedWrite delete(Table t, DeleteItemRequest r) {
+  /**
+   * DeleteItem: ConditionExpression, or Expected joined by ConditionalOperator; parsed without the
+   * table, which the caller binds.
+   */
+  static ParsedWrite.Unbound delete(DeleteItemRequest r) {
     refuseMixing(
         names("Expected", r.hasExpected(), "ConditionalOperator", r.conditionalOperator() != null),
         names("ConditionExpression", r.conditionExpression() != null));
@@ -68,18 +78,22 @@ final class LegacyParameters {
         "ConditionExpression");
     ConditionExpression legacy =
         expected(r.conditionalOperatorAsString(), r.expected(), r.hasExpected());
-    return ParsedWrite.delete(
-            t,
+    return ParsedWrite.parse(
+            ParsedWrite.Kind.DELETE,
             r.key(),
             r.expressionAttributeNames(),
             r.expressionAttributeValues(),
+            null,
             r.conditionExpression(),
             r.returnValuesOnConditionCheckFailure())
         .withCondition(legacy);
   }
 
-  /** UpdateItem: UpdateExpression or AttributeUpdates; ConditionExpression or Expected. */
-  static ParsedWrite update(Table t, UpdateItemRequest r) {
+  /**
+   * UpdateItem: UpdateExpression or AttributeUpdates; ConditionExpression or Expected. Parsed
+   * without the table, which the caller binds (and which checks no key attribute is updated).
+   */
+  static ParsedWrite.Unbound update(UpdateItemRequest r) {
     refuseMixing(
         names(
             "AttributeUpdates",
@@ -106,19 +120,16 @@ final class LegacyParameters {
     ConditionExpression legacy =
         expected(r.conditionalOperatorAsString(), r.expected(), r.hasExpected());
     var updates = r.hasAttributeUpdates() ? LegacyUpdates.of(r.attributeUpdates()) : null;
-    ParsedWrite w =
-        ParsedWrite.update(
-                t,
-                r.key(),
-                r.expressionAttributeNames(),
-                r.expressionAttributeValues(),
-                r.updateExpression(),
-                r.conditionExpression(),
-                r.returnValuesOnConditionCheckFailure())
-            .withCondition(legacy)
-            .withUpdate(updates);
-    Requests.checkKeyNotUpdated(t, updates);
-    return w;
+    return ParsedWrite.parse(
+            ParsedWrite.Kind.UPDATE,
+            r.key(),
+            r.expressionAttributeNames(),
+            r.expressionAttributeValues(),
+            r.updateExpression(),
+            r.conditionExpression(),
+            r.returnValuesOnConditionCheckFailure())
+        .withCondition(legacy)
+        .withUpdate(updates);
   }
 
   /** GetItem: ProjectionExpression or AttributesToGet. */
@@ -141,10 +152,11 @@ final class LegacyParameters {
   }
 
   /**
-   * Query's legacy parameters. KeyConditions may go with FilterExpression or ProjectionExpression;
-   * every other legacy parameter refuses every expression parameter.
+   * Query's legacy parameters, checked without the table. KeyConditions may go with
+   * FilterExpression or ProjectionExpression; every other legacy parameter refuses every expression
+   * parameter. The KeyConditions themselves need the key schema: see {@link #queryKeys}.
    */
-  static Read query(Table t, SecondaryIndex idx, QueryRequest r) {
+  static Read query(QueryRequest r) {
     boolean keyConditions = r.hasKeyConditions();
     refuseMixing(
         names(
@@ -191,6 +203,15 @@ final class LegacyParameters {
           "Either the KeyConditions or KeyConditionExpression parameter must be specified in the"
               + " request.");
     }
+    return new Read(filter, projection);
+  }
+
+  /**
+   * Query's KeyConditions read against the key schema of the table or index (null when the request
+   * gave a KeyConditionExpression), and the refusal of a QueryFilter on a key attribute.
+   */
+  static KeyConditionExpression queryKeys(Table t, SecondaryIndex idx, QueryRequest r) {
+    boolean keyConditions = r.hasKeyConditions();
     String pk = idx == null ? t.partitionKey : idx.partitionKey;
     String sk = idx == null ? t.sortKey : idx.sortKey;
     KeyConditionExpression keys = null;
@@ -212,7 +233,7 @@ final class LegacyParameters {
         }
       }
     }
-    return new Read(keys, filter, projection);
+    return keys;
   }
 
   /** Scan's legacy parameters: ScanFilter with ConditionalOperator, and AttributesToGet. */
@@ -250,7 +271,7 @@ final class LegacyParameters {
     if (r.hasAttributesToGet()) {
       checkSelect(r.selectAsString(), "");
     }
-    return new Read(null, filter, projection);
+    return new Read(filter, projection);
   }
 
   private static ConditionExpression expected(

@@ -11,8 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * One write parsed and checked before anything runs: what PutItem, UpdateItem and DeleteItem and
- * the actions of TransactWriteItems share. Each is read, its condition tested and its new image
- * made ({@link #newImage}) under the write lock.
+ * the actions of TransactWriteItems share. It is made in DynamoDB's order: {@link #parse} checks
+ * what needs no table, before the table is looked up, and {@link Unbound#bind} what needs it. Each
+ * is read, its condition tested and its new image made ({@link #newImage}) under the write lock.
  *
  * @param kind what the write does
  * @param table the table written
@@ -41,68 +42,81 @@ record ParsedWrite(
     CHECK
   }
 
-  /** A put of {@code item}, checked against the table's keys and indexes. */
-  static ParsedWrite put(
-      Table t,
+  /**
+   * A write parsed without its table: its expressions parsed into trees against the request's
+   * ExpressionAttributeNames and ExpressionAttributeValues, every placeholder checked used. These
+   * are the checks DynamoDB makes before it looks the table up; {@link #bind} makes the ones that
+   * need the table.
+   *
+   * @param item a put's item, or the key of any other write
+   */
+  record Unbound(
+      Kind kind,
       Map<String, AttributeValue> item,
-      Map<String, String> names,
-      Map<String, AttributeValue> values,
-      String conditionExpression,
+      UpdateExpression update,
+      ConditionExpression condition,
       ReturnValuesOnConditionCheckFailure onFailure) {
-    Map<String, AttributeValue> checked = Requests.checkedItem(t, item);
-    ExpressionContext ctx = new ExpressionContext(names, values);
-    ConditionExpression c = Requests.condition(ctx, conditionExpression, "ConditionExpression");
-    ctx.checkAllUsed();
-    return new ParsedWrite(Kind.PUT, t, t.storeKey(checked), checked, checked, null, c, onFailure);
+
+    /** This write with {@code legacy} as its condition, when the request gave Expected. */
+    Unbound withCondition(ConditionExpression legacy) {
+      return legacy == null ? this : new Unbound(kind, item, update, legacy, onFailure);
+    }
+
+    /** This update with {@code legacy} as its update, when the request gave AttributeUpdates. */
+    Unbound withUpdate(UpdateExpression legacy) {
+      return legacy == null ? this : new Unbound(kind, item, legacy, condition, onFailure);
+    }
+
+    /**
+     * The checks that need the table: a put's item, or the key, against its key schema and indexes,
+     * and that an update changes no key attribute.
+     */
+    ParsedWrite bind(Table t) {
+      return switch (kind) {
+        case PUT -> {
+          Map<String, AttributeValue> checked = Requests.checkedItem(t, item);
+          yield new ParsedWrite(
+              kind, t, t.storeKey(checked), checked, checked, null, condition, onFailure);
+        }
+        case UPDATE -> {
+          StoreKey storeKey = Requests.requestKey(t, item);
+          Requests.checkKeyNotUpdated(t, update);
+          yield new ParsedWrite(
+              kind,
+              t,
+              storeKey,
+              Requests.requestKeyItem(t, item),
+              null,
+              update,
+              condition,
+              onFailure);
+        }
+        default ->
+            new ParsedWrite(
+                kind, t, Requests.requestKey(t, item), null, null, null, condition, onFailure);
+      };
+    }
   }
 
-  /** An update of the item at {@code key}, which must not change a key attribute. */
-  static ParsedWrite update(
-      Table t,
-      Map<String, AttributeValue> key,
+  /**
+   * Parses a write's expressions without its table.
+   *
+   * @param item a put's item, or the key of any other write
+   * @param updateExpression an update's UpdateExpression, or null
+   */
+  static Unbound parse(
+      Kind kind,
+      Map<String, AttributeValue> item,
       Map<String, String> names,
       Map<String, AttributeValue> values,
       String updateExpression,
       String conditionExpression,
       ReturnValuesOnConditionCheckFailure onFailure) {
-    StoreKey storeKey = Requests.requestKey(t, key);
     ExpressionContext ctx = new ExpressionContext(names, values);
     UpdateExpression upd = updateExpression == null ? null : ctx.update(updateExpression);
     ConditionExpression c = Requests.condition(ctx, conditionExpression, "ConditionExpression");
     ctx.checkAllUsed();
-    Requests.checkKeyNotUpdated(t, upd);
-    return new ParsedWrite(
-        Kind.UPDATE, t, storeKey, Requests.requestKeyItem(t, key), null, upd, c, onFailure);
-  }
-
-  /** A delete of the item at {@code key}. */
-  static ParsedWrite delete(
-      Table t,
-      Map<String, AttributeValue> key,
-      Map<String, String> names,
-      Map<String, AttributeValue> values,
-      String conditionExpression,
-      ReturnValuesOnConditionCheckFailure onFailure) {
-    StoreKey storeKey = Requests.requestKey(t, key);
-    ExpressionContext ctx = new ExpressionContext(names, values);
-    ConditionExpression c = Requests.condition(ctx, conditionExpression, "ConditionExpression");
-    ctx.checkAllUsed();
-    return new ParsedWrite(Kind.DELETE, t, storeKey, null, null, null, c, onFailure);
-  }
-
-  /** A transaction's condition check on the item at {@code key}; the condition is required. */
-  static ParsedWrite check(
-      Table t,
-      Map<String, AttributeValue> key,
-      Map<String, String> names,
-      Map<String, AttributeValue> values,
-      String conditionExpression,
-      ReturnValuesOnConditionCheckFailure onFailure) {
-    StoreKey storeKey = Requests.requestKey(t, key);
-    ExpressionContext ctx = new ExpressionContext(names, values);
-    ConditionExpression c = Requests.condition(ctx, conditionExpression, "ConditionExpression");
-    ctx.checkAllUsed();
-    return new ParsedWrite(Kind.CHECK, t, storeKey, null, null, null, c, onFailure);
+    return new Unbound(kind, item, upd, c, onFailure);
   }
 
   /**
@@ -118,20 +132,6 @@ record ParsedWrite(
       }
       default -> null;
     };
-  }
-
-  /** This write with {@code legacy} as its condition, when the request gave Expected instead. */
-  ParsedWrite withCondition(ConditionExpression legacy) {
-    return legacy == null
-        ? this
-        : new ParsedWrite(kind, table, key, keyItem, image, update, legacy, onFailure);
-  }
-
-  /** This update with {@code legacy} as its update, when the request gave AttributeUpdates. */
-  ParsedWrite withUpdate(UpdateExpression legacy) {
-    return legacy == null
-        ? this
-        : new ParsedWrite(kind, table, key, keyItem, image, legacy, condition, onFailure);
   }
 
   /** Whether a failed condition returns the current image. */

@@ -47,17 +47,13 @@ public final class ReadOps extends OperationFamily {
   public QueryResponse query(QueryRequest r) {
     return Requests.guard(
         () -> {
-          Table t = catalog.active(r.tableName());
-          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
-          Requests.checkReadable(idx, clock.millis());
-          LegacyParameters.Read legacy = LegacyParameters.query(t, idx, r);
+          LegacyParameters.Read legacy = LegacyParameters.query(r);
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
-          KeyConditionExpression kc =
-              legacy.keys() != null
-                  ? legacy.keys()
-                  : ctx.keyCondition(
-                      r.keyConditionExpression(), idx == null ? t.partitionKey : idx.partitionKey);
+          KeyConditionExpression parsedKeys =
+              r.keyConditionExpression() == null
+                  ? null
+                  : ctx.keyCondition(r.keyConditionExpression());
           ConditionExpression filter =
               legacy.filter() != null
                   ? legacy.filter()
@@ -67,8 +63,15 @@ public final class ReadOps extends OperationFamily {
                   ? legacy.projection()
                   : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
+          // Everything above needs no table: DynamoDB checks it before it looks the table up.
+          Table t = catalog.active(r.tableName());
+          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
+          Requests.checkReadable(idx, clock.millis());
           String pk = idx == null ? t.partitionKey : idx.partitionKey;
           String sk = idx == null ? t.sortKey : idx.sortKey;
+          KeyConditionExpression legacyKeys = LegacyParameters.queryKeys(t, idx, r);
+          KeyConditionExpression kc =
+              legacyKeys != null ? legacyKeys : parsedKeys.forPartitionKey(pk);
           if (!kc.partitionKey().equals(pk)) {
             throw Errors.validation("Query condition missed key schema element: " + pk);
           }
@@ -167,10 +170,7 @@ public final class ReadOps extends OperationFamily {
     return Requests.guard(
         () -> {
           checkSegments(r);
-          Table t = catalog.active(r.tableName());
           LegacyParameters.Read legacy = LegacyParameters.scan(r);
-          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
-          Requests.checkReadable(idx, clock.millis());
           ExpressionContext ctx =
               new ExpressionContext(r.expressionAttributeNames(), r.expressionAttributeValues());
           ConditionExpression filter =
@@ -182,6 +182,10 @@ public final class ReadOps extends OperationFamily {
                   ? legacy.projection()
                   : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
+          // Everything above needs no table: DynamoDB checks it before it looks the table up.
+          Table t = catalog.active(r.tableName());
+          SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
+          Requests.checkReadable(idx, clock.millis());
           NavigableMap<StoreKey, ?> range = idx == null ? t.items : idx.entries;
           if (r.segment() != null || r.totalSegments() != null) {
             int total = r.totalSegments();

@@ -142,43 +142,50 @@ public final class TransactionOps extends OperationFamily {
     }
     if (a.put() != null) {
       Put p = a.put();
-      return ParsedWrite.put(
-          catalog.active(p.tableName()),
-          p.item(),
-          p.expressionAttributeNames(),
-          p.expressionAttributeValues(),
-          p.conditionExpression(),
-          p.returnValuesOnConditionCheckFailure());
+      return ParsedWrite.parse(
+              ParsedWrite.Kind.PUT,
+              p.item(),
+              p.expressionAttributeNames(),
+              p.expressionAttributeValues(),
+              null,
+              p.conditionExpression(),
+              p.returnValuesOnConditionCheckFailure())
+          .bind(catalog.active(p.tableName()));
     }
     if (a.update() != null) {
       Update u = a.update();
-      return ParsedWrite.update(
-          catalog.active(u.tableName()),
-          u.key(),
-          u.expressionAttributeNames(),
-          u.expressionAttributeValues(),
-          u.updateExpression(),
-          u.conditionExpression(),
-          u.returnValuesOnConditionCheckFailure());
+      return ParsedWrite.parse(
+              ParsedWrite.Kind.UPDATE,
+              u.key(),
+              u.expressionAttributeNames(),
+              u.expressionAttributeValues(),
+              u.updateExpression(),
+              u.conditionExpression(),
+              u.returnValuesOnConditionCheckFailure())
+          .bind(catalog.active(u.tableName()));
     }
     if (a.delete() != null) {
       Delete d = a.delete();
-      return ParsedWrite.delete(
-          catalog.active(d.tableName()),
-          d.key(),
-          d.expressionAttributeNames(),
-          d.expressionAttributeValues(),
-          d.conditionExpression(),
-          d.returnValuesOnConditionCheckFailure());
+      return ParsedWrite.parse(
+              ParsedWrite.Kind.DELETE,
+              d.key(),
+              d.expressionAttributeNames(),
+              d.expressionAttributeValues(),
+              null,
+              d.conditionExpression(),
+              d.returnValuesOnConditionCheckFailure())
+          .bind(catalog.active(d.tableName()));
     }
     ConditionCheck cc = a.conditionCheck();
-    return ParsedWrite.check(
-        catalog.active(cc.tableName()),
-        cc.key(),
-        cc.expressionAttributeNames(),
-        cc.expressionAttributeValues(),
-        cc.conditionExpression(),
-        cc.returnValuesOnConditionCheckFailure());
+    return ParsedWrite.parse(
+            ParsedWrite.Kind.CHECK,
+            cc.key(),
+            cc.expressionAttributeNames(),
+            cc.expressionAttributeValues(),
+            null,
+            cc.conditionExpression(),
+            cc.returnValuesOnConditionCheckFailure())
+        .bind(catalog.active(cc.tableName()));
   }
 
   /** TransactGetItems: up to 100 gets read as one snapshot. */
@@ -191,15 +198,15 @@ public final class TransactionOps extends OperationFamily {
           Set<String> seen = new HashSet<>();
           for (TransactGetItem g : gets) {
             Get get = g.get();
+            ExpressionContext ctx = new ExpressionContext(get.expressionAttributeNames(), null);
+            ProjectionExpression proj = Requests.projection(ctx, get.projectionExpression());
+            ctx.checkAllUsed();
             Table t = catalog.active(get.tableName());
             StoreKey key = Requests.requestKey(t, get.key());
             if (!seen.add(t.name + '\u0000' + key)) {
               throw Errors.validation(
                   "Transaction request cannot include multiple operations on one item");
             }
-            ExpressionContext ctx = new ExpressionContext(get.expressionAttributeNames(), null);
-            ProjectionExpression proj = Requests.projection(ctx, get.projectionExpression());
-            ctx.checkAllUsed();
             planned.add(new Planned(t, key, proj));
           }
           CapacityTally tally = CapacityTally.reads();

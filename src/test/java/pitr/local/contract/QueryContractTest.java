@@ -134,6 +134,22 @@ class QueryContractTest {
   }
 
   @BackendTest
+  void query_withSortKeyEqualityWrittenFirst_takesThePartitionKeyFromTheSchema(
+      Backend backend, Tables tables) {
+    String table = table(tables, backend);
+
+    QueryResponse response =
+        query(
+            backend.client(),
+            b ->
+                b.tableName(table)
+                    .keyConditionExpression("sk = :a AND pk = :p")
+                    .expressionAttributeValues(Map.of(":p", s("p1"), ":a", n(5))));
+
+    assertThat(sortKeys(response.items())).isEqualTo(List.of(5));
+  }
+
+  @BackendTest
   void query_withSortKeyComparisons_returnsMatchingRanges(Backend backend, Tables tables) {
     String table = table(tables, backend);
     Map<String, List<Integer>> expected = new java.util.LinkedHashMap<>();

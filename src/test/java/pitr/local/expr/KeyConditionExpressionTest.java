@@ -97,6 +97,17 @@ class KeyConditionExpressionTest {
   }
 
   @Test
+  void forPartitionKey_whenBothEqualities_readsAsParsingWithTheSchemaDoes() {
+    KeyConditionExpression parsed = parse("sk = :a AND pk = :p");
+
+    assertThat(parsed.forPartitionKey("pk"))
+        .isEqualTo(new ExpressionContext(null, VALUES).keyCondition("sk = :a AND pk = :p", "pk"));
+    assertThat(parsed.forPartitionKey("sk")).isEqualTo(parsed);
+    assertThat(parse("pk = :p AND sk > :a").forPartitionKey("pk"))
+        .isEqualTo(parse("pk = :p AND sk > :a"));
+  }
+
+  @Test
   void keyCondition_resolvesNamePlaceholders() {
     KeyConditionExpression k =
         new ExpressionContext(Map.of("#pk", "name", "#sk", "date"), VALUES)
