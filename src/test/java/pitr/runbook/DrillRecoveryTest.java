@@ -3,7 +3,6 @@ package pitr.runbook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import pitr.dynamo.LocalTarget;
 import pitr.dynamo.VirtualTime;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
-import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -54,46 +52,7 @@ class DrillRecoveryTest {
   }
 
   /** The embedded engine as a drill target, its clock moved by {@code advance} steps. */
-  private final DrillTarget engine =
-      new DrillTarget() {
-        @Override
-        public String name() {
-          return "the embedded engine";
-        }
-
-        @Override
-        public DynamoDbAsyncClient client() {
-          return client;
-        }
-
-        @Override
-        public Clock clock() {
-          return clock;
-        }
-
-        @Override
-        public Mono<Void> advance(Duration by) {
-          return Mono.fromRunnable(() -> clock.advance(by));
-        }
-
-        @Override
-        public boolean movesClock() {
-          return true;
-        }
-
-        @Override
-        public void injectFaults(String spec) {
-          throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public WriteMeter meter() {
-          return meter;
-        }
-
-        @Override
-        public void close() {}
-      };
+  private final DrillTarget engine = new MovedClockTarget(client, clock, meter);
 
   private DrillResult run(List<Step> steps) {
     Runbook runbook =

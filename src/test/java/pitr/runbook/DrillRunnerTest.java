@@ -3,8 +3,6 @@ package pitr.runbook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +14,6 @@ import pitr.dynamo.LocalTarget;
 import pitr.dynamo.VirtualTime;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
-import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,6 +47,7 @@ class DrillRunnerTest {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
+    engine = new MovedClockTarget(client, clock, null);
   }
 
   @AfterEach
@@ -65,51 +63,12 @@ class DrillRunnerTest {
   }
 
   /** The embedded engine as a drill target. */
-  private static final DrillTarget ENGINE =
-      new DrillTarget() {
-        @Override
-        public String name() {
-          return "the embedded engine";
-        }
-
-        @Override
-        public DynamoDbAsyncClient client() {
-          return client;
-        }
-
-        @Override
-        public Clock clock() {
-          return clock;
-        }
-
-        @Override
-        public Mono<Void> advance(Duration by) {
-          return Mono.fromRunnable(() -> clock.advance(by));
-        }
-
-        @Override
-        public boolean movesClock() {
-          return true;
-        }
-
-        @Override
-        public void injectFaults(String spec) {
-          throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public WriteMeter meter() {
-          return null;
-        }
-
-        @Override
-        public void close() {}
-      };
+  private static DrillTarget engine;
 
   private DrillResult run(Step... steps) {
     Runbook runbook =
         new Runbook("test", "A test drill", "local", List.of(steps), Path.of("drill.yaml"));
-    return VirtualTime.run(vts, new DrillRunner(ENGINE, vts, 1.0).run(runbook));
+    return VirtualTime.run(vts, new DrillRunner(engine, vts, 1.0).run(runbook));
   }
 
   private static String outcome(StepResult r) {
