@@ -34,7 +34,13 @@ public enum ErrorCode {
    * names. Inspect that file, fix the cause, and rerun: completed work is checkpointed and is not
    * repeated.
    */
-  PARTIAL(4);
+  PARTIAL(4),
+
+  /**
+   * Stopped by Ctrl-C (SIGINT) or SIGTERM: the writes in flight were settled and checkpointed. The
+   * message gives the command that resumes the run where it stopped.
+   */
+  INTERRUPTED(130);
 
   private final int exitCode;
 

@@ -242,7 +242,26 @@ final class CopyBackCommand implements Callable<Integer> {
       if (deleteExtra && !yes && !dryRun && plan.extraItems() > 0) {
         confirmDelete(err, plan);
       }
-      result = copy(t, session, copy, plan);
+      String resumeCommand = resumeCommand(id, share);
+      if (!dryRun) {
+        err.println(
+            (replay != null ? "Replay" : "Run " + id)
+                + ": if it is interrupted, continue it with: "
+                + resumeCommand);
+        err.flush();
+      }
+      try (Interruption interruption = Interruption.watch(err, copy::requestStop, resumeCommand)) {
+        result = copy(t, session, copy, plan);
+        if (result.stopped()) {
+          print(result);
+          throw interruption.stopped(
+              "wrote "
+                  + items(result.itemsWritten())
+                  + (result.itemsFailed() > 0
+                      ? " (" + items(result.itemsFailed()) + " to " + result.failureFile() + ")"
+                      : ""));
+        }
+      }
     }
     print(result);
     if (result.itemsFailed() > 0) {
@@ -271,6 +290,20 @@ final class CopyBackCommand implements Callable<Integer> {
                       + ")"));
     }
     return 0;
+  }
+
+  /** The command that continues this process's share of run {@code id} (or its replay). */
+  private String resumeCommand(String id, Worker share) {
+    if (replay != null) {
+      return ResumeCommands.of(
+          spec,
+          "copy-back --replay "
+              + ResumeCommands.quote(replay.toString())
+              + " --to "
+              + ResumeCommands.quote(to));
+    }
+    return ResumeCommands.of(
+        spec, "copy-back --resume " + id + (share.count() > 1 ? " --worker " + worker : ""));
   }
 
   /** The run to resume, read before the client for the copy is sized to the run's concurrency. */
@@ -436,6 +469,10 @@ final class CopyBackCommand implements Callable<Integer> {
     CopyResult result = copy.run(plan).block();
     session.finish();
     return result;
+  }
+
+  private static String items(long n) {
+    return n == 1 ? "1 item" : String.format("%,d items", n);
   }
 
   private static String newRunId() {

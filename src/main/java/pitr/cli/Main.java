@@ -8,7 +8,11 @@ public final class Main {
 
   public static void main(String[] args) {
     FatalErrorHandler.install();
-    System.exit(execute(args));
+    Interruption.install();
+    int code = execute(args);
+    // A signal's hook waits for this, then exits 130; without one, System.exit exits as usual.
+    Interruption.mainDone();
+    System.exit(code);
   }
 
   /** Runs one command line and returns its exit code, without exiting. */

@@ -65,6 +65,7 @@ public final class CopyBack {
   private final Duration heartbeatEvery;
   private final KeyLookup lookup;
   private volatile AdaptiveRateLimiter writeLimiter;
+  private volatile boolean stopRequested;
 
   private CopyBack(
       DynamoDbGateway gateway,
@@ -88,6 +89,15 @@ public final class CopyBack {
   /** The write limiter of the current run, for progress displays; null before a run. */
   public AdaptiveRateLimiter writeLimiter() {
     return writeLimiter;
+  }
+
+  /**
+   * Asks the running copy to stop: no new scan page, segment or key batch is started, the writes in
+   * flight settle (written or filed as failed), and each page fully written is checkpointed, so a
+   * resume starts where this one stopped. The run's result then says {@link CopyResult#stopped()}.
+   */
+  public void requestStop() {
+    stopRequested = true;
   }
 
   /** Default segments for a table of {@code bytes}: one per 128 MB, at least 4, at most 1000. */
@@ -164,16 +174,28 @@ public final class CopyBack {
                   session ->
                       writeAll(
                               r,
-                              plan.earlier.requests(),
+                              plan.earlier.requests().takeWhile(w -> !stopRequested),
                               writer,
                               pace.concurrency(),
                               totals,
                               totals.retried)
                           .then(session.saveFailures())
-                          .then(plan.earlier.resolve(checkpoints, r.runId()))
-                          .doOnSuccess(v -> totals.resolved.addAll(plan.earlier.files()))
+                          // Stopped part-way, the earlier failures are not all written again.
+                          .then(
+                              Mono.defer(
+                                  () ->
+                                      stopRequested
+                                          ? Mono.<Void>empty()
+                                          : plan.earlier
+                                              .resolve(checkpoints, r.runId())
+                                              .doOnSuccess(
+                                                  v ->
+                                                      totals.resolved.addAll(
+                                                          plan.earlier.files()))))
                           .then(copy(plan, writer, reads, totals, session.positions()))
-                          .then(Mono.defer(() -> session.finish(totals.failed.get() == 0)))
+                          .then(
+                              Mono.defer(
+                                  () -> session.finish(totals.failed.get() == 0 && !stopRequested)))
                           .doFinally(s -> session.close()));
     }
     return work.then(Mono.fromCallable(() -> result(plan, totals, started)))
@@ -204,7 +226,7 @@ public final class CopyBack {
   /** With {@code --delete-extra}, after a scan: deletes the target's items the source lacks. */
   private Mono<Void> deleteExtra(CopyPlan plan, BatchWriter writer, Totals totals) {
     CopyRequest r = plan.request;
-    if (!r.deleteExtra()) {
+    if (!r.deleteExtra() || stopRequested) {
       return Mono.empty();
     }
     if (r.dryRun()) {
@@ -242,6 +264,9 @@ public final class CopyBack {
     return Flux.fromIterable(mine)
         .filter(
             s -> {
+              if (stopRequested) {
+                return false;
+              }
               SegmentPosition p = saved.get(s);
               if (p != null && p.done()) {
                 totals.skipped.incrementAndGet();
@@ -283,6 +308,8 @@ public final class CopyBack {
     // No prefetch: the scan already reads the segment's next page while this one is written
     // (expand asks for it as soon as a page arrives), so a segment holds at most two pages.
     return pacedScan(spec, segment, from, reads)
+        // A page read after a stop is not written; its segment resumes at that page.
+        .takeWhile(page -> !stopRequested)
         .concatMap(
             page -> {
               meters.add(Meter.ITEMS_READ, page.scanned());
@@ -307,7 +334,7 @@ public final class CopyBack {
                       });
             },
             0)
-        .then(Mono.fromCallable(clean::get));
+        .then(Mono.fromCallable(() -> clean.get() && !stopRequested));
   }
 
   /**
@@ -402,6 +429,7 @@ public final class CopyBack {
         .map(line -> schema.keyOf(ItemJson.read(line)))
         .buffer(100)
         .map(keys -> new ArrayList<>(new LinkedHashSet<>(keys)))
+        .takeWhile(keys -> !stopRequested)
         .concatMap(
             keys ->
                 lookup
@@ -454,6 +482,7 @@ public final class CopyBack {
             r,
             FailureRecords.read(plan.replay, "--replay file", CopyPlanner.REPLAY_FIX)
                 .subscribeOn(Schedulers.boundedElastic())
+                .takeWhile(w -> !stopRequested)
                 .doOnNext(w -> totals.read.incrementAndGet()),
             writer,
             r.throughput().concurrency(),
@@ -461,7 +490,7 @@ public final class CopyBack {
             totals.written)
         .flatMap(
             failed ->
-                r.dryRun() || failed > 0
+                r.dryRun() || failed > 0 || stopRequested
                     ? Mono.<Void>empty()
                     : Mono.fromCallable(() -> FailureRecords.resolve(replay.file()))
                         .subscribeOn(Schedulers.boundedElastic())
@@ -512,7 +541,8 @@ public final class CopyBack {
             estimate,
             r.limits(),
             plan.earlierFailures(),
-            List.copyOf(t.resolved));
+            List.copyOf(t.resolved),
+            stopRequested);
     log.info(
         "event=copy_done run={} source={} target={} written={} deleted={} failed={} wcu={}",
         r.runId(),

@@ -28,6 +28,8 @@ import java.util.List;
  *     one wrote again (or filed anew, counted in {@code itemsFailed})
  * @param resolvedFailureFiles failure files whose items were all written again or filed anew,
  *     renamed to {@code <file>.resolved}
+ * @param stopped true when the run was asked to stop ({@link CopyBack#requestStop}) before it
+ *     finished: what is written is checkpointed, and a resume copies the rest
  */
 public record CopyResult(
     String runId,
@@ -48,4 +50,5 @@ public record CopyResult(
     Duration estimate,
     RunLimits limits,
     long earlierFailuresRetried,
-    List<Path> resolvedFailureFiles) {}
+    List<Path> resolvedFailureFiles,
+    boolean stopped) {}

@@ -130,6 +130,72 @@ class CopyBackProcessTest {
   }
 
   @Test
+  void copyBack_stoppedWithSigterm_settlesPrintsTheResumeCommandExits130AndResumesToIdentical()
+      throws Exception {
+    local.createTable("orders-stopped");
+    Path state = dir.resolve("state");
+    Path run = state.resolve("runs").resolve("s1");
+    Process child =
+        pitr(
+            "copy-back",
+            "--from",
+            "orders-rec",
+            "--to",
+            "orders-stopped",
+            "--segments",
+            Integer.toString(SEGMENTS),
+            "--concurrency",
+            "2",
+            "--max-wcu",
+            "2000",
+            "--run-id",
+            "s1",
+            "--state-dir",
+            state.toString());
+    String resumeCommand =
+        "pitr --endpoint-url "
+            + local.endpoint()
+            + " copy-back --resume s1 --state-dir "
+            + ResumeCommands.quote(state.toString());
+    try {
+      Poll.until(
+          Duration.ofSeconds(60),
+          "resume line on stderr",
+          () -> Files.readString(output(child, "err")).contains(resumeCommand));
+      Poll.until(Duration.ofSeconds(60), "finished segment in " + run, () -> doneSegments(run) > 0);
+      child.destroy(); // SIGTERM
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    String err = Files.readString(output(child, "err"));
+    assertThat(child.exitValue()).as(err).isEqualTo(130);
+    assertThat(err)
+        .contains("Interrupted: finishing the writes in flight")
+        .contains("Stopped by an interrupt after it wrote ")
+        .contains("Resume with: " + resumeCommand);
+    long copied = local.count("orders-stopped");
+    assertThat(copied).isStrictlyBetween(0L, (long) ITEMS);
+    // Settled: every page written was checkpointed and nothing after, so what is left to copy is
+    // exactly what was not written.
+    long remaining = remainingAfter(FileCheckpoints.in(state).positions("s1").block());
+    assertThat(copied).isEqualTo(ITEMS - remaining);
+
+    CliRun resume = new CliRun();
+    int exit =
+        resume.execute(
+            "--endpoint-url",
+            local.endpoint(),
+            "copy-back",
+            "--resume",
+            "s1",
+            "--state-dir",
+            state.toString());
+    assertThat(exit).as(resume.err()).isZero();
+    assertThat(local.contents("orders-stopped")).isEqualTo(local.contents("orders-rec"));
+  }
+
+  @Test
   void
       copyBack_killedWithItemsInItsFailureFileUnderThrottlingAnd500s_resumesToIdenticalAndExitsZero()
           throws Exception {

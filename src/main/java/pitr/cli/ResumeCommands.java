@@ -1,0 +1,54 @@
+package pitr.cli;
+
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The exact command that resumes a run: {@code pitr}, the options of this command line that chose
+ * where the run's tables and state are (endpoint, region, profile, state folder, checkpoint table),
+ * then the command's own resume arguments. Printed before a resumable command's first write and
+ * again when it stops, so that the operator can paste it.
+ */
+final class ResumeCommands {
+  private static final Set<String> WHERE =
+      Set.of("--endpoint-url", "--region", "--profile", "--state-dir", "--checkpoint-table");
+
+  private ResumeCommands() {}
+
+  /**
+   * {@code pitr [where options] rest}, e.g. {@code rest = "copy-back --resume 1a2b3c4d"}; {@code
+   * rest} must not repeat a where option.
+   */
+  static String of(CommandSpec spec, String rest) {
+    ParseResult root = spec.root().commandLine().getParseResult();
+    StringBuilder out = new StringBuilder("pitr");
+    // Options given before the subcommand stay there; those given after it follow it.
+    where(root, out);
+    out.append(' ').append(rest);
+    for (ParseResult pr = root.subcommand(); pr != null; pr = pr.subcommand()) {
+      where(pr, out);
+    }
+    return out.toString();
+  }
+
+  private static void where(ParseResult pr, StringBuilder out) {
+    for (OptionSpec o : pr.matchedOptions()) {
+      if (WHERE.contains(o.longestName())) {
+        List<String> given = o.originalStringValues();
+        String value = given.isEmpty() ? String.valueOf((Object) o.getValue()) : given.get(0);
+        out.append(' ').append(o.longestName()).append(' ').append(quote(value));
+      }
+    }
+  }
+
+  /** A shell word: as it is when it is safe to paste, else in single quotes. */
+  static String quote(String word) {
+    if (!word.isEmpty() && word.matches("[A-Za-z0-9_./:@%+=,-]+")) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+}
