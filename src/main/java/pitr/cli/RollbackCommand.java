@@ -209,8 +209,7 @@ final class RollbackCommand implements Callable<Integer> {
         keepPlan = true;
         String resumeCommand = resumeCommand(planned.file(), newId, Worker.ALL);
         resumeHint(out, newId, resumeCommand);
-        ApplyResult result = rollbacks.apply(planned, request).block();
-        out.print(PlanText.result(result));
+        ApplyResult result = applyWatched(out, rollbacks, planned, request, resumeCommand);
         keepPlan = !result.complete();
         return finish(result, resumeCommand);
       } finally {
@@ -246,8 +245,7 @@ final class RollbackCommand implements Callable<Integer> {
               .withWorker(share);
       out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
       resumeHint(out, id, resumeCommand);
-      ApplyResult result = rollbacks.apply(saved, request).block();
-      out.print(PlanText.result(result));
+      ApplyResult result = applyWatched(out, rollbacks, saved, request, resumeCommand);
       if (result.runComplete()) {
         dropOrKeep(out, rollbacks, saved.recoveryTables(), rollbackOptions.keep);
         // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
@@ -258,15 +256,38 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Applies {@code plan}, printing its result; a signal (SIGINT/SIGTERM) stops it after the chunks
+   * in flight settle, and it then ends with exit 130 and {@code resumeCommand}.
+   */
+  private ApplyResult applyWatched(
+      PrintWriter out,
+      Rollbacks rollbacks,
+      RollbackPlan plan,
+      ApplyRequest request,
+      String resumeCommand) {
+    try (Interruption interruption =
+        Interruption.watch(spec.commandLine().getErr(), rollbacks::requestStop, resumeCommand)) {
+      ApplyResult result = rollbacks.apply(plan, request).block();
+      out.print(PlanText.result(result));
+      if (result.stopped()) {
+        out.flush();
+        throw interruption.stopped(
+            "restored " + result.restored() + " and deleted " + result.deleted() + " items");
+      }
+      return result;
+    }
+  }
+
   /** The command that resumes this process's share of run {@code id}. */
   private String resumeCommand(Path planFile, String id, Worker share) {
-    String table = applyOptions.state.checkpointTable;
-    return "pitr rollback --apply "
-        + planFile
-        + " --resume "
-        + id
-        + (share.count() > 1 ? " --worker " + share : "")
-        + (table != null ? " --checkpoint-table " + table : "");
+    return ResumeCommands.of(
+        spec,
+        "rollback --apply "
+            + ResumeCommands.quote(planFile.toString())
+            + " --resume "
+            + id
+            + (share.count() > 1 ? " --worker " + share : ""));
   }
 
   private static void resumeHint(PrintWriter out, String runId, String resumeCommand) {

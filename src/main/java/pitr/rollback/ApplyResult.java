@@ -29,6 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param worker the share of the chunks this process applied
  * @param workerChunks the chunks of that share
  * @param runChunksDone chunks of the whole run done (by any worker) when this process ended
+ * @param stopped true when the apply was asked to stop before its last chunk started: the chunks it
+ *     did are checkpointed and a resume does the rest
  */
 public record ApplyResult(
     String runId,
@@ -46,7 +48,8 @@ public record ApplyResult(
     Path failureFile,
     Worker worker,
     int workerChunks,
-    int runChunksDone) {
+    int runChunksDone,
+    boolean stopped) {
 
   /** Conflicts found in planning and in applying. */
   public long conflictCount() {
@@ -73,6 +76,6 @@ public record ApplyResult(
    * verified.
    */
   public boolean complete() {
-    return failed.isEmpty() && notVerified.isEmpty();
+    return failed.isEmpty() && notVerified.isEmpty() && !stopped;
   }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
@@ -57,11 +58,22 @@ final class RollbackApplier {
   private final Tables tables;
   private final Clock clock;
   private final Scheduler scheduler;
+  private final BooleanSupplier stopped;
 
   RollbackApplier(Tables tables, Clock clock, Scheduler scheduler) {
+    this(tables, clock, scheduler, () -> false);
+  }
+
+  /**
+   * @param stopped read before each chunk is started: once true, no new chunk starts, the chunks in
+   *     flight settle and are checkpointed, and the apply ends as a partial one that a resume
+   *     continues
+   */
+  RollbackApplier(Tables tables, Clock clock, Scheduler scheduler, BooleanSupplier stopped) {
     this.tables = tables;
     this.clock = clock;
     this.scheduler = scheduler;
+    this.stopped = stopped;
   }
 
   /** Tallies of one apply; lists hold keys. */
@@ -138,6 +150,7 @@ final class RollbackApplier {
       RollbackPlan plan, ApplyRequest request, PlanProgress progress, Instant start) {
     String table = plan.table();
     Tally tally = new Tally();
+    AtomicBoolean cut = new AtomicBoolean();
     AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(request.maxWcu(), scheduler);
     ConditionalWriter writer =
         ConditionalWriter.create(
@@ -168,6 +181,14 @@ final class RollbackApplier {
         .index()
         // Another worker's chunks are its own: not read, not counted.
         .filter(indexed -> progress.owns((int) (long) indexed.getT1()))
+        .takeWhile(
+            indexed -> {
+              if (stopped.getAsBoolean()) {
+                cut.set(true);
+                return false;
+              }
+              return true;
+            })
         .flatMap(
             indexed -> {
               int chunk = (int) (long) indexed.getT1();
@@ -203,7 +224,8 @@ final class RollbackApplier {
                     writer.failed() > 0 ? writer.failureFile() : null,
                     progress.worker(),
                     progress.ownChunks(),
-                    runDone))
+                    runDone,
+                    cut.get()))
         .doOnNext(
             r ->
                 log.info(

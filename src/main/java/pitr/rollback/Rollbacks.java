@@ -82,6 +82,8 @@ public final class Rollbacks {
   private final Settings settings;
   private final PointInTimeRestorer restorer;
   private final RecoveryTableDropper dropper;
+  private final java.util.concurrent.atomic.AtomicBoolean stopRequested =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Rollbacks(
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
@@ -491,7 +493,15 @@ public final class Rollbacks {
 
   /** Applies {@code plan} as {@code request} says; see {@link RollbackApplier}. */
   public Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request) {
-    return new RollbackApplier(tables, clock, scheduler).apply(plan, request);
+    return new RollbackApplier(tables, clock, scheduler, stopRequested::get).apply(plan, request);
+  }
+
+  /**
+   * Asks a running {@link #apply} to stop: no new chunk starts, the chunks in flight settle and are
+   * checkpointed, and the apply ends incomplete, to be resumed.
+   */
+  public void requestStop() {
+    stopRequested.set(true);
   }
 
   /**

@@ -450,7 +450,11 @@ class RollbackCommandTest {
     String id = runId(run.out());
     Path failureFile = dir.resolve("runs").resolve(id).resolve("failures.jsonl");
     Matcher resume =
-        Pattern.compile("resume with 'pitr rollback --apply (\\S+) --resume " + id + "'")
+        Pattern.compile(
+                "resume with 'pitr rollback --apply (\\S+) --resume "
+                    + id
+                    + Pattern.quote(" --state-dir " + dir + " --endpoint-url " + local.endpoint)
+                    + "'")
             .matcher(run.err());
     assertThat(resume.find()).as(run.err()).isTrue();
     assertThat(run.err())

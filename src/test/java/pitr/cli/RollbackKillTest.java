@@ -14,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -91,8 +92,14 @@ class RollbackKillTest {
     }
   }
 
-  @Test
-  void apply_killedWithSigkillHalfway_isResumedToTheExpectedTable_keepingConcurrentWrites()
+  /**
+   * Killed with SIGKILL, the apply leaves at most its chunks in flight unchecked; stopped with
+   * SIGTERM, it settles them, checkpoints, prints the resume command and exits 130. Either way the
+   * resume ends at the expected table.
+   */
+  @ParameterizedTest(name = "sigkill={0}")
+  @ValueSource(booleans = {true, false})
+  void apply_interruptedHalfway_isResumedToTheExpectedTable_keepingConcurrentWrites(boolean sigkill)
       throws Exception {
     client
         .createTable(
@@ -176,11 +183,31 @@ class RollbackKillTest {
         runId = m.find() ? m.group(1) : null;
         Thread.sleep(20);
       }
+      if (!sigkill) {
+        child.destroy();
+        assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
     } finally {
       child.destroyForcibly();
       child.waitFor();
     }
-    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    String out = Files.readString(output);
+    if (sigkill) {
+      assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    } else {
+      assertThat(child.exitValue()).as(out).isEqualTo(130);
+      assertThat(out)
+          .contains("Stopped by an interrupt after it restored ")
+          .contains(
+              "Resume with: pitr --endpoint-url "
+                  + endpoint
+                  + " rollback --apply "
+                  + plan
+                  + " --resume "
+                  + runId
+                  + " --state-dir "
+                  + dir);
+    }
     long doneBefore = chunksDone(runId);
     assertThat(doneBefore).isBetween(3L, 29L);
     assertThat(orders()).containsValue("bad");

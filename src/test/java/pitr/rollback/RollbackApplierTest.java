@@ -170,6 +170,38 @@ class RollbackApplierTest {
   }
 
   @Test
+  void apply_stoppedAfterItsFirstChunk_settlesThatChunk_endsIncomplete_andAResumeDoesTheRest() {
+    RollbackPlan plan = fourRestores();
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // Stopped as the second chunk is about to start.
+    RollbackApplier stopping =
+        new RollbackApplier(
+            f.tables, f.clock, Schedulers.parallel(), () -> asked.incrementAndGet() > 1);
+
+    ApplyResult stopped =
+        stopping.apply(plan, request("r1").withChunkItems(2)).block(Duration.ofSeconds(60));
+
+    assertThat(stopped.stopped()).isTrue();
+    assertThat(stopped.complete()).isFalse();
+    assertThat(stopped.runComplete()).isFalse();
+    assertThat(stopped.restored()).isEqualTo(2);
+    assertThat(f.live()).containsEntry("r0", "good").containsEntry("r1", "good");
+    assertThat(f.live()).containsEntry("r2", "bad").containsEntry("r3", "bad");
+
+    ApplyResult resumed = apply(plan, request("r1").resuming(true).withChunkItems(2));
+
+    assertThat(resumed.chunksSkipped()).isEqualTo(1);
+    assertThat(resumed.restored()).isEqualTo(2);
+    assertThat(resumed.runComplete()).isTrue();
+    assertThat(f.live())
+        .containsEntry("r0", "good")
+        .containsEntry("r1", "good")
+        .containsEntry("r2", "good")
+        .containsEntry("r3", "good");
+  }
+
+  @Test
   void apply_resumingARunOfAnotherPlan_isRefusedBeforeAnyWrite() {
     RollbackPlan first = fourRestores();
     PlanProgress.open(checkpoints, "r1", false, first.fingerprint(), "orders", 2, 2, f.clock)
