@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
 import pitr.copy.DiffResult;
 import pitr.copy.TableDiff;
 import pitr.files.AtomicFiles;
+import pitr.metrics.Meter;
+import pitr.metrics.MetricsSession;
 
 /** {@code pitr diff A B}: how two tables with the same key differ. Read-only. */
 @Command(
@@ -55,6 +57,8 @@ final class DiffCommand implements Callable<Integer> {
 
   @Mixin StateOptions state = new StateOptions();
 
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
   @Override
   public Integer call() {
     if (keysOut != null) {
@@ -62,11 +66,16 @@ final class DiffCommand implements Callable<Integer> {
       AtomicFiles.checkWritable(keysOut, "--keys-out");
     }
     DiffResult r;
-    try (Targets t = Targets.of(spec)) {
+    try (Targets t = Targets.of(spec);
+        MetricsSession session = metrics.start(spec, "diff")) {
+      // Progress counts the items read from both tables, of about both item counts.
+      session.progressBy(Meter.ITEMS_READ);
+      session.expect(itemCount(t, a) + itemCount(t, b));
       r =
           TableDiff.create(t.gateway, state.stateDir().resolve("tmp"))
-              .diff(a, b, segments, sample, keysOut)
+              .diff(a, b, segments, sample, keysOut, n -> session.meters().add(Meter.ITEMS_READ, n))
               .block();
+      session.finish();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (Targets.json(spec)) {
@@ -82,6 +91,16 @@ final class DiffCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The table's approximate item count (DescribeTable's, refreshed about every 6 h), or 0. */
+  private static long itemCount(Targets t, String table) {
+    return t.gateway
+        .findTable(table)
+        .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+        .blockOptional()
+        .map(d -> d.itemCount() == null ? 0L : d.itemCount())
+        .orElse(0L);
   }
 
   private static String sample(java.util.List<String> keys) {

@@ -71,6 +71,18 @@ public final class KeySpill {
       Path dir,
       int partitions,
       Function<Map<String, AttributeValue>, String> digest) {
+    return spill(gateway, spec, schema, dir, partitions, digest, n -> {});
+  }
+
+  /** As above, telling {@code itemsRead} how many items each page held, for progress. */
+  public static Mono<Void> spill(
+      DynamoDbGateway gateway,
+      ScanSpec spec,
+      KeySchema schema,
+      Path dir,
+      int partitions,
+      Function<Map<String, AttributeValue>, String> digest,
+      java.util.function.LongConsumer itemsRead) {
     long[] counts = new long[partitions];
     return Mono.fromCallable(
             () -> {
@@ -89,6 +101,7 @@ public final class KeySpill {
                     .publishOn(Schedulers.boundedElastic())
                     .doOnNext(
                         page -> {
+                          itemsRead.accept(page.items().size());
                           for (Map<String, AttributeValue> item : page.items()) {
                             String key = keyText(schema, item);
                             int p = partition(key, partitions);

@@ -44,6 +44,17 @@ public final class TableDiff {
 
   /** Diffs {@code a} and {@code b}; differing keys go to {@code keysOut} when not null. */
   public Mono<DiffResult> diff(String a, String b, int segments, int sample, Path keysOut) {
+    return diff(a, b, segments, sample, keysOut, n -> {});
+  }
+
+  /** As above, telling {@code itemsRead} how many items each page of either table held. */
+  public Mono<DiffResult> diff(
+      String a,
+      String b,
+      int segments,
+      int sample,
+      Path keysOut,
+      java.util.function.LongConsumer itemsRead) {
     return gateway
         .describeTable(a)
         .zipWith(gateway.describeTable(b))
@@ -76,8 +87,8 @@ public final class TableDiff {
                     return Files.createTempDirectory(workDir, "diff");
                   },
                   dir ->
-                      spill(a, schema, segments, dir.resolve("a"), partitions)
-                          .then(spill(b, schema, segments, dir.resolve("b"), partitions))
+                      spill(a, schema, segments, dir.resolve("a"), partitions, itemsRead)
+                          .then(spill(b, schema, segments, dir.resolve("b"), partitions, itemsRead))
                           .then(
                               Mono.fromCallable(
                                       () -> compare(a, b, dir, partitions, sample, keysOut))
@@ -87,9 +98,21 @@ public final class TableDiff {
             });
   }
 
-  private Mono<Void> spill(String table, KeySchema schema, int segments, Path dir, int partitions) {
+  private Mono<Void> spill(
+      String table,
+      KeySchema schema,
+      int segments,
+      Path dir,
+      int partitions,
+      java.util.function.LongConsumer itemsRead) {
     return KeySpill.spill(
-        gateway, ScanSpec.of(table, segments), schema, dir, partitions, TableDiff::digest);
+        gateway,
+        ScanSpec.of(table, segments),
+        schema,
+        dir,
+        partitions,
+        TableDiff::digest,
+        itemsRead);
   }
 
   static String digest(Map<String, AttributeValue> item) {

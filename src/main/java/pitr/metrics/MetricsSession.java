@@ -44,6 +44,7 @@ public final class MetricsSession implements AutoCloseable {
   private CloudWatchPublisher cloudWatch;
   private ScheduledExecutorService publishing;
   private volatile long expected;
+  private volatile Meter progressMeter = Meter.ITEMS_WRITTEN;
   private final RecentRates recent = new RecentRates(startNanos);
   private long lastLineNanos = startNanos;
 
@@ -185,6 +186,14 @@ public final class MetricsSession implements AutoCloseable {
     return meters;
   }
 
+  /**
+   * What progress counts: items written (the default, for commands that write) or, for a command
+   * that only reads, such as diff, {@link Meter#ITEMS_READ}.
+   */
+  public void progressBy(Meter meter) {
+    progressMeter = meter;
+  }
+
   /** Sets the number of items expected, for the bar's ETA; 0 when unknown. */
   public void expect(long items) {
     expected = items;
@@ -196,7 +205,7 @@ public final class MetricsSession implements AutoCloseable {
   private synchronized void tick() {
     try {
       long now = System.nanoTime();
-      long written = (long) meters.total(Meter.ITEMS_WRITTEN);
+      long written = (long) meters.total(progressMeter);
       recent.sample(now, written, meters.total(Meter.WCU_CONSUMED));
       double itemsPerSecond = recent.items();
       double wcuPerSecond = recent.units();

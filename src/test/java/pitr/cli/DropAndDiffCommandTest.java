@@ -62,6 +62,8 @@ class DropAndDiffCommandTest {
         .contains("only in orders-rec: 1  e.g. {\"pk\":{\"S\":\"k299\"}}\n")
         .contains("only in orders: 5  e.g.");
     assertThat(pitr.files.SealedLines.readAll(keys, "Keys", "fix")).hasSize(16);
+    // Progress and summary count what diff reads: 300 items of orders-rec, 304 of orders.
+    assertThat(cli.last.err()).contains("summary command=diff items_read=604 items_written=0 ");
 
     assertThat(
             cli.exit(
