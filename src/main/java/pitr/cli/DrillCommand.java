@@ -107,17 +107,12 @@ final class DrillCommand implements Callable<Integer> {
     try (DrillTarget drillTarget =
         where.equals("local") ? new LocalTarget() : new AwsTarget(PitrCommand.of(spec).target())) {
       out.println("Drill " + runbook.name() + " on " + drillTarget.name());
-      result = new DrillRunner(drillTarget, Schedulers.parallel(), scale).run(runbook).block();
-    }
-    for (StepResult s : result.steps()) {
-      out.printf(
-          "%2d. %-7s %s%s%n",
-          s.number(),
-          s.status(),
-          s.step().description(),
-          s.failure() != null
-              ? "\n      " + s.failure()
-              : s.detail().isEmpty() ? "" : "\n      " + s.detail());
+      out.flush();
+      // Each step is told as it finishes, not all at the end.
+      result =
+          new DrillRunner(drillTarget, Schedulers.parallel(), scale)
+              .run(runbook, s -> printStep(out, s))
+              .block();
     }
     Path html = DrillReport.write(result, dir);
     out.printf(
@@ -141,6 +136,18 @@ final class DrillCommand implements Callable<Integer> {
     }
     out.println("RESULT: drill passed");
     return 0;
+  }
+
+  private static void printStep(PrintWriter out, StepResult s) {
+    out.printf(
+        "%2d. %-7s %s%s%n",
+        s.number(),
+        s.status(),
+        s.step().description(),
+        s.failure() != null
+            ? "\n      " + s.failure()
+            : s.detail().isEmpty() ? "" : "\n      " + s.detail());
+    out.flush();
   }
 
   /** The embedded engine served on loopback, its clock movable and faults injectable. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import reactor.core.publisher.Flux;
@@ -53,6 +54,14 @@ public final class DrillRunner {
 
   /** Runs every step; the result says which passed. */
   public Mono<DrillResult> run(Runbook runbook) {
+    return run(runbook, step -> {});
+  }
+
+  /**
+   * Runs every step, telling {@code finished} of each step's result as soon as it is known (so a
+   * drill is narrated while it runs); the result says which passed.
+   */
+  public Mono<DrillResult> run(Runbook runbook, Consumer<StepResult> finished) {
     return Mono.defer(
         () -> {
           Instant started = drill.clock.instant();
@@ -97,7 +106,11 @@ public final class DrillRunner {
                                       message(e)));
                             });
                   })
-              .doOnNext(results::add)
+              .doOnNext(
+                  r -> {
+                    results.add(r);
+                    finished.accept(r);
+                  })
               .then(
                   Mono.fromSupplier(
                       () ->

@@ -101,6 +101,42 @@ class DrillRunnerTest {
   }
 
   @Test
+  void run_tellsEachStepAsItFinishes_inOrder_beforeTheDrillEnds() {
+    Runbook runbook =
+        new Runbook(
+            "test",
+            "A test drill",
+            "local",
+            List.of(
+                new Step.CreateTable("Create", "things", Map.of("pk", "S"), null, null, null, null),
+                new Step.Seed("Seed", "things", 10L, null),
+                new Step.AssertCount("Count", "things", 11L, null),
+                new Step.Drop("Drop", "things")),
+            Path.of("drill.yaml"));
+    List<String> told = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger stepsWhenSeedWasTold =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
+
+    DrillResult result =
+        VirtualTime.run(
+            vts,
+            new DrillRunner(engine, vts, 1.0)
+                .run(
+                    runbook,
+                    r -> {
+                      told.add(r.number() + " " + r.status());
+                      if (r.number() == 2) {
+                        // The table is still there: told before the later steps ran.
+                        stepsWhenSeedWasTold.set(client.listTables().join().tableNames().size());
+                      }
+                    }));
+
+    assertThat(told).containsExactly("1 PASSED", "2 PASSED", "3 FAILED", "4 PASSED");
+    assertThat(result.steps()).map(r -> r.number() + " " + r.status()).isEqualTo(told);
+    assertThat(stepsWhenSeedWasTold.get()).isEqualTo(1);
+  }
+
+  @Test
   void seed_whenTheTableStaysThrottled_failsNamingWhatWasLeft_skipsTheRest_butStillDrops() {
     // 5 WCU and a clock that never moves: five items land, the other twenty never can.
     DrillResult result =
