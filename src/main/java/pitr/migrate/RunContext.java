@@ -50,6 +50,11 @@ final class RunContext implements MigrationContext {
     return progress;
   }
 
+  /** Items written (put, updated, deleted) to every table so far, confirmed by DynamoDB. */
+  long written() {
+    return tables.values().stream().mapToLong(t -> t.tally().written()).sum();
+  }
+
   Map<String, Long> counters() {
     return metrics.snapshot();
   }

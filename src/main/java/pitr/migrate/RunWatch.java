@@ -33,6 +33,13 @@ final class RunWatch {
 
   private static void logProgress(String name, RunContext ctx) {
     RunContext.ProgressCounter p = ctx.progressCounter();
-    log.info("progress migration={} done={} total={}", name, p.done(), p.total());
+    // What the migration marked done (usually items read) and what was written, said apart: a
+    // rate-limited run reads ahead of its writes.
+    log.info(
+        "progress migration={} processed={} total={} written={}",
+        name,
+        p.done(),
+        p.total(),
+        ctx.written());
   }
 }
