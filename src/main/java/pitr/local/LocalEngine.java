@@ -144,7 +144,7 @@ public final class LocalEngine implements AutoCloseable {
     this.backups = new BackupOps(config, catalog, writer, throughput);
     this.exportDestination = ExportDestinations.of(config.exports(), config.region());
     this.exports = new ExportOps(config, catalog, writer, throughput, exportDestination);
-    this.ttl = new TtlOps(config, catalog, writer, throughput);
+    this.ttl = new TtlOps(config, catalog, writer, throughput, tables);
     this.account = new AccountOps(config, catalog, writer, throughput);
     this.sweeper =
         new TtlSweeper(

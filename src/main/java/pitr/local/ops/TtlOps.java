@@ -19,15 +19,24 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 /**
  * The time-to-live operations, UpdateTimeToLive and DescribeTimeToLive, with DynamoDB's rules: TTL
  * is turned on for one attribute at a time, turning it on or off twice is refused, so is naming
- * another attribute while it is on, and so is any change within an hour of the last one. The
- * expired items themselves are deleted by {@link TtlSweeper}.
+ * another attribute while it is on, and so is any change within an hour of the last one, or to a
+ * table that is not ACTIVE. The expired items themselves are deleted by {@link TtlSweeper}.
  */
 public final class TtlOps extends OperationFamily {
   /** After a change, further changes are refused for this long (DynamoDB: one hour). */
   public static final Duration CHANGE_INTERVAL = Duration.ofHours(1);
 
-  public TtlOps(EngineConfig config, Catalog catalog, ItemWriter writer, Throughput throughput) {
+  private final TableOps tables;
+
+  /** The TTL operations; {@code tables} knows which tables are not ACTIVE. */
+  public TtlOps(
+      EngineConfig config,
+      Catalog catalog,
+      ItemWriter writer,
+      Throughput throughput,
+      TableOps tables) {
     super(config, catalog, writer, throughput);
+    this.tables = tables;
   }
 
   /** UpdateTimeToLive; returns the specification it accepted. */
@@ -37,8 +46,8 @@ public final class TtlOps extends OperationFamily {
           TimeToLiveSpecification spec = checked(r);
           writer.lock();
           try {
-            Table t = table(r.tableName());
             long now = clock.millis();
+            Table t = tables.changeable(r.tableName(), now);
             TimeToLiveStatus status = status(t, now);
             boolean on = status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
             String attribute = spec.attributeName();
