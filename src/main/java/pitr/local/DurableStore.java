@@ -26,9 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 
 /**
- * Keeps the engine's tables, item history and backups in an H2 MVStore file, so that {@code pitr
- * local serve --data-dir DIR} survives restarts. Every request that changes state is committed
- * before it is answered, so a killed process loses only writes that were never acknowledged.
+ * Keeps the engine's tables, item history, backups and exports in an H2 MVStore file, so that
+ * {@code pitr local serve --data-dir DIR} survives restarts. Every request that changes state is
+ * committed before it is answered, so a killed process loses only writes that were never
+ * acknowledged.
  *
  * <p>A commit alone does not make a change of many items atomic: the store also commits on its own
  * whenever its write buffer fills, in the middle of a large restore for instance. So a change that
@@ -39,8 +40,10 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
  *
  * <p>Layout: map {@code tables} (table ARN, or ARN and id for a deleted table, to definition JSON),
  * map {@code items:<tableId>} (encoded key to encoded version chain), map {@code backups} (backup
- * ARN to definition JSON), map {@code backup:<backupArn>} (encoded key to encoded item) and map
- * {@code pending} ({@code table:<tableId>} or {@code backup:<backupArn>} to the change under way).
+ * ARN to definition JSON), map {@code backup:<backupArn>} (encoded key to encoded item), map {@code
+ * exports} (export ARN to description JSON; the exported files live at the export's destination)
+ * and map {@code pending} ({@code table:<tableId>} or {@code backup:<backupArn>} to the change
+ * under way).
  */
 public final class DurableStore implements AutoCloseable {
   public static final String FILE = "pitr-engine.mv.db";
@@ -55,12 +58,14 @@ public final class DurableStore implements AutoCloseable {
   private final MVMap<String, String> tables;
   private final MVMap<String, String> backups;
   private final MVMap<String, String> pending;
+  private final MVMap<String, String> exports;
 
   private DurableStore(MVStore store) {
     this.store = store;
     this.tables = store.openMap("tables");
     this.backups = store.openMap("backups");
     this.pending = store.openMap("pending");
+    this.exports = store.openMap("exports");
   }
 
   public static DurableStore open(Path dir) {
@@ -413,6 +418,16 @@ public final class DurableStore implements AutoCloseable {
       }
     }
     store.commit();
+  }
+
+  /** Stores an export's description (JSON) under its ARN. Caller holds the write lock. */
+  public void saveExport(String arn, String json) {
+    exports.put(arn, json);
+  }
+
+  /** The stored exports' descriptions (JSON), in no particular order. */
+  public List<String> loadExports() {
+    return new ArrayList<>(exports.values());
   }
 
   /** Makes everything written so far durable; called before a request is answered. */

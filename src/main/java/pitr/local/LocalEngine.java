@@ -156,9 +156,9 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /**
-   * An engine that keeps its tables, history and backups in {@code dataDir} (created if absent) and
-   * loads what an earlier run left there. Every change is committed to disk before it is
-   * acknowledged, and a restore, a backup or a table deletion is all or nothing across a crash.
+   * An engine that keeps its tables, history, backups and exports in {@code dataDir} (created if
+   * absent) and loads what an earlier run left there. Every change is committed to disk before it
+   * is acknowledged, and a restore, a backup or a table deletion is all or nothing across a crash.
    *
    * @throws IllegalArgumentException when the directory cannot be created or was written by an
    *     incompatible version
@@ -167,6 +167,7 @@ public final class LocalEngine implements AutoCloseable {
     DurableStore store = DurableStore.open(dataDir);
     LocalEngine engine = new LocalEngine(config, store);
     engine.catalog.load(store, engine.throughput::configure);
+    engine.exports.load(store);
     if (engine.catalog.tables().values().stream().anyMatch(t -> t.ttlAttribute != null)) {
       engine.sweeper.start();
     }
