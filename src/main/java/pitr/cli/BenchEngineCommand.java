@@ -91,6 +91,8 @@ final class BenchEngineCommand implements Callable<Integer> {
             EngineConfig.defaults().withoutRequestValidation(),
             HTTP_UNCHECKED,
             IN_PROCESS_UNCHECKED);
+        // Each checked engine runs right before its unchecked twin, under the same load.
+        targets.add(1, targets.remove(2));
       }
       if (compareEndpoint != null) {
         DynamoDbAsyncClient peer = httpClient(compareEndpoint);
@@ -168,21 +170,57 @@ final class BenchEngineCommand implements Callable<Integer> {
           inProcess / http);
     }
     if (validationCost) {
-      out.println();
-      out.println(
-          "| items | in flight | HTTP checked / unchecked | in-process checked / unchecked |");
-      out.println("|---|---:|---:|---:|");
-      for (WriteBenchmark.Case c : WriteBenchmark.standardCases()) {
-        out.printf(
-            Locale.ROOT,
-            "| %s | %d | %.2f | %.2f |%n",
-            c.itemSize(),
-            c.inFlight(),
-            find(results, HTTP, c) / find(results, HTTP_UNCHECKED, c),
-            find(results, IN_PROCESS, c) / find(results, IN_PROCESS_UNCHECKED, c));
-      }
+      printValidationCost(out, results);
     }
     out.flush();
+  }
+
+  /**
+   * Checked / unchecked, each the median over rounds of the ratio within one round (the two targets
+   * ran back to back in it, so the machine's load weighs on both alike): items/s, and process CPU
+   * time per item (unchecked / checked, so that below 1 means the check costs).
+   */
+  private static void printValidationCost(PrintWriter out, List<WriteBenchmark.Result> results) {
+    out.println();
+    out.println(
+        "| items | in flight | HTTP items/s checked / unchecked | in-process items/s checked /"
+            + " unchecked | HTTP CPU per item unchecked / checked | in-process CPU per item"
+            + " unchecked / checked |");
+    out.println("|---|---:|---:|---:|---:|---:|");
+    for (WriteBenchmark.Case c : WriteBenchmark.standardCases()) {
+      WriteBenchmark.Result http = result(results, HTTP, c);
+      WriteBenchmark.Result httpOff = result(results, HTTP_UNCHECKED, c);
+      WriteBenchmark.Result in = result(results, IN_PROCESS, c);
+      WriteBenchmark.Result inOff = result(results, IN_PROCESS_UNCHECKED, c);
+      out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.3f | %.3f | %.3f | %.3f |%n",
+          c.itemSize(),
+          c.inFlight(),
+          roundRatio(http.roundItemsPerSecond(), httpOff.roundItemsPerSecond()),
+          roundRatio(in.roundItemsPerSecond(), inOff.roundItemsPerSecond()),
+          roundRatio(httpOff.roundCpuMicrosPerItem(), http.roundCpuMicrosPerItem()),
+          roundRatio(inOff.roundCpuMicrosPerItem(), in.roundCpuMicrosPerItem()));
+    }
+  }
+
+  /** The median over rounds of {@code a[i] / b[i]}. */
+  static double roundRatio(List<Double> a, List<Double> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      ratios.add(a.get(i) / b.get(i));
+    }
+    return WriteBenchmark.median(ratios);
+  }
+
+  private static WriteBenchmark.Result result(
+      List<WriteBenchmark.Result> results, String target, WriteBenchmark.Case c) {
+    for (WriteBenchmark.Result r : results) {
+      if (r.target().equals(target) && r.benchCase().equals(c)) {
+        return r;
+      }
+    }
+    throw new IllegalStateException("no result for " + target + " " + c);
   }
 
   private static double find(

@@ -134,8 +134,7 @@ class DurableExportTest {
           .extracting(ExportDescription::exportStatus)
           .containsExactly(ExportStatus.COMPLETED, ExportStatus.COMPLETED, ExportStatus.FAILED);
       assertThat(after.get(0).itemCount()).isEqualTo(3);
-      assertThat(after.get(0).exportTime())
-          .isEqualTo(Instant.parse("2026-01-01T00:25:00.123Z"));
+      assertThat(after.get(0).exportTime()).isEqualTo(Instant.parse("2026-01-01T00:25:00.123Z"));
     }
   }
 }
