@@ -167,13 +167,6 @@ public final class ExportOps extends OperationFamily {
     return Requests.guard(
         () -> {
           int limit = r.maxResults() == null ? MAX_LIST_RESULTS : r.maxResults();
-          if (limit < 1 || limit > MAX_LIST_RESULTS) {
-            throw Errors.validation(
-                "1 validation error detected: Value '"
-                    + limit
-                    + "' at 'maxResults' failed to satisfy constraint: Member must have value"
-                    + " less than or equal to 25");
-          }
           List<Export> all;
           synchronized (exports) {
             all = new ArrayList<>(exports.values());

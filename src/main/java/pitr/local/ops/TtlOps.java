@@ -43,7 +43,7 @@ public final class TtlOps extends OperationFamily {
   public UpdateTimeToLiveResponse updateTimeToLive(UpdateTimeToLiveRequest r) {
     return Requests.guard(
         () -> {
-          TimeToLiveSpecification spec = checked(r);
+          TimeToLiveSpecification spec = r.timeToLiveSpecification();
           writer.lock();
           try {
             long now = clock.millis();
@@ -109,36 +109,5 @@ public final class TtlOps extends OperationFamily {
       throw Errors.tableNotFound(name);
     }
     return t;
-  }
-
-  private static TimeToLiveSpecification checked(UpdateTimeToLiveRequest r) {
-    Catalog.nameOf(r.tableName());
-    TimeToLiveSpecification spec = r.timeToLiveSpecification();
-    if (spec == null) {
-      throw notNull("timeToLiveSpecification");
-    }
-    if (spec.attributeName() == null) {
-      throw notNull("timeToLiveSpecification.attributeName");
-    }
-    if (spec.enabled() == null) {
-      throw notNull("timeToLiveSpecification.enabled");
-    }
-    int length = spec.attributeName().length();
-    if (length < 1 || length > 255) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + spec.attributeName()
-              + "' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member"
-              + " must have length "
-              + (length < 1 ? "greater than or equal to 1" : "less than or equal to 255"));
-    }
-    return spec;
-  }
-
-  private static RuntimeException notNull(String member) {
-    return Errors.validation(
-        "1 validation error detected: Value null at '"
-            + member
-            + "' failed to satisfy constraint: Member must not be null");
   }
 }
