@@ -270,7 +270,7 @@ public final class DurableStore implements AutoCloseable {
 
   /** Stores a live table's definition; its items are stored one by one as they change. */
   public void saveTable(Table t) {
-    tables.put(t.arn, write(meta(t, null)));
+    tables.put(t.arn, toJson(meta(t, null)));
   }
 
   /**
@@ -281,7 +281,7 @@ public final class DurableStore implements AutoCloseable {
   public void saveNewTable(Table t) {
     String mark = TABLE_MARK + t.id;
     pending.put(mark, "create " + t.arn);
-    tables.put(t.arn, write(meta(t, null)));
+    tables.put(t.arn, toJson(meta(t, null)));
     MVMap<String, byte[]> items = itemsOf(t.id);
     items.clear();
     t.items.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeChain(v)));
@@ -294,7 +294,7 @@ public final class DurableStore implements AutoCloseable {
    * the live one is removed, so a crash in between leaves the table, never loses it.
    */
   public void saveDeletedTable(Table t, long deletedAt) {
-    tables.put(deletedKey(t), write(meta(t, deletedAt)));
+    tables.put(deletedKey(t), toJson(meta(t, deletedAt)));
     removeEntry(t.arn, t.id);
   }
 
@@ -322,7 +322,7 @@ public final class DurableStore implements AutoCloseable {
   /** Removes the entry under {@code key} only if it is the table {@code id}, not a namesake. */
   private void removeEntry(String key, String id) {
     String json = tables.get(key);
-    if (json != null && id.equals(read(json, TableMeta.class).id())) {
+    if (json != null && id.equals(fromJson(json, TableMeta.class).id())) {
       tables.remove(key);
     }
   }
@@ -363,7 +363,7 @@ public final class DurableStore implements AutoCloseable {
   public void saveBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> snapshot) {
     String mark = BACKUP_PREFIX + meta.arn();
     pending.put(mark, "create");
-    backups.put(meta.arn(), write(meta));
+    backups.put(meta.arn(), toJson(meta));
     MVMap<String, byte[]> items = backupItems(meta.arn());
     items.clear();
     snapshot.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeItem(v)));
@@ -405,7 +405,7 @@ public final class DurableStore implements AutoCloseable {
     }
     java.util.Set<String> owned = new java.util.HashSet<>();
     for (String json : tables.values()) {
-      owned.add(ITEMS_PREFIX + read(json, TableMeta.class).id());
+      owned.add(ITEMS_PREFIX + fromJson(json, TableMeta.class).id());
     }
     for (String arn : backups.keySet()) {
       owned.add(BACKUP_PREFIX + arn);
@@ -444,7 +444,7 @@ public final class DurableStore implements AutoCloseable {
   public List<LoadedTable> loadTables() {
     List<LoadedTable> out = new ArrayList<>();
     for (String json : tables.values()) {
-      TableMeta meta = read(json, TableMeta.class);
+      TableMeta meta = fromJson(json, TableMeta.class);
       Map<StoreKey, Version> items = new HashMap<>();
       itemsOf(meta.id()).forEach((k, v) -> items.put(decodeKey(k), ItemCodec.decodeChain(v)));
       out.add(new LoadedTable(meta, items));
@@ -455,7 +455,7 @@ public final class DurableStore implements AutoCloseable {
   public List<LoadedBackup> loadBackups() {
     List<LoadedBackup> out = new ArrayList<>();
     for (String json : backups.values()) {
-      BackupMeta meta = read(json, BackupMeta.class);
+      BackupMeta meta = fromJson(json, BackupMeta.class);
       Map<StoreKey, Map<String, AttributeValue>> items = new HashMap<>();
       backupItems(meta.arn()).forEach((k, v) -> items.put(decodeKey(k), ItemCodec.decodeItem(v)));
       out.add(new LoadedBackup(meta, items));
@@ -463,7 +463,8 @@ public final class DurableStore implements AutoCloseable {
     return out;
   }
 
-  private static String write(Object value) {
+  /** {@code value} as the JSON this store keeps for definitions. */
+  public static String toJson(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -471,7 +472,11 @@ public final class DurableStore implements AutoCloseable {
     }
   }
 
-  private static <T> T read(String json, Class<T> type) {
+  /**
+   * Reads JSON this store (or {@link #toJson}) wrote, refusing with the fix what another pitr
+   * version wrote in a form this one cannot read.
+   */
+  public static <T> T fromJson(String json, Class<T> type) {
     try {
       return JSON.readValue(json, type);
     } catch (JsonProcessingException e) {

@@ -1,9 +1,7 @@
 package pitr.local.ops;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import pitr.local.DurableStore;
 import pitr.local.export.ExportHeader;
 import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.IncrementalExportSpecification;
@@ -51,9 +49,6 @@ record StoredExport(
       String toTime,
       String viewType) {}
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   /** The JSON the store keeps for {@code e}, the {@code order}-th export. */
   static String json(long order, ExportOps.Export e) {
     ExportHeader h = e.header();
@@ -93,24 +88,12 @@ record StoredExport(
                 spec == null ? null : text(spec.exportFromTime()),
                 spec == null ? null : text(spec.exportToTime()),
                 spec == null ? null : spec.exportViewTypeAsString()));
-    try {
-      return JSON.writeValueAsString(stored);
-    } catch (JsonProcessingException e1) {
-      throw new IllegalStateException("cannot encode an export: " + e1.getMessage(), e1);
-    }
+    return DurableStore.toJson(stored);
   }
 
   /** Reads what {@link #json} wrote. */
   static StoredExport read(String json) {
-    try {
-      return JSON.readValue(json, StoredExport.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(
-          "data directory holds an export this pitr cannot read ("
-              + e.getOriginalMessage()
-              + "); use the pitr version that wrote it or start with an empty --data-dir",
-          e);
-    }
+    return DurableStore.fromJson(json, StoredExport.class);
   }
 
   /** The export as the engine holds it in memory. */
