@@ -35,9 +35,18 @@ public final class WriteBenchmark {
    *
    * @param batchesPerSecond BatchWriteItem calls completed per second
    * @param itemsPerSecond items written per second (unprocessed items not counted)
+   * @param roundItemsPerSecond items per second of each round, in order, so that two targets can be
+   *     compared round by round
+   * @param roundCpuMicrosPerItem this process's CPU time (all threads: client, server, engine) per
+   *     item written, of each round, in order
    */
   public record Result(
-      String target, Case benchCase, double batchesPerSecond, double itemsPerSecond) {}
+      String target,
+      Case benchCase,
+      double batchesPerSecond,
+      double itemsPerSecond,
+      List<Double> roundItemsPerSecond,
+      List<Double> roundCpuMicrosPerItem) {}
 
   private final Duration runTime;
   private final int rounds;
@@ -60,6 +69,7 @@ public final class WriteBenchmark {
   public List<Result> run(List<Target> targets, List<Case> cases) {
     Map<String, List<Double>> batches = new LinkedHashMap<>();
     Map<String, List<Double>> items = new HashMap<>();
+    Map<String, List<Double>> cpu = new HashMap<>();
     for (int round = -1; round < rounds; round++) {
       for (Case c : cases) {
         for (Target t : targets) {
@@ -71,6 +81,7 @@ public final class WriteBenchmark {
             String k = t.name + "\u0000" + c;
             batches.computeIfAbsent(k, x -> new ArrayList<>()).add(r[0]);
             items.computeIfAbsent(k, x -> new ArrayList<>()).add(r[1]);
+            cpu.computeIfAbsent(k, x -> new ArrayList<>()).add(r[2]);
           }
         }
       }
@@ -79,7 +90,14 @@ public final class WriteBenchmark {
     for (Case c : cases) {
       for (Target t : targets) {
         String k = t.name + "\u0000" + c;
-        out.add(new Result(t.name, c, median(batches.get(k)), median(items.get(k))));
+        out.add(
+            new Result(
+                t.name,
+                c,
+                median(batches.get(k)),
+                median(items.get(k)),
+                List.copyOf(items.get(k)),
+                List.copyOf(cpu.get(k))));
       }
     }
     return out;
@@ -125,7 +143,11 @@ public final class WriteBenchmark {
     return out;
   }
 
-  /** Returns {batches/s, items/s} for one run of {@link #runTime}. */
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  /** Returns {batches/s, items/s, process CPU µs per item} for one run of {@link #runTime}. */
   private double[] measure(DynamoDbAsyncClient client, Case c) {
     // Requests are built before the clock starts, so the figure is the endpoint's, not ours.
     int prepared = 4096;
@@ -134,6 +156,7 @@ public final class WriteBenchmark {
       requests.add(batch(c.payloadBytes()));
     }
     AtomicLong written = new AtomicLong();
+    long cpuStart = OS.getProcessCpuTime();
     long start = System.nanoTime();
     long deadline = start + runTime.toNanos();
     long batches =
@@ -156,10 +179,14 @@ public final class WriteBenchmark {
             .count()
             .block();
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new double[] {batches / seconds, written.get() / seconds};
+    double cpuMicros = (OS.getProcessCpuTime() - cpuStart) / 1e3;
+    return new double[] {
+      batches / seconds, written.get() / seconds, cpuMicros / Math.max(1, written.get())
+    };
   }
 
-  static double median(List<Double> values) {
+  /** The median of {@code values}. */
+  public static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     int n = sorted.size();

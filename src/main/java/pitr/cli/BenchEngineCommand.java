@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.bench.WriteBenchmark;
+import pitr.local.EngineConfig;
 import pitr.local.LocalDynamoDbAsyncClient;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
@@ -25,7 +26,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 /**
  * {@code pitr bench engine}: BatchWriteItem throughput of the embedded engine over loopback HTTP
  * and in-process, and of another emulator at {@code --compare-endpoint} (bench/engine.sh starts
- * dynalite there), all through the same SDK async client.
+ * dynalite there), all through the same SDK async client. With {@code --validation-cost} it also
+ * measures, in the same interleaved rounds, engines that skip the model check of requests, and
+ * reports checked / unchecked items/s.
  */
 @Command(
     name = "engine",
@@ -62,22 +65,35 @@ final class BenchEngineCommand implements Callable<Integer> {
           "Interleaved rounds per case, 1-100; the median is reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(
+      names = "--validation-cost",
+      description =
+          "Also measure engines with the request check against the service model turned off (a"
+              + " benchmark-only setting), and report checked / unchecked items/s.")
+  boolean validationCost;
+
+  private static final String HTTP = "pitr (HTTP)";
+  private static final String IN_PROCESS = "pitr (in-process)";
+  private static final String HTTP_UNCHECKED = "pitr (HTTP, unchecked)";
+  private static final String IN_PROCESS_UNCHECKED = "pitr (in-process, unchecked)";
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     List<AutoCloseable> open = new ArrayList<>();
     try {
-      LocalEngine httpEngine = LocalEngine.create();
-      LocalServer server = LocalServers.startOnLoopback(httpEngine);
-      open.add(server);
-      LocalEngine inProcessEngine = LocalEngine.create();
       List<WriteBenchmark.Target> targets = new ArrayList<>();
-      DynamoDbAsyncClient httpClient = httpClient(server.endpoint());
-      open.add(httpClient);
-      targets.add(new WriteBenchmark.Target("pitr (HTTP)", httpClient));
-      DynamoDbAsyncClient inProcess = LocalDynamoDbAsyncClient.owning(inProcessEngine);
-      open.add(inProcess);
-      targets.add(new WriteBenchmark.Target("pitr (in-process)", inProcess));
+      addEngines(targets, open, EngineConfig.defaults(), HTTP, IN_PROCESS);
+      if (validationCost) {
+        addEngines(
+            targets,
+            open,
+            EngineConfig.defaults().withoutRequestValidation(),
+            HTTP_UNCHECKED,
+            IN_PROCESS_UNCHECKED);
+        // Each checked engine runs right before its unchecked twin, under the same load.
+        targets.add(1, targets.remove(2));
+      }
       if (compareEndpoint != null) {
         DynamoDbAsyncClient peer = httpClient(compareEndpoint);
         open.add(peer);
@@ -103,6 +119,27 @@ final class BenchEngineCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * An engine served over loopback HTTP and another called in-process, both with {@code config}.
+   */
+  private static void addEngines(
+      List<WriteBenchmark.Target> targets,
+      List<AutoCloseable> open,
+      EngineConfig config,
+      String httpName,
+      String inProcessName) {
+    LocalEngine httpEngine = LocalEngine.create(config);
+    LocalServer server = LocalServers.startOnLoopback(httpEngine);
+    open.add(server);
+    open.add(httpEngine);
+    DynamoDbAsyncClient httpClient = httpClient(server.endpoint());
+    open.add(httpClient);
+    targets.add(new WriteBenchmark.Target(httpName, httpClient));
+    DynamoDbAsyncClient inProcess = LocalDynamoDbAsyncClient.owning(LocalEngine.create(config));
+    open.add(inProcess);
+    targets.add(new WriteBenchmark.Target(inProcessName, inProcess));
+  }
+
   private void print(PrintWriter out, List<WriteBenchmark.Result> results) {
     out.println();
     out.println("| target | items | in flight | batches/s | items/s |");
@@ -121,8 +158,8 @@ final class BenchEngineCommand implements Callable<Integer> {
     out.println("| items | in flight | pitr HTTP / " + compareName + " | in-process / HTTP |");
     out.println("|---|---:|---:|---:|");
     for (WriteBenchmark.Case c : WriteBenchmark.standardCases()) {
-      double http = find(results, "pitr (HTTP)", c);
-      double inProcess = find(results, "pitr (in-process)", c);
+      double http = find(results, HTTP, c);
+      double inProcess = find(results, IN_PROCESS, c);
       double peer = find(results, compareName + " (HTTP)", c);
       out.printf(
           Locale.ROOT,
@@ -132,7 +169,58 @@ final class BenchEngineCommand implements Callable<Integer> {
           peer > 0 ? String.format(Locale.ROOT, "%.1fx", http / peer) : "n/a",
           inProcess / http);
     }
+    if (validationCost) {
+      printValidationCost(out, results);
+    }
     out.flush();
+  }
+
+  /**
+   * Checked / unchecked, each the median over rounds of the ratio within one round (the two targets
+   * ran back to back in it, so the machine's load weighs on both alike): items/s, and process CPU
+   * time per item (unchecked / checked, so that below 1 means the check costs).
+   */
+  private static void printValidationCost(PrintWriter out, List<WriteBenchmark.Result> results) {
+    out.println();
+    out.println(
+        "| items | in flight | HTTP items/s checked / unchecked | in-process items/s checked /"
+            + " unchecked | HTTP CPU per item unchecked / checked | in-process CPU per item"
+            + " unchecked / checked |");
+    out.println("|---|---:|---:|---:|---:|---:|");
+    for (WriteBenchmark.Case c : WriteBenchmark.standardCases()) {
+      WriteBenchmark.Result http = result(results, HTTP, c);
+      WriteBenchmark.Result httpOff = result(results, HTTP_UNCHECKED, c);
+      WriteBenchmark.Result in = result(results, IN_PROCESS, c);
+      WriteBenchmark.Result inOff = result(results, IN_PROCESS_UNCHECKED, c);
+      out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.3f | %.3f | %.3f | %.3f |%n",
+          c.itemSize(),
+          c.inFlight(),
+          roundRatio(http.roundItemsPerSecond(), httpOff.roundItemsPerSecond()),
+          roundRatio(in.roundItemsPerSecond(), inOff.roundItemsPerSecond()),
+          roundRatio(httpOff.roundCpuMicrosPerItem(), http.roundCpuMicrosPerItem()),
+          roundRatio(inOff.roundCpuMicrosPerItem(), in.roundCpuMicrosPerItem()));
+    }
+  }
+
+  /** The median over rounds of {@code a[i] / b[i]}. */
+  static double roundRatio(List<Double> a, List<Double> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      ratios.add(a.get(i) / b.get(i));
+    }
+    return WriteBenchmark.median(ratios);
+  }
+
+  private static WriteBenchmark.Result result(
+      List<WriteBenchmark.Result> results, String target, WriteBenchmark.Case c) {
+    for (WriteBenchmark.Result r : results) {
+      if (r.target().equals(target) && r.benchCase().equals(c)) {
+        return r;
+      }
+    }
+    throw new IllegalStateException("no result for " + target + " " + c);
   }
 
   private static double find(

@@ -26,9 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 
 /**
- * Keeps the engine's tables, item history and backups in an H2 MVStore file, so that {@code pitr
- * local serve --data-dir DIR} survives restarts. Every request that changes state is committed
- * before it is answered, so a killed process loses only writes that were never acknowledged.
+ * Keeps the engine's tables, item history, backups and exports in an H2 MVStore file, so that
+ * {@code pitr local serve --data-dir DIR} survives restarts. Every request that changes state is
+ * committed before it is answered, so a killed process loses only writes that were never
+ * acknowledged.
  *
  * <p>A commit alone does not make a change of many items atomic: the store also commits on its own
  * whenever its write buffer fills, in the middle of a large restore for instance. So a change that
@@ -39,8 +40,10 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
  *
  * <p>Layout: map {@code tables} (table ARN, or ARN and id for a deleted table, to definition JSON),
  * map {@code items:<tableId>} (encoded key to encoded version chain), map {@code backups} (backup
- * ARN to definition JSON), map {@code backup:<backupArn>} (encoded key to encoded item) and map
- * {@code pending} ({@code table:<tableId>} or {@code backup:<backupArn>} to the change under way).
+ * ARN to definition JSON), map {@code backup:<backupArn>} (encoded key to encoded item), map {@code
+ * exports} (export ARN to description JSON; the exported files live at the export's destination)
+ * and map {@code pending} ({@code table:<tableId>} or {@code backup:<backupArn>} to the change
+ * under way).
  */
 public final class DurableStore implements AutoCloseable {
   public static final String FILE = "pitr-engine.mv.db";
@@ -55,12 +58,14 @@ public final class DurableStore implements AutoCloseable {
   private final MVMap<String, String> tables;
   private final MVMap<String, String> backups;
   private final MVMap<String, String> pending;
+  private final MVMap<String, String> exports;
 
   private DurableStore(MVStore store) {
     this.store = store;
     this.tables = store.openMap("tables");
     this.backups = store.openMap("backups");
     this.pending = store.openMap("pending");
+    this.exports = store.openMap("exports");
   }
 
   public static DurableStore open(Path dir) {
@@ -265,7 +270,7 @@ public final class DurableStore implements AutoCloseable {
 
   /** Stores a live table's definition; its items are stored one by one as they change. */
   public void saveTable(Table t) {
-    tables.put(t.arn, write(meta(t, null)));
+    tables.put(t.arn, toJson(meta(t, null)));
   }
 
   /**
@@ -276,7 +281,7 @@ public final class DurableStore implements AutoCloseable {
   public void saveNewTable(Table t) {
     String mark = TABLE_MARK + t.id;
     pending.put(mark, "create " + t.arn);
-    tables.put(t.arn, write(meta(t, null)));
+    tables.put(t.arn, toJson(meta(t, null)));
     MVMap<String, byte[]> items = itemsOf(t.id);
     items.clear();
     t.items.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeChain(v)));
@@ -289,7 +294,7 @@ public final class DurableStore implements AutoCloseable {
    * the live one is removed, so a crash in between leaves the table, never loses it.
    */
   public void saveDeletedTable(Table t, long deletedAt) {
-    tables.put(deletedKey(t), write(meta(t, deletedAt)));
+    tables.put(deletedKey(t), toJson(meta(t, deletedAt)));
     removeEntry(t.arn, t.id);
   }
 
@@ -317,7 +322,7 @@ public final class DurableStore implements AutoCloseable {
   /** Removes the entry under {@code key} only if it is the table {@code id}, not a namesake. */
   private void removeEntry(String key, String id) {
     String json = tables.get(key);
-    if (json != null && id.equals(read(json, TableMeta.class).id())) {
+    if (json != null && id.equals(fromJson(json, TableMeta.class).id())) {
       tables.remove(key);
     }
   }
@@ -358,7 +363,7 @@ public final class DurableStore implements AutoCloseable {
   public void saveBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> snapshot) {
     String mark = BACKUP_PREFIX + meta.arn();
     pending.put(mark, "create");
-    backups.put(meta.arn(), write(meta));
+    backups.put(meta.arn(), toJson(meta));
     MVMap<String, byte[]> items = backupItems(meta.arn());
     items.clear();
     snapshot.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeItem(v)));
@@ -400,7 +405,7 @@ public final class DurableStore implements AutoCloseable {
     }
     java.util.Set<String> owned = new java.util.HashSet<>();
     for (String json : tables.values()) {
-      owned.add(ITEMS_PREFIX + read(json, TableMeta.class).id());
+      owned.add(ITEMS_PREFIX + fromJson(json, TableMeta.class).id());
     }
     for (String arn : backups.keySet()) {
       owned.add(BACKUP_PREFIX + arn);
@@ -413,6 +418,16 @@ public final class DurableStore implements AutoCloseable {
       }
     }
     store.commit();
+  }
+
+  /** Stores an export's description (JSON) under its ARN. Caller holds the write lock. */
+  public void saveExport(String arn, String json) {
+    exports.put(arn, json);
+  }
+
+  /** The stored exports' descriptions (JSON), in no particular order. */
+  public List<String> loadExports() {
+    return new ArrayList<>(exports.values());
   }
 
   /** Makes everything written so far durable; called before a request is answered. */
@@ -429,7 +444,7 @@ public final class DurableStore implements AutoCloseable {
   public List<LoadedTable> loadTables() {
     List<LoadedTable> out = new ArrayList<>();
     for (String json : tables.values()) {
-      TableMeta meta = read(json, TableMeta.class);
+      TableMeta meta = fromJson(json, TableMeta.class);
       Map<StoreKey, Version> items = new HashMap<>();
       itemsOf(meta.id()).forEach((k, v) -> items.put(decodeKey(k), ItemCodec.decodeChain(v)));
       out.add(new LoadedTable(meta, items));
@@ -440,7 +455,7 @@ public final class DurableStore implements AutoCloseable {
   public List<LoadedBackup> loadBackups() {
     List<LoadedBackup> out = new ArrayList<>();
     for (String json : backups.values()) {
-      BackupMeta meta = read(json, BackupMeta.class);
+      BackupMeta meta = fromJson(json, BackupMeta.class);
       Map<StoreKey, Map<String, AttributeValue>> items = new HashMap<>();
       backupItems(meta.arn()).forEach((k, v) -> items.put(decodeKey(k), ItemCodec.decodeItem(v)));
       out.add(new LoadedBackup(meta, items));
@@ -448,7 +463,8 @@ public final class DurableStore implements AutoCloseable {
     return out;
   }
 
-  private static String write(Object value) {
+  /** {@code value} as the JSON this store keeps for definitions. */
+  public static String toJson(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -456,7 +472,11 @@ public final class DurableStore implements AutoCloseable {
     }
   }
 
-  private static <T> T read(String json, Class<T> type) {
+  /**
+   * Reads JSON this store (or {@link #toJson}) wrote, refusing with the fix what another pitr
+   * version wrote in a form this one cannot read.
+   */
+  public static <T> T fromJson(String json, Class<T> type) {
     try {
       return JSON.readValue(json, type);
     } catch (JsonProcessingException e) {

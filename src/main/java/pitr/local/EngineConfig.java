@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Settings of an embedded engine. Start from {@link #defaults()} and change what a test or drill
- * needs with the {@code with...} methods.
+ * needs with the {@code with...} methods, or several at once with {@link #toBuilder()}.
  *
  * @param clock source of time for item history, table states and throughput buckets
  * @param region region reported in ARNs
@@ -21,6 +21,9 @@ import java.time.Duration;
  *     often expired items are swept
  * @param exports where ExportTableToPointInTime writes, the shortest incremental window it takes
  *     and how long an export stays IN_PROGRESS
+ * @param validateRequests whether requests are checked against the service model's constraints
+ *     (always, but for {@code pitr bench engine}, which turns it off to measure what the check
+ *     costs: an engine without it accepts requests DynamoDB refuses)
  */
 public record EngineConfig(
     Clock clock,
@@ -34,12 +37,13 @@ public record EngineConfig(
     long onDemandReadCeiling,
     Faults faults,
     Lifecycle lifecycle,
-    Exports exports) {
+    Exports exports,
+    boolean validateRequests) {
 
   /**
    * Defaults for tests, drills and the local server: system clock, us-east-1, tables active at
    * once, restores done at once, latest restorable time one second behind now, DynamoDB's 300 s
-   * burst, no on-demand ceiling, no faults.
+   * burst, no on-demand ceiling, no faults, every request checked.
    */
   public static EngineConfig defaults() {
     return new EngineConfig(
@@ -54,151 +58,158 @@ public record EngineConfig(
         0,
         Faults.NONE,
         Lifecycle.DEFAULTS,
-        Exports.DEFAULTS);
+        Exports.DEFAULTS,
+        true);
+  }
+
+  /** A builder holding these settings, to change several at once. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public EngineConfig withClock(Clock v) {
-    return new EngineConfig(
-        v,
-        region,
-        accountId,
-        tableActivationDelay,
-        restoreDuration,
-        restoreLag,
-        burstSeconds,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        faults,
-        lifecycle,
-        exports);
+    return toBuilder().clock(v).build();
   }
 
   public EngineConfig withTableActivationDelay(Duration v) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        v,
-        restoreDuration,
-        restoreLag,
-        burstSeconds,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        faults,
-        lifecycle,
-        exports);
+    return toBuilder().tableActivationDelay(v).build();
   }
 
   public EngineConfig withRestoreDuration(Duration v) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        tableActivationDelay,
-        v,
-        restoreLag,
-        burstSeconds,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        faults,
-        lifecycle,
-        exports);
+    return toBuilder().restoreDuration(v).build();
   }
 
   public EngineConfig withRestoreLag(Duration v) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        tableActivationDelay,
-        restoreDuration,
-        v,
-        burstSeconds,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        faults,
-        lifecycle,
-        exports);
+    return toBuilder().restoreLag(v).build();
   }
 
   public EngineConfig withBurstSeconds(long v) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        tableActivationDelay,
-        restoreDuration,
-        restoreLag,
-        v,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        faults,
-        lifecycle,
-        exports);
+    return toBuilder().burstSeconds(v).build();
   }
 
   public EngineConfig withOnDemandCeiling(long readUnits, long writeUnits) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        tableActivationDelay,
-        restoreDuration,
-        restoreLag,
-        burstSeconds,
-        writeUnits,
-        readUnits,
-        faults,
-        lifecycle,
-        exports);
+    return toBuilder().onDemandCeiling(readUnits, writeUnits).build();
   }
 
   public EngineConfig withFaults(Faults v) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        tableActivationDelay,
-        restoreDuration,
-        restoreLag,
-        burstSeconds,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        v,
-        lifecycle,
-        exports);
+    return toBuilder().faults(v).build();
   }
 
   public EngineConfig withLifecycle(Lifecycle v) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        tableActivationDelay,
-        restoreDuration,
-        restoreLag,
-        burstSeconds,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        faults,
-        v,
-        exports);
+    return toBuilder().lifecycle(v).build();
   }
 
   public EngineConfig withExports(Exports v) {
-    return new EngineConfig(
-        clock,
-        region,
-        accountId,
-        tableActivationDelay,
-        restoreDuration,
-        restoreLag,
-        burstSeconds,
-        onDemandWriteCeiling,
-        onDemandReadCeiling,
-        faults,
-        lifecycle,
-        v);
+    return toBuilder().exports(v).build();
+  }
+
+  /**
+   * Settings without the model check of requests: for {@code pitr bench engine} only, to measure
+   * what the check costs. Never for tests, drills or {@code local serve}.
+   */
+  public EngineConfig withoutRequestValidation() {
+    return toBuilder().validateRequests(false).build();
+  }
+
+  /** Changes several settings at once; {@link #build()} makes the {@link EngineConfig}. */
+  public static final class Builder {
+    private Clock clock;
+    private String region;
+    private String accountId;
+    private Duration tableActivationDelay;
+    private Duration restoreDuration;
+    private Duration restoreLag;
+    private long burstSeconds;
+    private long onDemandWriteCeiling;
+    private long onDemandReadCeiling;
+    private Faults faults;
+    private Lifecycle lifecycle;
+    private Exports exports;
+    private boolean validateRequests;
+
+    private Builder(EngineConfig c) {
+      clock = c.clock;
+      region = c.region;
+      accountId = c.accountId;
+      tableActivationDelay = c.tableActivationDelay;
+      restoreDuration = c.restoreDuration;
+      restoreLag = c.restoreLag;
+      burstSeconds = c.burstSeconds;
+      onDemandWriteCeiling = c.onDemandWriteCeiling;
+      onDemandReadCeiling = c.onDemandReadCeiling;
+      faults = c.faults;
+      lifecycle = c.lifecycle;
+      exports = c.exports;
+      validateRequests = c.validateRequests;
+    }
+
+    public Builder clock(Clock v) {
+      clock = v;
+      return this;
+    }
+
+    public Builder tableActivationDelay(Duration v) {
+      tableActivationDelay = v;
+      return this;
+    }
+
+    public Builder restoreDuration(Duration v) {
+      restoreDuration = v;
+      return this;
+    }
+
+    public Builder restoreLag(Duration v) {
+      restoreLag = v;
+      return this;
+    }
+
+    public Builder burstSeconds(long v) {
+      burstSeconds = v;
+      return this;
+    }
+
+    public Builder onDemandCeiling(long readUnits, long writeUnits) {
+      onDemandReadCeiling = readUnits;
+      onDemandWriteCeiling = writeUnits;
+      return this;
+    }
+
+    public Builder faults(Faults v) {
+      faults = v;
+      return this;
+    }
+
+    public Builder lifecycle(Lifecycle v) {
+      lifecycle = v;
+      return this;
+    }
+
+    public Builder exports(Exports v) {
+      exports = v;
+      return this;
+    }
+
+    Builder validateRequests(boolean v) {
+      validateRequests = v;
+      return this;
+    }
+
+    public EngineConfig build() {
+      return new EngineConfig(
+          clock,
+          region,
+          accountId,
+          tableActivationDelay,
+          restoreDuration,
+          restoreLag,
+          burstSeconds,
+          onDemandWriteCeiling,
+          onDemandReadCeiling,
+          faults,
+          lifecycle,
+          exports,
+          validateRequests);
+    }
   }
 
   /**

@@ -104,6 +104,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 public final class LocalEngine implements AutoCloseable {
 
   private final EngineConfig config;
+
+  /** The model check of requests; null only in a benchmark measuring what it costs. */
+  private final RequestValidator validator;
+
   private final Clock clock;
 
   private final Catalog catalog;
@@ -125,6 +129,7 @@ public final class LocalEngine implements AutoCloseable {
 
   private LocalEngine(EngineConfig config, DurableStore durable) {
     this.config = config;
+    this.validator = config.validateRequests() ? RequestValidator.dynamoDb() : null;
     this.clock = config.clock();
     this.faults = config.faults().injector();
     this.catalog = new Catalog(clock);
@@ -139,7 +144,7 @@ public final class LocalEngine implements AutoCloseable {
     this.backups = new BackupOps(config, catalog, writer, throughput);
     this.exportDestination = ExportDestinations.of(config.exports(), config.region());
     this.exports = new ExportOps(config, catalog, writer, throughput, exportDestination);
-    this.ttl = new TtlOps(config, catalog, writer, throughput);
+    this.ttl = new TtlOps(config, catalog, writer, throughput, tables);
     this.account = new AccountOps(config, catalog, writer, throughput);
     this.sweeper =
         new TtlSweeper(
@@ -151,9 +156,9 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /**
-   * An engine that keeps its tables, history and backups in {@code dataDir} (created if absent) and
-   * loads what an earlier run left there. Every change is committed to disk before it is
-   * acknowledged, and a restore, a backup or a table deletion is all or nothing across a crash.
+   * An engine that keeps its tables, history, backups and exports in {@code dataDir} (created if
+   * absent) and loads what an earlier run left there. Every change is committed to disk before it
+   * is acknowledged, and a restore, a backup or a table deletion is all or nothing across a crash.
    *
    * @throws IllegalArgumentException when the directory cannot be created or was written by an
    *     incompatible version
@@ -162,6 +167,7 @@ public final class LocalEngine implements AutoCloseable {
     DurableStore store = DurableStore.open(dataDir);
     LocalEngine engine = new LocalEngine(config, store);
     engine.catalog.load(store, engine.throughput::configure);
+    engine.exports.load(store);
     if (engine.catalog.tables().values().stream().anyMatch(t -> t.ttlAttribute != null)) {
       engine.sweeper.start();
     }
@@ -460,11 +466,9 @@ public final class LocalEngine implements AutoCloseable {
    * check or table lookup, as DynamoDB does: a malformed request for a missing table is a
    * ValidationException, not ResourceNotFoundException.
    */
-  private static <T extends software.amazon.awssdk.core.SdkPojo> T checked(T r) {
-    return VALIDATOR.check(r);
+  private <T extends software.amazon.awssdk.core.SdkPojo> T checked(T r) {
+    return validator == null ? r : validator.check(r);
   }
-
-  private static final RequestValidator VALIDATOR = RequestValidator.dynamoDb();
 
   /** Closes the durable store, if any; the in-memory engine needs no closing. */
   @Override

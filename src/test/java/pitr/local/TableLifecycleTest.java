@@ -113,6 +113,60 @@ class TableLifecycleTest {
     put("orders");
   }
 
+  private String ttlRefusal(String table) {
+    return message(
+        fails(
+            ResourceInUseException.class,
+            () ->
+                client
+                    .updateTimeToLive(
+                        r ->
+                            r.tableName(table)
+                                .timeToLiveSpecification(t -> t.attributeName("exp").enabled(true)))
+                    .join()));
+  }
+
+  @Test
+  void updateTimeToLive_whileTheTableIsNotActive_isRefusedAsInUse() {
+    createTable("orders");
+    assertThat(ttlRefusal("orders"))
+        .isEqualTo(
+            "Attempt to change a resource which is still in use: Table is being created: orders");
+
+    clock.advance(Duration.ofSeconds(30));
+    client.updateTable(r -> r.tableName("orders").deletionProtectionEnabled(false)).join();
+    assertThat(ttlRefusal("orders"))
+        .isEqualTo(
+            "Attempt to change a resource which is still in use: Table is being updated: orders");
+
+    clock.advance(Duration.ofMinutes(1));
+    client.deleteTable(r -> r.tableName("orders")).join();
+    assertThat(ttlRefusal("orders"))
+        .isEqualTo(
+            "Attempt to change a resource which is still in use: Table is being deleted: orders");
+  }
+
+  @Test
+  void updateTimeToLive_onceTheTableIsActive_isAccepted() {
+    createTable("orders");
+    clock.advance(Duration.ofSeconds(30));
+
+    client
+        .updateTimeToLive(
+            r ->
+                r.tableName("orders")
+                    .timeToLiveSpecification(t -> t.attributeName("exp").enabled(true)))
+        .join();
+
+    assertThat(
+            client
+                .describeTimeToLive(r -> r.tableName("orders"))
+                .join()
+                .timeToLiveDescription()
+                .attributeName())
+        .isEqualTo("exp");
+  }
+
   @Test
   void updateTable_isUpdatingForItsDuration_takingWritesButRefusingChanges() {
     createTable("orders");

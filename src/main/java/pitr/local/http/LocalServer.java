@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import pitr.local.Errors;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
+import pitr.local.validate.RequestValidator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -345,7 +346,9 @@ public final class LocalServer implements AutoCloseable {
       }
       SdkResponse result;
       try {
-        result = operation.handler().handle(request);
+        SdkRequest decoded = request;
+        result =
+            RequestValidator.decodedFrom(body.length, () -> operation.handler().handle(decoded));
       } catch (AwsServiceException e) {
         return serviceError(alloc, requestId, e);
       } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import pitr.local.DurableStore;
 import pitr.local.EngineConfig;
 import pitr.local.Errors;
 import pitr.local.StoreKey;
@@ -43,7 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.S3SseAlgorithm;
  * [ExportFromTime, ExportToTime) with its images at both ends) and writes DynamoDB's export files
  * to the engine's destination before it answers. It then stays IN_PROGRESS for the configured
  * export duration, as restores stay CREATING, and is COMPLETED after; an export to a bucket that
- * does not exist is FAILED at once with S3NoSuchBucket. Exports are kept in memory only.
+ * does not exist is FAILED at once with S3NoSuchBucket. A durable engine keeps every export's
+ * description in its store, so that ListExports and DescribeExport know it after a restart.
  */
 public final class ExportOps extends OperationFamily {
   private static final int MAX_LIST_RESULTS = 25;
@@ -54,7 +56,7 @@ public final class ExportOps extends OperationFamily {
   private final Map<String, String> byClientToken = new ConcurrentHashMap<>();
 
   /** One export, as DescribeExport reports it. */
-  private record Export(
+  record Export(
       ExportHeader header,
       ExportTableToPointInTimeRequest request,
       long completesAt,
@@ -71,6 +73,27 @@ public final class ExportOps extends OperationFamily {
       ExportDestination destination) {
     super(config, catalog, writer, throughput);
     this.destination = destination;
+  }
+
+  /**
+   * Loads the exports a durable store holds, in the order they were started, before the engine
+   * serves.
+   */
+  public void load(DurableStore store) {
+    List<StoredExport> stored = new ArrayList<>();
+    for (String json : store.loadExports()) {
+      stored.add(StoredExport.read(json));
+    }
+    stored.sort(java.util.Comparator.comparingLong(StoredExport::order));
+    synchronized (byClientToken) {
+      for (StoredExport s : stored) {
+        Export e = s.export();
+        exports.put(s.exportArn(), e);
+        if (e.request().clientToken() != null) {
+          byClientToken.put(e.request().clientToken(), s.exportArn());
+        }
+      }
+    }
   }
 
   /** ExportTableToPointInTime. */
@@ -103,7 +126,15 @@ public final class ExportOps extends OperationFamily {
               }
             }
             Export e = start(r);
+            long order = exports.size();
             exports.put(e.header().exportArn(), e);
+            writer.lock();
+            try {
+              writer.ifDurable(
+                  d -> d.saveExport(e.header().exportArn(), StoredExport.json(order, e)));
+            } finally {
+              writer.unlock();
+            }
             if (r.clientToken() != null) {
               byClientToken.put(r.clientToken(), e.header().exportArn());
             }
@@ -136,13 +167,6 @@ public final class ExportOps extends OperationFamily {
     return Requests.guard(
         () -> {
           int limit = r.maxResults() == null ? MAX_LIST_RESULTS : r.maxResults();
-          if (limit < 1 || limit > MAX_LIST_RESULTS) {
-            throw Errors.validation(
-                "1 validation error detected: Value '"
-                    + limit
-                    + "' at 'maxResults' failed to satisfy constraint: Member must have value"
-                    + " less than or equal to 25");
-          }
           List<Export> all;
           synchronized (exports) {
             all = new ArrayList<>(exports.values());

@@ -27,24 +27,15 @@ import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryUnavail
 record ExportWindow(
     boolean incremental, long exportTime, long from, long to, ExportViewType viewType) {
 
-  /** Checks what the request alone decides, before any table is looked up. */
+  /**
+   * Checks what the request alone decides, before any table is looked up, beyond the model's
+   * constraints (required members, enums), which the engine checked already.
+   */
   static void checkRequest(ExportTableToPointInTimeRequest r, EngineConfig.Exports settings) {
-    if (r.tableArn() == null) {
-      throw missing("tableArn");
-    }
-    if (r.s3Bucket() == null) {
-      throw missing("s3Bucket");
-    }
     if (r.exportFormat() == ExportFormat.ION) {
       throw Errors.validation(
           "ExportFormat ION is not supported by the pitr local engine, which writes DYNAMODB_JSON"
               + " only; omit ExportFormat or set it to DYNAMODB_JSON");
-    }
-    if (r.exportFormat() == ExportFormat.UNKNOWN_TO_SDK_VERSION) {
-      throw enumValue(r.exportFormatAsString(), "exportFormat", "[DYNAMODB_JSON, ION]");
-    }
-    if (r.exportType() == ExportType.UNKNOWN_TO_SDK_VERSION) {
-      throw enumValue(r.exportTypeAsString(), "exportType", "[FULL_EXPORT, INCREMENTAL_EXPORT]");
     }
     IncrementalExportSpecification spec = r.incrementalExportSpecification();
     if (r.exportType() != ExportType.INCREMENTAL_EXPORT) {
@@ -63,12 +54,6 @@ record ExportWindow(
       throw Errors.validation(
           "IncrementalExportSpecification.ExportFromTime is required for ExportType"
               + " INCREMENTAL_EXPORT");
-    }
-    if (spec.exportViewType() == ExportViewType.UNKNOWN_TO_SDK_VERSION) {
-      throw enumValue(
-          spec.exportViewTypeAsString(),
-          "incrementalExportSpecification.exportViewType",
-          "[NEW_IMAGE, NEW_AND_OLD_IMAGES]");
     }
     if (spec.exportToTime() != null) {
       checkLength(spec.exportFromTime(), spec.exportToTime(), settings.minWindow());
@@ -169,22 +154,5 @@ record ExportWindow(
 
   private static String plural(long n, String unit) {
     return n + " " + unit + (n == 1 ? "" : "s");
-  }
-
-  private static RuntimeException missing(String member) {
-    return Errors.validation(
-        "1 validation error detected: Value null at '"
-            + member
-            + "' failed to satisfy constraint: Member must not be null");
-  }
-
-  private static RuntimeException enumValue(String value, String member, String set) {
-    return Errors.validation(
-        "1 validation error detected: Value '"
-            + value
-            + "' at '"
-            + member
-            + "' failed to satisfy constraint: Member must satisfy enum value set: "
-            + set);
   }
 }

@@ -272,6 +272,22 @@ public final class TableOps extends OperationFamily {
         });
   }
 
+  /**
+   * The live table {@code nameOrArn} for a change at {@code now} by another operation family (TTL):
+   * refused with ResourceInUseException while it is CREATING, UPDATING or DELETING, as DynamoDB
+   * refuses changes to a table that is not ACTIVE, and with ResourceNotFoundException when there is
+   * none. Caller holds the write lock.
+   */
+  Table changeable(String nameOrArn, long now) {
+    Table t = catalog.find(nameOrArn);
+    if (t == null) {
+      lifecycle.checkNotDeleting(Catalog.nameOf(nameOrArn), now, false);
+      throw Errors.tableNotFound(nameOrArn);
+    }
+    TableLifecycle.checkChangeable(t, now);
+    return t;
+  }
+
   /** UpdateTable: billing mode, provisioned throughput, GSI creation and deletion. */
   public UpdateTableResponse updateTable(UpdateTableRequest r) {
     return Requests.guard(

@@ -19,26 +19,35 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveResponse;
 /**
  * The time-to-live operations, UpdateTimeToLive and DescribeTimeToLive, with DynamoDB's rules: TTL
  * is turned on for one attribute at a time, turning it on or off twice is refused, so is naming
- * another attribute while it is on, and so is any change within an hour of the last one. The
- * expired items themselves are deleted by {@link TtlSweeper}.
+ * another attribute while it is on, and so is any change within an hour of the last one, or to a
+ * table that is not ACTIVE. The expired items themselves are deleted by {@link TtlSweeper}.
  */
 public final class TtlOps extends OperationFamily {
   /** After a change, further changes are refused for this long (DynamoDB: one hour). */
   public static final Duration CHANGE_INTERVAL = Duration.ofHours(1);
 
-  public TtlOps(EngineConfig config, Catalog catalog, ItemWriter writer, Throughput throughput) {
+  private final TableOps tables;
+
+  /** The TTL operations; {@code tables} knows which tables are not ACTIVE. */
+  public TtlOps(
+      EngineConfig config,
+      Catalog catalog,
+      ItemWriter writer,
+      Throughput throughput,
+      TableOps tables) {
     super(config, catalog, writer, throughput);
+    this.tables = tables;
   }
 
   /** UpdateTimeToLive; returns the specification it accepted. */
   public UpdateTimeToLiveResponse updateTimeToLive(UpdateTimeToLiveRequest r) {
     return Requests.guard(
         () -> {
-          TimeToLiveSpecification spec = checked(r);
+          TimeToLiveSpecification spec = r.timeToLiveSpecification();
           writer.lock();
           try {
-            Table t = table(r.tableName());
             long now = clock.millis();
+            Table t = tables.changeable(r.tableName(), now);
             TimeToLiveStatus status = status(t, now);
             boolean on = status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
             String attribute = spec.attributeName();
@@ -100,36 +109,5 @@ public final class TtlOps extends OperationFamily {
       throw Errors.tableNotFound(name);
     }
     return t;
-  }
-
-  private static TimeToLiveSpecification checked(UpdateTimeToLiveRequest r) {
-    Catalog.nameOf(r.tableName());
-    TimeToLiveSpecification spec = r.timeToLiveSpecification();
-    if (spec == null) {
-      throw notNull("timeToLiveSpecification");
-    }
-    if (spec.attributeName() == null) {
-      throw notNull("timeToLiveSpecification.attributeName");
-    }
-    if (spec.enabled() == null) {
-      throw notNull("timeToLiveSpecification.enabled");
-    }
-    int length = spec.attributeName().length();
-    if (length < 1 || length > 255) {
-      throw Errors.validation(
-          "1 validation error detected: Value '"
-              + spec.attributeName()
-              + "' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member"
-              + " must have length "
-              + (length < 1 ? "greater than or equal to 1" : "less than or equal to 255"));
-    }
-    return spec;
-  }
-
-  private static RuntimeException notNull(String member) {
-    return Errors.validation(
-        "1 validation error detected: Value null at '"
-            + member
-            + "' failed to satisfy constraint: Member must not be null");
   }
 }

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import pitr.local.Errors;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
@@ -26,24 +27,46 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>It works on the SDK objects themselves (through their {@link SdkField} metadata), so requests
  * decoded from the wire and requests passed in-process by {@code LocalDynamoDbAsyncClient} get the
  * same answer. The check of each request type is compiled once; subtrees the model does not
- * constrain are never visited. Instances are thread-safe.
+ * constrain are never visited. A request decoded from a body of at most {@value #SHORT_BODY_BYTES}
+ * bytes takes a second check tree without the constraints no such request can break (chiefly every
+ * attribute name's length, at most 65,535), so its items are not walked at all. Instances are
+ * thread-safe.
  */
 public final class RequestValidator {
   /** DynamoDB lists at most this many violations in one message. */
   public static final int MAX_LISTED = 10;
+
+  /**
+   * The longest encoded body whose requests take the short check tree: no string, binary, list or
+   * map decoded from it can be longer than the body, so a length limit at least this long holds.
+   */
+  public static final int SHORT_BODY_BYTES = 65_535;
+
+  /**
+   * The encoded length of the request the HTTP front end is serving on this thread, or -1. A slot
+   * per thread, so that setting it allocates nothing.
+   */
+  private static final ThreadLocal<long[]> BODY_BYTES =
+      ThreadLocal.withInitial(() -> new long[] {-1});
 
   private static final RequestValidator DYNAMO_DB = new RequestValidator(ShapeModel.dynamoDb());
 
   private final ShapeModel model;
 
   /** The check tree of each request type, compiled on first use; a ClassValue reads lock-free. */
-  private final ClassValue<Node> compiled =
-      new ClassValue<>() {
-        @Override
-        protected Node computeValue(Class<?> type) {
-          return compile(type);
-        }
-      };
+  private final ClassValue<Node> compiled = trees(Long.MAX_VALUE);
+
+  /** The check trees for requests decoded from at most {@link #SHORT_BODY_BYTES} bytes. */
+  private final ClassValue<Node> shortBodies = trees(SHORT_BODY_BYTES);
+
+  private ClassValue<Node> trees(long bound) {
+    return new ClassValue<>() {
+      @Override
+      protected Node computeValue(Class<?> type) {
+        return compile(type, bound);
+      }
+    };
+  }
 
   RequestValidator(ShapeModel model) {
     this.model = model;
@@ -55,11 +78,40 @@ public final class RequestValidator {
   }
 
   /**
+   * Runs {@code call}, in which the first request checked on this thread is one the caller decoded
+   * from {@code encodedBytes} bytes; a short body lets that check skip what it cannot break.
+   */
+  public static <R> R decodedFrom(int encodedBytes, Supplier<R> call) {
+    long[] slot = BODY_BYTES.get();
+    slot[0] = encodedBytes;
+    try {
+      return call.get();
+    } finally {
+      slot[0] = -1;
+    }
+  }
+
+  /**
    * Refuses {@code request} with a ValidationException when it breaks its operation's constraints.
-   * Request types the model does not describe pass unchecked.
+   * Request types the model does not describe pass unchecked. Inside {@link #decodedFrom} the first
+   * check takes the body's length into account (any later one on the thread, of a request the
+   * caller did not decode, does not).
    */
   public <T extends SdkPojo> T check(T request) {
-    Node node = compiled.get(request.getClass());
+    long[] slot = BODY_BYTES.get();
+    long encodedBytes = slot[0];
+    slot[0] = -1;
+    return check(request, encodedBytes);
+  }
+
+  /**
+   * As {@link #check(SdkPojo)}, for a request decoded from {@code encodedBytes} bytes (-1 when
+   * unknown, as for a request built in-process).
+   */
+  public <T extends SdkPojo> T check(T request, long encodedBytes) {
+    ClassValue<Node> trees =
+        encodedBytes >= 0 && encodedBytes <= SHORT_BODY_BYTES ? shortBodies : compiled;
+    Node node = trees.get(request.getClass());
     if (node.accepts(request)) {
       return request;
     }
@@ -71,7 +123,7 @@ public final class RequestValidator {
     return request;
   }
 
-  private Node compile(Class<?> type) {
+  private Node compile(Class<?> type, long bound) {
     String operation = type.getSimpleName().replaceFirst("Request$", "");
     Shape input = model.input(operation);
     if (input == null || !SdkPojo.class.isAssignableFrom(type)) {
@@ -83,7 +135,7 @@ public final class RequestValidator {
     } catch (ReflectiveOperationException | ClassCastException e) {
       throw new IllegalStateException("Cannot read the SDK fields of " + type.getName(), e);
     }
-    Node node = new Compiler().struct(input, prototype.sdkFields());
+    Node node = new Compiler(bound).struct(input, prototype.sdkFields());
     return node == null ? NOTHING : node;
   }
 
@@ -191,16 +243,24 @@ public final class RequestValidator {
         : value;
   }
 
-  /** Builds the check tree of one request type, pruning what the model leaves unconstrained. */
+  /**
+   * Builds the check tree of one request type, pruning what the model leaves unconstrained and what
+   * no value of at most {@code bound} characters, bytes, elements or entries can break.
+   */
   private static final class Compiler {
     private final Map<String, Node> structs = new HashMap<>();
+    private final long bound;
+
+    Compiler(long bound) {
+      this.bound = bound;
+    }
 
     Node struct(Shape shape, List<SdkField<?>> fields) {
       Node existing = structs.get(shape.name);
       if (existing != null || structs.containsKey(shape.name)) {
         return existing;
       }
-      if (!needsCheck(shape, new HashSet<>())) {
+      if (!needsCheck(shape, bound, new HashSet<>())) {
         structs.put(shape.name, null);
         return null;
       }
@@ -248,9 +308,10 @@ public final class RequestValidator {
      * left out, for map values, whose own constraints the map reports.
      */
     Node value(Shape shape, SdkField<?> field, boolean own) {
-      if (!needsCheck(shape, new HashSet<>())) {
+      if (!needsCheck(shape, bound, new HashSet<>())) {
         return null;
       }
+      own = own && shape.constrainedWithin(bound);
       MarshallingType<?> type = field.marshallingType();
       if (type == MarshallingType.SDK_POJO) {
         return struct(shape, field.constructor().get().sdkFields());
@@ -260,7 +321,9 @@ public final class RequestValidator {
         boolean scalar = !isContainer(shape.element);
         Node elementNode = scalar ? null : value(shape.element, element);
         List<String> elementRules = scalar ? ConstraintText.constraints(shape.element) : List.of();
-        return new ListNode(shape, own, scalar ? shape.element : null, elementRules, elementNode);
+        Shape scalarElement =
+            scalar && shape.element.constrainedWithin(bound) ? shape.element : null;
+        return new ListNode(shape, own, scalarElement, elementRules, elementNode);
       }
       if (type == MarshallingType.MAP) {
         SdkField<?> valueField = field.getRequiredTrait(MapTrait.class).valueFieldInfo();
@@ -268,13 +331,13 @@ public final class RequestValidator {
         return new MapNode(
             shape,
             own,
-            shape.key,
+            shape.key.constrainedWithin(bound) ? shape.key : null,
             ConstraintText.constraints(shape.key),
-            shape.value.constrained() ? shape.value : null,
+            shape.value.constrainedWithin(bound) ? shape.value : null,
             ConstraintText.constraints(shape.value),
             valueNode);
       }
-      return own && shape.constrained() ? new ScalarNode(shape) : null;
+      return own ? new ScalarNode(shape) : null;
     }
 
     private static boolean isContainer(Shape shape) {
@@ -283,20 +346,20 @@ public final class RequestValidator {
           || shape.type.equals("map");
     }
 
-    private static boolean needsCheck(Shape shape, Set<String> visiting) {
-      if (shape.constrained() || !shape.required.isEmpty()) {
+    private static boolean needsCheck(Shape shape, long bound, Set<String> visiting) {
+      if (shape.constrainedWithin(bound) || !shape.required.isEmpty()) {
         return true;
       }
       if (!visiting.add(shape.name)) {
         return false;
       }
       for (Shape.Member m : shape.members) {
-        if (needsCheck(m.shape(), visiting)) {
+        if (needsCheck(m.shape(), bound, visiting)) {
           return true;
         }
       }
       for (Shape child : new Shape[] {shape.element, shape.key, shape.value}) {
-        if (child != null && needsCheck(child, visiting)) {
+        if (child != null && needsCheck(child, bound, visiting)) {
           return true;
         }
       }
@@ -469,13 +532,18 @@ public final class RequestValidator {
           constrainedValue,
           valueRules,
           value,
-          constrainedValue == null ? key.maxLengthIfOnlyConstraint() : -1);
+          constrainedValue != null
+              ? -1
+              : key == null ? Long.MAX_VALUE : key.maxLengthIfOnlyConstraint());
     }
 
     @Override
     public boolean accepts(Object v) {
       if (own && !shape.accepts(v)) {
         return false;
+      }
+      if (key == null && constrainedValue == null && value == null) {
+        return true;
       }
       Scan scan = new Scan(this);
       ((Map<?, ?>) v).forEach(scan);
@@ -492,7 +560,7 @@ public final class RequestValidator {
           && struct.containersOnly) {
         return struct.acceptsAttributeValue(av);
       }
-      return (k == null || !key.constrained() || key.accepts(k))
+      return (k == null || key == null || key.accepts(k))
           && (e == null
               || (constrainedValue == null || constrainedValue.accepts(e))
                   && (value == null || value.accepts(e)));
@@ -504,7 +572,7 @@ public final class RequestValidator {
         checkOwn(shape, v, path, found);
       }
       Map<?, ?> map = (Map<?, ?>) v;
-      if (key.constrained()) {
+      if (key != null) {
         for (Object k : map.keySet()) {
           if (k != null && ConstraintText.broken(key, k)) {
             found.add(

@@ -154,6 +154,20 @@ public final class Shape {
   }
 
   /**
+   * Whether this shape carries a constraint a value of at most {@code bound} characters, bytes,
+   * elements or entries can break: a length-only constraint whose greatest length is at least
+   * {@code bound} cannot, so a request decoded from a body of {@code bound} bytes need not check
+   * it.
+   */
+  boolean constrainedWithin(long bound) {
+    if (!constrained) {
+      return false;
+    }
+    boolean maxLengthOnly = !number && max != null && min == null && pattern == null;
+    return !(maxLengthOnly && enumValues == null && maxLong >= bound);
+  }
+
+  /**
    * Whether {@code value} meets this shape's own constraints, decided without allocating: the
    * common case on the hot path, before any message is built.
    */

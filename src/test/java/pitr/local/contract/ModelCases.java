@@ -1,5 +1,7 @@
 package pitr.local.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Method;
@@ -15,7 +17,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
 import pitr.local.validate.Shape;
 import pitr.local.validate.ShapeModel;
 import software.amazon.awssdk.core.SdkField;
@@ -274,5 +279,44 @@ final class ModelCases {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
     return new Answer(response.statusCode(), json, response);
+  }
+
+  /** An in-memory engine served over loopback HTTP, and a raw HTTP client for model cases. */
+  record Served(LocalEngine engine, LocalServer server, HttpClient http) implements AutoCloseable {
+    static Served start() {
+      LocalEngine engine = LocalEngine.create();
+      return new Served(
+          engine, LocalServer.start(engine, "127.0.0.1", 0), HttpClient.newHttpClient());
+    }
+
+    @Override
+    public void close() {
+      server.close();
+      engine.close();
+    }
+  }
+
+  /**
+   * One dynamic test per case, the one runner of every generated case: its body posted raw to
+   * {@code served}, answered 400 with the case's {@code __type} and its message under {@code
+   * messageField} ({@code message} or {@code Message}, as DynamoDB names it for that error), and
+   * under no other casing.
+   */
+  static Stream<DynamicTest> posted(Served served, List<Case> cases, String messageField) {
+    String otherField = messageField.equals("message") ? "Message" : "message";
+    return cases.stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> {
+                      Answer answer =
+                          post(served.http(), served.server().endpoint(), c.operation(), c.body());
+
+                      assertThat(answer.status()).isEqualTo(400);
+                      assertThat(answer.body().path("__type").asText()).isEqualTo(c.type());
+                      assertThat(answer.body().path(messageField).asText()).isEqualTo(c.message());
+                      assertThat(answer.body().has(otherField)).isFalse();
+                    }));
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static pitr.local.contract.Ddb.assertValidationError;
 import static pitr.local.contract.Ddb.await;
 
-import java.net.http.HttpClient;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import pitr.local.LocalDynamoDbAsyncClient;
-import pitr.local.LocalEngine;
-import pitr.local.http.LocalServer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -33,40 +30,23 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
  * constraints. The hand-written cases pin DynamoDB's texts for nested member paths.
  */
 class ValidationContractTest {
-  private static LocalEngine engine;
-  private static LocalServer server;
-  private static HttpClient http;
+  private static ModelCases.Served served;
 
   @BeforeAll
   static void start() {
-    engine = LocalEngine.create();
-    server = LocalServer.start(engine, "127.0.0.1", 0);
-    http = HttpClient.newHttpClient();
+    served = ModelCases.Served.start();
   }
 
   @AfterAll
   static void stop() {
-    server.close();
-    engine.close();
+    served.close();
   }
 
   @TestFactory
   Stream<DynamicTest> everyConstrainedMember_outOfRange_isRefusedWithDynamoDbsMessage() {
     List<ModelCases.Case> cases = ModelCases.outOfRange();
     assertThat(cases).hasSizeGreaterThan(40);
-    return cases.stream()
-        .map(
-            c ->
-                DynamicTest.dynamicTest(
-                    c.name(),
-                    () -> {
-                      ModelCases.Answer answer =
-                          ModelCases.post(http, server.endpoint(), c.operation(), c.body());
-
-                      assertThat(answer.status()).isEqualTo(400);
-                      assertThat(answer.body().path("__type").asText()).isEqualTo(c.type());
-                      assertThat(answer.body().path("message").asText()).isEqualTo(c.message());
-                    }));
+    return ModelCases.posted(served, cases, "message");
   }
 
   @BackendTest
@@ -191,7 +171,7 @@ class ValidationContractTest {
 
   @Test
   void inProcessClient_refusesAMalformedRequestWithTheSameClassAndMessage() {
-    DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(engine);
+    DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(served.engine());
 
     assertValidationError(
             () ->

@@ -103,4 +103,49 @@ class RequestValidatorTest {
                         "Value null at 'item' failed to satisfy constraint: Member must not be null")
                     .contains("Value 'NOPE' at 'returnValues'"));
   }
+
+  @Test
+  void check_ofAShortBody_stillRefusesWhatAShortBodyCanBreak() {
+    PutItemRequest request =
+        PutItemRequest.builder()
+            .tableName("t".repeat(1025))
+            .item(Map.of("pk", AttributeValue.fromS("a")))
+            .build();
+    assertThatThrownBy(() -> validator.check(request, 2000))
+        .isInstanceOfSatisfying(
+            AwsServiceException.class,
+            e ->
+                assertThat(e.awsErrorDetails().errorMessage())
+                    .startsWith("1 validation error detected: Value 't")
+                    .endsWith(
+                        "' at 'tableName' failed to satisfy constraint: Member must have length"
+                            + " less than or equal to 1024"));
+  }
+
+  @Test
+  void check_ofALongBody_checksEveryAttributeName() {
+    BatchWriteItemRequest request = batch(item("n".repeat(65536)));
+    assertThatThrownBy(() -> validator.check(request, RequestValidator.SHORT_BODY_BYTES + 1))
+        .isInstanceOf(AwsServiceException.class)
+        .hasMessageContaining("Map keys must satisfy constraint");
+  }
+
+  @Test
+  void check_insideDecodedFrom_boundsOnlyTheFirstRequestChecked() {
+    BatchWriteItemRequest tooLong = batch(item("n".repeat(65536)));
+    BatchWriteItemRequest fine = batch(item("name"));
+    assertThatThrownBy(
+            () ->
+                RequestValidator.decodedFrom(
+                    100,
+                    () -> {
+                      validator.check(fine);
+                      return validator.check(tooLong);
+                    }))
+        .isInstanceOf(AwsServiceException.class)
+        .hasMessageContaining("Map keys must satisfy constraint");
+    assertThatThrownBy(() -> validator.check(tooLong))
+        .isInstanceOf(AwsServiceException.class)
+        .hasMessageContaining("Map keys must satisfy constraint");
+  }
 }
