@@ -118,6 +118,11 @@ public final class CopyRuns {
               .concatMap(s -> s.find(runId).map(r -> new Found(s, status(s, r))))
               .next()
               .switchIfEmpty(
+                  Flux.fromIterable(stores)
+                      .concatMap(
+                          s -> s.job(runId).map(j -> new Found(s, status(s, submitted(runId, j)))))
+                      .next())
+              .switchIfEmpty(
                   Mono.error(
                       () ->
                           new PitrException(
@@ -182,6 +187,41 @@ public final class CopyRuns {
                   .then(store.find(runId))
                   .map(r -> status(store, r));
             });
+  }
+
+  /**
+   * A run submitted to AWS Batch whose workers have not opened it yet: what its job's command
+   * copies, no segments known yet, no lease, so it reads as pending.
+   */
+  static CopyRunRecord submitted(String runId, RunJob job) {
+    String plan = argument(job.command(), "--apply");
+    String source =
+        plan != null ? PlanProgress.SOURCE_PREFIX + plan : argument(job.command(), "--from");
+    String target = argument(job.command(), plan != null ? "--table" : "--to");
+    return new CopyRunRecord(
+        runId,
+        source == null ? "?" : source,
+        target == null ? "?" : target,
+        0,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  private static String argument(List<String> args, String option) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(option) && i + 1 < args.size()) {
+        return args.get(i + 1);
+      }
+      if (args.get(i).startsWith(option + "=")) {
+        return args.get(i).substring(option.length() + 1);
+      }
+    }
+    return null;
   }
 
   private RunStatus status(Checkpoints store, CopyRunRecord run) {

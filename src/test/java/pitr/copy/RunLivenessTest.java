@@ -125,12 +125,12 @@ class RunLivenessTest {
   }
 
   @Test
-  void state_ofARunWithoutAHeartbeat_isDead() {
+  void state_ofARunWithoutAHeartbeat_isPending() {
     files().open(run("r1")).block();
 
     RunStatus s = runs(files()).find("r1").block();
 
-    assertThat(s.state()).isEqualTo(RunState.DEAD);
+    assertThat(s.state()).isEqualTo(RunState.PENDING);
     assertThat(s.lastHeartbeat()).isEqualTo("no heartbeat recorded");
   }
 
@@ -270,5 +270,19 @@ class RunLivenessTest {
     } finally {
       System.clearProperty(RunLease.PROPERTY);
     }
+  }
+
+  @Test
+  void state_ofARunWhoseOnlyStartedWorkerFinished_isPendingUntilTheOthersStart() {
+    files().open(run("r1")).block();
+    files().heartbeat("r1", new Worker(1, 2), clock.instant(), true).block();
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(runs(files()).find("r1").block().state()).isEqualTo(RunState.PENDING);
+
+    files().heartbeat("r1", new Worker(2, 2), clock.instant(), false).block();
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(runs(files()).find("r1").block().state()).isEqualTo(RunState.DEAD);
   }
 }
