@@ -83,7 +83,7 @@ public final class MigrationRunner {
               .flatMap(
                   descriptions ->
                       request.dryRun()
-                          ? dryRun(compiled, descriptions, request)
+                          ? DryRun.run(env, registry, compiled, descriptions, request)
                           : live(compiled, migration, descriptions, request));
         });
   }
@@ -165,71 +165,6 @@ public final class MigrationRunner {
                                         + "; create it, check --region/--endpoint-url, or in dev"
                                         + " seed it with --seed FILE"))))
         .collectMap(TableDescription::tableName, d -> d, LinkedHashMap::new);
-  }
-
-  private Mono<RunReport> dryRun(
-      CompiledMigration compiled, Map<String, TableDescription> descriptions, RunRequest request) {
-    Instant started = env.clock().instant();
-    AdaptiveRateLimiter unlimited = AdaptiveRateLimiter.create(0, env.scheduler());
-    RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
-    Map<String, TableHandle> handles =
-        RunHandles.of(
-            registry,
-            env.clock(),
-            compiled,
-            descriptions,
-            env.db(),
-            unlimited,
-            null,
-            true,
-            TableHandle.Checkpoints.NONE,
-            progress,
-            RunHandles.Wiring.dry(pitr.copy.Worker.ALL));
-    RunContext ctx =
-        new RunContext(
-            request.mode(),
-            true,
-            "dry-run",
-            compiled.file().name(),
-            handles,
-            env.clock(),
-            registry,
-            progress);
-    RunHandles.expectItems(ctx, descriptions);
-    return Mono.defer(() -> compiled.migration().run(ctx))
-        .then(
-            Mono.fromSupplier(
-                () -> {
-                  List<RunReport.TableReport> tables = RunHandles.reports(handles);
-                  long writes =
-                      tables.stream().mapToLong(t -> t.puts() + t.updates() + t.deletes()).sum();
-                  double units =
-                      tables.stream().mapToDouble(RunReport.TableReport::wcu).sum() + writes;
-                  Duration estimate =
-                      request.maxWcu() > 0
-                          ? Duration.ofMillis((long) Math.ceil(units / request.maxWcu() * 1000))
-                          : Duration.ZERO;
-                  List<RunReport.Sample> samples = new ArrayList<>();
-                  handles.values().forEach(h -> samples.addAll(h.samples()));
-                  return new RunReport(
-                      null,
-                      compiled.file().name(),
-                      request.mode(),
-                      true,
-                      MigrationState.SUCCEEDED,
-                      null,
-                      started,
-                      env.clock().instant(),
-                      tables,
-                      0,
-                      0,
-                      units,
-                      estimate,
-                      samples,
-                      ctx.counters(),
-                      List.of(),
-                      null);
-                }));
   }
 
   private Mono<RunReport> live(

@@ -200,7 +200,9 @@ final class SharedRuns {
 
   /** Starts this worker's attempt of {@code fresh}'s run (see {@link WorkerLedger#start}). */
   Mono<WorkerLedger.Joined> start(RunRecord fresh) {
-    return workers.start(fresh, lease, worker);
+    return workers
+        .start(fresh, lease, worker)
+        .flatMap(joined -> epoch(joined).beat("RUNNING", 0, 0).thenReturn(joined));
   }
 
   /** Takes the journal epoch of {@code joined} for this attempt; returns this. */
