@@ -99,8 +99,16 @@ public final class CopyRuns {
                         }));
   }
 
-  /** A run and the store that has it. */
-  private record Found(Checkpoints store, RunStatus status) {}
+  /**
+   * A run and the store that has it.
+   *
+   * @param job the Batch job of a run submitted whose workers have not opened it yet, else null
+   */
+  private record Found(Checkpoints store, RunStatus status, RunJob job) {
+    Found(Checkpoints store, RunStatus status) {
+      this(store, status, null);
+    }
+  }
 
   private Mono<Found> locate(String runId) {
     return Mono.defer(
@@ -120,7 +128,9 @@ public final class CopyRuns {
               .switchIfEmpty(
                   Flux.fromIterable(stores)
                       .concatMap(
-                          s -> s.job(runId).map(j -> new Found(s, status(s, submitted(runId, j)))))
+                          s ->
+                              s.job(runId)
+                                  .map(j -> new Found(s, status(s, submitted(runId, j)), j)))
                       .next())
               .switchIfEmpty(
                   Mono.error(
@@ -149,6 +159,20 @@ public final class CopyRuns {
   private static Found refuseRunning(Found found, boolean force) {
     RunStatus s = found.status();
     String runId = s.runId();
+    if (found.job() != null) {
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          "Run "
+              + runId
+              + " has not started: AWS Batch job "
+              + found.job().jobId()
+              + " (queue "
+              + found.job().jobQueue()
+              + ") has yet to start its workers, so there is nothing to abandon; to stop it,"
+              + " cancel the job with 'aws batch terminate-job --job-id "
+              + found.job().jobId()
+              + " --reason abandoned'");
+    }
     if (s.state() == RunState.RUNNING && !force) {
       throw new PitrException(
           ErrorCode.REFUSED,
