@@ -15,6 +15,7 @@ import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationOverview;
 import pitr.migrate.MigrationStatus;
 import pitr.migrate.RunRecord;
+import pitr.migrate.WorkerStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /** {@code pitr migrate list}: every migration with its state and times from the ledger. */
@@ -39,16 +40,30 @@ final class MigrateListCommand implements Callable<Integer> {
       MigrationEnvironment env = parent.environment(spec, client, options);
       List<MigrationStatus> all =
           new MigrationOverview(options.catalog(), env.ledger()).list().block();
-      print(spec, all, SubmittedJobs.read(spec, env));
+      Map<String, List<WorkerStatus>> workers = new LinkedHashMap<>();
+      for (MigrationStatus s : all) {
+        if (s.latest() != null && s.latest().workers() > 1) {
+          workers.put(s.name(), env.workers(s.latest(), parent.clock.instant()).block());
+        }
+      }
+      print(spec, all, SubmittedJobs.read(spec, env), workers);
     }
     return 0;
   }
 
   static void print(CommandSpec spec, List<MigrationStatus> all) {
-    print(spec, all, SubmittedJobs.NONE);
+    print(spec, all, SubmittedJobs.NONE, Map.of());
   }
 
-  static void print(CommandSpec spec, List<MigrationStatus> all, SubmittedJobs submitted) {
+  /**
+   * Prints the migrations, with the submissions of each and, for a latest run across workers, its
+   * workers.
+   */
+  static void print(
+      CommandSpec spec,
+      List<MigrationStatus> all,
+      SubmittedJobs submitted,
+      Map<String, List<WorkerStatus>> workers) {
     PrintWriter out = spec.commandLine().getOut();
     if (PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -70,6 +85,9 @@ final class MigrateListCommand implements Callable<Integer> {
         }
         if (submitted.has(s.name())) {
           m.put("submissions", submitted.json(s.name()));
+        }
+        if (workers.containsKey(s.name())) {
+          m.put("workers", workers.get(s.name()).stream().map(MigrateListCommand::json).toList());
         }
         rows.add(m);
       }
@@ -111,7 +129,50 @@ final class MigrateListCommand implements Callable<Integer> {
           r == null || r.finishedAt() == null ? "-" : r.finishedAt().toString(),
           String.join("; ", notes));
       submitted.lines(s.name()).forEach(out::println);
+      for (WorkerStatus w : workers.getOrDefault(s.name(), List.of())) {
+        out.println(line(w));
+        if (w.state() == WorkerStatus.State.FAILED) {
+          out.println(
+              "    resume it: pitr migrate resume "
+                  + s.name()
+                  + " --run-id "
+                  + r.runId()
+                  + " --worker "
+                  + w.worker()
+                  + (r.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : ""));
+        }
+      }
     }
     out.flush();
+  }
+
+  /** {@code worker 2/3 running read 40, written 38, heartbeat T on HOST (job J)}. */
+  private static String line(WorkerStatus w) {
+    String head = String.format(Locale.ROOT, "  worker %-4s %-8s", w.worker(), w.state().label());
+    if (w.heartbeat() == null) {
+      return head.stripTrailing();
+    }
+    return head
+        + " read "
+        + w.read()
+        + ", written "
+        + w.written()
+        + ", heartbeat "
+        + w.heartbeat()
+        + " on "
+        + w.host()
+        + (w.batchJobId() == null ? "" : " (job " + w.batchJobId() + ")");
+  }
+
+  private static Map<String, Object> json(WorkerStatus w) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("worker", w.worker().toString());
+    m.put("state", w.state().label());
+    m.put("read", w.read() < 0 ? null : w.read());
+    m.put("written", w.written() < 0 ? null : w.written());
+    m.put("heartbeat", w.heartbeat() == null ? null : w.heartbeat().toString());
+    m.put("host", w.host());
+    m.put("batchJobId", w.batchJobId());
+    return m;
   }
 }

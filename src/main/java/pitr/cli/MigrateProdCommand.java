@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.copy.Worker;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
@@ -36,7 +37,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
     description = {
       "Run a migration against the configured AWS account, after checking on every declared"
           + " table that point-in-time recovery can undo it.",
-      "A failed check refuses with exit code 3 and says how to fix it."
+      "A failed check refuses with exit code 3 and says how to fix it.",
+      "--worker I/N --run-id R runs worker I's share of run R across N workers (every N-th scan"
+          + " segment of each forEachItem pass): one lock lease, one ledger entry whose counts are"
+          + " the workers' sum, one journal. 'pitr migrate submit NAME --workers N' starts them"
+          + " on AWS Batch."
     })
 final class MigrateProdCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -54,6 +59,8 @@ final class MigrateProdCommand implements Callable<Integer> {
 
   @Mixin ProdRunOptions run = new ProdRunOptions();
 
+  @Mixin MigrateWorkerOptions share = new MigrateWorkerOptions();
+
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
@@ -64,6 +71,7 @@ final class MigrateProdCommand implements Callable<Integer> {
               + name
               + "', or point prod at AWS (--region/--profile) or an --endpoint-url");
     }
+    Worker worker = share.share(spec, name, false, dryRun, run.backup);
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
@@ -72,12 +80,18 @@ final class MigrateProdCommand implements Callable<Integer> {
       RunRequest request =
           run.applyTo(
               RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())
-                  .withDryRun(dryRun));
+                  .withDryRun(dryRun)
+                  .withWorker(worker, worker.count() > 1 ? share.runId : null));
       runner.preflight(request).block();
       if (!dryRun && !yes) {
         parent.confirm(
             spec,
-            "Preflight passed. Run " + file.name() + " in prod against " + target.describe() + "?",
+            "Preflight passed. Run "
+                + file.name()
+                + (worker.count() > 1 ? " (worker " + worker + " of run " + share.runId + ")" : "")
+                + " in prod against "
+                + target.describe()
+                + "?",
             "nothing was written");
       }
       RunReport report = runner.run(request).block();

@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import pitr.copy.Worker;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
@@ -32,7 +33,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
           + " are not handed to the migration again, so each item is written once.",
       "Writes the interrupted run journaled but never confirmed stay in the journal as intended,"
           + " so a rollback of the run still covers them; the ledger counts them once found"
-          + " landed."
+          + " landed.",
+      "A run across workers is resumed worker by worker: --worker I/N (and --run-id R, else the"
+          + " latest run across workers) continues worker I's share; a worker that finished has"
+          + " nothing to do."
     })
 final class MigrateResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,12 +54,15 @@ final class MigrateResumeCommand implements Callable<Integer> {
 
   @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
+  @Mixin MigrateWorkerOptions share = new MigrateWorkerOptions();
+
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
     if (!prod && !target.local && target.endpointUrl() == null) {
       target.local = true;
     }
+    Worker worker = share.share(spec, name, true, false, false);
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
     RunMode mode = prod ? RunMode.PROD : RunMode.DEV;
@@ -65,7 +72,8 @@ final class MigrateResumeCommand implements Callable<Integer> {
       RunRequest request =
           RunRequest.of(file, mode, MigrateCommand.operator(), MigrateCommand.host())
               .withResume(true)
-              .withMaxWcu(rate.maxWcu());
+              .withMaxWcu(rate.maxWcu())
+              .withWorker(worker, worker.count() > 1 ? share.runId : null);
       runner.preflight(request).block();
       if (prod && !yes) {
         parent.confirm(

@@ -90,6 +90,24 @@ final class MigrateSubmitCommand implements Callable<Integer> {
 
   @Mixin ProdRunOptions run = new ProdRunOptions();
 
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "1",
+      converter = BatchRanges.Workers.class,
+      description =
+          "Run the migration across N workers, 1-10,000 (default: ${DEFAULT-VALUE}): an array job"
+              + " whose children run 'migrate prod NAME --worker auto/N --run-id RUN_ID', each"
+              + " every N-th scan segment of each forEachItem pass, as one run.")
+  int workers;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "RUN_ID",
+      converter = RunIdConverter.class,
+      description = "With --workers: the run id the workers share (default: a new one).")
+  String runId;
+
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
@@ -102,6 +120,7 @@ final class MigrateSubmitCommand implements Callable<Integer> {
     }
     batch.require("migrate submit");
     String expression = expression(parent);
+    String shared = sharedRun(parent);
     MigrationFile file = options.catalog().resolve(name);
     Instant now = parent.clock.instant();
     String submitter = MigrateCommand.operator() + "@" + MigrateCommand.host();
@@ -120,7 +139,8 @@ final class MigrateSubmitCommand implements Callable<Integer> {
         batch.checkExists(gateway);
         // Creates the ledger and journal on first use, as migrate prod would; refuses if unusable.
         env.submissions().checkTables().block();
-        JobSpec job = job(file, target, batchClient.serviceClientConfiguration().region().id());
+        JobSpec job =
+            job(file, target, batchClient.serviceClientConfiguration().region().id(), shared);
         JobSubmission submission;
         if (expression == null) {
           String jobId = gateway.submit(job.request()).block().jobId();
@@ -141,7 +161,7 @@ final class MigrateSubmitCommand implements Callable<Integer> {
                   file.name(), now, submitter, batch.jobQueue, job.jobName(), schedule, expression);
         }
         record(env, submission);
-        print(submission, job);
+        print(submission, job, shared);
       }
     }
     return 0;
@@ -171,7 +191,46 @@ final class MigrateSubmitCommand implements Callable<Integer> {
     return expression;
   }
 
-  private JobSpec job(MigrationFile file, TargetOptions target, String region) {
+  /**
+   * The run id the workers share, or null for one worker; refuses what does not go with several
+   * workers before any call.
+   */
+  private String sharedRun(MigrateCommand parent) {
+    if (workers == 1) {
+      if (runId != null) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--run-id names the run that --workers N share; add --workers N, or leave --run-id"
+                + " out");
+      }
+      return null;
+    }
+    if (when != null && when.cron != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--cron with --workers: every run of the schedule would be the same run of "
+              + workers
+              + " workers; submit it now or --at WHEN");
+    }
+    if (run.backup) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--backup is for a run of one process: each of the "
+              + workers
+              + " workers would take its own backups. Drop --backup (preflight checks that"
+              + " point-in-time recovery can undo the run), or back the tables up first");
+    }
+    if (runId != null) {
+      return runId;
+    }
+    return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(parent.clock.instant())
+        + "-"
+        + String.format("%06x", java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 24));
+  }
+
+  private JobSpec job(MigrationFile file, TargetOptions target, String region, String shared) {
     List<String> command = new ArrayList<>();
     if (target.region != null) {
       command.addAll(List.of("--region", target.region));
@@ -190,6 +249,9 @@ final class MigrateSubmitCommand implements Callable<Integer> {
             "--journal-table",
             options.journalTable));
     command.addAll(run.arguments());
+    if (shared != null) {
+      command.addAll(List.of("--worker", "auto/" + workers, "--run-id", shared));
+    }
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("AWS_REGION", region);
     return new JobSpec(
@@ -197,7 +259,7 @@ final class MigrateSubmitCommand implements Callable<Integer> {
         batch.jobQueue,
         batch.jobDefinition,
         command,
-        1,
+        shared == null ? 1 : workers,
         environment);
   }
 
@@ -216,7 +278,7 @@ final class MigrateSubmitCommand implements Callable<Integer> {
     }
   }
 
-  private void print(JobSubmission s, JobSpec job) {
+  private void print(JobSubmission s, JobSpec job, String shared) {
     PrintWriter out = spec.commandLine().getOut();
     if (Targets.json(spec)) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -229,25 +291,35 @@ final class MigrateSubmitCommand implements Callable<Integer> {
       m.put("scheduleExpression", s.scheduleExpression());
       m.put("command", job.command());
       m.put("submitter", s.submitter());
+      m.put("workers", shared == null ? 1 : workers);
+      m.put("runId", shared);
       Json.print(out, m);
       return;
     }
+    String across = shared == null ? "" : " across " + workers + " workers (run " + shared + ")";
     if (s.jobId() != null) {
       out.println(
           "Submitted migrate prod "
               + s.migration()
-              + " as AWS Batch job "
+              + across
+              + (shared == null ? " as AWS Batch job " : " as AWS Batch array job ")
               + s.jobId()
               + " ("
               + s.jobName()
               + ", queue "
               + s.jobQueue()
               + ")");
-      out.println("  follow it: pitr logs " + s.jobId() + " --follow");
+      if (shared == null) {
+        out.println("  follow it: pitr logs " + s.jobId() + " --follow");
+      } else {
+        out.println("  watch it: pitr migrate list (each worker's state)");
+        out.println("  its logs: pitr logs " + s.jobId() + " --worker I (1-" + workers + ")");
+      }
     } else {
       out.println(
           "Scheduled migrate prod "
               + s.migration()
+              + across
               + " with "
               + s.scheduleExpression()
               + " (UTC) as EventBridge Scheduler schedule "

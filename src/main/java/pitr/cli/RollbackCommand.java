@@ -163,7 +163,8 @@ final class RollbackCommand implements Callable<Integer> {
               + apply
               + " ("
               + checked.size()
-              + " items): it must be at that path in their containers (an image or volume with"
+              + (checked.size() == 1 ? " item" : " items")
+              + "): it must be at that path in their containers (an image or volume with"
               + " it)");
       out.flush();
       return code;

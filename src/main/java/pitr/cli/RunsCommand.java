@@ -39,6 +39,12 @@ final class RunsCommand implements Callable<Integer> {
   /** How {@code runs show --watch} waits between looks; tests inject their own. */
   Pause pause = d -> Thread.sleep(d.toMillis());
 
+  /**
+   * What AWS Batch says of jobs, by id; null to ask AWS Batch (DescribeJobs). Tests inject their
+   * own.
+   */
+  Function<java.util.List<String>, Map<String, String>> batchStates;
+
   /** A wait of some duration. */
   @FunctionalInterface
   interface Pause {
@@ -118,6 +124,11 @@ final class RunsCommand implements Callable<Integer> {
                   ? "pitr rollback --apply PLAN --resume " + id
                   : "pitr copy-back --resume " + id)
               + ", or release it with pitr runs abandon "
+              + id;
+      case PENDING ->
+          "wait for its workers to start (pitr runs show "
+              + id
+              + " says which has not), or start the missing one with --worker I/N --resume "
               + id;
       case FINISHED -> "nothing; it is finished";
       case ABANDONED ->

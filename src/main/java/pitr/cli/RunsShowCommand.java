@@ -101,6 +101,10 @@ final class RunsShowCommand implements Callable<Integer> {
 
   /** What Batch says of the workers' jobs; nothing (and a note) when it cannot be asked. */
   private Mono<Map<String, String>> jobStates(List<String> ids) {
+    RunsCommand runs = RunsCommand.of(spec);
+    if (runs.batchStates != null) {
+      return Mono.fromCallable(() -> runs.batchStates.apply(ids));
+    }
     return Mono.fromCallable(
         () -> {
           Map<String, String> states = new LinkedHashMap<>();
@@ -124,7 +128,12 @@ final class RunsShowCommand implements Callable<Integer> {
     line(out, "run", r.runId());
     line(out, "kind", r.kind());
     line(out, rollback ? "applies" : "copies", RunsCommand.copies(r));
-    line(out, rollback ? "chunks" : "segments", Integer.toString(r.totalSegments()));
+    line(
+        out,
+        rollback ? "chunks" : "segments",
+        r.totalSegments() == 0 && r.heartbeat() == null
+            ? "not known until a worker starts"
+            : Integer.toString(r.totalSegments()));
     if (r.filter() != null) {
       line(out, "filter", r.filter());
     }

@@ -169,7 +169,8 @@ public final class CopyBack {
                   failures,
                   clock,
                   gateway.scheduler(),
-                  heartbeatEvery)
+                  heartbeatEvery,
+                  () -> totals.progress(started))
               .flatMap(
                   session ->
                       writeAll(
@@ -512,6 +513,12 @@ public final class CopyBack {
     final AtomicLong left = new AtomicLong();
     final DoubleAdder units = new DoubleAdder();
     final List<Path> resolved = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** What this process did since {@code start}, as its worker's lease reports it. */
+    WorkerProgress progress(Instant start) {
+      return new WorkerProgress(
+          start, written.get() + retried.get() + deleted.get(), units.sum(), failed.get());
+    }
   }
 
   private CopyResult result(CopyPlan plan, Totals t, Instant started) {

@@ -70,7 +70,11 @@ public record CopyRunRecord(
     if (finished) {
       return RunState.FINISHED;
     }
-    return expires != null && expires.isAfter(now) ? RunState.RUNNING : RunState.DEAD;
+    if (expires == null) {
+      // No unfinished worker has a lease: one has yet to start.
+      return RunState.PENDING;
+    }
+    return expires.isAfter(now) ? RunState.RUNNING : RunState.DEAD;
   }
 
   /**

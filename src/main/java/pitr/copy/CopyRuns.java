@@ -99,8 +99,16 @@ public final class CopyRuns {
                         }));
   }
 
-  /** A run and the store that has it. */
-  private record Found(Checkpoints store, RunStatus status) {}
+  /**
+   * A run and the store that has it.
+   *
+   * @param job the Batch job of a run submitted whose workers have not opened it yet, else null
+   */
+  private record Found(Checkpoints store, RunStatus status, RunJob job) {
+    Found(Checkpoints store, RunStatus status) {
+      this(store, status, null);
+    }
+  }
 
   private Mono<Found> locate(String runId) {
     return Mono.defer(
@@ -117,6 +125,13 @@ public final class CopyRuns {
           return Flux.fromIterable(stores)
               .concatMap(s -> s.find(runId).map(r -> new Found(s, status(s, r))))
               .next()
+              .switchIfEmpty(
+                  Flux.fromIterable(stores)
+                      .concatMap(
+                          s ->
+                              s.job(runId)
+                                  .map(j -> new Found(s, status(s, submitted(runId, j)), j)))
+                      .next())
               .switchIfEmpty(
                   Mono.error(
                       () ->
@@ -144,6 +159,20 @@ public final class CopyRuns {
   private static Found refuseRunning(Found found, boolean force) {
     RunStatus s = found.status();
     String runId = s.runId();
+    if (found.job() != null) {
+      throw new PitrException(
+          ErrorCode.REFUSED,
+          "Run "
+              + runId
+              + " has not started: AWS Batch job "
+              + found.job().jobId()
+              + " (queue "
+              + found.job().jobQueue()
+              + ") has yet to start its workers, so there is nothing to abandon; to stop it,"
+              + " cancel the job with 'aws batch terminate-job --job-id "
+              + found.job().jobId()
+              + " --reason abandoned'");
+    }
     if (s.state() == RunState.RUNNING && !force) {
       throw new PitrException(
           ErrorCode.REFUSED,
@@ -182,6 +211,41 @@ public final class CopyRuns {
                   .then(store.find(runId))
                   .map(r -> status(store, r));
             });
+  }
+
+  /**
+   * A run submitted to AWS Batch whose workers have not opened it yet: what its job's command
+   * copies, no segments known yet, no lease, so it reads as pending.
+   */
+  static CopyRunRecord submitted(String runId, RunJob job) {
+    String plan = argument(job.command(), "--apply");
+    String source =
+        plan != null ? PlanProgress.SOURCE_PREFIX + plan : argument(job.command(), "--from");
+    String target = argument(job.command(), plan != null ? "--table" : "--to");
+    return new CopyRunRecord(
+        runId,
+        source == null ? "?" : source,
+        target == null ? "?" : target,
+        0,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  private static String argument(List<String> args, String option) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(option) && i + 1 < args.size()) {
+        return args.get(i + 1);
+      }
+      if (args.get(i).startsWith(option + "=")) {
+        return args.get(i).substring(option.length() + 1);
+      }
+    }
+    return null;
   }
 
   private RunStatus status(Checkpoints store, CopyRunRecord run) {

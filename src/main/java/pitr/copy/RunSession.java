@@ -24,6 +24,7 @@ final class RunSession {
   private final Clock clock;
   private final Map<Integer, SegmentPosition> positions;
   private final Disposable ticker;
+  private final java.util.function.Supplier<WorkerProgress> progress;
 
   private RunSession(
       Checkpoints checkpoints,
@@ -32,8 +33,10 @@ final class RunSession {
       Clock clock,
       Map<Integer, SegmentPosition> positions,
       Scheduler scheduler,
-      Duration every) {
+      Duration every,
+      java.util.function.Supplier<WorkerProgress> progress) {
     this.checkpoints = checkpoints;
+    this.progress = progress;
     this.request = request;
     this.failures = failures;
     this.clock = clock;
@@ -43,15 +46,22 @@ final class RunSession {
             .onBackpressureDrop()
             .concatMap(
                 t ->
-                    checkpoints
-                        .heartbeat(request.runId(), request.worker(), clock.instant(), false)
+                    Mono.defer(
+                            () ->
+                                checkpoints.heartbeat(
+                                    request.runId(),
+                                    request.worker(),
+                                    clock.instant(),
+                                    false,
+                                    progress.get()))
                         .then(saveFailures())
                         .onErrorResume(e -> Mono.empty()))
             .subscribe();
   }
 
   /**
-   * Opens the run of {@code r} with {@code segments} segments (0 for a keys run).
+   * Opens the run of {@code r} with {@code segments} segments (0 for a keys run); every heartbeat
+   * records what {@code progress} says this process did, for {@code pitr runs show}.
    *
    * @throws PitrException {@link ErrorCode#USAGE} when a resumed run does not exist, or the run
    *     differs from the request or its limits are exceeded ({@link RunLimits#checkWithin})
@@ -63,7 +73,8 @@ final class RunSession {
       FailureFile failures,
       Clock clock,
       Scheduler scheduler,
-      Duration every) {
+      Duration every,
+      java.util.function.Supplier<WorkerProgress> progress) {
     CopyRunRecord wanted = wanted(r, segments);
     Mono<Void> existing =
         r.resume()
@@ -75,12 +86,18 @@ final class RunSession {
     return existing
         .then(checkpoints.open(wanted))
         .doOnNext(run -> check(run, wanted))
-        .then(checkpoints.heartbeat(r.runId(), r.worker(), clock.instant(), false))
+        .then(
+            Mono.defer(
+                () ->
+                    checkpoints.heartbeat(
+                        r.runId(), r.worker(), clock.instant(), false, progress.get())))
         .then(
             checkpoints.saveFailureLog(
                 r.runId(), new FailureLog(failures.path(), r.worker(), 0, false)))
         .then(checkpoints.positions(r.runId()))
-        .map(saved -> new RunSession(checkpoints, r, failures, clock, saved, scheduler, every));
+        .map(
+            saved ->
+                new RunSession(checkpoints, r, failures, clock, saved, scheduler, every, progress));
   }
 
   /** The run record {@code r} opens, with {@code segments} segments. */
@@ -159,7 +176,15 @@ final class RunSession {
   Mono<Void> finish(boolean complete) {
     return Mono.fromRunnable(ticker::dispose)
         .then(saveFailures())
-        .then(checkpoints.heartbeat(request.runId(), request.worker(), clock.instant(), complete));
+        .then(
+            Mono.defer(
+                () ->
+                    checkpoints.heartbeat(
+                        request.runId(),
+                        request.worker(),
+                        clock.instant(),
+                        complete,
+                        progress.get())));
   }
 
   /** Stops the heartbeat, whatever became of the run. */

@@ -13,6 +13,13 @@ public enum RunState {
   RUNNING,
 
   /**
+   * Not finished, no worker is working and none died: a worker has not started yet (AWS Batch still
+   * queues it, or a {@code --worker I/N} process was not launched). Wait for it, or start the
+   * missing worker; {@code pitr runs show RUN} says which.
+   */
+  PENDING,
+
+  /**
    * Not finished, and no worker renewed its heartbeat within its lease: the process was killed,
    * crashed or lost its host. Its checkpoints are intact: resume it ({@code pitr copy-back --resume
    * RUN}, or {@code pitr rollback --apply PLAN --resume RUN}), or release it with {@code pitr runs

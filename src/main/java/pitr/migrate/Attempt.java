@@ -35,12 +35,17 @@ record Attempt(
   private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
 
   /**
-   * Records in {@code ledger} how the attempt ended. The run's counts are those of this attempt's
+   * Records how the attempt ended through {@code save} (the ledger's run record, or for a worker of
+   * several its share, see {@link SharedRuns#end}). The run's counts are those of this attempt's
    * last commit marker (the writes the journal shows confirmed) added to the earlier attempts';
    * without a journal, this attempt's tallies take the place of the marker.
    */
-  Mono<RunReport> end(Ledger ledger, Clock clock, MigrationState status, String error) {
-    List<RunReport.TableReport> tables = MigrationRunner.reports(handles);
+  Mono<RunReport> end(
+      java.util.function.Function<RunRecord, Mono<Void>> save,
+      Clock clock,
+      MigrationState status,
+      String error) {
+    List<RunReport.TableReport> tables = RunHandles.reports(handles);
     long read = tables.stream().mapToLong(RunReport.TableReport::read).sum();
     long written = tables.stream().mapToLong(t -> t.puts() + t.updates() + t.deletes()).sum();
     double wcu = tables.stream().mapToDouble(RunReport.TableReport::wcu).sum();
@@ -71,26 +76,27 @@ record Attempt(
         read,
         written,
         wcu);
-    return ledger
-        .save(done, lease)
-        .thenReturn(
-            new RunReport(
-                record.runId(),
-                record.migration(),
-                request.mode(),
-                false,
-                status,
-                record.restorePoint(),
-                record.startedAt(),
-                finished,
-                tables,
-                journal == null ? 0 : journal.entries(),
-                journal == null ? 0 : journal.wcu(),
-                0,
-                Duration.ZERO,
-                List.of(),
-                ctx.counters(),
-                List.copyOf(notes),
-                error));
+    return save.apply(done)
+        .then(Mono.fromSupplier(() -> List.copyOf(notes)))
+        .map(
+            noted ->
+                new RunReport(
+                    record.runId(),
+                    record.migration(),
+                    request.mode(),
+                    false,
+                    status,
+                    record.restorePoint(),
+                    record.startedAt(),
+                    finished,
+                    tables,
+                    journal == null ? 0 : journal.entries(),
+                    journal == null ? 0 : journal.wcu(),
+                    0,
+                    Duration.ZERO,
+                    List.of(),
+                    ctx.counters(),
+                    noted,
+                    error));
   }
 }

@@ -60,6 +60,21 @@ final class JournalReader {
    */
   static Mono<LandedWrites> landed(
       DynamoDbGateway db, RunRecord run, String table, int pass, String from) {
+    return landed(db, run, table, pass, from, attempt -> true);
+  }
+
+  /**
+   * As {@link #landed(DynamoDbGateway, RunRecord, String, int, String)}, of the attempts whose
+   * fence (a worker's journal epoch, see {@link WorkerLedger}) {@code attempts} accepts: a worker
+   * of a run across workers resumes only its own writes.
+   */
+  static Mono<LandedWrites> landed(
+      DynamoDbGateway db,
+      RunRecord run,
+      String table,
+      int pass,
+      String from,
+      java.util.function.LongPredicate attempts) {
     String tag = Integer.toString(pass);
     return marks(db, run)
         .flatMap(
@@ -75,7 +90,7 @@ final class JournalReader {
                         () -> new HashMap<String, LandedWrites.Landed>(),
                         (out, writes) ->
                             writes.values().stream()
-                                .filter(w -> tag.equals(w.pass()))
+                                .filter(w -> tag.equals(w.pass()) && attempts.test(w.fence()))
                                 .forEach(
                                     w ->
                                         out.put(

@@ -46,10 +46,12 @@ public final class LeaseLock {
           "#heartbeatAt", "heartbeatAt",
           "#expiresAt", "expiresAt",
           "#expiresAtMs", "expiresAtMs",
-          "#fence", "fence");
+          "#fence", "fence",
+          "#workers", "workers");
 
   private static final String HOLDER_ATTRIBUTES =
-      "#holder, #migration, #operator, #host, #acquiredAt, #heartbeatAt, #expiresAt, #expiresAtMs";
+      "#holder, #migration, #operator, #host, #acquiredAt, #heartbeatAt, #expiresAt, #expiresAtMs,"
+          + " #workers";
 
   static Map<String, String> names(String expression) {
     Map<String, String> used = new HashMap<>();
@@ -86,6 +88,11 @@ public final class LeaseLock {
    * @throws PitrException {@link ErrorCode#REFUSED} naming the holder when the lock is held
    */
   Mono<Lease> acquire(String runId, String migration, String operator, String host) {
+    return acquire(runId, migration, operator, host, 1);
+  }
+
+  private Mono<Lease> acquire(
+      String runId, String migration, String operator, String host, int workers) {
     return Mono.defer(
         () -> {
           Instant now = clock.instant();
@@ -101,6 +108,7 @@ public final class LeaseLock {
           values.put(":expMs", n(expires.toEpochMilli()));
           values.put(":zero", n(0));
           values.put(":one", n(1));
+          values.put(":n", n(workers));
           UpdateItemRequest request =
               UpdateItemRequest.builder()
                   .tableName(table)
@@ -108,7 +116,8 @@ public final class LeaseLock {
                   .updateExpression(
                       "SET #holder = :run, #migration = :m, #operator = :o, #host = :h,"
                           + " #acquiredAt = :now, #heartbeatAt = :now, #expiresAt = :exp,"
-                          + " #expiresAtMs = :expMs, #fence = if_not_exists(#fence, :zero) + :one")
+                          + " #expiresAtMs = :expMs, #fence = if_not_exists(#fence, :zero) + :one,"
+                          + " #workers = :n")
                   .conditionExpression("attribute_not_exists(#holder) OR #expiresAtMs <= :nowMs")
                   .expressionAttributeNames(NAMES)
                   .expressionAttributeValues(values)
@@ -148,6 +157,70 @@ public final class LeaseLock {
                                                           "The migration lock in "
                                                               + table
                                                               + " changed while taking it; rerun")))));
+        });
+  }
+
+  /**
+   * Takes the lock for worker {@code worker} of run {@code runId} across {@code worker.count()}
+   * workers: joins the run's lease when another worker of the run holds it (the fence stays, so the
+   * workers share it, and the joining worker's heartbeats renew it too: the lease lapses only when
+   * every worker's heartbeat has stopped), else takes the lock as {@link #acquire} does, raising
+   * the fence. A lease of the same run that lapsed is taken over too: every worker of it is dead.
+   *
+   * @throws PitrException {@link ErrorCode#REFUSED} naming the holder when another run holds it;
+   *     {@link ErrorCode#USAGE} when the run holding it runs across another number of workers
+   */
+  Mono<Lease> join(String runId, String migration, String operator, String host, int workers) {
+    return Mono.defer(
+        () -> {
+          Instant now = clock.instant();
+          Instant expires = now.plus(leaseDuration);
+          UpdateItemRequest request =
+              UpdateItemRequest.builder()
+                  .tableName(table)
+                  .key(KEY)
+                  .updateExpression(
+                      "SET #heartbeatAt = :now, #expiresAt = :exp, #expiresAtMs = :expMs")
+                  .conditionExpression("#holder = :run AND #workers = :n AND #expiresAtMs > :nowMs")
+                  .expressionAttributeNames(
+                      names("#heartbeatAt #expiresAt #expiresAtMs #holder #workers"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":now", t(now),
+                          ":nowMs", n(now.toEpochMilli()),
+                          ":exp", t(expires),
+                          ":expMs", n(expires.toEpochMilli()),
+                          ":run", s(runId),
+                          ":n", n(workers)))
+                  .returnValues(ReturnValue.ALL_NEW)
+                  .build();
+          return db.updateItem(request, Retries.SHARED)
+              .map(r -> new Lease(runId, num(r.attributes(), "fence"), expires, null))
+              .onErrorResume(
+                  ConditionalCheckFailedException.class,
+                  e ->
+                      acquire(runId, migration, operator, host, workers)
+                          .onErrorResume(
+                              PitrException.class,
+                              refused ->
+                                  current()
+                                      .flatMap(
+                                          held ->
+                                              Mono.error(
+                                                  held.filter(h -> h.runId().equals(runId))
+                                                          .isPresent()
+                                                      ? new PitrException(
+                                                          ErrorCode.USAGE,
+                                                          "Run "
+                                                              + runId
+                                                              + " holds the migration lock in "
+                                                              + table
+                                                              + " with another number of workers"
+                                                              + " than "
+                                                              + workers
+                                                              + "; pass the --worker I/N its other"
+                                                              + " workers run with")
+                                                      : refused))));
         });
   }
 

@@ -339,6 +339,9 @@ public final class Ledger {
     item.put("attempts", n(r.attempts()));
     item.put("journalTable", s(r.journalTable()));
     item.put("journalShards", n(r.journalShards()));
+    if (r.workers() > 1) {
+      item.put("workers", n(r.workers()));
+    }
     return item;
   }
 
@@ -369,6 +372,7 @@ public final class Ledger {
         .fence(num(i, "fence"))
         .attempts((int) num(i, "attempts"))
         .journal(str(i, "journalTable"), (int) num(i, "journalShards"))
+        .workers((int) num(i, "workers"))
         .build();
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
@@ -99,6 +100,19 @@ public final class MigrationEnvironment {
    */
   public Flux<JournalEntry> journal(RunRecord run) {
     return JournalReader.read(db, run);
+  }
+
+  /**
+   * The workers of {@code run}, a run across workers, judged at {@code now}; empty for a run of one
+   * process.
+   */
+  public Mono<List<WorkerStatus>> workers(RunRecord run, java.time.Instant now) {
+    if (run.workers() <= 1) {
+      return Mono.just(List.of());
+    }
+    return new WorkerLedger(db, settings.ledgerTable())
+        .entries(run.runId())
+        .map(entries -> WorkerStatus.of(run.workers(), entries, now));
   }
 
   /** A runner for migrations in {@code dir} (lint exceptions read from there). */

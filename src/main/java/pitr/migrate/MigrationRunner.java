@@ -83,7 +83,7 @@ public final class MigrationRunner {
               .flatMap(
                   descriptions ->
                       request.dryRun()
-                          ? dryRun(compiled, descriptions, request)
+                          ? DryRun.run(env, registry, compiled, descriptions, request)
                           : live(compiled, migration, descriptions, request));
         });
   }
@@ -167,69 +167,6 @@ public final class MigrationRunner {
         .collectMap(TableDescription::tableName, d -> d, LinkedHashMap::new);
   }
 
-  private Mono<RunReport> dryRun(
-      CompiledMigration compiled, Map<String, TableDescription> descriptions, RunRequest request) {
-    Instant started = env.clock().instant();
-    AdaptiveRateLimiter unlimited = AdaptiveRateLimiter.create(0, env.scheduler());
-    RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
-    Map<String, TableHandle> handles =
-        handles(
-            compiled,
-            descriptions,
-            env.db(),
-            unlimited,
-            null,
-            true,
-            TableHandle.Checkpoints.NONE,
-            progress,
-            Wiring.dry());
-    RunContext ctx =
-        new RunContext(
-            request.mode(),
-            true,
-            "dry-run",
-            compiled.file().name(),
-            handles,
-            env.clock(),
-            registry,
-            progress);
-    expectItems(ctx, descriptions);
-    return Mono.defer(() -> compiled.migration().run(ctx))
-        .then(
-            Mono.fromSupplier(
-                () -> {
-                  List<RunReport.TableReport> tables = reports(handles);
-                  long writes =
-                      tables.stream().mapToLong(t -> t.puts() + t.updates() + t.deletes()).sum();
-                  double units =
-                      tables.stream().mapToDouble(RunReport.TableReport::wcu).sum() + writes;
-                  Duration estimate =
-                      request.maxWcu() > 0
-                          ? Duration.ofMillis((long) Math.ceil(units / request.maxWcu() * 1000))
-                          : Duration.ZERO;
-                  List<RunReport.Sample> samples = new ArrayList<>();
-                  handles.values().forEach(h -> samples.addAll(h.samples()));
-                  return new RunReport(
-                      null,
-                      compiled.file().name(),
-                      request.mode(),
-                      true,
-                      MigrationState.SUCCEEDED,
-                      null,
-                      started,
-                      env.clock().instant(),
-                      tables,
-                      0,
-                      0,
-                      units,
-                      estimate,
-                      samples,
-                      ctx.counters(),
-                      List.of(),
-                      null);
-                }));
-  }
-
   private Mono<RunReport> live(
       CompiledMigration compiled,
       Migration migration,
@@ -262,9 +199,11 @@ public final class MigrationRunner {
                 .flatMap(
                     prior -> {
                       RunRecord resumeFrom =
-                          request.resume()
-                              ? ResumeCheck.interrupted(name, prior, compiled, request)
-                              : null;
+                          request.shared()
+                              ? SharedRuns.existing(name, prior, compiled, request)
+                              : request.resume()
+                                  ? ResumeCheck.interrupted(name, prior, compiled, request)
+                                  : null;
                       for (RunRecord r : prior) {
                         if (r.status() == MigrationState.SUCCEEDED
                             && !r.checksum().equals(compiled.checksum())) {
@@ -281,38 +220,90 @@ public final class MigrationRunner {
                           break;
                         }
                       }
-                      String runId = resumeFrom != null ? resumeFrom.runId() : newRunId();
-                      return lock.acquire(runId, name, request.operator(), request.host())
-                          .onErrorMap(
-                              e -> LedgerTables.LEDGER.refusal("UpdateItem", ledger.table(), e))
-                          .flatMap(
-                              lease ->
-                                  takeOver(lease, notes)
-                                      .then(backups(name, runId, descriptions, request, notes))
-                                      .then(
-                                          Mono.defer(
-                                              () ->
-                                                  execute(
-                                                      compiled,
-                                                      descriptions,
-                                                      request,
-                                                      lease,
-                                                      runId,
-                                                      resumeFrom,
-                                                      earliest,
-                                                      notes)))
-                                      .flatMap(report -> lock.release(lease).thenReturn(report))
-                                      .onErrorResume(
-                                          e ->
-                                              lock.release(lease)
-                                                  .onErrorResume(x -> Mono.empty())
-                                                  .then(Mono.error(e))));
+                      String runId =
+                          resumeFrom != null
+                              ? resumeFrom.runId()
+                              : request.shared() ? request.runId() : newRunId();
+                      Mono<Lease> take =
+                          request.shared()
+                              ? lock.join(
+                                  runId,
+                                  name,
+                                  request.operator(),
+                                  request.host(),
+                                  request.worker().count())
+                              : lock.acquire(runId, name, request.operator(), request.host());
+                      return SharedRuns.finishedAlready(env, name, runId, request)
+                          .switchIfEmpty(
+                              Mono.defer(
+                                  () ->
+                                      lockedRun(
+                                          take,
+                                          compiled,
+                                          descriptions,
+                                          request,
+                                          runId,
+                                          resumeFrom,
+                                          earliest,
+                                          notes)));
                     }));
   }
 
-  private Mono<Void> takeOver(Lease lease, List<String> notes) {
+  private Mono<RunReport> lockedRun(
+      Mono<Lease> take,
+      CompiledMigration compiled,
+      Map<String, TableDescription> descriptions,
+      RunRequest request,
+      String runId,
+      RunRecord resumeFrom,
+      Map<String, Instant> earliest,
+      List<String> notes) {
+    String name = compiled.file().name();
+    Ledger ledger = env.ledger();
+    LeaseLock lock = env.lock();
+    return take.onErrorMap(e -> LedgerTables.LEDGER.refusal("UpdateItem", ledger.table(), e))
+        .flatMap(
+            lease ->
+                takeOver(lease, notes, request.shared() ? runId : null)
+                    .then(backups(name, runId, descriptions, request, notes))
+                    .then(
+                        Mono.defer(
+                            () ->
+                                execute(
+                                    compiled,
+                                    descriptions,
+                                    request,
+                                    lease,
+                                    runId,
+                                    resumeFrom,
+                                    earliest,
+                                    notes)))
+                    // A worker of several releases the lock when the run
+                    // ends with it (see WorkerLedger), not before.
+                    .flatMap(
+                        report ->
+                            request.shared()
+                                ? Mono.just(report)
+                                : lock.release(lease).thenReturn(report))
+                    .onErrorResume(
+                        e ->
+                            (request.shared() ? Mono.<Void>empty() : lock.release(lease))
+                                .onErrorResume(x -> Mono.empty())
+                                .then(Mono.error(e))));
+  }
+
+  /**
+   * Marks the run whose lapsed lease {@code lease} took over FAILED, unless it is {@code ownRun} (a
+   * run across workers whose every worker had died, continued by one of its workers).
+   */
+  private Mono<Void> takeOver(Lease lease, List<String> notes, String ownRun) {
     LockInfo dead = lease.takenOver();
     if (dead == null) {
+      return Mono.empty();
+    }
+    if (dead.runId().equals(ownRun)) {
+      notes.add(
+          "every worker's lease of run " + ownRun + " had expired; this worker took the lock over");
       return Mono.empty();
     }
     notes.add(
@@ -391,19 +382,6 @@ public final class MigrationRunner {
                 descriptions.values().stream()
                     .mapToLong(d -> d.itemCount() == null ? 0 : d.itemCount())
                     .sum());
-    LongAdder reads = new LongAdder();
-    Journal journal =
-        request.journal()
-            ? new Journal(
-                db,
-                env.journalTable(),
-                runId,
-                lease.fence(),
-                shards,
-                limiter,
-                env.clock(),
-                reads::sum)
-            : null;
     Instant started = env.clock().instant();
     // The restore point: the instant just before the first write of this run.
     Instant restorePoint = started.minusMillis(1).truncatedTo(ChronoUnit.MILLIS);
@@ -418,9 +396,68 @@ public final class MigrationRunner {
                 .tables(List.copyOf(descriptions.keySet()))
                 .fence(lease.fence())
                 .journal(env.journalTable(), shards)
+                .workers(request.worker().count())
                 .build();
+    if (!request.shared()) {
+      return attempt(
+          compiled, descriptions, request, lease, resumeFrom, notes, db, limiter, record, null);
+    }
+    SharedRuns shared = new SharedRuns(env, db, request, lease, notes);
+    return shared
+        .start(record)
+        .flatMap(
+            joined ->
+                attempt(
+                    compiled,
+                    descriptions,
+                    request,
+                    lease,
+                    resumeFrom,
+                    notes,
+                    db,
+                    limiter,
+                    joined.record(),
+                    shared.epoch(joined)));
+  }
+
+  /**
+   * Runs one attempt of {@code record}: of the run, or, with {@code shared}, of one worker's share
+   * of it, journaled under {@code shared}'s epoch.
+   */
+  private Mono<RunReport> attempt(
+      CompiledMigration compiled,
+      Map<String, TableDescription> descriptions,
+      RunRequest request,
+      Lease lease,
+      RunRecord resumeFrom,
+      List<String> notes,
+      DynamoDbGateway db,
+      AdaptiveRateLimiter limiter,
+      RunRecord record,
+      SharedRuns shared) {
+    Ledger ledger = env.ledger();
+    String name = compiled.file().name();
+    String runId = record.runId();
+    int shards = record.journalShards();
+    long journalFence = shared == null ? lease.fence() : shared.fence();
+    LongAdder reads = new LongAdder();
+    Journal journal =
+        request.journal()
+            ? new Journal(
+                db,
+                env.journalTable(),
+                runId,
+                journalFence,
+                shards,
+                limiter,
+                env.clock(),
+                reads::sum)
+            : null;
     if (resumeFrom != null) {
-      notes.add("resumed run " + runId + " (attempt " + record.attempts() + ")");
+      notes.add(
+          shared == null
+              ? "resumed run " + runId + " (attempt " + record.attempts() + ")"
+              : "worker " + request.worker() + " resumed its share of run " + runId);
     }
     Mono<Map<String, Ledger.Checkpoint>> checkpoints =
         resumeFrom != null ? ledger.checkpoints(runId) : Mono.just(Map.of());
@@ -432,17 +469,18 @@ public final class MigrationRunner {
             : new CommitMarker.Counts(
                 resumeFrom.itemsRead(), resumeFrom.itemsWritten(), resumeFrom.wcu());
     Mono<CommitMarker.Counts> before =
-        resumeFrom != null && journal != null
-            ? JournalReader.totals(db, resumeFrom).defaultIfEmpty(recorded)
-            : Mono.just(recorded);
+        shared != null
+            ? Mono.just(CommitMarker.Counts.ZERO)
+            : resumeFrom != null && journal != null
+                ? JournalReader.totals(db, resumeFrom).defaultIfEmpty(recorded)
+                : Mono.just(recorded);
     InFlightWrites inFlight = new InFlightWrites();
     return before
         .flatMap(
             counts ->
                 (journal == null ? Mono.<Void>empty() : journal.open())
                     .then(
-                        ledger
-                            .save(record, lease)
+                        (shared != null ? Mono.<Void>empty() : ledger.save(record, lease))
                             .onErrorMap(
                                 e ->
                                     LedgerTables.LEDGER.refusal(
@@ -465,12 +503,16 @@ public final class MigrationRunner {
                     }
                   };
               ResumeSkips resume =
-                  resumeFrom != null && journal != null
-                      ? new ResumeSkips(db, resumeFrom, loaded)
-                      : ResumeSkips.NONE;
+                  resumeFrom == null || journal == null
+                      ? ResumeSkips.NONE
+                      : shared == null
+                          ? new ResumeSkips(db, resumeFrom, loaded)
+                          : shared.skips(db, resumeFrom, loaded);
               RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
               Map<String, TableHandle> handles =
-                  handles(
+                  RunHandles.of(
+                      registry,
+                      env.clock(),
                       compiled,
                       descriptions,
                       db,
@@ -479,11 +521,11 @@ public final class MigrationRunner {
                       false,
                       store,
                       progress,
-                      new Wiring(inFlight, resume, reads));
+                      new RunHandles.Wiring(inFlight, resume, reads, request.worker()));
               RunContext ctx =
                   new RunContext(
                       request.mode(), false, runId, name, handles, env.clock(), registry, progress);
-              expectItems(ctx, descriptions);
+              RunHandles.expectItems(ctx, descriptions);
               log.info(
                   "run started migration={} runId={} mode={} fence={} restorePoint={}",
                   name,
@@ -501,10 +543,16 @@ public final class MigrationRunner {
                       .settled()
                       .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.commit()));
               Mono<Void> work = Mono.defer(() -> compiled.migration().run(ctx)).then(settle);
-              return Mono.firstWithSignal(work, RunWatch.of(env, lease, name, ctx))
+              java.util.function.Function<RunRecord, Mono<Void>> save =
+                  shared == null ? done -> ledger.save(done, lease) : shared::end;
+              Mono<Void> watch =
+                  shared == null
+                      ? RunWatch.of(env, lease, name, ctx)
+                      : RunWatch.of(env, lease, name, ctx, shared.beats(ctx, journal));
+              return Mono.firstWithSignal(work, watch)
                   .then(
                       Mono.defer(
-                          () -> attempt.end(ledger, env.clock(), MigrationState.SUCCEEDED, null)))
+                          () -> attempt.end(save, env.clock(), MigrationState.SUCCEEDED, null)))
                   .onErrorResume(
                       e ->
                           settle
@@ -513,62 +561,13 @@ public final class MigrationRunner {
                                   Mono.defer(
                                       () ->
                                           attempt.end(
-                                              ledger,
+                                              save,
                                               env.clock(),
                                               MigrationState.FAILED,
                                               RunFailures.describe(e))))
                               .onErrorResume(x -> Mono.empty())
                               .then(Mono.error(RunFailures.failure(name, runId, e))));
             });
-  }
-
-  /** What a run's table handles share besides the journal. */
-  private record Wiring(InFlightWrites inFlight, ResumeSkips resume, LongAdder reads) {
-    static Wiring dry() {
-      return new Wiring(new InFlightWrites(), ResumeSkips.NONE, new LongAdder());
-    }
-  }
-
-  private static void expectItems(RunContext ctx, Map<String, TableDescription> descriptions) {
-    long items =
-        descriptions.values().stream()
-            .mapToLong(d -> d.itemCount() == null ? 0 : d.itemCount())
-            .sum();
-    ctx.progress().expect(items);
-  }
-
-  private Map<String, TableHandle> handles(
-      CompiledMigration compiled,
-      Map<String, TableDescription> descriptions,
-      DynamoDbGateway db,
-      AdaptiveRateLimiter limiter,
-      Journal journal,
-      boolean dryRun,
-      TableHandle.Checkpoints checkpoints,
-      RunContext.ProgressCounter progress,
-      Wiring wiring) {
-    Map<String, TableHandle> out = new LinkedHashMap<>();
-    descriptions.forEach(
-        (t, d) ->
-            out.put(
-                t,
-                new TableHandle(
-                    d,
-                    db,
-                    limiter,
-                    journal,
-                    new TableTally(t, compiled.file().name(), registry, wiring.reads()),
-                    dryRun,
-                    checkpoints,
-                    env.clock(),
-                    progress,
-                    wiring.inFlight(),
-                    wiring.resume())));
-    return out;
-  }
-
-  static List<RunReport.TableReport> reports(Map<String, TableHandle> handles) {
-    return handles.values().stream().map(h -> h.tally().report()).toList();
   }
 
   String newRunId() {

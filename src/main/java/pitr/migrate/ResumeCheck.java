@@ -34,6 +34,23 @@ final class ResumeCheck {
               + name
               + "'");
     }
+    if (last.workers() > 1) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Run "
+              + last.runId()
+              + " of "
+              + name
+              + " runs across "
+              + last.workers()
+              + " workers; resume each unfinished one with 'pitr migrate resume "
+              + name
+              + " --run-id "
+              + last.runId()
+              + " --worker I/"
+              + last.workers()
+              + "' ('pitr migrate list' shows which)");
+    }
     if (last.mode() != request.mode()) {
       throw new PitrException(
           ErrorCode.USAGE,

@@ -32,10 +32,25 @@ final class ResumeSkips {
    * @param checkpoints its checkpoints as the attempt started, by id ({@code table#pass#segment})
    */
   ResumeSkips(DynamoDbGateway db, RunRecord run, Map<String, Ledger.Checkpoint> checkpoints) {
+    this(db, run, checkpoints, attempt -> true);
+  }
+
+  /**
+   * @param attempts the journal fences (epochs) of the attempts whose writes are to be skipped: a
+   *     worker of a run across workers skips its own, as its checkpoints are its own segments'
+   */
+  ResumeSkips(
+      DynamoDbGateway db,
+      RunRecord run,
+      Map<String, Ledger.Checkpoint> checkpoints,
+      java.util.function.LongPredicate attempts) {
     this.db = db;
     this.run = run;
     this.checkpoints = checkpoints;
+    this.attempts = attempts;
   }
+
+  private final java.util.function.LongPredicate attempts;
 
   /** The writes earlier attempts made in the unfinished pages of pass {@code pass} over a table. */
   Mono<LandedWrites> forPass(String table, int pass) {
@@ -55,7 +70,7 @@ final class ResumeSkips {
     }
     return from == null
         ? Mono.just(LandedWrites.NONE)
-        : JournalReader.landed(db, run, table, pass, from);
+        : JournalReader.landed(db, run, table, pass, from, attempts);
   }
 
   /** Counts an item skipped because its write had landed. */

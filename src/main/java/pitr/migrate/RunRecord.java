@@ -32,6 +32,8 @@ import pitr.migrate.api.RunMode;
  * @param attempts 1, plus one per resume
  * @param journalTable the journal table holding this run's entries
  * @param journalShards how many partitions the run's journal entries are spread over
+ * @param workers how many workers share the run (1 for a run of one process); see {@link
+ *     WorkerLedger}
  */
 public record RunRecord(
     String runId,
@@ -53,7 +55,8 @@ public record RunRecord(
     long fence,
     int attempts,
     String journalTable,
-    int journalShards) {
+    int journalShards,
+    int workers) {
 
   /**
    * A run starting its first attempt: {@link MigrationState#RUNNING}, nothing counted yet; set the
@@ -86,7 +89,8 @@ public record RunRecord(
         .error(error)
         .fence(fence)
         .attempts(attempts)
-        .journal(journalTable, journalShards);
+        .journal(journalTable, journalShards)
+        .workers(workers);
   }
 
   /** This run finished in {@code newStatus} at {@code at}, with its totals and failure. */
@@ -139,6 +143,7 @@ public record RunRecord(
     private int attempts;
     private String journalTable;
     private int journalShards;
+    private int workers = 1;
 
     private Builder() {}
 
@@ -218,6 +223,12 @@ public record RunRecord(
       return this;
     }
 
+    /** How many workers share the run. */
+    public Builder workers(int workers) {
+      this.workers = Math.max(1, workers);
+      return this;
+    }
+
     public RunRecord build() {
       return new RunRecord(
           runId,
@@ -239,7 +250,8 @@ public record RunRecord(
           fence,
           attempts,
           journalTable,
-          journalShards);
+          journalShards,
+          workers);
     }
   }
 }

@@ -1,6 +1,7 @@
 package pitr.migrate;
 
 import java.time.Duration;
+import pitr.copy.Worker;
 import pitr.migrate.api.RunMode;
 
 /**
@@ -17,6 +18,10 @@ import pitr.migrate.api.RunMode;
  * @param operator who runs it
  * @param host where it runs
  * @param journal whether to journal writes (off only for benchmarks)
+ * @param worker this process's share of a run across workers ({@link Worker#ALL} for a run of its
+ *     own): worker I of N takes every N-th scan segment of each {@code forEachItem} pass
+ * @param runId the run to start or join, named by the submitter of a run across workers; null for a
+ *     run of its own, which gets a new id (or the id of the run it resumes)
  */
 public record RunRequest(
     MigrationFile file,
@@ -28,40 +33,120 @@ public record RunRequest(
     Duration maxRestoreLag,
     String operator,
     String host,
-    boolean journal) {
+    boolean journal,
+    Worker worker,
+    String runId) {
 
   /** A plain run of {@code file}: 1,000 WCU, journal on, 15 minutes of restore lag allowed. */
   public static RunRequest of(MigrationFile file, RunMode mode, String operator, String host) {
     return new RunRequest(
-        file, mode, false, false, 1000, false, Duration.ofMinutes(15), operator, host, true);
+        file,
+        mode,
+        false,
+        false,
+        1000,
+        false,
+        Duration.ofMinutes(15),
+        operator,
+        host,
+        true,
+        Worker.ALL,
+        null);
+  }
+
+  /** Whether this process is one worker of a run across several. */
+  public boolean shared() {
+    return worker.count() > 1;
+  }
+
+  /** This request as worker {@code w} of run {@code id}. */
+  public RunRequest withWorker(Worker w, String id) {
+    return new RunRequest(
+        file, mode, dryRun, resume, maxWcu, backup, maxRestoreLag, operator, host, journal, w, id);
   }
 
   public RunRequest withDryRun(boolean v) {
     return new RunRequest(
-        file, mode, v, resume, maxWcu, backup, maxRestoreLag, operator, host, journal);
+        file,
+        mode,
+        v,
+        resume,
+        maxWcu,
+        backup,
+        maxRestoreLag,
+        operator,
+        host,
+        journal,
+        worker,
+        runId);
   }
 
   public RunRequest withResume(boolean v) {
     return new RunRequest(
-        file, mode, dryRun, v, maxWcu, backup, maxRestoreLag, operator, host, journal);
+        file,
+        mode,
+        dryRun,
+        v,
+        maxWcu,
+        backup,
+        maxRestoreLag,
+        operator,
+        host,
+        journal,
+        worker,
+        runId);
   }
 
   public RunRequest withMaxWcu(double v) {
     return new RunRequest(
-        file, mode, dryRun, resume, v, backup, maxRestoreLag, operator, host, journal);
+        file,
+        mode,
+        dryRun,
+        resume,
+        v,
+        backup,
+        maxRestoreLag,
+        operator,
+        host,
+        journal,
+        worker,
+        runId);
   }
 
   public RunRequest withBackup(boolean v) {
     return new RunRequest(
-        file, mode, dryRun, resume, maxWcu, v, maxRestoreLag, operator, host, journal);
+        file,
+        mode,
+        dryRun,
+        resume,
+        maxWcu,
+        v,
+        maxRestoreLag,
+        operator,
+        host,
+        journal,
+        worker,
+        runId);
   }
 
   public RunRequest withMaxRestoreLag(Duration v) {
-    return new RunRequest(file, mode, dryRun, resume, maxWcu, backup, v, operator, host, journal);
+    return new RunRequest(
+        file, mode, dryRun, resume, maxWcu, backup, v, operator, host, journal, worker, runId);
   }
 
   public RunRequest withJournal(boolean v) {
     return new RunRequest(
-        file, mode, dryRun, resume, maxWcu, backup, maxRestoreLag, operator, host, v);
+        file,
+        mode,
+        dryRun,
+        resume,
+        maxWcu,
+        backup,
+        maxRestoreLag,
+        operator,
+        host,
+        v,
+        worker,
+        runId);
   }
 }

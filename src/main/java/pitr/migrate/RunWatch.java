@@ -21,7 +21,16 @@ final class RunWatch {
    * Heartbeats {@code lease} and logs the progress of run {@code ctx} of migration {@code name}.
    */
   static Mono<Void> of(MigrationEnvironment env, Lease lease, String name, RunContext ctx) {
+    return of(env, lease, name, ctx, Mono.empty());
+  }
+
+  /** As {@link #of(MigrationEnvironment, Lease, String, RunContext)}, with {@code beat} too. */
+  static Mono<Void> of(
+      MigrationEnvironment env, Lease lease, String name, RunContext ctx, Mono<Void> beat) {
     return Flux.merge(
+            Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
+                .onBackpressureDrop()
+                .concatMap(i -> beat.onErrorResume(e -> Mono.empty())),
             Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
                 .onBackpressureDrop()
                 .concatMap(i -> env.lock().heartbeat(lease)),

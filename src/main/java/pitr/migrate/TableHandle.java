@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
+import pitr.copy.Worker;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.Retries;
@@ -49,6 +50,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * runs the action of each item with that item in the Reactor context of its writes, so the journal
  * knows which writes were the item's own. A resumed run redoing a page skips the items whose own
  * write had landed (see {@link ResumeSkips}).
+ *
+ * <p>A worker of a run across N workers ({@code --worker I/N}) takes every N-th segment of each
+ * {@code forEachItem} pass (segment {@code s} when {@code s % N == I - 1}), over at least N
+ * segments; {@code scan}, {@code query} and writes outside {@code forEachItem} are every worker's.
  *
  * <p>An update never creates an item: it carries {@code attribute_exists(<partition key>)}, so an
  * item deleted since it was read comes back as {@link WriteOutcome#CONDITION_FAILED}.
@@ -87,6 +92,7 @@ final class TableHandle implements MigrationTable {
   private final Checkpoints checkpoints;
   private final Clock clock;
   private final RunContext.ProgressCounter progress;
+  private final Worker share;
   private final AtomicInteger passes = new AtomicInteger();
   private final ConcurrentLinkedQueue<RunReport.Sample> samples = new ConcurrentLinkedQueue<>();
   private final AtomicInteger sampleCount = new AtomicInteger();
@@ -102,8 +108,10 @@ final class TableHandle implements MigrationTable {
       Clock clock,
       RunContext.ProgressCounter progress,
       InFlightWrites inFlight,
-      ResumeSkips resume) {
+      ResumeSkips resume,
+      Worker share) {
     this.name = description.tableName();
+    this.share = share;
     this.keyAttributes = keyAttributes(description);
     this.db = db;
     this.journal = journal;
@@ -196,7 +204,9 @@ final class TableHandle implements MigrationTable {
 
   @Override
   public Mono<Long> forEachItem(
-      ScanOptions options, Function<Map<String, AttributeValue>, ? extends Publisher<?>> action) {
+      ScanOptions asked, Function<Map<String, AttributeValue>, ? extends Publisher<?>> action) {
+    // A worker of N takes every N-th segment; at least N segments, so none is idle.
+    ScanOptions options = asked.segments() < share.count() ? asked.segments(share.count()) : asked;
     return Mono.defer(
         () -> {
           int pass = passes.getAndIncrement();
@@ -205,6 +215,7 @@ final class TableHandle implements MigrationTable {
               .flatMap(
                   landed ->
                       Flux.range(0, options.segments())
+                          .filter(share::owns)
                           .flatMap(
                               seg -> segment(pass, seg, options, action, landed),
                               Math.min(options.segments(), 64))

@@ -102,7 +102,9 @@ public final class RecoveryTableDropper {
               + table
               + " is being copied back by run "
               + run.runId()
-              + ", which is dead ("
+              + (run.state() == RunState.PENDING
+                  ? ", which waits for a worker that has not started yet ("
+                  : ", which is dead (")
               + run.lastHeartbeat()
               + "): resume it with pitr copy-back --resume "
               + run.runId()
@@ -116,7 +118,8 @@ public final class RecoveryTableDropper {
   /** True when {@code run} stops {@code table} from being dropped. */
   private static boolean blocks(RunStatus run, String table, boolean force) {
     return run.run().source().equals(table)
-        && (run.state() == RunState.RUNNING || (run.state() == RunState.DEAD && !force));
+        && (run.state() == RunState.RUNNING
+            || ((run.state() == RunState.DEAD || run.state() == RunState.PENDING) && !force));
   }
 
   /** Deletes the table (after {@link #check}). */

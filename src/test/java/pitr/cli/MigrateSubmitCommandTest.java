@@ -360,4 +360,97 @@ class MigrateSubmitCommandTest {
                 + " with (allowed batch:SubmitJob; see deploy/iam/scheduler-role.json)\n");
     assertThat(ledgerExists()).isFalse();
   }
+
+  @Test
+  void submit_withWorkers_submitsAnArrayJobWhoseChildrenRunOneWorkerEachOfOneRun()
+      throws Exception {
+    Path m = migrations(true);
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            null,
+            "migrate",
+            "submit",
+            "0001",
+            "--migrations-dir",
+            m.toString(),
+            "--job-queue",
+            q,
+            "--workers",
+            "3",
+            "--run-id",
+            "mig-7");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(code).isZero();
+    List<JobDetail> jobs =
+        jobs(q).stream()
+            .filter(j -> j.arrayProperties() != null && !j.jobId().contains(":"))
+            .toList();
+    assertThat(jobs).hasSize(1);
+    JobDetail job = jobs.get(0);
+    assertThat(job.arrayProperties().size()).isEqualTo(3);
+    assertThat(job.container().command())
+        .containsExactly(
+            "--endpoint-url",
+            endpoint,
+            "migrate",
+            "prod",
+            "0001_cars_get_a_price",
+            "--yes",
+            "--ledger-table",
+            "pitr-ledger",
+            "--journal-table",
+            "pitr-journal",
+            "--max-wcu",
+            "1000",
+            "--max-restore-lag",
+            "900s",
+            "--worker",
+            "auto/3",
+            "--run-id",
+            "mig-7");
+    assertThat(run.out())
+        .startsWith(
+            "Submitted migrate prod 0001_cars_get_a_price across 3 workers (run mig-7) as AWS"
+                + " Batch array job "
+                + job.jobId()
+                + " (pitr-migrate-0001_cars_get_a_price, queue "
+                + q
+                + ")\n  watch it: pitr migrate list (each worker's state)\n  its logs: pitr logs "
+                + job.jobId()
+                + " --worker I (1-3)\n");
+  }
+
+  @Test
+  void submit_withWorkersAndCron_exits2AndSubmitsNothing() throws Exception {
+    Path m = migrations(true);
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            null,
+            "migrate",
+            "submit",
+            "0001",
+            "--migrations-dir",
+            m.toString(),
+            "--job-queue",
+            q,
+            "--workers",
+            "3",
+            "--cron",
+            "0 2 ? * SUN *",
+            "--schedule-role",
+            MotoBatch.SCHEDULE_ROLE);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --cron with --workers: every run of the schedule would be the same run of 3"
+                + " workers; submit it now or --at WHEN\n");
+    assertThat(jobs(q)).isEmpty();
+    assertThat(ledgerExists()).isFalse();
+  }
 }

@@ -137,7 +137,7 @@ class RollbackSubmitTest {
                 + "\n"
                 + "  the workers read the plan at "
                 + plan
-                + " (1 items): it must be at that path in their containers (an image or volume"
+                + " (1 item): it must be at that path in their containers (an image or volume"
                 + " with it)\n");
     assertThat(run.err()).isEmpty();
     assertThat(local.orders()).containsEntry("a", "bad");

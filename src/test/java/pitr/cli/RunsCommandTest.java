@@ -118,11 +118,12 @@ class RunsCommandTest {
                 + OWNER
                 + "\\E +2024-05-01T03:00:00Z");
     assertThat(lines.get(4))
-        .matches("p1 +rollback +plan 3f2a in chunks of 100 -> orders +dead +- +-");
+        .matches("p1 +rollback +plan 3f2a in chunks of 100 -> orders +pending +- +-");
     // Columns line up: every state starts where the header's does.
     int column = lines.get(0).indexOf("STATE");
     assertThat(lines.subList(1, 5))
-        .allSatisfy(l -> assertThat(l.substring(column)).matches("(running|finished|dead) .*"));
+        .allSatisfy(
+            l -> assertThat(l.substring(column)).matches("(running|finished|dead|pending) .*"));
   }
 
   @Test

@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.CopyRunRecord;
 import pitr.copy.FileCheckpoints;
+import pitr.copy.RunJob;
 import pitr.copy.RunOwner;
 import pitr.copy.SegmentPosition;
 import pitr.copy.Worker;
@@ -169,5 +172,74 @@ class RunsShowWorkersTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(run.err()).contains("--poll-interval");
+  }
+
+  @Test
+  void runsShow_whenOneWorkerFinishedAndTheOthersHaveNotStarted_saysPendingNotDead() {
+    beat(1, Duration.ofSeconds(10), true, 200, 0);
+    done(0, 3);
+    clock.advance(Duration.ofMinutes(5));
+
+    CliRun run = show(d -> {});
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("state:          pending\n")
+        .contains(
+            "next:           wait for its workers to start (pitr runs show w1 says which has"
+                + " not), or start the missing one with --worker I/N --resume w1\n")
+        .contains("  2/3     pending   0/2                -         -         -       -  -\n")
+        .contains("  3/3     pending   0/2                -         -         -       -  -\n")
+        .doesNotContain("dead")
+        .doesNotContain("failed   ");
+  }
+
+  @Test
+  void runsShow_ofASubmittedRunWhoseWorkersHaveNotStarted_saysPendingWithItsJob() {
+    store
+        .saveJob(
+            "s1",
+            new RunJob(
+                "job-7",
+                "pitr-queue",
+                3,
+                START,
+                List.of(
+                    "copy-back",
+                    "--from",
+                    "orders-rec",
+                    "--to",
+                    "orders",
+                    "--run-id",
+                    "s1",
+                    "--worker",
+                    "auto/3")))
+        .block();
+    CliRun run = new CliRun();
+    RunsCommand runs = (RunsCommand) run.commandLine.getSubcommands().get("runs").getCommand();
+    runs.clock = clock;
+    runs.batchStates =
+        ids -> {
+          Map<String, String> states = new LinkedHashMap<>();
+          ids.forEach(id -> states.put(id, "RUNNABLE"));
+          return states;
+        };
+
+    code = run.execute("runs", "show", "s1", "--state-dir", state.toString());
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "run:            s1\n"
+                + "kind:           copy-back\n"
+                + "copies:         orders-rec -> orders\n"
+                + "segments:       not known until a worker starts\n"
+                + "state:          pending\n")
+        .contains("workers:        3 (AWS Batch job job-7, queue pitr-queue)\n")
+        .contains(
+            "  1/3     pending   0/0                -         -         -       -  job-7:0 RUNNABLE\n")
+        .contains(
+            "  3/3     pending   0/0                -         -         -       -  job-7:2 RUNNABLE\n");
+    assertThat(run.err()).isEmpty();
   }
 }

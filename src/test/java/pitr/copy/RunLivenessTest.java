@@ -125,12 +125,12 @@ class RunLivenessTest {
   }
 
   @Test
-  void state_ofARunWithoutAHeartbeat_isDead() {
+  void state_ofARunWithoutAHeartbeat_isPending() {
     files().open(run("r1")).block();
 
     RunStatus s = runs(files()).find("r1").block();
 
-    assertThat(s.state()).isEqualTo(RunState.DEAD);
+    assertThat(s.state()).isEqualTo(RunState.PENDING);
     assertThat(s.lastHeartbeat()).isEqualTo("no heartbeat recorded");
   }
 
@@ -269,6 +269,52 @@ class RunLivenessTest {
               "-Dpitr.heartbeat=soon is not a positive duration; pass e.g. 30s or unset it");
     } finally {
       System.clearProperty(RunLease.PROPERTY);
+    }
+  }
+
+  @Test
+  void state_ofARunWhoseOnlyStartedWorkerFinished_isPendingUntilTheOthersStart() {
+    files().open(run("r1")).block();
+    files().heartbeat("r1", new Worker(1, 2), clock.instant(), true).block();
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(runs(files()).find("r1").block().state()).isEqualTo(RunState.PENDING);
+
+    files().heartbeat("r1", new Worker(2, 2), clock.instant(), false).block();
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(runs(files()).find("r1").block().state()).isEqualTo(RunState.DEAD);
+  }
+
+  @Test
+  void aRunSubmittedWhoseWorkersHaveNotStarted_isFoundPending_andAbandonSaysToCancelTheJob() {
+    RunJob job =
+        new RunJob(
+            "job-9",
+            "q",
+            2,
+            clock.instant(),
+            List.of("copy-back", "--from", "a", "--to", "b", "--worker", "auto/2"));
+    files().saveJob("s1", job).block();
+
+    RunStatus s = runs(files()).find("s1").block();
+
+    assertThat(s.state()).isEqualTo(RunState.PENDING);
+    assertThat(RunsCopies.of(s)).isEqualTo("a -> b");
+    assertThatThrownBy(() -> runs(files()).abandon("s1", false).block())
+        .isInstanceOf(PitrException.class)
+        .hasMessage(
+            "Run s1 has not started: AWS Batch job job-9 (queue q) has yet to start its workers,"
+                + " so there is nothing to abandon; to stop it, cancel the job with 'aws batch"
+                + " terminate-job --job-id job-9 --reason abandoned'")
+        .extracting(e -> ((PitrException) e).code())
+        .isEqualTo(ErrorCode.REFUSED);
+  }
+
+  /** What a run copies, as {@code runs show} prints it. */
+  private static final class RunsCopies {
+    static String of(RunStatus s) {
+      return s.run().source() + " -> " + s.run().target();
     }
   }
 }
