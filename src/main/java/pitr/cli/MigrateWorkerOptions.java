@@ -33,7 +33,9 @@ final class MigrateWorkerOptions {
       names = "--workers",
       paramLabel = "N",
       hidden = true,
-      description = "Refused: see 'pitr migrate submit NAME --workers N' and --worker I/N.")
+      converter = BatchRanges.Workers.class,
+      description =
+          "1-10,000; refused here: see 'pitr migrate submit NAME --workers N' and --worker I/N.")
   Integer workers;
 
   /**
