@@ -92,6 +92,7 @@ final class MigrateBenchCommand implements Callable<Integer> {
           r.medianCpuWithJournal(),
           r.medianCpuWithoutJournal(),
           r.cpuOverhead());
+      out.printf(Locale.ROOT, "median journal WCU per item: %.4f%n", r.medianJournalWcuPerItem());
       out.flush();
     } finally {
       try (var files = Files.walk(dir)) {
@@ -109,9 +110,12 @@ final class MigrateBenchCommand implements Callable<Integer> {
                 v ->
                     String.format(
                         Locale.ROOT,
-                        "%.0f items/s %.1f us CPU",
+                        "%.0f items/s %.1f us CPU%s",
                         v.itemsPerSecond(),
-                        v.cpuMicrosPerItem()))
+                        v.cpuMicrosPerItem(),
+                        v.journalWcuPerItem() > 0
+                            ? String.format(Locale.ROOT, " %.4f WCU", v.journalWcuPerItem())
+                            : ""))
             .toList());
   }
 }

@@ -15,14 +15,12 @@ final class InFlightWrites {
   private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
 
   /**
-   * Starts {@code work} now, detached from its subscriber: cancelling the returned {@code Mono}
-   * stops waiting for it, not the work.
+   * Starts {@code work} now, detached from its subscriber (cancelling the returned {@code Mono}
+   * stops waiting for it, not the work), for a write {@code tracked} registers ({@link #track()}):
+   * completes {@code tracked} when the work ends, however it ends.
    */
-  <T> Mono<T> detach(Mono<T> work) {
-    CompletableFuture<T> f = work.toFuture();
-    running.add(f);
-    f.whenComplete((v, e) -> running.remove(f));
-    return Mono.fromFuture(f, true);
+  static <T> Mono<T> detach(Mono<T> work, CompletableFuture<Void> tracked) {
+    return Mono.fromFuture(work.doFinally(s -> tracked.complete(null)).toFuture(), true);
   }
 
   /**
@@ -37,7 +35,7 @@ final class InFlightWrites {
     return f;
   }
 
-  /** Completes once every detached work has ended, however it ended. */
+  /** Completes once every tracked write has ended, however it ended. */
   Mono<Void> settled() {
     return Mono.defer(
         () -> {

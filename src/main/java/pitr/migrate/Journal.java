@@ -4,15 +4,13 @@ import static pitr.migrate.Attrs.s;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -43,14 +41,18 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       with a higher fence). Queued intents are stored by group commit, one batch at a time: at
  *       once when none is in flight, else everything that queued meanwhile goes out as the next
  *       batch when the current one is stored; no timers, and a lone write never waits for company.
- *       A batch packs its intents into one journal item per partition (up to {@value
- *       #ENTRIES_PER_ITEM} entries each, well within 400 KB even for the largest keys), written
- *       with BatchWriteItem, so a page of writes costs a few items of a few KB rather than one item
- *       (and one WCU at least) per key. The data write is sent only after its intent is stored;
- *       intents of later items of a page are stored while earlier writes of the page are in flight.
- *       Entries are queued in the order of their numbers and batches leave in queue order, so a
- *       journal item's sort key (its first entry's number) never exceeds the numbers it holds and
- *       {@link #position()} can say where the entries queued from now on will be.
+ *       The entries of a batch share one future, completed when the whole batch is stored; the next
+ *       batch is sent before that future is completed, so the intents of batch k+1 are being stored
+ *       while the data writes of batch k are in flight, and no data write is sent before the batch
+ *       holding its intent is acknowledged. A batch packs its intents into one journal item per
+ *       partition, their entries encoded as one binary value ({@link PackedEntries}: about 55 bytes
+ *       an entry for a short key, up to {@value #ITEM_BYTES} bytes an item) and written with
+ *       BatchWriteItem, so a page of writes costs a few small items rather than one item (and one
+ *       WCU at least) per key, and DynamoDB, the SDK and the embedded engine marshal, check and
+ *       size one attribute per journal item rather than six per entry. Entries are queued in the
+ *       order of their numbers and batches leave in queue order, so a journal item's sort key (its
+ *       first entry's number) never exceeds the numbers it holds and {@link #position()} can say
+ *       where the entries queued from now on will be.
  *   <li><b>Confirm lazily.</b> An acknowledged write whose image is the one intended needs no
  *       journal write at all: it only marks its number resolved. The attempt's commit marker
  *       ({@link CommitMarker}) records which numbers are resolved and how many writes were
@@ -80,11 +82,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       entries of one key are always in one partition and a reader holds one partition's keys at a
  *       time. {@code sk} = {@code <fence><seq>} (8 and 10 hex digits) of the item's first entry.
  *       Attributes: {@code table} (S), {@code writtenAt} (ISO-8601, when the batch was stored),
- *       {@code entries} (L of M, short names to keep the item small): {@code k} the key (M), {@code
- *       q} the sequence number (S, hex), {@code o} the operation (PUT, UPDATE, DELETE, or
- *       WITHDRAW), {@code h} the image hash, for a withdrawal {@code w} the number of the entry it
- *       withdraws, and {@code p} (S, decimal) the number of the {@code forEachItem} pass over
- *       {@code table} when the write is to the very item that pass handed the migration.
+ *       {@code packed} (B): the entries, encoded as {@link PackedEntries} describes; each holds the
+ *       key, the sequence number, the operation (PUT, UPDATE, DELETE, or WITHDRAW), the image hash,
+ *       for a withdrawal the number of the entry it withdraws, and the number of the {@code
+ *       forEachItem} pass over {@code table} when the write is to the very item that pass handed
+ *       the migration. Journals written before entries were packed hold instead {@code entries} (L
+ *       of M, short names): {@code k} the key (M), {@code q} the sequence number (S, hex), {@code
+ *       o} the operation, {@code h} the image hash, {@code w} the withdrawn number (S, hex), {@code
+ *       p} the pass (S, decimal); {@link JournalReader} reads both, item by item, so a run started
+ *       by an older pitr can be resumed or rolled back by this one.
  *   <li>Commit marker: {@code pk} = {@code <runId>#commit}, {@code sk} = the fence (8 hex digits);
  *       {@code upTo} (N): every entry of that attempt numbered up to it is resolved; {@code ranges}
  *       (S, {@code from-to,...}): resolved numbers above it; {@code read}, {@code written}, {@code
@@ -100,14 +106,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * the resumed run reads only the end of the journal to find which of them landed.
  */
 public final class Journal {
-  /** Entries at most in one journal item: 100 of the largest keys (3 KB) stay below 400 KB. */
-  static final int ENTRIES_PER_ITEM = 100;
+  /**
+   * Bytes at most of one journal item's packed entries: well below DynamoDB's 400 KB even for an
+   * entry of the largest key (3 KB), which always fits.
+   */
+  static final int ITEM_BYTES = 256 * 1024;
 
   /** Entries at most in one batch. */
   private static final int MAX_ENTRIES = 2500;
-
-  private static final AttributeValue[] OPS = {s("PUT"), s("UPDATE"), s("DELETE")};
-  private static final AttributeValue WITHDRAWN = s(JournalLayout.WITHDRAW);
 
   private final DynamoDbGateway db;
   private final String table;
@@ -118,14 +124,14 @@ public final class Journal {
   private final Clock clock;
   private final CommitMarker marker;
 
-  // Numbers are issued and entries queued and taken into batches under queueLock, so the queue and
-  // the batches are in number order.
+  // Numbers are issued, entries grouped and groups taken as batches under queueLock, so the groups
+  // and the batches are in number order.
   private final Object queueLock = new Object();
   private long issued;
   private long batchFirst = 1;
-  private final ConcurrentLinkedQueue<Entry> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pendingCount = new AtomicInteger();
-  private final AtomicBoolean batchInFlight = new AtomicBoolean();
+  private boolean batchInFlight;
+  private Group open = new Group();
+  private final ArrayDeque<Group> full = new ArrayDeque<>();
   private final LongAdder entries = new LongAdder();
   private final DoubleAdder wcu = new DoubleAdder();
 
@@ -197,9 +203,9 @@ public final class Journal {
    */
   String position() {
     synchronized (queueLock) {
-      Entry head = pending.peek();
-      // A batch being formed or in flight may hold numbers below the queue's head.
-      long floor = batchInFlight.get() ? batchFirst : head != null ? head.seq : issued + 1;
+      Group head = full.isEmpty() ? open : full.peek();
+      // A batch in flight holds numbers below the waiting groups'.
+      long floor = batchInFlight ? batchFirst : head.size > 0 ? head.entries[0].seq : issued + 1;
       return JournalLayout.sortKey(fence, floor);
     }
   }
@@ -211,47 +217,77 @@ public final class Journal {
     final long seq;
     final int shard;
     final String dataTable;
-    final AttributeValue value;
+    final Map<String, AttributeValue> key;
+
+    /** {@link PackedEntries#PUT} ... {@link PackedEntries#WITHDRAW}. */
+    final int op;
+
+    final String imageHash;
+    final long withdraws;
+    final int pass;
 
     /** +1 for a key newly journaled (an intent), -1 for a withdrawal, 0 for a correction. */
     final int counts;
 
-    final CompletableFuture<Void> stored = new CompletableFuture<>();
+    final Group group;
 
-    Entry(long seq, int shard, String dataTable, AttributeValue value, int counts) {
+    Entry(
+        long seq,
+        int shard,
+        String dataTable,
+        Map<String, AttributeValue> key,
+        int op,
+        String imageHash,
+        long withdraws,
+        int pass,
+        int counts,
+        Group group) {
       this.seq = seq;
       this.shard = shard;
       this.dataTable = dataTable;
-      this.value = value;
+      this.key = key;
+      this.op = op;
+      this.imageHash = imageHash;
+      this.withdraws = withdraws;
+      this.pass = pass;
       this.counts = counts;
+      this.group = group;
+    }
+  }
+
+  /**
+   * Entries that leave as one batch, in number order, and the one future they share: completed once
+   * the batch is stored, failed if it cannot be.
+   */
+  private static final class Group {
+    Entry[] entries = new Entry[16];
+    int size;
+    final CompletableFuture<Void> stored = new CompletableFuture<>();
+
+    void add(Entry e) {
+      if (size == entries.length) {
+        entries = Arrays.copyOf(entries, size * 2);
+      }
+      entries[size++] = e;
     }
   }
 
   /** A journaled write of one key, from intent to confirmation. */
   final class Intent {
     private final Entry entry;
-    private final String imageHash;
-    private final Map<String, AttributeValue> key;
-    private final WriteOp op;
-    private final Integer pass;
 
-    private Intent(
-        Entry entry, String imageHash, Map<String, AttributeValue> key, WriteOp op, Integer pass) {
+    private Intent(Entry entry) {
       this.entry = entry;
-      this.imageHash = imageHash;
-      this.key = key;
-      this.op = op;
-      this.pass = pass;
     }
 
     /** The image hash journaled. */
     String imageHash() {
-      return imageHash;
+      return entry.imageHash;
     }
 
     /** Completes once the intent is stored; only then may the write be sent. */
     Mono<Void> stored() {
-      return Mono.fromFuture(entry.stored, true);
+      return Mono.fromFuture(entry.group.stored, true);
     }
   }
 
@@ -269,40 +305,43 @@ public final class Journal {
       String imageHash,
       Integer pass) {
     int shard = (int) Long.remainderUnsigned(JournalLayout.keyId(key), shards);
-    Entry e = queue(shard, dataTable, key, OPS[op.ordinal()], imageHash, -1, pass, 1);
-    return new Intent(e, imageHash, key, op, pass);
+    return new Intent(
+        queue(
+            shard,
+            dataTable,
+            key,
+            PackedEntries.code(op),
+            imageHash,
+            -1,
+            pass == null ? -1 : pass,
+            1));
   }
 
   private Entry queue(
       int shard,
       String dataTable,
       Map<String, AttributeValue> key,
-      AttributeValue op,
+      int op,
       String imageHash,
       long withdraws,
-      Integer pass,
+      int pass,
       int counts) {
-    Map<String, AttributeValue> value = new HashMap<>(8);
-    value.put(JournalLayout.KEY, AttributeValue.fromM(key));
-    value.put(JournalLayout.OP, op);
-    if (imageHash != null) {
-      value.put(JournalLayout.HASH, s(imageHash));
-    }
-    if (withdraws >= 0) {
-      value.put(JournalLayout.WITHDRAWS, s(JournalLayout.hex(withdraws, 10)));
-    }
-    if (pass != null) {
-      value.put(JournalLayout.PASS, s(Integer.toString(pass)));
-    }
     Entry e;
+    Group send = null;
     synchronized (queueLock) {
-      long seq = ++issued;
-      value.put(JournalLayout.SEQ, s(JournalLayout.hex(seq, 10)));
-      e = new Entry(seq, shard, dataTable, AttributeValue.fromM(value), counts);
-      pending.add(e);
+      if (open.size == MAX_ENTRIES) {
+        full.add(open);
+        open = new Group();
+      }
+      e = new Entry(++issued, shard, dataTable, key, op, imageHash, withdraws, pass, counts, open);
+      open.add(e);
+      if (!batchInFlight) {
+        send = next();
+      }
     }
-    pendingCount.incrementAndGet();
-    drain();
+    if (send != null) {
+      store(send);
+    }
     return e;
   }
 
@@ -316,18 +355,10 @@ public final class Journal {
    * the image found, then counts the intent confirmed.
    */
   Mono<Void> confirm(Intent intent, String imageHash, double units) {
-    Entry correction =
-        queue(
-            intent.entry.shard,
-            intent.entry.dataTable,
-            intent.key,
-            OPS[intent.op.ordinal()],
-            imageHash,
-            -1,
-            intent.pass,
-            0);
-    return Mono.fromFuture(correction.stored, true)
-        .then(Mono.fromRunnable(() -> marker.landed(units, correction.seq, intent.entry.seq)));
+    Entry i = intent.entry;
+    Entry correction = queue(i.shard, i.dataTable, i.key, i.op, imageHash, -1, i.pass, 0);
+    return Mono.fromFuture(correction.group.stored, true)
+        .then(Mono.fromRunnable(() -> marker.landed(units, correction.seq, i.seq)));
   }
 
   /**
@@ -335,18 +366,11 @@ public final class Journal {
    * journals the intent's withdrawal.
    */
   Mono<Void> withdraw(Intent intent) {
+    Entry i = intent.entry;
     Entry withdrawal =
-        queue(
-            intent.entry.shard,
-            intent.entry.dataTable,
-            intent.key,
-            WITHDRAWN,
-            null,
-            intent.entry.seq,
-            null,
-            -1);
-    return Mono.fromFuture(withdrawal.stored, true)
-        .then(Mono.fromRunnable(() -> marker.resolve(withdrawal.seq, intent.entry.seq)));
+        queue(i.shard, i.dataTable, i.key, PackedEntries.WITHDRAW, null, i.seq, -1, -1);
+    return Mono.fromFuture(withdrawal.group.stored, true)
+        .then(Mono.fromRunnable(() -> marker.resolve(withdrawal.seq, i.seq)));
   }
 
   /**
@@ -364,82 +388,101 @@ public final class Journal {
   }
 
   /**
-   * Sends what waits as one batch unless a batch is in flight: group commit without timers. Called
-   * after every entry queued and every batch stored.
+   * The next batch, taken out of the queue and marked in flight, or null when nothing waits: group
+   * commit without timers. Call holding queueLock when no batch is in flight.
    */
-  private void drain() {
-    while (pendingCount.get() > 0 && batchInFlight.compareAndSet(false, true)) {
-      List<Entry> batch = new ArrayList<>(Math.min(pendingCount.get(), MAX_ENTRIES));
-      synchronized (queueLock) {
-        Entry next;
-        while (batch.size() < MAX_ENTRIES && (next = pending.poll()) != null) {
-          pendingCount.decrementAndGet();
-          batch.add(next);
-        }
-        if (!batch.isEmpty()) {
-          batchFirst = batch.get(0).seq;
-        }
+  private Group next() {
+    Group g = full.poll();
+    if (g == null) {
+      if (open.size == 0) {
+        return null;
       }
-      if (batch.isEmpty()) {
-        batchInFlight.set(false);
-        continue;
-      }
-      store(batch);
-      return;
+      g = open;
+      open = new Group();
+    }
+    batchInFlight = true;
+    batchFirst = g.entries[0].seq;
+    return g;
+  }
+
+  /** Once a batch is stored (or failed): sends the next one if anything waits. */
+  private void stored() {
+    Group send;
+    synchronized (queueLock) {
+      batchInFlight = false;
+      send = next();
+    }
+    if (send != null) {
+      store(send);
     }
   }
 
-  /** Packs a batch into journal items by partition and table, 25 items per call. */
-  private void store(List<Entry> batch) {
-    Map<Long, List<Entry>> groups = new LinkedHashMap<>();
-    Map<String, Integer> tables = new HashMap<>();
-    Map<Long, Integer> items = new HashMap<>();
-    for (Entry e : batch) {
+  /**
+   * Packs a batch into journal items by partition and table, each item's entries encoded as one
+   * value ({@link PackedEntries}) of at most {@value #ITEM_BYTES} bytes; 25 items per call.
+   */
+  private void store(Group batch) {
+    Map<Long, List<Packing>> byPartition = new HashMap<>();
+    Map<String, Integer> tables = new HashMap<>(4);
+    List<Packing> items = new ArrayList<>();
+    long keys = 0;
+    for (int i = 0; i < batch.size; i++) {
+      Entry e = batch.entries[i];
+      keys += e.counts;
       long partition =
           (long) tables.computeIfAbsent(e.dataTable, t -> tables.size()) * shards + e.shard;
-      int n = items.merge(partition, 1, Integer::sum) - 1;
-      // Items of a partition get group numbers far apart from other partitions'.
-      groups
-          .computeIfAbsent(partition * MAX_ENTRIES + n / ENTRIES_PER_ITEM, g -> new ArrayList<>())
-          .add(e);
+      List<Packing> open = byPartition.computeIfAbsent(partition, p -> new ArrayList<>(1));
+      Packing p = open.isEmpty() ? null : open.get(open.size() - 1);
+      if (p == null || p.writer.size() >= ITEM_BYTES) {
+        p = new Packing(e);
+        open.add(p);
+        items.add(p);
+      }
+      p.writer.add(e.seq, e.op, e.withdraws, e.pass, e.imageHash, e.key);
     }
     AttributeValue now = s(clock.instant().toString());
-    List<WriteRequest> requests = new ArrayList<>(groups.size());
-    for (List<Entry> group : groups.values()) {
-      Entry first = group.get(0);
-      List<AttributeValue> values = new ArrayList<>(group.size());
-      for (Entry e : group) {
-        values.add(e.value);
-      }
+    List<WriteRequest> requests = new ArrayList<>(items.size());
+    for (Packing p : items) {
       Map<String, AttributeValue> item = new HashMap<>(8);
-      item.put("pk", partitions[first.shard]);
-      item.put("sk", s(JournalLayout.sortKey(fence, first.seq)));
-      item.put("table", s(first.dataTable));
+      item.put("pk", partitions[p.first.shard]);
+      item.put("sk", s(JournalLayout.sortKey(fence, p.first.seq)));
+      item.put("table", s(p.first.dataTable));
       item.put("writtenAt", now);
-      item.put("entries", AttributeValue.fromL(values));
+      item.put(JournalLayout.PACKED, p.writer.value());
       requests.add(
           WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
     }
-    long keys = batch.stream().mapToLong(e -> e.counts).sum();
+    long journaled = keys;
     Flux.fromIterable(chunks(requests))
         .flatMap(chunk -> BatchWrites.write(db, table, chunk, limiter))
         .reduce(0.0, Double::sum)
         .subscribe(
             units -> {
               wcu.add(units);
-              entries.add(keys);
+              entries.add(journaled);
             },
             e -> {
-              batchInFlight.set(false);
               Throwable failure = LedgerTables.JOURNAL.refusal("BatchWriteItem", table, e);
-              batch.forEach(i -> i.stored.completeExceptionally(failure));
-              drain();
+              stored();
+              batch.stored.completeExceptionally(failure);
             },
             () -> {
-              batchInFlight.set(false);
-              batch.forEach(i -> i.stored.complete(null));
-              drain();
+              // The next batch leaves before this one's writes are sent: its intents are stored
+              // while these writes are in flight.
+              stored();
+              batch.stored.complete(null);
             });
+  }
+
+  /** One journal item being packed: its first entry (partition, table, sort key) and encoder. */
+  private static final class Packing {
+    final Entry first;
+    final PackedEntries.Writer writer;
+
+    Packing(Entry first) {
+      this.first = first;
+      this.writer = new PackedEntries.Writer(first.seq);
+    }
   }
 
   private static List<List<WriteRequest>> chunks(List<WriteRequest> requests) {

@@ -37,6 +37,12 @@ final class JournalLayout {
   static final String WITHDRAWS = "w";
   static final String PASS = "p";
 
+  /** The journal item attribute holding its entries packed ({@link PackedEntries}). */
+  static final String PACKED = "packed";
+
+  /** The journal item attribute holding its entries as a list of maps, before packing. */
+  static final String ENTRIES = "entries";
+
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
   private JournalLayout() {}
@@ -91,6 +97,11 @@ final class JournalLayout {
 
   static long fenceOf(String sortKey) {
     return Long.parseLong(sortKey.substring(0, 8), 16);
+  }
+
+  /** The number of a journal item's first entry, from its sort key. */
+  static long seqOf(String sortKey) {
+    return Long.parseLong(sortKey.substring(8), 16);
   }
 
   /**

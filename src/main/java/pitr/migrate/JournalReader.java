@@ -179,7 +179,7 @@ final class JournalReader {
     Map<Keyed, List<Written>> writes = new LinkedHashMap<>();
     Map<Keyed, Set<Long>> withdrawn = new HashMap<>();
     for (Map<String, AttributeValue> item : items) {
-      if (!item.containsKey("entries")) {
+      if (!item.containsKey(JournalLayout.PACKED) && !item.containsKey(JournalLayout.ENTRIES)) {
         JournalEntry legacy = legacy(item);
         if (onlyTable == null || onlyTable.equals(legacy.table())) {
           writes
@@ -192,38 +192,48 @@ final class JournalReader {
       if (onlyTable != null && !onlyTable.equals(dataTable)) {
         continue;
       }
-      long fence = JournalLayout.fenceOf(str(item, "sk"));
+      String sk = str(item, "sk");
+      long fence = JournalLayout.fenceOf(sk);
       Instant writtenAt = time(item, "writtenAt");
       CommitMarker.Mark mark = marks.getOrDefault(fence, CommitMarker.Mark.NONE);
-      for (AttributeValue v : item.get("entries").l()) {
-        Map<String, AttributeValue> e = v.m();
-        Keyed keyed = new Keyed(dataTable, e.get(JournalLayout.KEY).m());
-        String op = str(e, JournalLayout.OP);
-        if (JournalLayout.WITHDRAW.equals(op)) {
-          withdrawn
-              .computeIfAbsent(keyed, k -> new HashSet<>())
-              .add(fence << 40 | Long.parseLong(str(e, JournalLayout.WITHDRAWS), 16));
-          continue;
-        }
-        long seq = Long.parseLong(str(e, JournalLayout.SEQ), 16);
-        writes
-            .computeIfAbsent(keyed, k -> new ArrayList<>(1))
-            .add(
-                new Written(
-                    fence,
-                    seq,
-                    new JournalEntry(
-                        runId,
-                        dataTable,
-                        keyed.key(),
-                        WriteOp.valueOf(op),
-                        str(e, JournalLayout.HASH),
-                        writtenAt,
+      PackedEntries.Sink sink =
+          e -> {
+            Keyed keyed = new Keyed(dataTable, e.key());
+            if (e.op() == null) {
+              withdrawn
+                  .computeIfAbsent(keyed, k -> new HashSet<>())
+                  .add(fence << 40 | e.withdraws());
+              return;
+            }
+            writes
+                .computeIfAbsent(keyed, k -> new ArrayList<>(1))
+                .add(
+                    new Written(
                         fence,
-                        mark.covers(seq)
-                            ? JournalEntry.State.CONFIRMED
-                            : JournalEntry.State.INTENDED),
-                    str(e, JournalLayout.PASS)));
+                        e.seq(),
+                        new JournalEntry(
+                            runId,
+                            dataTable,
+                            keyed.key(),
+                            e.op(),
+                            e.imageHash(),
+                            writtenAt,
+                            fence,
+                            mark.covers(e.seq())
+                                ? JournalEntry.State.CONFIRMED
+                                : JournalEntry.State.INTENDED),
+                        e.pass()));
+          };
+      if (item.containsKey(JournalLayout.PACKED)) {
+        PackedEntries.read(
+            item.get(JournalLayout.PACKED),
+            JournalLayout.seqOf(sk),
+            str(item, "pk") + " " + sk,
+            sink);
+      } else {
+        for (AttributeValue v : item.get(JournalLayout.ENTRIES).l()) {
+          sink.accept(unpacked(v.m()));
+        }
       }
     }
     Map<Keyed, Written> out = new LinkedHashMap<>();
@@ -244,6 +254,19 @@ final class JournalReader {
           }
         });
     return out;
+  }
+
+  /** An entry of a journal item written before entries were packed: a map with short names. */
+  private static PackedEntries.Decoded unpacked(Map<String, AttributeValue> e) {
+    String op = str(e, JournalLayout.OP);
+    boolean withdrawal = JournalLayout.WITHDRAW.equals(op);
+    return new PackedEntries.Decoded(
+        Long.parseLong(str(e, JournalLayout.SEQ), 16),
+        withdrawal ? null : WriteOp.valueOf(op),
+        withdrawal ? Long.parseLong(str(e, JournalLayout.WITHDRAWS), 16) : -1,
+        e.containsKey(JournalLayout.HASH) ? str(e, JournalLayout.HASH) : null,
+        e.containsKey(JournalLayout.PASS) ? str(e, JournalLayout.PASS) : null,
+        e.get(JournalLayout.KEY).m());
   }
 
   private static JournalEntry legacy(Map<String, AttributeValue> i) {

@@ -111,7 +111,7 @@ final class LiveWriter {
                   Mono.defer(
                       () ->
                           state.compareAndSet(WAITING, SENT)
-                              ? inFlight.detach(send(intent, w).doFinally(s -> done.complete(null)))
+                              ? InFlightWrites.detach(send(intent, w), done)
                               : Mono.<WriteOutcome>empty()))
               .doOnError(
                   e -> {
@@ -122,7 +122,7 @@ final class LiveWriter {
               .doOnCancel(
                   () -> {
                     if (state.compareAndSet(WAITING, CANCELLED)) {
-                      inFlight.detach(journal.withdraw(intent).doFinally(s -> done.complete(null)));
+                      InFlightWrites.detach(journal.withdraw(intent), done);
                     }
                   });
           // Any other failure leaves the intent unresolved: the write may or may not have landed.

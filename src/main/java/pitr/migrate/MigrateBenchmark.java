@@ -33,8 +33,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class MigrateBenchmark {
   static final String TABLE = "bench-items";
 
-  /** One measured round: items per second, and process CPU microseconds per item. */
-  public record Round(double itemsPerSecond, double cpuMicrosPerItem) {}
+  /**
+   * One measured round: items per second, process CPU microseconds per item, and the write capacity
+   * the journal consumed per item written (intents, corrections, commit markers; 0 with the journal
+   * off).
+   */
+  public record Round(double itemsPerSecond, double cpuMicrosPerItem, double journalWcuPerItem) {}
 
   /**
    * The outcome.
@@ -68,6 +72,11 @@ public final class MigrateBenchmark {
     /** CPU per item with the journal over CPU per item without. */
     public double cpuOverhead() {
       return medianCpuWithJournal() / medianCpuWithoutJournal();
+    }
+
+    /** Journal write capacity per item written, with the journal on. */
+    public double medianJournalWcuPerItem() {
+      return median(withJournal.stream().map(Round::journalWcuPerItem).toList());
     }
   }
 
@@ -120,7 +129,8 @@ public final class MigrateBenchmark {
                   r ->
                       new Round(
                           r.itemsWritten() / ((System.nanoTime() - start) / 1e9),
-                          (processCpuNanos() - cpu) / 1e3 / Math.max(1, r.itemsWritten())))
+                          (processCpuNanos() - cpu) / 1e3 / Math.max(1, r.itemsWritten()),
+                          r.journalWcu() / Math.max(1, r.itemsWritten())))
               // Drop this round's journal so memory stays flat over rounds.
               .flatMap(
                   round ->

@@ -197,14 +197,16 @@ class MigrateCommandTest {
         .startsWith(
             "Seeding 300 items, then 0 warm-up and 1 counted rounds each with journal on and"
                 + " off...\nitems: 300\n")
-        .containsPattern("\njournal on  per round: \\d+ items/s \\d+\\.\\d us CPU\n")
+        .containsPattern(
+            "\njournal on  per round: \\d+ items/s \\d+\\.\\d us CPU \\d+\\.\\d{4} WCU\n")
         .containsPattern("\njournal off per round: \\d+ items/s \\d+\\.\\d us CPU\n")
         .containsPattern(
             "\nmedian items/s: journal on \\d+, journal off \\d+; journal overhead"
                 + " x\\d+\\.\\d\\d \\(time on/off\\)\n")
         .containsPattern(
             "\nmedian CPU per item: journal on \\d+\\.\\d us, journal off \\d+\\.\\d us;"
-                + " journal overhead x\\d+\\.\\d\\d \\(CPU on/off\\)\n$");
+                + " journal overhead x\\d+\\.\\d\\d \\(CPU on/off\\)\n")
+        .containsPattern("\nmedian journal WCU per item: \\d+\\.\\d{4}\n$");
   }
 
   @Test

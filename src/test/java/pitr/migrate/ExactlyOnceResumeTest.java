@@ -186,6 +186,19 @@ class ExactlyOnceResumeTest {
   }
 
   @Test
+  void resume_ofARunWhoseJournalWasWrittenBeforeEntriesWerePacked_countsEveryItemOnce() {
+    seed();
+    MigrationFile f = addOne();
+    crash(f, FaultyClient.Fault.KILL_AFTER_WRITE, 130);
+    assertThat(UnpackedJournal.unpack(local, env.journalTable())).isPositive();
+
+    RunReport resumed = resume(f);
+
+    assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertEveryItemCountedOnce_andTheLedgerAndJournalAgree(1);
+  }
+
+  @Test
   void resume_afterAWriteWhoseAnswerWasLost_skipsThatItem() {
     seed();
     MigrationFile f = addOne();

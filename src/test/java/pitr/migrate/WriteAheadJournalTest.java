@@ -164,6 +164,58 @@ class WriteAheadJournalTest {
   }
 
   @Test
+  void killJustBeforeAWrite_leavesItsIntentStoredPacked_beforeTheWriteWasSent() {
+    Map<String, Map<String, AttributeValue>> before = seed();
+
+    RunRecord run = crash(FaultyClient.Fault.KILL_BEFORE_WRITE, 55);
+
+    Map<String, Map<String, AttributeValue>> items = local.items(env.journalTable(), "pk", "sk");
+    Map<String, Map<String, AttributeValue>> journalItems =
+        items.entrySet().stream()
+            .filter(e -> !e.getKey().contains("#commit"))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    assertThat(journalItems.values())
+        .isNotEmpty()
+        .allSatisfy(
+            i -> assertThat(i).containsKey(JournalLayout.PACKED).doesNotContainKey("entries"));
+    Map<String, Map<String, AttributeValue>> live = local.items("things", "pk");
+    Map<String, JournalEntry> journal = journal(run);
+    assertJournalCovers(journal, changed(before, live), live);
+    // The 55th write was never sent, yet its intent is stored: journaled, intended, untouched.
+    List<String> intendedUntouched =
+        journal.values().stream()
+            .filter(e -> e.state() == JournalEntry.State.INTENDED)
+            .map(e -> e.key().get("pk").s())
+            .filter(k -> live.get(k).equals(before.get(k)))
+            .toList();
+    assertThat(intendedUntouched).isNotEmpty();
+    intendedUntouched.forEach(
+        k ->
+            assertThat(journal.get(k).imageHash())
+                .isEqualTo(ItemHash.of(withM(before.get(k), "yes"))));
+  }
+
+  @Test
+  void journalWrittenBeforeEntriesWerePacked_readsAsTheSameEntries() {
+    seed();
+    RunRecord run = crash(FaultyClient.Fault.KILL_AFTER_WRITE, 55);
+    List<JournalEntry> packed = env.journal(run).collectList().block();
+
+    assertThat(UnpackedJournal.unpack(local, env.journalTable())).isPositive();
+
+    List<JournalEntry> unpacked = env.journal(run).collectList().block();
+    assertThat(unpacked).containsExactlyInAnyOrderElementsOf(packed);
+    assertThat(unpacked.stream().map(JournalEntry::state))
+        .contains(JournalEntry.State.INTENDED, JournalEntry.State.CONFIRMED);
+  }
+
+  private static Map<String, AttributeValue> withM(Map<String, AttributeValue> item, String m) {
+    Map<String, AttributeValue> out = new HashMap<>(item);
+    out.put("m", AttributeValue.fromS(m));
+    return out;
+  }
+
+  @Test
   void resume_afterAKill_finishesTheRun_andConfirmsEveryKey() {
     Map<String, Map<String, AttributeValue>> before = seed();
     RunRecord crashed = crash(FaultyClient.Fault.KILL_AFTER_WRITE, 55);
