@@ -71,7 +71,12 @@ final class MigrateDevCommand implements Callable<Integer> {
           RunRequest.of(file, RunMode.DEV, MigrateCommand.operator(), MigrateCommand.host())
               .withDryRun(dryRun)
               .withMaxWcu(rate.maxWcu());
-      RunReport report = runner.run(request).block();
+      // An in-process engine is gone with the process: only a served one can be resumed.
+      RunReport report =
+          target.local || dryRun
+              ? runner.run(request).block()
+              : MigrateProdCommand.runWatched(
+                  spec, runner, request, "migrate resume " + file.name());
       MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;

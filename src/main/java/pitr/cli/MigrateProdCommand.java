@@ -94,10 +94,41 @@ final class MigrateProdCommand implements Callable<Integer> {
                 + "?",
             "nothing was written");
       }
-      RunReport report = runner.run(request).block();
+      RunReport report =
+          runWatched(
+              spec,
+              runner,
+              request,
+              "migrate resume "
+                  + file.name()
+                  + " --prod"
+                  + (worker.count() > 1 ? " --run-id " + share.runId + " --worker " + worker : ""));
       print(spec, report, run.rate.maxWcu());
     }
     return 0;
+  }
+
+  /**
+   * Runs {@code request}; Ctrl-C (SIGINT) or SIGTERM stops it as {@link
+   * MigrationRunner#requestStop} says, and it then ends with exit 130 and the command that resumes
+   * it ({@code pitr}, the target options given, and {@code resumeArgs}).
+   */
+  static RunReport runWatched(
+      CommandSpec spec, MigrationRunner runner, RunRequest request, String resumeArgs) {
+    try (Interruption interruption =
+        Interruption.watch(
+            spec.commandLine().getErr(),
+            runner::requestStop,
+            ResumeCommands.of(spec, resumeArgs))) {
+      try {
+        return runner.run(request).block();
+      } catch (PitrException e) {
+        if (e.code() == ErrorCode.INTERRUPTED) {
+          throw interruption.stopped("was told to stop: " + e.getMessage());
+        }
+        throw e;
+      }
+    }
   }
 
   /** Prints a run report as text or JSON, as {@code --output} asks. */

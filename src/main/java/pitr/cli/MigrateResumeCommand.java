@@ -81,7 +81,15 @@ final class MigrateResumeCommand implements Callable<Integer> {
             "Resume " + file.name() + " in prod against " + target.describe() + "?",
             "nothing was written");
       }
-      RunReport report = runner.run(request).block();
+      RunReport report =
+          MigrateProdCommand.runWatched(
+              spec,
+              runner,
+              request,
+              "migrate resume "
+                  + file.name()
+                  + (prod ? " --prod" : "")
+                  + (worker.count() > 1 ? " --run-id " + share.runId + " --worker " + worker : ""));
       MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;

@@ -51,6 +51,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * ledger.
  */
 public final class MigrationRunner {
+  private final reactor.core.publisher.Sinks.Empty<Void> stop =
+      reactor.core.publisher.Sinks.empty();
   private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
   private static final DateTimeFormatter RUN_ID =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -549,7 +551,23 @@ public final class MigrationRunner {
                   shared == null
                       ? RunWatch.of(env, lease, name, ctx)
                       : RunWatch.of(env, lease, name, ctx, shared.beats(ctx, journal));
-              return Mono.firstWithSignal(work, watch)
+              // A stop (Ctrl-C) fails the attempt like any failure: the writes in flight are seen
+              // through and journaled, and the run is recorded as failed, to be resumed.
+              Mono<Void> stopped =
+                  stop.asMono()
+                      .then(
+                          Mono.error(
+                              () ->
+                                  new PitrException(
+                                      ErrorCode.INTERRUPTED,
+                                      "Migration "
+                                          + name
+                                          + " was stopped in run "
+                                          + runId
+                                          + "; its writes in flight were seen through and"
+                                          + " journaled and the run is recorded as failed, to be"
+                                          + " resumed")));
+              return Mono.firstWithSignal(work, watch, stopped)
                   .then(
                       Mono.defer(
                           () -> attempt.end(save, env.clock(), MigrationState.SUCCEEDED, null)))
@@ -568,6 +586,15 @@ public final class MigrationRunner {
                               .onErrorResume(x -> Mono.empty())
                               .then(Mono.error(RunFailures.failure(name, runId, e))));
             });
+  }
+
+  /**
+   * Asks a running migration to stop: it fails as if a write had failed (writes in flight are seen
+   * through, the journal is committed, the ledger says FAILED and the lock is released), so that
+   * {@code migrate resume} continues it. Before the run starts, the run fails at once.
+   */
+  public void requestStop() {
+    stop.tryEmitEmpty();
   }
 
   String newRunId() {
