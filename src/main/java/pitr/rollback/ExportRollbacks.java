@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Consumer;
 import pitr.ErrorCode;
@@ -204,7 +205,7 @@ public final class ExportRollbacks {
   }
 
   private static String window(Instant from, Instant to, Rollbacks.TableRequest r) {
-    if (from.equals(r.to()) && to.equals(r.incidentEnd())) {
+    if (sameMillis(from, r.to()) && sameMillis(to, r.incidentEnd())) {
       return null;
     }
     return "it covers ["
@@ -217,6 +218,11 @@ public final class ExportRollbacks {
         + r.incidentEnd()
         + "): its images are those of its own ends, so only an export of exactly the incident's"
         + " window plans it";
+  }
+
+  /** DynamoDB keeps an export's instants to the millisecond. */
+  static boolean sameMillis(Instant a, Instant b) {
+    return a.truncatedTo(ChronoUnit.MILLIS).equals(b.truncatedTo(ChronoUnit.MILLIS));
   }
 
   private static PitrException refused(String exportArn, String problem, Rollbacks.TableRequest r) {
