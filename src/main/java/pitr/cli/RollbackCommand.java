@@ -131,6 +131,16 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Mixin ExportOptions export = new ExportOptions();
 
+  @Option(
+      names = "--max-rcu",
+      paramLabel = "RCU",
+      defaultValue = "0",
+      converter = Ranges.ReadUnits.class,
+      description =
+          "With --source export: read capacity units per second at most for reading the changed"
+              + " keys of TABLE, 0-1,000,000; 0 = no cap (default: ${DEFAULT-VALUE}).")
+  double maxRcu;
+
   @Mixin RollbackOptions rollbackOptions = new RollbackOptions();
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
@@ -279,7 +289,7 @@ final class RollbackCommand implements Callable<Integer> {
           .planTable(
               tableRequest,
               new ExportRollbacks.Source(
-                  export.bucket, export.prefix, export.exportArn, export.exportTimeout),
+                  export.bucket, export.prefix, export.exportArn, export.exportTimeout, maxRcu),
               ExportCommand.progress(spec, clock))
           .block();
     }

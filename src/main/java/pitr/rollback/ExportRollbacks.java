@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.export.ExportManifest;
 import pitr.export.ExportStore;
@@ -74,8 +75,11 @@ public final class ExportRollbacks {
    * @param prefix the key prefix, or null
    * @param exportArn an export made before, or null
    * @param timeout how long to wait for the export to complete
+   * @param maxRcu read capacity units per second at most for reading the changed keys of the live
+   *     table (one unit a key, strongly consistent), or 0 for no cap
    */
-  public record Source(String bucket, String prefix, String exportArn, Duration timeout) {}
+  public record Source(
+      String bucket, String prefix, String exportArn, Duration timeout, double maxRcu) {}
 
   /**
    * The command that rolls {@code r} back from restored tables, for refusals.
@@ -118,6 +122,10 @@ public final class ExportRollbacks {
                                     "export " + m.exportArn(),
                                     exporter.reader().changes(m, null),
                                     request.overwrite(),
+                                    source.maxRcu() > 0
+                                        ? AdaptiveRateLimiter.create(
+                                            source.maxRcu(), gateway.scheduler())
+                                        : null,
                                     dir)))
         .map(plan -> new Rollbacks.Prepared(plan, List.of()))
         .onErrorResume(

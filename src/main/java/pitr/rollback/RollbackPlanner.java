@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import pitr.copy.KeySpill;
+import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
 import pitr.dynamo.KeySchema;
@@ -251,8 +252,9 @@ final class RollbackPlanner {
   /**
    * Plans from the changes of an incremental export of [T0, T1): each change's OldImage is the
    * key's T0 image and its NewImage its T1 image, so only the changed keys of the live table are
-   * read (strongly consistent, 100 keys a call). Keys the same at both ends are no candidates, as
-   * they are not in a plan made from restored tables.
+   * read (strongly consistent, 100 keys a call), paced by {@code readRate} (one unit a key) when
+   * given. Keys the same at both ends are no candidates, as they are not in a plan made from
+   * restored tables.
    */
   Mono<RollbackPlan> planChanges(
       String live,
@@ -261,6 +263,7 @@ final class RollbackPlanner {
       String scope,
       Flux<ExportChange> changes,
       boolean overwrite,
+      AdaptiveRateLimiter readRate,
       Path dir) {
     return Mono.using(
         () -> PlanWriter.in(dir),
@@ -270,8 +273,8 @@ final class RollbackPlanner {
                 .buffer(BATCH)
                 .concatMap(
                     batch ->
-                        tables
-                            .get(live, batch.stream().map(ExportChange::key).toList())
+                        (readRate == null ? Mono.<Void>empty() : readRate.acquire(batch.size()))
+                            .then(tables.get(live, batch.stream().map(ExportChange::key).toList()))
                             .map(
                                 now -> {
                                   List<PlanItem> items = new ArrayList<>();

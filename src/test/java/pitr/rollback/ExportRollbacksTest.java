@@ -19,10 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.FileCheckpoints;
+import pitr.dynamo.VirtualTime;
 import pitr.export.DirectoryExportStore;
 import pitr.files.SealedLines;
 import pitr.local.EngineConfig;
 import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -92,11 +94,11 @@ class ExportRollbacksTest {
   }
 
   private static ExportRollbacks.Source bucket(String bucket) {
-    return new ExportRollbacks.Source(bucket, "incident", null, Duration.ofMinutes(5));
+    return new ExportRollbacks.Source(bucket, "incident", null, Duration.ofMinutes(5), 0);
   }
 
   private static ExportRollbacks.Source arn(String exportArn) {
-    return new ExportRollbacks.Source(null, null, exportArn, Duration.ofMinutes(5));
+    return new ExportRollbacks.Source(null, null, exportArn, Duration.ofMinutes(5), 0);
   }
 
   private Rollbacks.Prepared fromExport(ExportRollbacks.Source source) {
@@ -213,6 +215,32 @@ class ExportRollbacksTest {
     assertThat(exportUnits.get("orders")).isPositive().isLessThanOrEqualTo(8.0);
     assertThat(meter.scans.keySet()).allMatch(t -> t.startsWith("orders-recovery-"));
     assertThat(meter.total()).isGreaterThan(exportUnits.get("orders"));
+  }
+
+  @Test
+  void planFromExport_withAReadCap_pacesTheReadsOfTheLiveTable() throws Exception {
+    timeline(MINUTE_WINDOWS);
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    ExportRollbacks paced =
+        ExportRollbacks.create(
+            client,
+            f.clock,
+            vts,
+            settings("work"),
+            new DirectoryExportStore(dir.resolve("s3")),
+            Duration.ofMillis(10));
+
+    Rollbacks.Prepared plan =
+        VirtualTime.run(
+            vts,
+            paced.planTable(
+                request(f.t0, f.t1),
+                new ExportRollbacks.Source("exports", null, null, Duration.ofMinutes(5), 2),
+                d -> {}));
+
+    assertThat(plan.plan().size()).isEqualTo(6);
+    // 8 keys at 2 RCU a second, from a burst of a tenth of a second: nearly 4 seconds.
+    assertThat(vts.now(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(3_800);
   }
 
   @Test
