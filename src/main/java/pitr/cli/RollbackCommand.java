@@ -243,9 +243,11 @@ final class RollbackCommand implements Callable<Integer> {
       } finally {
         if (keepPlan) {
           // The saved plan names them; the apply that completes it drops them.
-          out.println(
-              "Kept recovery tables until the apply completes: "
-                  + String.join(", ", prepared.recoveryTables()));
+          if (!prepared.recoveryTables().isEmpty()) {
+            out.println(
+                "Kept recovery tables until the apply completes: "
+                    + String.join(", ", prepared.recoveryTables()));
+          }
         } else {
           dropOrKeep(out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep);
           rollbacks.discard(planned);
