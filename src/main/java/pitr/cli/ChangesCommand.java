@@ -59,7 +59,7 @@ final class ChangesCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "5",
       converter = Ranges.Sample.class,
-      description = "Sample keys to print of each kind (default: ${DEFAULT-VALUE}).")
+      description = "Sample keys to print of each kind, 0-1,000 (default: ${DEFAULT-VALUE}).")
   int sample;
 
   @Option(
