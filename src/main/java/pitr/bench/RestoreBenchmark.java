@@ -159,7 +159,7 @@ public final class RestoreBenchmark {
     batch.clear();
   }
 
-  private static long usedAfterGc() {
+  static long usedAfterGc() {
     for (int i = 0; i < 3; i++) {
       System.gc();
     }
@@ -172,13 +172,13 @@ public final class RestoreBenchmark {
     return used;
   }
 
-  private static void resetPeaks() {
+  static void resetPeaks() {
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       pool.resetPeakUsage();
     }
   }
 
-  private static long peakUsed() {
+  static long peakUsed() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {

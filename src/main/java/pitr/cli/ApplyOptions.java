@@ -45,13 +45,14 @@ final class ApplyOptions {
   int partitionItems;
 
   Rollbacks rollbacks(Targets t, Clock clock, Scheduler scheduler) {
-    return Rollbacks.create(
-        t.client,
-        clock,
-        scheduler,
-        Rollbacks.Settings.defaults(
-                t.gateway.target(), Targets.createdBy(), state.stateDir().resolve("rollbacks"))
-            .withPartitionItems(partitionItems));
+    return Rollbacks.create(t.client, clock, scheduler, settings(t));
+  }
+
+  /** The settings of rollbacks on {@code t}: plans are made under the state folder. */
+  Rollbacks.Settings settings(Targets t) {
+    return Rollbacks.Settings.defaults(
+            t.gateway.target(), Targets.createdBy(), state.stateDir().resolve("rollbacks"))
+        .withPartitionItems(partitionItems);
   }
 
   /**

@@ -8,17 +8,20 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.batch.BatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.scheduler.SchedulerAsyncClient;
 
 /**
  * The one factory of the AWS clients other than DynamoDB's (Batch, EventBridge Scheduler,
- * CloudWatch Logs, CloudWatch), with the region, credentials and profile of the {@link
+ * CloudWatch Logs, CloudWatch, S3), with the region, credentials and profile of the {@link
  * TargetOptions} conventions. Each client's endpoint is, in order: an explicit one (e.g. {@code
  * --metrics-endpoint-url}), the service's own variable ({@code AWS_ENDPOINT_URL_BATCH}, {@code
  * AWS_ENDPOINT_URL_SCHEDULER}, {@code AWS_ENDPOINT_URL_CLOUDWATCH_LOGS}, {@code
- * AWS_ENDPOINT_URL_CLOUDWATCH}), {@code AWS_ENDPOINT_URL}, else AWS; so each service can be pointed
- * at an emulator on its own. A loopback endpoint needs no AWS setup (region us-east-1 and dummy
- * credentials when none are configured). {@code --endpoint-url} is DynamoDB's alone.
+ * AWS_ENDPOINT_URL_CLOUDWATCH}, {@code AWS_ENDPOINT_URL_S3}), {@code AWS_ENDPOINT_URL}, else AWS;
+ * so each service can be pointed at an emulator on its own. A loopback endpoint needs no AWS setup
+ * (region us-east-1 and dummy credentials when none are configured). {@code --endpoint-url} is
+ * DynamoDB's alone.
  */
 final class AwsClients {
   private final TargetOptions target;
@@ -40,6 +43,18 @@ final class AwsClients {
   /** A CloudWatch Logs client; the caller closes it. */
   CloudWatchLogsAsyncClient logs() {
     return build(CloudWatchLogsAsyncClient.builder(), ServiceEndpoints.CLOUDWATCH_LOGS, null);
+  }
+
+  /**
+   * An S3 client (exports are read through it); path-style addressing when an endpoint is
+   * configured, as emulators such as moto_server and LocalStack need. The caller closes it.
+   */
+  S3AsyncClient s3() {
+    S3AsyncClientBuilder builder = S3AsyncClient.builder();
+    if (endpoint(ServiceEndpoints.S3, null) != null) {
+      builder.forcePathStyle(true);
+    }
+    return build(builder, ServiceEndpoints.S3, null);
   }
 
   /** A CloudWatch client at {@code endpoint} when given, else as the variables say. */

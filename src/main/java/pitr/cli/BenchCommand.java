@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
       BenchEngineCommand.class,
       BenchRestoreCommand.class,
       BenchCopyBackCommand.class,
-      BenchWorkersCommand.class
+      BenchWorkersCommand.class,
+      BenchRollbackCommand.class
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
       DropCommand.class,
       RunsCommand.class,
       RollbackCommand.class,
+      ExportCommand.class,
+      ChangesCommand.class,
       DrillCommand.class,
       BatchCommand.class,
       LogsCommand.class

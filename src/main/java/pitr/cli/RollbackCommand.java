@@ -21,6 +21,7 @@ import pitr.copy.Worker;
 import pitr.files.AtomicFiles;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
+import pitr.rollback.ExportRollbacks;
 import pitr.rollback.PlanFile;
 import pitr.rollback.PlanText;
 import pitr.rollback.RollbackPlan;
@@ -41,7 +42,9 @@ import reactor.core.scheduler.Schedulers;
       "With --incident-end T1 only items the incident changed are restored; items changed since"
           + " are conflicts, kept unless --on-conflict overwrite.",
       "--plan FILE saves the plan and stops; --apply FILE executes exactly that plan, and"
-          + " --resume RUN_ID continues an apply that was interrupted."
+          + " --resume RUN_ID continues an apply that was interrupted.",
+      "--source export --bucket B plans from an incremental export of [T0, T1) instead of"
+          + " restored tables (a window of 15m-24h on AWS)."
     })
 final class RollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -116,6 +119,28 @@ final class RollbackCommand implements Callable<Integer> {
       description = "Without --incident-end: delete items created after T0.")
   boolean deleteExtra;
 
+  @Option(
+      names = "--source",
+      paramLabel = "restore|export",
+      description =
+          "Plan from two restored tables (restore), or from an incremental export of [T0, T1)"
+              + " (export: no recovery tables, reads only the changed keys of TABLE; needs"
+              + " --incident-end and --bucket or --export). Default: export when --bucket or"
+              + " --export is given, else restore.")
+  String source;
+
+  @Mixin ExportOptions export = new ExportOptions();
+
+  @Option(
+      names = "--max-rcu",
+      paramLabel = "RCU",
+      defaultValue = "0",
+      converter = Ranges.ReadUnits.class,
+      description =
+          "With --source export: read capacity units per second at most for reading the changed"
+              + " keys of TABLE, 0-1,000,000; 0 = no cap (default: ${DEFAULT-VALUE}).")
+  double maxRcu;
+
   @Mixin RollbackOptions rollbackOptions = new RollbackOptions();
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
@@ -188,11 +213,13 @@ final class RollbackCommand implements Callable<Integer> {
     if (plan != null) {
       AtomicFiles.checkWritable(plan, "--plan");
     }
+    boolean fromExport = fromExport();
     String newId = Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
       ApplyRequest request = applyOptions.request(t, newId, false, rollbackOptions.rate.maxWcu());
-      Rollbacks.Prepared prepared = rollbacks.planTable(tableRequest).block();
+      Rollbacks.Prepared prepared =
+          fromExport ? planFromExport(t, tableRequest) : rollbacks.planTable(tableRequest).block();
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
       try {
@@ -216,9 +243,11 @@ final class RollbackCommand implements Callable<Integer> {
       } finally {
         if (keepPlan) {
           // The saved plan names them; the apply that completes it drops them.
-          out.println(
-              "Kept recovery tables until the apply completes: "
-                  + String.join(", ", prepared.recoveryTables()));
+          if (!prepared.recoveryTables().isEmpty()) {
+            out.println(
+                "Kept recovery tables until the apply completes: "
+                    + String.join(", ", prepared.recoveryTables()));
+          }
         } else {
           dropOrKeep(out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep);
           rollbacks.discard(planned);
@@ -227,13 +256,59 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code --apply FILE}: the plan is read and checked against its seal before connecting. */
-  private int applySaved(PrintWriter out, Worker share) {
-    if (table != null || to != null || incidentEnd != null || plan != null) {
+  /**
+   * Whether the plan is made from an export: {@code --source}, else whether a bucket or an export
+   * was given. Refuses a source that is not known and export options without {@code --source
+   * export}.
+   */
+  private boolean fromExport() {
+    if (source != null && !List.of("restore", "export").contains(source)) {
+      throw new PitrException(
+          ErrorCode.USAGE, "--source " + source + " is not known; pass restore or export");
+    }
+    boolean fromExport = source == null ? export.given() : source.equals("export");
+    if (!fromExport && export.given()) {
       throw new PitrException(
           ErrorCode.USAGE,
-          "--apply FILE executes a saved plan as it is; drop TABLE, --to, --incident-end and"
-              + " --plan");
+          "--bucket and --export are for --source export; drop them to roll back from restored"
+              + " tables");
+    }
+    if (fromExport) {
+      export.check();
+    }
+    return fromExport;
+  }
+
+  private Rollbacks.Prepared planFromExport(Targets t, Rollbacks.TableRequest tableRequest) {
+    try (ExportOptions.Stores stores = export.open(spec)) {
+      return ExportRollbacks.create(
+              t.client,
+              clock,
+              scheduler,
+              applyOptions.settings(t),
+              stores.store(),
+              export.pollInterval)
+          .planTable(
+              tableRequest,
+              new ExportRollbacks.Source(
+                  export.bucket, export.prefix, export.exportArn, export.exportTimeout, maxRcu),
+              ExportCommand.progress(spec, clock))
+          .block();
+    }
+  }
+
+  /** {@code --apply FILE}: the plan is read and checked against its seal before connecting. */
+  private int applySaved(PrintWriter out, Worker share) {
+    if (table != null
+        || to != null
+        || incidentEnd != null
+        || plan != null
+        || source != null
+        || export.given()) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--apply FILE executes a saved plan as it is; drop TABLE, --to, --incident-end,"
+              + " --plan, --source, --bucket and --export");
     }
     RollbackPlan saved = PlanFile.read(apply);
     String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);

@@ -7,10 +7,11 @@ import java.util.Optional;
 /**
  * The SDK's standard endpoint variables, read from an environment map so tests can inject one:
  * {@code AWS_ENDPOINT_URL_<SERVICE>} (the service id in upper case, spaces as underscores: {@code
- * DYNAMODB}, {@code BATCH}, {@code SCHEDULER}, {@code CLOUDWATCH_LOGS}, {@code CLOUDWATCH}), else
- * {@code AWS_ENDPOINT_URL}; none when {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS} is true. The SDK
- * (2.x) reads the same variables itself when no endpoint is set; pitr resolves them first so that a
- * loopback emulator named by one gets the loopback defaults (region, dummy credentials) too.
+ * DYNAMODB}, {@code BATCH}, {@code SCHEDULER}, {@code CLOUDWATCH_LOGS}, {@code CLOUDWATCH}, {@code
+ * S3}), else {@code AWS_ENDPOINT_URL}; none when {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS} is
+ * true. The SDK (2.x) reads the same variables itself when no endpoint is set; pitr resolves them
+ * first so that a loopback emulator named by one gets the loopback defaults (region, dummy
+ * credentials) too.
  */
 final class ServiceEndpoints {
   private ServiceEndpoints() {}
@@ -26,6 +27,9 @@ final class ServiceEndpoints {
 
   /** CloudWatch Logs' service id. */
   static final String CLOUDWATCH_LOGS = "CloudWatch Logs";
+
+  /** S3's service id (exports are read from S3). */
+  static final String S3 = "S3";
 
   /** CloudWatch's service id. */
   static final String CLOUDWATCH = "CloudWatch";

@@ -548,6 +548,16 @@ public final class DynamoDbGateway {
         .map(r -> r.backupDescription());
   }
 
+  /** ExportTableToPointInTime, DescribeExport and ListExports, with this gateway's retries. */
+  public ExportCalls exports() {
+    return new ExportCalls(client, this);
+  }
+
+  /** {@code sdkCall} retried with the shared spec, its failure mapped; for the companions. */
+  <T> Mono<T> retriedCall(String table, Supplier<CompletableFuture<T>> sdkCall) {
+    return retried(table, sdkCall);
+  }
+
   // Errors -------------------------------------------------------------------------------------
 
   /**

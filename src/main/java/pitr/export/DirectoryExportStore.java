@@ -33,6 +33,21 @@ public final class DirectoryExportStore implements ExportStore {
   }
 
   @Override
+  public Mono<Boolean> bucketExists(String bucket) {
+    return Mono.fromCallable(
+            () -> {
+              Path dir = root.resolve(bucket).normalize();
+              return dir.startsWith(root.normalize()) && Files.isDirectory(dir);
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /** The folder of {@code bucket}, for messages. */
+  public Path bucketDir(String bucket) {
+    return root.resolve(bucket);
+  }
+
+  @Override
   public String describe(String bucket, String key) {
     try {
       return file(bucket, key).toString();

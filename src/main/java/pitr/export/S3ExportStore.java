@@ -4,7 +4,10 @@ import reactor.core.publisher.Mono;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Export objects read through the SDK's S3 client; the caller builds the client (with {@code
@@ -26,6 +29,20 @@ public final class S3ExportStore implements ExportStore {
                     AsyncResponseTransformer.toBytes()))
         .map(r -> r.asByteArray())
         .onErrorResume(NoSuchKeyException.class, e -> Mono.empty());
+  }
+
+  @Override
+  public Mono<Boolean> bucketExists(String bucket) {
+    return Mono.fromFuture(() -> s3.headBucket(HeadBucketRequest.builder().bucket(bucket).build()))
+        .thenReturn(true)
+        .onErrorResume(
+            e -> {
+              Throwable c =
+                  e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+              return c instanceof NoSuchBucketException
+                  || (c instanceof S3Exception s && s.statusCode() == 404);
+            },
+            e -> Mono.just(false));
   }
 
   @Override

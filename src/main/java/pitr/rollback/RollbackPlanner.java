@@ -10,10 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import pitr.copy.KeySpill;
+import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.ItemJson;
 import pitr.dynamo.KeySchema;
 import pitr.dynamo.ScanSpec;
+import pitr.export.ExportChange;
 import pitr.migrate.ItemHash;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -243,6 +245,58 @@ final class RollbackPlanner {
                     Mono.fromCallable(
                             () ->
                                 out.finish(live, to, null, scope, clock.instant(), recoveryTables))
+                        .subscribeOn(Schedulers.boundedElastic())),
+        PlanWriter::close);
+  }
+
+  /**
+   * Plans from the changes of an incremental export of [T0, T1): each change's OldImage is the
+   * key's T0 image and its NewImage its T1 image, so only the changed keys of the live table are
+   * read (strongly consistent, 100 keys a call), paced by {@code readRate} (one unit a key) when
+   * given. Keys the same at both ends are no candidates, as they are not in a plan made from
+   * restored tables.
+   */
+  Mono<RollbackPlan> planChanges(
+      String live,
+      Instant to,
+      Instant incidentEnd,
+      String scope,
+      Flux<ExportChange> changes,
+      boolean overwrite,
+      AdaptiveRateLimiter readRate,
+      Path dir) {
+    return Mono.using(
+        () -> PlanWriter.in(dir),
+        out ->
+            changes
+                .filter(c -> !Tables.same(c.oldImage(), c.newImage()))
+                .buffer(BATCH)
+                .concatMap(
+                    batch ->
+                        (readRate == null ? Mono.<Void>empty() : readRate.acquire(batch.size()))
+                            .then(tables.get(live, batch.stream().map(ExportChange::key).toList()))
+                            .map(
+                                now -> {
+                                  List<PlanItem> items = new ArrayList<>();
+                                  for (ExportChange c : batch) {
+                                    Map<String, AttributeValue> current =
+                                        now.get(Tables.keyId(c.key()));
+                                    if (Tables.same(c.oldImage(), current)) {
+                                      continue;
+                                    }
+                                    boolean untouched = Tables.same(c.newImage(), current);
+                                    items.add(
+                                        item(
+                                            c.key(), c.oldImage(), current, !untouched, overwrite));
+                                  }
+                                  return items;
+                                }))
+                .doOnNext(out::addAll)
+                .then(
+                    Mono.fromCallable(
+                            () ->
+                                out.finish(
+                                    live, to, incidentEnd, scope, clock.instant(), List.of()))
                         .subscribeOn(Schedulers.boundedElastic())),
         PlanWriter::close);
   }

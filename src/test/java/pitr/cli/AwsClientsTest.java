@@ -30,13 +30,15 @@ class AwsClientsTest {
             "AWS_ENDPOINT_URL_BATCH", "http://127.0.0.1:7101",
             "AWS_ENDPOINT_URL_SCHEDULER", "http://127.0.0.1:7102",
             "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "http://127.0.0.1:7103",
-            "AWS_ENDPOINT_URL_CLOUDWATCH", "http://127.0.0.1:7104");
+            "AWS_ENDPOINT_URL_CLOUDWATCH", "http://127.0.0.1:7104",
+            "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:7105");
     AwsClients clients = clients(env);
 
     assertThat(endpointOf(clients.batch())).isEqualTo(URI.create("http://127.0.0.1:7101"));
     assertThat(endpointOf(clients.scheduler())).isEqualTo(URI.create("http://127.0.0.1:7102"));
     assertThat(endpointOf(clients.logs())).isEqualTo(URI.create("http://127.0.0.1:7103"));
     assertThat(endpointOf(clients.cloudWatch(null))).isEqualTo(URI.create("http://127.0.0.1:7104"));
+    assertThat(endpointOf(clients.s3())).isEqualTo(URI.create("http://127.0.0.1:7105"));
   }
 
   @Test
@@ -48,6 +50,7 @@ class AwsClientsTest {
     assertThat(endpointOf(clients.scheduler())).isEqualTo(generic);
     assertThat(endpointOf(clients.logs())).isEqualTo(generic);
     assertThat(endpointOf(clients.cloudWatch(null))).isEqualTo(generic);
+    assertThat(endpointOf(clients.s3())).isEqualTo(generic);
   }
 
   @Test

@@ -41,6 +41,19 @@ class DemoAndBenchCommandTest {
   }
 
   @Test
+  void benchRollback_plansTheSameItemsFromTheExportAndFromRestores_sideBySide() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("bench", "rollback", "--items", "2000", "--rounds", "1");
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern("\\| export \\| 2,000 \\| 20 \\| 20 \\| [0-9.]+ \\| 20\\.0 \\| 20\\.0 \\|")
+        .containsPattern("\\| restore \\| 2,000 \\| 20 \\| 20 \\| ")
+        .contains("Medians of 1 interleaved rounds.");
+  }
+
+  @Test
   void benchEngine_withZeroSeconds_isAUsageError() {
     CliRun run = new CliRun();
 

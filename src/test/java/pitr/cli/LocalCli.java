@@ -46,6 +46,8 @@ final class LocalCli implements AutoCloseable {
     ((RollbackCommand) commands.get("rollback").getCommand()).clock = clock;
     ((CopyBackCommand) commands.get("copy-back").getCommand()).clock = clock;
     ((DropCommand) commands.get("drop").getCommand()).clock = clock;
+    ((ExportCommand) commands.get("export").getCommand()).clock = clock;
+    ((ChangesCommand) commands.get("changes").getCommand()).clock = clock;
     return run;
   }
 

@@ -23,13 +23,24 @@ final class IncidentTimeline implements AutoCloseable {
   static final Instant START = Instant.parse("2026-11-30T12:00:00Z");
 
   final AdjustableClock clock = AdjustableClock.startingAt(START);
-  final LocalTarget local =
-      new LocalTarget(EngineConfig.defaults().withClock(clock).withRestoreLag(Duration.ZERO));
-  final Tables tables = new Tables(DynamoDbGateway.create(local.client, local.endpoint()));
+  final LocalTarget local;
+  final Tables tables;
   final Instant t0;
   final Instant t1;
 
   IncidentTimeline() {
+    this(EngineConfig.Exports.DEFAULTS);
+  }
+
+  /** The timeline on an engine that writes exports as {@code exports} says. */
+  IncidentTimeline(EngineConfig.Exports exports) {
+    local =
+        new LocalTarget(
+            EngineConfig.defaults()
+                .withClock(clock)
+                .withRestoreLag(Duration.ZERO)
+                .withExports(exports));
+    tables = new Tables(DynamoDbGateway.create(local.client, local.endpoint()));
     local.createTable("orders");
     local.enablePitr("orders");
     for (int i = 0; i <= 5; i++) {
