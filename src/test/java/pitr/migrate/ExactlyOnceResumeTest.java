@@ -175,6 +175,44 @@ class ExactlyOnceResumeTest {
   }
 
   @Test
+  void
+      stop_afterAWriteLanded_seesTheWritesInFlightThrough_recordsAFailedRun_andAResumeCountsOnce() {
+    seed();
+    MigrationFile f = addOne();
+    java.util.concurrent.atomic.AtomicReference<MigrationRunner> runner =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    // Ctrl-C once the 100th write was answered, with others still in flight.
+    FaultyClient stopping =
+        new FaultyClient(
+            local.client,
+            "counters",
+            100,
+            FaultyClient.Fault.ANSWER_THEN_STRIKE,
+            () -> runner.get().requestStop());
+    runner.set(
+        MigrationTestTarget.runner(MigrationTestTarget.environment(stopping.client(), clock), dir));
+
+    assertThatThrownBy(() -> runner.get().run(request(f)).block())
+        .isInstanceOfSatisfying(
+            pitr.PitrException.class,
+            e -> assertThat(e.code()).isEqualTo(pitr.ErrorCode.INTERRUPTED))
+        .hasMessageContaining("was stopped in run")
+        .hasMessageContaining("seen through and journaled");
+
+    RunRecord stopped = lastRun();
+    assertThat(stopped.status()).isEqualTo(MigrationState.FAILED);
+    int landed = changed().size();
+    assertThat(landed).isBetween(100, ITEMS - 1);
+    // Every write that landed, in flight at the stop included, is counted.
+    assertThat(stopped.itemsWritten()).isEqualTo(landed);
+
+    RunReport resumed = resume(f);
+
+    assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertEveryItemCountedOnce_andTheLedgerAndJournalAgree(1);
+  }
+
+  @Test
   void resume_afterAKillJustBeforeAWrite_writesThatItemOnce() {
     seed();
     MigrationFile f = addOne();

@@ -27,21 +27,29 @@ final class FaultyClient {
     /** Sent and landed; the answer is lost with an error that is not retried. */
     LOSE_ANSWER,
     /** Sent and landed; the connection drops before the answer, which the caller retries. */
-    DROP_ANSWER
+    DROP_ANSWER,
+    /** Sent and landed, and answered; then the client's {@code onStrike} runs (e.g. a Ctrl-C). */
+    ANSWER_THEN_STRIKE
   }
 
   private final DynamoDbAsyncClient real;
   private final String table;
   private final int n;
   private final Fault fault;
+  private final Runnable onStrike;
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicBoolean dead = new AtomicBoolean();
 
   FaultyClient(DynamoDbAsyncClient real, String table, int n, Fault fault) {
+    this(real, table, n, fault, () -> {});
+  }
+
+  FaultyClient(DynamoDbAsyncClient real, String table, int n, Fault fault, Runnable onStrike) {
     this.real = real;
     this.table = table;
     this.n = n;
     this.fault = fault;
+    this.onStrike = onStrike;
   }
 
   /** Whether the fault happened. */
@@ -68,6 +76,10 @@ final class FaultyClient {
                     case KILL_AFTER_WRITE -> {
                       dead.set(true);
                       return killed();
+                    }
+                    case ANSWER_THEN_STRIKE -> {
+                      onStrike.run();
+                      return CompletableFuture.completedFuture(answer);
                     }
                     case LOSE_ANSWER ->
                         throw SdkClientException.create("the answer to this write was lost");
