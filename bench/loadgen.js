@@ -179,7 +179,7 @@ async function main() {
   for (let round = -1; round < opts.rounds; round++) {
     for (const c of cases) {
       for (const t of opts.targets) {
-        const rate = await measure(t.url, c.conns, c.payload, round < 0 ? Math.min(2, opts.seconds) : opts.seconds);
+        const rate = await measure(t.url, c.conns, c.payload, opts.seconds);
         if (round >= 0) {
           const key = `${t.name}|${c.payload}|${c.conns}`;
           if (!results.has(key)) results.set(key, []);
