@@ -183,6 +183,9 @@ final class WireCodec {
       Supplier<SdkPojo> constructor = field.constructor();
       StructCodec struct = compile(constructor.get().sdkFields(), building);
       struct.shape = shapeName(constructor.get());
+      if (struct.shape.equals(AttributeValueCodec.SHAPE)) {
+        return new AttributeValueCodec(struct);
+      }
       return new PojoCodec(constructor, struct);
     }
     throw new IllegalStateException(
@@ -211,13 +214,20 @@ final class WireCodec {
       }
       String name;
       while ((name = parser.nextFieldName()) != null) {
-        JsonToken token = parser.nextToken();
-        Member member = byName.get(name);
-        if (member == null) {
-          parser.skipChildren();
-        } else if (token != JsonToken.VALUE_NULL) {
-          member.field.set(builder, member.codec.read(parser));
-        }
+        parser.nextToken();
+        readMember(parser, builder, name);
+      }
+    }
+
+    /**
+     * Reads the value of member {@code name} (the parser at its first token) into {@code builder}.
+     */
+    void readMember(JsonParser parser, SdkPojo builder, String name) throws IOException {
+      Member member = byName.get(name);
+      if (member == null) {
+        parser.skipChildren();
+      } else if (parser.currentToken() != JsonToken.VALUE_NULL) {
+        member.field.set(builder, member.codec.read(parser));
       }
     }
 

@@ -209,4 +209,60 @@ class WireCodecTest {
         .isInstanceOf(WireFormatException.class)
         .hasMessage("NUMBER_VALUE cannot be converted to String");
   }
+
+  private AttributeValue itemValue(String json) {
+    PutItemRequest r =
+        codec.read(("{\"Item\":{\"v\":" + json + "}}").getBytes(UTF_8), PutItemRequest::builder);
+    return r.item().get("v");
+  }
+
+  @Test
+  void attributeValue_withSeveralOrNullOrUnknownMembers_readsAsTheSdkBuildsIt() {
+    assertThat(itemValue("{\"S\":\"a\",\"N\":\"1\"}"))
+        .isEqualTo(AttributeValue.builder().s("a").n("1").build());
+    assertThat(itemValue("{\"S\":null,\"N\":\"1\"}")).isEqualTo(AttributeValue.fromN("1"));
+    assertThat(itemValue("{\"X\":{\"deep\":[1]},\"S\":\"a\"}"))
+        .isEqualTo(AttributeValue.fromS("a"));
+    assertThat(itemValue("{\"S\":\"a\",\"S\":\"b\"}")).isEqualTo(AttributeValue.fromS("b"));
+    assertThat(itemValue("{}")).isEqualTo(AttributeValue.builder().build());
+    assertThat(itemValue("{\"M\":{\"in\":{\"N\":\"2\",\"BOOL\":true}}}"))
+        .isEqualTo(
+            AttributeValue.fromM(Map.of("in", AttributeValue.builder().n("2").bool(true).build())));
+  }
+
+  @Test
+  void attributeValue_ofWrongJsonType_failsWithDynamoDbsSerializationText() {
+    assertThatThrownBy(() -> itemValue("{\"S\":5}"))
+        .hasMessage("NUMBER_VALUE cannot be converted to String");
+    assertThatThrownBy(() -> itemValue("{\"N\":true}"))
+        .hasMessage("TRUE_VALUE cannot be converted to String");
+    assertThatThrownBy(() -> itemValue("{\"S\":{}}"))
+        .hasMessage(SerializationErrors.STRUCTURE_NOT_EXPECTED);
+    assertThatThrownBy(() -> itemValue("[\"S\"]"))
+        .hasMessage(
+            "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue");
+    assertThatThrownBy(() -> itemValue("\"S\"")).hasMessage("Unexpected value type in payload");
+  }
+
+  @Test
+  void attributeValue_withSeveralMembers_writesEveryMemberSet() {
+    PutItemRequest request =
+        PutItemRequest.builder()
+            .item(
+                Map.of(
+                    "v", AttributeValue.builder().s("a").n("1").build(),
+                    "w", AttributeValue.fromL(List.of(AttributeValue.fromN("3")))))
+            .build();
+
+    assertThat(new String(codec.write(request), UTF_8))
+        .satisfiesAnyOf(
+            json ->
+                assertThat(json)
+                    .isEqualTo(
+                        "{\"Item\":{\"v\":{\"S\":\"a\",\"N\":\"1\"},\"w\":{\"L\":[{\"N\":\"3\"}]}}}"),
+            json ->
+                assertThat(json)
+                    .isEqualTo(
+                        "{\"Item\":{\"w\":{\"L\":[{\"N\":\"3\"}]},\"v\":{\"S\":\"a\",\"N\":\"1\"}}}"));
+  }
 }
