@@ -291,7 +291,7 @@ public final class LocalServer implements AutoCloseable {
             Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
       }
       return (inline ? body : body.publishOn(scheduler))
-          .map(b -> reply(operation, target, b, response.alloc(), fault.kind()))
+          .map(b -> safeReply(operation, target, b, response.alloc(), fault.kind()))
           .flatMap(reply -> send(request, response, reply));
     }
 
@@ -314,6 +314,37 @@ public final class LocalServer implements AutoCloseable {
           .header("x-amzn-RequestId", reply.requestId)
           .send(Mono.just(reply.body))
           .then();
+    }
+
+    /**
+     * {@link #reply}, and a 500 answer for anything it did not expect (a decoder bug, a stack
+     * overflow on absurdly nested JSON): an exception reaching the server would close the
+     * connection without an answer, which a client sees as a transport failure.
+     */
+    private Reply safeReply(
+        Operation operation,
+        String target,
+        byte[] body,
+        ByteBufAllocator alloc,
+        Faults.Kind fault) {
+      try {
+        return reply(operation, target, body, alloc, fault);
+      } catch (RuntimeException | StackOverflowError e) {
+        String requestId = HttpConventions.newRequestId();
+        log.error(
+            "event=engine_failure target={} requestId={} error={}",
+            target,
+            requestId,
+            e.toString(),
+            e);
+        return error(
+            alloc,
+            requestId,
+            500,
+            "InternalServerError",
+            "Internal server error (request " + requestId + ")",
+            null);
+      }
     }
 
     private Reply reply(
