@@ -128,7 +128,7 @@ class DrillReportBrowserTest {
     WebElement chart = browser.findElement(By.id("throughput"));
     assertThat(chart.getSize().getWidth()).isPositive();
     assertThat(chart.getSize().getHeight()).isPositive();
-    assertThat(chart.findElements(By.cssSelector("rect.wcu"))).hasSize(10);
+    assertThat(chart.findElements(By.cssSelector("rect.wcu"))).hasSize(7);
     assertThat(chart.findElements(By.cssSelector(".marker-label")))
         .extracting(WebElement::getText)
         .containsExactly("T0", "incident end", "recovery start", "verified");

@@ -61,7 +61,7 @@ final class SampleDrill {
         "orders holds 2,000 items");
     s.add(new Step.Drop("Drop orders", "orders"), 100, "dropped orders");
     List<Map.Entry<Instant, Double>> series = new ArrayList<>();
-    for (int second = 0; second < 7; second++) {
+    for (int second = 0; second < 4; second++) {
       series.add(Map.entry(START.plusSeconds(second), 100.0 + 50 * (second % 3)));
     }
     for (int second = 14; second < 17; second++) {
