@@ -272,6 +272,7 @@ final class CopyBackCommand implements Callable<Integer> {
               + result.target()
               + " and are in "
               + result.failureFile()
+              + IamHint.deniedWrites(result.failureFile(), "copy-back")
               + "; fix the cause, then "
               + (replay != null
                   ? "run pitr copy-back --replay "

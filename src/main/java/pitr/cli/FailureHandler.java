@@ -26,7 +26,7 @@ final class FailureHandler implements IExecutionExceptionHandler {
     ErrorCode code;
     if (failure instanceof PitrException pitr) {
       code = pitr.code();
-      err.println("error: " + pitr.getMessage());
+      err.println("error: " + IamHint.named(pitr.getMessage(), commandLine));
     } else {
       code = ErrorCode.FAILED;
       err.println("error: " + describe(failure));

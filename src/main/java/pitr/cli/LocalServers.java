@@ -6,6 +6,7 @@ import pitr.local.LocalEngine;
 import pitr.local.http.AccessKey;
 import pitr.local.http.CannotListenException;
 import pitr.local.http.LocalServer;
+import pitr.local.iam.IamPolicies;
 
 /**
  * Starts the engine's HTTP server for a command: an address that cannot be bound (port in use, port
@@ -17,8 +18,14 @@ final class LocalServers {
 
   /** {@link LocalServer#start(LocalEngine, String, int, AccessKey)}, refusing what cannot bind. */
   static LocalServer start(LocalEngine engine, String host, int port, AccessKey key) {
+    return start(engine, host, port, key, null);
+  }
+
+  /** As {@link #start(LocalEngine, String, int, AccessKey)}, enforcing {@code policies}. */
+  static LocalServer start(
+      LocalEngine engine, String host, int port, AccessKey key, IamPolicies policies) {
     try {
-      return LocalServer.start(engine, host, port, key);
+      return LocalServer.start(engine, host, port, key, policies);
     } catch (CannotListenException e) {
       throw refused(e);
     }

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
       ChangesCommand.class,
       DrillCommand.class,
       BatchCommand.class,
-      LogsCommand.class
+      LogsCommand.class,
+      IamPolicyCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {

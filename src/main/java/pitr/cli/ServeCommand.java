@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -21,6 +23,7 @@ import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
+import pitr.local.iam.IamPolicies;
 
 /**
  * {@code pitr local serve}: serves a new in-memory engine over HTTP until interrupted, so the AWS
@@ -91,6 +94,18 @@ final class ServeCommand implements Callable<Integer> {
           "Read the access key from FILE: aws_access_key_id and aws_secret_access_key lines, with"
               + " no profile or under [default].")
   Path credentialsFile;
+
+  @Option(
+      names = "--iam-policy",
+      paramLabel = "ACCESS_KEY=FILE",
+      description = {
+        "Enforce the IAM policy document in FILE on requests signed with ACCESS_KEY, as DynamoDB"
+            + " does (AccessDeniedException); repeatable. Keys without a policy are then denied"
+            + " everything.",
+        "Allow/Deny, NotAction/NotResource and * ? wildcards are honoured; conditions are not"
+            + " evaluated. 'pitr iam-policy COMMAND' prints a command's policy."
+      })
+  List<String> iamPolicies = new ArrayList<>();
 
   @Option(
       names = "--data-dir",
@@ -257,6 +272,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withDirectory(exportDirectory(exportDir)));
     ServeAccess access =
         ServeAccess.decide(host, allowRemote, accessKeyId, secretAccessKey, credentialsFile);
+    IamPolicies policies = IamPolicyFiles.read(iamPolicies, config.accountId());
     LocalEngine engine;
     try {
       engine = dataDir == null ? LocalEngine.create(config) : LocalEngine.open(config, dataDir);
@@ -273,7 +289,7 @@ final class ServeCommand implements Callable<Integer> {
     pruner.scheduleWithFixedDelay(engine::pruneHistory, 1, 1, TimeUnit.MINUTES);
     LocalServer server;
     try {
-      server = LocalServers.start(engine, access.address(), port, access.key());
+      server = LocalServers.start(engine, access.address(), port, access.key(), policies);
     } catch (RuntimeException e) {
       pruner.shutdownNow();
       engine.close();
@@ -304,6 +320,12 @@ final class ServeCommand implements Callable<Integer> {
           "Requests must be signed (AWS Signature Version 4) with access key "
               + access.key().id()
               + ".");
+    }
+    if (policies != null) {
+      out.println(
+          "Enforcing IAM policies for access keys "
+              + String.join(", ", new java.util.TreeSet<>(policies.keys()))
+              + "; other keys are denied.");
     }
     if (dataDir != null) {
       out.println("Data directory: " + dataDir.toAbsolutePath());

@@ -36,8 +36,20 @@ final class Targets implements AutoCloseable {
         + ")";
   }
 
+  /**
+   * Closes the client. A command interrupted midway (Ctrl-C, a test stopping it) still closes it
+   * fully: the interrupt is set aside while the HTTP client waits for its connections and threads
+   * to end, which it would otherwise abandon with an error, and set again afterwards.
+   */
   @Override
   public void close() {
-    client.close();
+    boolean interrupted = Thread.interrupted();
+    try {
+      client.close();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

@@ -87,6 +87,7 @@ public final class DynamoDbGateway {
       RetryBackoffSpec retry,
       Consumer<Throwable> retryListener,
       AtomicBoolean reached) {
+    DroppedErrors.install();
     this.client = Objects.requireNonNull(client, "client");
     this.target = target;
     this.reached = reached;

@@ -90,8 +90,10 @@ final class DynamoErrors {
     }
     if (failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
       String code = aws.awsErrorDetails().errorCode();
-      if ("AccessDeniedException".equals(code)
-          || "UnrecognizedClientException".equals(code)
+      if ("AccessDeniedException".equals(code)) {
+        return new PitrException(ErrorCode.USAGE, accessDenied(message(failure)), failure);
+      }
+      if ("UnrecognizedClientException".equals(code)
           || "InvalidSignatureException".equals(code)
           || "ExpiredTokenException".equals(code)) {
         return new PitrException(
@@ -135,6 +137,27 @@ final class DynamoErrors {
       }
     }
     return failure;
+  }
+
+  private static final java.util.regex.Pattern DENIED =
+      java.util.regex.Pattern.compile("perform: (\\S+) on resource: (\\S+)");
+
+  /**
+   * An IAM denial: the permission that is missing and where to get the policy that has it. The CLI
+   * puts the command's name in place of {@code COMMAND}.
+   */
+  private String accessDenied(String message) {
+    java.util.regex.Matcher m = DENIED.matcher(message == null ? "" : message);
+    String what =
+        m.find()
+            ? "the credentials may not call " + m.group(1) + " on " + m.group(2)
+            : "the credentials lack a permission (" + message + ")";
+    return "Access denied by "
+        + target
+        + ": "
+        + what
+        + "; the denied call changed nothing. Grant it: 'pitr iam-policy COMMAND --table TABLE' prints"
+        + " the policy this command needs";
   }
 
   /** The service's own message of an AWS error, else the exception message. */

@@ -138,6 +138,13 @@ enum LedgerTables {
     if (denied == null) {
       return failure;
     }
+    // IAM names the action it checked, which for a transaction is that of one of its items.
+    java.util.regex.Matcher named =
+        java.util.regex.Pattern.compile("perform: dynamodb:(\\w+)")
+            .matcher(String.valueOf(DynamoDbGateway.message(denied)));
+    if (named.find()) {
+      action = named.group(1);
+    }
     return new PitrException(
         ErrorCode.REFUSED,
         "Access denied: dynamodb:"

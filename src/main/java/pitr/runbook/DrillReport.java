@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,8 +118,8 @@ public final class DrillReport {
         Map.entry("Result", verdict(r)),
         Map.entry("Target", r.target()),
         Map.entry("Scale", String.valueOf(r.scale())),
-        Map.entry("Started", r.startedAt().toString()),
-        Map.entry("Took", took(Duration.between(r.startedAt(), r.finishedAt()))),
+        Map.entry("Started", DrillTimeline.millis(r.startedAt())),
+        Map.entry("Took", tookInAll(new DrillTimeline(r))),
         Map.entry(
             "Recovery time (start of recovery to verified)",
             r.recoveryTime() == null ? "no recovery step" : took(r.recoveryTime())),
@@ -133,6 +132,17 @@ public final class DrillReport {
                 : String.format(Locale.ROOT, "%,.1f", r.wcu())));
   }
 
+  /** How long the drill took; on the engine, apart from the time its clock was moved on. */
+  private static String tookInAll(DrillTimeline time) {
+    if (time.moved().isZero()) {
+      return took(time.worked());
+    }
+    return took(time.worked())
+        + " (and the engine's clock was moved on "
+        + took(time.moved())
+        + " by advance steps, which took no time)";
+  }
+
   static String took(Duration d) {
     if (d.toMillis() < 60_000) {
       return String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
@@ -141,15 +151,14 @@ public final class DrillReport {
   }
 
   static String html(DrillResult r) {
+    DrillTimeline time = new DrillTimeline(r);
     StringBuilder out = new StringBuilder();
     out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
     out.append(
         "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"UTF-8\"/>");
+    out.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>");
     out.append("<title>Drill ").append(esc(r.runbook().name())).append("</title><style>");
-    out.append(
-        "body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}");
-    out.append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}");
-    out.append(".PASSED{color:#176317}.FAILED{color:#b00020;font-weight:bold}.SKIPPED{color:#777}");
+    out.append(DrillCharts.css());
     out.append("</style></head><body>");
     out.append("<h1>Drill ")
         .append(esc(r.runbook().name()))
@@ -183,10 +192,11 @@ public final class DrillReport {
                       .append("</li>"));
       out.append("</ul>");
     }
-    out.append("<h2>Timeline</h2>").append(timeline(r));
-    out.append("<h2>Write throughput</h2>").append(throughput(r));
+    out.append("<h2>Timeline</h2>").append(DrillCharts.timeline(r, time));
+    out.append("<h2>Write throughput</h2>").append(DrillCharts.throughput(r, time));
     out.append(
-        "<h2>Steps</h2><table id=\"steps\"><tr><th>#</th><th>step</th><th>status</th><th>took</th><th>what happened</th></tr>");
+        "<h2>Steps</h2><table id=\"steps\"><tr><th>#</th><th>step</th><th>status</th><th>took</th>"
+            + "<th>what happened</th></tr>");
     for (StepResult s : r.steps()) {
       out.append("<tr><td>")
           .append(s.number())
@@ -197,116 +207,13 @@ public final class DrillReport {
           .append("\">")
           .append(s.status())
           .append("</td><td>")
-          .append(took(s.duration()))
+          .append(time.isJump(s) ? "clock moved " + took(s.duration()) : took(s.duration()))
           .append("</td><td>")
           .append(esc(s.failure() != null ? s.failure() : s.detail()))
           .append("</td></tr>");
     }
     out.append("</table></body></html>\n");
     return out.toString();
-  }
-
-  private static final int WIDTH = 900;
-  private static final int LABEL = 260;
-
-  private static String timeline(DrillResult r) {
-    long total = Math.max(1, Duration.between(r.startedAt(), r.finishedAt()).toMillis());
-    int row = 18;
-    int height = r.steps().size() * row + 10;
-    StringBuilder svg = new StringBuilder();
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"step timeline\">");
-    int y = 5;
-    for (StepResult s : r.steps()) {
-      double x =
-          LABEL
-              + (WIDTH - LABEL - 10)
-                  * (double) Duration.between(r.startedAt(), s.start()).toMillis()
-                  / total;
-      double w = Math.max(2, (WIDTH - LABEL - 10) * (double) s.duration().toMillis() / total);
-      String colour =
-          switch (s.status()) {
-            case PASSED -> "#4caf50";
-            case FAILED -> "#e53935";
-            case SKIPPED -> "#bdbdbd";
-          };
-      svg.append("<text x=\"0\" y=\"")
-          .append(y + 12)
-          .append("\" font-size=\"11\">")
-          .append(s.number())
-          .append(". ")
-          .append(esc(shorten(s.step().description(), 40)))
-          .append("</text>");
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"%s\"><title>%s</title></rect>",
-              x,
-              y,
-              w,
-              colour,
-              esc(s.step().type() + ": " + took(s.duration()))));
-      y += row;
-    }
-    return svg.append("</svg>").toString();
-  }
-
-  private static String throughput(DrillResult r) {
-    List<Map.Entry<Instant, Double>> series = r.throughput();
-    if (series.isEmpty()) {
-      return "<p>No writes were measured on this target.</p>";
-    }
-    int height = 200;
-    long start = r.startedAt().getEpochSecond();
-    long span = Math.max(1, r.finishedAt().getEpochSecond() - start + 1);
-    double max = series.stream().mapToDouble(Map.Entry::getValue).max().orElse(1);
-    StringBuilder svg = new StringBuilder();
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(height + 30)
-        .append("\" role=\"img\" aria-label=\"write units per second\">");
-    svg.append("<line x1=\"40\" y1=\"")
-        .append(height)
-        .append("\" x2=\"")
-        .append(WIDTH)
-        .append("\" y2=\"")
-        .append(height)
-        .append("\" stroke=\"#333\"/>");
-    svg.append(
-        String.format(
-            Locale.ROOT, "<text x=\"0\" y=\"12\" font-size=\"11\">%,.0f WCU/s</text>", max));
-    svg.append("<text x=\"40\" y=\"").append(height + 20).append("\" font-size=\"11\">0 s</text>");
-    svg.append("<text x=\"")
-        .append(WIDTH - 60)
-        .append("\" y=\"")
-        .append(height + 20)
-        .append("\" font-size=\"11\">")
-        .append(span)
-        .append(" s</text>");
-    double bar = Math.max(1, (WIDTH - 40.0) / span);
-    for (Map.Entry<Instant, Double> e : series) {
-      double x = 40 + (WIDTH - 40.0) * (e.getKey().getEpochSecond() - start) / span;
-      double h = (height - 20) * e.getValue() / max;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1e88e5\"><title>%s: %,.1f WCU</title></rect>",
-              x,
-              height - h,
-              bar,
-              h,
-              e.getKey(),
-              e.getValue()));
-    }
-    return svg.append("</svg>").toString();
-  }
-
-  private static String shorten(String s, int n) {
-    return s.length() <= n ? s : s.substring(0, n - 1) + "…";
   }
 
   static String esc(String s) {

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param conflicts conflicts the rollbacks reported
  * @param wcu write units consumed by the whole drill; negative when not measured
  * @param throughput write units per second over the drill, when measured
+ * @param clockMoved whether {@code advance} steps moved the target's clock (the embedded engine)
+ *     instead of waiting, so their time is not time that passed
  */
 public record DrillResult(
     Runbook runbook,
@@ -32,7 +34,8 @@ public record DrillResult(
     long dataLost,
     long conflicts,
     double wcu,
-    List<Map.Entry<Instant, Double>> throughput) {
+    List<Map.Entry<Instant, Double>> throughput,
+    boolean clockMoved) {
 
   /** Whether every step passed. */
   public boolean passed() {

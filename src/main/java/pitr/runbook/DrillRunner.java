@@ -125,7 +125,8 @@ public final class DrillRunner {
                               drill.dataLost,
                               drill.conflicts,
                               target.meter() == null ? -1 : target.meter().total(),
-                              target.meter() == null ? List.of() : target.meter().series())));
+                              target.meter() == null ? List.of() : target.meter().series(),
+                              target.movesClock())));
         });
   }
 
@@ -165,7 +166,7 @@ public final class DrillRunner {
           () -> {
             Instant at = drill.clock.instant();
             drill.marks.put(s.name(), at);
-            return s.name() + " = " + at;
+            return s.name() + " = " + DrillTimeline.millis(at);
           });
     } else if (step instanceof Step.Snapshot s) {
       return tables.snapshot(s);

@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import pitr.iam.CommandPermissions;
+import pitr.iam.PolicyTargets;
+import pitr.iam.PolicyWriter;
 import software.amazon.awssdk.services.batch.BatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsAsyncClient;
@@ -102,9 +106,32 @@ class IamPoliciesTest {
   }
 
   @Test
-  void jobRole_allowsExactlyTheGatewaysDynamoDbCalls_andTheMetricsPublisher() throws IOException {
-    assertThat(allowed("job-role.json", "dynamodb"))
-        .isEqualTo(called(DynamoDbAsyncClient.class, "dynamodb", "dynamo"));
+  void jobRole_isTheUnionOfWhatTheCommandsABatchJobRunsNeed_asPitrIamPolicyPrintsIt()
+      throws IOException {
+    PolicyTargets placeholders =
+        new PolicyTargets(
+            List.of("TABLE"),
+            "pitr-ledger",
+            "pitr-journal",
+            "pitr-checkpoints",
+            "REGION",
+            "ACCOUNT_ID",
+            "QUEUE",
+            "pitr");
+    ObjectMapper json = new ObjectMapper();
+
+    assertThat(json.readTree(IAM.resolve("job-role.json").toFile()))
+        .isEqualTo(json.readTree(PolicyWriter.json(CommandPermissions.JOB_ROLE, placeholders)));
+  }
+
+  @Test
+  void jobRole_dynamoDbActions_areCallsOfTheGateway_orTheItemActionsOfItsTransactions()
+      throws IOException {
+    Set<String> called = called(DynamoDbAsyncClient.class, "dynamodb", "dynamo");
+    // IAM has no TransactWriteItems action: each item needs the action of its kind.
+    called.addAll(Set.of("dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"));
+
+    assertThat(called).containsAll(allowed("job-role.json", "dynamodb"));
     assertThat(allowed("job-role.json", "cloudwatch"))
         .isEqualTo(called(CloudWatchAsyncClient.class, "cloudwatch", "metrics"));
     assertThat(actions("job-role.json"))

@@ -51,7 +51,10 @@ class DrillCommandTest {
     Document html = xml(report.resolve("report.html"));
     assertThat(html.getDocumentElement().getLocalName()).isEqualTo("html");
     assertThat(html.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg").getLength())
-        .isEqualTo(2);
+        .isEqualTo(1);
+    assertThat(Files.readString(report.resolve("report.html")))
+        .contains("<div id=\"timeline\"")
+        .contains("write units per second (WCU/s)");
     assertThat(html.getDocumentElement().getTextContent())
         .contains("Recovery time (start of recovery to verified)")
         .contains("WCU used");

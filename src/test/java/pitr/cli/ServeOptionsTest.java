@@ -261,4 +261,39 @@ class ServeOptionsTest {
     assertThat(run.err())
         .isEqualTo("error: --host 192.0.2.1 is not an address of this machine; " + ADDRESSES);
   }
+
+  @Test
+  void iamPolicy_notKeyEqualsFile_isRefused() {
+    CliRun run = refused("--iam-policy", "restore.json");
+
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --iam-policy restore.json: expected ACCESS_KEY=FILE, e.g. --iam-policy"
+                + " AKIDRESTORE=restore-policy.json (pitr iam-policy COMMAND prints one)\n");
+  }
+
+  @Test
+  void iamPolicy_fileThatIsNoPolicy_isRefusedSayingWhy() throws Exception {
+    Path policy = Files.writeString(dir.resolve("p.json"), "{\"Version\":\"2012-10-17\"}");
+
+    CliRun run = refused("--iam-policy", "AKID=" + policy);
+
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --iam-policy AKID="
+                + policy
+                + ": "
+                + policy
+                + " is not an IAM policy document: the policy has no Statement; give one like"
+                + " 'pitr iam-policy restore --table orders' prints\n");
+  }
+
+  @Test
+  void iamPolicy_missingFile_isRefused() {
+    Path missing = dir.resolve("missing.json");
+
+    CliRun run = refused("--iam-policy", "AKID=" + missing);
+
+    assertThat(run.err()).startsWith("error: --iam-policy AKID=" + missing + ": cannot read ");
+  }
 }

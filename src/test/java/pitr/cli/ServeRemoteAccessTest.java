@@ -212,6 +212,25 @@ class ServeRemoteAccessTest {
   }
 
   @Test
+  void iamPolicy_answersAccessDeniedToWhatTheKeysPolicyDoesNotAllow() throws Exception {
+    Path policy =
+        Files.writeString(
+            dir.resolve("lister.json"),
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":\"dynamodb:ListTables\",\"Resource\":\"*\"}]}");
+    try (Served served = new Served("--iam-policy", "lister=" + policy)) {
+      assertThat(served.run.out())
+          .contains("Enforcing IAM policies for access keys lister; other keys are denied.\n");
+      assertThat(served.listTables("lister", "any")).isEqualTo("OK");
+      assertThat(served.listTables("other", "any"))
+          .isEqualTo(
+              "AccessDeniedException: User: arn:aws:iam::000000000000:user/other is not"
+                  + " authorized to perform: dynamodb:ListTables on resource: * because no"
+                  + " identity-based policy allows the dynamodb:ListTables action");
+    }
+  }
+
+  @Test
   void accessKeyWithoutSecret_isRefused() {
     CliRun run = new CliRun();
 

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import pitr.local.Errors;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
+import pitr.local.iam.IamPolicies;
 import pitr.local.validate.RequestValidator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -97,12 +98,25 @@ public final class LocalServer implements AutoCloseable {
    * @throws CannotListenException when the address cannot be bound, its message saying why
    */
   public static LocalServer start(LocalEngine engine, String host, int port, AccessKey key) {
+    return start(engine, host, port, key, null);
+  }
+
+  /**
+   * Starts serving {@code engine} as {@link #start(LocalEngine, String, int, AccessKey)} does, and,
+   * when {@code policies} is not null, runs only the requests the IAM policies of their access key
+   * allow; others get {@code AccessDeniedException}.
+   */
+  public static LocalServer start(
+      LocalEngine engine, String host, int port, AccessKey key, IamPolicies policies) {
     // An in-memory engine answers in microseconds and never blocks on I/O, so it runs on the event
     // loop; one that commits to disk or writes exports gets its own threads.
     return start(
         Operations.of(engine),
         engine::nextFault,
         key == null ? null : new SignatureCheck(key, java.time.Clock.systemUTC()),
+        policies == null
+            ? null
+            : new PolicyCheck(policies, engine.config().region(), engine.config().accountId()),
         host,
         port,
         !engine.mayBlock(),
@@ -110,7 +124,7 @@ public final class LocalServer implements AutoCloseable {
   }
 
   static LocalServer start(Map<String, Operation> operations, String host, int port) {
-    return start(operations, () -> NO_FAULT, null, host, port, false, "us-east-1");
+    return start(operations, () -> NO_FAULT, null, null, host, port, false, "us-east-1");
   }
 
   private static final Faults.Decision NO_FAULT =
@@ -120,6 +134,7 @@ public final class LocalServer implements AutoCloseable {
       Map<String, Operation> operations,
       Supplier<Faults.Decision> faults,
       SignatureCheck signatures,
+      PolicyCheck policies,
       String host,
       int port,
       boolean inline,
@@ -132,7 +147,8 @@ public final class LocalServer implements AutoCloseable {
     int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     Scheduler scheduler =
         Schedulers.newBoundedElastic(threads, 10_000, "pitr-local-engine", 60, true);
-    Dispatcher dispatcher = new Dispatcher(operations, codec, faults, signatures, inline, region);
+    Dispatcher dispatcher =
+        new Dispatcher(operations, codec, faults, signatures, policies, inline, region);
     try {
       DisposableServer server =
           HttpServer.create()
@@ -210,6 +226,7 @@ public final class LocalServer implements AutoCloseable {
     private final String region;
     private final Supplier<Faults.Decision> faults;
     private final SignatureCheck signatures;
+    private final PolicyCheck policies;
 
     private final boolean inline;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -220,8 +237,10 @@ public final class LocalServer implements AutoCloseable {
         WireCodec codec,
         Supplier<Faults.Decision> faults,
         SignatureCheck signatures,
+        PolicyCheck policies,
         boolean inline,
         String region) {
+      this.policies = policies;
       this.operations = operations;
       this.codec = codec;
       this.faults = faults;
@@ -291,7 +310,7 @@ public final class LocalServer implements AutoCloseable {
             Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));
       }
       return (inline ? body : body.publishOn(scheduler))
-          .map(b -> safeReply(operation, target, b, response.alloc(), fault.kind()))
+          .map(b -> safeReply(operation, target, b, response.alloc(), fault.kind(), request))
           .flatMap(reply -> send(request, response, reply));
     }
 
@@ -326,17 +345,15 @@ public final class LocalServer implements AutoCloseable {
         String target,
         byte[] body,
         ByteBufAllocator alloc,
-        Faults.Kind fault) {
+        Faults.Kind fault,
+        HttpServerRequest http) {
       try {
-        return reply(operation, target, body, alloc, fault);
+        return reply(operation, target, body, alloc, fault, http);
       } catch (RuntimeException | StackOverflowError e) {
         String requestId = HttpConventions.newRequestId();
         log.error(
-            "event=engine_failure target={} requestId={} error={}",
-            target,
-            requestId,
-            e.toString(),
-            e);
+            "event=engine_failure target={} requestId={} error={}", target, requestId, e.toString());
+        log.debug("event=engine_failure requestId={}", requestId, e);
         return error(
             alloc,
             requestId,
@@ -352,7 +369,8 @@ public final class LocalServer implements AutoCloseable {
         String target,
         byte[] body,
         ByteBufAllocator alloc,
-        Faults.Kind fault) {
+        Faults.Kind fault,
+        HttpServerRequest http) {
       String requestId = HttpConventions.newRequestId();
       if (operation == null) {
         return error(alloc, requestId, 400, "UnknownOperationException", null, null);
@@ -375,6 +393,13 @@ public final class LocalServer implements AutoCloseable {
       } catch (WireFormatException e) {
         return error(alloc, requestId, 400, "SerializationException", e.getMessage(), null);
       }
+      if (policies != null) {
+        String denied =
+            policies.deny(http.requestHeaders().get("Authorization"), operation.name(), request);
+        if (denied != null) {
+          return error(alloc, requestId, 400, "AccessDeniedException", denied, null);
+        }
+      }
       SdkResponse result;
       try {
         SdkRequest decoded = request;
@@ -383,12 +408,13 @@ public final class LocalServer implements AutoCloseable {
       } catch (AwsServiceException e) {
         return serviceError(alloc, requestId, e);
       } catch (RuntimeException e) {
+        // One line; the stack trace only at debug, so a client's retries do not flood the log.
         log.error(
             "event=engine_failure operation={} requestId={} error={}",
             operation.name(),
             requestId,
-            e.toString(),
-            e);
+            e.toString());
+        log.debug("event=engine_failure requestId={}", requestId, e);
         return error(
             alloc,
             requestId,

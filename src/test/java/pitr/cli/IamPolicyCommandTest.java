@@ -1,0 +1,117 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** {@code pitr iam-policy}: what it prints and what it refuses. It calls nothing. */
+class IamPolicyCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void iamPolicy_ofCopyBack_grantsItsActionsOnTheTableItsRecoveryTablesAndCheckpoints()
+      throws Exception {
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "iam-policy",
+            "copy-back",
+            "--table",
+            "orders",
+            "--region",
+            "eu-west-1",
+            "--account-id",
+            "123456789012");
+
+    assertThat(code).as(run.err()).isZero();
+    JsonNode policy = JSON.readTree(run.out());
+    assertThat(policy.get("Version").asText()).isEqualTo("2012-10-17");
+    JsonNode tables = policy.get("Statement").get(0);
+    assertThat(tables.get("Sid").asText()).isEqualTo("Tables");
+    assertThat(tables.get("Resource").asText())
+        .isEqualTo("arn:aws:dynamodb:eu-west-1:123456789012:table/orders");
+    assertThat(tables.get("Action").toString())
+        .isEqualTo(
+            "[\"dynamodb:BatchWriteItem\",\"dynamodb:DescribeTable\","
+                + "\"dynamodb:ListTagsOfResource\",\"dynamodb:Scan\"]");
+    assertThat(policy.get("Statement").get(1).get("Resource").asText())
+        .isEqualTo("arn:aws:dynamodb:eu-west-1:123456789012:table/orders-recovery-*");
+    assertThat(policy.get("Statement").get(2).get("Resource").asText())
+        .isEqualTo("arn:aws:dynamodb:eu-west-1:123456789012:table/pitr-checkpoints");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void iamPolicy_ofATwoWordCommand_withoutRegionOrAccount_namesAnyOfThem() throws Exception {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "migrate", "list")).as(run.err()).isZero();
+
+    assertThat(JSON.readTree(run.out()).get("Statement").get(0).get("Resource").asText())
+        .isEqualTo("arn:aws:dynamodb:*:*:table/pitr-ledger");
+  }
+
+  @Test
+  void iamPolicy_ofMigrateSubmit_passesOnlyPitrsRolesToBatch() throws Exception {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "migrate", "submit", "--table", "cars")).isZero();
+
+    assertThat(run.out())
+        .contains("\"iam:PassRole\"")
+        .contains("\"arn:aws:iam::*:role/pitr-job\"")
+        .contains("\"iam:PassedToService\": \"scheduler.amazonaws.com\"");
+  }
+
+  @Test
+  void iamPolicy_withOutputJson_wrapsThePolicyWithTheCommand() throws Exception {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "status", "--table", "orders", "--output", "json"))
+        .isZero();
+
+    JsonNode out = JSON.readTree(run.out());
+    assertThat(out.get("command").asText()).isEqualTo("status");
+    assertThat(out.get("policy").get("Statement").size()).isEqualTo(3);
+  }
+
+  @Test
+  void iamPolicy_ofACommandWithoutOne_isRefusedListingThoseWithOne() {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "demo")).isEqualTo(2);
+
+    assertThat(run.err())
+        .startsWith(
+            "error: No IAM policy for 'demo': it calls nothing on AWS or is not a pitr command;"
+                + " give one of: status, restore, diff, copy-back, drop, rollback, runs list,")
+        .endsWith(", job-role\n");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void iamPolicy_ofATableCommandWithoutTable_isRefused() {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "restore")).isEqualTo(2);
+
+    assertThat(run.err())
+        .isEqualTo(
+            "error: 'restore' works on tables: name each with --table (e.g. --table orders; its"
+                + " recovery tables orders-recovery-* are included)\n");
+  }
+
+  @Test
+  void iamPolicy_withAnAccountIdThatIsNotTwelveDigits_isRefused() {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "status", "--table", "t", "--account-id", "12"))
+        .isEqualTo(2);
+
+    assertThat(run.err())
+        .isEqualTo("error: --account-id 12: not an AWS account id; give its 12 digits\n");
+  }
+}

@@ -1,0 +1,131 @@
+package pitr.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import pitr.local.EngineConfig;
+import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
+import pitr.local.iam.IamPolicies;
+import pitr.local.iam.PolicyDocument;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The embedded engine served with IAM policies: pitr commands run in-process sign with the test key
+ * ({@code test}, set by the build), whose policy {@link #serve(String)} chooses by restarting the
+ * server on the same engine; the fixture's own client signs with {@code admin}, allowed everything,
+ * to set tables up and look at them.
+ */
+final class IamTestEngine implements AutoCloseable {
+  static final String ALLOW_ALL =
+      "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"}}";
+
+  final LocalEngine engine =
+      LocalEngine.create(EngineConfig.defaults().withRestoreLag(Duration.ZERO));
+  private LocalServer server;
+  private DynamoDbAsyncClient admin;
+
+  IamTestEngine() {
+    serve(ALLOW_ALL);
+  }
+
+  /** Restarts the server with {@code policy} for the commands' key. */
+  void serve(String policy) {
+    if (server != null) {
+      admin.close();
+      server.close();
+    }
+    IamPolicies policies =
+        IamPolicies.of(
+            Map.of(
+                "admin", List.of(PolicyDocument.parse(ALLOW_ALL)),
+                "test", List.of(PolicyDocument.parse(policy))),
+            engine.config().accountId());
+    server = LocalServer.start(engine, "127.0.0.1", 0, null, policies);
+    admin =
+        DynamoDbAsyncClient.builder()
+            .endpointOverride(server.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("admin", "admin")))
+            .build();
+  }
+
+  DynamoDbAsyncClient admin() {
+    return admin;
+  }
+
+  /** Runs {@code pitr args... --endpoint-url ENGINE}, signed with the test key. */
+  CliRun run(String... args) {
+    CliRun run = new CliRun();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--endpoint-url", server.endpoint().toString()));
+    run.execute(all.toArray(String[]::new));
+    return run;
+  }
+
+  /** Table {@code name} keyed by {@code pk}, on demand, with point-in-time recovery on. */
+  void createWithPitr(String name) {
+    admin
+        .createTable(
+            r ->
+                r.tableName(name)
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
+        .join();
+    admin
+        .updateContinuousBackups(
+            r ->
+                r.tableName(name)
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
+        .join();
+  }
+
+  void put(String table, String pk, String v) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", AttributeValue.fromS(pk));
+    item.put("v", AttributeValue.fromS(v));
+    admin.putItem(r -> r.tableName(table).item(item)).join();
+  }
+
+  /**
+   * Table {@code orders} with items a, b, c at v1 before T0, a and b made bad and d created between
+   * T0 and T1; returns {T0, T1}.
+   */
+  Instant[] incident() {
+    createWithPitr("orders");
+    for (String pk : List.of("a", "b", "c")) {
+      put("orders", pk, "v1");
+    }
+    Instant t0 = RollbackTestEngine.mark();
+    put("orders", "a", "bad");
+    put("orders", "b", "bad");
+    put("orders", "d", "bad");
+    Instant t1 = RollbackTestEngine.mark();
+    return new Instant[] {t0, t1};
+  }
+
+  List<String> tables() {
+    return admin.listTables().join().tableNames();
+  }
+
+  static Path stateDir(Path dir) {
+    return dir.resolve("state");
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    server.close();
+    engine.close();
+  }
+}
