@@ -355,13 +355,13 @@ public final class DurableStore implements AutoCloseable {
   }
 
   /** Stores a backup with all its items, all or nothing across a crash. */
-  public void saveBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> snapshot) {
+  public void saveBackup(BackupMeta meta, Map<StoreKey, Version> snapshot) {
     String mark = BACKUP_PREFIX + meta.arn();
     pending.put(mark, "create");
     backups.put(meta.arn(), write(meta));
     MVMap<String, byte[]> items = backupItems(meta.arn());
     items.clear();
-    snapshot.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeItem(v)));
+    snapshot.forEach((k, v) -> items.put(encodeKey(k), ItemCodec.encodeItem(v.image())));
     pending.remove(mark);
   }
 
@@ -424,7 +424,7 @@ public final class DurableStore implements AutoCloseable {
   public record LoadedTable(TableMeta meta, Map<StoreKey, Version> items) {}
 
   /** A stored backup with its items, as loaded at start. */
-  public record LoadedBackup(BackupMeta meta, Map<StoreKey, Map<String, AttributeValue>> items) {}
+  public record LoadedBackup(BackupMeta meta, Map<StoreKey, Version> items) {}
 
   public List<LoadedTable> loadTables() {
     List<LoadedTable> out = new ArrayList<>();
@@ -441,8 +441,12 @@ public final class DurableStore implements AutoCloseable {
     List<LoadedBackup> out = new ArrayList<>();
     for (String json : backups.values()) {
       BackupMeta meta = read(json, BackupMeta.class);
-      Map<StoreKey, Map<String, AttributeValue>> items = new HashMap<>();
-      backupItems(meta.arn()).forEach((k, v) -> items.put(decodeKey(k), ItemCodec.decodeItem(v)));
+      Map<StoreKey, Version> items = new HashMap<>();
+      backupItems(meta.arn())
+          .forEach(
+              (k, v) ->
+                  items.put(
+                      decodeKey(k), new Version(meta.createdAt(), ItemCodec.decodeItem(v), null)));
       out.add(new LoadedBackup(meta, items));
     }
     return out;

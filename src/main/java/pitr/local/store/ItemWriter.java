@@ -187,16 +187,19 @@ public final class ItemWriter implements AutoCloseable {
    * Puts an image into a table being built by a restore, keeping counts and indexes; the caller
    * saves the whole table when it is complete.
    */
-  public static void load(Table t, StoreKey key, Map<String, AttributeValue> image, long now) {
-    Version v = new Version(now, image, null);
+  public static void load(Table t, StoreKey key, Version source, long now) {
+    Version v = source.alone(now);
     t.items.put(key, v);
     t.itemCount++;
     t.sizeBytes += v.size;
     if (t.hasLocalIndexes()) {
-      t.collectionSizes.merge(key.partition(), v.size, Long::sum);
+      t.collectionSizes.merge(key.partition(), (long) v.size, Long::sum);
     }
-    for (SecondaryIndex idx : t.indexes.values()) {
-      idx.update(key, null, image);
+    if (!t.indexes.isEmpty()) {
+      Map<String, AttributeValue> image = v.image();
+      for (SecondaryIndex idx : t.indexes.values()) {
+        idx.update(key, null, image);
+      }
     }
   }
 
