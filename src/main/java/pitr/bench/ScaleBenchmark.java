@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * loaded with that many items of about 200 bytes (PITR on), and then, in interleaved rounds over
  * the sizes, point reads, point writes and a point-in-time restore of the whole table are timed.
  * Heap per item is the heap a loaded table holds after a full collection, divided by its items.
- * With a data directory, each engine keeps its tables on disk and the bytes its file grew per
- * acknowledged write are reported as well.
+ * With a data directory, each engine keeps its tables on disk and the bytes written to files per
+ * acknowledged PutItem are reported as well.
  */
 public final class ScaleBenchmark {
   static final String TABLE = "bench-scale";
@@ -66,7 +66,7 @@ public final class ScaleBenchmark {
    * @param getsPerSecond GetItem calls per second, one caller, random keys
    * @param putsPerSecond PutItem calls per second (replacing random items), one caller
    * @param restoreSeconds time of a RestoreTableToPointInTime of the whole table
-   * @param bytesPerWrite data-file growth per acknowledged write while loading; 0 in memory
+   * @param bytesPerWrite bytes written to the data file per acknowledged PutItem; 0 in memory
    */
   public record Result(
       int items,
@@ -87,11 +87,11 @@ public final class ScaleBenchmark {
     double itemBytes;
     double loadSeconds;
     double heapPerItem;
-    double bytesPerWrite;
     Instant restorePoint;
     final List<Double> gets = new ArrayList<>();
     final List<Double> puts = new ArrayList<>();
     final List<Double> restores = new ArrayList<>();
+    final List<Double> writeBytes = new ArrayList<>();
     int putSerial;
 
     Subject(int items, Path dataDir) {
@@ -127,7 +127,9 @@ public final class ScaleBenchmark {
           double g = gets(s, o.opTime());
           double p = puts(s, o.opTime());
           double r = restore(s, round);
-          if (round > 0) {
+          if (round == 0) {
+            s.writeBytes.clear();
+          } else {
             s.gets.add(g);
             s.puts.add(p);
             s.restores.add(r);
@@ -145,7 +147,7 @@ public final class ScaleBenchmark {
                 median(s.gets),
                 median(s.puts),
                 median(s.restores),
-                s.bytesPerWrite));
+                median(s.writeBytes)));
       }
       return out;
     } finally {
@@ -191,7 +193,6 @@ public final class ScaleBenchmark {
                 PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
             .build());
     s.clock.advance(Duration.ofSeconds(1));
-    long fileBefore = fileSize(s.file);
     long bytes = 0;
     long t0 = System.nanoTime();
     List<WriteRequest> batch = new ArrayList<>(25);
@@ -209,9 +210,6 @@ public final class ScaleBenchmark {
     }
     s.loadSeconds = (System.nanoTime() - t0) / 1e9;
     s.itemBytes = bytes / (double) s.items;
-    if (s.file != null) {
-      s.bytesPerWrite = (fileSize(s.file) - fileBefore) / (double) s.items;
-    }
     s.clock.advance(Duration.ofSeconds(1));
     s.restorePoint = s.clock.instant();
     s.clock.advance(Duration.ofSeconds(1));
@@ -240,6 +238,7 @@ public final class ScaleBenchmark {
   private static double puts(Subject s, Duration time) {
     long end = System.nanoTime() + time.toNanos();
     long n = 0;
+    long written = bytesWritten();
     long t0 = System.nanoTime();
     while ((n & 63) != 0 || System.nanoTime() < end) {
       s.engine.putItem(
@@ -249,7 +248,28 @@ public final class ScaleBenchmark {
               .build());
       n++;
     }
-    return n / ((System.nanoTime() - t0) / 1e9);
+    double rate = n / ((System.nanoTime() - t0) / 1e9);
+    if (s.file != null) {
+      s.writeBytes.add((bytesWritten() - written) / (double) n);
+    }
+    return rate;
+  }
+
+  /**
+   * Bytes this process has written to files so far (Linux's {@code /proc/self/io} {@code wchar}); 0
+   * where the system does not tell.
+   */
+  private static long bytesWritten() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+        if (line.startsWith("wchar:")) {
+          return Long.parseLong(line.substring(6).trim());
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // Not Linux: the figure is reported as 0.
+    }
+    return 0;
   }
 
   private static double restore(Subject s, int round) {
@@ -264,14 +284,6 @@ public final class ScaleBenchmark {
     double seconds = (System.nanoTime() - t0) / 1e9;
     s.engine.deleteTable(DeleteTableRequest.builder().tableName(target).build());
     return seconds;
-  }
-
-  private static long fileSize(Path file) {
-    try {
-      return file == null || !Files.exists(file) ? 0 : Files.size(file);
-    } catch (java.io.IOException e) {
-      return 0;
-    }
   }
 
   static double median(List<Double> values) {

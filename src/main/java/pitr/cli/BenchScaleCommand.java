@@ -58,7 +58,7 @@ final class BenchScaleCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Keep each engine's tables in a subdirectory of DIR (as pitr local serve --data-dir"
-              + " does) and report the file's growth per acknowledged write.")
+              + " does) and report the bytes written per acknowledged PutItem.")
   Path dataDir;
 
   @Override
@@ -75,7 +75,7 @@ final class BenchScaleCommand implements Callable<Integer> {
     out.println();
     out.println(
         "| items | item bytes | load s | heap bytes/item | gets/s | puts/s | restore s |"
-            + " file bytes/write |");
+            + " bytes written/put |");
     out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (ScaleBenchmark.Result r : results) {
       out.printf(
