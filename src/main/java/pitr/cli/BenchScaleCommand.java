@@ -29,13 +29,12 @@ final class BenchScaleCommand implements Callable<Integer> {
   @Option(
       names = "--items",
       split = ",",
-      defaultValue = "10000,1000000",
       converter = Ranges.RestoreBenchItems.class,
       paramLabel = "N[,N...]",
       description =
           "Table sizes, each 10-100,000,000, comma-separated; all are loaded at once"
-              + " (default: ${DEFAULT-VALUE}).")
-  List<Integer> items;
+              + " (default: 10000,1000000).")
+  List<Integer> items = List.of(10_000, 1_000_000);
 
   @Option(
       names = "--seconds",
