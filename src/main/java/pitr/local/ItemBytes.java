@@ -33,7 +33,12 @@ public final class ItemBytes {
 
   /** Encodes an item. */
   public static byte[] encode(Map<String, AttributeValue> item) {
-    Writer w = new Writer();
+    return encode(item, 256);
+  }
+
+  /** Encodes an item of about {@code sizeHint} bytes as DynamoDB counts them. */
+  public static byte[] encode(Map<String, AttributeValue> item, long sizeHint) {
+    Writer w = new Writer((int) Math.min(sizeHint + 16L * item.size() + 8, 512 * 1024));
     w.item(item);
     return w.bytes();
   }
@@ -45,8 +50,12 @@ public final class ItemBytes {
   }
 
   private static final class Writer {
-    private byte[] buf = new byte[256];
+    private byte[] buf;
     private int pos;
+
+    Writer(int capacity) {
+      buf = new byte[Math.max(16, capacity)];
+    }
 
     byte[] bytes() {
       return Arrays.copyOf(buf, pos);
@@ -73,23 +82,7 @@ public final class ItemBytes {
     }
 
     private void string(String s) {
-      int n = s.length();
-      boolean ascii = true;
-      for (int i = 0; i < n; i++) {
-        if (s.charAt(i) >= 0x80) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        varint(n);
-        room(n);
-        for (int i = 0; i < n; i++) {
-          buf[pos++] = (byte) s.charAt(i);
-        }
-      } else {
-        raw(s.getBytes(StandardCharsets.UTF_8));
-      }
+      raw(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private void raw(byte[] b) {

@@ -31,7 +31,7 @@ public final class Version {
   }
 
   public Version(long at, Map<String, AttributeValue> image, long size, Version previous) {
-    this(at, image == null ? null : ItemBytes.encode(image), (int) size, previous);
+    this(at, image == null ? null : ItemBytes.encode(image, size), (int) size, previous);
   }
 
   /** A version of an already encoded image (shared, never copied: the bytes are immutable). */
