@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
     description = "Measure pitr's speed; results are medians of interleaved rounds.",
     subcommands = {
       BenchEngineCommand.class,
+      BenchScaleCommand.class,
       BenchRestoreCommand.class,
       BenchCopyBackCommand.class,
       BenchWorkersCommand.class,

@@ -15,16 +15,80 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A compact binary form of items and version chains for the durable store: a type tag per value,
- * strings as modified UTF-8, numbers as their canonical text. Versioned by a leading format byte.
+ * A binary form of items and version chains for the durable store: a type tag per value, strings as
+ * UTF-8, numbers as their canonical text. Versioned by a leading format byte: keys and backup items
+ * use format 1; version chains are written in format 2 (the in-memory {@link ItemBytes}) and read
+ * in either.
  */
 final class ItemCodec {
   private static final int FORMAT = 1;
+  private static final int CHAIN_FORMAT = 2;
 
   private ItemCodec() {}
 
-  /** Encodes a version chain, newest first. */
+  /**
+   * Encodes a version chain, newest first, in format {@value #CHAIN_FORMAT}: each version's
+   * instant, size and its {@link ItemBytes} encoding as held in memory, copied rather than
+   * re-encoded.
+   */
   static byte[] encodeChain(Version head) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(CHAIN_FORMAT);
+      out.writeInt(head.depth());
+      for (Version v = head; v != null; v = v.previous()) {
+        out.writeLong(v.at());
+        byte[] data = v.bytes();
+        if (data == null) {
+          out.writeInt(-1);
+        } else {
+          out.writeInt(v.size);
+          out.writeInt(data.length);
+          out.write(data);
+        }
+      }
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Decodes a version chain written in either chain format. */
+  static Version decodeChain(byte[] data) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+      int format = in.readUnsignedByte();
+      if (format == FORMAT) {
+        return decodeFirstChain(in);
+      }
+      if (format != CHAIN_FORMAT) {
+        checkFormat(format);
+      }
+      int n = in.readInt();
+      long[] at = new long[n];
+      int[] sizes = new int[n];
+      byte[][] images = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        at[i] = in.readLong();
+        sizes[i] = in.readInt();
+        if (sizes[i] >= 0) {
+          images[i] = new byte[in.readInt()];
+          in.readFully(images[i]);
+        }
+      }
+      Version v = null;
+      for (int i = n - 1; i >= 0; i--) {
+        v = new Version(at[i], images[i], sizes[i], v);
+      }
+      return v;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Encodes a chain as the first format did; kept to prove that such chains still load. */
+  static byte[] encodeFirstFormatChain(Version head) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
       DataOutputStream out = new DataOutputStream(bytes);
@@ -32,8 +96,8 @@ final class ItemCodec {
       out.writeInt(head.depth());
       for (Version v = head; v != null; v = v.previous()) {
         out.writeLong(v.at());
-        out.writeBoolean(v.image() != null);
-        if (v.image() != null) {
+        out.writeBoolean(v.exists());
+        if (v.exists()) {
           writeItem(out, v.image());
         }
       }
@@ -43,25 +107,20 @@ final class ItemCodec {
     }
   }
 
-  static Version decodeChain(byte[] data) {
-    try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-      checkFormat(in.readUnsignedByte());
-      int n = in.readInt();
-      long[] at = new long[n];
-      List<Map<String, AttributeValue>> images = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        at[i] = in.readLong();
-        images.add(in.readBoolean() ? readItem(in) : null);
-      }
-      Version v = null;
-      for (int i = n - 1; i >= 0; i--) {
-        v = new Version(at[i], images.get(i), v);
-      }
-      return v;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** A chain as the first format stored it: every image written attribute by attribute. */
+  private static Version decodeFirstChain(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    long[] at = new long[n];
+    List<Map<String, AttributeValue>> images = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      at[i] = in.readLong();
+      images.add(in.readBoolean() ? readItem(in) : null);
     }
+    Version v = null;
+    for (int i = n - 1; i >= 0; i--) {
+      v = new Version(at[i], images.get(i), v);
+    }
+    return v;
   }
 
   static byte[] encodeItem(Map<String, AttributeValue> item) {

@@ -442,6 +442,11 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
+  /** Commits made to the data directory so far; concurrent writes share commits. 0 in memory. */
+  public long durableCommits() {
+    return writer.commits();
+  }
+
   /**
    * What the engine holds beyond live items, for the cost model: versions kept for restores and
    * their approximate bytes.

@@ -2,7 +2,9 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoAndBenchCommandTest {
   @Test
@@ -51,6 +53,42 @@ class DemoAndBenchCommandTest {
         .containsPattern("\\| export \\| 2,000 \\| 20 \\| 20 \\| [0-9.]+ \\| 20\\.0 \\| 20\\.0 \\|")
         .containsPattern("\\| restore \\| 2,000 \\| 20 \\| 20 \\| ")
         .contains("Medians of 1 interleaved rounds.");
+  }
+
+  @Test
+  void benchEngineScale_reportsEverySize_andBytesPerPutWithADataDir(@TempDir Path dir) {
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "bench",
+            "engine-scale",
+            "--items",
+            "100,200",
+            "--seconds",
+            "1",
+            "--rounds",
+            "1",
+            "--data-dir",
+            dir.toString());
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .doesNotContain("10,000")
+        .containsPattern(
+            "\\| 100 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+ \\| [\\d,]+ \\|")
+        .containsPattern("\\| 200 \\| .*\\|\\n")
+        .containsPattern("\\| 200 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
+  }
+
+  @Test
+  void benchEngineScale_withTooFewItems_isAUsageError() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("bench", "engine-scale", "--items", "10000,5");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: --items 5 is out of range; pass 10-100,000,000\n");
   }
 
   @Test

@@ -352,7 +352,10 @@ public final class LocalServer implements AutoCloseable {
       } catch (RuntimeException | StackOverflowError e) {
         String requestId = HttpConventions.newRequestId();
         log.error(
-            "event=engine_failure target={} requestId={} error={}", target, requestId, e.toString());
+            "event=engine_failure target={} requestId={} error={}",
+            target,
+            requestId,
+            e.toString());
         log.debug("event=engine_failure requestId={}", requestId, e);
         return error(
             alloc,

@@ -16,7 +16,6 @@ import pitr.local.capacity.Throughput;
 import pitr.local.store.Backup;
 import pitr.local.store.Catalog;
 import pitr.local.store.ItemWriter;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BackupDescription;
 import software.amazon.awssdk.services.dynamodb.model.BackupDetails;
 import software.amazon.awssdk.services.dynamodb.model.BackupStatus;
@@ -59,11 +58,10 @@ public final class BackupOps extends OperationFamily {
               throw Catalog.tableNotFoundForBackup(r.tableName());
             }
             long now = clock.millis();
-            NavigableMap<StoreKey, Map<String, AttributeValue>> snapshot =
-                new TreeMap<>(StoreKey.ORDER);
+            NavigableMap<StoreKey, Version> snapshot = new TreeMap<>(StoreKey.ORDER);
             for (Map.Entry<StoreKey, Version> e : t.items.entrySet()) {
-              if (e.getValue().image() != null) {
-                snapshot.put(e.getKey(), e.getValue().image());
+              if (e.getValue().exists()) {
+                snapshot.put(e.getKey(), e.getValue().alone(now));
               }
             }
             String arn = t.arn + "/backup/" + String.format("%013d", now) + "-" + shortId();
@@ -201,7 +199,7 @@ public final class BackupOps extends OperationFamily {
                     .restoreDateTime(Instant.ofEpochMilli(b.createdAt()))
                     .restoreInProgress(target.activeAt > now)
                     .build();
-            b.items().forEach((k, image) -> ItemWriter.load(target, k, image, now));
+            b.items().forEach((k, v) -> ItemWriter.load(target, k, v, now));
             throughput.configure(target);
             catalog.tables().put(target.name, target);
             writer.ifDurable(d -> d.saveNewTable(target));

@@ -175,8 +175,8 @@ public final class RecoveryOps extends OperationFamily {
                     .build();
             for (Map.Entry<StoreKey, Version> e : source.items.entrySet()) {
               Version v = e.getValue().asOf(at);
-              if (v != null && v.image() != null) {
-                ItemWriter.load(target, e.getKey(), v.image(), now);
+              if (v != null && v.exists()) {
+                ItemWriter.load(target, e.getKey(), v, now);
               }
             }
             throughput.configure(target);

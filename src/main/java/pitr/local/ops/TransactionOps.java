@@ -92,7 +92,7 @@ public final class TransactionOps extends OperationFamily {
                     Version cur = p.table().items.get(p.key());
                     long delta =
                         (images.get(i) == null ? 0 : ItemSizes.size(images.get(i)))
-                            - (cur == null || cur.image() == null ? 0 : cur.size);
+                            - (cur == null || !cur.exists() ? 0 : cur.size);
                     writer.checkCollectionRoom(p.table(), p.key(), delta);
                   }
                 }

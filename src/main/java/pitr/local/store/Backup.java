@@ -1,10 +1,9 @@
 package pitr.local.store;
 
-import java.util.Map;
 import java.util.NavigableMap;
 import pitr.local.StoreKey;
 import pitr.local.Table;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import pitr.local.Version;
 
 /**
  * An on-demand backup: the table's definition and a snapshot of its live items.
@@ -13,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param name the name it was given
  * @param source the table it was taken of
  * @param createdAt when it was taken (epoch ms)
- * @param items the live items at that instant, in key order
+ * @param items the live items at that instant, in key order, each a version of its own
  * @param sizeBytes the table's size then
  * @param itemCount the table's item count then
  */
@@ -22,6 +21,6 @@ public record Backup(
     String name,
     Table source,
     long createdAt,
-    NavigableMap<StoreKey, Map<String, AttributeValue>> items,
+    NavigableMap<StoreKey, Version> items,
     long sizeBytes,
     long itemCount) {}

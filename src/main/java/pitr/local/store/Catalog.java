@@ -13,6 +13,7 @@ import pitr.local.Errors;
 import pitr.local.SecondaryIndex;
 import pitr.local.StoreKey;
 import pitr.local.Table;
+import pitr.local.Version;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BackupNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableAlreadyExistsException;
@@ -60,14 +61,17 @@ public final class Catalog {
           .forEach(
               (key, head) -> {
                 t.items.put(key, head);
-                if (head.image() != null) {
+                if (head.exists()) {
                   t.itemCount++;
                   t.sizeBytes += head.size;
                   if (t.hasLocalIndexes()) {
-                    t.collectionSizes.merge(key.partition(), head.size, Long::sum);
+                    t.collectionSizes.merge(key.partition(), (long) head.size, Long::sum);
                   }
-                  for (SecondaryIndex idx : t.indexes.values()) {
-                    idx.update(key, null, head.image());
+                  if (!t.indexes.isEmpty()) {
+                    Map<String, AttributeValue> image = head.image();
+                    for (SecondaryIndex idx : t.indexes.values()) {
+                      idx.update(key, null, image);
+                    }
                   }
                 }
               });
@@ -79,7 +83,7 @@ public final class Catalog {
       }
     }
     for (DurableStore.LoadedBackup lb : store.loadBackups()) {
-      NavigableMap<StoreKey, Map<String, AttributeValue>> items = new TreeMap<>(StoreKey.ORDER);
+      NavigableMap<StoreKey, Version> items = new TreeMap<>(StoreKey.ORDER);
       items.putAll(lb.items());
       DurableStore.BackupMeta m = lb.meta();
       backups.put(

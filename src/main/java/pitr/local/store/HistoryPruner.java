@@ -1,7 +1,6 @@
 package pitr.local.store;
 
 import java.util.Collection;
-import pitr.dynamo.ItemSizes;
 import pitr.local.Table;
 import pitr.local.Version;
 
@@ -66,7 +65,7 @@ public final class HistoryPruner {
     while (it.hasNext()) {
       Version v = it.next().getValue();
       v.pruneBefore(Long.MAX_VALUE);
-      if (v.image() == null) {
+      if (!v.exists()) {
         it.remove();
       }
     }
@@ -88,9 +87,9 @@ public final class HistoryPruner {
       for (Version head : t.items.values()) {
         for (Version v = head.previous(); v != null; v = v.previous()) {
           versions++;
-          bytes += Version.OVERHEAD_BYTES + (v.image() == null ? 0 : ItemSizes.size(v.image()));
+          bytes += Version.OVERHEAD_BYTES + v.size;
         }
-        if (head.image() == null) {
+        if (!head.exists()) {
           versions++;
           bytes += Version.OVERHEAD_BYTES;
         }

@@ -26,6 +26,15 @@ public final class ItemWriter implements AutoCloseable {
   private final Clock clock;
   private final DurableStore durable;
   private final ReentrantLock lock = new ReentrantLock();
+
+  /** Serialises commits; held while waiting for the write lock to commit. */
+  private final Object commitOrder = new Object();
+
+  /** Requests that released the write lock (guarded by it), and how many of them are committed. */
+  private long changes;
+
+  private volatile long committed;
+  private volatile long commits;
   private volatile long itemCollectionLimit = 10L * 1024 * 1024 * 1024;
 
   /**
@@ -41,10 +50,39 @@ public final class ItemWriter implements AutoCloseable {
     lock.lock();
   }
 
-  /** Commits the durable store, if any, and releases the write lock. */
+  /**
+   * Releases the write lock and returns once what the caller changed is committed to the durable
+   * store, if any. Commits are grouped: the caller commits everything changed so far, its own
+   * change and those of writers that got the lock after it, and a writer whose change a commit
+   * already covered returns without one. A commit holds the write lock, so it never takes in half
+   * of a change.
+   */
   public void unlock() {
-    commit();
+    if (durable == null || lock.getHoldCount() > 1) {
+      lock.unlock(); // a nested release: the outermost one commits
+      return;
+    }
+    long mine = ++changes;
     lock.unlock();
+    synchronized (commitOrder) {
+      if (committed >= mine) {
+        return;
+      }
+      lock.lock();
+      try {
+        long upTo = changes;
+        commit();
+        committed = upTo;
+        commits++;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Commits to the durable store so far: fewer than requests when concurrent writes shared one. */
+  public long commits() {
+    return commits;
   }
 
   /** Whether changes are saved to disk. */
@@ -187,16 +225,19 @@ public final class ItemWriter implements AutoCloseable {
    * Puts an image into a table being built by a restore, keeping counts and indexes; the caller
    * saves the whole table when it is complete.
    */
-  public static void load(Table t, StoreKey key, Map<String, AttributeValue> image, long now) {
-    Version v = new Version(now, image, null);
+  public static void load(Table t, StoreKey key, Version source, long now) {
+    Version v = source.alone(now);
     t.items.put(key, v);
     t.itemCount++;
     t.sizeBytes += v.size;
     if (t.hasLocalIndexes()) {
-      t.collectionSizes.merge(key.partition(), v.size, Long::sum);
+      t.collectionSizes.merge(key.partition(), (long) v.size, Long::sum);
     }
-    for (SecondaryIndex idx : t.indexes.values()) {
-      idx.update(key, null, image);
+    if (!t.indexes.isEmpty()) {
+      Map<String, AttributeValue> image = v.image();
+      for (SecondaryIndex idx : t.indexes.values()) {
+        idx.update(key, null, image);
+      }
     }
   }
 

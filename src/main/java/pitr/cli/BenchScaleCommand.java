@@ -1,0 +1,107 @@
+package pitr.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import pitr.ErrorCode;
+import pitr.bench.ScaleBenchmark;
+
+/**
+ * {@code pitr bench engine-scale}: the embedded engine's heap per item, point read and write
+ * throughput and restore time at several table sizes, in-process.
+ */
+@Command(
+    name = "engine-scale",
+    mixinStandardHelpOptions = true,
+    description =
+        "Heap per item, GetItem/PutItem throughput and restore time of the embedded engine at"
+            + " several table sizes.")
+final class BenchScaleCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--items",
+      split = ",",
+      converter = Ranges.RestoreBenchItems.class,
+      paramLabel = "N[,N...]",
+      description =
+          "Table sizes, each 10-100,000,000, comma-separated; all are loaded at once"
+              + " (default: 10000,1000000).")
+  List<Integer> items = List.of(10_000, 1_000_000);
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "2",
+      converter = Ranges.BenchSeconds.class,
+      description =
+          "Seconds of reads, and of writes, per size and round, 1-3,600 (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      converter = Ranges.Rounds.class,
+      description =
+          "Interleaved rounds, 1-100, after one warm-up round; medians are reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep each engine's tables in a subdirectory of DIR (as pitr local serve --data-dir"
+              + " does) and report the bytes written per acknowledged PutItem.")
+  Path dataDir;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    List<ScaleBenchmark.Result> results =
+        new ScaleBenchmark()
+            .run(
+                new ScaleBenchmark.Options(items, Duration.ofSeconds(seconds), rounds, dataDir),
+                m -> {
+                  out.println(m + "...");
+                  out.flush();
+                });
+    out.println();
+    out.println(
+        "| items | item bytes | load s | heap bytes/item | gets/s | puts/s | restore s |"
+            + " bytes written/put |");
+    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (ScaleBenchmark.Result r : results) {
+      out.printf(
+          Locale.ROOT,
+          "| %,d | %.0f | %.1f | %,.0f | %,.0f | %,.0f | %.2f | %s |%n",
+          r.items(),
+          r.itemBytes(),
+          r.loadSeconds(),
+          r.heapBytesPerItem(),
+          r.getsPerSecond(),
+          r.putsPerSecond(),
+          r.restoreSeconds(),
+          dataDir == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", r.bytesPerWrite()));
+    }
+    ScaleBenchmark.Result base = results.get(0);
+    out.println();
+    out.println("| items | gets/s vs " + base.items() + " | puts/s vs " + base.items() + " |");
+    out.println("|---:|---:|---:|");
+    for (ScaleBenchmark.Result r : results) {
+      out.printf(
+          Locale.ROOT,
+          "| %,d | %.2fx | %.2fx |%n",
+          r.items(),
+          r.getsPerSecond() / base.getsPerSecond(),
+          r.putsPerSecond() / base.putsPerSecond());
+    }
+    out.flush();
+    return ErrorCode.OK.exitCode();
+  }
+}

@@ -1,0 +1,96 @@
+package pitr.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import pitr.dynamo.ItemSizes;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class ItemBytesTest {
+  private static Map<String, AttributeValue> everyType() {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", AttributeValue.fromS("ascii key"));
+    item.put("ünï", AttributeValue.fromS("façade — 日本語 😀"));
+    item.put("empty", AttributeValue.fromS(""));
+    item.put("n", AttributeValue.fromN("-1.5E+10"));
+    item.put("b", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, -1, 127, -128})));
+    item.put("t", AttributeValue.fromBool(true));
+    item.put("f", AttributeValue.fromBool(false));
+    item.put("nul", AttributeValue.fromNul(true));
+    item.put("ss", AttributeValue.fromSs(List.of("a", "é")));
+    item.put("ns", AttributeValue.fromNs(List.of("1", "2.5")));
+    item.put("bs", AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("x"))));
+    item.put(
+        "l",
+        AttributeValue.fromL(
+            List.of(AttributeValue.fromS("in list"), AttributeValue.fromL(List.of()))));
+    item.put(
+        "m",
+        AttributeValue.fromM(
+            Map.of("inner", AttributeValue.fromM(Map.of("deep", AttributeValue.fromN("7"))))));
+    item.put("long", AttributeValue.fromS("x".repeat(70_000)));
+    return item;
+  }
+
+  @Test
+  void decode_givesBackEveryTypeInTheOrderWritten() {
+    Map<String, AttributeValue> item = everyType();
+
+    Map<String, AttributeValue> back = ItemBytes.decode(ItemBytes.encode(item));
+
+    assertThat(back).isEqualTo(item);
+    assertThat(back.keySet()).containsExactlyElementsOf(item.keySet());
+    assertThatThrownBy(() -> back.put("x", AttributeValue.fromS("y")))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void encode_ofAnItemOf200Bytes_takesLittleMoreThanItsDynamoDbSize() {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", AttributeValue.fromS("item-000000042"));
+    item.put("name", AttributeValue.fromS("customer 42 of the scale benchmark"));
+    item.put("price", AttributeValue.fromN("42"));
+    item.put("payload", AttributeValue.fromS("p".repeat(120)));
+
+    int encoded = ItemBytes.encode(item).length;
+
+    assertThat(encoded).isLessThan((int) (ItemSizes.size(item) * 1.1));
+  }
+
+  @Test
+  void version_sharesItsBytesWithTheVersionARestoreMakesOfIt() {
+    Version source = new Version(5, everyType(), null);
+
+    Version restored = source.alone(9);
+
+    assertThat(restored.bytes()).isSameAs(source.bytes());
+    assertThat(restored.at()).isEqualTo(9);
+    assertThat(restored.size).isEqualTo(source.size);
+    assertThat(restored.image()).isEqualTo(everyType());
+  }
+
+  @Test
+  void durableChain_roundTrips_andChainsOfTheFirstFormatStillLoad() {
+    Version older = new Version(1, everyType(), null);
+    Version delete = new Version(2, (Map<String, AttributeValue>) null, older);
+    Version head = new Version(3, Map.of("pk", AttributeValue.fromS("k")), delete);
+
+    Version back = ItemCodec.decodeChain(ItemCodec.encodeChain(head));
+
+    assertThat(back.depth()).isEqualTo(3);
+    assertThat(back.image()).isEqualTo(head.image());
+    assertThat(back.previous().exists()).isFalse();
+    assertThat(back.previous().previous().image()).isEqualTo(everyType());
+    assertThat(back.previous().previous().size).isEqualTo(older.size);
+
+    byte[] firstFormat = ItemCodec.encodeFirstFormatChain(head);
+    Version old = ItemCodec.decodeChain(firstFormat);
+    assertThat(old.depth()).isEqualTo(3);
+    assertThat(old.previous().previous().image()).isEqualTo(everyType());
+  }
+}
