@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * and in-process, and of another emulator at {@code --compare-endpoint} (bench/engine.sh starts
  * dynalite there), all through the same SDK async client.
  */
+@TargetUse(why = "measures the embedded engine it starts, and --compare-endpoint")
 @Command(
     name = "engine",
     mixinStandardHelpOptions = true,
@@ -49,6 +50,7 @@ final class BenchEngineCommand implements Callable<Integer> {
 
   @Option(
       names = "--seconds",
+      paramLabel = "SECONDS",
       defaultValue = "5",
       converter = Ranges.BenchSeconds.class,
       description = "Seconds one measured run lasts, 1-3,600 (default: ${DEFAULT-VALUE}).")
@@ -56,6 +58,7 @@ final class BenchEngineCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
+      paramLabel = "N",
       defaultValue = "5",
       converter = Ranges.Rounds.class,
       description =

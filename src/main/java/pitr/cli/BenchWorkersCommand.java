@@ -16,6 +16,7 @@ import pitr.bench.WorkersBenchmark;
 import pitr.local.http.CannotListenException;
 
 /** {@code pitr bench workers}: a copy-back by N worker processes against one, over HTTP. */
+@TargetUse(why = "measures copy-back on the embedded engine it starts")
 @Command(
     name = "workers",
     mixinStandardHelpOptions = true,

@@ -9,18 +9,20 @@ import pitr.ErrorCode;
 import pitr.demo.RecoveryDemo;
 
 /** {@code pitr local demo}: a point-in-time recovery, start to finish, on the embedded engine. */
+@TargetUse(why = "runs on the embedded engine in-process")
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Break a table with a bad migration, restore the instant before it, copy the damage back,",
-      "verify and clean up: all on the embedded engine, in seconds."
+      "Break a table with a bad migration, restore the instant before it, copy the damage back,"
+          + " verify and clean up: all on the embedded engine, in seconds."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
       names = "--items",
+      paramLabel = "N",
       defaultValue = "10000",
       converter = Ranges.DemoItems.class,
       description = "Items to seed, 1-1,000,000 (default: ${DEFAULT-VALUE}).")

@@ -24,10 +24,13 @@ import pitr.files.AtomicFiles;
 final class DiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "A")
+  @Parameters(
+      index = "0",
+      paramLabel = "A",
+      description = "The first table, e.g. the recovery table.")
   String a;
 
-  @Parameters(index = "1", paramLabel = "B")
+  @Parameters(index = "1", paramLabel = "B", description = "The second table, e.g. the live table.")
   String b;
 
   @Option(

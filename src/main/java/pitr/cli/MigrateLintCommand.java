@@ -12,6 +12,7 @@ import pitr.PitrException;
 import pitr.migrate.MigrationLint;
 
 /** {@code pitr migrate lint}: compiles and lints every migration; writes nothing. */
+@TargetUse(why = "only compiles the files in --migrations-dir")
 @Command(
     name = "lint",
     mixinStandardHelpOptions = true,

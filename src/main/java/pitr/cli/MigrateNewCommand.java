@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 import pitr.migrate.MigrationFile;
 
 /** {@code pitr migrate new NAME}: writes the next numbered migration from the template. */
+@TargetUse(why = "only writes a file into --migrations-dir")
 @Command(
     name = "new",
     mixinStandardHelpOptions = true,
@@ -18,7 +19,9 @@ final class MigrateNewCommand implements Callable<Integer> {
 
   @Mixin MigrateCommand.Options options = new MigrateCommand.Options();
 
-  @Parameters(paramLabel = "NAME", description = "snake_case name, e.g. cars_get_a_price")
+  @Parameters(
+      paramLabel = "NAME",
+      description = "The migration's name in snake_case, e.g. cars_get_a_price.")
   String name;
 
   @Override

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       RollbackCommand.class,
       DrillCommand.class,
       BatchCommand.class,
-      LogsCommand.class
+      LogsCommand.class,
+      CompletionCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {
