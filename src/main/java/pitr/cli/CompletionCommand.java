@@ -63,6 +63,22 @@ final class CompletionCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     CommandSpec root = spec.root();
+    if (Targets.json(spec)) {
+      java.io.StringWriter text = new java.io.StringWriter();
+      print(new PrintWriter(text), root);
+      String script = text.toString();
+      Json.print(
+          out,
+          shell.equals("tables")
+              ? java.util.Map.of("tables", script.lines().toList())
+              : java.util.Map.of("shell", shell, "script", script));
+      return 0;
+    }
+    print(out, root);
+    return 0;
+  }
+
+  private void print(PrintWriter out, CommandSpec root) {
     switch (shell) {
       case "tables" -> {
         try (Targets t = Targets.of(spec)) {
@@ -76,6 +92,5 @@ final class CompletionCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    return 0;
   }
 }

@@ -1,5 +1,9 @@
 package pitr.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +34,23 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean ok = new RecoveryDemo(spec.commandLine().getOut()).run(items);
-    return ok ? ErrorCode.OK.exitCode() : ErrorCode.FAILED.exitCode();
+    if (!Targets.json(spec)) {
+      boolean ok = new RecoveryDemo(spec.commandLine().getOut()).run(items);
+      return ok ? ErrorCode.OK.exitCode() : ErrorCode.FAILED.exitCode();
+    }
+    StringWriter transcript = new StringWriter();
+    boolean ok = new RecoveryDemo(new PrintWriter(transcript)).run(items);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("passed", ok);
+    result.put("items", items);
+    result.put("transcript", transcript.toString().lines().filter(l -> !l.isBlank()).toList());
+    if (!ok) {
+      throw new CommandFailure(
+          ErrorCode.FAILED,
+          "The demo's recovery did not restore every item; see the transcript in the result",
+          result);
+    }
+    Json.print(spec.commandLine().getOut(), result);
+    return ErrorCode.OK.exitCode();
   }
 }

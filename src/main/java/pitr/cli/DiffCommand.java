@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.copy.DiffResult;
 import pitr.copy.TableDiff;
+import pitr.dynamo.ItemJson;
 import pitr.files.AtomicFiles;
 
 /** {@code pitr diff A B}: how two tables with the same key differ. Read-only. */
@@ -73,7 +74,7 @@ final class DiffCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (Targets.json(spec)) {
-      Json.print(out, r);
+      Json.print(out, json(r));
       return 0;
     }
     out.println("identical:  " + r.identical());
@@ -85,6 +86,26 @@ final class DiffCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The result with sample keys as JSON objects (DynamoDB JSON), not strings holding JSON. */
+  static java.util.Map<String, Object> json(DiffResult r) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("a", r.a());
+    m.put("b", r.b());
+    m.put("identical", r.identical());
+    m.put("changed", r.changed());
+    m.put("onlyInA", r.onlyInA());
+    m.put("onlyInB", r.onlyInB());
+    m.put("sampleChanged", keys(r.sampleChanged()));
+    m.put("sampleOnlyInA", keys(r.sampleOnlyInA()));
+    m.put("sampleOnlyInB", keys(r.sampleOnlyInB()));
+    m.put("same", r.same());
+    return m;
+  }
+
+  private static java.util.List<Object> keys(java.util.List<String> keys) {
+    return keys.stream().<Object>map(k -> ItemJson.toNode(ItemJson.read(k))).toList();
   }
 
   private static String sample(java.util.List<String> keys) {

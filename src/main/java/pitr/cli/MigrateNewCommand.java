@@ -1,5 +1,6 @@
 package pitr.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +28,12 @@ final class MigrateNewCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     MigrationFile file = options.catalog().create(name);
+    if (Targets.json(spec)) {
+      Json.print(
+          spec.commandLine().getOut(),
+          Map.of("created", file.path().toString(), "name", file.name()));
+      return 0;
+    }
     spec.commandLine().getOut().println("Created " + file.path());
     spec.commandLine().getOut().flush();
     return 0;

@@ -124,7 +124,9 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    // With --output json, what is said along the way goes to stderr; stdout holds the result.
+    PrintWriter out =
+        Targets.json(spec) ? spec.commandLine().getErr() : spec.commandLine().getOut();
     boolean overwrite = overwrite(onConflict);
     if (resume != null && apply == null) {
       throw new PitrException(
@@ -201,6 +203,7 @@ final class RollbackCommand implements Callable<Integer> {
               rollbackOptions.keep ? planned : planned.withRecoveryTables(List.of()), plan);
           out.println(
               "Plan saved to " + plan + "; apply it with 'pitr rollback --apply " + plan + "'");
+          printJson(spec, planned, null, plan, rollbackOptions.rate.maxWcu());
           return 0;
         }
         if (!rollbackOptions.yes) {
@@ -212,6 +215,7 @@ final class RollbackCommand implements Callable<Integer> {
         ApplyResult result = rollbacks.apply(planned, request).block();
         out.print(PlanText.result(result));
         keepPlan = !result.complete();
+        printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
         return finish(result, resumeCommand);
       } finally {
         if (keepPlan) {
@@ -254,8 +258,29 @@ final class RollbackCommand implements Callable<Integer> {
         // stays.
         rollbacks.discard(saved);
       }
+      printJson(spec, saved, result, null, rollbackOptions.rate.maxWcu());
       return finish(result, resumeCommand);
     }
+  }
+
+  /**
+   * With {@code --output json}, the plan and what applying did as one document on stdout; an apply
+   * that is not complete has it printed with the error instead ({@link #finish}).
+   */
+  static void printJson(
+      CommandSpec spec, RollbackPlan plan, ApplyResult result, Path savedTo, double maxWcu) {
+    if (!Targets.json(spec) || (result != null && !result.complete())) {
+      return;
+    }
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("plan", PlanJson.plan(plan, maxWcu));
+    if (savedTo != null) {
+      m.put("savedTo", savedTo.toString());
+    }
+    if (result != null) {
+      m.put("result", PlanJson.result(result));
+    }
+    Json.print(spec.commandLine().getOut(), m);
   }
 
   /** The command that resumes this process's share of run {@code id}. */
@@ -340,7 +365,7 @@ final class RollbackCommand implements Callable<Integer> {
           .append(resumeCommand)
           .append("' to report them as conflicts");
     }
-    throw new PitrException(ErrorCode.PARTIAL, why.toString());
+    throw new CommandFailure(ErrorCode.PARTIAL, why.toString(), PlanJson.result(result));
   }
 
   static boolean overwrite(String onConflict) {
@@ -373,7 +398,8 @@ final class RollbackCommand implements Callable<Integer> {
    * @throws PitrException {@link ErrorCode#REFUSED} on anything else, or without input
    */
   static void confirm(CommandSpec spec, BufferedReader input, String question, String nothingDone) {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out =
+        Targets.json(spec) ? spec.commandLine().getErr() : spec.commandLine().getOut();
     out.print(question + " [y/N] ");
     out.flush();
     String answer;
