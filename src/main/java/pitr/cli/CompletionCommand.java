@@ -28,11 +28,11 @@ final class CompletionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(
-      paramLabel = "bash|zsh|fish|tables",
+      paramLabel = "SHELL",
       completionCandidates = Shells.class,
       converter = Shells.Converter.class,
       description =
-          "The shell to complete in; 'tables' prints the target's table names, one a line (what"
+          "bash, zsh or fish; or tables, which prints the target's table names one a line (what"
               + " the scripts call).")
   String shell;
 

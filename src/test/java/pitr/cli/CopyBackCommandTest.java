@@ -119,6 +119,9 @@ class CopyBackCommandTest {
               "1",
               "--concurrency",
               "80",
+              // No cap, so that the rate does not bound the calls in flight.
+              "--max-wcu",
+              "0",
               "--state-dir",
               state.toString());
 
