@@ -22,6 +22,7 @@ import pitr.local.http.CannotListenException;
  * closely it holds a WCU cap, its heap in a small JVM, and its speed next to a boto3 script.
  */
 @TargetUse(why = "measures copy-back on the embedded engine it starts")
+@TextReport
 @Command(
     name = "copy-back",
     mixinStandardHelpOptions = true,

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * dynalite there), all through the same SDK async client.
  */
 @TargetUse(why = "measures the embedded engine it starts, and --compare-endpoint")
+@TextReport
 @Command(
     name = "engine",
     mixinStandardHelpOptions = true,

@@ -15,6 +15,7 @@ import pitr.bench.RestoreBenchmark;
  * tenth of whose items changed after the restore point.
  */
 @TargetUse(why = "measures the embedded engine in-process")
+@TextReport
 @Command(
     name = "restore",
     mixinStandardHelpOptions = true,

@@ -17,6 +17,7 @@ import pitr.local.http.CannotListenException;
 
 /** {@code pitr bench workers}: a copy-back by N worker processes against one, over HTTP. */
 @TargetUse(why = "measures copy-back on the embedded engine it starts")
+@TextReport
 @Command(
     name = "workers",
     mixinStandardHelpOptions = true,

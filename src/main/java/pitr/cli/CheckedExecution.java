@@ -1,5 +1,7 @@
 package pitr.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +11,7 @@ import picocli.CommandLine.IExecutionStrategy;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import pitr.ErrorCode;
 
 /**
  * How every command line runs: picocli's usual "run the last subcommand", after two checks that
@@ -37,8 +40,40 @@ final class CheckedExecution implements IExecutionStrategy {
     }
     if (!leaf.isUsageHelpRequested() && !leaf.isVersionHelpRequested()) {
       refuseUnused(parseResult, leaf.commandSpec());
+      if (PitrCommand.of(parseResult.commandSpec()).output().format() == OutputOptions.Format.JSON
+          && leaf.commandSpec().userObject().getClass().isAnnotationPresent(TextReport.class)) {
+        return report(parseResult, leaf.commandSpec().commandLine());
+      }
     }
     return new CommandLine.RunLast().execute(parseResult);
+  }
+
+  /** Runs a {@link TextReport} command and prints what it printed as one JSON document. */
+  private static int report(ParseResult parseResult, CommandLine command) {
+    PrintWriter out = command.getOut();
+    StringWriter buffer = new StringWriter();
+    command.setOut(new PrintWriter(buffer, true));
+    int code;
+    try {
+      code = new CommandLine.RunLast().execute(parseResult);
+    } finally {
+      command.setOut(out);
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("report", buffer.toString().lines().toList());
+    if (code == 0) {
+      Json.print(out, report);
+    } else {
+      ErrorCode failed =
+          code == ErrorCode.PARTIAL.exitCode() ? ErrorCode.PARTIAL : ErrorCode.FAILED;
+      ErrorJson.print(
+          out,
+          failed,
+          command.getCommandSpec().qualifiedName() + " exited " + code + "; see the report",
+          null,
+          report);
+    }
+    return code;
   }
 
   /** Refuses the target options given anywhere on the line that {@code command} does not use. */

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * embedded engine, with the journal on and off.
  */
 @TargetUse(why = "measures on the embedded engine in-process")
+@TextReport
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.Durations;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -162,8 +163,12 @@ public final class DrillRunner {
           .advance(by)
           .thenReturn(
               target.movesClock()
-                  ? "time moved on by " + by
-                  : "waited " + by + " (the clock of " + target.name() + " cannot be moved)");
+                  ? "time moved on by " + Durations.format(by)
+                  : "waited "
+                      + Durations.format(by)
+                      + " (the clock of "
+                      + target.name()
+                      + " cannot be moved)");
     } else if (step instanceof Step.Migrate s) {
       return recovery.migrate(runbook, s);
     } else if (step instanceof Step.Traffic s) {

@@ -303,6 +303,18 @@ class JsonOutputTest {
   }
 
   @Test
+  void benchRestore_withOutputJson_printsItsReportAsOneDocument() throws IOException {
+    CliRun run = new CliRun();
+
+    int code = run.execute("bench", "restore", "--items", "200", "--output", "json");
+
+    assertThat(code).as(run.err()).isZero();
+    JsonNode report = MAPPER.readTree(run.out()).get("report");
+    assertThat(report.isArray()).isTrue();
+    assertThat(report.toString()).contains("| 200 |");
+  }
+
+  @Test
   void rollbackPlan_withOutputJson_printsThePlanWithSampleKeysAsObjects() throws IOException {
     local.createOrders();
     local.put("a", "v1");
