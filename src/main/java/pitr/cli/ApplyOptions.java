@@ -30,6 +30,7 @@ final class ApplyOptions {
 
   @Option(
       names = "--chunk-items",
+      paramLabel = "N",
       hidden = true,
       defaultValue = "100",
       converter = Ranges.ChunkItems.class,
@@ -38,6 +39,7 @@ final class ApplyOptions {
 
   @Option(
       names = "--partition-items",
+      paramLabel = "N",
       hidden = true,
       defaultValue = "50000",
       converter = Ranges.PartitionItems.class,

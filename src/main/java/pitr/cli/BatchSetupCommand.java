@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionRequest;
  * {@code pitr batch setup}: registers the job definition {@code pitr} (or a new revision of it)
  * after checking that the job queue exists.
  */
+@TargetUse(
+    why = "registers an AWS Batch job definition (AWS_ENDPOINT_URL_BATCH points it elsewhere)",
+    uses = {"--region", "--profile"})
 @Command(
     name = "setup",
     mixinStandardHelpOptions = true,
@@ -47,9 +50,10 @@ final class BatchSetupCommand implements Callable<Integer> {
       names = "--image",
       required = true,
       paramLabel = "IMAGE",
-      description =
-          "The pitr image, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/pitr:1.0 (built with"
-              + " mvn -Pimage jib:build).")
+      description = {
+        "The pitr image, built with mvn -Pimage jib:build, e.g.",
+        "ACCOUNT.dkr.ecr.REGION.amazonaws.com/pitr:1.0."
+      })
   String image;
 
   @Option(

@@ -21,6 +21,8 @@ import pitr.local.http.CannotListenException;
  * {@code pitr bench copy-back}: what the copy-back pipeline costs against raw BatchWriteItem, how
  * closely it holds a WCU cap, its heap in a small JVM, and its speed next to a boto3 script.
  */
+@TargetUse(why = "measures copy-back on the embedded engine it starts")
+@TextReport
 @Command(
     name = "copy-back",
     mixinStandardHelpOptions = true,
@@ -34,6 +36,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--items",
+      paramLabel = "N",
       defaultValue = "1000000",
       converter = Ranges.CopyBenchItems.class,
       description = "Items in the source table, 1,000-100,000,000 (default: ${DEFAULT-VALUE}).")
@@ -41,6 +44,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--payload-bytes",
+      paramLabel = "N",
       defaultValue = "960",
       converter = Ranges.PayloadBytes.class,
       description =
@@ -50,6 +54,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
+      paramLabel = "N",
       defaultValue = "3",
       converter = Ranges.Rounds.class,
       description = "Interleaved rounds, 1-100; medians are reported (default: ${DEFAULT-VALUE}).")
@@ -57,6 +62,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--http-rounds",
+      paramLabel = "N",
       defaultValue = "1",
       converter = Ranges.Rounds.class,
       description =
@@ -66,6 +72,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--concurrency",
+      paramLabel = "N",
       defaultValue = "16",
       converter = Ranges.Concurrency.class,
       description =
@@ -74,6 +81,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate-wcu",
+      paramLabel = "WCU",
       defaultValue = "2000",
       converter = Ranges.BenchWriteUnits.class,
       description =
@@ -82,6 +90,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate-seconds",
+      paramLabel = "N",
       defaultValue = "60",
       converter = Ranges.RateSeconds.class,
       description = "Seconds the rate-accuracy run lasts, 2-3,600 (default: ${DEFAULT-VALUE}).")
@@ -89,6 +98,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--child-heap",
+      paramLabel = "SIZE",
       defaultValue = "256m",
       description =
           "-Xmx of the JVM running pitr copy-back over HTTP; 'none' skips the HTTP part"
@@ -104,6 +114,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
 
   @Option(
       names = "--segments",
+      paramLabel = "N",
       defaultValue = "8",
       converter = Ranges.Segments.class,
       description =

@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * measures, in the same interleaved rounds, engines that skip the model check of requests, and
  * reports checked / unchecked items/s.
  */
+@TargetUse(why = "measures the embedded engine it starts, and --compare-endpoint")
+@TextReport
 @Command(
     name = "engine",
     mixinStandardHelpOptions = true,
@@ -52,6 +54,7 @@ final class BenchEngineCommand implements Callable<Integer> {
 
   @Option(
       names = "--seconds",
+      paramLabel = "SECONDS",
       defaultValue = "5",
       converter = Ranges.BenchSeconds.class,
       description = "Seconds one measured run lasts, 1-3,600 (default: ${DEFAULT-VALUE}).")
@@ -59,6 +62,7 @@ final class BenchEngineCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
+      paramLabel = "N",
       defaultValue = "5",
       converter = Ranges.Rounds.class,
       description =

@@ -14,6 +14,8 @@ import pitr.bench.RestoreBenchmark;
  * {@code pitr bench restore}: a point-in-time restore of a large table on the embedded engine, a
  * tenth of whose items changed after the restore point.
  */
+@TargetUse(why = "measures the embedded engine in-process")
+@TextReport
 @Command(
     name = "restore",
     mixinStandardHelpOptions = true,
@@ -23,6 +25,7 @@ final class BenchRestoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--items",
+      paramLabel = "N",
       defaultValue = "1000000",
       converter = Ranges.RestoreBenchItems.class,
       description = "Items in the source table, 10-100,000,000 (default: ${DEFAULT-VALUE}).")

@@ -16,6 +16,8 @@ import pitr.bench.WorkersBenchmark;
 import pitr.local.http.CannotListenException;
 
 /** {@code pitr bench workers}: a copy-back by N worker processes against one, over HTTP. */
+@TargetUse(why = "measures copy-back on the embedded engine it starts")
+@TextReport
 @Command(
     name = "workers",
     mixinStandardHelpOptions = true,

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -42,9 +43,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
     name = "copy-back",
     mixinStandardHelpOptions = true,
     description = {
-      "Copy items from a recovery table back into TABLE: parallel scan, batches of 25, adaptive",
-      "write rate, checkpoints per page. Never drops an item: what cannot be written goes to a",
-      "failure file (exit 4), replayable with --replay."
+      "Copy items from a recovery table back into TABLE: parallel scan, batches of 25, adaptive"
+          + " write rate, checkpoints per page.",
+      "Never drops an item: what cannot be written goes to a failure file (exit 4), replayable"
+          + " with --replay."
     })
 final class CopyBackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -509,11 +511,11 @@ final class CopyBackCommand implements Callable<Integer> {
                   : "")
               + "; "
               + (r.estimate() == null
-                  ? "no --max-wcu given, so the time depends on the table's capacity"
+                  ? "no cap (--max-wcu 0), so the time depends on the table's capacity"
                   : "about "
                       + Durations.format(r.estimate())
                       + " at "
-                      + Math.round(rate.maxWcu())
+                      + String.format(Locale.ROOT, "%,d", Math.round(rate.maxWcu()))
                       + " WCU/s"));
       out.println("Nothing was written.");
     } else {

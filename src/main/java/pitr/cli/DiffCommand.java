@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.copy.DiffResult;
 import pitr.copy.TableDiff;
+import pitr.dynamo.ItemJson;
 import pitr.files.AtomicFiles;
 import pitr.metrics.Meter;
 import pitr.metrics.MetricsSession;
@@ -26,10 +27,13 @@ import pitr.metrics.MetricsSession;
 final class DiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "A")
+  @Parameters(
+      index = "0",
+      paramLabel = "A",
+      description = "The first table, e.g. the recovery table.")
   String a;
 
-  @Parameters(index = "1", paramLabel = "B")
+  @Parameters(index = "1", paramLabel = "B", description = "The second table, e.g. the live table.")
   String b;
 
   @Option(
@@ -79,7 +83,7 @@ final class DiffCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (Targets.json(spec)) {
-      Json.print(out, r);
+      Json.print(out, json(r));
       return 0;
     }
     out.println("identical:  " + r.identical());
@@ -101,6 +105,26 @@ final class DiffCommand implements Callable<Integer> {
         .blockOptional()
         .map(d -> d.itemCount() == null ? 0L : d.itemCount())
         .orElse(0L);
+  }
+
+  /** The result with sample keys as JSON objects (DynamoDB JSON), not strings holding JSON. */
+  static java.util.Map<String, Object> json(DiffResult r) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("a", r.a());
+    m.put("b", r.b());
+    m.put("identical", r.identical());
+    m.put("changed", r.changed());
+    m.put("onlyInA", r.onlyInA());
+    m.put("onlyInB", r.onlyInB());
+    m.put("sampleChanged", keys(r.sampleChanged()));
+    m.put("sampleOnlyInA", keys(r.sampleOnlyInA()));
+    m.put("sampleOnlyInB", keys(r.sampleOnlyInB()));
+    m.put("same", r.same());
+    return m;
+  }
+
+  private static java.util.List<Object> keys(java.util.List<String> keys) {
+    return keys.stream().<Object>map(k -> ItemJson.toNode(ItemJson.read(k))).toList();
   }
 
   private static String sample(java.util.List<String> keys) {

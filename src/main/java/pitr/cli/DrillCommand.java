@@ -7,6 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,8 +92,19 @@ final class DrillCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Runbook runbook = RunbookLoader.load(runbookFile);
+    boolean json = Targets.json(spec);
     if (explain) {
-      out.print(DrillChecklist.of(runbook));
+      if (json) {
+        Json.print(
+            out,
+            Map.of(
+                "runbook",
+                runbook.name(),
+                "checklist",
+                DrillChecklist.of(runbook).lines().toList()));
+      } else {
+        out.print(DrillChecklist.of(runbook));
+      }
       return 0;
     }
     String where = target != null ? target : runbook.target();
@@ -106,23 +121,36 @@ final class DrillCommand implements Callable<Integer> {
     DrillResult result;
     try (DrillTarget drillTarget =
         where.equals("local") ? new LocalTarget() : new AwsTarget(PitrCommand.of(spec).target())) {
-      out.println("Drill " + runbook.name() + " on " + drillTarget.name());
-      out.flush();
-      // Each step is told as it finishes, not all at the end.
+      if (!json) {
+        out.println("Drill " + runbook.name() + " on " + drillTarget.name());
+        out.flush();
+      }
+      // In text, each step is told as it finishes, not all at the end.
       result =
           new DrillRunner(drillTarget, Schedulers.parallel(), scale)
-              .run(runbook, s -> printStep(out, s))
+              .run(
+                  runbook,
+                  s -> {
+                    if (!json) {
+                      printStep(out, s);
+                    }
+                  })
               .block();
     }
     Path html = DrillReport.write(result, dir);
-    out.printf(
-        "Recovery time: %s; data lost: %,d; conflicts: %,d%n",
-        result.recoveryTime() == null ? "n/a" : result.recoveryTime().toMillis() / 1000.0 + " s",
-        result.dataLost(),
-        result.conflicts());
-    out.println("Report: " + html);
+    Map<String, Object> summary = json ? summary(result, html) : null;
+    if (json && result.passed()) {
+      Json.print(out, summary);
+    } else if (!json) {
+      out.printf(
+          "Recovery time: %s; data lost: %,d; conflicts: %,d%n",
+          result.recoveryTime() == null ? "n/a" : result.recoveryTime().toMillis() / 1000.0 + " s",
+          result.dataLost(),
+          result.conflicts());
+      out.println("Report: " + html);
+    }
     if (!result.passed()) {
-      throw new PitrException(
+      throw new CommandFailure(
           ErrorCode.FAILED,
           "Drill "
               + runbook.name()
@@ -132,9 +160,12 @@ final class DrillCommand implements Callable<Integer> {
               + String.join(
                   ", ", result.failures().stream().map(s -> "step " + s.number()).toList())
               + "); see "
-              + html);
+              + html,
+          summary);
     }
-    out.println("RESULT: drill passed");
+    if (!json) {
+      out.println("RESULT: drill passed");
+    }
     return 0;
   }
 
@@ -148,6 +179,30 @@ final class DrillCommand implements Callable<Integer> {
             ? "\n      " + s.failure()
             : s.detail().isEmpty() ? "" : "\n      " + s.detail());
     out.flush();
+  }
+
+  /** The drill's outcome for {@code --output json}. */
+  private static Map<String, Object> summary(DrillResult result, Path html) {
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (StepResult s : result.steps()) {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("number", s.number());
+      step.put("status", s.status().name());
+      step.put("description", s.step().description());
+      step.put("detail", s.detail());
+      step.put("failure", s.failure());
+      steps.add(step);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runbook", result.runbook().name());
+    m.put("target", result.target());
+    m.put("passed", result.passed());
+    m.put("steps", steps);
+    m.put("recoveryTime", result.recoveryTime());
+    m.put("dataLost", result.dataLost());
+    m.put("conflicts", result.conflicts());
+    m.put("report", html.toString());
+    return m;
   }
 
   /** The embedded engine served on loopback, its clock movable and faults injectable. */

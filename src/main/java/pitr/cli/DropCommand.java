@@ -19,14 +19,15 @@ import pitr.restore.RecoveryTableDropper;
     name = "drop",
     mixinStandardHelpOptions = true,
     description = {
-      "Delete a recovery table (tagged pitr:recovery-of). Refuses source tables, untagged tables",
-      "(unless --force and the name typed again) and tables a copy-back is still reading (a dead",
-      "run's too, unless --force or the run is abandoned with pitr runs abandon)."
+      "Delete a recovery table (tagged pitr:recovery-of).",
+      "Refuses source tables, untagged tables (unless --force and the name typed again) and"
+          + " tables a copy-back is still reading (a dead run's too, unless --force or the run is"
+          + " abandoned with pitr runs abandon)."
     })
 final class DropCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RECOVERY")
+  @Parameters(index = "0", paramLabel = "RECOVERY", description = "The recovery table to delete.")
   String table;
 
   @Option(names = "--yes", description = "Do not ask for confirmation.")

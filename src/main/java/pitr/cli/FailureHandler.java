@@ -14,15 +14,35 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 /**
  * Turns a failed command into a short message on stderr and an exit code: a {@link PitrException}
  * prints its message and exits with its {@link ErrorCode}; anything else is {@link
- * ErrorCode#FAILED}. The stack trace is printed only with {@code --stacktrace}.
+ * ErrorCode#FAILED}. The stack trace is printed only with {@code --stacktrace}. With {@code
+ * --output json} the failure is one JSON document on stdout instead ({@link ErrorJson}).
  */
 final class FailureHandler implements IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception ex, CommandLine commandLine, ParseResult parseResult) {
     Throwable failure = unwrap(ex);
-    boolean stacktrace = PitrCommand.of(commandLine.getCommandSpec()).stacktrace();
+    PitrCommand root = PitrCommand.of(commandLine.getCommandSpec());
+    boolean stacktrace = root.stacktrace();
     PrintWriter err = commandLine.getErr();
+    if (ErrorJson.requested(root, null)) {
+      ErrorCode code = failure instanceof PitrException pitr ? pitr.code() : ErrorCode.FAILED;
+      String message =
+          failure instanceof PitrException pitr ? pitr.getMessage() : describe(failure);
+      String hint =
+          failure instanceof PitrException ? null : "Rerun with --stacktrace for details.";
+      ErrorJson.print(
+          commandLine.getOut(),
+          code,
+          message,
+          hint,
+          failure instanceof CommandFailure withResult ? withResult.result() : null);
+      if (stacktrace) {
+        failure.printStackTrace(err);
+        err.flush();
+      }
+      return code.exitCode();
+    }
     ErrorCode code;
     if (failure instanceof PitrException pitr) {
       code = pitr.code();

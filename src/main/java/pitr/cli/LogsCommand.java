@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /** {@code pitr logs JOB_ID|NAME}: an AWS Batch job's CloudWatch Logs, oldest first. */
+@TextReport
 @Command(
     name = "logs",
     mixinStandardHelpOptions = true,

@@ -32,6 +32,7 @@ public final class Main {
   static CommandLine commandLine() {
     return new CommandLine(new PitrCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionStrategy(new CheckedExecution())
         .setParameterExceptionHandler(new UsageErrorHandler())
         .setExecutionExceptionHandler(new FailureHandler());
   }

@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * {@code pitr migrate bench}: items per second of a migration updating every item of a table on the
  * embedded engine, with the journal on and off.
  */
+@TargetUse(why = "measures on the embedded engine in-process")
+@TextReport
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,

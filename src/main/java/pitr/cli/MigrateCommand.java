@@ -124,7 +124,8 @@ final class MigrateCommand implements Callable<Integer> {
    * @throws PitrException {@link ErrorCode#REFUSED} on anything else, or without input
    */
   void confirm(CommandSpec sub, String question, String nothingDone) {
-    PrintWriter out = sub.commandLine().getOut();
+    // With --output json, stdout holds only the result document; the question goes to stderr.
+    PrintWriter out = Targets.json(sub) ? sub.commandLine().getErr() : sub.commandLine().getOut();
     out.print(question + " [y/N] ");
     out.flush();
     String answer;

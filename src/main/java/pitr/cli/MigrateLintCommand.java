@@ -1,7 +1,10 @@
 package pitr.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,6 +15,7 @@ import pitr.PitrException;
 import pitr.migrate.MigrationLint;
 
 /** {@code pitr migrate lint}: compiles and lints every migration; writes nothing. */
+@TargetUse(why = "only compiles the files in --migrations-dir")
 @Command(
     name = "lint",
     mixinStandardHelpOptions = true,
@@ -30,6 +34,25 @@ final class MigrateLintCommand implements Callable<Integer> {
     List<MigrationLint.Result> results = new MigrationLint(options.catalog()).lintAll();
     PrintWriter out = spec.commandLine().getOut();
     long bad = results.stream().filter(r -> !r.ok()).count();
+    String failed =
+        bad + " of " + results.size() + " migrations failed the lint; fix the problems above";
+    if (Targets.json(spec)) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (MigrationLint.Result r : results) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", r.name());
+        row.put("ok", r.ok());
+        row.put("problems", r.problems());
+        rows.add(row);
+      }
+      Map<String, Object> result = Map.of("migrations", rows, "failed", bad);
+      if (bad > 0) {
+        throw new CommandFailure(
+            ErrorCode.USAGE, failed.replace("above", "listed in the result"), result);
+      }
+      Json.print(out, result);
+      return 0;
+    }
     for (MigrationLint.Result r : results) {
       if (r.ok()) {
         out.println("ok   " + r.name());
@@ -40,9 +63,7 @@ final class MigrateLintCommand implements Callable<Integer> {
     }
     out.flush();
     if (bad > 0) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          bad + " of " + results.size() + " migrations failed the lint; fix the problems above");
+      throw new PitrException(ErrorCode.USAGE, failed);
     }
     return 0;
   }

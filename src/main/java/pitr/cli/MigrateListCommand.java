@@ -46,13 +46,22 @@ final class MigrateListCommand implements Callable<Integer> {
           workers.put(s.name(), env.workers(s.latest(), parent.clock.instant()).block());
         }
       }
-      print(spec, all, SubmittedJobs.read(spec, env), workers);
+      print(spec, all, SubmittedJobs.read(spec, env), workers, options.catalog().misnamed());
     }
     return 0;
   }
 
   static void print(CommandSpec spec, List<MigrationStatus> all) {
-    print(spec, all, SubmittedJobs.NONE, Map.of());
+    print(spec, all, SubmittedJobs.NONE, Map.of(), List.of());
+  }
+
+  /** The advice on a {@code .java} file in the folder that is not named as a migration. */
+  static final String MISNAMED =
+      "not a migration: rename it NNNN_snake_case_name.java, or dev and prod cannot find it";
+
+  /** A time to the second, so that the columns line up. */
+  private static String time(java.time.Instant t) {
+    return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   /**
@@ -63,7 +72,8 @@ final class MigrateListCommand implements Callable<Integer> {
       CommandSpec spec,
       List<MigrationStatus> all,
       SubmittedJobs submitted,
-      Map<String, List<WorkerStatus>> workers) {
+      Map<String, List<WorkerStatus>> workers,
+      List<java.nio.file.Path> misnamed) {
     PrintWriter out = spec.commandLine().getOut();
     if (PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -91,16 +101,31 @@ final class MigrateListCommand implements Callable<Integer> {
         }
         rows.add(m);
       }
+      for (java.nio.file.Path file : misnamed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", file.getFileName().toString());
+        m.put("state", "misnamed");
+        m.put("fileExists", true);
+        m.put("error", MISNAMED);
+        rows.add(m);
+      }
       out.println(MigrateCommand.json(rows));
       out.flush();
       return;
     }
-    if (all.isEmpty()) {
+    if (all.isEmpty() && misnamed.isEmpty()) {
       out.println("No migrations in the folder or the ledger.");
       out.flush();
       return;
     }
-    String fmt = "%-36s %-12s %-5s %-24s %-24s %s%n";
+    int width = 36;
+    for (MigrationStatus s : all) {
+      width = Math.max(width, s.name().length());
+    }
+    for (java.nio.file.Path file : misnamed) {
+      width = Math.max(width, file.getFileName().toString().length());
+    }
+    String fmt = "%-" + width + "s %-12s %-5s %-20s %-20s %s%n";
     out.printf(Locale.ROOT, fmt, "MIGRATION", "STATE", "MODE", "STARTED", "FINISHED", "NOTES");
     for (MigrationStatus s : all) {
       RunRecord r = s.latest();
@@ -125,8 +150,8 @@ final class MigrateListCommand implements Callable<Integer> {
           s.name(),
           s.state().name().toLowerCase(Locale.ROOT),
           r == null ? "-" : r.mode().name().toLowerCase(Locale.ROOT),
-          r == null ? "-" : r.startedAt().toString(),
-          r == null || r.finishedAt() == null ? "-" : r.finishedAt().toString(),
+          r == null ? "-" : time(r.startedAt()),
+          r == null || r.finishedAt() == null ? "-" : time(r.finishedAt()),
           String.join("; ", notes));
       submitted.lines(s.name()).forEach(out::println);
       for (WorkerStatus w : workers.getOrDefault(s.name(), List.of())) {
@@ -142,6 +167,9 @@ final class MigrateListCommand implements Callable<Integer> {
                   + (r.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : ""));
         }
       }
+    }
+    for (java.nio.file.Path file : misnamed) {
+      out.printf(Locale.ROOT, fmt, file.getFileName(), "misnamed", "-", "-", "-", MISNAMED);
     }
     out.flush();
   }

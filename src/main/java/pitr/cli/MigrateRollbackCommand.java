@@ -41,7 +41,8 @@ import reactor.core.scheduler.Schedulers;
       "Undo the latest run of a migration: restore its restore point and put back exactly the"
           + " items it journaled.",
       "Items changed since the run wrote them are conflicts, kept unless --on-conflict overwrite.",
-      "--plan FILE saves the plan and stops (a preview: no item is written)."
+      "--dry-run shows what it would undo from the ledger and journal alone (no restore); --plan"
+          + " FILE restores, saves the item-by-item plan and stops (no item is written)."
     })
 final class MigrateRollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -76,6 +77,13 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       })
   Path plan;
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Show the run a rollback would undo, its restore point and the writes it journaled, per"
+              + " table; restore nothing, write nothing, take no lock.")
+  boolean dryRun;
+
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
 
   /** Plan files by table, for {@code --plan}; empty without it. */
@@ -91,9 +99,30 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + resume
               + " applies saved ones; pass one of them");
     }
-    applyOptions.checkPaths();
+    if (dryRun && (plan != null || resume != null)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--dry-run previews without restoring; drop "
+              + (plan != null ? "--plan (which restores to make the plan)" : "--resume")
+              + " or --dry-run");
+    }
     MigrateCommand parent = MigrateCommand.of(spec);
     String migration = migrationName();
+    if (dryRun) {
+      try (Targets t = Targets.of(spec)) {
+        MigrationEnvironment env = parent.environment(spec, t.client, options);
+        Rollbacks rollbacks = applyOptions.rollbacks(t, parent.clock, parent.scheduler);
+        return MigrateRollbackPreview.preview(
+            t,
+            env,
+            rollbacks,
+            parent.clock,
+            migration,
+            Targets.json(spec),
+            spec.commandLine().getOut());
+      }
+    }
+    applyOptions.checkPaths();
     String id = resume != null ? resume : Rollbacks.newId(4);
     try (Targets t = Targets.of(spec)) {
       MigrationEnvironment env = parent.environment(spec, t.client, options);
@@ -140,7 +169,9 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       String migration,
       String id,
       boolean overwrite) {
-    PrintWriter out = spec.commandLine().getOut();
+    // With --output json, what is said along the way goes to stderr; stdout holds the result.
+    PrintWriter out =
+        Targets.json(spec) ? spec.commandLine().getErr() : spec.commandLine().getOut();
     Rollbacks.MigrationRollback rollback;
     if (resume != null) {
       rollback = rollbacks.resumeMigration(env, migration, resume).block();
@@ -178,6 +209,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
           .forEach(p -> out.print(PlanText.plan(p.plan(), rollbackOptions.rate.maxWcu())));
       if (plan != null) {
         savePlans(out, rollback, migration);
+        printJson(rollback, List.of(), false);
         return 0;
       }
       if (!rollbackOptions.yes) {
@@ -218,6 +250,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       }
       rollbacks.recordRolledBack(env, rollback, lease, Targets.createdBy(), results).block();
       keepPlans = false;
+      printJson(rollback, results, true);
       out.println(
           "Run "
               + run.runId()
@@ -237,6 +270,31 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       }
       out.flush();
     }
+  }
+
+  /** With {@code --output json}: the plans, what applying each did, and the run's new state. */
+  private void printJson(
+      Rollbacks.MigrationRollback rollback, List<ApplyResult> results, boolean rolledBack) {
+    if (!Targets.json(spec)) {
+      return;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rollbackId", rollback.id());
+    m.put("migration", rollback.run().migration());
+    m.put("runId", rollback.run().runId());
+    m.put("restorePoint", rollback.run().restorePoint());
+    List<Object> plans = new ArrayList<>();
+    for (Rollbacks.Prepared p : rollback.plans()) {
+      Map<String, Object> each = PlanJson.plan(p.plan(), rollbackOptions.rate.maxWcu());
+      if (planFiles.containsKey(p.plan().table())) {
+        each.put("savedTo", planFiles.get(p.plan().table()).toString());
+      }
+      plans.add(each);
+    }
+    m.put("plans", plans);
+    m.put("results", results.stream().map(PlanJson::result).toList());
+    m.put("rolledBack", rolledBack);
+    Json.print(spec.commandLine().getOut(), m);
   }
 
   /**

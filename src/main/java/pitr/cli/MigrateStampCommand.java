@@ -2,6 +2,7 @@ package pitr.cli;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,6 +69,12 @@ final class MigrateStampCommand implements Callable<Integer> {
                 + "; run it first, or pass --mode dev to stamp dev runs");
       }
       int added = HeaderStamp.stamp(file, runs);
+      if (Targets.json(spec)) {
+        Json.print(
+            spec.commandLine().getOut(),
+            Map.of("file", file.path().toString(), "runs", runs.size(), "added", added));
+        return 0;
+      }
       spec.commandLine()
           .getOut()
           .println(

@@ -1,6 +1,8 @@
 package pitr.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,11 +38,16 @@ final class MigrateUnlockCommand implements Callable<Integer> {
   public Integer call() {
     MigrateCommand parent = MigrateCommand.of(spec);
     PrintWriter out = spec.commandLine().getOut();
+    boolean json = Targets.json(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       Optional<LockInfo> held =
           env.ledger().exists().block() ? env.lock().current().block() : Optional.<LockInfo>empty();
       if (held.isEmpty()) {
+        if (json) {
+          Json.print(out, Map.of("ledgerTable", options.ledgerTable, "locked", false));
+          return 0;
+        }
         out.println("No run holds the migration lock in " + options.ledgerTable + ".");
         out.flush();
         return 0;
@@ -52,11 +59,24 @@ final class MigrateUnlockCommand implements Callable<Integer> {
               + (h.expired(parent.clock.instant()) ? "expired " : "expires ")
               + h.expiresAt()
               + ")";
-      out.println("The migration lock in " + options.ledgerTable + " is held by " + who + ".");
+      (json ? spec.commandLine().getErr() : out)
+          .println("The migration lock in " + options.ledgerTable + " is held by " + who + ".");
       if (!yes) {
         parent.confirm(spec, "Break it?", "the lock is unchanged");
       }
       env.lock().forceUnlock(h).block();
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ledgerTable", options.ledgerTable);
+        m.put("locked", false);
+        m.put("unlocked", true);
+        m.put("holder", h.holder());
+        m.put("runId", h.runId());
+        m.put("migration", h.migration());
+        m.put("expiresAt", h.expiresAt());
+        Json.print(out, m);
+        return 0;
+      }
       out.println(
           "Unlocked. Run "
               + h.runId()

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
       DrillCommand.class,
       BatchCommand.class,
       LogsCommand.class,
-      IamPolicyCommand.class
+      IamPolicyCommand.class,
+      CompletionCommand.class
     },
     usageHelpAutoWidth = true)
 final class PitrCommand implements Callable<Integer> {

@@ -5,10 +5,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The caps of {@code copy-back}'s adaptive rate limiters: {@code --max-wcu} ({@link
- * WriteRateOptions}, no cap by default) and {@code --max-rcu} for its scans.
+ * WriteRateOptions}, the one default of every command that writes) and {@code --max-rcu} for its
+ * scans.
  */
 final class RateOptions {
-  @Mixin WriteRateOptions write = WriteRateOptions.uncapped();
+  @Mixin WriteRateOptions write = WriteRateOptions.liveTable();
 
   @Option(
       names = "--max-rcu",

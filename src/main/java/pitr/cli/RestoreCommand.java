@@ -64,6 +64,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--poll-interval",
+      paramLabel = "DURATION",
       hidden = true,
       defaultValue = "10s",
       converter = Ranges.PollInterval.class,

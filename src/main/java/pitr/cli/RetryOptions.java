@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 abstract class RetryOptions {
   @Option(
       names = "--max-backoff",
+      paramLabel = "DURATION",
       hidden = true,
       defaultValue = "10s",
       converter = Ranges.MaxBackoff.class,

@@ -149,7 +149,9 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    // With --output json, what is said along the way goes to stderr; stdout holds the result.
+    PrintWriter out =
+        Targets.json(spec) ? spec.commandLine().getErr() : spec.commandLine().getOut();
     boolean overwrite = overwrite(onConflict);
     if (resume != null && apply == null) {
       throw new PitrException(
@@ -229,6 +231,7 @@ final class RollbackCommand implements Callable<Integer> {
               rollbackOptions.keep ? planned : planned.withRecoveryTables(List.of()), plan);
           out.println(
               "Plan saved to " + plan + "; apply it with 'pitr rollback --apply " + plan + "'");
+          printJson(spec, planned, null, plan, rollbackOptions.rate.maxWcu());
           return 0;
         }
         if (!rollbackOptions.yes) {
@@ -239,6 +242,7 @@ final class RollbackCommand implements Callable<Integer> {
         resumeHint(out, newId, resumeCommand);
         ApplyResult result = applyWatched(out, rollbacks, planned, request, resumeCommand);
         keepPlan = !result.complete();
+        printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
         return finish(result, resumeCommand);
       } finally {
         if (keepPlan) {
@@ -328,6 +332,7 @@ final class RollbackCommand implements Callable<Integer> {
         // stays.
         rollbacks.discard(saved);
       }
+      printJson(spec, saved, result, null, rollbackOptions.rate.maxWcu());
       return finish(result, resumeCommand);
     }
   }
@@ -353,6 +358,26 @@ final class RollbackCommand implements Callable<Integer> {
       }
       return result;
     }
+  }
+
+  /**
+   * With {@code --output json}, the plan and what applying did as one document on stdout; an apply
+   * that is not complete has it printed with the error instead ({@link #finish}).
+   */
+  static void printJson(
+      CommandSpec spec, RollbackPlan plan, ApplyResult result, Path savedTo, double maxWcu) {
+    if (!Targets.json(spec) || (result != null && !result.complete())) {
+      return;
+    }
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("plan", PlanJson.plan(plan, maxWcu));
+    if (savedTo != null) {
+      m.put("savedTo", savedTo.toString());
+    }
+    if (result != null) {
+      m.put("result", PlanJson.result(result));
+    }
+    Json.print(spec.commandLine().getOut(), m);
   }
 
   /** The command that resumes this process's share of run {@code id}. */
@@ -437,7 +462,7 @@ final class RollbackCommand implements Callable<Integer> {
           .append(resumeCommand)
           .append("' to report them as conflicts");
     }
-    throw new PitrException(ErrorCode.PARTIAL, why.toString());
+    throw new CommandFailure(ErrorCode.PARTIAL, why.toString(), PlanJson.result(result));
   }
 
   static boolean overwrite(String onConflict) {
@@ -470,7 +495,8 @@ final class RollbackCommand implements Callable<Integer> {
    * @throws PitrException {@link ErrorCode#REFUSED} on anything else, or without input
    */
   static void confirm(CommandSpec spec, BufferedReader input, String question, String nothingDone) {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out =
+        Targets.json(spec) ? spec.commandLine().getErr() : spec.commandLine().getOut();
     out.print(question + " [y/N] ");
     out.flush();
     String answer;

@@ -34,6 +34,7 @@ import pitr.local.iam.IamPolicies;
  * table to anyone on the network, so such a bind needs an access key (requests must then be signed
  * with it) or {@code --allow-remote}, and prints a warning either way.
  */
+@TargetUse(why = "serves the embedded engine itself; point other tools at the endpoint it prints")
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -118,8 +119,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--faults",
       paramLabel = "SPEC",
       description = {
-        "Inject faults: throttle=R,error=R,latency=R,delay=D,drop=R,seed=N (rates 0-1),",
-        "or @FILE with one key=value per line (# starts a comment)."
+        "Inject faults: throttle=R,error=R,latency=R,delay=D,drop=R,seed=N (rates 0-1), or"
+            + " @FILE with one key=value per line (# starts a comment)."
       })
   String faults;
 

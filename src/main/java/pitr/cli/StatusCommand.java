@@ -14,8 +14,9 @@ import pitr.restore.StatusReader;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show point-in-time recovery, restore window, TTL, backups, size, capacity and the recovery",
-      "tables pitr made from TABLE. Read-only."
+      "Show point-in-time recovery, restore window, TTL, backups, size, capacity and the recovery"
+          + " tables pitr made from TABLE.",
+      "Read-only."
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

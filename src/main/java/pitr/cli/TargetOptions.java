@@ -60,7 +60,10 @@ final class TargetOptions {
       names = "--endpoint-url",
       scope = ScopeType.INHERIT,
       paramLabel = "URL",
-      description = "Send DynamoDB calls to this endpoint, e.g. http://127.0.0.1:8000.")
+      description = {
+        "Send DynamoDB calls to this endpoint instead of AWS.",
+        "E.g. http://127.0.0.1:8000 (pitr local serve)."
+      })
   String endpointUrl;
 
   @Option(
@@ -76,9 +79,11 @@ final class TargetOptions {
       scope = ScopeType.INHERIT,
       paramLabel = "NAME",
       converter = TargetChecks.ProfileName.class,
-      description =
-          "Named profile from ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE,"
-              + " AWS_SHARED_CREDENTIALS_FILE) for region and credentials.")
+      description = {
+        "Named profile for region and credentials.",
+        "Read from ~/.aws/config and ~/.aws/credentials.",
+        "AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name other files."
+      })
   String profile;
 
   /** Where regions come from when {@code --region} is absent; replaced in tests. */

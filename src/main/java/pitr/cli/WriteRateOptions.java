@@ -5,38 +5,32 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --max-wcu} option of every command that writes items: {@code copy-back}, {@code
- * rollback}, {@code migrate dev|prod|resume|rollback}. One range everywhere, 0-1,000,000 whole
- * write capacity units per second, 0 meaning no cap; a negative, fractional, NaN or infinite value
- * is refused when the command line is parsed.
+ * rollback}, {@code migrate dev|prod|submit|resume|rollback}. One range everywhere, 0-1,000,000
+ * whole write capacity units per second, 0 meaning no cap; a negative, fractional, NaN or infinite
+ * value is refused when the command line is parsed.
  *
- * <p>The default is the command's: {@code copy-back} has no cap (its writes only adapt to
- * throttling), rollbacks and migrations 1,000 WCU, since they write into a live table.
+ * <p>One default everywhere, {@link #DEFAULT_WCU}: every one of these commands writes into a live
+ * table, where an uncapped writer can starve the application of capacity in the middle of an
+ * incident. The adaptive limiter still backs off on throttling below the cap; {@code --max-wcu 0}
+ * lifts the cap for a table that can take it.
  */
 final class WriteRateOptions {
-  /** The cap of rollbacks and migrations when {@code --max-wcu} is not given. */
-  static final double LIVE_TABLE_DEFAULT = 1000;
+  /** The cap when {@code --max-wcu} is not given, the same for every command. */
+  static final double DEFAULT_WCU = 1000;
 
   @Option(
       names = "--max-wcu",
       paramLabel = "WCU",
       converter = Ranges.WriteUnits.class,
       description =
-          "Write capacity units per second at most, 0-1,000,000; 0 = no cap, the rate only"
-              + " adapts: it backs off on throttling and climbs back (default: ${DEFAULT-VALUE}).")
-  Cap maxWcu;
+          "Write capacity units per second at most, 0-1,000,000; 0 = no cap. Below the cap the"
+              + " rate adapts: it backs off on throttling and climbs back (default:"
+              + " ${DEFAULT-VALUE}).")
+  Cap maxWcu = new Cap(DEFAULT_WCU);
 
-  private WriteRateOptions(double defaultWcu) {
-    maxWcu = new Cap(defaultWcu);
-  }
-
-  /** The option with no cap unless one is given ({@code copy-back}). */
-  static WriteRateOptions uncapped() {
-    return new WriteRateOptions(0);
-  }
-
-  /** The option with {@link #LIVE_TABLE_DEFAULT} unless a cap is given. */
+  /** The option with the one default, {@link #DEFAULT_WCU}. */
   static WriteRateOptions liveTable() {
-    return new WriteRateOptions(LIVE_TABLE_DEFAULT);
+    return new WriteRateOptions();
   }
 
   /** Write units per second at most; 0 for no cap. */

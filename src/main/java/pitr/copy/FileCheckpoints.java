@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.ItemJson;
@@ -35,6 +37,8 @@ import reactor.core.scheduler.Schedulers;
  * a lease to forget when its worker last reported, or start the run over.
  */
 public final class FileCheckpoints implements Checkpoints {
+  private static final Logger log = LoggerFactory.getLogger(FileCheckpoints.class);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -275,6 +279,13 @@ public final class FileCheckpoints implements Checkpoints {
 
   @Override
   public Mono<Void> save(String runId, SegmentPosition position) {
+    // The resume key is item data: said to be there, never printed.
+    log.debug(
+        "checkpoint run={} segment={} done={} resume_after={}",
+        runId,
+        position.segment(),
+        position.done(),
+        position.resumeAfter() == null ? "none" : "set");
     return io(() -> {
           ObjectNode n = JSON.createObjectNode();
           n.put("segment", position.segment());

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
@@ -37,6 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * (S) and {@code part} (S) is refused with {@link ErrorCode#USAGE} before anything is written.
  */
 public final class TableCheckpoints implements Checkpoints {
+  private static final Logger log = LoggerFactory.getLogger(TableCheckpoints.class);
+
   static final KeySchema SCHEMA =
       new KeySchema("run", ScalarAttributeType.S, "part", ScalarAttributeType.S);
 
@@ -296,6 +300,13 @@ public final class TableCheckpoints implements Checkpoints {
 
   @Override
   public Mono<Void> save(String runId, SegmentPosition position) {
+    // The resume key is item data: said to be there, never printed.
+    log.debug(
+        "checkpoint run={} segment={} done={} resume_after={}",
+        runId,
+        position.segment(),
+        position.done(),
+        position.resumeAfter() == null ? "none" : "set");
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("run", s(runId));
     item.put("part", s(String.format("segment#%06d", position.segment())));

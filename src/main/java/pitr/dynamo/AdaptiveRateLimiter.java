@@ -2,6 +2,8 @@ package pitr.dynamo;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -37,6 +39,8 @@ import reactor.core.scheduler.Scheduler;
  * in virtual time. Thread-safe.
  */
 public final class AdaptiveRateLimiter {
+  private static final Logger log = LoggerFactory.getLogger(AdaptiveRateLimiter.class);
+
   /** The share of the attempted rate kept at a throttle. */
   public static final double DECREASE = 0.7;
 
@@ -216,6 +220,19 @@ public final class AdaptiveRateLimiter {
     rate = Math.max(floor, DECREASE * base);
     step = Math.max(1, (full ? INCREASE_WHEN_FULL : INCREASE) * reference);
     tokens = Math.min(tokens, burst());
+    if (log.isDebugEnabled()) {
+      log.debug(
+          String.format(
+              java.util.Locale.ROOT,
+              "limiter throttled rate=%.1f attempted=%.1f accepted=%.1f table_full=%s climb=%.1f/s"
+                  + " cap=%s",
+              rate,
+              asked,
+              took,
+              full,
+              step,
+              Double.isInfinite(cap) ? "none" : String.format(java.util.Locale.ROOT, "%.0f", cap)));
+    }
   }
 
   /** The rate in units per second now; infinite when not limited. */

@@ -147,12 +147,17 @@ public final class DynamoDbGateway {
     return retry
         .modifyErrorFilter(
             retryable -> e -> retryable.test(e) && (reached.get() || !Throttling.isUnreachable(e)))
-        .doBeforeRetry(s -> retryListener.accept(s.failure()));
+        .doBeforeRetry(
+            s -> {
+              CallLog.retry(s);
+              retryListener.accept(s.failure());
+            });
   }
 
   private <T> Mono<T> call(String table, Supplier<CompletableFuture<T>> sdkCall) {
-    return Mono.fromFuture(sdkCall)
-        .onErrorMap(CompletionException.class, Throwable::getCause)
+    return CallLog.logged(
+            table,
+            Mono.fromFuture(sdkCall).onErrorMap(CompletionException.class, Throwable::getCause))
         .doOnEach(
             signal -> {
               if (signal.isOnNext() || signal.getThrowable() instanceof AwsServiceException) {

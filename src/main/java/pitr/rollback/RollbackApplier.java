@@ -193,9 +193,20 @@ final class RollbackApplier {
             indexed -> {
               int chunk = (int) (long) indexed.getT1();
               List<PlanItem> items = indexed.getT2();
-              items.stream()
-                  .filter(i -> i.action() == Action.CONFLICT)
-                  .forEach(i -> tally.conflicts.add(i.key()));
+              long conflicts = 0;
+              for (PlanItem i : items) {
+                if (i.action() == Action.CONFLICT) {
+                  tally.conflicts.add(i.key());
+                  conflicts++;
+                }
+              }
+              if (conflicts > 0) {
+                log.debug(
+                    "rollback conflicts table={} chunk={} kept={} (changed after the bad change)",
+                    table,
+                    chunk,
+                    conflicts);
+              }
               if (progress.done(chunk)) {
                 tally.skipped.incrementAndGet();
                 return recheck(table, items, tally);

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.Durations;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -176,8 +177,12 @@ public final class DrillRunner {
           .advance(by)
           .thenReturn(
               target.movesClock()
-                  ? "time moved on by " + by
-                  : "waited " + by + " (the clock of " + target.name() + " cannot be moved)");
+                  ? "time moved on by " + Durations.format(by)
+                  : "waited "
+                      + Durations.format(by)
+                      + " (the clock of "
+                      + target.name()
+                      + " cannot be moved)");
     } else if (step instanceof Step.Migrate s) {
       return recovery.migrate(runbook, s);
     } else if (step instanceof Step.Traffic s) {

@@ -1,32 +1,23 @@
 package pitr.runbook;
 
 import java.time.Duration;
-import java.util.Locale;
+import pitr.dynamo.Durations;
 
-/** Parses the durations runbooks use: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, ISO. */
+/**
+ * Parses the durations runbooks use, with the one duration syntax of the command line ({@link
+ * Durations#parse}): {@code 500ms}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code
+ * 1h30m}, or ISO-8601 such as {@code PT2H}.
+ */
 public final class StepDurations {
   private StepDurations() {}
 
   /** Parses {@code text}; throws IllegalArgumentException with the accepted forms. */
   public static Duration parse(String text) {
-    String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
     try {
-      if (t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw new NumberFormatException();
-      };
+      return Durations.parse(text == null ? "" : text);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "duration '" + text + "' is not valid; write e.g. 500ms, 10s, 5m, 1h or PT1H");
+          "duration '" + text + "' is not valid; write e.g. 500ms, 90s, 15m, 2h, 1d or PT2H");
     }
   }
 }

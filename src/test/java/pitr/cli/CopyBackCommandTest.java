@@ -119,6 +119,9 @@ class CopyBackCommandTest {
               "1",
               "--concurrency",
               "80",
+              // No cap, so that the rate does not bound the calls in flight.
+              "--max-wcu",
+              "0",
               "--state-dir",
               state.toString());
 
@@ -310,7 +313,7 @@ class CopyBackCommandTest {
 
     assertThat(cli.last.err())
         .startsWith(
-            "Resuming run f2 with its limits: --segments 2, --concurrency 16, --max-wcu none,"
+            "Resuming run f2 with its limits: --segments 2, --concurrency 16, --max-wcu 1000,"
                 + " --max-rcu none, --filter 'n < :n' with --filter-values {\":n\":{\"N\":\"5\"}}\n");
     var live = cli.local.contents("orders");
     for (int i = 0; i < 10; i++) {

@@ -331,7 +331,7 @@ class DrillCommandTest {
       assertThat(run.out())
           .startsWith("Drill any-endpoint on " + served.endpoint + "\n")
           .contains(
-              " 4. PASSED  Let a second pass\n      waited PT1S (the clock of "
+              " 4. PASSED  Let a second pass\n      waited 1s (the clock of "
                   + served.endpoint
                   + " cannot be moved)")
           .contains("restored 5, deleted 0, conflicts 5, not verified 0, failed 0")

@@ -399,4 +399,62 @@ class MigrateRollbackCommandTest {
         .contains("): it is before the earliest restorable time;");
     assertNothingChanged(migratedCars);
   }
+
+  @Test
+  void migrateRollback_dryRun_namesTheRunAndItsJournaledWrites_withoutRestoringOrWriting()
+      throws Exception {
+    Path m = migrations();
+    migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
+    List<String> tablesBefore = local.client.listTables().join().tableNames();
+
+    CliRun run = new CliRun();
+    int code = run(run, m, "rollback", "0001", "--dry-run");
+
+    assertThat(code).as(run.err() + run.out()).isZero();
+    assertThat(run.out())
+        .startsWith("Dry run: a rollback would undo run ")
+        .contains(" of 0001_cars_get_a_price (succeeded) by restoring ")
+        .containsPattern("\\n  cars: \\d+ journaled writes .* to put back as they were")
+        .endsWith(
+            "Nothing was restored or written. 'pitr migrate rollback 0001_cars_get_a_price --plan"
+                + " FILE' restores the run's restore point and saves the item-by-item plan,"
+                + " conflicts included.\n");
+    assertThat(local.cars()).isEqualTo(migratedCars);
+    assertThat(local.client.listTables().join().tableNames()).isEqualTo(tablesBefore);
+    assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void migrateRollback_dryRunWithPlan_isRefusedBeforeAnything() throws Exception {
+    Path m = migrations();
+
+    CliRun run = new CliRun();
+    int code =
+        run(run, m, "rollback", "0001", "--dry-run", "--plan", dir.resolve("p.jsonl").toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --dry-run previews without restoring; drop --plan (which restores to make the"
+                + " plan) or --dry-run\n");
+  }
+
+  @Test
+  void migrateRollback_withOutputJson_printsPlansAndResultsAsOneDocument() throws Exception {
+    Path m = migrations();
+    migrated(m);
+
+    CliRun run = new CliRun();
+    int code = run(run, m, "rollback", "0001", "--yes", "--output", "json");
+
+    assertThat(code).as(run.err() + run.out()).isZero();
+    com.fasterxml.jackson.databind.JsonNode doc =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+    assertThat(doc.get("migration").asText()).isEqualTo("0001_cars_get_a_price");
+    assertThat(doc.get("rolledBack").asBoolean()).isTrue();
+    assertThat(doc.get("plans").get(0).get("table").asText()).isEqualTo("cars");
+    assertThat(doc.get("results").get(0).get("complete").asBoolean()).isTrue();
+    assertThat(run.err()).contains("Rollback plan for cars");
+  }
 }
