@@ -20,11 +20,13 @@ import pitr.bench.RollbackSourceBenchmark;
     description =
         "Time, live-table read units and heap of a rollback plan made from an incremental export"
             + " vs. from two restored tables, for the same incident.")
+@TargetUse(why = "measures rollback planning on the embedded engine it starts")
 final class BenchRollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
       names = "--items",
+      paramLabel = "N",
       defaultValue = "1000000",
       converter = Ranges.RestoreBenchItems.class,
       description = "Items in the table, 10-100,000,000 (default: ${DEFAULT-VALUE}).")
@@ -32,6 +34,7 @@ final class BenchRollbackCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
+      paramLabel = "N",
       defaultValue = "3",
       converter = Ranges.Rounds.class,
       description =

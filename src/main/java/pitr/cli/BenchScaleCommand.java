@@ -23,6 +23,7 @@ import pitr.bench.ScaleBenchmark;
     description =
         "Heap per item, GetItem/PutItem throughput and restore time of the embedded engine at"
             + " several table sizes.")
+@TargetUse(why = "measures the embedded engine it starts in-process")
 final class BenchScaleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -30,7 +31,7 @@ final class BenchScaleCommand implements Callable<Integer> {
       names = "--items",
       split = ",",
       converter = Ranges.RestoreBenchItems.class,
-      paramLabel = "N[,N...]",
+      paramLabel = "N,N",
       description =
           "Table sizes, each 10-100,000,000, comma-separated; all are loaded at once"
               + " (default: 10000,1000000).")
@@ -38,6 +39,7 @@ final class BenchScaleCommand implements Callable<Integer> {
 
   @Option(
       names = "--seconds",
+      paramLabel = "SECONDS",
       defaultValue = "2",
       converter = Ranges.BenchSeconds.class,
       description =
@@ -46,6 +48,7 @@ final class BenchScaleCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
+      paramLabel = "N",
       defaultValue = "3",
       converter = Ranges.Rounds.class,
       description =

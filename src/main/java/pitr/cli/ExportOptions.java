@@ -54,6 +54,7 @@ final class ExportOptions {
 
   @Option(
       names = "--export-poll-interval",
+      paramLabel = "DURATION",
       hidden = true,
       defaultValue = "10s",
       converter = Ranges.PollInterval.class,

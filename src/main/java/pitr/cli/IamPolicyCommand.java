@@ -24,13 +24,17 @@ import pitr.iam.PolicyWriter;
     name = "iam-policy",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the IAM policy document COMMAND needs: its actions on TABLE, the recovery tables",
-      "TABLE-recovery-*, and the ledger, journal and checkpoint tables it uses. Calls nothing.",
-      "COMMAND is a pitr command (status, restore, copy-back, diff, drop, rollback, runs list,",
-      "migrate dev|prod|list|rollback|submit, batch setup, logs) or job-role, the role an",
-      "AWS Batch job runs with. Region and account default to * (any); pass --region and",
-      "--account-id to pin them."
+      "Print the IAM policy document COMMAND needs, and call nothing.",
+      "It covers the actions on each TABLE, its recovery tables (TABLE-recovery-*), and the ledger,"
+          + " journal and checkpoint tables the command uses.",
+      "COMMAND is status, restore, copy-back, diff, drop, rollback, runs list, migrate"
+          + " dev|prod|list|rollback|submit, batch setup or logs, or job-role (the role an AWS Batch"
+          + " job runs with).",
+      "Region and account default to * (any); pass --region and --account-id to pin them."
     })
+@TargetUse(
+    why = "prints a policy document and calls nothing",
+    uses = {"--region"})
 final class IamPolicyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -53,6 +53,8 @@ class ConventionsTest {
             "migrate resume",
             "migrate unlock",
             "migrate rollback",
+            "export",
+            "changes",
             "completion")) {
       TARGETS.put("pitr " + dynamo, "all");
     }
@@ -64,12 +66,15 @@ class ConventionsTest {
             "bench restore",
             "bench copy-back",
             "bench workers",
+            "bench engine-scale",
+            "bench rollback",
             "migrate new",
             "migrate lint",
             "migrate bench")) {
       TARGETS.put("pitr " + none, "none");
     }
     TARGETS.put("pitr batch setup", "--region --profile");
+    TARGETS.put("pitr iam-policy", "--region");
   }
 
   /** What a command needs besides the target options to get past parsing. */
@@ -78,7 +83,9 @@ class ConventionsTest {
           "pitr migrate new",
           List.of("cars_get_a_price"),
           "pitr batch setup",
-          List.of("--job-queue", "q", "--image", "i", "--job-role", "arn:aws:iam::1:role/r"));
+          List.of("--job-queue", "q", "--image", "i", "--job-role", "arn:aws:iam::1:role/r"),
+          "pitr iam-policy",
+          List.of("copy-back"));
 
   @Test
   void everyOptionAndPositional_hasADescription_thatEndsItsSentences() {
@@ -128,7 +135,7 @@ class ConventionsTest {
             return;
           }
           String label = arg.paramLabel();
-          if (!label.matches("[A-Z0-9_]+([|/][A-Z0-9_]+)*|[a-z0-9-]+(\\|[a-z0-9-]+)*")) {
+          if (!label.matches("[A-Z0-9_]+([|/,=][A-Z0-9_]+)*|[a-z0-9-]+(\\|[a-z0-9-]+)*")) {
             problems.add(
                 command.qualifiedName()
                     + " "

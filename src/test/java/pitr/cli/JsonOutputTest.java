@@ -55,6 +55,14 @@ class JsonOutputTest {
     m.put("pitr bench restore", List.of("bench", "restore", "--items", "1"));
     m.put("pitr bench copy-back", List.of("bench", "copy-back", "--items", "1"));
     m.put("pitr bench workers", List.of("bench", "workers", "--items", "1"));
+    m.put("pitr bench engine-scale", List.of("bench", "engine-scale", "--items", "5"));
+    m.put("pitr bench rollback", List.of("bench", "rollback", "--items", "0"));
+    m.put("pitr export", List.of("export", "--local", "orders", "--to", "-15m", "--bucket", "b"));
+    m.put(
+        "pitr changes",
+        List.of(
+            "changes", "--local", "orders", "--export", "arn:aws:dynamodb:x", "--export-dir", d));
+    m.put("pitr iam-policy", List.of("iam-policy", "copy-back", "--table", "orders"));
     m.put("pitr migrate", List.of("migrate"));
     m.put("pitr migrate new", List.of("migrate", "new", "--migrations-dir", d, "cars_get_a_price"));
     m.put("pitr migrate list", List.of("migrate", "list", "--local", "--migrations-dir", d));
