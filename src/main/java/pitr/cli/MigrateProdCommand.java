@@ -115,11 +115,20 @@ final class MigrateProdCommand implements Callable<Integer> {
    */
   static RunReport runWatched(
       CommandSpec spec, MigrationRunner runner, RunRequest request, String resumeArgs) {
-    try (Interruption interruption =
-        Interruption.watch(
-            spec.commandLine().getErr(),
-            runner::requestStop,
-            ResumeCommands.of(spec, resumeArgs))) {
+    String resumeCommand = ResumeCommands.of(spec, resumeArgs);
+    PrintWriter err = spec.commandLine().getErr();
+    runner.onStarted(
+        runId -> {
+          err.println(
+              "Run "
+                  + runId
+                  + " of "
+                  + request.file().name()
+                  + " started; if it is interrupted, continue it with: "
+                  + resumeCommand);
+          err.flush();
+        });
+    try (Interruption interruption = Interruption.watch(err, runner::requestStop, resumeCommand)) {
       try {
         return runner.run(request).block();
       } catch (PitrException e) {

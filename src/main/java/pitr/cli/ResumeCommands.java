@@ -8,13 +8,22 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The exact command that resumes a run: {@code pitr}, the options of this command line that chose
- * where the run's tables and state are (endpoint, region, profile, state folder, checkpoint table),
- * then the command's own resume arguments. Printed before a resumable command's first write and
- * again when it stops, so that the operator can paste it.
+ * where the run's tables and state are (endpoint, region, profile, state folder, checkpoint table,
+ * migrations folder, ledger and journal tables), then the command's own resume arguments. Printed
+ * before a resumable command's first write and again when it stops, so that the operator can paste
+ * it.
  */
 final class ResumeCommands {
   private static final Set<String> WHERE =
-      Set.of("--endpoint-url", "--region", "--profile", "--state-dir", "--checkpoint-table");
+      Set.of(
+          "--endpoint-url",
+          "--region",
+          "--profile",
+          "--state-dir",
+          "--checkpoint-table",
+          "--migrations-dir",
+          "--ledger-table",
+          "--journal-table");
 
   private ResumeCommands() {}
 

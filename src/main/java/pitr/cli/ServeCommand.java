@@ -314,7 +314,10 @@ final class ServeCommand implements Callable<Integer> {
       err.println(warning);
       err.flush();
     }
-    PrintWriter out = spec.commandLine().getOut();
+    // The start-up lines go out at once: a script that waits for the endpoint line then finds
+    // the lines after it too.
+    java.io.StringWriter banner = new java.io.StringWriter();
+    PrintWriter out = new PrintWriter(banner);
     out.println("pitr local engine listening on " + server.endpoint());
     if (access.key() != null) {
       out.println(
@@ -342,6 +345,8 @@ final class ServeCommand implements Callable<Integer> {
     out.println("Try: aws dynamodb list-tables --endpoint-url " + server.endpoint());
     out.println("Press Ctrl-C to stop.");
     out.flush();
+    spec.commandLine().getOut().print(banner);
+    spec.commandLine().getOut().flush();
     boolean interrupted = false;
     try {
       new CountDownLatch(1).await();

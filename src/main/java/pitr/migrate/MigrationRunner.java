@@ -53,6 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 public final class MigrationRunner {
   private final reactor.core.publisher.Sinks.Empty<Void> stop =
       reactor.core.publisher.Sinks.empty();
+  private volatile java.util.function.Consumer<String> started = runId -> {};
   private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
   private static final DateTimeFormatter RUN_ID =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -528,6 +529,7 @@ public final class MigrationRunner {
                   new RunContext(
                       request.mode(), false, runId, name, handles, env.clock(), registry, progress);
               RunHandles.expectItems(ctx, descriptions);
+              started.accept(runId);
               log.info(
                   "run started migration={} runId={} mode={} fence={} restorePoint={}",
                   name,
@@ -595,6 +597,14 @@ public final class MigrationRunner {
    */
   public void requestStop() {
     stop.tryEmitEmpty();
+  }
+
+  /**
+   * Tells {@code listener} the run id of each attempt as it starts, once the lock is held and
+   * before the migration's first write (so that the CLI can say how to resume it).
+   */
+  public void onStarted(java.util.function.Consumer<String> listener) {
+    started = listener;
   }
 
   String newRunId() {

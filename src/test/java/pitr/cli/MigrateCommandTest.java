@@ -390,6 +390,16 @@ class MigrateCommandTest {
         .contains("Migration 0001_cars_get_a_price succeeded in prod (run ")
         .contains("  cars: read 0, put 0, updated 0, deleted 0, condition failed 0, 0.0 WCU\n")
         .contains("  note: backup of cars: arn:aws:dynamodb:");
+    // Before its first write: the exact command that continues it if it is interrupted.
+    assertThat(run.err())
+        .containsPattern("Run \\S+ of 0001_cars_get_a_price started; ")
+        .contains(
+            " started; if it is interrupted, continue it with: pitr migrate"
+                + " resume 0001_cars_get_a_price --prod --migrations-dir "
+                + m
+                + " --endpoint-url "
+                + endpoint
+                + "\n");
 
     CliRun list = new CliRun();
     int listCode =
