@@ -285,6 +285,14 @@ public final class Ledger {
   }
 
   private Mono<Void> fenced(TransactWriteItem write, Lease lease) {
+    return fenced(db, table, write, lease);
+  }
+
+  /**
+   * Writes {@code write} in one transaction with a check that {@code lease} still holds the lock in
+   * ledger {@code table}; a lost lock fails as {@link LeaseLock#lost}.
+   */
+  static Mono<Void> fenced(DynamoDbGateway db, String table, TransactWriteItem write, Lease lease) {
     TransactWriteItem check =
         TransactWriteItem.builder()
             .conditionCheck(

@@ -27,7 +27,6 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -336,25 +335,6 @@ final class WorkerLedger {
   }
 
   private Mono<Void> fenced(TransactWriteItem write, Lease lease) {
-    TransactWriteItem check =
-        TransactWriteItem.builder()
-            .conditionCheck(
-                c ->
-                    c.tableName(table)
-                        .key(LeaseLock.KEY)
-                        .conditionExpression("#holder = :run AND #fence = :f")
-                        .expressionAttributeNames(Map.of("#holder", "holder", "#fence", "fence"))
-                        .expressionAttributeValues(
-                            Map.of(":run", s(lease.runId()), ":f", n(lease.fence()))))
-            .build();
-    return db.transactWrite(
-            table, TransactWriteItemsRequest.builder().transactItems(check, write).build())
-        .then()
-        .onErrorMap(
-            e ->
-                e instanceof TransactionCanceledException tce
-                    && tce.hasCancellationReasons()
-                    && "ConditionalCheckFailed".equals(tce.cancellationReasons().get(0).code()),
-            e -> LeaseLock.lost(lease, table));
+    return Ledger.fenced(db, table, write, lease);
   }
 }
