@@ -463,11 +463,7 @@ final class CopyBackCommand implements Callable<Integer> {
   private CopyResult copy(Targets t, MetricsSession session, CopyBack copy, CopyPlan plan) {
     CopyRequest request = plan.request();
     if (request.source() != null && !(request.items() instanceof CopySource.Keys)) {
-      t.gateway
-          .findTable(request.source())
-          .onErrorResume(e -> reactor.core.publisher.Mono.empty())
-          .blockOptional()
-          .ifPresent(d -> session.expect(d.itemCount() == null ? 0 : d.itemCount()));
+      session.expect(DiffCommand.itemCount(t, request.source()));
     }
     CopyResult result = copy.run(plan).block();
     session.finish();

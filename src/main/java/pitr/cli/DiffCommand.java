@@ -98,7 +98,7 @@ final class DiffCommand implements Callable<Integer> {
   }
 
   /** The table's approximate item count (DescribeTable's, refreshed about every 6 h), or 0. */
-  private static long itemCount(Targets t, String table) {
+  static long itemCount(Targets t, String table) {
     return t.gateway
         .findTable(table)
         .onErrorResume(e -> reactor.core.publisher.Mono.empty())
