@@ -129,10 +129,11 @@ public final class CopyBack {
     Instant started = clock.instant();
     CopyRequest.Throughput pace = r.throughput();
     AdaptiveRateLimiter writes =
-        AdaptiveRateLimiter.create(pace.maxWcu(), plan.targetWriteUnits, gateway.scheduler());
+        AdaptiveRateLimiter.create(pace.maxWcu(), plan.units.targetWrites(), gateway.scheduler());
     writeLimiter = writes;
     meters.rateLimit(writes::rate);
-    AdaptiveRateLimiter reads = AdaptiveRateLimiter.create(pace.maxRcu(), gateway.scheduler());
+    AdaptiveRateLimiter reads =
+        AdaptiveRateLimiter.create(pace.maxRcu(), plan.units.sourceReads(), gateway.scheduler());
     FailureFile failures = new FailureFile(r.failureFile());
     BatchWriter writer =
         new BatchWriter(

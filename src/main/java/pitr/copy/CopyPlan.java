@@ -20,7 +20,16 @@ public final class CopyPlan {
   final EarlierFailures earlier;
   final long extraItems;
   final Path extraKeys;
-  final double targetWriteUnits;
+  final TableUnits units;
+
+  /**
+   * What the tables' descriptions say they can take per second (0: no limit stated): the rate
+   * limiters start no higher.
+   *
+   * @param sourceReads read units of the table scanned
+   * @param targetWrites write units of the table written
+   */
+  record TableUnits(double sourceReads, double targetWrites) {}
 
   CopyPlan(
       CopyRequest request,
@@ -32,7 +41,7 @@ public final class CopyPlan {
       EarlierFailures earlier,
       long extraItems,
       Path extraKeys,
-      double targetWriteUnits) {
+      TableUnits units) {
     this.request = request;
     this.schema = schema;
     this.segments = segments;
@@ -42,7 +51,7 @@ public final class CopyPlan {
     this.earlier = earlier;
     this.extraItems = extraItems;
     this.extraKeys = extraKeys;
-    this.targetWriteUnits = targetWriteUnits;
+    this.units = units;
   }
 
   /** The request this plan runs. */

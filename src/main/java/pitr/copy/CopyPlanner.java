@@ -63,7 +63,9 @@ final class CopyPlanner {
                                 r,
                                 tables.get(0),
                                 direction,
-                                TableCapacity.writeUnits(tables.get(1)))));
+                                new CopyPlan.TableUnits(
+                                    TableCapacity.readUnits(tables.get(0)),
+                                    TableCapacity.writeUnits(tables.get(1))))));
   }
 
   /** A replay writes the records of a failure file into the target: no source, scan or run. */
@@ -90,13 +92,13 @@ final class CopyPlanner {
                         EarlierFailures.NONE,
                         0,
                         null,
-                        TableCapacity.writeUnits(to));
+                        new CopyPlan.TableUnits(0, TableCapacity.writeUnits(to)));
                   });
             });
   }
 
   private Mono<CopyPlan> plan(
-      CopyRequest r, TableDescription from, CopyDirection direction, double targetWriteUnits) {
+      CopyRequest r, TableDescription from, CopyDirection direction, CopyPlan.TableUnits units) {
     KeySchema schema = KeySchema.of(from);
     Mono<KeysFile.Checked[]> checked =
         blocking(
@@ -152,16 +154,8 @@ final class CopyPlanner {
                           return extra.map(
                               x ->
                                   new CopyPlan(
-                                      r,
-                                      schema,
-                                      n,
-                                      direction,
-                                      keys[0],
-                                      null,
-                                      e,
-                                      x,
-                                      extraKeys,
-                                      targetWriteUnits));
+                                      r, schema, n, direction, keys[0], null, e, x, extraKeys,
+                                      units));
                         })));
   }
 

@@ -28,4 +28,38 @@ public final class TableCapacity {
     }
     return 0;
   }
+
+  /** Read units per second {@code table} can take, or 0 when its description sets no limit. */
+  public static double readUnits(TableDescription table) {
+    if (table == null) {
+      return 0;
+    }
+    if (table.provisionedThroughput() != null
+        && table.provisionedThroughput().readCapacityUnits() != null
+        && table.provisionedThroughput().readCapacityUnits() > 0) {
+      return table.provisionedThroughput().readCapacityUnits();
+    }
+    if (table.onDemandThroughput() != null
+        && table.onDemandThroughput().maxReadRequestUnits() != null
+        && table.onDemandThroughput().maxReadRequestUnits() > 0) {
+      return table.onDemandThroughput().maxReadRequestUnits();
+    }
+    return 0;
+  }
+
+  /**
+   * Write units per second the tables of {@code tables} can take together, or 0 when one of them
+   * sets no limit (the writes could all go there).
+   */
+  public static double totalWriteUnits(Iterable<TableDescription> tables) {
+    double sum = 0;
+    for (TableDescription t : tables) {
+      double units = writeUnits(t);
+      if (units <= 0) {
+        return 0;
+      }
+      sum += units;
+    }
+    return sum;
+  }
 }

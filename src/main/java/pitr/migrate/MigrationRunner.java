@@ -21,6 +21,7 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.TableCapacity;
 import pitr.dynamo.Throttling;
 import pitr.migrate.api.Migration;
 import pitr.migrate.api.RunMode;
@@ -368,7 +369,12 @@ public final class MigrationRunner {
       List<String> notes) {
     Ledger ledger = env.ledger();
     String name = compiled.file().name();
-    AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(request.maxWcu(), env.scheduler());
+    // Starts at the cap, or at what the tables can take together when that is lower.
+    AdaptiveRateLimiter limiter =
+        AdaptiveRateLimiter.create(
+            request.maxWcu(),
+            TableCapacity.totalWriteUnits(descriptions.values()),
+            env.scheduler());
     // Throttles the gateway retries slow the run's rate down, as copy-back's do.
     DynamoDbGateway db =
         env.db()

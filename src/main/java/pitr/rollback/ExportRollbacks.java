@@ -11,6 +11,7 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.TableCapacity;
 import pitr.export.ExportManifest;
 import pitr.export.ExportStore;
 import pitr.export.Exporter;
@@ -96,6 +97,17 @@ public final class ExportRollbacks {
   }
 
   /**
+   * The pace of the live table's reads: {@code --max-rcu}, starting no higher than what the table's
+   * description says it can take; none when neither sets a limit.
+   */
+  private AdaptiveRateLimiter readRate(double maxRcu, TableDescription table) {
+    double tableUnits = TableCapacity.readUnits(table);
+    return maxRcu > 0 || tableUnits > 0
+        ? AdaptiveRateLimiter.create(maxRcu, tableUnits, gateway.scheduler())
+        : null;
+  }
+
+  /**
    * Requests (or finds) the export, waits for it, reads it and plans. {@code progress} hears each
    * status of the export while waiting.
    */
@@ -122,10 +134,7 @@ public final class ExportRollbacks {
                                     "export " + m.exportArn(),
                                     exporter.reader().changes(m, null),
                                     request.overwrite(),
-                                    source.maxRcu() > 0
-                                        ? AdaptiveRateLimiter.create(
-                                            source.maxRcu(), gateway.scheduler())
-                                        : null,
+                                    readRate(source.maxRcu(), table),
                                     dir)))
         .map(plan -> new Rollbacks.Prepared(plan, List.of()))
         .onErrorResume(

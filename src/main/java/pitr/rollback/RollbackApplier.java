@@ -24,6 +24,7 @@ import pitr.copy.RunLease;
 import pitr.copy.WorkerProgress;
 import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.KeySchema;
+import pitr.dynamo.TableCapacity;
 import pitr.dynamo.Throttling;
 import pitr.migrate.DynamoJson;
 import reactor.core.Disposable;
@@ -31,6 +32,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * Applies a plan exactly as it is, through the copy engine's {@link ConditionalWriter}: each write
@@ -109,20 +111,22 @@ final class RollbackApplier {
           // cancelled apply would interrupt.
           plan.checkFile();
           return tables
-              .keySchema(table)
-              .doOnNext(schema -> checkKeys(plan, schema))
-              .then(
-                  PlanProgress.open(
-                      request.checkpoints(),
-                      request.runId(),
-                      request.resume(),
-                      plan.fingerprint(),
-                      table,
-                      chunkItems,
-                      chunks,
-                      request.worker(),
-                      clock))
-              .flatMap(progress -> run(plan, request, progress, start));
+              .gateway()
+              .describeTable(table)
+              .doOnNext(description -> checkKeys(plan, KeySchema.of(description)))
+              .flatMap(
+                  description ->
+                      PlanProgress.open(
+                              request.checkpoints(),
+                              request.runId(),
+                              request.resume(),
+                              plan.fingerprint(),
+                              table,
+                              chunkItems,
+                              chunks,
+                              request.worker(),
+                              clock)
+                          .flatMap(progress -> run(plan, request, progress, start, description)));
         });
   }
 
@@ -146,12 +150,30 @@ final class RollbackApplier {
     }
   }
 
+  /**
+   * The one limiter of an apply: it starts at the lower of {@code --max-wcu} and what {@code table}
+   * can take by its description (none stated: the cap alone), so the first second is already at
+   * that rate, and backs off only on throttling.
+   */
+  static AdaptiveRateLimiter limiter(
+      ApplyRequest request, TableDescription table, Scheduler scheduler) {
+    return AdaptiveRateLimiter.create(request.maxWcu(), TableCapacity.writeUnits(table), scheduler);
+  }
+
+  /**
+   * Applies from {@code progress} on, paced by one limiter that starts at the lower of {@code
+   * --max-wcu} and what the table's description says it can take ({@link #limiter}).
+   */
   private Mono<ApplyResult> run(
-      RollbackPlan plan, ApplyRequest request, PlanProgress progress, Instant start) {
+      RollbackPlan plan,
+      ApplyRequest request,
+      PlanProgress progress,
+      Instant start,
+      TableDescription description) {
     String table = plan.table();
     Tally tally = new Tally();
     AtomicBoolean cut = new AtomicBoolean();
-    AdaptiveRateLimiter limiter = AdaptiveRateLimiter.create(request.maxWcu(), scheduler);
+    AdaptiveRateLimiter limiter = limiter(request, description, scheduler);
     ConditionalWriter writer =
         ConditionalWriter.create(
             tables.gateway(),

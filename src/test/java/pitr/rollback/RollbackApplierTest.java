@@ -263,4 +263,21 @@ class RollbackApplierTest {
                 + " Make a new plan");
     assertThat(f.live()).containsEntry("k1", "bad");
   }
+
+  @Test
+  void limiter_ofAnApplyIntoAProvisionedTable_startsAtItsCapacity_orAtTheLowerCap() {
+    f.local.createProvisioned("slow", 100, 200);
+    var slow = f.tables.gateway().describeTable("slow").block(Duration.ofSeconds(10));
+    var onDemand = f.tables.gateway().describeTable("orders").block(Duration.ofSeconds(10));
+
+    var uncapped = RollbackApplier.limiter(request("r1"), slow, Schedulers.parallel());
+    assertThat(uncapped.limited()).isTrue();
+    assertThat(uncapped.rate()).isBetween(200.0, 210.0);
+
+    ApplyRequest capped = request("r2").withMaxWcu(50);
+    assertThat(RollbackApplier.limiter(capped, slow, Schedulers.parallel()).rate())
+        .isBetween(50.0, 51.0);
+    assertThat(RollbackApplier.limiter(request("r3"), onDemand, Schedulers.parallel()).limited())
+        .isFalse();
+  }
 }
