@@ -254,6 +254,12 @@ final class CopyBackCommand implements Callable<Integer> {
       }
       try (Interruption interruption = Interruption.watch(err, copy::requestStop, resumeCommand)) {
         result = copy(t, session, copy, plan);
+        if (result.abandoned() != null) {
+          print(result);
+          throw new PitrException(
+              ErrorCode.FAILED,
+              result.abandoned().stopped(id, "wrote " + items(result.itemsWritten())));
+        }
         if (result.stopped()) {
           print(result);
           throw interruption.stopped(

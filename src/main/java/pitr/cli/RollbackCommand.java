@@ -351,6 +351,20 @@ final class RollbackCommand implements Callable<Integer> {
         Interruption.watch(spec.commandLine().getErr(), rollbacks::requestStop, resumeCommand)) {
       ApplyResult result = rollbacks.apply(plan, request).block();
       out.print(PlanText.result(result));
+      if (result.stopped() && result.abandoned() != null) {
+        out.flush();
+        throw new PitrException(
+            ErrorCode.FAILED,
+            result
+                .abandoned()
+                .stopped(
+                    result.runId(),
+                    "restored "
+                        + result.restored()
+                        + " and deleted "
+                        + result.deleted()
+                        + " items"));
+      }
       if (result.stopped()) {
         out.flush();
         throw interruption.stopped(

@@ -40,7 +40,9 @@ final class RunsAbandonCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description =
-          "Abandon a run whose heartbeat is still fresh (its process is not stopped by this).")
+          "Abandon a run whose heartbeat is still fresh: its process notices at its next"
+              + " heartbeat (every 30 s), starts no new work, lets its writes in flight settle and"
+              + " checkpoints them, and exits 1 saying so.")
   boolean force;
 
   @Mixin StateOptions state = new StateOptions();

@@ -23,6 +23,14 @@ public interface Checkpoints {
   /** The run with this id, or empty. */
   Mono<CopyRunRecord> find(String runId);
 
+  /**
+   * When and by whom the run was abandoned ({@code pitr runs abandon --force} while it ran), or
+   * empty: a working process asks at each heartbeat and stops when it was.
+   */
+  default Mono<CopyRunRecord.Abandoned> abandonment(String runId) {
+    return find(runId).mapNotNull(CopyRunRecord::abandoned);
+  }
+
   /** The saved positions of a run's segments, by segment. */
   Mono<Map<Integer, SegmentPosition>> positions(String runId);
 

@@ -66,6 +66,7 @@ public final class CopyBack {
   private final KeyLookup lookup;
   private volatile AdaptiveRateLimiter writeLimiter;
   private volatile boolean stopRequested;
+  private volatile CopyRunRecord.Abandoned abandoned;
 
   private CopyBack(
       DynamoDbGateway gateway,
@@ -84,6 +85,16 @@ public final class CopyBack {
   public static CopyBack create(
       DynamoDbGateway gateway, Checkpoints checkpoints, CopyMeters meters, Clock clock) {
     return new CopyBack(gateway, checkpoints, meters, clock, RunLease.heartbeatEvery());
+  }
+
+  /** A copy-back that renews its heartbeat every {@code heartbeatEvery}, for tests. */
+  static CopyBack create(
+      DynamoDbGateway gateway,
+      Checkpoints checkpoints,
+      CopyMeters meters,
+      Clock clock,
+      Duration heartbeatEvery) {
+    return new CopyBack(gateway, checkpoints, meters, clock, heartbeatEvery);
   }
 
   /** The write limiter of the current run, for progress displays; null before a run. */
@@ -172,6 +183,18 @@ public final class CopyBack {
                   gateway.scheduler(),
                   heartbeatEvery,
                   () -> totals.progress(started))
+              .doOnNext(
+                  session ->
+                      session.onAbandoned(
+                          a -> {
+                            log.warn(
+                                "event=run_abandoned run={} at={} by={}; stopping",
+                                r.runId(),
+                                a.at(),
+                                a.by().describe());
+                            abandoned = a;
+                            stopRequested = true;
+                          }))
               .flatMap(
                   session ->
                       writeAll(
@@ -550,7 +573,8 @@ public final class CopyBack {
             r.limits(),
             plan.earlierFailures(),
             List.copyOf(t.resolved),
-            stopRequested);
+            stopRequested,
+            abandoned);
     log.info(
         "event=copy_done run={} source={} target={} written={} deleted={} failed={} wcu={}",
         r.runId(),

@@ -30,6 +30,8 @@ import java.util.List;
  *     renamed to {@code <file>.resolved}
  * @param stopped true when the run was asked to stop ({@link CopyBack#requestStop}) before it
  *     finished: what is written is checkpointed, and a resume copies the rest
+ * @param abandoned when the run was abandoned while this process worked on it ({@code pitr runs
+ *     abandon --force}), which stopped it as {@code stopped} does; else null
  */
 public record CopyResult(
     String runId,
@@ -51,4 +53,5 @@ public record CopyResult(
     RunLimits limits,
     long earlierFailuresRetried,
     List<Path> resolvedFailureFiles,
-    boolean stopped) {}
+    boolean stopped,
+    CopyRunRecord.Abandoned abandoned) {}

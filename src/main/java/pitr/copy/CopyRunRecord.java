@@ -60,7 +60,25 @@ public record CopyRunRecord(
    * @param at when
    * @param by the process that abandoned it
    */
-  public record Abandoned(Instant at, RunOwner by) {}
+  public record Abandoned(Instant at, RunOwner by) {
+    /**
+     * What a process working on run {@code runId} says when it stopped because the run was
+     * abandoned under it; {@code wrote} says what it wrote, e.g. "wrote 1,200 items".
+     */
+    public String stopped(String runId, String wrote) {
+      return "Run "
+          + runId
+          + " was abandoned by "
+          + by.describe()
+          + " at "
+          + at
+          + " ('pitr runs abandon --force') while this process worked on it; it started no new"
+          + " work, let the writes in flight settle and checkpointed them ("
+          + wrote
+          + "). An abandoned run cannot be resumed: if the work must still be done, start a new"
+          + " run";
+    }
+  }
 
   /** Whether the run is running, dead, finished or abandoned at {@code now}. */
   public RunState state(Instant now) {

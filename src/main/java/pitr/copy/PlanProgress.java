@@ -195,6 +195,11 @@ public final class PlanProgress {
         .doOnSuccess(v -> done.add(chunk));
   }
 
+  /** When and by whom the run was abandoned while it ran, or empty ({@link Checkpoints}). */
+  public Mono<CopyRunRecord.Abandoned> abandonment() {
+    return store.abandonment(run.runId());
+  }
+
   /** Records that this process is alive, or, with {@code finished}, that the run is over. */
   public Mono<Void> heartbeat(boolean finished) {
     return store.heartbeat(run.runId(), worker, clock.instant(), finished);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import reactor.core.Disposable;
@@ -24,6 +25,8 @@ final class RunSession {
   private final Clock clock;
   private final Map<Integer, SegmentPosition> positions;
   private final Disposable ticker;
+  private volatile Consumer<CopyRunRecord.Abandoned> abandonedListener;
+  private volatile boolean told;
   private final java.util.function.Supplier<WorkerProgress> progress;
 
   private RunSession(
@@ -55,6 +58,7 @@ final class RunSession {
                                     false,
                                     progress.get()))
                         .then(saveFailures())
+                        .then(checkAbandoned())
                         .onErrorResume(e -> Mono.empty()))
             .subscribe();
   }
@@ -185,6 +189,29 @@ final class RunSession {
                         clock.instant(),
                         complete,
                         progress.get())));
+  }
+
+  /**
+   * Whom to tell, once, that the run was abandoned while this process worked on it ({@code pitr
+   * runs abandon --force}); asked at each heartbeat.
+   */
+  void onAbandoned(Consumer<CopyRunRecord.Abandoned> listener) {
+    this.abandonedListener = listener;
+  }
+
+  private Mono<Void> checkAbandoned() {
+    Consumer<CopyRunRecord.Abandoned> listener = abandonedListener;
+    if (listener == null || told) {
+      return Mono.empty();
+    }
+    return checkpoints
+        .abandonment(request.runId())
+        .doOnNext(
+            a -> {
+              told = true;
+              listener.accept(a);
+            })
+        .then();
   }
 
   /** Stops the heartbeat, whatever became of the run. */

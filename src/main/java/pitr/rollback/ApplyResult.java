@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import pitr.copy.CopyRunRecord;
 import pitr.copy.Worker;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -31,6 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param runChunksDone chunks of the whole run done (by any worker) when this process ended
  * @param stopped true when the apply was asked to stop before its last chunk started: the chunks it
  *     did are checkpointed and a resume does the rest
+ * @param abandoned when the run was abandoned while this process applied it ({@code pitr runs
+ *     abandon --force}), which stopped it as {@code stopped} does; else null
  */
 public record ApplyResult(
     String runId,
@@ -49,7 +52,8 @@ public record ApplyResult(
     Worker worker,
     int workerChunks,
     int runChunksDone,
-    boolean stopped) {
+    boolean stopped,
+    CopyRunRecord.Abandoned abandoned) {
 
   /** Conflicts found in planning and in applying. */
   public long conflictCount() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.ConditionalWriter;
+import pitr.copy.CopyRunRecord;
 import pitr.copy.PlanProgress;
 import pitr.copy.RunLease;
 import pitr.copy.WorkerProgress;
@@ -189,6 +191,7 @@ final class RollbackApplier {
         plan.size(),
         progress.chunks(),
         progress.doneCount());
+    AtomicReference<CopyRunRecord.Abandoned> abandoned = new AtomicReference<>();
     Disposable heartbeat =
         Flux.interval(RunLease.heartbeatEvery(), RunLease.heartbeatEvery(), scheduler)
             .onBackpressureDrop()
@@ -196,6 +199,23 @@ final class RollbackApplier {
                 t ->
                     progress
                         .heartbeat(false, tally.progress(start))
+                        // Abandoned while it ran (runs abandon --force): start no new chunk.
+                        .then(
+                            Mono.defer(
+                                () ->
+                                    abandoned.get() != null
+                                        ? Mono.<CopyRunRecord.Abandoned>empty()
+                                        : progress.abandonment()))
+                        .doOnNext(
+                            a -> {
+                              log.warn(
+                                  "event=run_abandoned run={} at={} by={}; stopping",
+                                  progress.runId(),
+                                  a.at(),
+                                  a.by().describe());
+                              abandoned.set(a);
+                            })
+                        .then()
                         .onErrorResume(e -> Mono.empty()))
             .subscribe();
     return plan.items()
@@ -205,7 +225,7 @@ final class RollbackApplier {
         .filter(indexed -> progress.owns((int) (long) indexed.getT1()))
         .takeWhile(
             indexed -> {
-              if (stopped.getAsBoolean()) {
+              if (stopped.getAsBoolean() || abandoned.get() != null) {
                 cut.set(true);
                 return false;
               }
@@ -258,7 +278,8 @@ final class RollbackApplier {
                     progress.worker(),
                     progress.ownChunks(),
                     runDone,
-                    cut.get()))
+                    cut.get(),
+                    abandoned.get()))
         .doOnNext(
             r ->
                 log.info(

@@ -177,4 +177,41 @@ class RollbackApplierWorkersTest {
         .hasMessageStartingWith("Run w1 applied plan " + plan.fingerprint());
     assertThat(f.live()).isEqualTo(before);
   }
+
+  @Test
+  void apply_whenItsRunIsAbandonedWhileItWorks_startsNoNewChunk_andSaysByWhom() throws Exception {
+    List<PlanItem> items =
+        IntStream.range(0, 40)
+            .mapToObj(
+                i -> {
+                  String pk = "a" + i;
+                  f.put(pk, "bad");
+                  return new PlanItem(
+                      key(pk), Action.RESTORE, item(pk, "good"), item(pk, "bad"), false);
+                })
+            .toList();
+    RollbackPlan plan = RollbackPlan.of("orders", f.t0, null, "table", f.clock.instant(), items);
+    // Forty one-unit writes at 4 WCU/s take ten seconds; a heartbeat every 100 ms.
+    ApplyRequest request =
+        ApplyRequest.of("a1", checkpoints, dir.resolve("a1.jsonl")).withChunkItems(1).withMaxWcu(4);
+    System.setProperty("pitr.heartbeat", "100ms");
+    try {
+      var running = applier.apply(plan, request).toFuture();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (checkpoints.positions("a1").block().isEmpty()) {
+        assertThat(System.nanoTime()).as("a chunk done within 30 s").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      pitr.copy.CopyRuns.in(List.of(checkpoints), f.clock).abandon("a1", true).block();
+
+      ApplyResult result = running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(result.stopped()).isTrue();
+      assertThat(result.complete()).isFalse();
+      assertThat(result.abandoned()).isNotNull();
+      assertThat(result.restored()).isPositive().isLessThan(40);
+    } finally {
+      System.clearProperty("pitr.heartbeat");
+    }
+  }
 }
