@@ -46,7 +46,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
       "Copy items from a recovery table back into TABLE: parallel scan, batches of 25, adaptive"
           + " write rate, checkpoints per page.",
       "Never drops an item: what cannot be written goes to a failure file (exit 4), replayable"
-          + " with --replay."
+          + " with --replay.",
+      "Before its first write it prints the command that continues it if it is interrupted:"
+          + " pitr copy-back --resume RUN_ID, with the target, --state-dir and --checkpoint-table"
+          + " given."
     })
 final class CopyBackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -49,7 +49,10 @@ final class DropCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (Targets t = Targets.of(spec)) {
       RecoveryTableDropper dropper = RecoveryTableDropper.create(t.gateway, clock);
-      var runs = CopyRuns.in(state.allCheckpoints(t.gateway), clock).list();
+      var runs =
+          CopyRuns.in(state.allCheckpoints(t.gateway), clock)
+              .list()
+              .onErrorMap(DropCommand::denied, this::unreadableRuns);
       var d = dropper.check(table, runs, force).block();
       boolean tagged = false;
       if (force) {
@@ -78,5 +81,39 @@ final class DropCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Runs that cannot be read for want of a permission: without them no run reading the table can be
+   * ruled out, so the drop is refused rather than taken for "no runs".
+   */
+  private Throwable unreadableRuns(Throwable denied) {
+    return new PitrException(
+        ErrorCode.REFUSED,
+        "Refusing to drop "
+            + table
+            + ": the runs in checkpoint table "
+            + state.checkpointTable
+            + " cannot be read, so a copy-back still reading it cannot be ruled out; nothing was"
+            + " dropped. "
+            + denied
+                .getMessage()
+                .replace(
+                    IamHint.HINT + " --table TABLE",
+                    "pitr iam-policy drop --table TABLE --checkpoint-table "
+                        + state.checkpointTable),
+        denied);
+  }
+
+  /** Whether {@code e} is (or was caused by) an IAM denial. */
+  static boolean denied(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+          && aws.awsErrorDetails() != null
+          && "AccessDeniedException".equals(aws.awsErrorDetails().errorCode())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -33,6 +33,15 @@ final class Json {
 
   private Json() {}
 
+  /** {@code value} as one line of JSON, for output that is a stream of documents. */
+  static String line(Object value) {
+    try {
+      return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot print result as JSON", e);
+    }
+  }
+
   static void print(PrintWriter out, Object value) {
     try {
       out.println(MAPPER.writeValueAsString(value));

@@ -41,7 +41,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
       "--worker I/N --run-id R runs worker I's share of run R across N workers (every N-th scan"
           + " segment of each forEachItem pass): one lock lease, one ledger entry whose counts are"
           + " the workers' sum, one journal. 'pitr migrate submit NAME --workers N' starts them"
-          + " on AWS Batch."
+          + " on AWS Batch.",
+      "Before its first write it prints the command that continues it if it is interrupted:"
+          + " pitr migrate resume NAME --prod, with the target, --migrations-dir, --ledger-table"
+          + " and --journal-table given."
     })
 final class MigrateProdCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -36,7 +36,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
           + " landed.",
       "A run across workers is resumed worker by worker: --worker I/N (and --run-id R, else the"
           + " latest run across workers) continues worker I's share; a worker that finished has"
-          + " nothing to do."
+          + " nothing to do.",
+      "Before its first write it prints the command that continues it if it is interrupted"
+          + " again: pitr migrate resume NAME, with --prod and the options given."
     })
 final class MigrateResumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -265,7 +265,8 @@ final class MigrateRollbackCommand implements Callable<Integer> {
             "Kept recovery tables until the rollback completes: "
                 + String.join(", ", rollback.recoveryTables()));
       } else {
-        RollbackCommand.dropOrKeep(out, rollbacks, rollback.recoveryTables(), rollbackOptions.keep);
+        RollbackCommand.dropOrKeep(
+            out, rollbacks, rollback.recoveryTables(), rollbackOptions.keep, spec.commandLine());
         rollbacks.discard(rollback);
       }
       out.flush();

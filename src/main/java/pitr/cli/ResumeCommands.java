@@ -25,7 +25,24 @@ final class ResumeCommands {
           "--ledger-table",
           "--journal-table");
 
+  private static final Set<String> TARGET = Set.of("--endpoint-url", "--region", "--profile");
+
   private ResumeCommands() {}
+
+  /**
+   * {@code pitr [target options] rest}: for a command shown by another one (pitr runs show), whose
+   * other options are not the resumed command's.
+   */
+  static String targetOnly(CommandSpec spec, String rest) {
+    ParseResult root = spec.root().commandLine().getParseResult();
+    StringBuilder out = new StringBuilder("pitr");
+    where(root, out, TARGET);
+    out.append(' ').append(rest);
+    for (ParseResult pr = root.subcommand(); pr != null; pr = pr.subcommand()) {
+      where(pr, out, TARGET);
+    }
+    return out.toString();
+  }
 
   /**
    * {@code pitr [where options] rest}, e.g. {@code rest = "copy-back --resume 1a2b3c4d"}; {@code
@@ -35,17 +52,17 @@ final class ResumeCommands {
     ParseResult root = spec.root().commandLine().getParseResult();
     StringBuilder out = new StringBuilder("pitr");
     // Options given before the subcommand stay there; those given after it follow it.
-    where(root, out);
+    where(root, out, WHERE);
     out.append(' ').append(rest);
     for (ParseResult pr = root.subcommand(); pr != null; pr = pr.subcommand()) {
-      where(pr, out);
+      where(pr, out, WHERE);
     }
     return out.toString();
   }
 
-  private static void where(ParseResult pr, StringBuilder out) {
+  private static void where(ParseResult pr, StringBuilder out, Set<String> names) {
     for (OptionSpec o : pr.matchedOptions()) {
-      if (WHERE.contains(o.longestName())) {
+      if (names.contains(o.longestName())) {
         List<String> given = o.originalStringValues();
         String value = given.isEmpty() ? String.valueOf((Object) o.getValue()) : given.get(0);
         out.append(' ').append(o.longestName()).append(' ').append(quote(value));

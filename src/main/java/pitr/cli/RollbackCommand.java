@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +45,10 @@ import reactor.core.scheduler.Schedulers;
       "--plan FILE saves the plan and stops; --apply FILE executes exactly that plan, and"
           + " --resume RUN_ID continues an apply that was interrupted.",
       "--source export --bucket B plans from an incremental export of [T0, T1) instead of"
-          + " restored tables (a window of 15m-24h on AWS)."
+          + " restored tables (a window of 15m-24h on AWS).",
+      "Before its first write an apply prints the command that continues it if it is"
+          + " interrupted: pitr rollback --apply FILE --resume RUN_ID, with the target, --state-dir"
+          + " and --checkpoint-table given."
     })
 final class RollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -130,6 +134,16 @@ final class RollbackCommand implements Callable<Integer> {
   String source;
 
   @Mixin ExportOptions export = new ExportOptions();
+
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = Ranges.ProgressInterval.class,
+      description =
+          "How often to print the planning scans' progress when not on a terminal, 100ms-1h"
+              + " (default: ${DEFAULT-VALUE}).")
+  java.time.Duration progressInterval;
 
   @Option(
       names = "--max-rcu",
@@ -220,8 +234,14 @@ final class RollbackCommand implements Callable<Integer> {
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
       ApplyRequest request = applyOptions.request(t, newId, false, rollbackOptions.rate.maxWcu());
-      Rollbacks.Prepared prepared =
-          fromExport ? planFromExport(t, tableRequest) : rollbacks.planTable(tableRequest).block();
+      Rollbacks.Prepared prepared;
+      try (PlanScanProgress scan = PlanScanProgress.start(spec, progressInterval)) {
+        prepared =
+            fromExport
+                ? planFromExport(t, tableRequest, scan)
+                : rollbacks.reporting(scan).planTable(tableRequest).block();
+        scan.finish();
+      }
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
       try {
@@ -253,7 +273,8 @@ final class RollbackCommand implements Callable<Integer> {
                     + String.join(", ", prepared.recoveryTables()));
           }
         } else {
-          dropOrKeep(out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep);
+          dropOrKeep(
+              out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep, spec.commandLine());
           rollbacks.discard(planned);
         }
       }
@@ -283,7 +304,8 @@ final class RollbackCommand implements Callable<Integer> {
     return fromExport;
   }
 
-  private Rollbacks.Prepared planFromExport(Targets t, Rollbacks.TableRequest tableRequest) {
+  private Rollbacks.Prepared planFromExport(
+      Targets t, Rollbacks.TableRequest tableRequest, PlanScanProgress scan) {
     try (ExportOptions.Stores stores = export.open(spec)) {
       return ExportRollbacks.create(
               t.client,
@@ -296,7 +318,8 @@ final class RollbackCommand implements Callable<Integer> {
               tableRequest,
               new ExportRollbacks.Source(
                   export.bucket, export.prefix, export.exportArn, export.exportTimeout, maxRcu),
-              ExportCommand.progress(spec, clock))
+              ExportCommand.progress(spec, clock),
+              scan)
           .block();
     }
   }
@@ -327,7 +350,8 @@ final class RollbackCommand implements Callable<Integer> {
       resumeHint(out, id, resumeCommand);
       ApplyResult result = applyWatched(out, rollbacks, saved, request, resumeCommand);
       if (result.runComplete()) {
-        dropOrKeep(out, rollbacks, saved.recoveryTables(), rollbackOptions.keep);
+        dropOrKeep(
+            out, rollbacks, saved.recoveryTables(), rollbackOptions.keep, spec.commandLine());
         // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
         // stays.
         rollbacks.discard(saved);
@@ -415,8 +439,17 @@ final class RollbackCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /**
+   * Drops the recovery tables of a rollback that is done, or says they are kept; a drop that fails
+   * is said, naming the fix, and does not change the outcome. {@code command} is the command run,
+   * named in an access-denied hint.
+   */
   static void dropOrKeep(
-      PrintWriter out, Rollbacks rollbacks, List<String> recoveryTables, boolean keep) {
+      PrintWriter out,
+      Rollbacks rollbacks,
+      List<String> recoveryTables,
+      boolean keep,
+      CommandLine command) {
     if (recoveryTables.isEmpty()) {
       return;
     }
@@ -436,7 +469,7 @@ final class RollbackCommand implements Callable<Integer> {
           "Could not drop recovery tables "
               + String.join(", ", recoveryTables)
               + " ("
-              + e.getMessage()
+              + IamHint.named(e.getMessage(), command)
               + "); drop each with 'pitr drop TABLE --yes' ('pitr status' on the live table lists"
               + " them)");
       return;

@@ -27,7 +27,8 @@ import pitr.dynamo.DynamoDbGateway;
       "List, show and abandon copy-back and rollback-apply runs: running (heartbeat renewed within"
           + " its lease), dead (lease lapsed: killed or lost; resume or abandon it), finished or"
           + " abandoned.",
-      "Runs are read from --state-dir and, when given, --checkpoint-table."
+      "Runs are read from --state-dir and, when given, --checkpoint-table; with --ledger-table,"
+          + " list and show also the migration runs of that ledger."
     },
     subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsAbandonCommand.class})
 final class RunsCommand implements Callable<Integer> {

@@ -3,55 +3,85 @@ package pitr.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.copy.CopyRunRecord;
 import pitr.copy.RunStatus;
+import pitr.migrate.RunRecord;
 
-/** {@code pitr runs list}: every run in the checkpoint stores, with its state and owner. */
+/**
+ * {@code pitr runs list}: every run in the checkpoint stores, with its state and owner, and the
+ * migration runs of the ledger.
+ */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
       "Show every copy-back and rollback-apply run with its kind, source -> target, state"
           + " (running, dead, finished, abandoned), owner (host, pid, AWS Batch job) and last"
-          + " heartbeat."
+          + " heartbeat.",
+      "With --ledger-table, the migration runs of that ledger follow, with their state"
+          + " (running, failed, succeeded, rolled_back), workers, times and counts."
     })
 final class RunsListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin StateOptions state = new StateOptions();
 
+  @Option(
+      names = "--ledger-table",
+      paramLabel = "NAME",
+      description =
+          "Also list the migration runs of this ledger table, e.g. pitr-ledger (the migrate"
+              + " commands' default); it is read, never created.")
+  String ledgerTable;
+
   @Override
   public Integer call() {
-    RunsCommand.withRuns(
-        spec,
-        state,
-        runs -> {
-          print(runs.list().collectList().block(), runs.describe());
-          return true;
-        });
+    Map.Entry<List<RunStatus>, String> copies =
+        RunsCommand.withRuns(
+            spec, state, runs -> Map.entry(runs.list().collectList().block(), runs.describe()));
+    List<RunRecord> migrations = ledgerTable != null ? LedgerRuns.read(spec, ledgerTable) : null;
+    print(copies.getKey(), copies.getValue(), migrations);
     return 0;
   }
 
-  private void print(List<RunStatus> all, String stores) {
+  private void print(List<RunStatus> all, String stores, List<RunRecord> migrations) {
     PrintWriter out = spec.commandLine().getOut();
     if (Targets.json(spec)) {
       List<Map<String, Object>> rows = new ArrayList<>();
       all.forEach(s -> rows.add(RunsCommand.json(s)));
+      if (migrations != null) {
+        migrations.forEach(r -> rows.add(LedgerRuns.json(spec, r, ledgerTable)));
+      }
       Json.print(out, rows);
       return;
     }
     if (all.isEmpty()) {
-      out.println("No runs in " + stores + ".");
-      out.flush();
-      return;
+      out.println(
+          (migrations == null ? "No runs in " : "No copy-back or rollback runs in ")
+              + stores
+              + ".");
+    } else {
+      copyRuns(out, all);
     }
+    if (migrations != null) {
+      out.println();
+      if (migrations.isEmpty()) {
+        out.println("No migration runs in ledger table " + ledgerTable + ".");
+      } else {
+        LedgerRuns.table(out, migrations);
+      }
+    }
+    out.flush();
+  }
+
+  private static void copyRuns(PrintWriter out, List<RunStatus> all) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"RUN", "KIND", "SOURCE -> TARGET", "STATE", "OWNER", "LAST HEARTBEAT"});
     for (RunStatus s : all) {
@@ -66,22 +96,6 @@ final class RunsListCommand implements Callable<Integer> {
             r.heartbeat() == null ? "-" : r.heartbeat().toString()
           });
     }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        line.append(
-            i == row.length - 1
-                ? row[i]
-                : String.format(Locale.ROOT, "%-" + widths[i] + "s  ", row[i]));
-      }
-      out.println(line);
-    }
-    out.flush();
+    LedgerRuns.columns(out, rows);
   }
 }

@@ -18,6 +18,7 @@ import pitr.batch.BatchGateway;
 import pitr.copy.CopyRunRecord;
 import pitr.copy.RunOverview;
 import pitr.copy.RunStatus;
+import pitr.migrate.RunRecord;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.batch.BatchAsyncClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
@@ -37,7 +38,9 @@ import software.amazon.awssdk.services.batch.model.JobDetail;
           + " lease and, for a submitted run, from AWS Batch DescribeJobs), and the command that"
           + " resumes a failed worker.",
       "--watch shows it again every --poll-interval until every worker is done or failed; it"
-          + " exits 0 when all are done, 1 when one failed."
+          + " exits 0 when all are done, 1 when one failed.",
+      "With --ledger-table, RUN_ID may be a migration run of that ledger: it is shown with its"
+          + " state, workers, times, counts and, when it failed, the command that continues it."
     })
 final class RunsShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,6 +52,14 @@ final class RunsShowCommand implements Callable<Integer> {
   String runId;
 
   @Mixin StateOptions state = new StateOptions();
+
+  @Option(
+      names = "--ledger-table",
+      paramLabel = "NAME",
+      description =
+          "Also look for the run among the migration runs of this ledger table, e.g. pitr-ledger"
+              + " (the migrate commands' default); it is read, never created.")
+  String ledgerTable;
 
   @Option(
       names = "--watch",
@@ -68,9 +79,30 @@ final class RunsShowCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     RunsCommand runs = RunsCommand.of(spec);
+    boolean ledger = ledgerTable != null;
+    RunRecord migration = ledger ? LedgerRuns.find(spec, ledgerTable, runId).orElse(null) : null;
+    if (migration != null) {
+      if (Targets.json(spec)) {
+        Json.print(out, LedgerRuns.json(spec, migration, ledgerTable));
+      } else {
+        LedgerRuns.print(out, spec, migration, ledgerTable);
+      }
+      out.flush();
+      return 0;
+    }
     while (true) {
-      RunOverview o =
-          RunsCommand.withRuns(spec, state, r -> r.overview(runId, this::jobStates).block());
+      RunOverview o;
+      try {
+        o = RunsCommand.withRuns(spec, state, r -> r.overview(runId, this::jobStates).block());
+      } catch (PitrException e) {
+        if (ledger && e.code() == ErrorCode.USAGE && e.getMessage().startsWith("No run ")) {
+          throw new PitrException(
+              ErrorCode.USAGE,
+              e.getMessage() + "; nor is it a migration run of ledger table " + ledgerTable,
+              e);
+        }
+        throw e;
+      }
       if (Targets.json(spec)) {
         Json.print(out, json(o));
       } else {

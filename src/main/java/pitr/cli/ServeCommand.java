@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -316,36 +319,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     // The start-up lines go out at once: a script that waits for the endpoint line then finds
     // the lines after it too.
-    java.io.StringWriter banner = new java.io.StringWriter();
-    PrintWriter out = new PrintWriter(banner);
-    out.println("pitr local engine listening on " + server.endpoint());
-    if (access.key() != null) {
-      out.println(
-          "Requests must be signed (AWS Signature Version 4) with access key "
-              + access.key().id()
-              + ".");
-    }
-    if (policies != null) {
-      out.println(
-          "Enforcing IAM policies for access keys "
-              + String.join(", ", new java.util.TreeSet<>(policies.keys()))
-              + "; other keys are denied.");
-    }
-    if (dataDir != null) {
-      out.println("Data directory: " + dataDir.toAbsolutePath());
-    }
-    if (s3EndpointUrl != null) {
-      out.println("Exports go to S3 at " + s3EndpointUrl);
-    } else if (exportDir != null) {
-      out.println("Exports go to " + exportDir.toAbsolutePath() + "/BUCKET");
-    }
-    if (!config.faults().isNone()) {
-      out.println("Injecting faults: " + config.faults());
-    }
-    out.println("Try: aws dynamodb list-tables --endpoint-url " + server.endpoint());
-    out.println("Press Ctrl-C to stop.");
-    out.flush();
-    spec.commandLine().getOut().print(banner);
+    spec.commandLine().getOut().print(banner(server.endpoint(), access, policies, config));
     spec.commandLine().getOut().flush();
     boolean interrupted = false;
     try {
@@ -365,6 +339,65 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return ErrorCode.OK.exitCode();
+  }
+
+  /**
+   * The start-up lines, endpoint first: text, or with {@code --output json} one JSON document per
+   * line, each naming its {@code event}.
+   */
+  private String banner(
+      java.net.URI endpoint, ServeAccess access, IamPolicies policies, EngineConfig config) {
+    List<Map<String, Object>> events = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    events.add(event("listening", "endpoint", endpoint.toString()));
+    lines.add("pitr local engine listening on " + endpoint);
+    if (access.key() != null) {
+      events.add(event("signing", "accessKeyId", access.key().id()));
+      lines.add(
+          "Requests must be signed (AWS Signature Version 4) with access key "
+              + access.key().id()
+              + ".");
+    }
+    if (policies != null) {
+      List<String> keys = new ArrayList<>(new TreeSet<>(policies.keys()));
+      events.add(event("iamPolicies", "accessKeys", keys));
+      lines.add(
+          "Enforcing IAM policies for access keys "
+              + String.join(", ", keys)
+              + "; other keys are denied.");
+    }
+    if (dataDir != null) {
+      events.add(event("dataDirectory", "path", dataDir.toAbsolutePath().toString()));
+      lines.add("Data directory: " + dataDir.toAbsolutePath());
+    }
+    if (s3EndpointUrl != null) {
+      events.add(event("exports", "s3EndpointUrl", s3EndpointUrl));
+      lines.add("Exports go to S3 at " + s3EndpointUrl);
+    } else if (exportDir != null) {
+      events.add(event("exports", "directory", exportDir.toAbsolutePath().toString()));
+      lines.add("Exports go to " + exportDir.toAbsolutePath() + "/BUCKET");
+    }
+    if (!config.faults().isNone()) {
+      events.add(event("faults", "faults", config.faults().toString()));
+      lines.add("Injecting faults: " + config.faults());
+    }
+    events.add(event("ready", "endpoint", endpoint.toString()));
+    lines.add("Try: aws dynamodb list-tables --endpoint-url " + endpoint);
+    lines.add("Press Ctrl-C to stop.");
+    StringBuilder text = new StringBuilder();
+    if (Targets.json(spec)) {
+      events.forEach(e -> text.append(Json.line(e)).append(System.lineSeparator()));
+    } else {
+      lines.forEach(l -> text.append(l).append(System.lineSeparator()));
+    }
+    return text.toString();
+  }
+
+  private static Map<String, Object> event(String name, String key, Object value) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("event", name);
+    m.put(key, value);
+    return m;
   }
 
   static java.net.URI s3Endpoint(String url, Path exportDir) {

@@ -113,6 +113,15 @@ public final class ExportRollbacks {
    */
   public Mono<Rollbacks.Prepared> planTable(
       Rollbacks.TableRequest request, Source source, Consumer<ExportDescription> progress) {
+    return planTable(request, source, progress, ScanProgress.NONE);
+  }
+
+  /** As above; {@code scan} hears how many of the export's changes are read. */
+  public Mono<Rollbacks.Prepared> planTable(
+      Rollbacks.TableRequest request,
+      Source source,
+      Consumer<ExportDescription> progress,
+      ScanProgress scan) {
     String id = Rollbacks.newId(3);
     Path dir = settings.workDir().resolve(id);
     String fix = "roll back from restored tables instead: '" + restoreCommand(request) + "'";
@@ -124,9 +133,10 @@ public final class ExportRollbacks {
                     .flatMap(d -> checked(d, request, table))
                     .flatMap(exporter::manifest)
                     .map(m -> checked(m, request, table))
+                    .doOnNext(m -> scan.expect(m.itemCount()))
                     .flatMap(
                         m ->
-                            new RollbackPlanner(tables, clock, settings.partitionItems())
+                            new RollbackPlanner(tables, clock, settings.partitionItems(), scan)
                                 .planChanges(
                                     request.table(),
                                     request.to(),

@@ -52,11 +52,18 @@ final class RollbackPlanner {
   private final Tables tables;
   private final Clock clock;
   private final int partitionItems;
+  private final ScanProgress progress;
 
   RollbackPlanner(Tables tables, Clock clock, int partitionItems) {
+    this(tables, clock, partitionItems, ScanProgress.NONE);
+  }
+
+  /** A planner telling {@code progress} what its scans (or export reads) read. */
+  RollbackPlanner(Tables tables, Clock clock, int partitionItems, ScanProgress progress) {
     this.tables = tables;
     this.clock = clock;
     this.partitionItems = partitionItems;
+    this.progress = progress;
   }
 
   /** A candidate for a journal-scoped plan: a key and the hash of the image the run wrote. */
@@ -91,6 +98,8 @@ final class RollbackPlanner {
               KeySchema schema = KeySchema.of(t.getT1());
               long items = Math.max(count(t.getT1()), Math.max(count(t.getT2()), count(t.getT3())));
               int partitions = partitions(items, partitionItems);
+              // Both compared tables are read in full: T0's recovery table, then T1's or live.
+              progress.expect(count(t.getT2()) + count(t.getT3()));
               Path spill = dir.resolve("spill");
               // Eager clean-up: the spill is deleted before the plan reaches the caller.
               return Mono.using(
@@ -143,7 +152,8 @@ final class RollbackPlanner {
   /** Scans {@code table} and spills (key, item hash) of each item into its partition file. */
   private Mono<Void> spill(String table, KeySchema schema, Path dir, int partitions) {
     ScanSpec spec = new ScanSpec(table, SEGMENTS, null, Map.of(), Map.of(), null, true, null);
-    return KeySpill.spill(tables.gateway(), spec, schema, dir, partitions, ItemHash::of);
+    return KeySpill.spill(
+        tables.gateway(), spec, schema, dir, partitions, ItemHash::of, progress::read);
   }
 
   private static List<Candidate> candidates(Path spill, int p) throws IOException {
@@ -269,6 +279,7 @@ final class RollbackPlanner {
         () -> PlanWriter.in(dir),
         out ->
             changes
+                .doOnNext(c -> progress.read(1))
                 .filter(c -> !Tables.same(c.oldImage(), c.newImage()))
                 .buffer(BATCH)
                 .concatMap(

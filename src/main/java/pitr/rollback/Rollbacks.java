@@ -84,6 +84,7 @@ public final class Rollbacks {
   private final RecoveryTableDropper dropper;
   private final java.util.concurrent.atomic.AtomicBoolean stopRequested =
       new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile ScanProgress progress = ScanProgress.NONE;
 
   private Rollbacks(
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
@@ -103,6 +104,12 @@ public final class Rollbacks {
   public static Rollbacks create(
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
     return new Rollbacks(client, clock, scheduler, settings);
+  }
+
+  /** Tells {@code progress} what planning a table's rollback reads; returns this. */
+  public Rollbacks reporting(ScanProgress progress) {
+    this.progress = progress;
+    return this;
   }
 
   /**
@@ -219,7 +226,7 @@ public final class Rollbacks {
         .then(
             Mono.defer(
                 () ->
-                    new RollbackPlanner(tables, clock, settings.partitionItems())
+                    new RollbackPlanner(tables, clock, settings.partitionItems(), progress)
                         .planTable(
                             request.table(),
                             request.to(),

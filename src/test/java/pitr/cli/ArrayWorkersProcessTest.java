@@ -146,17 +146,22 @@ class ArrayWorkersProcessTest {
       "--state-dir",
       dir.resolve("state").toString()
     };
-    // 18 chunks; worker 2 is paced so that it is still applying when it is killed.
+    // 18 chunks; worker 2 is paced so that it is still applying when it is killed: its 6 chunks
+    // of 5 items at 2 WCU/s take 15 s, leaving over 10 s after its first chunk however loaded the
+    // machine is.
     List<String> slow = new ArrayList<>(List.of(apply));
-    slow.addAll(List.of("--max-wcu", "4"));
+    slow.addAll(List.of("--max-wcu", "2"));
     Path out2 = dir.resolve("w2.out");
     Process w2 = child(2, "job-rb", out2, slow.toArray(String[]::new));
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (positions("rb1").keySet().stream().noneMatch(c -> c % 3 == 1)) {
-      assertThat(w2.isAlive()).as("worker 2 still applying: " + Files.readString(out2)).isTrue();
-      assertThat(System.nanoTime()).as("worker 2 finished a chunk").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Poll.until(
+        Duration.ofSeconds(120),
+        "chunk done by worker 2",
+        () -> {
+          assertThat(w2.isAlive())
+              .as("worker 2 still applying: " + Files.readString(out2))
+              .isTrue();
+          return positions("rb1").keySet().stream().anyMatch(c -> c % 3 == 1);
+        });
     String during = runsShow("rb1", Duration.ZERO);
     assertThat(row(during, "2/3")).contains(" running ").contains("job-rb:1");
     assertThat(row(during, "1/3")).contains(" pending ");
@@ -269,19 +274,24 @@ class ArrayWorkersProcessTest {
       "--run-id",
       "cb1",
       "--yes",
+      // Paced, so that worker 2 is still copying when it is killed: its 50 items at 5 WCU/s take
+      // 10 s from the moment it joins, however loaded the machine is. A run's workers share its
+      // limits.
+      "--max-wcu",
+      "5",
       "--state-dir",
       dir.resolve("state").toString()
     };
-    // Paced, so that worker 2 is still copying when it is killed; a run's workers share its limits.
     Path out2 = dir.resolve("c2.out");
     Process w2 = child(2, "job-cb", out2, copy);
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     // Killed as soon as it has joined the run (its lease is written), while it copies.
-    while (leases("cb1").isEmpty()) {
-      assertThat(w2.isAlive()).as("worker 2 still copying: " + Files.readString(out2)).isTrue();
-      assertThat(System.nanoTime()).as("worker 2 joined the run").isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    Poll.until(
+        Duration.ofSeconds(120),
+        "worker 2 joining the run",
+        () -> {
+          assertThat(w2.isAlive()).as("worker 2 still copying: " + Files.readString(out2)).isTrue();
+          return !leases("cb1").isEmpty();
+        });
     assertThat(leases("cb1").get(0).finished()).as("worker 2 not finished yet").isFalse();
     w2.destroyForcibly();
     w2.waitFor();

@@ -9,11 +9,18 @@ final class CliRun {
   final CommandLine commandLine = Main.commandLine();
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
+  private int exitCode = -1;
 
   int execute(String... args) {
     // Set here, not at construction, so subcommands a test adds capture output too.
     commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-    return commandLine.execute(args);
+    exitCode = commandLine.execute(args);
+    return exitCode;
+  }
+
+  /** The exit code of the last {@link #execute}, or -1 before it. */
+  int exitCode() {
+    return exitCode;
   }
 
   String out() {

@@ -281,6 +281,32 @@ class ConventionsTest {
                 + "Try 'pitr local demo --help' for more information.\n");
   }
 
+  /** Each command that can stop mid-write and be continued, and the resume command it names. */
+  private static final Map<String, String> RESUMABLE =
+      Map.of(
+          "pitr copy-back", "pitr copy-back --resume RUN_ID",
+          "pitr rollback", "pitr rollback --apply FILE --resume RUN_ID",
+          "pitr migrate prod", "pitr migrate resume NAME --prod",
+          "pitr migrate resume", "pitr migrate resume NAME");
+
+  @Test
+  void everyResumableCommand_saysInItsHelp_thatItPrintsItsResumeCommandBeforeItsFirstWrite() {
+    Map<String, String> found = new TreeMap<>();
+    forEachCommand(
+        spec -> {
+          String name = spec.qualifiedName();
+          if (RESUMABLE.containsKey(name)) {
+            String help = String.join(" ", spec.usageMessage().description());
+            assertThat(help)
+                .as(name)
+                .contains("prints the command that continues it if it is interrupted")
+                .contains(RESUMABLE.get(name));
+            found.put(name, RESUMABLE.get(name));
+          }
+        });
+    assertThat(found).isEqualTo(new TreeMap<>(RESUMABLE));
+  }
+
   private static void forEachCommand(Consumer<CommandSpec> f) {
     walk(Main.commandLine().getCommandSpec(), f);
   }

@@ -299,6 +299,8 @@ class ExportCommandsTest {
         .containsPattern("scope: export arn:aws:dynamodb:\\S+:table/orders/export/\\S+\n")
         .contains("restore   2")
         .contains("delete    1");
+    // Planning reads the export's changes (a, b and d), counted as progress.
+    assertThat(cli.last.err()).containsPattern("(?m)^summary command=rollback-plan items_read=3 ");
     assertThat(exports()).isEqualTo(1);
   }
 

@@ -457,9 +457,11 @@ class RollbackCommandTest {
                     + "'")
             .matcher(run.err());
     assertThat(resume.find()).as(run.err()).isTrue();
+    // After the planning scans' summary line.
     assertThat(run.err())
-        .startsWith(
-            "error: " + failures + " writes failed after retries and are in " + failureFile);
+        .startsWith("summary command=rollback-plan ")
+        .contains(
+            "\nerror: " + failures + " writes failed after retries and are in " + failureFile);
     List<String> filed = Files.readAllLines(failureFile);
     assertThat(filed).hasSize(failures);
     for (String line : filed) {

@@ -84,6 +84,68 @@ class ServeCommandTest {
     assertThat(code[0]).isZero();
   }
 
+  @Test
+  void serve_withOutputJson_printsOneJsonDocumentPerStartUpLine_endpointFirst(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    CliRun run = new CliRun();
+    java.nio.file.Path data = dir.resolve("data");
+    int[] code = {-1};
+    Thread serving =
+        new Thread(
+            () ->
+                code[0] =
+                    run.execute(
+                        "local",
+                        "serve",
+                        "--port",
+                        "0",
+                        "--data-dir",
+                        data.toString(),
+                        "--output",
+                        "json"));
+    serving.start();
+    try {
+      String first = awaitLines(run, 1, Duration.ofSeconds(30)).get(0);
+      Matcher m =
+          Pattern.compile(
+                  "\\{\"event\":\"listening\",\"endpoint\":\"(http://127\\.0\\.0\\.1:\\d+)\"}")
+              .matcher(first);
+      assertThat(m.matches()).as(first).isTrue();
+      String endpoint = m.group(1);
+
+      assertThat(run.out())
+          .isEqualTo(
+              "{\"event\":\"listening\",\"endpoint\":\""
+                  + endpoint
+                  + "\"}\n{\"event\":\"dataDirectory\",\"path\":\""
+                  + data.toAbsolutePath()
+                  + "\"}\n{\"event\":\"ready\",\"endpoint\":\""
+                  + endpoint
+                  + "\"}\n");
+      assertThat(run.err()).isEmpty();
+    } finally {
+      serving.interrupt();
+      serving.join(30_000);
+    }
+    assertThat(serving.isAlive()).isFalse();
+    assertThat(code[0]).isZero();
+  }
+
+  /** The first {@code count} lines of the output, once that many are printed. */
+  static java.util.List<String> awaitLines(CliRun run, int count, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      java.util.List<String> lines = run.out().lines().toList();
+      if (lines.size() >= count && run.out().endsWith("\n")) {
+        return lines;
+      }
+      assertThat(run.err()).isEmpty();
+      Thread.sleep(20);
+    }
+    throw new AssertionError("serve printed no line within " + timeout + "; out=" + run.out());
+  }
+
   static URI awaitEndpoint(CliRun run, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
