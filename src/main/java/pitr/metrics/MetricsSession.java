@@ -40,6 +40,7 @@ public final class MetricsSession implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private HttpServer server;
   private ProgressBar bar;
+  private long barEnd = -1;
   private CloudWatchAsyncClient cloudWatchClient;
   private CloudWatchPublisher cloudWatch;
   private ScheduledExecutorService publishing;
@@ -194,6 +195,13 @@ public final class MetricsSession implements AutoCloseable {
     progressMeter = meter;
   }
 
+  /**
+   * Where the terminal's bar ended ({@link #finish}): what {@link #progressBy} counts; -1 before.
+   */
+  synchronized long barEnd() {
+    return barEnd;
+  }
+
   /** Sets the number of items expected, for the bar's ETA; 0 when unknown. */
   public void expect(long items) {
     expected = items;
@@ -266,7 +274,8 @@ public final class MetricsSession implements AutoCloseable {
     flushCloudWatch();
     synchronized (this) {
       if (bar != null) {
-        bar.stepTo((long) meters.total(Meter.ITEMS_WRITTEN));
+        barEnd = (long) meters.total(progressMeter);
+        bar.stepTo(barEnd);
         bar.close();
         bar = null;
       }
