@@ -180,8 +180,8 @@ class CopyBackSubmitTest {
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "error: --workers and --job-queue are for --submit batch; to split the work here,"
-                + " start N processes with --worker I/N and one --run-id\n");
+            "error: --workers, --job-queue and --stage are for --submit batch; to split the work"
+                + " here, start N processes with --worker I/N and one --run-id\n");
   }
 
   @Test
