@@ -84,7 +84,7 @@ final class CopyBackCommand implements Callable<Integer> {
   @Option(
       names = "--keys",
       paramLabel = "FILE",
-      description = "Copy only these keys (JSON lines): a file, or s3://BUCKET/KEY.")
+      description = "Copy only these keys (a key as JSON a line); FILE is a path or an S3 URI.")
   String keys;
 
   @Option(

@@ -84,7 +84,7 @@ final class RollbackCommand implements Callable<Integer> {
       names = "--apply",
       paramLabel = "FILE",
       description =
-          "Apply exactly this saved plan: a file, or s3://BUCKET/KEY (fetched into the state"
+          "Apply exactly this saved plan; FILE is a path or an S3 URI (fetched into the state"
               + " folder and checked first).")
   String apply;
 

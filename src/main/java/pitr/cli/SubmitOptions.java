@@ -63,11 +63,12 @@ final class SubmitOptions {
 
   @Option(
       names = "--stage",
-      paramLabel = "s3://BUCKET/PREFIX",
+      paramLabel = "S3_URI",
       description =
           "With --submit: upload the local file the workers read (--apply PLAN, --keys FILE) to"
-              + " S3 under PREFIX/RUN_ID/ and give them its s3:// address; each worker fetches it"
-              + " and checks its SHA-256 before using it. Required for a local file.")
+              + " S3_URI, an S3 bucket and prefix like s3://my-bucket/pitr, under PREFIX/RUN_ID/;"
+              + " each worker fetches it and checks its SHA-256 before using it. Required for a"
+              + " local file.")
   String stage;
 
   @Mixin BatchOptions batch = new BatchOptions();
