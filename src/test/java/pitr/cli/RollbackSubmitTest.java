@@ -459,4 +459,36 @@ class RollbackSubmitTest {
                 + " here, start N processes with --worker I/N and one --run-id\n");
     assertThat(local.orders()).isEqualTo(AFTER_INCIDENT);
   }
+
+  @Test
+  void submit_withOutputJson_namesTheStagedPlan() throws Exception {
+    Path plan = plan();
+    String queue = newQueue();
+    String bucket = newBucket();
+
+    CliRun run =
+        run(
+            local,
+            "state",
+            "--apply",
+            plan.toString(),
+            "--checkpoint-table",
+            "pitr-checkpoints",
+            "--submit",
+            "batch",
+            "--job-queue",
+            queue,
+            "--run-id",
+            "rb0007",
+            "--stage",
+            "s3://" + bucket,
+            "--output",
+            "json");
+
+    assertThat(code).as(run.err()).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+    assertThat(json.get("staged").asText())
+        .isEqualTo("s3://" + bucket + "/rb0007/sha256-" + sha256(plan) + "/plan.jsonl");
+    assertThat(json.get("command").toString()).contains(json.get("staged").asText());
+  }
 }
