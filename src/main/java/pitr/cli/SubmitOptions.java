@@ -81,7 +81,7 @@ final class SubmitOptions {
    *
    * @param option the option, e.g. {@code --apply}
    * @param value its value: a local path, or an {@code s3://} address
-   * @param what what the file is, for messages: "the plan", "the keys file"
+   * @param what what the file is, for messages: "The plan", "The keys file"
    */
   record Input(String option, String value, String what) {
     boolean local() {
