@@ -491,4 +491,85 @@ class RollbackSubmitTest {
         .isEqualTo("s3://" + bucket + "/rb0007/sha256-" + sha256(plan) + "/plan.jsonl");
     assertThat(json.get("command").toString()).contains(json.get("staged").asText());
   }
+
+  @Test
+  void submit_thatFailsAfterTheUpload_namesTheUploadedPlan_andHowToReuseIt() throws Exception {
+    Path plan = plan();
+    String bucket = newBucket();
+    // A Batch that knows the queue and definition but refuses the job.
+    com.sun.net.httpserver.HttpServer batch =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    batch.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          String path = exchange.getRequestURI().getPath();
+          int status = 200;
+          String body;
+          if (path.endsWith("/describejobqueues")) {
+            body =
+                "{\"jobQueues\":[{\"jobQueueName\":\"q\",\"jobQueueArn\":\"arn:aws:batch:us-east-1:"
+                    + "123456789012:job-queue/q\",\"state\":\"ENABLED\",\"priority\":1}]}";
+          } else if (path.endsWith("/describejobdefinitions")) {
+            body =
+                "{\"jobDefinitions\":[{\"jobDefinitionName\":\"pitr\",\"jobDefinitionArn\":"
+                    + "\"arn:aws:batch:us-east-1:123456789012:job-definition/pitr:1\",\"revision\":1,"
+                    + "\"type\":\"container\",\"status\":\"ACTIVE\"}]}";
+          } else {
+            status = 400;
+            exchange.getResponseHeaders().add("x-amzn-ErrorType", "ClientException");
+            body = "{\"__type\":\"ClientException\",\"message\":\"queue is full\"}";
+          }
+          byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    batch.start();
+    try {
+      CliRun run = new CliRun();
+      Map<String, String> env = new java.util.HashMap<>(moto.env());
+      env.put("AWS_ENDPOINT_URL_BATCH", "http://127.0.0.1:" + batch.getAddress().getPort());
+      run.root().target.env = env;
+      code =
+          run.execute(
+              "--endpoint-url",
+              local.endpoint,
+              "rollback",
+              "--apply",
+              plan.toString(),
+              "--checkpoint-table",
+              "pitr-checkpoints",
+              "--submit",
+              "batch",
+              "--job-queue",
+              "q",
+              "--run-id",
+              "rb0008",
+              "--stage",
+              "s3://" + bucket,
+              "--state-dir",
+              dir.resolve("state").toString());
+
+      String staged = "s3://" + bucket + "/rb0008/sha256-" + sha256(plan) + "/plan.jsonl";
+      assertThat(code).isEqualTo(1);
+      assertThat(run.err())
+          .startsWith("error: AWS Batch SubmitJob failed (ClientException: queue is full)")
+          .endsWith(
+              ". The plan "
+                  + plan
+                  + " had been uploaded to "
+                  + staged
+                  + ", which no job reads: submit again with --apply "
+                  + staged
+                  + " (no new upload), or delete it with aws s3 rm "
+                  + staged
+                  + "\n");
+      assertThat(objects(bucket)).containsExactly(staged.substring(bucket.length() + 6));
+      assertThat(local.orders()).isEqualTo(AFTER_INCIDENT);
+    } finally {
+      batch.stop(0);
+    }
+  }
 }
