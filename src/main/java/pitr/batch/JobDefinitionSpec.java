@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param platform FARGATE or EC2
  * @param attempts attempts per job (Batch allows 1-10), used by the retry strategy
  * @param timeout the longest one attempt may run before Batch stops it
+ * @param assignPublicIp on Fargate, whether each task gets a public IP (needed in a public subnet
+ *     to reach ECR, CloudWatch Logs and the AWS APIs; a private subnet needs a NAT gateway or VPC
+ *     endpoints instead); ignored on EC2
  */
 public record JobDefinitionSpec(
     String name,
@@ -27,7 +30,8 @@ public record JobDefinitionSpec(
     int memoryMib,
     Platform platform,
     int attempts,
-    Duration timeout) {
+    Duration timeout,
+    boolean assignPublicIp) {
 
   /** The default job definition name, which the submitting commands use. */
   public static final String DEFAULT_NAME = "pitr";

@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import software.amazon.awssdk.services.batch.model.AssignPublicIp;
 import software.amazon.awssdk.services.batch.model.ContainerProperties;
 import software.amazon.awssdk.services.batch.model.EvaluateOnExit;
+import software.amazon.awssdk.services.batch.model.FargatePlatformConfiguration;
 import software.amazon.awssdk.services.batch.model.JobDefinitionType;
 import software.amazon.awssdk.services.batch.model.JobTimeout;
 import software.amazon.awssdk.services.batch.model.LogConfiguration;
 import software.amazon.awssdk.services.batch.model.LogDriver;
+import software.amazon.awssdk.services.batch.model.NetworkConfiguration;
 import software.amazon.awssdk.services.batch.model.PlatformCapability;
 import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionRequest;
 import software.amazon.awssdk.services.batch.model.ResourceRequirement;
@@ -37,6 +40,9 @@ public final class JobDefinitions {
   /** The exit code Batch retries: pitr's {@link ErrorCode#FAILED}. */
   static final int RETRYABLE_EXIT_CODE = ErrorCode.FAILED.exitCode();
 
+  /** The Fargate platform version the definition asks for. */
+  static final String PLATFORM_VERSION = "LATEST";
+
   /** Batch's default log group for container logs. */
   public static final String LOG_GROUP = "/aws/batch/job";
 
@@ -45,16 +51,24 @@ public final class JobDefinitions {
   /**
    * The RegisterJobDefinition request for {@code spec}; registering it again makes a new revision.
    *
+   * <p>On Fargate the definition also carries the task's network configuration (whether it gets a
+   * public IP) and the platform version ({@code LATEST}).
+   *
    * @throws PitrException {@link ErrorCode#USAGE} when Fargate is asked for without an execution
-   *     role, which Fargate needs to pull the image and write the logs
+   *     role, which Fargate needs to pull the image and write the logs, or with a vCPU and memory
+   *     combination Fargate does not offer
    */
   public static RegisterJobDefinitionRequest request(JobDefinitionSpec spec) {
-    if (spec.platform() == JobDefinitionSpec.Platform.FARGATE && spec.executionRole() == null) {
+    boolean fargate = spec.platform() == JobDefinitionSpec.Platform.FARGATE;
+    if (fargate && spec.executionRole() == null) {
       throw new PitrException(
           ErrorCode.USAGE,
           "--platform FARGATE needs --execution-role ARN, the role ECS pulls the image and writes"
               + " the logs with (e.g. one with the managed policy"
               + " AmazonECSTaskExecutionRolePolicy); pass it, or --platform EC2");
+    }
+    if (fargate) {
+      FargateSizes.check(spec.vcpus(), spec.memoryMib());
     }
     ContainerProperties.Builder container =
         ContainerProperties.builder()
@@ -73,6 +87,16 @@ public final class JobDefinitions {
             .logConfiguration(LogConfiguration.builder().logDriver(LogDriver.AWSLOGS).build());
     if (spec.executionRole() != null) {
       container.executionRoleArn(spec.executionRole());
+    }
+    if (fargate) {
+      container
+          .networkConfiguration(
+              NetworkConfiguration.builder()
+                  .assignPublicIp(
+                      spec.assignPublicIp() ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED)
+                  .build())
+          .fargatePlatformConfiguration(
+              FargatePlatformConfiguration.builder().platformVersion(PLATFORM_VERSION).build());
     }
     return RegisterJobDefinitionRequest.builder()
         .jobDefinitionName(spec.name())
@@ -127,6 +151,16 @@ public final class JobDefinitions {
     container.put("resourceRequirements", resources);
     container.put(
         "logConfiguration", Map.of("logDriver", c.logConfiguration().logDriverAsString()));
+    if (c.networkConfiguration() != null) {
+      container.put(
+          "networkConfiguration",
+          Map.of("assignPublicIp", c.networkConfiguration().assignPublicIpAsString()));
+    }
+    if (c.fargatePlatformConfiguration() != null) {
+      container.put(
+          "fargatePlatformConfiguration",
+          Map.of("platformVersion", c.fargatePlatformConfiguration().platformVersion()));
+    }
     m.put("containerProperties", container);
     m.put("retryStrategy", json(r.retryStrategy()));
     m.put("timeout", Map.of("attemptDurationSeconds", r.timeout().attemptDurationSeconds()));

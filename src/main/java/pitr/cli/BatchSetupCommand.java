@@ -33,6 +33,9 @@ import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionRequest;
           + " image, its roles and size, a retry strategy (retried when the host or Spot capacity"
           + " is lost or pitr exits 1; never on exit 2, 3 or 4), a timeout per attempt and"
           + " CloudWatch Logs (awslogs, group /aws/batch/job).",
+      "On FARGATE (the default) it needs --execution-role and a vCPU/memory combination Fargate"
+          + " runs, and carries the task's network configuration (--assign-public-ip) and"
+          + " platform version LATEST.",
       "The job queue is checked first: an unknown one refuses with exit code 3 and registers"
           + " nothing. --dry-run prints the definition as JSON and calls nothing."
     })
@@ -100,6 +103,24 @@ final class BatchSetupCommand implements Callable<Integer> {
   JobDefinitionSpec.Platform platform;
 
   @Option(
+      names = "--assign-public-ip",
+      paramLabel = "ENABLED|DISABLED",
+      defaultValue = "DISABLED",
+      description =
+          "With FARGATE: whether each task gets a public IP, needed in a public subnet to pull the"
+              + " image and reach AWS; tasks in private subnets need a NAT gateway or VPC endpoints"
+              + " (ECR, S3, CloudWatch Logs, DynamoDB) instead (default: ${DEFAULT-VALUE}).")
+  PublicIp assignPublicIp;
+
+  /** Whether a Fargate task gets a public IP. */
+  enum PublicIp {
+    /** A public IP: the task reaches ECR and the AWS APIs from a public subnet. */
+    ENABLED,
+    /** No public IP: the subnet needs a NAT gateway or VPC endpoints. */
+    DISABLED
+  }
+
+  @Option(
       names = "--attempts",
       paramLabel = "N",
       defaultValue = "3",
@@ -130,7 +151,23 @@ final class BatchSetupCommand implements Callable<Integer> {
     }
     JobDefinitionSpec definition =
         new JobDefinitionSpec(
-            name, image, jobRole, executionRole, vcpus, memory, platform, attempts, timeout);
+            name,
+            image,
+            jobRole,
+            executionRole,
+            vcpus,
+            memory,
+            platform,
+            attempts,
+            timeout,
+            assignPublicIp == PublicIp.ENABLED);
+    if (platform == JobDefinitionSpec.Platform.EC2
+        && spec.commandLine().getParseResult().hasMatchedOption("--assign-public-ip")) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--assign-public-ip is for --platform FARGATE; on EC2 the compute environment's"
+              + " subnets decide, so drop it");
+    }
     RegisterJobDefinitionRequest request = JobDefinitions.request(definition);
     PrintWriter out = spec.commandLine().getOut();
     if (dryRun) {
@@ -168,7 +205,18 @@ final class BatchSetupCommand implements Callable<Integer> {
     }
     out.println(
         "Registered job definition " + r.name() + ":" + r.revision() + " (" + r.arn() + ")");
-    out.println("  image " + image + ", " + vcpuText(vcpus) + ", " + memory + " MiB, " + platform);
+    out.println(
+        "  image "
+            + image
+            + ", "
+            + vcpuText(vcpus)
+            + ", "
+            + memory
+            + " MiB, "
+            + platform
+            + (platform == JobDefinitionSpec.Platform.FARGATE
+                ? " (platform version LATEST, public IP " + assignPublicIp + ")"
+                : ""));
     out.println(
         "  job role "
             + jobRole

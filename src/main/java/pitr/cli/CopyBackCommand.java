@@ -84,8 +84,11 @@ final class CopyBackCommand implements Callable<Integer> {
 
   @Mixin SubmitOptions submit = new SubmitOptions();
 
-  @Option(names = "--keys", paramLabel = "FILE", description = "Copy only these keys (JSON lines).")
-  Path keys;
+  @Option(
+      names = "--keys",
+      paramLabel = "FILE",
+      description = "Copy only these keys (a key as JSON a line); FILE is a path or an S3 URI.")
+  String keys;
 
   @Option(
       names = {"--filter", "--filter-expression"},
@@ -187,6 +190,9 @@ final class CopyBackCommand implements Callable<Integer> {
 
   private boolean intoItsSource;
 
+  /** The {@code --keys} file as a local file (an {@code s3://} one fetched), or null. */
+  private Path keysFile;
+
   @Override
   public Integer call() {
     Worker share = ArrayJob.worker(worker, PitrCommand.of(spec).target().env);
@@ -210,9 +216,17 @@ final class CopyBackCommand implements Callable<Integer> {
         throw new PitrException(
             ErrorCode.USAGE, "--replay reads a local file; run it here, without --submit");
       }
-      return submit.submit(spec, "copy-back", state.checkpointTable, id, run.resume != null);
+      StagedInputs.discard(keys, StagedInputs.local(spec, "--keys", keys, stagedDir()));
+      return submit.submit(
+          spec,
+          "copy-back",
+          state.checkpointTable,
+          id,
+          run.resume != null,
+          keys == null ? null : new SubmitOptions.Input("--keys", keys, "The keys file"));
     }
     Path failureFile = outputs(id, share);
+    keysFile = StagedInputs.local(spec, "--keys", keys, stagedDir());
     Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
     Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);
     PrintWriter err = spec.commandLine().getErr();
@@ -369,6 +383,14 @@ final class CopyBackCommand implements Callable<Integer> {
     return fresh;
   }
 
+  /**
+   * Where {@code --keys s3://...} is fetched to: one path for one object, so the processes of a run
+   * agree on the keys file their checkpoints record, and a resume finds it.
+   */
+  private Path stagedDir() {
+    return state.stateDir().resolve("staged");
+  }
+
   private Path runDir(String id) {
     return state.stateDir().resolve("runs").resolve(id);
   }
@@ -456,7 +478,7 @@ final class CopyBackCommand implements Callable<Integer> {
       Map<String, AttributeValue> values) {
     return CopyRequest.builder(id, failureFile)
         .tables(from, to)
-        .items(CopySource.of(keys, replay, filter, names, values))
+        .items(CopySource.of(keysFile, replay, filter, names, values))
         .throughput(new CopyRequest.Throughput(segments, concurrency, rate.maxWcu(), rate.maxRcu()))
         .resume(run.resume != null)
         .worker(share)

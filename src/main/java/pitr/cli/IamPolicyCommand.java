@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.batch.StagedFiles;
 import pitr.iam.PolicyTargets;
 import pitr.iam.PolicyWriter;
 
@@ -92,6 +93,14 @@ final class IamPolicyCommand implements Callable<Integer> {
       description = "pitr's AWS Batch job definition (default: ${DEFAULT-VALUE}).")
   String jobDefinition;
 
+  @Option(
+      names = "--stage",
+      paramLabel = "S3_URI",
+      description =
+          "Where --submit batch --stage uploads the workers' files, e.g. s3://my-bucket/pitr;"
+              + " the job role may read them (default: any).")
+  String stage;
+
   @Override
   public Integer call() {
     String name = String.join(" ", command);
@@ -110,7 +119,8 @@ final class IamPolicyCommand implements Callable<Integer> {
             region == null ? "*" : region,
             accountId,
             jobQueue,
-            jobDefinition);
+            jobDefinition,
+            staging());
     PrintWriter out = spec.commandLine().getOut();
     if (Targets.json(spec)) {
       Map<String, Object> result = new LinkedHashMap<>();
@@ -122,5 +132,15 @@ final class IamPolicyCommand implements Callable<Integer> {
       out.flush();
     }
     return ErrorCode.OK.exitCode();
+  }
+
+  /** {@code BUCKET/PREFIX} of {@code --stage}, or {@code *}. */
+  private String staging() {
+    if (stage == null) {
+      return "*";
+    }
+    StagedFiles.Location l = StagedFiles.Location.parse("--stage", stage, false);
+    String prefix = l.key().replaceAll("/+$", "");
+    return l.bucket() + (prefix.isEmpty() ? "" : "/" + prefix);
   }
 }

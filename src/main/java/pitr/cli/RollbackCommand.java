@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.batch.ArrayJob;
+import pitr.batch.StagedFiles;
 import pitr.copy.Worker;
 import pitr.files.AtomicFiles;
 import pitr.rollback.ApplyRequest;
@@ -83,8 +84,13 @@ final class RollbackCommand implements Callable<Integer> {
       description = "Save the plan to FILE (JSON lines) and stop.")
   Path plan;
 
-  @Option(names = "--apply", paramLabel = "FILE", description = "Apply exactly this saved plan.")
-  Path apply;
+  @Option(
+      names = "--apply",
+      paramLabel = "FILE",
+      description =
+          "Apply exactly this saved plan; FILE is a path or an S3 URI (fetched into the state"
+              + " folder and checked first).")
+  String apply;
 
   @Option(
       names = "--resume",
@@ -195,18 +201,23 @@ final class RollbackCommand implements Callable<Integer> {
               + " (pass one of them)");
     }
     if (submit.requested()) {
-      RollbackPlan checked = PlanFile.read(apply);
+      long items = readPlan(true).size();
       String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);
       int code =
-          submit.submit(spec, "rollback", applyOptions.state.checkpointTable, id, resume != null);
+          submit.submit(
+              spec,
+              "rollback",
+              applyOptions.state.checkpointTable,
+              id,
+              resume != null,
+              new SubmitOptions.Input("--apply", apply, "The plan"));
       out.println(
-          "  the workers read the plan at "
-              + apply
-              + " ("
-              + checked.size()
-              + (checked.size() == 1 ? " item" : " items")
-              + "): it must be at that path in their containers (an image or volume with"
-              + " it)");
+          "  the workers fetch the plan ("
+              + items
+              + (items == 1 ? " item" : " items")
+              + ") from "
+              + submit.staged()
+              + " and check it before applying it");
       out.flush();
       return code;
     }
@@ -258,7 +269,7 @@ final class RollbackCommand implements Callable<Integer> {
           confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
         keepPlan = true;
-        String resumeCommand = resumeCommand(planned.file(), newId, Worker.ALL);
+        String resumeCommand = resumeCommand(planned.file().toString(), newId, Worker.ALL);
         resumeHint(out, newId, resumeCommand);
         ApplyResult result = applyWatched(out, rollbacks, planned, request, resumeCommand);
         keepPlan = !result.complete();
@@ -337,7 +348,7 @@ final class RollbackCommand implements Callable<Integer> {
           "--apply FILE executes a saved plan as it is; drop TABLE, --to, --incident-end,"
               + " --plan, --source, --bucket and --export");
     }
-    RollbackPlan saved = PlanFile.read(apply);
+    RollbackPlan saved = readPlan(false);
     String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);
     String resumeCommand = resumeCommand(apply, id, share);
     try (Targets t = Targets.of(spec)) {
@@ -418,12 +429,43 @@ final class RollbackCommand implements Callable<Integer> {
     Json.print(spec.commandLine().getOut(), m);
   }
 
+  /**
+   * The plan {@code --apply} names, as a local file: an {@code s3://} one is fetched into the
+   * rollbacks folder (which an apply that completes the run empties) and checked.
+   */
+  private Path planFile() {
+    return StagedInputs.local(
+        spec, "--apply", apply, applyOptions.state.stateDir().resolve("rollbacks"));
+  }
+
+  /**
+   * The plan {@code --apply} names, read and checked; a refusal of an {@code s3://} one names the
+   * address. {@code discard}: drop the fetched copy at once (the submitter only checks it).
+   */
+  private RollbackPlan readPlan(boolean discard) {
+    Path file = planFile();
+    try {
+      RollbackPlan plan = PlanFile.read(file);
+      if (discard) {
+        StagedInputs.discard(apply, file);
+      }
+      return plan;
+    } catch (PitrException e) {
+      StagedInputs.discard(apply, file);
+      if (!StagedFiles.Location.is(apply)) {
+        throw e;
+      }
+      throw new PitrException(
+          e.code(), e.getMessage().replace(file.toString(), apply + " (its copy " + file + ")"), e);
+    }
+  }
+
   /** The command that resumes this process's share of run {@code id}. */
-  private String resumeCommand(Path planFile, String id, Worker share) {
+  private String resumeCommand(String planFile, String id, Worker share) {
     return ResumeCommands.of(
         spec,
         "rollback --apply "
-            + ResumeCommands.quote(planFile.toString())
+            + ResumeCommands.quote(planFile)
             + " --resume "
             + id
             + (share.count() > 1 ? " --worker " + share : ""));

@@ -1,6 +1,7 @@
 package pitr.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +14,11 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.batch.BatchGateway;
 import pitr.batch.JobSpec;
+import pitr.batch.StagedFiles;
 import pitr.copy.RunJob;
 import pitr.copy.TableCheckpoints;
 import software.amazon.awssdk.services.batch.BatchAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * {@code --submit batch --workers N}: instead of running here, submit the same command as an AWS
@@ -39,7 +42,8 @@ final class SubmitOptions {
           "--worker",
           "--run-id",
           "--state-dir",
-          "--failures");
+          "--failures",
+          "--stage");
 
   @Option(
       names = "--submit",
@@ -57,7 +61,33 @@ final class SubmitOptions {
       description = "With --submit: how many workers, 1-10,000 (default: ${DEFAULT-VALUE}).")
   int workers;
 
+  @Option(
+      names = "--stage",
+      paramLabel = "S3_URI",
+      description =
+          "With --submit: upload the local file the workers read (--apply PLAN, --keys FILE) to"
+              + " S3_URI, an S3 bucket and prefix like s3://my-bucket/pitr, under PREFIX/RUN_ID/;"
+              + " each worker fetches it and checks its SHA-256 before using it. Required for a"
+              + " local file.")
+  String stage;
+
   @Mixin BatchOptions batch = new BatchOptions();
+
+  /** The S3 address the workers read their file from, once {@link #submit} staged or took it. */
+  private String staged;
+
+  /**
+   * A file the workers read, as given on the command line.
+   *
+   * @param option the option, e.g. {@code --apply}
+   * @param value its value: a local path, or an {@code s3://} address
+   * @param what what the file is, for messages: "The plan", "The keys file"
+   */
+  record Input(String option, String value, String what) {
+    boolean local() {
+      return !StagedFiles.Location.is(value);
+    }
+  }
 
   boolean requested() {
     return submit != null;
@@ -67,23 +97,39 @@ final class SubmitOptions {
   void refuseWithoutSubmit(CommandSpec spec) {
     if (submit == null
         && (spec.commandLine().getParseResult().hasMatchedOption("--workers")
-            || batch.jobQueue != null)) {
+            || batch.jobQueue != null
+            || stage != null)) {
       throw new PitrException(
           ErrorCode.USAGE,
-          "--workers and --job-queue are for --submit batch; to split the work here, start N"
-              + " processes with --worker I/N and one --run-id");
+          "--workers, --job-queue and --stage are for --submit batch; to split the work here,"
+              + " start N processes with --worker I/N and one --run-id");
     }
+  }
+
+  /** The S3 address the workers read their file from, or null (none, or not submitted yet). */
+  String staged() {
+    return staged;
   }
 
   /**
    * Submits {@code command} (its original arguments, less the local-only ones) as a job of {@link
-   * #workers} children; prints the job and returns 0.
+   * #workers} children; prints the job and returns 0. A local {@code input} is uploaded with {@code
+   * --stage} once everything else is checked, and the children get its S3 address instead: the
+   * upload is the only thing written before the job is submitted.
    *
+   * @param input the file the workers read, or null
    * @throws PitrException {@link ErrorCode#USAGE} without {@code --checkpoint-table} or {@code
-   *     --job-queue}; {@link ErrorCode#REFUSED} when the queue or job definition does not exist
+   *     --job-queue}, for a local input without {@code --stage} (or {@code --stage} without one),
+   *     or when the stage bucket does not exist or cannot be written; {@link ErrorCode#REFUSED}
+   *     when the queue or job definition does not exist
    */
   int submit(
-      CommandSpec spec, String command, String checkpointTable, String runId, boolean resume) {
+      CommandSpec spec,
+      String command,
+      String checkpointTable,
+      String runId,
+      boolean resume,
+      Input input) {
     if (checkpointTable == null) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -92,12 +138,26 @@ final class SubmitOptions {
               + " resume. Nothing was submitted");
     }
     batch.require(command + " --submit batch");
-    List<String> args =
-        childArgs(spec.commandLine().getParseResult().originalArgs(), runId, resume, workers);
+    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    refuseLocalReads(original);
+    StagedFiles.Location stageTo = stageLocation(input);
     TargetOptions target = PitrCommand.of(spec).target();
     try (BatchAsyncClient client = new AwsClients(target).batch()) {
       BatchGateway gateway = new BatchGateway(client);
       batch.checkExists(gateway);
+      staged = input == null ? null : input.value();
+      if (stageTo != null) {
+        try (S3AsyncClient s3 = new AwsClients(target).s3()) {
+          staged = new StagedFiles(s3).stage(Path.of(input.value()), stageTo, runId).block().uri();
+        }
+      }
+      List<String> args =
+          childArgs(
+              original,
+              runId,
+              resume,
+              workers,
+              input == null ? Map.of() : Map.of(input.option(), staged));
       Map<String, String> env = new LinkedHashMap<>();
       env.put("AWS_REGION", client.serviceClientConfiguration().region().id());
       JobSpec job =
@@ -108,11 +168,102 @@ final class SubmitOptions {
               args,
               workers,
               env);
-      String jobId = gateway.submit(job.request()).block().jobId();
+      String jobId;
+      try {
+        jobId = gateway.submit(job.request()).block().jobId();
+      } catch (PitrException e) {
+        throw stageTo == null ? e : uploadedButNotSubmitted(e, input);
+      }
       print(spec, command, runId, checkpointTable, jobId, job);
       record(spec, checkpointTable, runId, new RunJob(jobId, job.jobQueue(), workers, now(), args));
     }
     return 0;
+  }
+
+  /**
+   * Where {@code input} is to be uploaded: the {@code --stage} location for a local file, else
+   * null.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} for a local file without {@code --stage}, an
+   *     {@code s3://} one with it, {@code --stage} with no file to stage, or a malformed location
+   */
+  private StagedFiles.Location stageLocation(Input input) {
+    if (input == null) {
+      if (stage != null) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--stage uploads the file the workers read (--apply PLAN or --keys FILE), and this"
+                + " command has none; drop --stage");
+      }
+      return null;
+    }
+    if (!input.local()) {
+      if (stage != null) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            input.option()
+                + " "
+                + input.value()
+                + " is in S3 already and --stage uploads a local file; drop --stage");
+      }
+      return null;
+    }
+    if (stage == null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          input.option()
+              + " "
+              + input.value()
+              + " is a file on this machine, and the workers run in AWS Batch containers that do"
+              + " not have it; pass --stage s3://BUCKET/PREFIX to upload it for them (their job"
+              + " role needs s3:GetObject there, see deploy/iam/job-role.json), or upload it"
+              + " yourself and pass "
+              + input.option()
+              + " s3://BUCKET/KEY. Nothing was submitted");
+    }
+    return StagedFiles.Location.parse("--stage", stage, false);
+  }
+
+  /** The refusal of a submit that failed after the file was uploaded: it says what is left. */
+  private PitrException uploadedButNotSubmitted(PitrException e, Input input) {
+    return new PitrException(
+        e.code(),
+        e.getMessage()
+            + ". "
+            + input.what()
+            + " "
+            + input.value()
+            + " had been uploaded to "
+            + staged
+            + ", which no job reads: submit again with "
+            + input.option()
+            + " "
+            + staged
+            + " (no new upload), or delete it with aws s3 rm "
+            + staged,
+        e);
+  }
+
+  /**
+   * Refuses (exit 2) a {@code file://PATH} value (a filter's placeholders): the workers would read
+   * PATH in their containers, where it is not.
+   */
+  private static void refuseLocalReads(List<String> original) {
+    for (int i = 0; i < original.size(); i++) {
+      String a = original.get(i);
+      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : a;
+      if (value.regionMatches(true, 0, "file://", 0, 7)) {
+        String option =
+            a.contains("=") ? a.substring(0, a.indexOf('=')) : i > 0 ? original.get(i - 1) : "";
+        throw new PitrException(
+            ErrorCode.USAGE,
+            option
+                + " "
+                + value
+                + " would be read by the workers in their AWS Batch containers, where that file"
+                + " is not; pass its JSON inline with --submit batch. Nothing was submitted");
+      }
+    }
   }
 
   private static java.time.Instant now() {
@@ -148,11 +299,32 @@ final class SubmitOptions {
    * for more than one worker, {@code --worker auto/N}.
    */
   static List<String> childArgs(List<String> original, String runId, boolean resume, int workers) {
+    return childArgs(original, runId, resume, workers, Map.of());
+  }
+
+  /**
+   * As {@link #childArgs(List, String, boolean, int)}, with the value of each option in {@code
+   * replaced} (e.g. {@code --apply}) replaced by the one it maps to.
+   */
+  static List<String> childArgs(
+      List<String> original,
+      String runId,
+      boolean resume,
+      int workers,
+      Map<String, String> replaced) {
     List<String> args = new ArrayList<>();
     for (int i = 0; i < original.size(); i++) {
       String a = original.get(i);
       String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
       if (LOCAL_ONLY.contains(name)) {
+        if (!a.contains("=")) {
+          i++;
+        }
+        continue;
+      }
+      if (replaced.containsKey(name)) {
+        args.add(name);
+        args.add(replaced.get(name));
         if (!a.contains("=")) {
           i++;
         }
@@ -185,6 +357,9 @@ final class SubmitOptions {
       m.put("jobQueue", job.jobQueue());
       m.put("workers", workers);
       m.put("command", job.command());
+      if (staged != null) {
+        m.put("staged", staged);
+      }
       Json.print(out, m);
       return;
     }

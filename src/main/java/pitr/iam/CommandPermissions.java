@@ -12,6 +12,7 @@ import static pitr.iam.Scope.METRICS;
 import static pitr.iam.Scope.RECOVERY_TABLES;
 import static pitr.iam.Scope.SCHEDULER_ROLE;
 import static pitr.iam.Scope.SCHEDULES;
+import static pitr.iam.Scope.STAGED_FILES;
 import static pitr.iam.Scope.TABLES;
 
 import java.util.ArrayList;
@@ -226,7 +227,8 @@ public final class CommandPermissions {
 
   /**
    * What {@code command} (e.g. {@code copy-back}, {@code migrate prod}) needs; {@value #JOB_ROLE}
-   * is the union of what a Batch job may run, with CloudWatch metrics.
+   * is the union of what a Batch job may run, with CloudWatch metrics and the files staged for its
+   * workers.
    *
    * @throws PitrException with {@link ErrorCode#USAGE} for a command not in the catalogue
    */
@@ -241,6 +243,9 @@ public final class CommandPermissions {
       List<Grant> grants = new ArrayList<>();
       union.forEach((scope, actions) -> grants.add(new Grant(scope, List.copyOf(actions))));
       grants.add(new Grant(METRICS, List.of("cloudwatch:PutMetricData")));
+      // A worker given --apply s3://... or --keys s3://... (as --submit batch --stage passes them)
+      // fetches the file.
+      grants.add(new Grant(STAGED_FILES, List.of("s3:GetObject")));
       return grants;
     }
     List<Grant> grants = CATALOGUE.get(command);

@@ -14,6 +14,8 @@ import java.util.List;
  * @param account the account of the ARNs, or {@code *}
  * @param jobQueue the AWS Batch job queue, or {@code *}
  * @param jobDefinition pitr's AWS Batch job definition
+ * @param staging the bucket and prefix, {@code BUCKET/PREFIX}, that {@code --submit batch --stage}
+ *     uploads the workers' files to, or {@code *}
  */
 public record PolicyTargets(
     List<String> tables,
@@ -23,7 +25,8 @@ public record PolicyTargets(
     String region,
     String account,
     String jobQueue,
-    String jobDefinition) {
+    String jobDefinition,
+    String staging) {
 
   /** The ARNs {@code scope} stands for. */
   List<String> resources(Scope scope) {
@@ -51,6 +54,7 @@ public record PolicyTargets(
       case SCHEDULES ->
           List.of("arn:aws:scheduler:" + region + ":" + account + ":schedule/default/pitr-*");
       case SCHEDULER_ROLE -> List.of("arn:aws:iam::" + account + ":role/pitr-scheduler");
+      case STAGED_FILES -> List.of("arn:aws:s3:::" + staging + "/*");
     };
   }
 }

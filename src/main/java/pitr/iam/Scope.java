@@ -27,5 +27,10 @@ public enum Scope {
   /** The role EventBridge Scheduler assumes to submit a scheduled job. */
   SCHEDULER_ROLE,
   /** CloudWatch metric data, with {@code --metrics cloudwatch}. */
-  METRICS
+  METRICS,
+  /**
+   * The S3 prefix {@code --submit batch --stage} uploads the workers' files to, {@code
+   * BUCKET/PREFIX/*}.
+   */
+  STAGED_FILES
 }

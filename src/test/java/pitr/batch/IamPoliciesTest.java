@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.batch.BatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.scheduler.SchedulerAsyncClient;
 
 /**
@@ -72,7 +73,8 @@ class IamPoliciesTest {
     Set<String> calls = new TreeSet<>();
     for (Method m : client.getMethods()) {
       String name = m.getName();
-      if (m.getParameterCount() == 1
+      // One request; S3's object calls take a body or a response transformer too.
+      if ((m.getParameterCount() == 1 || m.getParameterCount() == 2)
           && !name.equals("close")
           && !name.startsWith("waiter")
           && !name.endsWith("Paginator")
@@ -92,6 +94,10 @@ class IamPoliciesTest {
     assertThat(allowed("submitter.json", "logs"))
         .isEqualTo(called(CloudWatchLogsAsyncClient.class, "logs", "batch"));
     assertThat(allowed("submitter.json", "iam")).containsExactly("iam:PassRole");
+    // PutObject stages a local file; GetObject checks an s3:// one before submitting.
+    assertThat(allowed("submitter.json", "s3"))
+        .isEqualTo(called(S3AsyncClient.class, "s3", "batch"))
+        .containsExactly("s3:GetObject", "s3:PutObject");
   }
 
   @Test
@@ -117,7 +123,8 @@ class IamPoliciesTest {
             "REGION",
             "ACCOUNT_ID",
             "QUEUE",
-            "pitr");
+            "pitr",
+            "BUCKET/PREFIX");
     ObjectMapper json = new ObjectMapper();
 
     assertThat(json.readTree(IAM.resolve("job-role.json").toFile()))
@@ -134,7 +141,10 @@ class IamPoliciesTest {
     assertThat(called).containsAll(allowed("job-role.json", "dynamodb"));
     assertThat(allowed("job-role.json", "cloudwatch"))
         .isEqualTo(called(CloudWatchAsyncClient.class, "cloudwatch", "metrics"));
+    // A worker fetches the files staged for it; it never writes to S3.
+    assertThat(allowed("job-role.json", "s3")).containsExactly("s3:GetObject");
     assertThat(actions("job-role.json"))
-        .allMatch(a -> a.startsWith("dynamodb:") || a.startsWith("cloudwatch:"));
+        .allMatch(
+            a -> a.startsWith("dynamodb:") || a.startsWith("cloudwatch:") || a.startsWith("s3:"));
   }
 }

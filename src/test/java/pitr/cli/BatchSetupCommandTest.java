@@ -193,4 +193,117 @@ class BatchSetupCommandTest {
             "error: --job-role pitr is not an IAM role ARN; pass one like"
                 + " arn:aws:iam::123456789012:role/pitr-job\n");
   }
+
+  @Test
+  void setup_fargate_registersTheNetworkAndPlatformConfiguration() {
+    CliRun run =
+        setup(
+            "--job-definition",
+            "pitr-g",
+            "--execution-role",
+            "arn:aws:iam::123456789012:role/pitr-exec",
+            "--assign-public-ip",
+            "ENABLED",
+            "--vcpus",
+            "0.5",
+            "--memory",
+            "3072");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(code).isZero();
+    assertThat(run.out())
+        .contains(
+            "  image 123456789012.dkr.ecr.us-east-1.amazonaws.com/pitr:1.0, 0.5 vCPUs, 3072 MiB,"
+                + " FARGATE (platform version LATEST, public IP ENABLED)\n");
+    JobDefinition d = definitions("pitr-g").get(0);
+    assertThat(d.containerProperties().networkConfiguration().assignPublicIpAsString())
+        .isEqualTo("ENABLED");
+    assertThat(d.containerProperties().fargatePlatformConfiguration().platformVersion())
+        .isEqualTo("LATEST");
+    assertThat(d.containerProperties().resourceRequirements())
+        .extracting(q -> q.typeAsString() + "=" + q.value())
+        .containsExactlyInAnyOrder("VCPU=0.5", "MEMORY=3072");
+  }
+
+  @Test
+  void setup_fargateDryRun_printsThePublicIpDisabledByDefault_andThePlatformVersion() {
+    CliRun run =
+        setup(
+            "--job-definition",
+            "pitr-h",
+            "--execution-role",
+            "arn:aws:iam::123456789012:role/pitr-exec",
+            "--dry-run");
+
+    assertThat(code).isZero();
+    assertThat(run.out())
+        .contains(
+            "\"executionRoleArn\" : \"arn:aws:iam::123456789012:role/pitr-exec\"",
+            "\"networkConfiguration\" : {\n      \"assignPublicIp\" : \"DISABLED\"\n    }",
+            "\"fargatePlatformConfiguration\" : {\n      \"platformVersion\" : \"LATEST\"\n    }",
+            "\"platformCapabilities\" : [ \"FARGATE\" ]");
+    assertThat(definitions("pitr-h")).isEmpty();
+  }
+
+  @Test
+  void setup_ec2_carriesNoFargateConfiguration() {
+    CliRun run = setup("--job-definition", "pitr-i", "--platform", "EC2", "--dry-run");
+
+    assertThat(code).isZero();
+    assertThat(run.out()).doesNotContain("networkConfiguration", "fargatePlatformConfiguration");
+  }
+
+  @Test
+  void setup_fargateWithASizeFargateDoesNotRun_exits2ListingTheValidOnes_andRegistersNothing() {
+    CliRun run =
+        setup(
+            "--job-definition",
+            "pitr-j",
+            "--execution-role",
+            "arn:aws:iam::123456789012:role/pitr-exec",
+            "--vcpus",
+            "1",
+            "--memory",
+            "1024");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Fargate does not run --vcpus 1 with --memory 1024; pass one of its"
+                + " combinations (memory in MiB): 0.25 vCPU: 512, 1024 or 2048; 0.5 vCPU: 1024-4096"
+                + " in steps of 1024; 1 vCPU: 2048-8192 in steps of 1024; 2 vCPU: 4096-16384 in"
+                + " steps of 1024; 4 vCPU: 8192-30720 in steps of 1024; 8 vCPU: 16384-61440 in"
+                + " steps of 4096; 16 vCPU: 32768-122880 in steps of 8192. Or pass --platform"
+                + " EC2\n");
+    assertThat(definitions("pitr-j")).isEmpty();
+  }
+
+  @Test
+  void setup_fargateWithAVcpuCountFargateDoesNotOffer_exits2() {
+    setup(
+        "--job-definition",
+        "pitr-k",
+        "--execution-role",
+        "arn:aws:iam::123456789012:role/pitr-exec",
+        "--vcpus",
+        "3",
+        "--memory",
+        "8192");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(definitions("pitr-k")).isEmpty();
+  }
+
+  @Test
+  void setup_ec2WithAssignPublicIp_exits2AndRegistersNothing() {
+    CliRun run =
+        setup("--job-definition", "pitr-l", "--platform", "EC2", "--assign-public-ip", "ENABLED");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --assign-public-ip is for --platform FARGATE; on EC2 the compute environment's"
+                + " subnets decide, so drop it\n");
+    assertThat(definitions("pitr-l")).isEmpty();
+  }
 }

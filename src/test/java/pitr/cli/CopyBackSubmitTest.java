@@ -2,17 +2,24 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.dynamo.MotoServer;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 class CopyBackSubmitTest {
   @TempDir static Path motoDir;
@@ -180,8 +187,8 @@ class CopyBackSubmitTest {
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "error: --workers and --job-queue are for --submit batch; to split the work here,"
-                + " start N processes with --worker I/N and one --run-id\n");
+            "error: --workers, --job-queue and --stage are for --submit batch; to split the work"
+                + " here, start N processes with --worker I/N and one --run-id\n");
   }
 
   @Test
@@ -204,5 +211,190 @@ class CopyBackSubmitTest {
                 true,
                 4))
         .containsExactly("copy-back", "--resume", "abc", "--worker", "auto/4");
+  }
+
+  private static String newBucket() {
+    String b = "keys-" + (++queues);
+    moto.s3.createBucket(r -> r.bucket(b));
+    return b;
+  }
+
+  private static List<String> objects(String bucket) {
+    return moto.s3.listObjectsV2(r -> r.bucket(bucket)).contents().stream()
+        .map(S3Object::key)
+        .toList();
+  }
+
+  private Path keysFile() throws Exception {
+    Path keys = state.resolve("keys.jsonl");
+    Files.writeString(keys, "{\"pk\":\"k1\"}\n{\"pk\":\"k3\"}\n");
+    return keys;
+  }
+
+  @Test
+  void copyBack_keysWithSubmitAndStage_uploadsTheKeysFile_andTheWorkersGetItsS3Address()
+      throws Exception {
+    Path keys = keysFile();
+    String q = newQueue();
+    String bucket = newBucket();
+
+    CliRun run =
+        run(
+            "--keys",
+            keys.toString(),
+            "--checkpoint-table",
+            "pitr-checkpoints",
+            "--submit",
+            "batch",
+            "--workers",
+            "2",
+            "--job-queue",
+            q,
+            "--run-id",
+            "run0002",
+            "--stage",
+            "s3://" + bucket + "/staged/");
+
+    assertThat(code).as(run.err()).isZero();
+    String hex =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(keys)));
+    String key = "staged/run0002/sha256-" + hex + "/keys.jsonl";
+    assertThat(objects(bucket)).containsExactly(key);
+    assertThat(jobs(q).get(0).container().command())
+        .containsSubsequence(
+            "copy-back", "--keys", "s3://" + bucket + "/" + key, "--run-id", "run0002");
+  }
+
+  @Test
+  void copyBack_localKeysWithSubmitButNoStage_exits2AndSubmitsNothing() throws Exception {
+    Path keys = keysFile();
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            "--keys",
+            keys.toString(),
+            "--checkpoint-table",
+            "pitr-checkpoints",
+            "--submit",
+            "batch",
+            "--job-queue",
+            q);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --keys "
+                + keys
+                + " is a file on this machine, and the workers run in AWS Batch containers that do"
+                + " not have it; pass --stage s3://BUCKET/PREFIX to upload it for them (their job"
+                + " role needs s3:GetObject there, see deploy/iam/job-role.json), or upload it"
+                + " yourself and pass --keys s3://BUCKET/KEY. Nothing was submitted\n");
+    assertThat(jobs(q)).isEmpty();
+  }
+
+  @Test
+  void copyBack_stageWithoutAFileToStage_exits2AndSubmitsNothing() {
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            "--checkpoint-table",
+            "pitr-checkpoints",
+            "--submit",
+            "batch",
+            "--job-queue",
+            q,
+            "--stage",
+            "s3://b-1/p");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --stage uploads the file the workers read (--apply PLAN or --keys FILE), and"
+                + " this command has none; drop --stage\n");
+    assertThat(jobs(q)).isEmpty();
+  }
+
+  @Test
+  void copyBack_filterValuesFromAFileWithSubmit_exits2AndSubmitsNothing() {
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            "--filter",
+            "qty > :v",
+            "--filter-values",
+            "file:///tmp/values.json",
+            "--checkpoint-table",
+            "pitr-checkpoints",
+            "--submit",
+            "batch",
+            "--job-queue",
+            q);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --filter-values file:///tmp/values.json would be read by the workers in their"
+                + " AWS Batch containers, where that file is not; pass its JSON inline with"
+                + " --submit batch. Nothing was submitted\n");
+    assertThat(jobs(q)).isEmpty();
+  }
+
+  @Test
+  void copyBack_keysFromS3_copiesTheSameItemsAsTheLocalKeysFile() throws Exception {
+    Path keys = keysFile();
+    String bucket = newBucket();
+    moto.s3.putObject(r -> r.bucket(bucket).key("k/keys.jsonl"), RequestBody.fromFile(keys));
+    Map<String, Map<String, String>> ends = new java.util.HashMap<>();
+    for (String source : List.of(keys.toString(), "s3://" + bucket + "/k/keys.jsonl")) {
+      try (RollbackTestEngine engine = new RollbackTestEngine()) {
+        engine.createOrders();
+        engine
+            .client
+            .createTable(
+                r ->
+                    r.tableName("orders-rec")
+                        .billingMode("PAY_PER_REQUEST")
+                        .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                        .keySchema(k -> k.attributeName("pk").keyType("HASH")))
+            .join();
+        for (String pk : List.of("k1", "k2", "k3")) {
+          engine
+              .client
+              .putItem(
+                  r ->
+                      r.tableName("orders-rec")
+                          .item(
+                              Map.of(
+                                  "pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS("v1"))))
+              .join();
+        }
+        CliRun run = new CliRun();
+        run.root().target.env = moto.env();
+        code =
+            run.execute(
+                "--endpoint-url",
+                engine.endpoint,
+                "copy-back",
+                "--from",
+                "orders-rec",
+                "--to",
+                "orders",
+                "--keys",
+                source,
+                "--state-dir",
+                state.resolve("s" + ends.size()).toString());
+        assertThat(code).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("Copied 2 items from orders-rec to orders");
+        ends.put(source, engine.orders());
+      }
+    }
+
+    assertThat(ends.get("s3://" + bucket + "/k/keys.jsonl"))
+        .isEqualTo(ends.get(keys.toString()))
+        .isEqualTo(Map.of("k1", "v1", "k3", "v1"));
   }
 }

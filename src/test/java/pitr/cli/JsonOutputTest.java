@@ -111,7 +111,11 @@ class JsonOutputTest {
             "--image",
             "pitr:1",
             "--job-role",
-            "arn:aws:iam::123456789012:role/pitr"));
+            "arn:aws:iam::123456789012:role/pitr",
+            "--execution-role",
+            "arn:aws:iam::123456789012:role/pitr-execution",
+            "--assign-public-ip",
+            "ENABLED"));
     m.put("pitr logs", List.of("logs"));
     m.put("pitr completion", List.of("completion", "bash"));
     return m;

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.batch.model.CEType;
 import software.amazon.awssdk.services.batch.model.ComputeEnvironmentOrder;
 import software.amazon.awssdk.services.batch.model.JQState;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 /**
@@ -34,9 +35,18 @@ final class MotoBatch implements AutoCloseable {
   final BatchClient batch;
   final SchedulerClient scheduler;
   final CloudWatchLogsClient logs;
+  final S3Client s3;
 
   private MotoBatch(MotoServer moto) {
     this.moto = moto;
+    s3 =
+        S3Client.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .build();
     URI endpoint = moto.endpoint();
     StaticCredentialsProvider credentials =
         StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
@@ -91,13 +101,14 @@ final class MotoBatch implements AutoCloseable {
     }
   }
 
-  /** The endpoint variables that send Batch, Scheduler and CloudWatch Logs calls to moto. */
+  /** The endpoint variables that send Batch, Scheduler, CloudWatch Logs and S3 calls to moto. */
   Map<String, String> env() {
     String url = moto.endpoint().toString();
     return Map.of(
         "AWS_ENDPOINT_URL_BATCH", url,
         "AWS_ENDPOINT_URL_SCHEDULER", url,
-        "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", url);
+        "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", url,
+        "AWS_ENDPOINT_URL_S3", url);
   }
 
   /** Creates job queue {@code name} on a new unmanaged compute environment. */
@@ -125,6 +136,7 @@ final class MotoBatch implements AutoCloseable {
     batch.close();
     scheduler.close();
     logs.close();
+    s3.close();
     moto.close();
   }
 }
