@@ -93,6 +93,8 @@ public final class InProcessWorkers {
   public Mono<RunRecord> resumable(String name, String runId) {
     return env.ledger()
         .runs(name)
+        // Latest by start: run ids named with --run-id do not sort by time.
+        .sort(Comparator.comparing(RunRecord::startedAt))
         .collectList()
         .flatMap(
             runs -> {
