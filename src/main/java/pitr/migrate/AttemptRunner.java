@@ -165,7 +165,8 @@ final class AttemptRunner {
                 env.clock(),
                 reads::sum)
             : null;
-    if (resumeFrom != null) {
+    // A worker joining a run that another worker recorded continues it without resuming anything.
+    if (resumeFrom != null && (shared == null || request.resume())) {
       notes.add(
           shared == null
               ? "resumed run " + runId + " (attempt " + record.attempts() + ")"
