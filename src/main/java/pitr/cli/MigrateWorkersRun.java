@@ -65,52 +65,81 @@ final class MigrateWorkersRun {
         }
         throw e;
       }
-      print(spec, report, maxWcu);
       if (report.stopped()) {
-        throw interruption.stopped(
-            "was told to stop: every worker of run "
-                + report.report().runId()
-                + " stopped, its writes in flight seen through and journaled; the run is recorded"
-                + " "
-                + report.report().status());
+        throw failure(
+            spec,
+            report,
+            maxWcu,
+            interruption.stopped(
+                "was told to stop: every worker of run "
+                    + report.report().runId()
+                    + " stopped, its writes in flight seen through and journaled; the run is"
+                    + " recorded "
+                    + report.report().status()));
       }
     }
     if (report.report().status() == MigrationState.FAILED) {
-      throw new PitrException(
-          ErrorCode.FAILED,
-          "Run "
-              + report.report().runId()
-              + " of "
-              + migration
-              + " FAILED: "
-              + report.workers().stream()
-                  .filter(o -> o.state() == WorkersReport.State.FAILED)
-                  .map(o -> "worker " + o.worker() + " failed (" + o.detail() + ")")
-                  .collect(Collectors.joining("; "))
-              + "; the other workers finished their shares and its writes are journaled. Fix the"
-              + " cause, then continue it with: "
-              + resumeCommand);
+      throw failure(
+          spec,
+          report,
+          maxWcu,
+          new PitrException(
+              ErrorCode.FAILED,
+              "Run "
+                  + report.report().runId()
+                  + " of "
+                  + migration
+                  + " FAILED: "
+                  + report.workers().stream()
+                      .filter(o -> o.state() == WorkersReport.State.FAILED)
+                      .map(o -> "worker " + o.worker() + " failed (" + o.detail() + ")")
+                      .collect(Collectors.joining("; "))
+                  + "; the other workers finished their shares and its writes are journaled. Fix"
+                  + " the cause, then continue it with: "
+                  + resumeCommand));
     }
+    print(spec, report, maxWcu);
     return 0;
+  }
+
+  /**
+   * {@code e}, after the summary: printed first as text, or with {@code --output json} carried as
+   * the error document's result (stdout holds one document).
+   */
+  private static PitrException failure(
+      CommandSpec spec, WorkersReport report, double maxWcu, PitrException e) {
+    if (json(spec)) {
+      return new CommandFailure(e.code(), e.getMessage(), toJson(report));
+    }
+    print(spec, report, maxWcu);
+    return e;
+  }
+
+  private static boolean json(CommandSpec spec) {
+    return PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON;
+  }
+
+  private static Map<String, Object> toJson(WorkersReport report) {
+    Map<String, Object> m = MigrateProdCommand.toJson(report.report());
+    List<Map<String, Object>> workers = new ArrayList<>();
+    for (WorkersReport.Outcome o : report.workers()) {
+      Map<String, Object> w = new LinkedHashMap<>();
+      w.put("worker", o.worker().toString());
+      w.put("state", o.state().name().toLowerCase(Locale.ROOT));
+      w.put("read", o.read());
+      w.put("written", o.written());
+      w.put("detail", o.detail());
+      workers.add(w);
+    }
+    m.put("workers", workers);
+    return m;
   }
 
   /** Prints the run and each worker's outcome, as text or JSON as {@code --output} asks. */
   static void print(CommandSpec spec, WorkersReport report, double maxWcu) {
-    if (PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON) {
-      Map<String, Object> m = MigrateProdCommand.toJson(report.report());
-      List<Map<String, Object>> workers = new ArrayList<>();
-      for (WorkersReport.Outcome o : report.workers()) {
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("worker", o.worker().toString());
-        w.put("state", o.state().name().toLowerCase(Locale.ROOT));
-        w.put("read", o.read());
-        w.put("written", o.written());
-        w.put("detail", o.detail());
-        workers.add(w);
-      }
-      m.put("workers", workers);
+    if (json(spec)) {
       PrintWriter out = spec.commandLine().getOut();
-      out.println(MigrateCommand.json(m));
+      out.println(MigrateCommand.json(toJson(report)));
       out.flush();
       return;
     }

@@ -219,6 +219,120 @@ class MigrateWorkersHereCliTest {
   }
 
   @Test
+  void prod_withWorkers_andJsonOutput_whenAWorkerFails_printsOneErrorDocumentWithTheRun()
+      throws Exception {
+    Path m = migrations();
+    poison("car#005", true);
+
+    CliRun prod = run(m, "prod", "0002", "--workers", "3", "--yes", "--output", "json");
+
+    assertThat(code).as(prod.err()).isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(prod.out());
+    assertThat(json.get("error").get("code").asText()).isEqualTo("FAILED");
+    assertThat(json.get("error").get("message").asText())
+        .startsWith("Run " + runId(prod.err()) + " of " + NAME + " FAILED: worker ");
+    JsonNode result = json.get("result");
+    assertThat(result.get("status").asText()).isEqualTo("failed");
+    assertThat(result.get("workers")).hasSize(3);
+    int failed = 0;
+    for (JsonNode w : result.get("workers")) {
+      if (w.get("state").asText().equals("failed")) {
+        failed++;
+        assertThat(w.get("detail").asText()).isEqualTo("IllegalStateException: poisoned car#005");
+      } else {
+        assertThat(w.get("state").asText()).isEqualTo("finished");
+      }
+    }
+    assertThat(failed).isEqualTo(1);
+  }
+
+  @Test
+  void prod_withWorkers_whenInterrupted_stopsEveryWorker_exits130_withTheResumeCommand()
+      throws Exception {
+    Path m = migrations();
+    // Waits for ever: only a stop ends it.
+    Files.writeString(
+        m.resolve("0003_cars_wait.java"),
+        """
+        import java.util.Set;
+        import pitr.migrate.api.*;
+        import reactor.core.publisher.Mono;
+
+        /** Never ends on its own. */
+        class CarsWait implements Migration {
+          public Set<String> tables() {
+            return Set.of("cars");
+          }
+
+          public Mono<Void> run(MigrationContext c) {
+            return Mono.never();
+          }
+        }
+        """);
+    CliRun prod = new CliRun();
+    java.util.concurrent.CompletableFuture<Integer> exit =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                prod.execute(
+                    "--endpoint-url",
+                    local.endpoint,
+                    "migrate",
+                    "prod",
+                    "0003",
+                    "--workers",
+                    "3",
+                    "--yes",
+                    "--migrations-dir",
+                    m.toString()));
+    while (!prod.err().contains(" started; ") || Interruption.current() == null) {
+      assertThat(exit).as(prod.err()).isNotDone();
+      Thread.sleep(20);
+    }
+
+    Interruption.current().trigger();
+
+    assertThat(exit.get(1, java.util.concurrent.TimeUnit.MINUTES)).as(prod.err()).isEqualTo(130);
+    Matcher id =
+        Pattern.compile("Run (\\S+) of 0003_cars_wait across 3 workers started")
+            .matcher(prod.err());
+    assertThat(id.find()).isTrue();
+    String runId = id.group(1);
+    assertThat(prod.out())
+        .startsWith("Migration 0003_cars_wait failed in prod (run " + runId + ")\n")
+        .contains(
+            "  worker 1/3: stopped (read 0, wrote 0)\n",
+            "  worker 2/3: stopped (read 0, wrote 0)\n",
+            "  worker 3/3: stopped (read 0, wrote 0)\n");
+    assertThat(prod.err())
+        .endsWith(
+            "error: Stopped by an interrupt after it was told to stop: every worker of run "
+                + runId
+                + " stopped, its writes in flight seen through and journaled; the run is recorded"
+                + " FAILED; the writes in flight were settled and checkpointed. Resume with: pitr"
+                + " --endpoint-url "
+                + local.endpoint
+                + " migrate resume 0003_cars_wait --prod --run-id "
+                + runId
+                + " --migrations-dir "
+                + m
+                + "\n");
+    assertThat(
+            local
+                .client
+                .getItem(
+                    r ->
+                        r.tableName("pitr-ledger")
+                            .key(
+                                Map.of(
+                                    "pk", AttributeValue.fromS("lock"),
+                                    "sk", AttributeValue.fromS("lock")))
+                            .consistentRead(true))
+                .join()
+                .item())
+        .doesNotContainKey("holder");
+  }
+
+  @Test
   void prod_withZeroWorkers_exitsTwo_andWritesNothing() throws Exception {
     Path m = migrations();
 
