@@ -333,6 +333,16 @@ class MigrateWorkersHereCliTest {
   }
 
   @Test
+  void prod_withWorkersAndBackup_takesTheBackupsOnce() throws Exception {
+    Path m = migrations();
+
+    CliRun prod = run(m, "prod", "0002", "--workers", "3", "--backup", "--yes");
+
+    assertThat(code).as(prod.err() + prod.out()).isZero();
+    assertThat(prod.out().lines().filter(l -> l.startsWith("  note: backup of cars: "))).hasSize(1);
+  }
+
+  @Test
   void prod_withZeroWorkers_exitsTwo_andWritesNothing() throws Exception {
     Path m = migrations();
 
