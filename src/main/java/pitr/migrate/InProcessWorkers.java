@@ -76,6 +76,16 @@ public final class InProcessWorkers {
                         + r.workers()
                         + " to continue it, or a new --run-id for a new run");
               }
+              if (r.status() == MigrationState.ROLLED_BACK) {
+                throw new PitrException(
+                    ErrorCode.REFUSED,
+                    "Run "
+                        + runId
+                        + " of "
+                        + name
+                        + " was rolled back; it cannot be continued. Start a new run with a new"
+                        + " --run-id");
+              }
             })
         .flatMap(r -> plan(r).map(p -> launch(request, runId, workers, p)))
         .switchIfEmpty(Mono.fromSupplier(() -> launch(request, runId, workers, fresh(workers))))

@@ -44,6 +44,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  *
  * <p>A dry run compiles, reads and counts; it takes no lock and writes nothing, not even the
  * ledger.
+ *
+ * <p>This class does what comes before the lock; once it is held, {@link AttemptRunner} runs the
+ * attempt. {@link InProcessWorkers} runs the workers of a run across workers through one runner.
  */
 public final class MigrationRunner {
   private final reactor.core.publisher.Sinks.Empty<Void> stop =

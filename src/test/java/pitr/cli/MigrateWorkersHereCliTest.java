@@ -343,6 +343,23 @@ class MigrateWorkersHereCliTest {
   }
 
   @Test
+  void resume_withTheRunIdOfNoRun_exitsTwo_andWritesNothing() throws Exception {
+    Path m = migrations();
+    Map<String, Map<String, AttributeValue>> before = local.cars();
+
+    CliRun resume = run(m, "resume", "0002", "--prod", "--run-id", "nope", "--yes");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(resume.err())
+        .isEqualTo(
+            "error: Migration "
+                + NAME
+                + " has no run nope; pass one of its runs across workers (see 'pitr migrate"
+                + " list')\n");
+    assertThat(local.cars()).isEqualTo(before);
+  }
+
+  @Test
   void prod_withZeroWorkers_exitsTwo_andWritesNothing() throws Exception {
     Path m = migrations();
 
