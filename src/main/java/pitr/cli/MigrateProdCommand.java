@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.Worker;
+import pitr.migrate.InProcessWorkers;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
@@ -38,10 +39,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
       "Run a migration against the configured AWS account, after checking on every declared"
           + " table that point-in-time recovery can undo it.",
       "A failed check refuses with exit code 3 and says how to fix it.",
-      "--worker I/N --run-id R runs worker I's share of run R across N workers (every N-th scan"
-          + " segment of each forEachItem pass): one lock lease, one ledger entry whose counts are"
-          + " the workers' sum, one journal. 'pitr migrate submit NAME --workers N' starts them"
-          + " on AWS Batch.",
+      "--workers N runs the migration as one run across N workers in this process (worker I"
+          + " takes every N-th scan segment of each forEachItem pass; together they keep to"
+          + " --max-wcu): one lock lease, one ledger entry whose counts are the workers' sum, one"
+          + " journal. A worker that fails leaves the others to finish; the run then ends FAILED"
+          + " and 'pitr migrate resume NAME --prod' continues it.",
+      "--worker I/N --run-id R runs only worker I's share of run R, for N processes on N"
+          + " machines. --submit batch --workers N (the same as 'pitr migrate submit NAME"
+          + " --workers N') runs them on AWS Batch.",
       "Before its first write it prints the command that continues it if it is interrupted:"
           + " pitr migrate resume NAME --prod, with the target, --migrations-dir, --ledger-table"
           + " and --journal-table given."
@@ -64,9 +69,39 @@ final class MigrateProdCommand implements Callable<Integer> {
 
   @Mixin MigrateWorkerOptions share = new MigrateWorkerOptions();
 
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      converter = BatchRanges.Workers.class,
+      description =
+          "Run the migration as one run across N workers, 1-10,000: here, concurrently (sharing"
+              + " --max-wcu), or with --submit batch as an AWS Batch array job of N children.")
+  Integer workers;
+
+  @Option(
+      names = "--submit",
+      paramLabel = "batch",
+      description =
+          "Run on AWS Batch instead of here, as 'pitr migrate submit NAME' does (same checks,"
+              + " same output): one job, or with --workers N an array job of N workers sharing"
+              + " one run id; needs --job-queue.")
+  SubmitOptions.Where submit;
+
+  @Mixin BatchOptions batch = new BatchOptions();
+
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
+    if (submit != null) {
+      return submit();
+    }
+    if (batch.jobQueue != null
+        || spec.commandLine().getParseResult().hasMatchedOption("--job-definition")) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--job-queue and --job-definition are for --submit batch; add --submit batch to run on"
+              + " AWS Batch, or leave them out to run here");
+    }
     if (target.local) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -74,8 +109,11 @@ final class MigrateProdCommand implements Callable<Integer> {
               + name
               + "', or point prod at AWS (--region/--profile) or an --endpoint-url");
     }
-    Worker worker = share.share(spec, name, false, dryRun, run.backup);
+    Worker worker = share.share(spec, name, false, dryRun, run.backup, workers);
     MigrationFile file = options.catalog().resolve(name);
+    if (workers != null && workers > 1) {
+      return acrossWorkers(target, file);
+    }
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
       MigrationEnvironment env = parent.environment(spec, client, options);
@@ -109,6 +147,63 @@ final class MigrateProdCommand implements Callable<Integer> {
       print(spec, report, run.rate.maxWcu());
     }
     return 0;
+  }
+
+  /** {@code --submit batch}: {@code migrate submit NAME} with these options. */
+  private int submit() {
+    if (share.worker != null || dryRun) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          (dryRun ? "--dry-run" : "--worker")
+              + " runs here; drop it from --submit batch (the submitted workers take their"
+              + " shares themselves)");
+    }
+    MigrateSubmitCommand submitted = new MigrateSubmitCommand();
+    submitted.spec = spec;
+    submitted.options = options;
+    submitted.batch = batch;
+    submitted.name = name;
+    submitted.run = run;
+    submitted.workers = workers == null ? 1 : workers;
+    submitted.runId = share.runId;
+    return submitted.call();
+  }
+
+  /** {@code --workers N}: every worker here, as one run. */
+  private int acrossWorkers(TargetOptions target, MigrationFile file) {
+    MigrateCommand parent = MigrateCommand.of(spec);
+    try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
+      MigrationEnvironment env = parent.environment(spec, client, options);
+      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      InProcessWorkers here = new InProcessWorkers(runner);
+      String runId = share.runId != null ? share.runId : here.newRunId();
+      RunRequest request =
+          run.applyTo(
+              RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host()));
+      runner.preflight(request).block();
+      if (!yes) {
+        parent.confirm(
+            spec,
+            "Preflight passed. Run "
+                + file.name()
+                + " across "
+                + workers
+                + " workers here (run "
+                + runId
+                + ") in prod against "
+                + target.describe()
+                + "?",
+            "nothing was written");
+      }
+      return MigrateWorkersRun.run(
+          spec,
+          runner,
+          file.name(),
+          workers,
+          here.run(request, workers, runId),
+          "migrate resume " + file.name() + " --prod --run-id " + runId,
+          run.rate.maxWcu());
+    }
   }
 
   /**
@@ -145,6 +240,13 @@ final class MigrateProdCommand implements Callable<Integer> {
 
   /** Prints a run report as text or JSON, as {@code --output} asks. */
   static void print(CommandSpec spec, RunReport r, double maxWcu) {
+    print(spec, r, maxWcu, List.of());
+  }
+
+  /**
+   * As {@link #print(CommandSpec, RunReport, double)}, as text, with {@code lines} before notes.
+   */
+  static void print(CommandSpec spec, RunReport r, double maxWcu, List<String> lines) {
     PrintWriter out = spec.commandLine().getOut();
     if (PitrCommand.of(spec).output().format() == OutputOptions.Format.JSON) {
       out.println(MigrateCommand.json(toJson(r)));
@@ -215,6 +317,7 @@ final class MigrateProdCommand implements Callable<Integer> {
       out.println(
           "  journal: " + r.journalEntries() + " entries, " + format(r.journalWcu()) + " WCU");
     }
+    lines.forEach(l -> out.println("  " + l));
     r.counters().forEach((k, v) -> out.println("  counter " + k + " = " + v));
     r.notes().forEach(n -> out.println("  note: " + n));
     out.flush();

@@ -9,9 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.copy.Worker;
+import pitr.migrate.InProcessWorkers;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
+import pitr.migrate.RunRecord;
 import pitr.migrate.RunReport;
 import pitr.migrate.RunRequest;
 import pitr.migrate.api.RunMode;
@@ -34,9 +36,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
       "Writes the interrupted run journaled but never confirmed stay in the journal as intended,"
           + " so a rollback of the run still covers them; the ledger counts them once found"
           + " landed.",
-      "A run across workers is resumed worker by worker: --worker I/N (and --run-id R, else the"
-          + " latest run across workers) continues worker I's share; a worker that finished has"
-          + " nothing to do.",
+      "A run across workers (the latest run, or --run-id R) is resumed here worker by worker,"
+          + " concurrently: every worker that had not finished its share continues it (a finished"
+          + " one is skipped, and one running elsewhere is left to end the run), as one run."
+          + " --worker I/N continues only worker I's share.",
       "Before its first write it prints the command that continues it if it is interrupted"
           + " again: pitr migrate resume NAME, with --prod and the options given."
     })
@@ -64,13 +67,20 @@ final class MigrateResumeCommand implements Callable<Integer> {
     if (!prod && !target.local && target.endpointUrl() == null) {
       target.local = true;
     }
-    Worker worker = share.share(spec, name, true, false, false);
+    Worker worker = share.share(spec, name, true, false, false, null);
     MigrationFile file = options.catalog().resolve(name);
     MigrateCommand parent = MigrateCommand.of(spec);
     RunMode mode = prod ? RunMode.PROD : RunMode.DEV;
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
       MigrationEnvironment env = parent.environment(spec, client, options);
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      if (share.worker == null) {
+        InProcessWorkers here = new InProcessWorkers(runner);
+        RunRecord across = here.resumable(file.name(), share.runId).block();
+        if (across != null) {
+          return everyWorker(parent, target, runner, here, file, mode, across);
+        }
+      }
       RunRequest request =
           RunRequest.of(file, mode, MigrateCommand.operator(), MigrateCommand.host())
               .withResume(true)
@@ -95,5 +105,43 @@ final class MigrateResumeCommand implements Callable<Integer> {
       MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;
+  }
+
+  /** Resumes {@code run}, a run across workers: every unfinished worker here. */
+  private int everyWorker(
+      MigrateCommand parent,
+      TargetOptions target,
+      MigrationRunner runner,
+      InProcessWorkers here,
+      MigrationFile file,
+      RunMode mode,
+      RunRecord run) {
+    RunRequest request =
+        RunRequest.of(file, mode, MigrateCommand.operator(), MigrateCommand.host())
+            .withResume(true)
+            .withMaxWcu(rate.maxWcu());
+    runner.preflight(request).block();
+    if (prod && !yes) {
+      parent.confirm(
+          spec,
+          "Resume run "
+              + run.runId()
+              + " of "
+              + file.name()
+              + " (its unfinished workers of "
+              + run.workers()
+              + ", here) in prod against "
+              + target.describe()
+              + "?",
+          "nothing was written");
+    }
+    return MigrateWorkersRun.run(
+        spec,
+        runner,
+        file.name(),
+        run.workers(),
+        here.resume(request, run),
+        "migrate resume " + file.name() + (prod ? " --prod" : "") + " --run-id " + run.runId(),
+        rate.maxWcu());
   }
 }

@@ -9,8 +9,8 @@ import pitr.copy.Worker;
 
 /**
  * {@code --worker I/N|auto/N --run-id R}: run one worker's share of a migration run across N
- * workers, as the children of {@code migrate submit NAME --workers N} do; and {@code --workers N},
- * which is refused here with the ways to run N workers.
+ * workers, as the children of {@code migrate submit NAME --workers N} do; and, with {@code migrate
+ * prod NAME --workers N}, which of the options go together.
  */
 final class MigrateWorkerOptions {
   @Option(
@@ -26,45 +26,57 @@ final class MigrateWorkerOptions {
       names = "--run-id",
       paramLabel = "RUN_ID",
       converter = RunIdConverter.class,
-      description = "With --worker: the run the N workers share (one ledger entry, one journal).")
-  String runId;
-
-  @Option(
-      names = "--workers",
-      paramLabel = "N",
-      hidden = true,
-      converter = BatchRanges.Workers.class,
       description =
-          "1-10,000; refused here: see 'pitr migrate submit NAME --workers N' and --worker I/N.")
-  Integer workers;
+          "The run the workers share (one ledger entry, one journal): required with --worker,"
+              + " optional with --workers (default: a new one); for migrate resume, the run across"
+              + " workers to continue (default: the latest run).")
+  String runId;
 
   /**
    * This process's share, after refusing what does not go with it.
    *
-   * @param resume for {@code migrate resume}, where {@code --run-id} may be left out (the latest
-   *     run across workers)
+   * @param resume for {@code migrate resume}, where {@code --run-id} may go without {@code
+   *     --worker} (the run across workers to continue, every unfinished worker here)
+   * @param workers {@code migrate prod --workers N}, or null
    * @throws PitrException {@link ErrorCode#USAGE} for a bad or missing option; nothing ran yet
    */
-  Worker share(CommandSpec spec, String name, boolean resume, boolean dryRun, boolean backup) {
+  Worker share(
+      CommandSpec spec,
+      String name,
+      boolean resume,
+      boolean dryRun,
+      boolean backup,
+      Integer workers) {
     if (workers != null) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "--workers runs a migration across N workers on AWS Batch: 'pitr migrate submit "
-              + name
-              + " --workers "
-              + workers
-              + " --job-queue Q'; to run them yourself, start N processes 'pitr migrate prod "
-              + name
-              + " --worker I/"
-              + workers
-              + " --run-id RUN_ID' with one RUN_ID");
-    }
-    if (worker == null) {
-      if (runId != null) {
+      if (worker != null) {
         throw new PitrException(
             ErrorCode.USAGE,
-            "--run-id names the run of several workers; pass --worker I/N with it, or leave"
-                + " --run-id out for a run of one process");
+            "--workers "
+                + workers
+                + " runs every worker of the run here and --worker "
+                + worker
+                + " one of them; pass only one of the two");
+      }
+      if (dryRun) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--dry-run reads the whole table in one process; drop --workers " + workers);
+      }
+      if (workers == 1 && runId != null) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--run-id names the run of several workers, and --workers 1 is a run of one process;"
+                + " drop --run-id, or pass --workers N with N > 1");
+      }
+      return Worker.ALL;
+    }
+    if (worker == null) {
+      if (runId != null && !resume) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "--run-id names the run of several workers; pass --workers N (every worker here) or"
+                + " --worker I/N (one of them) with it, or leave --run-id out for a run of one"
+                + " process");
       }
       return Worker.ALL;
     }
@@ -94,7 +106,10 @@ final class MigrateWorkerOptions {
           "--backup is for a run of one process: each of the "
               + w.count()
               + " workers would take its own backups. Drop --backup (preflight checks that"
-              + " point-in-time recovery can undo the run), or back the tables up first");
+              + " point-in-time recovery can undo the run), back the tables up first, or run the"
+              + " workers in one process with --workers "
+              + w.count()
+              + " (the first takes the backups)");
     }
     return w;
   }

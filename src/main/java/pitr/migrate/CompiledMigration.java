@@ -11,4 +11,26 @@ import pitr.migrate.api.Migration;
  * @param migration a new instance
  */
 record CompiledMigration(
-    MigrationFile file, String checksum, String className, Migration migration) {}
+    MigrationFile file, String checksum, String className, Migration migration) {
+
+  /** A new instance of the migration, for a worker that runs beside others in one process. */
+  Migration fresh() {
+    try {
+      java.lang.reflect.Constructor<? extends Migration> ctor =
+          migration.getClass().getDeclaredConstructor();
+      ctor.setAccessible(true);
+      return ctor.newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new pitr.PitrException(
+          pitr.ErrorCode.USAGE,
+          "Migration "
+              + file.name()
+              + ": class "
+              + className
+              + " could not be instantiated again ("
+              + e
+              + "); give it a public constructor without arguments",
+          e);
+    }
+  }
+}

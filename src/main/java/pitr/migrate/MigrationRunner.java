@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,20 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
 import pitr.PitrException;
-import pitr.dynamo.AdaptiveRateLimiter;
 import pitr.dynamo.DynamoDbGateway;
-import pitr.dynamo.TableCapacity;
-import pitr.dynamo.Throttling;
 import pitr.migrate.api.Migration;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.function.Tuples;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -50,6 +44,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  *
  * <p>A dry run compiles, reads and counts; it takes no lock and writes nothing, not even the
  * ledger.
+ *
+ * <p>This class does what comes before the lock; once it is held, {@link AttemptRunner} runs the
+ * attempt. {@link InProcessWorkers} runs the workers of a run across workers through one runner.
  */
 public final class MigrationRunner {
   private final reactor.core.publisher.Sinks.Empty<Void> stop =
@@ -64,11 +61,18 @@ public final class MigrationRunner {
   private final MeterRegistry registry;
   private final Map<java.nio.file.Path, CompiledMigration> compiled =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final AttemptRunner attempts;
 
   MigrationRunner(MigrationEnvironment env, MigrationCompiler compiler, MeterRegistry registry) {
     this.env = env;
     this.compiler = compiler;
     this.registry = registry;
+    this.attempts = new AttemptRunner(env, registry, stop.asMono(), id -> started.accept(id));
+  }
+
+  /** The environment this runner runs in. */
+  MigrationEnvironment environment() {
+    return env;
   }
 
   /**
@@ -78,6 +82,14 @@ public final class MigrationRunner {
    *     a {@link PitrException} ({@link ErrorCode#FAILED}) after the ledger is updated
    */
   public Mono<RunReport> run(RunRequest request) {
+    return run(request, null);
+  }
+
+  /**
+   * Runs {@code request}, one worker's share of a run across workers, beside the others of {@code
+   * crew} in this process (null for a run on its own).
+   */
+  Mono<RunReport> run(RunRequest request, WorkerCrew crew) {
     return Mono.defer(
         () -> {
           CompiledMigration compiled = load(request.file());
@@ -88,7 +100,7 @@ public final class MigrationRunner {
                   descriptions ->
                       request.dryRun()
                           ? DryRun.run(env, registry, compiled, descriptions, request)
-                          : live(compiled, migration, descriptions, request));
+                          : live(compiled, migration, descriptions, request, crew));
         });
   }
 
@@ -175,7 +187,8 @@ public final class MigrationRunner {
       CompiledMigration compiled,
       Migration migration,
       Map<String, TableDescription> descriptions,
-      RunRequest request) {
+      RunRequest request,
+      WorkerCrew crew) {
     String name = compiled.file().name();
     Ledger ledger = env.ledger();
     LeaseLock lock = env.lock();
@@ -249,7 +262,8 @@ public final class MigrationRunner {
                                           runId,
                                           resumeFrom,
                                           earliest,
-                                          notes)));
+                                          notes,
+                                          crew)));
                     }));
   }
 
@@ -261,7 +275,8 @@ public final class MigrationRunner {
       String runId,
       RunRecord resumeFrom,
       Map<String, Instant> earliest,
-      List<String> notes) {
+      List<String> notes,
+      WorkerCrew crew) {
     String name = compiled.file().name();
     Ledger ledger = env.ledger();
     LeaseLock lock = env.lock();
@@ -273,7 +288,7 @@ public final class MigrationRunner {
                     .then(
                         Mono.defer(
                             () ->
-                                execute(
+                                attempts.execute(
                                     compiled,
                                     descriptions,
                                     request,
@@ -281,7 +296,8 @@ public final class MigrationRunner {
                                     runId,
                                     resumeFrom,
                                     earliest,
-                                    notes)))
+                                    notes,
+                                    crew)))
                     // A worker of several releases the lock when the run
                     // ends with it (see WorkerLedger), not before.
                     .flatMap(
@@ -356,244 +372,6 @@ public final class MigrationRunner {
     String raw = "pitr-" + table + "-" + migration + "-" + runId;
     String clean = raw.replaceAll("[^A-Za-z0-9_.-]", "-");
     return clean.length() > 255 ? clean.substring(0, 255) : clean;
-  }
-
-  private Mono<RunReport> execute(
-      CompiledMigration compiled,
-      Map<String, TableDescription> descriptions,
-      RunRequest request,
-      Lease lease,
-      String runId,
-      RunRecord resumeFrom,
-      Map<String, Instant> earliest,
-      List<String> notes) {
-    Ledger ledger = env.ledger();
-    String name = compiled.file().name();
-    // Starts at the cap, or at what the tables can take together when that is lower.
-    AdaptiveRateLimiter limiter =
-        AdaptiveRateLimiter.create(
-            request.maxWcu(),
-            TableCapacity.totalWriteUnits(descriptions.values()),
-            env.scheduler());
-    // Throttles the gateway retries slow the run's rate down, as copy-back's do.
-    DynamoDbGateway db =
-        env.db()
-            .withRetryListener(
-                e -> {
-                  if (Throttling.isThrottle(e)) {
-                    limiter.throttled();
-                  }
-                });
-    int shards =
-        resumeFrom != null
-            ? resumeFrom.journalShards()
-            : JournalLayout.shardsFor(
-                descriptions.values().stream()
-                    .mapToLong(d -> d.itemCount() == null ? 0 : d.itemCount())
-                    .sum());
-    Instant started = env.clock().instant();
-    // The restore point: the instant just before the first write of this run.
-    Instant restorePoint = started.minusMillis(1).truncatedTo(ChronoUnit.MILLIS);
-    RunRecord record =
-        resumeFrom != null
-            ? resumeFrom.resumed(lease.fence(), request.operator(), request.host())
-            : RunRecord.starting(runId, name, compiled.checksum(), request.mode())
-                .by(request.operator(), request.host())
-                .startedAt(started)
-                .restorePoint(restorePoint)
-                .earliestRestorable(earliest)
-                .tables(List.copyOf(descriptions.keySet()))
-                .fence(lease.fence())
-                .journal(env.journalTable(), shards)
-                .workers(request.worker().count())
-                .build();
-    if (!request.shared()) {
-      return attempt(
-          compiled, descriptions, request, lease, resumeFrom, notes, db, limiter, record, null);
-    }
-    SharedRuns shared = new SharedRuns(env, db, request, lease, notes);
-    return shared
-        .start(record)
-        .flatMap(
-            joined ->
-                attempt(
-                    compiled,
-                    descriptions,
-                    request,
-                    lease,
-                    resumeFrom,
-                    notes,
-                    db,
-                    limiter,
-                    joined.record(),
-                    shared.epoch(joined)));
-  }
-
-  /**
-   * Runs one attempt of {@code record}: of the run, or, with {@code shared}, of one worker's share
-   * of it, journaled under {@code shared}'s epoch.
-   */
-  private Mono<RunReport> attempt(
-      CompiledMigration compiled,
-      Map<String, TableDescription> descriptions,
-      RunRequest request,
-      Lease lease,
-      RunRecord resumeFrom,
-      List<String> notes,
-      DynamoDbGateway db,
-      AdaptiveRateLimiter limiter,
-      RunRecord record,
-      SharedRuns shared) {
-    Ledger ledger = env.ledger();
-    String name = compiled.file().name();
-    String runId = record.runId();
-    int shards = record.journalShards();
-    long journalFence = shared == null ? lease.fence() : shared.fence();
-    LongAdder reads = new LongAdder();
-    Journal journal =
-        request.journal()
-            ? new Journal(
-                db,
-                env.journalTable(),
-                runId,
-                journalFence,
-                shards,
-                limiter,
-                env.clock(),
-                reads::sum)
-            : null;
-    if (resumeFrom != null) {
-      notes.add(
-          shared == null
-              ? "resumed run " + runId + " (attempt " + record.attempts() + ")"
-              : "worker " + request.worker() + " resumed its share of run " + runId);
-    }
-    Mono<Map<String, Ledger.Checkpoint>> checkpoints =
-        resumeFrom != null ? ledger.checkpoints(runId) : Mono.just(Map.of());
-    // What earlier attempts did, as their commit markers count it (or the ledger, for a journal
-    // whose markers predate the counts).
-    CommitMarker.Counts recorded =
-        resumeFrom == null
-            ? CommitMarker.Counts.ZERO
-            : new CommitMarker.Counts(
-                resumeFrom.itemsRead(), resumeFrom.itemsWritten(), resumeFrom.wcu());
-    Mono<CommitMarker.Counts> before =
-        shared != null
-            ? Mono.just(CommitMarker.Counts.ZERO)
-            : resumeFrom != null && journal != null
-                ? JournalReader.totals(db, resumeFrom).defaultIfEmpty(recorded)
-                : Mono.just(recorded);
-    InFlightWrites inFlight = new InFlightWrites();
-    return before
-        .flatMap(
-            counts ->
-                (journal == null ? Mono.<Void>empty() : journal.open())
-                    .then(
-                        (shared != null ? Mono.<Void>empty() : ledger.save(record, lease))
-                            .onErrorMap(
-                                e ->
-                                    LedgerTables.LEDGER.refusal(
-                                        "TransactWriteItems", ledger.table(), e)))
-                    .then(checkpoints)
-                    .map(loaded -> Tuples.of(counts, loaded)))
-        .flatMap(
-            opened -> {
-              Map<String, Ledger.Checkpoint> loaded = opened.getT2();
-              TableHandle.Checkpoints store =
-                  new TableHandle.Checkpoints() {
-                    @Override
-                    public Ledger.Checkpoint get(String id) {
-                      return loaded.get(id);
-                    }
-
-                    @Override
-                    public Mono<Void> save(String id, Ledger.Checkpoint checkpoint) {
-                      return ledger.saveCheckpoint(runId, id, checkpoint, lease);
-                    }
-                  };
-              ResumeSkips resume =
-                  resumeFrom == null || journal == null
-                      ? ResumeSkips.NONE
-                      : shared == null
-                          ? new ResumeSkips(db, resumeFrom, loaded)
-                          : shared.skips(db, resumeFrom, loaded);
-              RunContext.ProgressCounter progress = new RunContext.ProgressCounter();
-              Map<String, TableHandle> handles =
-                  RunHandles.of(
-                      registry,
-                      env.clock(),
-                      compiled,
-                      descriptions,
-                      db,
-                      limiter,
-                      journal,
-                      false,
-                      store,
-                      progress,
-                      new RunHandles.Wiring(inFlight, resume, reads, request.worker()));
-              RunContext ctx =
-                  new RunContext(
-                      request.mode(), false, runId, name, handles, env.clock(), registry, progress);
-              RunHandles.expectItems(ctx, descriptions);
-              started.accept(runId);
-              log.info(
-                  "run started migration={} runId={} mode={} fence={} restorePoint={}",
-                  name,
-                  runId,
-                  request.mode(),
-                  lease.fence(),
-                  record.restorePoint());
-              Attempt attempt =
-                  new Attempt(
-                      record, handles, journal, ctx, lease, notes, request, opened.getT1(), resume);
-              // Writes on the wire are seen through before the last marker, even when the
-              // migration failed and stopped waiting for them, so the counts are what landed.
-              Mono<Void> settle =
-                  inFlight
-                      .settled()
-                      .then(Mono.defer(() -> journal == null ? Mono.empty() : journal.commit()));
-              Mono<Void> work = Mono.defer(() -> compiled.migration().run(ctx)).then(settle);
-              java.util.function.Function<RunRecord, Mono<Void>> save =
-                  shared == null ? done -> ledger.save(done, lease) : shared::end;
-              Mono<Void> watch =
-                  shared == null
-                      ? RunWatch.of(env, lease, name, ctx)
-                      : RunWatch.of(env, lease, name, ctx, shared.beats(ctx, journal));
-              // A stop (Ctrl-C) fails the attempt like any failure: the writes in flight are seen
-              // through and journaled, and the run is recorded as failed, to be resumed.
-              Mono<Void> stopped =
-                  stop.asMono()
-                      .then(
-                          Mono.error(
-                              () ->
-                                  new PitrException(
-                                      ErrorCode.INTERRUPTED,
-                                      "Migration "
-                                          + name
-                                          + " was stopped in run "
-                                          + runId
-                                          + "; its writes in flight were seen through and"
-                                          + " journaled and the run is recorded as failed, to be"
-                                          + " resumed")));
-              return Mono.firstWithSignal(work, watch, stopped)
-                  .then(
-                      Mono.defer(
-                          () -> attempt.end(save, env.clock(), MigrationState.SUCCEEDED, null)))
-                  .onErrorResume(
-                      e ->
-                          settle
-                              .onErrorResume(x -> Mono.empty())
-                              .then(
-                                  Mono.defer(
-                                      () ->
-                                          attempt.end(
-                                              save,
-                                              env.clock(),
-                                              MigrationState.FAILED,
-                                              RunFailures.describe(e))))
-                              .onErrorResume(x -> Mono.empty())
-                              .then(Mono.error(RunFailures.failure(name, runId, e))));
-            });
   }
 
   /**

@@ -43,13 +43,14 @@ final class ResumeCheck {
               + name
               + " runs across "
               + last.workers()
-              + " workers; resume each unfinished one with 'pitr migrate resume "
+              + " workers; resume its unfinished workers here with 'pitr migrate resume "
               + name
+              + (last.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
               + " --run-id "
               + last.runId()
-              + " --worker I/"
+              + "', or each with --worker I/"
               + last.workers()
-              + "' ('pitr migrate list' shows which)");
+              + " added ('pitr migrate list' shows which)");
     }
     if (last.mode() != request.mode()) {
       throw new PitrException(

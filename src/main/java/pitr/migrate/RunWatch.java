@@ -21,12 +21,21 @@ final class RunWatch {
    * Heartbeats {@code lease} and logs the progress of run {@code ctx} of migration {@code name}.
    */
   static Mono<Void> of(MigrationEnvironment env, Lease lease, String name, RunContext ctx) {
-    return of(env, lease, name, ctx, Mono.empty());
+    return of(env, lease, name, ctx, Mono.empty(), true);
   }
 
-  /** As {@link #of(MigrationEnvironment, Lease, String, RunContext)}, with {@code beat} too. */
+  /**
+   * As {@link #of(MigrationEnvironment, Lease, String, RunContext)}, with {@code beat} too, and the
+   * progress line only when {@code progress} (a worker beside others in one process leaves it to
+   * {@link WorkerCrew}, which logs one line for them all).
+   */
   static Mono<Void> of(
-      MigrationEnvironment env, Lease lease, String name, RunContext ctx, Mono<Void> beat) {
+      MigrationEnvironment env,
+      Lease lease,
+      String name,
+      RunContext ctx,
+      Mono<Void> beat,
+      boolean progress) {
     return Flux.merge(
             Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
                 .onBackpressureDrop()
@@ -34,9 +43,11 @@ final class RunWatch {
             Flux.interval(env.heartbeat(), env.heartbeat(), env.scheduler())
                 .onBackpressureDrop()
                 .concatMap(i -> env.lock().heartbeat(lease)),
-            Flux.interval(env.progressEvery(), env.progressEvery(), env.scheduler())
-                .onBackpressureDrop()
-                .doOnNext(i -> logProgress(name, ctx)))
+            progress
+                ? Flux.interval(env.progressEvery(), env.progressEvery(), env.scheduler())
+                    .onBackpressureDrop()
+                    .doOnNext(i -> logProgress(name, ctx))
+                : Flux.empty())
         .then();
   }
 

@@ -331,13 +331,17 @@ final class SharedRuns {
                                         + ended.failed().stream()
                                             .map(i -> i + "/" + ended.workers())
                                             .toList()
-                                        + " failed; resume each with 'pitr migrate resume "
+                                        + " failed; resume them all here with 'pitr migrate"
+                                        + " resume "
                                         + done.migration()
+                                        + (done.mode() == pitr.migrate.api.RunMode.PROD
+                                            ? " --prod"
+                                            : "")
                                         + " --run-id "
                                         + done.runId()
-                                        + " --worker I/"
+                                        + "', or each with --worker I/"
                                         + ended.workers()
-                                        + "'"));
+                                        + " added"));
                       });
             });
   }

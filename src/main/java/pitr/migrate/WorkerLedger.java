@@ -37,11 +37,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *
  * <ul>
  *   <li>The run record ({@link Ledger}) also holds {@code workers} (N), {@code workersDone} and
- *       {@code workersFailed} (NS, the 1-based workers whose last attempt finished or failed) and
- *       {@code journalEpochs} (N): every attempt of a worker journals under an epoch of its own,
- *       taken from this counter, in place of the lock's fence (so its journal items and commit
- *       marker never collide with another worker's, and a later attempt's sort after an earlier
- *       one's). The first worker creates the record; the others join it.
+ *       {@code workersFailed} (NS, the 1-based workers whose last attempt finished or failed; a
+ *       worker's new attempt takes it out of {@code workersFailed}, so that the run does not end
+ *       while it runs) and {@code journalEpochs} (N): every attempt of a worker journals under an
+ *       epoch of its own, taken from this counter, in place of the lock's fence (so its journal
+ *       items and commit marker never collide with another worker's, and a later attempt's sort
+ *       after an earlier one's). The first worker creates the record; the others join it.
  *   <li>Worker entry: {@code pk=worker#<runId>}, {@code sk=<I>} (5 digits): state ({@code RUNNING},
  *       {@code DONE}, {@code FAILED}), heartbeat and lease expiry, host, AWS Batch job id, and what
  *       the worker's attempt did so far (items read, writes confirmed, their WCU); renewed with
@@ -142,7 +143,7 @@ final class WorkerLedger {
                         + w
                         + " joined it (it finished, was rolled back, or runs another source or"
                         + " number of workers); check 'pitr migrate list'"))
-        .then(epoch(fresh, lease))
+        .then(epoch(fresh, lease, w))
         .map(item -> new Joined(Ledger.record(item), num(item, "journalEpochs")));
   }
 
@@ -153,15 +154,26 @@ final class WorkerLedger {
         && "ConditionalCheckFailed".equals(tce.cancellationReasons().get(1).code());
   }
 
-  private Mono<Map<String, AttributeValue>> epoch(RunRecord run, Lease lease) {
+  /**
+   * Takes a journal epoch for an attempt of worker {@code w}, which is no longer failed: while it
+   * runs, another worker ending must not take the run for ended (and release the lock under it).
+   */
+  private Mono<Map<String, AttributeValue>> epoch(RunRecord run, Lease lease, Worker w) {
     UpdateItemRequest request =
         UpdateItemRequest.builder()
             .tableName(table)
             .key(key(run.migration(), run.runId()))
-            .updateExpression("ADD journalEpochs :one")
+            .updateExpression("ADD journalEpochs :one DELETE workersFailed :me")
             .conditionExpression("#fence = :f")
             .expressionAttributeNames(Map.of("#fence", "fence"))
-            .expressionAttributeValues(Map.of(":one", n(1), ":f", n(lease.fence())))
+            .expressionAttributeValues(
+                Map.of(
+                    ":one",
+                    n(1),
+                    ":f",
+                    n(lease.fence()),
+                    ":me",
+                    AttributeValue.fromNs(List.of(Integer.toString(w.index())))))
             .returnValues(ReturnValue.ALL_NEW)
             .build();
     return db.updateItem(request, Retries.SHARED)

@@ -424,6 +424,126 @@ class MigrateSubmitCommandTest {
   }
 
   @Test
+  void prodSubmitBatch_withWorkers_submitsTheArrayJobThatMigrateSubmitDoes_andSaysTheSame()
+      throws Exception {
+    Path m = migrations(true);
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            null,
+            "migrate",
+            "prod",
+            "0001",
+            "--submit",
+            "batch",
+            "--workers",
+            "3",
+            "--run-id",
+            "mig-8",
+            "--migrations-dir",
+            m.toString(),
+            "--job-queue",
+            q);
+
+    assertThat(run.err()).isEmpty();
+    assertThat(code).isZero();
+    List<JobDetail> jobs =
+        jobs(q).stream()
+            .filter(j -> j.arrayProperties() != null && !j.jobId().contains(":"))
+            .toList();
+    assertThat(jobs).hasSize(1);
+    JobDetail job = jobs.get(0);
+    assertThat(job.arrayProperties().size()).isEqualTo(3);
+    assertThat(job.container().command())
+        .containsExactly(
+            "--endpoint-url",
+            endpoint,
+            "migrate",
+            "prod",
+            "0001_cars_get_a_price",
+            "--yes",
+            "--ledger-table",
+            "pitr-ledger",
+            "--journal-table",
+            "pitr-journal",
+            "--max-wcu",
+            "1000",
+            "--max-restore-lag",
+            "900s",
+            "--worker",
+            "auto/3",
+            "--run-id",
+            "mig-8");
+    assertThat(run.out())
+        .startsWith(
+            "Submitted migrate prod 0001_cars_get_a_price across 3 workers (run mig-8) as AWS"
+                + " Batch array job "
+                + job.jobId()
+                + " (pitr-migrate-0001_cars_get_a_price, queue "
+                + q
+                + ")\n  watch it: pitr migrate list (each worker's state)\n  its logs: pitr logs "
+                + job.jobId()
+                + " --worker I (1-3)\n");
+  }
+
+  @Test
+  void prodSubmitBatch_whenPreflightFails_exits3AndSubmitsNothing() throws Exception {
+    Path m = migrations(false);
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            null,
+            "migrate",
+            "prod",
+            "0001",
+            "--submit",
+            "batch",
+            "--workers",
+            "3",
+            "--migrations-dir",
+            m.toString(),
+            "--job-queue",
+            q);
+
+    assertThat(code).as(run.err()).isEqualTo(3);
+    assertThat(jobs(q)).isEmpty();
+    assertThat(ledgerExists()).isFalse();
+  }
+
+  @Test
+  void prodSubmitBatch_withAWorker_exits2AndSubmitsNothing() throws Exception {
+    Path m = migrations(true);
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            null,
+            "migrate",
+            "prod",
+            "0001",
+            "--submit",
+            "batch",
+            "--worker",
+            "1/3",
+            "--run-id",
+            "mig-9",
+            "--migrations-dir",
+            m.toString(),
+            "--job-queue",
+            q);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --worker runs here; drop it from --submit batch (the submitted workers take"
+                + " their shares themselves)\n");
+    assertThat(jobs(q)).isEmpty();
+    assertThat(ledgerExists()).isFalse();
+  }
+
+  @Test
   void submit_withWorkersAndCron_exits2AndSubmitsNothing() throws Exception {
     Path m = migrations(true);
     String q = newQueue();

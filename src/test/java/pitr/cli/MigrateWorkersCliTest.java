@@ -75,16 +75,14 @@ class MigrateWorkersCliTest {
   }
 
   @Test
-  void prod_withWorkers_exitsTwo_namingSubmitAndWorker() throws Exception {
-    CliRun run = prod(Map.of(), "--workers", "3");
+  void prod_withOneWorkerAndARunId_exitsTwo() throws Exception {
+    CliRun run = prod(Map.of(), "--workers", "1", "--run-id", "r1");
 
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "error: --workers runs a migration across N workers on AWS Batch: 'pitr migrate"
-                + " submit 0001 --workers 3 --job-queue Q'; to run them yourself, start N"
-                + " processes 'pitr migrate prod 0001 --worker I/3 --run-id RUN_ID' with one"
-                + " RUN_ID\n");
+            "error: --run-id names the run of several workers, and --workers 1 is a run of one"
+                + " process; drop --run-id, or pass --workers N with N > 1\n");
     assertNothingWritten();
   }
 
@@ -132,8 +130,9 @@ class MigrateWorkersCliTest {
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "error: --run-id names the run of several workers; pass --worker I/N with it, or"
-                + " leave --run-id out for a run of one process\n");
+            "error: --run-id names the run of several workers; pass --workers N (every worker"
+                + " here) or --worker I/N (one of them) with it, or leave --run-id out for a run of"
+                + " one process\n");
     assertNothingWritten();
   }
 
