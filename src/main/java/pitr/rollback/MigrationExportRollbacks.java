@@ -151,7 +151,9 @@ public final class MigrationExportRollbacks {
               + " cover its writes",
           restore);
     }
-    if (p == null || p.pointInTimeRecoveryStatus() != PointInTimeRecoveryStatus.ENABLED) {
+    if (p == null
+        || p.pointInTimeRecoveryStatus() != PointInTimeRecoveryStatus.ENABLED
+        || p.latestRestorableDateTime() == null) {
       throw refused("point-in-time recovery is off for table " + table, restore);
     }
     Instant from = run.restorePoint().truncatedTo(ChronoUnit.MILLIS);

@@ -237,6 +237,10 @@ class RunbookLoaderTest {
         .filteredOn(s -> s instanceof Step.Rollback)
         .map(s -> ((Step.Rollback) s).fromExport())
         .containsExactly(false, true);
+    assertThat(DrillChecklist.of(r).toString())
+        .contains(
+            "pitr rollback orders-export --to $t0 --incident-end $t1 --source export --bucket"
+                + " drill-exports --prefix rollback-via-export --plan rollback-plan.jsonl");
   }
 
   @Test
