@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.dynamo.ReadUnits;
 import pitr.export.DirectoryExportStore;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;

@@ -1,6 +1,8 @@
 package pitr.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +21,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.dynamo.ReadUnits;
+import pitr.export.DirectoryExportStore;
+import pitr.export.ExportStore;
+import pitr.export.S3ExportStore;
+import pitr.files.AtomicFiles;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
@@ -29,6 +36,7 @@ import pitr.runbook.DrillReport;
 import pitr.runbook.DrillResult;
 import pitr.runbook.DrillRunner;
 import pitr.runbook.DrillTarget;
+import pitr.runbook.RecoveryPaths;
 import pitr.runbook.Runbook;
 import pitr.runbook.RunbookLoader;
 import pitr.runbook.StepResult;
@@ -40,6 +48,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * {@code pitr drill RUNBOOK}: rehearses a recovery from a runbook, on the embedded engine (the
@@ -147,6 +156,7 @@ final class DrillCommand implements Callable<Integer> {
           result.recoveryTime() == null ? "n/a" : result.recoveryTime().toMillis() / 1000.0 + " s",
           result.dataLost(),
           result.conflicts());
+      out.print(RecoveryPaths.text(result));
       out.println("Report: " + html);
     }
     if (!result.passed()) {
@@ -201,16 +211,26 @@ final class DrillCommand implements Callable<Integer> {
     m.put("recoveryTime", result.recoveryTime());
     m.put("dataLost", result.dataLost());
     m.put("conflicts", result.conflicts());
+    m.put("recoveryPaths", RecoveryPaths.json(result));
     m.put("report", html.toString());
     return m;
   }
 
-  /** The embedded engine served on loopback, its clock movable and faults injectable. */
+  /**
+   * The embedded engine served on loopback, its clock movable and faults injectable; it writes
+   * exports into a temporary folder laid out as buckets, deleted with the target.
+   */
   static final class LocalTarget implements DrillTarget, AutoCloseable {
     final AdjustableClock clock = AdjustableClock.following(Clock.systemUTC());
-    final LocalEngine engine = LocalEngine.create(EngineConfig.defaults().withClock(clock));
+    final Path exportDir = exportDir();
+    final LocalEngine engine =
+        LocalEngine.create(
+            EngineConfig.defaults()
+                .withClock(clock)
+                .withExports(EngineConfig.Exports.DEFAULTS.withDirectory(exportDir)));
     final LocalServer server = LocalServers.startOnLoopback(engine);
     final WriteMeter meter = new WriteMeter(clock);
+    final ReadUnits reads = new ReadUnits();
     final DynamoDbAsyncClient client =
         DynamoDbAsyncClient.builder()
             .endpointOverride(server.endpoint())
@@ -218,12 +238,46 @@ final class DrillCommand implements Callable<Integer> {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("drill", "drill")))
             .httpClientBuilder(NettyNioAsyncHttpClient.builder())
-            .overrideConfiguration(c -> c.addExecutionInterceptor(meter))
+            .overrideConfiguration(
+                c -> c.addExecutionInterceptor(meter).addExecutionInterceptor(reads))
             .build();
+
+    private static Path exportDir() {
+      try {
+        return Files.createTempDirectory("pitr-drill-exports-");
+      } catch (IOException e) {
+        throw new PitrException(
+            ErrorCode.FAILED,
+            "Cannot make a temporary folder for the drill's exports: "
+                + AtomicFiles.describe(e)
+                + "; check the free space and permissions of "
+                + System.getProperty("java.io.tmpdir"));
+      }
+    }
 
     @Override
     public String name() {
       return "the embedded engine";
+    }
+
+    @Override
+    public ReadUnits reads() {
+      return reads;
+    }
+
+    @Override
+    public ExportStore exports(String bucket) {
+      try {
+        Files.createDirectories(exportDir.resolve(bucket));
+      } catch (IOException e) {
+        throw new PitrException(
+            ErrorCode.FAILED,
+            "Cannot make the drill's export bucket folder "
+                + exportDir.resolve(bucket)
+                + ": "
+                + AtomicFiles.describe(e));
+      }
+      return new DirectoryExportStore(exportDir);
     }
 
     @Override
@@ -266,17 +320,36 @@ final class DrillCommand implements Callable<Integer> {
       client.close();
       server.close();
       engine.close();
+      try (var files = Files.walk(exportDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        // A temporary folder left behind is harmless.
+      }
     }
   }
 
-  /** AWS (or --endpoint-url): real time, no fault injection, writes not metered. */
+  /**
+   * AWS (or --endpoint-url): real time, no fault injection, writes and reads not metered; exports
+   * read from S3 (AWS_ENDPOINT_URL_S3 honoured).
+   */
   static final class AwsTarget implements DrillTarget, AutoCloseable {
+    private final TargetOptions options;
     private final DynamoDbAsyncClient client;
     private final String name;
+    private S3AsyncClient s3;
 
     AwsTarget(TargetOptions options) {
+      this.options = options;
       this.client = options.client();
       this.name = options.describe();
+    }
+
+    @Override
+    public synchronized ExportStore exports(String bucket) {
+      if (s3 == null) {
+        s3 = new AwsClients(options).s3();
+      }
+      return new S3ExportStore(s3);
     }
 
     @Override
@@ -317,8 +390,11 @@ final class DrillCommand implements Callable<Integer> {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
       client.close();
+      if (s3 != null) {
+        s3.close();
+      }
     }
   }
 }

@@ -20,6 +20,7 @@ import pitr.migrate.Lease;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.RunRecord;
 import pitr.rollback.ApplyResult;
+import pitr.rollback.MigrationExportRollbacks;
 import pitr.rollback.PlanFile;
 import pitr.rollback.PlanText;
 import pitr.rollback.Rollbacks;
@@ -32,7 +33,10 @@ import reactor.core.scheduler.Schedulers;
  * conflict and is kept. It holds the environment's migration lock throughout, so it refuses (exit
  * 3) while a migration runs and no migration starts meanwhile; the ledger records the run as
  * ROLLED_BACK under that lock. {@code --resume ROLLBACK_ID} continues an interrupted rollback with
- * the plans it saved. {@code --plan FILE} saves the plans and stops, writing no item.
+ * the plans it saved. {@code --plan FILE} saves the plans and stops, writing no item. {@code
+ * --source export --bucket B} takes the items' images before the run from an incremental export of
+ * each table (from the run's restore point to its latest restorable time) instead of a restore
+ * ({@link MigrationExportRollbacks}).
  */
 @Command(
     name = "rollback",
@@ -42,7 +46,9 @@ import reactor.core.scheduler.Schedulers;
           + " items it journaled.",
       "Items changed since the run wrote them are conflicts, kept unless --on-conflict overwrite.",
       "--dry-run shows what it would undo from the ledger and journal alone (no restore); --plan"
-          + " FILE restores, saves the item-by-item plan and stops (no item is written)."
+          + " FILE restores, saves the item-by-item plan and stops (no item is written).",
+      "--source export --bucket B takes the images before the run from an incremental export of"
+          + " each table instead of a restore: no recovery table."
     })
 final class MigrateRollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -86,6 +92,18 @@ final class MigrateRollbackCommand implements Callable<Integer> {
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
 
+  @Option(
+      names = "--source",
+      paramLabel = "restore|export",
+      description =
+          "Take the images before the run from a restore of its restore point (restore), or from"
+              + " an incremental export of each table from the restore point on (export: no"
+              + " recovery tables; needs --bucket, and 15 minutes to 24 hours since the restore"
+              + " point). Default: export when --bucket is given, else restore.")
+  String source;
+
+  @Mixin ExportOptions export = new ExportOptions();
+
   /** Plan files by table, for {@code --plan}; empty without it. */
   private Map<String, Path> planFiles = Map.of();
 
@@ -106,18 +124,31 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + (plan != null ? "--plan (which restores to make the plan)" : "--resume")
               + " or --dry-run");
     }
+    boolean fromExport = fromExport();
     MigrateCommand parent = MigrateCommand.of(spec);
     String migration = migrationName();
     if (dryRun) {
       try (Targets t = Targets.of(spec)) {
         MigrationEnvironment env = parent.environment(spec, t.client, options);
         Rollbacks rollbacks = applyOptions.rollbacks(t, parent.clock, parent.scheduler);
+        List<MigrationExportRollbacks.Window> windows = null;
+        if (fromExport) {
+          try (ExportOptions.Stores stores = export.open(spec)) {
+            windows =
+                exports(t, parent, stores)
+                    .windows(rollbacks.lastRun(env, migration).block())
+                    .block();
+          }
+        }
         return MigrateRollbackPreview.preview(
             t,
             env,
             rollbacks,
             parent.clock,
             migration,
+            windows == null
+                ? null
+                : new MigrateRollbackPreview.Exports(windows, export.bucket, export.prefix),
             Targets.json(spec),
             spec.commandLine().getOut());
       }
@@ -196,10 +227,34 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + " of "
               + run.migration()
               + " to its restore point "
-              + run.restorePoint());
+              + run.restorePoint()
+              + (source(resume == null)
+                  ? " from exports to s3://"
+                      + export.bucket
+                      + "/"
+                      + (export.prefix == null ? "" : export.prefix)
+                  : ""));
       out.flush();
-      rollback =
-          rollbacks.planMigration(env, run, overwrite, rollbackOptions.restoreTimeout, id).block();
+      if (source(resume == null)) {
+        try (ExportOptions.Stores stores = export.open(spec)) {
+          rollback =
+              exports(t, parent, stores)
+                  .planMigration(
+                      env,
+                      run,
+                      overwrite,
+                      new MigrationExportRollbacks.Source(
+                          export.bucket, export.prefix, export.exportTimeout),
+                      id,
+                      ExportCommand.progress(spec, parent.clock))
+                  .block();
+        }
+      } else {
+        rollback =
+            rollbacks
+                .planMigration(env, run, overwrite, rollbackOptions.restoreTimeout, id)
+                .block();
+      }
     }
     RunRecord run = rollback.run();
     boolean keepPlans = false;
@@ -260,17 +315,70 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + env.ledger().table());
       return 0;
     } finally {
-      if (keepPlans) {
+      if (keepPlans && !rollback.recoveryTables().isEmpty()) {
         out.println(
             "Kept recovery tables until the rollback completes: "
                 + String.join(", ", rollback.recoveryTables()));
-      } else {
+      } else if (!keepPlans) {
         RollbackCommand.dropOrKeep(
             out, rollbacks, rollback.recoveryTables(), rollbackOptions.keep, spec.commandLine());
         rollbacks.discard(rollback);
       }
       out.flush();
     }
+  }
+
+  /** Whether this rollback plans from exports (checked by {@link #fromExport} already). */
+  private boolean source(boolean planning) {
+    return planning && (source == null ? export.given() : source.equals("export"));
+  }
+
+  /**
+   * Whether the images come from exports: {@code --source}, else whether a bucket was given.
+   * Refuses, before anything is read, a source that is not known, export options without {@code
+   * --source export}, {@code --export ARN} (one export of one table, where a run may have written
+   * several), and export options with {@code --resume} (which applies saved plans).
+   */
+  private boolean fromExport() {
+    if (source != null && !List.of("restore", "export").contains(source)) {
+      throw new PitrException(
+          ErrorCode.USAGE, "--source " + source + " is not known; pass restore or export");
+    }
+    boolean fromExport = source == null ? export.given() : source.equals("export");
+    if (export.exportArn != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--export names one export of one table, and 'pitr migrate rollback' exports every"
+              + " table the run wrote from its restore point; pass --bucket BUCKET instead");
+    }
+    if (!fromExport && export.given()) {
+      throw new PitrException(
+          ErrorCode.USAGE, "--bucket is for --source export; drop it to roll back from a restore");
+    }
+    if (fromExport && resume != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--resume "
+              + resume
+              + " applies the plans rollback "
+              + resume
+              + " saved, wherever their images came from; drop --source and --bucket");
+    }
+    if (fromExport) {
+      export.check();
+    }
+    return fromExport;
+  }
+
+  private MigrationExportRollbacks exports(
+      Targets t, MigrateCommand parent, ExportOptions.Stores stores) {
+    return MigrationExportRollbacks.create(
+        t.client,
+        parent.clock,
+        parent.scheduler,
+        applyOptions.settings(t),
+        stores.store(),
+        export.pollInterval);
   }
 
   /** With {@code --output json}: the plans, what applying each did, and the run's new state. */
@@ -284,6 +392,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     m.put("migration", rollback.run().migration());
     m.put("runId", rollback.run().runId());
     m.put("restorePoint", rollback.run().restorePoint());
+    m.put("source", rollback.recoveryTables().isEmpty() ? "export" : "restore");
     List<Object> plans = new ArrayList<>();
     for (Rollbacks.Prepared p : rollback.plans()) {
       Map<String, Object> each = PlanJson.plan(p.plan(), rollbackOptions.rate.maxWcu());

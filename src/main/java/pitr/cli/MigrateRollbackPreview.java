@@ -2,7 +2,9 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,6 +12,7 @@ import pitr.migrate.JournalEntry;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.RunRecord;
 import pitr.restore.PointInTimeRestorer;
+import pitr.rollback.MigrationExportRollbacks;
 import pitr.rollback.Rollbacks;
 
 /**
@@ -17,10 +20,19 @@ import pitr.rollback.Rollbacks;
  * undo, from the ledger and the journal alone. It restores nothing, writes nothing and takes no
  * lock: the run it would roll back, its restore point (checked against every table's restore
  * window), and the writes the run journaled per table. Which of those items are conflicts needs the
- * restore; {@code --plan FILE} makes it and saves the item-by-item plan.
+ * restore; {@code --plan FILE} makes it and saves the item-by-item plan. With {@code --source
+ * export} it names the window of each table it would export instead (checked as the rollback checks
+ * it), and requests no export.
  */
 final class MigrateRollbackPreview {
   private MigrateRollbackPreview() {}
+
+  /** The exports a rollback from exports would request: a window per table, and where to. */
+  record Exports(List<MigrationExportRollbacks.Window> windows, String bucket, String prefix) {
+    String where() {
+      return "s3://" + bucket + "/" + (prefix == null ? "" : prefix);
+    }
+  }
 
   static int preview(
       Targets t,
@@ -28,6 +40,7 @@ final class MigrateRollbackPreview {
       Rollbacks rollbacks,
       Clock clock,
       String migration,
+      Exports exports,
       boolean json,
       PrintWriter out) {
     RunRecord run = rollbacks.lastRun(env, migration).block();
@@ -52,6 +65,19 @@ final class MigrateRollbackPreview {
       m.put("runId", run.runId());
       m.put("status", run.status().name());
       m.put("restorePoint", run.restorePoint());
+      m.put("source", exports == null ? "restore" : "export");
+      if (exports != null) {
+        List<Object> windows = new ArrayList<>();
+        for (MigrationExportRollbacks.Window w : exports.windows()) {
+          Map<String, Object> each = new LinkedHashMap<>();
+          each.put("table", w.table());
+          each.put("from", w.from());
+          each.put("to", w.to());
+          windows.add(each);
+        }
+        m.put("exportTo", exports.where());
+        m.put("exportWindows", windows);
+      }
       m.put("journaledWrites", journaled);
       Json.print(out, m);
       return 0;
@@ -63,9 +89,18 @@ final class MigrateRollbackPreview {
             + run.migration()
             + " ("
             + run.status().name().toLowerCase(Locale.ROOT)
-            + ") by restoring "
-            + run.restorePoint()
-            + ", inside the restore window of every table");
+            + ") by "
+            + (exports == null
+                ? "restoring " + run.restorePoint() + ", inside the restore window of every table"
+                : "taking the items' images at "
+                    + run.restorePoint()
+                    + " from exports to "
+                    + exports.where()));
+    if (exports != null) {
+      for (MigrationExportRollbacks.Window w : exports.windows()) {
+        out.println("  export " + w.table() + " [" + w.from() + ", " + w.to() + ")");
+      }
+    }
     journaled.forEach(
         (table, ops) -> {
           long total = ops.values().stream().mapToLong(Long::longValue).sum();
@@ -79,10 +114,16 @@ final class MigrateRollbackPreview {
                   + " to put back as they were, unless changed since (conflicts)");
         });
     out.println(
-        "Nothing was restored or written. 'pitr migrate rollback "
-            + migration
-            + " --plan FILE' restores the run's restore point and saves the item-by-item plan,"
-            + " conflicts included.");
+        exports == null
+            ? "Nothing was restored or written. 'pitr migrate rollback "
+                + migration
+                + " --plan FILE' restores the run's restore point and saves the item-by-item plan,"
+                + " conflicts included."
+            : "Nothing was exported or written. 'pitr migrate rollback "
+                + migration
+                + " --source export --bucket "
+                + exports.bucket()
+                + " --plan FILE' exports and saves the item-by-item plan, conflicts included.");
     out.flush();
     return 0;
   }

@@ -124,6 +124,49 @@ public final class KeySpill {
   }
 
   /**
+   * Writes each (key text, value) pair of {@code lines} into the partition file of its key under
+   * {@code dir}, as {@link #spill} writes a scan, for a source other than a scan (an export's
+   * changes, a journal). Neither text may hold a tab or a line break. Completes when every file is
+   * closed and the manifest written.
+   */
+  public static Mono<Void> spillLines(
+      Flux<Map.Entry<String, String>> lines, Path dir, int partitions) {
+    long[] counts = new long[partitions];
+    return Mono.fromCallable(
+            () -> {
+              AtomicFiles.createPrivateDirectories(dir);
+              BufferedWriter[] out = new BufferedWriter[partitions];
+              for (int p = 0; p < partitions; p++) {
+                out[p] = open(dir.resolve(p + ".txt"));
+              }
+              return out;
+            })
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(
+            out ->
+                lines
+                    .publishOn(Schedulers.boundedElastic())
+                    .doOnNext(
+                        line -> {
+                          int p = partition(line.getKey(), partitions);
+                          try {
+                            out[p].write(LineCheck.tabbed(line.getKey() + "\t" + line.getValue()));
+                            out[p].write('\n');
+                          } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                          }
+                          counts[p]++;
+                        })
+                    .then(
+                        Mono.<Void>fromRunnable(
+                            () -> {
+                              close(out);
+                              manifest(dir, counts);
+                            }))
+                    .doOnError(e -> close(out)));
+  }
+
+  /**
    * Reads partition {@code partition} of a spill under {@code dir}, giving each line's key text and
    * digest to {@code line}, after checking the line and, at the end, the line count.
    *

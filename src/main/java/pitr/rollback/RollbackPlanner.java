@@ -239,13 +239,11 @@ final class RollbackPlanner {
                                   String id = Tables.keyId(j.key());
                                   Map<String, AttributeValue> before = both.getT1().get(id);
                                   Map<String, AttributeValue> current = both.getT2().get(id);
-                                  if (Tables.same(before, current)) {
-                                    continue;
+                                  PlanItem item =
+                                      journaled(j.key(), before, current, j.imageHash(), overwrite);
+                                  if (item != null) {
+                                    items.add(item);
                                   }
-                                  String hash =
-                                      current == null ? ItemHash.DELETED : ItemHash.of(current);
-                                  boolean untouched = hash.equals(j.imageHash());
-                                  items.add(item(j.key(), before, current, !untouched, overwrite));
                                 }
                                 return items;
                               });
@@ -257,6 +255,76 @@ final class RollbackPlanner {
                                 out.finish(live, to, null, scope, clock.instant(), recoveryTables))
                         .subscribeOn(Schedulers.boundedElastic())),
         PlanWriter::close);
+  }
+
+  /**
+   * A journaled key with its image at the run's restore point (null: absent then), taken from
+   * somewhere other than a restored table (an export's OldImage).
+   */
+  record JournaledImage(
+      Map<String, AttributeValue> key, Map<String, AttributeValue> before, String imageHash) {}
+
+  /**
+   * Plans journaled keys whose images at the restore point are known already, as {@link
+   * #planJournal} plans them from a restored table: only the live table is read (strongly
+   * consistent, 100 keys a call).
+   */
+  Mono<RollbackPlan> planJournaledImages(
+      String live,
+      Instant to,
+      String scope,
+      Flux<JournaledImage> journaled,
+      boolean overwrite,
+      Path dir) {
+    return Mono.using(
+        () -> PlanWriter.in(dir),
+        out ->
+            journaled
+                .buffer(BATCH)
+                .concatMap(
+                    batch ->
+                        tables
+                            .get(live, batch.stream().map(JournaledImage::key).toList())
+                            .map(
+                                now -> {
+                                  List<PlanItem> items = new ArrayList<>();
+                                  for (JournaledImage j : batch) {
+                                    PlanItem item =
+                                        journaled(
+                                            j.key(),
+                                            j.before(),
+                                            now.get(Tables.keyId(j.key())),
+                                            j.imageHash(),
+                                            overwrite);
+                                    if (item != null) {
+                                      items.add(item);
+                                    }
+                                  }
+                                  return items;
+                                }))
+                .doOnNext(out::addAll)
+                .then(
+                    Mono.fromCallable(
+                            () -> out.finish(live, to, null, scope, clock.instant(), List.of()))
+                        .subscribeOn(Schedulers.boundedElastic())),
+        PlanWriter::close);
+  }
+
+  /**
+   * The plan of one journaled key: nothing when live is its image at the restore point; restored
+   * when live still holds what the run wrote; else a conflict.
+   */
+  private static PlanItem journaled(
+      Map<String, AttributeValue> key,
+      Map<String, AttributeValue> before,
+      Map<String, AttributeValue> current,
+      String imageHash,
+      boolean overwrite) {
+    if (Tables.same(before, current)) {
+      return null;
+    }
+    String hash = current == null ? ItemHash.DELETED : ItemHash.of(current);
+    return item(key, before, current, !hash.equals(imageHash), overwrite);
   }
 
   /**

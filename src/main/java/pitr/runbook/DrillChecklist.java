@@ -125,7 +125,12 @@ public final class DrillChecklist {
               + s.to()
               + (s.incidentEnd() == null ? "" : " --incident-end $" + s.incidentEnd())
               + ("overwrite".equals(s.onConflict()) ? " --on-conflict overwrite" : "")
-              + (Boolean.TRUE.equals(s.deleteExtra()) ? " --delete-extra" : "");
+              + (Boolean.TRUE.equals(s.deleteExtra()) ? " --delete-extra" : "")
+              + (s.fromExport()
+                  ? " --source export --bucket "
+                      + s.bucket()
+                      + (s.prefix() == null ? "" : " --prefix " + s.prefix())
+                  : "");
       c.add(base + " --plan rollback-plan.jsonl   # review the plan");
       c.add("pitr rollback --apply rollback-plan.jsonl");
     } else if (step instanceof Step.MigrateRollback s) {

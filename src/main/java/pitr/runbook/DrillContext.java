@@ -3,7 +3,9 @@ package pitr.runbook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import pitr.dynamo.DynamoDbGateway;
@@ -41,6 +43,15 @@ final class DrillContext {
 
   /** Canonical keys the last rollback reported as conflicts. */
   Set<String> lastConflicts = Set.of();
+
+  /** {@code rollback} steps: how each recovered its table, in order. */
+  final List<RecoveryPath> paths = new ArrayList<>();
+
+  /** Conflicts the last rollback restored anyway ({@code on-conflict: overwrite}). */
+  long lastOverwritten;
+
+  /** The number of the step running. */
+  int step;
 
   long conflicts;
   long dataLost;

@@ -78,6 +78,16 @@ public final class DrillReport {
                     .append(" | ")
                     .append(e.getValue())
                     .append(" |\n"));
+    List<List<String>> paths = RecoveryPaths.rows(r);
+    if (!paths.isEmpty()) {
+      out.append("\n## Recovery paths\n\n");
+      for (List<String> row : paths) {
+        out.append("| ").append(String.join(" | ", row)).append(" |\n");
+        if (row == paths.get(0)) {
+          out.append("|---".repeat(row.size())).append("|\n");
+        }
+      }
+    }
     out.append(
         "\n## Steps\n\n| # | step | status | took | what happened |\n|---|---|---|---|---|\n");
     for (StepResult s : r.steps()) {
@@ -191,6 +201,25 @@ public final class DrillReport {
                       .append(esc(s.failure()))
                       .append("</li>"));
       out.append("</ul>");
+    }
+    List<List<String>> paths = RecoveryPaths.rows(r);
+    if (!paths.isEmpty()) {
+      out.append("<h2>Recovery paths</h2><table id=\"recovery-paths\">");
+      for (List<String> row : paths) {
+        String cell = row == paths.get(0) ? "th" : "td";
+        out.append("<tr>");
+        row.forEach(
+            c ->
+                out.append('<')
+                    .append(cell)
+                    .append('>')
+                    .append(esc(c))
+                    .append("</")
+                    .append(cell)
+                    .append('>'));
+        out.append("</tr>");
+      }
+      out.append("</table>");
     }
     out.append("<h2>Timeline</h2>").append(DrillCharts.timeline(r, time));
     out.append("<h2>Write throughput</h2>").append(DrillCharts.throughput(r, time));

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param steps each step's outcome, in order
  * @param recoveryTime from the start of the first rollback to the end of the last assertion after
  *     it (verified); null when the runbook rolls nothing back
+ * @param paths how each {@code rollback} step recovered its table, in order
  * @param dataLost items that should have been restored and were not (must be 0)
  * @param conflicts conflicts the rollbacks reported
  * @param wcu write units consumed by the whole drill; negative when not measured
@@ -31,6 +32,7 @@ public record DrillResult(
     Instant finishedAt,
     List<StepResult> steps,
     Duration recoveryTime,
+    List<RecoveryPath> paths,
     long dataLost,
     long conflicts,
     double wcu,

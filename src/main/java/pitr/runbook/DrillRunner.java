@@ -80,6 +80,7 @@ public final class DrillRunner {
                           new StepResult(
                               number, step, StepResult.Status.SKIPPED, start, start, "", null));
                     }
+                    drill.step = number;
                     return execute(runbook, step)
                         .map(
                             detail ->
@@ -123,6 +124,7 @@ public final class DrillRunner {
                               drill.clock.instant(),
                               List.copyOf(results),
                               recoveryTime(results),
+                              List.copyOf(drill.paths),
                               drill.dataLost,
                               drill.conflicts,
                               target.meter() == null ? -1 : target.meter().total(),

@@ -2,6 +2,8 @@ package pitr.runbook;
 
 import java.time.Clock;
 import java.time.Duration;
+import pitr.dynamo.ReadUnits;
+import pitr.export.ExportStore;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -39,6 +41,29 @@ public interface DrillTarget extends AutoCloseable {
 
   /** Write units consumed over time, when the target can measure them; null otherwise. */
   WriteMeter meter();
+
+  /**
+   * Read units consumed per table, when the target can measure them (an interceptor on its client);
+   * null otherwise.
+   */
+  default ReadUnits reads() {
+    return null;
+  }
+
+  /**
+   * Where exports to {@code bucket} are read from, for rollbacks with {@code source: export}: S3 on
+   * AWS; on the embedded engine, a folder of the drill's own that the engine writes exports to.
+   *
+   * @throws pitr.PitrException {@link pitr.ErrorCode#USAGE} when the target cannot export
+   */
+  default ExportStore exports(String bucket) {
+    throw new pitr.PitrException(
+        pitr.ErrorCode.USAGE,
+        "The drill's target "
+            + name()
+            + " cannot export to S3; run the drill with --target local or aws, or roll back with"
+            + " source: restore");
+  }
 
   /** Releases the client (and, locally, the engine). */
   @Override

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.FileCheckpoints;
+import pitr.dynamo.ReadUnits;
 import pitr.migrate.ItemHash;
 import pitr.migrate.Lease;
 import pitr.migrate.MigrationCatalog;
@@ -29,6 +30,7 @@ import pitr.restore.RestoreRequest;
 import pitr.rollback.Action;
 import pitr.rollback.ApplyRequest;
 import pitr.rollback.ApplyResult;
+import pitr.rollback.ExportRollbacks;
 import pitr.rollback.PlanItem;
 import pitr.rollback.Rollbacks;
 import reactor.core.publisher.Flux;
@@ -38,15 +40,18 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The steps that change a table the way an operator would with pitr: {@code migrate} (a migration
  * run in DEV mode, ledger and journal included), {@code rollback} (restore T0, plan, apply, drop
- * the recovery tables) and {@code migrate-rollback} (the same for a migration's last run, under its
- * lease). Rollbacks remember the keys they considered and the conflicts they reported, for {@code
- * assert-conflicts}, and add their conflicts and lost items to the drill's totals.
+ * the recovery tables; or plan from an incremental export with {@code source: export}), each
+ * recorded as a {@link RecoveryPath}, and {@code migrate-rollback} (the same for a migration's last
+ * run, under its lease). Rollbacks remember the keys they considered and the conflicts they
+ * reported, for {@code assert-conflicts}, and add their conflicts and lost items to the drill's
+ * totals.
  *
  * <p>Plans and checkpoints go to a temporary folder per step, deleted after it.
  */
 final class RecoverySteps {
   private static final Duration RESTORE_TIMEOUT = Duration.ofHours(2);
   private static final Duration RESTORE_WINDOW_WAIT = Duration.ofMinutes(15);
+  private static final Duration EXPORT_POLL = Duration.ofSeconds(1);
 
   private final DrillContext drill;
 
@@ -104,14 +109,18 @@ final class RecoverySteps {
     Rollbacks.TableRequest request =
         new Rollbacks.TableRequest(
             s.table(), t0, t1, overwrite, Boolean.TRUE.equals(s.deleteExtra()), RESTORE_TIMEOUT);
+    int step = drill.step;
+    Instant started = drill.clock.instant();
+    ReadUnits reads = drill.target.reads();
+    double live0 = reads == null ? 0 : reads.of(s.table());
+    double all0 = reads == null ? 0 : reads.total();
     return awaitRestorable(s.table(), t1 != null ? t1 : t0)
         .flatMap(
             waited ->
                 inWorkDir(
                     dir -> {
                       Rollbacks rollbacks = rollbacks(dir);
-                      return rollbacks
-                          .planTable(request)
+                      return plan(s, request, dir, rollbacks)
                           .flatMap(
                               prepared ->
                                   rollbacks
@@ -124,8 +133,64 @@ final class RecoverySteps {
                                           result ->
                                               rollbacks
                                                   .drop(prepared.recoveryTables())
-                                                  .thenReturn(waited + summary(result))));
+                                                  .then(
+                                                      Mono.fromSupplier(
+                                                          () -> {
+                                                            drill.paths.add(
+                                                                new RecoveryPath(
+                                                                    step,
+                                                                    s.table(),
+                                                                    s.fromExport()
+                                                                        ? "export"
+                                                                        : "restore",
+                                                                    Duration.between(
+                                                                        started,
+                                                                        drill.clock.instant()),
+                                                                    result.restored(),
+                                                                    result.deleted(),
+                                                                    result.conflictCount(),
+                                                                    reads == null
+                                                                        ? -1
+                                                                        : reads.of(s.table())
+                                                                            - live0,
+                                                                    reads == null
+                                                                        ? -1
+                                                                        : reads.total() - all0,
+                                                                    drill.lastOverwritten
+                                                                        + result
+                                                                            .notVerified()
+                                                                            .size()
+                                                                        + result.failed().size(),
+                                                                    prepared
+                                                                        .recoveryTables()
+                                                                        .size()));
+                                                            return waited + summary(result);
+                                                          }))));
                     }));
+  }
+
+  /**
+   * Plans a {@code rollback} step: from two restored tables, or from an incremental export of [T0,
+   * T1) to the step's bucket.
+   */
+  private Mono<Rollbacks.Prepared> plan(
+      Step.Rollback s, Rollbacks.TableRequest request, Path dir, Rollbacks rollbacks) {
+    if (!s.fromExport()) {
+      return rollbacks.planTable(request);
+    }
+    return Mono.defer(
+        () ->
+            ExportRollbacks.create(
+                    drill.target.client(),
+                    drill.clock,
+                    drill.scheduler,
+                    settings(dir),
+                    drill.target.exports(s.bucket()),
+                    EXPORT_POLL)
+                .planTable(
+                    request,
+                    new ExportRollbacks.Source(s.bucket(), s.prefix(), null, RESTORE_TIMEOUT, 0),
+                    d -> {}));
   }
 
   Mono<String> migrateRollback(Step.MigrateRollback s) {
@@ -218,6 +283,7 @@ final class RecoverySteps {
               drill.lastCandidates = candidates;
               LinkedHashSet<String> conflicts = new LinkedHashSet<>(overwritten);
               drill.conflicts += overwritten.size();
+              drill.lastOverwritten = overwritten.size();
               for (ApplyResult result : results) {
                 result.allConflicts().forEach(k -> conflicts.add(ItemHash.canonical(k)));
                 drill.conflicts += result.conflictCount();
@@ -239,11 +305,11 @@ final class RecoverySteps {
   }
 
   private Rollbacks rollbacks(Path dir) {
-    return Rollbacks.create(
-        drill.target.client(),
-        drill.clock,
-        drill.scheduler,
-        Rollbacks.Settings.defaults(drill.target.name(), by(), dir.resolve("rollbacks")));
+    return Rollbacks.create(drill.target.client(), drill.clock, drill.scheduler, settings(dir));
+  }
+
+  private Rollbacks.Settings settings(Path dir) {
+    return Rollbacks.Settings.defaults(drill.target.name(), by(), dir.resolve("rollbacks"));
   }
 
   private static ApplyRequest applyRequest(Path dir, String runId) {

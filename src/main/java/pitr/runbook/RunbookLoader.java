@@ -259,6 +259,7 @@ public final class RunbookLoader {
           ref(r.incidentEnd(), marks, at + ": incident-end", problems);
           order(r, marks, at, problems);
         }
+        source(r, at, problems);
       } else if (step instanceof Step.AssertUnchanged u) {
         if (!snapshots.contains(u.snapshot())) {
           problems.add(at + ": no earlier snapshot step is named '" + u.snapshot() + "'");
@@ -284,6 +285,47 @@ public final class RunbookLoader {
       throw new PitrException(
           ErrorCode.USAGE,
           "Runbook " + runbook.file() + " is not valid:\n  " + String.join("\n  ", problems));
+    }
+  }
+
+  /**
+   * A rollback's source: restore or export; an export needs the incident's end and a bucket, and
+   * only an export takes a bucket or prefix. Its on-conflict is skip or overwrite.
+   */
+  private static void source(Step.Rollback r, String at, List<String> problems) {
+    if (r.onConflict() != null && !List.of("skip", "overwrite").contains(r.onConflict())) {
+      problems.add(at + ": on-conflict '" + r.onConflict() + "' is not skip or overwrite");
+    }
+    if (r.source() != null && !List.of("restore", "export").contains(r.source())) {
+      problems.add(at + ": source '" + r.source() + "' is not restore or export");
+      return;
+    }
+    if (!r.fromExport()) {
+      if (r.bucket() != null || r.prefix() != null) {
+        problems.add(
+            at
+                + ": bucket and prefix are for source: export; add it, or drop them to roll back"
+                + " through restores");
+      }
+      return;
+    }
+    if (r.incidentEnd() == null) {
+      problems.add(
+          at
+              + ": source: export needs incident-end, as the export of [to, incident-end) says"
+              + " what the incident changed; add it, or use source: restore");
+    }
+    if (r.bucket() == null || r.bucket().isBlank()) {
+      problems.add(
+          at
+              + ": source: export needs bucket, the S3 bucket to export to (on the embedded"
+              + " engine any name, e.g. drill-exports)");
+    }
+    if (Boolean.TRUE.equals(r.deleteExtra())) {
+      problems.add(
+          at
+              + ": delete-extra is for rollbacks without incident-end, and source: export needs"
+              + " one; drop delete-extra");
     }
   }
 

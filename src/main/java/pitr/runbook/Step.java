@@ -144,12 +144,21 @@ public sealed interface Step {
       implements Step {}
 
   /**
-   * Roll a table back, as {@code pitr rollback} does.
+   * Roll a table back, as {@code pitr rollback} does. Each rollback step is a recovery path of the
+   * drill's report (its time, items, read units on the live table and lost writes), so a runbook
+   * that recovers the same incident on two copies of a table, once through restores and once
+   * through an export, shows both side by side.
    *
    * @param to a mark's name or an ISO-8601 instant: the state to go back to (T0)
    * @param incidentEnd a mark or instant when the bad change ended (T1); optional
    * @param onConflict {@code skip} (default) or {@code overwrite}
    * @param deleteExtra delete items created after T0 (without T1)
+   * @param source {@code restore} (default: restore T0 and T1 into recovery tables) or {@code
+   *     export} (plan from an incremental export of [T0, T1): needs {@code incident-end} and {@code
+   *     bucket})
+   * @param bucket with {@code source: export}, the S3 bucket to export to (on the embedded engine,
+   *     any name: a folder of the drill's own)
+   * @param prefix with {@code source: export}, the key prefix in the bucket; optional
    */
   @Name("rollback")
   record Rollback(
@@ -158,8 +167,28 @@ public sealed interface Step {
       @Req String to,
       String incidentEnd,
       String onConflict,
-      Boolean deleteExtra)
-      implements Step {}
+      Boolean deleteExtra,
+      String source,
+      String bucket,
+      String prefix)
+      implements Step {
+
+    /** A rollback through restores, as runbooks wrote it before {@code source}. */
+    public Rollback(
+        String description,
+        String table,
+        String to,
+        String incidentEnd,
+        String onConflict,
+        Boolean deleteExtra) {
+      this(description, table, to, incidentEnd, onConflict, deleteExtra, null, null, null);
+    }
+
+    /** Whether the plan comes from an export rather than restored tables. */
+    public boolean fromExport() {
+      return "export".equals(source);
+    }
+  }
 
   /** Roll a migration back, as {@code pitr migrate rollback NAME} does. */
   @Name("migrate-rollback")

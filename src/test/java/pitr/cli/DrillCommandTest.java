@@ -28,7 +28,13 @@ class DrillCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"rollback-bad-migration", "full-table-restore", "drill-under-throttling"})
+  @ValueSource(
+      strings = {
+        "rollback-bad-migration",
+        "full-table-restore",
+        "drill-under-throttling",
+        "rollback-via-export"
+      })
   void drill_ofEachShippedRunbook_passesAtSmallScale_andWritesAWellFormedReport(String name)
       throws Exception {
     Path report = dir.resolve("report");
@@ -58,6 +64,65 @@ class DrillCommandTest {
     assertThat(html.getDocumentElement().getTextContent())
         .contains("Recovery time (start of recovery to verified)")
         .contains("WCU used");
+  }
+
+  @Test
+  void drill_ofRollbackViaExport_showsBothRecoveryPathsSideBySide_inTextJsonAndTheReport()
+      throws Exception {
+    Path report = dir.resolve("report");
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "drill", "rollback-via-export", "--scale", "0.02", "--report", report.toString());
+
+    assertThat(code).as(run.out() + run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern(
+            "Recovery paths, side by side:\n"
+                + " +restore \\(step 20, orders-restore\\) +export \\(step 22, orders-export\\)\n"
+                + "  Recovery time +[0-9.]+ s +[0-9.]+ s\n"
+                + "  Items restored +16 +16\n"
+                + "  Items deleted +0 +0\n"
+                + "  Conflicts kept +4 +4\n"
+                + "  Read units on the live table +52.0 +52.0\n"
+                + "  Read units in all \\(recovery tables too\\) +80.0 +52.0\n"
+                + "  Lost writes \\(must be 0\\) +0 +0\n"
+                + "  Recovery tables made +2 +0\n");
+    String md = Files.readString(report.resolve("report.md"));
+    assertThat(md)
+        .contains("## Recovery paths")
+        .contains("|  | restore (step 20, orders-restore) | export (step 22, orders-export) |")
+        .contains("| Lost writes (must be 0) | 0 | 0 |")
+        .contains("| Recovery tables made | 2 | 0 |");
+    Document html = xml(report.resolve("report.html"));
+    assertThat(html.getElementsByTagName("table").getLength()).isEqualTo(3);
+    assertThat(Files.readString(report.resolve("report.html")))
+        .contains(
+            "<table id=\"recovery-paths\"><tr><th></th><th>restore (step 20, orders-restore)</th>")
+        .contains("<tr><td>Lost writes (must be 0)</td><td>0</td><td>0</td></tr>");
+
+    CliRun json = new CliRun();
+    assertThat(
+            json.execute(
+                "drill",
+                "rollback-via-export",
+                "--scale",
+                "0.02",
+                "--report",
+                dir.resolve("report2").toString(),
+                "--output",
+                "json"))
+        .as(json.err())
+        .isZero();
+    assertThat(json.out())
+        .contains(
+            "\"recoveryPaths\" : [ {\n    \"step\" : 20,\n    \"table\" :"
+                + " \"orders-restore\",\n    \"source\" : \"restore\",\n")
+        .contains("    \"table\" : \"orders-export\",\n    \"source\" : \"export\",\n")
+        .contains(
+            "    \"liveReadUnits\" : 52.0,\n    \"readUnits\" : 52.0,\n    \"lostWrites\" :"
+                + " 0,\n    \"recoveryTables\" : 0\n  } ]");
   }
 
   @Test

@@ -48,6 +48,7 @@ final class LocalCli implements AutoCloseable {
     ((DropCommand) commands.get("drop").getCommand()).clock = clock;
     ((ExportCommand) commands.get("export").getCommand()).clock = clock;
     ((ChangesCommand) commands.get("changes").getCommand()).clock = clock;
+    ((MigrateCommand) commands.get("migrate").getCommand()).clock = clock;
     return run;
   }
 

@@ -173,6 +173,77 @@ class RunbookLoaderTest {
   }
 
   @Test
+  void load_withRollbacksWhoseSourceCannotWork_namesEachStepAndTheFix() throws IOException {
+    Path file =
+        write(
+            """
+            name: demo
+            description: A demo
+            steps:
+              - type: mark
+                description: Before the bad change
+                name: t0
+              - type: mark
+                description: The incident ends
+                name: t1
+              - type: rollback
+                description: Roll back from a snapshot
+                table: t
+                to: t0
+                source: snapshot
+              - type: rollback
+                description: Roll back from an export without its end or bucket
+                table: t
+                to: t0
+                source: export
+              - type: rollback
+                description: Roll back through restores with a bucket
+                table: t
+                to: t0
+                incident-end: t1
+                bucket: b
+              - type: rollback
+                description: Roll back from an export, blanking conflicts
+                table: t
+                to: t0
+                incident-end: t1
+                source: export
+                bucket: b
+                on-conflict: blank
+            """);
+
+    assertThatThrownBy(() -> RunbookLoader.load(file))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Runbook "
+                + file
+                + " is not valid:\n"
+                + "  step 3 (rollback): source 'snapshot' is not restore or export\n"
+                + "  step 4 (rollback): source: export needs incident-end, as the export of [to,"
+                + " incident-end) says what the incident changed; add it, or use source: restore\n"
+                + "  step 4 (rollback): source: export needs bucket, the S3 bucket to export to (on"
+                + " the embedded engine any name, e.g. drill-exports)\n"
+                + "  step 5 (rollback): bucket and prefix are for source: export; add it, or drop"
+                + " them to roll back through restores\n"
+                + "  step 6 (rollback): on-conflict 'blank' is not skip or overwrite");
+  }
+
+  @Test
+  void load_ofTheShippedRollbackViaExportRunbook_readsBothRecoveryPaths() {
+    Runbook r = RunbookLoader.load(Path.of("runbooks/rollback-via-export.yaml"));
+
+    assertThat(r.steps())
+        .filteredOn(s -> s instanceof Step.Rollback)
+        .map(s -> ((Step.Rollback) s).fromExport())
+        .containsExactly(false, true);
+    assertThat(DrillChecklist.of(r).toString())
+        .contains(
+            "pitr rollback orders-export --to $t0 --incident-end $t1 --source export --bucket"
+                + " drill-exports --prefix rollback-via-export --plan rollback-plan.jsonl");
+  }
+
+  @Test
   void load_ofAFolder_namesARunbookFileToPass() {
     assertThatThrownBy(() -> RunbookLoader.load(dir))
         .isInstanceOfSatisfying(

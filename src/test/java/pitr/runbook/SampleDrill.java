@@ -82,6 +82,7 @@ final class SampleDrill {
         s.now,
         List.copyOf(s.results),
         Duration.ofMillis(2900),
+        List.of(),
         0,
         0,
         3500,

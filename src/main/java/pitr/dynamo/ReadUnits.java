@@ -1,4 +1,4 @@
-package pitr.bench;
+package pitr.dynamo;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * An SDK interceptor for benchmarks: asks for the consumed capacity of every BatchGetItem and Scan
- * and adds the read units up per table.
+ * An SDK interceptor for benchmarks and drills: asks for the consumed capacity of every
+ * BatchGetItem and Scan and adds the read units up per table.
  */
 public final class ReadUnits implements ExecutionInterceptor {
   private final Map<String, Double> units = new ConcurrentHashMap<>();
