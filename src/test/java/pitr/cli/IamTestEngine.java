@@ -53,6 +53,7 @@ final class IamTestEngine implements AutoCloseable {
     admin =
         DynamoDbAsyncClient.builder()
             .endpointOverride(server.endpoint())
+            .httpClientBuilder(EventLoops.netty())
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("admin", "admin")))
