@@ -14,6 +14,10 @@ import java.util.List;
  * @param account the account of the ARNs, or {@code *}
  * @param jobQueue the AWS Batch job queue, or {@code *}
  * @param jobDefinition pitr's AWS Batch job definition
+ * @param bucket the S3 bucket of exports ({@code --bucket}), or null
+ * @param prefix the key prefix of exports in the bucket ({@code --prefix}), or null for any key
+ * @param exportArn the one export a command reads ({@code --export}), or null for the exports of
+ *     the tables
  */
 public record PolicyTargets(
     List<String> tables,
@@ -23,7 +27,34 @@ public record PolicyTargets(
     String region,
     String account,
     String jobQueue,
-    String jobDefinition) {
+    String jobDefinition,
+    String bucket,
+    String prefix,
+    String exportArn) {
+
+  /** Targets without exports. */
+  public PolicyTargets(
+      List<String> tables,
+      String ledger,
+      String journal,
+      String checkpoints,
+      String region,
+      String account,
+      String jobQueue,
+      String jobDefinition) {
+    this(
+        tables,
+        ledger,
+        journal,
+        checkpoints,
+        region,
+        account,
+        jobQueue,
+        jobDefinition,
+        null,
+        null,
+        null);
+  }
 
   /** The ARNs {@code scope} stands for. */
   List<String> resources(Scope scope) {
@@ -35,6 +66,13 @@ public record PolicyTargets(
       case LEDGER -> List.of(dynamo + ledger);
       case JOURNAL -> List.of(dynamo + journal);
       case CHECKPOINTS -> List.of(dynamo + checkpoints);
+      case EXPORTS ->
+          exportArn != null
+              ? List.of(exportArn)
+              : tables.stream().map(t -> dynamo + t + "/export/*").toList();
+      case EXPORT_BUCKET -> List.of("arn:aws:s3:::" + bucket);
+      case EXPORT_OBJECTS ->
+          List.of("arn:aws:s3:::" + bucket + "/" + (prefix == null ? "" : prefix) + "*");
       case ACCOUNT, BATCH_DESCRIBE, METRICS -> List.of("*");
       case BATCH_JOBS ->
           List.of(
