@@ -47,6 +47,10 @@ class IamPolicyEnforcedTest {
     }
   }
 
+  /** Any export of orders: the scenarios' exports are made after the policy is printed. */
+  private static final String ANY_EXPORT =
+      "arn:aws:dynamodb:us-east-1:000000000000:table/orders/export/*";
+
   /** The bucket exports go to: a folder of the engine's export directory. */
   static final String EXPORT_BUCKET = "exports";
 
@@ -56,6 +60,37 @@ class IamPolicyEnforcedTest {
      * {@code args} with the bucket, and export objects read from the engine's export directory
      * rather than S3 (S3 grants are checked by {@code IamS3GrantsTest}).
      */
+    /** An incremental export of [T0, T1) of the incident, made now: its ARN. */
+    String exportMadeBefore(Instant[] t) {
+      CliRun run =
+          engine.run(
+              exportArgs(
+                      "export",
+                      "orders",
+                      "--from",
+                      t[0].toString(),
+                      "--to",
+                      t[1].toString(),
+                      "--wait")
+                  .toArray(String[]::new));
+      assertThat(run.err()).as("setup: export").doesNotContain("error:");
+      return run.out().replaceAll("(?s)^Export (\\S+) is .*", "$1");
+    }
+
+    /** {@code args} reading the export {@code arn} from the engine's export directory. */
+    List<String> exportArnArgs(String arn, String... args) {
+      List<String> all = new ArrayList<>(List.of(args));
+      all.addAll(
+          List.of(
+              "--export",
+              arn,
+              "--export-dir",
+              IamPolicyEnforcedTest.exports(dir).toString(),
+              "--export-poll-interval",
+              "10ms"));
+      return all;
+    }
+
     List<String> exportArgs(String... args) {
       List<String> all = new ArrayList<>(List.of(args));
       all.addAll(
@@ -326,6 +361,33 @@ class IamPolicyEnforcedTest {
                   "--yes",
                   "--state-dir",
                   s.state());
+            }),
+        new Scenario(
+            "changes --export",
+            List.of("--table", "orders", "--bucket", EXPORT_BUCKET, "--export", ANY_EXPORT),
+            s -> {
+              String arn = s.exportMadeBefore(s.engine().incident());
+              return s.exportArnArgs(arn, "changes", "orders");
+            }),
+        new Scenario(
+            "rollback --source export --export",
+            List.of("--table", "orders", "--bucket", EXPORT_BUCKET, "--export", ANY_EXPORT),
+            s -> {
+              Instant[] t = s.engine().incident();
+              String arn = s.exportMadeBefore(t);
+              return s.exportArnArgs(
+                  arn,
+                  "rollback",
+                  "orders",
+                  "--to",
+                  t[0].toString(),
+                  "--incident-end",
+                  t[1].toString(),
+                  "--source",
+                  "export",
+                  "--yes",
+                  "--state-dir",
+                  s.state());
             }));
   }
 
@@ -337,7 +399,8 @@ class IamPolicyEnforcedTest {
   /** The policy {@code pitr iam-policy} prints for the scenario, pinned to the engine's ARNs. */
   private static ObjectNode policy(Scenario scenario) throws Exception {
     List<String> args = new ArrayList<>(List.of("iam-policy"));
-    args.addAll(List.of(scenario.command().split(" ")));
+    // A "--export" variant's ARN is among the policy arguments.
+    args.addAll(List.of(scenario.command().replace(" --export", "").split(" ")));
     args.addAll(scenario.policyArgs());
     args.addAll(List.of("--account-id", "000000000000", "--region", "us-east-1"));
     CliRun run = new CliRun();
