@@ -305,6 +305,38 @@ class IamPolicyEnforcedTest {
                   s.state());
             }),
         new Scenario(
+            "runs abandon",
+            List.of("--checkpoint-table", "pitr-checkpoints"),
+            s -> {
+              s.restored();
+              // One worker of two: the run waits for the other, so it is not finished.
+              s.pitr(
+                  "copy-back",
+                  "--from",
+                  "orders-recovery-aaa111",
+                  "--to",
+                  "orders",
+                  "--yes",
+                  "--run-id",
+                  "run1",
+                  "--worker",
+                  "1/2",
+                  "--checkpoint-table",
+                  "pitr-checkpoints",
+                  "--state-dir",
+                  s.state());
+              return List.of(
+                  "runs",
+                  "abandon",
+                  "run1",
+                  "--yes",
+                  "--force",
+                  "--checkpoint-table",
+                  "pitr-checkpoints",
+                  "--state-dir",
+                  s.state());
+            }),
+        new Scenario(
             "migrate stale",
             List.of(),
             s -> {
