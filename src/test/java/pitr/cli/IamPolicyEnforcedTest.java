@@ -60,6 +60,41 @@ class IamPolicyEnforcedTest {
      * {@code args} with the bucket, and export objects read from the engine's export directory
      * rather than S3 (S3 grants are checked by {@code IamS3GrantsTest}).
      */
+    /** The migration lock in pitr-ledger as a run that died would have left it. */
+    void holdLock() {
+      String now = Instant.now().toString();
+      java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> v =
+          new java.util.HashMap<>();
+      for (String[] a :
+          List.of(
+              new String[] {":holder", "20260101T000000Z-dead00"},
+              new String[] {":migration", "0001_cars_get_a_price"},
+              new String[] {":operator", "someone"},
+              new String[] {":host", "gone"},
+              new String[] {":at", now})) {
+        v.put(a[0], software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(a[1]));
+      }
+      engine
+          .admin()
+          .updateItem(
+              r ->
+                  r.tableName("pitr-ledger")
+                      .key(
+                          java.util.Map.of(
+                              "pk",
+                              software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                  "lock"),
+                              "sk",
+                              software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                  "lock")))
+                      .updateExpression(
+                          "SET holder = :holder, migration = :migration, #o = :operator,"
+                              + " #h = :host, acquiredAt = :at, heartbeatAt = :at, expiresAt = :at")
+                      .expressionAttributeNames(java.util.Map.of("#o", "operator", "#h", "host"))
+                      .expressionAttributeValues(v))
+          .join();
+    }
+
     /** An incremental export of [T0, T1) of the incident, made now: its ARN. */
     String exportMadeBefore(Instant[] t) {
       CliRun run =
@@ -335,6 +370,15 @@ class IamPolicyEnforcedTest {
                   "pitr-checkpoints",
                   "--state-dir",
                   s.state());
+            }),
+        new Scenario(
+            "migrate unlock",
+            List.of(),
+            s -> {
+              Path m = s.cars(true);
+              s.pitr("migrate", "prod", "0001", "--yes", "--migrations-dir", m.toString());
+              s.holdLock();
+              return List.of("migrate", "unlock", "--yes", "--migrations-dir", m.toString());
             }),
         new Scenario(
             "migrate stale",
