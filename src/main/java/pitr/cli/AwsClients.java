@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.batch.BatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsAsyncClient;
@@ -77,7 +76,7 @@ final class AwsClients {
     // Short connection waits: after a refused connection the pool can otherwise hang a call for
     // its 10 s acquisition timeout.
     builder.httpClientBuilder(
-        NettyNioAsyncHttpClient.builder()
+        EventLoops.netty()
             .connectionTimeout(Duration.ofSeconds(2))
             .connectionAcquisitionTimeout(Duration.ofSeconds(2)));
     URI endpoint = endpoint(serviceId, explicit);

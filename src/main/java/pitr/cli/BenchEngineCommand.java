@@ -19,7 +19,6 @@ import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -243,7 +242,7 @@ final class BenchEngineCommand implements Callable<Integer> {
         .region(Region.US_EAST_1)
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
+        .httpClientBuilder(EventLoops.netty().maxConcurrency(64))
         .build();
   }
 }

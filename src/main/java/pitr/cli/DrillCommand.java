@@ -45,7 +45,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -237,7 +236,7 @@ final class DrillCommand implements Callable<Integer> {
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("drill", "drill")))
-            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+            .httpClientBuilder(EventLoops.netty())
             .overrideConfiguration(
                 c -> c.addExecutionInterceptor(meter).addExecutionInterceptor(reads))
             .build();

@@ -57,7 +57,61 @@ final class IamHint {
       name = name.substring(root.length());
     }
     return CommandPermissions.commands().contains(name)
-        ? message.replace(HINT, "pitr iam-policy " + name)
+        ? message.replace(HINT, "pitr iam-policy " + variant(name, failed))
         : message;
+  }
+
+  /** Options of a command that change what it calls, as {@code pitr iam-policy} takes them. */
+  private static final java.util.List<String> VARIANT_FLAGS = java.util.List.of("--wait", "--prod");
+
+  private static final java.util.List<String> VARIANT_OPTIONS =
+      java.util.List.of("--bucket", "--prefix", "--checkpoint-table");
+
+  /**
+   * {@code name} with the options of the failed command line that change its policy, in the
+   * catalogue's order ("rollback --source export --export ARN"), then those that name resources ("
+   * --bucket B").
+   */
+  static String variant(String name, CommandLine failed) {
+    CommandLine.ParseResult parsed = failed.getParseResult();
+    if (parsed == null) {
+      return name;
+    }
+    StringBuilder out = new StringBuilder(name);
+    String source = value(parsed, "--source");
+    boolean exportGiven = value(parsed, "--bucket") != null || value(parsed, "--export") != null;
+    // rollback plans from an export by default when given a bucket or an export.
+    if ("export".equals(source)
+        || (source == null
+            && exportGiven
+            && CommandPermissions.commands().contains(name + " --source export"))) {
+      out.append(" --source export");
+    }
+    if (value(parsed, "--export") != null) {
+      out.append(" --export ").append(value(parsed, "--export"));
+    }
+    for (String flag : VARIANT_FLAGS) {
+      // Only where it changes the calls (export --wait, not restore --wait).
+      if (parsed.hasMatchedOption(flag)
+          && CommandPermissions.commands()
+              .contains(out.toString().replaceAll(" --export \\S+", " --export") + " " + flag)) {
+        out.append(' ').append(flag);
+      }
+    }
+    for (String option : VARIANT_OPTIONS) {
+      if (value(parsed, option) != null) {
+        out.append(' ').append(option).append(' ').append(value(parsed, option));
+      }
+    }
+    if ("cloudwatch".equals(value(parsed, "--metrics"))) {
+      out.append(" --metrics cloudwatch");
+    }
+    return out.toString();
+  }
+
+  private static String value(CommandLine.ParseResult parsed, String option) {
+    CommandLine.Model.OptionSpec o = parsed.matchedOption(option);
+    Object v = o == null ? null : o.getValue();
+    return v == null ? null : v.toString();
   }
 }

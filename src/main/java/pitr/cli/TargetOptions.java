@@ -20,7 +20,6 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileLocation;
 import software.amazon.awssdk.regions.Region;
@@ -144,8 +143,7 @@ final class TargetOptions {
     DynamoDbAsyncClientBuilder builder =
         DynamoDbAsyncClient.builder()
             .httpClientBuilder(
-                NettyNioAsyncHttpClient.builder()
-                    .maxConcurrency(Math.max(DEFAULT_CONNECTIONS, callsInFlight)));
+                EventLoops.netty().maxConcurrency(Math.max(DEFAULT_CONNECTIONS, callsInFlight)));
     boolean loopback = false;
     if (endpointUrl() != null) {
       URI endpoint = endpoint();

@@ -4,6 +4,9 @@ import static pitr.iam.Scope.ACCOUNT;
 import static pitr.iam.Scope.BATCH_DESCRIBE;
 import static pitr.iam.Scope.BATCH_JOBS;
 import static pitr.iam.Scope.CHECKPOINTS;
+import static pitr.iam.Scope.EXPORTS;
+import static pitr.iam.Scope.EXPORT_BUCKET;
+import static pitr.iam.Scope.EXPORT_OBJECTS;
 import static pitr.iam.Scope.JOB_LOGS;
 import static pitr.iam.Scope.JOB_ROLES;
 import static pitr.iam.Scope.JOURNAL;
@@ -47,6 +50,44 @@ public final class CommandPermissions {
   static final String[] MIGRATION_DATA = {
     "DeleteItem", "DescribeTable", "PutItem", "Query", "Scan", "UpdateItem"
   };
+
+  /** What the migration ledger needs of a run that writes (migrate dev, prod and resume). */
+  private static final String[] LEDGER_RUN = {
+    "ConditionCheckItem", "CreateTable", "DescribeTable", "PutItem", "Query", "UpdateItem"
+  };
+
+  /** What the write-ahead journal needs of a run that writes. */
+  private static final String[] JOURNAL_RUN = {
+    "BatchWriteItem", "CreateTable", "DescribeTable", "UpdateItem"
+  };
+
+  /**
+   * What a rollback planned from an export does on the live table: reads the changed keys' current
+   * images (BatchGetItem) and writes the plan back item by item, conditionally.
+   */
+  private static final String[] EXPORT_PLAN = {
+    "BatchGetItem", "DeleteItem", "DescribeTable", "PutItem"
+  };
+
+  /**
+   * What migrate rollback does in the ledger: reads the run, marks it rolled back under the lock.
+   */
+  private static final String[] MIGRATION_ROLLBACK_LEDGER = {
+    "ConditionCheckItem", "DescribeTable", "Query", "UpdateItem"
+  };
+
+  /**
+   * What DynamoDB does in the bucket as the caller when it exports (the developer guide's
+   * "Requesting a table export"): it writes the export's objects there.
+   */
+  private static final List<String> EXPORT_WRITES =
+      List.of("s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl");
+
+  /** The S3 calls of reading an export: GetObject on its manifests and data files. */
+  private static final List<String> EXPORT_READS = List.of("s3:GetObject");
+
+  /** HeadBucket, to refuse a bucket that does not exist before an export is requested. */
+  private static final Grant BUCKET_CHECK = new Grant(EXPORT_BUCKET, List.of("s3:ListBucket"));
 
   private static final Map<String, List<Grant>> CATALOGUE = new LinkedHashMap<>();
 
@@ -106,35 +147,85 @@ public final class CommandPermissions {
         Grant.dynamodb(ACCOUNT, "ListTables"));
     put("runs list", Grant.dynamodb(CHECKPOINTS, "DescribeTable", "Query", "Scan"));
     put(
+        "runs show",
+        Grant.dynamodb(CHECKPOINTS, "DescribeTable", "Query"),
+        new Grant(BATCH_DESCRIBE, List.of("batch:DescribeJobs")));
+    put("runs abandon", Grant.dynamodb(CHECKPOINTS, "DescribeTable", "PutItem", "Query"));
+    // With --ledger-table, runs list and show also read the migration runs of the ledger.
+    put(
+        "runs list --ledger-table",
+        plus("runs list", Grant.dynamodb(LEDGER, "DescribeTable", "Query")));
+    put(
+        "runs show --ledger-table",
+        plus("runs show", Grant.dynamodb(LEDGER, "DescribeTable", "Query")));
+    put(
+        "export",
+        Grant.dynamodb(
+            TABLES, "DescribeContinuousBackups", "DescribeTable", "ExportTableToPointInTime"),
+        BUCKET_CHECK,
+        new Grant(EXPORT_OBJECTS, EXPORT_WRITES));
+    put(
+        "export --wait",
+        Grant.dynamodb(
+            TABLES, "DescribeContinuousBackups", "DescribeTable", "ExportTableToPointInTime"),
+        Grant.dynamodb(EXPORTS, "DescribeExport"),
+        BUCKET_CHECK,
+        new Grant(EXPORT_OBJECTS, EXPORT_WRITES));
+    put(
+        "changes",
+        Grant.dynamodb(
+            TABLES, "DescribeContinuousBackups", "DescribeTable", "ExportTableToPointInTime"),
+        Grant.dynamodb(EXPORTS, "DescribeExport"),
+        BUCKET_CHECK,
+        new Grant(EXPORT_OBJECTS, union(EXPORT_WRITES, EXPORT_READS)));
+    put(
+        "changes --export",
+        Grant.dynamodb(TABLES, "DescribeTable"),
+        Grant.dynamodb(EXPORTS, "DescribeExport"),
+        new Grant(EXPORT_OBJECTS, EXPORT_READS));
+    put(
+        "rollback --source export",
+        Grant.dynamodb(
+            TABLES, with(EXPORT_PLAN, "DescribeContinuousBackups", "ExportTableToPointInTime")),
+        Grant.dynamodb(EXPORTS, "DescribeExport"),
+        BUCKET_CHECK,
+        new Grant(EXPORT_OBJECTS, union(EXPORT_WRITES, EXPORT_READS)));
+    put(
+        "rollback --source export --export",
+        Grant.dynamodb(TABLES, EXPORT_PLAN),
+        Grant.dynamodb(EXPORTS, "DescribeExport"),
+        new Grant(EXPORT_OBJECTS, EXPORT_READS));
+    put("completion", Grant.dynamodb(ACCOUNT, "ListTables"));
+    put(
         "migrate dev",
         Grant.dynamodb(TABLES, MIGRATION_DATA),
-        Grant.dynamodb(
-            LEDGER,
-            "ConditionCheckItem",
-            "CreateTable",
-            "DescribeTable",
-            "PutItem",
-            "Query",
-            "UpdateItem"),
-        Grant.dynamodb(JOURNAL, "BatchWriteItem", "CreateTable", "DescribeTable", "UpdateItem"));
+        Grant.dynamodb(LEDGER, LEDGER_RUN),
+        Grant.dynamodb(JOURNAL, JOURNAL_RUN));
     put(
         "migrate prod",
         Grant.dynamodb(TABLES, with(MIGRATION_DATA, "DescribeContinuousBackups")),
-        Grant.dynamodb(
-            LEDGER,
-            "ConditionCheckItem",
-            "CreateTable",
-            "DescribeTable",
-            "PutItem",
-            "Query",
-            "UpdateItem"),
-        Grant.dynamodb(JOURNAL, "BatchWriteItem", "CreateTable", "DescribeTable", "UpdateItem"));
+        Grant.dynamodb(LEDGER, LEDGER_RUN),
+        Grant.dynamodb(JOURNAL, JOURNAL_RUN));
+    put(
+        "migrate resume",
+        Grant.dynamodb(TABLES, MIGRATION_DATA),
+        Grant.dynamodb(LEDGER, LEDGER_RUN),
+        Grant.dynamodb(JOURNAL, with(JOURNAL_RUN, "Query")));
+    put(
+        "migrate resume --prod",
+        Grant.dynamodb(TABLES, with(MIGRATION_DATA, "DescribeContinuousBackups")),
+        Grant.dynamodb(LEDGER, LEDGER_RUN),
+        Grant.dynamodb(JOURNAL, with(JOURNAL_RUN, "Query")));
     put("migrate list", Grant.dynamodb(LEDGER, "DescribeTable", "Query"));
+    put("migrate stale", Grant.dynamodb(LEDGER, "DescribeTable", "Query"));
+    put("migrate stamp", Grant.dynamodb(LEDGER, "DescribeTable", "Query"));
+    put("migrate unlock", Grant.dynamodb(LEDGER, "DescribeTable", "GetItem", "UpdateItem"));
     put(
         "migrate rollback",
         Grant.dynamodb(
             TABLES,
             "BatchGetItem",
+            "DeleteItem",
             "DescribeContinuousBackups",
             "DescribeTable",
             "DescribeTimeToLive",
@@ -150,9 +241,21 @@ public final class CommandPermissions {
                 "DescribeTable",
                 "ListTagsOfResource",
                 "TagResource")),
-        Grant.dynamodb(LEDGER, "ConditionCheckItem", "DescribeTable", "Query", "UpdateItem"),
+        Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
         Grant.dynamodb(JOURNAL, "Query"),
         Grant.dynamodb(ACCOUNT, "ListTables"));
+    put(
+        "migrate rollback --source export",
+        plus(
+            "rollback --source export",
+            Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
+            Grant.dynamodb(JOURNAL, "Query")));
+    put(
+        "migrate rollback --source export --export",
+        plus(
+            "rollback --source export --export",
+            Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
+            Grant.dynamodb(JOURNAL, "Query")));
     put(
         "batch setup",
         new Grant(
@@ -168,6 +271,37 @@ public final class CommandPermissions {
         new Grant(SCHEDULES, List.of("scheduler:CreateSchedule")),
         new Grant(SCHEDULER_ROLE, List.of("iam:PassRole")));
     put("logs", new Grant(JOB_LOGS, List.of("logs:GetLogEvents")));
+    CATALOGUE.put(
+        "drill",
+        union(
+            List.of("restore", "rollback", "diff", "migrate dev", "migrate rollback"),
+            Grant.dynamodb(
+                TABLES,
+                "BatchWriteItem",
+                "CreateTable",
+                "DeleteTable",
+                "GetItem",
+                "UpdateContinuousBackups",
+                "UpdateTimeToLive")));
+  }
+
+  /** The grants of {@code command} with {@code more}, merged by scope. */
+  private static Grant[] plus(String command, Grant... more) {
+    return union(List.of(command), more).toArray(Grant[]::new);
+  }
+
+  /** The grants of {@code commands} and {@code more}, merged by scope. */
+  private static List<Grant> union(List<String> commands, Grant... more) {
+    Map<Scope, Set<String>> all = new LinkedHashMap<>();
+    List<Grant> grants = new ArrayList<>();
+    commands.forEach(c -> grants.addAll(CATALOGUE.get(c)));
+    grants.addAll(List.of(more));
+    for (Grant g : grants) {
+      all.computeIfAbsent(g.scope(), s -> new TreeSet<>()).addAll(g.actions());
+    }
+    List<Grant> merged = new ArrayList<>();
+    all.forEach((scope, actions) -> merged.add(new Grant(scope, List.copyOf(actions))));
+    return merged;
   }
 
   private static final String TTL_UNKNOWN =
@@ -210,6 +344,12 @@ public final class CommandPermissions {
 
   private static void put(String command, Grant... grants) {
     CATALOGUE.put(command, List.of(grants));
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    Set<String> all = new TreeSet<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   private static String[] with(String[] base, String... more) {

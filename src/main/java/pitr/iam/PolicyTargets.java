@@ -16,6 +16,10 @@ import java.util.List;
  * @param jobDefinition pitr's AWS Batch job definition
  * @param staging the bucket and prefix, {@code BUCKET/PREFIX}, that {@code --submit batch --stage}
  *     uploads the workers' files to, or {@code *}
+ * @param bucket the S3 bucket of exports ({@code --bucket}), or null
+ * @param prefix the key prefix of exports in the bucket ({@code --prefix}), or null for any key
+ * @param exportArn the one export a command reads ({@code --export}), or null for the exports of
+ *     the tables
  */
 public record PolicyTargets(
     List<String> tables,
@@ -26,7 +30,49 @@ public record PolicyTargets(
     String account,
     String jobQueue,
     String jobDefinition,
-    String staging) {
+    String staging,
+    String bucket,
+    String prefix,
+    String exportArn) {
+
+  /** Targets without exports. */
+  public PolicyTargets(
+      List<String> tables,
+      String ledger,
+      String journal,
+      String checkpoints,
+      String region,
+      String account,
+      String jobQueue,
+      String jobDefinition,
+      String staging) {
+    this(
+        tables,
+        ledger,
+        journal,
+        checkpoints,
+        region,
+        account,
+        jobQueue,
+        jobDefinition,
+        staging,
+        null,
+        null,
+        null);
+  }
+
+  /** Targets without exports or staged files. */
+  public PolicyTargets(
+      List<String> tables,
+      String ledger,
+      String journal,
+      String checkpoints,
+      String region,
+      String account,
+      String jobQueue,
+      String jobDefinition) {
+    this(tables, ledger, journal, checkpoints, region, account, jobQueue, jobDefinition, "*");
+  }
 
   /** The ARNs {@code scope} stands for. */
   List<String> resources(Scope scope) {
@@ -38,6 +84,13 @@ public record PolicyTargets(
       case LEDGER -> List.of(dynamo + ledger);
       case JOURNAL -> List.of(dynamo + journal);
       case CHECKPOINTS -> List.of(dynamo + checkpoints);
+      case EXPORTS ->
+          exportArn != null
+              ? List.of(exportArn)
+              : tables.stream().map(t -> dynamo + t + "/export/*").toList();
+      case EXPORT_BUCKET -> List.of("arn:aws:s3:::" + bucket);
+      case EXPORT_OBJECTS ->
+          List.of("arn:aws:s3:::" + bucket + "/" + (prefix == null ? "" : prefix) + "*");
       case ACCOUNT, BATCH_DESCRIBE, METRICS -> List.of("*");
       case BATCH_JOBS ->
           List.of(

@@ -38,10 +38,53 @@ public final class PolicyWriter {
    *     works on tables and none is given
    */
   public static Map<String, Object> policy(String command, PolicyTargets targets) {
-    List<Grant> grants = CommandPermissions.of(command);
+    return policy(command, targets, false);
+  }
+
+  /**
+   * The policy document for {@code command}, with {@code cloudwatch:PutMetricData} when {@code
+   * cloudWatch} ({@code --metrics cloudwatch}). The checkpoint table's statement is left out when
+   * no checkpoint table is named: without one the command keeps its checkpoints in files.
+   *
+   * @throws PitrException with {@link ErrorCode#USAGE} for an unknown command, a command that works
+   *     on tables without one given, on exports in S3 without the bucket, or that calls AWS only
+   *     with a checkpoint table without it
+   */
+  public static Map<String, Object> policy(
+      String command, PolicyTargets targets, boolean cloudWatch) {
+    List<Grant> grants = new ArrayList<>(CommandPermissions.of(command));
+    if (targets.checkpoints() == null) {
+      grants.removeIf(g -> g.scope() == Scope.CHECKPOINTS);
+      if (grants.isEmpty()) {
+        throw new PitrException(
+            ErrorCode.USAGE,
+            "'"
+                + command
+                + "' calls AWS only with --checkpoint-table (it reads its runs from --state-dir"
+                + " otherwise): pass the --checkpoint-table it uses");
+      }
+    }
+    boolean needsBucket =
+        grants.stream()
+            .anyMatch(g -> g.scope() == Scope.EXPORT_BUCKET || g.scope() == Scope.EXPORT_OBJECTS);
+    if (needsBucket && targets.bucket() == null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "'"
+              + command
+              + "' writes or reads exports in S3: name the bucket with --bucket (and the key"
+              + " prefix with --prefix, as given to the command)");
+    }
+    if (cloudWatch && grants.stream().noneMatch(g -> g.scope() == Scope.METRICS)) {
+      grants.add(new Grant(Scope.METRICS, List.of("cloudwatch:PutMetricData")));
+    }
     boolean needsTables =
         grants.stream()
-            .anyMatch(g -> g.scope() == Scope.TABLES || g.scope() == Scope.RECOVERY_TABLES);
+            .anyMatch(
+                g ->
+                    g.scope() == Scope.TABLES
+                        || g.scope() == Scope.RECOVERY_TABLES
+                        || (g.scope() == Scope.EXPORTS && targets.exportArn() == null));
     if (needsTables && targets.tables().isEmpty()) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -76,8 +119,13 @@ public final class PolicyWriter {
 
   /** {@link #policy} as indented JSON. */
   public static String json(String command, PolicyTargets targets) {
+    return json(command, targets, false);
+  }
+
+  /** {@link #policy(String, PolicyTargets, boolean)} as indented JSON. */
+  public static String json(String command, PolicyTargets targets, boolean cloudWatch) {
     try {
-      return JSON.writer(PRETTY).writeValueAsString(policy(command, targets));
+      return JSON.writer(PRETTY).writeValueAsString(policy(command, targets, cloudWatch));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

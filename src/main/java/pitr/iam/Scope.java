@@ -12,6 +12,12 @@ public enum Scope {
   JOURNAL,
   /** The copy-back checkpoint table, {@code --checkpoint-table} (default pitr-checkpoints). */
   CHECKPOINTS,
+  /** The exports of the tables named with {@code --table}: {@code table/T/export/*}. */
+  EXPORTS,
+  /** The S3 bucket exports go to or are read from ({@code --bucket}): {@code arn:aws:s3:::B}. */
+  EXPORT_BUCKET,
+  /** The export objects under {@code --prefix} in that bucket: {@code arn:aws:s3:::B/PREFIX*}. */
+  EXPORT_OBJECTS,
   /** Calls that name no resource (ListTables, ListBackups): {@code *}. */
   ACCOUNT,
   /** The AWS Batch job queue and pitr's job definition. */

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import pitr.iam.CommandPermissions;
 
 /** {@code pitr iam-policy}: what it prints and what it refuses. It calls nothing. */
 class IamPolicyCommandTest {
@@ -24,7 +28,9 @@ class IamPolicyCommandTest {
             "--region",
             "eu-west-1",
             "--account-id",
-            "123456789012");
+            "123456789012",
+            "--checkpoint-table",
+            "pitr-checkpoints");
 
     assertThat(code).as(run.err()).isZero();
     JsonNode policy = JSON.readTree(run.out());
@@ -113,5 +119,110 @@ class IamPolicyCommandTest {
 
     assertThat(run.err())
         .isEqualTo("error: --account-id 12: not an AWS account id; give its 12 digits\n");
+  }
+
+  @Test
+  void iamPolicy_ofRollbackFromAnExport_grantsTheExportAndTheBucketInsteadOfRecoveryTables()
+      throws Exception {
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "iam-policy",
+            "rollback",
+            "--source",
+            "export",
+            "--table",
+            "orders",
+            "--bucket",
+            "exports",
+            "--prefix",
+            "incident/");
+
+    assertThat(code).as(run.err()).isZero();
+    JsonNode statements = JSON.readTree(run.out()).get("Statement");
+    List<String> sids = new ArrayList<>();
+    statements.forEach(st -> sids.add(st.get("Sid").asText()));
+    assertThat(sids).containsExactly("Tables", "Exports", "ExportBucket", "ExportObjects");
+    assertThat(statements.get(1).get("Resource").asText())
+        .isEqualTo("arn:aws:dynamodb:*:*:table/orders/export/*");
+    assertThat(statements.get(2).get("Resource").asText()).isEqualTo("arn:aws:s3:::exports");
+    assertThat(statements.get(3).get("Resource").asText())
+        .isEqualTo("arn:aws:s3:::exports/incident/*");
+  }
+
+  @Test
+  void iamPolicy_ofAnExportCommandWithoutBucket_isRefused() {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "changes", "--table", "orders")).isEqualTo(2);
+
+    assertThat(run.err())
+        .isEqualTo(
+            "error: 'changes' writes or reads exports in S3: name the bucket with --bucket (and"
+                + " the key prefix with --prefix, as given to the command)\n");
+  }
+
+  @Test
+  void iamPolicy_withAnOptionThatDoesNotChangeTheCalls_isRefused() {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "status", "--wait", "--table", "orders")).isEqualTo(2);
+
+    assertThat(run.err())
+        .startsWith(
+            "error: 'status --wait' is not a way to run status: those options do not change what"
+                + " it calls, or it has none of them; give one of: ");
+  }
+
+  @Test
+  void iamPolicy_ofRunsWithoutCheckpointTable_isRefused_forTheyCallNothing() {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "runs", "list")).isEqualTo(2);
+
+    assertThat(run.err())
+        .isEqualTo(
+            "error: 'runs list' calls AWS only with --checkpoint-table (it reads its runs from"
+                + " --state-dir otherwise): pass the --checkpoint-table it uses\n");
+  }
+
+  @Test
+  void iamPolicy_withMetricsCloudwatch_addsPutMetricDataInPitrsNamespace() {
+    CliRun run = new CliRun();
+
+    assertThat(
+            run.execute("iam-policy", "copy-back", "--table", "orders", "--metrics", "cloudwatch"))
+        .as(run.err())
+        .isZero();
+
+    assertThat(run.out())
+        .contains("\"cloudwatch:PutMetricData\"")
+        .contains("\"cloudwatch:namespace\": \"pitr\"")
+        .doesNotContain("pitr-checkpoints");
+  }
+
+  /** Commands that take a target option but call nothing on AWS. */
+  private static final List<String> CALL_NOTHING = List.of("iam-policy");
+
+  @Test
+  void everyCommandThatUsesATargetOption_hasAPolicyInTheCatalogue() {
+    List<String> missing = new ArrayList<>();
+    walk(Main.commandLine(), missing);
+
+    assertThat(missing).as("commands that call AWS and have no IAM policy").isEmpty();
+  }
+
+  private static void walk(CommandLine command, List<String> missing) {
+    if (!command.getSubcommands().isEmpty()) {
+      command.getSubcommands().values().forEach(c -> walk(c, missing));
+      return;
+    }
+    TargetUse use = command.getCommand().getClass().getAnnotation(TargetUse.class);
+    String name = command.getCommandSpec().qualifiedName(" ").substring("pitr ".length());
+    boolean callsAws = use == null || use.uses().length > 0;
+    if (callsAws && !CALL_NOTHING.contains(name) && !CommandPermissions.commands().contains(name)) {
+      missing.add(name);
+    }
   }
 }

@@ -28,12 +28,29 @@ final class IamTestEngine implements AutoCloseable {
   static final String ALLOW_ALL =
       "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"}}";
 
-  final LocalEngine engine =
-      LocalEngine.create(EngineConfig.defaults().withRestoreLag(Duration.ZERO));
+  final LocalEngine engine;
   private LocalServer server;
   private DynamoDbAsyncClient admin;
 
   IamTestEngine() {
+    this(null);
+  }
+
+  /**
+   * With {@code exports} not null, the engine writes exports into that folder laid out as buckets
+   * (bucket B is exports/B, which must exist), at once, of any window of at least 1 ms.
+   */
+  IamTestEngine(Path exports) {
+    EngineConfig config = EngineConfig.defaults().withRestoreLag(Duration.ZERO);
+    if (exports != null) {
+      config =
+          config.withExports(
+              EngineConfig.Exports.DEFAULTS
+                  .withMinWindow(Duration.ofMillis(1))
+                  .withDuration(Duration.ZERO)
+                  .withDirectory(exports));
+    }
+    engine = LocalEngine.create(config);
     serve(ALLOW_ALL);
   }
 
@@ -53,6 +70,7 @@ final class IamTestEngine implements AutoCloseable {
     admin =
         DynamoDbAsyncClient.builder()
             .endpointOverride(server.endpoint())
+            .httpClientBuilder(EventLoops.netty())
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("admin", "admin")))
@@ -65,7 +83,15 @@ final class IamTestEngine implements AutoCloseable {
 
   /** Runs {@code pitr args... --endpoint-url ENGINE}, signed with the test key. */
   CliRun run(String... args) {
+    return run(null, args);
+  }
+
+  /** As {@link #run(String...)}, with {@code env} (e.g. AWS_ENDPOINT_URL_S3) as the environment. */
+  CliRun run(Map<String, String> env, String... args) {
     CliRun run = new CliRun();
+    if (env != null) {
+      run.root().target().env = env;
+    }
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--endpoint-url", server.endpoint().toString()));
     run.execute(all.toArray(String[]::new));
