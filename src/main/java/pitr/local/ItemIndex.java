@@ -1,0 +1,498 @@
+package pitr.local;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A table's items by key, partitioned by the partition key's hash as DynamoDB partitions a table: a
+ * directory of buckets, each covering one range of hashes and holding its partitions sorted by hash
+ * then partition key, so a point read or write costs a directory slot and a binary search of a few
+ * dozen entries at any table size, and walking the buckets in order gives Scan's order (hash,
+ * partition key, sort key), which parallel-scan segments and ExclusiveStartKey rely on. Only a
+ * composite-key table's partitions hold an ordered structure (a skip list of their sort keys).
+ *
+ * <p>Per item, a hash-only table holds its hash, its encoded key and, for an item whose only
+ * version is its live image (no history, no tombstone), the image's bytes, time and size in
+ * parallel arrays rather than a {@link Version} object; {@link #get} builds that version when it is
+ * read. Items with history keep their version chain.
+ *
+ * <p>Changed only by one writer at a time (under the engine's write lock); read without locks. A
+ * write replaces the bucket it changes (copy on write) and publishes it with release semantics, so
+ * a reader always sees a whole bucket, before or after the write. Iteration is weakly consistent,
+ * as a {@link ConcurrentSkipListMap}'s is.
+ */
+public final class ItemIndex extends AbstractMap<StoreKey, Version> {
+  /** Mean partitions per bucket above which the directory doubles. */
+  private static final int SPLIT_AT = 32;
+
+  private static final int INITIAL_BITS = 4;
+
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Bucket[].class);
+
+  private final boolean composite;
+  private final Bucket empty;
+  private volatile Directory directory;
+
+  /** Partitions in the directory (items, for a hash-only table). */
+  private long partitions;
+
+  /** Keys held, tombstones included. */
+  private volatile long count;
+
+  /**
+   * @param composite whether the table has a sort key
+   */
+  public ItemIndex(boolean composite) {
+    this.composite = composite;
+    this.empty = new Bucket(composite);
+    Bucket[] slots = new Bucket[1 << INITIAL_BITS];
+    Arrays.fill(slots, empty);
+    this.directory = new Directory(32 - INITIAL_BITS, slots);
+  }
+
+  /** One version of the directory: 2^(32 - shift) buckets, the one for hash h at h >>> shift. */
+  private record Directory(int shift, Bucket[] slots) {
+    int slotOf(long hash) {
+      return (int) (hash >>> shift);
+    }
+
+    Bucket bucket(int slot) {
+      return (Bucket) SLOT.getAcquire(slots, slot);
+    }
+  }
+
+  /**
+   * Partitions of one hash range in (hash, partition key) order; never changed once published.
+   * {@code values} holds, per partition, a composite table's skip list of sort keys, or a hash-only
+   * table's {@link Version} or, for a lone live version, its image bytes (with {@code ats} and
+   * {@code sizes}).
+   */
+  private static final class Bucket {
+    final int n;
+    final int[] hashes;
+    final byte[][] keys;
+    final Object[] values;
+    final long[] ats;
+    final int[] sizes;
+
+    Bucket(boolean composite) {
+      this(0, new int[0], new byte[0][], new Object[0], composite ? null : new long[0], null);
+    }
+
+    Bucket(int n, int[] hashes, byte[][] keys, Object[] values, long[] ats, int[] sizes) {
+      this.n = n;
+      this.hashes = hashes;
+      this.keys = keys;
+      this.values = values;
+      this.ats = ats;
+      this.sizes = ats == null ? null : sizes == null ? new int[n] : sizes;
+    }
+
+    long hash(int i) {
+      return Integer.toUnsignedLong(hashes[i]);
+    }
+
+    /**
+     * Index of the partition ({@code hash}, first {@code end} bytes of {@code key}), or -(insertion
+     * point) - 1.
+     */
+    int find(long hash, byte[] key, int end) {
+      int lo = 0;
+      int hi = n - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        int c = Long.compare(hash(mid), hash);
+        if (c == 0) {
+          byte[] k = keys[mid];
+          c = k == key ? 0 : StoreKey.comparePartitions(k, k.length, key, end);
+        }
+        if (c < 0) {
+          lo = mid + 1;
+        } else if (c > 0) {
+          hi = mid - 1;
+        } else {
+          return mid;
+        }
+      }
+      return -(lo + 1);
+    }
+
+    /** The first index whose hash is at least {@code hash}. */
+    int firstAtLeast(long hash) {
+      int lo = 0;
+      int hi = n;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (hash(mid) < hash) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+
+    Bucket with(int i, Object value, long at, int size) {
+      Object[] v = values.clone();
+      v[i] = value;
+      long[] a = ats;
+      int[] s = sizes;
+      if (a != null) {
+        a = a.clone();
+        s = s.clone();
+        a[i] = at;
+        s[i] = size;
+      }
+      return new Bucket(n, hashes, keys, v, a, s);
+    }
+
+    Bucket inserting(int i, int hash, byte[] key, Object value, long at, int size) {
+      int[] h = new int[n + 1];
+      byte[][] k = new byte[n + 1][];
+      Object[] v = new Object[n + 1];
+      long[] a = ats == null ? null : new long[n + 1];
+      int[] s = ats == null ? null : new int[n + 1];
+      h[i] = hash;
+      k[i] = key;
+      v[i] = value;
+      copy(this, 0, h, k, v, a, s, 0, i);
+      copy(this, i, h, k, v, a, s, i + 1, n - i);
+      if (a != null) {
+        a[i] = at;
+        s[i] = size;
+      }
+      return new Bucket(n + 1, h, k, v, a, s);
+    }
+
+    Bucket removing(int i) {
+      int[] h = new int[n - 1];
+      byte[][] k = new byte[n - 1][];
+      Object[] v = new Object[n - 1];
+      long[] a = ats == null ? null : new long[n - 1];
+      int[] s = ats == null ? null : new int[n - 1];
+      copy(this, 0, h, k, v, a, s, 0, i);
+      copy(this, i + 1, h, k, v, a, s, i, n - i - 1);
+      return new Bucket(n - 1, h, k, v, a, s);
+    }
+
+    Bucket slice(int from, int to) {
+      int m = to - from;
+      int[] h = new int[m];
+      byte[][] k = new byte[m][];
+      Object[] v = new Object[m];
+      long[] a = ats == null ? null : new long[m];
+      int[] s = ats == null ? null : new int[m];
+      copy(this, from, h, k, v, a, s, 0, m);
+      return new Bucket(m, h, k, v, a, s);
+    }
+
+    private static void copy(
+        Bucket b, int from, int[] h, byte[][] k, Object[] v, long[] a, int[] s, int to, int m) {
+      System.arraycopy(b.hashes, from, h, to, m);
+      System.arraycopy(b.keys, from, k, to, m);
+      System.arraycopy(b.values, from, v, to, m);
+      if (a != null) {
+        System.arraycopy(b.ats, from, a, to, m);
+        System.arraycopy(b.sizes, from, s, to, m);
+      }
+    }
+
+    /** A hash-only table's version at {@code i}, built for a lone live image. */
+    Version version(int i) {
+      Object v = values[i];
+      return v instanceof Version version
+          ? version
+          : new Version(ats[i], (byte[]) v, sizes[i], null);
+    }
+
+    @SuppressWarnings("unchecked")
+    ConcurrentSkipListMap<StoreKey, Version> sortKeys(int i) {
+      return (ConcurrentSkipListMap<StoreKey, Version>) values[i];
+    }
+  }
+
+  @Override
+  public int size() {
+    return (int) Math.min(Integer.MAX_VALUE, count);
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return count == 0;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  /**
+   * The key's newest version (a tombstone where the item was deleted and history is kept), or null.
+   */
+  @Override
+  public Version get(Object key) {
+    StoreKey k = (StoreKey) key;
+    Directory d = directory;
+    Bucket b = d.bucket(d.slotOf(k.hash()));
+    byte[] bytes = k.bytes();
+    int i = b.find(k.hash(), bytes, k.partitionLength());
+    if (i < 0) {
+      return null;
+    }
+    return composite ? b.sortKeys(i).get(k) : b.version(i);
+  }
+
+  /** Stores {@code v} as the key's newest version. Caller holds the engine's write lock. */
+  @Override
+  public Version put(StoreKey k, Version v) {
+    Directory d = directory;
+    int slot = d.slotOf(k.hash());
+    Bucket b = d.bucket(slot);
+    byte[] bytes = k.bytes();
+    int end = k.partitionLength();
+    int i = b.find(k.hash(), bytes, end);
+    if (composite) {
+      ConcurrentSkipListMap<StoreKey, Version> sortKeys;
+      if (i >= 0) {
+        sortKeys = b.sortKeys(i);
+      } else {
+        sortKeys = new ConcurrentSkipListMap<>(StoreKey.ORDER);
+        byte[] partition = end == bytes.length ? bytes : Arrays.copyOf(bytes, end);
+        publish(d, slot, b.inserting(-i - 1, (int) k.hash(), partition, sortKeys, 0, 0));
+      }
+      Version previous = sortKeys.put(k, v);
+      if (previous == null) {
+        count++;
+      }
+      return previous;
+    }
+    boolean lone = v.previous() == null && v.exists();
+    Object value = lone ? v.bytes() : v;
+    if (i >= 0) {
+      Version previous = b.version(i);
+      publish(d, slot, b.with(i, value, v.at(), v.size));
+      return previous;
+    }
+    publish(d, slot, b.inserting(-i - 1, (int) k.hash(), bytes, value, v.at(), v.size));
+    count++;
+    return null;
+  }
+
+  /** Removes the key and its versions. Caller holds the engine's write lock. */
+  @Override
+  public Version remove(Object key) {
+    StoreKey k = (StoreKey) key;
+    Directory d = directory;
+    int slot = d.slotOf(k.hash());
+    Bucket b = d.bucket(slot);
+    int i = b.find(k.hash(), k.bytes(), k.partitionLength());
+    if (i < 0) {
+      return null;
+    }
+    Version previous;
+    if (composite) {
+      ConcurrentSkipListMap<StoreKey, Version> sortKeys = b.sortKeys(i);
+      previous = sortKeys.remove(k);
+      if (sortKeys.isEmpty()) {
+        publish(d, slot, b.removing(i));
+      }
+    } else {
+      previous = b.version(i);
+      publish(d, slot, b.removing(i));
+    }
+    if (previous != null) {
+      count--;
+    }
+    return previous;
+  }
+
+  private void publish(Directory d, int slot, Bucket b) {
+    int before = d.bucket(slot).n;
+    SLOT.setRelease(d.slots, slot, b);
+    partitions += b.n - before;
+    if (partitions > (long) d.slots.length * SPLIT_AT && d.shift > 0) {
+      grow(d);
+    }
+  }
+
+  /** Doubles the directory, each bucket split in two at the middle of its hash range. */
+  private void grow(Directory d) {
+    int shift = d.shift - 1;
+    Bucket[] slots = new Bucket[d.slots.length * 2];
+    for (int i = 0; i < d.slots.length; i++) {
+      Bucket b = d.bucket(i);
+      int mid = b.firstAtLeast((2L * i + 1) << shift);
+      slots[2 * i] = mid == 0 ? empty : mid == b.n ? b : b.slice(0, mid);
+      slots[2 * i + 1] = mid == b.n ? empty : mid == 0 ? b : b.slice(mid, b.n);
+    }
+    directory = new Directory(shift, slots);
+  }
+
+  /**
+   * The items of one partition, in sort-key order: a composite table's live skip list, or a
+   * hash-only table's item alone (a copy). Query reads its key range of it.
+   */
+  public NavigableMap<StoreKey, Version> partition(AttributeValue partitionKey) {
+    StoreKey k = StoreKey.partitionStart(partitionKey);
+    Directory d = directory;
+    Bucket b = d.bucket(d.slotOf(k.hash()));
+    int i = b.find(k.hash(), k.bytes(), k.partitionLength());
+    NavigableMap<StoreKey, Version> out;
+    if (i >= 0 && composite) {
+      out = b.sortKeys(i);
+    } else {
+      out = new TreeMap<>(StoreKey.ORDER);
+      if (i >= 0) {
+        out.put(StoreKey.stored(b.hash(i), b.keys[i]), b.version(i));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The items whose hash is in [{@code fromHash}, {@code toHash}) and which come after {@code
+   * after} (null for none), in Scan order. The iterator's remove removes the last item returned.
+   */
+  public Iterator<Map.Entry<StoreKey, Version>> scan(long fromHash, long toHash, StoreKey after) {
+    return new Cursor(fromHash, toHash, after);
+  }
+
+  @Override
+  public Set<Map.Entry<StoreKey, Version>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<Map.Entry<StoreKey, Version>> iterator() {
+        return scan(0, StoreKey.HASH_SPACE, null);
+      }
+
+      @Override
+      public int size() {
+        return ItemIndex.this.size();
+      }
+    };
+  }
+
+  private final class Cursor implements Iterator<Map.Entry<StoreKey, Version>> {
+    private final long end;
+
+    /** Where the next bucket to read starts (a boundary in every later directory too). */
+    private long nextStart;
+
+    private Bucket bucket;
+    private int pos;
+    private Iterator<Map.Entry<StoreKey, Version>> inner;
+    private Map.Entry<StoreKey, Version> next;
+    private StoreKey last;
+
+    Cursor(long from, long end, StoreKey after) {
+      this.end = end;
+      long start = after == null ? from : Math.max(from, after.hash());
+      if (start >= StoreKey.HASH_SPACE || start >= end) {
+        bucket = empty;
+        nextStart = StoreKey.HASH_SPACE;
+        return;
+      }
+      Directory d = directory;
+      int slot = d.slotOf(start);
+      bucket = d.bucket(slot);
+      nextStart = (slot + 1L) << d.shift;
+      pos = bucket.firstAtLeast(start);
+      if (after != null) {
+        skipTo(after);
+      }
+      advance();
+    }
+
+    /** Moves past the partitions before {@code after} and, within its own, past it. */
+    private void skipTo(StoreKey after) {
+      while (pos < bucket.n) {
+        StoreKey partition = StoreKey.stored(bucket.hash(pos), bucket.keys[pos]);
+        int c = StoreKey.ORDER.compare(partition, after);
+        if (c > 0) {
+          return;
+        }
+        if (c == 0) {
+          if (composite) {
+            inner = bucket.sortKeys(pos).tailMap(after, false).entrySet().iterator();
+          }
+          pos++;
+          return;
+        }
+        pos++;
+      }
+    }
+
+    private void advance() {
+      next = null;
+      while (true) {
+        if (inner != null) {
+          if (inner.hasNext()) {
+            next = inner.next();
+            return;
+          }
+          inner = null;
+        }
+        while (pos >= bucket.n) {
+          if (nextStart >= end || nextStart >= StoreKey.HASH_SPACE) {
+            return;
+          }
+          Directory d = directory;
+          int slot = d.slotOf(nextStart);
+          bucket = d.bucket(slot);
+          nextStart = (slot + 1L) << d.shift;
+          pos = 0;
+        }
+        if (bucket.hash(pos) >= end) {
+          pos = bucket.n;
+          nextStart = StoreKey.HASH_SPACE;
+          return;
+        }
+        int i = pos++;
+        if (composite) {
+          inner = bucket.sortKeys(i).entrySet().iterator();
+        } else {
+          next =
+              new AbstractMap.SimpleImmutableEntry<>(
+                  StoreKey.stored(bucket.hash(i), bucket.keys[i]), bucket.version(i));
+          return;
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Map.Entry<StoreKey, Version> next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      Map.Entry<StoreKey, Version> e = next;
+      last = e.getKey();
+      advance();
+      return e;
+    }
+
+    @Override
+    public void remove() {
+      if (last == null) {
+        throw new IllegalStateException();
+      }
+      ItemIndex.this.remove(last);
+      last = null;
+    }
+  }
+}
