@@ -340,6 +340,124 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   }
 
   /**
+   * What {@link #copyAsOf} copied.
+   *
+   * @param items items copied
+   * @param bytes their size as DynamoDB counts it
+   */
+  public record Copied(long items, long bytes) {}
+
+  /**
+   * Fills this empty index with the items {@code source} held at {@code at}, each as one version
+   * written at {@code now}: a restore. Keys and image bytes are shared, never copied (both are
+   * immutable), and so are whole bucket arrays where every item of a bucket is copied, so a
+   * restored hash-only table costs about the time stamps of its items. Caller holds the engine's
+   * write lock.
+   */
+  public Copied copyAsOf(ItemIndex source, long at, long now) {
+    if (count != 0 || composite != source.composite) {
+      throw new IllegalStateException("copyAsOf needs an empty index of the same key schema");
+    }
+    Directory d = source.directory;
+    Bucket[] slots = new Bucket[d.slots.length];
+    long items = 0;
+    long bytes = 0;
+    long parts = 0;
+    for (int i = 0; i < slots.length; i++) {
+      Bucket b = d.bucket(i);
+      Bucket c = composite ? sortKeysAsOf(b, at, now) : itemsAsOf(b, at, now);
+      slots[i] = c.n == 0 ? empty : c;
+      parts += c.n;
+      for (int j = 0; j < c.n; j++) {
+        if (composite) {
+          for (Version v : c.sortKeys(j).values()) {
+            items++;
+            bytes += v.size;
+          }
+        } else {
+          items++;
+          bytes += c.sizes[j];
+        }
+      }
+    }
+    partitions = parts;
+    count = items;
+    directory = new Directory(d.shift, slots);
+    return new Copied(items, bytes);
+  }
+
+  private static Bucket itemsAsOf(Bucket b, long at, long now) {
+    Object[] values = new Object[b.n];
+    int[] sizes = new int[b.n];
+    boolean[] keep = new boolean[b.n];
+    int m = 0;
+    boolean same = true;
+    for (int j = 0; j < b.n; j++) {
+      Object value = b.values[j];
+      if (value instanceof Version head) {
+        Version v = head.asOf(at);
+        if (v != null && v.exists()) {
+          values[j] = v.bytes();
+          sizes[j] = v.size;
+        }
+        same = false;
+      } else if (b.ats[j] <= at) {
+        values[j] = value;
+        sizes[j] = b.sizes[j];
+      } else {
+        same = false;
+      }
+      if (values[j] != null) {
+        keep[j] = true;
+        m++;
+      }
+    }
+    long[] ats = new long[m];
+    Arrays.fill(ats, now);
+    if (same) {
+      return new Bucket(m, b.hashes, b.keys, b.values, ats, b.sizes);
+    }
+    int[] h = new int[m];
+    byte[][] k = new byte[m][];
+    Object[] v = new Object[m];
+    int[] s = new int[m];
+    int to = 0;
+    for (int j = 0; j < b.n; j++) {
+      if (keep[j]) {
+        h[to] = b.hashes[j];
+        k[to] = b.keys[j];
+        v[to] = values[j];
+        s[to] = sizes[j];
+        to++;
+      }
+    }
+    return new Bucket(m, h, k, v, ats, s);
+  }
+
+  private static Bucket sortKeysAsOf(Bucket b, long at, long now) {
+    int[] h = new int[b.n];
+    byte[][] k = new byte[b.n][];
+    Object[] values = new Object[b.n];
+    int m = 0;
+    for (int j = 0; j < b.n; j++) {
+      ConcurrentSkipListMap<StoreKey, Version> copy = new ConcurrentSkipListMap<>(StoreKey.ORDER);
+      for (Map.Entry<StoreKey, Version> e : b.sortKeys(j).entrySet()) {
+        Version v = e.getValue().asOf(at);
+        if (v != null && v.exists()) {
+          copy.put(e.getKey(), v.alone(now));
+        }
+      }
+      if (!copy.isEmpty()) {
+        h[m] = b.hashes[j];
+        k[m] = b.keys[j];
+        values[m] = copy;
+        m++;
+      }
+    }
+    return new Bucket(m, h, k, values, null, null);
+  }
+
+  /**
    * The items of one partition, in sort-key order: a composite table's live skip list, or a
    * hash-only table's item alone (a copy). Query reads its key range of it.
    */

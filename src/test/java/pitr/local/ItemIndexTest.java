@@ -119,4 +119,30 @@ class ItemIndexTest {
         .containsExactly(4L);
     assertThat(hashOnly.partition(AttributeValue.fromS("p2"))).isEmpty();
   }
+
+  @Test
+  void copyAsOf_anInstant_holdsExactlyTheItemsLiveThen_asVersionsWrittenNow() {
+    for (boolean composite : new boolean[] {false, true}) {
+      ItemIndex source = new ItemIndex(composite);
+      TreeMap<StoreKey, Version> reference = fill(source, composite, 9_000);
+      for (long at : new long[] {-1, 3_000, 8_999, Long.MAX_VALUE}) {
+        TreeMap<StoreKey, Version> expected = new TreeMap<>(StoreKey.ORDER);
+        long bytes = 0;
+        for (Map.Entry<StoreKey, Version> e : reference.entrySet()) {
+          Version v = e.getValue().asOf(at);
+          if (v != null && v.exists()) {
+            expected.put(e.getKey(), v.alone(42));
+            bytes += v.size;
+          }
+        }
+        ItemIndex copy = new ItemIndex(composite);
+        ItemIndex.Copied copied = copy.copyAsOf(source, at, 42);
+        assertThat(copied).isEqualTo(new ItemIndex.Copied(expected.size(), bytes));
+        assertThat(keys(copy)).isEqualTo(keys(expected));
+        for (Map.Entry<StoreKey, Version> e : expected.entrySet()) {
+          assertThat(copy.get(e.getKey()).image()).isEqualTo(e.getValue().image());
+        }
+      }
+    }
+  }
 }
