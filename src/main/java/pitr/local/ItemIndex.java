@@ -29,8 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * <p>Changed only by one writer at a time (under the engine's write lock); read without locks. A
  * write replaces the bucket it changes (copy on write) and publishes it with release semantics, so
- * a reader always sees a whole bucket, before or after the write. Iteration is weakly consistent,
- * as a {@link ConcurrentSkipListMap}'s is.
+ * a reader always sees a whole bucket, before or after the write; only a new version record for an
+ * item already held (a write with history kept) replaces its one slot in place, as a skip list
+ * replaces a value. Iteration is weakly consistent, as a {@link ConcurrentSkipListMap}'s is.
  */
 public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /** Mean partitions per bucket above which the directory doubles. */
@@ -39,6 +40,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   private static final int INITIAL_BITS = 4;
 
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Bucket[].class);
+  private static final VarHandle VALUE = MethodHandles.arrayElementVarHandle(Object[].class);
 
   private final boolean composite;
   private final Bucket empty;
@@ -210,7 +212,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
 
     /** A hash-only table's version at {@code i}, built for a lone live image. */
     Version version(int i) {
-      Object v = values[i];
+      Object v = VALUE.getAcquire(values, i);
       return v instanceof Version version
           ? version
           : new Version(ats[i], (byte[]) v, sizes[i], null);
@@ -281,7 +283,12 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     Object value = lone ? v.bytes() : v;
     if (i >= 0) {
       Version previous = b.version(i);
-      publish(d, slot, b.with(i, value, v.at(), v.size));
+      if (lone) {
+        publish(d, slot, b.with(i, value, v.at(), v.size));
+      } else {
+        // A version record carries its own time and size: replaced in place, no bucket copy.
+        VALUE.setRelease(b.values, i, v);
+      }
       return previous;
     }
     publish(d, slot, b.inserting(-i - 1, (int) k.hash(), bytes, value, v.at(), v.size));
@@ -415,7 +422,8 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     long[] ats = new long[m];
     Arrays.fill(ats, now);
     if (same) {
-      return new Bucket(m, b.hashes, b.keys, b.values, ats, b.sizes);
+      // Values are replaced in place (a new head version), so each bucket has its own.
+      return new Bucket(m, b.hashes, b.keys, b.values.clone(), ats, b.sizes);
     }
     int[] h = new int[m];
     byte[][] k = new byte[m][];
