@@ -39,11 +39,10 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
 
   private static final int INITIAL_BITS = 4;
 
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Bucket[].class);
-  private static final VarHandle VALUE = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(IndexBucket[].class);
 
   private final boolean composite;
-  private final Bucket empty;
+  private final IndexBucket empty;
   private volatile Directory directory;
 
   /** Partitions in the directory (items, for a hash-only table). */
@@ -57,170 +56,20 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
    */
   public ItemIndex(boolean composite) {
     this.composite = composite;
-    this.empty = new Bucket(composite);
-    Bucket[] slots = new Bucket[1 << INITIAL_BITS];
+    this.empty = new IndexBucket(!composite);
+    IndexBucket[] slots = new IndexBucket[1 << INITIAL_BITS];
     Arrays.fill(slots, empty);
     this.directory = new Directory(32 - INITIAL_BITS, slots);
   }
 
   /** One version of the directory: 2^(32 - shift) buckets, the one for hash h at h >>> shift. */
-  private record Directory(int shift, Bucket[] slots) {
+  private record Directory(int shift, IndexBucket[] slots) {
     int slotOf(long hash) {
       return (int) (hash >>> shift);
     }
 
-    Bucket bucket(int slot) {
-      return (Bucket) SLOT.getAcquire(slots, slot);
-    }
-  }
-
-  /**
-   * Partitions of one hash range in (hash, partition key) order; never changed once published.
-   * {@code values} holds, per partition, a composite table's skip list of sort keys, or a hash-only
-   * table's {@link Version} or, for a lone live version, its image bytes (with {@code ats} and
-   * {@code sizes}).
-   */
-  private static final class Bucket {
-    final int n;
-    final int[] hashes;
-    final byte[][] keys;
-    final Object[] values;
-    final long[] ats;
-    final int[] sizes;
-
-    Bucket(boolean composite) {
-      this(0, new int[0], new byte[0][], new Object[0], composite ? null : new long[0], null);
-    }
-
-    Bucket(int n, int[] hashes, byte[][] keys, Object[] values, long[] ats, int[] sizes) {
-      this.n = n;
-      this.hashes = hashes;
-      this.keys = keys;
-      this.values = values;
-      this.ats = ats;
-      this.sizes = ats == null ? null : sizes == null ? new int[n] : sizes;
-    }
-
-    long hash(int i) {
-      return Integer.toUnsignedLong(hashes[i]);
-    }
-
-    /**
-     * Index of the partition ({@code hash}, first {@code end} bytes of {@code key}), or -(insertion
-     * point) - 1.
-     */
-    int find(long hash, byte[] key, int end) {
-      int lo = 0;
-      int hi = n - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        int c = Long.compare(hash(mid), hash);
-        if (c == 0) {
-          byte[] k = keys[mid];
-          c = k == key ? 0 : StoreKey.comparePartitions(k, k.length, key, end);
-        }
-        if (c < 0) {
-          lo = mid + 1;
-        } else if (c > 0) {
-          hi = mid - 1;
-        } else {
-          return mid;
-        }
-      }
-      return -(lo + 1);
-    }
-
-    /** The first index whose hash is at least {@code hash}. */
-    int firstAtLeast(long hash) {
-      int lo = 0;
-      int hi = n;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (hash(mid) < hash) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo;
-    }
-
-    Bucket with(int i, Object value, long at, int size) {
-      Object[] v = values.clone();
-      v[i] = value;
-      long[] a = ats;
-      int[] s = sizes;
-      if (a != null) {
-        a = a.clone();
-        s = s.clone();
-        a[i] = at;
-        s[i] = size;
-      }
-      return new Bucket(n, hashes, keys, v, a, s);
-    }
-
-    Bucket inserting(int i, int hash, byte[] key, Object value, long at, int size) {
-      int[] h = new int[n + 1];
-      byte[][] k = new byte[n + 1][];
-      Object[] v = new Object[n + 1];
-      long[] a = ats == null ? null : new long[n + 1];
-      int[] s = ats == null ? null : new int[n + 1];
-      h[i] = hash;
-      k[i] = key;
-      v[i] = value;
-      copy(this, 0, h, k, v, a, s, 0, i);
-      copy(this, i, h, k, v, a, s, i + 1, n - i);
-      if (a != null) {
-        a[i] = at;
-        s[i] = size;
-      }
-      return new Bucket(n + 1, h, k, v, a, s);
-    }
-
-    Bucket removing(int i) {
-      int[] h = new int[n - 1];
-      byte[][] k = new byte[n - 1][];
-      Object[] v = new Object[n - 1];
-      long[] a = ats == null ? null : new long[n - 1];
-      int[] s = ats == null ? null : new int[n - 1];
-      copy(this, 0, h, k, v, a, s, 0, i);
-      copy(this, i + 1, h, k, v, a, s, i, n - i - 1);
-      return new Bucket(n - 1, h, k, v, a, s);
-    }
-
-    Bucket slice(int from, int to) {
-      int m = to - from;
-      int[] h = new int[m];
-      byte[][] k = new byte[m][];
-      Object[] v = new Object[m];
-      long[] a = ats == null ? null : new long[m];
-      int[] s = ats == null ? null : new int[m];
-      copy(this, from, h, k, v, a, s, 0, m);
-      return new Bucket(m, h, k, v, a, s);
-    }
-
-    private static void copy(
-        Bucket b, int from, int[] h, byte[][] k, Object[] v, long[] a, int[] s, int to, int m) {
-      System.arraycopy(b.hashes, from, h, to, m);
-      System.arraycopy(b.keys, from, k, to, m);
-      System.arraycopy(b.values, from, v, to, m);
-      if (a != null) {
-        System.arraycopy(b.ats, from, a, to, m);
-        System.arraycopy(b.sizes, from, s, to, m);
-      }
-    }
-
-    /** A hash-only table's version at {@code i}, built for a lone live image. */
-    Version version(int i) {
-      Object v = VALUE.getAcquire(values, i);
-      return v instanceof Version version
-          ? version
-          : new Version(ats[i], (byte[]) v, sizes[i], null);
-    }
-
-    @SuppressWarnings("unchecked")
-    ConcurrentSkipListMap<StoreKey, Version> sortKeys(int i) {
-      return (ConcurrentSkipListMap<StoreKey, Version>) values[i];
+    IndexBucket bucket(int slot) {
+      return (IndexBucket) SLOT.getAcquire(slots, slot);
     }
   }
 
@@ -246,7 +95,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   public Version get(Object key) {
     StoreKey k = (StoreKey) key;
     Directory d = directory;
-    Bucket b = d.bucket(d.slotOf(k.hash()));
+    IndexBucket b = d.bucket(d.slotOf(k.hash()));
     byte[] bytes = k.bytes();
     int i = b.find(k.hash(), bytes, k.partitionLength());
     if (i < 0) {
@@ -260,7 +109,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   public Version put(StoreKey k, Version v) {
     Directory d = directory;
     int slot = d.slotOf(k.hash());
-    Bucket b = d.bucket(slot);
+    IndexBucket b = d.bucket(slot);
     byte[] bytes = k.bytes();
     int end = k.partitionLength();
     int i = b.find(k.hash(), bytes, end);
@@ -271,7 +120,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       } else {
         sortKeys = new ConcurrentSkipListMap<>(StoreKey.ORDER);
         byte[] partition = end == bytes.length ? bytes : Arrays.copyOf(bytes, end);
-        publish(d, slot, b.inserting(-i - 1, (int) k.hash(), partition, sortKeys, 0, 0));
+        insert(d, slot, b, (int) k.hash(), partition, sortKeys, 0, 0);
       }
       Version previous = sortKeys.put(k, v);
       if (previous == null) {
@@ -280,20 +129,29 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       return previous;
     }
     boolean lone = v.previous() == null && v.exists();
-    Object value = lone ? v.bytes() : v;
-    if (i >= 0) {
-      Version previous = b.version(i);
-      if (lone) {
-        publish(d, slot, b.with(i, value, v.at(), v.size));
-      } else {
-        // A version record carries its own time and size: replaced in place, no bucket copy.
-        VALUE.setRelease(b.values, i, v);
-      }
-      return previous;
+    if (i < 0) {
+      insert(d, slot, b, (int) k.hash(), bytes, lone ? v.bytes() : v, v.at(), v.size);
+      count++;
+      return null;
     }
-    publish(d, slot, b.inserting(-i - 1, (int) k.hash(), bytes, value, v.at(), v.size));
-    count++;
-    return null;
+    Version previous = b.version(i);
+    if (lone) {
+      IndexBucket sorted = b.merged();
+      publish(d, slot, sorted.with(sorted.find(k.hash(), bytes, end), v.bytes(), v.at(), v.size));
+    } else {
+      // A version record carries its own time and size: replaced in place, no bucket copy.
+      b.replace(i, v);
+    }
+    return previous;
+  }
+
+  private void insert(
+      Directory d, int slot, IndexBucket b, int hash, byte[] key, Object value, long at, int size) {
+    IndexBucket next = b.appending(hash, key, value, at, size);
+    if (next == null) {
+      next = b.merged().appending(hash, key, value, at, size);
+    }
+    publish(d, slot, next);
   }
 
   /** Removes the key and its versions. Caller holds the engine's write lock. */
@@ -302,21 +160,23 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     StoreKey k = (StoreKey) key;
     Directory d = directory;
     int slot = d.slotOf(k.hash());
-    Bucket b = d.bucket(slot);
+    IndexBucket b = d.bucket(slot);
     int i = b.find(k.hash(), k.bytes(), k.partitionLength());
     if (i < 0) {
       return null;
     }
     Version previous;
+    boolean gone = true;
     if (composite) {
       ConcurrentSkipListMap<StoreKey, Version> sortKeys = b.sortKeys(i);
       previous = sortKeys.remove(k);
-      if (sortKeys.isEmpty()) {
-        publish(d, slot, b.removing(i));
-      }
+      gone = sortKeys.isEmpty();
     } else {
       previous = b.version(i);
-      publish(d, slot, b.removing(i));
+    }
+    if (gone) {
+      IndexBucket sorted = b.merged();
+      publish(d, slot, sorted.removing(sorted.find(k.hash(), k.bytes(), k.partitionLength())));
     }
     if (previous != null) {
       count--;
@@ -324,10 +184,10 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     return previous;
   }
 
-  private void publish(Directory d, int slot, Bucket b) {
-    int before = d.bucket(slot).n;
+  private void publish(Directory d, int slot, IndexBucket b) {
+    int before = d.bucket(slot).size();
     SLOT.setRelease(d.slots, slot, b);
-    partitions += b.n - before;
+    partitions += b.size() - before;
     if (partitions > (long) d.slots.length * SPLIT_AT && d.shift > 0) {
       grow(d);
     }
@@ -336,9 +196,9 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /** Doubles the directory, each bucket split in two at the middle of its hash range. */
   private void grow(Directory d) {
     int shift = d.shift - 1;
-    Bucket[] slots = new Bucket[d.slots.length * 2];
+    IndexBucket[] slots = new IndexBucket[d.slots.length * 2];
     for (int i = 0; i < d.slots.length; i++) {
-      Bucket b = d.bucket(i);
+      IndexBucket b = d.bucket(i).merged();
       int mid = b.firstAtLeast((2L * i + 1) << shift);
       slots[2 * i] = mid == 0 ? empty : mid == b.n ? b : b.slice(0, mid);
       slots[2 * i + 1] = mid == b.n ? empty : mid == 0 ? b : b.slice(mid, b.n);
@@ -366,13 +226,13 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       throw new IllegalStateException("copyAsOf needs an empty index of the same key schema");
     }
     Directory d = source.directory;
-    Bucket[] slots = new Bucket[d.slots.length];
+    IndexBucket[] slots = new IndexBucket[d.slots.length];
     long items = 0;
     long bytes = 0;
     long parts = 0;
     for (int i = 0; i < slots.length; i++) {
-      Bucket b = d.bucket(i);
-      Bucket c = composite ? sortKeysAsOf(b, at, now) : itemsAsOf(b, at, now);
+      IndexBucket b = d.bucket(i).merged();
+      IndexBucket c = composite ? b.sortKeysAsOf(at, now) : b.itemsAsOf(at, now);
       slots[i] = c.n == 0 ? empty : c;
       parts += c.n;
       for (int j = 0; j < c.n; j++) {
@@ -383,7 +243,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
           }
         } else {
           items++;
-          bytes += c.sizes[j];
+          bytes += c.sizeOf(j);
         }
       }
     }
@@ -393,78 +253,6 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     return new Copied(items, bytes);
   }
 
-  private static Bucket itemsAsOf(Bucket b, long at, long now) {
-    Object[] values = new Object[b.n];
-    int[] sizes = new int[b.n];
-    boolean[] keep = new boolean[b.n];
-    int m = 0;
-    boolean same = true;
-    for (int j = 0; j < b.n; j++) {
-      Object value = b.values[j];
-      if (value instanceof Version head) {
-        Version v = head.asOf(at);
-        if (v != null && v.exists()) {
-          values[j] = v.bytes();
-          sizes[j] = v.size;
-        }
-        same = false;
-      } else if (b.ats[j] <= at) {
-        values[j] = value;
-        sizes[j] = b.sizes[j];
-      } else {
-        same = false;
-      }
-      if (values[j] != null) {
-        keep[j] = true;
-        m++;
-      }
-    }
-    long[] ats = new long[m];
-    Arrays.fill(ats, now);
-    if (same) {
-      // Values are replaced in place (a new head version), so each bucket has its own.
-      return new Bucket(m, b.hashes, b.keys, b.values.clone(), ats, b.sizes);
-    }
-    int[] h = new int[m];
-    byte[][] k = new byte[m][];
-    Object[] v = new Object[m];
-    int[] s = new int[m];
-    int to = 0;
-    for (int j = 0; j < b.n; j++) {
-      if (keep[j]) {
-        h[to] = b.hashes[j];
-        k[to] = b.keys[j];
-        v[to] = values[j];
-        s[to] = sizes[j];
-        to++;
-      }
-    }
-    return new Bucket(m, h, k, v, ats, s);
-  }
-
-  private static Bucket sortKeysAsOf(Bucket b, long at, long now) {
-    int[] h = new int[b.n];
-    byte[][] k = new byte[b.n][];
-    Object[] values = new Object[b.n];
-    int m = 0;
-    for (int j = 0; j < b.n; j++) {
-      ConcurrentSkipListMap<StoreKey, Version> copy = new ConcurrentSkipListMap<>(StoreKey.ORDER);
-      for (Map.Entry<StoreKey, Version> e : b.sortKeys(j).entrySet()) {
-        Version v = e.getValue().asOf(at);
-        if (v != null && v.exists()) {
-          copy.put(e.getKey(), v.alone(now));
-        }
-      }
-      if (!copy.isEmpty()) {
-        h[m] = b.hashes[j];
-        k[m] = b.keys[j];
-        values[m] = copy;
-        m++;
-      }
-    }
-    return new Bucket(m, h, k, values, null, null);
-  }
-
   /**
    * The items of one partition, in sort-key order: a composite table's live skip list, or a
    * hash-only table's item alone (a copy). Query reads its key range of it.
@@ -472,7 +260,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   public NavigableMap<StoreKey, Version> partition(AttributeValue partitionKey) {
     StoreKey k = StoreKey.partitionStart(partitionKey);
     Directory d = directory;
-    Bucket b = d.bucket(d.slotOf(k.hash()));
+    IndexBucket b = d.bucket(d.slotOf(k.hash()));
     int i = b.find(k.hash(), k.bytes(), k.partitionLength());
     NavigableMap<StoreKey, Version> out;
     if (i >= 0 && composite) {
@@ -480,7 +268,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     } else {
       out = new TreeMap<>(StoreKey.ORDER);
       if (i >= 0) {
-        out.put(StoreKey.stored(b.hash(i), b.keys[i]), b.version(i));
+        out.put(StoreKey.stored(b.hash(i), b.key(i)), b.version(i));
       }
     }
     return out;
@@ -515,7 +303,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     /** Where the next bucket to read starts (a boundary in every later directory too). */
     private long nextStart;
 
-    private Bucket bucket;
+    private IndexBucket bucket;
     private int pos;
     private Iterator<Map.Entry<StoreKey, Version>> inner;
     private Map.Entry<StoreKey, Version> next;
@@ -531,7 +319,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       }
       Directory d = directory;
       int slot = d.slotOf(start);
-      bucket = d.bucket(slot);
+      bucket = d.bucket(slot).merged();
       nextStart = (slot + 1L) << d.shift;
       pos = bucket.firstAtLeast(start);
       if (after != null) {
@@ -543,7 +331,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     /** Moves past the partitions before {@code after} and, within its own, past it. */
     private void skipTo(StoreKey after) {
       while (pos < bucket.n) {
-        StoreKey partition = StoreKey.stored(bucket.hash(pos), bucket.keys[pos]);
+        StoreKey partition = StoreKey.stored(bucket.hash(pos), bucket.key(pos));
         int c = StoreKey.ORDER.compare(partition, after);
         if (c > 0) {
           return;
@@ -575,7 +363,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
           }
           Directory d = directory;
           int slot = d.slotOf(nextStart);
-          bucket = d.bucket(slot);
+          bucket = d.bucket(slot).merged();
           nextStart = (slot + 1L) << d.shift;
           pos = 0;
         }
@@ -590,7 +378,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
         } else {
           next =
               new AbstractMap.SimpleImmutableEntry<>(
-                  StoreKey.stored(bucket.hash(i), bucket.keys[i]), bucket.version(i));
+                  StoreKey.stored(bucket.hash(i), bucket.key(i)), bucket.version(i));
           return;
         }
       }
