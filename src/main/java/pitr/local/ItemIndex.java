@@ -28,10 +28,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * read. Items with history keep their version chain.
  *
  * <p>Changed only by one writer at a time (under the engine's write lock); read without locks. A
- * write replaces the bucket it changes (copy on write) and publishes it with release semantics, so
- * a reader always sees a whole bucket, before or after the write; only a new version record for an
- * item already held (a write with history kept) replaces its one slot in place, as a skip list
- * replaces a value. Iteration is weakly consistent, as a {@link ConcurrentSkipListMap}'s is.
+ * reader always sees a whole bucket, before or after a write: an insert fills a free slot the
+ * published bucket does not count yet and then publishes one that does (see {@link IndexBucket}), a
+ * new version record for an item already held replaces its one slot in place, as a skip list
+ * replaces a value, and any other write publishes a copy of the bucket (copy on write), each with
+ * release semantics. Iteration is weakly consistent, as a {@link ConcurrentSkipListMap}'s is.
  */
 public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /** Mean partitions per bucket above which the directory doubles. */
