@@ -76,6 +76,31 @@ public final class StoreKey {
     return new StoreKey(hash, (byte[]) null, -1, null);
   }
 
+  /** A table key held by an {@link ItemIndex}: its hash and its encoded bytes, shared. */
+  static StoreKey stored(long hash, byte[] key) {
+    return new StoreKey(hash, key, 0, null);
+  }
+
+  /** The encoded key (shared: callers must not change it); null for a hash bound. */
+  byte[] bytes() {
+    return key;
+  }
+
+  /**
+   * How many of {@link #bytes()} encode the partition key (all of them where there is no sort key).
+   */
+  int partitionLength() {
+    return partitionEnd();
+  }
+
+  /**
+   * Compares the partition keys encoded in the first {@code aEnd} and {@code bEnd} bytes of two
+   * encoded keys, as {@link #ORDER} does once their hashes are equal.
+   */
+  static int comparePartitions(byte[] a, int aEnd, byte[] b, int bEnd) {
+    return compareValues(a[0], a, dataStart(a), aEnd, b[0], b, dataStart(b), bEnd);
+  }
+
   /** Unsigned 32-bit hash of the partition key. */
   public long hash() {
     return hash;
@@ -119,6 +144,10 @@ public final class StoreKey {
 
   /** Where the partition value's bytes begin, after its tag and length. */
   private int partitionData() {
+    return dataStart(key);
+  }
+
+  private static int dataStart(byte[] key) {
     int at = 1;
     while (key[at] < 0) {
       at++;

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import pitr.local.capacity.TokenBucket;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -16,8 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 
 /**
- * One table of the engine: its definition, its items as version chains in key order, and its
- * secondary indexes. Mutated only under the engine's write lock; read without locks.
+ * One table of the engine: its definition, its items as version chains by key, and its secondary
+ * indexes. Mutated only under the engine's write lock; read without locks.
  */
 public final class Table {
   public final String name;
@@ -33,8 +32,10 @@ public final class Table {
   public final Map<String, ScalarAttributeType> attributeTypes = new LinkedHashMap<>();
   public final Set<String> keyNames = new LinkedHashSet<>();
   public final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
-  public final ConcurrentSkipListMap<StoreKey, Version> items =
-      new ConcurrentSkipListMap<>(StoreKey.ORDER);
+
+  /** The items by key: partitions found by hash, Scan order by walking them. */
+  public final ItemIndex items;
+
   public final Map<String, String> tags = new LinkedHashMap<>();
   public volatile BillingMode billingMode;
   public volatile long readCapacity;
@@ -121,6 +122,7 @@ public final class Table {
     this.createdAt = createdAt;
     this.partitionKey = partitionKey;
     this.sortKey = sortKey;
+    this.items = new ItemIndex(sortKey != null);
     this.attributeDefinitions = List.copyOf(attributeDefinitions);
     for (AttributeDefinition d : attributeDefinitions) {
       attributeTypes.put(d.attributeName(), d.attributeType());

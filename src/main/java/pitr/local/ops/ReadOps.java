@@ -1,6 +1,7 @@
 package pitr.local.ops;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -98,7 +99,7 @@ public final class ReadOps extends OperationFamily {
           }
           boolean forward = r.scanIndexForward() == null || r.scanIndexForward();
           NavigableMap<StoreKey, ?> range =
-              (idx == null ? t.items : idx.entries)
+              (idx == null ? t.items.partition(pv) : idx.entries)
                   .subMap(StoreKey.partitionStart(pv), true, StoreKey.partitionEnd(pv), true);
           if (!forward) {
             range = range.descendingMap();
@@ -112,7 +113,7 @@ public final class ReadOps extends OperationFamily {
               read(
                   t,
                   idx,
-                  range,
+                  range.entrySet().iterator(),
                   sc,
                   filter,
                   proj,
@@ -186,24 +187,26 @@ public final class ReadOps extends OperationFamily {
           Table t = catalog.active(r.tableName());
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
           Requests.checkReadable(idx, clock.millis());
-          NavigableMap<StoreKey, ?> range = idx == null ? t.items : idx.entries;
+          long fromHash = 0;
+          long toHash = StoreKey.HASH_SPACE;
           if (r.segment() != null || r.totalSegments() != null) {
             int total = r.totalSegments();
             int seg = r.segment();
-            StoreKey from = StoreKey.hashStart(StoreKey.segmentStart(seg, total));
-            range =
-                seg + 1 == total
-                    ? range.tailMap(from, true)
-                    : range.subMap(
-                        from,
-                        true,
-                        StoreKey.hashStart(StoreKey.segmentStart(seg + 1, total)),
-                        false);
+            fromHash = StoreKey.segmentStart(seg, total);
+            toHash = seg + 1 == total ? toHash : StoreKey.segmentStart(seg + 1, total);
           }
-          if (r.hasExclusiveStartKey()) {
-            StoreKey esk =
-                StartKeys.forScan(t, idx, r.exclusiveStartKey(), r.segment(), r.totalSegments());
-            range = range.tailMap(esk, false);
+          StoreKey esk =
+              r.hasExclusiveStartKey()
+                  ? StartKeys.forScan(t, idx, r.exclusiveStartKey(), r.segment(), r.totalSegments())
+                  : null;
+          Iterator<? extends Map.Entry<StoreKey, ?>> range;
+          if (idx == null) {
+            range = t.items.scan(fromHash, toHash, esk);
+          } else {
+            NavigableMap<StoreKey, ?> entries =
+                idx.entries.subMap(
+                    StoreKey.hashStart(fromHash), true, StoreKey.hashStart(toHash), false);
+            range = (esk == null ? entries : entries.tailMap(esk, false)).entrySet().iterator();
           }
           KeyPathChecks.scan(t, idx, ctx);
           Page page =
@@ -256,7 +259,7 @@ public final class ReadOps extends OperationFamily {
   private Page read(
       Table t,
       SecondaryIndex idx,
-      NavigableMap<StoreKey, ?> range,
+      Iterator<? extends Map.Entry<StoreKey, ?>> range,
       SortKeyCondition sc,
       ConditionExpression filter,
       ProjectionExpression proj,
@@ -285,7 +288,7 @@ public final class ReadOps extends OperationFamily {
   private Page readPage(
       Table t,
       SecondaryIndex idx,
-      NavigableMap<StoreKey, ?> range,
+      Iterator<? extends Map.Entry<StoreKey, ?>> range,
       SortKeyCondition sc,
       ConditionExpression filter,
       ProjectionExpression proj,
@@ -326,7 +329,7 @@ public final class ReadOps extends OperationFamily {
             && idx.projectionType != ProjectionType.ALL;
     Map<String, AttributeValue> lastKey = null;
     Map<String, AttributeValue> previousItem = null;
-    var it = range.entrySet().iterator();
+    var it = range;
     while (it.hasNext()) {
       var e = it.next();
       // The table's own map holds versions; an index maps to the table's key.

@@ -1,12 +1,9 @@
 package pitr.local.ops;
 
 import java.time.Instant;
-import java.util.Map;
 import pitr.local.EngineConfig;
 import pitr.local.Errors;
-import pitr.local.StoreKey;
 import pitr.local.Table;
-import pitr.local.Version;
 import pitr.local.capacity.Throughput;
 import pitr.local.store.Catalog;
 import pitr.local.store.DeletedTable;
@@ -173,12 +170,7 @@ public final class RecoveryOps extends OperationFamily {
                     .restoreDateTime(Instant.ofEpochMilli(at))
                     .restoreInProgress(target.activeAt > now)
                     .build();
-            for (Map.Entry<StoreKey, Version> e : source.items.entrySet()) {
-              Version v = e.getValue().asOf(at);
-              if (v != null && v.exists()) {
-                ItemWriter.load(target, e.getKey(), v, now);
-              }
-            }
+            ItemWriter.loadAsOf(target, source, at, now);
             throughput.configure(target);
             catalog.tables().put(target.name, target);
             writer.ifDurable(d -> d.saveNewTable(target));

@@ -49,11 +49,16 @@ public final class HistoryPruner {
     long dropped = 0;
     var it = t.items.entrySet().iterator();
     while (it.hasNext()) {
-      Version v = it.next().getValue();
-      dropped += v.pruneBefore(horizon);
+      var e = it.next();
+      Version v = e.getValue();
+      int n = v.pruneBefore(horizon);
+      dropped += n;
       if (v.isDeadBefore(horizon)) {
         it.remove();
         dropped++;
+      } else if (n > 0) {
+        // A lone live version again: the index may hold it without a version record.
+        t.items.put(e.getKey(), v);
       }
     }
     return dropped;
@@ -63,10 +68,13 @@ public final class HistoryPruner {
   public static void dropHistory(Table t) {
     var it = t.items.entrySet().iterator();
     while (it.hasNext()) {
-      Version v = it.next().getValue();
-      v.pruneBefore(Long.MAX_VALUE);
+      var e = it.next();
+      Version v = e.getValue();
+      int n = v.pruneBefore(Long.MAX_VALUE);
       if (!v.exists()) {
         it.remove();
+      } else if (n > 0) {
+        t.items.put(e.getKey(), v);
       }
     }
   }

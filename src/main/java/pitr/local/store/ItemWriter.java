@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import pitr.dynamo.ItemSizes;
 import pitr.local.DurableStore;
 import pitr.local.Errors;
+import pitr.local.ItemIndex;
 import pitr.local.SecondaryIndex;
 import pitr.local.StoreKey;
 import pitr.local.Table;
@@ -237,6 +238,31 @@ public final class ItemWriter implements AutoCloseable {
       Map<String, AttributeValue> image = v.image();
       for (SecondaryIndex idx : t.indexes.values()) {
         idx.update(key, null, image);
+      }
+    }
+  }
+
+  /**
+   * Fills a table being built by a restore with the items {@code source} held at {@code at}, as
+   * versions written at {@code now} that share the source's bytes, keeping counts and indexes; the
+   * caller saves the whole table when it is complete.
+   */
+  public static void loadAsOf(Table t, Table source, long at, long now) {
+    ItemIndex.Copied copied = t.items.copyAsOf(source.items, at, now);
+    t.itemCount += copied.items();
+    t.sizeBytes += copied.bytes();
+    if (t.indexes.isEmpty()) {
+      return;
+    }
+    boolean collections = t.hasLocalIndexes();
+    for (Map.Entry<StoreKey, Version> e : t.items.entrySet()) {
+      Version v = e.getValue();
+      if (collections) {
+        t.collectionSizes.merge(e.getKey().partition(), (long) v.size, Long::sum);
+      }
+      Map<String, AttributeValue> image = v.image();
+      for (SecondaryIndex idx : t.indexes.values()) {
+        idx.update(e.getKey(), null, image);
       }
     }
   }
