@@ -33,14 +33,18 @@ public final class ItemBytes {
 
   /** Encodes an item. */
   public static byte[] encode(Map<String, AttributeValue> item) {
-    return encode(item, 256);
+    Writer w = new Writer();
+    byte[] out = new byte[w.itemLength(item)];
+    w.item(out, item);
+    return out;
   }
 
-  /** Encodes an item of about {@code sizeHint} bytes as DynamoDB counts them. */
+  /**
+   * Encodes an item of about {@code sizeHint} bytes as DynamoDB counts them; the hint is no longer
+   * needed (the encoding is measured exactly before it is written) and kept for callers.
+   */
   public static byte[] encode(Map<String, AttributeValue> item, long sizeHint) {
-    Writer w = new Writer((int) Math.min(sizeHint + 16L * item.size() + 8, 512 * 1024));
-    w.item(item);
-    return w.bytes();
+    return encode(item);
   }
 
   /** Decodes an item encoded by {@link #encode}; the map is unmodifiable and keeps the order. */
@@ -49,31 +53,113 @@ public final class ItemBytes {
     return r.item();
   }
 
+  /**
+   * Encodes in two passes over the item: the first measures the exact length, the second writes
+   * into one array of that length. ASCII strings, nearly all names, keys, numbers and values, are
+   * scanned in both passes and copied once, straight into the array; other strings are encoded once
+   * in the first pass and the encoded bytes kept, in order, for the second.
+   */
   private static final class Writer {
+    private byte[][] encoded;
+    private int encodedCount;
+    private int encodedNext;
     private byte[] buf;
     private int pos;
 
-    Writer(int capacity) {
-      buf = new byte[Math.max(16, capacity)];
+    private static int varintLength(int v) {
+      int n = 1;
+      while ((v & ~0x7F) != 0) {
+        v >>>= 7;
+        n++;
+      }
+      return n;
     }
 
-    byte[] bytes() {
-      return Arrays.copyOf(buf, pos);
+    /** The length of {@code s} if every char is ASCII (its own UTF-8), else -1. */
+    private static int asciiLength(String s) {
+      int n = s.length();
+      for (int i = 0; i < n; i++) {
+        if (s.charAt(i) >= 0x80) {
+          return -1;
+        }
+      }
+      return n;
     }
 
-    private void room(int n) {
-      if (pos + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+    private int stringLength(String s) {
+      int n = asciiLength(s);
+      if (n >= 0) {
+        return varintLength(n) + n;
+      }
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      if (encoded == null) {
+        encoded = new byte[4][];
+      } else if (encodedCount == encoded.length) {
+        encoded = Arrays.copyOf(encoded, encodedCount * 2);
+      }
+      encoded[encodedCount++] = b;
+      return varintLength(b.length) + b.length;
+    }
+
+    int itemLength(Map<String, AttributeValue> item) {
+      int n = varintLength(item.size());
+      for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+        n += stringLength(e.getKey()) + valueLength(e.getValue());
+      }
+      return n;
+    }
+
+    private int valueLength(AttributeValue v) {
+      switch (v.type()) {
+        case S:
+          return 1 + stringLength(v.s());
+        case N:
+          return 1 + stringLength(v.n());
+        case B:
+          {
+            int n = v.b().asByteArrayUnsafe().length;
+            return 1 + varintLength(n) + n;
+          }
+        case BOOL:
+        case NUL:
+          return 1;
+        case SS:
+        case NS:
+          {
+            List<String> l = v.type() == AttributeValue.Type.SS ? v.ss() : v.ns();
+            int n = 1 + varintLength(l.size());
+            for (int i = 0; i < l.size(); i++) {
+              n += stringLength(l.get(i));
+            }
+            return n;
+          }
+        case BS:
+          {
+            List<SdkBytes> l = v.bs();
+            int n = 1 + varintLength(l.size());
+            for (int i = 0; i < l.size(); i++) {
+              int b = l.get(i).asByteArrayUnsafe().length;
+              n += varintLength(b) + b;
+            }
+            return n;
+          }
+        case L:
+          {
+            List<AttributeValue> l = v.l();
+            int n = 1 + varintLength(l.size());
+            for (int i = 0; i < l.size(); i++) {
+              n += valueLength(l.get(i));
+            }
+            return n;
+          }
+        case M:
+          return 1 + itemLength(v.m());
+        default:
+          throw new IllegalArgumentException("cannot store attribute type " + v.type());
       }
     }
 
-    private void tag(byte b) {
-      room(1);
-      buf[pos++] = b;
-    }
-
     private void varint(int v) {
-      room(5);
       while ((v & ~0x7F) != 0) {
         buf[pos++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;
@@ -81,18 +167,35 @@ public final class ItemBytes {
       buf[pos++] = (byte) v;
     }
 
+    @SuppressWarnings("deprecation") // the one copy of an ASCII string's chars as bytes
     private void string(String s) {
-      raw(s.getBytes(StandardCharsets.UTF_8));
+      int n = asciiLength(s);
+      if (n >= 0) {
+        varint(n);
+        s.getBytes(0, n, buf, pos);
+        pos += n;
+      } else {
+        raw(encoded[encodedNext++]);
+      }
     }
 
     private void raw(byte[] b) {
       varint(b.length);
-      room(b.length);
       System.arraycopy(b, 0, buf, pos, b.length);
       pos += b.length;
     }
 
-    void item(Map<String, AttributeValue> item) {
+    void item(byte[] out, Map<String, AttributeValue> item) {
+      buf = out;
+      pos = 0;
+      item(item);
+      if (pos != out.length) {
+        throw new IllegalStateException(
+            "item encoding measured " + out.length + " bytes but wrote " + pos);
+      }
+    }
+
+    private void item(Map<String, AttributeValue> item) {
       varint(item.size());
       for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
         string(e.getKey());
@@ -103,41 +206,45 @@ public final class ItemBytes {
     private void value(AttributeValue v) {
       switch (v.type()) {
         case S -> {
-          tag(S);
+          buf[pos++] = S;
           string(v.s());
         }
         case N -> {
-          tag(N);
+          buf[pos++] = N;
           string(v.n());
         }
         case B -> {
-          tag(B);
+          buf[pos++] = B;
           raw(v.b().asByteArrayUnsafe());
         }
-        case BOOL -> tag(v.bool() ? TRUE : FALSE);
-        case NUL -> tag(NUL);
-        case SS -> {
-          tag(SS);
-          varint(v.ss().size());
-          v.ss().forEach(this::string);
-        }
-        case NS -> {
-          tag(NS);
-          varint(v.ns().size());
-          v.ns().forEach(this::string);
+        case BOOL -> buf[pos++] = v.bool() ? TRUE : FALSE;
+        case NUL -> buf[pos++] = NUL;
+        case SS, NS -> {
+          List<String> l = v.type() == AttributeValue.Type.SS ? v.ss() : v.ns();
+          buf[pos++] = v.type() == AttributeValue.Type.SS ? SS : NS;
+          varint(l.size());
+          for (int i = 0; i < l.size(); i++) {
+            string(l.get(i));
+          }
         }
         case BS -> {
-          tag(BS);
-          varint(v.bs().size());
-          v.bs().forEach(b -> raw(b.asByteArrayUnsafe()));
+          List<SdkBytes> l = v.bs();
+          buf[pos++] = BS;
+          varint(l.size());
+          for (int i = 0; i < l.size(); i++) {
+            raw(l.get(i).asByteArrayUnsafe());
+          }
         }
         case L -> {
-          tag(L);
-          varint(v.l().size());
-          v.l().forEach(this::value);
+          List<AttributeValue> l = v.l();
+          buf[pos++] = L;
+          varint(l.size());
+          for (int i = 0; i < l.size(); i++) {
+            value(l.get(i));
+          }
         }
         case M -> {
-          tag(M);
+          buf[pos++] = M;
           item(v.m());
         }
         default -> throw new IllegalArgumentException("cannot store attribute type " + v.type());
