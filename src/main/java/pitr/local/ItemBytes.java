@@ -33,15 +33,20 @@ public final class ItemBytes {
 
   /** Encodes an item. */
   public static byte[] encode(Map<String, AttributeValue> item) {
-    Writer w = new Writer();
-    byte[] out = new byte[w.itemLength(item)];
-    w.item(out, item);
+    Writer w = SCRATCH.get();
+    w.pos = 0;
+    w.item(item);
+    byte[] out = Arrays.copyOf(w.buf, w.pos);
+    if (w.buf.length > Writer.KEPT) {
+      w.buf = new byte[Writer.INITIAL];
+    }
     return out;
   }
 
   /**
    * Encodes an item of about {@code sizeHint} bytes as DynamoDB counts them; the hint is no longer
-   * needed (the encoding is measured exactly before it is written) and kept for callers.
+   * needed (the encoding is written into a per-thread buffer and copied out at its exact size) and
+   * kept for callers.
    */
   public static byte[] encode(Map<String, AttributeValue> item, long sizeHint) {
     return encode(item);
@@ -53,113 +58,39 @@ public final class ItemBytes {
     return r.item();
   }
 
+  private static final ThreadLocal<Writer> SCRATCH = ThreadLocal.withInitial(Writer::new);
+
   /**
-   * Encodes in two passes over the item: the first measures the exact length, the second writes
-   * into one array of that length. ASCII strings, nearly all names, keys, numbers and values, are
-   * scanned in both passes and copied once, straight into the array; other strings are encoded once
-   * in the first pass and the encoded bytes kept, in order, for the second.
+   * Encodes into a buffer of its thread's, reused from item to item, so that an item costs one
+   * array of its exact size. Short ASCII strings (names, keys, numbers) are copied a char at a time
+   * straight into the buffer; longer or non-ASCII strings go through {@link String#getBytes}, whose
+   * vectorised check and copy beat a loop for them.
    */
   private static final class Writer {
-    private byte[][] encoded;
-    private int encodedCount;
-    private int encodedNext;
-    private byte[] buf;
-    private int pos;
+    static final int INITIAL = 4096;
 
-    private static int varintLength(int v) {
-      int n = 1;
-      while ((v & ~0x7F) != 0) {
-        v >>>= 7;
-        n++;
+    /** A buffer grown past this (a large item) is dropped after use rather than kept. */
+    static final int KEPT = 64 * 1024;
+
+    /** Strings up to this many chars are copied a char at a time when they are ASCII. */
+    private static final int SHORT = 64;
+
+    byte[] buf = new byte[INITIAL];
+    int pos;
+
+    private void room(int n) {
+      if (pos + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
       }
-      return n;
     }
 
-    /** The length of {@code s} if every char is ASCII (its own UTF-8), else -1. */
-    private static int asciiLength(String s) {
-      int n = s.length();
-      for (int i = 0; i < n; i++) {
-        if (s.charAt(i) >= 0x80) {
-          return -1;
-        }
-      }
-      return n;
-    }
-
-    private int stringLength(String s) {
-      int n = asciiLength(s);
-      if (n >= 0) {
-        return varintLength(n) + n;
-      }
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      if (encoded == null) {
-        encoded = new byte[4][];
-      } else if (encodedCount == encoded.length) {
-        encoded = Arrays.copyOf(encoded, encodedCount * 2);
-      }
-      encoded[encodedCount++] = b;
-      return varintLength(b.length) + b.length;
-    }
-
-    int itemLength(Map<String, AttributeValue> item) {
-      int n = varintLength(item.size());
-      for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
-        n += stringLength(e.getKey()) + valueLength(e.getValue());
-      }
-      return n;
-    }
-
-    private int valueLength(AttributeValue v) {
-      switch (v.type()) {
-        case S:
-          return 1 + stringLength(v.s());
-        case N:
-          return 1 + stringLength(v.n());
-        case B:
-          {
-            int n = v.b().asByteArrayUnsafe().length;
-            return 1 + varintLength(n) + n;
-          }
-        case BOOL:
-        case NUL:
-          return 1;
-        case SS:
-        case NS:
-          {
-            List<String> l = v.type() == AttributeValue.Type.SS ? v.ss() : v.ns();
-            int n = 1 + varintLength(l.size());
-            for (int i = 0; i < l.size(); i++) {
-              n += stringLength(l.get(i));
-            }
-            return n;
-          }
-        case BS:
-          {
-            List<SdkBytes> l = v.bs();
-            int n = 1 + varintLength(l.size());
-            for (int i = 0; i < l.size(); i++) {
-              int b = l.get(i).asByteArrayUnsafe().length;
-              n += varintLength(b) + b;
-            }
-            return n;
-          }
-        case L:
-          {
-            List<AttributeValue> l = v.l();
-            int n = 1 + varintLength(l.size());
-            for (int i = 0; i < l.size(); i++) {
-              n += valueLength(l.get(i));
-            }
-            return n;
-          }
-        case M:
-          return 1 + itemLength(v.m());
-        default:
-          throw new IllegalArgumentException("cannot store attribute type " + v.type());
-      }
+    private void tag(byte b) {
+      room(1);
+      buf[pos++] = b;
     }
 
     private void varint(int v) {
+      room(5);
       while ((v & ~0x7F) != 0) {
         buf[pos++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;
@@ -167,35 +98,34 @@ public final class ItemBytes {
       buf[pos++] = (byte) v;
     }
 
-    @SuppressWarnings("deprecation") // the one copy of an ASCII string's chars as bytes
     private void string(String s) {
-      int n = asciiLength(s);
-      if (n >= 0) {
-        varint(n);
-        s.getBytes(0, n, buf, pos);
-        pos += n;
-      } else {
-        raw(encoded[encodedNext++]);
+      int n = s.length();
+      if (n <= SHORT) {
+        room(n + 1);
+        int start = pos + 1;
+        int bits = 0;
+        for (int i = 0; i < n; i++) {
+          char c = s.charAt(i);
+          bits |= c;
+          buf[start + i] = (byte) c;
+        }
+        if (bits < 0x80) {
+          buf[pos] = (byte) n; // n <= SHORT < 128: a one-byte varint
+          pos = start + n;
+          return;
+        }
       }
+      raw(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private void raw(byte[] b) {
       varint(b.length);
+      room(b.length);
       System.arraycopy(b, 0, buf, pos, b.length);
       pos += b.length;
     }
 
-    void item(byte[] out, Map<String, AttributeValue> item) {
-      buf = out;
-      pos = 0;
-      item(item);
-      if (pos != out.length) {
-        throw new IllegalStateException(
-            "item encoding measured " + out.length + " bytes but wrote " + pos);
-      }
-    }
-
-    private void item(Map<String, AttributeValue> item) {
+    void item(Map<String, AttributeValue> item) {
       varint(item.size());
       for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
         string(e.getKey());
@@ -206,22 +136,22 @@ public final class ItemBytes {
     private void value(AttributeValue v) {
       switch (v.type()) {
         case S -> {
-          buf[pos++] = S;
+          tag(S);
           string(v.s());
         }
         case N -> {
-          buf[pos++] = N;
+          tag(N);
           string(v.n());
         }
         case B -> {
-          buf[pos++] = B;
+          tag(B);
           raw(v.b().asByteArrayUnsafe());
         }
-        case BOOL -> buf[pos++] = v.bool() ? TRUE : FALSE;
-        case NUL -> buf[pos++] = NUL;
+        case BOOL -> tag(v.bool() ? TRUE : FALSE);
+        case NUL -> tag(NUL);
         case SS, NS -> {
           List<String> l = v.type() == AttributeValue.Type.SS ? v.ss() : v.ns();
-          buf[pos++] = v.type() == AttributeValue.Type.SS ? SS : NS;
+          tag(v.type() == AttributeValue.Type.SS ? SS : NS);
           varint(l.size());
           for (int i = 0; i < l.size(); i++) {
             string(l.get(i));
@@ -229,7 +159,7 @@ public final class ItemBytes {
         }
         case BS -> {
           List<SdkBytes> l = v.bs();
-          buf[pos++] = BS;
+          tag(BS);
           varint(l.size());
           for (int i = 0; i < l.size(); i++) {
             raw(l.get(i).asByteArrayUnsafe());
@@ -237,14 +167,14 @@ public final class ItemBytes {
         }
         case L -> {
           List<AttributeValue> l = v.l();
-          buf[pos++] = L;
+          tag(L);
           varint(l.size());
           for (int i = 0; i < l.size(); i++) {
             value(l.get(i));
           }
         }
         case M -> {
-          buf[pos++] = M;
+          tag(M);
           item(v.m());
         }
         default -> throw new IllegalArgumentException("cannot store attribute type " + v.type());
