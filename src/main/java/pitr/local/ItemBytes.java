@@ -33,14 +33,23 @@ public final class ItemBytes {
 
   /** Encodes an item. */
   public static byte[] encode(Map<String, AttributeValue> item) {
-    return encode(item, 256);
+    Writer w = SCRATCH.get();
+    w.pos = 0;
+    w.item(item);
+    byte[] out = Arrays.copyOf(w.buf, w.pos);
+    if (w.buf.length > Writer.KEPT) {
+      w.buf = new byte[Writer.INITIAL];
+    }
+    return out;
   }
 
-  /** Encodes an item of about {@code sizeHint} bytes as DynamoDB counts them. */
+  /**
+   * Encodes an item of about {@code sizeHint} bytes as DynamoDB counts them; the hint is no longer
+   * needed (the encoding is written into a per-thread buffer and copied out at its exact size) and
+   * kept for callers.
+   */
   public static byte[] encode(Map<String, AttributeValue> item, long sizeHint) {
-    Writer w = new Writer((int) Math.min(sizeHint + 16L * item.size() + 8, 512 * 1024));
-    w.item(item);
-    return w.bytes();
+    return encode(item);
   }
 
   /** Decodes an item encoded by {@link #encode}; the map is unmodifiable and keeps the order. */
@@ -49,17 +58,25 @@ public final class ItemBytes {
     return r.item();
   }
 
+  private static final ThreadLocal<Writer> SCRATCH = ThreadLocal.withInitial(Writer::new);
+
+  /**
+   * Encodes into a buffer of its thread's, reused from item to item, so that an item costs one
+   * array of its exact size. Short ASCII strings (names, keys, numbers) are copied a char at a time
+   * straight into the buffer; longer or non-ASCII strings go through {@link String#getBytes}, whose
+   * vectorised check and copy beat a loop for them.
+   */
   private static final class Writer {
-    private byte[] buf;
-    private int pos;
+    static final int INITIAL = 4096;
 
-    Writer(int capacity) {
-      buf = new byte[Math.max(16, capacity)];
-    }
+    /** A buffer grown past this (a large item) is dropped after use rather than kept. */
+    static final int KEPT = 64 * 1024;
 
-    byte[] bytes() {
-      return Arrays.copyOf(buf, pos);
-    }
+    /** Strings up to this many chars are copied a char at a time when they are ASCII. */
+    private static final int SHORT = 64;
+
+    byte[] buf = new byte[INITIAL];
+    int pos;
 
     private void room(int n) {
       if (pos + n > buf.length) {
@@ -82,6 +99,22 @@ public final class ItemBytes {
     }
 
     private void string(String s) {
+      int n = s.length();
+      if (n <= SHORT) {
+        room(n + 1);
+        int start = pos + 1;
+        int bits = 0;
+        for (int i = 0; i < n; i++) {
+          char c = s.charAt(i);
+          bits |= c;
+          buf[start + i] = (byte) c;
+        }
+        if (bits < 0x80) {
+          buf[pos] = (byte) n; // n <= SHORT < 128: a one-byte varint
+          pos = start + n;
+          return;
+        }
+      }
       raw(s.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -116,25 +149,29 @@ public final class ItemBytes {
         }
         case BOOL -> tag(v.bool() ? TRUE : FALSE);
         case NUL -> tag(NUL);
-        case SS -> {
-          tag(SS);
-          varint(v.ss().size());
-          v.ss().forEach(this::string);
-        }
-        case NS -> {
-          tag(NS);
-          varint(v.ns().size());
-          v.ns().forEach(this::string);
+        case SS, NS -> {
+          List<String> l = v.type() == AttributeValue.Type.SS ? v.ss() : v.ns();
+          tag(v.type() == AttributeValue.Type.SS ? SS : NS);
+          varint(l.size());
+          for (int i = 0; i < l.size(); i++) {
+            string(l.get(i));
+          }
         }
         case BS -> {
+          List<SdkBytes> l = v.bs();
           tag(BS);
-          varint(v.bs().size());
-          v.bs().forEach(b -> raw(b.asByteArrayUnsafe()));
+          varint(l.size());
+          for (int i = 0; i < l.size(); i++) {
+            raw(l.get(i).asByteArrayUnsafe());
+          }
         }
         case L -> {
+          List<AttributeValue> l = v.l();
           tag(L);
-          varint(v.l().size());
-          v.l().forEach(this::value);
+          varint(l.size());
+          for (int i = 0; i < l.size(); i++) {
+            value(l.get(i));
+          }
         }
         case M -> {
           tag(M);

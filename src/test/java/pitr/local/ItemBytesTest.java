@@ -50,6 +50,42 @@ class ItemBytesTest {
   }
 
   @Test
+  void encode_writesTheFormatTheDataDirectoryHolds() {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", AttributeValue.fromS("a"));
+    item.put("n", AttributeValue.fromN("1"));
+    item.put("é", AttributeValue.fromBool(true));
+
+    byte[] encoded = ItemBytes.encode(item);
+
+    assertThat(encoded)
+        .containsExactly(
+            3, 2, 'p', 'k', 'S', 1, 'a', 1, 'n', 'N', 1, '1', 2, (byte) 0xC3, (byte) 0xA9, 'T');
+  }
+
+  @Test
+  void decode_givesBackStringsOfEveryLengthAroundTheShortStringCut() {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    for (int n : new int[] {0, 1, 63, 64, 65, 127, 128, 129, 16_383, 16_384}) {
+      item.put("a".repeat(Math.max(1, n)) + n, AttributeValue.fromS("v".repeat(n)));
+      item.put("é" + n, AttributeValue.fromS("é".repeat(n)));
+      item.put("mixed" + n, AttributeValue.fromS("x".repeat(n) + "日"));
+    }
+    item.put("lone surrogate", AttributeValue.fromS("a\uD800b"));
+    item.put(
+        "sets",
+        AttributeValue.fromSs(List.of("short", "é", "y".repeat(100), "z".repeat(100) + "ü")));
+
+    Map<String, AttributeValue> back = ItemBytes.decode(ItemBytes.encode(item));
+
+    Map<String, AttributeValue> expected = new LinkedHashMap<>(item);
+    // Like String.getBytes, the encoding writes an unpaired surrogate as '?'.
+    expected.put("lone surrogate", AttributeValue.fromS("a?b"));
+    assertThat(back).isEqualTo(expected);
+    assertThat(back.keySet()).containsExactlyElementsOf(item.keySet());
+  }
+
+  @Test
   void encode_ofAnItemOf200Bytes_takesLittleMoreThanItsDynamoDbSize() {
     Map<String, AttributeValue> item = new LinkedHashMap<>();
     item.put("pk", AttributeValue.fromS("item-000000042"));

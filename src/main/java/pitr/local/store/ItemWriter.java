@@ -160,14 +160,15 @@ public final class ItemWriter implements AutoCloseable {
       Version current,
       Map<String, AttributeValue> image,
       CapacityTally tally) {
-    Map<String, AttributeValue> old = current == null ? null : current.image();
-    long oldSize = old == null ? 0 : current.size;
+    // The old image is decoded only for the indexes: a count and a size need no decoding.
+    boolean existed = current != null && current.exists();
+    long oldSize = existed ? current.size : 0;
     long newSize = image == null ? 0 : ItemSizes.size(image);
     if (t.hasLocalIndexes()) {
       growCollection(t, key, newSize - oldSize);
     }
     tally.table(t.name, CapacityTally.writeUnits(Math.max(oldSize, newSize)));
-    if (old == null && image == null) {
+    if (!existed && image == null) {
       return;
     }
     long now = clock.millis();
@@ -187,11 +188,12 @@ public final class ItemWriter implements AutoCloseable {
     if (durable != null) {
       durable.saveItem(t, key, next);
     }
-    t.itemCount += (image != null ? 1 : 0) - (old != null ? 1 : 0);
+    t.itemCount += (image != null ? 1 : 0) - (existed ? 1 : 0);
     t.sizeBytes += newSize - oldSize;
     if (t.indexes.isEmpty()) {
       return;
     }
+    Map<String, AttributeValue> old = existed ? current.image() : null;
     for (SecondaryIndex idx : t.indexes.values()) {
       Map<String, AttributeValue> before = old == null ? null : projectedEntry(t, idx, key, old);
       Map<String, AttributeValue> after = image == null ? null : projectedEntry(t, idx, key, image);
