@@ -56,6 +56,16 @@ public final class CommandPermissions {
     "ConditionCheckItem", "CreateTable", "DescribeTable", "PutItem", "Query", "UpdateItem"
   };
 
+  /** What the ledger needs of a resume: a run's, but the ledger exists (it holds the run). */
+  private static final String[] LEDGER_RESUME = {
+    "ConditionCheckItem", "DescribeTable", "PutItem", "Query", "UpdateItem"
+  };
+
+  /** What the journal needs of a resume: a run's, but the journal exists, and it is read. */
+  private static final String[] JOURNAL_RESUME = {
+    "BatchWriteItem", "DescribeTable", "Query", "UpdateItem"
+  };
+
   /** What the write-ahead journal needs of a run that writes. */
   private static final String[] JOURNAL_RUN = {
     "BatchWriteItem", "CreateTable", "DescribeTable", "UpdateItem"
@@ -209,13 +219,13 @@ public final class CommandPermissions {
     put(
         "migrate resume",
         Grant.dynamodb(TABLES, MIGRATION_DATA),
-        Grant.dynamodb(LEDGER, LEDGER_RUN),
-        Grant.dynamodb(JOURNAL, with(JOURNAL_RUN, "Query")));
+        Grant.dynamodb(LEDGER, LEDGER_RESUME),
+        Grant.dynamodb(JOURNAL, JOURNAL_RESUME));
     put(
         "migrate resume --prod",
         Grant.dynamodb(TABLES, with(MIGRATION_DATA, "DescribeContinuousBackups")),
-        Grant.dynamodb(LEDGER, LEDGER_RUN),
-        Grant.dynamodb(JOURNAL, with(JOURNAL_RUN, "Query")));
+        Grant.dynamodb(LEDGER, LEDGER_RESUME),
+        Grant.dynamodb(JOURNAL, JOURNAL_RESUME));
     put("migrate list", Grant.dynamodb(LEDGER, "DescribeTable", "Query"));
     put("migrate stale", Grant.dynamodb(LEDGER, "DescribeTable", "Query"));
     put("migrate stamp", Grant.dynamodb(LEDGER, "DescribeTable", "Query"));

@@ -30,6 +30,9 @@ class IamPolicyEnforcedTest {
    * Actions of the migration API a migration may call but the example migration 0001 (set a price
    * on every car: a scan and updates) does not.
    */
+  /** Set while migration 0004 of the migrate resume scenario is to fail. */
+  static final String FAIL_PROPERTY = "pitr.iam-test.fail";
+
   private static final Set<String> UNUSED_BY_MIGRATION_0001 =
       Set.of("dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query");
 
@@ -195,6 +198,49 @@ class IamPolicyEnforcedTest {
       }
     }
 
+    /**
+     * Writes migration 0004, which marks every car seen and fails at car#003 while {@link
+     * #FAIL_PROPERTY} is set, into {@code migrations}.
+     */
+    void failOnceMigration(Path migrations) {
+      try {
+        java.nio.file.Files.writeString(
+            migrations.resolve("0004_fail_once.java"),
+            String.join(
+                "\n",
+                "import java.util.Set;",
+                "import pitr.migrate.api.Migration;",
+                "import pitr.migrate.api.MigrationContext;",
+                "import pitr.migrate.api.MigrationTable;",
+                "import pitr.migrate.api.Update;",
+                "import reactor.core.publisher.Mono;",
+                "import software.amazon.awssdk.services.dynamodb.model.AttributeValue;",
+                "",
+                "/** Marks every car seen; fails at car#003 while a test asks it to. */",
+                "class FailOnce implements Migration {",
+                "  @Override",
+                "  public Set<String> tables() {",
+                "    return Set.of(\"cars\");",
+                "  }",
+                "",
+                "  @Override",
+                "  public Mono<Void> run(MigrationContext context) {",
+                "    MigrationTable cars = context.table(\"cars\");",
+                "    return cars.forEachItem(",
+                "            car ->",
+                "                System.getProperty(\"" + FAIL_PROPERTY + "\") != null",
+                "                        && car.get(\"pk\").s().equals(\"car#003\")",
+                "                    ? Mono.error(new IllegalStateException(\"planned failure\"))",
+                "                    : cars.update(car, Update.set(\"seen\", AttributeValue.fromBool(true))))",
+                "        .then();",
+                "  }",
+                "}",
+                ""));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
     Path cars(boolean pitr) {
       try {
         Path m = RollbackTestEngine.carsMigration(dir);
@@ -325,6 +371,33 @@ class IamPolicyEnforcedTest {
             s -> {
               Path m = s.cars(true);
               return List.of("migrate", "prod", "0001", "--yes", "--migrations-dir", m.toString());
+            }),
+        new Scenario(
+            "migrate resume --prod",
+            List.of("--table", "cars"),
+            s -> {
+              Path m = s.cars(true);
+              s.failOnceMigration(m);
+              // 0004 fails at car#003 while the property is set: a run to resume.
+              System.setProperty(FAIL_PROPERTY, "yes");
+              try {
+                assertThat(
+                        s.engine()
+                            .run(
+                                "migrate",
+                                "prod",
+                                "0004",
+                                "--yes",
+                                "--migrations-dir",
+                                m.toString())
+                            .err())
+                    .contains("planned failure");
+              } finally {
+                System.clearProperty(FAIL_PROPERTY);
+              }
+              RollbackTestEngine.mark();
+              return List.of(
+                  "migrate", "resume", "0004", "--prod", "--yes", "--migrations-dir", m.toString());
             }),
         new Scenario(
             "migrate list",
@@ -586,7 +659,9 @@ class IamPolicyEnforcedTest {
             .containsAnyOf("pitr iam-policy " + scenario.command(), "grant " + action);
       }
     }
-    if (scenario.command().equals("migrate dev") || scenario.command().equals("migrate prod")) {
+    if (scenario.command().startsWith("migrate dev")
+        || scenario.command().startsWith("migrate prod")
+        || scenario.command().startsWith("migrate resume")) {
       unneeded.removeIf(
           u -> u.startsWith("TABLES ") && UNUSED_BY_MIGRATION_0001.contains(u.substring(7)));
     }
