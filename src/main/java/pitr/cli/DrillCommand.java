@@ -165,9 +165,12 @@ final class DrillCommand implements Callable<Integer> {
               + runbook.name()
               + " failed: "
               + result.failures().size()
-              + " steps failed ("
+              + (result.failures().size() == 1 ? " step failed (" : " steps failed (")
               + String.join(
-                  ", ", result.failures().stream().map(s -> "step " + s.number()).toList())
+                  "; ",
+                  result.failures().stream()
+                      .map(s -> "step " + s.number() + ": " + s.failure())
+                      .toList())
               + "); see "
               + html,
           summary);

@@ -161,7 +161,8 @@ class DrillCommandTest {
         .contains(" 4. PASSED  Drop table things");
     assertThat(run.err())
         .contains(
-            "error: Drill wrong failed: 1 steps failed (step 3); see "
+            "error: Drill wrong failed: 1 step failed (step 3: things holds 10 items, expected"
+                + " 11); see "
                 + report.resolve("report.html"));
     assertThat(Files.readString(report.resolve("report.md")))
         .startsWith("# Drill wrong: FAILED: 1 of 4 steps failed")

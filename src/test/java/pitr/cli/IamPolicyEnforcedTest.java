@@ -30,6 +30,31 @@ class IamPolicyEnforcedTest {
    * Actions of the migration API a migration may call but the example migration 0001 (set a price
    * on every car: a scan and updates) does not.
    */
+  /**
+   * What drill's policy (the union of what any runbook's steps call) allows that the tiny runbook
+   * of the drill scenario does not call: no migration, TTL, point read, query, update or table
+   * drop.
+   */
+  private static final List<String> DRILL_UNUSED_BY_TINY_RUNBOOK =
+      List.of(
+          "TABLES dynamodb:DeleteTable",
+          "TABLES dynamodb:DescribeTimeToLive",
+          "TABLES dynamodb:GetItem",
+          "TABLES dynamodb:Query",
+          "TABLES dynamodb:UpdateItem",
+          "TABLES dynamodb:UpdateTimeToLive",
+          "LEDGER dynamodb:ConditionCheckItem",
+          "LEDGER dynamodb:CreateTable",
+          "LEDGER dynamodb:DescribeTable",
+          "LEDGER dynamodb:PutItem",
+          "LEDGER dynamodb:Query",
+          "LEDGER dynamodb:UpdateItem",
+          "JOURNAL dynamodb:BatchWriteItem",
+          "JOURNAL dynamodb:CreateTable",
+          "JOURNAL dynamodb:DescribeTable",
+          "JOURNAL dynamodb:Query",
+          "JOURNAL dynamodb:UpdateItem");
+
   /** Set while migration 0004 of the migrate resume scenario is to fail. */
   static final String FAIL_PROPERTY = "pitr.iam-test.fail";
 
@@ -241,6 +266,56 @@ class IamPolicyEnforcedTest {
       }
     }
 
+    /** A runbook whose incident, on table orders, is rolled back by time, in a few seconds. */
+    Path tinyRunbook() {
+      try {
+        Path runbook = dir.resolve("tiny.yaml");
+        java.nio.file.Files.writeString(
+            runbook,
+            String.join(
+                "\n",
+                "name: tiny",
+                "description: A bad script deletes half of the orders; roll them back by time.",
+                "steps:",
+                "  - type: create-table",
+                "    description: Create the orders table",
+                "    table: orders",
+                "    key: {pk: S}",
+                "  - type: seed",
+                "    description: Seed 10 orders",
+                "    table: orders",
+                "    items: 10",
+                "  - type: enable-pitr",
+                "    description: Turn on point-in-time recovery",
+                "    table: orders",
+                "  - type: snapshot",
+                "    description: Record every order before the incident",
+                "    table: orders",
+                "    name: before",
+                "  - type: mark",
+                "    description: T0",
+                "    name: t0",
+                "  - type: traffic",
+                "    id: bad",
+                "    description: A bad script deletes every other order",
+                "    table: orders",
+                "    action: delete",
+                "    every: 2",
+                "  - type: rollback",
+                "    description: Roll orders back to T0",
+                "    table: orders",
+                "    to: t0",
+                "  - type: assert-unchanged",
+                "    description: Every order is as before",
+                "    table: orders",
+                "    snapshot: before",
+                ""));
+        return runbook;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
     Path cars(boolean pitr) {
       try {
         Path m = RollbackTestEngine.carsMigration(dir);
@@ -398,6 +473,19 @@ class IamPolicyEnforcedTest {
               RollbackTestEngine.mark();
               return List.of(
                   "migrate", "resume", "0004", "--prod", "--yes", "--migrations-dir", m.toString());
+            }),
+        new Scenario(
+            "drill",
+            List.of("--table", "orders"),
+            s -> {
+              Path runbook = s.tinyRunbook();
+              return List.of(
+                  "drill",
+                  runbook.toString(),
+                  "--target",
+                  "aws",
+                  "--report",
+                  runbook.resolveSibling("report").toString());
             }),
         new Scenario(
             "migrate list",
@@ -664,6 +752,12 @@ class IamPolicyEnforcedTest {
         || scenario.command().startsWith("migrate resume")) {
       unneeded.removeIf(
           u -> u.startsWith("TABLES ") && UNUSED_BY_MIGRATION_0001.contains(u.substring(7)));
+    }
+    if (scenario.command().equals("drill")) {
+      assertThat(unneeded)
+          .as("actions the tiny runbook ran without")
+          .containsExactlyInAnyOrderElementsOf(DRILL_UNUSED_BY_TINY_RUNBOOK);
+      return;
     }
     assertThat(unneeded).as("actions the command ran without").isEmpty();
   }

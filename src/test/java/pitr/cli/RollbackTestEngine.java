@@ -83,15 +83,24 @@ final class RollbackTestEngine implements AutoCloseable {
     return out;
   }
 
-  /** The instant now, with the clock moved on so writes after it are strictly later. */
+  /**
+   * The instant now, to the millisecond, with the clock moved on before and after it, so that
+   * writes before it are strictly earlier and writes after it strictly later, even at the
+   * millisecond precision instants are sent to DynamoDB with.
+   */
   static Instant mark() {
-    Instant at = Instant.now();
+    pause(2);
+    Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    pause(5);
+    return at;
+  }
+
+  private static void pause(long millis) {
     try {
-      Thread.sleep(5);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return at;
   }
 
   /** Items {@code o000} ... with value {@code v}, numbered from 0. */
