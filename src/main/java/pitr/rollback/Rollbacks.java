@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -129,6 +130,17 @@ public final class Rollbacks {
       boolean overwrite,
       boolean deleteExtra,
       Duration restoreTimeout) {
+
+    /**
+     * T0 and T1 are taken to the millisecond: DynamoDB takes restore and export instants to the
+     * millisecond (the SDK sends them so), and every step of the plan must put a write made in T1's
+     * millisecond on the same side of it. A write in that millisecond is thus after the incident
+     * (kept, or a conflict), never silently outside both the export and the incident.
+     */
+    public TableRequest {
+      to = to == null ? null : to.truncatedTo(ChronoUnit.MILLIS);
+      incidentEnd = incidentEnd == null ? null : incidentEnd.truncatedTo(ChronoUnit.MILLIS);
+    }
 
     /**
      * Refuses a request that cannot describe a rollback, before anything is read or restored: the

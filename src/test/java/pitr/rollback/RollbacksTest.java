@@ -205,4 +205,19 @@ class RollbacksTest {
     assertThat(dropped).containsExactly("orders-recovery-abc");
     assertThat(tables()).containsExactly("orders");
   }
+
+  @Test
+  void tableRequest_takesItsInstantsToTheMillisecond_asDynamoDbTakesThem() {
+    Rollbacks.TableRequest r =
+        new Rollbacks.TableRequest(
+            "orders",
+            Instant.parse("2026-11-30T12:00:00.123456Z"),
+            Instant.parse("2026-11-30T12:05:00.987654321Z"),
+            false,
+            false,
+            Duration.ofHours(1));
+
+    assertThat(r.to()).isEqualTo(Instant.parse("2026-11-30T12:00:00.123Z"));
+    assertThat(r.incidentEnd()).isEqualTo(Instant.parse("2026-11-30T12:05:00.987Z"));
+  }
 }
