@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -563,19 +562,7 @@ final class RollbackCommand implements Callable<Integer> {
   }
 
   private Instant instant(String option, String text) {
-    try {
-      if (text.startsWith("-")) {
-        return clock.instant().minus(pitr.dynamo.Durations.parse(text.substring(1)));
-      }
-      return Instant.parse(text);
-    } catch (DateTimeParseException | IllegalArgumentException e) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          option
-              + " "
-              + text
-              + " is not an instant; pass ISO-8601 like 2026-11-30T12:00:00Z or a relative time like -15m");
-    }
+    return ExportCommand.instant(option, text, clock);
   }
 
   /**

@@ -80,6 +80,21 @@ class RollbackRefusalTest {
   }
 
   @Test
+  void rollback_withAnIncidentEndThatIsNoInstant_exitsTwoNamingIt_andRestoresNothing() {
+    Instant[] t = incident();
+    CliRun run = new CliRun();
+
+    int code = code(run, "orders", "--to", t[0].toString(), "--incident-end", "yesterday");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .contains(
+            "error: --incident-end yesterday is not an instant; pass ISO-8601 like"
+                + " 2026-11-30T12:00:00Z or a relative time like -15m");
+    assertNothingChanged();
+  }
+
+  @Test
   void rollback_withTheInstantsSwapped_exitsTwoNamingBoth_andReappliesNothing() {
     Instant[] t = incident();
     CliRun run = new CliRun();
