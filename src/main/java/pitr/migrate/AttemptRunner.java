@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.ErrorCode;
@@ -63,14 +64,14 @@ final class AttemptRunner {
       WorkerCrew crew) {
     String name = compiled.file().name();
     // The workers of a run in one process share one limiter, so together they keep to --max-wcu.
-    AdaptiveRateLimiter limiter =
-        crew != null
-            ? crew.limiter()
-            // Starts at the cap, or at what the tables can take together when that is lower.
-            : AdaptiveRateLimiter.create(
+    // Starts at the cap, or at what the tables can take together when that is lower.
+    Supplier<AdaptiveRateLimiter> make =
+        () ->
+            AdaptiveRateLimiter.create(
                 request.maxWcu(),
                 TableCapacity.totalWriteUnits(descriptions.values()),
                 env.scheduler());
+    AdaptiveRateLimiter limiter = crew != null ? crew.limiter(make) : make.get();
     // Throttles the gateway retries slow the run's rate down, as copy-back's do.
     DynamoDbGateway db =
         env.db()

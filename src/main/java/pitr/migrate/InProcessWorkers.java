@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.Worker;
-import pitr.dynamo.AdaptiveRateLimiter;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -252,7 +251,7 @@ public final class InProcessWorkers {
     if (toRun.isEmpty()) {
       return report(request, runId, planned, List.of(), List.of());
     }
-    WorkerCrew crew = new WorkerCrew(AdaptiveRateLimiter.create(request.maxWcu(), env.scheduler()));
+    WorkerCrew crew = new WorkerCrew();
     List<RunReport> reports = java.util.Collections.synchronizedList(new ArrayList<>());
     Mono<WorkersReport.Outcome> first =
         one(request.withBackup(request.backup()), toRun.get(0), runId, crew, reports).cache();

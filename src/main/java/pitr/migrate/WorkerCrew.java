@@ -3,6 +3,7 @@ package pitr.migrate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pitr.dynamo.AdaptiveRateLimiter;
@@ -18,16 +19,19 @@ import reactor.core.publisher.Sinks;
 final class WorkerCrew {
   private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
 
-  private final AdaptiveRateLimiter limiter;
+  private AdaptiveRateLimiter limiter;
   private final List<RunContext> running = new CopyOnWriteArrayList<>();
   private final AtomicBoolean announced = new AtomicBoolean();
   private final Sinks.Empty<Void> first = Sinks.empty();
 
-  WorkerCrew(AdaptiveRateLimiter limiter) {
-    this.limiter = limiter;
-  }
-
-  AdaptiveRateLimiter limiter() {
+  /**
+   * The one limiter of the workers: the first worker to ask makes it with {@code make} (once it
+   * knows the tables, so that it starts at what they can take); the others get the same one.
+   */
+  synchronized AdaptiveRateLimiter limiter(Supplier<AdaptiveRateLimiter> make) {
+    if (limiter == null) {
+      limiter = make.get();
+    }
     return limiter;
   }
 
