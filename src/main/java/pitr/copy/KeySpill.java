@@ -83,44 +83,17 @@ public final class KeySpill {
       int partitions,
       Function<Map<String, AttributeValue>, String> digest,
       java.util.function.LongConsumer itemsRead) {
-    long[] counts = new long[partitions];
-    return Mono.fromCallable(
-            () -> {
-              AtomicFiles.createPrivateDirectories(dir);
-              BufferedWriter[] out = new BufferedWriter[partitions];
-              for (int p = 0; p < partitions; p++) {
-                out[p] = open(dir.resolve(p + ".txt"));
-              }
-              return out;
-            })
-        .subscribeOn(Schedulers.boundedElastic())
-        .flatMap(
-            out ->
-                Flux.range(0, spec.totalSegments())
-                    .flatMap(s -> gateway.scanSegment(spec, s, null), spec.totalSegments())
-                    .publishOn(Schedulers.boundedElastic())
-                    .doOnNext(
-                        page -> {
-                          itemsRead.accept(page.items().size());
-                          for (Map<String, AttributeValue> item : page.items()) {
-                            String key = keyText(schema, item);
-                            int p = partition(key, partitions);
-                            try {
-                              out[p].write(LineCheck.tabbed(key + "\t" + digest.apply(item)));
-                              out[p].write('\n');
-                            } catch (IOException e) {
-                              throw new UncheckedIOException(e);
-                            }
-                            counts[p]++;
-                          }
-                        })
-                    .then(
-                        Mono.<Void>fromRunnable(
-                            () -> {
-                              close(out);
-                              manifest(dir, counts);
-                            }))
-                    .doOnError(e -> close(out)));
+    return spillAll(
+        Flux.range(0, spec.totalSegments())
+            .flatMap(s -> gateway.scanSegment(spec, s, null), spec.totalSegments()),
+        page -> {
+          itemsRead.accept(page.items().size());
+          return page.items().stream()
+              .map(item -> Map.entry(keyText(schema, item), digest.apply(item)))
+              .toList();
+        },
+        dir,
+        partitions);
   }
 
   /**
@@ -131,6 +104,19 @@ public final class KeySpill {
    */
   public static Mono<Void> spillLines(
       Flux<Map.Entry<String, String>> lines, Path dir, int partitions) {
+    return spillAll(lines, List::of, dir, partitions);
+  }
+
+  /**
+   * Writes the (key text, value) pairs that {@code lines} makes of each element of {@code source},
+   * off the thread that emits it, into their partition files under {@code dir}; completes when
+   * every file is closed and the manifest written.
+   */
+  private static <T> Mono<Void> spillAll(
+      Flux<T> source,
+      Function<T, List<Map.Entry<String, String>>> lines,
+      Path dir,
+      int partitions) {
     long[] counts = new long[partitions];
     return Mono.fromCallable(
             () -> {
@@ -144,18 +130,21 @@ public final class KeySpill {
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(
             out ->
-                lines
+                source
                     .publishOn(Schedulers.boundedElastic())
                     .doOnNext(
-                        line -> {
-                          int p = partition(line.getKey(), partitions);
-                          try {
-                            out[p].write(LineCheck.tabbed(line.getKey() + "\t" + line.getValue()));
-                            out[p].write('\n');
-                          } catch (IOException e) {
-                            throw new UncheckedIOException(e);
+                        element -> {
+                          for (Map.Entry<String, String> line : lines.apply(element)) {
+                            int p = partition(line.getKey(), partitions);
+                            try {
+                              out[p].write(
+                                  LineCheck.tabbed(line.getKey() + "\t" + line.getValue()));
+                              out[p].write('\n');
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                            counts[p]++;
                           }
-                          counts[p]++;
                         })
                     .then(
                         Mono.<Void>fromRunnable(
