@@ -64,6 +64,7 @@ public final class CopyBackBenchmark {
    * @param httpRounds interleaved rounds of the HTTP comparison
    * @param concurrency batches in flight, for the raw writes and the copy alike
    * @param rateWcu the cap of the rate-accuracy run; 0 skips it
+   * @param rateRcu the scan's cap of the read-rate-accuracy run; 0 skips it
    * @param rateTime how long the rate-accuracy run lasts
    * @param childHeap the {@code -Xmx} of the child JVM running {@code pitr copy-back}; null skips
    *     the HTTP comparison
@@ -78,6 +79,7 @@ public final class CopyBackBenchmark {
       int httpRounds,
       int concurrency,
       double rateWcu,
+      double rateRcu,
       Duration rateTime,
       String childHeap,
       Path peerScript,
@@ -139,7 +141,12 @@ public final class CopyBackBenchmark {
 
   /** Everything measured; parts not run are null. */
   public record Result(
-      Options options, Pipeline pipeline, Rate rate, Throttled throttled, Http http) {}
+      Options options,
+      Pipeline pipeline,
+      Rate rate,
+      Rate readRate,
+      Throttled throttled,
+      Http http) {}
 
   private final Consumer<String> progress;
   private final Class<?> commandLine;
@@ -165,7 +172,8 @@ public final class CopyBackBenchmark {
       RateBenchmark rates =
           new RateBenchmark(
               progress,
-              (target, maxWcu, runId, meters) -> copy(client, o, target, maxWcu, runId, meters),
+              (target, maxWcu, maxRcu, runId, meters) ->
+                  copy(client, o, target, maxWcu, maxRcu, runId, meters),
               engine,
               table -> createTable(client, table),
               table -> deleteTable(client, table));
@@ -175,8 +183,12 @@ public final class CopyBackBenchmark {
         rate = rates.rate(o.rateWcu(), o.rateTime(), o.items());
         throttled = rates.throttled(o.rateWcu(), o.rateTime());
       }
+      Rate readRate =
+          o.rateRcu() > 0
+              ? rates.readRate(o.rateRcu(), o.rateTime(), o.items(), scanUnitsPerItem(o))
+              : null;
       Http http = o.childHeap() != null ? http(engine, o) : null;
-      return new Result(o, pipeline, rate, throttled, http);
+      return new Result(o, pipeline, rate, readRate, throttled, http);
     }
   }
 
@@ -193,7 +205,7 @@ public final class CopyBackBenchmark {
       double r = rawWrite(client, "bench-raw", batches, o.concurrency());
       deleteTable(client, "bench-raw");
       createTable(client, "bench-copy");
-      CopyResult result = copy(client, o, "bench-copy", 0, "pipeline-" + round, null).block();
+      CopyResult result = copy(client, o, "bench-copy", 0, 0, "pipeline-" + round, null).block();
       deleteTable(client, "bench-copy");
       check(result, o.items());
       double c = result.itemsWritten() / seconds(result.elapsed());
@@ -335,11 +347,17 @@ public final class CopyBackBenchmark {
     return (int) pitr.dynamo.ItemSizes.size(item(0, "x".repeat(o.payloadBytes())));
   }
 
+  /** Read units a scan (eventually consistent: half a unit per 4 KB) spends per item. */
+  private static double scanUnitsPerItem(Options o) {
+    return itemBytes(o) / 8192.0;
+  }
+
   private Mono<CopyResult> copy(
       DynamoDbAsyncClient client,
       Options o,
       String target,
       double maxWcu,
+      double maxRcu,
       String runId,
       CopyMeters meters) {
     DynamoDbGateway gateway = DynamoDbGateway.create(client, "the embedded engine");
@@ -351,7 +369,9 @@ public final class CopyBackBenchmark {
             Clock.systemUTC());
     return copy.run(
         CopyRequest.of(SOURCE, target, runId, o.workDir().resolve(runId + "-failures.jsonl"))
-            .withShape(o.segments(), o.concurrency(), maxWcu));
+            .toBuilder()
+            .throughput(new CopyRequest.Throughput(o.segments(), o.concurrency(), maxWcu, maxRcu))
+            .build());
   }
 
   // HTTP ---------------------------------------------------------------------------------------

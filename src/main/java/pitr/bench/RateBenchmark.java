@@ -17,16 +17,21 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * The rate parts of {@code bench copy-back}: how closely a copy capped at {@code --max-wcu} holds
- * the cap (its first five seconds reported apart from the whole run, and every five-second window),
- * and how fast a copy goes with 10% of requests throttled by the engine, uncapped and capped.
+ * The rate parts of {@code bench copy-back}: how closely a copy capped at {@code --max-wcu} (or its
+ * scan at {@code --max-rcu}) holds the cap (its first five seconds reported apart from the whole
+ * run, and every five-second window), and how fast a copy goes with 10% of requests throttled by
+ * the engine, uncapped and capped.
  */
 final class RateBenchmark {
   static final double THROTTLE_SHARE = 0.1;
 
-  /** Starts a copy of the source into {@code target}, capped at {@code maxWcu} (0: none). */
+  /**
+   * Starts a copy of the source into {@code target}, its writes capped at {@code maxWcu} and its
+   * scan's reads at {@code maxRcu} (0: none).
+   */
   interface Copier {
-    Mono<CopyResult> copy(String target, double maxWcu, String runId, CopyMeters meters);
+    Mono<CopyResult> copy(
+        String target, double maxWcu, double maxRcu, String runId, CopyMeters meters);
   }
 
   private final Consumer<String> progress;
@@ -48,16 +53,36 @@ final class RateBenchmark {
     this.deleteTable = deleteTable;
   }
 
+  /** How closely a copy capped at {@code --max-wcu cap} holds it (WCU consumed each second). */
   CopyBackBenchmark.Rate rate(double cap, Duration time, int items) {
-    long needed = (long) Math.ceil(cap * time.toSeconds() * 1.2);
+    return accuracy(cap, time, items, 1, false);
+  }
+
+  /**
+   * How closely a copy whose scan is capped at {@code --max-rcu cap} holds it (RCU consumed each
+   * second); {@code unitsPerItem} is what scanning one item costs (eventually consistent: half a
+   * unit per 4 KB).
+   */
+  CopyBackBenchmark.Rate readRate(double cap, Duration time, int items, double unitsPerItem) {
+    return accuracy(cap, time, items, unitsPerItem, true);
+  }
+
+  private CopyBackBenchmark.Rate accuracy(
+      double cap, Duration time, int items, double unitsPerItem, boolean reads) {
+    String option = reads ? "--max-rcu" : "--max-wcu";
+    long needed = (long) Math.ceil(cap * time.toSeconds() * 1.2 / unitsPerItem);
     if (needed > items) {
       throw new IllegalArgumentException(
           String.format(
-              "the rate run needs at least %,d source items for %s at %.0f WCU/s; raise --items",
-              needed, time, cap));
+              "the %s run needs at least %,d source items for %s at %.0f %s/s; raise --items",
+              option, needed, time, cap, reads ? "RCU" : "WCU"));
     }
-    progress.accept(String.format("rate accuracy: --max-wcu %.0f for %ds", cap, time.toSeconds()));
-    List<double[]> s = sampled("bench-rate", cap, time, "rate");
+    progress.accept(String.format("rate accuracy: %s %.0f for %ds", option, cap, time.toSeconds()));
+    List<double[]> s =
+        reads
+            ? run("bench-rate-rcu", 0, cap, time, "rate-rcu", m -> m.total(Meter.RCU_CONSUMED))
+                .samples
+            : run("bench-rate", cap, 0, time, "rate", m -> m.total(Meter.WCU_CONSUMED)).samples;
     int seconds = (int) time.toSeconds();
     s = s.subList(0, Math.min(s.size(), seconds + 1));
     List<Double> deviations = new ArrayList<>();
@@ -109,22 +134,19 @@ final class RateBenchmark {
     return end[1] / end[0];
   }
 
-  /** Runs a copy for {@code time} (or until done): its WCU total each second, from 0. */
-  private List<double[]> sampled(String target, double cap, Duration time, String runId) {
-    return run(target, cap, time, runId, m -> m.total(Meter.WCU_CONSUMED)).samples;
-  }
-
   /** Runs a copy for {@code time} (or until done): seconds taken and items written. */
   private double[] sampledItems(String target, double cap, Duration time, String runId) {
-    Run r = run(target, cap, time, runId, m -> m.total(Meter.ITEMS_WRITTEN));
+    Run r = run(target, cap, 0, time, runId, m -> m.total(Meter.ITEMS_WRITTEN));
     return r.end;
   }
 
   private record Run(List<double[]> samples, double[] end) {}
 
+  /** Runs a copy for {@code time} (or until done): {@code value} each second, from 0. */
   private Run run(
       String target,
-      double cap,
+      double maxWcu,
+      double maxRcu,
       Duration time,
       String runId,
       java.util.function.ToDoubleFunction<CopyMeters> value) {
@@ -137,7 +159,7 @@ final class RateBenchmark {
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     Disposable running =
         copier
-            .copy(target, cap, runId, meters)
+            .copy(target, maxWcu, maxRcu, runId, meters)
             .doFinally(sig -> done.countDown())
             .subscribe(r -> {}, e -> {});
     sampler.scheduleAtFixedRate(

@@ -89,6 +89,16 @@ final class BenchCopyBackCommand implements Callable<Integer> {
   double rateWcu;
 
   @Option(
+      names = "--rate-rcu",
+      paramLabel = "RCU",
+      defaultValue = "500",
+      converter = Ranges.BenchWriteUnits.class,
+      description =
+          "--max-rcu of the read-rate-accuracy run (the copy's scan capped, its writes not),"
+              + " 0-1,000,000; 0 skips it (default: ${DEFAULT-VALUE}).")
+  double rateRcu;
+
+  @Option(
       names = "--rate-seconds",
       paramLabel = "N",
       defaultValue = "60",
@@ -152,6 +162,7 @@ final class BenchCopyBackCommand implements Callable<Integer> {
             httpRounds,
             concurrency,
             rateWcu,
+            rateRcu,
             Duration.ofSeconds(rateSeconds),
             http ? childHeap : null,
             peerScript,
@@ -202,34 +213,10 @@ final class BenchCopyBackCommand implements Callable<Integer> {
         "| copy-back / raw (median of per-round ratios) | %.2f | ≥ 0.80 |%n",
         p.ratio());
     if (r.rate() != null) {
-      var rate = r.rate();
-      if (!Double.isNaN(rate.firstFive())) {
-        out.printf(
-            Locale.ROOT,
-            "| --max-wcu %.0f: first 5 s, WCU/s | %,.0f (%+.1f%%) | ±5%% |%n",
-            rate.cap(),
-            rate.firstFive(),
-            (rate.firstFive() / rate.cap() - 1) * 100);
-      }
-      out.printf(
-          Locale.ROOT,
-          "| --max-wcu %.0f for %d s: achieved WCU/s | %,.0f (%+.1f%%) | ±5%% |%n",
-          rate.cap(),
-          rate.seconds(),
-          rate.achieved(),
-          (rate.achieved() / rate.cap() - 1) * 100);
-      if (!Double.isNaN(rate.firstFive())) {
-        out.printf(
-            Locale.ROOT,
-            "| worst 5-second window's deviation from the cap | %.1f%% | ≤ 5%% |%n",
-            rate.worstWindow() * 100);
-      }
-      out.printf(
-          Locale.ROOT,
-          "| per-second deviation from the cap: median / p99 / max | %.1f%% / %.1f%% / %.1f%% | p99 ≤ 15%% |%n",
-          rate.p50Deviation() * 100,
-          rate.p99Deviation() * 100,
-          rate.maxDeviation() * 100);
+      printRate(out, r.rate(), "--max-wcu", "WCU");
+    }
+    if (r.readRate() != null) {
+      printRate(out, r.readRate(), "--max-rcu", "RCU");
     }
     if (r.throttled() != null) {
       var t = r.throttled();
@@ -276,5 +263,43 @@ final class BenchCopyBackCommand implements Callable<Integer> {
       }
     }
     out.flush();
+  }
+
+  private static void printRate(
+      PrintWriter out, CopyBackBenchmark.Rate rate, String option, String unit) {
+    if (!Double.isNaN(rate.firstFive())) {
+      out.printf(
+          Locale.ROOT,
+          "| %s %.0f: first 5 s, %s/s | %,.0f (%+.1f%%) | ±5%% |%n",
+          option,
+          rate.cap(),
+          unit,
+          rate.firstFive(),
+          (rate.firstFive() / rate.cap() - 1) * 100);
+    }
+    out.printf(
+        Locale.ROOT,
+        "| %s %.0f for %d s: achieved %s/s | %,.0f (%+.1f%%) | ±5%% |%n",
+        option,
+        rate.cap(),
+        rate.seconds(),
+        unit,
+        rate.achieved(),
+        (rate.achieved() / rate.cap() - 1) * 100);
+    if (!Double.isNaN(rate.firstFive())) {
+      out.printf(
+          Locale.ROOT,
+          "| %s: worst 5-second window's deviation from the cap | %.1f%% | ≤ 5%% |%n",
+          option,
+          rate.worstWindow() * 100);
+    }
+    out.printf(
+        Locale.ROOT,
+        "| %s: per-second deviation from the cap: median / p99 / max | %.1f%% / %.1f%% / %.1f%%"
+            + " | p99 ≤ 15%% |%n",
+        option,
+        rate.p50Deviation() * 100,
+        rate.p99Deviation() * 100,
+        rate.maxDeviation() * 100);
   }
 }
