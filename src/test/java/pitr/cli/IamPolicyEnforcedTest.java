@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,6 +160,36 @@ class IamPolicyEnforcedTest {
       List<String> all = new ArrayList<>(List.of("runs"));
       all.addAll(List.of(args));
       all.addAll(List.of("--checkpoint-table", "pitr-checkpoints", "--state-dir", state()));
+      return all;
+    }
+
+    /**
+     * The cars of {@link #cars(boolean)} with PITR on, migrated in prod by 0003, which inserts a
+     * car (that a rollback deletes: DeleteItem) and replaces one (that it puts back: PutItem): the
+     * migrations.
+     */
+    Path newCarMigrated() {
+      Path m = cars(true);
+      newCarMigration(m);
+      pitr(prod("0003", m));
+      RollbackTestEngine.mark();
+      return m;
+    }
+
+    /** {@code migrate rollback 0003} of {@link #newCarMigrated()}, then {@code more}. */
+    List<String> migrateRollback(Path m, String... more) {
+      List<String> all =
+          new ArrayList<>(
+              List.of(
+                  "migrate",
+                  "rollback",
+                  "0003",
+                  "--yes",
+                  "--migrations-dir",
+                  m.toString(),
+                  "--state-dir",
+                  state()));
+      all.addAll(List.of(more));
       return all;
     }
 
@@ -473,22 +504,15 @@ class IamPolicyEnforcedTest {
         new Scenario(
             "migrate rollback",
             List.of("--table", "cars"),
+            s -> s.migrateRollback(s.newCarMigrated())),
+        new Scenario(
+            "migrate rollback --source export",
+            List.of("--table", "cars", "--bucket", EXPORT_BUCKET),
             s -> {
-              Path m = s.cars(true);
-              // 0003 inserts a car, which the rollback then deletes (DeleteItem), and replaces
-              // one, which it puts back (PutItem).
-              s.newCarMigration(m);
-              s.pitr(prod("0003", m));
-              RollbackTestEngine.mark();
-              return List.of(
-                  "migrate",
-                  "rollback",
-                  "0003",
-                  "--yes",
-                  "--migrations-dir",
-                  m.toString(),
-                  "--state-dir",
-                  s.state());
+              Path m = s.newCarMigrated();
+              // The export of the run's window waits until 15 minutes of history follow it.
+              s.engine().clock.advance(Duration.ofMinutes(20));
+              return s.exportArgs(s.migrateRollback(m, "--source", "export"));
             }),
         new Scenario(
             "runs show",

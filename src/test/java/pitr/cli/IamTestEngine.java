@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
@@ -34,6 +36,12 @@ final class IamTestEngine implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The engine's clock and that of the commands run, with the system's until a test moves it on
+   * (say past the 15 minutes an export rollback waits for).
+   */
+  final AdjustableClock clock = AdjustableClock.following(Clock.systemUTC());
+
   final LocalEngine engine;
   private final Path exports;
   private LocalServer server;
@@ -48,7 +56,7 @@ final class IamTestEngine implements AutoCloseable {
    * (bucket B is exports/B, which must exist), at once, of any window of at least 1 ms.
    */
   IamTestEngine(Path exports) {
-    EngineConfig config = EngineConfig.defaults().withRestoreLag(Duration.ZERO);
+    EngineConfig config = EngineConfig.defaults().withRestoreLag(Duration.ZERO).withClock(clock);
     if (exports != null) {
       config =
           config.withExports(
@@ -96,7 +104,7 @@ final class IamTestEngine implements AutoCloseable {
 
   /** As {@link #run(String...)}, with {@code env} (e.g. AWS_ENDPOINT_URL_S3) as the environment. */
   CliRun run(Map<String, String> env, String... args) {
-    CliRun run = new CliRun();
+    CliRun run = LocalCli.onClock(new CliRun(), clock);
     if (env != null) {
       run.root().target().env = env;
     }
