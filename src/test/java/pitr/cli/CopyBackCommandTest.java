@@ -48,7 +48,7 @@ class CopyBackCommandTest {
     cli.local.fill("orders", 0, items, "bad", 100);
   }
 
-  private int copy(String... extra) {
+  private List<String> copyBackArgs(String... extra) {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
@@ -60,7 +60,11 @@ class CopyBackCommandTest {
                 "--state-dir",
                 state.toString()));
     args.addAll(List.of(extra));
-    return cli.exit(args.toArray(String[]::new));
+    return args;
+  }
+
+  private int copy(String... extra) {
+    return cli.exit(copyBackArgs(extra).toArray(String[]::new));
   }
 
   private void assertIdentical() {
@@ -112,25 +116,11 @@ class CopyBackCommandTest {
         new HoldingRelay(
             URI.create(cli.local.endpoint()), "BatchWriteItem", 80, Duration.ofSeconds(20))) {
       CliRun run = new CliRun();
+      List<String> args = new java.util.ArrayList<>(List.of("--endpoint-url", relay.endpoint()));
+      // No cap, so that the rate does not bound the calls in flight.
+      args.addAll(copyBackArgs("--segments", "1", "--concurrency", "80", "--max-wcu", "0"));
 
-      int code =
-          run.execute(
-              "--endpoint-url",
-              relay.endpoint(),
-              "copy-back",
-              "--from",
-              "orders-rec",
-              "--to",
-              "orders",
-              "--segments",
-              "1",
-              "--concurrency",
-              "80",
-              // No cap, so that the rate does not bound the calls in flight.
-              "--max-wcu",
-              "0",
-              "--state-dir",
-              state.toString());
+      int code = run.execute(args.toArray(String[]::new));
 
       assertThat(code).as(run.err()).isZero();
       assertIdentical();
