@@ -57,6 +57,7 @@ public final class FatalErrorHandler implements Thread.UncaughtExceptionHandler 
   }
 
   static String message(String thread, Throwable failure, long maxHeapBytes) {
+    String heap = "-Xmx" + suggestedHeapGigabytes(maxHeapBytes) + "g";
     String what =
         failure instanceof OutOfMemoryError
             ? "pitr ran out of memory ("
@@ -69,9 +70,21 @@ public final class FatalErrorHandler implements Thread.UncaughtExceptionHandler 
         + what
         + " in thread "
         + thread
-        + "; stopped at once. Rerun with more heap (PITR_JAVA_OPTS=-Xmx1g ./pitr ..., or"
-        + " java -Xmx1g -jar pitr.jar ...): copy-back --resume RUN_ID, migrate resume and"
+        + "; stopped at once. Rerun with more heap (PITR_JAVA_OPTS="
+        + heap
+        + " ./pitr ..., or java "
+        + heap
+        + " -jar pitr.jar ...): copy-back --resume RUN_ID, migrate resume and"
         + " rollback --resume continue from their last checkpoint. Fewer --segments or a lower"
         + " --concurrency also need less memory.";
+  }
+
+  /**
+   * About twice the maximum heap the failed run had, rounded up to whole gigabytes and at least
+   * one, so the suggested rerun never has less heap than the one that ran out.
+   */
+  static long suggestedHeapGigabytes(long maxHeapBytes) {
+    long doubledMegabytes = 2 * (maxHeapBytes / (1024 * 1024));
+    return Math.max(1, (doubledMegabytes + 1023) / 1024);
   }
 }

@@ -6,8 +6,8 @@
  * <p>The catalogue is proven, not guessed: tests run every DynamoDB command against the embedded
  * engine enforcing the command's own policy (it passes) and the policy minus each action in turn
  * (it fails naming that action). The engine does not enforce S3: the S3 statements are checked
- * against the calls pitr's S3 client makes to a stand-in endpoint (IamS3GrantsTest). A few entries
- * ({@code drill}, {@code migrate resume}, {@code migrate rollback --source export}) are read from
- * the code and not yet run under their policy.
+ * against the calls pitr's S3 client makes to a stand-in endpoint (IamS3GrantsTest). Variants that
+ * are not among the enforced test's scenarios (such as {@code migrate rollback --source export
+ * --export}) are read from the code.
  */
 package pitr.iam;

@@ -2,6 +2,7 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class CopyBackCommandTest {
     cli.local.fill("orders", 0, items, "bad", 100);
   }
 
-  private int copy(String... extra) {
+  private List<String> copyBackArgs(String... extra) {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
@@ -59,7 +60,11 @@ class CopyBackCommandTest {
                 "--state-dir",
                 state.toString()));
     args.addAll(List.of(extra));
-    return cli.exit(args.toArray(String[]::new));
+    return args;
+  }
+
+  private int copy(String... extra) {
+    return cli.exit(copyBackArgs(extra).toArray(String[]::new));
   }
 
   private void assertIdentical() {
@@ -99,36 +104,30 @@ class CopyBackCommandTest {
   }
 
   @Test
-  void copyBack_withConcurrencyAboveTheHttpPoolDefault_hasThatManyCallsInFlight() {
+  void copyBack_withConcurrencyAboveTheHttpPoolDefault_hasThatManyCallsInFlight() throws Exception {
     // The SDK's HTTP client holds 50 connections unless told otherwise; --concurrency 80 must get
-    // 80 calls in flight, not queue 30 of them. Every answer is delayed so that they overlap.
-    try (LocalCli own = new LocalCli()) {
-      own.local.createTable("orders-rec");
-      own.local.createTable("orders");
-      own.local.fill("orders-rec", 0, 5000, "good", 100);
-      own.local.engine.setFaults(Faults.parse("latency=1,delay=200ms"));
+    // 80 calls in flight, not queue 30 of them. The relay holds every write until 80 wait at once,
+    // so they overlap however long the client takes to send them; a delay on each answer instead
+    // let the first calls finish before the last were sent on a loaded machine.
+    cli.local.createTable("orders-rec");
+    cli.local.createTable("orders");
+    cli.local.fill("orders-rec", 0, 5000, "good", 100);
+    try (HoldingRelay relay =
+        new HoldingRelay(
+            URI.create(cli.local.endpoint()), "BatchWriteItem", 80, Duration.ofSeconds(20))) {
+      CliRun run = new CliRun();
+      List<String> args = new java.util.ArrayList<>(List.of("--endpoint-url", relay.endpoint()));
+      // No cap, so that the rate does not bound the calls in flight.
+      args.addAll(copyBackArgs("--segments", "1", "--concurrency", "80", "--max-wcu", "0"));
 
-      int code =
-          own.exit(
-              "copy-back",
-              "--from",
-              "orders-rec",
-              "--to",
-              "orders",
-              "--segments",
-              "1",
-              "--concurrency",
-              "80",
-              // No cap, so that the rate does not bound the calls in flight.
-              "--max-wcu",
-              "0",
-              "--state-dir",
-              state.toString());
+      int code = run.execute(args.toArray(String[]::new));
 
-      own.local.engine.setFaults(Faults.NONE);
-      assertThat(code).as(own.last.err()).isZero();
-      assertThat(own.local.contents("orders")).isEqualTo(own.local.contents("orders-rec"));
-      assertThat(own.local.server.maxInFlight())
+      assertThat(code).as(run.err()).isZero();
+      assertIdentical();
+      assertThat(relay.openedByCalls())
+          .as("80 writes in flight at once (at most %d were)", relay.mostInFlight())
+          .isTrue();
+      assertThat(relay.mostInFlight())
           .isGreaterThan(TargetOptions.DEFAULT_CONNECTIONS)
           .isLessThanOrEqualTo(81);
     }

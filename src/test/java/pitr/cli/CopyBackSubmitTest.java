@@ -9,48 +9,29 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import pitr.dynamo.MotoServer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.batch.model.JobDetail;
-import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+@ExtendWith(SubmitMoto.class)
 class CopyBackSubmitTest {
-  @TempDir static Path motoDir;
   private static MotoBatch moto;
-  private static int queues;
 
   @TempDir Path state;
   private int code;
 
   @BeforeAll
-  static void startMoto() throws Exception {
-    Assumptions.assumeTrue(MotoServer.executable().isPresent(), "moto_server is not on PATH");
-    moto = MotoBatch.start(motoDir);
-    moto.batch.registerJobDefinition(
-        r ->
-            r.jobDefinitionName("pitr")
-                .type("container")
-                .containerProperties(c -> c.image("pitr:test").vcpus(1).memory(2048)));
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
+  static void moto(MotoBatch started) {
+    moto = started;
   }
 
   private String newQueue() {
-    String q = "cb" + (++queues);
-    moto.createQueue(q);
-    return q;
+    return moto.newQueue("cb");
   }
 
   private CliRun run(String... args) {
@@ -73,21 +54,6 @@ class CopyBackSubmitTest {
     return run;
   }
 
-  private List<JobDetail> jobs(String queue) {
-    List<String> ids = new ArrayList<>();
-    for (JobStatus s : JobStatus.values()) {
-      if (s != JobStatus.UNKNOWN_TO_SDK_VERSION) {
-        moto.batch
-            .listJobs(r -> r.jobQueue(queue).jobStatus(s))
-            .jobSummaryList()
-            .forEach(j -> ids.add(j.jobId()));
-      }
-    }
-    // moto lists an array job's children too; the parent is the job submitted.
-    ids.removeIf(id -> id.contains(":"));
-    return ids.isEmpty() ? List.of() : moto.batch.describeJobs(r -> r.jobs(ids)).jobs();
-  }
-
   @Test
   void copyBack_submitBatch_submitsAnArrayJobOfNWorkersSharingTheRunAndCheckpointTable() {
     String q = newQueue();
@@ -106,7 +72,7 @@ class CopyBackSubmitTest {
             "run0001");
 
     assertThat(code).isZero();
-    List<JobDetail> jobs = jobs(q);
+    List<JobDetail> jobs = moto.submittedJobs(q);
     // No DynamoDB here to record the job with the run in: said, and the job stands.
     assertThat(run.err())
         .startsWith(
@@ -157,7 +123,7 @@ class CopyBackSubmitTest {
             "error: --submit batch needs --checkpoint-table TABLE: the workers run on other"
                 + " machines and share their checkpoints there (created on first use), so a failed"
                 + " worker can resume. Nothing was submitted\n");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
   }
 
   @Test
@@ -214,9 +180,7 @@ class CopyBackSubmitTest {
   }
 
   private static String newBucket() {
-    String b = "keys-" + (++queues);
-    moto.s3.createBucket(r -> r.bucket(b));
-    return b;
+    return moto.newBucket("keys-");
   }
 
   private static List<String> objects(String bucket) {
@@ -261,7 +225,7 @@ class CopyBackSubmitTest {
             .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(keys)));
     String key = "staged/run0002/sha256-" + hex + "/keys.jsonl";
     assertThat(objects(bucket)).containsExactly(key);
-    assertThat(jobs(q).get(0).container().command())
+    assertThat(moto.submittedJobs(q).get(0).container().command())
         .containsSubsequence(
             "copy-back", "--keys", "s3://" + bucket + "/" + key, "--run-id", "run0002");
   }
@@ -291,7 +255,7 @@ class CopyBackSubmitTest {
                 + " not have it; pass --stage s3://BUCKET/PREFIX to upload it for them (their job"
                 + " role needs s3:GetObject there, see deploy/iam/job-role.json), or upload it"
                 + " yourself and pass --keys s3://BUCKET/KEY. Nothing was submitted\n");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
   }
 
   @Test
@@ -314,7 +278,7 @@ class CopyBackSubmitTest {
         .isEqualTo(
             "error: --stage uploads the file the workers read (--apply PLAN or --keys FILE), and"
                 + " this command has none; drop --stage\n");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
   }
 
   @Test
@@ -340,7 +304,7 @@ class CopyBackSubmitTest {
             "error: --filter-values file:///tmp/values.json would be read by the workers in their"
                 + " AWS Batch containers, where that file is not; pass its JSON inline with"
                 + " --submit batch. Nothing was submitted\n");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
   }
 
   @Test

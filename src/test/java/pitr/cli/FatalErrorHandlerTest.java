@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FatalErrorHandlerTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -32,6 +34,34 @@ class FatalErrorHandlerTest {
         .contains("in thread aws-java-sdk-NettyEventLoop-1-2")
         .contains("-Xmx1g")
         .contains("--resume");
+  }
+
+  @Test
+  void outOfMemory_withALargeHeap_suggestsTwiceThatHeap_neverLess() {
+    String message =
+        FatalErrorHandler.message(
+            "parallel-3", new OutOfMemoryError("Java heap space"), 4096L * 1024 * 1024);
+
+    assertThat(message)
+        .isEqualTo(
+            "error: pitr ran out of memory (Java heap space, maximum heap 4096 MB) in thread"
+                + " parallel-3; stopped at once. Rerun with more heap (PITR_JAVA_OPTS=-Xmx8g ./pitr"
+                + " ..., or java -Xmx8g -jar pitr.jar ...): copy-back --resume RUN_ID, migrate"
+                + " resume and rollback --resume continue from their last checkpoint. Fewer"
+                + " --segments or a lower --concurrency also need less memory.");
+  }
+
+  @ParameterizedTest(name = "{0} MB -> -Xmx{1}g")
+  @CsvSource({"256, 1", "1, 1", "512, 1", "513, 2", "1024, 2", "1536, 3", "3641, 8", "4096, 8"})
+  void suggestedHeap_isTwiceTheMaximum_roundedUpToWholeGigabytes_atLeastOne(
+      long maxHeapMegabytes, long gigabytes) {
+    assertThat(FatalErrorHandler.suggestedHeapGigabytes(maxHeapMegabytes * 1024 * 1024))
+        .isEqualTo(gigabytes);
+    assertThat(
+            FatalErrorHandler.message(
+                "main", new OutOfMemoryError("Java heap space"), maxHeapMegabytes * 1024 * 1024))
+        .contains("PITR_JAVA_OPTS=-Xmx" + gigabytes + "g ./pitr")
+        .contains("java -Xmx" + gigabytes + "g -jar pitr.jar");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +27,6 @@ import pitr.iam.CommandPermissions;
 class IamPolicyEnforcedTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * Actions of the migration API a migration may call but the example migration 0001 (set a price
-   * on every car: a scan and updates) does not.
-   */
   /**
    * What drill's policy (the union of what any runbook's steps call) allows that the tiny runbook
    * of the drill scenario does not call: no migration, TTL, point read, query, update or table
@@ -58,6 +55,10 @@ class IamPolicyEnforcedTest {
   /** Set while migration 0004 of the migrate resume scenario is to fail. */
   static final String FAIL_PROPERTY = "pitr.iam-test.fail";
 
+  /**
+   * Actions of the migration API a migration may call but the example migration 0001 (set a price
+   * on every car: a scan and updates) does not.
+   */
   private static final Set<String> UNUSED_BY_MIGRATION_0001 =
       Set.of("dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query");
 
@@ -84,10 +85,6 @@ class IamPolicyEnforcedTest {
 
   /** The engine, set up under a policy allowing everything, and a folder for state. */
   record Setup(IamTestEngine engine, Path dir) {
-    /**
-     * {@code args} with the bucket, and export objects read from the engine's export directory
-     * rather than S3 (S3 grants are checked by {@code IamS3GrantsTest}).
-     */
     /** The migration lock in pitr-ledger as a run that died would have left it. */
     void holdLock() {
       String now = Instant.now().toString();
@@ -123,30 +120,16 @@ class IamPolicyEnforcedTest {
           .join();
     }
 
-    /** An incremental export of [T0, T1) of the incident, made now: its ARN. */
-    String exportMadeBefore(Instant[] t) {
-      CliRun run =
-          engine.run(
-              exportArgs(
-                      "export",
-                      "orders",
-                      "--from",
-                      t[0].toString(),
-                      "--to",
-                      t[1].toString(),
-                      "--wait")
-                  .toArray(String[]::new));
-      assertThat(run.err()).as("setup: export").doesNotContain("error:");
-      return run.out().replaceAll("(?s)^Export (\\S+) is .*", "$1");
-    }
-
-    /** {@code args} reading the export {@code arn} from the engine's export directory. */
-    List<String> exportArnArgs(String arn, String... args) {
-      List<String> all = new ArrayList<>(List.of(args));
+    /**
+     * {@code args}, then {@code source} (the bucket or the export), with export objects read from
+     * the engine's export directory rather than S3 (S3 grants are checked by {@code
+     * IamS3GrantsTest}).
+     */
+    List<String> readingExports(List<String> args, String... source) {
+      List<String> all = new ArrayList<>(args);
+      all.addAll(List.of(source));
       all.addAll(
           List.of(
-              "--export",
-              arn,
               "--export-dir",
               IamPolicyEnforcedTest.exports(dir).toString(),
               "--export-poll-interval",
@@ -154,17 +137,69 @@ class IamPolicyEnforcedTest {
       return all;
     }
 
-    List<String> exportArgs(String... args) {
-      List<String> all = new ArrayList<>(List.of(args));
-      all.addAll(
-          List.of(
-              "--bucket",
-              EXPORT_BUCKET,
-              "--export-dir",
-              IamPolicyEnforcedTest.exports(dir).toString(),
-              "--export-poll-interval",
-              "10ms"));
+    /** {@code args} reading exports from bucket {@link #EXPORT_BUCKET}. */
+    List<String> exportArgs(List<String> args) {
+      return readingExports(args, "--bucket", EXPORT_BUCKET);
+    }
+
+    /**
+     * {@code copy-back} from the recovery table of {@link #restored()} into orders, then {@code
+     * more}, checkpointed in pitr-checkpoints.
+     */
+    List<String> copyBack(String... more) {
+      List<String> all =
+          new ArrayList<>(
+              List.of("copy-back", "--from", "orders-recovery-aaa111", "--to", "orders", "--yes"));
+      all.addAll(List.of(more));
+      all.addAll(List.of("--checkpoint-table", "pitr-checkpoints", "--state-dir", state()));
       return all;
+    }
+
+    /** {@code runs ARGS} of the runs checkpointed in pitr-checkpoints. */
+    List<String> runs(String... args) {
+      List<String> all = new ArrayList<>(List.of("runs"));
+      all.addAll(List.of(args));
+      all.addAll(List.of("--checkpoint-table", "pitr-checkpoints", "--state-dir", state()));
+      return all;
+    }
+
+    /**
+     * The cars of {@link #cars(boolean)} with PITR on, migrated in prod by 0003, which inserts a
+     * car (that a rollback deletes: DeleteItem) and replaces one (that it puts back: PutItem): the
+     * migrations.
+     */
+    Path newCarMigrated() {
+      Path m = cars(true);
+      newCarMigration(m);
+      pitr(prod("0003", m));
+      RollbackTestEngine.mark();
+      return m;
+    }
+
+    /** {@code migrate rollback 0003} of {@link #newCarMigrated()}, then {@code more}. */
+    List<String> migrateRollback(Path m, String... more) {
+      List<String> all =
+          new ArrayList<>(
+              List.of(
+                  "migrate",
+                  "rollback",
+                  "0003",
+                  "--yes",
+                  "--migrations-dir",
+                  m.toString(),
+                  "--state-dir",
+                  state()));
+      all.addAll(List.of(more));
+      return all;
+    }
+
+    /**
+     * The cars of {@link #cars(boolean)} with PITR on, migrated by 0001 in prod: the migrations.
+     */
+    Path migrated() {
+      Path m = cars(true);
+      pitr(prod("0001", m));
+      return m;
     }
 
     String state() {
@@ -175,6 +210,10 @@ class IamPolicyEnforcedTest {
     void pitr(String... args) {
       CliRun run = engine.run(args);
       assertThat(run.err()).as("setup: pitr %s", String.join(" ", args)).doesNotContain("error:");
+    }
+
+    void pitr(List<String> args) {
+      pitr(args.toArray(String[]::new));
     }
 
     /** The incident of {@link IamTestEngine#incident()} and a recovery table as of T0. */
@@ -346,6 +385,11 @@ class IamPolicyEnforcedTest {
     }
   }
 
+  /** {@code migrate prod NUMBER --yes --migrations-dir M}. */
+  private static List<String> prod(String number, Path m) {
+    return List.of("migrate", "prod", number, "--yes", "--migrations-dir", m.toString());
+  }
+
   static Stream<Scenario> scenarios() {
     return Stream.of(
         new Scenario(
@@ -374,18 +418,7 @@ class IamPolicyEnforcedTest {
             List.of("--table", "orders", "--checkpoint-table", "pitr-checkpoints"),
             s -> {
               s.restored();
-              return List.of(
-                  "copy-back",
-                  "--from",
-                  "orders-recovery-aaa111",
-                  "--to",
-                  "orders",
-                  "--yes",
-                  "--delete-extra",
-                  "--checkpoint-table",
-                  "pitr-checkpoints",
-                  "--state-dir",
-                  s.state());
+              return s.copyBack("--delete-extra");
             }),
         new Scenario(
             "drop",
@@ -414,24 +447,8 @@ class IamPolicyEnforcedTest {
             List.of("--checkpoint-table", "pitr-checkpoints"),
             s -> {
               s.restored();
-              s.pitr(
-                  "copy-back",
-                  "--from",
-                  "orders-recovery-aaa111",
-                  "--to",
-                  "orders",
-                  "--yes",
-                  "--checkpoint-table",
-                  "pitr-checkpoints",
-                  "--state-dir",
-                  s.state());
-              return List.of(
-                  "runs",
-                  "list",
-                  "--checkpoint-table",
-                  "pitr-checkpoints",
-                  "--state-dir",
-                  s.state());
+              s.pitr(s.copyBack());
+              return s.runs("list");
             }),
         new Scenario(
             "migrate dev",
@@ -444,8 +461,7 @@ class IamPolicyEnforcedTest {
             "migrate prod",
             List.of("--table", "cars"),
             s -> {
-              Path m = s.cars(true);
-              return List.of("migrate", "prod", "0001", "--yes", "--migrations-dir", m.toString());
+              return prod("0001", s.cars(true));
             }),
         new Scenario(
             "migrate resume --prod",
@@ -456,16 +472,7 @@ class IamPolicyEnforcedTest {
               // 0004 fails at car#003 while the property is set: a run to resume.
               System.setProperty(FAIL_PROPERTY, "yes");
               try {
-                assertThat(
-                        s.engine()
-                            .run(
-                                "migrate",
-                                "prod",
-                                "0004",
-                                "--yes",
-                                "--migrations-dir",
-                                m.toString())
-                            .err())
+                assertThat(s.engine().run(prod("0004", m).toArray(String[]::new)).err())
                     .contains("planned failure");
               } finally {
                 System.clearProperty(FAIL_PROPERTY);
@@ -491,56 +498,29 @@ class IamPolicyEnforcedTest {
             "migrate list",
             List.of(),
             s -> {
-              Path m = s.cars(true);
-              s.pitr("migrate", "prod", "0001", "--yes", "--migrations-dir", m.toString());
+              Path m = s.migrated();
               return List.of("migrate", "list", "--migrations-dir", m.toString());
             }),
         new Scenario(
             "migrate rollback",
             List.of("--table", "cars"),
+            s -> s.migrateRollback(s.newCarMigrated())),
+        new Scenario(
+            "migrate rollback --source export",
+            List.of("--table", "cars", "--bucket", EXPORT_BUCKET),
             s -> {
-              Path m = s.cars(true);
-              // 0003 inserts a car, which the rollback then deletes (DeleteItem), and replaces
-              // one, which it puts back (PutItem).
-              s.newCarMigration(m);
-              s.pitr("migrate", "prod", "0003", "--yes", "--migrations-dir", m.toString());
-              RollbackTestEngine.mark();
-              return List.of(
-                  "migrate",
-                  "rollback",
-                  "0003",
-                  "--yes",
-                  "--migrations-dir",
-                  m.toString(),
-                  "--state-dir",
-                  s.state());
+              Path m = s.newCarMigrated();
+              // The export of the run's window waits until 15 minutes of history follow it.
+              s.engine().clock.advance(Duration.ofMinutes(20));
+              return s.exportArgs(s.migrateRollback(m, "--source", "export"));
             }),
         new Scenario(
             "runs show",
             List.of("--checkpoint-table", "pitr-checkpoints"),
             s -> {
               s.restored();
-              s.pitr(
-                  "copy-back",
-                  "--from",
-                  "orders-recovery-aaa111",
-                  "--to",
-                  "orders",
-                  "--yes",
-                  "--run-id",
-                  "run1",
-                  "--checkpoint-table",
-                  "pitr-checkpoints",
-                  "--state-dir",
-                  s.state());
-              return List.of(
-                  "runs",
-                  "show",
-                  "run1",
-                  "--checkpoint-table",
-                  "pitr-checkpoints",
-                  "--state-dir",
-                  s.state());
+              s.pitr(s.copyBack("--run-id", "run1"));
+              return s.runs("show", "run1");
             }),
         new Scenario(
             "runs abandon",
@@ -548,38 +528,14 @@ class IamPolicyEnforcedTest {
             s -> {
               s.restored();
               // One worker of two: the run waits for the other, so it is not finished.
-              s.pitr(
-                  "copy-back",
-                  "--from",
-                  "orders-recovery-aaa111",
-                  "--to",
-                  "orders",
-                  "--yes",
-                  "--run-id",
-                  "run1",
-                  "--worker",
-                  "1/2",
-                  "--checkpoint-table",
-                  "pitr-checkpoints",
-                  "--state-dir",
-                  s.state());
-              return List.of(
-                  "runs",
-                  "abandon",
-                  "run1",
-                  "--yes",
-                  "--force",
-                  "--checkpoint-table",
-                  "pitr-checkpoints",
-                  "--state-dir",
-                  s.state());
+              s.pitr(s.copyBack("--run-id", "run1", "--worker", "1/2"));
+              return s.runs("abandon", "run1", "--yes", "--force");
             }),
         new Scenario(
             "migrate unlock",
             List.of(),
             s -> {
-              Path m = s.cars(true);
-              s.pitr("migrate", "prod", "0001", "--yes", "--migrations-dir", m.toString());
+              Path m = s.migrated();
               s.holdLock();
               return List.of("migrate", "unlock", "--yes", "--migrations-dir", m.toString());
             }),
@@ -587,8 +543,7 @@ class IamPolicyEnforcedTest {
             "migrate stale",
             List.of(),
             s -> {
-              Path m = s.cars(true);
-              s.pitr("migrate", "prod", "0001", "--yes", "--migrations-dir", m.toString());
+              Path m = s.migrated();
               return List.of(
                   "migrate", "stale", "--older-than", "1s", "--migrations-dir", m.toString());
             }),
@@ -596,8 +551,7 @@ class IamPolicyEnforcedTest {
             "migrate stamp",
             List.of(),
             s -> {
-              Path m = s.cars(true);
-              s.pitr("migrate", "prod", "0001", "--yes", "--migrations-dir", m.toString());
+              Path m = s.migrated();
               return List.of("migrate", "stamp", "0001", "--migrations-dir", m.toString());
             }),
         new Scenario(
@@ -611,62 +565,36 @@ class IamPolicyEnforcedTest {
             "export --wait",
             List.of("--table", "orders", "--bucket", EXPORT_BUCKET),
             s -> {
-              Instant[] t = s.engine().incident();
-              return s.exportArgs(
-                  "export", "orders", "--from", t[0].toString(), "--to", t[1].toString(), "--wait");
+              return s.exportArgs(IamTestEngine.exportOf(s.engine().incident(), "--wait"));
             }),
         new Scenario(
             "changes",
             List.of("--table", "orders", "--bucket", EXPORT_BUCKET),
             s -> {
-              Instant[] t = s.engine().incident();
-              return s.exportArgs(
-                  "changes", "orders", "--from", t[0].toString(), "--to", t[1].toString());
+              return s.exportArgs(IamTestEngine.changesOf(s.engine().incident()));
             }),
         new Scenario(
             "rollback --source export",
             List.of("--table", "orders", "--bucket", EXPORT_BUCKET),
             s -> {
-              Instant[] t = s.engine().incident();
               return s.exportArgs(
-                  "rollback",
-                  "orders",
-                  "--to",
-                  t[0].toString(),
-                  "--incident-end",
-                  t[1].toString(),
-                  "--source",
-                  "export",
-                  "--yes",
-                  "--state-dir",
-                  s.state());
+                  IamTestEngine.rollbackFromExportOf(s.engine().incident(), s.state()));
             }),
         new Scenario(
             "changes --export",
             List.of("--table", "orders", "--bucket", EXPORT_BUCKET, "--export", ANY_EXPORT),
             s -> {
-              String arn = s.exportMadeBefore(s.engine().incident());
-              return s.exportArnArgs(arn, "changes", "orders");
+              String arn = s.engine().exportMadeBefore(s.engine().incident());
+              return s.readingExports(List.of("changes", "orders"), "--export", arn);
             }),
         new Scenario(
             "rollback --source export --export",
             List.of("--table", "orders", "--bucket", EXPORT_BUCKET, "--export", ANY_EXPORT),
             s -> {
               Instant[] t = s.engine().incident();
-              String arn = s.exportMadeBefore(t);
-              return s.exportArnArgs(
-                  arn,
-                  "rollback",
-                  "orders",
-                  "--to",
-                  t[0].toString(),
-                  "--incident-end",
-                  t[1].toString(),
-                  "--source",
-                  "export",
-                  "--yes",
-                  "--state-dir",
-                  s.state());
+              String arn = s.engine().exportMadeBefore(t);
+              return s.readingExports(
+                  IamTestEngine.rollbackFromExportOf(t, s.state()), "--export", arn);
             }));
   }
 
@@ -677,14 +605,11 @@ class IamPolicyEnforcedTest {
 
   /** The policy {@code pitr iam-policy} prints for the scenario, pinned to the engine's ARNs. */
   private static ObjectNode policy(Scenario scenario) throws Exception {
-    List<String> args = new ArrayList<>(List.of("iam-policy"));
     // A "--export" variant's ARN is among the policy arguments.
-    args.addAll(List.of(scenario.command().replace(" --export", "").split(" ")));
+    List<String> args =
+        new ArrayList<>(List.of(scenario.command().replace(" --export", "").split(" ")));
     args.addAll(scenario.policyArgs());
-    args.addAll(List.of("--account-id", "000000000000", "--region", "us-east-1"));
-    CliRun run = new CliRun();
-    assertThat(run.execute(args.toArray(String[]::new))).as(run.err()).isZero();
-    return (ObjectNode) JSON.readTree(run.out());
+    return IamTestEngine.printedPolicy(args);
   }
 
   /** The engine's export directory under {@code folder}, bucket {@link #EXPORT_BUCKET} in it. */

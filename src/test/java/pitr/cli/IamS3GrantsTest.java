@@ -3,7 +3,6 @@ package pitr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -40,7 +39,6 @@ import pitr.local.iam.PolicyDocument;
  * export and of none other.
  */
 class IamS3GrantsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> EXPORT_WRITES =
       Set.of("s3:AbortMultipartUpload", "s3:PutObject", "s3:PutObjectAcl");
 
@@ -99,21 +97,20 @@ class IamS3GrantsTest {
     }
   }
 
-  private CliRun pitr(String... args) {
+  /** Runs {@code args} with S3 on the stand-in endpoint, polling exports every 10 ms. */
+  private CliRun pitr(List<String> args) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--export-poll-interval", "10ms"));
     CliRun run =
         engine.run(
-            Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3.getAddress().getPort()), args);
-    assertThat(run.err()).as(String.join(" ", args)).doesNotContain("error:");
+            Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3.getAddress().getPort()),
+            all.toArray(String[]::new));
+    assertThat(run.err()).as(String.join(" ", all)).doesNotContain("error:");
     return run;
   }
 
   private static JsonNode policy(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of("iam-policy"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--account-id", "000000000000", "--region", "us-east-1"));
-    CliRun run = new CliRun();
-    assertThat(run.execute(all.toArray(String[]::new))).as(run.err()).isZero();
-    return JSON.readTree(run.out());
+    return IamTestEngine.printedPolicy(List.of(args));
   }
 
   /** The S3 actions of {@code policy}. */
@@ -151,20 +148,7 @@ class IamS3GrantsTest {
 
   @Test
   void exportWithWait_needsOnlyToSeeTheBucket_andDynamoDbsWritesUnderThePrefix() throws Exception {
-    pitr(
-        "export",
-        "orders",
-        "--from",
-        t[0].toString(),
-        "--to",
-        t[1].toString(),
-        "--bucket",
-        "exports",
-        "--prefix",
-        "incident/",
-        "--wait",
-        "--export-poll-interval",
-        "10ms");
+    pitr(IamTestEngine.exportOf(t, "--bucket", "exports", "--prefix", "incident/", "--wait"));
 
     JsonNode policy =
         policy(
@@ -182,19 +166,7 @@ class IamS3GrantsTest {
 
   @Test
   void changes_readsTheExportItRequests_underThePrefix() throws Exception {
-    pitr(
-        "changes",
-        "orders",
-        "--from",
-        t[0].toString(),
-        "--to",
-        t[1].toString(),
-        "--bucket",
-        "exports",
-        "--prefix",
-        "incident/",
-        "--export-poll-interval",
-        "10ms");
+    pitr(IamTestEngine.changesOf(t, "--bucket", "exports", "--prefix", "incident/"));
 
     assertExactFor(
         policy("changes", "--table", "orders", "--bucket", "exports", "--prefix", "incident/"),
@@ -205,7 +177,7 @@ class IamS3GrantsTest {
   void changesOfAnExportMadeBefore_onlyReadsIt() throws Exception {
     String arn = exportMadeBefore();
 
-    pitr("changes", "orders", "--export", arn, "--export-poll-interval", "10ms");
+    pitr(List.of("changes", "orders", "--export", arn));
 
     assertExactFor(
         policy("changes", "--table", "orders", "--bucket", "exports", "--export", arn), false);
@@ -213,22 +185,7 @@ class IamS3GrantsTest {
 
   @Test
   void rollbackFromAnExport_readsTheExportItRequests() throws Exception {
-    pitr(
-        "rollback",
-        "orders",
-        "--to",
-        t[0].toString(),
-        "--incident-end",
-        t[1].toString(),
-        "--source",
-        "export",
-        "--bucket",
-        "exports",
-        "--yes",
-        "--export-poll-interval",
-        "10ms",
-        "--state-dir",
-        dir.resolve("state").toString());
+    pitr(IamTestEngine.rollbackFromExportOf(t, state(), "--bucket", "exports"));
 
     assertExactFor(
         policy("rollback", "--source", "export", "--table", "orders", "--bucket", "exports"), true);
@@ -238,22 +195,7 @@ class IamS3GrantsTest {
   void rollbackFromAnExportMadeBefore_onlyReadsIt() throws Exception {
     String arn = exportMadeBefore();
 
-    pitr(
-        "rollback",
-        "orders",
-        "--to",
-        t[0].toString(),
-        "--incident-end",
-        t[1].toString(),
-        "--source",
-        "export",
-        "--export",
-        arn,
-        "--yes",
-        "--export-poll-interval",
-        "10ms",
-        "--state-dir",
-        dir.resolve("state").toString());
+    pitr(IamTestEngine.rollbackFromExportOf(t, state(), "--export", arn));
 
     assertExactFor(
         policy(
@@ -269,25 +211,14 @@ class IamS3GrantsTest {
         false);
   }
 
+  private String state() {
+    return dir.resolve("state").toString();
+  }
+
   /** An incremental export of [T0, T1) requested with the engine's directory, calls forgotten. */
   private String exportMadeBefore() {
-    CliRun run =
-        engine.run(
-            "export",
-            "orders",
-            "--from",
-            t[0].toString(),
-            "--to",
-            t[1].toString(),
-            "--bucket",
-            "exports",
-            "--export-dir",
-            dir.resolve("s3").toString(),
-            "--wait",
-            "--export-poll-interval",
-            "10ms");
-    assertThat(run.err()).doesNotContain("error:");
+    String arn = engine.exportMadeBefore(t);
     calls.clear();
-    return run.out().replaceAll("(?s)^Export (\\S+) is .*", "$1");
+    return arn;
   }
 }

@@ -1,12 +1,18 @@
 package pitr.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
@@ -28,7 +34,16 @@ final class IamTestEngine implements AutoCloseable {
   static final String ALLOW_ALL =
       "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"}}";
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The engine's clock and that of the commands run, with the system's until a test moves it on
+   * (say past the 15 minutes an export rollback waits for).
+   */
+  final AdjustableClock clock = AdjustableClock.following(Clock.systemUTC());
+
   final LocalEngine engine;
+  private final Path exports;
   private LocalServer server;
   private DynamoDbAsyncClient admin;
 
@@ -41,7 +56,7 @@ final class IamTestEngine implements AutoCloseable {
    * (bucket B is exports/B, which must exist), at once, of any window of at least 1 ms.
    */
   IamTestEngine(Path exports) {
-    EngineConfig config = EngineConfig.defaults().withRestoreLag(Duration.ZERO);
+    EngineConfig config = EngineConfig.defaults().withRestoreLag(Duration.ZERO).withClock(clock);
     if (exports != null) {
       config =
           config.withExports(
@@ -50,6 +65,7 @@ final class IamTestEngine implements AutoCloseable {
                   .withDuration(Duration.ZERO)
                   .withDirectory(exports));
     }
+    this.exports = exports;
     engine = LocalEngine.create(config);
     serve(ALLOW_ALL);
   }
@@ -88,7 +104,7 @@ final class IamTestEngine implements AutoCloseable {
 
   /** As {@link #run(String...)}, with {@code env} (e.g. AWS_ENDPOINT_URL_S3) as the environment. */
   CliRun run(Map<String, String> env, String... args) {
-    CliRun run = new CliRun();
+    CliRun run = LocalCli.onClock(new CliRun(), clock);
     if (env != null) {
       run.root().target().env = env;
     }
@@ -138,6 +154,80 @@ final class IamTestEngine implements AutoCloseable {
     put("orders", "d", "bad");
     Instant t1 = RollbackTestEngine.mark();
     return new Instant[] {t0, t1};
+  }
+
+  /**
+   * An incremental export of [T0, T1) of the {@link #incident()} into bucket {@code exports}, made
+   * now and waited for, read back from the engine's export directory: its ARN.
+   */
+  String exportMadeBefore(Instant[] t) {
+    CliRun run =
+        run(
+            exportOf(
+                    t,
+                    "--bucket",
+                    "exports",
+                    "--export-dir",
+                    exports.toString(),
+                    "--wait",
+                    "--export-poll-interval",
+                    "10ms")
+                .toArray(String[]::new));
+    assertThat(run.err()).as("setup: export").doesNotContain("error:");
+    return run.out().replaceAll("(?s)^Export (\\S+) is .*", "$1");
+  }
+
+  /**
+   * {@code export orders --from T0 --to T1} of the {@link #incident()} {T0, T1}, then {@code more}.
+   */
+  static List<String> exportOf(Instant[] t, String... more) {
+    return args(
+        List.of("export", "orders", "--from", t[0].toString(), "--to", t[1].toString()), more);
+  }
+
+  /** {@code changes orders --from T0 --to T1} of the {@link #incident()}, then {@code more}. */
+  static List<String> changesOf(Instant[] t, String... more) {
+    return args(
+        List.of("changes", "orders", "--from", t[0].toString(), "--to", t[1].toString()), more);
+  }
+
+  /**
+   * {@code rollback orders --to T0 --incident-end T1 --source export --yes --state-dir STATE} of
+   * the {@link #incident()}, then {@code more}.
+   */
+  static List<String> rollbackFromExportOf(Instant[] t, String state, String... more) {
+    return args(
+        List.of(
+            "rollback",
+            "orders",
+            "--to",
+            t[0].toString(),
+            "--incident-end",
+            t[1].toString(),
+            "--source",
+            "export",
+            "--yes",
+            "--state-dir",
+            state),
+        more);
+  }
+
+  private static List<String> args(List<String> head, String... more) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  /**
+   * The policy {@code pitr iam-policy ARGS} prints, for the engine's account and region (as in its
+   * ARNs).
+   */
+  static ObjectNode printedPolicy(List<String> args) throws Exception {
+    List<String> all = args(List.of("iam-policy"), args.toArray(String[]::new));
+    all.addAll(List.of("--account-id", "000000000000", "--region", "us-east-1"));
+    CliRun run = new CliRun();
+    assertThat(run.execute(all.toArray(String[]::new))).as(run.err()).isZero();
+    return (ObjectNode) JSON.readTree(run.out());
   }
 
   List<String> tables() {

@@ -32,15 +32,15 @@ final class LocalCli implements AutoCloseable {
   }
 
   int exit(String... args) {
-    CliRun r = onThisClock(new CliRun());
+    CliRun r = onClock(new CliRun(), clock);
     List<String> all = new ArrayList<>(List.of("--endpoint-url", local.endpoint()));
     all.addAll(List.of(args));
     last = r;
     return r.execute(all.toArray(String[]::new));
   }
 
-  /** Gives the commands of {@code run} that read the time the engine's clock. */
-  private CliRun onThisClock(CliRun run) {
+  /** Gives the commands of {@code run} that read the time {@code clock}, an engine's. */
+  static CliRun onClock(CliRun run, Clock clock) {
     var commands = run.commandLine.getSubcommands();
     ((RestoreCommand) commands.get("restore").getCommand()).clock = clock;
     ((RollbackCommand) commands.get("rollback").getCommand()).clock = clock;

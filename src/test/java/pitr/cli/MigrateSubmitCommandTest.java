@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,91 +11,45 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import pitr.dynamo.MotoServer;
-import pitr.local.LocalEngine;
-import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.model.JobDetail;
-import software.amazon.awssdk.services.batch.model.JobStatus;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.scheduler.model.GetScheduleResponse;
 
+@ExtendWith(SubmitMoto.class)
 class MigrateSubmitCommandTest {
-  @TempDir static Path motoDir;
   private static MotoBatch moto;
 
   @TempDir Path dir;
 
-  private final LocalEngine engine = LocalEngine.create();
-  private final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
-  private final String endpoint = server.endpoint().toString();
-  private final DynamoDbClient client =
-      DynamoDbClient.builder()
-          .endpointOverride(server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .build();
-  private static int queues;
-  private String queue;
+  private final RollbackTestEngine local = new RollbackTestEngine();
+  private final String endpoint = local.endpoint;
+  private int code;
 
   @BeforeAll
-  static void startMoto() throws Exception {
-    Assumptions.assumeTrue(MotoServer.executable().isPresent(), "moto_server is not on PATH");
-    moto = MotoBatch.start(motoDir);
-    moto.batch.registerJobDefinition(
-        r ->
-            r.jobDefinitionName("pitr")
-                .type("container")
-                .containerProperties(c -> c.image("pitr:test").vcpus(1).memory(2048)));
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
+  static void moto(MotoBatch started) {
+    moto = started;
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.close();
-    engine.close();
+    local.close();
   }
 
   /** A fresh queue per test, so each test sees only its own jobs. */
   private String newQueue() {
-    queue = "q" + (++queues);
-    moto.createQueue(queue);
-    return queue;
+    return moto.newQueue("q");
   }
 
+  /** The example migration 0001 and its empty cars table, with PITR on if {@code pitr}. */
   private Path migrations(boolean pitr) throws Exception {
-    Path m = dir.resolve("migrations");
-    Files.createDirectories(m);
-    Files.copy(
-        Path.of("migrations", "0001_cars_get_a_price.java"),
-        m.resolve("0001_cars_get_a_price.java"));
-    client.createTable(
-        r ->
-            r.tableName("cars")
-                .billingMode("PAY_PER_REQUEST")
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
-                .keySchema(k -> k.attributeName("pk").keyType("HASH")));
+    Path m = RollbackTestEngine.carsMigration(dir);
+    local.createTable("cars");
     if (pitr) {
-      client.updateContinuousBackups(
-          r ->
-              r.tableName("cars")
-                  .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+      local.enablePitr("cars");
     }
     return m;
   }
@@ -114,24 +67,78 @@ class MigrateSubmitCommandTest {
     return run;
   }
 
-  private int code;
+  /** {@code migrate submit 0001 --migrations-dir M --job-queue Q} and then {@code more}. */
+  private CliRun submit(Clock clock, Path m, String queue, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "migrate",
+                "submit",
+                "0001",
+                "--migrations-dir",
+                m.toString(),
+                "--job-queue",
+                queue));
+    args.addAll(List.of(more));
+    return run(clock, args.toArray(String[]::new));
+  }
 
-  private List<JobDetail> jobs(String queue) {
-    List<String> ids = new ArrayList<>();
-    for (JobStatus s : List.of(JobStatus.values())) {
-      if (s == JobStatus.UNKNOWN_TO_SDK_VERSION) {
-        continue;
-      }
-      moto.batch
-          .listJobs(r -> r.jobQueue(queue).jobStatus(s))
-          .jobSummaryList()
-          .forEach(j -> ids.add(j.jobId()));
-    }
-    return ids.isEmpty() ? List.of() : moto.batch.describeJobs(r -> r.jobs(ids)).jobs();
+  /** {@code migrate prod 0001 --submit batch}, {@code more}, then the migrations dir and queue. */
+  private CliRun prodSubmitBatch(Path m, String queue, String... more) {
+    List<String> args = new ArrayList<>(List.of("migrate", "prod", "0001", "--submit", "batch"));
+    args.addAll(List.of(more));
+    args.addAll(List.of("--migrations-dir", m.toString(), "--job-queue", queue));
+    return run(null, args.toArray(String[]::new));
+  }
+
+  /** The command line of migrate prod 0001 that a submitted job runs, then {@code more}. */
+  private List<String> prodCommand(String... more) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "--endpoint-url",
+                endpoint,
+                "migrate",
+                "prod",
+                "0001_cars_get_a_price",
+                "--yes",
+                "--ledger-table",
+                "pitr-ledger",
+                "--journal-table",
+                "pitr-journal",
+                "--max-wcu",
+                "1000",
+                "--max-restore-lag",
+                "900s"));
+    command.addAll(List.of(more));
+    return command;
+  }
+
+  /** That {@code run} submitted one array job of 3 workers of run {@code runId} to {@code q}. */
+  private void assertSubmittedArrayJobOf3Workers(CliRun run, String q, String runId) {
+    assertThat(run.err()).isEmpty();
+    assertThat(code).isZero();
+    List<JobDetail> jobs = moto.submittedJobs(q);
+    assertThat(jobs).hasSize(1);
+    JobDetail job = jobs.get(0);
+    assertThat(job.arrayProperties().size()).isEqualTo(3);
+    assertThat(job.container().command())
+        .containsExactlyElementsOf(prodCommand("--worker", "auto/3", "--run-id", runId));
+    assertThat(run.out())
+        .startsWith(
+            "Submitted migrate prod 0001_cars_get_a_price across 3 workers (run "
+                + runId
+                + ") as AWS Batch array job "
+                + job.jobId()
+                + " (pitr-migrate-0001_cars_get_a_price, queue "
+                + q
+                + ")\n  watch it: pitr migrate list (each worker's state)\n  its logs: pitr logs "
+                + job.jobId()
+                + " --worker I (1-3)\n");
   }
 
   private boolean ledgerExists() {
-    return client.listTables().tableNames().contains("pitr-ledger");
+    return local.tableExists("pitr-ledger");
   }
 
   @Test
@@ -139,31 +146,15 @@ class MigrateSubmitCommandTest {
     Path m = migrations(true);
     String q = newQueue();
 
-    CliRun run =
-        run(null, "migrate", "submit", "0001", "--migrations-dir", m.toString(), "--job-queue", q);
+    CliRun run = submit(null, m, q);
 
     assertThat(run.err()).isEmpty();
     assertThat(code).isZero();
-    List<JobDetail> jobs = jobs(q);
+    List<JobDetail> jobs = moto.submittedJobs(q);
     assertThat(jobs).hasSize(1);
     JobDetail job = jobs.get(0);
     assertThat(job.jobName()).isEqualTo("pitr-migrate-0001_cars_get_a_price");
-    assertThat(job.container().command())
-        .containsExactly(
-            "--endpoint-url",
-            endpoint,
-            "migrate",
-            "prod",
-            "0001_cars_get_a_price",
-            "--yes",
-            "--ledger-table",
-            "pitr-ledger",
-            "--journal-table",
-            "pitr-journal",
-            "--max-wcu",
-            "1000",
-            "--max-restore-lag",
-            "900s");
+    assertThat(job.container().command()).containsExactlyElementsOf(prodCommand());
     assertThat(job.container().environment())
         .anySatisfy(
             e -> {
@@ -194,14 +185,9 @@ class MigrateSubmitCommandTest {
     String at = when.toString().substring(0, 19);
 
     CliRun run =
-        run(
+        submit(
             null,
-            "migrate",
-            "submit",
-            "0001",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
+            m,
             q,
             "--at",
             when.toString(),
@@ -222,7 +208,7 @@ class MigrateSubmitCommandTest {
     assertThat(input.get("JobDefinition").asText()).isEqualTo("pitr");
     assertThat(input.get("ContainerOverrides").get("Command").toString())
         .contains("\"migrate\",\"prod\",\"0001_cars_get_a_price\",\"--yes\"");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
     assertThat(run.out())
         .startsWith(
             "Scheduled migrate prod 0001_cars_get_a_price with at("
@@ -241,14 +227,9 @@ class MigrateSubmitCommandTest {
     Path m = migrations(true);
     String q = newQueue();
 
-    run(
+    submit(
         null,
-        "migrate",
-        "submit",
-        "0001",
-        "--migrations-dir",
-        m.toString(),
-        "--job-queue",
+        m,
         q,
         "--cron",
         "0 2 ? * SUN *",
@@ -269,14 +250,9 @@ class MigrateSubmitCommandTest {
     Clock clock = Clock.fixed(Instant.parse("2026-12-04T20:00:00Z"), ZoneOffset.UTC);
 
     CliRun run =
-        run(
+        submit(
             clock,
-            "migrate",
-            "submit",
-            "0001",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
+            m,
             q,
             "--at",
             "2026-12-04T19:00:00Z",
@@ -300,15 +276,14 @@ class MigrateSubmitCommandTest {
     Path m = migrations(false);
     String q = newQueue();
 
-    CliRun run =
-        run(null, "migrate", "submit", "0001", "--migrations-dir", m.toString(), "--job-queue", q);
+    CliRun run = submit(null, m, q);
 
     assertThat(code).isEqualTo(3);
     assertThat(run.err())
         .startsWith(
             "error: Preflight refused prod run of 0001_cars_get_a_price; nothing was written:\n"
                 + "  Table cars has point-in-time recovery off");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
     assertThat(ledgerExists()).isFalse();
   }
 
@@ -316,16 +291,7 @@ class MigrateSubmitCommandTest {
   void submit_toAnUnknownQueue_exits3AndSubmitsNothing() throws Exception {
     Path m = migrations(true);
 
-    CliRun run =
-        run(
-            null,
-            "migrate",
-            "submit",
-            "0001",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
-            "nope");
+    CliRun run = submit(null, m, "nope");
 
     assertThat(code).isEqualTo(3);
     assertThat(run.err())
@@ -340,18 +306,7 @@ class MigrateSubmitCommandTest {
     Path m = migrations(true);
     String q = newQueue();
 
-    CliRun run =
-        run(
-            null,
-            "migrate",
-            "submit",
-            "0001",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
-            q,
-            "--at",
-            "2099-01-01T00:00:00Z");
+    CliRun run = submit(null, m, q, "--at", "2099-01-01T00:00:00Z");
 
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
@@ -367,60 +322,9 @@ class MigrateSubmitCommandTest {
     Path m = migrations(true);
     String q = newQueue();
 
-    CliRun run =
-        run(
-            null,
-            "migrate",
-            "submit",
-            "0001",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
-            q,
-            "--workers",
-            "3",
-            "--run-id",
-            "mig-7");
+    CliRun run = submit(null, m, q, "--workers", "3", "--run-id", "mig-7");
 
-    assertThat(run.err()).isEmpty();
-    assertThat(code).isZero();
-    List<JobDetail> jobs =
-        jobs(q).stream()
-            .filter(j -> j.arrayProperties() != null && !j.jobId().contains(":"))
-            .toList();
-    assertThat(jobs).hasSize(1);
-    JobDetail job = jobs.get(0);
-    assertThat(job.arrayProperties().size()).isEqualTo(3);
-    assertThat(job.container().command())
-        .containsExactly(
-            "--endpoint-url",
-            endpoint,
-            "migrate",
-            "prod",
-            "0001_cars_get_a_price",
-            "--yes",
-            "--ledger-table",
-            "pitr-ledger",
-            "--journal-table",
-            "pitr-journal",
-            "--max-wcu",
-            "1000",
-            "--max-restore-lag",
-            "900s",
-            "--worker",
-            "auto/3",
-            "--run-id",
-            "mig-7");
-    assertThat(run.out())
-        .startsWith(
-            "Submitted migrate prod 0001_cars_get_a_price across 3 workers (run mig-7) as AWS"
-                + " Batch array job "
-                + job.jobId()
-                + " (pitr-migrate-0001_cars_get_a_price, queue "
-                + q
-                + ")\n  watch it: pitr migrate list (each worker's state)\n  its logs: pitr logs "
-                + job.jobId()
-                + " --worker I (1-3)\n");
+    assertSubmittedArrayJobOf3Workers(run, q, "mig-7");
   }
 
   @Test
@@ -429,62 +333,9 @@ class MigrateSubmitCommandTest {
     Path m = migrations(true);
     String q = newQueue();
 
-    CliRun run =
-        run(
-            null,
-            "migrate",
-            "prod",
-            "0001",
-            "--submit",
-            "batch",
-            "--workers",
-            "3",
-            "--run-id",
-            "mig-8",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
-            q);
+    CliRun run = prodSubmitBatch(m, q, "--workers", "3", "--run-id", "mig-8");
 
-    assertThat(run.err()).isEmpty();
-    assertThat(code).isZero();
-    List<JobDetail> jobs =
-        jobs(q).stream()
-            .filter(j -> j.arrayProperties() != null && !j.jobId().contains(":"))
-            .toList();
-    assertThat(jobs).hasSize(1);
-    JobDetail job = jobs.get(0);
-    assertThat(job.arrayProperties().size()).isEqualTo(3);
-    assertThat(job.container().command())
-        .containsExactly(
-            "--endpoint-url",
-            endpoint,
-            "migrate",
-            "prod",
-            "0001_cars_get_a_price",
-            "--yes",
-            "--ledger-table",
-            "pitr-ledger",
-            "--journal-table",
-            "pitr-journal",
-            "--max-wcu",
-            "1000",
-            "--max-restore-lag",
-            "900s",
-            "--worker",
-            "auto/3",
-            "--run-id",
-            "mig-8");
-    assertThat(run.out())
-        .startsWith(
-            "Submitted migrate prod 0001_cars_get_a_price across 3 workers (run mig-8) as AWS"
-                + " Batch array job "
-                + job.jobId()
-                + " (pitr-migrate-0001_cars_get_a_price, queue "
-                + q
-                + ")\n  watch it: pitr migrate list (each worker's state)\n  its logs: pitr logs "
-                + job.jobId()
-                + " --worker I (1-3)\n");
+    assertSubmittedArrayJobOf3Workers(run, q, "mig-8");
   }
 
   @Test
@@ -492,23 +343,10 @@ class MigrateSubmitCommandTest {
     Path m = migrations(false);
     String q = newQueue();
 
-    CliRun run =
-        run(
-            null,
-            "migrate",
-            "prod",
-            "0001",
-            "--submit",
-            "batch",
-            "--workers",
-            "3",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
-            q);
+    CliRun run = prodSubmitBatch(m, q, "--workers", "3");
 
     assertThat(code).as(run.err()).isEqualTo(3);
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
     assertThat(ledgerExists()).isFalse();
   }
 
@@ -517,29 +355,14 @@ class MigrateSubmitCommandTest {
     Path m = migrations(true);
     String q = newQueue();
 
-    CliRun run =
-        run(
-            null,
-            "migrate",
-            "prod",
-            "0001",
-            "--submit",
-            "batch",
-            "--worker",
-            "1/3",
-            "--run-id",
-            "mig-9",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
-            q);
+    CliRun run = prodSubmitBatch(m, q, "--worker", "1/3", "--run-id", "mig-9");
 
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
             "error: --worker runs here; drop it from --submit batch (the submitted workers take"
                 + " their shares themselves)\n");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
     assertThat(ledgerExists()).isFalse();
   }
 
@@ -549,14 +372,9 @@ class MigrateSubmitCommandTest {
     String q = newQueue();
 
     CliRun run =
-        run(
+        submit(
             null,
-            "migrate",
-            "submit",
-            "0001",
-            "--migrations-dir",
-            m.toString(),
-            "--job-queue",
+            m,
             q,
             "--workers",
             "3",
@@ -570,7 +388,7 @@ class MigrateSubmitCommandTest {
         .isEqualTo(
             "error: --cron with --workers: every run of the schedule would be the same run of 3"
                 + " workers; submit it now or --at WHEN\n");
-    assertThat(jobs(q)).isEmpty();
+    assertThat(moto.submittedJobs(q)).isEmpty();
     assertThat(ledgerExists()).isFalse();
   }
 }

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import pitr.dynamo.MotoServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -18,6 +20,8 @@ import software.amazon.awssdk.services.batch.model.CEState;
 import software.amazon.awssdk.services.batch.model.CEType;
 import software.amazon.awssdk.services.batch.model.ComputeEnvironmentOrder;
 import software.amazon.awssdk.services.batch.model.JQState;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
@@ -36,6 +40,7 @@ final class MotoBatch implements AutoCloseable {
   final SchedulerClient scheduler;
   final CloudWatchLogsClient logs;
   final S3Client s3;
+  private int names;
 
   private MotoBatch(MotoServer moto) {
     this.moto = moto;
@@ -129,6 +134,38 @@ final class MotoBatch implements AutoCloseable {
                 .priority(1)
                 .computeEnvironmentOrder(
                     ComputeEnvironmentOrder.builder().order(1).computeEnvironment(ce).build()));
+  }
+
+  /** A new job queue named {@code prefix} and a number, so each test sees only its own jobs. */
+  String newQueue(String prefix) {
+    String name = prefix + (++names);
+    createQueue(name);
+    return name;
+  }
+
+  /** A new S3 bucket named {@code prefix} and a number. */
+  String newBucket(String prefix) {
+    String name = prefix + (++names);
+    s3.createBucket(r -> r.bucket(name));
+    return name;
+  }
+
+  /**
+   * The jobs submitted to {@code queue}, in every state. moto lists an array job's children too;
+   * they are left out: the parent is the job submitted.
+   */
+  List<JobDetail> submittedJobs(String queue) {
+    List<String> ids = new ArrayList<>();
+    for (JobStatus s : JobStatus.values()) {
+      if (s != JobStatus.UNKNOWN_TO_SDK_VERSION) {
+        batch
+            .listJobs(r -> r.jobQueue(queue).jobStatus(s))
+            .jobSummaryList()
+            .forEach(j -> ids.add(j.jobId()));
+      }
+    }
+    ids.removeIf(id -> id.contains(":"));
+    return ids.isEmpty() ? List.of() : batch.describeJobs(r -> r.jobs(ids)).jobs();
   }
 
   @Override

@@ -10,19 +10,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.RunJob;
 import pitr.copy.TableCheckpoints;
 import pitr.dynamo.DynamoDbGateway;
-import pitr.dynamo.MotoServer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.batch.model.JobDetail;
-import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -31,31 +28,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * sharing one run id and the checkpoint table is submitted with {@code --apply s3://...}, and a
  * worker given that address fetches, checks and applies it; refusals upload and submit nothing.
  */
+@ExtendWith(SubmitMoto.class)
 class RollbackSubmitTest {
-  @TempDir static Path motoDir;
   private static MotoBatch moto;
-  private static int queues;
 
   @TempDir Path dir;
   private final RollbackTestEngine local = new RollbackTestEngine();
   private int code;
 
   @BeforeAll
-  static void startMoto() throws Exception {
-    Assumptions.assumeTrue(MotoServer.executable().isPresent(), "moto_server is not on PATH");
-    moto = MotoBatch.start(motoDir);
-    moto.batch.registerJobDefinition(
-        r ->
-            r.jobDefinitionName("pitr")
-                .type("container")
-                .containerProperties(c -> c.image("pitr:test").vcpus(1).memory(2048)));
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
+  static void moto(MotoBatch started) {
+    moto = started;
   }
 
   @AfterEach
@@ -67,15 +50,11 @@ class RollbackSubmitTest {
       Map.of("a", "bad", "b", "repaired-by-hand");
 
   private static String newQueue() {
-    String q = "rb" + (++queues);
-    moto.createQueue(q);
-    return q;
+    return moto.newQueue("rb");
   }
 
   private static String newBucket() {
-    String b = "stage-" + (++queues);
-    moto.s3.createBucket(r -> r.bucket(b));
-    return b;
+    return moto.newBucket("stage-");
   }
 
   /** An incident on {@code engine}: a and b set to bad, c deleted, b repaired by hand since. */
@@ -149,20 +128,6 @@ class RollbackSubmitTest {
     return run(local, "state", args.toArray(String[]::new));
   }
 
-  private static List<JobDetail> jobs(String queue) {
-    List<String> ids = new ArrayList<>();
-    for (JobStatus s : JobStatus.values()) {
-      if (s != JobStatus.UNKNOWN_TO_SDK_VERSION) {
-        moto.batch
-            .listJobs(r -> r.jobQueue(queue).jobStatus(s))
-            .jobSummaryList()
-            .forEach(j -> ids.add(j.jobId()));
-      }
-    }
-    ids.removeIf(id -> id.contains(":"));
-    return ids.isEmpty() ? List.of() : moto.batch.describeJobs(r -> r.jobs(ids)).jobs();
-  }
-
   private static List<String> objects(String bucket) {
     return moto.s3.listObjectsV2(r -> r.bucket(bucket)).contents().stream()
         .map(S3Object::key)
@@ -192,7 +157,7 @@ class RollbackSubmitTest {
                 .getObjectAsBytes(r -> r.bucket(bucket).key(staged.substring(bucket.length() + 6)))
                 .asByteArray())
         .isEqualTo(Files.readAllBytes(plan));
-    JobDetail job = jobs(queue).get(0);
+    JobDetail job = moto.submittedJobs(queue).get(0);
     assertThat(job.jobName()).isEqualTo("pitr-rollback-rb0001");
     assertThat(job.arrayProperties().size()).isEqualTo(2);
     assertThat(job.container().command())
@@ -363,7 +328,7 @@ class RollbackSubmitTest {
                 + " not have it; pass --stage s3://BUCKET/PREFIX to upload it for them (their job"
                 + " role needs s3:GetObject there, see deploy/iam/job-role.json), or upload it"
                 + " yourself and pass --apply s3://BUCKET/KEY. Nothing was submitted\n");
-    assertThat(jobs(queue)).isEmpty();
+    assertThat(moto.submittedJobs(queue)).isEmpty();
     assertThat(local.orders()).isEqualTo(AFTER_INCIDENT);
   }
 
@@ -380,7 +345,7 @@ class RollbackSubmitTest {
             "error: S3 bucket no-such-bucket of --stage s3://no-such-bucket/p does not exist;"
                 + " create it (aws s3 mb s3://no-such-bucket) or pass another --stage"
                 + " s3://BUCKET/PREFIX. Nothing was submitted\n");
-    assertThat(jobs(queue)).isEmpty();
+    assertThat(moto.submittedJobs(queue)).isEmpty();
   }
 
   @Test
@@ -419,7 +384,7 @@ class RollbackSubmitTest {
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .startsWith("error: --apply s3://" + bucket + "/nope.jsonl does not exist");
-    assertThat(jobs(queue)).isEmpty();
+    assertThat(moto.submittedJobs(queue)).isEmpty();
   }
 
   @Test
@@ -443,7 +408,7 @@ class RollbackSubmitTest {
             queue);
 
     assertThat(code).isEqualTo(2);
-    assertThat(jobs(queue)).isEmpty();
+    assertThat(moto.submittedJobs(queue)).isEmpty();
   }
 
   @Test

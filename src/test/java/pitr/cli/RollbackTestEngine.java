@@ -38,18 +38,28 @@ final class RollbackTestEngine implements AutoCloseable {
           .build();
 
   void createOrders() {
+    createTable("orders");
+    enablePitr("orders");
+  }
+
+  /** Creates empty on-demand table {@code name} keyed by string {@code pk}. */
+  void createTable(String name) {
     client
         .createTable(
             r ->
-                r.tableName("orders")
+                r.tableName(name)
                     .billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
                     .keySchema(k -> k.attributeName("pk").keyType("HASH")))
         .join();
+  }
+
+  /** Turns point-in-time recovery on for {@code table}. */
+  void enablePitr(String table) {
     client
         .updateContinuousBackups(
             r ->
-                r.tableName("orders")
+                r.tableName(table)
                     .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
         .join();
   }
@@ -148,12 +158,7 @@ final class RollbackTestEngine implements AutoCloseable {
                 Path.of("migrations", "fixtures", "cars.jsonl").toAbsolutePath().toString()))
         .as(seed.err())
         .isZero();
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+    enablePitr("cars");
   }
 
   /** pk to item of every car. */
