@@ -60,20 +60,7 @@ public final class InProcessWorkers {
         .doOnNext(
             r -> {
               if (r.workers() != workers) {
-                throw new PitrException(
-                    ErrorCode.USAGE,
-                    "Run "
-                        + runId
-                        + " of "
-                        + name
-                        + " runs across "
-                        + r.workers()
-                        + (r.workers() == 1 ? " worker" : " workers")
-                        + ", not "
-                        + workers
-                        + "; pass --workers "
-                        + r.workers()
-                        + " to continue it, or a new --run-id for a new run");
+                throw SharedRuns.otherWorkerCount(r, workers, true);
               }
               if (r.status() == MigrationState.ROLLED_BACK) {
                 throw new PitrException(
@@ -102,15 +89,12 @@ public final class InProcessWorkers {
   public Mono<RunRecord> resumable(String name, String runId) {
     return env.ledger()
         .runs(name)
-        // Latest by start: run ids named with --run-id do not sort by time.
-        .sort(Comparator.comparing(RunRecord::startedAt))
         .collectList()
         .flatMap(
             runs -> {
               if (runId == null) {
-                return runs.isEmpty() || runs.get(runs.size() - 1).workers() <= 1
-                    ? Mono.empty()
-                    : Mono.just(runs.get(runs.size() - 1));
+                RunRecord latest = RunRecord.latest(runs);
+                return latest == null || latest.workers() <= 1 ? Mono.empty() : Mono.just(latest);
               }
               RunRecord r =
                   runs.stream().filter(x -> x.runId().equals(runId)).findFirst().orElse(null);

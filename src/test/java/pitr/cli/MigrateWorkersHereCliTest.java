@@ -412,8 +412,8 @@ class MigrateWorkersHereCliTest {
         .isEqualTo(
             "error: Run r-7 of "
                 + NAME
-                + " runs across 2 workers, not 3; pass --workers 2 to continue it, or a new"
-                + " --run-id for a new run\n");
+                + " runs across 2 workers, not 3; pass --workers 2 to continue it, or start a new"
+                + " run with a new --run-id. Nothing was changed.\n");
     assertThat(again.out()).isEmpty();
     assertThat(local.cars()).isEqualTo(after);
   }

@@ -185,9 +185,55 @@ class InProcessWorkersTest {
             PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
         .hasMessage(
             "Run mig-3 of 0001_marker runs across 2 workers, not 3; pass --workers 2 to continue"
-                + " it, or a new --run-id for a new run");
+                + " it, or start a new run with a new --run-id. Nothing was changed.");
     assertThat(local.items("things", "pk")).isEqualTo(before);
     assertThat(env.ledger().runs("0001_marker").collectList().block()).hasSize(1);
+  }
+
+  @Test
+  void run_acrossWorkersWithTheRunIdOfARunOfOneProcess_isRefusedNamingThePlainResume() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+    String alone = runner.run(request(f)).block().runId();
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+
+    assertThatThrownBy(() -> new InProcessWorkers(runner).run(request(f), 3, alone).block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Run "
+                + alone
+                + " of 0001_marker ran in one process, not across 3 workers; resume it with 'pitr"
+                + " migrate resume 0001_marker' without --workers, or start a new run with a new"
+                + " --run-id. Nothing was changed.");
+    assertThat(local.items("things", "pk")).isEqualTo(before);
+  }
+
+  @Test
+  void latestRun_isTheOneThatStartedLast_notTheOneWhoseIdSortsLast() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+    InProcessWorkers workers = new InProcessWorkers(runner);
+    workers.run(request(f), 2, "zz-first").block();
+    clock.advance(java.time.Duration.ofMinutes(1));
+    local.put(
+        "things",
+        Map.of("pk", AttributeValue.fromS("t3"), "poison", AttributeValue.fromBool(true)));
+    assertThatThrownBy(() -> runner.run(request(f)).block()).isInstanceOf(PitrException.class);
+    RunRecord later = RunRecord.latest(env.ledger().runs("0001_marker").collectList().block());
+    local.put("things", Map.of("pk", AttributeValue.fromS("t3"), "v", AttributeValue.fromN("3")));
+
+    // The generated id of the later run sorts before the name given to the earlier one.
+    assertThat(later.runId()).isLessThan("zz-first");
+    assertThat(later.status()).isEqualTo(MigrationState.FAILED);
+    assertThat(env.ledger().runs("0001_marker").map(RunRecord::runId).collectList().block())
+        .containsExactly("zz-first", later.runId());
+    assertThat(workers.resumable("0001_marker", null).blockOptional()).isEmpty();
+    RunReport resumed = runner.run(request(f).withResume(true)).block();
+    assertThat(resumed.runId()).isEqualTo(later.runId());
+    assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
   }
 
   @Test

@@ -122,7 +122,9 @@ class MigrationWorkersTest {
 
     assertThatThrownBy(() -> runner.run(worker(f, 2, 4)).block())
         .isInstanceOf(PitrException.class)
-        .hasMessage("Run mig-1 of 0001_mark runs across 3 workers, not 4; pass --worker I/3")
+        .hasMessage(
+            "Run mig-1 of 0001_mark runs across 3 workers, not 4; pass --worker I/3 to continue"
+                + " it, or start a new run with a new --run-id. Nothing was changed.")
         .extracting(e -> ((PitrException) e).code())
         .isEqualTo(ErrorCode.USAGE);
     assertThat(local.items("things", "pk")).isEqualTo(before);
