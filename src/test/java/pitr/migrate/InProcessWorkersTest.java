@@ -237,6 +237,38 @@ class InProcessWorkersTest {
   }
 
   @Test
+  void run_acrossMoreWorkersThanOneProcessRuns_isRefusedBeforeAnythingIsWritten() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    int max = InProcessWorkers.maxWorkers();
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+
+    assertThatThrownBy(
+            () ->
+                new InProcessWorkers(MigrationTestTarget.runner(env, dir))
+                    .run(request(f), max + 1, "mig-9")
+                    .block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "--workers "
+                + (max + 1)
+                + " is more workers than one process runs: at most "
+                + max
+                + " here (4 per available processor, at least 16), since each is an instance of"
+                + " the migration with its own scans and heartbeats. Pass --workers "
+                + max
+                + " or fewer, or run the "
+                + (max + 1)
+                + " workers on AWS Batch, one process each, with --submit batch --job-queue"
+                + " QUEUE. Nothing was changed.");
+    assertThat(max).isEqualTo(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
+    assertThat(local.items("things", "pk")).isEqualTo(before);
+    // Not even the ledger was made.
+    assertThat(env.ledger().exists().block()).isFalse();
+  }
+
+  @Test
   void stop_stopsEveryWorker_andTheRunEndsFailed_toBeResumed() {
     seed("things", 20);
     MigrationFile f = marker();
