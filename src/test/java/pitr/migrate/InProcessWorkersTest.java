@@ -231,6 +231,10 @@ class InProcessWorkersTest {
     assertThat(env.ledger().runs("0001_marker").map(RunRecord::runId).collectList().block())
         .containsExactly("zz-first", later.runId());
     assertThat(workers.resumable("0001_marker", null).blockOptional()).isEmpty();
+    assertThat(new MigrationOverview(new MigrationCatalog(dir), env.ledger()).list().block())
+        .singleElement()
+        .satisfies(m -> assertThat(m.latest().runId()).isEqualTo(later.runId()))
+        .satisfies(m -> assertThat(m.state()).isEqualTo(MigrationState.FAILED));
     RunReport resumed = runner.run(request(f).withResume(true)).block();
     assertThat(resumed.runId()).isEqualTo(later.runId());
     assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
