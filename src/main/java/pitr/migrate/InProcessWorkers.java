@@ -206,6 +206,32 @@ public final class InProcessWorkers {
                             + "); wait for them to end, or if they are dead for their heartbeats"
                             + " to lapse, then resume"));
               }
+              long unfinished = p.stream().filter(o -> o == null).count();
+              if (unfinished > maxWorkers()) {
+                return Mono.error(
+                    new PitrException(
+                        ErrorCode.USAGE,
+                        "Run "
+                            + run.runId()
+                            + " of "
+                            + name
+                            + " has "
+                            + unfinished
+                            + " unfinished workers of "
+                            + run.workers()
+                            + ", more than one process runs: at most "
+                            + maxWorkers()
+                            + " here (4 per available processor, at least 16). Resume each in a"
+                            + " process of its own with 'pitr migrate resume "
+                            + name
+                            + (run.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
+                            + " --run-id "
+                            + run.runId()
+                            + " --worker I/"
+                            + run.workers()
+                            + "' ('pitr migrate list' shows which are unfinished). Nothing was"
+                            + " changed."));
+              }
               return launch(request.withResume(true), run.runId(), run.workers(), p);
             });
   }

@@ -273,6 +273,38 @@ class InProcessWorkersTest {
   }
 
   @Test
+  void resume_ofMoreUnfinishedWorkersThanOneProcessRuns_isRefusedNamingEachWorkersResume() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    int n = InProcessWorkers.maxWorkers() + 1;
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+    runner.requestStop();
+    // Worker 1 of a run across n workers started on its own and was stopped; none has finished.
+    assertThatThrownBy(() -> runner.run(request(f).withWorker(new Worker(1, n), "mig-10")).block())
+        .isInstanceOf(PitrException.class);
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+    InProcessWorkers again = new InProcessWorkers(MigrationTestTarget.runner(env, dir));
+
+    assertThatThrownBy(
+            () ->
+                again.resume(request(f), again.resumable("0001_marker", "mig-10").block()).block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Run mig-10 of 0001_marker has "
+                + n
+                + " unfinished workers of "
+                + n
+                + ", more than one process runs: at most "
+                + (n - 1)
+                + " here (4 per available processor, at least 16). Resume each in a process of"
+                + " its own with 'pitr migrate resume 0001_marker --run-id mig-10 --worker I/"
+                + n
+                + "' ('pitr migrate list' shows which are unfinished). Nothing was changed.");
+    assertThat(local.items("things", "pk")).isEqualTo(before);
+  }
+
+  @Test
   void stop_stopsEveryWorker_andTheRunEndsFailed_toBeResumed() {
     seed("things", 20);
     MigrationFile f = marker();
