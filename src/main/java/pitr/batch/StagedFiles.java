@@ -329,7 +329,7 @@ public final class StagedFiles {
   }
 
   /** The hex SHA-256 of {@code file}'s bytes. */
-  static String sha256(Path file) throws IOException {
+  public static String sha256(Path file) throws IOException {
     MessageDigest digest = digest();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
       in.transferTo(java.io.OutputStream.nullOutputStream());

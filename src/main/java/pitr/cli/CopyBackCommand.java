@@ -190,8 +190,8 @@ final class CopyBackCommand implements Callable<Integer> {
 
   private boolean intoItsSource;
 
-  /** The {@code --keys} file as a local file (an {@code s3://} one fetched), or null. */
-  private Path keysFile;
+  /** The {@code --keys} file (an {@code s3://} one fetched) with its origin, or null. */
+  private CopySource.Keys keysFile;
 
   @Override
   public Integer call() {
@@ -226,7 +226,7 @@ final class CopyBackCommand implements Callable<Integer> {
           keys == null ? null : new SubmitOptions.Input("--keys", keys, "The keys file"));
     }
     Path failureFile = outputs(id, share);
-    keysFile = StagedInputs.local(spec, "--keys", keys, stagedDir());
+    keysFile = KeysInput.given(spec, keys, stagedDir());
     Map<String, String> names = ExpressionJson.names("--filter-names", filterNames);
     Map<String, AttributeValue> values = ExpressionJson.values("--filter-values", filterValues);
     PrintWriter err = spec.commandLine().getErr();
@@ -235,7 +235,7 @@ final class CopyBackCommand implements Callable<Integer> {
     if (run.resume != null) {
       // The run's checkpoints know what it copies, and its limits.
       record = runRecord(id);
-      request = RunLimits.resume(record, request, given());
+      request = KeysInput.resume(spec, record, request, given(), stagedDir());
       from = request.source();
       to = request.target();
     }
@@ -478,7 +478,7 @@ final class CopyBackCommand implements Callable<Integer> {
       Map<String, AttributeValue> values) {
     return CopyRequest.builder(id, failureFile)
         .tables(from, to)
-        .items(CopySource.of(keysFile, replay, filter, names, values))
+        .items(KeysInput.items(keysFile, replay, filter, names, values))
         .throughput(new CopyRequest.Throughput(segments, concurrency, rate.maxWcu(), rate.maxRcu()))
         .resume(run.resume != null)
         .worker(share)

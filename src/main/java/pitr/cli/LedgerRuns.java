@@ -2,7 +2,6 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +37,7 @@ final class LedgerRuns {
               MigrationEnvironment.Settings.defaults(PitrCommand.of(sub).target().describe())
                   .withTables(table, "pitr-journal"));
       List<RunRecord> runs = new ArrayList<>(env.ledger().runs().collectList().block());
-      runs.sort(
-          Comparator.comparing(
-                  RunRecord::startedAt, Comparator.nullsLast(Comparator.reverseOrder()))
-              .thenComparing(RunRecord::runId));
+      runs.sort(RunRecord.BY_START.reversed());
       return runs;
     }
   }

@@ -75,7 +75,8 @@ final class MigrateProdCommand implements Callable<Integer> {
       converter = BatchRanges.Workers.class,
       description =
           "Run the migration as one run across N workers, 1-10,000: here, concurrently (sharing"
-              + " --max-wcu), or with --submit batch as an AWS Batch array job of N children.")
+              + " --max-wcu, at most 4 per processor, at least 16), or with --submit batch as an"
+              + " AWS Batch array job of N children.")
   Integer workers;
 
   @Option(
@@ -110,6 +111,9 @@ final class MigrateProdCommand implements Callable<Integer> {
               + "', or point prod at AWS (--region/--profile) or an --endpoint-url");
     }
     Worker worker = share.share(spec, name, false, dryRun, run.backup, workers);
+    if (workers != null) {
+      InProcessWorkers.checkWorkers(workers);
+    }
     MigrationFile file = options.catalog().resolve(name);
     if (workers != null && workers > 1) {
       return acrossWorkers(target, file);

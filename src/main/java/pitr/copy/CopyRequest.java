@@ -106,7 +106,11 @@ public record CopyRequest(
     return toBuilder()
         .tables(source, target)
         .throughput(new Throughput(segments, l.concurrency(), l.maxWcu(), l.maxRcu()))
-        .items(items instanceof CopySource.Replay ? items : l.source())
+        .items(
+            items instanceof CopySource.Replay
+                    || (items instanceof CopySource.Keys k && k.origin().equals(l.keys()))
+                ? items
+                : l.source())
         .build();
   }
 

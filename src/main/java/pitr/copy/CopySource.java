@@ -45,11 +45,20 @@ public sealed interface CopySource {
   /**
    * The items whose keys a {@code --keys} file lists (JSON lines), read from the source by key.
    *
-   * @param file the keys file
+   * @param file the keys file as a local file (for one in S3, the checked copy fetched)
+   * @param origin what the run records of it: its address and SHA-256
    */
-  record Keys(Path file) implements CopySource {
+  record Keys(Path file, KeysOrigin origin) implements CopySource {
     public Keys {
       Objects.requireNonNull(file, "file");
+      if (origin == null) {
+        origin = new KeysOrigin(file.toAbsolutePath().toString(), null);
+      }
+    }
+
+    /** A local keys file, recorded by its absolute path with no SHA-256. */
+    public Keys(Path file) {
+      this(file, null);
     }
   }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import pitr.ErrorCode;
@@ -21,12 +20,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The limits a copy-back run was started with, recorded in its checkpoints so that a resume keeps
  * them: the write and read caps, the batches in flight, the filter with its placeholders, and the
- * keys file. (Its segments are the run's {@link CopyRunRecord#totalSegments()}.)
+ * keys file with its SHA-256. (Its segments are the run's {@link CopyRunRecord#totalSegments()}.)
  *
  * <p>A resume takes the run's value for every limit not given again ({@link #resume}). A cap or
  * {@code --concurrency} given again may be lower, and is then used for this process only; a higher
  * one, or a cap removed with 0, is refused with {@link ErrorCode#USAGE}: copying faster than the
- * run was allowed to takes a new run, which the message spells out.
+ * run was allowed to takes a new run, which the message spells out. So is a keys file that is not
+ * the run's, or is the run's but changed since it started (its SHA-256 differs).
  *
  * @param maxWcu write-unit cap per second; 0 for none
  * @param maxRcu read-unit cap per second; 0 for none
@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param filter the filter expression, or null
  * @param filterNames the filter's name placeholders
  * @param filterValues the filter's value placeholders
- * @param keysFile the keys file (absolute), or null
+ * @param keys the keys file (its S3 address or absolute path, and SHA-256), or null
  */
 public record RunLimits(
     double maxWcu,
@@ -43,7 +43,7 @@ public record RunLimits(
     String filter,
     Map<String, String> filterNames,
     Map<String, AttributeValue> filterValues,
-    Path keysFile) {
+    KeysOrigin keys) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The options of a run that a resume may give again. */
@@ -75,19 +75,19 @@ public record RunLimits(
 
   /**
    * The limits a run of {@code items} at {@code throughput} records: its caps and batches in
-   * flight, and its filter or keys file (absolute). A replay records neither.
+   * flight, and its filter or keys file (its origin). A replay records neither.
    */
   static RunLimits of(CopyRequest.Throughput throughput, CopySource items) {
     String filter = null;
     Map<String, String> names = Map.of();
     Map<String, AttributeValue> values = Map.of();
-    Path keys = null;
+    KeysOrigin keys = null;
     if (items instanceof CopySource.Scan scan) {
       filter = scan.filter();
       names = scan.names();
       values = scan.values();
     } else if (items instanceof CopySource.Keys k) {
-      keys = k.file().toAbsolutePath();
+      keys = k.origin();
     }
     return new RunLimits(
         throughput.maxWcu(),
@@ -102,10 +102,21 @@ public record RunLimits(
   /**
    * The items these limits copy: the keys file, else a scan with the filter.
    *
-   * @throws PitrException {@link ErrorCode#USAGE} when they name both a filter and a keys file
+   * @throws PitrException {@link ErrorCode#USAGE} when they name both a filter and a keys file, or
+   *     a keys file in S3 (whoever resumes fetches and checks it, and passes it as the request's)
    */
   CopySource source() {
-    return CopySource.of(keysFile, null, filter, filterNames, filterValues);
+    if (keys != null && keys.inS3()) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "The run reads its keys from "
+              + keys.address()
+              + "; fetch it and pass it as --keys to resume the run");
+    }
+    CopySource items =
+        CopySource.of(
+            keys == null ? null : Path.of(keys.address()), null, filter, filterNames, filterValues);
+    return items instanceof CopySource.Keys k ? new CopySource.Keys(k.file(), keys) : items;
   }
 
   /**
@@ -153,15 +164,15 @@ public record RunLimits(
             given.contains(Limit.FILTER) ? asked.filter : recorded.filter,
             given.contains(Limit.FILTER) ? asked.filterNames : recorded.filterNames,
             given.contains(Limit.FILTER) ? asked.filterValues : recorded.filterValues,
-            given.contains(Limit.KEYS) ? asked.keysFile : recorded.keysFile);
+            given.contains(Limit.KEYS) ? asked.keys : recorded.keys);
     recorded.checkWithin(run, used);
     return r.with(source, target, segments, used);
   }
 
   /**
    * Refuses {@code asked} when it exceeds these limits of {@code run}: a higher or removed cap,
-   * more batches in flight, another keys file. (Filter and segments are checked with the run's
-   * tables.)
+   * more batches in flight, another keys file, or the run's keys file changed since it started.
+   * (Filter and segments are checked with the run's tables.)
    */
   void checkWithin(CopyRunRecord run, RunLimits asked) {
     capWithin(run, Limit.MAX_WCU, maxWcu, asked.maxWcu);
@@ -175,14 +186,29 @@ public record RunLimits(
           "pass at most " + concurrency,
           "--concurrency " + asked.concurrency);
     }
-    if (!Objects.equals(keysFile, asked.keysFile)) {
+    if (keys != null && keys.changedFrom(asked.keys)) {
       throw new PitrException(
           ErrorCode.USAGE,
           "Run "
               + run.runId()
-              + (keysFile == null
-                  ? " copies every item, not --keys " + asked.keysFile
-                  : " copies the keys in --keys " + keysFile)
+              + " copies the keys in --keys "
+              + keys.address()
+              + ", whose SHA-256 was "
+              + keys.sha256()
+              + " when the run started; it is now "
+              + asked.keys.sha256()
+              + ", so the file was changed or replaced since. Put back the file the run started"
+              + " with, or start a new run for the keys it lists now (items already copied are"
+              + " written again). Nothing was written.");
+    }
+    if (keys == null ? asked.keys != null : !keys.sameAddress(asked.keys)) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Run "
+              + run.runId()
+              + (keys == null
+                  ? " copies every item, not --keys " + asked.keys.address()
+                  : " copies the keys in --keys " + keys.address())
               + "; resume it without --keys (it keeps its own), or start a new run for other"
               + " keys");
     }
@@ -261,8 +287,8 @@ public record RunLimits(
     if (filter != null) {
       out.add("--filter " + identity());
     }
-    if (keysFile != null) {
-      out.add("--keys " + keysFile);
+    if (keys != null) {
+      out.add("--keys " + keys.address());
     }
     return out;
   }
@@ -308,7 +334,7 @@ public record RunLimits(
     out.put("maxRcu", maxRcu);
     out.put("concurrency", concurrency);
     out.put("filter", identity());
-    out.put("keysFile", keysFile == null ? null : keysFile.toString());
+    out.put("keysFile", keys == null ? null : keys.address());
     return out;
   }
 
@@ -324,8 +350,11 @@ public record RunLimits(
       new TreeMap<>(filterNames).forEach(names::put);
       n.set("filterValues", ItemJson.toNode(new TreeMap<>(filterValues)));
     }
-    if (keysFile != null) {
-      n.put("keys", keysFile.toString());
+    if (keys != null) {
+      n.put("keys", keys.address());
+      if (keys.sha256() != null) {
+        n.put("keysSha256", keys.sha256());
+      }
     }
     return n.toString();
   }
@@ -358,6 +387,10 @@ public record RunLimits(
         n.hasNonNull("filter") ? n.get("filter").asText() : null,
         names,
         n.path("filterValues").isObject() ? ItemJson.fromNode(n.get("filterValues")) : Map.of(),
-        n.hasNonNull("keys") ? Path.of(n.get("keys").asText()) : null);
+        n.hasNonNull("keys")
+            ? new KeysOrigin(
+                n.get("keys").asText(),
+                n.hasNonNull("keysSha256") ? n.get("keysSha256").asText() : null)
+            : null);
   }
 }

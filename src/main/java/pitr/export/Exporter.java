@@ -3,6 +3,7 @@ package pitr.export;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -83,6 +84,17 @@ public final class Exporter {
    */
   public record ExportRequest(
       String table, Instant from, Instant to, String bucket, String prefix) {
+    /**
+     * The instants are taken to the millisecond: DynamoDB takes export instants to the millisecond
+     * (the SDK sends them so), so the window is checked (order, length, restore window) as it is
+     * exported, and a write in {@code to}'s millisecond is outside an incremental export on every
+     * path, as it is for a rollback's T1.
+     */
+    public ExportRequest {
+      from = from == null ? null : from.truncatedTo(ChronoUnit.MILLIS);
+      to = to == null ? null : to.truncatedTo(ChronoUnit.MILLIS);
+    }
+
     /** Whether this is an incremental export. */
     public boolean incremental() {
       return from != null;

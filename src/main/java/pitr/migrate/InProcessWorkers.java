@@ -42,6 +42,41 @@ public final class InProcessWorkers {
     this.env = runner.environment();
   }
 
+  /**
+   * The most workers one process runs ({@code migrate prod NAME --workers N}): 4 per available
+   * processor, at least 16. Each worker is an instance of the migration with its own scans, lease
+   * heartbeats and journal writes, all in this process; past this they contend for it rather than
+   * add throughput, and more workers belong on AWS Batch, one process each.
+   */
+  public static int maxWorkers() {
+    return Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Refuses more workers than {@link #maxWorkers()}, before anything is read or written.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} naming the limit and {@code --submit batch}
+   */
+  public static void checkWorkers(int workers) {
+    int max = maxWorkers();
+    if (workers <= max) {
+      return;
+    }
+    throw new PitrException(
+        ErrorCode.USAGE,
+        "--workers "
+            + workers
+            + " is more workers than one process runs: at most "
+            + max
+            + " here (4 per available processor, at least 16), since each is an instance of the"
+            + " migration with its own scans and heartbeats. Pass --workers "
+            + max
+            + " or fewer, or run the "
+            + workers
+            + " workers on AWS Batch, one process each, with --submit batch --job-queue QUEUE."
+            + " Nothing was changed.");
+  }
+
   /** A new run id, for the run of {@link #run} when the operator named none. */
   public String newRunId() {
     return runner.newRunId();
@@ -51,29 +86,18 @@ public final class InProcessWorkers {
    * Runs {@code request} (no {@code --worker}) as run {@code runId} across {@code workers} workers;
    * a run {@code runId} already recorded is continued (its finished workers are skipped).
    *
-   * @throws PitrException {@link ErrorCode#USAGE} when run {@code runId} runs across another number
-   *     of workers, and whatever the first worker is refused with; nothing is written then
+   * @throws PitrException {@link ErrorCode#USAGE} for more workers than {@link #maxWorkers()}, when
+   *     run {@code runId} runs across another number of workers, and whatever the first worker is
+   *     refused with; nothing is written then
    */
   public Mono<WorkersReport> run(RunRequest request, int workers, String runId) {
     String name = request.file().name();
-    return recorded(name, runId)
+    return Mono.fromRunnable(() -> checkWorkers(workers))
+        .then(recorded(name, runId))
         .doOnNext(
             r -> {
               if (r.workers() != workers) {
-                throw new PitrException(
-                    ErrorCode.USAGE,
-                    "Run "
-                        + runId
-                        + " of "
-                        + name
-                        + " runs across "
-                        + r.workers()
-                        + (r.workers() == 1 ? " worker" : " workers")
-                        + ", not "
-                        + workers
-                        + "; pass --workers "
-                        + r.workers()
-                        + " to continue it, or a new --run-id for a new run");
+                throw SharedRuns.otherWorkerCount(r, workers, true);
               }
               if (r.status() == MigrationState.ROLLED_BACK) {
                 throw new PitrException(
@@ -102,15 +126,12 @@ public final class InProcessWorkers {
   public Mono<RunRecord> resumable(String name, String runId) {
     return env.ledger()
         .runs(name)
-        // Latest by start: run ids named with --run-id do not sort by time.
-        .sort(Comparator.comparing(RunRecord::startedAt))
         .collectList()
         .flatMap(
             runs -> {
               if (runId == null) {
-                return runs.isEmpty() || runs.get(runs.size() - 1).workers() <= 1
-                    ? Mono.empty()
-                    : Mono.just(runs.get(runs.size() - 1));
+                RunRecord latest = RunRecord.latest(runs);
+                return latest == null || latest.workers() <= 1 ? Mono.empty() : Mono.just(latest);
               }
               RunRecord r =
                   runs.stream().filter(x -> x.runId().equals(runId)).findFirst().orElse(null);
@@ -184,6 +205,32 @@ public final class InProcessWorkers {
                                 .collect(Collectors.joining("; "))
                             + "); wait for them to end, or if they are dead for their heartbeats"
                             + " to lapse, then resume"));
+              }
+              long unfinished = p.stream().filter(o -> o == null).count();
+              if (unfinished > maxWorkers()) {
+                return Mono.error(
+                    new PitrException(
+                        ErrorCode.USAGE,
+                        "Run "
+                            + run.runId()
+                            + " of "
+                            + name
+                            + " has "
+                            + unfinished
+                            + " unfinished workers of "
+                            + run.workers()
+                            + ", more than one process runs: at most "
+                            + maxWorkers()
+                            + " here (4 per available processor, at least 16). Resume each in a"
+                            + " process of its own with 'pitr migrate resume "
+                            + name
+                            + (run.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
+                            + " --run-id "
+                            + run.runId()
+                            + " --worker I/"
+                            + run.workers()
+                            + "' ('pitr migrate list' shows which are unfinished). Nothing was"
+                            + " changed."));
               }
               return launch(request.withResume(true), run.runId(), run.workers(), p);
             });

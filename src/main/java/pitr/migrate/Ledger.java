@@ -101,14 +101,22 @@ public final class Ledger {
     return LedgerTables.LEDGER.ensure(db, createRequest(table), Duration.ofMinutes(5));
   }
 
-  /** Every run recorded, ordered by migration name and then run id (time). */
+  /**
+   * Every run recorded, ordered by migration name and then run id (which is not their order in
+   * time: sort by {@link RunRecord#BY_START} for that).
+   */
   public Flux<RunRecord> runs() {
     return exists().flatMapMany(e -> e ? query("run", null) : Flux.empty());
   }
 
-  /** Every run of {@code migration}, oldest first. */
+  /**
+   * Every run of {@code migration}, oldest first ({@link RunRecord#BY_START}: by start, ties by run
+   * id), so the last is its latest run.
+   */
   public Flux<RunRecord> runs(String migration) {
-    return exists().flatMapMany(e -> e ? query("run", migration + "#") : Flux.empty());
+    return exists()
+        .flatMapMany(e -> e ? query("run", migration + "#") : Flux.empty())
+        .sort(RunRecord.BY_START);
   }
 
   /** Whether the ledger table exists (it is created by the first run). */

@@ -44,8 +44,8 @@ public final class MigrationOverview {
               List<MigrationStatus> out = new ArrayList<>();
               for (String name : names.keySet()) {
                 List<RunRecord> own = new ArrayList<>(byName.getOrDefault(name, List.of()));
-                own.sort((a, b) -> a.runId().compareTo(b.runId()));
-                RunRecord latest = own.isEmpty() ? null : own.get(own.size() - 1);
+                own.sort(RunRecord.BY_START);
+                RunRecord latest = RunRecord.latest(own);
                 MigrationFile file = files.get(name);
                 boolean changed = false;
                 if (file != null) {

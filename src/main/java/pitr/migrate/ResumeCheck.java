@@ -9,15 +9,15 @@ final class ResumeCheck {
   private ResumeCheck() {}
 
   /**
-   * The run {@code request} resumes: the latest run of {@code name} in {@code prior} (oldest
-   * first), provided it was interrupted (FAILED, or RUNNING when its process died), ran in the same
-   * mode and from the same source.
+   * The run {@code request} resumes: the latest run of {@code name} in {@code prior} ({@link
+   * RunRecord#latest}), provided it was interrupted (FAILED, or RUNNING when its process died), ran
+   * in the same mode and from the same source.
    *
    * @throws PitrException {@link ErrorCode#USAGE} naming what to do instead
    */
   static RunRecord interrupted(
       String name, List<RunRecord> prior, CompiledMigration compiled, RunRequest request) {
-    RunRecord last = prior.isEmpty() ? null : prior.get(prior.size() - 1);
+    RunRecord last = RunRecord.latest(prior);
     if (last == null
         || !(last.status() == MigrationState.FAILED || last.status() == MigrationState.RUNNING)) {
       throw new PitrException(

@@ -1,6 +1,8 @@
 package pitr.migrate;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import pitr.migrate.api.RunMode;
@@ -8,7 +10,9 @@ import pitr.migrate.api.RunMode;
 /**
  * One run of a migration as the ledger keeps it. Records stay after the migration file is deleted.
  *
- * @param runId time-ordered id, e.g. {@code 20260101T120000Z-3f9a1c}; the journal's partition
+ * @param runId the run's id: a generated one is time-ordered, e.g. {@code 20260101T120000Z-3f9a1c},
+ *     one given with {@code --run-id} is any name (so the latest run is found by {@link #BY_START},
+ *     not by id); the journal's partition
  * @param migration the migration's name, e.g. {@code 0001_cars_get_a_price}
  * @param checksum hex SHA-256 of the source that ran
  * @param mode dev or prod
@@ -57,6 +61,21 @@ public record RunRecord(
     String journalTable,
     int journalShards,
     int workers) {
+
+  /**
+   * Runs in the order they started, ties by run id: the last is what an operator means by the
+   * latest run. (Run ids do not give that order: an id given with {@code --run-id} is any name,
+   * e.g. {@code zz-hotfix}, and sorts anywhere among the generated, time-ordered ones.) Every
+   * choice of "the latest run" uses this order.
+   */
+  public static final Comparator<RunRecord> BY_START =
+      Comparator.comparing(RunRecord::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparing(RunRecord::runId);
+
+  /** The latest of {@code runs} ({@link #BY_START}), or null when there is none. */
+  public static RunRecord latest(Collection<RunRecord> runs) {
+    return runs.stream().max(BY_START).orElse(null);
+  }
 
   /**
    * A run starting its first attempt: {@link MigrationState#RUNNING}, nothing counted yet; set the

@@ -64,12 +64,11 @@ final class SharedRuns {
   static RunRecord existing(
       String name, List<RunRecord> prior, CompiledMigration compiled, RunRequest request) {
     String runId = request.runId();
-    RunRecord r = null;
-    for (RunRecord p : prior) {
-      if (runId == null ? p.workers() > 1 : p.runId().equals(runId)) {
-        r = p;
-      }
-    }
+    RunRecord r =
+        prior.stream()
+            .filter(p -> runId == null ? p.workers() > 1 : p.runId().equals(runId))
+            .max(RunRecord.BY_START)
+            .orElse(null);
     if (r == null) {
       if (request.resume() || runId == null) {
         throw new PitrException(
@@ -83,21 +82,7 @@ final class SharedRuns {
       return null;
     }
     if (r.workers() != request.worker().count()) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "Run "
-              + r.runId()
-              + " of "
-              + name
-              + " runs across "
-              + r.workers()
-              + (r.workers() == 1 ? " worker" : " workers")
-              + ", not "
-              + request.worker().count()
-              + "; "
-              + (r.workers() == 1
-                  ? "resume it with 'pitr migrate resume " + name + "' without --worker"
-                  : "pass --worker I/" + r.workers()));
+      throw otherWorkerCount(r, request.worker().count(), false);
     }
     if (r.mode() != request.mode()) {
       throw new PitrException(
@@ -132,6 +117,43 @@ final class SharedRuns {
               + " was rolled back; it cannot be continued. Start a new run with a new --run-id");
     }
     return r;
+  }
+
+  /**
+   * The refusal of joining run {@code r} with {@code asked} workers: its workers split the work by
+   * their count, so another count would overlap their shares and leave some to no one. The fix
+   * depends on how the run was started and how it is joined: a run of one process is resumed with
+   * {@code pitr migrate resume}; a run across workers takes its own count, as {@code --workers} in
+   * one process ({@code inProcess}) or as {@code --worker I/N} per process.
+   */
+  static PitrException otherWorkerCount(RunRecord r, int asked, boolean inProcess) {
+    String resume =
+        "'pitr migrate resume "
+            + r.migration()
+            + (r.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
+            + "'";
+    return new PitrException(
+        ErrorCode.USAGE,
+        "Run "
+            + r.runId()
+            + " of "
+            + r.migration()
+            + (r.workers() == 1
+                ? " ran in one process, not across " + workers(asked)
+                : " runs across " + workers(r.workers()) + ", not " + asked)
+            + "; "
+            + (r.workers() == 1
+                ? "resume it with "
+                    + resume
+                    + (inProcess ? " without --workers" : " without --worker")
+                : inProcess
+                    ? "pass --workers " + r.workers() + " to continue it"
+                    : "pass --worker I/" + r.workers() + " to continue it")
+            + ", or start a new run with a new --run-id. Nothing was changed.");
+  }
+
+  private static String workers(int n) {
+    return n == 1 ? "1 worker" : n + " workers";
   }
 
   /**

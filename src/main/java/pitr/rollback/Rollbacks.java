@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import pitr.ErrorCode;
@@ -324,7 +323,7 @@ public final class Rollbacks {
                     || r.status() == MigrationState.FAILED
                     || r.status() == MigrationState.RUNNING)
         .filter(r -> r.restorePoint() != null)
-        .sort(Comparator.comparing(RunRecord::startedAt))
+        .sort(RunRecord.BY_START)
         .last()
         .onErrorResume(
             java.util.NoSuchElementException.class,

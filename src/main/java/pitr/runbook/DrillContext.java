@@ -3,6 +3,7 @@ package pitr.runbook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,10 +74,23 @@ final class DrillContext {
     return Math.max(1, Math.round(n * scale));
   }
 
-  /** A mark's instant, or {@code value} parsed as an ISO instant. */
+  /**
+   * A mark's instant, or {@code value} parsed as an ISO instant, to the millisecond ({@link
+   * #toTheMillisecond}).
+   */
   Instant instant(String value) {
     Instant at = marks.get(value);
-    return at != null ? at : Instant.parse(value);
+    return at != null ? at : toTheMillisecond(Instant.parse(value));
+  }
+
+  /**
+   * {@code at} to the millisecond, as marks are recorded: DynamoDB takes restore and export
+   * instants to the millisecond (the SDK sends them so), so the drill waits for, restores, exports
+   * and reports the instant DynamoDB acts at, and a write in the mark's millisecond falls after the
+   * mark on every path.
+   */
+  static Instant toTheMillisecond(Instant at) {
+    return at.truncatedTo(ChronoUnit.MILLIS);
   }
 
   /**

@@ -167,7 +167,7 @@ public final class DrillRunner {
     } else if (step instanceof Step.Mark s) {
       return Mono.fromSupplier(
           () -> {
-            Instant at = drill.clock.instant();
+            Instant at = DrillContext.toTheMillisecond(drill.clock.instant());
             drill.marks.put(s.name(), at);
             return s.name() + " = " + DrillTimeline.millis(at);
           });

@@ -353,6 +353,42 @@ class CopyBackCommandTest {
   }
 
   @Test
+  void resume_ofAKeysRunWhoseFileWasEditedSince_exits2NamingBothSha256s_andWritesNothing()
+      throws Exception {
+    recoveryAndLive(10);
+    Path keys = state.resolve("keys.jsonl");
+    Files.writeString(keys, "{\"pk\":\"k1\"}\n");
+    String started = sha256(keys);
+    assertThat(copy("--keys", keys.toString(), "--run-id", "lk01")).isZero();
+    cli.local.fill("orders", 1, 2, "bad", 100);
+    Files.writeString(keys, "{\"pk\":\"k1\"}\n{\"pk\":\"k3\"}\n");
+
+    int code = cli.exit("copy-back", "--resume", "lk01", "--state-dir", state.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Run lk01 copies the keys in --keys "
+                + keys.toAbsolutePath()
+                + ", whose SHA-256 was "
+                + started
+                + " when the run started; it is now "
+                + sha256(keys)
+                + ", so the file was changed or replaced since. Put back the file the run started"
+                + " with, or start a new run for the keys it lists now (items already copied are"
+                + " written again). Nothing was written.\n");
+    var live = cli.local.contents("orders");
+    assertThat(live.get("k1").get("v").s()).isEqualTo("bad");
+    assertThat(live.get("k3").get("v").s()).isEqualTo("bad");
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  @Test
   void copyBack_withFilter_copiesOnlyMatchingItems() {
     recoveryAndLive(100);
     assertThat(copy("--filter", "attribute_not_exists(payload)")).isZero();

@@ -307,6 +307,182 @@ class CopyBackSubmitTest {
     assertThat(moto.submittedJobs(q)).isEmpty();
   }
 
+  /** An engine with orders (k1-k3 at v0) and its recovery table orders-rec (k1-k3 at v1). */
+  private static RollbackTestEngine engineWithRecovery() {
+    RollbackTestEngine engine = new RollbackTestEngine();
+    engine.createOrders();
+    engine
+        .client
+        .createTable(
+            r ->
+                r.tableName("orders-rec")
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
+        .join();
+    for (String pk : List.of("k1", "k2", "k3")) {
+      engine.put(pk, "v0");
+      engine
+          .client
+          .putItem(
+              r ->
+                  r.tableName("orders-rec")
+                      .item(
+                          Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS("v1"))))
+          .join();
+    }
+    return engine;
+  }
+
+  /** {@code copy-back ARGS} on {@code engine}, S3 on moto, with state in {@code folder}. */
+  private CliRun onEngine(RollbackTestEngine engine, String folder, String... args) {
+    CliRun run = new CliRun();
+    run.root().target.env = moto.env();
+    List<String> all = new ArrayList<>(List.of("--endpoint-url", engine.endpoint, "copy-back"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--checkpoint-table", "pitr-checkpoints", "--state-dir"));
+    all.add(state.resolve(folder).toString());
+    code = run.execute(all.toArray(String[]::new));
+    return run;
+  }
+
+  /** A worker's run of the keys in {@code address} as run {@code runId}, in folder "worker". */
+  private void workerCopies(RollbackTestEngine engine, String address, String runId) {
+    CliRun w =
+        onEngine(
+            engine,
+            "worker",
+            "--from",
+            "orders-rec",
+            "--to",
+            "orders",
+            "--keys",
+            address,
+            "--run-id",
+            runId);
+    assertThat(code).as(w.err()).isZero();
+  }
+
+  @Test
+  void resume_ofAKeysRunStagedInS3_fromAnotherStateFolder_fetchesTheStagedFileAgain()
+      throws Exception {
+    Path keys = keysFile();
+    String bucket = newBucket();
+    try (RollbackTestEngine engine = engineWithRecovery()) {
+      CliRun submitted =
+          run(
+              "--keys",
+              keys.toString(),
+              "--checkpoint-table",
+              "pitr-checkpoints",
+              "--submit",
+              "batch",
+              "--job-queue",
+              newQueue(),
+              "--run-id",
+              "kr0001",
+              "--stage",
+              "s3://" + bucket + "/staged");
+      assertThat(code).as(submitted.err()).isZero();
+      String staged = "s3://" + bucket + "/" + objects(bucket).get(0);
+      workerCopies(engine, staged, "kr0001");
+      engine.put("k1", "v0");
+
+      // A Batch retry in a fresh container, then an operator's resume elsewhere.
+      CliRun retry =
+          onEngine(
+              engine,
+              "retry",
+              "--from",
+              "orders-rec",
+              "--to",
+              "orders",
+              "--keys",
+              staged,
+              "--run-id",
+              "kr0001");
+      assertThat(code).as(retry.err()).isZero();
+      engine.put("k3", "v0");
+      CliRun resume = onEngine(engine, "laptop", "--resume", "kr0001");
+
+      assertThat(code).as(resume.err()).isZero();
+      assertThat(resume.err())
+          .contains(
+              "Resuming run kr0001 with its limits: --concurrency 16, --max-wcu 1000, --max-rcu"
+                  + " none, --keys "
+                  + staged
+                  + "\n");
+      assertThat(engine.orders()).isEqualTo(Map.of("k1", "v1", "k2", "v0", "k3", "v1"));
+    }
+  }
+
+  @Test
+  void resume_ofAKeysRunWhoseS3FileWasReplaced_exits2AndWritesNothing() throws Exception {
+    String bucket = newBucket();
+    String address = "s3://" + bucket + "/by-hand/keys.jsonl";
+    moto.s3.putObject(
+        r -> r.bucket(bucket).key("by-hand/keys.jsonl"), RequestBody.fromFile(keysFile()));
+    try (RollbackTestEngine engine = engineWithRecovery()) {
+      workerCopies(engine, address, "kr0002");
+      engine.put("k1", "v0");
+      String before =
+          sha256(
+              moto.s3
+                  .getObjectAsBytes(r -> r.bucket(bucket).key("by-hand/keys.jsonl"))
+                  .asByteArray());
+      String other = "{\"pk\":\"k2\"}\n";
+      moto.s3.putObject(
+          r -> r.bucket(bucket).key("by-hand/keys.jsonl"), RequestBody.fromString(other));
+
+      CliRun resume = onEngine(engine, "laptop", "--resume", "kr0002");
+
+      assertThat(code).isEqualTo(2);
+      assertThat(resume.err())
+          .isEqualTo(
+              "error: Run kr0002 copies the keys in --keys "
+                  + address
+                  + ", whose SHA-256 was "
+                  + before
+                  + " when the run started; it is now "
+                  + sha256(other.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                  + ", so the file was changed or replaced since. Put back the file the run"
+                  + " started with, or start a new run for the keys it lists now (items already"
+                  + " copied are written again). Nothing was written.\n");
+      assertThat(engine.orders()).isEqualTo(Map.of("k1", "v0", "k2", "v0", "k3", "v1"));
+    }
+  }
+
+  @Test
+  void resume_ofAKeysRunWhoseS3FileIsGone_exits2AndWritesNothing() throws Exception {
+    String bucket = newBucket();
+    String address = "s3://" + bucket + "/by-hand/keys.jsonl";
+    moto.s3.putObject(
+        r -> r.bucket(bucket).key("by-hand/keys.jsonl"), RequestBody.fromFile(keysFile()));
+    try (RollbackTestEngine engine = engineWithRecovery()) {
+      workerCopies(engine, address, "kr0003");
+      engine.put("k1", "v0");
+      moto.s3.deleteObject(r -> r.bucket(bucket).key("by-hand/keys.jsonl"));
+
+      CliRun resume = onEngine(engine, "laptop", "--resume", "kr0003");
+
+      assertThat(code).isEqualTo(2);
+      assertThat(resume.err())
+          .isEqualTo(
+              "error: Cannot resume run kr0003: --keys "
+                  + address
+                  + " does not exist; check the address, or stage the file again with --submit"
+                  + " batch --stage s3://BUCKET/PREFIX. The run copies the keys that file held"
+                  + " when it started (SHA-256 "
+                  + sha256(Files.readAllBytes(keysFile()))
+                  + "): put that file back there, or start a new run. Nothing was changed.\n");
+      assertThat(engine.orders()).isEqualTo(Map.of("k1", "v0", "k2", "v0", "k3", "v1"));
+    }
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
   @Test
   void copyBack_keysFromS3_copiesTheSameItemsAsTheLocalKeysFile() throws Exception {
     Path keys = keysFile();

@@ -371,6 +371,29 @@ class MigrateWorkersHereCliTest {
   }
 
   @Test
+  void prod_withMoreWorkersThanOneProcessRuns_exitsTwoNamingTheLimitAndSubmit_andChangesNothing()
+      throws Exception {
+    Path m = migrations();
+    Map<String, Map<String, AttributeValue>> before = local.cars();
+    int max = pitr.migrate.InProcessWorkers.maxWorkers();
+
+    CliRun prod = run(m, "prod", "0002", "--workers", "10000", "--yes");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(prod.err())
+        .isEqualTo(
+            "error: --workers 10000 is more workers than one process runs: at most "
+                + max
+                + " here (4 per available processor, at least 16), since each is an instance of"
+                + " the migration with its own scans and heartbeats. Pass --workers "
+                + max
+                + " or fewer, or run the 10000 workers on AWS Batch, one process each, with"
+                + " --submit batch --job-queue QUEUE. Nothing was changed.\n");
+    assertThat(prod.out()).isEmpty();
+    assertThat(local.cars()).isEqualTo(before);
+  }
+
+  @Test
   void prod_withWorkersAndWorker_exitsTwo_andWritesNothing() throws Exception {
     Path m = migrations();
 
@@ -412,8 +435,8 @@ class MigrateWorkersHereCliTest {
         .isEqualTo(
             "error: Run r-7 of "
                 + NAME
-                + " runs across 2 workers, not 3; pass --workers 2 to continue it, or a new"
-                + " --run-id for a new run\n");
+                + " runs across 2 workers, not 3; pass --workers 2 to continue it, or start a new"
+                + " run with a new --run-id. Nothing was changed.\n");
     assertThat(again.out()).isEmpty();
     assertThat(local.cars()).isEqualTo(after);
   }

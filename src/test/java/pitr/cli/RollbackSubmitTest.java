@@ -312,6 +312,97 @@ class RollbackSubmitTest {
     assertThat(local.orders()).isEqualTo(AFTER_INCIDENT);
   }
 
+  /** Worker 1/2 of run {@code runId} applies its share of the plan at {@code address}. */
+  private Map<String, String> firstWorkerApplied(String address, String runId) {
+    CliRun w =
+        run(
+            local,
+            "w1",
+            "--apply",
+            address,
+            "--run-id",
+            runId,
+            "--worker",
+            "1/2",
+            "--chunk-items",
+            "1",
+            "--checkpoint-table",
+            "pitr-checkpoints");
+    assertThat(code).as(w.err()).isZero();
+    return local.orders();
+  }
+
+  private CliRun resumeElsewhere(String address, String runId) {
+    return run(
+        local,
+        "laptop",
+        "--apply",
+        address,
+        "--resume",
+        runId,
+        "--worker",
+        "2/2",
+        "--chunk-items",
+        "1",
+        "--checkpoint-table",
+        "pitr-checkpoints");
+  }
+
+  @Test
+  void resume_ofAStagedApply_fromAnotherStateFolder_fetchesThePlanAgainAndFinishesTheRun()
+      throws Exception {
+    Path plan = plan();
+    String bucket = newBucket();
+    submit(newQueue(), "s3://" + bucket + "/p", plan, "rb0010");
+    assertThat(code).isZero();
+    String staged = "s3://" + bucket + "/p/rb0010/sha256-" + sha256(plan) + "/plan.jsonl";
+    firstWorkerApplied(staged, "rb0010");
+
+    CliRun resume = resumeElsewhere(staged, "rb0010");
+
+    assertThat(code).as(resume.err()).isZero();
+    assertThat(local.orders()).isEqualTo(Map.of("a", "v1", "b", "repaired-by-hand", "c", "v1"));
+  }
+
+  @Test
+  void resume_ofAnApplyWhosePlanInS3WasEdited_exits2AndWritesNothing() throws Exception {
+    Path plan = plan();
+    String bucket = newBucket();
+    String address = "s3://" + bucket + "/by-hand/plan.jsonl";
+    moto.s3.putObject(r -> r.bucket(bucket).key("by-hand/plan.jsonl"), RequestBody.fromFile(plan));
+    Map<String, String> before = firstWorkerApplied(address, "rb0011");
+    moto.s3.putObject(
+        r -> r.bucket(bucket).key("by-hand/plan.jsonl"),
+        RequestBody.fromString(Files.readString(plan).replace("\"v1\"", "\"v2\"")));
+
+    CliRun resume = resumeElsewhere(address, "rb0011");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(resume.err()).startsWith("error: Rollback plan " + address + " (its copy ");
+    assertThat(local.orders()).isEqualTo(before);
+  }
+
+  @Test
+  void resume_ofAnApplyWhosePlanInS3IsGone_exits2AndWritesNothing() throws Exception {
+    Path plan = plan();
+    String bucket = newBucket();
+    String address = "s3://" + bucket + "/by-hand/plan.jsonl";
+    moto.s3.putObject(r -> r.bucket(bucket).key("by-hand/plan.jsonl"), RequestBody.fromFile(plan));
+    Map<String, String> before = firstWorkerApplied(address, "rb0012");
+    moto.s3.deleteObject(r -> r.bucket(bucket).key("by-hand/plan.jsonl"));
+
+    CliRun resume = resumeElsewhere(address, "rb0012");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(resume.err())
+        .isEqualTo(
+            "error: --apply "
+                + address
+                + " does not exist; check the address, or stage the file again with --submit"
+                + " batch --stage s3://BUCKET/PREFIX. Nothing was changed.\n");
+    assertThat(local.orders()).isEqualTo(before);
+  }
+
   @Test
   void submit_aLocalPlanWithoutStage_exits2_andUploadsAndSubmitsNothing() {
     Path plan = plan();

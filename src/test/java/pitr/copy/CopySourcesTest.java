@@ -124,7 +124,97 @@ class CopySourcesTest {
     assertThat(restored()).containsExactly("k5", "k7");
     assertThat(result.itemsWritten()).isEqualTo(2);
     assertThat(result.segments()).isZero();
-    assertThat(result.limits().keysFile()).isEqualTo(keys.toAbsolutePath());
+    assertThat(result.limits().keys().address()).isEqualTo(keys.toAbsolutePath().toString());
+  }
+
+  private Path keysOf(String name, String... pks) throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (String pk : pks) {
+      b.append(ItemJson.write(Map.of("pk", AttributeValue.fromS(pk)))).append('\n');
+    }
+    Path file = state.resolve(name);
+    Files.writeString(file, b);
+    return file;
+  }
+
+  private static final KeysOrigin STAGED =
+      new KeysOrigin("s3://b-1/staged/k2/keys.jsonl", "a1".repeat(32));
+
+  @Test
+  void copyBack_keysFromS3_recordsTheAddressAndSha256_andAResumeMayReadAnotherCopyOfIt()
+      throws Exception {
+    Path here = keysOf("here.jsonl", "k5");
+    VirtualTime.run(
+        vts, copyBack().run(request("k2").items(new CopySource.Keys(here, STAGED)).build()));
+    local.fill("orders", 5, 6, "bad", 10);
+    // Another machine fetched the same object into a folder of its own.
+    Path there = keysOf("there.jsonl", "k5");
+
+    CopyRequest resume =
+        RunLimits.resume(
+            FileCheckpoints.in(state).find("k2").block(),
+            request("k2").items(new CopySource.Keys(there, STAGED)).resume(true).build(),
+            java.util.Set.of(RunLimits.Limit.KEYS));
+    VirtualTime.run(vts, copyBack().run(resume));
+
+    RunLimits recorded = FileCheckpoints.in(state).find("k2").block().limits();
+    assertThat(recorded.keys()).isEqualTo(STAGED);
+    assertThat(RunLimits.fromJson(recorded.toJson())).isEqualTo(recorded);
+    assertThat(resume.items()).isEqualTo(new CopySource.Keys(there, STAGED));
+    assertThat(restored()).containsExactly("k5");
+  }
+
+  @Test
+  void copyBack_resumeOfAKeysRunWhoseFileChangedSinceItStarted_isRefusedBeforeAnyWrite()
+      throws Exception {
+    VirtualTime.run(
+        vts,
+        copyBack()
+            .run(
+                request("k3").items(new CopySource.Keys(keysOf("k.jsonl", "k5"), STAGED)).build()));
+    local.fill("orders", 5, 6, "bad", 10);
+    KeysOrigin replaced = new KeysOrigin(STAGED.address(), "b2".repeat(32));
+    CopyRequest resume =
+        request("k3")
+            .items(new CopySource.Keys(keysOf("k.jsonl", "k7"), replaced))
+            .resume(true)
+            .build();
+
+    assertThatThrownBy(() -> VirtualTime.run(vts, copyBack().run(resume)))
+        .cause()
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Run k3 copies the keys in --keys s3://b-1/staged/k2/keys.jsonl, whose SHA-256 was "
+                + "a1".repeat(32)
+                + " when the run started; it is now "
+                + "b2".repeat(32)
+                + ", so the file was changed or replaced since. Put back the file the run started"
+                + " with, or start a new run for the keys it lists now (items already copied are"
+                + " written again). Nothing was written.");
+    assertThat(restored()).isEmpty();
+  }
+
+  @Test
+  void resume_ofARunWhoseKeysAreInS3_withoutTheFetchedCopy_isRefusedNamingTheAddress()
+      throws Exception {
+    VirtualTime.run(
+        vts,
+        copyBack()
+            .run(
+                request("k4").items(new CopySource.Keys(keysOf("k.jsonl", "k5"), STAGED)).build()));
+
+    assertThatThrownBy(
+            () ->
+                RunLimits.resume(
+                    FileCheckpoints.in(state).find("k4").block(),
+                    request("k4").resume(true).build(),
+                    java.util.Set.of()))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "The run reads its keys from s3://b-1/staged/k2/keys.jsonl; fetch it and pass it as"
+                + " --keys to resume the run");
   }
 
   @Test

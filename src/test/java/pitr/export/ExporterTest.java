@@ -147,6 +147,55 @@ class ExporterTest {
   }
 
   @Test
+  void exportRequest_takesItsInstantsToTheMillisecond_asDynamoDbTakesThem() {
+    Exporter.ExportRequest r =
+        window(
+            "exports",
+            Instant.parse("2026-03-01T00:10:00.123456Z"),
+            Instant.parse("2026-03-01T00:30:00.987654321Z"));
+
+    assertThat(r.from()).isEqualTo(Instant.parse("2026-03-01T00:10:00.123Z"));
+    assertThat(r.to()).isEqualTo(Instant.parse("2026-03-01T00:30:00.987Z"));
+    assertThat(
+            new Exporter.ExportRequest(
+                    "orders", null, Instant.parse("2026-03-01T00:30:00.0009Z"), "b", null)
+                .to())
+        .isEqualTo(Instant.parse("2026-03-01T00:30:00Z"));
+  }
+
+  @Test
+  void export_ofADayAndLessThanAMillisecond_isExportedAsTheDayDynamoDbTakes() throws Exception {
+    startWithDirectory(Duration.ZERO);
+    clock.advance(Duration.ofHours(24));
+    Instant from = FROM.plusNanos(250_000);
+    Instant to = FROM.plus(Duration.ofHours(24)).plusNanos(750_000);
+
+    ExportDescription d = exporter().start(window("exports", from, to), FIX).block();
+
+    assertThat(d.incrementalExportSpecification().exportFromTime()).isEqualTo(FROM);
+    assertThat(d.incrementalExportSpecification().exportToTime())
+        .isEqualTo(FROM.plus(Duration.ofHours(24)));
+  }
+
+  @Test
+  void export_ofAWindowInsideOneMillisecond_isRefusedAsEmptyBeforeItIsRequested() throws Exception {
+    startWithDirectory(Duration.ZERO);
+
+    assertThatThrownBy(
+            () ->
+                exporter()
+                    .start(window("exports", FROM.plusNanos(100_000), FROM.plusNanos(900_000)), FIX)
+                    .block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "--to 2026-03-01T00:10:00Z is not after --from 2026-03-01T00:10:00Z; an incremental"
+                + " export covers [FROM, TO), so pass the earlier instant as --from. Nothing was"
+                + " changed.");
+    assertThat(exports()).isZero();
+  }
+
+  @Test
   void export_stillInProgressAfterTheTimeout_failsNamingTheExportToPickUp() throws Exception {
     startWithDirectory(Duration.ofHours(1));
     Exporter exporter = exporter();

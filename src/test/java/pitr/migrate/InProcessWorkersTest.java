@@ -185,9 +185,123 @@ class InProcessWorkersTest {
             PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
         .hasMessage(
             "Run mig-3 of 0001_marker runs across 2 workers, not 3; pass --workers 2 to continue"
-                + " it, or a new --run-id for a new run");
+                + " it, or start a new run with a new --run-id. Nothing was changed.");
     assertThat(local.items("things", "pk")).isEqualTo(before);
     assertThat(env.ledger().runs("0001_marker").collectList().block()).hasSize(1);
+  }
+
+  @Test
+  void run_acrossWorkersWithTheRunIdOfARunOfOneProcess_isRefusedNamingThePlainResume() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+    String alone = runner.run(request(f)).block().runId();
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+
+    assertThatThrownBy(() -> new InProcessWorkers(runner).run(request(f), 3, alone).block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Run "
+                + alone
+                + " of 0001_marker ran in one process, not across 3 workers; resume it with 'pitr"
+                + " migrate resume 0001_marker' without --workers, or start a new run with a new"
+                + " --run-id. Nothing was changed.");
+    assertThat(local.items("things", "pk")).isEqualTo(before);
+  }
+
+  @Test
+  void latestRun_isTheOneThatStartedLast_notTheOneWhoseIdSortsLast() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+    InProcessWorkers workers = new InProcessWorkers(runner);
+    workers.run(request(f), 2, "zz-first").block();
+    clock.advance(java.time.Duration.ofMinutes(1));
+    local.put(
+        "things",
+        Map.of("pk", AttributeValue.fromS("t3"), "poison", AttributeValue.fromBool(true)));
+    assertThatThrownBy(() -> runner.run(request(f)).block()).isInstanceOf(PitrException.class);
+    RunRecord later = RunRecord.latest(env.ledger().runs("0001_marker").collectList().block());
+    local.put("things", Map.of("pk", AttributeValue.fromS("t3"), "v", AttributeValue.fromN("3")));
+
+    // The generated id of the later run sorts before the name given to the earlier one.
+    assertThat(later.runId()).isLessThan("zz-first");
+    assertThat(later.status()).isEqualTo(MigrationState.FAILED);
+    assertThat(env.ledger().runs("0001_marker").map(RunRecord::runId).collectList().block())
+        .containsExactly("zz-first", later.runId());
+    assertThat(workers.resumable("0001_marker", null).blockOptional()).isEmpty();
+    assertThat(new MigrationOverview(new MigrationCatalog(dir), env.ledger()).list().block())
+        .singleElement()
+        .satisfies(m -> assertThat(m.latest().runId()).isEqualTo(later.runId()))
+        .satisfies(m -> assertThat(m.state()).isEqualTo(MigrationState.FAILED));
+    RunReport resumed = runner.run(request(f).withResume(true)).block();
+    assertThat(resumed.runId()).isEqualTo(later.runId());
+    assertThat(resumed.status()).isEqualTo(MigrationState.SUCCEEDED);
+  }
+
+  @Test
+  void run_acrossMoreWorkersThanOneProcessRuns_isRefusedBeforeAnythingIsWritten() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    int max = InProcessWorkers.maxWorkers();
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+
+    assertThatThrownBy(
+            () ->
+                new InProcessWorkers(MigrationTestTarget.runner(env, dir))
+                    .run(request(f), max + 1, "mig-9")
+                    .block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "--workers "
+                + (max + 1)
+                + " is more workers than one process runs: at most "
+                + max
+                + " here (4 per available processor, at least 16), since each is an instance of"
+                + " the migration with its own scans and heartbeats. Pass --workers "
+                + max
+                + " or fewer, or run the "
+                + (max + 1)
+                + " workers on AWS Batch, one process each, with --submit batch --job-queue"
+                + " QUEUE. Nothing was changed.");
+    assertThat(max).isEqualTo(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
+    assertThat(local.items("things", "pk")).isEqualTo(before);
+    // Not even the ledger was made.
+    assertThat(env.ledger().exists().block()).isFalse();
+  }
+
+  @Test
+  void resume_ofMoreUnfinishedWorkersThanOneProcessRuns_isRefusedNamingEachWorkersResume() {
+    seed("things", 10);
+    MigrationFile f = marker();
+    int n = InProcessWorkers.maxWorkers() + 1;
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+    runner.requestStop();
+    // Worker 1 of a run across n workers started on its own and was stopped; none has finished.
+    assertThatThrownBy(() -> runner.run(request(f).withWorker(new Worker(1, n), "mig-10")).block())
+        .isInstanceOf(PitrException.class);
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+    InProcessWorkers again = new InProcessWorkers(MigrationTestTarget.runner(env, dir));
+
+    assertThatThrownBy(
+            () ->
+                again.resume(request(f), again.resumable("0001_marker", "mig-10").block()).block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessage(
+            "Run mig-10 of 0001_marker has "
+                + n
+                + " unfinished workers of "
+                + n
+                + ", more than one process runs: at most "
+                + (n - 1)
+                + " here (4 per available processor, at least 16). Resume each in a process of"
+                + " its own with 'pitr migrate resume 0001_marker --run-id mig-10 --worker I/"
+                + n
+                + "' ('pitr migrate list' shows which are unfinished). Nothing was changed.");
+    assertThat(local.items("things", "pk")).isEqualTo(before);
   }
 
   @Test

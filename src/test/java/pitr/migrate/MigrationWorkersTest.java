@@ -113,6 +113,33 @@ class MigrationWorkersTest {
   }
 
   @Test
+  void worker_ofARunOfOneProcess_isRefusedNamingThePlainResume() {
+    seed("things", 10);
+    MigrationFile f = marker("things");
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+    String alone = runner.run(RunRequest.of(f, RunMode.DEV, "ann", "box")).block().runId();
+    Map<String, Map<String, AttributeValue>> before = local.items("things", "pk");
+
+    assertThatThrownBy(
+            () ->
+                runner
+                    .run(
+                        RunRequest.of(f, RunMode.DEV, "ann", "box2")
+                            .withWorker(new Worker(2, 3), alone))
+                    .block())
+        .isInstanceOf(PitrException.class)
+        .hasMessage(
+            "Run "
+                + alone
+                + " of 0001_mark ran in one process, not across 3 workers; resume it with 'pitr"
+                + " migrate resume 0001_mark' without --worker, or start a new run with a new"
+                + " --run-id. Nothing was changed.")
+        .extracting(e -> ((PitrException) e).code())
+        .isEqualTo(ErrorCode.USAGE);
+    assertThat(local.items("things", "pk")).isEqualTo(before);
+  }
+
+  @Test
   void worker_withAnotherWorkerCountThanItsRun_isRefusedAndChangesNothing() {
     seed("things", 10);
     MigrationFile f = marker("things");
@@ -122,7 +149,9 @@ class MigrationWorkersTest {
 
     assertThatThrownBy(() -> runner.run(worker(f, 2, 4)).block())
         .isInstanceOf(PitrException.class)
-        .hasMessage("Run mig-1 of 0001_mark runs across 3 workers, not 4; pass --worker I/3")
+        .hasMessage(
+            "Run mig-1 of 0001_mark runs across 3 workers, not 4; pass --worker I/3 to continue"
+                + " it, or start a new run with a new --run-id. Nothing was changed.")
         .extracting(e -> ((PitrException) e).code())
         .isEqualTo(ErrorCode.USAGE);
     assertThat(local.items("things", "pk")).isEqualTo(before);

@@ -192,6 +192,41 @@ class DrillRunnerTest {
   }
 
   @Test
+  void restore_atAMarkTakenInsideAMillisecond_isAtThatMillisecond_asDynamoDbTakesIt() {
+    // The mark falls 123.456789 ms into a second; the SDK sends restore instants to the ms.
+    clock.advance(java.time.Duration.ofNanos(123_456_789));
+    Instant marked = clock.instant().plus(java.time.Duration.ofMinutes(1));
+    try {
+      DrillResult result =
+          run(
+              new Step.CreateTable("Create", "carts", Map.of("pk", "S"), null, null, null, null),
+              new Step.EnablePitr("PITR", "carts"),
+              new Step.Seed("Seed", "carts", 3L, null),
+              new Step.Advance("Wait", "1m"),
+              new Step.Mark("Mark", "t0"),
+              // The engine's restore window trails its clock by 1s, to the millisecond.
+              new Step.Advance("Until t0 is restorable", "1s"),
+              new Step.Restore("Restore", "carts", "t0", "carts-restored"),
+              new Step.AssertCount("Items restored", "carts-restored", 3L, null),
+              new Step.Drop("Drop", "carts-restored"),
+              new Step.Drop("Drop", "carts"));
+
+      assertThat(result.steps())
+          .map(DrillRunnerTest::outcome)
+          .allMatch(o -> o.startsWith("PASSED"));
+      assertThat(result.steps().get(4).detail())
+          .isEqualTo("t0 = " + marked.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+      assertThat(result.steps().get(6).detail())
+          .contains(
+              "restored carts as of "
+                  + marked.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                  + " into carts-restored");
+    } finally {
+      clock.advance(java.time.Duration.ofNanos(1_000_000_000 - 123_456_789));
+    }
+  }
+
+  @Test
   void drop_ofATableAlreadyGone_passesSayingSo() {
     DrillResult result = run(new Step.Drop("Drop", "ghost"));
 
