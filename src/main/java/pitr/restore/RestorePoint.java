@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.Durations;
@@ -17,6 +18,11 @@ import pitr.dynamo.Durations;
  * @param instant the instant, or null for {@code latest}
  */
 public record RestorePoint(String text, Instant instant) {
+
+  /** The instant is taken to the millisecond, as DynamoDB takes a restore's instant. */
+  public RestorePoint {
+    instant = instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
+  }
 
   /** The latest restorable time, whatever it is when the restore starts. */
   public static RestorePoint latest() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class RestoreCommandTest {
     orders();
     cli.local.fill("orders", 0, 100, "v1", 10);
     cli.clock.advance(Duration.ofMillis(20));
-    Instant between = cli.clock.instant();
+    // Whole milliseconds: pitr takes a restore point to the millisecond, as DynamoDB does.
+    Instant between = cli.clock.instant().truncatedTo(ChronoUnit.MILLIS);
     cli.clock.advance(Duration.ofMillis(20));
     cli.local.fill("orders", 0, 100, "v2", 10);
     // Past the engine's restore lag (1 s), so the restore window reaches both writes.
@@ -76,7 +78,7 @@ class RestoreCommandTest {
   @Test
   void restore_beforeTheWindow_refusesWithExitThreeAndCreatesNothing() {
     orders();
-    Instant hourAgo = cli.clock.instant().minusSeconds(3600);
+    Instant hourAgo = cli.clock.instant().minusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);
     assertThat(cli.exit("restore", "orders", "--to", hourAgo.toString())).isEqualTo(3);
     assertThat(cli.last.err())
         .startsWith("error: Table orders can be restored to ")

@@ -27,6 +27,17 @@ class RestorePointTest {
   }
 
   @Test
+  void parse_takesTheInstantToTheMillisecond_asDynamoDbTakesARestoresInstant() {
+    assertThat(RestorePoint.parse("2026-03-01T11:00:00.123456789Z", clock).instant())
+        .isEqualTo(Instant.parse("2026-03-01T11:00:00.123Z"));
+    Clock fine = Clock.fixed(Instant.parse("2026-03-01T12:00:00.999999Z"), ZoneOffset.UTC);
+    assertThat(RestorePoint.parse("-15m", fine).instant())
+        .isEqualTo(Instant.parse("2026-03-01T11:45:00.999Z"));
+    assertThat(RestorePoint.at(Instant.parse("2026-03-01T11:00:00.0005Z")).instant())
+        .isEqualTo(Instant.parse("2026-03-01T11:00:00Z"));
+  }
+
+  @Test
   void parse_ofGarbage_isAUsageErrorListingTheForms() {
     assertThatThrownBy(() -> RestorePoint.parse("yesterday", clock))
         .isInstanceOf(PitrException.class)
