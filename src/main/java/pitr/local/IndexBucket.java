@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * insert copies the bucket (merging the recent partitions in), so inserts leave little garbage.
  *
  * <p>{@code values} holds, per partition, a composite table's skip list of sort keys, or a
- * hash-only table's {@link Version} or, for a lone live version, its image bytes (with {@code ats}
- * and {@code sizes}).
+ * hash-only table's {@link Version} or, for a lone live version, its image bytes (with its time,
+ * held as an int offset from a time of the bucket's where the bucket's times span less than 24
+ * days, and its size).
  *
  * <p>Keys are not objects of their own: per partition a {@link KeyRefs} reference either into the
  * lone image's bytes, where they hold the key value verbatim (the key is then held once), or into
@@ -46,19 +47,39 @@ final class IndexBucket {
     final int[] refs;
     final byte[] keys;
     final Object[] values;
-    final long[] ats;
+
+    /** Lone versions' times: {@code base} plus an offset each, or wide where they span more. */
+    final long base;
+
+    final int[] offsets;
+    final long[] wide;
+
     final int[] sizes;
 
     /** Keys of partitions whose image (holding their key) was replaced in place; writer-made. */
     byte[][] displaced;
 
-    Sorted(int[] hashes, int[] refs, byte[] keys, Object[] values, long[] ats, int[] sizes) {
+    Sorted(
+        int[] hashes,
+        int[] refs,
+        byte[] keys,
+        Object[] values,
+        long base,
+        int[] offsets,
+        long[] wide,
+        int[] sizes) {
       this.hashes = hashes;
       this.refs = refs;
       this.keys = keys;
       this.values = values;
-      this.ats = ats;
+      this.base = base;
+      this.offsets = offsets;
+      this.wide = wide;
       this.sizes = sizes;
+    }
+
+    long at(int i) {
+      return wide != null ? wide[i] : base + offsets[i];
     }
   }
 
@@ -105,7 +126,14 @@ final class IndexBucket {
     this(
         0,
         new Sorted(
-            new int[0], new int[0], NO_KEYS, new Object[0], times ? new long[0] : null, new int[0]),
+            new int[0],
+            new int[0],
+            NO_KEYS,
+            new Object[0],
+            0,
+            times ? new int[0] : null,
+            null,
+            times ? new int[0] : null),
         0,
         null);
   }
@@ -118,7 +146,7 @@ final class IndexBucket {
   }
 
   private boolean times() {
-    return s.ats != null;
+    return s.sizes != null;
   }
 
   /** Partitions held, sorted and recent. */
@@ -139,7 +167,7 @@ final class IndexBucket {
   }
 
   private long at(int i) {
-    return i < n ? s.ats[i] : recent.ats[i - n];
+    return i < n ? s.at(i) : recent.ats[i - n];
   }
 
   private int itemSize(int i) {
@@ -377,7 +405,7 @@ final class IndexBucket {
           keptSizes[j] = v.size;
         }
         same = false;
-      } else if (s.ats[j] <= at) {
+      } else if (s.at(j) <= at) {
         kept[j] = value;
         keptSizes[j] = s.sizes[j];
       } else {
@@ -387,11 +415,9 @@ final class IndexBucket {
         c++;
       }
     }
-    long[] times = new long[c];
-    Arrays.fill(times, now);
     if (same) {
-      return new IndexBucket(
-          c, new Sorted(s.hashes, s.refs, s.keys, kept, times, s.sizes), 0, null);
+      Sorted copy = new Sorted(s.hashes, s.refs, s.keys, kept, now, new int[c], null, s.sizes);
+      return new IndexBucket(c, copy, 0, null);
     }
     Build b = new Build(c, true);
     for (int j = 0; j < n; j++) {
@@ -459,7 +485,7 @@ final class IndexBucket {
       r = new int[capacity];
       v = new Object[capacity];
       a = times ? new long[capacity] : null;
-      sz = new int[times ? capacity : 0];
+      sz = times ? new int[capacity] : null;
     }
 
     /** Partition {@code i} of {@code from} as it is. */
@@ -527,18 +553,38 @@ final class IndexBucket {
 
     IndexBucket bucket() {
       byte[] packed = used == 0 ? NO_KEYS : used == keys.length ? keys : Arrays.copyOf(keys, used);
-      if (c == h.length) {
-        return new IndexBucket(c, new Sorted(h, r, packed, v, a, sz), 0, null);
+      boolean whole = c == h.length;
+      long base = 0;
+      int[] offsets = null;
+      long[] wide = null;
+      if (a != null) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < c; i++) {
+          min = Math.min(min, a[i]);
+          max = Math.max(max, a[i]);
+        }
+        if (c == 0 || (max - min >= 0 && max - min <= Integer.MAX_VALUE)) {
+          base = c == 0 ? 0 : min;
+          offsets = new int[c];
+          for (int i = 0; i < c; i++) {
+            offsets[i] = (int) (a[i] - base);
+          }
+        } else {
+          wide = whole ? a : Arrays.copyOf(a, c);
+        }
       }
-      Sorted cut =
+      Sorted built =
           new Sorted(
-              Arrays.copyOf(h, c),
-              Arrays.copyOf(r, c),
+              whole ? h : Arrays.copyOf(h, c),
+              whole ? r : Arrays.copyOf(r, c),
               packed,
-              Arrays.copyOf(v, c),
-              a == null ? null : Arrays.copyOf(a, c),
-              a == null ? sz : Arrays.copyOf(sz, c));
-      return new IndexBucket(c, cut, 0, null);
+              whole ? v : Arrays.copyOf(v, c),
+              base,
+              offsets,
+              wide,
+              sz == null || whole ? sz : Arrays.copyOf(sz, c));
+      return new IndexBucket(c, built, 0, null);
     }
   }
 }

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /** Mean partitions per bucket above which the directory doubles. */
-  private static final int SPLIT_AT = 32;
+  private static final int SPLIT_AT = 64;
 
   private static final int INITIAL_BITS = 4;
 

@@ -251,6 +251,28 @@ class IndexBucketTest {
   }
 
   @Test
+  void times_spanningMoreThanAnIntOfMillisecondsInABucket_areKeptExactly() {
+    ItemIndex index = new ItemIndex(false);
+    TreeMap<StoreKey, Version> reference = new TreeMap<>(StoreKey.ORDER);
+    long day = 86_400_000L;
+    for (int id = 0; id < 3_000; id++) {
+      StoreKey k = key(Kind.ASCII, id, true);
+      long at = id % 2 == 0 ? 1_700_000_000_000L + id : id * 30 * day;
+      Version v = new Version(at, image(k, id), null);
+      index.put(k, v);
+      reference.put(k, v);
+    }
+    assertSame(index, reference);
+    ItemIndex copy = new ItemIndex(false);
+    copy.copyAsOf(index, 1_700_000_000_000L + 1_000, 5);
+    for (Map.Entry<StoreKey, Version> e : reference.entrySet()) {
+      boolean live = e.getValue().at() <= 1_700_000_000_000L + 1_000;
+      Version got = copy.get(e.getKey());
+      assertThat(got == null ? -1 : got.at()).isEqualTo(live ? 5 : -1);
+    }
+  }
+
+  @Test
   void keyRefs_findTheKeyValueAnywhereInAnImage_orReportItMissing() {
     byte[] key = StoreKey.of(AttributeValue.fromS("abc"), null).bytes();
     byte[] image = "xxabcyy".getBytes(StandardCharsets.US_ASCII);
