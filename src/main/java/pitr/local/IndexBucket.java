@@ -175,18 +175,21 @@ final class IndexBucket {
   }
 
   /**
-   * The array holding partition {@code i}'s encoded key when it is not in {@code value} (the value
-   * read for it), its key starting at {@link #keyStart}; null where {@code ref} points into {@code
-   * value}.
+   * The array holding partition {@code i}'s encoded key, from {@link #keyStart}; null where it is
+   * held in the partition's image, which is then the value read (with acquire) before this call. A
+   * side slot written before a version record replaced the image is visible to a reader that saw
+   * the record; one that still saw the image may find the side slot too, which holds the same key.
+   * The value itself is not read here: copying a bucket touches no image.
    */
-  private byte[] keyArray(int i, int ref, Object value) {
-    if (ref >= 0 && value instanceof byte[]) {
-      return null;
-    }
+  private byte[] keyArray(int i, int ref) {
     if (i >= n) {
       return recent.keys[i - n];
     }
-    return ref < 0 ? s.keys : s.displaced[i];
+    if (ref < 0) {
+      return s.keys;
+    }
+    byte[][] d = s.displaced;
+    return d == null ? null : d[i];
   }
 
   private static int keyStart(int ref) {
@@ -199,7 +202,7 @@ final class IndexBucket {
   byte[] key(int i) {
     int ref = ref(i);
     Object value = value(i);
-    byte[] a = keyArray(i, ref, value);
+    byte[] a = keyArray(i, ref);
     if (a == null) {
       byte[] out = new byte[KeyRefs.encodedRoom(ref)];
       int end = KeyRefs.encode(ref, (byte[]) value, out, 0);
@@ -217,7 +220,7 @@ final class IndexBucket {
   private int compareKey(int i, byte[] key, int end) {
     int ref = ref(i);
     Object value = value(i);
-    byte[] a = keyArray(i, ref, value);
+    byte[] a = keyArray(i, ref);
     return a == null
         ? KeyRefs.compare(ref, (byte[]) value, key, end)
         : StoreKey.comparePartitionAt(a, keyStart(ref), key, end);
@@ -275,9 +278,8 @@ final class IndexBucket {
    */
   void replace(int i, Version v) {
     int ref = ref(i);
-    Object old = value(i);
     if (i < n) {
-      if (ref >= 0 && old instanceof byte[]) {
+      if (ref >= 0 && keyArray(i, ref) == null) {
         if (s.displaced == null) {
           s.displaced = new byte[s.values.length][];
         }
@@ -355,6 +357,33 @@ final class IndexBucket {
 
   /** This bucket (with no recent ones) with partition {@code i}'s value, time and size replaced. */
   IndexBucket with(int i, Object value, long at, int size) {
+    int ref = s.refs[i];
+    boolean keyStays =
+        ref < 0
+            || (keyArray(i, ref) == null
+                && value instanceof byte[] image
+                && KeyRefs.sameAt(ref, (byte[]) s.values[i], image));
+    long base = s.base;
+    int[] offsets = s.offsets;
+    long[] wide = s.wide;
+    if (keyStays && (wide != null || (at - base >= 0 && at - base <= Integer.MAX_VALUE))) {
+      // The common case: keys, hashes and references shared, as a restore shares them.
+      if (wide != null) {
+        wide = wide.clone();
+        wide[i] = at;
+      } else {
+        offsets = offsets.clone();
+        offsets[i] = (int) (at - base);
+      }
+      Object[] v = s.values.clone();
+      v[i] = value;
+      int[] sz = s.sizes.clone();
+      sz[i] = size;
+      Sorted copy = new Sorted(s.hashes, s.refs, s.keys, v, base, offsets, wide, sz);
+      // Same partitions at the same indices: a side slot holds its partition's key in either.
+      copy.displaced = s.displaced;
+      return new IndexBucket(n, copy, 0, null);
+    }
     Build b = new Build(n, times());
     for (int j = 0; j < n; j++) {
       if (j == i) {
@@ -492,7 +521,7 @@ final class IndexBucket {
     void copy(IndexBucket from, int i) {
       Object value = from.value(i);
       int ref = from.ref(i);
-      byte[] k = from.keyArray(i, ref, value);
+      byte[] k = from.keyArray(i, ref);
       h[c] = (int) from.hash(i);
       if (k == null) {
         r[c] = ref;
@@ -514,7 +543,7 @@ final class IndexBucket {
     void put(IndexBucket from, int i, Object value, long at, int size, boolean search) {
       Object old = from.value(i);
       int ref = from.ref(i);
-      byte[] k = from.keyArray(i, ref, old);
+      byte[] k = from.keyArray(i, ref);
       h[c] = (int) from.hash(i);
       if (k == null && value == old) {
         r[c] = ref;

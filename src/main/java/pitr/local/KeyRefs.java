@@ -59,6 +59,13 @@ final class KeyRefs {
     return StoreKey.compareValueTo(TAGS[ref & 3], image, o, o + length(ref), key, end);
   }
 
+  /** Whether {@code image} holds the key referenced in {@code old} at the same place. */
+  static boolean sameAt(int ref, byte[] old, byte[] image) {
+    int o = offset(ref);
+    int end = o + length(ref);
+    return end <= image.length && Arrays.equals(old, o, end, image, o, end);
+  }
+
   /** Bytes the encoded key referenced takes at most (type, length, value). */
   static int encodedRoom(int ref) {
     return length(ref) + 3;
