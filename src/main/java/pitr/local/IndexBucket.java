@@ -34,54 +34,12 @@ final class IndexBucket {
   /** Sorted partitions. */
   final int n;
 
-  private final Sorted s;
+  private final SortedPart s;
 
   /** Recent partitions counted by this bucket, in {@link #recent}'s first slots. */
   private final int m;
 
   private final Recent recent;
-
-  /** The sorted part's arrays, shared by the buckets that count the same sorted partitions. */
-  private static final class Sorted {
-    final int[] hashes;
-    final int[] refs;
-    final byte[] keys;
-    final Object[] values;
-
-    /** Lone versions' times: {@code base} plus an offset each, or wide where they span more. */
-    final long base;
-
-    final int[] offsets;
-    final long[] wide;
-
-    final int[] sizes;
-
-    /** Keys of partitions whose image (holding their key) was replaced in place; writer-made. */
-    byte[][] displaced;
-
-    Sorted(
-        int[] hashes,
-        int[] refs,
-        byte[] keys,
-        Object[] values,
-        long base,
-        int[] offsets,
-        long[] wide,
-        int[] sizes) {
-      this.hashes = hashes;
-      this.refs = refs;
-      this.keys = keys;
-      this.values = values;
-      this.base = base;
-      this.offsets = offsets;
-      this.wide = wide;
-      this.sizes = sizes;
-    }
-
-    long at(int i) {
-      return wide != null ? wide[i] : base + offsets[i];
-    }
-  }
 
   /**
    * Slots for recent inserts, filled in order and shared by the buckets that count them; grown
@@ -125,7 +83,7 @@ final class IndexBucket {
   IndexBucket(boolean times) {
     this(
         0,
-        new Sorted(
+        new SortedPart(
             new int[0],
             new int[0],
             NO_KEYS,
@@ -138,7 +96,7 @@ final class IndexBucket {
         null);
   }
 
-  private IndexBucket(int n, Sorted s, int m, Recent recent) {
+  private IndexBucket(int n, SortedPart s, int m, Recent recent) {
     this.n = n;
     this.s = s;
     this.m = m;
@@ -379,7 +337,7 @@ final class IndexBucket {
       v[i] = value;
       int[] sz = s.sizes.clone();
       sz[i] = size;
-      Sorted copy = new Sorted(s.hashes, s.refs, s.keys, v, base, offsets, wide, sz);
+      SortedPart copy = new SortedPart(s.hashes, s.refs, s.keys, v, base, offsets, wide, sz);
       // Same partitions at the same indices: a side slot holds its partition's key in either.
       copy.displaced = s.displaced;
       return new IndexBucket(n, copy, 0, null);
@@ -445,7 +403,8 @@ final class IndexBucket {
       }
     }
     if (same) {
-      Sorted copy = new Sorted(s.hashes, s.refs, s.keys, kept, now, new int[c], null, s.sizes);
+      SortedPart copy =
+          new SortedPart(s.hashes, s.refs, s.keys, kept, now, new int[c], null, s.sizes);
       return new IndexBucket(c, copy, 0, null);
     }
     Build b = new Build(c, true);
@@ -603,8 +562,8 @@ final class IndexBucket {
           wide = whole ? a : Arrays.copyOf(a, c);
         }
       }
-      Sorted built =
-          new Sorted(
+      SortedPart built =
+          new SortedPart(
               whole ? h : Arrays.copyOf(h, c),
               whole ? r : Arrays.copyOf(r, c),
               packed,
