@@ -2,6 +2,7 @@ package pitr.local;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -13,70 +14,97 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * insert copies the bucket (merging the recent partitions in), so inserts leave little garbage.
  *
  * <p>{@code values} holds, per partition, a composite table's skip list of sort keys, or a
- * hash-only table's {@link Version} or, for a lone live version, its image bytes (with {@code ats}
- * and {@code sizes}).
+ * hash-only table's {@link Version} or, for a lone live version, its image bytes (with its time,
+ * held as an int offset from a time of the bucket's where the bucket's times span less than 24
+ * days, and its size).
+ *
+ * <p>Keys are not objects of their own: per partition a {@link KeyRefs} reference either into the
+ * lone image's bytes, where they hold the key value verbatim (the key is then held once), or into
+ * one byte array of the bucket's packed encoded keys. When a version record replaces such an image
+ * in place, the key is first written to a side slot ({@code displaced} or the recent slot's key),
+ * which a reader that sees the record also sees (the record is published with release semantics).
  */
 final class IndexBucket {
   /** Partitions inserted since the sorted part was last rebuilt, at most. */
   static final int RECENT = 8;
 
   private static final VarHandle VALUE = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final byte[] NO_KEYS = new byte[0];
 
   /** Sorted partitions. */
   final int n;
 
-  private final int[] hashes;
-  private final byte[][] keys;
-  private final Object[] values;
-  private final long[] ats;
-  private final int[] sizes;
+  private final SortedPart s;
 
   /** Recent partitions counted by this bucket, in {@link #recent}'s first slots. */
   private final int m;
 
   private final Recent recent;
 
-  /** Slots for recent inserts, filled in order and shared by the buckets that count them. */
+  /**
+   * Slots for recent inserts, filled in order and shared by the buckets that count them; grown
+   * (copied) from 2 to {@link #RECENT} slots as they fill. {@code keys} holds a slot's encoded
+   * partition key where its reference does not point into its image, or no longer can.
+   */
   private static final class Recent {
-    final int[] hashes = new int[RECENT];
-    final byte[][] keys = new byte[RECENT][];
-    final Object[] values = new Object[RECENT];
+    final int[] hashes;
+    final int[] refs;
+    final byte[][] keys;
+    final Object[] values;
     final long[] ats;
     final int[] sizes;
 
-    Recent(boolean times) {
-      ats = times ? new long[RECENT] : null;
-      sizes = times ? new int[RECENT] : null;
+    Recent(int capacity, boolean times) {
+      hashes = new int[capacity];
+      refs = new int[capacity];
+      keys = new byte[capacity][];
+      values = new Object[capacity];
+      ats = times ? new long[capacity] : null;
+      sizes = times ? new int[capacity] : null;
+    }
+
+    Recent grown(int used) {
+      Recent r = new Recent(hashes.length * 2, ats != null);
+      System.arraycopy(hashes, 0, r.hashes, 0, used);
+      System.arraycopy(refs, 0, r.refs, 0, used);
+      System.arraycopy(keys, 0, r.keys, 0, used);
+      for (int j = 0; j < used; j++) {
+        r.values[j] = VALUE.getAcquire(values, j);
+      }
+      if (ats != null) {
+        System.arraycopy(ats, 0, r.ats, 0, used);
+        System.arraycopy(sizes, 0, r.sizes, 0, used);
+      }
+      return r;
     }
   }
 
   /** An empty bucket; {@code times} for a hash-only table, whose lone versions keep them here. */
   IndexBucket(boolean times) {
-    this(0, new int[0], new byte[0][], new Object[0], times ? new long[0] : null, null);
+    this(
+        0,
+        new SortedPart(
+            new int[0],
+            new int[0],
+            NO_KEYS,
+            new Object[0],
+            0,
+            times ? new int[0] : null,
+            null,
+            times ? new int[0] : null),
+        0,
+        null);
   }
 
-  private IndexBucket(
-      int n, int[] hashes, byte[][] keys, Object[] values, long[] ats, int[] sizes) {
-    this(n, hashes, keys, values, ats, sizes, 0, null);
-  }
-
-  private IndexBucket(
-      int n,
-      int[] hashes,
-      byte[][] keys,
-      Object[] values,
-      long[] ats,
-      int[] sizes,
-      int m,
-      Recent recent) {
+  private IndexBucket(int n, SortedPart s, int m, Recent recent) {
     this.n = n;
-    this.hashes = hashes;
-    this.keys = keys;
-    this.values = values;
-    this.ats = ats;
-    this.sizes = ats == null ? null : sizes == null ? new int[n] : sizes;
+    this.s = s;
     this.m = m;
     this.recent = recent;
+  }
+
+  private boolean times() {
+    return s.sizes != null;
   }
 
   /** Partitions held, sorted and recent. */
@@ -85,23 +113,75 @@ final class IndexBucket {
   }
 
   long hash(int i) {
-    return Integer.toUnsignedLong(i < n ? hashes[i] : recent.hashes[i - n]);
+    return Integer.toUnsignedLong(i < n ? s.hashes[i] : recent.hashes[i - n]);
   }
 
-  byte[] key(int i) {
-    return i < n ? keys[i] : recent.keys[i - n];
+  private int ref(int i) {
+    return i < n ? s.refs[i] : recent.refs[i - n];
   }
 
   private Object value(int i) {
-    return i < n ? VALUE.getAcquire(values, i) : VALUE.getAcquire(recent.values, i - n);
+    return i < n ? VALUE.getAcquire(s.values, i) : VALUE.getAcquire(recent.values, i - n);
   }
 
   private long at(int i) {
-    return i < n ? ats[i] : recent.ats[i - n];
+    return i < n ? s.at(i) : recent.ats[i - n];
   }
 
   private int itemSize(int i) {
-    return i < n ? sizes[i] : recent.sizes[i - n];
+    return i < n ? s.sizes[i] : recent.sizes[i - n];
+  }
+
+  /**
+   * The array holding partition {@code i}'s encoded key, from {@link #keyStart}; null where it is
+   * held in the partition's image, which is then the value read (with acquire) before this call. A
+   * side slot written before a version record replaced the image is visible to a reader that saw
+   * the record; one that still saw the image may find the side slot too, which holds the same key.
+   * The value itself is not read here: copying a bucket touches no image.
+   */
+  private byte[] keyArray(int i, int ref) {
+    if (i >= n) {
+      return recent.keys[i - n];
+    }
+    if (ref < 0) {
+      return s.keys;
+    }
+    byte[][] d = s.displaced;
+    return d == null ? null : d[i];
+  }
+
+  private static int keyStart(int ref) {
+    return ref < 0 ? -ref - 1 : 0;
+  }
+
+  /**
+   * Partition {@code i}'s encoded key (a copy or an immutable array: callers must not change it).
+   */
+  byte[] key(int i) {
+    int ref = ref(i);
+    Object value = value(i);
+    byte[] a = keyArray(i, ref);
+    if (a == null) {
+      byte[] out = new byte[KeyRefs.encodedRoom(ref)];
+      int end = KeyRefs.encode(ref, (byte[]) value, out, 0);
+      return end == out.length ? out : Arrays.copyOf(out, end);
+    }
+    int from = keyStart(ref);
+    return from == 0 && a != s.keys ? a : Arrays.copyOfRange(a, from, from + len(a, from));
+  }
+
+  private static int len(byte[] a, int from) {
+    return StoreKey.encodedLength(a, from);
+  }
+
+  /** Compares partition {@code i}'s key with the partition key in the first {@code end} bytes. */
+  private int compareKey(int i, byte[] key, int end) {
+    int ref = ref(i);
+    Object value = value(i);
+    byte[] a = keyArray(i, ref);
+    return a == null
+        ? KeyRefs.compare(ref, (byte[]) value, key, end)
+        : StoreKey.comparePartitionAt(a, keyStart(ref), key, end);
   }
 
   /**
@@ -110,14 +190,14 @@ final class IndexBucket {
    * - 1.
    */
   int find(long hash, byte[] key, int end) {
+    int h = (int) hash;
     int lo = 0;
     int hi = n - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = Long.compare(hash(mid), hash);
+      int c = Integer.compareUnsigned(s.hashes[mid], h);
       if (c == 0) {
-        byte[] k = keys[mid];
-        c = k == key ? 0 : StoreKey.comparePartitions(k, k.length, key, end);
+        c = compareKey(mid, key, end);
       }
       if (c < 0) {
         lo = mid + 1;
@@ -128,11 +208,8 @@ final class IndexBucket {
       }
     }
     for (int j = 0; j < m; j++) {
-      if (recent.hashes[j] == (int) hash) {
-        byte[] k = recent.keys[j];
-        if (k == key || StoreKey.comparePartitions(k, k.length, key, end) == 0) {
-          return n + j;
-        }
+      if (recent.hashes[j] == h && compareKey(n + j, key, end) == 0) {
+        return n + j;
       }
     }
     return -(lo + 1);
@@ -154,35 +231,52 @@ final class IndexBucket {
   }
 
   /**
-   * Replaces partition {@code i}'s value in place with a version record (which has its own time).
+   * Replaces partition {@code i}'s value in place with a version record (which has its own time),
+   * keeping its key readable where it was held in the image replaced. Writer only.
    */
   void replace(int i, Version v) {
+    int ref = ref(i);
     if (i < n) {
-      VALUE.setRelease(values, i, v);
+      if (ref >= 0 && keyArray(i, ref) == null) {
+        if (s.displaced == null) {
+          s.displaced = new byte[s.values.length][];
+        }
+        s.displaced[i] = key(i);
+      }
+      VALUE.setRelease(s.values, i, v);
     } else {
-      VALUE.setRelease(recent.values, i - n, v);
+      int j = i - n;
+      if (recent.keys[j] == null) {
+        recent.keys[j] = key(i);
+      }
+      VALUE.setRelease(recent.values, j, v);
     }
   }
 
   /**
    * This bucket with a new partition among the recent ones, written in place; null when they are
-   * full (insert into {@link #merged()} then). Only for the bucket currently published.
+   * full (insert into {@link #merged()} then). Only for the bucket currently published. {@code key}
+   * is the partition's encoded key, alone.
    */
   IndexBucket appending(int hash, byte[] key, Object value, long at, int size) {
     Recent r = recent;
     if (r == null) {
-      r = new Recent(ats != null);
+      r = new Recent(2, times());
     } else if (m == RECENT) {
       return null;
+    } else if (m == r.hashes.length) {
+      r = r.grown(m);
     }
+    int ref = value instanceof byte[] image ? KeyRefs.find(image, key, key.length) : -1;
     r.hashes[m] = hash;
-    r.keys[m] = key;
+    r.refs[m] = ref;
+    r.keys[m] = ref >= 0 ? null : key;
     r.values[m] = value;
     if (r.ats != null) {
       r.ats[m] = at;
       r.sizes[m] = size;
     }
-    return new IndexBucket(n, hashes, keys, values, ats, sizes, m + 1, r);
+    return new IndexBucket(n, s, m + 1, r);
   }
 
   /** This bucket with its recent partitions merged into the sorted part (itself if none). */
@@ -201,24 +295,13 @@ final class IndexBucket {
       order[at] = x;
     }
     int t = n + m;
-    int[] h = new int[t];
-    byte[][] k = new byte[t][];
-    Object[] v = new Object[t];
-    long[] a = ats == null ? null : new long[t];
-    int[] s = ats == null ? null : new int[t];
+    Build b = new Build(t, times());
     int i = 0;
     int j = 0;
-    for (int to = 0; to < t; to++) {
-      int from = j == m || (i < n && compare(i, order[j]) < 0) ? i++ : order[j++];
-      h[to] = (int) hash(from);
-      k[to] = key(from);
-      v[to] = value(from);
-      if (a != null) {
-        a[to] = at(from);
-        s[to] = itemSize(from);
-      }
+    while (i < n || j < m) {
+      b.copy(this, j == m || (i < n && compare(i, order[j]) < 0) ? i++ : order[j++]);
     }
-    return new IndexBucket(t, h, k, v, a, s);
+    return b.bucket();
   }
 
   private int compare(int x, int y) {
@@ -226,64 +309,74 @@ final class IndexBucket {
     if (c != 0) {
       return c;
     }
-    byte[] a = key(x);
-    byte[] b = key(y);
-    return StoreKey.comparePartitions(a, a.length, b, b.length);
+    byte[] k = key(y);
+    return compareKey(x, k, k.length);
   }
 
   /** This bucket (with no recent ones) with partition {@code i}'s value, time and size replaced. */
   IndexBucket with(int i, Object value, long at, int size) {
-    Object[] v = values.clone();
-    v[i] = value;
-    long[] a = ats;
-    int[] s = sizes;
-    if (a != null) {
-      a = a.clone();
-      s = s.clone();
-      a[i] = at;
-      s[i] = size;
+    int ref = s.refs[i];
+    boolean keyStays =
+        ref < 0
+            || (keyArray(i, ref) == null
+                && value instanceof byte[] image
+                && KeyRefs.sameAt(ref, (byte[]) s.values[i], image));
+    long base = s.base;
+    int[] offsets = s.offsets;
+    long[] wide = s.wide;
+    if (keyStays && (wide != null || (at - base >= 0 && at - base <= Integer.MAX_VALUE))) {
+      // The common case: keys, hashes and references shared, as a restore shares them.
+      if (wide != null) {
+        wide = wide.clone();
+        wide[i] = at;
+      } else {
+        offsets = offsets.clone();
+        offsets[i] = (int) (at - base);
+      }
+      Object[] v = s.values.clone();
+      v[i] = value;
+      int[] sz = s.sizes.clone();
+      sz[i] = size;
+      SortedPart copy = new SortedPart(s.hashes, s.refs, s.keys, v, base, offsets, wide, sz);
+      // Same partitions at the same indices: a side slot holds its partition's key in either.
+      copy.displaced = s.displaced;
+      return new IndexBucket(n, copy, 0, null);
     }
-    return new IndexBucket(n, hashes, keys, v, a, s);
+    Build b = new Build(n, times());
+    for (int j = 0; j < n; j++) {
+      if (j == i) {
+        b.put(this, j, value, at, size, true);
+      } else {
+        b.copy(this, j);
+      }
+    }
+    return b.bucket();
   }
 
   /** This bucket (with no recent ones) without partition {@code i}. */
   IndexBucket removing(int i) {
-    int[] h = new int[n - 1];
-    byte[][] k = new byte[n - 1][];
-    Object[] v = new Object[n - 1];
-    long[] a = ats == null ? null : new long[n - 1];
-    int[] s = ats == null ? null : new int[n - 1];
-    copy(0, h, k, v, a, s, 0, i);
-    copy(i + 1, h, k, v, a, s, i, n - i - 1);
-    return new IndexBucket(n - 1, h, k, v, a, s);
+    Build b = new Build(n - 1, times());
+    for (int j = 0; j < n; j++) {
+      if (j != i) {
+        b.copy(this, j);
+      }
+    }
+    return b.bucket();
   }
 
   /** Partitions [from, to) of this bucket (with no recent ones). */
   IndexBucket slice(int from, int to) {
-    int c = to - from;
-    int[] h = new int[c];
-    byte[][] k = new byte[c][];
-    Object[] v = new Object[c];
-    long[] a = ats == null ? null : new long[c];
-    int[] s = ats == null ? null : new int[c];
-    copy(from, h, k, v, a, s, 0, c);
-    return new IndexBucket(c, h, k, v, a, s);
-  }
-
-  private void copy(int from, int[] h, byte[][] k, Object[] v, long[] a, int[] s, int to, int c) {
-    System.arraycopy(hashes, from, h, to, c);
-    System.arraycopy(keys, from, k, to, c);
-    System.arraycopy(values, from, v, to, c);
-    if (a != null) {
-      System.arraycopy(ats, from, a, to, c);
-      System.arraycopy(sizes, from, s, to, c);
+    Build b = new Build(to - from, times());
+    for (int j = from; j < to; j++) {
+      b.copy(this, j);
     }
+    return b.bucket();
   }
 
   /**
    * This bucket (with no recent ones) as a restore at {@code at} finds it, each item as one version
-   * written at {@code now}: keys, image bytes and, where every item is restored, the sorted arrays
-   * (but values, which are replaced in place) shared. Hash-only tables.
+   * written at {@code now}: key references, image bytes and, where every item is restored, the
+   * sorted arrays (but values, which are replaced in place) shared. Hash-only tables; writer only.
    */
   IndexBucket itemsAsOf(long at, long now) {
     Object[] kept = new Object[n];
@@ -291,7 +384,7 @@ final class IndexBucket {
     int c = 0;
     boolean same = true;
     for (int j = 0; j < n; j++) {
-      Object value = values[j];
+      Object value = s.values[j];
       if (value instanceof Version head) {
         Version v = head.asOf(at);
         if (v != null && v.exists()) {
@@ -299,9 +392,9 @@ final class IndexBucket {
           keptSizes[j] = v.size;
         }
         same = false;
-      } else if (ats[j] <= at) {
+      } else if (s.at(j) <= at) {
         kept[j] = value;
-        keptSizes[j] = sizes[j];
+        keptSizes[j] = s.sizes[j];
       } else {
         same = false;
       }
@@ -309,37 +402,26 @@ final class IndexBucket {
         c++;
       }
     }
-    long[] times = new long[c];
-    java.util.Arrays.fill(times, now);
     if (same) {
-      return new IndexBucket(c, hashes, keys, kept, times, sizes);
+      SortedPart copy =
+          new SortedPart(s.hashes, s.refs, s.keys, kept, now, new int[c], null, s.sizes);
+      return new IndexBucket(c, copy, 0, null);
     }
-    int[] h = new int[c];
-    byte[][] k = new byte[c][];
-    Object[] v = new Object[c];
-    int[] s = new int[c];
-    int to = 0;
+    Build b = new Build(c, true);
     for (int j = 0; j < n; j++) {
       if (kept[j] != null) {
-        h[to] = hashes[j];
-        k[to] = keys[j];
-        v[to] = kept[j];
-        s[to] = keptSizes[j];
-        to++;
+        b.put(this, j, kept[j], now, keptSizes[j], false);
       }
     }
-    return new IndexBucket(c, h, k, v, times, s);
+    return b.bucket();
   }
 
   /**
    * This bucket (with no recent ones) as a restore at {@code at} finds it, each item as one version
-   * written at {@code now}, keys shared. Composite tables.
+   * written at {@code now}. Composite tables.
    */
   IndexBucket sortKeysAsOf(long at, long now) {
-    int[] h = new int[n];
-    byte[][] k = new byte[n][];
-    Object[] v = new Object[n];
-    int c = 0;
+    Build b = new Build(n, false);
     for (int j = 0; j < n; j++) {
       ConcurrentSkipListMap<StoreKey, Version> copy = new ConcurrentSkipListMap<>(StoreKey.ORDER);
       for (var e : sortKeys(j).entrySet()) {
@@ -349,13 +431,10 @@ final class IndexBucket {
         }
       }
       if (!copy.isEmpty()) {
-        h[c] = hashes[j];
-        k[c] = keys[j];
-        v[c] = copy;
-        c++;
+        b.put(this, j, copy, 0, 0, false);
       }
     }
-    return new IndexBucket(c, h, k, v, null, null);
+    return b.bucket();
   }
 
   /** A hash-only table's version at {@code i}, built for a lone live image. */
@@ -376,5 +455,124 @@ final class IndexBucket {
   int sizeOf(int i) {
     Object v = value(i);
     return v instanceof Version version ? version.size : itemSize(i);
+  }
+
+  /** Fills the arrays of a new sorted part, packing the keys not held in images. */
+  private static final class Build {
+    private final int[] h;
+    private final int[] r;
+    private final Object[] v;
+    private final long[] a;
+    private final int[] sz;
+    private byte[] keys = NO_KEYS;
+    private int used;
+    private int c;
+
+    Build(int capacity, boolean times) {
+      h = new int[capacity];
+      r = new int[capacity];
+      v = new Object[capacity];
+      a = times ? new long[capacity] : null;
+      sz = times ? new int[capacity] : null;
+    }
+
+    /** Partition {@code i} of {@code from} as it is. */
+    void copy(IndexBucket from, int i) {
+      Object value = from.value(i);
+      int ref = from.ref(i);
+      byte[] k = from.keyArray(i, ref);
+      h[c] = (int) from.hash(i);
+      if (k == null) {
+        r[c] = ref;
+      } else {
+        pack(k, keyStart(ref));
+      }
+      v[c] = value;
+      if (a != null) {
+        a[c] = from.at(i);
+        sz[c] = from.itemSize(i);
+      }
+      c++;
+    }
+
+    /**
+     * Partition {@code i} of {@code from} with another value; its key referenced in the value where
+     * {@code search} and the value is an image holding it, else packed.
+     */
+    void put(IndexBucket from, int i, Object value, long at, int size, boolean search) {
+      Object old = from.value(i);
+      int ref = from.ref(i);
+      byte[] k = from.keyArray(i, ref);
+      h[c] = (int) from.hash(i);
+      if (k == null && value == old) {
+        r[c] = ref;
+      } else {
+        byte[] key = k == null ? from.key(i) : null;
+        int found = -1;
+        if (search && value instanceof byte[] image) {
+          byte[] probe = key != null ? key : from.key(i);
+          found = KeyRefs.find(image, probe, probe.length);
+        }
+        if (found >= 0) {
+          r[c] = found;
+        } else if (key != null) {
+          pack(key, 0);
+        } else {
+          pack(k, keyStart(ref));
+        }
+      }
+      v[c] = value;
+      if (a != null) {
+        a[c] = at;
+        sz[c] = size;
+      }
+      c++;
+    }
+
+    private void pack(byte[] k, int from) {
+      int len = len(k, from);
+      if (used + len > keys.length) {
+        keys = Arrays.copyOf(keys, Math.max(used + len, Math.max(64, keys.length * 2)));
+      }
+      System.arraycopy(k, from, keys, used, len);
+      r[c] = -used - 1;
+      used += len;
+    }
+
+    IndexBucket bucket() {
+      byte[] packed = used == 0 ? NO_KEYS : used == keys.length ? keys : Arrays.copyOf(keys, used);
+      boolean whole = c == h.length;
+      long base = 0;
+      int[] offsets = null;
+      long[] wide = null;
+      if (a != null) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < c; i++) {
+          min = Math.min(min, a[i]);
+          max = Math.max(max, a[i]);
+        }
+        if (c == 0 || (max - min >= 0 && max - min <= Integer.MAX_VALUE)) {
+          base = c == 0 ? 0 : min;
+          offsets = new int[c];
+          for (int i = 0; i < c; i++) {
+            offsets[i] = (int) (a[i] - base);
+          }
+        } else {
+          wide = whole ? a : Arrays.copyOf(a, c);
+        }
+      }
+      SortedPart built =
+          new SortedPart(
+              whole ? h : Arrays.copyOf(h, c),
+              whole ? r : Arrays.copyOf(r, c),
+              packed,
+              whole ? v : Arrays.copyOf(v, c),
+              base,
+              offsets,
+              wide,
+              sz == null || whole ? sz : Arrays.copyOf(sz, c));
+      return new IndexBucket(c, built, 0, null);
+    }
   }
 }

@@ -22,10 +22,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * partition key, sort key), which parallel-scan segments and ExclusiveStartKey rely on. Only a
  * composite-key table's partitions hold an ordered structure (a skip list of their sort keys).
  *
- * <p>Per item, a hash-only table holds its hash, its encoded key and, for an item whose only
- * version is its live image (no history, no tombstone), the image's bytes, time and size in
- * parallel arrays rather than a {@link Version} object; {@link #get} builds that version when it is
- * read. Items with history keep their version chain.
+ * <p>Per item, a hash-only table holds its hash, a reference to its key and, for an item whose only
+ * version is its live image (no history, no tombstone), the image's bytes, time (an int offset from
+ * a time of its bucket's) and size in parallel arrays rather than a {@link Version} object; {@link
+ * #get} builds that version when it is read. Items with history keep their version chain. The key
+ * is no object of its own: its reference points into the image where the image holds the key
+ * value's bytes (the key is then held once), else into one byte array of the bucket's packed keys
+ * (see {@link KeyRefs}), so a loaded item costs one object, its image.
  *
  * <p>Changed only by one writer at a time (under the engine's write lock); read without locks. A
  * reader always sees a whole bucket, before or after a write: an insert fills a free slot the
@@ -36,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /** Mean partitions per bucket above which the directory doubles. */
-  private static final int SPLIT_AT = 32;
+  private static final int SPLIT_AT = 64;
 
   private static final int INITIAL_BITS = 4;
 
@@ -217,10 +220,10 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
 
   /**
    * Fills this empty index with the items {@code source} held at {@code at}, each as one version
-   * written at {@code now}: a restore. Keys and image bytes are shared, never copied (both are
-   * immutable), and so are whole bucket arrays where every item of a bucket is copied, so a
-   * restored hash-only table costs about the time stamps of its items. Caller holds the engine's
-   * write lock.
+   * written at {@code now}: a restore. Image bytes and packed keys are shared, never copied (both
+   * are immutable), and so are whole bucket arrays (hashes, key references, sizes) where every item
+   * of a bucket is copied, so a restored hash-only table costs about a value reference and a time
+   * offset per item. Caller holds the engine's write lock.
    */
   public Copied copyAsOf(ItemIndex source, long at, long now) {
     if (count != 0 || composite != source.composite) {

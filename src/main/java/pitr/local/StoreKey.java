@@ -101,6 +101,69 @@ public final class StoreKey {
     return compareValues(a[0], a, dataStart(a), aEnd, b[0], b, dataStart(b), bEnd);
   }
 
+  /**
+   * Compares the partition key encoded at {@code aFrom} of {@code a} (tag, length, bytes, as {@link
+   * #bytes()} starts) with the one in the first {@code bEnd} bytes of encoded key {@code b}.
+   */
+  static int comparePartitionAt(byte[] a, int aFrom, byte[] b, int bEnd) {
+    int start = dataStart(a, aFrom);
+    return compareValues(
+        a[aFrom], a, start, start + dataLength(a, aFrom), b[0], b, dataStart(b), bEnd);
+  }
+
+  /**
+   * Compares a raw key value ({@code tag}, bytes [{@code from}, {@code to}) of {@code a}) with the
+   * partition key in the first {@code bEnd} bytes of encoded key {@code b}.
+   */
+  static int compareValueTo(byte tag, byte[] a, int from, int to, byte[] b, int bEnd) {
+    return compareValues(tag, a, from, to, b[0], b, dataStart(b), bEnd);
+  }
+
+  /** How many bytes the partition key encoded at {@code from} of {@code a} takes. */
+  static int encodedLength(byte[] a, int from) {
+    return dataStart(a, from) - from + dataLength(a, from);
+  }
+
+  /** Where the value bytes of the partition key encoded at {@code from} of {@code a} begin. */
+  static int dataStart(byte[] a, int from) {
+    int at = from + 1;
+    while (a[at] < 0) {
+      at++;
+    }
+    return at + 1;
+  }
+
+  private static int dataLength(byte[] a, int from) {
+    int v = 0;
+    int shift = 0;
+    int at = from + 1;
+    while (true) {
+      byte x = a[at++];
+      v |= (x & 0x7F) << shift;
+      if (x >= 0) {
+        return v;
+      }
+      shift += 7;
+    }
+  }
+
+  /**
+   * Writes the encoded partition key of raw value {@code tag}, bytes [{@code from}, {@code to}) of
+   * {@code src} into {@code out} at {@code at}; returns where it ends. {@code out} needs {@code to
+   * - from + 4} bytes from {@code at}.
+   */
+  static int encodePartition(byte tag, byte[] src, int from, int to, byte[] out, int at) {
+    out[at++] = tag;
+    int v = to - from;
+    while ((v & ~0x7F) != 0) {
+      out[at++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    out[at++] = (byte) v;
+    System.arraycopy(src, from, out, at, to - from);
+    return at + to - from;
+  }
+
   /** Unsigned 32-bit hash of the partition key. */
   public long hash() {
     return hash;
@@ -148,11 +211,7 @@ public final class StoreKey {
   }
 
   private static int dataStart(byte[] key) {
-    int at = 1;
-    while (key[at] < 0) {
-      at++;
-    }
-    return at + 1;
+    return dataStart(key, 0);
   }
 
   private static byte[] encode(AttributeValue partition, AttributeValue sort) {
