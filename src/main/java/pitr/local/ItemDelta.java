@@ -9,22 +9,12 @@ import java.util.Arrays;
  * rest (attributes it changed or removed, and the attribute count), so a version that differs from
  * its successor by one small attribute costs a few bytes beyond that attribute.
  *
- * <p>Layout: the marker bytes {@code 0x80 0x00}, the rebuilt length as an unsigned varint, then
- * operations up to the end: a varint {@code x}; odd {@code x} is a literal of {@code x >>> 1} bytes
- * that follow; even {@code x} copies {@code varint} bytes of the newer encoding from offset {@code
- * x >>> 1}. An {@link ItemBytes} encoding never starts with the marker: it opens with its attribute
- * count as a canonical varint, and {@code 0x80 0x00} would be a non-canonical zero.
+ * <p>Layout: the rebuilt length as an unsigned varint, then operations up to the end: a varint
+ * {@code x}; odd {@code x} is a literal of {@code x >>> 1} bytes that follow; even {@code x} copies
+ * {@code varint} bytes of the newer encoding from offset {@code x >>> 1}.
  */
 final class ItemDelta {
-  private static final byte MARK_0 = (byte) 0x80;
-  private static final byte MARK_1 = 0;
-
   private ItemDelta() {}
-
-  /** Whether {@code data} is a delta rather than a full {@link ItemBytes} encoding. */
-  static boolean isDelta(byte[] data) {
-    return data.length >= 2 && data[0] == MARK_0 && data[1] == MARK_1;
-  }
 
   /**
    * The delta that rebuilds {@code older} from {@code newer} (both full encodings), or null when it
@@ -34,8 +24,6 @@ final class ItemDelta {
     int[] ob = ItemBytes.attributeBounds(older);
     int[] nb = ItemBytes.attributeBounds(newer);
     Out out = new Out(older.length);
-    out.put(MARK_0);
-    out.put(MARK_1);
     out.varint(older.length);
     // Pending operation: a literal of older[litFrom, litTo) or a copy of newer[copyFrom, copyTo).
     int litFrom = 0;
@@ -102,7 +90,7 @@ final class ItemDelta {
 
   /** Rebuilds the full encoding a delta describes from its successor's full encoding. */
   static byte[] apply(byte[] delta, byte[] newer) {
-    int pos = 2;
+    int pos = 0;
     byte[] out = new byte[ItemBytes.varintAt(delta, pos)];
     pos = ItemBytes.skipVarint(delta, pos);
     int o = 0;
@@ -127,17 +115,50 @@ final class ItemDelta {
     return out;
   }
 
+  /**
+   * A tail record: a superseded version with nothing older, held by its successor in place of a
+   * version object. Its age (the successor's instant minus its own) and size as unsigned varints,
+   * then its delta.
+   */
+  static byte[] tail(long age, int size, byte[] delta) {
+    Out out = new Out(delta.length + 8);
+    out.varlong(age);
+    out.varint(size);
+    out.bytes(delta, 0, delta.length);
+    return Arrays.copyOf(out.buf, out.pos);
+  }
+
+  /** The age a tail record holds. */
+  static long tailAge(byte[] tail) {
+    long v = 0;
+    int shift = 0;
+    for (int pos = 0; ; pos++) {
+      byte b = tail[pos];
+      v |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        return v;
+      }
+      shift += 7;
+    }
+  }
+
+  /** The size a tail record holds. */
+  static int tailSize(byte[] tail) {
+    return ItemBytes.varintAt(tail, ItemBytes.skipVarint(tail, 0));
+  }
+
+  /** The delta a tail record holds. */
+  static byte[] tailDelta(byte[] tail) {
+    int from = ItemBytes.skipVarint(tail, ItemBytes.skipVarint(tail, 0));
+    return Arrays.copyOfRange(tail, from, tail.length);
+  }
+
   private static final class Out {
     byte[] buf;
     int pos;
 
     Out(int expected) {
       buf = new byte[Math.max(16, expected + 16)];
-    }
-
-    void put(byte b) {
-      room(1);
-      buf[pos++] = b;
     }
 
     void varint(int v) {
@@ -147,6 +168,21 @@ final class ItemDelta {
         v >>>= 7;
       }
       buf[pos++] = (byte) v;
+    }
+
+    void varlong(long v) {
+      room(10);
+      while ((v & ~0x7FL) != 0) {
+        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[pos++] = (byte) v;
+    }
+
+    void bytes(byte[] src, int from, int len) {
+      room(len);
+      System.arraycopy(src, from, buf, pos, len);
+      pos += len;
     }
 
     void literal(byte[] src, int from, int len) {

@@ -14,21 +14,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Versions of one item share what they have in common: a version written by {@link #superseding}
  * re-expresses the one it replaces as an {@link ItemDelta} against itself (the attributes that
  * differ, plus ranges of its own bytes), so an update of one small attribute keeps a few dozen
- * bytes of history rather than another full copy. The newest version always holds its full bytes,
+ * bytes of history rather than another full copy. When the replaced version has nothing older (an
+ * item's first update), the new version holds that delta as a tail record instead of a version
+ * object, and makes a version of it when asked for. The newest version always holds its full bytes,
  * so live reads never rebuild anything; at most {@value #MAX_DELTA_RUN} deltas in a row lie behind
- * a full version, so a restore rebuilds any version from at most that many steps.
+ * a full version, so a restore rebuilds any version in at most that many steps.
  *
  * <p>Readers never lock. What a version decodes to never changes: its representation changes once
- * at most, from full bytes to a delta against a newer version that is set before the delta is
- * published and never changes after, and the newer version's bytes are rebuilt byte for byte the
- * same whatever its own representation. Cutting off history that no restore can ask for is safe to
- * race with as well: deltas point only to newer versions, never to the older ones cut off.
+ * at most, from full bytes to a delta against a newer version, published together in one field, and
+ * the newer version's bytes are rebuilt byte for byte the same whatever its own representation.
+ * Cutting off history that no restore can ask for is safe to race with as well: deltas point only
+ * to newer versions, never to the older ones cut off.
  */
 public final class Version {
   /** Bytes a version costs beyond its image: object header, fields and the map entry share. */
   public static final int OVERHEAD_BYTES = 48;
-
-  public final long at;
 
   /**
    * Superseded versions in a row a chain holds as deltas before it keeps one full: bounds the steps
@@ -36,19 +36,27 @@ public final class Version {
    */
   public static final int MAX_DELTA_RUN = 8;
 
-  /**
-   * The image's {@link ItemBytes} encoding, or an {@link ItemDelta} against {@link #base}; null for
-   * a delete. Changes at most once, from the former to the latter, under the engine's write lock.
-   */
-  private volatile byte[] data;
+  public final long at;
 
-  /** The newer version a delta {@link #data} is against: set before that delta, never after. */
-  private volatile Version base;
+  /**
+   * The image's {@link ItemBytes} encoding ({@code byte[]}), or a {@link Delta} against a newer
+   * version; null for a delete. Changes at most once, from the former to the latter, under the
+   * engine's write lock.
+   */
+  private volatile Object data;
 
   /** The image's size as DynamoDB counts it (0 for a delete), computed once. */
   public final int size;
 
-  private volatile Version previous;
+  /**
+   * The version this one replaced: a {@link Version}, or, when that one is a delta against this one
+   * with nothing older, its {@link ItemDelta#tail} record ({@code byte[]}), which saves it an
+   * object of its own.
+   */
+  private volatile Object previous;
+
+  /** A version's image as an {@link ItemDelta} against the encoding of {@code base}. */
+  private record Delta(Version base, byte[] delta) {}
 
   public Version(long at, Map<String, AttributeValue> image, Version previous) {
     this(at, image, image == null ? 0 : ItemSizes.size(image), previous);
@@ -60,13 +68,17 @@ public final class Version {
 
   /** A version of an already encoded image (shared, never copied: the bytes are immutable). */
   public Version(long at, byte[] data, int size, Version previous) {
-    if (data != null && ItemDelta.isDelta(data)) {
-      throw new IllegalArgumentException("a version is made of a full item encoding, not a delta");
-    }
     this.at = at;
     this.data = data;
     this.size = data == null ? 0 : size;
     this.previous = previous;
+  }
+
+  /** The version a tail record held by {@code holder} stands for: a delta against the holder. */
+  private Version(Version holder, byte[] tail) {
+    this.at = holder.at - ItemDelta.tailAge(tail);
+    this.size = ItemDelta.tailSize(tail);
+    this.data = new Delta(holder, ItemDelta.tailDelta(tail));
   }
 
   /**
@@ -92,38 +104,51 @@ public final class Version {
     return next;
   }
 
-  /** Re-expresses this version as a delta against {@code next}, its successor, when worth it. */
+  /**
+   * Re-expresses this version as a delta against {@code next}, its successor, when worth it: in
+   * place, or, when nothing is older than this version, as a tail record {@code next} holds instead
+   * of it ({@code next} is not published yet).
+   */
   private void shareWith(Version next) {
-    byte[] mine = data;
-    byte[] theirs = next.data;
-    if (mine == null || theirs == null || ItemDelta.isDelta(mine) || ItemDelta.isDelta(theirs)) {
-      return;
+    if (!(data instanceof byte[] mine) || !(next.data instanceof byte[] theirs)) {
+      return; // a delete on either side, or already a delta
     }
     int run = 0;
-    for (Version v = previous; v != null && v.isHeldAsDelta(); v = v.previous) {
-      if (++run >= MAX_DELTA_RUN) {
-        return;
+    for (Object p = previous; p != null; p = ((Version) p).previous) {
+      if (p instanceof byte[]) {
+        run++;
+        break;
       }
+      if (!((Version) p).isHeldAsDelta()) {
+        break;
+      }
+      run++;
+    }
+    if (run >= MAX_DELTA_RUN) {
+      return;
     }
     byte[] delta = ItemDelta.diff(mine, theirs);
-    if (delta != null) {
-      base = next;
-      data = delta;
+    if (delta == null) {
+      return;
+    }
+    if (previous == null && next.previous == this && next.at >= at) {
+      next.previous = ItemDelta.tail(next.at - at, size, delta);
+    } else {
+      data = new Delta(next, delta);
     }
   }
 
   /** Whether this version is held as a delta against a newer one rather than in full. */
   public boolean isHeldAsDelta() {
-    byte[] d = data;
-    return d != null && ItemDelta.isDelta(d);
+    return data instanceof Delta;
   }
 
   /**
    * Bytes of item data this version holds itself: its full encoding or its delta; 0 for a delete.
    */
   public int heldBytes() {
-    byte[] d = data;
-    return d == null ? 0 : d.length;
+    Object d = data;
+    return d == null ? 0 : d instanceof byte[] b ? b.length : ((Delta) d).delta.length;
   }
 
   /** The image, decoded afresh (an unmodifiable map the caller may keep); null for a delete. */
@@ -142,12 +167,12 @@ public final class Version {
    * callers must not change it. Null for a delete.
    */
   public byte[] bytes() {
-    byte[] d = data;
-    if (d == null || !ItemDelta.isDelta(d)) {
-      return d;
+    Object d = data;
+    if (d == null || d instanceof byte[]) {
+      return (byte[]) d;
     }
-    // Read after the delta, so it is the base the delta was made against.
-    return ItemDelta.apply(d, base.bytes());
+    Delta delta = (Delta) d;
+    return ItemDelta.apply(delta.delta, delta.base.bytes());
   }
 
   /**
@@ -155,12 +180,12 @@ public final class Version {
    * walks a chain newest first in one step a version.
    */
   byte[] bytesAfter(Version newer, byte[] newerBytes) {
-    byte[] d = data;
-    if (d == null || !ItemDelta.isDelta(d)) {
-      return d;
+    Object d = data;
+    if (d == null || d instanceof byte[]) {
+      return (byte[]) d;
     }
-    Version b = base;
-    return ItemDelta.apply(d, b == newer ? newerBytes : b.bytes());
+    Delta delta = (Delta) d;
+    return ItemDelta.apply(delta.delta, delta.base == newer ? newerBytes : delta.base.bytes());
   }
 
   /** This version's image as the only version of an item written at {@code when}. */
@@ -172,24 +197,32 @@ public final class Version {
     return at;
   }
 
+  /**
+   * The version this one replaced, or null. A version held as a tail record is made afresh on each
+   * call, decoding to the same image.
+   */
   public Version previous() {
-    return previous;
+    Object p = previous;
+    return p instanceof byte[] tail ? new Version(this, tail) : (Version) p;
   }
 
   /** The version visible at {@code instant} (the newest written at or before it), or null. */
   public Version asOf(long instant) {
     Version v = this;
     while (v != null && v.at > instant) {
-      v = v.previous;
+      v = v.previous();
     }
     return v;
   }
 
   /** Number of versions in the chain, this one included. */
   public int depth() {
-    int n = 0;
-    for (Version v = this; v != null; v = v.previous) {
+    int n = 1;
+    for (Object p = previous; p != null; p = ((Version) p).previous) {
       n++;
+      if (p instanceof byte[]) {
+        break;
+      }
     }
     return n;
   }
@@ -205,7 +238,8 @@ public final class Version {
     if (keep == null) {
       return 0;
     }
-    int dropped = keep.previous == null ? 0 : keep.previous.depth();
+    Object p = keep.previous;
+    int dropped = p == null ? 0 : p instanceof byte[] ? 1 : ((Version) p).depth();
     keep.previous = null;
     return dropped;
   }
