@@ -32,15 +32,18 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.RestoreTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * How the embedded engine scales with its table size: for each size, one in-process engine is
- * loaded with that many items of about 200 bytes (PITR on), and then, in interleaved rounds over
- * the sizes, point reads, point writes and a point-in-time restore of the whole table are timed.
- * Heap per item is the heap a loaded table holds after a full collection, divided by its items.
- * With a data directory, each engine keeps its tables on disk and the bytes written to files per
- * acknowledged PutItem are reported as well.
+ * loaded with that many items of about 200 bytes (PITR on), every item is then updated once with a
+ * small change (UpdateItem of one number, as a migration that touches the whole table), and then,
+ * in interleaved rounds over the sizes, point reads, point writes and a point-in-time restore of
+ * the whole table as it was before the update are timed. Heap per item is the heap a table holds
+ * after a full collection, divided by its items: once loaded, and once every item also keeps its
+ * replaced version for restores. With a data directory, each engine keeps its tables on disk and
+ * the bytes written to files per acknowledged PutItem are reported as well.
  */
 public final class ScaleBenchmark {
   static final String TABLE = "bench-scale";
@@ -63,6 +66,9 @@ public final class ScaleBenchmark {
    * @param itemBytes mean item size as DynamoDB counts it
    * @param loadSeconds time to load the table (BatchWriteItem, 25 items a call)
    * @param heapBytesPerItem heap held per item after loading, after a full collection
+   * @param heapBytesPerItemUpdated heap held per item once every item has been updated once (the
+   *     live item and the version kept for restores), after a full collection
+   * @param updateAllSeconds time to update every item once (UpdateItem, one caller)
    * @param getsPerSecond GetItem calls per second, one caller, random keys
    * @param putsPerSecond PutItem calls per second (replacing random items), one caller
    * @param restoreSeconds time of a RestoreTableToPointInTime of the whole table
@@ -73,6 +79,8 @@ public final class ScaleBenchmark {
       double itemBytes,
       double loadSeconds,
       double heapBytesPerItem,
+      double heapBytesPerItemUpdated,
+      double updateAllSeconds,
       double getsPerSecond,
       double putsPerSecond,
       double restoreSeconds,
@@ -87,6 +95,8 @@ public final class ScaleBenchmark {
     double itemBytes;
     double loadSeconds;
     double heapPerItem;
+    double heapPerItemUpdated;
+    double updateAllSeconds;
     Instant restorePoint;
     final List<Double> gets = new ArrayList<>();
     final List<Double> puts = new ArrayList<>();
@@ -117,9 +127,13 @@ public final class ScaleBenchmark {
         Subject s = new Subject(size, o.dataDir());
         subjects.add(s);
         load(s);
-        long after = usedAfterGc();
-        s.heapPerItem = (after - before) / (double) size;
-        before = after;
+        long loaded = usedAfterGc();
+        s.heapPerItem = (loaded - before) / (double) size;
+        progress.accept(String.format("updating all %,d items once", size));
+        updateAll(s);
+        long updated = usedAfterGc();
+        s.heapPerItemUpdated = (updated - before) / (double) size;
+        before = updated;
       }
       for (int round = 0; round <= o.rounds(); round++) {
         progress.accept(round == 0 ? "warm-up round" : "round " + round + " of " + o.rounds());
@@ -144,6 +158,8 @@ public final class ScaleBenchmark {
                 s.itemBytes,
                 s.loadSeconds,
                 s.heapPerItem,
+                s.heapPerItemUpdated,
+                s.updateAllSeconds,
                 median(s.gets),
                 median(s.puts),
                 median(s.restores),
@@ -212,6 +228,25 @@ public final class ScaleBenchmark {
     s.itemBytes = bytes / (double) s.items;
     s.clock.advance(Duration.ofSeconds(1));
     s.restorePoint = s.clock.instant();
+    s.clock.advance(Duration.ofSeconds(1));
+  }
+
+  /**
+   * Updates every item once with a small change (its serial number, "0" to "1"), after the restore
+   * point, so every item keeps its loaded version for restores and restores rebuild it.
+   */
+  private static void updateAll(Subject s) {
+    long t0 = System.nanoTime();
+    for (int id = 0; id < s.items; id++) {
+      s.engine.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(TABLE)
+              .key(Map.of("pk", AttributeValue.fromS(key(id))))
+              .updateExpression("SET serial = :s")
+              .expressionAttributeValues(Map.of(":s", AttributeValue.fromN("1")))
+              .build());
+    }
+    s.updateAllSeconds = (System.nanoTime() - t0) / 1e9;
     s.clock.advance(Duration.ofSeconds(1));
   }
 

@@ -21,8 +21,9 @@ import pitr.bench.ScaleBenchmark;
     name = "engine-scale",
     mixinStandardHelpOptions = true,
     description =
-        "Heap per item, GetItem/PutItem throughput and restore time of the embedded engine at"
-            + " several table sizes.")
+        "Heap per item (loaded, and once every item has been updated once with PITR on),"
+            + " GetItem/PutItem throughput and restore time of the embedded engine at several"
+            + " table sizes.")
 @TargetUse(why = "measures the embedded engine it starts in-process")
 final class BenchScaleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -76,17 +77,19 @@ final class BenchScaleCommand implements Callable<Integer> {
                 });
     out.println();
     out.println(
-        "| items | item bytes | load s | heap bytes/item | gets/s | puts/s | restore s |"
-            + " bytes written/put |");
-    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| items | item bytes | load s | heap bytes/item | heap bytes/item, all updated |"
+            + " update-all s | gets/s | puts/s | restore s | bytes written/put |");
+    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (ScaleBenchmark.Result r : results) {
       out.printf(
           Locale.ROOT,
-          "| %,d | %.0f | %.1f | %,.0f | %,.0f | %,.0f | %.2f | %s |%n",
+          "| %,d | %.0f | %.1f | %,.0f | %,.0f | %.1f | %,.0f | %,.0f | %.2f | %s |%n",
           r.items(),
           r.itemBytes(),
           r.loadSeconds(),
           r.heapBytesPerItem(),
+          r.heapBytesPerItemUpdated(),
+          r.updateAllSeconds(),
           r.getsPerSecond(),
           r.putsPerSecond(),
           r.restoreSeconds(),

@@ -58,6 +58,94 @@ public final class ItemBytes {
     return r.item();
   }
 
+  /**
+   * Where each top-level attribute of an encoded item starts: {@code n + 1} offsets for an item of
+   * {@code n} attributes, the first after the attribute count, the last the end of the data. Each
+   * attribute (its name and value) is the bytes between two offsets, found without decoding.
+   */
+  static int[] attributeBounds(byte[] data) {
+    int n = varintAt(data, 0);
+    int[] bounds = new int[n + 1];
+    int pos = skipVarint(data, 0);
+    bounds[0] = pos;
+    for (int i = 1; i <= n; i++) {
+      pos = skipValue(data, skipRaw(data, pos));
+      bounds[i] = pos;
+    }
+    return bounds;
+  }
+
+  /** The unsigned varint at {@code pos}. */
+  static int varintAt(byte[] buf, int pos) {
+    int v = 0;
+    int shift = 0;
+    while (true) {
+      byte b = buf[pos++];
+      v |= (b & 0x7F) << shift;
+      if (b >= 0) {
+        return v;
+      }
+      shift += 7;
+    }
+  }
+
+  /** The offset just past the varint at {@code pos}. */
+  static int skipVarint(byte[] buf, int pos) {
+    while (buf[pos] < 0) {
+      pos++;
+    }
+    return pos + 1;
+  }
+
+  private static int skipRaw(byte[] buf, int pos) {
+    return skipVarint(buf, pos) + varintAt(buf, pos);
+  }
+
+  private static int skipValue(byte[] buf, int pos) {
+    byte tag = buf[pos++];
+    switch (tag) {
+      case S:
+      case N:
+      case B:
+        return skipRaw(buf, pos);
+      case TRUE:
+      case FALSE:
+      case NUL:
+        return pos;
+      case SS:
+      case NS:
+      case BS:
+        {
+          int n = varintAt(buf, pos);
+          pos = skipVarint(buf, pos);
+          for (int i = 0; i < n; i++) {
+            pos = skipRaw(buf, pos);
+          }
+          return pos;
+        }
+      case L:
+        {
+          int n = varintAt(buf, pos);
+          pos = skipVarint(buf, pos);
+          for (int i = 0; i < n; i++) {
+            pos = skipValue(buf, pos);
+          }
+          return pos;
+        }
+      case M:
+        {
+          int n = varintAt(buf, pos);
+          pos = skipVarint(buf, pos);
+          for (int i = 0; i < n; i++) {
+            pos = skipValue(buf, skipRaw(buf, pos));
+          }
+          return pos;
+        }
+      default:
+        throw new IllegalStateException("corrupt item data: unknown type tag " + tag);
+    }
+  }
+
   private static final ThreadLocal<Writer> SCRATCH = ThreadLocal.withInitial(Writer::new);
 
   /**

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -18,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A binary form of items and version chains for the durable store: a type tag per value, strings as
  * UTF-8, numbers as their canonical text. Versioned by a leading format byte: keys and backup items
  * use format 1; version chains are written in format 2 (the in-memory {@link ItemBytes}) and read
- * in either.
+ * in either. A chain is written with every version's full encoding, whether memory holds it in full
+ * or as a delta, and loaded back into versions that share their unchanged attributes again.
  */
 final class ItemCodec {
   private static final int FORMAT = 1;
@@ -28,8 +30,8 @@ final class ItemCodec {
 
   /**
    * Encodes a version chain, newest first, in format {@value #CHAIN_FORMAT}: each version's
-   * instant, size and its {@link ItemBytes} encoding as held in memory, copied rather than
-   * re-encoded.
+   * instant, size and its full {@link ItemBytes} encoding, copied (or rebuilt from a delta) rather
+   * than re-encoded.
    */
   static byte[] encodeChain(Version head) {
     try {
@@ -37,9 +39,13 @@ final class ItemCodec {
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(CHAIN_FORMAT);
       out.writeInt(head.depth());
+      Version newer = null;
+      byte[] newerBytes = null;
       for (Version v = head; v != null; v = v.previous()) {
         out.writeLong(v.at());
-        byte[] data = v.bytes();
+        byte[] data = newer == null ? v.bytes() : v.bytesAfter(newer, newerBytes);
+        newer = v;
+        newerBytes = data;
         if (data == null) {
           out.writeInt(-1);
         } else {
@@ -79,7 +85,7 @@ final class ItemCodec {
       }
       Version v = null;
       for (int i = n - 1; i >= 0; i--) {
-        v = new Version(at[i], images[i], sizes[i], v);
+        v = Version.superseding(at[i], images[i], sizes[i], v);
       }
       return v;
     } catch (IOException e) {
@@ -118,7 +124,8 @@ final class ItemCodec {
     }
     Version v = null;
     for (int i = n - 1; i >= 0; i--) {
-      v = new Version(at[i], images.get(i), v);
+      Map<String, AttributeValue> image = images.get(i);
+      v = Version.superseding(at[i], image, image == null ? 0 : ItemSizes.size(image), v);
     }
     return v;
   }

@@ -76,7 +76,8 @@ class DemoAndBenchCommandTest {
     assertThat(run.out())
         .doesNotContain("10,000")
         .containsPattern(
-            "\\| 100 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+ \\| [\\d,]+ \\|")
+            "\\| 100 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| -?[\\d,]+ \\| [\\d.]+ \\| [\\d,]+ \\| [\\d,]+"
+                + " \\| [\\d.]+ \\| [\\d,]+ \\|")
         .containsPattern("\\| 200 \\| .*\\|\\n")
         .containsPattern("\\| 200 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
   }

@@ -83,7 +83,8 @@ public final class HistoryPruner {
    * Versions kept beyond the live items.
    *
    * @param versions older versions and tombstones kept
-   * @param approximateBytes their item bytes plus per-version overhead
+   * @param approximateBytes the item data they hold (a full encoding, or a delta against a newer
+   *     version) plus per-version overhead
    */
   public record Kept(long versions, long approximateBytes) {}
 
@@ -95,7 +96,7 @@ public final class HistoryPruner {
       for (Version head : t.items.values()) {
         for (Version v = head.previous(); v != null; v = v.previous()) {
           versions++;
-          bytes += Version.OVERHEAD_BYTES + v.size;
+          bytes += Version.OVERHEAD_BYTES + v.heldBytes();
         }
         if (!head.exists()) {
           versions++;

@@ -177,7 +177,8 @@ public final class ItemWriter implements AutoCloseable {
     }
     Version next = null;
     if (t.pitrEnabled) {
-      next = new Version(now, image, newSize, current);
+      // The version replaced keeps only what differs from this one (see Version).
+      next = Version.superseding(now, image, newSize, current);
       t.items.put(key, next);
     } else if (image == null) {
       t.items.remove(key);
