@@ -57,7 +57,8 @@ public final class ScaleBenchmark {
    * @param rounds measured rounds, after one warm-up round
    * @param dataDir where durable engines keep their files (one subdirectory per size), or null
    */
-  public record Options(List<Integer> sizes, Duration opTime, int rounds, Path dataDir) {}
+  public record Options(
+      List<Integer> sizes, Duration opTime, int rounds, Path dataDir, boolean updateAll) {}
 
   /**
    * Medians over the rounds for one table size.
@@ -129,11 +130,17 @@ public final class ScaleBenchmark {
         load(s);
         long loaded = usedAfterGc();
         s.heapPerItem = (loaded - before) / (double) size;
-        progress.accept(String.format("updating all %,d items once", size));
-        updateAll(s);
-        long updated = usedAfterGc();
-        s.heapPerItemUpdated = (updated - before) / (double) size;
-        before = updated;
+        if (o.updateAll()) {
+          progress.accept(String.format("updating all %,d items once", size));
+          updateAll(s);
+          long updated = usedAfterGc();
+          s.heapPerItemUpdated = (updated - before) / (double) size;
+          before = updated;
+        } else {
+          s.heapPerItemUpdated = Double.NaN;
+          s.updateAllSeconds = Double.NaN;
+          before = loaded;
+        }
       }
       for (int round = 0; round <= o.rounds(); round++) {
         progress.accept(round == 0 ? "warm-up round" : "round " + round + " of " + o.rounds());

@@ -64,13 +64,25 @@ final class BenchScaleCommand implements Callable<Integer> {
               + " does) and report the bytes written per acknowledged PutItem.")
   Path dataDir;
 
+  @Option(
+      names = "--update-all",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Update every item once after loading (PITR on) and report the heap per item then;"
+              + " --no-update-all measures fresh tables only, e.g. 10,000,000 items in a 4 GB heap"
+              + " (default: on).")
+  boolean updateAll;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     List<ScaleBenchmark.Result> results =
         new ScaleBenchmark()
             .run(
-                new ScaleBenchmark.Options(items, Duration.ofSeconds(seconds), rounds, dataDir),
+                new ScaleBenchmark.Options(
+                    items, Duration.ofSeconds(seconds), rounds, dataDir, updateAll),
                 m -> {
                   out.println(m + "...");
                   out.flush();
@@ -83,13 +95,17 @@ final class BenchScaleCommand implements Callable<Integer> {
     for (ScaleBenchmark.Result r : results) {
       out.printf(
           Locale.ROOT,
-          "| %,d | %.0f | %.1f | %,.0f | %,.0f | %.1f | %,.0f | %,.0f | %.2f | %s |%n",
+          "| %,d | %.0f | %.1f | %,.0f | %s | %s | %,.0f | %,.0f | %.2f | %s |%n",
           r.items(),
           r.itemBytes(),
           r.loadSeconds(),
           r.heapBytesPerItem(),
-          r.heapBytesPerItemUpdated(),
-          r.updateAllSeconds(),
+          Double.isNaN(r.heapBytesPerItemUpdated())
+              ? "n/a"
+              : String.format(Locale.ROOT, "%,.0f", r.heapBytesPerItemUpdated()),
+          Double.isNaN(r.updateAllSeconds())
+              ? "n/a"
+              : String.format(Locale.ROOT, "%.1f", r.updateAllSeconds()),
           r.getsPerSecond(),
           r.putsPerSecond(),
           r.restoreSeconds(),

@@ -132,7 +132,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       }
       return previous;
     }
-    boolean lone = v.previous() == null && v.exists();
+    boolean lone = !v.hasPrevious() && v.exists();
     if (i < 0) {
       insert(d, slot, b, (int) k.hash(), bytes, lone ? v.bytes() : v, v.at(), v.size);
       count++;

@@ -201,6 +201,11 @@ public final class Version {
    * The version this one replaced, or null. A version held as a tail record is made afresh on each
    * call, decoding to the same image.
    */
+  /** Whether an older version is kept, without building one from a tail record. */
+  public boolean hasPrevious() {
+    return previous != null;
+  }
+
   public Version previous() {
     Object p = previous;
     return p instanceof byte[] tail ? new Version(this, tail) : (Version) p;

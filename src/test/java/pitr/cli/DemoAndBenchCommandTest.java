@@ -83,6 +83,30 @@ class DemoAndBenchCommandTest {
   }
 
   @Test
+  void benchEngineScale_withNoUpdateAll_measuresFreshTablesAndSaysTheUpdatedColumnsWereNotRun() {
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "bench",
+            "engine-scale",
+            "--items",
+            "100",
+            "--seconds",
+            "1",
+            "--rounds",
+            "1",
+            "--no-update-all");
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .doesNotContain("updating all")
+        .containsPattern(
+            "\\| 100 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| n/a \\| n/a \\| [\\d,]+ \\| [\\d,]+"
+                + " \\| [\\d.]+ \\| n/a \\|");
+  }
+
+  @Test
   void benchEngineScale_withTooFewItems_isAUsageError() {
     CliRun run = new CliRun();
 
@@ -124,6 +148,8 @@ class DemoAndBenchCommandTest {
             "1",
             "--rate-wcu",
             "500",
+            "--rate-rcu",
+            "100",
             "--rate-seconds",
             "2",
             "--child-heap",
@@ -138,6 +164,8 @@ class DemoAndBenchCommandTest {
             "\\| copy-back / raw \\(median of per-round ratios\\) \\| \\d+\\.\\d\\d \\|")
         .containsPattern(
             "\\| --max-wcu 500 for 2 s: achieved WCU/s \\| [\\d,]+ \\([+-]\\d+\\.\\d%\\)")
+        .containsPattern(
+            "\\| --max-rcu 100 for 2 s: achieved RCU/s \\| [\\d,]+ \\([+-]\\d+\\.\\d%\\)")
         .containsPattern(
             "\\| 10% of requests throttled, no cap: items/s \\(share of the unthrottled copy\\)"
                 + " \\| [\\d,]+ \\(\\d+\\.\\d\\d\\)")
