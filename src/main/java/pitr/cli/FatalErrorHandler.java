@@ -57,26 +57,37 @@ public final class FatalErrorHandler implements Thread.UncaughtExceptionHandler 
   }
 
   static String message(String thread, Throwable failure, long maxHeapBytes) {
-    String heap = "-Xmx" + suggestedHeapGigabytes(maxHeapBytes) + "g";
-    String what =
-        failure instanceof OutOfMemoryError
-            ? "pitr ran out of memory ("
-                + failure.getMessage()
-                + ", maximum heap "
-                + maxHeapBytes / (1024 * 1024)
-                + " MB)"
-            : "the JVM failed (" + failure + ")";
-    return "error: "
-        + what
-        + " in thread "
+    String resume =
+        "copy-back --resume RUN_ID, migrate resume and rollback --resume continue from their last"
+            + " checkpoint.";
+    if (failure instanceof OutOfMemoryError) {
+      String heap = "-Xmx" + suggestedHeapGigabytes(maxHeapBytes) + "g";
+      return "error: pitr ran out of memory ("
+          + failure.getMessage()
+          + ", maximum heap "
+          + maxHeapBytes / (1024 * 1024)
+          + " MB) in thread "
+          + thread
+          + "; stopped at once. Rerun with more heap (PITR_JAVA_OPTS="
+          + heap
+          + " ./pitr ..., or java "
+          + heap
+          + " -jar pitr.jar ...): "
+          + resume
+          + " Fewer --segments or a lower --concurrency also need less memory.";
+    }
+    String fix =
+        failure instanceof StackOverflowError
+            ? " Rerun with a larger thread stack (PITR_JAVA_OPTS=-Xss8m ./pitr ..., or java -Xss8m"
+                + " -jar pitr.jar ...); if it recurs, rerun with --stacktrace and report it: "
+            : " More heap does not help here; rerun with --stacktrace and report it: ";
+    return "error: the JVM failed ("
+        + failure
+        + ") in thread "
         + thread
-        + "; stopped at once. Rerun with more heap (PITR_JAVA_OPTS="
-        + heap
-        + " ./pitr ..., or java "
-        + heap
-        + " -jar pitr.jar ...): copy-back --resume RUN_ID, migrate resume and"
-        + " rollback --resume continue from their last checkpoint. Fewer --segments or a lower"
-        + " --concurrency also need less memory.";
+        + "; stopped at once."
+        + fix
+        + resume;
   }
 
   /**

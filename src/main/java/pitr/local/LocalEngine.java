@@ -442,6 +442,11 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
+  /** The writer every change goes through (tests hold its commits to make writes overlap). */
+  ItemWriter writer() {
+    return writer;
+  }
+
   /** Commits made to the data directory so far; concurrent writes share commits. 0 in memory. */
   public long durableCommits() {
     return writer.commits();

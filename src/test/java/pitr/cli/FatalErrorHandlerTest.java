@@ -73,6 +73,31 @@ class FatalErrorHandlerTest {
   }
 
   @Test
+  void stackOverflow_isNotAdvisedMoreHeap_butALargerStackAndAReport() {
+    String message =
+        FatalErrorHandler.message("parallel-1", new StackOverflowError(), 4096L * 1024 * 1024);
+
+    assertThat(message)
+        .startsWith(
+            "error: the JVM failed (java.lang.StackOverflowError) in thread parallel-1; stopped at"
+                + " once. Rerun with a larger thread stack (PITR_JAVA_OPTS=-Xss8m ./pitr ...")
+        .contains("rerun with --stacktrace and report it")
+        .contains("copy-back --resume RUN_ID, migrate resume and rollback --resume continue")
+        .doesNotContain("-Xmx");
+  }
+
+  @Test
+  void otherJvmErrors_sayMoreHeapDoesNotHelp() {
+    String message =
+        FatalErrorHandler.message("main", new InternalError("boom"), 4096L * 1024 * 1024);
+
+    assertThat(message)
+        .startsWith("error: the JVM failed (java.lang.InternalError: boom) in thread main;")
+        .contains("More heap does not help here; rerun with --stacktrace and report it")
+        .doesNotContain("-Xmx");
+  }
+
+  @Test
   void ordinaryExceptions_keepTheUsualReport_andTheProcessRuns() {
     handler.uncaughtException(new Thread("worker"), new IllegalStateException("boom"));
 

@@ -36,6 +36,24 @@ class GroupCommitTest {
               .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
               .build());
       long before = engine.durableCommits();
+      long changesBefore = engine.writer().changes();
+      // The first commit waits until every writer has made a change, so they queue behind it and
+      // the next commit covers theirs, however the threads are scheduled.
+      java.util.concurrent.atomic.AtomicBoolean first =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      engine
+          .writer()
+          .beforeCommit(
+              () -> {
+                if (first.compareAndSet(false, true)) {
+                  long deadline =
+                      System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                  while (engine.writer().changes() - changesBefore < WRITERS
+                      && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                  }
+                }
+              });
       ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
       try {
         List<Future<?>> done = new ArrayList<>();

@@ -36,6 +36,12 @@ public final class ItemWriter implements AutoCloseable {
 
   private volatile long committed;
   private volatile long commits;
+
+  /**
+   * Run before each commit, outside the write lock; null but in tests (see {@link #beforeCommit}).
+   */
+  private volatile Runnable beforeCommit;
+
   private volatile long itemCollectionLimit = 10L * 1024 * 1024 * 1024;
 
   /**
@@ -69,6 +75,10 @@ public final class ItemWriter implements AutoCloseable {
       if (committed >= mine) {
         return;
       }
+      Runnable hold = beforeCommit;
+      if (hold != null) {
+        hold.run();
+      }
       lock.lock();
       try {
         long upTo = changes;
@@ -78,6 +88,25 @@ public final class ItemWriter implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  /**
+   * Runs {@code action} before each commit, outside the write lock, so other writers can change
+   * items meanwhile and queue behind the commit: lets a test make writes overlap a commit without
+   * depending on timing. Null removes it.
+   */
+  public void beforeCommit(Runnable action) {
+    beforeCommit = action;
+  }
+
+  /** Requests that have changed items and released the write lock so far. */
+  public long changes() {
+    lock.lock();
+    try {
+      return changes;
+    } finally {
+      lock.unlock();
     }
   }
 
