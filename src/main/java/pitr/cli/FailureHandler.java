@@ -2,6 +2,7 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -9,6 +10,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import reactor.core.Exceptions;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -77,14 +79,40 @@ final class FailureHandler implements IExecutionExceptionHandler {
     return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  private static Throwable unwrap(Throwable failure) {
+  /**
+   * The failure to report: wrappers of futures, proxies and blocking Reactor calls taken off, and,
+   * when parallel work failed in several places at once (a Reactor composite), the most telling of
+   * its failures: the first of pitr's own, else the first.
+   */
+  static Throwable unwrap(Throwable failure) {
     Throwable current = failure;
-    while ((current instanceof CompletionException
-            || current instanceof ExecutionException
-            || current instanceof UndeclaredThrowableException)
-        && current.getCause() != null) {
-      current = current.getCause();
+    while (true) {
+      if (Exceptions.isMultiple(current)) {
+        current = mostTelling(Exceptions.unwrapMultiple(current));
+      } else if (Exceptions.unwrap(current) != current) {
+        current = Exceptions.unwrap(current);
+      } else if ((current instanceof CompletionException
+              || current instanceof ExecutionException
+              || current instanceof UndeclaredThrowableException)
+          && current.getCause() != null) {
+        current = current.getCause();
+      } else {
+        return current;
+      }
     }
-    return current;
+  }
+
+  private static Throwable mostTelling(List<Throwable> failures) {
+    Throwable first = null;
+    for (Throwable f : failures) {
+      Throwable u = unwrap(f);
+      if (u instanceof PitrException) {
+        return u;
+      }
+      if (first == null) {
+        first = u;
+      }
+    }
+    return first;
   }
 }

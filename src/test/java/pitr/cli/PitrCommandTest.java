@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import reactor.core.Exceptions;
 
 class PitrCommandTest {
   @Command(name = "boom")
@@ -147,6 +148,38 @@ class PitrCommandTest {
 
     assertThat(code).isEqualTo(4);
     assertThat(run.err()).isEqualTo("error: 3 items failed\n");
+  }
+
+  @Test
+  void failuresOfParallelWork_reportTheirMostTellingFailure_notTheCompositeThatHoldsThem() {
+    // Two scans denied at once reach the handler as one Reactor composite.
+    CliRun run =
+        withBoom(
+            Exceptions.multiple(
+                new IllegalStateException("scan of orders-recovery failed"),
+                new CompletionException(
+                    new PitrException(ErrorCode.REFUSED, "Access denied: dynamodb:Scan on orders")),
+                new PitrException(ErrorCode.REFUSED, "Access denied: dynamodb:Scan on orders-b")));
+
+    int code = run.execute("boom");
+
+    assertThat(code).isEqualTo(3);
+    assertThat(run.err()).isEqualTo("error: Access denied: dynamodb:Scan on orders\n");
+  }
+
+  @Test
+  void failuresOfParallelWork_withNoneOfPitrsOwn_reportTheFirst() {
+    CliRun run =
+        withBoom(
+            Exceptions.multiple(
+                new IllegalStateException("disk on fire"), new IllegalStateException("and more")));
+
+    int code = run.execute("boom");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: IllegalStateException: disk on fire\nRerun with --stacktrace for details.\n");
   }
 
   @Test
