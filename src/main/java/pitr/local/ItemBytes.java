@@ -36,7 +36,7 @@ public final class ItemBytes {
     Writer w = SCRATCH.get();
     w.pos = 0;
     w.item(item);
-    byte[] out = Arrays.copyOf(w.buf, w.pos);
+    byte[] out = w.written();
     if (w.buf.length > Writer.KEPT) {
       w.buf = new byte[Writer.INITIAL];
     }
@@ -154,7 +154,7 @@ public final class ItemBytes {
    * straight into the buffer; longer or non-ASCII strings go through {@link String#getBytes}, whose
    * vectorised check and copy beat a loop for them.
    */
-  private static final class Writer {
+  private static final class Writer extends ByteSink {
     static final int INITIAL = 4096;
 
     /** A buffer grown past this (a large item) is dropped after use rather than kept. */
@@ -163,27 +163,13 @@ public final class ItemBytes {
     /** Strings up to this many chars are copied a char at a time when they are ASCII. */
     private static final int SHORT = 64;
 
-    byte[] buf = new byte[INITIAL];
-    int pos;
-
-    private void room(int n) {
-      if (pos + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
-      }
+    Writer() {
+      super(INITIAL);
     }
 
     private void tag(byte b) {
       room(1);
       buf[pos++] = b;
-    }
-
-    private void varint(int v) {
-      room(5);
-      while ((v & ~0x7F) != 0) {
-        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      buf[pos++] = (byte) v;
     }
 
     private void string(String s) {
@@ -208,9 +194,7 @@ public final class ItemBytes {
 
     private void raw(byte[] b) {
       varint(b.length);
-      room(b.length);
-      System.arraycopy(b, 0, buf, pos, b.length);
-      pos += b.length;
+      bytes(b, 0, b.length);
     }
 
     void item(Map<String, AttributeValue> item) {

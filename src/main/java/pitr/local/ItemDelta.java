@@ -69,7 +69,7 @@ final class ItemDelta {
     } else {
       out.literal(older, litFrom, litTo - litFrom);
     }
-    return out.pos < older.length ? Arrays.copyOf(out.buf, out.pos) : null;
+    return out.pos < older.length ? out.written() : null;
   }
 
   /**
@@ -125,7 +125,7 @@ final class ItemDelta {
     out.varlong(age);
     out.varint(size);
     out.bytes(delta, 0, delta.length);
-    return Arrays.copyOf(out.buf, out.pos);
+    return out.written();
   }
 
   /** The age a tail record holds. */
@@ -153,36 +153,10 @@ final class ItemDelta {
     return Arrays.copyOfRange(tail, from, tail.length);
   }
 
-  private static final class Out {
-    byte[] buf;
-    int pos;
-
+  /** A recipe being written: literals and copies, as varints. */
+  private static final class Out extends ByteSink {
     Out(int expected) {
-      buf = new byte[Math.max(16, expected + 16)];
-    }
-
-    void varint(int v) {
-      room(5);
-      while ((v & ~0x7F) != 0) {
-        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      buf[pos++] = (byte) v;
-    }
-
-    void varlong(long v) {
-      room(10);
-      while ((v & ~0x7FL) != 0) {
-        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      buf[pos++] = (byte) v;
-    }
-
-    void bytes(byte[] src, int from, int len) {
-      room(len);
-      System.arraycopy(src, from, buf, pos, len);
-      pos += len;
+      super(Math.max(16, expected + 16));
     }
 
     void literal(byte[] src, int from, int len) {
@@ -190,20 +164,12 @@ final class ItemDelta {
         return;
       }
       varint((len << 1) | 1);
-      room(len);
-      System.arraycopy(src, from, buf, pos, len);
-      pos += len;
+      bytes(src, from, len);
     }
 
     void copy(int from, int len) {
       varint(from << 1);
       varint(len);
-    }
-
-    private void room(int n) {
-      if (pos + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
-      }
     }
   }
 }
