@@ -21,8 +21,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>Keys are not objects of their own: per partition a {@link KeyRefs} reference either into the
  * lone image's bytes, where they hold the key value verbatim (the key is then held once), or into
  * one byte array of the bucket's packed encoded keys. When a version record replaces such an image
- * in place, the key is first written to a side slot ({@code displaced} or the recent slot's key),
- * which a reader that sees the record also sees (the record is published with release semantics).
+ * in place, the reference then points into the record's own image where it holds the key at the
+ * same place (nearly every update); otherwise the key is first written to a side slot ({@code
+ * displaced} or the recent slot's key), which a reader that sees the record also sees (the record
+ * is published with release semantics).
  */
 final class IndexBucket {
   /** Partitions inserted since the sorted part was last rebuilt, at most. */
@@ -34,7 +36,17 @@ final class IndexBucket {
   /** Sorted partitions. */
   final int n;
 
+  /** The sorted part, for what only its writer changes ({@link SortedPart#displaced}). */
   private final SortedPart s;
+
+  // The sorted part's arrays, read here so a point read does not first read the part itself.
+  private final int[] hashes;
+  private final int[] meta;
+  private final byte[] packed;
+  private final Object[] values;
+  private final long base;
+  private final long[] wide;
+  private final boolean uniform;
 
   /** Recent partitions counted by this bucket, in {@link #recent}'s first slots. */
   private final int m;
@@ -82,29 +94,25 @@ final class IndexBucket {
   /** An empty bucket; {@code times} for a hash-only table, whose lone versions keep them here. */
   IndexBucket(boolean times) {
     this(
-        0,
-        new SortedPart(
-            new int[0],
-            new int[0],
-            NO_KEYS,
-            new Object[0],
-            0,
-            times ? new int[0] : null,
-            null,
-            times ? new int[0] : null),
-        0,
-        null);
+        0, new SortedPart(new int[0], new int[0], NO_KEYS, new Object[0], times, 0, null), 0, null);
   }
 
   private IndexBucket(int n, SortedPart s, int m, Recent recent) {
     this.n = n;
     this.s = s;
+    this.hashes = s.hashes;
+    this.meta = s.meta;
+    this.packed = s.keys;
+    this.values = s.values;
+    this.base = s.base;
+    this.wide = s.wide;
+    this.uniform = s.uniform;
     this.m = m;
     this.recent = recent;
   }
 
   private boolean times() {
-    return s.sizes != null;
+    return s.times;
   }
 
   /** Partitions held, sorted and recent. */
@@ -113,23 +121,26 @@ final class IndexBucket {
   }
 
   long hash(int i) {
-    return Integer.toUnsignedLong(i < n ? s.hashes[i] : recent.hashes[i - n]);
+    return Integer.toUnsignedLong(i < n ? hashes[i] : recent.hashes[i - n]);
   }
 
   private int ref(int i) {
-    return i < n ? s.refs[i] : recent.refs[i - n];
+    return i < n ? meta[i * SortedPart.STRIDE] : recent.refs[i - n];
   }
 
   private Object value(int i) {
-    return i < n ? VALUE.getAcquire(s.values, i) : VALUE.getAcquire(recent.values, i - n);
+    return i < n ? VALUE.getAcquire(values, i) : VALUE.getAcquire(recent.values, i - n);
   }
 
   private long at(int i) {
-    return i < n ? s.at(i) : recent.ats[i - n];
+    if (i >= n) {
+      return recent.ats[i - n];
+    }
+    return wide != null ? wide[i] : uniform ? base : base + meta[i * SortedPart.STRIDE + 1];
   }
 
   private int itemSize(int i) {
-    return i < n ? s.sizes[i] : recent.sizes[i - n];
+    return i < n ? meta[i * SortedPart.STRIDE + 2] : recent.sizes[i - n];
   }
 
   /**
@@ -144,10 +155,28 @@ final class IndexBucket {
       return recent.keys[i - n];
     }
     if (ref < 0) {
-      return s.keys;
+      return packed;
     }
     byte[][] d = s.displaced;
     return d == null ? null : d[i];
+  }
+
+  /**
+   * The full image a value holds: a lone image, or a version record's (a record referenced for its
+   * key holds one, else its key is in a side slot); null for a tombstone.
+   */
+  private static byte[] imageOf(Object value) {
+    return value instanceof byte[] image ? image : ((Version) value).bytes();
+  }
+
+  /**
+   * Whether version record {@code v}, replacing {@code old} (referenced for its key at {@code
+   * ref}), holds the key at the same place: an update that leaves the key's place as it was, which
+   * is nearly every one, needs no side slot.
+   */
+  private static boolean keyStaysIn(int ref, Object old, Version v) {
+    byte[] image = v.exists() ? v.bytes() : null;
+    return image != null && KeyRefs.sameAt(ref, imageOf(old), image);
   }
 
   private static int keyStart(int ref) {
@@ -163,11 +192,11 @@ final class IndexBucket {
     byte[] a = keyArray(i, ref);
     if (a == null) {
       byte[] out = new byte[KeyRefs.encodedRoom(ref)];
-      int end = KeyRefs.encode(ref, (byte[]) value, out, 0);
+      int end = KeyRefs.encode(ref, imageOf(value), out, 0);
       return end == out.length ? out : Arrays.copyOf(out, end);
     }
     int from = keyStart(ref);
-    return from == 0 && a != s.keys ? a : Arrays.copyOfRange(a, from, from + len(a, from));
+    return from == 0 && a != packed ? a : Arrays.copyOfRange(a, from, from + len(a, from));
   }
 
   private static int len(byte[] a, int from) {
@@ -178,27 +207,67 @@ final class IndexBucket {
   private int compareKey(int i, byte[] key, int end) {
     int ref = ref(i);
     Object value = value(i);
+    if (ref >= 0 && value instanceof byte[] image) {
+      // An image referenced holds its key: the side slots need not be read.
+      return KeyRefs.compare(ref, image, key, end);
+    }
     byte[] a = keyArray(i, ref);
     return a == null
-        ? KeyRefs.compare(ref, (byte[]) value, key, end)
+        ? KeyRefs.compare(ref, imageOf(value), key, end)
         : StoreKey.comparePartitionAt(a, keyStart(ref), key, end);
   }
 
   /**
    * Index of the partition ({@code hash}, first {@code end} bytes of {@code key}): below {@link #n}
    * in the sorted part, from it on among the recent ones; or -(insertion point in the sorted part)
-   * - 1.
+   * - 1. {@code shift} is the directory's: this bucket holds the hashes h with the same h >>>
+   * shift.
+   *
+   * <p>Hashes are spread evenly over the bucket's range, so the search starts where the hash falls
+   * in it and widens from there (by 4, 8, 16... places) before a binary search of what is left: a
+   * read at a size where nothing stays cached touches one cache line of hashes, not the three or
+   * four a binary search of the whole part does. Skewed hashes cost at most twice the steps.
    */
-  int find(long hash, byte[] key, int end) {
+  int find(long hash, byte[] key, int end, int shift) {
     int h = (int) hash;
     int lo = 0;
     int hi = n - 1;
+    if (n > 16) {
+      int g = (int) (((hash & ((1L << shift) - 1)) * n) >>> shift);
+      int c = compareAt(g, h, key, end);
+      if (c == 0) {
+        return g;
+      }
+      int step = 4;
+      if (c < 0) {
+        lo = g + 1;
+        for (int p = g + step; p <= hi; p = g + (step <<= 1)) {
+          c = compareAt(p, h, key, end);
+          if (c == 0) {
+            return p;
+          } else if (c > 0) {
+            hi = p - 1;
+            break;
+          }
+          lo = p + 1;
+        }
+      } else {
+        hi = g - 1;
+        for (int p = g - step; p >= lo; p = g - (step <<= 1)) {
+          c = compareAt(p, h, key, end);
+          if (c == 0) {
+            return p;
+          } else if (c < 0) {
+            lo = p + 1;
+            break;
+          }
+          hi = p - 1;
+        }
+      }
+    }
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = Integer.compareUnsigned(s.hashes[mid], h);
-      if (c == 0) {
-        c = compareKey(mid, key, end);
-      }
+      int c = compareAt(mid, h, key, end);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {
@@ -213,6 +282,12 @@ final class IndexBucket {
       }
     }
     return -(lo + 1);
+  }
+
+  /** Compares sorted partition {@code i} with (hash {@code h}, partition key in {@code key}). */
+  private int compareAt(int i, int h, byte[] key, int end) {
+    int c = Integer.compareUnsigned(hashes[i], h);
+    return c != 0 ? c : compareKey(i, key, end);
   }
 
   /** The first index whose hash is at least {@code hash}; only for a bucket with no recent ones. */
@@ -232,10 +307,15 @@ final class IndexBucket {
 
   /**
    * Replaces partition {@code i}'s value in place with a version record (which has its own time),
-   * keeping its key readable where it was held in the image replaced. Writer only.
+   * keeping its key readable: in the record's image where it holds the key where the value replaced
+   * did, else in a side slot. Writer only.
    */
   void replace(int i, Version v) {
     int ref = ref(i);
+    if (ref >= 0 && keyArray(i, ref) == null && keyStaysIn(ref, value(i), v)) {
+      VALUE.setRelease(i < n ? s.values : recent.values, i < n ? i : i - n, v);
+      return;
+    }
     if (i < n) {
       if (ref >= 0 && keyArray(i, ref) == null) {
         if (s.displaced == null) {
@@ -315,29 +395,32 @@ final class IndexBucket {
 
   /** This bucket (with no recent ones) with partition {@code i}'s value, time and size replaced. */
   IndexBucket with(int i, Object value, long at, int size) {
-    int ref = s.refs[i];
+    int ref = ref(i);
     boolean keyStays =
         ref < 0
             || (keyArray(i, ref) == null
                 && value instanceof byte[] image
-                && KeyRefs.sameAt(ref, (byte[]) s.values[i], image));
-    long base = s.base;
-    int[] offsets = s.offsets;
-    long[] wide = s.wide;
-    if (keyStays && (wide != null || (at - base >= 0 && at - base <= Integer.MAX_VALUE))) {
-      // The common case: keys, hashes and references shared, as a restore shares them.
-      if (wide != null) {
-        wide = wide.clone();
-        wide[i] = at;
-      } else {
-        offsets = offsets.clone();
-        offsets[i] = (int) (at - base);
+                && KeyRefs.sameAt(ref, imageOf(values[i]), image));
+    long[] w = wide;
+    if (keyStays && (w != null || (at - base >= 0 && at - base <= Integer.MAX_VALUE))) {
+      // The common case: keys, hashes and packed keys shared, as a restore shares them.
+      int[] mt = meta.clone();
+      if (uniform) {
+        for (int j = 1; j < mt.length; j += SortedPart.STRIDE) {
+          mt[j] = 0;
+        }
       }
-      Object[] v = s.values.clone();
+      int x = i * SortedPart.STRIDE;
+      if (w != null) {
+        w = w.clone();
+        w[i] = at;
+      } else {
+        mt[x + 1] = (int) (at - base);
+      }
+      mt[x + 2] = size;
+      Object[] v = values.clone();
       v[i] = value;
-      int[] sz = s.sizes.clone();
-      sz[i] = size;
-      SortedPart copy = new SortedPart(s.hashes, s.refs, s.keys, v, base, offsets, wide, sz);
+      SortedPart copy = new SortedPart(hashes, mt, packed, v, true, base, w);
       // Same partitions at the same indices: a side slot holds its partition's key in either.
       copy.displaced = s.displaced;
       return new IndexBucket(n, copy, 0, null);
@@ -384,7 +467,7 @@ final class IndexBucket {
     int c = 0;
     boolean same = true;
     for (int j = 0; j < n; j++) {
-      Object value = s.values[j];
+      Object value = values[j];
       if (value instanceof Version head) {
         Version v = head.asOf(at);
         if (v != null && v.exists()) {
@@ -392,9 +475,9 @@ final class IndexBucket {
           keptSizes[j] = v.size;
         }
         same = false;
-      } else if (s.at(j) <= at) {
+      } else if (at(j) <= at) {
         kept[j] = value;
-        keptSizes[j] = s.sizes[j];
+        keptSizes[j] = itemSize(j);
       } else {
         same = false;
       }
@@ -403,8 +486,8 @@ final class IndexBucket {
       }
     }
     if (same) {
-      SortedPart copy =
-          new SortedPart(s.hashes, s.refs, s.keys, kept, now, new int[c], null, s.sizes);
+      // Every time is now: the references and sizes are shared, the time offsets not read.
+      SortedPart copy = new SortedPart(hashes, meta, packed, kept, true, now, null, true);
       return new IndexBucket(c, copy, 0, null);
     }
     Build b = new Build(c, true);
@@ -459,21 +542,20 @@ final class IndexBucket {
 
   /** Fills the arrays of a new sorted part, packing the keys not held in images. */
   private static final class Build {
+    private static final int X = SortedPart.STRIDE;
     private final int[] h;
-    private final int[] r;
+    private final int[] mt;
     private final Object[] v;
     private final long[] a;
-    private final int[] sz;
     private byte[] keys = NO_KEYS;
     private int used;
     private int c;
 
     Build(int capacity, boolean times) {
       h = new int[capacity];
-      r = new int[capacity];
+      mt = new int[capacity * X];
       v = new Object[capacity];
       a = times ? new long[capacity] : null;
-      sz = times ? new int[capacity] : null;
     }
 
     /** Partition {@code i} of {@code from} as it is. */
@@ -483,14 +565,14 @@ final class IndexBucket {
       byte[] k = from.keyArray(i, ref);
       h[c] = (int) from.hash(i);
       if (k == null) {
-        r[c] = ref;
+        mt[c * X] = ref;
       } else {
         pack(k, keyStart(ref));
       }
       v[c] = value;
       if (a != null) {
         a[c] = from.at(i);
-        sz[c] = from.itemSize(i);
+        mt[c * X + 2] = from.itemSize(i);
       }
       c++;
     }
@@ -505,7 +587,7 @@ final class IndexBucket {
       byte[] k = from.keyArray(i, ref);
       h[c] = (int) from.hash(i);
       if (k == null && value == old) {
-        r[c] = ref;
+        mt[c * X] = ref;
       } else {
         byte[] key = k == null ? from.key(i) : null;
         int found = -1;
@@ -514,7 +596,7 @@ final class IndexBucket {
           found = KeyRefs.find(image, probe, probe.length);
         }
         if (found >= 0) {
-          r[c] = found;
+          mt[c * X] = found;
         } else if (key != null) {
           pack(key, 0);
         } else {
@@ -524,7 +606,7 @@ final class IndexBucket {
       v[c] = value;
       if (a != null) {
         a[c] = at;
-        sz[c] = size;
+        mt[c * X + 2] = size;
       }
       c++;
     }
@@ -535,7 +617,7 @@ final class IndexBucket {
         keys = Arrays.copyOf(keys, Math.max(used + len, Math.max(64, keys.length * 2)));
       }
       System.arraycopy(k, from, keys, used, len);
-      r[c] = -used - 1;
+      mt[c * X] = -used - 1;
       used += len;
     }
 
@@ -543,7 +625,6 @@ final class IndexBucket {
       byte[] packed = used == 0 ? NO_KEYS : used == keys.length ? keys : Arrays.copyOf(keys, used);
       boolean whole = c == h.length;
       long base = 0;
-      int[] offsets = null;
       long[] wide = null;
       if (a != null) {
         long min = Long.MAX_VALUE;
@@ -554,9 +635,8 @@ final class IndexBucket {
         }
         if (c == 0 || (max - min >= 0 && max - min <= Integer.MAX_VALUE)) {
           base = c == 0 ? 0 : min;
-          offsets = new int[c];
           for (int i = 0; i < c; i++) {
-            offsets[i] = (int) (a[i] - base);
+            mt[i * X + 1] = (int) (a[i] - base);
           }
         } else {
           wide = whole ? a : Arrays.copyOf(a, c);
@@ -565,13 +645,12 @@ final class IndexBucket {
       SortedPart built =
           new SortedPart(
               whole ? h : Arrays.copyOf(h, c),
-              whole ? r : Arrays.copyOf(r, c),
+              whole ? mt : Arrays.copyOf(mt, c * X),
               packed,
               whole ? v : Arrays.copyOf(v, c),
+              a != null,
               base,
-              offsets,
-              wide,
-              sz == null || whole ? sz : Arrays.copyOf(sz, c));
+              wide);
       return new IndexBucket(c, built, 0, null);
     }
   }

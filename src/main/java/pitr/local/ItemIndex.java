@@ -101,7 +101,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     Directory d = directory;
     IndexBucket b = d.bucket(d.slotOf(k.hash()));
     byte[] bytes = k.bytes();
-    int i = b.find(k.hash(), bytes, k.partitionLength());
+    int i = b.find(k.hash(), bytes, k.partitionLength(), d.shift);
     if (i < 0) {
       return null;
     }
@@ -116,7 +116,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     IndexBucket b = d.bucket(slot);
     byte[] bytes = k.bytes();
     int end = k.partitionLength();
-    int i = b.find(k.hash(), bytes, end);
+    int i = b.find(k.hash(), bytes, end, d.shift);
     if (composite) {
       ConcurrentSkipListMap<StoreKey, Version> sortKeys;
       if (i >= 0) {
@@ -141,7 +141,10 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     Version previous = b.version(i);
     if (lone) {
       IndexBucket sorted = b.merged();
-      publish(d, slot, sorted.with(sorted.find(k.hash(), bytes, end), v.bytes(), v.at(), v.size));
+      publish(
+          d,
+          slot,
+          sorted.with(sorted.find(k.hash(), bytes, end, d.shift), v.bytes(), v.at(), v.size));
     } else {
       // A version record carries its own time and size: replaced in place, no bucket copy.
       b.replace(i, v);
@@ -165,7 +168,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     Directory d = directory;
     int slot = d.slotOf(k.hash());
     IndexBucket b = d.bucket(slot);
-    int i = b.find(k.hash(), k.bytes(), k.partitionLength());
+    int i = b.find(k.hash(), k.bytes(), k.partitionLength(), d.shift);
     if (i < 0) {
       return null;
     }
@@ -180,7 +183,8 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     }
     if (gone) {
       IndexBucket sorted = b.merged();
-      publish(d, slot, sorted.removing(sorted.find(k.hash(), k.bytes(), k.partitionLength())));
+      publish(
+          d, slot, sorted.removing(sorted.find(k.hash(), k.bytes(), k.partitionLength(), d.shift)));
     }
     if (previous != null) {
       count--;
@@ -265,7 +269,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     StoreKey k = StoreKey.partitionStart(partitionKey);
     Directory d = directory;
     IndexBucket b = d.bucket(d.slotOf(k.hash()));
-    int i = b.find(k.hash(), k.bytes(), k.partitionLength());
+    int i = b.find(k.hash(), k.bytes(), k.partitionLength(), d.shift);
     NavigableMap<StoreKey, Version> out;
     if (i >= 0 && composite) {
       out = b.sortKeys(i);

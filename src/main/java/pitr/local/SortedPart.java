@@ -6,28 +6,38 @@ package pitr.local;
  * copy). Never changed once published but for a value replaced in place and {@link #displaced},
  * both by the index's one writer.
  *
- * <p>Per partition: its hash (unsigned), a {@link KeyRefs} reference to its key (into its image, or
- * into {@link #keys}, the bucket's packed encoded keys), its value (a composite table's skip list
- * of sort keys, or a hash-only table's version record or lone image) and, for a hash-only table,
- * the lone image's time and size.
+ * <p>Per partition: its hash (unsigned), its value (a composite table's skip list of sort keys, or
+ * a hash-only table's version record or lone image) and, in {@link #meta}, {@value #STRIDE} ints
+ * side by side: a {@link KeyRefs} reference to its key (into its image, or into {@link #keys}, the
+ * bucket's packed encoded keys) and, for a hash-only table, the lone image's time (an offset from
+ * {@link #base}) and size. A point read finds all three in one cache line, where three arrays would
+ * cost it three memory reads at a size where nothing stays cached.
  */
 final class SortedPart {
+  /** Ints per partition in {@link #meta}: key reference, time offset, size. */
+  static final int STRIDE = 3;
+
   final int[] hashes;
-  final int[] refs;
+  final int[] meta;
   final byte[] keys;
   final Object[] values;
 
+  /** Whether lone versions' times and sizes are held (a hash-only table). */
+  final boolean times;
+
   /**
-   * Lone versions' times: {@code base} plus an int offset each where the part's times span less
-   * than 2^31 ms (about 24 days), else a long each in {@code wide}. Null both for composite tables.
+   * Lone versions' times: {@code base} plus the int offset in {@link #meta} where the part's times
+   * span less than 2^31 ms (about 24 days), else a long each in {@code wide}.
    */
   final long base;
 
-  final int[] offsets;
   final long[] wide;
 
-  /** Lone versions' sizes as DynamoDB counts them; null for composite tables. */
-  final int[] sizes;
+  /**
+   * Whether every lone version's time is {@link #base} and the offsets in {@link #meta} are not
+   * read: a restored part, which shares its source's references and sizes.
+   */
+  final boolean uniform;
 
   /**
    * Keys of partitions whose image (which held their key) was replaced in place by a version
@@ -38,25 +48,31 @@ final class SortedPart {
 
   SortedPart(
       int[] hashes,
-      int[] refs,
+      int[] meta,
       byte[] keys,
       Object[] values,
+      boolean times,
       long base,
-      int[] offsets,
-      long[] wide,
-      int[] sizes) {
-    this.hashes = hashes;
-    this.refs = refs;
-    this.keys = keys;
-    this.values = values;
-    this.base = base;
-    this.offsets = offsets;
-    this.wide = wide;
-    this.sizes = sizes;
+      long[] wide) {
+    this(hashes, meta, keys, values, times, base, wide, false);
   }
 
-  /** Partition {@code i}'s lone version's time. */
-  long at(int i) {
-    return wide != null ? wide[i] : base + offsets[i];
+  SortedPart(
+      int[] hashes,
+      int[] meta,
+      byte[] keys,
+      Object[] values,
+      boolean times,
+      long base,
+      long[] wide,
+      boolean uniform) {
+    this.hashes = hashes;
+    this.meta = meta;
+    this.keys = keys;
+    this.values = values;
+    this.times = times;
+    this.base = base;
+    this.wide = wide;
+    this.uniform = uniform;
   }
 }

@@ -159,6 +159,39 @@ class IndexBucketTest {
   }
 
   @Test
+  void versionRecords_whoseImageHoldsTheKey_areFoundEvenOnceReExpressedAsADelta() {
+    // An update that leaves the key where it was references the key in the record's own image
+    // (no side slot). The writer re-expresses that record as a delta against its successor just
+    // before it publishes the successor: a reader in between must still find the key.
+    ItemIndex index = new ItemIndex(false);
+    TreeMap<StoreKey, Version> reference = new TreeMap<>(StoreKey.ORDER);
+    for (int id = 0; id < 2_000; id++) {
+      StoreKey k = key(Kind.ASCII, id, id % 2 == 0);
+      Version v = new Version(1, padded(k, 1), null);
+      for (int serial = 2; serial <= 3; serial++) {
+        v = Version.superseding(serial, padded(k, serial), 300, v);
+        index.put(k, v);
+      }
+      Version successor = Version.superseding(4, padded(k, 4), 300, v);
+      assertThat(v.isHeldAsDelta()).isTrue();
+      assertThat(index.get(k)).isSameAs(v);
+      index.put(k, successor);
+      reference.put(k, successor);
+    }
+    assertSame(index, reference);
+    for (Map.Entry<StoreKey, Version> e : reference.entrySet()) {
+      assertThat(e.getValue().asOf(1).image()).isEqualTo(padded(e.getKey(), 1));
+    }
+  }
+
+  /** An image large enough that a one-digit change is held as a delta. */
+  private static Map<String, AttributeValue> padded(StoreKey k, int serial) {
+    Map<String, AttributeValue> image = image(k, serial);
+    image.put("payload", AttributeValue.fromS("p".repeat(200)));
+    return image;
+  }
+
+  @Test
   void readers_whileTheWriterReplacesImagesInPlace_alwaysFindEveryItem() throws Exception {
     ItemIndex index = new ItemIndex(false);
     List<StoreKey> keys = new ArrayList<>();
@@ -215,12 +248,57 @@ class IndexBucketTest {
       for (StoreKey k : expected.keySet()) {
         assertThat(copy.get(k).bytes()).isSameAs(source.get(k).bytes());
       }
-      // Writes to the copy leave the source as it was.
+      // Writes to the copy leave the source as it was, and the copy's other items at their time.
+      int n = 0;
       for (StoreKey k : expected.keySet()) {
-        copy.put(k, new Version(1_000_000, image(k, 1), null));
+        if (n++ % 2 == 0) {
+          Version v = new Version(1_000_000, image(k, 1), null);
+          copy.put(k, v);
+          expected.put(k, v);
+        }
       }
+      assertSame(copy, expected);
       assertThat(source.get(expected.firstKey()).at()).isLessThan(1_000_000);
+      assertSame(source, reference);
     }
+  }
+
+  @Test
+  void lookups_inBucketsWhoseHashesCrowdIntoOnePlace_findEveryKeyAndNoOther() {
+    // A point read starts where a hash falls in its bucket's range: hashes that are not spread
+    // evenly (all at the bottom, all at the top, in a narrow band) must still be found.
+    long[][] crowds = {
+      {0xFFC0_0000L, 0}, {0xFFC0_0000L, 0x003F_FFFFL}, {0xFFC0_00FFL, 0x0020_0000L}
+    };
+    for (long[] crowd : crowds) {
+      ItemIndex index = new ItemIndex(false);
+      TreeMap<StoreKey, Version> reference = new TreeMap<>(StoreKey.ORDER);
+      for (int id = 0; id < 6_000; id++) {
+        StoreKey k = crowded(id, crowd);
+        Version v = new Version(id, image(k, id), null);
+        index.put(k, v);
+        reference.put(k, v);
+        if (id % 500 == 0) {
+          assertThat(index.get(k).image()).isEqualTo(v.image());
+        }
+      }
+      assertSame(index, reference);
+      for (int id = 6_000; id < 7_000; id++) {
+        assertThat(index.get(crowded(id, crowd))).isNull();
+      }
+      for (int id = 0; id < 6_000; id += 3) {
+        StoreKey k = crowded(id, crowd);
+        index.remove(k);
+        reference.remove(k);
+      }
+      assertSame(index, reference);
+    }
+  }
+
+  /** Key {@code id} with its hash's bits outside {@code crowd[0]} replaced by {@code crowd[1]}. */
+  private static StoreKey crowded(int id, long[] crowd) {
+    StoreKey k = StoreKey.of(keyValue(Kind.ASCII, id), null);
+    return StoreKey.stored((k.hash() & crowd[0]) | crowd[1], k.bytes());
   }
 
   @Test
