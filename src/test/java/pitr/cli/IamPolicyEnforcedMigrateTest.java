@@ -1,7 +1,5 @@
 package pitr.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,18 +36,17 @@ class IamPolicyEnforcedMigrateTest {
             List.of("--table", "cars"),
             s -> {
               Path m = s.cars(true);
-              s.failOnceMigration(m);
-              // 0004 fails at car#003 while the property is set: a run to resume.
-              System.setProperty(IamSetup.FAIL_PROPERTY, "yes");
-              try {
-                assertThat(s.engine().run(IamSetup.prod("0004", m).toArray(String[]::new)).err())
-                    .contains("planned failure");
-              } finally {
-                System.clearProperty(IamSetup.FAIL_PROPERTY);
-              }
-              RollbackTestEngine.mark();
+              s.failedRun(m, IamSetup.prod("0004", m));
               return List.of(
                   "migrate", "resume", "0004", "--prod", "--yes", "--migrations-dir", m.toString());
+            }),
+        new Scenario(
+            "migrate resume",
+            List.of("--table", "cars"),
+            s -> {
+              Path m = s.cars(false);
+              s.failedRun(m, List.of("migrate", "dev", "0004", "--migrations-dir", m.toString()));
+              return List.of("migrate", "resume", "0004", "--migrations-dir", m.toString());
             }),
         new Scenario(
             "migrate list",

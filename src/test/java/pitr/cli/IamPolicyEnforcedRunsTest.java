@@ -41,6 +41,29 @@ class IamPolicyEnforcedRunsTest {
               // One worker of two: the run waits for the other, so it is not finished.
               s.pitr(s.copyBack("--run-id", "run1", "--worker", "1/2"));
               return s.runs("abandon", "run1", "--yes", "--force");
+            }),
+        new Scenario(
+            "runs list --ledger-table",
+            List.of("--checkpoint-table", "pitr-checkpoints", "--ledger-table", "pitr-ledger"),
+            s -> {
+              s.migrated();
+              s.restored();
+              s.pitr(s.copyBack());
+              return s.runs("list", "--ledger-table", "pitr-ledger");
+            }),
+        new Scenario(
+            "runs show --ledger-table",
+            List.of("--ledger-table", "pitr-ledger"),
+            s -> {
+              s.migrated();
+              return List.of(
+                  "runs",
+                  "show",
+                  s.migrationRunId(),
+                  "--ledger-table",
+                  "pitr-ledger",
+                  "--state-dir",
+                  s.state());
             }));
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import pitr.iam.CommandPermissions;
@@ -68,6 +69,31 @@ final class IamScenarios {
   private static final Set<String> UNUSED_BY_MIGRATION_0001 =
       Set.of("dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query");
 
+  private static final Set<String> ITEM_WRITES =
+      Set.of("TABLES dynamodb:DeleteItem", "TABLES dynamodb:PutItem");
+
+  /**
+   * The denials after which a command has changed the operator's tables, by command; after any
+   * other, a command that fails has changed none of their items. A rollback writes item by item, so
+   * the writes before a denied put or delete stand (the failure says so; a rerun finishes them); a
+   * migrate rollback also writes its items before it marks the run rolled back in the ledger
+   * (ConditionCheckItem).
+   */
+  private static final Map<String, Set<String>> CHANGED_BEFORE_THE_DENIAL =
+      Map.of(
+          "rollback", ITEM_WRITES,
+          "rollback --source export", ITEM_WRITES,
+          "rollback --source export --export", ITEM_WRITES,
+          "migrate rollback", with(ITEM_WRITES, "LEDGER dynamodb:ConditionCheckItem"),
+          "migrate rollback --source export",
+              with(ITEM_WRITES, "LEDGER dynamodb:ConditionCheckItem"));
+
+  private static Set<String> with(Set<String> some, String more) {
+    Set<String> all = new java.util.HashSet<>(some);
+    all.add(more);
+    return Set.copyOf(all);
+  }
+
   /** The scope of a statement from its Sid, e.g. RecoveryTables to RECOVERY_TABLES. */
   private static String scope(String sid) {
     return sid.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
@@ -75,21 +101,57 @@ final class IamScenarios {
 
   /** The policy {@code pitr iam-policy} prints for the scenario, pinned to the engine's ARNs. */
   static ObjectNode policy(Scenario scenario) throws Exception {
-    // A "--export" variant's ARN is among the policy arguments.
+    // The ARN of a "--export" variant and the table of a "--ledger-table" one are among the policy
+    // arguments.
     List<String> args =
-        new ArrayList<>(List.of(scenario.command().replace(" --export", "").split(" ")));
+        new ArrayList<>(
+            List.of(
+                scenario
+                    .command()
+                    .replace(" --export", "")
+                    .replace(" --ledger-table", "")
+                    .split(" ")));
     args.addAll(scenario.policyArgs());
     return IamTestEngine.printedPolicy(args);
   }
 
+  /** How a scenario's command ended, and whether the items of the operator's tables changed. */
+  record Ran(CliRun run, boolean changed) {}
+
   /** Sets a new engine up for {@code scenario}, then runs it under {@code policy}. */
   private static CliRun runUnder(Scenario scenario, JsonNode policy, Path folder) throws Exception {
+    return ran(scenario, policy, folder).run();
+  }
+
+  /**
+   * As {@link #runUnder}, noting whether the items of the operator's tables (not pitr's ledger,
+   * journal, checkpoints or recovery tables) changed.
+   */
+  private static Ran ran(Scenario scenario, JsonNode policy, Path folder) throws Exception {
     java.nio.file.Files.createDirectories(IamSetup.exports(folder).resolve(IamSetup.EXPORT_BUCKET));
     try (IamTestEngine engine = new IamTestEngine(IamSetup.exports(folder))) {
       List<String> args = scenario.prepareAndArgs().apply(new IamSetup(engine, folder));
+      var before = operatorItems(engine);
       engine.serve(JSON.writeValueAsString(policy));
-      return engine.run(args.toArray(String[]::new));
+      CliRun run = engine.run(args.toArray(String[]::new));
+      engine.serve(IamTestEngine.ALLOW_ALL);
+      return new Ran(run, !operatorItems(engine).equals(before));
     }
+  }
+
+  /** Every item of each table but pitr's own, by table. */
+  private static java.util.Map<String, java.util.Set<Object>> operatorItems(IamTestEngine engine) {
+    java.util.Map<String, java.util.Set<Object>> all = new java.util.TreeMap<>();
+    for (String table : engine.tables()) {
+      if (table.startsWith("pitr-") || table.contains("-recovery-")) {
+        continue;
+      }
+      all.put(
+          table,
+          java.util.Set.copyOf(
+              engine.admin().scan(r -> r.tableName(table).consistentRead(true)).join().items()));
+    }
+    return all;
   }
 
   /** Runs {@code scenario} under the policy printed for it, in {@code dir}: it succeeds. */
@@ -101,12 +163,14 @@ final class IamScenarios {
 
   /**
    * Runs {@code scenario} under its policy without each DynamoDB action in turn, each in a folder
-   * of {@code dir}: it fails naming that permission, unless the action is optional for it.
+   * of {@code dir}: it fails naming that permission, unless the action is optional for it, and
+   * leaves the operator's tables as they were (but for {@link #CHANGED_BEFORE_THE_DENIAL}).
    */
   static void assertFailsWithoutAnyOneOfItsActions(Scenario scenario, Path dir) throws Exception {
     ObjectNode full = policy(scenario);
     ArrayNode statements = (ArrayNode) full.get("Statement");
     List<String> unneeded = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
     int run = 0;
     for (int s = 0; s < statements.size(); s++) {
       ArrayNode actions = (ArrayNode) statements.get(s).get("Action");
@@ -124,7 +188,8 @@ final class IamScenarios {
         }
         String sid = statements.get(s).get("Sid").asText();
         String scoped = scope(sid) + " " + action;
-        CliRun result = runUnder(scenario, reduced, dir.resolve("run" + run++));
+        Ran ran = ran(scenario, reduced, dir.resolve("run" + run++));
+        CliRun result = ran.run();
         if (!result.err().contains("error:")) {
           if (!CommandPermissions.optional(scenario.command()).containsKey(scoped)) {
             unneeded.add(scoped);
@@ -135,7 +200,16 @@ final class IamScenarios {
             .as("%s without %s on %s", scenario.command(), action, sid)
             .contains(action)
             .containsAnyOf("pitr iam-policy " + scenario.command(), "grant " + action);
+        if (ran.changed()) {
+          changed.add(scoped);
+        }
       }
+    }
+    if (!scenario.command().equals("drill")) {
+      // The drill creates and fills its own tables before anything is denied.
+      assertThat(changed)
+          .as("denials after which %s had changed the operator's tables", scenario.command())
+          .isSubsetOf(CHANGED_BEFORE_THE_DENIAL.getOrDefault(scenario.command(), Set.of()));
     }
     if (scenario.command().startsWith("migrate dev")
         || scenario.command().startsWith("migrate prod")

@@ -201,6 +201,31 @@ record IamSetup(IamTestEngine engine, Path dir) {
   }
 
   /**
+   * Migration 0004 written into {@code migrations} and run with {@code run} (e.g. {@code migrate
+   * prod 0004 --yes}): it fails at car#003, leaving a run to resume.
+   */
+  void failedRun(Path migrations, List<String> run) {
+    failOnceMigration(migrations);
+    System.setProperty(FAIL_PROPERTY, "yes");
+    try {
+      assertThat(engine.run(run.toArray(String[]::new)).err()).contains("planned failure");
+    } finally {
+      System.clearProperty(FAIL_PROPERTY);
+    }
+    RollbackTestEngine.mark();
+  }
+
+  /** The id of the one migration run in pitr-ledger, as {@code runs list} shows it. */
+  String migrationRunId() {
+    CliRun run =
+        engine.run("runs", "list", "--ledger-table", "pitr-ledger", "--state-dir", state());
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]+").matcher(run.out());
+    assertThat(id.find()).as("a migration run in: %s", run.out()).isTrue();
+    return id.group();
+  }
+
+  /**
    * Writes migration 0004, which marks every car seen and fails at car#003 while {@link
    * #FAIL_PROPERTY} is set, into {@code migrations}.
    */
