@@ -64,8 +64,13 @@ final class IamHint {
   /** Options of a command that change what it calls, as {@code pitr iam-policy} takes them. */
   private static final java.util.List<String> VARIANT_FLAGS = java.util.List.of("--wait", "--prod");
 
+  /**
+   * Options naming resources the policy grants on; {@code --ledger-table} also makes {@code runs
+   * list} and {@code runs show} read the ledger, so it comes first, next to the command's name.
+   */
   private static final java.util.List<String> VARIANT_OPTIONS =
-      java.util.List.of("--bucket", "--prefix", "--checkpoint-table");
+      java.util.List.of(
+          "--ledger-table", "--journal-table", "--bucket", "--prefix", "--checkpoint-table");
 
   /**
    * {@code name} with the options of the failed command line that change its policy, in the

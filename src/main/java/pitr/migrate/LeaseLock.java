@@ -17,6 +17,7 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.Retries;
+import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -168,9 +169,12 @@ public final class LeaseLock {
    * the fence. A lease of the same run that lapsed is taken over too: every worker of it is dead.
    *
    * @throws PitrException {@link ErrorCode#REFUSED} naming the holder when another run holds it;
-   *     {@link ErrorCode#USAGE} when the run holding it runs across another number of workers
+   *     {@link ErrorCode#USAGE} when the run holding it runs across another number of workers,
+   *     worded as the ledger's check words it ({@link SharedRuns#otherWorkerCount}; {@code mode},
+   *     dev or prod, is in the resume command it names)
    */
-  Mono<Lease> join(String runId, String migration, String operator, String host, int workers) {
+  Mono<Lease> join(
+      String runId, String migration, RunMode mode, String operator, String host, int workers) {
     return Mono.defer(
         () -> {
           Instant now = clock.instant();
@@ -203,23 +207,19 @@ public final class LeaseLock {
                           .onErrorResume(
                               PitrException.class,
                               refused ->
-                                  current()
+                                  lockItem()
                                       .flatMap(
                                           held ->
                                               Mono.error(
-                                                  held.filter(h -> h.runId().equals(runId))
-                                                          .isPresent()
-                                                      ? new PitrException(
-                                                          ErrorCode.USAGE,
-                                                          "Run "
-                                                              + runId
-                                                              + " holds the migration lock in "
-                                                              + table
-                                                              + " with another number of workers"
-                                                              + " than "
-                                                              + workers
-                                                              + "; pass the --worker I/N its other"
-                                                              + " workers run with")
+                                                  runId.equals(str(held, "holder"))
+                                                          && held.containsKey("workers")
+                                                      ? SharedRuns.otherWorkerCount(
+                                                          runId,
+                                                          migration,
+                                                          mode,
+                                                          num(held, "workers"),
+                                                          workers,
+                                                          false)
                                                       : refused))));
         });
   }
@@ -306,10 +306,15 @@ public final class LeaseLock {
 
   /** The current holder, if any (also one whose lease has lapsed). */
   public Mono<Optional<LockInfo>> current() {
+    return lockItem()
+        .map(i -> i.containsKey("holder") ? Optional.of(info(i)) : Optional.<LockInfo>empty());
+  }
+
+  /** The lock's item as stored, read consistently; empty when there is none. */
+  private Mono<Map<String, AttributeValue>> lockItem() {
     return db.getItem(
             GetItemRequest.builder().tableName(table).key(KEY).consistentRead(true).build())
-        .map(i -> i.containsKey("holder") ? Optional.of(info(i)) : Optional.<LockInfo>empty())
-        .defaultIfEmpty(Optional.empty());
+        .defaultIfEmpty(Map.of());
   }
 
   /**

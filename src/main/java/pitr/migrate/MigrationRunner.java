@@ -246,6 +246,7 @@ public final class MigrationRunner {
                               ? lock.join(
                                   runId,
                                   name,
+                                  request.mode(),
                                   request.operator(),
                                   request.host(),
                                   request.worker().count())

@@ -127,32 +127,47 @@ final class SharedRuns {
    * one process ({@code inProcess}) or as {@code --worker I/N} per process.
    */
   static PitrException otherWorkerCount(RunRecord r, int asked, boolean inProcess) {
+    return otherWorkerCount(r.runId(), r.migration(), r.mode(), r.workers(), asked, inProcess);
+  }
+
+  /**
+   * As {@link #otherWorkerCount(RunRecord, int, boolean)}, for run {@code runId} of {@code
+   * migration} in {@code mode} across {@code runWorkers} workers: the one refusal of another number
+   * of workers, wherever it is found (the ledger's run, or the lock the run holds).
+   */
+  static PitrException otherWorkerCount(
+      String runId,
+      String migration,
+      pitr.migrate.api.RunMode mode,
+      long runWorkers,
+      int asked,
+      boolean inProcess) {
     String resume =
         "'pitr migrate resume "
-            + r.migration()
-            + (r.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
+            + migration
+            + (mode == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
             + "'";
     return new PitrException(
         ErrorCode.USAGE,
         "Run "
-            + r.runId()
+            + runId
             + " of "
-            + r.migration()
-            + (r.workers() == 1
+            + migration
+            + (runWorkers == 1
                 ? " ran in one process, not across " + workers(asked)
-                : " runs across " + workers(r.workers()) + ", not " + asked)
+                : " runs across " + workers(runWorkers) + ", not " + asked)
             + "; "
-            + (r.workers() == 1
+            + (runWorkers == 1
                 ? "resume it with "
                     + resume
                     + (inProcess ? " without --workers" : " without --worker")
                 : inProcess
-                    ? "pass --workers " + r.workers() + " to continue it"
-                    : "pass --worker I/" + r.workers() + " to continue it")
+                    ? "pass --workers " + runWorkers + " to continue it"
+                    : "pass --worker I/" + runWorkers + " to continue it")
             + ", or start a new run with a new --run-id. Nothing was changed.");
   }
 
-  private static String workers(int n) {
+  private static String workers(long n) {
     return n == 1 ? "1 worker" : n + " workers";
   }
 

@@ -17,8 +17,15 @@ import java.util.Map;
  * outside such jumps, and each jump is a break in it.
  */
 final class DrillTimeline {
-  /** A moment of the incident to mark on the charts. */
-  record Marker(String label, Instant at) {}
+  /**
+   * A moment of the incident to mark on the charts, to the millisecond as the drill records its
+   * marks ({@link DrillContext#toTheMillisecond}).
+   */
+  record Marker(String label, Instant at) {
+    Marker {
+      at = at == null ? null : DrillContext.toTheMillisecond(at);
+    }
+  }
 
   /** A jump of the engine's clock: where it happened on the axis, and by how much. */
   record Jump(Instant at, Duration by) {}

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.local.EngineConfig;
-import pitr.local.Faults;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -26,25 +26,21 @@ class CopyBackSafetyTest {
   private static LocalCli cli;
 
   @TempDir Path state;
+  private CopyBackTables tables;
 
   @BeforeAll
   static void start(LocalCli shared) {
     cli = shared;
   }
 
-  @AfterEach
-  void clear() {
-    cli.local.engine.setFaults(Faults.NONE);
-    cli.local.deleteAllTables();
+  @BeforeEach
+  void tables() {
+    tables = new CopyBackTables(cli, state);
   }
 
-  /** Recovery table orders-rec (tagged as a recovery of orders) and live table orders. */
-  private void recoveryAndLive(int items) {
-    cli.local.createTable("orders-rec");
-    cli.local.createTable("orders");
-    cli.local.tagAsRecovery("orders-rec", "orders", "2026-11-30T02:00:00Z");
-    cli.local.fill("orders-rec", 0, items, "good", 100);
-    cli.local.fill("orders", 0, items, "bad", 100);
+  @AfterEach
+  void clear() {
+    tables.clear();
   }
 
   private int pitr(String... args) {
@@ -66,7 +62,7 @@ class CopyBackSafetyTest {
 
   @Test
   void resume_keepsTheRunsLimitsAndShowsThem_andRefusesAHigherCap() {
-    recoveryAndLive(100);
+    tables.recoveryAndLive(100);
     assertThat(copy("--run-id", "c1", "--segments", "4", "--concurrency", "3", "--max-wcu", "2000"))
         .isZero();
     cli.local.fill("orders", 0, 100, "bad", 100);
@@ -94,7 +90,7 @@ class CopyBackSafetyTest {
 
   @Test
   void copyBack_withFromAndToSwapped_exitsThreeSayingTheyLookSwapped_andWritesNothing() {
-    recoveryAndLive(20);
+    tables.recoveryAndLive(20);
     var recovery = cli.local.contents("orders-rec");
 
     assertThat(pitr("copy-back", "--from", "orders", "--to", "orders-rec", "--yes")).isEqualTo(3);
@@ -117,7 +113,7 @@ class CopyBackSafetyTest {
 
   @Test
   void deleteExtra_betweenUnrelatedTables_exitsThreeNamingForce_andDeletesNothing() {
-    recoveryAndLive(20);
+    tables.recoveryAndLive(20);
     cli.local.createTable("copy");
     cli.local.fill("copy", 0, 10, "good", 100);
     var before = orders();
@@ -136,7 +132,7 @@ class CopyBackSafetyTest {
 
   @Test
   void deleteExtra_dryRunAndPrompt_sayHowManyItemsOfWhichTable() {
-    recoveryAndLive(20);
+    tables.recoveryAndLive(20);
     cli.local.fill("orders", 20, 27, "new", 10);
 
     assertThat(copy("--delete-extra", "--dry-run")).isZero();
@@ -220,7 +216,7 @@ class CopyBackSafetyTest {
 
   @Test
   void resume_withACorruptCheckpoint_exitsTwoNamingTheFileAndTheFix() throws Exception {
-    recoveryAndLive(20);
+    tables.recoveryAndLive(20);
     assertThat(copy("--run-id", "c2", "--segments", "2")).isZero();
     Path run = state.resolve("runs").resolve("c2");
     Files.writeString(run.resolve("run.json"), "{\"runId\":\"c2\",\"sou");
@@ -243,7 +239,7 @@ class CopyBackSafetyTest {
 
   @Test
   void outputPaths_thatExistOrCannotBeWritten_exitTwoBeforeAnyWrite() throws Exception {
-    recoveryAndLive(20);
+    tables.recoveryAndLive(20);
     var before = orders();
     Path existing = Files.writeString(state.resolve("old.jsonl"), "");
     Path notAFolder = Files.writeString(state.resolve("file"), "");
@@ -280,7 +276,7 @@ class CopyBackSafetyTest {
 
   @Test
   void copyBack_withAHandMadeKeysFile_saysItWasTakenAsHandMade() throws Exception {
-    recoveryAndLive(20);
+    tables.recoveryAndLive(20);
     Path keys = Files.writeString(state.resolve("keys.jsonl"), "{\"pk\":\"k1\"}\n");
 
     assertThat(copy("--keys", keys.toString())).isZero();
@@ -297,7 +293,7 @@ class CopyBackSafetyTest {
 
   @Test
   void copyBack_withJsonOutput_printsTheLimitsItRanWith() throws Exception {
-    recoveryAndLive(20);
+    tables.recoveryAndLive(20);
 
     assertThat(
             pitr(
@@ -327,7 +323,7 @@ class CopyBackSafetyTest {
   @Test
   void runIdThatIsAPath_isRefusedBeforeAnyWrite_andNoFileIsMadeOutsideTheStateFolder()
       throws Exception {
-    recoveryAndLive(10);
+    tables.recoveryAndLive(10);
     Map<String, Map<String, AttributeValue>> before = orders();
 
     assertThat(copy("--run-id", "../../escaped")).isEqualTo(2);

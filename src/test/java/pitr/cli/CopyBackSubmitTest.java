@@ -307,8 +307,28 @@ class CopyBackSubmitTest {
     assertThat(moto.submittedJobs(q)).isEmpty();
   }
 
+  /** The keys file an operator uploaded by hand: its bucket, key and address. */
+  private record HandStaged(String bucket, String key, String address) {}
+
+  /** {@link #keysFile()} put in a new bucket at by-hand/keys.jsonl, as an operator would. */
+  private HandStaged handStagedKeys() throws Exception {
+    String bucket = newBucket();
+    String key = "by-hand/keys.jsonl";
+    moto.s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(keysFile()));
+    return new HandStaged(bucket, key, "s3://" + bucket + "/" + key);
+  }
+
   /** An engine with orders (k1-k3 at v0) and its recovery table orders-rec (k1-k3 at v1). */
   private static RollbackTestEngine engineWithRecovery() {
+    RollbackTestEngine engine = engineWithRecoveryOnly();
+    for (String pk : List.of("k1", "k2", "k3")) {
+      engine.put(pk, "v0");
+    }
+    return engine;
+  }
+
+  /** An engine with an empty orders and its recovery table orders-rec (k1-k3 at v1). */
+  private static RollbackTestEngine engineWithRecoveryOnly() {
     RollbackTestEngine engine = new RollbackTestEngine();
     engine.createOrders();
     engine
@@ -321,7 +341,6 @@ class CopyBackSubmitTest {
                     .keySchema(k -> k.attributeName("pk").keyType("HASH")))
         .join();
     for (String pk : List.of("k1", "k2", "k3")) {
-      engine.put(pk, "v0");
       engine
           .client
           .putItem(
@@ -418,21 +437,17 @@ class CopyBackSubmitTest {
 
   @Test
   void resume_ofAKeysRunWhoseS3FileWasReplaced_exits2AndWritesNothing() throws Exception {
-    String bucket = newBucket();
-    String address = "s3://" + bucket + "/by-hand/keys.jsonl";
-    moto.s3.putObject(
-        r -> r.bucket(bucket).key("by-hand/keys.jsonl"), RequestBody.fromFile(keysFile()));
+    HandStaged keys = handStagedKeys();
+    String address = keys.address();
     try (RollbackTestEngine engine = engineWithRecovery()) {
       workerCopies(engine, address, "kr0002");
       engine.put("k1", "v0");
       String before =
           sha256(
-              moto.s3
-                  .getObjectAsBytes(r -> r.bucket(bucket).key("by-hand/keys.jsonl"))
-                  .asByteArray());
+              moto.s3.getObjectAsBytes(r -> r.bucket(keys.bucket()).key(keys.key())).asByteArray());
       String other = "{\"pk\":\"k2\"}\n";
       moto.s3.putObject(
-          r -> r.bucket(bucket).key("by-hand/keys.jsonl"), RequestBody.fromString(other));
+          r -> r.bucket(keys.bucket()).key(keys.key()), RequestBody.fromString(other));
 
       CliRun resume = onEngine(engine, "laptop", "--resume", "kr0002");
 
@@ -454,14 +469,12 @@ class CopyBackSubmitTest {
 
   @Test
   void resume_ofAKeysRunWhoseS3FileIsGone_exits2AndWritesNothing() throws Exception {
-    String bucket = newBucket();
-    String address = "s3://" + bucket + "/by-hand/keys.jsonl";
-    moto.s3.putObject(
-        r -> r.bucket(bucket).key("by-hand/keys.jsonl"), RequestBody.fromFile(keysFile()));
+    HandStaged keys = handStagedKeys();
+    String address = keys.address();
     try (RollbackTestEngine engine = engineWithRecovery()) {
       workerCopies(engine, address, "kr0003");
       engine.put("k1", "v0");
-      moto.s3.deleteObject(r -> r.bucket(bucket).key("by-hand/keys.jsonl"));
+      moto.s3.deleteObject(r -> r.bucket(keys.bucket()).key(keys.key()));
 
       CliRun resume = onEngine(engine, "laptop", "--resume", "kr0003");
 
@@ -490,28 +503,7 @@ class CopyBackSubmitTest {
     moto.s3.putObject(r -> r.bucket(bucket).key("k/keys.jsonl"), RequestBody.fromFile(keys));
     Map<String, Map<String, String>> ends = new java.util.HashMap<>();
     for (String source : List.of(keys.toString(), "s3://" + bucket + "/k/keys.jsonl")) {
-      try (RollbackTestEngine engine = new RollbackTestEngine()) {
-        engine.createOrders();
-        engine
-            .client
-            .createTable(
-                r ->
-                    r.tableName("orders-rec")
-                        .billingMode("PAY_PER_REQUEST")
-                        .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
-                        .keySchema(k -> k.attributeName("pk").keyType("HASH")))
-            .join();
-        for (String pk : List.of("k1", "k2", "k3")) {
-          engine
-              .client
-              .putItem(
-                  r ->
-                      r.tableName("orders-rec")
-                          .item(
-                              Map.of(
-                                  "pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS("v1"))))
-              .join();
-        }
+      try (RollbackTestEngine engine = engineWithRecoveryOnly()) {
         CliRun run = new CliRun();
         run.root().target.env = moto.env();
         code =

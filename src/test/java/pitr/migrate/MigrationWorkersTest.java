@@ -196,9 +196,9 @@ class MigrationWorkersTest {
     MigrationRunner runner = MigrationTestTarget.runner(env, dir);
     env.ledger().ensureTable().block();
     // Worker 1 of 2 is alive; worker 2 of the same run joins its lease.
-    Lease one = env.lock().join(RUN, "0001_mark", "ann", "box1", 2).block();
+    Lease one = env.lock().join(RUN, "0001_mark", RunMode.DEV, "ann", "box1", 2).block();
     clock.advance(Duration.ofSeconds(40));
-    Lease two = env.lock().join(RUN, "0001_mark", "ann", "box2", 2).block();
+    Lease two = env.lock().join(RUN, "0001_mark", RunMode.DEV, "ann", "box2", 2).block();
     assertThat(two.fence()).isEqualTo(one.fence());
     clock.advance(Duration.ofSeconds(40));
 

@@ -12,14 +12,21 @@ class DrillTimelineTest {
 
   @Test
   void markers_areT0TheIncidentsEndTheStartOfRecoveryAndVerified() {
-    Instant start = SampleDrill.START;
-
     assertThat(time.markers())
+        .extracting(DrillTimeline.Marker::label)
+        .containsExactly("T0", "incident end", "recovery start", "verified");
+  }
+
+  @Test
+  void markers_areToTheMillisecond_asTheDrillRecordsItsMarks() {
+    // The sample drill starts at 02:00:00.123456789: its steps' times have nanoseconds.
+    assertThat(time.markers())
+        .extracting(DrillTimeline.Marker::at)
         .containsExactly(
-            new DrillTimeline.Marker("T0", start.plusMillis(1800)),
-            new DrillTimeline.Marker("incident end", start.plusMillis(3800)),
-            new DrillTimeline.Marker("recovery start", start.plusMillis(13_800)),
-            new DrillTimeline.Marker("verified", start.plusMillis(16_700)));
+            Instant.parse("2026-12-05T02:00:01.923Z"),
+            Instant.parse("2026-12-05T02:00:03.923Z"),
+            Instant.parse("2026-12-05T02:00:13.923Z"),
+            Instant.parse("2026-12-05T02:00:16.823Z"));
   }
 
   @Test
