@@ -3,6 +3,7 @@ package pitr.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import pitr.dynamo.ItemSizes;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -43,7 +47,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * the whole table as it was before the update are timed. Heap per item is the heap a table holds
  * after a full collection, divided by its items: once loaded, and once every item also keeps its
  * replaced version for restores. With a data directory, each engine keeps its tables on disk and
- * the bytes written to files per acknowledged PutItem are reported as well.
+ * the bytes written to files per acknowledged PutItem are reported as well. With an HTTP client,
+ * each engine is also served on a loopback port and the same point reads and writes are timed
+ * through the AWS SDK, as a client of {@code pitr local serve} sees them.
  */
 public final class ScaleBenchmark {
   static final String TABLE = "bench-scale";
@@ -56,9 +62,18 @@ public final class ScaleBenchmark {
    * @param opTime how long one round of reads (and one of writes) lasts
    * @param rounds measured rounds, after one warm-up round
    * @param dataDir where durable engines keep their files (one subdirectory per size), or null
+   * @param updateAll whether to update every item once after loading
+   * @param http a client for an HTTP endpoint, to also time the point reads and writes as a client
+   *     of {@code pitr local serve} makes them (each engine served on a loopback port); null for
+   *     in-process calls only
    */
   public record Options(
-      List<Integer> sizes, Duration opTime, int rounds, Path dataDir, boolean updateAll) {}
+      List<Integer> sizes,
+      Duration opTime,
+      int rounds,
+      Path dataDir,
+      boolean updateAll,
+      Function<URI, DynamoDbAsyncClient> http) {}
 
   /**
    * Medians over the rounds for one table size.
@@ -74,6 +89,8 @@ public final class ScaleBenchmark {
    * @param putsPerSecond PutItem calls per second (replacing random items), one caller
    * @param restoreSeconds time of a RestoreTableToPointInTime of the whole table
    * @param bytesPerWrite bytes written to the data file per acknowledged PutItem; 0 in memory
+   * @param httpGetsPerSecond GetItem calls per second over HTTP, one caller; NaN without it
+   * @param httpPutsPerSecond PutItem calls per second over HTTP, one caller; NaN without it
    */
   public record Result(
       int items,
@@ -85,7 +102,9 @@ public final class ScaleBenchmark {
       double getsPerSecond,
       double putsPerSecond,
       double restoreSeconds,
-      double bytesPerWrite) {}
+      double bytesPerWrite,
+      double httpGetsPerSecond,
+      double httpPutsPerSecond) {}
 
   private static final class Subject {
     final int items;
@@ -103,6 +122,10 @@ public final class ScaleBenchmark {
     final List<Double> puts = new ArrayList<>();
     final List<Double> restores = new ArrayList<>();
     final List<Double> writeBytes = new ArrayList<>();
+    final List<Double> httpGets = new ArrayList<>();
+    final List<Double> httpPuts = new ArrayList<>();
+    LocalServer server;
+    DynamoDbAsyncClient client;
     int putSerial;
 
     Subject(int items, Path dataDir) {
@@ -128,6 +151,10 @@ public final class ScaleBenchmark {
         Subject s = new Subject(size, o.dataDir());
         subjects.add(s);
         load(s);
+        if (o.http() != null) {
+          s.server = LocalServer.start(s.engine, "127.0.0.1", 0);
+          s.client = o.http().apply(s.server.endpoint());
+        }
         long loaded = usedAfterGc();
         s.heapPerItem = (loaded - before) / (double) size;
         if (o.updateAll()) {
@@ -155,6 +182,14 @@ public final class ScaleBenchmark {
             s.puts.add(p);
             s.restores.add(r);
           }
+          if (s.client != null) {
+            double hg = httpGets(s, o.opTime());
+            double hp = httpPuts(s, o.opTime());
+            if (round > 0) {
+              s.httpGets.add(hg);
+              s.httpPuts.add(hp);
+            }
+          }
         }
       }
       List<Result> out = new ArrayList<>();
@@ -170,11 +205,19 @@ public final class ScaleBenchmark {
                 median(s.gets),
                 median(s.puts),
                 median(s.restores),
-                median(s.writeBytes)));
+                median(s.writeBytes),
+                s.client == null ? Double.NaN : median(s.httpGets),
+                s.client == null ? Double.NaN : median(s.httpPuts)));
       }
       return out;
     } finally {
       for (Subject s : subjects) {
+        if (s.client != null) {
+          s.client.close();
+        }
+        if (s.server != null) {
+          s.server.close();
+        }
         s.engine.close();
       }
     }
@@ -272,6 +315,47 @@ public final class ScaleBenchmark {
       if (!r.hasItem()) {
         throw new IllegalStateException("item " + k + " is missing");
       }
+      n++;
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** As {@link #gets}, one call at a time over HTTP through the SDK client. */
+  private static double httpGets(Subject s, Duration time) {
+    long end = System.nanoTime() + time.toNanos();
+    long n = 0;
+    long t0 = System.nanoTime();
+    while ((n & 15) != 0 || System.nanoTime() < end) {
+      String k = key(s.random.nextInt(s.items));
+      var r =
+          s.client
+              .getItem(
+                  GetItemRequest.builder()
+                      .tableName(TABLE)
+                      .key(Map.of("pk", AttributeValue.fromS(k)))
+                      .build())
+              .join();
+      if (!r.hasItem()) {
+        throw new IllegalStateException("item " + k + " is missing");
+      }
+      n++;
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** As {@link #puts}, one call at a time over HTTP through the SDK client. */
+  private static double httpPuts(Subject s, Duration time) {
+    long end = System.nanoTime() + time.toNanos();
+    long n = 0;
+    long t0 = System.nanoTime();
+    while ((n & 15) != 0 || System.nanoTime() < end) {
+      s.client
+          .putItem(
+              PutItemRequest.builder()
+                  .tableName(TABLE)
+                  .item(item(s.random.nextInt(s.items), ++s.putSerial))
+                  .build())
+          .join();
       n++;
     }
     return n / ((System.nanoTime() - t0) / 1e9);

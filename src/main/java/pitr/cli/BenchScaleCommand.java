@@ -75,6 +75,13 @@ final class BenchScaleCommand implements Callable<Integer> {
               + " (default: on).")
   boolean updateAll;
 
+  @Option(
+      names = "--http",
+      description =
+          "Also time GetItem and PutItem over HTTP, one caller through the AWS SDK, each engine"
+              + " served on a loopback port as pitr local serve serves it.")
+  boolean http;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -82,7 +89,12 @@ final class BenchScaleCommand implements Callable<Integer> {
         new ScaleBenchmark()
             .run(
                 new ScaleBenchmark.Options(
-                    items, Duration.ofSeconds(seconds), rounds, dataDir, updateAll),
+                    items,
+                    Duration.ofSeconds(seconds),
+                    rounds,
+                    dataDir,
+                    updateAll,
+                    http ? BenchEngineCommand::httpClient : null),
                 m -> {
                   out.println(m + "...");
                   out.flush();
@@ -90,12 +102,13 @@ final class BenchScaleCommand implements Callable<Integer> {
     out.println();
     out.println(
         "| items | item bytes | load s | heap bytes/item | heap bytes/item, all updated |"
-            + " update-all s | gets/s | puts/s | restore s | bytes written/put |");
-    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " update-all s | gets/s | puts/s | restore s | bytes written/put |"
+            + (http ? " gets/s, HTTP | puts/s, HTTP |" : ""));
+    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (http ? "---:|---:|" : ""));
     for (ScaleBenchmark.Result r : results) {
       out.printf(
           Locale.ROOT,
-          "| %,d | %.0f | %.1f | %,.0f | %s | %s | %,.0f | %,.0f | %.2f | %s |%n",
+          "| %,d | %.0f | %.1f | %,.0f | %s | %s | %,.0f | %,.0f | %.2f | %s |%s%n",
           r.items(),
           r.itemBytes(),
           r.loadSeconds(),
@@ -109,19 +122,36 @@ final class BenchScaleCommand implements Callable<Integer> {
           r.getsPerSecond(),
           r.putsPerSecond(),
           r.restoreSeconds(),
-          dataDir == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", r.bytesPerWrite()));
+          dataDir == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", r.bytesPerWrite()),
+          http
+              ? String.format(
+                  Locale.ROOT, " %,.0f | %,.0f |", r.httpGetsPerSecond(), r.httpPutsPerSecond())
+              : "");
     }
     ScaleBenchmark.Result base = results.get(0);
     out.println();
-    out.println("| items | gets/s vs " + base.items() + " | puts/s vs " + base.items() + " |");
-    out.println("|---:|---:|---:|");
+    out.println(
+        "| items | gets/s vs "
+            + base.items()
+            + " | puts/s vs "
+            + base.items()
+            + " |"
+            + (http ? " gets/s, HTTP | puts/s, HTTP |" : ""));
+    out.println("|---:|---:|---:|" + (http ? "---:|---:|" : ""));
     for (ScaleBenchmark.Result r : results) {
       out.printf(
           Locale.ROOT,
-          "| %,d | %.2fx | %.2fx |%n",
+          "| %,d | %.2fx | %.2fx |%s%n",
           r.items(),
           r.getsPerSecond() / base.getsPerSecond(),
-          r.putsPerSecond() / base.putsPerSecond());
+          r.putsPerSecond() / base.putsPerSecond(),
+          http
+              ? String.format(
+                  Locale.ROOT,
+                  " %.2fx | %.2fx |",
+                  r.httpGetsPerSecond() / base.httpGetsPerSecond(),
+                  r.httpPutsPerSecond() / base.httpPutsPerSecond())
+              : "");
     }
     out.flush();
     return ErrorCode.OK.exitCode();

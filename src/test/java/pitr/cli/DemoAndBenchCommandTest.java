@@ -107,6 +107,33 @@ class DemoAndBenchCommandTest {
   }
 
   @Test
+  void benchEngineScale_withHttp_alsoTimesPointReadsAndWritesOverHttp() {
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "bench",
+            "engine-scale",
+            "--items",
+            "100,200",
+            "--seconds",
+            "1",
+            "--rounds",
+            "1",
+            "--no-update-all",
+            "--http");
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("| gets/s, HTTP | puts/s, HTTP |")
+        .containsPattern(
+            "\\| 200 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| n/a \\| n/a \\| [\\d,]+ \\| [\\d,]+"
+                + " \\| [\\d.]+ \\| n/a \\| [1-9][\\d,]* \\| [1-9][\\d,]* \\|")
+        .containsPattern(
+            "\\| 200 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
+  }
+
+  @Test
   void benchEngineScale_withTooFewItems_isAUsageError() {
     CliRun run = new CliRun();
 

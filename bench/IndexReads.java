@@ -1,0 +1,91 @@
+// The engine's item index alone: point reads (ItemIndex.get of a random key, and the same with the
+// image decoded) at 10,000 items and at N items, alternating one-second rounds in one JVM, so the
+// cost of a read at size N is seen without the request, capacity and response work a GetItem adds.
+// Items are bench engine-scale's (~200 DynamoDB bytes); keys are prepared, one ring per size.
+//   java -Xmx4g -cp target/pitr.jar bench/IndexReads.java N [get|image] [ROUNDS]
+// Add -XX:+UseTransparentHugePages (Linux, THP "madvise") to see the cost of TLB misses.
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import pitr.local.ItemIndex;
+import pitr.local.StoreKey;
+import pitr.local.Version;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Index point reads at 10,000 and N items: ns per read, medians of alternating rounds. */
+public class IndexReads {
+  static Map<String, AttributeValue> item(int id) {
+    Map<String, AttributeValue> item = new HashMap<>(8);
+    item.put("pk", AttributeValue.fromS(key(id)));
+    item.put("name", AttributeValue.fromS("customer " + id + " of the scale benchmark"));
+    item.put("price", AttributeValue.fromN(Integer.toString(id % 100_000)));
+    item.put("status", AttributeValue.fromS((id & 1) == 0 ? "ACTIVE" : "PAUSED"));
+    item.put("serial", AttributeValue.fromN("0"));
+    char[] payload = new char[100];
+    for (int i = 0; i < payload.length; i++) {
+      payload[i] = (char) ('a' + (id + i * 7) % 26);
+    }
+    item.put("payload", AttributeValue.fromS(new String(payload)));
+    return item;
+  }
+
+  static String key(int id) {
+    return String.format("item-%09d", id);
+  }
+
+  public static void main(String[] args) {
+    int[] sizes = {10_000, Integer.parseInt(args[0])};
+    boolean decode = args.length > 1 && args[1].equals("image");
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
+    ItemIndex[] index = new ItemIndex[2];
+    StoreKey[][] ring = new StoreKey[2][1 << 20];
+    SplittableRandom random = new SplittableRandom(1);
+    for (int s = 0; s < 2; s++) {
+      index[s] = new ItemIndex(false);
+      for (int id = 0; id < sizes[s]; id++) {
+        Map<String, AttributeValue> it = item(id);
+        index[s].put(StoreKey.of(it.get("pk"), null), new Version(1_000 + id, it, null));
+      }
+      for (int i = 0; i < ring[s].length; i++) {
+        ring[s][i] = StoreKey.of(AttributeValue.fromS(key(random.nextInt(sizes[s]))), null);
+      }
+    }
+    double[][] ns = new double[2][rounds];
+    long sink = 0;
+    for (int round = -1; round < rounds; round++) {
+      for (int s = 0; s < 2; s++) {
+        long n = 0;
+        long t0 = System.nanoTime();
+        long end = t0 + 1_000_000_000L;
+        do {
+          for (int j = 0; j < 4_096; j++) {
+            Version v = index[s].get(ring[s][(int) (n++ & (ring[s].length - 1))]);
+            sink += decode ? v.image().size() : v.size;
+          }
+        } while (System.nanoTime() < end);
+        if (round >= 0) {
+          ns[s][round] = (System.nanoTime() - t0) / (double) n;
+        }
+      }
+    }
+    double small = median(ns[0]);
+    double big = median(ns[1]);
+    System.out.printf(
+        "%s: %,d items %.0f ns, %,d items %.0f ns per read (%.2fx the reads per second)%n",
+        decode ? "get + decode" : "get",
+        sizes[0],
+        small,
+        sizes[1],
+        big,
+        small / big);
+    if (sink == 42) {
+      System.out.println();
+    }
+  }
+
+  static double median(double[] a) {
+    double[] s = a.clone();
+    java.util.Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}
