@@ -31,7 +31,7 @@ final class IndexBucket {
   static final int RECENT = 8;
 
   private static final VarHandle VALUE = MethodHandles.arrayElementVarHandle(Object[].class);
-  private static final byte[] NO_KEYS = new byte[0];
+  static final byte[] NO_KEYS = new byte[0];
 
   /** Sorted partitions. */
   final int n;
@@ -97,7 +97,7 @@ final class IndexBucket {
         0, new SortedPart(new int[0], new int[0], NO_KEYS, new Object[0], times, 0, null), 0, null);
   }
 
-  private IndexBucket(int n, SortedPart s, int m, Recent recent) {
+  IndexBucket(int n, SortedPart s, int m, Recent recent) {
     this.n = n;
     this.s = s;
     this.hashes = s.hashes;
@@ -111,7 +111,7 @@ final class IndexBucket {
     this.recent = recent;
   }
 
-  private boolean times() {
+  boolean times() {
     return s.times;
   }
 
@@ -124,22 +124,22 @@ final class IndexBucket {
     return Integer.toUnsignedLong(i < n ? hashes[i] : recent.hashes[i - n]);
   }
 
-  private int ref(int i) {
+  int ref(int i) {
     return i < n ? meta[i * SortedPart.STRIDE] : recent.refs[i - n];
   }
 
-  private Object value(int i) {
+  Object value(int i) {
     return i < n ? VALUE.getAcquire(values, i) : VALUE.getAcquire(recent.values, i - n);
   }
 
-  private long at(int i) {
+  long at(int i) {
     if (i >= n) {
       return recent.ats[i - n];
     }
     return wide != null ? wide[i] : uniform ? base : base + meta[i * SortedPart.STRIDE + 1];
   }
 
-  private int itemSize(int i) {
+  int itemSize(int i) {
     return i < n ? meta[i * SortedPart.STRIDE + 2] : recent.sizes[i - n];
   }
 
@@ -150,7 +150,7 @@ final class IndexBucket {
    * the record; one that still saw the image may find the side slot too, which holds the same key.
    * The value itself is not read here: copying a bucket touches no image.
    */
-  private byte[] keyArray(int i, int ref) {
+  byte[] keyArray(int i, int ref) {
     if (i >= n) {
       return recent.keys[i - n];
     }
@@ -179,7 +179,7 @@ final class IndexBucket {
     return image != null && KeyRefs.sameAt(ref, imageOf(old), image);
   }
 
-  private static int keyStart(int ref) {
+  static int keyStart(int ref) {
     return ref < 0 ? -ref - 1 : 0;
   }
 
@@ -199,7 +199,7 @@ final class IndexBucket {
     return from == 0 && a != packed ? a : Arrays.copyOfRange(a, from, from + len(a, from));
   }
 
-  private static int len(byte[] a, int from) {
+  static int len(byte[] a, int from) {
     return StoreKey.encodedLength(a, from);
   }
 
@@ -375,7 +375,7 @@ final class IndexBucket {
       order[at] = x;
     }
     int t = n + m;
-    Build b = new Build(t, times());
+    BucketBuild b = new BucketBuild(t, times());
     int i = 0;
     int j = 0;
     while (i < n || j < m) {
@@ -425,7 +425,7 @@ final class IndexBucket {
       copy.displaced = s.displaced;
       return new IndexBucket(n, copy, 0, null);
     }
-    Build b = new Build(n, times());
+    BucketBuild b = new BucketBuild(n, times());
     for (int j = 0; j < n; j++) {
       if (j == i) {
         b.put(this, j, value, at, size, true);
@@ -438,7 +438,7 @@ final class IndexBucket {
 
   /** This bucket (with no recent ones) without partition {@code i}. */
   IndexBucket removing(int i) {
-    Build b = new Build(n - 1, times());
+    BucketBuild b = new BucketBuild(n - 1, times());
     for (int j = 0; j < n; j++) {
       if (j != i) {
         b.copy(this, j);
@@ -449,7 +449,7 @@ final class IndexBucket {
 
   /** Partitions [from, to) of this bucket (with no recent ones). */
   IndexBucket slice(int from, int to) {
-    Build b = new Build(to - from, times());
+    BucketBuild b = new BucketBuild(to - from, times());
     for (int j = from; j < to; j++) {
       b.copy(this, j);
     }
@@ -490,7 +490,7 @@ final class IndexBucket {
       SortedPart copy = new SortedPart(hashes, meta, packed, kept, true, now, null, true);
       return new IndexBucket(c, copy, 0, null);
     }
-    Build b = new Build(c, true);
+    BucketBuild b = new BucketBuild(c, true);
     for (int j = 0; j < n; j++) {
       if (kept[j] != null) {
         b.put(this, j, kept[j], now, keptSizes[j], false);
@@ -504,7 +504,7 @@ final class IndexBucket {
    * written at {@code now}. Composite tables.
    */
   IndexBucket sortKeysAsOf(long at, long now) {
-    Build b = new Build(n, false);
+    BucketBuild b = new BucketBuild(n, false);
     for (int j = 0; j < n; j++) {
       ConcurrentSkipListMap<StoreKey, Version> copy = new ConcurrentSkipListMap<>(StoreKey.ORDER);
       for (var e : sortKeys(j).entrySet()) {
@@ -538,120 +538,5 @@ final class IndexBucket {
   int sizeOf(int i) {
     Object v = value(i);
     return v instanceof Version version ? version.size : itemSize(i);
-  }
-
-  /** Fills the arrays of a new sorted part, packing the keys not held in images. */
-  private static final class Build {
-    private static final int X = SortedPart.STRIDE;
-    private final int[] h;
-    private final int[] mt;
-    private final Object[] v;
-    private final long[] a;
-    private byte[] keys = NO_KEYS;
-    private int used;
-    private int c;
-
-    Build(int capacity, boolean times) {
-      h = new int[capacity];
-      mt = new int[capacity * X];
-      v = new Object[capacity];
-      a = times ? new long[capacity] : null;
-    }
-
-    /** Partition {@code i} of {@code from} as it is. */
-    void copy(IndexBucket from, int i) {
-      Object value = from.value(i);
-      int ref = from.ref(i);
-      byte[] k = from.keyArray(i, ref);
-      h[c] = (int) from.hash(i);
-      if (k == null) {
-        mt[c * X] = ref;
-      } else {
-        pack(k, keyStart(ref));
-      }
-      v[c] = value;
-      if (a != null) {
-        a[c] = from.at(i);
-        mt[c * X + 2] = from.itemSize(i);
-      }
-      c++;
-    }
-
-    /**
-     * Partition {@code i} of {@code from} with another value; its key referenced in the value where
-     * {@code search} and the value is an image holding it, else packed.
-     */
-    void put(IndexBucket from, int i, Object value, long at, int size, boolean search) {
-      Object old = from.value(i);
-      int ref = from.ref(i);
-      byte[] k = from.keyArray(i, ref);
-      h[c] = (int) from.hash(i);
-      if (k == null && value == old) {
-        mt[c * X] = ref;
-      } else {
-        byte[] key = k == null ? from.key(i) : null;
-        int found = -1;
-        if (search && value instanceof byte[] image) {
-          byte[] probe = key != null ? key : from.key(i);
-          found = KeyRefs.find(image, probe, probe.length);
-        }
-        if (found >= 0) {
-          mt[c * X] = found;
-        } else if (key != null) {
-          pack(key, 0);
-        } else {
-          pack(k, keyStart(ref));
-        }
-      }
-      v[c] = value;
-      if (a != null) {
-        a[c] = at;
-        mt[c * X + 2] = size;
-      }
-      c++;
-    }
-
-    private void pack(byte[] k, int from) {
-      int len = len(k, from);
-      if (used + len > keys.length) {
-        keys = Arrays.copyOf(keys, Math.max(used + len, Math.max(64, keys.length * 2)));
-      }
-      System.arraycopy(k, from, keys, used, len);
-      mt[c * X] = -used - 1;
-      used += len;
-    }
-
-    IndexBucket bucket() {
-      byte[] packed = used == 0 ? NO_KEYS : used == keys.length ? keys : Arrays.copyOf(keys, used);
-      boolean whole = c == h.length;
-      long base = 0;
-      long[] wide = null;
-      if (a != null) {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (int i = 0; i < c; i++) {
-          min = Math.min(min, a[i]);
-          max = Math.max(max, a[i]);
-        }
-        if (c == 0 || (max - min >= 0 && max - min <= Integer.MAX_VALUE)) {
-          base = c == 0 ? 0 : min;
-          for (int i = 0; i < c; i++) {
-            mt[i * X + 1] = (int) (a[i] - base);
-          }
-        } else {
-          wide = whole ? a : Arrays.copyOf(a, c);
-        }
-      }
-      SortedPart built =
-          new SortedPart(
-              whole ? h : Arrays.copyOf(h, c),
-              whole ? mt : Arrays.copyOf(mt, c * X),
-              packed,
-              whole ? v : Arrays.copyOf(v, c),
-              a != null,
-              base,
-              wide);
-      return new IndexBucket(c, built, 0, null);
-    }
   }
 }
