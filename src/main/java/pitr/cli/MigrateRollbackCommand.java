@@ -206,6 +206,8 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     Rollbacks.MigrationRollback rollback;
     if (resume != null) {
       rollback = rollbacks.resumeMigration(env, migration, resume).block();
+      // Before the first item write: a rollback that could not record itself writes nothing.
+      rollbacks.proveCanRecordRolledBack(env, rollback.run(), lease).block();
       out.println(
           "Resuming rollback "
               + id
@@ -220,6 +222,10 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       if (plan != null) {
         // Under the lock the run may be a newer one, of other tables.
         planFiles = planFiles(run.tables());
+      } else {
+        // Before the restore and the first item write: a rollback that could not record the run
+        // ROLLED_BACK in the ledger is refused with the tables as they were.
+        rollbacks.proveCanRecordRolledBack(env, run, lease).block();
       }
       out.println(
           "Rolling back run "
