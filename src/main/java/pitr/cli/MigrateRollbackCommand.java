@@ -352,10 +352,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     }
     boolean fromExport = source == null ? export.given() : source.equals("export");
     if (export.exportArn != null) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "--export names one export of one table, and 'pitr migrate rollback' exports every"
-              + " table the run wrote from its restore point; pass --bucket BUCKET instead");
+      throw oneExport();
     }
     if (!fromExport && export.given()) {
       throw new PitrException(
@@ -374,6 +371,17 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       export.check();
     }
     return fromExport;
+  }
+
+  /**
+   * The refusal of {@code --export ARN}: one export is of one table, and a run may have written
+   * several. {@code pitr iam-policy migrate rollback --export} refuses alike.
+   */
+  static PitrException oneExport() {
+    return new PitrException(
+        ErrorCode.USAGE,
+        "--export names one export of one table, and 'pitr migrate rollback' exports every"
+            + " table the run wrote from its restore point; pass --bucket BUCKET instead");
   }
 
   private MigrationExportRollbacks exports(

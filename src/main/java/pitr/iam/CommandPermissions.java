@@ -260,12 +260,8 @@ public final class CommandPermissions {
             "rollback --source export",
             Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
             Grant.dynamodb(JOURNAL, "Query")));
-    put(
-        "migrate rollback --source export --export",
-        plus(
-            "rollback --source export --export",
-            Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
-            Grant.dynamodb(JOURNAL, "Query")));
+    // No "migrate rollback --source export --export": the command refuses --export (one export is
+    // of one table, and a run may have written several), and so does pitr iam-policy.
     put(
         "batch setup",
         new Grant(
