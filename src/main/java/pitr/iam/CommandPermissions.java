@@ -276,7 +276,15 @@ public final class CommandPermissions {
         new Grant(JOB_ROLES, List.of("iam:PassRole")),
         new Grant(SCHEDULES, List.of("scheduler:CreateSchedule")),
         new Grant(SCHEDULER_ROLE, List.of("iam:PassRole")));
-    put("logs", new Grant(JOB_LOGS, List.of("logs:GetLogEvents")));
+    // logs describes the job (and an array job's children) and reads their streams; it finds the
+    // job of a migration NAME in the ledger, and that of a run id in --checkpoint-table (then, when
+    // none is recorded there, in the ledger).
+    put(
+        "logs",
+        Grant.dynamodb(LEDGER, "DescribeTable", "Query"),
+        Grant.dynamodb(CHECKPOINTS, "DescribeTable", "Query"),
+        new Grant(BATCH_DESCRIBE, List.of("batch:DescribeJobs")),
+        new Grant(JOB_LOGS, List.of("logs:GetLogEvents")));
     CATALOGUE.put(
         "drill",
         union(
@@ -340,6 +348,15 @@ public final class CommandPermissions {
    */
   public static Map<String, String> optional(String command) {
     return OPTIONAL.getOrDefault(command, Map.of());
+  }
+
+  /**
+   * Whether {@code command}'s policy grants on the tables named with {@code --table} (their
+   * recovery tables or exports): whether {@code pitr iam-policy} needs {@code --table} for it.
+   */
+  public static boolean worksOnTables(String command) {
+    return of(command).stream()
+        .anyMatch(g -> g.scope() == TABLES || g.scope() == RECOVERY_TABLES || g.scope() == EXPORTS);
   }
 
   /** The commands a job on AWS Batch runs, whose union is the job role. */

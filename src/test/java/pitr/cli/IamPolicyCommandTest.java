@@ -182,6 +182,26 @@ class IamPolicyCommandTest {
   }
 
   @Test
+  void iamPolicy_ofLogs_grantsTheJobsDescriptionItsLogsAndTheLedgerItFindsAMigrationsJobIn()
+      throws Exception {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "logs", "--checkpoint-table", "cp"))
+        .as(run.err())
+        .isZero();
+
+    JsonNode statements = JSON.readTree(run.out()).get("Statement");
+    List<String> grants = new ArrayList<>();
+    statements.forEach(st -> grants.add(st.get("Sid").asText() + " " + st.get("Action")));
+    assertThat(grants)
+        .containsExactly(
+            "Ledger [\"dynamodb:DescribeTable\",\"dynamodb:Query\"]",
+            "Checkpoints [\"dynamodb:DescribeTable\",\"dynamodb:Query\"]",
+            "BatchDescribe [\"batch:DescribeJobs\"]",
+            "JobLogs [\"logs:GetLogEvents\"]");
+  }
+
+  @Test
   void iamPolicy_ofAnExportCommandWithoutBucket_isRefused() {
     CliRun run = new CliRun();
 

@@ -123,10 +123,12 @@ final class IamScenarios {
   private static Ran ran(Scenario scenario, JsonNode policy, Path folder) throws Exception {
     java.nio.file.Files.createDirectories(IamSetup.exports(folder).resolve(IamSetup.EXPORT_BUCKET));
     try (IamTestEngine engine = new IamTestEngine(IamSetup.exports(folder))) {
-      List<String> args = scenario.prepareAndArgs().apply(new IamSetup(engine, folder));
+      IamSetup setup = new IamSetup(engine, folder);
+      List<String> args = scenario.prepareAndArgs().apply(setup);
       var before = operatorItems(engine);
       engine.serve(JSON.writeValueAsString(policy));
-      CliRun run = engine.run(args.toArray(String[]::new));
+      CliRun run =
+          engine.run(setup.env().isEmpty() ? null : setup.env(), args.toArray(String[]::new));
       engine.serve(IamTestEngine.ALLOW_ALL);
       return new Ran(run, !operatorItems(engine).equals(before));
     }
