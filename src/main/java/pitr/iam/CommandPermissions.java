@@ -72,6 +72,15 @@ public final class CommandPermissions {
   };
 
   /**
+   * What a run checkpointed in a DynamoDB table ({@code --checkpoint-table}) does there: creates it
+   * on first use, records the run and its progress, reads them back. Copy-back and the apply of a
+   * rollback keep their runs alike; without the option they are files and need nothing.
+   */
+  private static final String[] CHECKPOINT_RUN = {
+    "CreateTable", "DescribeTable", "PutItem", "Query"
+  };
+
+  /**
    * What a rollback planned from an export does on the live table: reads the changed keys' current
    * images (BatchGetItem) and writes the plan back item by item, conditionally.
    */
@@ -126,7 +135,7 @@ public final class CommandPermissions {
         Grant.dynamodb(TABLES, "BatchWriteItem", "DescribeTable", "ListTagsOfResource", "Scan"),
         Grant.dynamodb(
             RECOVERY_TABLES, "BatchGetItem", "DescribeTable", "ListTagsOfResource", "Scan"),
-        Grant.dynamodb(CHECKPOINTS, "CreateTable", "DescribeTable", "PutItem", "Query"));
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN));
     put(
         "drop",
         Grant.dynamodb(TABLES, "DescribeTable", "ListTagsOfResource"),
@@ -154,6 +163,7 @@ public final class CommandPermissions {
                 "DescribeTable",
                 "ListTagsOfResource",
                 "TagResource")),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN),
         Grant.dynamodb(ACCOUNT, "ListTables"));
     put("runs list", Grant.dynamodb(CHECKPOINTS, "DescribeTable", "Query", "Scan"));
     put(
@@ -199,12 +209,14 @@ public final class CommandPermissions {
             TABLES, with(EXPORT_PLAN, "DescribeContinuousBackups", "ExportTableToPointInTime")),
         Grant.dynamodb(EXPORTS, "DescribeExport"),
         BUCKET_CHECK,
-        new Grant(EXPORT_OBJECTS, union(EXPORT_WRITES, EXPORT_READS)));
+        new Grant(EXPORT_OBJECTS, union(EXPORT_WRITES, EXPORT_READS)),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN));
     put(
         "rollback --source export --export",
         Grant.dynamodb(TABLES, EXPORT_PLAN),
         Grant.dynamodb(EXPORTS, "DescribeExport"),
-        new Grant(EXPORT_OBJECTS, EXPORT_READS));
+        new Grant(EXPORT_OBJECTS, EXPORT_READS),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN));
     put("completion", Grant.dynamodb(ACCOUNT, "ListTables"));
     put(
         "migrate dev",
@@ -253,6 +265,7 @@ public final class CommandPermissions {
                 "TagResource")),
         Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
         Grant.dynamodb(JOURNAL, "Query"),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN),
         Grant.dynamodb(ACCOUNT, "ListTables"));
     put(
         "migrate rollback --source export",
@@ -285,18 +298,22 @@ public final class CommandPermissions {
         Grant.dynamodb(CHECKPOINTS, "DescribeTable", "Query"),
         new Grant(BATCH_DESCRIBE, List.of("batch:DescribeJobs")),
         new Grant(JOB_LOGS, List.of("logs:GetLogEvents")));
+    // A drill keeps its runs in its work folder: it has no --checkpoint-table.
     CATALOGUE.put(
         "drill",
         union(
-            List.of("restore", "rollback", "diff", "migrate dev", "migrate rollback"),
-            Grant.dynamodb(
-                TABLES,
-                "BatchWriteItem",
-                "CreateTable",
-                "DeleteTable",
-                "GetItem",
-                "UpdateContinuousBackups",
-                "UpdateTimeToLive")));
+                List.of("restore", "rollback", "diff", "migrate dev", "migrate rollback"),
+                Grant.dynamodb(
+                    TABLES,
+                    "BatchWriteItem",
+                    "CreateTable",
+                    "DeleteTable",
+                    "GetItem",
+                    "UpdateContinuousBackups",
+                    "UpdateTimeToLive"))
+            .stream()
+            .filter(g -> g.scope() != CHECKPOINTS)
+            .toList());
   }
 
   /** The grants of {@code command} with {@code more}, merged by scope. */

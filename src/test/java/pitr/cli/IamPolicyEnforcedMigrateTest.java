@@ -63,6 +63,10 @@ class IamPolicyEnforcedMigrateTest {
             List.of("--table", "cars"),
             s -> s.migrateRollback(s.newCarMigrated())),
         new Scenario(
+            "migrate rollback",
+            List.of("--table", "cars", "--checkpoint-table", "pitr-checkpoints"),
+            s -> s.migrateRollback(s.newCarMigrated(), "--checkpoint-table", "pitr-checkpoints")),
+        new Scenario(
             "migrate unlock",
             List.of(),
             s -> {
