@@ -56,9 +56,16 @@ final class IamHint {
     if (name.startsWith(root)) {
       name = name.substring(root.length());
     }
-    return CommandPermissions.commands().contains(name)
-        ? message.replace(HINT, "pitr iam-policy " + variant(name, failed))
-        : message;
+    if (!CommandPermissions.commands().contains(name)) {
+      return message;
+    }
+    String fix = "pitr iam-policy " + variant(name, failed);
+    String named = message.replace(HINT, fix);
+    // A command that works on no table of the operator's (logs, runs, migrate list) takes no
+    // --table.
+    return CommandPermissions.worksOnTables(name)
+        ? named
+        : named.replace(fix + " --table TABLE", fix);
   }
 
   /** Options of a command that change what it calls, as {@code pitr iam-policy} takes them. */

@@ -208,6 +208,10 @@ final class IamPolicyCommand implements Callable<Integer> {
           ErrorCode.USAGE,
           "--metrics " + metrics + " is not known; pass log, prometheus, cloudwatch or emf");
     }
+    if (exportArn != null && command.equals("migrate rollback")) {
+      // As the command refuses it, before any call: there is no policy to print for it.
+      throw MigrateRollbackCommand.oneExport();
+    }
     String name = command;
     if ("export".equals(source)) {
       name += " --source export";

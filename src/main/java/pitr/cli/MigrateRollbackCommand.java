@@ -206,6 +206,8 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     Rollbacks.MigrationRollback rollback;
     if (resume != null) {
       rollback = rollbacks.resumeMigration(env, migration, resume).block();
+      // Before the first item write: a rollback that could not record itself writes nothing.
+      rollbacks.proveCanRecordRolledBack(env, rollback.run(), lease).block();
       out.println(
           "Resuming rollback "
               + id
@@ -220,6 +222,10 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       if (plan != null) {
         // Under the lock the run may be a newer one, of other tables.
         planFiles = planFiles(run.tables());
+      } else {
+        // Before the restore and the first item write: a rollback that could not record the run
+        // ROLLED_BACK in the ledger is refused with the tables as they were.
+        rollbacks.proveCanRecordRolledBack(env, run, lease).block();
       }
       out.println(
           "Rolling back run "
@@ -346,10 +352,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
     }
     boolean fromExport = source == null ? export.given() : source.equals("export");
     if (export.exportArn != null) {
-      throw new PitrException(
-          ErrorCode.USAGE,
-          "--export names one export of one table, and 'pitr migrate rollback' exports every"
-              + " table the run wrote from its restore point; pass --bucket BUCKET instead");
+      throw oneExport();
     }
     if (!fromExport && export.given()) {
       throw new PitrException(
@@ -368,6 +371,17 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       export.check();
     }
     return fromExport;
+  }
+
+  /**
+   * The refusal of {@code --export ARN}: one export is of one table, and a run may have written
+   * several. {@code pitr iam-policy migrate rollback --export} refuses alike.
+   */
+  static PitrException oneExport() {
+    return new PitrException(
+        ErrorCode.USAGE,
+        "--export names one export of one table, and 'pitr migrate rollback' exports every"
+            + " table the run wrote from its restore point; pass --bucket BUCKET instead");
   }
 
   private MigrationExportRollbacks exports(

@@ -72,6 +72,15 @@ public final class CommandPermissions {
   };
 
   /**
+   * What a run checkpointed in a DynamoDB table ({@code --checkpoint-table}) does there: creates it
+   * on first use, records the run and its progress, reads them back. Copy-back and the apply of a
+   * rollback keep their runs alike; without the option they are files and need nothing.
+   */
+  private static final String[] CHECKPOINT_RUN = {
+    "CreateTable", "DescribeTable", "PutItem", "Query"
+  };
+
+  /**
    * What a rollback planned from an export does on the live table: reads the changed keys' current
    * images (BatchGetItem) and writes the plan back item by item, conditionally.
    */
@@ -126,7 +135,7 @@ public final class CommandPermissions {
         Grant.dynamodb(TABLES, "BatchWriteItem", "DescribeTable", "ListTagsOfResource", "Scan"),
         Grant.dynamodb(
             RECOVERY_TABLES, "BatchGetItem", "DescribeTable", "ListTagsOfResource", "Scan"),
-        Grant.dynamodb(CHECKPOINTS, "CreateTable", "DescribeTable", "PutItem", "Query"));
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN));
     put(
         "drop",
         Grant.dynamodb(TABLES, "DescribeTable", "ListTagsOfResource"),
@@ -154,6 +163,7 @@ public final class CommandPermissions {
                 "DescribeTable",
                 "ListTagsOfResource",
                 "TagResource")),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN),
         Grant.dynamodb(ACCOUNT, "ListTables"));
     put("runs list", Grant.dynamodb(CHECKPOINTS, "DescribeTable", "Query", "Scan"));
     put(
@@ -199,12 +209,14 @@ public final class CommandPermissions {
             TABLES, with(EXPORT_PLAN, "DescribeContinuousBackups", "ExportTableToPointInTime")),
         Grant.dynamodb(EXPORTS, "DescribeExport"),
         BUCKET_CHECK,
-        new Grant(EXPORT_OBJECTS, union(EXPORT_WRITES, EXPORT_READS)));
+        new Grant(EXPORT_OBJECTS, union(EXPORT_WRITES, EXPORT_READS)),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN));
     put(
         "rollback --source export --export",
         Grant.dynamodb(TABLES, EXPORT_PLAN),
         Grant.dynamodb(EXPORTS, "DescribeExport"),
-        new Grant(EXPORT_OBJECTS, EXPORT_READS));
+        new Grant(EXPORT_OBJECTS, EXPORT_READS),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN));
     put("completion", Grant.dynamodb(ACCOUNT, "ListTables"));
     put(
         "migrate dev",
@@ -253,6 +265,7 @@ public final class CommandPermissions {
                 "TagResource")),
         Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
         Grant.dynamodb(JOURNAL, "Query"),
+        Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN),
         Grant.dynamodb(ACCOUNT, "ListTables"));
     put(
         "migrate rollback --source export",
@@ -260,12 +273,8 @@ public final class CommandPermissions {
             "rollback --source export",
             Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
             Grant.dynamodb(JOURNAL, "Query")));
-    put(
-        "migrate rollback --source export --export",
-        plus(
-            "rollback --source export --export",
-            Grant.dynamodb(LEDGER, MIGRATION_ROLLBACK_LEDGER),
-            Grant.dynamodb(JOURNAL, "Query")));
+    // No "migrate rollback --source export --export": the command refuses --export (one export is
+    // of one table, and a run may have written several), and so does pitr iam-policy.
     put(
         "batch setup",
         new Grant(
@@ -280,19 +289,31 @@ public final class CommandPermissions {
         new Grant(JOB_ROLES, List.of("iam:PassRole")),
         new Grant(SCHEDULES, List.of("scheduler:CreateSchedule")),
         new Grant(SCHEDULER_ROLE, List.of("iam:PassRole")));
-    put("logs", new Grant(JOB_LOGS, List.of("logs:GetLogEvents")));
+    // logs describes the job (and an array job's children) and reads their streams; it finds the
+    // job of a migration NAME in the ledger, and that of a run id in --checkpoint-table (then, when
+    // none is recorded there, in the ledger).
+    put(
+        "logs",
+        Grant.dynamodb(LEDGER, "DescribeTable", "Query"),
+        Grant.dynamodb(CHECKPOINTS, "DescribeTable", "Query"),
+        new Grant(BATCH_DESCRIBE, List.of("batch:DescribeJobs")),
+        new Grant(JOB_LOGS, List.of("logs:GetLogEvents")));
+    // A drill keeps its runs in its work folder: it has no --checkpoint-table.
     CATALOGUE.put(
         "drill",
         union(
-            List.of("restore", "rollback", "diff", "migrate dev", "migrate rollback"),
-            Grant.dynamodb(
-                TABLES,
-                "BatchWriteItem",
-                "CreateTable",
-                "DeleteTable",
-                "GetItem",
-                "UpdateContinuousBackups",
-                "UpdateTimeToLive")));
+                List.of("restore", "rollback", "diff", "migrate dev", "migrate rollback"),
+                Grant.dynamodb(
+                    TABLES,
+                    "BatchWriteItem",
+                    "CreateTable",
+                    "DeleteTable",
+                    "GetItem",
+                    "UpdateContinuousBackups",
+                    "UpdateTimeToLive"))
+            .stream()
+            .filter(g -> g.scope() != CHECKPOINTS)
+            .toList());
   }
 
   /** The grants of {@code command} with {@code more}, merged by scope. */
@@ -344,6 +365,15 @@ public final class CommandPermissions {
    */
   public static Map<String, String> optional(String command) {
     return OPTIONAL.getOrDefault(command, Map.of());
+  }
+
+  /**
+   * Whether {@code command}'s policy grants on the tables named with {@code --table} (their
+   * recovery tables or exports): whether {@code pitr iam-policy} needs {@code --table} for it.
+   */
+  public static boolean worksOnTables(String command) {
+    return of(command).stream()
+        .anyMatch(g -> g.scope() == TABLES || g.scope() == RECOVERY_TABLES || g.scope() == EXPORTS);
   }
 
   /** The commands a job on AWS Batch runs, whose union is the job role. */

@@ -193,36 +193,7 @@ public final class Ledger {
    *     {@link ErrorCode#REFUSED} when the run is not SUCCEEDED or FAILED any more
    */
   public Mono<Void> markRolledBack(RunRecord run, RollbackEntry rollback, Lease lease) {
-    Map<String, AttributeValue> details = new LinkedHashMap<>();
-    details.put("rollbackId", s(rollback.rollbackId()));
-    details.put("at", t(rollback.at()));
-    details.put("by", s(rollback.by()));
-    details.put("restored", n(rollback.restored()));
-    details.put("deleted", n(rollback.deleted()));
-    details.put("alreadyApplied", n(rollback.alreadyApplied()));
-    details.put("conflicts", n(rollback.conflicts()));
-    details.put("recoveryPoint", t(rollback.recoveryPoint()));
-    TransactWriteItem update =
-        TransactWriteItem.builder()
-            .update(
-                u ->
-                    u.tableName(table)
-                        .key(Map.of(PK, s("run"), SK, s(run.migration() + "#" + run.runId())))
-                        .updateExpression(
-                            "SET #st = :rb, rolledBackAt = :at, rolledBackBy = :by, #rollback = :r")
-                        // RUNNING: a run whose process died; the caller holds the lock.
-                        .conditionExpression("#st IN (:succeeded, :failed, :running)")
-                        .expressionAttributeNames(Map.of("#st", "status", "#rollback", "rollback"))
-                        .expressionAttributeValues(
-                            Map.of(
-                                ":rb", s(MigrationState.ROLLED_BACK.name()),
-                                ":at", t(rollback.at()),
-                                ":by", s(rollback.by()),
-                                ":r", AttributeValue.fromM(details),
-                                ":succeeded", s(MigrationState.SUCCEEDED.name()),
-                                ":failed", s(MigrationState.FAILED.name()),
-                                ":running", s(MigrationState.RUNNING.name()))))
-            .build();
+    TransactWriteItem update = rolledBack(run, rollback, MARKABLE);
     return fenced(update, lease)
         .onErrorMap(
             e ->
@@ -241,6 +212,80 @@ public final class Ledger {
                         + table
                         + " (rolled back or resumed meanwhile), so it was not marked ROLLED_BACK;"
                         + " check 'pitr migrate list'"));
+  }
+
+  /** The states a run is marked ROLLED_BACK from (RUNNING: a run whose process died). */
+  private static final String MARKABLE = "#st IN (:succeeded, :failed, :running)";
+
+  /**
+   * The update of {@link #markRolledBack}: status ROLLED_BACK, when, who and {@code rollback}, on
+   * {@code condition} (which may name {@code #st} and the three states it is marked from).
+   */
+  private TransactWriteItem rolledBack(RunRecord run, RollbackEntry rollback, String condition) {
+    Map<String, AttributeValue> details = new LinkedHashMap<>();
+    details.put("rollbackId", s(rollback.rollbackId()));
+    details.put("at", t(rollback.at()));
+    details.put("by", s(rollback.by()));
+    details.put("restored", n(rollback.restored()));
+    details.put("deleted", n(rollback.deleted()));
+    details.put("alreadyApplied", n(rollback.alreadyApplied()));
+    details.put("conflicts", n(rollback.conflicts()));
+    details.put("recoveryPoint", t(rollback.recoveryPoint()));
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(runKey(run))
+                    .updateExpression(
+                        "SET #st = :rb, rolledBackAt = :at, rolledBackBy = :by, #rollback = :r")
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(Map.of("#st", "status", "#rollback", "rollback"))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":rb", s(MigrationState.ROLLED_BACK.name()),
+                            ":at", t(rollback.at()),
+                            ":by", s(rollback.by()),
+                            ":r", AttributeValue.fromM(details),
+                            ":succeeded", s(MigrationState.SUCCEEDED.name()),
+                            ":failed", s(MigrationState.FAILED.name()),
+                            ":running", s(MigrationState.RUNNING.name()))))
+        .build();
+  }
+
+  private static Map<String, AttributeValue> runKey(RunRecord run) {
+    return Map.of(PK, s("run"), SK, s(run.migration() + "#" + run.runId()));
+  }
+
+  /**
+   * Proves, changing nothing, that {@link #markRolledBack} of {@code run} can be written: sends its
+   * very transaction (the check that {@code lease} holds the lock, ConditionCheckItem, and the
+   * update of the run's item, UpdateItem, on the same keys and attributes) with a condition on the
+   * run's item that no item meets, so DynamoDB authorizes both actions, then cancels the
+   * transaction. A rollback calls it before its first item write, so credentials that could not
+   * record the rollback are refused before the live table is touched.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} when IAM denies either action (the message names
+   *     it); {@link ErrorCode#FAILED} when the lease was lost
+   */
+  public Mono<Void> proveCanMarkRolledBack(RunRecord run, Lease lease) {
+    RollbackEntry nothing =
+        new RollbackEntry("proof", run.startedAt(), lease.runId(), 0, 0, 0, 0, run.startedAt());
+    TransactWriteItem update =
+        rolledBack(run, nothing, MARKABLE + " AND attribute_not_exists(#st)");
+    return fenced(update, lease)
+        .then(
+            Mono.<Void>error(
+                () ->
+                    new IllegalStateException(
+                        "the proof of the ledger write met a condition no item meets")))
+        .onErrorResume(
+            e ->
+                e instanceof TransactionCanceledException tce
+                    && tce.hasCancellationReasons()
+                    && tce.cancellationReasons().size() > 1
+                    && !"ConditionalCheckFailed".equals(tce.cancellationReasons().get(0).code())
+                    && "ConditionalCheckFailed".equals(tce.cancellationReasons().get(1).code()),
+            e -> Mono.empty());
   }
 
   /** Checkpoints of {@code runId}: checkpoint id to the scan position after its last page. */

@@ -116,6 +116,10 @@ final class RollbackApplier {
               .gateway()
               .describeTable(table)
               .doOnNext(description -> checkKeys(plan, KeySchema.of(description)))
+              // Before the run is opened and the first item written: every kind of write it makes
+              // is allowed, or nothing is written.
+              .flatMap(
+                  description -> WriteProof.prove(tables.gateway(), plan).thenReturn(description))
               .flatMap(
                   description ->
                       PlanProgress.open(

@@ -509,6 +509,15 @@ public final class Rollbacks {
                     lease));
   }
 
+  /**
+   * Proves, changing nothing, that {@link #recordRolledBack} of {@code run} will be allowed (see
+   * {@link pitr.migrate.Ledger#proveCanMarkRolledBack}): called before the first item write, so a
+   * rollback that could not record itself is refused with the live tables untouched.
+   */
+  public Mono<Void> proveCanRecordRolledBack(MigrationEnvironment env, RunRecord run, Lease lease) {
+    return Mono.defer(() -> env.ledger().proveCanMarkRolledBack(run, lease));
+  }
+
   /** Applies {@code plan} as {@code request} says; see {@link RollbackApplier}. */
   public Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request) {
     return new RollbackApplier(tables, clock, scheduler, stopRequested::get).apply(plan, request);

@@ -210,7 +210,9 @@ final class RecoverySteps {
                       .lastRun(env, s.name())
                       .flatMap(
                           run ->
-                              Flux.fromIterable(run.tables())
+                              rollbacks
+                                  .proveCanRecordRolledBack(env, run, lease)
+                                  .thenMany(Flux.fromIterable(run.tables()))
                                   .concatMap(t -> awaitRestorable(t, run.restorePoint()))
                                   .then(
                                       rollbacks.planMigration(

@@ -151,6 +151,56 @@ class IamPolicyCommandTest {
         .isEqualTo("arn:aws:s3:::exports/incident/*");
   }
 
+  private static final String ONE_EXPORT =
+      "arn:aws:dynamodb:us-east-1:123456789012:table/cars/export/01234567890123-a1b2c3d4";
+
+  private static final String ONE_EXPORT_REFUSED =
+      "error: --export names one export of one table, and 'pitr migrate rollback' exports every"
+          + " table the run wrote from its restore point; pass --bucket BUCKET instead\n";
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "migrate rollback --export ARN {0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"--source export --bucket exports", "--source export", ""})
+  void iamPolicy_ofMigrateRollbackFromOneExport_isRefusedAsTheCommandRefusesIt(String options) {
+    List<String> more = new ArrayList<>(List.of("--export", ONE_EXPORT));
+    if (!options.isEmpty()) {
+      more.addAll(List.of(options.split(" ")));
+    }
+    List<String> policy = new ArrayList<>(List.of("iam-policy", "migrate", "rollback"));
+    policy.addAll(List.of("--table", "cars"));
+    policy.addAll(more);
+    List<String> command = new ArrayList<>(List.of("migrate", "rollback", "0001", "--yes"));
+    command.addAll(more);
+    CliRun iamPolicy = new CliRun();
+    CliRun rollback = new CliRun();
+
+    assertThat(iamPolicy.execute(policy.toArray(String[]::new))).isEqualTo(2);
+    assertThat(rollback.execute(command.toArray(String[]::new))).isEqualTo(2);
+
+    assertThat(iamPolicy.err()).isEqualTo(ONE_EXPORT_REFUSED).isEqualTo(rollback.err());
+    assertThat(iamPolicy.out()).isEmpty();
+  }
+
+  @Test
+  void iamPolicy_ofLogs_grantsTheJobsDescriptionItsLogsAndTheLedgerItFindsAMigrationsJobIn()
+      throws Exception {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "logs", "--checkpoint-table", "cp"))
+        .as(run.err())
+        .isZero();
+
+    JsonNode statements = JSON.readTree(run.out()).get("Statement");
+    List<String> grants = new ArrayList<>();
+    statements.forEach(st -> grants.add(st.get("Sid").asText() + " " + st.get("Action")));
+    assertThat(grants)
+        .containsExactly(
+            "Ledger [\"dynamodb:DescribeTable\",\"dynamodb:Query\"]",
+            "Checkpoints [\"dynamodb:DescribeTable\",\"dynamodb:Query\"]",
+            "BatchDescribe [\"batch:DescribeJobs\"]",
+            "JobLogs [\"logs:GetLogEvents\"]");
+  }
+
   @Test
   void iamPolicy_ofAnExportCommandWithoutBucket_isRefused() {
     CliRun run = new CliRun();

@@ -1,8 +1,11 @@
 package pitr.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -60,6 +63,10 @@ class IamPolicyEnforcedMigrateTest {
             List.of("--table", "cars"),
             s -> s.migrateRollback(s.newCarMigrated())),
         new Scenario(
+            "migrate rollback",
+            List.of("--table", "cars", "--checkpoint-table", "pitr-checkpoints"),
+            s -> s.migrateRollback(s.newCarMigrated(), "--checkpoint-table", "pitr-checkpoints")),
+        new Scenario(
             "migrate unlock",
             List.of(),
             s -> {
@@ -82,6 +89,45 @@ class IamPolicyEnforcedMigrateTest {
               Path m = s.migrated();
               return List.of("migrate", "stamp", "0001", "--migrations-dir", m.toString());
             }));
+  }
+
+  /**
+   * A migrate rollback that could not mark the run ROLLED_BACK (ConditionCheckItem on the ledger
+   * denied) is refused before it restores or writes anything.
+   */
+  @Test
+  void migrateRollback_deniedTheLedgerRecord_isRefusedBeforeAnyRestoreOrWrite() throws Exception {
+    try (IamTestEngine engine = new IamTestEngine()) {
+      IamSetup s = new IamSetup(engine, dir);
+      Path m = s.newCarMigrated();
+      var cars = engine.admin().scan(r -> r.tableName("cars")).join().items();
+      var ledger = engine.admin().scan(r -> r.tableName("pitr-ledger")).join().items();
+      engine.serve(
+          "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"},"
+              + "{\"Effect\":\"Deny\",\"Action\":\"dynamodb:ConditionCheckItem\","
+              + "\"Resource\":\"*\"}]}");
+
+      CliRun run = engine.run(s.migrateRollback(m).toArray(String[]::new));
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err())
+          .startsWith("error: Access denied by http://127.0.0.1:")
+          .endsWith(
+              ": the credentials may not call dynamodb:ConditionCheckItem on"
+                  + " arn:aws:dynamodb:us-east-1:000000000000:table/pitr-ledger; the denied call"
+                  + " changed nothing. Grant it: 'pitr iam-policy migrate rollback --table TABLE'"
+                  + " prints the policy this command needs\n");
+      assertThat(run.out()).isEmpty();
+      engine.serve(IamTestEngine.ALLOW_ALL);
+      assertThat(engine.admin().scan(r -> r.tableName("cars")).join().items())
+          .containsExactlyInAnyOrderElementsOf(cars);
+      // The lock is taken and given back: only it may differ.
+      assertThat(engine.admin().scan(r -> r.tableName("pitr-ledger")).join().items())
+          .filteredOn(i -> !i.get("pk").s().equals("lock"))
+          .containsExactlyInAnyOrderElementsOf(
+              ledger.stream().filter(i -> !i.get("pk").s().equals("lock")).toList());
+      assertThat(engine.tables()).noneMatch(t -> t.contains("-recovery-"));
+    }
   }
 
   @ParameterizedTest(name = "{0}")

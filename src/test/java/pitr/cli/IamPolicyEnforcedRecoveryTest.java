@@ -77,6 +77,23 @@ class IamPolicyEnforcedRecoveryTest {
               return List.of("completion", "tables");
             }),
         new Scenario(
+            "rollback",
+            List.of("--table", "orders", "--checkpoint-table", "pitr-checkpoints"),
+            s -> {
+              Instant[] t = s.engine().incident();
+              return List.of(
+                  "rollback",
+                  "orders",
+                  "--to",
+                  t[0].toString(),
+                  "--delete-extra",
+                  "--yes",
+                  "--state-dir",
+                  s.state(),
+                  "--checkpoint-table",
+                  "pitr-checkpoints");
+            }),
+        new Scenario(
             "drill",
             List.of("--table", "orders"),
             s -> {

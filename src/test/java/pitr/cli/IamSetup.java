@@ -8,11 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engine of an enforced-IAM scenario, set up under a policy allowing everything, and a folder
- * for state: the tables, migrations, runs and exports a command needs before it runs under its own
- * policy.
+ * The engine of an enforced-IAM scenario, set up under a policy allowing everything, a folder for
+ * state, and the environment the command runs with (e.g. endpoints of a stand-in for AWS Batch; the
+ * process's when empty): the tables, migrations, runs and exports a command needs before it runs
+ * under its own policy.
  */
-record IamSetup(IamTestEngine engine, Path dir) {
+record IamSetup(IamTestEngine engine, Path dir, java.util.Map<String, String> env) {
+  /** With no environment of its own: the command runs with the process's. */
+  IamSetup(IamTestEngine engine, Path dir) {
+    this(engine, dir, new java.util.HashMap<>());
+  }
+
   /** Set while migration 0004 of the migrate resume scenarios is to fail. */
   static final String FAIL_PROPERTY = "pitr.iam-test.fail";
 
