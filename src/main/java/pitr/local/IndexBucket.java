@@ -312,25 +312,18 @@ final class IndexBucket {
    */
   void replace(int i, Version v) {
     int ref = ref(i);
-    if (ref >= 0 && keyArray(i, ref) == null && keyStaysIn(ref, value(i), v)) {
-      VALUE.setRelease(i < n ? s.values : recent.values, i < n ? i : i - n, v);
-      return;
-    }
-    if (i < n) {
-      if (ref >= 0 && keyArray(i, ref) == null) {
+    if (ref >= 0 && keyArray(i, ref) == null && !keyStaysIn(ref, value(i), v)) {
+      byte[] key = key(i);
+      if (i >= n) {
+        recent.keys[i - n] = key;
+      } else {
         if (s.displaced == null) {
-          s.displaced = new byte[s.values.length][];
+          s.displaced = new byte[values.length][];
         }
-        s.displaced[i] = key(i);
+        s.displaced[i] = key;
       }
-      VALUE.setRelease(s.values, i, v);
-    } else {
-      int j = i - n;
-      if (recent.keys[j] == null) {
-        recent.keys[j] = key(i);
-      }
-      VALUE.setRelease(recent.values, j, v);
     }
+    VALUE.setRelease(i < n ? values : recent.values, i < n ? i : i - n, v);
   }
 
   /**
