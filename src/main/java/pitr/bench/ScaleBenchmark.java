@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoverySpecification;
@@ -304,84 +305,78 @@ public final class ScaleBenchmark {
   }
 
   private static double gets(Subject s, Duration time) {
-    long end = System.nanoTime() + time.toNanos();
-    long n = 0;
-    long t0 = System.nanoTime();
-    while ((n & 63) != 0 || System.nanoTime() < end) {
-      String k = key(s.random.nextInt(s.items));
-      var r =
-          s.engine.getItem(
-              GetItemRequest.builder()
-                  .tableName(TABLE)
-                  .key(Map.of("pk", AttributeValue.fromS(k)))
-                  .build());
-      if (!r.hasItem()) {
-        throw new IllegalStateException("item " + k + " is missing");
-      }
-      n++;
-    }
-    return n / ((System.nanoTime() - t0) / 1e9);
+    return timed(
+            time,
+            64,
+            () -> {
+              String k = key(s.random.nextInt(s.items));
+              found(k, s.engine.getItem(getRequest(k)));
+            })
+        .perSecond();
   }
 
   /** As {@link #gets}, one call at a time over HTTP through the SDK client. */
   private static double httpGets(Subject s, Duration time) {
-    long end = System.nanoTime() + time.toNanos();
-    long n = 0;
-    long t0 = System.nanoTime();
-    while ((n & 15) != 0 || System.nanoTime() < end) {
-      String k = key(s.random.nextInt(s.items));
-      var r =
-          s.client
-              .getItem(
-                  GetItemRequest.builder()
-                      .tableName(TABLE)
-                      .key(Map.of("pk", AttributeValue.fromS(k)))
-                      .build())
-              .join();
-      if (!r.hasItem()) {
-        throw new IllegalStateException("item " + k + " is missing");
-      }
-      n++;
+    return timed(
+            time,
+            16,
+            () -> {
+              String k = key(s.random.nextInt(s.items));
+              found(k, s.client.getItem(getRequest(k)).join());
+            })
+        .perSecond();
+  }
+
+  private static double puts(Subject s, Duration time) {
+    long written = bytesWritten();
+    Timed t = timed(time, 64, () -> s.engine.putItem(putRequest(s)));
+    if (s.file != null) {
+      s.writeBytes.add((bytesWritten() - written) / (double) t.calls());
     }
-    return n / ((System.nanoTime() - t0) / 1e9);
+    return t.perSecond();
   }
 
   /** As {@link #puts}, one call at a time over HTTP through the SDK client. */
   private static double httpPuts(Subject s, Duration time) {
-    long end = System.nanoTime() + time.toNanos();
-    long n = 0;
-    long t0 = System.nanoTime();
-    while ((n & 15) != 0 || System.nanoTime() < end) {
-      s.client
-          .putItem(
-              PutItemRequest.builder()
-                  .tableName(TABLE)
-                  .item(item(s.random.nextInt(s.items), ++s.putSerial))
-                  .build())
-          .join();
-      n++;
-    }
-    return n / ((System.nanoTime() - t0) / 1e9);
+    return timed(time, 16, () -> s.client.putItem(putRequest(s)).join()).perSecond();
   }
 
-  private static double puts(Subject s, Duration time) {
+  private record Timed(long calls, double perSecond) {}
+
+  /**
+   * Makes {@code call} one at a time for {@code time}, in whole blocks of {@code block} calls (a
+   * power of two) so the clock is read once a block.
+   */
+  private static Timed timed(Duration time, int block, Runnable call) {
     long end = System.nanoTime() + time.toNanos();
     long n = 0;
-    long written = bytesWritten();
     long t0 = System.nanoTime();
-    while ((n & 63) != 0 || System.nanoTime() < end) {
-      s.engine.putItem(
-          PutItemRequest.builder()
-              .tableName(TABLE)
-              .item(item(s.random.nextInt(s.items), ++s.putSerial))
-              .build());
+    while ((n & (block - 1)) != 0 || System.nanoTime() < end) {
+      call.run();
       n++;
     }
-    double rate = n / ((System.nanoTime() - t0) / 1e9);
-    if (s.file != null) {
-      s.writeBytes.add((bytesWritten() - written) / (double) n);
+    return new Timed(n, n / ((System.nanoTime() - t0) / 1e9));
+  }
+
+  private static GetItemRequest getRequest(String k) {
+    return GetItemRequest.builder()
+        .tableName(TABLE)
+        .key(Map.of("pk", AttributeValue.fromS(k)))
+        .build();
+  }
+
+  /** A PutItem replacing a random item with its next serial number. */
+  private static PutItemRequest putRequest(Subject s) {
+    return PutItemRequest.builder()
+        .tableName(TABLE)
+        .item(item(s.random.nextInt(s.items), ++s.putSerial))
+        .build();
+  }
+
+  private static void found(String k, GetItemResponse r) {
+    if (!r.hasItem()) {
+      throw new IllegalStateException("item " + k + " is missing");
     }
-    return rate;
   }
 
   /**
