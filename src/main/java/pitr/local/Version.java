@@ -88,11 +88,8 @@ public final class Version {
    */
   public static Version superseding(
       long at, Map<String, AttributeValue> image, long size, Version previous) {
-    Version next = new Version(at, image, size, previous);
-    if (previous != null) {
-      previous.shareWith(next);
-    }
-    return next;
+    return superseding(
+        at, image == null ? null : ItemBytes.encode(image, size), (int) size, previous);
   }
 
   /** As above, for an already encoded image (null for a delete). */
@@ -197,15 +194,15 @@ public final class Version {
     return at;
   }
 
-  /**
-   * The version this one replaced, or null. A version held as a tail record is made afresh on each
-   * call, decoding to the same image.
-   */
   /** Whether an older version is kept, without building one from a tail record. */
   public boolean hasPrevious() {
     return previous != null;
   }
 
+  /**
+   * The version this one replaced, or null. A version held as a tail record is made afresh on each
+   * call, decoding to the same image.
+   */
   public Version previous() {
     Object p = previous;
     return p instanceof byte[] tail ? new Version(this, tail) : (Version) p;
