@@ -101,7 +101,7 @@ final class IamScenarios {
    * As {@link #runUnder}, noting whether the items of the operator's tables (not pitr's ledger,
    * journal, checkpoints or recovery tables) changed.
    */
-  private static Ran ran(Scenario scenario, JsonNode policy, Path folder) throws Exception {
+  static Ran ran(Scenario scenario, JsonNode policy, Path folder) throws Exception {
     java.nio.file.Files.createDirectories(IamSetup.exports(folder).resolve(IamSetup.EXPORT_BUCKET));
     try (IamTestEngine engine = new IamTestEngine(IamSetup.exports(folder))) {
       IamSetup setup = new IamSetup(engine, folder);
