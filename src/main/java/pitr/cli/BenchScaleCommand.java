@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,12 +101,13 @@ final class BenchScaleCommand implements Callable<Integer> {
                   out.println(m + "...");
                   out.flush();
                 });
+    List<Column> optional = http ? HTTP_COLUMNS : List.of();
     out.println();
     out.println(
         "| items | item bytes | load s | heap bytes/item | heap bytes/item, all updated |"
             + " update-all s | gets/s | puts/s | restore s | bytes written/put |"
-            + (http ? " gets/s, HTTP | puts/s, HTTP |" : ""));
-    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (http ? "---:|---:|" : ""));
+            + headings(optional));
+    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + separators(optional));
     for (ScaleBenchmark.Result r : results) {
       out.printf(
           Locale.ROOT,
@@ -123,10 +126,7 @@ final class BenchScaleCommand implements Callable<Integer> {
           r.putsPerSecond(),
           r.restoreSeconds(),
           dataDir == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", r.bytesPerWrite()),
-          http
-              ? String.format(
-                  Locale.ROOT, " %,.0f | %,.0f |", r.httpGetsPerSecond(), r.httpPutsPerSecond())
-              : "");
+          cells(optional, c -> c.absolute(r)));
     }
     ScaleBenchmark.Result base = results.get(0);
     out.println();
@@ -136,8 +136,8 @@ final class BenchScaleCommand implements Callable<Integer> {
             + " | puts/s vs "
             + base.items()
             + " |"
-            + (http ? " gets/s, HTTP | puts/s, HTTP |" : ""));
-    out.println("|---:|---:|---:|" + (http ? "---:|---:|" : ""));
+            + headings(optional));
+    out.println("|---:|---:|---:|" + separators(optional));
     for (ScaleBenchmark.Result r : results) {
       out.printf(
           Locale.ROOT,
@@ -145,15 +145,49 @@ final class BenchScaleCommand implements Callable<Integer> {
           r.items(),
           r.getsPerSecond() / base.getsPerSecond(),
           r.putsPerSecond() / base.putsPerSecond(),
-          http
-              ? String.format(
-                  Locale.ROOT,
-                  " %.2fx | %.2fx |",
-                  r.httpGetsPerSecond() / base.httpGetsPerSecond(),
-                  r.httpPutsPerSecond() / base.httpPutsPerSecond())
-              : "");
+          cells(optional, c -> c.ratio(r, base)));
     }
     out.flush();
     return ErrorCode.OK.exitCode();
+  }
+
+  /**
+   * A column both tables end with when its option is given: its heading, and the measure whose
+   * value the first table gives and whose ratio to the first size's the second gives.
+   */
+  private record Column(String heading, ToDoubleFunction<ScaleBenchmark.Result> value) {
+    /** Its cell in the first table, as a rate is given there ("12,345"). */
+    String absolute(ScaleBenchmark.Result r) {
+      return String.format(Locale.ROOT, "%,.0f", value.applyAsDouble(r));
+    }
+
+    /** Its cell in the second table: {@code r}'s value over {@code base}'s ("0.87x"). */
+    String ratio(ScaleBenchmark.Result r, ScaleBenchmark.Result base) {
+      return String.format(
+          Locale.ROOT, "%.2fx", value.applyAsDouble(r) / value.applyAsDouble(base));
+    }
+  }
+
+  /** The columns of {@code --http}. */
+  private static final List<Column> HTTP_COLUMNS =
+      List.of(
+          new Column("gets/s, HTTP", ScaleBenchmark.Result::httpGetsPerSecond),
+          new Column("puts/s, HTTP", ScaleBenchmark.Result::httpPutsPerSecond));
+
+  private static String headings(List<Column> columns) {
+    return cells(columns, Column::heading);
+  }
+
+  private static String separators(List<Column> columns) {
+    return "---:|".repeat(columns.size());
+  }
+
+  /** " CELL |" for each of {@code columns}, to follow a row's last "|". */
+  private static String cells(List<Column> columns, Function<Column, String> cell) {
+    StringBuilder out = new StringBuilder();
+    for (Column c : columns) {
+      out.append(' ').append(cell.apply(c)).append(" |");
+    }
+    return out.toString();
   }
 }

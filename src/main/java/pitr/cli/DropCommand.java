@@ -99,9 +99,8 @@ final class DropCommand implements Callable<Integer> {
             + denied
                 .getMessage()
                 .replace(
-                    IamHint.HINT + " --table TABLE",
-                    "pitr iam-policy drop --table TABLE --checkpoint-table "
-                        + state.checkpointTable),
+                    pitr.dynamo.DynamoErrors.POLICY_HINT,
+                    IamHint.policyCommand("drop") + " --checkpoint-table " + state.checkpointTable),
         denied);
   }
 

@@ -1,15 +1,16 @@
 package pitr.cli;
 
 import picocli.CommandLine;
+import pitr.dynamo.DynamoErrors;
 import pitr.iam.CommandPermissions;
 
 /**
- * Names the failed command in an access-denied message's hint, so {@code pitr iam-policy COMMAND}
- * reads {@code pitr iam-policy copy-back}, when the catalogue has a policy for that command.
+ * The {@code pitr iam-policy} command line an access-denied message names, composed in one place
+ * from the command that failed: its name, the options that change its policy or name the resources
+ * it grants on, and {@code --table TABLE} when the policy grants on the operator's tables. It takes
+ * the place of the generic {@link DynamoErrors#POLICY_HINT} the gateway words.
  */
 final class IamHint {
-  static final String HINT = "pitr iam-policy COMMAND";
-
   private IamHint() {}
 
   private static final java.util.regex.Pattern DENIED =
@@ -18,7 +19,7 @@ final class IamHint {
 
   /**
    * Why writes in {@code failureFile} failed, when IAM denied them: " (access denied: ...; 'pitr
-   * iam-policy COMMAND --table TABLE' prints the policy it needs)", else "".
+   * iam-policy copy-back --table TABLE' prints the policy copy-back needs)", else "".
    */
   static String deniedWrites(java.nio.file.Path failureFile, String command) {
     if (failureFile == null) {
@@ -40,15 +41,19 @@ final class IamHint {
         + m.group(1)
         + " on "
         + m.group(2)
-        + "; 'pitr iam-policy "
-        + command
-        + " --table TABLE' prints the policy "
+        + "; '"
+        + policyCommand(command)
+        + "' prints the policy "
         + command
         + " needs)";
   }
 
+  /**
+   * {@code message} with the {@code pitr iam-policy} command line of {@code failed} in place of the
+   * generic hint, when the catalogue has a policy for it; else {@code message} as it is.
+   */
   static String named(String message, CommandLine failed) {
-    if (message == null || !message.contains(HINT)) {
+    if (message == null || !message.contains(DynamoErrors.POLICY_HINT)) {
       return message;
     }
     String name = failed.getCommandSpec().qualifiedName(" ");
@@ -59,13 +64,27 @@ final class IamHint {
     if (!CommandPermissions.commands().contains(name)) {
       return message;
     }
-    String fix = "pitr iam-policy " + variant(name, failed);
-    String named = message.replace(HINT, fix);
+    return message.replace(DynamoErrors.POLICY_HINT, policyCommand(name, variant(name, failed)));
+  }
+
+  /**
+   * The {@code pitr iam-policy} command line that prints the policy of {@code command} (a name in
+   * the catalogue, e.g. {@code drop}), with {@code --table TABLE} when that policy grants on the
+   * operator's tables.
+   */
+  static String policyCommand(String command) {
+    return policyCommand(command, command);
+  }
+
+  /**
+   * {@link #policyCommand(String)} of {@code command} as {@code variant} names it, with options.
+   */
+  private static String policyCommand(String command, String variant) {
     // A command that works on no table of the operator's (logs, runs, migrate list) takes no
     // --table.
-    return CommandPermissions.worksOnTables(name)
-        ? named
-        : named.replace(fix + " --table TABLE", fix);
+    return "pitr iam-policy "
+        + variant
+        + (CommandPermissions.worksOnTables(command) ? " --table TABLE" : "");
   }
 
   /** Options of a command that change what it calls, as {@code pitr iam-policy} takes them. */

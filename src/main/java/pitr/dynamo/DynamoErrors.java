@@ -16,7 +16,14 @@ import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
  * endpoint that never answered) becomes a {@link PitrException} whose message names the object, the
  * problem and the fix; anything else is passed on unchanged.
  */
-final class DynamoErrors {
+public final class DynamoErrors {
+  /**
+   * Where an access-denied message names the {@code pitr iam-policy} command line that prints the
+   * policy the denied command needs: the generic form, which the CLI replaces as a whole with the
+   * failed command's own (and which reads as it stands where it does not).
+   */
+  public static final String POLICY_HINT = "pitr iam-policy COMMAND --table TABLE";
+
   private final String target;
 
   /** Whether the target has answered a call, shared with the gateway and its copies. */
@@ -143,8 +150,8 @@ final class DynamoErrors {
       java.util.regex.Pattern.compile("perform: (\\S+) on resource: (\\S+)");
 
   /**
-   * An IAM denial: the permission that is missing and where to get the policy that has it. The CLI
-   * puts the command's name in place of {@code COMMAND}.
+   * An IAM denial: the permission that is missing and where to get the policy that has it, as
+   * {@link #POLICY_HINT}.
    */
   private String accessDenied(String message) {
     java.util.regex.Matcher m = DENIED.matcher(message == null ? "" : message);
@@ -156,8 +163,9 @@ final class DynamoErrors {
         + target
         + ": "
         + what
-        + "; the denied call changed nothing. Grant it: 'pitr iam-policy COMMAND --table TABLE' prints"
-        + " the policy this command needs";
+        + "; the denied call changed nothing. Grant it: '"
+        + POLICY_HINT
+        + "' prints the policy this command needs";
   }
 
   /** The service's own message of an AWS error, else the exception message. */

@@ -3,6 +3,8 @@ package pitr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,6 +133,71 @@ class DemoAndBenchCommandTest {
                 + " \\| [\\d.]+ \\| n/a \\| [1-9][\\d,]* \\| [1-9][\\d,]* \\|")
         .containsPattern(
             "\\| 200 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
+  }
+
+  /** The lines of the tables {@code bench engine-scale ARGS} prints, at 10 and 20 items. */
+  private static List<String> engineScaleTables(String... more) {
+    CliRun run = new CliRun();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "engine-scale",
+                "--items",
+                "10,20",
+                "--seconds",
+                "1",
+                "--rounds",
+                "1",
+                "--no-update-all"));
+    args.addAll(List.of(more));
+
+    int code = run.execute(args.toArray(String[]::new));
+
+    assertThat(code).as(run.err()).isZero();
+    return run.out().lines().filter(l -> l.startsWith("|")).toList();
+  }
+
+  @Test
+  void benchEngineScale_withAndWithoutHttp_printsTheSameTables_withTheHttpColumnsLastOnlyWithIt() {
+    String absolute =
+        "| items | item bytes | load s | heap bytes/item | heap bytes/item, all updated |"
+            + " update-all s | gets/s | puts/s | restore s | bytes written/put |";
+    String row =
+        "\\| [12]0 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| n/a \\| n/a \\| [\\d,]+ \\| [\\d,]+"
+            + " \\| [\\d.]+ \\| n/a \\|";
+    String ratio = "\\| [12]0 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|";
+
+    List<String> plain = engineScaleTables();
+    List<String> http = engineScaleTables("--http");
+
+    assertThat(plain).hasSize(8);
+    assertThat(plain.get(0)).isEqualTo(absolute);
+    assertThat(plain.get(1)).isEqualTo("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    assertThat(plain.get(2)).matches("\\| 10 \\|.*").matches(row);
+    assertThat(plain.get(3)).matches("\\| 20 \\|.*").matches(row);
+    assertThat(plain.get(4)).isEqualTo("| items | gets/s vs 10 | puts/s vs 10 |");
+    assertThat(plain.get(5)).isEqualTo("|---:|---:|---:|");
+    assertThat(plain.get(6)).isEqualTo("| 10 | 1.00x | 1.00x |");
+    assertThat(plain.get(7)).matches("\\| 20 \\|.*").matches(ratio);
+
+    assertThat(http).hasSize(8);
+    assertThat(http.get(0)).isEqualTo(absolute + " gets/s, HTTP | puts/s, HTTP |");
+    assertThat(http.get(1))
+        .isEqualTo("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    assertThat(http.get(2))
+        .matches("\\| 10 \\|.*")
+        .matches(row + " [1-9][\\d,]* \\| [1-9][\\d,]* \\|");
+    assertThat(http.get(3))
+        .matches("\\| 20 \\|.*")
+        .matches(row + " [1-9][\\d,]* \\| [1-9][\\d,]* \\|");
+    assertThat(http.get(4))
+        .isEqualTo("| items | gets/s vs 10 | puts/s vs 10 | gets/s, HTTP | puts/s, HTTP |");
+    assertThat(http.get(5)).isEqualTo("|---:|---:|---:|---:|---:|");
+    assertThat(http.get(6)).isEqualTo("| 10 | 1.00x | 1.00x | 1.00x | 1.00x |");
+    assertThat(http.get(7))
+        .matches("\\| 20 \\|.*")
+        .matches(ratio + " \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
   }
 
   @Test
