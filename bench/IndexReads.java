@@ -4,9 +4,9 @@
 // Items are bench engine-scale's (~200 DynamoDB bytes); keys are prepared, one ring per size.
 //   java -Xmx4g -cp target/pitr.jar bench/IndexReads.java N [get|image] [ROUNDS]
 // Add -XX:+UseTransparentHugePages (Linux, THP "madvise") to see the cost of TLB misses.
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import pitr.bench.ScaleBenchmark;
 import pitr.local.ItemIndex;
 import pitr.local.StoreKey;
 import pitr.local.Version;
@@ -15,22 +15,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Index point reads at 10,000 and N items: ns per read, medians of alternating rounds. */
 public class IndexReads {
   static Map<String, AttributeValue> item(int id) {
-    Map<String, AttributeValue> item = new HashMap<>(8);
-    item.put("pk", AttributeValue.fromS(key(id)));
-    item.put("name", AttributeValue.fromS("customer " + id + " of the scale benchmark"));
-    item.put("price", AttributeValue.fromN(Integer.toString(id % 100_000)));
-    item.put("status", AttributeValue.fromS((id & 1) == 0 ? "ACTIVE" : "PAUSED"));
-    item.put("serial", AttributeValue.fromN("0"));
-    char[] payload = new char[100];
-    for (int i = 0; i < payload.length; i++) {
-      payload[i] = (char) ('a' + (id + i * 7) % 26);
-    }
-    item.put("payload", AttributeValue.fromS(new String(payload)));
-    return item;
+    return ScaleBenchmark.item(id, 0);
   }
 
   static String key(int id) {
-    return String.format("item-%09d", id);
+    return ScaleBenchmark.key(id);
   }
 
   public static void main(String[] args) {

@@ -227,8 +227,10 @@ public final class ScaleBenchmark {
     }
   }
 
-  /** An item of about 200 bytes as DynamoDB counts them. */
-  static Map<String, AttributeValue> item(int id, int serial) {
+  /**
+   * An item of about 200 bytes as DynamoDB counts them (public for the scripts in {@code bench/}).
+   */
+  public static Map<String, AttributeValue> item(int id, int serial) {
     Map<String, AttributeValue> item = new HashMap<>(8);
     item.put("pk", AttributeValue.fromS(key(id)));
     item.put("name", AttributeValue.fromS("customer " + id + " of the scale benchmark"));
@@ -243,7 +245,8 @@ public final class ScaleBenchmark {
     return item;
   }
 
-  static String key(int id) {
+  /** Item {@code id}'s key value. */
+  public static String key(int id) {
     return String.format("item-%09d", id);
   }
 

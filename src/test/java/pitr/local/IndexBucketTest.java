@@ -224,6 +224,59 @@ class IndexBucketTest {
     assertThat(failure.get()).isNull();
   }
 
+  @Test
+  void readers_whileTheWriterInsertsMergesAndRemoves_alwaysFindEveryKeyInsertedAndKept()
+      throws Exception {
+    // Repeated: the race (a merge between a reader's read of the part and of the bucket) is short.
+    for (int pass = 0; pass < 6; pass++) {
+      boolean composite = pass % 2 == 1;
+      ItemIndex index = new ItemIndex(composite);
+      int total = 6_000;
+      List<StoreKey> keys = new ArrayList<>();
+      for (int id = 0; id < total; id++) {
+        // Every fourth key shares one of 8 hashes: buckets that fill their recent slots and merge
+        // (publishing a new sorted part) while a reader is between the part and the bucket.
+        StoreKey k = key(Kind.ASCII, id, id % 4 == 0);
+        keys.add(composite ? StoreKey.of(k.partition(), AttributeValue.fromN("" + id)) : k);
+      }
+      java.util.concurrent.atomic.AtomicInteger inserted =
+          new java.util.concurrent.atomic.AtomicInteger();
+      AtomicReference<String> failure = new AtomicReference<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                SplittableRandom random = new SplittableRandom(7);
+                while (inserted.get() < total && failure.get() == null) {
+                  int upTo = inserted.get();
+                  for (int n = 0; n < 200 && upTo > 0; n++) {
+                    StoreKey k = keys.get(random.nextInt(upTo));
+                    if (index.get(k) == null) {
+                      failure.compareAndSet(null, "lost " + k + " of " + upTo + " inserted");
+                    }
+                  }
+                }
+              });
+      reader.start();
+      for (int id = 0; id < total; id++) {
+        StoreKey k = keys.get(id);
+        index.put(k, new Version(id, image(k, id), null));
+        // A key that comes and goes beside the kept ones: removals publish new sorted parts too.
+        StoreKey churn = StoreKey.of(AttributeValue.fromS("churn-" + (id % 50)), null);
+        StoreKey gone =
+            composite ? StoreKey.of(churn.partition(), AttributeValue.fromN("1")) : churn;
+        if (index.remove(gone) == null) {
+          index.put(gone, new Version(id, image(gone, id), null));
+        }
+        inserted.set(id + 1);
+      }
+      reader.join();
+      assertThat(failure.get()).as(composite ? "composite" : "hash-only").isNull();
+      for (StoreKey k : keys) {
+        assertThat(index.get(k)).as("%s", k).isNotNull();
+      }
+    }
+  }
+
   private static Map<String, AttributeValue> lastImage(Version v) {
     while (!v.exists()) {
       v = v.previous();
