@@ -203,6 +203,51 @@ class RollbackRefusedApplyTest {
     }
   }
 
+  /**
+   * The policy command a refused {@code rollback --source export --export ARN} (no {@code
+   * --bucket}) names is refused saying which bucket to name and where to find it; with that bucket
+   * it prints the policy that lets the rollback through.
+   */
+  @Test
+  void rollbackFromOneExport_refused_namesAPolicyCommandThatSaysWhichBucketToName()
+      throws Exception {
+    Scenario scenario = IamPolicyEnforcedExportTest.checkpointedFromOneExport();
+    ObjectNode granted = IamScenarios.policy(scenario);
+    CliRun refused =
+        IamScenarios.ran(scenario, without(granted, "Checkpoints", "dynamodb:Query"), dir).run();
+    String hint = quoted(refused.err(), "Grant it: '");
+    String arn = hint.replaceFirst(".* --export (\\S+) .*", "$1");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                hint.substring("pitr ".length())
+                    .replace("--table TABLE", "--table orders")
+                    .split(" ")));
+    args.addAll(List.of("--account-id", "000000000000", "--region", "us-east-1"));
+    CliRun policy = new CliRun();
+
+    assertThat(policy.execute(args.toArray(String[]::new))).isEqualTo(2);
+
+    assertThat(policy.err())
+        .isEqualTo(
+            "error: 'rollback --source export --export "
+                + arn
+                + "' reads that export's files in S3: name the bucket it was written to with"
+                + " --bucket (and its key prefix with --prefix); 'aws dynamodb describe-export"
+                + " --export-arn "
+                + arn
+                + "' shows them as S3Bucket and S3Prefix\n");
+    args.addAll(List.of("--bucket", IamSetup.EXPORT_BUCKET));
+    CliRun withBucket = new CliRun();
+    assertThat(withBucket.execute(args.toArray(String[]::new))).as(withBucket.err()).isZero();
+    ObjectNode printed = (ObjectNode) JSON.readTree(withBucket.out());
+    for (JsonNode statement : granted.get("Statement")) {
+      if (!statement.get("Sid").asText().equals("Exports")) {
+        assertThat(printed.get("Statement")).contains(statement);
+      }
+    }
+  }
+
   /** {@code policy} without {@code action} in its statement {@code sid}. */
   private static ObjectNode without(ObjectNode policy, String sid, String action) {
     ObjectNode reduced = policy.deepCopy();
