@@ -268,8 +268,8 @@ final class RollbackCommand implements Callable<Integer> {
         if (!rollbackOptions.yes) {
           confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
-        keepPlan = true;
         run = new ApplyRunNotice(out, spec, planned.file().toString(), newId, Worker.ALL);
+        keepPlan = true;
         ApplyResult result = applyWatched(out, rollbacks, planned, request, run);
         keepPlan = !result.complete();
         printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
@@ -277,7 +277,7 @@ final class RollbackCommand implements Callable<Integer> {
       } finally {
         if (keepPlan) {
           // The saved plan names them; the apply that completes it drops them.
-          run.kept(table, planned.recoveryTables(), null);
+          run.kept(table, prepared.recoveryTables(), null);
         } else {
           dropOrKeep(
               out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep, spec.commandLine());
