@@ -254,6 +254,7 @@ final class RollbackCommand implements Callable<Integer> {
       }
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
+      ApplyRunNotice run = null;
       try {
         out.print(PlanText.plan(planned, rollbackOptions.rate.maxWcu()));
         if (plan != null) {
@@ -267,21 +268,16 @@ final class RollbackCommand implements Callable<Integer> {
         if (!rollbackOptions.yes) {
           confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
+        run = new ApplyRunNotice(out, spec, planned.file().toString(), newId, Worker.ALL);
         keepPlan = true;
-        String resumeCommand = resumeCommand(planned.file().toString(), newId, Worker.ALL);
-        resumeHint(out, newId, resumeCommand);
-        ApplyResult result = applyWatched(out, rollbacks, planned, request, resumeCommand);
+        ApplyResult result = applyWatched(out, rollbacks, planned, request, run);
         keepPlan = !result.complete();
         printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
-        return finish(result, resumeCommand);
+        return finish(result, run.resumeCommand());
       } finally {
         if (keepPlan) {
           // The saved plan names them; the apply that completes it drops them.
-          if (!prepared.recoveryTables().isEmpty()) {
-            out.println(
-                "Kept recovery tables until the apply completes: "
-                    + String.join(", ", prepared.recoveryTables()));
-          }
+          run.kept(table, prepared.recoveryTables(), null);
         } else {
           dropOrKeep(
               out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep, spec.commandLine());
@@ -349,7 +345,7 @@ final class RollbackCommand implements Callable<Integer> {
     }
     RollbackPlan saved = readPlan(false);
     String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);
-    String resumeCommand = resumeCommand(apply, id, share);
+    ApplyRunNotice run = new ApplyRunNotice(out, spec, apply, id, share);
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
       ApplyRequest request =
@@ -357,8 +353,16 @@ final class RollbackCommand implements Callable<Integer> {
               .request(t, id, resume != null, rollbackOptions.rate.maxWcu())
               .withWorker(share);
       out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
-      resumeHint(out, id, resumeCommand);
-      ApplyResult result = applyWatched(out, rollbacks, saved, request, resumeCommand);
+      ApplyResult result;
+      try {
+        result = applyWatched(out, rollbacks, saved, request, run);
+      } catch (RuntimeException e) {
+        if (!run.isRecorded() && resume == null) {
+          // The same command applies the plan anew; it joins run --run-id if others recorded it.
+          run.kept(saved.table(), saved.recoveryTables(), runId);
+        }
+        throw e;
+      }
       if (result.runComplete()) {
         dropOrKeep(
             out, rollbacks, saved.recoveryTables(), rollbackOptions.keep, spec.commandLine());
@@ -367,23 +371,24 @@ final class RollbackCommand implements Callable<Integer> {
         rollbacks.discard(saved);
       }
       printJson(spec, saved, result, null, rollbackOptions.rate.maxWcu());
-      return finish(result, resumeCommand);
+      return finish(result, run.resumeCommand());
     }
   }
 
   /**
    * Applies {@code plan}, printing its result; a signal (SIGINT/SIGTERM) stops it after the chunks
-   * in flight settle, and it then ends with exit 130 and {@code resumeCommand}.
+   * in flight settle, and it then ends with exit 130 and the command that resumes it.
    */
   private ApplyResult applyWatched(
       PrintWriter out,
       Rollbacks rollbacks,
       RollbackPlan plan,
       ApplyRequest request,
-      String resumeCommand) {
+      ApplyRunNotice run) {
     try (Interruption interruption =
-        Interruption.watch(spec.commandLine().getErr(), rollbacks::requestStop, resumeCommand)) {
-      ApplyResult result = rollbacks.apply(plan, request).block();
+        Interruption.watch(
+            spec.commandLine().getErr(), rollbacks::requestStop, run.resumeCommand())) {
+      ApplyResult result = rollbacks.apply(plan, request, run::recorded).block();
       out.print(PlanText.result(result));
       if (result.stopped() && result.abandoned() != null) {
         out.flush();
@@ -457,27 +462,6 @@ final class RollbackCommand implements Callable<Integer> {
       throw new PitrException(
           e.code(), e.getMessage().replace(file.toString(), apply + " (its copy " + file + ")"), e);
     }
-  }
-
-  /** The command that resumes this process's share of run {@code id}. */
-  private String resumeCommand(String planFile, String id, Worker share) {
-    return ResumeCommands.of(
-        spec,
-        "rollback --apply "
-            + ResumeCommands.quote(planFile)
-            + " --resume "
-            + id
-            + (share.count() > 1 ? " --worker " + share : ""));
-  }
-
-  private static void resumeHint(PrintWriter out, String runId, String resumeCommand) {
-    out.println(
-        "Applying as run "
-            + runId
-            + "; if it is interrupted, resume it with '"
-            + resumeCommand
-            + "'");
-    out.flush();
   }
 
   /**

@@ -136,9 +136,9 @@ public final class CommandPermissions {
         Grant.dynamodb(
             RECOVERY_TABLES, "BatchGetItem", "DescribeTable", "ListTagsOfResource", "Scan"),
         Grant.dynamodb(CHECKPOINTS, CHECKPOINT_RUN));
+    // Drop reads the recovery tables of the one it drops, not the live table (see StatusReader).
     put(
         "drop",
-        Grant.dynamodb(TABLES, "DescribeTable", "ListTagsOfResource"),
         Grant.dynamodb(RECOVERY_TABLES, "DeleteTable", "DescribeTable", "ListTagsOfResource"),
         Grant.dynamodb(ACCOUNT, "ListTables"));
     put(

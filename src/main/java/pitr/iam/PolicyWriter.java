@@ -67,6 +67,19 @@ public final class PolicyWriter {
     boolean needsBucket =
         grants.stream()
             .anyMatch(g -> g.scope() == Scope.EXPORT_BUCKET || g.scope() == Scope.EXPORT_OBJECTS);
+    if (needsBucket && targets.bucket() == null && targets.exportArn() != null) {
+      // The ARN does not say where the export was written; DescribeExport does.
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "'"
+              + command
+              + " "
+              + targets.exportArn()
+              + "' reads that export's files in S3: name the bucket it was written to with --bucket"
+              + " (and its key prefix with --prefix); 'aws dynamodb describe-export --export-arn "
+              + targets.exportArn()
+              + "' shows them as S3Bucket and S3Prefix");
+    }
     if (needsBucket && targets.bucket() == null) {
       throw new PitrException(
           ErrorCode.USAGE,

@@ -5,6 +5,7 @@ import java.util.Map;
 import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryDescription;
@@ -94,7 +95,13 @@ public final class StatusReader {
         ttl);
   }
 
-  /** Tables whose {@code pitr:recovery-of} tag names {@code source}, not being deleted. */
+  /**
+   * Tables whose {@code pitr:recovery-of} tag names {@code source}, not being deleted. A table the
+   * credentials may not describe or read the tags of is passed over unless it is named as pitr
+   * names the recovery tables of {@code source} ({@code <source>-recovery-...}), which is what
+   * pitr's policies grant those calls on: another application's table, or pitr's checkpoint table,
+   * is not in them, and a least-privilege policy cannot grant every table of the account.
+   */
   static Flux<PitrStatus.RecoveryTable> recoveryTablesOf(DynamoDbGateway gateway, String source) {
     return gateway
         .listTables()
@@ -109,8 +116,23 @@ public final class StatusReader {
                             gateway
                                 .tags(t.tableArn())
                                 .filter(tags -> source.equals(tags.get(RecoveryTags.RECOVERY_OF)))
-                                .map(tags -> recovery(t, tags))),
+                                .map(tags -> recovery(t, tags)))
+                    .onErrorResume(
+                        e -> !name.startsWith(source + "-recovery-") && denied(e),
+                        e -> Mono.empty()),
             8);
+  }
+
+  /** Whether {@code e} is (or was caused by) an IAM denial. */
+  private static boolean denied(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof AwsServiceException aws
+          && aws.awsErrorDetails() != null
+          && "AccessDeniedException".equals(aws.awsErrorDetails().errorCode())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static PitrStatus.RecoveryTable recovery(TableDescription t, Map<String, String> tags) {

@@ -103,6 +103,16 @@ final class RollbackApplier {
   }
 
   Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request) {
+    return apply(plan, request, () -> {});
+  }
+
+  /**
+   * As {@link #apply(RollbackPlan, ApplyRequest)}, calling {@code recorded} once the run is
+   * recorded in {@link ApplyRequest#checkpoints()}, before the first item is written: from then on
+   * {@code --resume} finds it. An apply that fails before that (refused by IAM, by its write proof,
+   * or by its checkpoints) has written nothing and left no run to resume.
+   */
+  Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request, Runnable recorded) {
     return Mono.defer(
         () -> {
           Instant start = clock.instant();
@@ -132,6 +142,7 @@ final class RollbackApplier {
                               chunks,
                               request.worker(),
                               clock)
+                          .doOnNext(progress -> recorded.run())
                           .flatMap(progress -> run(plan, request, progress, start, description)));
         });
   }

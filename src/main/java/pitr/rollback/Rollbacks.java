@@ -520,7 +520,16 @@ public final class Rollbacks {
 
   /** Applies {@code plan} as {@code request} says; see {@link RollbackApplier}. */
   public Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request) {
-    return new RollbackApplier(tables, clock, scheduler, stopRequested::get).apply(plan, request);
+    return apply(plan, request, () -> {});
+  }
+
+  /**
+   * As {@link #apply(RollbackPlan, ApplyRequest)}, calling {@code recorded} once the run is
+   * recorded, before its first item write: only then can {@code --resume} continue it.
+   */
+  public Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request, Runnable recorded) {
+    return new RollbackApplier(tables, clock, scheduler, stopRequested::get)
+        .apply(plan, request, recorded);
   }
 
   /**

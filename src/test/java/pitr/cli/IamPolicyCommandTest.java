@@ -214,6 +214,35 @@ class IamPolicyCommandTest {
   }
 
   @Test
+  void iamPolicy_ofOneExportWithoutBucket_isRefusedSayingWhereThatExportsBucketIsShown() {
+    String arn =
+        "arn:aws:dynamodb:us-east-1:123456789012:table/orders/export/01234567890123-a1b2c3d4";
+    CliRun run = new CliRun();
+
+    assertThat(
+            run.execute(
+                "iam-policy",
+                "rollback",
+                "--source",
+                "export",
+                "--export",
+                arn,
+                "--table",
+                "orders"))
+        .isEqualTo(2);
+
+    assertThat(run.err())
+        .isEqualTo(
+            "error: 'rollback --source export --export "
+                + arn
+                + "' reads that export's files in S3: name the bucket it was written to with"
+                + " --bucket (and its key prefix with --prefix); 'aws dynamodb describe-export"
+                + " --export-arn "
+                + arn
+                + "' shows them as S3Bucket and S3Prefix\n");
+  }
+
+  @Test
   void iamPolicy_withAnOptionThatDoesNotChangeTheCalls_isRefused() {
     CliRun run = new CliRun();
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,15 @@ import pitr.copy.CopyRuns;
 import pitr.copy.FileCheckpoints;
 import pitr.copy.RunOwner;
 import pitr.copy.Worker;
+import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.LocalTarget;
 import pitr.local.AdjustableClock;
+import pitr.local.http.LocalServer;
+import pitr.local.iam.IamPolicies;
+import pitr.local.iam.PolicyDocument;
+import reactor.core.publisher.Flux;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /** The drop check against copy-back runs that read the table: running, dead, abandoned. */
 class RecoveryTableDropperTest {
@@ -129,5 +137,69 @@ class RecoveryTableDropperTest {
 
     assertThat(dropper().check("orders-rec", runs().list(), false).block().tableName())
         .isEqualTo("orders-rec");
+  }
+
+  /**
+   * A policy like the one {@code pitr iam-policy drop} prints: everything on orders and its
+   * recovery tables, ListTables, nothing on any other table of the account.
+   */
+  private static final String ORDERS_ONLY =
+      "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":["
+          + "\"arn:aws:dynamodb:*:*:table/orders\",\"arn:aws:dynamodb:*:*:table/orders-rec\"]},"
+          + "{\"Effect\":\"Allow\",\"Action\":\"dynamodb:ListTables\",\"Resource\":\"*\"}]}";
+
+  /**
+   * Checks {@code table} with credentials held to {@link #ORDERS_ONLY}, in an engine of its own
+   * holding orders, its recovery table orders-rec, and {@code other}.
+   */
+  private static TableDescription checkUnderOrdersOnly(String table, String other) {
+    try (LocalTarget own = new LocalTarget()) {
+      own.createTable("orders");
+      own.createTable("orders-rec");
+      own.tagAsRecovery("orders-rec", "orders", START.toString());
+      own.createTable(other);
+      try (LocalServer enforced =
+              LocalServer.start(
+                  own.engine,
+                  "127.0.0.1",
+                  0,
+                  null,
+                  IamPolicies.of(
+                      Map.of("test", List.of(PolicyDocument.parse(ORDERS_ONLY))),
+                      own.engine.config().accountId()));
+          DynamoDbAsyncClient client = LocalTarget.client(enforced.endpoint())) {
+        return RecoveryTableDropper.create(
+                DynamoDbGateway.create(client, enforced.endpoint().toString()),
+                AdjustableClock.startingAt(START))
+            .check(table, Flux.empty(), false)
+            .block(Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  @Test
+  void check_whenTheCredentialsMayNotReadAnotherTableOfTheAccount_passesOverIt() {
+    assertThat(checkUnderOrdersOnly("orders-rec", "someone-elses").tableName())
+        .isEqualTo("orders-rec");
+  }
+
+  @Test
+  void check_whenTheCredentialsMayNotReadATableNamedAsARecoveryOfIt_failsNamingThePermission() {
+    assertThatThrownBy(() -> checkUnderOrdersOnly("orders-rec", "orders-rec-recovery-zzz"))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+        .hasMessageContaining(
+            "the credentials may not call dynamodb:DescribeTable on"
+                + " arn:aws:dynamodb:us-east-1:000000000000:table/orders-rec-recovery-zzz");
+  }
+
+  @Test
+  void check_ofTheSourceOfARecoveryTable_underAPolicyOfItsTablesOnly_isStillRefused() {
+    assertThatThrownBy(() -> checkUnderOrdersOnly("orders", "someone-elses"))
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REFUSED))
+        .hasMessage(
+            "Table orders is the source of recovery table orders-rec; pitr never drops a source"
+                + " table");
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,5 +122,49 @@ class WriteProofTest {
         .hasMessageContaining("table/orders")
         .hasMessageContaining("the denied call changed nothing");
     assertThat(f.live()).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dynamodb:DeleteItem", "dynamodb:PutItem"})
+  void apply_deniedOneKindOfItsWrites_recordsNoRunToResume(String denied) {
+    RollbackPlan plan = threeWayPlan();
+    RollbackApplier applier =
+        new RollbackApplier(new Tables(gatewayDenied(denied)), f.clock, Schedulers.parallel());
+    AtomicInteger recorded = new AtomicInteger();
+    FileCheckpoints state = FileCheckpoints.in(dir.resolve("state"));
+
+    assertThatThrownBy(
+            () ->
+                applier
+                    .apply(
+                        plan,
+                        ApplyRequest.of("r1", state, dir.resolve("failures.jsonl")),
+                        recorded::incrementAndGet)
+                    .block(Duration.ofSeconds(30)))
+        .hasMessageContaining("the credentials may not call " + denied);
+    assertThat(recorded).hasValue(0);
+    assertThat(state.find("r1").blockOptional()).isEmpty();
+  }
+
+  @Test
+  void apply_allowedEveryWrite_saysItsRunIsRecordedOnceItIs() {
+    RollbackPlan plan = threeWayPlan();
+    RollbackApplier applier =
+        new RollbackApplier(
+            new Tables(gatewayDenied("dynamodb:DescribeLimits")), f.clock, Schedulers.parallel());
+    Path run = dir.resolve("state").resolve("runs").resolve("r1").resolve("run.json");
+    List<Boolean> recordedWhenSaid = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    ApplyResult result =
+        applier
+            .apply(
+                plan,
+                ApplyRequest.of(
+                    "r1", FileCheckpoints.in(dir.resolve("state")), dir.resolve("failures.jsonl")),
+                () -> recordedWhenSaid.add(java.nio.file.Files.exists(run)))
+            .block(Duration.ofSeconds(30));
+
+    assertThat(result.complete()).isTrue();
+    assertThat(recordedWhenSaid).containsExactly(true);
   }
 }
