@@ -36,10 +36,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * new version record for an item already held replaces its one slot in place, as a skip list
  * replaces a value, and any other write publishes a copy of the bucket (copy on write), each with
  * release semantics. Iteration is weakly consistent, as a {@link ConcurrentSkipListMap}'s is.
- *
- * <p>The directory holds each bucket's sorted part beside the bucket, published before it: a point
- * read searches the part without reading the bucket object (one read from memory fewer at a size
- * where nothing stays cached), and reads the bucket only for a key not in its sorted part.
  */
 public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /** Mean partitions per bucket above which the directory doubles. */
@@ -48,7 +44,6 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   private static final int INITIAL_BITS = 4;
 
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(IndexBucket[].class);
-  private static final VarHandle PART = MethodHandles.arrayElementVarHandle(SortedPart[].class);
 
   private final boolean composite;
   private final IndexBucket empty;
@@ -71,22 +66,8 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     this.directory = new Directory(32 - INITIAL_BITS, slots);
   }
 
-  /**
-   * One version of the directory: 2^(32 - shift) buckets, the one for hash h at h >>> shift, and in
-   * {@code parts} each one's sorted part.
-   */
-  private record Directory(int shift, IndexBucket[] slots, SortedPart[] parts) {
-    Directory(int shift, IndexBucket[] slots) {
-      this(shift, slots, new SortedPart[slots.length]);
-      for (int i = 0; i < slots.length; i++) {
-        parts[i] = slots[i].sorted();
-      }
-    }
-
-    SortedPart part(int slot) {
-      return (SortedPart) PART.getAcquire(parts, slot);
-    }
-
+  /** One version of the directory: 2^(32 - shift) buckets, the one for hash h at h >>> shift. */
+  private record Directory(int shift, IndexBucket[] slots) {
     int slotOf(long hash) {
       return (int) (hash >>> shift);
     }
@@ -118,41 +99,13 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   public Version get(Object key) {
     StoreKey k = (StoreKey) key;
     Directory d = directory;
-    long hash = k.hash();
+    IndexBucket b = d.bucket(d.slotOf(k.hash()));
     byte[] bytes = k.bytes();
-    int end = k.partitionLength();
-    int slot = d.slotOf(hash);
-    // The sorted part first, straight from the directory: most keys are there, and the bucket
-    // object, another read from memory, is read only when the key is not.
-    SortedPart p = d.part(slot);
-    int i = p.find(hash, bytes, end, d.shift);
-    if (i >= 0) {
-      return composite ? sortKeys(p.value(i)).get(k) : p.version(i);
-    }
-    IndexBucket b = d.bucket(slot);
-    // Published after its part: a bucket of another part (a merge in between) is searched whole.
-    i =
-        b.sorted() == p
-            ? b.findRecent((int) hash, bytes, end, i)
-            : b.find(hash, bytes, end, d.shift);
+    int i = b.find(k.hash(), bytes, k.partitionLength(), d.shift);
     if (i < 0) {
       return null;
     }
     return composite ? b.sortKeys(i).get(k) : b.version(i);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static ConcurrentSkipListMap<StoreKey, Version> sortKeys(Object value) {
-    return (ConcurrentSkipListMap<StoreKey, Version>) value;
-  }
-
-  /**
-   * Index of {@code k}'s partition in {@code b}, the slot's bucket, as {@link IndexBucket#find}:
-   * for the writer, whose slot's part is always {@code b}'s, searched without reading {@code b}.
-   */
-  private static int locate(Directory d, int slot, IndexBucket b, StoreKey k) {
-    int i = d.part(slot).find(k.hash(), k.bytes(), k.partitionLength(), d.shift);
-    return i >= 0 ? i : b.findRecent((int) k.hash(), k.bytes(), k.partitionLength(), i);
   }
 
   /** Stores {@code v} as the key's newest version. Caller holds the engine's write lock. */
@@ -163,7 +116,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     IndexBucket b = d.bucket(slot);
     byte[] bytes = k.bytes();
     int end = k.partitionLength();
-    int i = locate(d, slot, b, k);
+    int i = b.find(k.hash(), bytes, end, d.shift);
     if (composite) {
       ConcurrentSkipListMap<StoreKey, Version> sortKeys;
       if (i >= 0) {
@@ -215,7 +168,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     Directory d = directory;
     int slot = d.slotOf(k.hash());
     IndexBucket b = d.bucket(slot);
-    int i = locate(d, slot, b, k);
+    int i = b.find(k.hash(), k.bytes(), k.partitionLength(), d.shift);
     if (i < 0) {
       return null;
     }
@@ -241,7 +194,6 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
 
   private void publish(Directory d, int slot, IndexBucket b) {
     int before = d.bucket(slot).size();
-    PART.setRelease(d.parts, slot, b.sorted());
     SLOT.setRelease(d.slots, slot, b);
     partitions += b.size() - before;
     if (partitions > (long) d.slots.length * SPLIT_AT && d.shift > 0) {

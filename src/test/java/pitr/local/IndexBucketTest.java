@@ -227,7 +227,7 @@ class IndexBucketTest {
   @Test
   void readers_whileTheWriterInsertsMergesAndRemoves_alwaysFindEveryKeyInsertedAndKept()
       throws Exception {
-    // Repeated: the race (a merge between a reader's read of the part and of the bucket) is short.
+    // Repeated: the race (a bucket published while a reader searches the one it read) is short.
     for (int pass = 0; pass < 6; pass++) {
       boolean composite = pass % 2 == 1;
       ItemIndex index = new ItemIndex(composite);
@@ -235,7 +235,7 @@ class IndexBucketTest {
       List<StoreKey> keys = new ArrayList<>();
       for (int id = 0; id < total; id++) {
         // Every fourth key shares one of 8 hashes: buckets that fill their recent slots and merge
-        // (publishing a new sorted part) while a reader is between the part and the bucket.
+        // (publishing a new sorted part) while readers search them.
         StoreKey k = key(Kind.ASCII, id, id % 4 == 0);
         keys.add(composite ? StoreKey.of(k.partition(), AttributeValue.fromN("" + id)) : k);
       }
