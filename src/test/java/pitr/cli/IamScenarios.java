@@ -134,7 +134,10 @@ final class IamScenarios {
   static void assertSucceedsUnderItsOwnPolicy(Scenario scenario, Path dir) throws Exception {
     CliRun run = runUnder(scenario, policy(scenario), dir);
 
+    assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).doesNotContain("error:").doesNotContain("Access denied");
+    // What a command only says on stdout (a clean-up it could not do) counts as well.
+    assertThat(run.out()).doesNotContain("Access denied").doesNotContain("Could not");
   }
 
   /**
