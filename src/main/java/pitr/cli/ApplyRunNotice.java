@@ -3,6 +3,7 @@ package pitr.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import pitr.copy.Worker;
 
@@ -16,6 +17,9 @@ import pitr.copy.Worker;
  * the write proof on the live table) has written nothing and has no run to resume: it names instead
  * the command that applies the kept plan anew, which is safe to run as often as needed (each item
  * is read back first, and written only if it still is as planned).
+ *
+ * <p>Both commands repeat {@code --keep} when it was given, so the apply that completes the
+ * rollback keeps the recovery tables as the operator asked, rather than dropping them.
  */
 final class ApplyRunNotice {
   private final PrintWriter out;
@@ -23,6 +27,10 @@ final class ApplyRunNotice {
   private final String planFile;
   private final String runId;
   private final Worker share;
+
+  /** Whether the recovery tables are kept when the rollback completes ({@code --keep}). */
+  private final boolean keep;
+
   private final AtomicBoolean recorded = new AtomicBoolean();
 
   /**
@@ -38,6 +46,8 @@ final class ApplyRunNotice {
     this.planFile = planFile;
     this.runId = runId;
     this.share = share;
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    this.keep = parsed != null && parsed.hasMatchedOption("--keep");
   }
 
   /** The command that resumes this process's share of the run. */
@@ -52,7 +62,8 @@ final class ApplyRunNotice {
         "rollback --apply "
             + ResumeCommands.quote(planFile)
             + more
-            + (share.count() > 1 ? " --worker " + share : ""));
+            + (share.count() > 1 ? " --worker " + share : "")
+            + (keep ? " --keep" : ""));
   }
 
   /** The run is recorded: says how to resume it. Called by the apply before its first write. */
@@ -87,7 +98,7 @@ final class ApplyRunNotice {
                 + tables
                 + " ('"
                 + resumeCommand()
-                + "' completes it and drops them)");
+                + (keep ? "' completes it and keeps them)" : "' completes it and drops them)"));
       }
     } else {
       out.println(
@@ -97,7 +108,7 @@ final class ApplyRunNotice {
               + " once the error is fixed, apply the plan with '"
               + applyCommand(join == null ? "" : " --run-id " + join)
               + "'"
-              + (recoveryTables.isEmpty()
+              + (recoveryTables.isEmpty() || keep
                   ? ""
                   : ", which drops the recovery "
                       + (recoveryTables.size() == 1 ? "table " : "tables ")

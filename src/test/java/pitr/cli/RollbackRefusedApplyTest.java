@@ -204,6 +204,50 @@ class RollbackRefusedApplyTest {
   }
 
   /**
+   * A rollback told to keep its recovery tables ({@code --keep}), refused before its run is
+   * recorded, names the apply with {@code --keep}: run as printed once granted, it completes and
+   * the recovery table stays.
+   */
+  @Test
+  void rollbackWithKeep_refusedBeforeItsRunIsRecorded_namesTheApplyWithKeep() throws Exception {
+    Scenario plain = fromRestoredTables();
+    Scenario scenario =
+        new Scenario(
+            plain.command(),
+            plain.policyArgs(),
+            s -> {
+              List<String> args = new ArrayList<>(plain.prepareAndArgs().apply(s));
+              args.add("--keep");
+              return args;
+            });
+    ObjectNode granted = IamScenarios.policy(scenario);
+    Files.createDirectories(IamSetup.exports(dir).resolve(IamSetup.EXPORT_BUCKET));
+    try (IamTestEngine engine = new IamTestEngine(IamSetup.exports(dir))) {
+      IamSetup setup = new IamSetup(engine, dir);
+      List<String> args = scenario.prepareAndArgs().apply(setup);
+      engine.serve(JSON.writeValueAsString(without(granted, "Checkpoints", "dynamodb:Query")));
+      CliRun refused = engine.run(args.toArray(String[]::new));
+      String endpoint = endpoint(refused);
+      String apply = quoted(refused.out(), "apply the plan with '");
+      String recovery =
+          engine.tables().stream().filter(t -> t.startsWith("orders-recovery-")).findFirst().get();
+
+      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(apply).contains("plan.jsonl --keep ");
+      assertThat(refused.out()).doesNotContain("drops the recovery table");
+      engine.serve(JSON.writeValueAsString(granted));
+
+      CliRun applied = engine.run(pasted(apply, endpoint));
+
+      assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
+      assertThat(applied.out()).contains("Kept recovery tables: " + recovery);
+      engine.serve(IamTestEngine.ALLOW_ALL);
+      assertThat(orders(engine)).containsExactlyInAnyOrder("a=v1", "b=v1", "c=v1");
+      assertThat(engine.tables()).contains(recovery);
+    }
+  }
+
+  /**
    * The policy command a refused {@code rollback --source export --export ARN} (no {@code
    * --bucket}) names is refused saying which bucket to name and where to find it; with that bucket
    * it prints the policy that lets the rollback through.
