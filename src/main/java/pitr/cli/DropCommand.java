@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.CopyRuns;
+import pitr.dynamo.DynamoErrors;
 import pitr.restore.RecoveryTableDropper;
 
 /** {@code pitr drop RECOVERY}: deletes a recovery table pitr made, and nothing else. */
@@ -52,7 +53,7 @@ final class DropCommand implements Callable<Integer> {
       var runs =
           CopyRuns.in(state.allCheckpoints(t.gateway), clock)
               .list()
-              .onErrorMap(DropCommand::denied, this::unreadableRuns);
+              .onErrorMap(DynamoErrors::isAccessDenied, this::unreadableRuns);
       var d = dropper.check(table, runs, force).block();
       boolean tagged = false;
       if (force) {
@@ -99,20 +100,8 @@ final class DropCommand implements Callable<Integer> {
             + denied
                 .getMessage()
                 .replace(
-                    pitr.dynamo.DynamoErrors.POLICY_HINT,
+                    DynamoErrors.POLICY_HINT,
                     IamHint.policyCommand("drop") + " --checkpoint-table " + state.checkpointTable),
         denied);
-  }
-
-  /** Whether {@code e} is (or was caused by) an IAM denial. */
-  static boolean denied(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-          && aws.awsErrorDetails() != null
-          && "AccessDeniedException".equals(aws.awsErrorDetails().errorCode())) {
-        return true;
-      }
-    }
-    return false;
   }
 }

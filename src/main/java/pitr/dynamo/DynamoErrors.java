@@ -146,6 +146,21 @@ public final class DynamoErrors {
     return failure;
   }
 
+  /**
+   * Whether {@code e} is (or was caused by) an IAM denial ({@code AccessDeniedException}), as it
+   * comes from the SDK or already worded by {@link DynamoDbGateway}.
+   */
+  public static boolean isAccessDenied(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof AwsServiceException aws
+          && aws.awsErrorDetails() != null
+          && "AccessDeniedException".equals(aws.awsErrorDetails().errorCode())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static final java.util.regex.Pattern DENIED =
       java.util.regex.Pattern.compile("perform: (\\S+) on resource: (\\S+)");
 

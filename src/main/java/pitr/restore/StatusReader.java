@@ -3,9 +3,9 @@ package pitr.restore;
 import java.util.List;
 import java.util.Map;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.DynamoErrors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryDescription;
@@ -118,21 +118,11 @@ public final class StatusReader {
                                 .filter(tags -> source.equals(tags.get(RecoveryTags.RECOVERY_OF)))
                                 .map(tags -> recovery(t, tags)))
                     .onErrorResume(
-                        e -> !name.startsWith(source + "-recovery-") && denied(e),
+                        e ->
+                            !name.startsWith(source + "-recovery-")
+                                && DynamoErrors.isAccessDenied(e),
                         e -> Mono.empty()),
             8);
-  }
-
-  /** Whether {@code e} is (or was caused by) an IAM denial. */
-  private static boolean denied(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof AwsServiceException aws
-          && aws.awsErrorDetails() != null
-          && "AccessDeniedException".equals(aws.awsErrorDetails().errorCode())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static PitrStatus.RecoveryTable recovery(TableDescription t, Map<String, String> tags) {
