@@ -2,6 +2,7 @@ package pitr.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,42 @@ import pitr.cli.IamScenarios.Scenario;
  * and without each of its actions (see {@link IamScenarios}).
  */
 class IamPolicyEnforcedRecoveryTest {
+  private static final String CHECKPOINTS = "pitr-checkpoints";
+
   @TempDir Path dir;
+
+  /**
+   * {@code rollback orders --to T0 --delete-extra} from restored tables, checkpointed in the state
+   * folder.
+   */
+  static Scenario rollbackCheckpointedLocally() {
+    return new Scenario("rollback", List.of("--table", "orders"), s -> rollbackArgs(s));
+  }
+
+  /** As {@link #rollbackCheckpointedLocally()}, its run kept in the checkpoint table. */
+  static Scenario rollbackCheckpointedInTable() {
+    return new Scenario(
+        "rollback",
+        List.of("--table", "orders", "--checkpoint-table", CHECKPOINTS),
+        s -> {
+          List<String> args = new ArrayList<>(rollbackArgs(s));
+          args.addAll(List.of("--checkpoint-table", CHECKPOINTS));
+          return args;
+        });
+  }
+
+  private static List<String> rollbackArgs(IamSetup s) {
+    Instant[] t = s.engine().incident();
+    return List.of(
+        "rollback",
+        "orders",
+        "--to",
+        t[0].toString(),
+        "--delete-extra",
+        "--yes",
+        "--state-dir",
+        s.state());
+  }
 
   static Stream<Scenario> scenarios() {
     return Stream.of(
@@ -54,21 +90,7 @@ class IamPolicyEnforcedRecoveryTest {
               s.restored();
               return List.of("drop", "orders-recovery-aaa111", "--yes", "--state-dir", s.state());
             }),
-        new Scenario(
-            "rollback",
-            List.of("--table", "orders"),
-            s -> {
-              Instant[] t = s.engine().incident();
-              return List.of(
-                  "rollback",
-                  "orders",
-                  "--to",
-                  t[0].toString(),
-                  "--delete-extra",
-                  "--yes",
-                  "--state-dir",
-                  s.state());
-            }),
+        rollbackCheckpointedLocally(),
         new Scenario(
             "completion",
             List.of(),
@@ -76,23 +98,7 @@ class IamPolicyEnforcedRecoveryTest {
               s.engine().createWithPitr("orders");
               return List.of("completion", "tables");
             }),
-        new Scenario(
-            "rollback",
-            List.of("--table", "orders", "--checkpoint-table", "pitr-checkpoints"),
-            s -> {
-              Instant[] t = s.engine().incident();
-              return List.of(
-                  "rollback",
-                  "orders",
-                  "--to",
-                  t[0].toString(),
-                  "--delete-extra",
-                  "--yes",
-                  "--state-dir",
-                  s.state(),
-                  "--checkpoint-table",
-                  "pitr-checkpoints");
-            }),
+        rollbackCheckpointedInTable(),
         new Scenario(
             "drill",
             List.of("--table", "orders"),

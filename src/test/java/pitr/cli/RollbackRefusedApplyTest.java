@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -35,49 +34,9 @@ class RollbackRefusedApplyTest {
 
   @TempDir Path dir;
 
-  /** {@code rollback orders --to T0 --delete-extra} from restored tables, checkpointed in T. */
-  static Scenario fromRestoredTables() {
-    return new Scenario(
-        "rollback",
-        List.of("--table", "orders", "--checkpoint-table", CHECKPOINTS),
-        s -> {
-          Instant[] t = s.engine().incident();
-          return List.of(
-              "rollback",
-              "orders",
-              "--to",
-              t[0].toString(),
-              "--delete-extra",
-              "--yes",
-              "--state-dir",
-              s.state(),
-              "--checkpoint-table",
-              CHECKPOINTS);
-        });
-  }
-
-  /** As {@link #fromRestoredTables()} with its checkpoints in the state folder. */
-  static Scenario fromRestoredTablesCheckpointedLocally() {
-    return new Scenario(
-        "rollback",
-        List.of("--table", "orders"),
-        s -> {
-          Instant[] t = s.engine().incident();
-          return List.of(
-              "rollback",
-              "orders",
-              "--to",
-              t[0].toString(),
-              "--delete-extra",
-              "--yes",
-              "--state-dir",
-              s.state());
-        });
-  }
-
   static Stream<Scenario> checkpointed() {
     return Stream.of(
-        fromRestoredTables(),
+        IamPolicyEnforcedRecoveryTest.rollbackCheckpointedInTable(),
         IamPolicyEnforcedExportTest.checkpointedFromBucket(),
         IamPolicyEnforcedExportTest.checkpointedFromOneExport());
   }
@@ -100,7 +59,8 @@ class RollbackRefusedApplyTest {
    * on the live table: the write proof refuses it.
    */
   static Stream<Arguments> writeDenials() {
-    return Stream.concat(checkpointed(), Stream.of(fromRestoredTablesCheckpointedLocally()))
+    return Stream.concat(
+            checkpointed(), Stream.of(IamPolicyEnforcedRecoveryTest.rollbackCheckpointedLocally()))
         .flatMap(
             s ->
                 Stream.of("dynamodb:PutItem", "dynamodb:DeleteItem")
@@ -154,7 +114,7 @@ class RollbackRefusedApplyTest {
    */
   @Test
   void rollbackApply_refusedAgainBeforeItsRunIsRecorded_namesItselfAgain() throws Exception {
-    Scenario scenario = fromRestoredTables();
+    Scenario scenario = IamPolicyEnforcedRecoveryTest.rollbackCheckpointedInTable();
     ObjectNode granted = IamScenarios.policy(scenario);
     ObjectNode denied = without(granted, "Checkpoints", "dynamodb:Query");
     Files.createDirectories(IamSetup.exports(dir).resolve(IamSetup.EXPORT_BUCKET));
@@ -210,7 +170,7 @@ class RollbackRefusedApplyTest {
    */
   @Test
   void rollbackWithKeep_refusedBeforeItsRunIsRecorded_namesTheApplyWithKeep() throws Exception {
-    Scenario plain = fromRestoredTables();
+    Scenario plain = IamPolicyEnforcedRecoveryTest.rollbackCheckpointedInTable();
     Scenario scenario =
         new Scenario(
             plain.command(),
