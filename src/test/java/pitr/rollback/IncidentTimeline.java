@@ -1,8 +1,10 @@
 package pitr.rollback;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import pitr.dynamo.DynamoDbGateway;
@@ -94,6 +96,19 @@ final class IncidentTimeline implements AutoCloseable {
         .restoreTableToPointInTime(
             r -> r.sourceTableName("orders").targetTableName(target).restoreDateTime(at))
         .join();
+  }
+
+  /**
+   * The plan of a three-way rollback of {@code orders} to {@code t0}, with the incident ending at
+   * {@code t1} (both restored as {@code orders-t0}, {@code orders-t1}), written under {@code
+   * planDir}.
+   */
+  RollbackPlan threeWayPlan(Path planDir) {
+    restore("orders-t0", t0);
+    restore("orders-t1", t1);
+    return new RollbackPlanner(tables, clock, 50_000)
+        .planTable("orders", t0, "orders-t0", t1, "orders-t1", false, false, List.of(), planDir)
+        .block(Duration.ofSeconds(60));
   }
 
   /** pk to v of every live item. */

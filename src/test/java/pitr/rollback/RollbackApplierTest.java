@@ -44,20 +44,7 @@ class RollbackApplierTest {
   }
 
   private RollbackPlan threeWayPlan() {
-    f.restore("orders-t0", f.t0);
-    f.restore("orders-t1", f.t1);
-    return new RollbackPlanner(f.tables, f.clock, 50_000)
-        .planTable(
-            "orders",
-            f.t0,
-            "orders-t0",
-            f.t1,
-            "orders-t1",
-            false,
-            false,
-            List.of(),
-            dir.resolve("plan"))
-        .block(Duration.ofSeconds(60));
+    return f.threeWayPlan(dir.resolve("plan"));
   }
 
   private ApplyRequest request(String runId) {

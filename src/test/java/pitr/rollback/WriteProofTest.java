@@ -49,20 +49,7 @@ class WriteProofTest {
   }
 
   private RollbackPlan threeWayPlan() {
-    f.restore("orders-t0", f.t0);
-    f.restore("orders-t1", f.t1);
-    return new RollbackPlanner(f.tables, f.clock, 50_000)
-        .planTable(
-            "orders",
-            f.t0,
-            "orders-t0",
-            f.t1,
-            "orders-t1",
-            false,
-            false,
-            List.of(),
-            dir.resolve("plan"))
-        .block(Duration.ofSeconds(60));
+    return f.threeWayPlan(dir.resolve("plan"));
   }
 
   /** A gateway whose calls the engine holds to a policy allowing everything but {@code denied}. */
