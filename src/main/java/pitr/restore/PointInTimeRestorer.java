@@ -74,16 +74,6 @@ public final class PointInTimeRestorer {
     return new PointInTimeRestorer(gateway, clock, ids, createdBy, interval);
   }
 
-  /** The default recovery-table name for {@code source}: {@code <source>-recovery-<id>}. */
-  String defaultName(String source) {
-    String suffix = "-recovery-" + ids.get();
-    String base =
-        source.length() + suffix.length() > 255
-            ? source.substring(0, 255 - suffix.length())
-            : source;
-    return base + suffix;
-  }
-
   /**
    * Runs the restore; {@code progress} sees each status poll while waiting.
    *
@@ -93,7 +83,9 @@ public final class PointInTimeRestorer {
   public Mono<RestoreResult> restore(RestoreRequest request, Consumer<TableDescription> progress) {
     Instant started = clock.instant();
     String target =
-        request.targetName() != null ? request.targetName() : defaultName(request.source());
+        request.targetName() != null
+            ? request.targetName()
+            : RecoveryNames.of(request.source(), ids.get());
     if (target.equals(request.source())) {
       return Mono.error(
           new PitrException(

@@ -98,9 +98,9 @@ public final class StatusReader {
   /**
    * Tables whose {@code pitr:recovery-of} tag names {@code source}, not being deleted. A table the
    * credentials may not describe or read the tags of is passed over unless it is named as pitr
-   * names the recovery tables of {@code source} ({@code <source>-recovery-...}), which is what
-   * pitr's policies grant those calls on: another application's table, or pitr's checkpoint table,
-   * is not in them, and a least-privilege policy cannot grant every table of the account.
+   * names the recovery tables of {@code source} (see {@link RecoveryNames}), which is what pitr's
+   * policies grant those calls on: another application's table, or pitr's checkpoint table, is not
+   * in them, and a least-privilege policy cannot grant every table of the account.
    */
   static Flux<PitrStatus.RecoveryTable> recoveryTablesOf(DynamoDbGateway gateway, String source) {
     return gateway
@@ -118,9 +118,7 @@ public final class StatusReader {
                                 .filter(tags -> source.equals(tags.get(RecoveryTags.RECOVERY_OF)))
                                 .map(tags -> recovery(t, tags)))
                     .onErrorResume(
-                        e ->
-                            !name.startsWith(source + "-recovery-")
-                                && DynamoErrors.isAccessDenied(e),
+                        e -> !RecoveryNames.mayBeOf(name, source) && DynamoErrors.isAccessDenied(e),
                         e -> Mono.empty()),
             8);
   }

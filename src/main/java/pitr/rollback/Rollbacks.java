@@ -20,6 +20,7 @@ import pitr.migrate.MigrationState;
 import pitr.migrate.RollbackEntry;
 import pitr.migrate.RunRecord;
 import pitr.restore.PointInTimeRestorer;
+import pitr.restore.RecoveryNames;
 import pitr.restore.RecoveryTableDropper;
 import pitr.restore.RestorePoint;
 import pitr.restore.RestoreRequest;
@@ -207,11 +208,9 @@ public final class Rollbacks {
    */
   public Mono<Prepared> planTable(TableRequest request) {
     String id = newId(3);
-    String t0 = recoveryName(request.table(), "-recovery-" + id);
+    String t0 = RecoveryNames.of(request.table(), id);
     String t1 =
-        request.incidentEnd() == null
-            ? null
-            : recoveryName(request.table(), "-recovery-" + id + "-t1");
+        request.incidentEnd() == null ? null : RecoveryNames.of(request.table(), id + "-t1");
     List<String> made = Collections.synchronizedList(new ArrayList<>());
     Path dir = settings.workDir().resolve(id);
     Mono<Void> restores =
@@ -298,14 +297,6 @@ public final class Rollbacks {
         .then();
   }
 
-  /** {@code source + suffix}, shortening the source so the name fits DynamoDB's 255 characters. */
-  static String recoveryName(String source, String suffix) {
-    return (source.length() + suffix.length() > 255
-            ? source.substring(0, 255 - suffix.length())
-            : source)
-        + suffix;
-  }
-
   /**
    * The run of {@code migration} a rollback undoes: the latest one that wrote (succeeded or failed)
    * and is not rolled back yet.
@@ -364,7 +355,7 @@ public final class Rollbacks {
         .thenMany(Flux.fromIterable(run.tables()))
         .concatMap(
             table -> {
-              String t0 = recoveryName(table, "-recovery-" + id);
+              String t0 = RecoveryNames.of(table, id);
               return restore(table, t0, run.restorePoint(), restoreTimeout, made)
                   .then(
                       Mono.defer(
