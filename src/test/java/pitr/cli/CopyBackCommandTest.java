@@ -7,40 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
 
 /**
  * {@code pitr copy-back} runs: what it copies, how fast, with which options, and its failure file.
  */
-@ExtendWith(SharedEngine.class)
-class CopyBackCommandTest {
-  private static LocalCli cli;
-
-  @TempDir Path state;
-  private CopyBackTables tables;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @BeforeEach
-  void tables() {
-    tables = new CopyBackTables(cli, state);
-  }
-
-  @AfterEach
-  void clear() {
-    tables.clear();
-  }
-
+class CopyBackCommandTest extends CopyBackFixture {
   @Test
   void copyBack_overwritesEveryItemWithTheRecoveryVersion() {
     tables.recoveryAndLive(3000);

@@ -4,36 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What copy-back refuses before writing: exit code, exact message, and nothing written. */
-@ExtendWith(SharedEngine.class)
-class CopyBackRefusalTest {
-  private static LocalCli cli;
-
-  @TempDir Path state;
-  private CopyBackTables tables;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @BeforeEach
-  void tables() {
-    tables = new CopyBackTables(cli, state);
-  }
-
-  @AfterEach
-  void clear() {
-    tables.clear();
-  }
-
+class CopyBackRefusalTest extends CopyBackFixture {
   @Test
   void copyBack_checkpointTableRefusals_exitTwoWithClearMessagesAndWriteNothing() {
     tables.recoveryAndLive(10);

@@ -8,12 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import pitr.local.EngineConfig;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -21,28 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The safety checks of copy-back on the command line: exit code, the exact message naming the
  * problem and the fix, and that nothing changed.
  */
-@ExtendWith(SharedEngine.class)
-class CopyBackSafetyTest {
-  private static LocalCli cli;
-
-  @TempDir Path state;
-  private CopyBackTables tables;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @BeforeEach
-  void tables() {
-    tables = new CopyBackTables(cli, state);
-  }
-
-  @AfterEach
-  void clear() {
-    tables.clear();
-  }
-
+class CopyBackSafetyTest extends CopyBackFixture {
   private int pitr(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--state-dir", state.toString()));
