@@ -29,6 +29,30 @@ final class CopyBackTables {
     cli.local.fill("orders", 0, items, "bad", 100);
   }
 
+  /**
+   * Recovery table orders-rec, provisioned far beyond what the copy needs, with {@code items}
+   * items, and an empty on-demand live table orders: on an engine whose on-demand tables take
+   * little, the copy's writes are throttled.
+   */
+  void provisionedRecoveryAndOnDemandLive(int items) {
+    cli.local.createProvisioned("orders-rec", 40000, 40000);
+    cli.local.createTable("orders");
+    cli.local.fill("orders-rec", 0, items, "good", 100);
+  }
+
+  /** The live table orders becomes provisioned, beyond the engine's on-demand ceiling. */
+  void provisionLive() {
+    cli.local
+        .client
+        .updateTable(
+            r ->
+                r.tableName("orders")
+                    .billingMode("PROVISIONED")
+                    .provisionedThroughput(
+                        t -> t.readCapacityUnits(1000L).writeCapacityUnits(1000L)))
+        .join();
+  }
+
   /** {@code copy-back --from orders-rec --to orders --state-dir STATE}, then {@code extra}. */
   List<String> copyBackArgs(String... extra) {
     List<String> args =
