@@ -55,6 +55,11 @@ final class CopyBackTables {
 
   /** {@code copy-back --from orders-rec --to orders --state-dir STATE}, then {@code extra}. */
   List<String> copyBackArgs(String... extra) {
+    return copyBackArgs(state, extra);
+  }
+
+  /** {@code copy-back --from orders-rec --to orders --state-dir state}, then {@code extra}. */
+  static List<String> copyBackArgs(Path state, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
