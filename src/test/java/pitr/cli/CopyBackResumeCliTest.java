@@ -102,34 +102,25 @@ class CopyBackResumeCliTest extends CopyBackFixture {
             + " that --filter and the same --filter-values and --filter-names, or start a new run"
             + " for another filter\n";
     // The same expression with another value would copy other items: refused.
-    assertThat(
-            cli.exit(
-                "copy-back",
-                "--resume",
-                "f1",
-                "--checkpoint-table",
-                "ckpt",
-                "--filter",
-                "n < :n",
-                "--filter-values",
-                "{\":n\":{\"N\":\"9\"}}"))
-        .isEqualTo(2);
+    assertThat(resumeF1WithFilterValues("{\":n\":{\"N\":\"9\"}}")).isEqualTo(2);
     assertThat(cli.last.err()).isEqualTo(refusal);
     assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
     // With the same filter and values it resumes.
-    assertThat(
-            cli.exit(
-                "copy-back",
-                "--resume",
-                "f1",
-                "--checkpoint-table",
-                "ckpt",
-                "--filter",
-                "n < :n",
-                "--filter-values",
-                "{\":n\":{\"N\":\"5\"}}"))
-        .as(cli.last.err())
-        .isZero();
+    assertThat(resumeF1WithFilterValues("{\":n\":{\"N\":\"5\"}}")).as(cli.last.err()).isZero();
+  }
+
+  /** {@code copy-back --resume f1 --checkpoint-table ckpt --filter 'n < :n' --filter-values V}. */
+  private int resumeF1WithFilterValues(String values) {
+    return cli.exit(
+        "copy-back",
+        "--resume",
+        "f1",
+        "--checkpoint-table",
+        "ckpt",
+        "--filter",
+        "n < :n",
+        "--filter-values",
+        values);
   }
 
   @Test
