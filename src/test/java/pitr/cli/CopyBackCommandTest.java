@@ -216,13 +216,7 @@ class CopyBackCommandTest extends CopyBackFixture {
                 state.toString()))
         .isZero();
     tables.assertIdentical();
-    assertThat(cli.last.out())
-        .endsWith(
-            "resolved "
-                + failures
-                + ": every item in it was written again or filed anew; renamed to "
-                + failures
-                + ".resolved\n");
+    assertThat(cli.last.out()).endsWith(CopyBackTables.resolved(failures));
     assertThat(failures).doesNotExist();
     assertThat(Path.of(failures + ".resolved")).exists();
   }

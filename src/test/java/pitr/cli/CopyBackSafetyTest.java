@@ -151,13 +151,7 @@ class CopyBackSafetyTest extends CopyBackFixture {
                 + " items that earlier processes of run r5 could not write, from "
                 + failures
                 + "\n");
-    assertThat(cli.last.out())
-        .contains(
-            "resolved "
-                + failures
-                + ": every item in it was written again or filed anew; renamed to "
-                + failures
-                + ".resolved\n");
+    assertThat(cli.last.out()).contains(CopyBackTables.resolved(failures));
     assertThat(failures).doesNotExist();
     assertThat(orders()).isEqualTo(cli.local.contents("orders-rec"));
   }

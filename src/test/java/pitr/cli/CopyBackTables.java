@@ -79,6 +79,15 @@ final class CopyBackTables {
     return cli.exit(copyBackArgs(extra).toArray(String[]::new));
   }
 
+  /** What copy-back prints once every item in {@code failures} was written again or filed anew. */
+  static String resolved(Path failures) {
+    return "resolved "
+        + failures
+        + ": every item in it was written again or filed anew; renamed to "
+        + failures
+        + ".resolved\n";
+  }
+
   void assertIdentical() {
     assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
   }
