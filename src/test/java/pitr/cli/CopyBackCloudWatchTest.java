@@ -131,7 +131,7 @@ class CopyBackCloudWatchTest extends CopyBackFixture {
         .isEqualTo(
             "error: --metrics-endpoint-url localhost:5000 is not an http(s) URL; pass one like"
                 + " http://127.0.0.1:5000\n");
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 
   private static CloudWatchAsyncClient client(CloudWatchBridge bridge) {

@@ -32,7 +32,7 @@ class CopyBackRefusalTest extends CopyBackFixture {
                 + " --checkpoint-table\n");
     assertThat(cli.local.client.listTables().join().tableNames()).doesNotContain("ckpt");
     assertThat(cli.local.contents("other-checkpoints")).isEmpty();
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 
   @Test
@@ -117,7 +117,7 @@ class CopyBackRefusalTest extends CopyBackFixture {
         .isEqualTo(
             "error: --filter chooses items of a scan, but --keys copies exactly the items listed; pass"
                 + " one of them, not both\n");
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 
   @Test
@@ -176,6 +176,6 @@ class CopyBackRefusalTest extends CopyBackFixture {
     assertThat(cli.last.err())
         .isEqualTo(
             "error: --worker 3/2 is invalid; pass I/N with 1 <= I <= N, e.g. --worker 1/3\n");
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 }

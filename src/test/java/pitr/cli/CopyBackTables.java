@@ -92,6 +92,13 @@ final class CopyBackTables {
     assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
   }
 
+  /**
+   * Every item of orders still holds "bad", as {@link #recoveryAndLive} left it: nothing written.
+   */
+  void assertLiveStillBad() {
+    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+  }
+
   /** No faults and no tables, for the next test. */
   void clear() {
     cli.local.engine.setFaults(Faults.NONE);
