@@ -3,7 +3,6 @@ package pitr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -11,11 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.MotoServer;
 import pitr.metrics.Meter;
@@ -33,48 +28,19 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
  * CloudWatchBridge}) and read back through the SDK's CloudWatch client; an unreachable CloudWatch
  * costs a warning, never the copy.
  */
-@ExtendWith(SharedEngine.class)
-class CopyBackCloudWatchTest {
-  private static LocalCli cli;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @AfterEach
-  void clear() {
-    cli.local.deleteAllTables();
-  }
-
-  private void recoveryAndLive(int items) {
-    cli.local.createTable("orders-rec");
-    cli.local.createTable("orders");
-    cli.local.fill("orders-rec", 0, items, "good", 100);
-    cli.local.fill("orders", 0, items, "bad", 100);
-  }
-
+class CopyBackCloudWatchTest extends CopyBackFixture {
   @Test
   void copyBack_withMetricsCloudwatch_publishesEveryMeterAndTheTotalsAddUp() throws Exception {
     assumeTrue(MotoServer.executable().isPresent(), "moto_server is not on PATH");
-    recoveryAndLive(1000);
+    tables.recoveryAndLive(1000);
     Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    try (MotoServer moto = MotoServer.start(dir);
+    try (MotoServer moto = MotoServer.start(state);
         CloudWatchBridge bridge = CloudWatchBridge.to(moto.endpoint());
         CloudWatchAsyncClient cloudWatch = client(bridge)) {
       // 1,000 one-unit items at 2,000 WCU/s take half a second: a few publishes 100 ms apart, and
       // the final one.
       int exit =
-          cli.exit(
-              "copy-back",
-              "--from",
-              "orders-rec",
-              "--to",
-              "orders",
-              "--state-dir",
-              dir.toString(),
+          tables.copy(
               "--max-wcu",
               "2000",
               "--segments",
@@ -89,7 +55,7 @@ class CopyBackCloudWatchTest {
               "100ms");
       assertThat(exit).as(cli.last.err()).isZero();
       assertThat(cli.last.err()).doesNotContain("warning");
-      assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+      tables.assertIdentical();
 
       List<Metric> metrics = cloudWatch.listMetrics(r -> r.namespace("pitr-test")).join().metrics();
       assertThat(metrics.stream().map(Metric::metricName).collect(Collectors.toSet()))
@@ -116,17 +82,10 @@ class CopyBackCloudWatchTest {
 
   @Test
   void copyBack_whenCloudWatchCannotBeReached_warnsOnceAndCopiesEverything() throws Exception {
-    recoveryAndLive(500);
+    tables.recoveryAndLive(500);
     int closedPort = LocalTarget.freePort();
     int exit =
-        cli.exit(
-            "copy-back",
-            "--from",
-            "orders-rec",
-            "--to",
-            "orders",
-            "--state-dir",
-            dir.toString(),
+        tables.copy(
             "--max-wcu",
             "1000",
             "--metrics",
@@ -136,7 +95,7 @@ class CopyBackCloudWatchTest {
             "--progress-interval",
             "100ms");
     assertThat(exit).as(cli.last.err()).isZero();
-    assertThat(cli.local.contents("orders")).isEqualTo(cli.local.contents("orders-rec"));
+    tables.assertIdentical();
     String err = cli.last.err();
     assertThat(err.split("warning: ", -1)).hasSize(2);
     assertThat(err)
@@ -152,20 +111,8 @@ class CopyBackCloudWatchTest {
 
   @Test
   void copyBack_withMetricsEmf_printsEmbeddedMetricRecordsEndingWithTheTotals() throws Exception {
-    recoveryAndLive(100);
-    int exit =
-        cli.exit(
-            "copy-back",
-            "--from",
-            "orders-rec",
-            "--to",
-            "orders",
-            "--state-dir",
-            dir.toString(),
-            "--metrics",
-            "emf",
-            "--metrics-namespace",
-            "pitr-test");
+    tables.recoveryAndLive(100);
+    int exit = tables.copy("--metrics", "emf", "--metrics-namespace", "pitr-test");
     assertThat(exit).as(cli.last.err()).isZero();
     String last =
         cli.last.err().lines().filter(l -> l.startsWith("{\"_aws\"")).reduce((a, b) -> b).get();
@@ -177,26 +124,14 @@ class CopyBackCloudWatchTest {
 
   @Test
   void copyBack_withMetricsEndpointThatIsNoUrl_exitsTwoAndWritesNothing() {
-    recoveryAndLive(10);
-    int exit =
-        cli.exit(
-            "copy-back",
-            "--from",
-            "orders-rec",
-            "--to",
-            "orders",
-            "--state-dir",
-            dir.toString(),
-            "--metrics",
-            "cloudwatch",
-            "--metrics-endpoint-url",
-            "localhost:5000");
+    tables.recoveryAndLive(10);
+    int exit = tables.copy("--metrics", "cloudwatch", "--metrics-endpoint-url", "localhost:5000");
     assertThat(exit).isEqualTo(2);
     assertThat(cli.last.err())
         .isEqualTo(
             "error: --metrics-endpoint-url localhost:5000 is not an http(s) URL; pass one like"
                 + " http://127.0.0.1:5000\n");
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 
   private static CloudWatchAsyncClient client(CloudWatchBridge bridge) {

@@ -7,40 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import pitr.local.EngineConfig;
 import pitr.local.Faults;
 
 /**
  * {@code pitr copy-back} runs: what it copies, how fast, with which options, and its failure file.
  */
-@ExtendWith(SharedEngine.class)
-class CopyBackCommandTest {
-  private static LocalCli cli;
-
-  @TempDir Path state;
-  private CopyBackTables tables;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @BeforeEach
-  void tables() {
-    tables = new CopyBackTables(cli, state);
-  }
-
-  @AfterEach
-  void clear() {
-    tables.clear();
-  }
-
+class CopyBackCommandTest extends CopyBackFixture {
   @Test
   void copyBack_overwritesEveryItemWithTheRecoveryVersion() {
     tables.recoveryAndLive(3000);
@@ -200,77 +173,52 @@ class CopyBackCommandTest {
   @Test
   void copyBack_whenItemsStayUnwritable_writesTheFailureFileExitsFourAndReplayWritesThem()
       throws Exception {
-    // An engine that lets on-demand tables take 1 WCU/s: the writes are throttled where the
-    // copy cannot see it coming (a provisioned table's capacity would set its starting rate).
-    LocalCli shared = cli;
-    try (LocalCli tight = new LocalCli(EngineConfig.defaults().withOnDemandCeiling(0, 1))) {
-      cli = tight;
-      tables = new CopyBackTables(cli, state);
-      cli.local.createProvisioned("orders-rec", 40000, 40000);
-      cli.local.createTable("orders");
-      cli.local.fill("orders-rec", 0, 200, "good", 100);
-      Path failures = state.resolve("failures.jsonl");
-      assertThat(
-              tables.copy(
-                  "--run-id",
-                  "r4",
-                  "--failures",
-                  failures.toString(),
-                  "--retries",
-                  "1",
-                  "--max-backoff",
-                  "10ms",
-                  "--segments",
-                  "1"))
-          .isEqualTo(4);
-      long failed = Files.readAllLines(failures).size();
-      assertThat(failed).isPositive();
-      assertThat(cli.local.contents("orders")).hasSize((int) (200 - failed));
-      assertThat(cli.last.err())
-          .contains(
-              "error: "
-                  + failed
-                  + " items could not be written to orders and are in "
-                  + failures
-                  + "; fix the cause, then resume the run with pitr copy-back --resume r4, which"
-                  + " writes them again (or replay them with pitr copy-back --replay "
-                  + failures
-                  + " --to orders)\n");
-      // The cause goes away: the table becomes provisioned, beyond the engine's on-demand ceiling.
-      cli.local
-          .client
-          .updateTable(
-              r ->
-                  r.tableName("orders")
-                      .billingMode("PROVISIONED")
-                      .provisionedThroughput(
-                          t -> t.readCapacityUnits(1000L).writeCapacityUnits(1000L)))
-          .join();
+    onOnDemandAtOneWcu();
+    tables.provisionedRecoveryAndOnDemandLive(200);
+    Path failures = state.resolve("failures.jsonl");
+    assertThat(
+            tables.copy(
+                "--run-id",
+                "r4",
+                "--failures",
+                failures.toString(),
+                "--retries",
+                "1",
+                "--max-backoff",
+                "10ms",
+                "--segments",
+                "1"))
+        .isEqualTo(4);
+    long failed = Files.readAllLines(failures).size();
+    assertThat(failed).isPositive();
+    assertThat(cli.local.contents("orders")).hasSize((int) (200 - failed));
+    assertThat(cli.last.err())
+        .contains(
+            "error: "
+                + failed
+                + " items could not be written to orders and are in "
+                + failures
+                + "; fix the cause, then resume the run with pitr copy-back --resume r4, which"
+                + " writes them again (or replay them with pitr copy-back --replay "
+                + failures
+                + " --to orders)\n");
+    // The cause goes away.
+    tables.provisionLive();
 
-      assertThat(
-              cli.exit(
-                  "copy-back",
-                  "--replay",
-                  failures.toString(),
-                  "--to",
-                  "orders",
-                  "--state-dir",
-                  state.toString()))
-          .isZero();
-      tables.assertIdentical();
-      assertThat(cli.last.out())
-          .endsWith(
-              "resolved "
-                  + failures
-                  + ": every item in it was written again or filed anew; renamed to "
-                  + failures
-                  + ".resolved\n");
-      assertThat(failures).doesNotExist();
-      assertThat(Path.of(failures + ".resolved")).exists();
-    } finally {
-      cli = shared;
-      tables = new CopyBackTables(cli, state);
-    }
+    assertThat(
+            cli.exit(
+                "copy-back",
+                "--replay",
+                failures.toString(),
+                "--to",
+                "orders",
+                "--state-dir",
+                state.toString()))
+        .isZero();
+    tables.assertIdentical();
+    assertThat(cli.last.out()).endsWith(CopyBackTables.resolved(failures));
+    assertThat(failures).doesNotExist();
+    assertThat(Path.of(failures + ".resolved")).exists();
   }
 
   @Test

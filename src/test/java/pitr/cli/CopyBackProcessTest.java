@@ -35,6 +35,7 @@ class CopyBackProcessTest {
   private static final int SEGMENTS = 4;
   private static final int SMALL_ITEMS = 6000;
 
+  private static LocalCli cli;
   private static LocalTarget local;
 
   @TempDir Path dir;
@@ -42,6 +43,7 @@ class CopyBackProcessTest {
 
   @BeforeAll
   static void start(LocalCli shared) {
+    cli = shared;
     local = shared.local;
     local.createTable("orders-rec");
     // Items of about 950 bytes: one write unit each, about 1,100 to a 1 MB scan page, so each of
@@ -71,23 +73,7 @@ class CopyBackProcessTest {
     local.createTable("orders-killed");
     Path state = dir.resolve("state");
     Path run = state.resolve("runs").resolve("k1");
-    Process child =
-        pitr(
-            "copy-back",
-            "--from",
-            "orders-rec",
-            "--to",
-            "orders-killed",
-            "--segments",
-            Integer.toString(SEGMENTS),
-            "--concurrency",
-            "2",
-            "--max-wcu",
-            "2000",
-            "--run-id",
-            "k1",
-            "--state-dir",
-            state.toString());
+    Process child = copyInChild(state, "orders-rec", "orders-killed", "k1");
     try {
       // Two segments at a time at 2,000 WCU/s: the first segment is done after about two seconds,
       // half the copy; kill the process then.
@@ -107,19 +93,9 @@ class CopyBackProcessTest {
     assertThat(done).isPositive();
     assertThat(remaining).isPositive().isLessThan(ITEMS);
 
-    CliRun resume = new CliRun();
-    int exit =
-        resume.execute(
-            "--endpoint-url",
-            local.endpoint(),
-            "--output",
-            "json",
-            "copy-back",
-            "--resume",
-            "k1",
-            "--state-dir",
-            state.toString());
-    assertThat(exit).as(resume.err()).isZero();
+    CliRun resume =
+        cli.run("--output", "json", "copy-back", "--resume", "k1", "--state-dir", state.toString());
+    assertThat(resume.exitCode()).as(resume.err()).isZero();
     JsonNode result = JSON.readTree(resume.out());
     // Finished segments are skipped and unfinished ones restart after their last written page.
     assertThat(result.get("segmentsSkipped").asLong()).isEqualTo(done);
@@ -135,23 +111,7 @@ class CopyBackProcessTest {
     local.createTable("orders-stopped");
     Path state = dir.resolve("state");
     Path run = state.resolve("runs").resolve("s1");
-    Process child =
-        pitr(
-            "copy-back",
-            "--from",
-            "orders-rec",
-            "--to",
-            "orders-stopped",
-            "--segments",
-            Integer.toString(SEGMENTS),
-            "--concurrency",
-            "2",
-            "--max-wcu",
-            "2000",
-            "--run-id",
-            "s1",
-            "--state-dir",
-            state.toString());
+    Process child = copyInChild(state, "orders-rec", "orders-stopped", "s1");
     String resumeCommand =
         "pitr --endpoint-url "
             + local.endpoint()
@@ -181,17 +141,8 @@ class CopyBackProcessTest {
     long remaining = remainingAfter(FileCheckpoints.in(state).positions("s1").block());
     assertThat(copied).isEqualTo(ITEMS - remaining);
 
-    CliRun resume = new CliRun();
-    int exit =
-        resume.execute(
-            "--endpoint-url",
-            local.endpoint(),
-            "copy-back",
-            "--resume",
-            "s1",
-            "--state-dir",
-            state.toString());
-    assertThat(exit).as(resume.err()).isZero();
+    CliRun resume = cli.run("copy-back", "--resume", "s1", "--state-dir", state.toString());
+    assertThat(resume.exitCode()).as(resume.err()).isZero();
     assertThat(local.contents("orders-stopped")).isEqualTo(local.contents("orders-rec"));
   }
 
@@ -204,25 +155,7 @@ class CopyBackProcessTest {
     Path failures = state.resolve("runs").resolve("f1").resolve("failures-1-of-1.jsonl");
     local.engine.setFaults(Faults.parse("throttle=0.05,error=0.3,seed=5"));
     try {
-      Process child =
-          pitr(
-              "copy-back",
-              "--from",
-              "small-rec",
-              "--to",
-              "orders-faulty",
-              "--segments",
-              Integer.toString(SEGMENTS),
-              "--concurrency",
-              "2",
-              "--max-wcu",
-              "2000",
-              "--retries",
-              "0",
-              "--run-id",
-              "f1",
-              "--state-dir",
-              state.toString());
+      Process child = copyInChild(state, "small-rec", "orders-faulty", "f1", "--retries", "0");
       try {
         Poll.until(
             Duration.ofSeconds(60),
@@ -238,20 +171,10 @@ class CopyBackProcessTest {
     }
     assertThat(local.count("orders-faulty")).isLessThan(SMALL_ITEMS);
 
-    CliRun resume = new CliRun();
-    int exit =
-        resume.execute(
-            "--endpoint-url",
-            local.endpoint(),
-            "--output",
-            "json",
-            "copy-back",
-            "--resume",
-            "f1",
-            "--state-dir",
-            state.toString());
+    CliRun resume =
+        cli.run("--output", "json", "copy-back", "--resume", "f1", "--state-dir", state.toString());
 
-    assertThat(exit).as(resume.err()).isZero();
+    assertThat(resume.exitCode()).as(resume.err()).isZero();
     JsonNode result = JSON.readTree(resume.out());
     assertThat(result.get("earlierFailuresRetried").asLong()).isGreaterThanOrEqualTo(100);
     assertThat(result.get("itemsFailed").asLong()).isZero();
@@ -308,6 +231,34 @@ class CopyBackProcessTest {
       workers.forEach(Process::destroyForcibly);
     }
     assertThat(local.contents("orders-workers")).isEqualTo(local.contents("small-rec"));
+  }
+
+  /**
+   * Starts a child JVM copying {@code from} to {@code to} as run {@code runId} with state in {@code
+   * state}: {@value #SEGMENTS} segments, two at a time, at 2,000 WCU/s, with {@code extra}.
+   */
+  private Process copyInChild(Path state, String from, String to, String runId, String... extra)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "copy-back",
+                "--from",
+                from,
+                "--to",
+                to,
+                "--segments",
+                Integer.toString(SEGMENTS),
+                "--concurrency",
+                "2",
+                "--max-wcu",
+                "2000",
+                "--run-id",
+                runId,
+                "--state-dir",
+                state.toString()));
+    args.addAll(List.of(extra));
+    return pitr(args.toArray(String[]::new));
   }
 
   /** Starts {@code pitr --endpoint-url <engine> args...} in a child JVM, output to files. */

@@ -4,36 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What copy-back refuses before writing: exit code, exact message, and nothing written. */
-@ExtendWith(SharedEngine.class)
-class CopyBackRefusalTest {
-  private static LocalCli cli;
-
-  @TempDir Path state;
-  private CopyBackTables tables;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @BeforeEach
-  void tables() {
-    tables = new CopyBackTables(cli, state);
-  }
-
-  @AfterEach
-  void clear() {
-    tables.clear();
-  }
-
+class CopyBackRefusalTest extends CopyBackFixture {
   @Test
   void copyBack_checkpointTableRefusals_exitTwoWithClearMessagesAndWriteNothing() {
     tables.recoveryAndLive(10);
@@ -58,7 +32,7 @@ class CopyBackRefusalTest {
                 + " --checkpoint-table\n");
     assertThat(cli.local.client.listTables().join().tableNames()).doesNotContain("ckpt");
     assertThat(cli.local.contents("other-checkpoints")).isEmpty();
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 
   @Test
@@ -143,7 +117,7 @@ class CopyBackRefusalTest {
         .isEqualTo(
             "error: --filter chooses items of a scan, but --keys copies exactly the items listed; pass"
                 + " one of them, not both\n");
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 
   @Test
@@ -202,6 +176,6 @@ class CopyBackRefusalTest {
     assertThat(cli.last.err())
         .isEqualTo(
             "error: --worker 3/2 is invalid; pass I/N with 1 <= I <= N, e.g. --worker 1/3\n");
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
   }
 }

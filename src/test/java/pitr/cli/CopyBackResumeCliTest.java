@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.Checkpoints;
 import pitr.copy.CopyBack;
 import pitr.copy.CopyRequest;
@@ -20,28 +15,7 @@ import pitr.metrics.CopyMeters;
 import reactor.core.Disposable;
 
 /** Resuming a copy-back run: from its checkpoints, with the run's own filter and keys. */
-@ExtendWith(SharedEngine.class)
-class CopyBackResumeCliTest {
-  private static LocalCli cli;
-
-  @TempDir Path state;
-  private CopyBackTables tables;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @BeforeEach
-  void tables() {
-    tables = new CopyBackTables(cli, state);
-  }
-
-  @AfterEach
-  void clear() {
-    tables.clear();
-  }
-
+class CopyBackResumeCliTest extends CopyBackFixture {
   @Test
   void copyBack_cancelledMidwayThenResumed_endsIdentical() throws Exception {
     tables.recoveryAndLive(2000);
@@ -128,34 +102,25 @@ class CopyBackResumeCliTest {
             + " that --filter and the same --filter-values and --filter-names, or start a new run"
             + " for another filter\n";
     // The same expression with another value would copy other items: refused.
-    assertThat(
-            cli.exit(
-                "copy-back",
-                "--resume",
-                "f1",
-                "--checkpoint-table",
-                "ckpt",
-                "--filter",
-                "n < :n",
-                "--filter-values",
-                "{\":n\":{\"N\":\"9\"}}"))
-        .isEqualTo(2);
+    assertThat(resumeF1WithFilterValues("{\":n\":{\"N\":\"9\"}}")).isEqualTo(2);
     assertThat(cli.last.err()).isEqualTo(refusal);
-    assertThat(cli.local.contents("orders").values()).allMatch(i -> i.get("v").s().equals("bad"));
+    tables.assertLiveStillBad();
     // With the same filter and values it resumes.
-    assertThat(
-            cli.exit(
-                "copy-back",
-                "--resume",
-                "f1",
-                "--checkpoint-table",
-                "ckpt",
-                "--filter",
-                "n < :n",
-                "--filter-values",
-                "{\":n\":{\"N\":\"5\"}}"))
-        .as(cli.last.err())
-        .isZero();
+    assertThat(resumeF1WithFilterValues("{\":n\":{\"N\":\"5\"}}")).as(cli.last.err()).isZero();
+  }
+
+  /** {@code copy-back --resume f1 --checkpoint-table ckpt --filter 'n < :n' --filter-values V}. */
+  private int resumeF1WithFilterValues(String values) {
+    return cli.exit(
+        "copy-back",
+        "--resume",
+        "f1",
+        "--checkpoint-table",
+        "ckpt",
+        "--filter",
+        "n < :n",
+        "--filter-values",
+        values);
   }
 
   @Test

@@ -5,55 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import pitr.local.EngineConfig;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The safety checks of copy-back on the command line: exit code, the exact message naming the
  * problem and the fix, and that nothing changed.
  */
-@ExtendWith(SharedEngine.class)
-class CopyBackSafetyTest {
-  private static LocalCli cli;
-
-  @TempDir Path state;
-  private CopyBackTables tables;
-
-  @BeforeAll
-  static void start(LocalCli shared) {
-    cli = shared;
-  }
-
-  @BeforeEach
-  void tables() {
-    tables = new CopyBackTables(cli, state);
-  }
-
-  @AfterEach
-  void clear() {
-    tables.clear();
-  }
-
+class CopyBackSafetyTest extends CopyBackFixture {
   private int pitr(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--state-dir", state.toString()));
-    return cli.exit(all.toArray(String[]::new));
-  }
-
-  private int copy(String... extra) {
-    List<String> all =
-        new ArrayList<>(List.of("copy-back", "--from", "orders-rec", "--to", "orders"));
-    all.addAll(List.of(extra));
-    return pitr(all.toArray(String[]::new));
+    return cli.exitWithState(state, args);
   }
 
   private Map<String, Map<String, AttributeValue>> orders() {
@@ -63,7 +25,9 @@ class CopyBackSafetyTest {
   @Test
   void resume_keepsTheRunsLimitsAndShowsThem_andRefusesAHigherCap() {
     tables.recoveryAndLive(100);
-    assertThat(copy("--run-id", "c1", "--segments", "4", "--concurrency", "3", "--max-wcu", "2000"))
+    assertThat(
+            tables.copy(
+                "--run-id", "c1", "--segments", "4", "--concurrency", "3", "--max-wcu", "2000"))
         .isZero();
     cli.local.fill("orders", 0, 100, "bad", 100);
     var before = orders();
@@ -135,7 +99,7 @@ class CopyBackSafetyTest {
     tables.recoveryAndLive(20);
     cli.local.fill("orders", 20, 27, "new", 10);
 
-    assertThat(copy("--delete-extra", "--dry-run")).isZero();
+    assertThat(tables.copy("--delete-extra", "--dry-run")).isZero();
     assertThat(cli.last.out())
         .startsWith(
             "Dry run: would write 20 items (20 WCU) from recovery table orders-rec to its source"
@@ -143,81 +107,59 @@ class CopyBackSafetyTest {
     assertThat(orders()).hasSize(27);
 
     System.setIn(new ByteArrayInputStream("y\n".getBytes()));
-    assertThat(copy("--delete-extra")).isZero();
+    assertThat(tables.copy("--delete-extra")).isZero();
     assertThat(cli.last.err())
         .contains(
             "Delete 7 items of orders that orders-rec does not have (recovery table orders-rec →"
                 + " its source orders)? [y/N] ");
     assertThat(cli.last.out()).contains("7 extra items deleted");
-    assertThat(orders()).isEqualTo(cli.local.contents("orders-rec"));
+    tables.assertIdentical();
   }
 
   @Test
   void resume_afterItemsFailed_writesThemAgain_exitsZero_andResolvesTheFailureFile()
       throws Exception {
-    // An engine that lets on-demand tables take 1 WCU/s: the writes are throttled where the
-    // copy cannot see it coming (a provisioned table's capacity would set its starting rate).
-    LocalCli shared = cli;
-    try (LocalCli tight = new LocalCli(EngineConfig.defaults().withOnDemandCeiling(0, 1))) {
-      cli = tight;
-      cli.local.createProvisioned("orders-rec", 40000, 40000);
-      cli.local.createTable("orders");
-      cli.local.tagAsRecovery("orders-rec", "orders", "2026-11-30T02:00:00Z");
-      cli.local.fill("orders-rec", 0, 200, "good", 100);
-      assertThat(
-              copy("--run-id", "r5", "--retries", "1", "--max-backoff", "10ms", "--segments", "1"))
-          .isEqualTo(4);
-      Path failures = state.resolve("runs").resolve("r5").resolve("failures-1-of-1.jsonl");
-      long failed = Files.readAllLines(failures).size();
-      assertThat(failed).isPositive();
-      assertThat(cli.last.err())
-          .endsWith(
-              "error: "
-                  + failed
-                  + " items could not be written to orders and are in "
-                  + failures
-                  + "; fix the cause, then resume the run with pitr copy-back --resume r5, which"
-                  + " writes them again (or replay them with pitr copy-back --replay "
-                  + failures
-                  + " --to orders)\n");
-      // The cause goes away: the table becomes provisioned, beyond the engine's on-demand ceiling.
-      cli.local
-          .client
-          .updateTable(
-              r ->
-                  r.tableName("orders")
-                      .billingMode("PROVISIONED")
-                      .provisionedThroughput(
-                          t -> t.readCapacityUnits(1000L).writeCapacityUnits(1000L)))
-          .join();
+    onOnDemandAtOneWcu();
+    tables.provisionedRecoveryAndOnDemandLive(200);
+    cli.local.tagAsRecovery("orders-rec", "orders", "2026-11-30T02:00:00Z");
+    assertThat(
+            tables.copy(
+                "--run-id", "r5", "--retries", "1", "--max-backoff", "10ms", "--segments", "1"))
+        .isEqualTo(4);
+    Path failures = state.resolve("runs").resolve("r5").resolve("failures-1-of-1.jsonl");
+    long failed = Files.readAllLines(failures).size();
+    assertThat(failed).isPositive();
+    assertThat(cli.last.err())
+        .endsWith(
+            "error: "
+                + failed
+                + " items could not be written to orders and are in "
+                + failures
+                + "; fix the cause, then resume the run with pitr copy-back --resume r5, which"
+                + " writes them again (or replay them with pitr copy-back --replay "
+                + failures
+                + " --to orders)\n");
+    // The cause goes away.
+    tables.provisionLive();
 
-      assertThat(pitr("copy-back", "--resume", "r5")).as(cli.last.err()).isZero();
+    assertThat(pitr("copy-back", "--resume", "r5")).as(cli.last.err()).isZero();
 
-      assertThat(cli.last.err())
-          .contains(
-              "Writing again "
-                  + failed
-                  + " items that earlier processes of run r5 could not write, from "
-                  + failures
-                  + "\n");
-      assertThat(cli.last.out())
-          .contains(
-              "resolved "
-                  + failures
-                  + ": every item in it was written again or filed anew; renamed to "
-                  + failures
-                  + ".resolved\n");
-      assertThat(failures).doesNotExist();
-      assertThat(orders()).isEqualTo(cli.local.contents("orders-rec"));
-    } finally {
-      cli = shared;
-    }
+    assertThat(cli.last.err())
+        .contains(
+            "Writing again "
+                + failed
+                + " items that earlier processes of run r5 could not write, from "
+                + failures
+                + "\n");
+    assertThat(cli.last.out()).contains(CopyBackTables.resolved(failures));
+    assertThat(failures).doesNotExist();
+    tables.assertIdentical();
   }
 
   @Test
   void resume_withACorruptCheckpoint_exitsTwoNamingTheFileAndTheFix() throws Exception {
     tables.recoveryAndLive(20);
-    assertThat(copy("--run-id", "c2", "--segments", "2")).isZero();
+    assertThat(tables.copy("--run-id", "c2", "--segments", "2")).isZero();
     Path run = state.resolve("runs").resolve("c2");
     Files.writeString(run.resolve("run.json"), "{\"runId\":\"c2\",\"sou");
     cli.local.fill("orders", 0, 20, "bad", 100);
@@ -244,7 +186,7 @@ class CopyBackSafetyTest {
     Path existing = Files.writeString(state.resolve("old.jsonl"), "");
     Path notAFolder = Files.writeString(state.resolve("file"), "");
 
-    assertThat(copy("--run-id", "o1", "--failures", existing.toString())).isEqualTo(2);
+    assertThat(tables.copy("--run-id", "o1", "--failures", existing.toString())).isEqualTo(2);
     assertThat(cli.last.err())
         .isEqualTo(
             "error: --failures "
@@ -254,7 +196,7 @@ class CopyBackSafetyTest {
                 + " leave --failures out to use "
                 + state.resolve("runs").resolve("o1")
                 + ". Nothing was changed.\n");
-    assertThat(copy("--failures", notAFolder.resolve("f.jsonl").toString())).isEqualTo(2);
+    assertThat(tables.copy("--failures", notAFolder.resolve("f.jsonl").toString())).isEqualTo(2);
     assertThat(cli.last.err())
         .isEqualTo(
             "error: Cannot write --failures "
@@ -279,7 +221,7 @@ class CopyBackSafetyTest {
     tables.recoveryAndLive(20);
     Path keys = Files.writeString(state.resolve("keys.jsonl"), "{\"pk\":\"k1\"}\n");
 
-    assertThat(copy("--keys", keys.toString())).isZero();
+    assertThat(tables.copy("--keys", keys.toString())).isZero();
 
     assertThat(cli.last.err())
         .contains(
@@ -326,7 +268,7 @@ class CopyBackSafetyTest {
     tables.recoveryAndLive(10);
     Map<String, Map<String, AttributeValue>> before = orders();
 
-    assertThat(copy("--run-id", "../../escaped")).isEqualTo(2);
+    assertThat(tables.copy("--run-id", "../../escaped")).isEqualTo(2);
     assertThat(cli.last.err())
         .isEqualTo(
             "error: --run-id '../../escaped' is not a run id; use letters, digits, '.', '-' and"

@@ -37,19 +37,8 @@ class CopyBackSubmitTest {
   private CliRun run(String... args) {
     CliRun run = new CliRun();
     run.root().target.env = moto.env();
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "--endpoint-url",
-                "http://127.0.0.1:9",
-                "copy-back",
-                "--from",
-                "orders-rec",
-                "--to",
-                "orders",
-                "--state-dir",
-                state.toString()));
-    all.addAll(List.of(args));
+    List<String> all = new ArrayList<>(List.of("--endpoint-url", "http://127.0.0.1:9"));
+    all.addAll(CopyBackTables.copyBackArgs(state, args));
     code = run.execute(all.toArray(String[]::new));
     return run;
   }

@@ -1,5 +1,6 @@
 package pitr.cli;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,13 @@ final class LocalCli implements AutoCloseable {
     all.addAll(List.of(args));
     last = r;
     return r.execute(all.toArray(String[]::new));
+  }
+
+  /** Runs {@code pitr --endpoint-url <engine> args... --state-dir state}: the exit code. */
+  int exitWithState(Path state, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--state-dir", state.toString()));
+    return exit(all.toArray(String[]::new));
   }
 
   /** Gives the commands of {@code run} that read the time {@code clock}, an engine's. */

@@ -63,12 +63,6 @@ class RunLivenessProcessTest {
     }
   }
 
-  private int pitr(Path state, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--state-dir", state.toString()));
-    return cli.exit(all.toArray(String[]::new));
-  }
-
   @Test
   void copyBack_killedWithSigkill_isRunningWhileAliveThenDeadUntilAbandonedAndDropped()
       throws Exception {
@@ -124,15 +118,15 @@ class RunLivenessProcessTest {
       assertThat(checkpoints.positions("k1").block()).isEmpty();
       assertThat(child.isAlive()).isTrue();
 
-      assertThat(pitr(state, "--output", "json", "runs", "show", "k1")).isZero();
+      assertThat(cli.exitWithState(state, "--output", "json", "runs", "show", "k1")).isZero();
       assertThat(JSON.readTree(cli.last.out()).get("state").asText()).isEqualTo("running");
-      assertThat(pitr(state, "drop", "killed-rec", "--yes")).isEqualTo(3);
+      assertThat(cli.exitWithState(state, "drop", "killed-rec", "--yes")).isEqualTo(3);
       assertThat(cli.last.err())
           .startsWith(
               "error: Table killed-rec is being copied back by run k1, which is running (last"
                   + " heartbeat at ")
           .endsWith(" from " + owner + "); wait for it to finish\n");
-      assertThat(pitr(state, "runs", "abandon", "k1", "--yes")).isEqualTo(3);
+      assertThat(cli.exitWithState(state, "runs", "abandon", "k1", "--yes")).isEqualTo(3);
       assertThat(cli.last.err()).startsWith("error: Run k1 is running: last heartbeat at ");
 
       child.destroyForcibly();
@@ -146,11 +140,11 @@ class RunLivenessProcessTest {
         Duration.ofSeconds(30),
         "run k1 reported dead",
         () ->
-            pitr(state, "--output", "json", "runs", "show", "k1") == 0
+            cli.exitWithState(state, "--output", "json", "runs", "show", "k1") == 0
                 && JSON.readTree(cli.last.out()).get("state").asText().equals("dead"));
     last = Instant.parse(JSON.readTree(cli.last.out()).get("heartbeat").asText());
 
-    assertThat(pitr(state, "drop", "killed-rec", "--yes")).isEqualTo(3);
+    assertThat(cli.exitWithState(state, "drop", "killed-rec", "--yes")).isEqualTo(3);
     assertThat(cli.last.err())
         .isEqualTo(
             "error: Table killed-rec is being copied back by run k1, which is dead (last heartbeat"
@@ -162,8 +156,10 @@ class RunLivenessProcessTest {
                 + " release it with pitr runs abandon k1 and drop again (or drop anyway with"
                 + " --force)\n");
 
-    assertThat(pitr(state, "runs", "abandon", "k1", "--yes")).as(cli.last.err()).isZero();
-    assertThat(pitr(state, "drop", "killed-rec", "--yes")).as(cli.last.err()).isZero();
+    assertThat(cli.exitWithState(state, "runs", "abandon", "k1", "--yes"))
+        .as(cli.last.err())
+        .isZero();
+    assertThat(cli.exitWithState(state, "drop", "killed-rec", "--yes")).as(cli.last.err()).isZero();
     assertThat(cli.local.client.listTables().join().tableNames()).doesNotContain("killed-rec");
   }
 }

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,9 +71,7 @@ class RunsCommandTest {
   }
 
   private int pitr(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--state-dir", state.toString()));
-    return cli.exit(all.toArray(String[]::new));
+    return cli.exitWithState(state, args);
   }
 
   private int pitrAnswering(String answer, String... args) {
