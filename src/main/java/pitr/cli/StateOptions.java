@@ -21,7 +21,9 @@ final class StateOptions {
   @Option(
       names = "--checkpoint-table",
       paramLabel = "TABLE",
-      description = "Keep checkpoints in this DynamoDB table (created if missing) instead.")
+      description =
+          "Keep checkpoints in this DynamoDB table instead; it is checked before anything"
+              + " changes, and created when a run starts if missing.")
   String checkpointTable;
 
   Path stateDir() {
