@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  *
  * <p>Workers that start together may all find the table missing; each tries to create it and the
  * ones that lose the race wait for it to be ACTIVE. An existing table whose key is not {@code run}
- * (S) and {@code part} (S) is refused with {@link ErrorCode#USAGE} before anything is written.
+ * (S) and {@code part} (S) is refused with {@link ErrorCode#USAGE} before anything is written;
+ * {@link #check} refuses it, and the calls IAM would deny, before a command's first change, and
+ * leaves a missing table to be created when the run is opened.
  */
 public final class TableCheckpoints implements Checkpoints {
   private static final Logger log = LoggerFactory.getLogger(TableCheckpoints.class);
@@ -73,7 +75,8 @@ public final class TableCheckpoints implements Checkpoints {
 
   private Mono<TableDescription> usable(TableDescription d) {
     return refuseOtherKey(d)
-        .then(d.tableStatus() == TableStatus.ACTIVE ? Mono.just(d) : awaitActive());
+        .then(
+            Mono.defer(() -> d.tableStatus() == TableStatus.ACTIVE ? Mono.just(d) : awaitActive()));
   }
 
   /** Refuses a table whose key is not the checkpoints' one ({@link OtherKey}). */
