@@ -86,22 +86,27 @@ final class ApplyOptions {
 
   /**
    * The apply request of run {@code runId}; commands build it before their first change, so a bad
-   * value is refused before anything is restored or written.
+   * value, or a {@code --checkpoint-table} that cannot keep the run ({@link
+   * StateOptions#checkCheckpointTable}), is refused before anything is restored, exported, scanned
+   * or written.
    *
    * @throws PitrException {@link ErrorCode#USAGE} naming the option and its value ({@link
-   *     ApplyRequest} checks them)
+   *     ApplyRequest} checks them), or the checkpoint table's problem
    */
   ApplyRequest request(Targets t, String runId, boolean resume, double maxWcu) {
-    return new ApplyRequest(
-        runId,
-        resume,
-        maxWcu,
-        state.checkpoints(t.gateway),
-        failureFile(runId),
-        chunkItems,
-        retry.retries(),
-        Duration.ofMillis(100),
-        retry.maxBackoff);
+    ApplyRequest request =
+        new ApplyRequest(
+            runId,
+            resume,
+            maxWcu,
+            state.checkpoints(t.gateway),
+            failureFile(runId),
+            chunkItems,
+            retry.retries(),
+            Duration.ofMillis(100),
+            retry.maxBackoff);
+    state.checkCheckpointTable(t.gateway);
+    return request;
   }
 
   /** The failure file of run {@code runId}: {@code --failures}, or one in the run's folder. */

@@ -246,6 +246,7 @@ final class CopyBackCommand implements Callable<Integer> {
         MetricsSession session = metrics.start(spec, "copy-back")) {
       Checkpoints checkpoints = state.checkpoints(t.gateway);
       checkCheckpointTable();
+      state.checkCheckpointTable(t.gateway);
       CopyBack copy =
           CopyBack.create(
               t.gateway.withRetryListener(e -> session.meters().add(pitr.metrics.Meter.RETRIES, 1)),

@@ -49,13 +49,36 @@ final class ResumeCommands {
    * rest} must not repeat a where option.
    */
   static String of(CommandSpec spec, String rest) {
+    return of(spec, rest, WHERE);
+  }
+
+  /**
+   * As {@link #of(CommandSpec, String)}, leaving {@code option} out: for a command that works only
+   * without the value given, such as an apply whose {@code --checkpoint-table} cannot keep its run.
+   */
+  static String without(CommandSpec spec, String option, String rest) {
+    Set<String> names = new java.util.HashSet<>(WHERE);
+    names.remove(option);
+    return of(spec, rest, names);
+  }
+
+  private static String of(CommandSpec spec, String rest, Set<String> names) {
     ParseResult root = spec.root().commandLine().getParseResult();
     StringBuilder out = new StringBuilder("pitr");
     // Options given before the subcommand stay there; those given after it follow it.
-    where(root, out, WHERE);
+    where(root, out, names);
     out.append(' ').append(rest);
     for (ParseResult pr = root.subcommand(); pr != null; pr = pr.subcommand()) {
-      where(pr, out, WHERE);
+      where(pr, out, names);
+    }
+    return out.toString();
+  }
+
+  /** The command line as it was given: {@code pitr} and its arguments, each a shell word. */
+  static String given(CommandSpec spec) {
+    StringBuilder out = new StringBuilder("pitr");
+    for (String arg : spec.root().commandLine().getParseResult().originalArgs()) {
+      out.append(' ').append(quote(arg));
     }
     return out.toString();
   }

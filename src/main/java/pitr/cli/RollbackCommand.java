@@ -255,6 +255,7 @@ final class RollbackCommand implements Callable<Integer> {
       RollbackPlan planned = prepared.plan();
       boolean keepPlan = false;
       ApplyRunNotice run = null;
+      RuntimeException failure = null;
       try {
         out.print(PlanText.plan(planned, rollbackOptions.rate.maxWcu()));
         if (plan != null) {
@@ -274,11 +275,15 @@ final class RollbackCommand implements Callable<Integer> {
         keepPlan = !result.complete();
         printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
         return finish(result, run.resumeCommand());
+      } catch (RuntimeException e) {
+        failure = e;
+        throw e;
       } finally {
         if (keepPlan) {
           // The saved plan names them; the apply that completes it drops them.
-          run.kept(table, prepared.recoveryTables(), null);
-        } else {
+          run.kept(planned, prepared.recoveryTables(), null, failure);
+        }
+        if (!keepPlan || !run.keepsPlan(failure)) {
           dropOrKeep(
               out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep, spec.commandLine());
           rollbacks.discard(planned);
@@ -359,7 +364,7 @@ final class RollbackCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         if (!run.isRecorded() && resume == null) {
           // The same command applies the plan anew; it joins run --run-id if others recorded it.
-          run.kept(saved.table(), saved.recoveryTables(), runId);
+          run.kept(saved, saved.recoveryTables(), runId, e);
         }
         throw e;
       }

@@ -21,7 +21,9 @@ final class StateOptions {
   @Option(
       names = "--checkpoint-table",
       paramLabel = "TABLE",
-      description = "Keep checkpoints in this DynamoDB table (created if missing) instead.")
+      description =
+          "Keep checkpoints in this DynamoDB table instead; it is checked before anything"
+              + " changes, and created when a run starts if missing.")
   String checkpointTable;
 
   Path stateDir() {
@@ -42,6 +44,19 @@ final class StateOptions {
     return checkpointTable == null
         ? List.of(FileCheckpoints.in(stateDir()))
         : List.of(FileCheckpoints.in(stateDir()), TableCheckpoints.in(gateway, checkpointTable));
+  }
+
+  /**
+   * Refuses, before a command's first change (a restore, an export, a plan's scan, a write), a
+   * {@code --checkpoint-table} that cannot keep its checkpoints: one of another key, or one the
+   * credentials may not describe, query or write ({@link TableCheckpoints#check}). One that does
+   * not exist yet passes, and is created when the run is opened. Every command that checkpoints in
+   * a table calls this, and only this, for it.
+   */
+  void checkCheckpointTable(DynamoDbGateway gateway) {
+    if (checkpointTable != null) {
+      TableCheckpoints.in(gateway, checkpointTable).check().block();
+    }
   }
 
   Checkpoints checkpoints(DynamoDbGateway gateway) {

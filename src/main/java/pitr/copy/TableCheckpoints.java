@@ -19,11 +19,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -36,7 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  *
  * <p>Workers that start together may all find the table missing; each tries to create it and the
  * ones that lose the race wait for it to be ACTIVE. An existing table whose key is not {@code run}
- * (S) and {@code part} (S) is refused with {@link ErrorCode#USAGE} before anything is written.
+ * (S) and {@code part} (S) is refused with {@link ErrorCode#USAGE} before anything is written;
+ * {@link #check} refuses it, and the calls IAM would deny, before a command's first change, and
+ * leaves a missing table to be created when the run is opened.
  */
 public final class TableCheckpoints implements Checkpoints {
   private static final Logger log = LoggerFactory.getLogger(TableCheckpoints.class);
@@ -70,21 +74,111 @@ public final class TableCheckpoints implements Checkpoints {
   }
 
   private Mono<TableDescription> usable(TableDescription d) {
+    return refuseOtherKey(d)
+        .then(
+            Mono.defer(() -> d.tableStatus() == TableStatus.ACTIVE ? Mono.just(d) : awaitActive()));
+  }
+
+  /** Refuses a table whose key is not the checkpoints' one ({@link OtherKey}). */
+  private Mono<Void> refuseOtherKey(TableDescription d) {
     KeySchema key = KeySchema.of(d);
-    if (!key.equals(SCHEMA)) {
-      return Mono.error(
-          new PitrException(
-              ErrorCode.USAGE,
-              "Checkpoint table "
-                  + table
-                  + " has the key "
-                  + key.describe()
-                  + ", but checkpoints need "
-                  + SCHEMA.describe()
-                  + "; pass a --checkpoint-table that does not exist yet (pitr creates it) or one"
-                  + " pitr created"));
+    if (key.equals(SCHEMA)) {
+      return Mono.empty();
     }
-    return d.tableStatus() == TableStatus.ACTIVE ? Mono.just(d) : awaitActive();
+    return Mono.error(
+        new OtherKey(
+            "Checkpoint table "
+                + table
+                + " has the key "
+                + key.describe()
+                + ", but checkpoints need "
+                + SCHEMA.describe()
+                + "; pass a --checkpoint-table that does not exist yet (pitr creates it) or one"
+                + " pitr created"));
+  }
+
+  /** The refusal of a checkpoint table whose key is not {@code run} and {@code part}. */
+  private static final class OtherKey extends PitrException {
+    private static final long serialVersionUID = 1L;
+
+    OtherKey(String message) {
+      super(ErrorCode.USAGE, message);
+    }
+  }
+
+  /**
+   * Whether {@code e} is (or was caused by) the refusal of a checkpoint table whose key is not the
+   * checkpoints' one: another {@code --checkpoint-table} is the fix, not a rerun with the same one.
+   */
+  public static boolean refusedForItsKey(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof OtherKey) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The run and part of the put {@link #check} proves, which its condition keeps from landing. */
+  private static final String PROBE = "pitr#check";
+
+  /** A condition no item meets: its key attribute both exists and does not. */
+  private static final String NEVER = "attribute_exists(#r) AND attribute_not_exists(#r)";
+
+  /**
+   * Checks, changing nothing, that this table can keep a run's checkpoints; commands call it before
+   * their first change (a restore, an export, a plan's scan, a write). A table that exists must
+   * have the key {@code run} (S) and {@code part} (S), else it is refused as a run would refuse it;
+   * and the credentials must be allowed the calls a run makes on it: DescribeTable, Query, and
+   * PutItem, proved with a put whose condition no item meets (DynamoDB authorizes the call, then
+   * refuses it). A table that does not exist is not created here, as a mistyped name in a command
+   * refused for another reason would leave a stray table: the calls are proved all the same
+   * (DynamoDB authorizes a call before it finds the table missing), and the table is created when
+   * the run is opened, as it would be without this check; only CreateTable itself is left to then.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE}: a table of another key, or a call IAM denies
+   *     (the gateway's access-denied message, naming the action and the table)
+   */
+  public Mono<Void> check() {
+    return gateway
+        .findTable(table)
+        .flatMap(this::refuseOtherKey)
+        .then(missingIsFine(query(PROBE)))
+        .then(
+            missingIsFine(
+                gateway
+                    .putItem(
+                        PutItemRequest.builder()
+                            .tableName(table)
+                            .item(Map.of("run", s(PROBE), "part", s(PROBE)))
+                            .conditionExpression(NEVER)
+                            .expressionAttributeNames(Map.of("#r", "run"))
+                            .build(),
+                        Retries.SHARED)
+                    .then(
+                        Mono.<Void>error(
+                            () ->
+                                new IllegalStateException(
+                                    "a put with a condition no item meets was made in " + table)))
+                    .onErrorResume(TableCheckpoints::refusedByItsCondition, e -> Mono.empty())));
+  }
+
+  /**
+   * {@code call} with a missing table (or one another worker is creating) taken as allowed: the
+   * call was authorized before the table was looked up.
+   */
+  private static Mono<Void> missingIsFine(Mono<?> call) {
+    return call.then()
+        .onErrorResume(
+            e ->
+                e instanceof ResourceNotFoundException
+                    || e.getCause() instanceof ResourceNotFoundException,
+            e -> Mono.empty());
+  }
+
+  private static boolean refusedByItsCondition(Throwable e) {
+    return e instanceof ConditionalCheckFailedException
+        || e.getCause() instanceof ConditionalCheckFailedException;
   }
 
   private Mono<TableDescription> awaitActive() {

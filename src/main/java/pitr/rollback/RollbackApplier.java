@@ -17,8 +17,6 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pitr.ErrorCode;
-import pitr.PitrException;
 import pitr.copy.ConditionalWriter;
 import pitr.copy.CopyRunRecord;
 import pitr.copy.PlanProgress;
@@ -153,8 +151,7 @@ final class RollbackApplier {
       for (Map<String, AttributeValue> key : plan.samples(a)) {
         String problem = schema.problemWith(key);
         if (problem != null) {
-          throw new PitrException(
-              ErrorCode.USAGE,
+          throw new StalePlanException(
               "Rollback plan for "
                   + plan.table()
                   + " has key "

@@ -221,11 +221,14 @@ class IamPolicyEnforcedExportTest {
     IamScenarios.Ran ran = IamScenarios.ran(scenario, policy, dir);
 
     String err = ran.run().err();
-    String export = err.replaceFirst("(?s)^exporting (\\S+): .*", "$1");
+    // The export made before is named by the ARN the command was given, which the refusal
+    // repeats; all but CreateTable are refused before that export is read.
     String variant =
         scenario.command().endsWith("--export")
-            ? "rollback --source export --export " + export
-            : "rollback --source export --bucket " + IamSetup.EXPORT_BUCKET;
+            ? java.util.regex.Pattern.quote("rollback --source export --export ")
+                + "arn:aws:dynamodb:\\S+/export/\\S+"
+            : java.util.regex.Pattern.quote(
+                "rollback --source export --bucket " + IamSetup.EXPORT_BUCKET);
     assertThat(ran.run().exitCode()).as(err).isEqualTo(2);
     assertThat(err.substring(err.lastIndexOf("error: ")))
         .matches(
@@ -236,9 +239,10 @@ class IamPolicyEnforcedExportTest {
                         + action
                         + " on arn:aws:dynamodb:us-east-1:000000000000:table/"
                         + CHECKPOINTS
-                        + "; the denied call changed nothing. Grant it: 'pitr iam-policy "
-                        + variant
-                        + " --checkpoint-table "
+                        + "; the denied call changed nothing. Grant it: 'pitr iam-policy ")
+                + variant
+                + java.util.regex.Pattern.quote(
+                    " --checkpoint-table "
                         + CHECKPOINTS
                         + " --table TABLE' prints the policy this command needs\n"));
     assertThat(ran.changed()).as("the live table changed").isFalse();

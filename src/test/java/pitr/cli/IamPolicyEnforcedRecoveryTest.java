@@ -1,13 +1,20 @@
 package pitr.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import pitr.cli.IamScenarios.Scenario;
 
 /**
@@ -112,6 +119,50 @@ class IamPolicyEnforcedRecoveryTest {
                   "--report",
                   runbook.resolveSibling("report").toString());
             }));
+  }
+
+  /**
+   * {@code copy-back --delete-extra} checkpointed in a table, without each call its check before
+   * the first change makes there (describe, query, a put that lands nothing): refused (exit 2) with
+   * the access-denied error alone, before the copy is announced or anything is counted or written.
+   */
+  @ParameterizedTest(name = "without {0}")
+  @ValueSource(strings = {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:PutItem"})
+  void copyBack_withoutACallTheCheckpointTableNeeds_isRefusedBeforeReadingOrWriting(String action)
+      throws Exception {
+    Scenario copyBack =
+        scenarios().filter(s -> s.command().equals("copy-back")).findFirst().orElseThrow();
+    ObjectNode policy = IamScenarios.policy(copyBack);
+    for (JsonNode statement : policy.get("Statement")) {
+      if (statement.get("Sid").asText().equals("Checkpoints")) {
+        ArrayNode actions = (ArrayNode) statement.get("Action");
+        for (int i = 0; i < actions.size(); i++) {
+          if (actions.get(i).asText().equals(action)) {
+            actions.remove(i);
+          }
+        }
+      }
+    }
+
+    IamScenarios.Ran ran = IamScenarios.ran(copyBack, policy, dir);
+
+    CliRun run = ran.run();
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err())
+        .matches(
+            Pattern.quote("error: Access denied by http://127.0.0.1:")
+                + "\\d+"
+                + Pattern.quote(
+                    ": the credentials may not call "
+                        + action
+                        + " on arn:aws:dynamodb:us-east-1:000000000000:table/"
+                        + CHECKPOINTS
+                        + "; the denied call changed nothing. Grant it: 'pitr iam-policy"
+                        + " copy-back --checkpoint-table "
+                        + CHECKPOINTS
+                        + " --table TABLE' prints the policy this command needs\n"));
+    assertThat(run.out()).isEmpty();
+    assertThat(ran.changed()).as("the live table changed").isFalse();
   }
 
   @ParameterizedTest(name = "{0}")

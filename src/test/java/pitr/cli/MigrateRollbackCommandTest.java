@@ -101,6 +101,36 @@ class MigrateRollbackCommandTest {
         .noneMatch(t -> t.contains("recovery"));
   }
 
+  /** Every item of the ledger (runs and the lock). */
+  private List<Map<String, AttributeValue>> ledger() {
+    return local.client.scan(r -> r.tableName("pitr-ledger").consistentRead(true)).join().items();
+  }
+
+  @Test
+  void migrateRollback_withACheckpointTableOfAnotherKey_exits2BeforeTakingTheLockOrRestoring()
+      throws Exception {
+    Path m = migrations();
+    migrated(m);
+    Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
+    local.createTable("orders-archive");
+    List<Map<String, AttributeValue>> ledger = ledger();
+    CliRun run = new CliRun();
+
+    int code = run(run, m, "rollback", "0001", "--yes", "--checkpoint-table", "orders-archive");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Checkpoint table orders-archive has the key pk (S), but checkpoints need run"
+                + " (S), part (S); pass a --checkpoint-table that does not exist yet (pitr creates"
+                + " it) or one pitr created\n");
+    assertThat(run.out()).isEmpty();
+    assertThat(local.cars()).isEqualTo(migratedCars);
+    assertThat(ledger()).containsExactlyInAnyOrderElementsOf(ledger);
+    assertThat(local.client.listTables().join().tableNames())
+        .noneMatch(t -> t.contains("recovery"));
+  }
+
   @Test
   void migrateRollback_restoresExactlyTheJournaledKeys_keepsLaterEdits_andMarksTheRunRolledBack()
       throws Exception {

@@ -21,12 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import pitr.cli.IamScenarios.Scenario;
 
 /**
- * A rollback whose apply is refused before its run is recorded (IAM denies a call on the checkpoint
+ * A rollback whose apply is refused before its run is recorded (IAM denies creating the checkpoint
  * table, or one of the item writes its write proof makes on the live table), run against the
  * embedded engine enforcing the policy {@code pitr iam-policy} prints without that action: it
  * prints no resume command (there is no run to resume), but the command that applies the plan it
  * kept; run as printed once the policy is granted, that command rolls the table back and drops the
- * recovery tables.
+ * recovery tables. A call on the checkpoint table that the check before the first change proves
+ * (describe, query, put) is refused before anything is restored or exported.
  */
 class RollbackRefusedApplyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,17 +42,25 @@ class RollbackRefusedApplyTest {
         IamPolicyEnforcedExportTest.checkpointedFromOneExport());
   }
 
-  /** Each checkpointed rollback without each action its policy grants on the checkpoint table. */
+  /**
+   * Each checkpointed rollback without CreateTable on its checkpoint table, which does not exist
+   * yet: the only call on it the check before the first change leaves to the apply (it creates the
+   * table when the run is opened).
+   */
   static Stream<Arguments> checkpointDenials() {
+    return checkpointed().map(s -> Arguments.of(s, "Checkpoints", "dynamodb:CreateTable"));
+  }
+
+  /**
+   * Each checkpointed rollback without each call the check before the first change makes on its
+   * checkpoint table: describing it, querying it, and a put that lands nothing.
+   */
+  static Stream<Arguments> checkedDenials() {
     return checkpointed()
         .flatMap(
             s ->
-                Stream.of(
-                        "dynamodb:CreateTable",
-                        "dynamodb:DescribeTable",
-                        "dynamodb:PutItem",
-                        "dynamodb:Query")
-                    .map(a -> Arguments.of(s, "Checkpoints", a)));
+                Stream.of("dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:PutItem")
+                    .map(a -> Arguments.of(s, a)));
   }
 
   /**
@@ -109,6 +118,68 @@ class RollbackRefusedApplyTest {
   }
 
   /**
+   * A checkpointed rollback (from restored tables, from an export it requests, from an export made
+   * before) whose credentials may not describe, query or put in the checkpoint table is refused
+   * before its first change: exit 2 naming the call, the table and the policy to grant, and nothing
+   * restored, exported, planned, kept or created; granted, the same command rolls the table back.
+   */
+  @ParameterizedTest(name = "{0} without {1}")
+  @MethodSource("checkedDenials")
+  void rollback_withoutACallTheCheckpointTableNeeds_isRefusedBeforeRestoringOrExporting(
+      Scenario scenario, String action) throws Exception {
+    ObjectNode granted = IamScenarios.policy(scenario);
+    Files.createDirectories(IamSetup.exports(dir).resolve(IamSetup.EXPORT_BUCKET));
+    try (IamTestEngine engine = new IamTestEngine(IamSetup.exports(dir))) {
+      IamSetup setup = new IamSetup(engine, dir);
+      List<String> args = scenario.prepareAndArgs().apply(setup);
+      List<String> tables = engine.tables();
+      int exports = exports(engine);
+      engine.serve(JSON.writeValueAsString(without(granted, "Checkpoints", action)));
+
+      CliRun refused = engine.run(args.toArray(String[]::new));
+
+      String arn = args.contains("--export") ? args.get(args.indexOf("--export") + 1) : null;
+      String hint =
+          scenario.command().equals("rollback")
+              ? "rollback"
+              : arn != null
+                  ? "rollback --source export --export " + arn
+                  : "rollback --source export --bucket " + IamSetup.EXPORT_BUCKET;
+      assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(2);
+      assertThat(refused.err())
+          .isEqualTo(
+              "error: Access denied by "
+                  + endpoint(refused)
+                  + ": the credentials may not call "
+                  + action
+                  + " on arn:aws:dynamodb:us-east-1:000000000000:table/"
+                  + CHECKPOINTS
+                  + "; the denied call changed nothing. Grant it: 'pitr iam-policy "
+                  + hint
+                  + " --checkpoint-table "
+                  + CHECKPOINTS
+                  + " --table TABLE' prints the policy this command needs\n");
+      assertThat(refused.out()).isEmpty();
+      engine.serve(IamTestEngine.ALLOW_ALL);
+      assertThat(engine.tables()).as("no recovery or checkpoint table").isEqualTo(tables);
+      assertThat(exports(engine)).as("exports requested").isEqualTo(exports);
+      assertThat(orders(engine)).as("the live table").contains("a=bad", "b=bad", "d=bad");
+      assertThat(Path.of(setup.state()).resolve("rollbacks")).as("a kept plan").doesNotExist();
+      engine.serve(JSON.writeValueAsString(granted));
+
+      CliRun again = engine.run(args.toArray(String[]::new));
+
+      assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+      engine.serve(IamTestEngine.ALLOW_ALL);
+      assertThat(orders(engine)).containsExactlyInAnyOrder("a=v1", "b=v1", "c=v1");
+    }
+  }
+
+  private static int exports(IamTestEngine engine) {
+    return engine.admin().listExports(r -> {}).join().exportSummaries().size();
+  }
+
+  /**
    * {@code rollback --apply PLAN}, the command a refused rollback named, refused again before its
    * run is recorded, names itself again (with no resume command); granted, it completes.
    */
@@ -116,7 +187,7 @@ class RollbackRefusedApplyTest {
   void rollbackApply_refusedAgainBeforeItsRunIsRecorded_namesItselfAgain() throws Exception {
     Scenario scenario = IamPolicyEnforcedRecoveryTest.rollbackCheckpointedInTable();
     ObjectNode granted = IamScenarios.policy(scenario);
-    ObjectNode denied = without(granted, "Checkpoints", "dynamodb:Query");
+    ObjectNode denied = without(granted, "Checkpoints", "dynamodb:CreateTable");
     Files.createDirectories(IamSetup.exports(dir).resolve(IamSetup.EXPORT_BUCKET));
     try (IamTestEngine engine = new IamTestEngine(IamSetup.exports(dir))) {
       IamSetup setup = new IamSetup(engine, dir);
@@ -136,7 +207,7 @@ class RollbackRefusedApplyTest {
           .isEqualTo(
               "error: Access denied by "
                   + endpoint(again)
-                  + ": the credentials may not call dynamodb:Query on "
+                  + ": the credentials may not call dynamodb:CreateTable on "
                   + resource
                   + "; the denied call changed nothing. Grant it: 'pitr iam-policy rollback"
                   + " --checkpoint-table "
@@ -185,7 +256,8 @@ class RollbackRefusedApplyTest {
     try (IamTestEngine engine = new IamTestEngine(IamSetup.exports(dir))) {
       IamSetup setup = new IamSetup(engine, dir);
       List<String> args = scenario.prepareAndArgs().apply(setup);
-      engine.serve(JSON.writeValueAsString(without(granted, "Checkpoints", "dynamodb:Query")));
+      engine.serve(
+          JSON.writeValueAsString(without(granted, "Checkpoints", "dynamodb:CreateTable")));
       CliRun refused = engine.run(args.toArray(String[]::new));
       String endpoint = endpoint(refused);
       String apply = quoted(refused.out(), "apply the plan with '");

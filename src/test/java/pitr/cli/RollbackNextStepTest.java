@@ -1,0 +1,262 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.local.EngineConfig;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A rollback whose apply is refused before its run is recorded, where applying the kept plan again
+ * would be refused again, names the step that works instead: for a plan that no longer matches its
+ * table, the rollback that plans again (and a rollback that planned drops its recovery tables); for
+ * a checkpoint table of another key, the apply of the kept plan with its checkpoints in the state
+ * folder, which, run as printed, completes the rollback.
+ */
+class RollbackNextStepTest {
+  @TempDir Path dir;
+  private LocalCli cli;
+  private Instant t0;
+  private Instant t1;
+
+  /** a, b, c at v1; T0; the incident sets a to bad and deletes b; T1. */
+  @BeforeEach
+  void start() {
+    cli = new LocalCli(EngineConfig.defaults().withRestoreLag(Duration.ZERO));
+    cli.local.createTable("orders");
+    cli.local.enablePitr("orders");
+    put("a", "v1");
+    put("b", "v1");
+    put("c", "v1");
+    cli.clock.advance(Duration.ofMinutes(1));
+    t0 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    cli.clock.advance(Duration.ofMinutes(1));
+    put("a", "bad");
+    cli.local
+        .client
+        .deleteItem(r -> r.tableName("orders").key(Map.of("pk", AttributeValue.fromS("b"))))
+        .join();
+    cli.clock.advance(Duration.ofMinutes(1));
+    t1 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    cli.clock.advance(Duration.ofMinutes(1));
+  }
+
+  @AfterEach
+  void stop() {
+    cli.close();
+  }
+
+  private void put(String pk, String v) {
+    cli.local
+        .client
+        .putItem(
+            r ->
+                r.tableName("orders")
+                    .item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS(v))))
+        .join();
+  }
+
+  private Map<String, String> orders() {
+    Map<String, String> out = new TreeMap<>();
+    cli.local.contents("orders").forEach((pk, item) -> out.put(pk, item.get("v").s()));
+    return out;
+  }
+
+  private List<String> tables() {
+    return cli.local.client.listTables().join().tableNames().stream().sorted().toList();
+  }
+
+  private String state() {
+    return dir.resolve("state").toString();
+  }
+
+  /**
+   * Drops {@code orders} and makes it anew keyed by {@code id}: the plan's keys are not its own.
+   */
+  private void recreateOrdersWithAnotherKey() {
+    cli.local.client.deleteTable(r -> r.tableName("orders")).join();
+    createKeyedBy("orders", "id");
+  }
+
+  private void createKeyedBy(String table, String key) {
+    cli.local
+        .client
+        .createTable(
+            r ->
+                r.tableName(table)
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName(key).attributeType("S"))
+                    .keySchema(k -> k.attributeName(key).keyType("HASH")))
+        .join();
+  }
+
+  /**
+   * Runs {@code pitr --endpoint-url E args}, answering the confirmation with y after {@code
+   * meanwhile} ran, as if it happened while the operator read the plan.
+   */
+  private CliRun confirmedAfter(Runnable meanwhile, String... args) {
+    CliRun run = LocalCli.onClock(new CliRun(), cli.clock);
+    ((RollbackCommand) run.commandLine.getSubcommands().get("rollback").getCommand()).input =
+        new BufferedReader(new StringReader("y\n")) {
+          @Override
+          public String readLine() throws IOException {
+            meanwhile.run();
+            return super.readLine();
+          }
+        };
+    List<String> all = new ArrayList<>(List.of("--endpoint-url", cli.local.endpoint()));
+    all.addAll(List.of(args));
+    run.execute(all.toArray(String[]::new));
+    return run;
+  }
+
+  @Test
+  void rollbackApply_ofAPlanWhoseTableWasRecreated_namesTheRollbackThatPlansAgain() {
+    Path plan = dir.resolve("plan.jsonl");
+    assertThat(
+            cli.exit(
+                "rollback",
+                "orders",
+                "--to",
+                t0.toString(),
+                "--incident-end",
+                t1.toString(),
+                "--plan",
+                plan.toString(),
+                "--state-dir",
+                state()))
+        .as(cli.last.err())
+        .isZero();
+    recreateOrdersWithAnotherKey();
+
+    int code = cli.exit("rollback", "--apply", plan.toString(), "--state-dir", state());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Rollback plan for orders has key {\"pk\":{\"S\":\"a\"}}, which is not a key of"
+                + " the table (it has no partition key id); was the table recreated since"
+                + " planning? Make a new plan\n");
+    assertThat(cli.last.out())
+        .endsWith(
+            "Nothing was written to orders: the plan no longer matches the table, so an apply of"
+                + " it would be refused again; plan again with 'pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " rollback orders --to "
+                + t0
+                + " --incident-end "
+                + t1
+                + " --state-dir "
+                + state()
+                + "', with the --source, --delete-extra or --on-conflict it was made with\n")
+        .doesNotContain("apply the plan with");
+  }
+
+  @Test
+  void rollback_whoseTableIsRecreatedBeforeTheApply_dropsItsRecoveryTablesAndNamesItselfAgain() {
+    CliRun run =
+        confirmedAfter(
+            this::recreateOrdersWithAnotherKey,
+            "rollback",
+            "orders",
+            "--to",
+            t0.toString(),
+            "--incident-end",
+            t1.toString(),
+            "--state-dir",
+            state());
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
+    assertThat(run.err()).contains("was the table recreated since planning? Make a new plan\n");
+    assertThat(run.out())
+        .contains(
+            "Nothing was written to orders: the plan no longer matches the table, so an apply of"
+                + " it would be refused again; plan again with 'pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " rollback orders --to "
+                + t0
+                + " --incident-end "
+                + t1
+                + " --state-dir "
+                + state()
+                + "'\n")
+        .containsPattern("\nDropped recovery tables: orders-recovery-\\S+, orders-recovery-\\S+\n")
+        .doesNotContain("apply the plan with");
+    assertThat(tables()).containsExactly("orders");
+    assertThat(dir.resolve("state").resolve("rollbacks")).isEmptyDirectory();
+  }
+
+  @Test
+  void rollback_whoseCheckpointTableIsMadeWithAnotherKeyMeanwhile_namesTheApplyThatCompletesIt() {
+    CliRun refused =
+        confirmedAfter(
+            () -> createKeyedBy("pitr-checkpoints", "pk"),
+            "rollback",
+            "orders",
+            "--to",
+            t0.toString(),
+            "--incident-end",
+            t1.toString(),
+            "--checkpoint-table",
+            "pitr-checkpoints",
+            "--state-dir",
+            state());
+
+    assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(2);
+    assertThat(refused.err())
+        .endsWith(
+            "error: Checkpoint table pitr-checkpoints has the key pk (S), but checkpoints need run"
+                + " (S), part (S); pass a --checkpoint-table that does not exist yet (pitr creates"
+                + " it) or one pitr created\n");
+    List<String> recovery =
+        tables().stream().filter(t -> t.startsWith("orders-recovery-")).sorted().toList();
+    assertThat(recovery).hasSize(2);
+    Matcher m =
+        Pattern.compile(
+                Pattern.quote(
+                        "Nothing was written to orders: the apply ended before its run was"
+                            + " recorded, so there is no run to resume; checkpoint table"
+                            + " pitr-checkpoints cannot keep it, so apply the plan with its"
+                            + " checkpoints in the state folder: 'pitr --endpoint-url "
+                            + cli.local.endpoint()
+                            + " rollback --apply "
+                            + state()
+                            + "/rollbacks/")
+                    + "([0-9a-f]+)"
+                    + Pattern.quote("/plan.jsonl --state-dir " + state() + "', which drops the")
+                    + " recovery tables \\S+, \\S+ when the rollback completes"
+                    + Pattern.quote(
+                        " (or add a --checkpoint-table that does not exist yet: pitr creates it)\n"))
+            .matcher(refused.out());
+    assertThat(m.find()).as(refused.out()).isTrue();
+    String apply =
+        refused
+            .out()
+            .substring(refused.out().indexOf("folder: '") + "folder: '".length())
+            .replaceFirst("'.*(?s)", "");
+    assertThat(orders()).isEqualTo(Map.of("a", "bad", "c", "v1"));
+
+    List<String> words = new ArrayList<>(List.of(apply.substring("pitr ".length()).split(" ")));
+    CliRun applied = LocalCli.onClock(new CliRun(), cli.clock);
+    applied.execute(words.toArray(String[]::new));
+
+    assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
+    assertThat(orders()).isEqualTo(Map.of("a", "v1", "b", "v1", "c", "v1"));
+    assertThat(tables()).containsExactly("orders", "pitr-checkpoints");
+  }
+}
