@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * The shared setup of the tests that run a migration in a child JVM and kill it with SIGKILL: the
@@ -22,7 +21,6 @@ abstract class MigrateProcessFixture {
 
   final RollbackTestEngine local = new RollbackTestEngine();
   final String endpoint = local.endpoint;
-  final DynamoDbAsyncClient client = local.client;
   private final List<Child> children = new ArrayList<>();
 
   @AfterEach
