@@ -35,8 +35,7 @@ class CopyBackSubmitTest {
   }
 
   private CliRun run(String... args) {
-    CliRun run = new CliRun();
-    run.root().target.env = moto.env();
+    CliRun run = moto.newRun();
     List<String> all = new ArrayList<>(List.of("--endpoint-url", "http://127.0.0.1:9"));
     all.addAll(CopyBackTables.copyBackArgs(state, args));
     code = run.execute(all.toArray(String[]::new));
@@ -344,8 +343,7 @@ class CopyBackSubmitTest {
 
   /** {@code copy-back ARGS} on {@code engine}, S3 on moto, with state in {@code folder}. */
   private CliRun onEngine(RollbackTestEngine engine, String folder, String... args) {
-    CliRun run = new CliRun();
-    run.root().target.env = moto.env();
+    CliRun run = moto.newRun();
     List<String> all = new ArrayList<>(List.of("--endpoint-url", engine.endpoint, "copy-back"));
     all.addAll(List.of(args));
     all.addAll(List.of("--checkpoint-table", "pitr-checkpoints", "--state-dir"));
@@ -493,8 +491,7 @@ class CopyBackSubmitTest {
     Map<String, Map<String, String>> ends = new java.util.HashMap<>();
     for (String source : List.of(keys.toString(), "s3://" + bucket + "/k/keys.jsonl")) {
       try (RollbackTestEngine engine = engineWithRecoveryOnly()) {
-        CliRun run = new CliRun();
-        run.root().target.env = moto.env();
+        CliRun run = moto.newRun();
         code =
             run.execute(
                 "--endpoint-url",

@@ -1,7 +1,5 @@
 package pitr.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -198,52 +192,5 @@ abstract class CrashAndFaultFixture {
         "engine listening on port " + port,
         () -> server.output().contains("listening on"));
     return server;
-  }
-
-  /** A child process whose output goes to files, to be killed with SIGKILL. */
-  record Child(Process process, Path logs) {
-    static Child start(List<String> command, Path logs) throws IOException {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectOutput(logs.resolve("out").toFile())
-              .redirectError(logs.resolve("err").toFile())
-              .start();
-      return new Child(p, logs);
-    }
-
-    String output() throws IOException {
-      return Files.readString(logs.resolve("out")) + Files.readString(logs.resolve("err"));
-    }
-
-    String match(Pattern pattern) throws IOException {
-      Matcher m = pattern.matcher(output());
-      return m.find() ? m.group(1) : null;
-    }
-
-    String endpoint(int port) {
-      return "http://127.0.0.1:" + port;
-    }
-
-    /**
-     * Kills the process with SIGKILL as soon as {@code progress} reaches {@code at} (or when it
-     * ends by itself), and returns the progress at the kill.
-     */
-    long killWhen(LongSupplier progress, long at) throws Exception {
-      try {
-        Poll.until(
-            Duration.ofSeconds(120),
-            "progress " + at + " before the kill",
-            () -> !process.isAlive() || progress.getAsLong() >= at);
-        kill();
-      } finally {
-        process.destroyForcibly();
-      }
-      return progress.getAsLong();
-    }
-
-    void kill() throws Exception {
-      process.destroyForcibly();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
   }
 }

@@ -50,8 +50,7 @@ class LogsCommandTest {
   }
 
   private CliRun run(String... args) {
-    CliRun run = new CliRun();
-    run.root().target.env = moto.env();
+    CliRun run = moto.newRun();
     code = run.execute(args);
     return run;
   }

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,18 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * journaled as an intent before it was sent, and {@code pitr migrate rollback} restores the item
  * that holds the intended image.
  */
-class MigrateCrashRollbackTest {
-  @TempDir Path dir;
-
-  private final RollbackTestEngine local = new RollbackTestEngine();
-  private final String endpoint = local.endpoint;
-  private final DynamoDbAsyncClient client = local.client;
-
-  @AfterEach
-  void stop() {
-    local.close();
-  }
-
+class MigrateCrashRollbackTest extends MigrateProcessFixture {
   /** The cars migration in a folder of its own, its fixture seeded and PITR on for cars. */
   private Path seededCarsWithPitr() throws Exception {
     Path m = RollbackTestEngine.carsMigration(dir);
@@ -75,6 +60,19 @@ class MigrateCrashRollbackTest {
             h);
   }
 
+  /** Runs {@code migrate rollback 0001 --yes} of the migrations in {@code m} on the engine. */
+  private int rollBack(CliRun run, Path m) {
+    return run.execute(
+        "migrate",
+        "rollback",
+        "0001",
+        "--yes",
+        "--migrations-dir",
+        m.toString(),
+        "--endpoint-url",
+        endpoint);
+  }
+
   @Test
   void rollback_ofARunThatLostTheAnswerToAWrite_restoresThatItemToo() throws Exception {
     Path m = seededCarsWithPitr();
@@ -99,16 +97,7 @@ class MigrateCrashRollbackTest {
     assertThat(priced).isGreaterThanOrEqualTo(3);
 
     CliRun rollback = new CliRun();
-    int code =
-        rollback.execute(
-            "migrate",
-            "rollback",
-            "0001",
-            "--yes",
-            "--migrations-dir",
-            m.toString(),
-            "--endpoint-url",
-            endpoint);
+    int code = rollBack(rollback, m);
 
     assertThat(code).as(rollback.err() + rollback.out()).isZero();
     assertThat(local.cars()).isEqualTo(before);
@@ -122,51 +111,12 @@ class MigrateCrashRollbackTest {
 
     // A real process, paced to about one write a second, killed with SIGKILL after its first
     // write: its run stays RUNNING in the ledger and its lock stays taken until the lease runs out.
-    java.util.List<String> command =
-        ChildJvm.pitr(
-            "migrate",
-            "dev",
-            "0001",
-            "--migrations-dir",
-            m.toString(),
-            "--endpoint-url",
-            endpoint,
-            "--max-wcu",
-            "1");
-    Process child =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile())
-            .start();
-    try {
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-      while (priced(before) == 0 && child.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      child.destroyForcibly();
-      assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    } finally {
-      child.destroyForcibly();
-    }
-    long priced = priced(before);
-    assertThat(priced)
-        .as(Files.readString(dir.resolve("child.log")))
-        .isBetween(1L, (long) before.size() - 1);
+    Child child = migrateDevInChild(m, "1");
+    long priced = child.killWhen(() -> priced(before), 1);
+    assertThat(priced).as(child.output()).isBetween(1L, (long) before.size() - 1);
 
-    CliRun rollback = new CliRun();
-    MigrateCommand migrate = rollback.commandLine.getSubcommands().get("migrate").getCommand();
-    // An hour later, as an operator would come to it: the dead run's lease has run out.
-    migrate.clock = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(1));
-    int code =
-        rollback.execute(
-            "migrate",
-            "rollback",
-            "0001",
-            "--yes",
-            "--migrations-dir",
-            m.toString(),
-            "--endpoint-url",
-            endpoint);
+    CliRun rollback = anHourLater();
+    int code = rollBack(rollback, m);
 
     assertThat(code).as(rollback.err() + rollback.out()).isZero();
     assertThat(local.cars()).isEqualTo(before);

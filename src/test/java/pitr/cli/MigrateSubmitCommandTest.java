@@ -55,8 +55,7 @@ class MigrateSubmitCommandTest {
   }
 
   private CliRun run(Clock clock, String... args) {
-    CliRun run = new CliRun();
-    run.root().target.env = moto.env();
+    CliRun run = moto.newRun();
     if (clock != null) {
       MigrateCommand migrate = run.commandLine.getSubcommands().get("migrate").getCommand();
       migrate.clock = clock;

@@ -116,6 +116,16 @@ final class MotoBatch implements AutoCloseable {
         "AWS_ENDPOINT_URL_S3", url);
   }
 
+  /**
+   * A new in-process pitr run whose Batch, Scheduler, CloudWatch Logs and S3 calls go to this
+   * moto_server, through the endpoint variables of {@link #env()}.
+   */
+  CliRun newRun() {
+    CliRun run = new CliRun();
+    run.root().target.env = env();
+    return run;
+  }
+
   /** Creates job queue {@code name} on a new unmanaged compute environment. */
   void createQueue(String name) {
     String ce =

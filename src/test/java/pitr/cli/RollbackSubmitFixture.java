@@ -91,8 +91,7 @@ abstract class RollbackSubmitFixture {
 
   /** Runs {@code args} with Batch and S3 on moto and DynamoDB on {@code engine}. */
   CliRun run(RollbackTestEngine engine, String state, String... args) {
-    CliRun run = new CliRun();
-    run.root().target.env = moto.env();
+    CliRun run = moto.newRun();
     List<String> all = new ArrayList<>(List.of("--endpoint-url", engine.endpoint, "rollback"));
     all.addAll(List.of(args));
     all.addAll(List.of("--state-dir", dir.resolve(state).toString()));

@@ -1,0 +1,74 @@
+package pitr.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared setup of the tests that run a migration in a child JVM and kill it with SIGKILL: the
+ * engine over loopback HTTP ({@link RollbackTestEngine}), the children (killed after each test if
+ * still running), and the in-process run that comes to a killed run afterwards.
+ */
+abstract class MigrateProcessFixture {
+  @TempDir Path dir;
+
+  final RollbackTestEngine local = new RollbackTestEngine();
+  final String endpoint = local.endpoint;
+  private final List<Child> children = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Child c : children) {
+      c.process().destroyForcibly();
+      c.process().waitFor();
+    }
+    local.close();
+  }
+
+  /**
+   * Starts {@code pitr args...} in a child JVM with {@code env} added to its environment, its
+   * output in the folder {@code name} of {@link #dir}.
+   */
+  Child child(String name, Map<String, String> env, String... args) throws IOException {
+    Child child = Child.start(ChildJvm.pitr(args), env, Files.createDirectories(dir.resolve(name)));
+    children.add(child);
+    return child;
+  }
+
+  /**
+   * Starts {@code pitr migrate dev 0001} of the migrations in {@code m} on the engine in a child
+   * JVM, paced to {@code maxWcu} writes a second so that it is still writing when it is killed.
+   */
+  Child migrateDevInChild(Path m, String maxWcu) throws IOException {
+    return child(
+        "child",
+        Map.of(),
+        "migrate",
+        "dev",
+        "0001",
+        "--migrations-dir",
+        m.toString(),
+        "--endpoint-url",
+        endpoint,
+        "--max-wcu",
+        maxWcu);
+  }
+
+  /**
+   * A new in-process run whose migrate command reads a clock an hour on, as an operator would come
+   * to a killed run: the dead run's lease has run out.
+   */
+  static CliRun anHourLater() {
+    CliRun run = new CliRun();
+    MigrateCommand migrate = run.commandLine.getSubcommands().get("migrate").getCommand();
+    migrate.clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    return run;
+  }
+}
