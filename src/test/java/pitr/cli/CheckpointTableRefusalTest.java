@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pitr.local.EngineConfig;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -35,71 +31,26 @@ class CheckpointTableRefusalTest {
           + " --checkpoint-table that does not exist yet (pitr creates it) or one pitr created\n";
 
   @TempDir Path dir;
+  private OrdersIncident incident;
   private LocalCli cli;
   private Instant t0;
   private Instant t1;
   private Map<String, String> before;
 
-  /** a, b, c at v1; T0; the incident sets a to bad, deletes b, creates n; T1; now T1 + 5m. */
+  /** The incident of {@link OrdersIncident#withExports}, and a table of another key. */
   @BeforeEach
   void start() throws Exception {
-    Files.createDirectories(dir.resolve("s3/exports"));
-    cli =
-        new LocalCli(
-            EngineConfig.defaults()
-                .withRestoreLag(Duration.ZERO)
-                .withExports(
-                    EngineConfig.Exports.DEFAULTS
-                        .withMinWindow(Duration.ofMinutes(1))
-                        .withDirectory(dir.resolve("s3"))));
-    cli.local.createTable("orders");
-    cli.local.enablePitr("orders");
+    incident = OrdersIncident.withExports(dir);
+    cli = incident.cli;
+    t0 = incident.t0;
+    t1 = incident.t1;
     cli.local.createTable(OTHER_KEY);
-    put("a", "v1");
-    put("b", "v1");
-    put("c", "v1");
-    cli.clock.advance(Duration.ofMinutes(1));
-    t0 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    cli.clock.advance(Duration.ofMinutes(1));
-    put("a", "bad");
-    cli.local
-        .client
-        .deleteItem(r -> r.tableName("orders").key(Map.of("pk", AttributeValue.fromS("b"))))
-        .join();
-    put("n", "bad");
-    cli.clock.advance(Duration.ofMinutes(3));
-    t1 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    cli.clock.advance(Duration.ofMinutes(5));
-    before = orders();
+    before = incident.orders();
   }
 
   @AfterEach
   void stop() {
-    cli.close();
-  }
-
-  private void put(String pk, String v) {
-    cli.local
-        .client
-        .putItem(
-            r ->
-                r.tableName("orders")
-                    .item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS(v))))
-        .join();
-  }
-
-  private Map<String, String> orders() {
-    Map<String, String> out = new TreeMap<>();
-    cli.local.contents("orders").forEach((pk, item) -> out.put(pk, item.get("v").s()));
-    return out;
-  }
-
-  private List<String> tables() {
-    return cli.local.client.listTables().join().tableNames().stream().sorted().toList();
-  }
-
-  private int exports() {
-    return cli.local.client.listExports(r -> {}).join().exportSummaries().size();
+    incident.close();
   }
 
   private Path state() {
@@ -138,9 +89,9 @@ class CheckpointTableRefusalTest {
 
   /** Nothing restored, exported, written, planned or created. */
   private void assertNothingChanged() {
-    assertThat(tables()).isEqualTo(List.of("orders", OTHER_KEY));
-    assertThat(exports()).as("exports requested").isZero();
-    assertThat(orders()).isEqualTo(before);
+    assertThat(incident.tables()).isEqualTo(List.of("orders", OTHER_KEY));
+    assertThat(incident.exports()).as("exports requested").isZero();
+    assertThat(incident.orders()).isEqualTo(before);
     assertThat(cli.local.count(OTHER_KEY)).isZero();
     assertThat(state().resolve("rollbacks")).as("a kept plan").doesNotExist();
     assertThat(state().resolve("runs")).as("a run").doesNotExist();
@@ -202,7 +153,7 @@ class CheckpointTableRefusalTest {
     assertThat(code).isEqualTo(2);
     assertThat(cli.last.err()).isEqualTo(REFUSAL);
     assertThat(cli.last.out()).doesNotContain("apply the plan with").doesNotContain("--resume");
-    assertThat(orders()).isEqualTo(before);
+    assertThat(incident.orders()).isEqualTo(before);
     assertThat(cli.local.count(OTHER_KEY)).isZero();
     assertThat(state().resolve("runs")).doesNotExist();
   }
@@ -233,7 +184,7 @@ class CheckpointTableRefusalTest {
     assertThat(code).isEqualTo(2);
     assertThat(cli.last.err()).isEqualTo(REFUSAL);
     assertThat(cli.last.out()).isEmpty();
-    assertThat(orders()).isEqualTo(before);
+    assertThat(incident.orders()).isEqualTo(before);
     assertThat(cli.local.count(OTHER_KEY)).isZero();
     assertThat(state().resolve("runs")).doesNotExist();
   }
@@ -260,8 +211,8 @@ class CheckpointTableRefusalTest {
       assertThat(run.err())
           .endsWith(
               "\nerror: Not confirmed; nothing was written. Pass --yes to skip the question\n");
-      assertThat(tables()).doesNotContain("pitr-checkpionts");
-      assertThat(orders()).isEqualTo(before);
+      assertThat(incident.tables()).doesNotContain("pitr-checkpionts");
+      assertThat(incident.orders()).isEqualTo(before);
     }
   }
 
@@ -284,6 +235,6 @@ class CheckpointTableRefusalTest {
             state().toString());
 
     assertThat(code).as(cli.last.err()).isZero();
-    assertThat(tables()).doesNotContain("pitr-checkpionts");
+    assertThat(incident.tables()).doesNotContain("pitr-checkpionts");
   }
 }

@@ -8,13 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pitr.local.EngineConfig;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code pitr export}, {@code pitr changes} and {@code pitr rollback --source export} on the
@@ -23,69 +20,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class ExportCommandsTest {
   @TempDir Path dir;
+  private OrdersIncident incident;
   private LocalCli cli;
   private Instant t0;
   private Instant t1;
 
-  /** a, b, c at v1; T0; the incident sets a to bad, deletes b, creates n; T1; now T1 + 5m. */
+  /** The incident of {@link OrdersIncident#withExports}: now is T1 + 5m. */
   @BeforeEach
   void start() throws Exception {
-    Files.createDirectories(dir.resolve("s3/exports"));
-    cli =
-        new LocalCli(
-            EngineConfig.defaults()
-                .withRestoreLag(Duration.ZERO)
-                .withExports(
-                    EngineConfig.Exports.DEFAULTS
-                        .withMinWindow(Duration.ofMinutes(1))
-                        .withDirectory(dir.resolve("s3"))));
-    cli.local.createTable("orders");
-    cli.local.enablePitr("orders");
-    put("a", "v1");
-    put("b", "v1");
-    put("c", "v1");
-    cli.clock.advance(Duration.ofMinutes(1));
-    t0 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    cli.clock.advance(Duration.ofMinutes(1));
-    put("a", "bad");
-    cli.local.client.deleteItem(r -> r.tableName("orders").key(key("b"))).join();
-    put("n", "bad");
-    cli.clock.advance(Duration.ofMinutes(3));
-    t1 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    cli.clock.advance(Duration.ofMinutes(5));
+    incident = OrdersIncident.withExports(dir);
+    cli = incident.cli;
+    t0 = incident.t0;
+    t1 = incident.t1;
   }
 
   @AfterEach
   void stop() {
-    cli.close();
-  }
-
-  private static Map<String, AttributeValue> key(String pk) {
-    return Map.of("pk", AttributeValue.fromS(pk));
-  }
-
-  private void put(String pk, String v) {
-    cli.local
-        .client
-        .putItem(
-            r ->
-                r.tableName("orders")
-                    .item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS(v))))
-        .join();
-  }
-
-  private Map<String, String> orders() {
-    Map<String, String> out = new TreeMap<>();
-    cli.local.contents("orders").forEach((pk, item) -> out.put(pk, item.get("v").s()));
-    return out;
-  }
-
-  private int exports() {
-    return cli.local.client.listExports(r -> {}).join().exportSummaries().size();
-  }
-
-  private List<String> tables() {
-    return cli.local.client.listTables().join().tableNames();
+    incident.close();
   }
 
   private String exportDir() {
@@ -181,14 +132,14 @@ class ExportCommandsTest {
             "Bucket nope does not exist ("
                 + dir.resolve("s3/nope")
                 + "); create it first or pass another --bucket. Nothing was exported.");
-    assertThat(exports()).isZero();
+    assertThat(incident.exports()).isZero();
   }
 
   @Test
   void export_withoutABucket_exits2() {
     assertThat(cli.exit("export", "orders", "--to", t1.toString())).isEqualTo(2);
     assertThat(cli.last.err()).contains("Give --bucket BUCKET, the S3 bucket to export orders to");
-    assertThat(exports()).isZero();
+    assertThat(incident.exports()).isZero();
   }
 
   @Test
@@ -287,40 +238,40 @@ class ExportCommandsTest {
 
   @Test
   void rollback_fromAnExport_restoresTheIncidentWithoutRecoveryTables() {
-    List<String> before = tables();
+    List<String> before = incident.tables();
 
     int code =
         rollback("--source", "export", "--bucket", "exports", "--export-dir", exportDir(), "--yes");
 
     assertThat(code).as(cli.last.err()).isZero();
-    assertThat(orders()).isEqualTo(Map.of("a", "v1", "b", "v1", "c", "v1"));
-    assertThat(tables()).isEqualTo(before);
+    assertThat(incident.orders()).isEqualTo(Map.of("a", "v1", "b", "v1", "c", "v1"));
+    assertThat(incident.tables()).isEqualTo(before);
     assertThat(cli.last.out())
         .containsPattern("scope: export arn:aws:dynamodb:\\S+:table/orders/export/\\S+\n")
         .contains("restore   2")
         .contains("delete    1");
     // Planning reads the export's changes (a, b and d), counted as progress.
     assertThat(cli.last.err()).containsPattern("(?m)^summary command=rollback-plan items_read=3 ");
-    assertThat(exports()).isEqualTo(1);
+    assertThat(incident.exports()).isEqualTo(1);
   }
 
   @Test
   void rollback_fromAnExportByArn_savesAPlanWhoseHeaderNamesTheExport() throws Exception {
     String arn = exportArn();
     Path plan = dir.resolve("plan.jsonl");
-    Map<String, String> before = orders();
+    Map<String, String> before = incident.orders();
 
     int code = rollback("--export", arn, "--export-dir", exportDir(), "--plan", plan.toString());
 
     assertThat(code).as(cli.last.err()).isZero();
     assertThat(Files.readAllLines(plan).get(0)).contains("\"scope\":\"export " + arn + "\"");
-    assertThat(orders()).isEqualTo(before);
+    assertThat(incident.orders()).isEqualTo(before);
   }
 
   @Test
   void rollback_fromAnExportOfAWindowOverADay_exits3NamingTheRestoreCommand() {
     Instant early = t1.minus(Duration.ofHours(25));
-    List<String> before = tables();
+    List<String> before = incident.tables();
 
     int code =
         cli.exit(
@@ -352,8 +303,8 @@ class ExportCommandsTest {
                 + " --incident-end "
                 + t1
                 + " --source restore'. Nothing was changed.");
-    assertThat(exports()).isZero();
-    assertThat(tables()).isEqualTo(before);
+    assertThat(incident.exports()).isZero();
+    assertThat(incident.tables()).isEqualTo(before);
   }
 
   @Test
@@ -379,7 +330,7 @@ class ExportCommandsTest {
                 + " it: 'pitr rollback orders --to "
                 + t0
                 + " --source restore'");
-    assertThat(exports()).isZero();
+    assertThat(incident.exports()).isZero();
   }
 
   @Test
@@ -396,6 +347,6 @@ class ExportCommandsTest {
         .contains(
             "Give --bucket BUCKET to export the window to, or --export ARN to use an export made"
                 + " before with 'pitr export'");
-    assertThat(exports()).isZero();
+    assertThat(incident.exports()).isZero();
   }
 }

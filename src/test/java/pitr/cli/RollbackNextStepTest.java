@@ -6,20 +6,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pitr.local.EngineConfig;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A rollback whose apply is refused before its run is recorded, where applying the kept plan again
@@ -30,55 +26,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class RollbackNextStepTest {
   @TempDir Path dir;
+  private OrdersIncident incident;
   private LocalCli cli;
   private Instant t0;
   private Instant t1;
 
-  /** a, b, c at v1; T0; the incident sets a to bad and deletes b; T1. */
+  /** The incident of {@link OrdersIncident#restoring}. */
   @BeforeEach
   void start() {
-    cli = new LocalCli(EngineConfig.defaults().withRestoreLag(Duration.ZERO));
-    cli.local.createTable("orders");
-    cli.local.enablePitr("orders");
-    put("a", "v1");
-    put("b", "v1");
-    put("c", "v1");
-    cli.clock.advance(Duration.ofMinutes(1));
-    t0 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    cli.clock.advance(Duration.ofMinutes(1));
-    put("a", "bad");
-    cli.local
-        .client
-        .deleteItem(r -> r.tableName("orders").key(Map.of("pk", AttributeValue.fromS("b"))))
-        .join();
-    cli.clock.advance(Duration.ofMinutes(1));
-    t1 = cli.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    cli.clock.advance(Duration.ofMinutes(1));
+    incident = OrdersIncident.restoring();
+    cli = incident.cli;
+    t0 = incident.t0;
+    t1 = incident.t1;
   }
 
   @AfterEach
   void stop() {
-    cli.close();
-  }
-
-  private void put(String pk, String v) {
-    cli.local
-        .client
-        .putItem(
-            r ->
-                r.tableName("orders")
-                    .item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS(v))))
-        .join();
-  }
-
-  private Map<String, String> orders() {
-    Map<String, String> out = new TreeMap<>();
-    cli.local.contents("orders").forEach((pk, item) -> out.put(pk, item.get("v").s()));
-    return out;
-  }
-
-  private List<String> tables() {
-    return cli.local.client.listTables().join().tableNames().stream().sorted().toList();
+    incident.close();
   }
 
   private String state() {
@@ -197,7 +161,7 @@ class RollbackNextStepTest {
                 + "'\n")
         .containsPattern("\nDropped recovery tables: orders-recovery-\\S+, orders-recovery-\\S+\n")
         .doesNotContain("apply the plan with");
-    assertThat(tables()).containsExactly("orders");
+    assertThat(incident.tables()).containsExactly("orders");
     assertThat(dir.resolve("state").resolve("rollbacks")).isEmptyDirectory();
   }
 
@@ -224,7 +188,7 @@ class RollbackNextStepTest {
                 + " (S), part (S); pass a --checkpoint-table that does not exist yet (pitr creates"
                 + " it) or one pitr created\n");
     List<String> recovery =
-        tables().stream().filter(t -> t.startsWith("orders-recovery-")).sorted().toList();
+        incident.tables().stream().filter(t -> t.startsWith("orders-recovery-")).sorted().toList();
     assertThat(recovery).hasSize(2);
     Matcher m =
         Pattern.compile(
@@ -249,14 +213,14 @@ class RollbackNextStepTest {
             .out()
             .substring(refused.out().indexOf("folder: '") + "folder: '".length())
             .replaceFirst("'.*(?s)", "");
-    assertThat(orders()).isEqualTo(Map.of("a", "bad", "c", "v1"));
+    assertThat(incident.orders()).isEqualTo(Map.of("a", "bad", "c", "v1"));
 
     List<String> words = new ArrayList<>(List.of(apply.substring("pitr ".length()).split(" ")));
     CliRun applied = LocalCli.onClock(new CliRun(), cli.clock);
     applied.execute(words.toArray(String[]::new));
 
     assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
-    assertThat(orders()).isEqualTo(Map.of("a", "v1", "b", "v1", "c", "v1"));
-    assertThat(tables()).containsExactly("orders", "pitr-checkpoints");
+    assertThat(incident.orders()).isEqualTo(Map.of("a", "v1", "b", "v1", "c", "v1"));
+    assertThat(incident.tables()).containsExactly("orders", "pitr-checkpoints");
   }
 }
