@@ -3,8 +3,6 @@ package pitr.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shared setup of the tests that run a migration in a child JVM and kill it with SIGKILL: the
- * engine over loopback HTTP ({@link RollbackTestEngine}), the children (killed after each test if
- * still running), and the in-process run that comes to a killed run afterwards.
+ * engine over loopback HTTP ({@link RollbackTestEngine}) and the children (killed after each test
+ * if still running). The in-process run that comes to a killed migration afterwards is {@link
+ * CliRun#anHourLater()}.
  */
 abstract class MigrateProcessFixture {
   @TempDir Path dir;
@@ -59,16 +58,5 @@ abstract class MigrateProcessFixture {
         endpoint,
         "--max-wcu",
         maxWcu);
-  }
-
-  /**
-   * A new in-process run whose migrate command reads a clock an hour on, as an operator would come
-   * to a killed run: the dead run's lease has run out.
-   */
-  static CliRun anHourLater() {
-    CliRun run = new CliRun();
-    MigrateCommand migrate = run.commandLine.getSubcommands().get("migrate").getCommand();
-    migrate.clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-    return run;
   }
 }
