@@ -10,10 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared setup of the tests that run a migration in a child JVM and kill it with SIGKILL: the
- * engine over loopback HTTP ({@link RollbackTestEngine}) and the children (killed after each test
- * if still running). The in-process run that comes to a killed migration afterwards is {@link
- * CliRun#anHourLater()}.
+ * The shared setup of the tests that run pitr (a migration, a rollback apply, a copy-back) in child
+ * JVMs and kill them with SIGKILL: the engine over loopback HTTP ({@link RollbackTestEngine}) and
+ * the children (killed after each test if still running). The in-process run that comes to a killed
+ * migration afterwards is {@link CliRun#anHourLater()}.
  */
 abstract class MigrateProcessFixture {
   @TempDir Path dir;
@@ -39,6 +39,22 @@ abstract class MigrateProcessFixture {
     Child child = Child.start(ChildJvm.pitr(args), env, Files.createDirectories(dir.resolve(name)));
     children.add(child);
     return child;
+  }
+
+  /**
+   * Starts {@code pitr args...} in a child JVM as AWS Batch starts child {@code index} (from 1) of
+   * array job {@code jobId}: with {@code AWS_BATCH_JOB_ARRAY_INDEX} and {@code AWS_BATCH_JOB_ID} in
+   * its environment, its output in the folder {@code name} of {@link #dir}.
+   */
+  Child arrayChild(String name, String jobId, int index, String... args) throws IOException {
+    return child(
+        name,
+        Map.of(
+            "AWS_BATCH_JOB_ARRAY_INDEX",
+            Integer.toString(index - 1),
+            "AWS_BATCH_JOB_ID",
+            jobId + ":" + (index - 1)),
+        args);
   }
 
   /**
