@@ -2,7 +2,6 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,9 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import pitr.copy.SegmentPosition;
 import pitr.copy.TableCheckpoints;
 import pitr.dynamo.DynamoDbGateway;
@@ -26,37 +23,20 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * of them is killed with SIGKILL mid-run and resumed, the result equals one worker's item for item,
  * and {@code pitr runs show} reports each worker's state along the way.
  */
-class ArrayWorkersProcessTest {
+class ArrayWorkersProcessTest extends MigrateProcessFixture {
   private static final int ITEMS = 90;
   private static final String CHECKPOINTS = "pitr-checkpoints";
 
-  @TempDir Path dir;
-
-  private final RollbackTestEngine local = new RollbackTestEngine();
-  private final List<Process> children = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (Process p : children) {
-      p.destroyForcibly();
-      p.waitFor();
-    }
-    local.close();
-  }
-
-  private Process child(int index, String jobId, Path output, String... args) throws Exception {
+  /**
+   * Starts worker {@code index} of 3 of array job {@code jobId} in a child JVM running {@code pitr
+   * args... --worker auto/3} on the engine and the checkpoint table, its output in the folder
+   * {@code name}.
+   */
+  private Child worker(String name, String jobId, int index, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("--endpoint-url", local.endpoint));
     all.addAll(List.of(args));
     all.addAll(List.of("--worker", "auto/3", "--checkpoint-table", CHECKPOINTS));
-    ProcessBuilder pb =
-        new ProcessBuilder(ChildJvm.pitr(all.toArray(String[]::new)))
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile());
-    pb.environment().put("AWS_BATCH_JOB_ARRAY_INDEX", Integer.toString(index - 1));
-    pb.environment().put("AWS_BATCH_JOB_ID", jobId + ":" + (index - 1));
-    Process p = pb.start();
-    children.add(p);
-    return p;
+    return arrayChild(name, jobId, index, all.toArray(String[]::new));
   }
 
   private Map<Integer, SegmentPosition> positions(String runId) {
@@ -96,13 +76,6 @@ class ArrayWorkersProcessTest {
         .filter(l -> l.startsWith("  " + worker + " "))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no row of worker " + worker + " in\n" + out));
-  }
-
-  private static void awaitExit(Process p, Path output) throws Exception {
-    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS))
-        .as("worker ended: " + Files.readString(output))
-        .isTrue();
-    assertThat(p.exitValue()).as(Files.readString(output)).isZero();
   }
 
   @Test
@@ -151,31 +124,25 @@ class ArrayWorkersProcessTest {
     // machine is.
     List<String> slow = new ArrayList<>(List.of(apply));
     slow.addAll(List.of("--max-wcu", "2"));
-    Path out2 = dir.resolve("w2.out");
-    Process w2 = child(2, "job-rb", out2, slow.toArray(String[]::new));
+    Child w2 = worker("w2", "job-rb", 2, slow.toArray(String[]::new));
     Poll.until(
         Duration.ofSeconds(120),
         "chunk done by worker 2",
         () -> {
-          assertThat(w2.isAlive())
-              .as("worker 2 still applying: " + Files.readString(out2))
-              .isTrue();
+          assertThat(w2.process().isAlive()).as("worker 2 still applying: " + w2.output()).isTrue();
           return positions("rb1").keySet().stream().anyMatch(c -> c % 3 == 1);
         });
     String during = runsShow("rb1", Duration.ZERO);
     assertThat(row(during, "2/3")).contains(" running ").contains("job-rb:1");
     assertThat(row(during, "1/3")).contains(" pending ");
 
-    Path out1 = dir.resolve("w1.out");
-    Path out3 = dir.resolve("w3.out");
-    Process w1 = child(1, "job-rb", out1, apply);
-    Process w3 = child(3, "job-rb", out3, apply);
-    w2.destroyForcibly();
-    w2.waitFor();
-    assertThat(w2.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
-    awaitExit(w1, out1);
-    awaitExit(w3, out3);
-    assertThat(Files.readString(out1)).contains("Worker 1/3 of run rb1 applied its share");
+    Child w1 = worker("w1", "job-rb", 1, apply);
+    Child w3 = worker("w3", "job-rb", 3, apply);
+    w2.kill();
+    assertThat(w2.process().exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    w1.awaitSuccess(Duration.ofSeconds(120));
+    w3.awaitSuccess(Duration.ofSeconds(120));
+    assertThat(w1.output()).contains("Worker 1/3 of run rb1 applied its share");
     assertThat(local.orders()).isNotEqualTo(expected);
 
     // Judged after worker 2's lease has lapsed: its process is gone.
@@ -219,39 +186,15 @@ class ArrayWorkersProcessTest {
     }
   }
 
-  private void createTable(String name) {
-    local
-        .client
-        .createTable(
-            r ->
-                r.tableName(name)
-                    .billingMode("PAY_PER_REQUEST")
-                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
-                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
-        .join();
-  }
-
   private Map<String, Map<String, AttributeValue>> items(String table) {
-    Map<String, Map<String, AttributeValue>> out = new TreeMap<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      var page =
-          local
-              .client
-              .scan(r -> r.tableName(table).consistentRead(true).exclusiveStartKey(from))
-              .join();
-      page.items().forEach(i -> out.put(i.get("pk").s(), i));
-      start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-    } while (start != null && !start.isEmpty());
-    return out;
+    return RollbackTestEngine.byPk(local.client, table, i -> i);
   }
 
   @Test
   void copyBack_acrossThreeChildWorkers_withOneKilledAndResumed_copiesEveryItemAsOneWorker()
       throws Exception {
-    createTable("orders-src");
-    createTable("orders");
+    local.createTable("orders-src");
+    local.createTable("orders");
     for (int i = 0; i < 150; i++) {
       String pk = String.format("c%04d", i);
       String n = Integer.toString(i);
@@ -282,27 +225,23 @@ class ArrayWorkersProcessTest {
       "--state-dir",
       dir.resolve("state").toString()
     };
-    Path out2 = dir.resolve("c2.out");
-    Process w2 = child(2, "job-cb", out2, copy);
+    Child w2 = worker("c2", "job-cb", 2, copy);
     // Killed as soon as it has joined the run (its lease is written), while it copies.
     Poll.until(
         Duration.ofSeconds(120),
         "worker 2 joining the run",
         () -> {
-          assertThat(w2.isAlive()).as("worker 2 still copying: " + Files.readString(out2)).isTrue();
+          assertThat(w2.process().isAlive()).as("worker 2 still copying: " + w2.output()).isTrue();
           return !leases("cb1").isEmpty();
         });
     assertThat(leases("cb1").get(0).finished()).as("worker 2 not finished yet").isFalse();
-    w2.destroyForcibly();
-    w2.waitFor();
-    assertThat(w2.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    w2.kill();
+    assertThat(w2.process().exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
     assertThat(row(runsShow("cb1", Duration.ZERO), "2/3")).contains(" running ");
-    Path out1 = dir.resolve("c1.out");
-    Path out3 = dir.resolve("c3.out");
-    Process w1 = child(1, "job-cb", out1, copy);
-    Process w3 = child(3, "job-cb", out3, copy);
-    awaitExit(w1, out1);
-    awaitExit(w3, out3);
+    Child w1 = worker("c1", "job-cb", 1, copy);
+    Child w3 = worker("c3", "job-cb", 3, copy);
+    w1.awaitSuccess(Duration.ofSeconds(120));
+    w3.awaitSuccess(Duration.ofSeconds(120));
     assertThat(items("orders")).isNotEqualTo(items("orders-src"));
     String afterKill = runsShow("cb1", Duration.ofMinutes(10));
     assertThat(row(afterKill, "1/3")).contains(" done ").contains(" 2/2 ");

@@ -37,8 +37,7 @@ class BatchSetupCommandTest {
   }
 
   private CliRun setupOn(String queue, String... extra) {
-    CliRun run = new CliRun();
-    run.root().target.env = moto.env();
+    CliRun run = moto.newRun();
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -181,8 +180,7 @@ class BatchSetupCommandTest {
 
   @Test
   void setup_jobRoleNotAnArn_exits2() {
-    CliRun run = new CliRun();
-    run.root().target.env = moto.env();
+    CliRun run = moto.newRun();
     int code =
         run.execute(
             "batch", "setup", "--job-queue", "pitr-queue", "--image", "i", "--job-role", "pitr");

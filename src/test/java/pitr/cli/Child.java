@@ -63,6 +63,14 @@ record Child(Process process, Path logs) {
     return progress.getAsLong();
   }
 
+  /** Waits up to {@code timeout} for the process to end by itself, and checks that it exited 0. */
+  void awaitSuccess(Duration timeout) throws Exception {
+    assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        .as("ended: " + output())
+        .isTrue();
+    assertThat(process.exitValue()).as(output()).isZero();
+  }
+
   void kill() throws Exception {
     process.destroyForcibly();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

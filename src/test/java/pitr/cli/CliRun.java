@@ -2,6 +2,8 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
 import picocli.CommandLine;
 
 /** Runs the pitr command line in-process with captured stdout and stderr. */
@@ -33,5 +35,20 @@ final class CliRun {
 
   PitrCommand root() {
     return commandLine.getCommand();
+  }
+
+  /** The migrate command of this run, to give it a clock or an input before {@link #execute}. */
+  MigrateCommand migrate() {
+    return commandLine.getSubcommands().get("migrate").getCommand();
+  }
+
+  /**
+   * A new run whose migrate command reads a clock an hour on, as an operator would come to a killed
+   * run: the dead run's lease has run out.
+   */
+  static CliRun anHourLater() {
+    CliRun run = new CliRun();
+    run.migrate().clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    return run;
   }
 }

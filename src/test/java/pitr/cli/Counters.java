@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -88,18 +87,7 @@ final class Counters {
 
   /** pk to hits of every counter. */
   Map<String, Long> hits() {
-    Map<String, Long> out = new TreeMap<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      var page =
-          client
-              .scan(r -> r.tableName("counters").consistentRead(true).exclusiveStartKey(from))
-              .join();
-      page.items().forEach(i -> out.put(i.get("pk").s(), Long.parseLong(i.get("hits").n())));
-      start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-    } while (start != null && !start.isEmpty());
-    return out;
+    return RollbackTestEngine.byPk(client, "counters", i -> Long.parseLong(i.get("hits").n()));
   }
 
   /** How many counters have at least one hit. */

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -46,10 +44,7 @@ class CrashAndFaultMigrationTest extends CrashAndFaultFixture {
 
       // Alternate, so that two trials try both ways out of a killed run.
       boolean rollBack = trial % 2 == 1;
-      CliRun after = new CliRun();
-      MigrateCommand migrate = after.commandLine.getSubcommands().get("migrate").getCommand();
-      // As an operator comes to it later: the killed run's lease has run out.
-      migrate.clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+      CliRun after = CliRun.anHourLater();
       int code =
           rollBack
               ? after.execute(

@@ -54,10 +54,6 @@ class MigrateCommandTest {
     return Path.of("migrations", "fixtures", name).toAbsolutePath();
   }
 
-  private static MigrateCommand migrate(CliRun run) {
-    return run.commandLine.getSubcommands().get("migrate").getCommand();
-  }
-
   private boolean tableExists(String name) {
     return client.listTables().join().tableNames().contains(name);
   }
@@ -338,7 +334,7 @@ class MigrateCommandTest {
                     .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
         .join();
     CliRun run = new CliRun();
-    migrate(run).input = new BufferedReader(new StringReader("n\n"));
+    run.migrate().input = new BufferedReader(new StringReader("n\n"));
 
     int code =
         run.execute(
@@ -372,7 +368,7 @@ class MigrateCommandTest {
                     .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
         .join();
     CliRun run = new CliRun();
-    migrate(run).input = new BufferedReader(new StringReader("yes\n"));
+    run.migrate().input = new BufferedReader(new StringReader("yes\n"));
 
     int code =
         run.execute(
@@ -432,7 +428,7 @@ class MigrateCommandTest {
         .contains(" */\nclass CarsGetAPrice");
 
     CliRun stale = new CliRun();
-    migrate(stale).clock = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
+    stale.migrate().clock = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
     assertThat(
             stale.execute(
                 "migrate",
@@ -467,7 +463,7 @@ class MigrateCommandTest {
         refused.execute(
             "migrate", "dev", "0001", "--migrations-dir", m.toString(), "--endpoint-url", endpoint);
     CliRun unlock = new CliRun();
-    migrate(unlock).input = new BufferedReader(new StringReader("y\n"));
+    unlock.migrate().input = new BufferedReader(new StringReader("y\n"));
 
     int code = unlock.execute("migrate", "unlock", "--endpoint-url", endpoint);
 

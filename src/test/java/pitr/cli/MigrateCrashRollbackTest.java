@@ -115,7 +115,7 @@ class MigrateCrashRollbackTest extends MigrateProcessFixture {
     long priced = child.killWhen(() -> priced(before), 1);
     assertThat(priced).as(child.output()).isBetween(1L, (long) before.size() - 1);
 
-    CliRun rollback = anHourLater();
+    CliRun rollback = CliRun.anHourLater();
     int code = rollBack(rollback, m);
 
     assertThat(code).as(rollback.err() + rollback.out()).isZero();

@@ -3,8 +3,6 @@ package pitr.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared setup of the tests that run a migration in a child JVM and kill it with SIGKILL: the
- * engine over loopback HTTP ({@link RollbackTestEngine}), the children (killed after each test if
- * still running), and the in-process run that comes to a killed run afterwards.
+ * The shared setup of the tests that run pitr (a migration, a rollback apply, a copy-back) in child
+ * JVMs and kill them with SIGKILL: the engine over loopback HTTP ({@link RollbackTestEngine}) and
+ * the children (killed after each test if still running). The in-process run that comes to a killed
+ * migration afterwards is {@link CliRun#anHourLater()}.
  */
 abstract class MigrateProcessFixture {
   @TempDir Path dir;
@@ -43,6 +42,22 @@ abstract class MigrateProcessFixture {
   }
 
   /**
+   * Starts {@code pitr args...} in a child JVM as AWS Batch starts child {@code index} (from 1) of
+   * array job {@code jobId}: with {@code AWS_BATCH_JOB_ARRAY_INDEX} and {@code AWS_BATCH_JOB_ID} in
+   * its environment, its output in the folder {@code name} of {@link #dir}.
+   */
+  Child arrayChild(String name, String jobId, int index, String... args) throws IOException {
+    return child(
+        name,
+        Map.of(
+            "AWS_BATCH_JOB_ARRAY_INDEX",
+            Integer.toString(index - 1),
+            "AWS_BATCH_JOB_ID",
+            jobId + ":" + (index - 1)),
+        args);
+  }
+
+  /**
    * Starts {@code pitr migrate dev 0001} of the migrations in {@code m} on the engine in a child
    * JVM, paced to {@code maxWcu} writes a second so that it is still writing when it is killed.
    */
@@ -59,16 +74,5 @@ abstract class MigrateProcessFixture {
         endpoint,
         "--max-wcu",
         maxWcu);
-  }
-
-  /**
-   * A new in-process run whose migrate command reads a clock an hour on, as an operator would come
-   * to a killed run: the dead run's lease has run out.
-   */
-  static CliRun anHourLater() {
-    CliRun run = new CliRun();
-    MigrateCommand migrate = run.commandLine.getSubcommands().get("migrate").getCommand();
-    migrate.clock = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-    return run;
   }
 }

@@ -37,7 +37,7 @@ class MigrateResumeKillTest extends MigrateProcessFixture {
     assertThat(landed).as(child.output()).isBetween(5L, (long) ITEMS - 1);
     assertThat(ledgerRun().get("status").s()).isEqualTo("RUNNING");
 
-    CliRun resume = anHourLater();
+    CliRun resume = CliRun.anHourLater();
     int code =
         resume.execute(
             "migrate",

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -47,20 +46,7 @@ class MigrateWorkersProcessTest extends MigrateProcessFixture {
                 "--run-id",
                 RUN));
     args.addAll(List.of(extra));
-    return child(
-        "w" + index,
-        Map.of(
-            "AWS_BATCH_JOB_ARRAY_INDEX",
-            Integer.toString(index - 1),
-            "AWS_BATCH_JOB_ID",
-            "job-m:" + (index - 1)),
-        args.toArray(String[]::new));
-  }
-
-  private static void awaitExit(Child worker) throws Exception {
-    Process p = worker.process();
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("worker ended: " + worker.output()).isTrue();
-    assertThat(p.exitValue()).as(worker.output()).isZero();
+    return arrayChild("w" + index, "job-m", index, args.toArray(String[]::new));
   }
 
   private String list(Path m) {
@@ -96,8 +82,8 @@ class MigrateWorkersProcessTest extends MigrateProcessFixture {
     w2.process().destroyForcibly();
     w2.process().waitFor();
     assertThat(w2.process().exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
-    awaitExit(w1);
-    awaitExit(w3);
+    w1.awaitSuccess(Duration.ofSeconds(180));
+    w3.awaitSuccess(Duration.ofSeconds(180));
     assertThat(w1.output()).contains("note: worker 1/3 finished its share of run " + RUN);
     assertThat(counters.counted()).isLessThan(ITEMS);
     assertThat(counters.ledger("run")).hasSize(1);

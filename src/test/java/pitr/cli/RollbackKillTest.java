@@ -68,18 +68,7 @@ class RollbackKillTest {
   }
 
   private Map<String, String> orders() {
-    Map<String, String> out = new TreeMap<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      var page =
-          client
-              .scan(r -> r.tableName("orders").consistentRead(true).exclusiveStartKey(from))
-              .join();
-      page.items().forEach(i -> out.put(i.get("pk").s(), i.get("v").s()));
-      start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-    } while (start != null && !start.isEmpty());
-    return out;
+    return RollbackTestEngine.byPk(client, "orders", i -> i.get("v").s());
   }
 
   private long chunksDone(String runId) throws Exception {

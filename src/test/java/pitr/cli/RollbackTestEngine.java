@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
@@ -79,15 +80,22 @@ final class RollbackTestEngine implements AutoCloseable {
 
   /** pk to v of every item. */
   Map<String, String> orders() {
-    Map<String, String> out = new TreeMap<>();
+    return byPk(client, "orders", i -> i.get("v").s());
+  }
+
+  /**
+   * pk to {@code value} of every item of {@code table}, read with {@code client} by consistent
+   * scans, page after page.
+   */
+  static <T> Map<String, T> byPk(
+      DynamoDbAsyncClient client, String table, Function<Map<String, AttributeValue>, T> value) {
+    Map<String, T> out = new TreeMap<>();
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
       var page =
-          client
-              .scan(r -> r.tableName("orders").consistentRead(true).exclusiveStartKey(from))
-              .join();
-      page.items().forEach(i -> out.put(i.get("pk").s(), i.get("v").s()));
+          client.scan(r -> r.tableName(table).consistentRead(true).exclusiveStartKey(from)).join();
+      page.items().forEach(i -> out.put(i.get("pk").s(), value.apply(i)));
       start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
     } while (start != null && !start.isEmpty());
     return out;
