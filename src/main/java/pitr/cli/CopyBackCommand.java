@@ -5,17 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
@@ -228,8 +225,8 @@ final class CopyBackCommand implements Callable<Integer> {
     CopyRunRecord record = null;
     if (run.resume != null) {
       // The run's checkpoints know what it copies, and its limits.
-      record = runRecord(id);
-      request = KeysInput.resume(spec, record, request, given(), stagedDir());
+      record = CopyBackResume.record(spec, state, id);
+      request = CopyBackResume.request(spec, record, request, stagedDir());
       from = request.source();
       to = request.target();
     }
@@ -258,7 +255,7 @@ final class CopyBackCommand implements Callable<Integer> {
       if (deleteExtra && !yes && !dryRun && plan.extraItems() > 0) {
         confirmDelete(err, plan);
       }
-      String resumeCommand = resumeCommand(id, share);
+      String resumeCommand = CopyBackResume.command(spec, replay, to, id, share, worker);
       if (!dryRun) {
         err.println(
             (replay != null ? "Replay" : "Run " + id)
@@ -294,38 +291,6 @@ final class CopyBackCommand implements Callable<Integer> {
       throw text.partial(result);
     }
     return 0;
-  }
-
-  /** The command that continues this process's share of run {@code id} (or its replay). */
-  private String resumeCommand(String id, Worker share) {
-    if (replay != null) {
-      return ResumeCommands.of(
-          spec,
-          "copy-back --replay "
-              + ResumeCommands.quote(replay.toString())
-              + " --to "
-              + ResumeCommands.quote(to));
-    }
-    return ResumeCommands.of(
-        spec, "copy-back --resume " + id + (share.count() > 1 ? " --worker " + worker : ""));
-  }
-
-  /** The run to resume, read before the client for the copy is sized to the run's concurrency. */
-  private CopyRunRecord runRecord(String id) {
-    if (state.checkpointTable == null) {
-      return find(state.checkpoints(null), id);
-    }
-    try (Targets lookup = Targets.of(spec)) {
-      return find(state.checkpoints(lookup.gateway), id);
-    }
-  }
-
-  private static CopyRunRecord find(Checkpoints checkpoints, String id) {
-    CopyRunRecord run =
-        checkpoints.find(id).blockOptional().orElseThrow(() -> RunLimits.noRun(id, checkpoints));
-    // Refused before anything about the resume is said or done.
-    run.refuseIfAbandoned(checkpoints.describe());
-    return run;
   }
 
   /**
@@ -371,21 +336,6 @@ final class CopyBackCommand implements Callable<Integer> {
 
   private Path runDir(String id) {
     return state.stateDir().resolve("runs").resolve(id);
-  }
-
-  /** The run limits given on the command line, which a resume uses instead of its run's. */
-  private Set<RunLimits.Limit> given() {
-    ParseResult parsed = spec.commandLine().getParseResult();
-    Set<RunLimits.Limit> out = EnumSet.noneOf(RunLimits.Limit.class);
-    for (RunLimits.Limit limit : RunLimits.Limit.values()) {
-      if (parsed.hasMatchedOption(limit.option())) {
-        out.add(limit);
-      }
-    }
-    if (parsed.hasMatchedOption("--filter-values") || parsed.hasMatchedOption("--filter-names")) {
-      out.add(RunLimits.Limit.FILTER);
-    }
-    return out;
   }
 
   private void confirmDelete(PrintWriter err, CopyPlan plan) {
