@@ -1,24 +1,18 @@
 package pitr.cli;
 
-import static java.util.stream.Collectors.joining;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
@@ -33,7 +27,6 @@ import pitr.copy.CopySource;
 import pitr.copy.FailureLog;
 import pitr.copy.RunLimits;
 import pitr.copy.Worker;
-import pitr.dynamo.Durations;
 import pitr.files.AtomicFiles;
 import pitr.metrics.MetricsSession;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -188,8 +181,6 @@ final class CopyBackCommand implements Callable<Integer> {
 
   Clock clock = Clock.systemUTC();
 
-  private boolean intoItsSource;
-
   /** The {@code --keys} file (an {@code s3://} one fetched) with its origin, or null. */
   private CopySource.Keys keysFile;
 
@@ -234,12 +225,13 @@ final class CopyBackCommand implements Callable<Integer> {
     CopyRunRecord record = null;
     if (run.resume != null) {
       // The run's checkpoints know what it copies, and its limits.
-      record = runRecord(id);
-      request = KeysInput.resume(spec, record, request, given(), stagedDir());
+      record = CopyBackResume.record(spec, state, id);
+      request = CopyBackResume.request(spec, record, request, stagedDir());
       from = request.source();
       to = request.target();
     }
     CopyResult result;
+    CopyBackText text;
     // Up to --concurrency writes, as many segment scans and their checkpoint saves, and a
     // heartbeat.
     try (Targets t = Targets.of(spec, 3 * request.throughput().concurrency() + 1);
@@ -254,15 +246,16 @@ final class CopyBackCommand implements Callable<Integer> {
               session.meters(),
               clock);
       CopyPlan plan = copy.plan(request).block();
-      intoItsSource = plan.intoItsSource();
+      text =
+          new CopyBackText(spec, plan, replay, deleteExtra, rate.maxWcu(), state.checkpointTable);
       if (record != null) {
         err.println(RunLimits.resumeLine(record, request));
       }
-      announce(err, plan);
+      text.announce(err);
       if (deleteExtra && !yes && !dryRun && plan.extraItems() > 0) {
         confirmDelete(err, plan);
       }
-      String resumeCommand = resumeCommand(id, share);
+      String resumeCommand = CopyBackResume.command(spec, replay, to, id, share, worker);
       if (!dryRun) {
         err.println(
             (replay != null ? "Replay" : "Run " + id)
@@ -273,82 +266,31 @@ final class CopyBackCommand implements Callable<Integer> {
       try (Interruption interruption = Interruption.watch(err, copy::requestStop, resumeCommand)) {
         result = copy(t, session, copy, plan);
         if (result.abandoned() != null) {
-          print(result);
+          text.print(result);
           throw new PitrException(
               ErrorCode.FAILED,
-              result.abandoned().stopped(id, "wrote " + items(result.itemsWritten())));
+              result.abandoned().stopped(id, "wrote " + CopyBackText.items(result.itemsWritten())));
         }
         if (result.stopped()) {
-          print(result);
+          text.print(result);
           throw interruption.stopped(
               "wrote "
-                  + items(result.itemsWritten())
+                  + CopyBackText.items(result.itemsWritten())
                   + (result.itemsFailed() > 0
-                      ? " (" + items(result.itemsFailed()) + " to " + result.failureFile() + ")"
+                      ? " ("
+                          + CopyBackText.items(result.itemsFailed())
+                          + " to "
+                          + result.failureFile()
+                          + ")"
                       : ""));
         }
       }
     }
-    print(result);
+    text.print(result);
     if (result.itemsFailed() > 0) {
-      throw new PitrException(
-          ErrorCode.PARTIAL,
-          result.itemsFailed()
-              + " items could not be written to "
-              + result.target()
-              + " and are in "
-              + result.failureFile()
-              + IamHint.deniedWrites(result.failureFile(), "copy-back")
-              + "; fix the cause, then "
-              + (replay != null
-                  ? "run pitr copy-back --replay "
-                      + result.failureFile()
-                      + " --to "
-                      + result.target()
-                  : "resume the run with pitr copy-back --resume "
-                      + result.runId()
-                      + (state.checkpointTable != null
-                          ? " --checkpoint-table " + state.checkpointTable
-                          : "")
-                      + ", which writes them again (or replay them with pitr copy-back --replay "
-                      + result.failureFile()
-                      + " --to "
-                      + result.target()
-                      + ")"));
+      throw text.partial(result);
     }
     return 0;
-  }
-
-  /** The command that continues this process's share of run {@code id} (or its replay). */
-  private String resumeCommand(String id, Worker share) {
-    if (replay != null) {
-      return ResumeCommands.of(
-          spec,
-          "copy-back --replay "
-              + ResumeCommands.quote(replay.toString())
-              + " --to "
-              + ResumeCommands.quote(to));
-    }
-    return ResumeCommands.of(
-        spec, "copy-back --resume " + id + (share.count() > 1 ? " --worker " + worker : ""));
-  }
-
-  /** The run to resume, read before the client for the copy is sized to the run's concurrency. */
-  private CopyRunRecord runRecord(String id) {
-    if (state.checkpointTable == null) {
-      return find(state.checkpoints(null), id);
-    }
-    try (Targets lookup = Targets.of(spec)) {
-      return find(state.checkpoints(lookup.gateway), id);
-    }
-  }
-
-  private static CopyRunRecord find(Checkpoints checkpoints, String id) {
-    CopyRunRecord run =
-        checkpoints.find(id).blockOptional().orElseThrow(() -> RunLimits.noRun(id, checkpoints));
-    // Refused before anything about the resume is said or done.
-    run.refuseIfAbandoned(checkpoints.describe());
-    return run;
   }
 
   /**
@@ -394,37 +336,6 @@ final class CopyBackCommand implements Callable<Integer> {
 
   private Path runDir(String id) {
     return state.stateDir().resolve("runs").resolve(id);
-  }
-
-  /** The run limits given on the command line, which a resume uses instead of its run's. */
-  private Set<RunLimits.Limit> given() {
-    ParseResult parsed = spec.commandLine().getParseResult();
-    Set<RunLimits.Limit> out = EnumSet.noneOf(RunLimits.Limit.class);
-    for (RunLimits.Limit limit : RunLimits.Limit.values()) {
-      if (parsed.hasMatchedOption(limit.option())) {
-        out.add(limit);
-      }
-    }
-    if (parsed.hasMatchedOption("--filter-values") || parsed.hasMatchedOption("--filter-names")) {
-      out.add(RunLimits.Limit.FILTER);
-    }
-    return out;
-  }
-
-  /** Tells the operator, before anything is written, what the copy does. */
-  private void announce(PrintWriter err, CopyPlan plan) {
-    err.println((replay != null ? "Replaying " + replay + " " : "Copying ") + plan.direction());
-    if (plan.earlierFailures() > 0) {
-      err.println(
-          "Writing again "
-              + plan.earlierFailures()
-              + " items that earlier processes of run "
-              + plan.request().runId()
-              + " could not write, from "
-              + plan.earlierFailureFiles().stream().map(Path::toString).collect(joining(", ")));
-    }
-    plan.notes().forEach(n -> err.println("note: " + n));
-    err.flush();
   }
 
   private void confirmDelete(PrintWriter err, CopyPlan plan) {
@@ -502,87 +413,9 @@ final class CopyBackCommand implements Callable<Integer> {
     return result;
   }
 
-  private static String items(long n) {
-    return n == 1 ? "1 item" : String.format("%,d items", n);
-  }
-
   private static String newRunId() {
     byte[] b = new byte[4];
     new SecureRandom().nextBytes(b);
     return HexFormat.of().formatHex(b);
-  }
-
-  private void print(CopyResult r) {
-    PrintWriter out = spec.commandLine().getOut();
-    if (Targets.json(spec)) {
-      Json.print(out, r);
-      return;
-    }
-    if (r.dryRun()) {
-      out.println(
-          "Dry run: would write "
-              + r.itemsWritten()
-              + " items ("
-              + Math.round(r.writeUnits())
-              + " WCU) from "
-              + (intoItsSource
-                  ? "recovery table " + r.source() + " to its source " + r.target()
-                  : r.source() + " to " + r.target())
-              + (deleteExtra
-                  ? " and delete "
-                      + r.itemsDeleted()
-                      + " items of "
-                      + r.target()
-                      + " that "
-                      + r.source()
-                      + " does not have"
-                  : "")
-              + "; "
-              + (r.estimate() == null
-                  ? "no cap (--max-wcu 0), so the time depends on the table's capacity"
-                  : "about "
-                      + Durations.format(r.estimate())
-                      + " at "
-                      + String.format(Locale.ROOT, "%,d", Math.round(rate.maxWcu()))
-                      + " WCU/s"));
-      out.println("Nothing was written.");
-    } else {
-      out.println(
-          "Copied "
-              + r.itemsWritten()
-              + " items from "
-              + (r.source() == null ? replay : r.source())
-              + " to "
-              + r.target()
-              + " in "
-              + Durations.format(r.elapsed())
-              + " ("
-              + Math.round(r.writeUnits())
-              + " WCU"
-              + (r.itemsDeleted() > 0 ? ", " + r.itemsDeleted() + " extra items deleted" : "")
-              + (r.itemsFailed() > 0 ? ", " + r.itemsFailed() + " failed" : "")
-              + (r.keysMissing() > 0 ? ", " + r.keysMissing() + " keys not in the source" : "")
-              + ")");
-      if (r.segments() > 0) {
-        out.println(
-            "run "
-                + r.runId()
-                + ": "
-                + r.segmentsCopied()
-                + " segments copied, "
-                + r.segmentsSkipped()
-                + " already done, of "
-                + r.segments());
-      }
-      for (Path resolved : r.resolvedFailureFiles()) {
-        out.println(
-            "resolved "
-                + resolved
-                + ": every item in it was written again or filed anew; renamed to "
-                + resolved
-                + ".resolved");
-      }
-    }
-    out.flush();
   }
 }

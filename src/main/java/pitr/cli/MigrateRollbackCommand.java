@@ -274,7 +274,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
         return 0;
       }
       if (!rollbackOptions.yes) {
-        RollbackCommand.confirm(
+        Prompt.confirmOrRefuse(
             spec,
             parent.input,
             "Apply to " + String.join(", ", run.tables()) + "?",
@@ -306,7 +306,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       }
       for (ApplyResult result : results) {
         if (!result.complete()) {
-          RollbackCommand.finish(result, "pitr migrate rollback " + migration + " --resume " + id);
+          ApplyOutcome.finish(result, "pitr migrate rollback " + migration + " --resume " + id);
         }
       }
       rollbacks.recordRolledBack(env, rollback, lease, Targets.createdBy(), results).block();
@@ -326,7 +326,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
             "Kept recovery tables until the rollback completes: "
                 + String.join(", ", rollback.recoveryTables()));
       } else if (!keepPlans) {
-        RollbackCommand.dropOrKeep(
+        ApplyOutcome.dropOrKeep(
             out, rollbacks, rollback.recoveryTables(), rollbackOptions.keep, spec.commandLine());
         rollbacks.discard(rollback);
       }

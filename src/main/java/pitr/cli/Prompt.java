@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+import pitr.ErrorCode;
+import pitr.PitrException;
 
 /** Asks the operator to confirm on stdin; without an answer (no terminal, EOF) the answer is no. */
 final class Prompt {
@@ -26,5 +30,36 @@ final class Prompt {
     String answer = ask(err, question + " [y/N]");
     return answer != null
         && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+  }
+
+  /**
+   * Asks {@code question} on stdout (stderr with {@code --output json}), reading the answer from
+   * {@code input} (stdin when null), and returns normally on "y" or "yes"; {@code nothingDone} says
+   * in the refusal what was left as it was.
+   *
+   * @throws PitrException {@link ErrorCode#REFUSED} on anything else, or without input
+   */
+  static void confirmOrRefuse(
+      CommandSpec spec, BufferedReader input, String question, String nothingDone) {
+    PrintWriter out =
+        Targets.json(spec) ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    out.print(question + " [y/N] ");
+    out.flush();
+    String answer;
+    try {
+      BufferedReader in =
+          input != null
+              ? input
+              : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      answer = in.readLine();
+    } catch (IOException e) {
+      answer = null;
+    }
+    out.println();
+    String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+    if (!a.equals("y") && !a.equals("yes")) {
+      throw new PitrException(
+          ErrorCode.REFUSED, "Not confirmed; " + nothingDone + ". Pass --yes to skip the question");
+    }
   }
 }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -263,18 +262,19 @@ final class RollbackCommand implements Callable<Integer> {
               rollbackOptions.keep ? planned : planned.withRecoveryTables(List.of()), plan);
           out.println(
               "Plan saved to " + plan + "; apply it with 'pitr rollback --apply " + plan + "'");
-          printJson(spec, planned, null, plan, rollbackOptions.rate.maxWcu());
+          ApplyOutcome.printJson(spec, planned, null, plan, rollbackOptions.rate.maxWcu());
           return 0;
         }
         if (!rollbackOptions.yes) {
-          confirm(spec, input, "Apply this plan to " + table + "?", "nothing was written");
+          Prompt.confirmOrRefuse(
+              spec, input, "Apply this plan to " + table + "?", "nothing was written");
         }
         run = new ApplyRunNotice(out, spec, planned.file().toString(), newId, Worker.ALL);
         keepPlan = true;
-        ApplyResult result = applyWatched(out, rollbacks, planned, request, run);
+        ApplyResult result = ApplyOutcome.applyWatched(spec, out, rollbacks, planned, request, run);
         keepPlan = !result.complete();
-        printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
-        return finish(result, run.resumeCommand());
+        ApplyOutcome.printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
+        return ApplyOutcome.finish(result, run.resumeCommand());
       } catch (RuntimeException e) {
         failure = e;
         throw e;
@@ -284,7 +284,7 @@ final class RollbackCommand implements Callable<Integer> {
           run.kept(planned, prepared.recoveryTables(), null, failure);
         }
         if (!keepPlan || !run.keepsPlan(failure)) {
-          dropOrKeep(
+          ApplyOutcome.dropOrKeep(
               out, rollbacks, prepared.recoveryTables(), rollbackOptions.keep, spec.commandLine());
           rollbacks.discard(planned);
         }
@@ -360,7 +360,7 @@ final class RollbackCommand implements Callable<Integer> {
       out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
       ApplyResult result;
       try {
-        result = applyWatched(out, rollbacks, saved, request, run);
+        result = ApplyOutcome.applyWatched(spec, out, rollbacks, saved, request, run);
       } catch (RuntimeException e) {
         if (!run.isRecorded() && resume == null) {
           // The same command applies the plan anew; it joins run --run-id if others recorded it.
@@ -369,73 +369,15 @@ final class RollbackCommand implements Callable<Integer> {
         throw e;
       }
       if (result.runComplete()) {
-        dropOrKeep(
+        ApplyOutcome.dropOrKeep(
             out, rollbacks, saved.recoveryTables(), rollbackOptions.keep, spec.commandLine());
         // A plan pitr kept in the state folder for a resume is done with; one saved elsewhere
         // stays.
         rollbacks.discard(saved);
       }
-      printJson(spec, saved, result, null, rollbackOptions.rate.maxWcu());
-      return finish(result, run.resumeCommand());
+      ApplyOutcome.printJson(spec, saved, result, null, rollbackOptions.rate.maxWcu());
+      return ApplyOutcome.finish(result, run.resumeCommand());
     }
-  }
-
-  /**
-   * Applies {@code plan}, printing its result; a signal (SIGINT/SIGTERM) stops it after the chunks
-   * in flight settle, and it then ends with exit 130 and the command that resumes it.
-   */
-  private ApplyResult applyWatched(
-      PrintWriter out,
-      Rollbacks rollbacks,
-      RollbackPlan plan,
-      ApplyRequest request,
-      ApplyRunNotice run) {
-    try (Interruption interruption =
-        Interruption.watch(
-            spec.commandLine().getErr(), rollbacks::requestStop, run.resumeCommand())) {
-      ApplyResult result = rollbacks.apply(plan, request, run::recorded).block();
-      out.print(PlanText.result(result));
-      if (result.stopped() && result.abandoned() != null) {
-        out.flush();
-        throw new PitrException(
-            ErrorCode.FAILED,
-            result
-                .abandoned()
-                .stopped(
-                    result.runId(),
-                    "restored "
-                        + result.restored()
-                        + " and deleted "
-                        + result.deleted()
-                        + " items"));
-      }
-      if (result.stopped()) {
-        out.flush();
-        throw interruption.stopped(
-            "restored " + result.restored() + " and deleted " + result.deleted() + " items");
-      }
-      return result;
-    }
-  }
-
-  /**
-   * With {@code --output json}, the plan and what applying did as one document on stdout; an apply
-   * that is not complete has it printed with the error instead ({@link #finish}).
-   */
-  static void printJson(
-      CommandSpec spec, RollbackPlan plan, ApplyResult result, Path savedTo, double maxWcu) {
-    if (!Targets.json(spec) || (result != null && !result.complete())) {
-      return;
-    }
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("plan", PlanJson.plan(plan, maxWcu));
-    if (savedTo != null) {
-      m.put("savedTo", savedTo.toString());
-    }
-    if (result != null) {
-      m.put("result", PlanJson.result(result));
-    }
-    Json.print(spec.commandLine().getOut(), m);
   }
 
   /**
@@ -469,79 +411,6 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Drops the recovery tables of a rollback that is done, or says they are kept; a drop that fails
-   * is said, naming the fix, and does not change the outcome. {@code command} is the command run,
-   * named in an access-denied hint.
-   */
-  static void dropOrKeep(
-      PrintWriter out,
-      Rollbacks rollbacks,
-      List<String> recoveryTables,
-      boolean keep,
-      CommandLine command) {
-    if (recoveryTables.isEmpty()) {
-      return;
-    }
-    if (keep) {
-      out.println(
-          "Kept recovery tables: "
-              + String.join(", ", recoveryTables)
-              + " ('pitr status' lists them, 'pitr drop' removes them)");
-      return;
-    }
-    List<String> dropped;
-    try {
-      dropped = rollbacks.drop(recoveryTables).block();
-    } catch (RuntimeException e) {
-      // Said, not thrown: the outcome of the rollback itself stands.
-      out.println(
-          "Could not drop recovery tables "
-              + String.join(", ", recoveryTables)
-              + " ("
-              + IamHint.named(e.getMessage(), command)
-              + "); drop each with 'pitr drop TABLE --yes' ('pitr status' on the live table lists"
-              + " them)");
-      return;
-    }
-    if (!dropped.isEmpty()) {
-      out.println("Dropped recovery tables: " + String.join(", ", dropped));
-    }
-  }
-
-  /**
-   * Exits 0 when everything was applied and verified.
-   *
-   * @throws PitrException {@link ErrorCode#PARTIAL} naming the failure file and how to resume
-   */
-  static int finish(ApplyResult result, String resumeCommand) {
-    if (result.complete()) {
-      return 0;
-    }
-    StringBuilder why = new StringBuilder();
-    if (!result.failed().isEmpty()) {
-      why.append(result.failed().size())
-          .append(" writes failed after retries and are in ")
-          .append(result.failureFile())
-          .append("; fix the cause and resume with '")
-          .append(resumeCommand)
-          .append(
-              "' (items already restored are counted, not written again; the failure file can"
-                  + " also be replayed with 'pitr copy-back --replay FILE --to TABLE', which"
-                  + " writes without conditions)");
-    }
-    if (!result.notVerified().isEmpty()) {
-      why.append(why.length() == 0 ? "" : ". ")
-          .append(result.notVerified().size())
-          .append(
-              " written items did not read back as planned (written over right after the"
-                  + " rollback?); check them, then rerun '")
-          .append(resumeCommand)
-          .append("' to report them as conflicts");
-    }
-    throw new CommandFailure(ErrorCode.PARTIAL, why.toString(), PlanJson.result(result));
-  }
-
   static boolean overwrite(String onConflict) {
     if (!List.of("skip", "overwrite").contains(onConflict)) {
       throw new PitrException(
@@ -552,35 +421,5 @@ final class RollbackCommand implements Callable<Integer> {
 
   private Instant instant(String option, String text) {
     return ExportCommand.instant(option, text, clock);
-  }
-
-  /**
-   * Asks {@code question} and returns normally on "y" or "yes".
-   *
-   * @throws PitrException {@link ErrorCode#REFUSED} on anything else, or without input
-   */
-  static void confirm(CommandSpec spec, BufferedReader input, String question, String nothingDone) {
-    PrintWriter out =
-        Targets.json(spec) ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    out.print(question + " [y/N] ");
-    out.flush();
-    String answer;
-    try {
-      BufferedReader in =
-          input != null
-              ? input
-              : new BufferedReader(
-                  new java.io.InputStreamReader(
-                      System.in, java.nio.charset.StandardCharsets.UTF_8));
-      answer = in.readLine();
-    } catch (java.io.IOException e) {
-      answer = null;
-    }
-    out.println();
-    String a = answer == null ? "" : answer.strip().toLowerCase(java.util.Locale.ROOT);
-    if (!a.equals("y") && !a.equals("yes")) {
-      throw new PitrException(
-          ErrorCode.REFUSED, "Not confirmed; " + nothingDone + ". Pass --yes to skip the question");
-    }
   }
 }
