@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -124,25 +122,11 @@ final class MigrateCommand implements Callable<Integer> {
    * @throws PitrException {@link ErrorCode#REFUSED} on anything else, or without input
    */
   void confirm(CommandSpec sub, String question, String nothingDone) {
-    // With --output json, stdout holds only the result document; the question goes to stderr.
-    PrintWriter out = Targets.json(sub) ? sub.commandLine().getErr() : sub.commandLine().getOut();
-    out.print(question + " [y/N] ");
-    out.flush();
-    String answer;
-    try {
-      if (input == null) {
-        input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      }
-      answer = input.readLine();
-    } catch (java.io.IOException e) {
-      answer = null;
+    // One reader for every question of a run, so nothing typed ahead is lost between them.
+    if (input == null) {
+      input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     }
-    out.println();
-    String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
-    if (!a.equals("y") && !a.equals("yes")) {
-      throw new PitrException(
-          ErrorCode.REFUSED, "Not confirmed; " + nothingDone + ". Pass --yes to skip the question");
-    }
+    Prompt.confirmOrRefuse(sub, input, question, nothingDone);
   }
 
   static String operator() {
