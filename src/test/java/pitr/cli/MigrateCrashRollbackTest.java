@@ -78,7 +78,7 @@ class MigrateCrashRollbackTest extends MigrateProcessFixture {
     Path m = seededCarsWithPitr();
     Map<String, Map<String, AttributeValue>> before = local.cars();
     CliRun dev = new CliRun();
-    MigrateCommand migrate = dev.commandLine.getSubcommands().get("migrate").getCommand();
+    MigrateCommand migrate = dev.migrate();
     migrate.clients = c -> losingAnswer(c, 3);
 
     int devCode =

@@ -47,10 +47,6 @@ class MigrateLedgerRefusalTest {
     return local.cars();
   }
 
-  private static MigrateCommand migrate(CliRun run) {
-    return run.commandLine.getSubcommands().get("migrate").getCommand();
-  }
-
   private boolean tableExists(String name) {
     return client.listTables().join().tableNames().contains(name);
   }
@@ -140,7 +136,7 @@ class MigrateLedgerRefusalTest {
     Path m = migrations();
     Map<String, Map<String, AttributeValue>> before = seedCars(m);
     CliRun run = new CliRun();
-    migrate(run).clients =
+    run.migrate().clients =
         c ->
             denying(
                 c,
@@ -167,7 +163,7 @@ class MigrateLedgerRefusalTest {
     Path m = migrations();
     Map<String, Map<String, AttributeValue>> before = seedCars(m);
     CliRun run = new CliRun();
-    migrate(run).clients =
+    run.migrate().clients =
         c ->
             denying(
                 c,

@@ -234,7 +234,7 @@ class MigrateRollbackCommandTest {
     editAfterTheRun();
     CliRun first = new CliRun();
     // Confirming, then stopping at once: the operator's Ctrl-C, in-process.
-    first.commandLine.getSubcommands().get("migrate").<MigrateCommand>getCommand().input =
+    first.migrate().input =
         new BufferedReader(new StringReader("y\n")) {
           @Override
           public String readLine() throws java.io.IOException {
@@ -359,7 +359,7 @@ class MigrateRollbackCommandTest {
     Path m = migrations();
     migrated(m);
     CliRun first = new CliRun();
-    first.commandLine.getSubcommands().get("migrate").<MigrateCommand>getCommand().input =
+    first.migrate().input =
         new BufferedReader(new StringReader("y\n")) {
           @Override
           public String readLine() throws java.io.IOException {

@@ -57,7 +57,7 @@ class MigrateSubmitCommandTest {
   private CliRun run(Clock clock, String... args) {
     CliRun run = moto.newRun();
     if (clock != null) {
-      MigrateCommand migrate = run.commandLine.getSubcommands().get("migrate").getCommand();
+      MigrateCommand migrate = run.migrate();
       migrate.clock = clock;
     }
     List<String> all = new ArrayList<>(List.of("--endpoint-url", endpoint));

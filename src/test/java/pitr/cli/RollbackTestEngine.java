@@ -171,13 +171,7 @@ final class RollbackTestEngine implements AutoCloseable {
 
   /** pk to item of every car. */
   Map<String, Map<String, AttributeValue>> cars() {
-    Map<String, Map<String, AttributeValue>> out = new TreeMap<>();
-    client
-        .scan(r -> r.tableName("cars").consistentRead(true))
-        .join()
-        .items()
-        .forEach(i -> out.put(i.get("pk").s(), i));
-    return out;
+    return byPk(client, "cars", i -> i);
   }
 
   boolean tableExists(String name) {
