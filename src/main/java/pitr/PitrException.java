@@ -22,6 +22,16 @@ public class PitrException extends RuntimeException {
     this.code = Objects.requireNonNull(code, "code");
   }
 
+  /** Whether {@code e} or any of its causes is a {@code type}. */
+  public static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** What kind of failure this is, and so the exit code. */
   public ErrorCode code() {
     return code;

@@ -15,11 +15,11 @@ import pitr.dynamo.ItemJson;
 import pitr.dynamo.KeySchema;
 import pitr.dynamo.Retries;
 import pitr.dynamo.ScanSpec;
+import pitr.dynamo.WriteProbe;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -111,19 +111,11 @@ public final class TableCheckpoints implements Checkpoints {
    * checkpoints' one: another {@code --checkpoint-table} is the fix, not a rerun with the same one.
    */
   public static boolean refusedForItsKey(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof OtherKey) {
-        return true;
-      }
-    }
-    return false;
+    return PitrException.causedBy(e, OtherKey.class);
   }
 
   /** The run and part of the put {@link #check} proves, which its condition keeps from landing. */
   private static final String PROBE = "pitr#check";
-
-  /** A condition no item meets: its key attribute both exists and does not. */
-  private static final String NEVER = "attribute_exists(#r) AND attribute_not_exists(#r)";
 
   /**
    * Checks, changing nothing, that this table can keep a run's checkpoints; commands call it before
@@ -146,21 +138,7 @@ public final class TableCheckpoints implements Checkpoints {
         .then(missingIsFine(query(PROBE)))
         .then(
             missingIsFine(
-                gateway
-                    .putItem(
-                        PutItemRequest.builder()
-                            .tableName(table)
-                            .item(Map.of("run", s(PROBE), "part", s(PROBE)))
-                            .conditionExpression(NEVER)
-                            .expressionAttributeNames(Map.of("#r", "run"))
-                            .build(),
-                        Retries.SHARED)
-                    .then(
-                        Mono.<Void>error(
-                            () ->
-                                new IllegalStateException(
-                                    "a put with a condition no item meets was made in " + table)))
-                    .onErrorResume(TableCheckpoints::refusedByItsCondition, e -> Mono.empty())));
+                WriteProbe.put(gateway, table, Map.of("run", s(PROBE), "part", s(PROBE)), "run")));
   }
 
   /**
@@ -170,15 +148,7 @@ public final class TableCheckpoints implements Checkpoints {
   private static Mono<Void> missingIsFine(Mono<?> call) {
     return call.then()
         .onErrorResume(
-            e ->
-                e instanceof ResourceNotFoundException
-                    || e.getCause() instanceof ResourceNotFoundException,
-            e -> Mono.empty());
-  }
-
-  private static boolean refusedByItsCondition(Throwable e) {
-    return e instanceof ConditionalCheckFailedException
-        || e.getCause() instanceof ConditionalCheckFailedException;
+            e -> PitrException.causedBy(e, ResourceNotFoundException.class), e -> Mono.empty());
   }
 
   private Mono<TableDescription> awaitActive() {

@@ -17,11 +17,6 @@ public final class StalePlanException extends PitrException {
 
   /** Whether {@code e} is (or was caused by) a {@link StalePlanException}. */
   public static boolean isCause(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof StalePlanException) {
-        return true;
-      }
-    }
-    return false;
+    return causedBy(e, StalePlanException.class);
   }
 }
