@@ -134,9 +134,8 @@ final class ApplyRunNotice {
                       + "', with the --source, --delete-extra or --on-conflict it was made with"
                       + (recoveryTables.isEmpty()
                           ? ""
-                          : ", and drop its recovery "
-                              + (recoveryTables.size() == 1 ? "table " : "tables ")
-                              + tables
+                          : ", and drop its "
+                              + named(recoveryTables)
                               + " with 'pitr drop TABLE --yes'")));
     } else if (failure != null && TableCheckpoints.refusedForItsKey(failure)) {
       String table = spec.findOption("--checkpoint-table").getValue();
@@ -168,10 +167,13 @@ final class ApplyRunNotice {
   private String dropsThem(List<String> recoveryTables) {
     return recoveryTables.isEmpty() || keep
         ? ""
-        : ", which drops the recovery "
-            + (recoveryTables.size() == 1 ? "table " : "tables ")
-            + String.join(", ", recoveryTables)
-            + " when the rollback completes";
+        : ", which drops the " + named(recoveryTables) + " when the rollback completes";
+  }
+
+  /** "recovery table X", or "recovery tables X, Y". */
+  private static String named(List<String> recoveryTables) {
+    return (recoveryTables.size() == 1 ? "recovery table " : "recovery tables ")
+        + String.join(", ", recoveryTables);
   }
 
   /** Whether the plan was made by this command (TABLE --to T0), not read from {@code --apply}. */
