@@ -57,21 +57,8 @@ class CheckpointTableRefusalTest {
     return dir.resolve("state");
   }
 
-  /** {@code rollback orders --to T0 --incident-end T1 --state-dir S}, then {@code more}. */
   private List<String> rollback(String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "rollback",
-                "orders",
-                "--to",
-                t0.toString(),
-                "--incident-end",
-                t1.toString(),
-                "--state-dir",
-                state().toString()));
-    args.addAll(List.of(more));
-    return args;
+    return incident.rollback(state(), more);
   }
 
   private List<String> fromExport(String... more) {

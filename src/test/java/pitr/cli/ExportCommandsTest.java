@@ -221,19 +221,7 @@ class ExportCommandsTest {
   }
 
   private int rollback(String... extra) {
-    List<String> args =
-        new java.util.ArrayList<>(
-            List.of(
-                "rollback",
-                "orders",
-                "--to",
-                t0.toString(),
-                "--incident-end",
-                t1.toString(),
-                "--state-dir",
-                dir.resolve("state").toString()));
-    args.addAll(List.of(extra));
-    return cli.exit(args.toArray(String[]::new));
+    return cli.exit(incident.rollback(dir.resolve("state"), extra).toArray(String[]::new));
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -81,6 +82,23 @@ final class OrdersIncident implements AutoCloseable {
                 r.tableName("orders")
                     .item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS(v))))
         .join();
+  }
+
+  /** {@code rollback orders --to T0 --incident-end T1 --state-dir STATE}, then {@code more}. */
+  List<String> rollback(Path state, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "rollback",
+                "orders",
+                "--to",
+                t0.toString(),
+                "--incident-end",
+                t1.toString(),
+                "--state-dir",
+                state.toString()));
+    args.addAll(List.of(more));
+    return args;
   }
 
   /** {@code orders} as pk to v. */

@@ -45,6 +45,11 @@ class RollbackNextStepTest {
     incident.close();
   }
 
+  /** {@code rollback orders --to T0 --incident-end T1 --state-dir S}, then {@code more}. */
+  private String[] rollback(String... more) {
+    return incident.rollback(dir.resolve("state"), more).toArray(String[]::new);
+  }
+
   private String state() {
     return dir.resolve("state").toString();
   }
@@ -92,20 +97,7 @@ class RollbackNextStepTest {
   @Test
   void rollbackApply_ofAPlanWhoseTableWasRecreated_namesTheRollbackThatPlansAgain() {
     Path plan = dir.resolve("plan.jsonl");
-    assertThat(
-            cli.exit(
-                "rollback",
-                "orders",
-                "--to",
-                t0.toString(),
-                "--incident-end",
-                t1.toString(),
-                "--plan",
-                plan.toString(),
-                "--state-dir",
-                state()))
-        .as(cli.last.err())
-        .isZero();
+    assertThat(cli.exit(rollback("--plan", plan.toString()))).as(cli.last.err()).isZero();
     recreateOrdersWithAnotherKey();
 
     int code = cli.exit("rollback", "--apply", plan.toString(), "--state-dir", state());
@@ -133,17 +125,7 @@ class RollbackNextStepTest {
 
   @Test
   void rollback_whoseTableIsRecreatedBeforeTheApply_dropsItsRecoveryTablesAndNamesItselfAgain() {
-    CliRun run =
-        confirmedAfter(
-            this::recreateOrdersWithAnotherKey,
-            "rollback",
-            "orders",
-            "--to",
-            t0.toString(),
-            "--incident-end",
-            t1.toString(),
-            "--state-dir",
-            state());
+    CliRun run = confirmedAfter(this::recreateOrdersWithAnotherKey, rollback());
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
     assertThat(run.err()).contains("was the table recreated since planning? Make a new plan\n");
@@ -170,16 +152,7 @@ class RollbackNextStepTest {
     CliRun refused =
         confirmedAfter(
             () -> createKeyedBy("pitr-checkpoints", "pk"),
-            "rollback",
-            "orders",
-            "--to",
-            t0.toString(),
-            "--incident-end",
-            t1.toString(),
-            "--checkpoint-table",
-            "pitr-checkpoints",
-            "--state-dir",
-            state());
+            rollback("--checkpoint-table", "pitr-checkpoints"));
 
     assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(2);
     assertThat(refused.err())
