@@ -169,7 +169,8 @@ public final class TableCheckpoints implements Checkpoints {
                     k -> k.attributeName("part").keyType(KeyType.RANGE))
                 .build())
         // Another worker created it first: use theirs.
-        .onErrorResume(e -> e.getCause() instanceof ResourceInUseException, e -> Mono.empty())
+        .onErrorResume(
+            e -> PitrException.causedBy(e, ResourceInUseException.class), e -> Mono.empty())
         .then(awaitActive());
   }
 

@@ -49,9 +49,7 @@ public final class ExportCalls {
         .<software.amazon.awssdk.services.dynamodb.model.DescribeExportResponse>retriedCall(
             tableName(exportArn), () -> client.describeExport(r -> r.exportArn(exportArn)))
         .onErrorMap(
-            e ->
-                e instanceof ExportNotFoundException
-                    || e.getCause() instanceof ExportNotFoundException,
+            e -> PitrException.causedBy(e, ExportNotFoundException.class),
             e ->
                 new PitrException(
                     ErrorCode.USAGE,

@@ -60,7 +60,8 @@ public final class FixtureSeeder {
                     ? Mono.<Void>empty()
                     : db.createTable(request)
                         .onErrorResume(
-                            e -> e.getCause() instanceof ResourceInUseException, e -> Mono.empty())
+                            e -> PitrException.causedBy(e, ResourceInUseException.class),
+                            e -> Mono.empty())
                         .then())
         .thenMany(db.awaitActive(request.tableName(), timeout, Duration.ofMillis(200)))
         .then();

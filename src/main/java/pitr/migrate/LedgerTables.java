@@ -178,7 +178,7 @@ enum LedgerTables {
   }
 
   private static boolean alreadyCreated(Throwable e) {
-    return e instanceof ResourceInUseException || e.getCause() instanceof ResourceInUseException;
+    return PitrException.causedBy(e, ResourceInUseException.class);
   }
 
   private static boolean sameKey(TableDescription existing, CreateTableRequest wanted) {

@@ -548,8 +548,7 @@ public final class Rollbacks {
   }
 
   private static boolean gone(Throwable e) {
-    return e instanceof ResourceNotFoundException
-        || e.getCause() instanceof ResourceNotFoundException;
+    return PitrException.causedBy(e, ResourceNotFoundException.class);
   }
 
   /** Deletes the work folder of a plan made here (not a plan file saved elsewhere). */

@@ -165,7 +165,7 @@ final class DrillTables {
         .deleteTable(s.table())
         .thenReturn("dropped " + s.table())
         .onErrorResume(
-            e -> e.getCause() instanceof ResourceNotFoundException,
+            e -> PitrException.causedBy(e, ResourceNotFoundException.class),
             e -> Mono.just(s.table() + " was already gone"));
   }
 
