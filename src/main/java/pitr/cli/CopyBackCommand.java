@@ -202,6 +202,7 @@ final class CopyBackCommand implements Callable<Integer> {
     }
     String id = run.resume != null ? run.resume : run.runId != null ? run.runId : newRunId();
     submit.refuseWithoutSubmit(spec);
+    checkCheckpointTable();
     if (submit.requested()) {
       if (replay != null) {
         throw new PitrException(
@@ -237,7 +238,7 @@ final class CopyBackCommand implements Callable<Integer> {
     try (Targets t = Targets.of(spec, 3 * request.throughput().concurrency() + 1);
         MetricsSession session = metrics.start(spec, "copy-back")) {
       Checkpoints checkpoints = state.checkpoints(t.gateway);
-      checkCheckpointTable();
+      checkCheckpointTable(); // again: a resumed run's tables come from its record
       state.checkCheckpointTable(t.gateway);
       CopyBack copy =
           CopyBack.create(

@@ -2,6 +2,7 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +143,10 @@ final class SubmitOptions {
     refuseLocalReads(original);
     StagedFiles.Location stageTo = stageLocation(input);
     TargetOptions target = PitrCommand.of(spec).target();
-    try (BatchAsyncClient client = new AwsClients(target).batch()) {
+    try (Targets dynamo = Targets.of(spec);
+        BatchAsyncClient client = new AwsClients(target).batch()) {
+      TableCheckpoints checkpoints = TableCheckpoints.in(dynamo.gateway, checkpointTable);
+      refuseOtherKey(checkpoints);
       BatchGateway gateway = new BatchGateway(client);
       batch.checkExists(gateway);
       staged = input == null ? null : input.value();
@@ -175,7 +179,7 @@ final class SubmitOptions {
         throw stageTo == null ? e : uploadedButNotSubmitted(e, input);
       }
       print(spec, command, runId, checkpointTable, jobId, job);
-      record(spec, checkpointTable, runId, new RunJob(jobId, job.jobQueue(), workers, now(), args));
+      record(spec, checkpoints, runId, new RunJob(jobId, job.jobQueue(), workers, now(), args));
     }
     return 0;
   }
@@ -222,6 +226,18 @@ final class SubmitOptions {
               + " s3://BUCKET/KEY. Nothing was submitted");
     }
     return StagedFiles.Location.parse("--stage", stage, false);
+  }
+
+  /**
+   * Refuses a checkpoint table of another key before anything is uploaded or submitted: every
+   * worker would fail on it. What these credentials may not do there is left to the workers' check.
+   */
+  private static void refuseOtherKey(TableCheckpoints checkpoints) {
+    try {
+      checkpoints.checkKey(Duration.ofSeconds(2)).block();
+    } catch (PitrException e) {
+      throw new PitrException(e.code(), e.getMessage() + ". Nothing was submitted", e);
+    }
   }
 
   /** The refusal of a submit that failed after the file was uploaded: it says what is left. */
@@ -275,9 +291,10 @@ final class SubmitOptions {
    * find it from the run id. Said, not thrown, when that fails: the job is submitted, and its
    * workers record their job ids in their leases.
    */
-  private static void record(CommandSpec spec, String checkpointTable, String runId, RunJob job) {
-    try (Targets t = Targets.of(spec)) {
-      TableCheckpoints.in(t.gateway, checkpointTable).saveJob(runId, job).block();
+  private static void record(
+      CommandSpec spec, TableCheckpoints checkpoints, String runId, RunJob job) {
+    try {
+      checkpoints.saveJob(runId, job).block();
     } catch (PitrException e) {
       PrintWriter err = spec.commandLine().getErr();
       err.println(
@@ -285,8 +302,8 @@ final class SubmitOptions {
               + job.jobId()
               + " with run "
               + runId
-              + " in checkpoint table "
-              + checkpointTable
+              + " in checkpoint "
+              + checkpoints.describe()
               + " ("
               + e.getMessage()
               + "); pitr runs show finds it once a worker has started");

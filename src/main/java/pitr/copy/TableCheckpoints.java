@@ -142,6 +142,22 @@ public final class TableCheckpoints implements Checkpoints {
   }
 
   /**
+   * Refuses, changing nothing, a table of another key, as {@link #check} does, and nothing else:
+   * the check of a command submitted to run elsewhere, under another role and maybe another
+   * network. A table these credentials cannot describe within {@code within} (denied, unreachable,
+   * slow) is left to the workers' own {@link #check}, under theirs.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} for a table of another key
+   */
+  public Mono<Void> checkKey(Duration within) {
+    return gateway
+        .findTable(table)
+        .flatMap(this::refuseOtherKey)
+        .timeout(within)
+        .onErrorResume(e -> !refusedForItsKey(e), e -> Mono.empty());
+  }
+
+  /**
    * {@code call} with a missing table (or one another worker is creating) taken as allowed: the
    * call was authorized before the table was looked up.
    */

@@ -115,6 +115,29 @@ class CopyBackSubmitTest {
   }
 
   @Test
+  void copyBack_submitWithTheTargetAsCheckpointTable_exits2AndSubmitsNothing() {
+    String q = newQueue();
+
+    CliRun run =
+        run(
+            "--checkpoint-table",
+            "orders",
+            "--submit",
+            "batch",
+            "--workers",
+            "2",
+            "--job-queue",
+            q);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: --checkpoint-table orders is the table copied to; name a table of its own for"
+                + " checkpoints, e.g. --checkpoint-table pitr-checkpoints\n");
+    assertThat(moto.submittedJobs(q)).isEmpty();
+  }
+
+  @Test
   void copyBack_submitToAnUnknownQueue_exits3() {
     CliRun run =
         run(

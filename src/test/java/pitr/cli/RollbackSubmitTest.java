@@ -121,6 +121,42 @@ class RollbackSubmitTest extends RollbackSubmitFixture {
   }
 
   @Test
+  void submit_withACheckpointTableOfAnotherKey_exits2_andUploadsAndSubmitsNothing() {
+    Path plan = plan();
+    String queue = newQueue();
+    String bucket = newBucket();
+
+    CliRun run =
+        run(
+            local,
+            "state",
+            "--apply",
+            plan.toString(),
+            "--checkpoint-table",
+            "orders",
+            "--submit",
+            "batch",
+            "--workers",
+            "2",
+            "--job-queue",
+            queue,
+            "--run-id",
+            "rb0009",
+            "--stage",
+            "s3://" + bucket + "/p");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: Checkpoint table orders has the key pk (S), but checkpoints need run (S),"
+                + " part (S); pass a --checkpoint-table that does not exist yet (pitr creates it)"
+                + " or one pitr created. Nothing was submitted\n");
+    assertThat(moto.submittedJobs(queue)).isEmpty();
+    assertThat(objects(bucket)).isEmpty();
+    assertThat(local.orders()).isEqualTo(AFTER_INCIDENT);
+  }
+
+  @Test
   void submit_toAQueueThatDoesNotExist_exits3_andUploadsNothing() {
     Path plan = plan();
     String bucket = newBucket();
