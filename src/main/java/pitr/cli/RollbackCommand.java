@@ -41,8 +41,9 @@ import reactor.core.scheduler.Schedulers;
       "Roll a table back to T0, item by item, without clobbering later writes.",
       "With --incident-end T1 only items the incident changed are restored; items changed since"
           + " are conflicts, kept unless --on-conflict overwrite.",
-      "--plan FILE saves the plan and stops; --apply FILE executes exactly that plan, and"
-          + " --resume RUN_ID continues an apply that was interrupted.",
+      "--dry-run prints the plan and writes nothing to TABLE; --plan FILE also saves it; --apply"
+          + " FILE executes exactly that plan, and --resume RUN_ID continues an apply that was"
+          + " interrupted.",
       "--source export --bucket B plans from an incremental export of [T0, T1) instead of"
           + " restored tables (a window of 15m-24h on AWS).",
       "Before its first write an apply prints the command that continues it if it is"
@@ -81,6 +82,13 @@ final class RollbackCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "Save the plan to FILE (JSON lines) and stop.")
   Path plan;
+
+  @Option(
+      names = "--dry-run",
+      description =
+          "Make the plan and print it, or with --apply FILE read and check that plan, and stop:"
+              + " nothing is written to TABLE (planning still restores, or reads an export).")
+  boolean dryRun;
 
   @Option(
       names = "--apply",
@@ -189,6 +197,7 @@ final class RollbackCommand implements Callable<Integer> {
           "--worker, --run-id and --submit share the apply of a saved plan; make the plan with"
               + " --plan FILE, then pass --apply FILE");
     }
+    refuseDryRunWith();
     if (resume != null && runId != null) {
       throw new PitrException(
           ErrorCode.USAGE,
@@ -257,6 +266,11 @@ final class RollbackCommand implements Callable<Integer> {
       RuntimeException failure = null;
       try {
         out.print(PlanText.plan(planned, rollbackOptions.rate.maxWcu()));
+        if (dryRun) {
+          out.println(dryRunDone());
+          ApplyOutcome.printJson(spec, planned, null, null, rollbackOptions.rate.maxWcu());
+          return 0;
+        }
         if (plan != null) {
           PlanFile.write(
               rollbackOptions.keep ? planned : planned.withRecoveryTables(List.of()), plan);
@@ -348,7 +362,13 @@ final class RollbackCommand implements Callable<Integer> {
           "--apply FILE executes a saved plan as it is; drop TABLE, --to, --incident-end,"
               + " --plan, --source, --bucket and --export");
     }
-    RollbackPlan saved = readPlan(false);
+    RollbackPlan saved = readPlan(dryRun);
+    if (dryRun) {
+      out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
+      out.println(dryRunDone());
+      ApplyOutcome.printJson(spec, saved, null, null, rollbackOptions.rate.maxWcu());
+      return 0;
+    }
     String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);
     ApplyRunNotice run = new ApplyRunNotice(out, spec, apply, id, share);
     try (Targets t = Targets.of(spec)) {
@@ -409,6 +429,42 @@ final class RollbackCommand implements Callable<Integer> {
       throw new PitrException(
           e.code(), e.getMessage().replace(file.toString(), apply + " (its copy " + file + ")"), e);
     }
+  }
+
+  /**
+   * Refuses {@code --dry-run} with what it would contradict: {@code --plan} (which writes nothing
+   * to the table already), a resume, a run shared by workers, a submit.
+   */
+  private void refuseDryRunWith() {
+    if (!dryRun) {
+      return;
+    }
+    String other =
+        plan != null
+            ? "--plan FILE (which writes nothing to the table either)"
+            : resume != null
+                ? "--resume"
+                : runId != null ? "--run-id" : submit.requested() ? "--submit" : null;
+    if (other == null && !"1/1".equals(worker)) {
+      other = "--worker";
+    }
+    if (other != null) {
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "--dry-run stops before the first write, so it cannot go with "
+              + other
+              + "; drop one of them. Nothing was changed.");
+    }
+  }
+
+  /** The last line of a dry run: what was not done, and how to do it. */
+  private String dryRunDone() {
+    return apply != null
+        ? "Dry run: nothing was written. Apply it with 'pitr rollback --apply " + apply + "'"
+        : "Dry run: nothing was written to "
+            + table
+            + ". Apply it by running the command again without --dry-run, or save it with --plan"
+            + " FILE and apply that with --apply FILE";
   }
 
   static boolean overwrite(String onConflict) {

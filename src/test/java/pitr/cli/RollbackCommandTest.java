@@ -31,16 +31,7 @@ class RollbackCommandTest {
 
   /** a, b, c at v1; T0; the incident sets a and b to bad and deletes c; T1. */
   private Instant[] incident() {
-    local.createOrders();
-    local.put("a", "v1");
-    local.put("b", "v1");
-    local.put("c", "v1");
-    Instant t0 = RollbackTestEngine.mark();
-    local.put("a", "bad");
-    local.put("b", "bad");
-    local.delete("c");
-    Instant t1 = RollbackTestEngine.mark();
-    return new Instant[] {t0, t1};
+    return local.incident();
   }
 
   @Test

@@ -29,17 +29,9 @@ class RollbackRefusalTest {
 
   /** a, b, c at v1; T0; the incident sets a and b to bad and deletes c; T1; b repaired by hand. */
   private Instant[] incident() {
-    local.createOrders();
-    local.put("a", "v1");
-    local.put("b", "v1");
-    local.put("c", "v1");
-    Instant t0 = RollbackTestEngine.mark();
-    local.put("a", "bad");
-    local.put("b", "bad");
-    local.delete("c");
-    Instant t1 = RollbackTestEngine.mark();
+    Instant[] t = local.incident();
     local.put("b", "repaired-by-hand");
-    return new Instant[] {t0, t1};
+    return t;
   }
 
   private static final Map<String, String> AFTER_INCIDENT =

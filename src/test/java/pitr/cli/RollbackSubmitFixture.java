@@ -53,17 +53,9 @@ abstract class RollbackSubmitFixture {
 
   /** An incident on {@code engine}: a and b set to bad, c deleted, b repaired by hand since. */
   static Instant[] incident(RollbackTestEngine engine) {
-    engine.createOrders();
-    engine.put("a", "v1");
-    engine.put("b", "v1");
-    engine.put("c", "v1");
-    Instant t0 = RollbackTestEngine.mark();
-    engine.put("a", "bad");
-    engine.put("b", "bad");
-    engine.delete("c");
-    Instant t1 = RollbackTestEngine.mark();
+    Instant[] t = engine.incident();
     engine.put("b", "repaired-by-hand");
-    return new Instant[] {t0, t1};
+    return t;
   }
 
   /** The saved plan of the {@link #incident} on {@link #local}. */

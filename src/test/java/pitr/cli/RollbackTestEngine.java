@@ -102,6 +102,23 @@ final class RollbackTestEngine implements AutoCloseable {
   }
 
   /**
+   * The incident most rollback tests undo, on a new orders table: a, b and c written as v1; T0; a
+   * and b set to bad and c deleted; T1. Returns {T0, T1}.
+   */
+  Instant[] incident() {
+    createOrders();
+    put("a", "v1");
+    put("b", "v1");
+    put("c", "v1");
+    Instant t0 = mark();
+    put("a", "bad");
+    put("b", "bad");
+    delete("c");
+    Instant t1 = mark();
+    return new Instant[] {t0, t1};
+  }
+
+  /**
    * The instant now, to the millisecond, with the clock moved on before and after it, so that
    * writes before it are strictly earlier and writes after it strictly later, even at the
    * millisecond precision instants are sent to DynamoDB with.

@@ -33,15 +33,7 @@ class RollbackWorkersCommandTest {
 
   /** The saved plan of an incident: a and b set to bad, c deleted, b repaired by hand since. */
   private Path plan() {
-    local.createOrders();
-    local.put("a", "v1");
-    local.put("b", "v1");
-    local.put("c", "v1");
-    Instant t0 = RollbackTestEngine.mark();
-    local.put("a", "bad");
-    local.put("b", "bad");
-    local.delete("c");
-    Instant t1 = RollbackTestEngine.mark();
+    Instant[] t = local.incident();
     local.put("b", "repaired-by-hand");
     Path plan = dir.resolve("plan.jsonl");
     CliRun run = new CliRun();
@@ -50,9 +42,9 @@ class RollbackWorkersCommandTest {
                 run,
                 "orders",
                 "--to",
-                t0.toString(),
+                t[0].toString(),
                 "--incident-end",
-                t1.toString(),
+                t[1].toString(),
                 "--plan",
                 plan.toString()))
         .as(run.err())
