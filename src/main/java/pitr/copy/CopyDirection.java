@@ -44,6 +44,28 @@ public record CopyDirection(
     return target.equals(sourceTags.get(RecoveryTags.RECOVERY_OF));
   }
 
+  /**
+   * What a copy from a recovery table into its source overwrites, for the operator: every item it
+   * writes replaces what the source holds now, a write made since the restore point included; null
+   * for any other copy. {@code pitr rollback} is the way to keep writes made after the incident.
+   */
+  public String overwriteNote() {
+    if (source == null || !intoItsSource()) {
+      return null;
+    }
+    String at = sourceTags.getOrDefault(RecoveryTags.RESTORE_POINT, "its restore point");
+    return "each item copied replaces what "
+        + target
+        + " holds for its key now with the item as it was at "
+        + at
+        + ", writes made since included; to keep writes made after the incident, roll back"
+        + " instead: pitr rollback "
+        + target
+        + " --to "
+        + (at.equals("its restore point") ? "T0" : at)
+        + " --incident-end T1 --dry-run";
+  }
+
   /** The direction for the operator, e.g. "recovery table orders-rec → its source orders". */
   public String describe() {
     if (source == null) {

@@ -92,9 +92,16 @@ public final class CopyPlan {
     return earlier.files();
   }
 
-  /** What the operator should know about the files the copy reads; empty when nothing. */
+  /**
+   * What the operator should know: what a copy into its source overwrites, and the files the copy
+   * reads; empty when nothing.
+   */
   public List<String> notes() {
-    List<String> out = new ArrayList<>(earlier.notes());
+    List<String> out = new ArrayList<>();
+    if (direction.overwriteNote() != null) {
+      out.add(direction.overwriteNote());
+    }
+    out.addAll(earlier.notes());
     if (keys != null && keys.note() != null) {
       out.add(keys.note());
     }

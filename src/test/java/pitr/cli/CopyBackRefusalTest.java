@@ -129,6 +129,10 @@ class CopyBackRefusalTest extends CopyBackFixture {
     assertThat(cli.last.err())
         .isEqualTo(
             "Copying recovery table orders-rec → its source orders\n"
+                + "note: each item copied replaces what orders holds for its key now with the item"
+                + " as it was at 2026-11-30T02:00:00Z, writes made since included; to keep writes"
+                + " made after the incident, roll back instead: pitr rollback orders --to"
+                + " 2026-11-30T02:00:00Z --incident-end T1 --dry-run\n"
                 + "Delete 5 items of orders that orders-rec does not have (recovery table"
                 + " orders-rec → its source orders)? [y/N] error: --delete-extra was not"
                 + " confirmed, so nothing was written; answer y or pass --yes\n");
