@@ -59,6 +59,9 @@ final class CopyBackText {
               + " could not write, from "
               + plan.earlierFailureFiles().stream().map(Path::toString).collect(joining(", ")));
     }
+    if (plan.overwriteNote() != null) {
+      err.println("note: " + plan.overwriteNote());
+    }
     plan.notes().forEach(n -> err.println("note: " + n));
     err.flush();
   }

@@ -77,7 +77,16 @@ final class DiffCommand implements Callable<Integer> {
       session.expect(itemCount(t, a) + itemCount(t, b));
       r =
           TableDiff.create(t.gateway, state.stateDir().resolve("tmp"))
-              .diff(a, b, segments, sample, keysOut, n -> session.meters().add(Meter.ITEMS_READ, n))
+              .diff(
+                  a,
+                  b,
+                  segments,
+                  sample,
+                  keysOut,
+                  (n, units) -> {
+                    session.meters().add(Meter.ITEMS_READ, n);
+                    session.meters().add(Meter.RCU_CONSUMED, units);
+                  })
               .block();
       session.finish();
     }

@@ -53,6 +53,11 @@ final class PlanScanProgress implements ScanProgress, AutoCloseable {
     session().meters().add(Meter.ITEMS_READ, items);
   }
 
+  @Override
+  public void readUnits(double units) {
+    session().meters().add(Meter.RCU_CONSUMED, units);
+  }
+
   /** Stops the progress and prints the summary line, when the scans started: the plan is made. */
   synchronized void finish() {
     if (session != null) {

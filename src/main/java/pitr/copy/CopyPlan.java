@@ -93,15 +93,16 @@ public final class CopyPlan {
   }
 
   /**
-   * What the operator should know: what a copy into its source overwrites, and the files the copy
-   * reads; empty when nothing.
+   * What a copy from a recovery table into its source overwrites ({@link
+   * CopyDirection#overwriteNote}); null for any other copy.
    */
+  public String overwriteNote() {
+    return direction.overwriteNote();
+  }
+
+  /** What the operator should know about the files the copy reads; empty when nothing. */
   public List<String> notes() {
-    List<String> out = new ArrayList<>();
-    if (direction.overwriteNote() != null) {
-      out.add(direction.overwriteNote());
-    }
-    out.addAll(earlier.notes());
+    List<String> out = new ArrayList<>(earlier.notes());
     if (keys != null && keys.note() != null) {
       out.add(keys.note());
     }

@@ -71,10 +71,17 @@ public final class KeySpill {
       Path dir,
       int partitions,
       Function<Map<String, AttributeValue>, String> digest) {
-    return spill(gateway, spec, schema, dir, partitions, digest, n -> {});
+    return spill(gateway, spec, schema, dir, partitions, digest, (n, units) -> {});
   }
 
-  /** As above, telling {@code itemsRead} how many items each page held, for progress. */
+  /** What a scan read, page by page: for progress, and the read units in a command's summary. */
+  @FunctionalInterface
+  public interface PageTally {
+    /** A page of {@code items} items that consumed {@code readUnits} (0 when not reported). */
+    void page(long items, double readUnits);
+  }
+
+  /** As above, telling {@code tally} what each page held and consumed. */
   public static Mono<Void> spill(
       DynamoDbGateway gateway,
       ScanSpec spec,
@@ -82,12 +89,12 @@ public final class KeySpill {
       Path dir,
       int partitions,
       Function<Map<String, AttributeValue>, String> digest,
-      java.util.function.LongConsumer itemsRead) {
+      PageTally tally) {
     return spillAll(
         Flux.range(0, spec.totalSegments())
             .flatMap(s -> gateway.scanSegment(spec, s, null), spec.totalSegments()),
         page -> {
-          itemsRead.accept(page.items().size());
+          tally.page(page.items().size(), page.readUnits());
           return page.items().stream()
               .map(item -> Map.entry(keyText(schema, item), digest.apply(item)))
               .toList();

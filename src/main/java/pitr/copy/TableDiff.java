@@ -44,17 +44,12 @@ public final class TableDiff {
 
   /** Diffs {@code a} and {@code b}; differing keys go to {@code keysOut} when not null. */
   public Mono<DiffResult> diff(String a, String b, int segments, int sample, Path keysOut) {
-    return diff(a, b, segments, sample, keysOut, n -> {});
+    return diff(a, b, segments, sample, keysOut, (n, units) -> {});
   }
 
-  /** As above, telling {@code itemsRead} how many items each page of either table held. */
+  /** As above, telling {@code itemsRead} what each page of either table held and consumed. */
   public Mono<DiffResult> diff(
-      String a,
-      String b,
-      int segments,
-      int sample,
-      Path keysOut,
-      java.util.function.LongConsumer itemsRead) {
+      String a, String b, int segments, int sample, Path keysOut, KeySpill.PageTally itemsRead) {
     return gateway
         .describeTable(a)
         .zipWith(gateway.describeTable(b))
@@ -104,7 +99,7 @@ public final class TableDiff {
       int segments,
       Path dir,
       int partitions,
-      java.util.function.LongConsumer itemsRead) {
+      KeySpill.PageTally itemsRead) {
     return KeySpill.spill(
         gateway,
         ScanSpec.of(table, segments),

@@ -153,7 +153,16 @@ final class RollbackPlanner {
   private Mono<Void> spill(String table, KeySchema schema, Path dir, int partitions) {
     ScanSpec spec = new ScanSpec(table, SEGMENTS, null, Map.of(), Map.of(), null, true, null);
     return KeySpill.spill(
-        tables.gateway(), spec, schema, dir, partitions, ItemHash::of, progress::read);
+        tables.gateway(),
+        spec,
+        schema,
+        dir,
+        partitions,
+        ItemHash::of,
+        (n, units) -> {
+          progress.read(n);
+          progress.readUnits(units);
+        });
   }
 
   private static List<Candidate> candidates(Path spill, int p) throws IOException {

@@ -24,4 +24,7 @@ public interface ScanProgress {
 
   /** {@code items} more items were read (a page of a scan, or changes of an export). */
   void read(long items);
+
+  /** Those reads consumed {@code units} read units of the tables read (as DynamoDB reported). */
+  default void readUnits(double units) {}
 }

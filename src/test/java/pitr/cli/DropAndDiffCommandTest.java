@@ -62,8 +62,11 @@ class DropAndDiffCommandTest {
         .contains("only in orders-rec: 1  e.g. {\"pk\":{\"S\":\"k299\"}}\n")
         .contains("only in orders: 5  e.g.");
     assertThat(pitr.files.SealedLines.readAll(keys, "Keys", "fix")).hasSize(16);
-    // Progress and summary count what diff reads: 300 items of orders-rec, 304 of orders.
-    assertThat(cli.last.err()).contains("summary command=diff items_read=604 items_written=0 ");
+    // Progress and summary count what diff reads: 300 items of orders-rec, 304 of orders, and the
+    // read units the scans consumed.
+    assertThat(cli.last.err())
+        .contains("summary command=diff items_read=604 items_written=0 ")
+        .containsPattern("summary command=diff .* rcu=[1-9]\\d* ");
 
     assertThat(
             cli.exit(

@@ -69,7 +69,7 @@ class RollbackPlanProgressTest {
           run.err().lines().filter(l -> l.startsWith("summary command=rollback-plan ")).toList();
       assertThat(summary).hasSize(1);
       assertThat(itemsRead(summary.get(0))).isEqualTo(43);
-      assertThat(summary.get(0)).contains(" items_written=0 ");
+      assertThat(summary.get(0)).contains(" items_written=0 ").containsPattern(" rcu=[1-9]\\d* ");
       assertThat(run.out()).doesNotContain("progress command=");
     }
   }
