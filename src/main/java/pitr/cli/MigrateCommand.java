@@ -113,7 +113,8 @@ final class MigrateCommand implements Callable<Integer> {
     MigrationEnvironment.Settings settings =
         MigrationEnvironment.Settings.defaults(target.describe())
             .withTables(options.ledgerTable, options.journalTable);
-    return MigrationEnvironment.create(client, clock, scheduler, settings);
+    return MigrationEnvironment.create(client, clock, scheduler, settings)
+        .withDryRunConditions(EngineConditions.INSTANCE);
   }
 
   /**

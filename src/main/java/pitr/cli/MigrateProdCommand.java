@@ -273,7 +273,9 @@ final class MigrateProdCommand implements Callable<Integer> {
                 + ", delete "
                 + t.deletes()
                 + (t.conditionFailed() > 0
-                    ? ", skip " + t.conditionFailed() + " (item gone)"
+                    ? ", skip "
+                        + t.conditionFailed()
+                        + " (their condition would fail, or the item is gone)"
                     : ""));
       }
       out.println(

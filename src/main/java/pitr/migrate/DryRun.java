@@ -38,7 +38,7 @@ final class DryRun {
             true,
             TableHandle.Checkpoints.NONE,
             progress,
-            RunHandles.Wiring.dry(pitr.copy.Worker.ALL));
+            RunHandles.Wiring.dry(pitr.copy.Worker.ALL, env.dryRunConditions()));
     RunContext ctx =
         new RunContext(
             request.mode(),

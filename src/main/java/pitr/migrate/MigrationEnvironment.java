@@ -56,7 +56,9 @@ public final class MigrationEnvironment {
     }
   }
 
+  private final DynamoDbAsyncClient client;
   private final DynamoDbGateway db;
+  private final DryRunConditions conditions;
   private final Clock clock;
   private final Scheduler scheduler;
   private final Settings settings;
@@ -64,7 +66,13 @@ public final class MigrationEnvironment {
   private final LeaseLock lock;
 
   private MigrationEnvironment(
-      DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
+      DynamoDbAsyncClient client,
+      Clock clock,
+      Scheduler scheduler,
+      Settings settings,
+      DryRunConditions conditions) {
+    this.client = client;
+    this.conditions = conditions;
     this.db = DynamoDbGateway.create(client, settings.targetName()).withScheduler(scheduler);
     this.clock = clock;
     this.scheduler = scheduler;
@@ -76,7 +84,17 @@ public final class MigrationEnvironment {
   /** An environment over {@code client}; the caller keeps and closes the client. */
   public static MigrationEnvironment create(
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
-    return new MigrationEnvironment(client, clock, scheduler, settings);
+    return new MigrationEnvironment(client, clock, scheduler, settings, DryRunConditions.UNCHECKED);
+  }
+
+  /** This environment, its dry runs checking write conditions with {@code check}. */
+  public MigrationEnvironment withDryRunConditions(DryRunConditions check) {
+    return new MigrationEnvironment(client, clock, scheduler, settings, check);
+  }
+
+  /** How dry runs check write conditions ({@link DryRunConditions#UNCHECKED} unless given). */
+  DryRunConditions dryRunConditions() {
+    return conditions;
   }
 
   /** The ledger of this environment. */

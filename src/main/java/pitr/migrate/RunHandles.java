@@ -20,9 +20,19 @@ final class RunHandles {
    *
    * @param share this process's share of the run's scan segments
    */
-  record Wiring(InFlightWrites inFlight, ResumeSkips resume, LongAdder reads, Worker share) {
-    static Wiring dry(Worker share) {
-      return new Wiring(new InFlightWrites(), ResumeSkips.NONE, new LongAdder(), share);
+  record Wiring(
+      InFlightWrites inFlight,
+      ResumeSkips resume,
+      LongAdder reads,
+      Worker share,
+      DryRunConditions conditions) {
+    /** What a live run's handles share: writes are checked by DynamoDB. */
+    Wiring(InFlightWrites inFlight, ResumeSkips resume, LongAdder reads, Worker share) {
+      this(inFlight, resume, reads, share, DryRunConditions.UNCHECKED);
+    }
+
+    static Wiring dry(Worker share, DryRunConditions conditions) {
+      return new Wiring(new InFlightWrites(), ResumeSkips.NONE, new LongAdder(), share, conditions);
     }
   }
 
@@ -63,7 +73,8 @@ final class RunHandles {
                     progress,
                     wiring.inFlight(),
                     wiring.resume(),
-                    wiring.share())));
+                    wiring.share(),
+                    wiring.conditions())));
     return out;
   }
 

@@ -89,6 +89,10 @@ final class TableHandle implements MigrationTable {
   private final ResumeSkips resume;
   private final TableTally tally;
   private final boolean dryRun;
+
+  /** How a dry run checks the conditions of the writes it counts. */
+  private final DryRunConditions conditions;
+
   private final Checkpoints checkpoints;
   private final Clock clock;
   private final RunContext.ProgressCounter progress;
@@ -109,8 +113,10 @@ final class TableHandle implements MigrationTable {
       RunContext.ProgressCounter progress,
       InFlightWrites inFlight,
       ResumeSkips resume,
-      Worker share) {
+      Worker share,
+      DryRunConditions conditions) {
     this.name = description.tableName();
+    this.conditions = conditions;
     this.share = share;
     this.keyAttributes = keyAttributes(description);
     this.db = db;
@@ -344,7 +350,7 @@ final class TableHandle implements MigrationTable {
   public Mono<WriteOutcome> put(Map<String, AttributeValue> item, Condition condition) {
     Map<String, AttributeValue> key = keyOf(item);
     if (dryRun) {
-      return dry(WriteOp.PUT, key, item, null);
+      return dry(WriteOp.PUT, key, item, null, condition);
     }
     PutItemRequest.Builder b =
         PutItemRequest.builder()
@@ -378,7 +384,7 @@ final class TableHandle implements MigrationTable {
               "update of " + name + " sets and removes nothing; add Update.set or Update.remove"));
     }
     if (dryRun) {
-      return dry(WriteOp.UPDATE, key, item, update);
+      return dry(WriteOp.UPDATE, key, item, update, update.condition().orElse(null));
     }
     Map<String, String> names = new HashMap<>(update.expressionNames());
     Map<String, AttributeValue> values = new HashMap<>(update.expressionValues());
@@ -426,7 +432,7 @@ final class TableHandle implements MigrationTable {
   public Mono<WriteOutcome> delete(Map<String, AttributeValue> item, Condition condition) {
     Map<String, AttributeValue> key = keyOf(item);
     if (dryRun) {
-      return dry(WriteOp.DELETE, key, item, null);
+      return dry(WriteOp.DELETE, key, item, null, condition);
     }
     DeleteItemRequest.Builder b =
         DeleteItemRequest.builder()
@@ -455,9 +461,12 @@ final class TableHandle implements MigrationTable {
       WriteOp op,
       Map<String, AttributeValue> key,
       Map<String, AttributeValue> item,
-      Update update) {
+      Update update,
+      Condition condition) {
     boolean sample = sampleCount.get() < SAMPLES_PER_TABLE;
-    boolean needBefore = (op != WriteOp.PUT && keyOnly(item)) || (op == WriteOp.PUT && sample);
+    boolean needBefore =
+        (op != WriteOp.PUT && keyOnly(item))
+            || (op == WriteOp.PUT && (sample || condition != null));
     Mono<Map<String, AttributeValue>> before =
         needBefore
             ? db.getItem(
@@ -472,10 +481,12 @@ final class TableHandle implements MigrationTable {
                 case UPDATE -> b.isEmpty() ? null : update.applyTo(b);
                 case DELETE -> null;
               };
-          if (op == WriteOp.UPDATE && b.isEmpty()) {
-            // The item is gone: a live run's update would fail its existence condition.
+          if ((op == WriteOp.UPDATE && b.isEmpty())
+              || (condition != null && !conditions.holds(condition, b))) {
+            // The item is gone (a live run's update would fail its existence condition), or the
+            // write's own condition does not hold on it: a live run would write nothing.
             tally.conditionFailed();
-            return WriteOutcome.DRY_RUN;
+            return WriteOutcome.CONDITION_FAILED;
           }
           tally.written(op, DynamoJson.writeUnits(after != null ? after : b.isEmpty() ? key : b));
           if (sample && sampleCount.incrementAndGet() <= SAMPLES_PER_TABLE) {

@@ -10,77 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import pitr.local.LocalEngine;
-import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
-class MigrateCommandTest {
-  @TempDir Path dir;
-
-  private final LocalEngine engine = LocalEngine.create();
-  private final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
-  private final String endpoint = server.endpoint().toString();
-  private final DynamoDbAsyncClient client =
-      DynamoDbAsyncClient.builder()
-          .endpointOverride(server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .build();
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-    engine.close();
-  }
-
-  private Path migrations() throws Exception {
-    Path m = dir.resolve("migrations");
-    Files.createDirectories(m);
-    for (String name : new String[] {"0001_cars_get_a_price", "0002_remove_root_url"}) {
-      Files.copy(Path.of("migrations", name + ".java"), m.resolve(name + ".java"));
-    }
-    return m;
-  }
-
-  private static Path fixture(String name) {
-    return Path.of("migrations", "fixtures", name).toAbsolutePath();
-  }
-
-  private boolean tableExists(String name) {
-    return client.listTables().join().tableNames().contains(name);
-  }
-
-  private void seedCars(Path m) {
-    CliRun seed = new CliRun();
-    seed.execute(
-        "migrate",
-        "dev",
-        "0002",
-        "--dry-run",
-        "--migrations-dir",
-        m.toString(),
-        "--endpoint-url",
-        endpoint,
-        "--seed",
-        fixture("tenants.jsonl").toString());
-    client
-        .createTable(
-            r ->
-                r.tableName("cars")
-                    .billingMode("PAY_PER_REQUEST")
-                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
-                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
-        .join();
-  }
-
+class MigrateCommandTest extends MigrateEngineFixture {
   @Test
   void dev_withOnlyAwsEndpointUrlSet_runsAgainstThatEndpoint() throws Exception {
     Path m = migrations();
@@ -143,43 +75,6 @@ class MigrateCommandTest {
         // journal opens, one per scan page that finds none being stored, one at the end.
         .containsPattern("\n  journal: 5 entries, (9|1[0-2])\\.0 WCU\n")
         .endsWith("  counter skipped.no-msrp = 1\n");
-  }
-
-  @Test
-  void dev_dryRun_writesNothing_andReportsCountsSamplesAndEstimate() throws Exception {
-    Path m = migrations();
-    CliRun run = new CliRun();
-
-    int code =
-        run.execute(
-            "migrate",
-            "dev",
-            "0002",
-            "--dry-run",
-            "--max-wcu",
-            "2",
-            "--migrations-dir",
-            m.toString(),
-            "--endpoint-url",
-            endpoint,
-            "--seed",
-            fixture("tenants.jsonl").toString());
-
-    assertThat(code).as(run.err()).isZero();
-    assertThat(run.out())
-        .startsWith(
-            "Seeded 7 items into tenants\n"
-                + "Dry run of 0002_remove_root_url in dev: nothing was written\n"
-                + "  tenants: read 3, would put 0, update 3, delete 0\n"
-                + "  estimate: 6.0 WCU with journal, 3.0s at --max-wcu 2.0\n"
-                + "  sample tenants UPDATE {\"pk\":{\"S\":\"ORG#");
-    assertThat(run.out()).contains("    after  {").contains("\"rootUrl\"");
-    assertThat(tableExists("pitr-ledger")).isFalse();
-    assertThat(
-            client.scan(r -> r.tableName("tenants")).join().items().stream()
-                .filter(i -> i.containsKey("rootUrl"))
-                .count())
-        .isEqualTo(5);
   }
 
   @Test

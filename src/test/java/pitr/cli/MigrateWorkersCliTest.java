@@ -7,42 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import pitr.local.LocalEngine;
-import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * {@code migrate prod|resume --worker I/N --run-id R} and {@code --workers N}: bad input is refused
  * with exit code 2 and a message naming the option and the fix, before anything is written (not
  * even the ledger).
  */
-class MigrateWorkersCliTest {
-  @TempDir Path dir;
-
-  private final LocalEngine engine = LocalEngine.create();
-  private final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
-  private final String endpoint = server.endpoint().toString();
-  private final DynamoDbAsyncClient client =
-      DynamoDbAsyncClient.builder()
-          .endpointOverride(server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .build();
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-    engine.close();
-  }
-
+class MigrateWorkersCliTest extends MigrateEngineFixture {
   private CliRun prod(Map<String, String> env, String... extra) throws Exception {
     Path m = dir.resolve("migrations");
     Files.createDirectories(m);

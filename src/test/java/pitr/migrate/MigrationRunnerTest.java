@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.local.AdjustableClock;
+import pitr.migrate.api.Condition;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -107,6 +108,37 @@ class MigrationRunnerTest {
     assertThat(s.op()).isEqualTo(WriteOp.UPDATE);
     assertThat(s.after())
         .isEqualTo(s.before().replace("}}", "}}").replaceFirst("\\{", "{\"m\":{\"S\":\"yes\"},"));
+  }
+
+  @Test
+  void dryRun_countsAWriteWhoseConditionWouldFailAsSkipped_andSamplesOnlyTheOthers() {
+    seedTable(7);
+    MigrationFile f =
+        Sources.write(
+            dir,
+            "0001_mark.java",
+            Sources.setOnEveryItem("Mark", "things", "m", "yes")
+                .replace(
+                    "Update.set(\"m\", AttributeValue.fromS(\"yes\"))",
+                    "Update.set(\"m\", AttributeValue.fromS(\"yes\"))"
+                        + ".when(Condition.attributeNotExists(\"m\"))"));
+    List<Condition> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Holds on every item but t3, as if it had been marked already.
+    DryRunConditions check =
+        (condition, item) -> {
+          asked.add(condition);
+          return !item.get("pk").s().equals("t3");
+        };
+
+    RunReport report =
+        MigrationTestTarget.runner(env.withDryRunConditions(check), dir)
+            .run(request(f).withDryRun(true))
+            .block();
+
+    assertThat(asked).hasSize(7).allSatisfy(c -> assertThat(c.names()).containsValue("m"));
+    assertThat(report.tables())
+        .containsExactly(new RunReport.TableReport("things", 7, 0, 6, 0, 1, 6.0));
+    assertThat(report.samples()).noneSatisfy(s -> assertThat(s.key()).contains("\"t3\""));
   }
 
   @Test

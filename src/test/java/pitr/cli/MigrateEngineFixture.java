@@ -1,0 +1,78 @@
+package pitr.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import pitr.local.LocalEngine;
+import pitr.local.http.LocalServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/**
+ * The shared setup of the {@code pitr migrate} command tests: an engine served over HTTP with an
+ * SDK client to it, and a copy of the project's migrations and fixtures.
+ */
+abstract class MigrateEngineFixture {
+  @TempDir Path dir;
+
+  final LocalEngine engine = LocalEngine.create();
+  final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
+  final String endpoint = server.endpoint().toString();
+  final DynamoDbAsyncClient client =
+      DynamoDbAsyncClient.builder()
+          .endpointOverride(server.endpoint())
+          .region(Region.US_EAST_1)
+          .credentialsProvider(
+              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+          .build();
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+    engine.close();
+  }
+
+  Path migrations() throws Exception {
+    Path m = dir.resolve("migrations");
+    Files.createDirectories(m);
+    for (String name : new String[] {"0001_cars_get_a_price", "0002_remove_root_url"}) {
+      Files.copy(Path.of("migrations", name + ".java"), m.resolve(name + ".java"));
+    }
+    return m;
+  }
+
+  static Path fixture(String name) {
+    return Path.of("migrations", "fixtures", name).toAbsolutePath();
+  }
+
+  boolean tableExists(String name) {
+    return client.listTables().join().tableNames().contains(name);
+  }
+
+  void seedCars(Path m) {
+    CliRun seed = new CliRun();
+    seed.execute(
+        "migrate",
+        "dev",
+        "0002",
+        "--dry-run",
+        "--migrations-dir",
+        m.toString(),
+        "--endpoint-url",
+        endpoint,
+        "--seed",
+        fixture("tenants.jsonl").toString());
+    client
+        .createTable(
+            r ->
+                r.tableName("cars")
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
+        .join();
+  }
+}
