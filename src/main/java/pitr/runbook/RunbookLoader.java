@@ -175,6 +175,14 @@ public final class RunbookLoader {
       what = e.getOriginalMessage().replace("\n", " ");
       if (what.startsWith("Missing required creator property")) {
         String field = what.replaceAll(".*property '([^']*)'.*", "$1");
+        int step = stepOf(e);
+        // The parser notices a missing field where the step ends, which is where the next begins.
+        where =
+            step < 0
+                ? where
+                : ", step "
+                    + (step + 1)
+                    + (at == null ? "" : " (ending at line " + at.getLineNr() + ")");
         what = "missing field '" + field + "'; add it";
       } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
         what = shape(m);
@@ -183,6 +191,20 @@ public final class RunbookLoader {
       }
     }
     return "Runbook " + path + where + ": " + what;
+  }
+
+  /** The index of the step {@code e} is about (0 for the first), or -1 when none. */
+  private static int stepOf(JsonProcessingException e) {
+    if (e instanceof JsonMappingException m) {
+      boolean inSteps = false;
+      for (JsonMappingException.Reference r : m.getPath()) {
+        if (inSteps && r.getIndex() >= 0) {
+          return r.getIndex();
+        }
+        inSteps = "steps".equals(r.getFieldName());
+      }
+    }
+    return -1;
   }
 
   /** A value of the wrong kind, said in YAML terms rather than Java types. */

@@ -80,10 +80,14 @@ class RunbookLoaderTest {
             steps:
               - type: drop
                 description: Drop it
+                table: orders
+              - type: drop
+                description: Drop it again
             """);
 
     assertThatThrownBy(() -> RunbookLoader.load(file))
-        .hasMessageMatching("Runbook .* at line \\d+, column \\d+: missing field 'table'; add it");
+        .hasMessageMatching(
+            "Runbook .*, step 2 \\(ending at line 9\\): missing field 'table'; add it");
   }
 
   @Test
