@@ -54,10 +54,14 @@ final class StateOptions {
    * a table calls this, and only this, for it.
    */
   void checkCheckpointTable(DynamoDbGateway gateway) {
-    if (checkpointTable != null) {
+    if (checkpointTable != null && !checkpointTableChecked) {
       TableCheckpoints.in(gateway, checkpointTable).check().block();
+      // Once per command: a migration rollback applies a plan per table, each with its request.
+      checkpointTableChecked = true;
     }
   }
+
+  private boolean checkpointTableChecked;
 
   Checkpoints checkpoints(DynamoDbGateway gateway) {
     return checkpointTable != null
