@@ -27,9 +27,13 @@ final class Prompt {
   }
 
   static boolean confirm(PrintWriter err, String question) {
-    String answer = ask(err, question + " [y/N]");
-    return answer != null
-        && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+    return yes(ask(err, question + " [y/N]"));
+  }
+
+  /** Whether {@code answer} is "y" or "yes", in any case, with any surrounding blanks. */
+  static boolean yes(String answer) {
+    String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+    return a.equals("y") || a.equals("yes");
   }
 
   /**
@@ -56,8 +60,7 @@ final class Prompt {
       answer = null;
     }
     out.println();
-    String a = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
-    if (!a.equals("y") && !a.equals("yes")) {
+    if (!yes(answer)) {
       throw new PitrException(
           ErrorCode.REFUSED, "Not confirmed; " + nothingDone + ". Pass --yes to skip the question");
     }
