@@ -281,13 +281,13 @@ final class MigrateRollbackCommand implements Callable<Integer> {
             "nothing was written");
       }
       keepPlans = true;
+      String resumeCommand =
+          ResumeCommands.of(spec, "migrate rollback " + migration + " --resume " + id);
       out.println(
           "Applying as rollback "
               + id
-              + "; if it is interrupted, resume it with 'pitr migrate rollback "
-              + migration
-              + " --resume "
-              + id
+              + "; if it is interrupted, resume it with '"
+              + resumeCommand
               + "'");
       out.flush();
       List<ApplyResult> results = new ArrayList<>();
@@ -306,7 +306,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       }
       for (ApplyResult result : results) {
         if (!result.complete()) {
-          ApplyOutcome.finish(result, "pitr migrate rollback " + migration + " --resume " + id);
+          ApplyOutcome.finish(result, resumeCommand);
         }
       }
       rollbacks.recordRolledBack(env, rollback, lease, Targets.createdBy(), results).block();

@@ -246,7 +246,7 @@ class MigrateRollbackCommandTest {
     int code = run(first, m, "rollback", "0001");
 
     assertThat(code).as(first.out() + first.err()).isNotZero();
-    Matcher id = Pattern.compile("--resume (\\w+)'").matcher(first.out());
+    Matcher id = Pattern.compile("Applying as rollback (\\w+);").matcher(first.out());
     assertThat(id.find()).as(first.out()).isTrue();
     assertThat(first.out()).contains("Kept recovery tables until the rollback completes: ");
     assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
@@ -368,7 +368,7 @@ class MigrateRollbackCommandTest {
           }
         };
     assertThat(run(first, m, "rollback", "0001")).isNotZero();
-    Matcher id = Pattern.compile("--resume (\\w+)'").matcher(first.out());
+    Matcher id = Pattern.compile("Applying as rollback (\\w+);").matcher(first.out());
     assertThat(id.find()).as(first.out()).isTrue();
     Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
     Path saved =

@@ -185,4 +185,47 @@ class ResumeLinesTest {
       }
     }
   }
+
+  @Test
+  void migrateRollback_printsBeforeItsFirstWrite_aResumeCommandCarryingWhereItsStateIs()
+      throws Exception {
+    try (RollbackTestEngine e = new RollbackTestEngine()) {
+      Path m = RollbackTestEngine.carsMigration(dir);
+      e.seedCarsWithPitr(m);
+      java.util.List<String> where =
+          java.util.List.of(
+              "--ledger-table",
+              "ledger-b",
+              "--journal-table",
+              "journal-b",
+              "--migrations-dir",
+              m.toString(),
+              "--endpoint-url",
+              e.endpoint);
+      CliRun prod = new CliRun();
+      java.util.List<String> prodArgs =
+          new java.util.ArrayList<>(java.util.List.of("migrate", "prod", "0001", "--yes"));
+      prodArgs.addAll(where);
+      assertThat(prod.execute(prodArgs.toArray(String[]::new))).as(prod.err()).isZero();
+
+      CliRun rollback = new CliRun();
+      java.util.List<String> args =
+          new java.util.ArrayList<>(
+              java.util.List.of("migrate", "rollback", "0001", "--yes", "--state-dir", state()));
+      args.addAll(where);
+      int code = rollback.execute(args.toArray(String[]::new));
+
+      assertThat(code).as(rollback.err()).isZero();
+      assertThat(rollback.out())
+          .containsPattern(
+              "Applying as rollback (\\w+); if it is interrupted, resume it with 'pitr migrate"
+                  + " rollback 0001_cars_get_a_price --resume \\1 --state-dir "
+                  + java.util.regex.Pattern.quote(state())
+                  + " --ledger-table ledger-b --journal-table journal-b --migrations-dir "
+                  + java.util.regex.Pattern.quote(m.toString())
+                  + " --endpoint-url "
+                  + java.util.regex.Pattern.quote(e.endpoint)
+                  + "'\n");
+    }
+  }
 }
