@@ -113,19 +113,21 @@ final class RunsCommand implements Callable<Integer> {
     return r.source() + " -> " + r.target();
   }
 
-  /** What to do next about a run in its state. */
-  static String next(RunStatus s) {
+  /**
+   * What to do next about a run in its state; {@code command} makes a pitr command line of its
+   * arguments, carrying where the run's state is ({@link ResumeCommands#of}).
+   */
+  static String next(RunStatus s, java.util.function.UnaryOperator<String> command) {
     String id = s.runId();
     boolean rollback = s.run().kind().equals("rollback");
     return switch (s.state()) {
       case RUNNING -> "wait for it to finish, or stop its process";
       case DEAD ->
           "resume it with "
-              + (rollback
-                  ? "pitr rollback --apply PLAN --resume " + id
-                  : "pitr copy-back --resume " + id)
-              + ", or release it with pitr runs abandon "
-              + id;
+              + command.apply(
+                  rollback ? "rollback --apply PLAN --resume " + id : "copy-back --resume " + id)
+              + ", or release it with "
+              + command.apply("runs abandon " + id);
       case PENDING ->
           "wait for its workers to start (pitr runs show "
               + id

@@ -108,7 +108,7 @@ final class RunsShowCommand implements Callable<Integer> {
       } else {
         print(out, o.status());
         if (o.workers().size() > 1 || o.job() != null) {
-          workers(out, o, state.checkpointTable);
+          workers(out, o);
         }
       }
       out.flush();
@@ -154,7 +154,7 @@ final class RunsShowCommand implements Callable<Integer> {
   }
 
   /** The run, one field a line. */
-  static void print(PrintWriter out, RunStatus s) {
+  void print(PrintWriter out, RunStatus s) {
     CopyRunRecord r = s.run();
     boolean rollback = r.kind().equals("rollback");
     line(out, "run", r.runId());
@@ -183,11 +183,11 @@ final class RunsShowCommand implements Callable<Integer> {
               + (r.abandoned().by() == null ? "" : " by " + r.abandoned().by().describe()));
     }
     line(out, "checkpoints", s.store());
-    line(out, "next", RunsCommand.next(s));
+    line(out, "next", RunsCommand.next(s, this::command));
   }
 
   /** The workers of a run, one a row, and how to resume each failed one. */
-  static void workers(PrintWriter out, RunOverview o, String checkpointTable) {
+  void workers(PrintWriter out, RunOverview o) {
     CopyRunRecord r = o.status().run();
     boolean rollback = r.kind().equals("rollback");
     line(
@@ -229,22 +229,30 @@ final class RunsShowCommand implements Callable<Integer> {
     }
     for (RunOverview.WorkerRow w : o.workers()) {
       if (w.state() == RunOverview.WorkerState.FAILED) {
-        line(out, "resume " + w.worker(), resumeCommand(o, w, checkpointTable));
+        line(out, "resume " + w.worker(), resumeCommand(o, w));
       }
     }
   }
 
   /** The command that resumes failed worker {@code w}. */
-  static String resumeCommand(RunOverview o, RunOverview.WorkerRow w, String checkpointTable) {
+  String resumeCommand(RunOverview o, RunOverview.WorkerRow w) {
     String id = o.status().runId();
     if (o.job() != null) {
       return o.job().resumeCommand(id, w.worker().index());
     }
     boolean rollback = o.status().run().kind().equals("rollback");
-    return (rollback ? "pitr rollback --apply PLAN --resume " : "pitr copy-back --resume ")
-        + id
-        + (w.worker().count() > 1 ? " --worker " + w.worker() : "")
-        + (checkpointTable == null ? "" : " --checkpoint-table " + checkpointTable);
+    return command(
+        (rollback ? "rollback --apply PLAN --resume " : "copy-back --resume ")
+            + id
+            + (w.worker().count() > 1 ? " --worker " + w.worker() : ""));
+  }
+
+  /**
+   * A pitr command line of {@code rest}, carrying the options given here that say where the run's
+   * state is (the target, --state-dir, --checkpoint-table).
+   */
+  private String command(String rest) {
+    return ResumeCommands.of(spec, rest);
   }
 
   private Map<String, Object> json(RunOverview o) {
@@ -272,9 +280,7 @@ final class RunsShowCommand implements Callable<Integer> {
                   row.put("batchStatus", w.batchStatus());
                   row.put(
                       "resume",
-                      w.state() == RunOverview.WorkerState.FAILED
-                          ? resumeCommand(o, w, state.checkpointTable)
-                          : null);
+                      w.state() == RunOverview.WorkerState.FAILED ? resumeCommand(o, w) : null);
                   return row;
                 })
             .toList());

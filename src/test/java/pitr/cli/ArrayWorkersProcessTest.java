@@ -152,9 +152,12 @@ class ArrayWorkersProcessTest extends MigrateProcessFixture {
     assertThat(row(afterKill, "2/3")).contains(" failed ");
     assertThat(afterKill)
         .contains(
-            "resume 2/3:     pitr rollback --apply PLAN --resume rb1 --worker 2/3"
-                + " --checkpoint-table "
+            "resume 2/3:     pitr --endpoint-url "
+                + local.endpoint
+                + " rollback --apply PLAN --resume rb1 --worker 2/3 --checkpoint-table "
                 + CHECKPOINTS
+                + " --state-dir "
+                + dir.resolve("state")
                 + "\n");
 
     CliRun resumed = new CliRun();
@@ -248,8 +251,12 @@ class ArrayWorkersProcessTest extends MigrateProcessFixture {
     assertThat(row(afterKill, "2/3")).contains(" failed ");
     assertThat(afterKill)
         .contains(
-            "resume 2/3:     pitr copy-back --resume cb1 --worker 2/3 --checkpoint-table "
+            "resume 2/3:     pitr --endpoint-url "
+                + local.endpoint
+                + " copy-back --resume cb1 --worker 2/3 --checkpoint-table "
                 + CHECKPOINTS
+                + " --state-dir "
+                + dir.resolve("state")
                 + "\n");
 
     CliRun resumed = new CliRun();

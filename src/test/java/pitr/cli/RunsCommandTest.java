@@ -197,8 +197,15 @@ class RunsCommandTest {
                 + "checkpoints:    "
                 + state.resolve("runs")
                 + "\n"
-                + "next:           resume it with pitr copy-back --resume dead1, or release it with"
-                + " pitr runs abandon dead1\n");
+                + "next:           resume it with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " copy-back --resume dead1 --state-dir "
+                + state
+                + ", or release it with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " runs abandon dead1 --state-dir "
+                + state
+                + "\n");
   }
 
   @Test

@@ -96,7 +96,9 @@ class RunsShowWorkersTest {
                 + OWNER
                 + "\n"
                 + "  3/3     pending   0/2                -         -         -       -  -\n"
-                + "resume 2/3:     pitr rollback --apply PLAN --resume w1 --worker 2/3\n");
+                + "resume 2/3:     pitr rollback --apply PLAN --resume w1 --worker 2/3 --state-dir "
+                + state
+                + "\n");
   }
 
   @Test
@@ -159,7 +161,10 @@ class RunsShowWorkersTest {
     assertThat(code).isEqualTo(1);
     assertThat(pauses).containsExactly(Duration.ofSeconds(10));
     assertThat(run.out())
-        .endsWith("resume 2/3:     pitr rollback --apply PLAN --resume w1 --worker 2/3\n");
+        .endsWith(
+            "resume 2/3:     pitr rollback --apply PLAN --resume w1 --worker 2/3 --state-dir "
+                + state
+                + "\n");
     assertThat(run.err())
         .isEqualTo(
             "error: Run w1 has failed workers; resume each with the command shown for it, then"
