@@ -233,6 +233,7 @@ final class CopyBackCommand implements Callable<Integer> {
     }
     CopyResult result;
     CopyBackText text;
+    String resumeCommand;
     // Up to --concurrency writes, as many segment scans and their checkpoint saves, and a
     // heartbeat.
     try (Targets t = Targets.of(spec, 3 * request.throughput().concurrency() + 1);
@@ -247,8 +248,7 @@ final class CopyBackCommand implements Callable<Integer> {
               session.meters(),
               clock);
       CopyPlan plan = copy.plan(request).block();
-      text =
-          new CopyBackText(spec, plan, replay, deleteExtra, rate.maxWcu(), state.checkpointTable);
+      text = new CopyBackText(spec, plan, replay, deleteExtra, rate.maxWcu());
       if (record != null) {
         err.println(RunLimits.resumeLine(record, request));
       }
@@ -256,7 +256,7 @@ final class CopyBackCommand implements Callable<Integer> {
       if (deleteExtra && !yes && !dryRun && plan.extraItems() > 0) {
         confirmDelete(err, plan);
       }
-      String resumeCommand = CopyBackResume.command(spec, replay, to, id, share, worker);
+      resumeCommand = CopyBackResume.command(spec, replay, to, id, share, worker);
       if (!dryRun) {
         err.println(
             (replay != null ? "Replay" : "Run " + id)
@@ -289,7 +289,7 @@ final class CopyBackCommand implements Callable<Integer> {
     }
     text.print(result);
     if (result.itemsFailed() > 0) {
-      throw text.partial(result);
+      throw text.partial(result, resumeCommand);
     }
     return 0;
   }

@@ -29,22 +29,12 @@ final class CopyBackText {
   private final boolean deleteExtra;
   private final double maxWcu;
 
-  /** {@code --checkpoint-table}, repeated in the resume command; null for the state folder. */
-  private final String checkpointTable;
-
-  CopyBackText(
-      CommandSpec spec,
-      CopyPlan plan,
-      Path replay,
-      boolean deleteExtra,
-      double maxWcu,
-      String checkpointTable) {
+  CopyBackText(CommandSpec spec, CopyPlan plan, Path replay, boolean deleteExtra, double maxWcu) {
     this.spec = spec;
     this.plan = plan;
     this.replay = replay;
     this.deleteExtra = deleteExtra;
     this.maxWcu = maxWcu;
-    this.checkpointTable = checkpointTable;
   }
 
   /** Tells the operator, before anything is written, what the copy does. */
@@ -143,10 +133,18 @@ final class CopyBackText {
 
   /**
    * The error of a copy that left {@code r.itemsFailed()} items in its failure file: {@link
-   * ErrorCode#PARTIAL}, naming the file and the command that writes them again (the resume of the
-   * run, or the replay again).
+   * ErrorCode#PARTIAL}, naming the file and the command that writes them again: {@code
+   * resumeCommand} (the resume of the run), or a replay of the file; each carries where the run's
+   * state is ({@link ResumeCommands}).
    */
-  PitrException partial(CopyResult r) {
+  PitrException partial(CopyResult r, String resumeCommand) {
+    String replayFailures =
+        ResumeCommands.of(
+            spec,
+            "copy-back --replay "
+                + ResumeCommands.quote(r.failureFile().toString())
+                + " --to "
+                + ResumeCommands.quote(r.target()));
     return new PitrException(
         ErrorCode.PARTIAL,
         r.itemsFailed()
@@ -157,14 +155,11 @@ final class CopyBackText {
             + IamHint.deniedWrites(r.failureFile(), "copy-back")
             + "; fix the cause, then "
             + (replay != null
-                ? "run pitr copy-back --replay " + r.failureFile() + " --to " + r.target()
-                : "resume the run with pitr copy-back --resume "
-                    + r.runId()
-                    + (checkpointTable != null ? " --checkpoint-table " + checkpointTable : "")
-                    + ", which writes them again (or replay them with pitr copy-back --replay "
-                    + r.failureFile()
-                    + " --to "
-                    + r.target()
+                ? "run " + replayFailures
+                : "resume the run with "
+                    + resumeCommand
+                    + ", which writes them again (or replay them with "
+                    + replayFailures
                     + ")"));
   }
 

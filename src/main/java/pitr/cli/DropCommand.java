@@ -54,7 +54,7 @@ final class DropCommand implements Callable<Integer> {
           CopyRuns.in(state.allCheckpoints(t.gateway), clock)
               .list()
               .onErrorMap(DynamoErrors::isAccessDenied, this::unreadableRuns);
-      var d = dropper.check(table, runs, force).block();
+      var d = dropper.check(table, runs, force, rest -> ResumeCommands.of(spec, rest)).block();
       boolean tagged = false;
       if (force) {
         var tags = t.gateway.tags(d.tableArn()).block();

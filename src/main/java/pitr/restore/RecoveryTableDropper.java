@@ -3,6 +3,7 @@ package pitr.restore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.RunState;
@@ -37,6 +38,15 @@ public final class RecoveryTableDropper {
    * @param force accept a table without the recovery tag, or one a dead run reads
    */
   public Mono<TableDescription> check(String table, Flux<RunStatus> runs, boolean force) {
+    return check(table, runs, force, rest -> "pitr " + rest);
+  }
+
+  /**
+   * As {@link #check(String, Flux, boolean)}; {@code command} makes a pitr command line of its
+   * arguments for the commands a refusal names, carrying where the runs' state is.
+   */
+  public Mono<TableDescription> check(
+      String table, Flux<RunStatus> runs, boolean force, UnaryOperator<String> command) {
     return gateway
         .describeTable(table)
         .flatMap(
@@ -45,7 +55,7 @@ public final class RecoveryTableDropper {
                         gateway.tags(d.tableArn()),
                         StatusReader.recoveryTablesOf(gateway, table).collectList(),
                         runs.filter(r -> blocks(r, table, force)).collectList())
-                    .map(t -> refuseOrPass(d, t.getT1(), t.getT2(), t.getT3(), force)));
+                    .map(t -> refuseOrPass(d, t.getT1(), t.getT2(), t.getT3(), force, command)));
   }
 
   private static TableDescription refuseOrPass(
@@ -53,7 +63,8 @@ public final class RecoveryTableDropper {
       Map<String, String> tags,
       List<PitrStatus.RecoveryTable> recoveries,
       List<RunStatus> runs,
-      boolean force) {
+      boolean force,
+      UnaryOperator<String> command) {
     String table = d.tableName();
     if (!recoveries.isEmpty()) {
       throw new PitrException(
@@ -106,10 +117,10 @@ public final class RecoveryTableDropper {
                   ? ", which waits for a worker that has not started yet ("
                   : ", which is dead (")
               + run.lastHeartbeat()
-              + "): resume it with pitr copy-back --resume "
-              + run.runId()
-              + " (its checkpoints are intact), or release it with pitr runs abandon "
-              + run.runId()
+              + "): resume it with "
+              + command.apply("copy-back --resume " + run.runId())
+              + " (its checkpoints are intact), or release it with "
+              + command.apply("runs abandon " + run.runId())
               + " and drop again (or drop anyway with --force)");
     }
     return d;

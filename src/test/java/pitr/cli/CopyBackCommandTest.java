@@ -198,10 +198,17 @@ class CopyBackCommandTest extends CopyBackFixture {
                 + failed
                 + " items could not be written to orders and are in "
                 + failures
-                + "; fix the cause, then resume the run with pitr copy-back --resume r4, which"
-                + " writes them again (or replay them with pitr copy-back --replay "
+                + "; fix the cause, then resume the run with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " copy-back --resume r4 --state-dir "
+                + state
+                + ", which writes them again (or replay them with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " copy-back --replay "
                 + failures
-                + " --to orders)\n");
+                + " --to orders --state-dir "
+                + state
+                + ")\n");
     // The cause goes away.
     tables.provisionLive();
 

@@ -152,9 +152,15 @@ class RunLivenessProcessTest {
                 + last
                 + " from "
                 + owner
-                + "): resume it with pitr copy-back --resume k1 (its checkpoints are intact), or"
-                + " release it with pitr runs abandon k1 and drop again (or drop anyway with"
-                + " --force)\n");
+                + "): resume it with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " copy-back --resume k1 --state-dir "
+                + state
+                + " (its checkpoints are intact), or release it with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " runs abandon k1 --state-dir "
+                + state
+                + " and drop again (or drop anyway with --force)\n");
 
     assertThat(cli.exitWithState(state, "runs", "abandon", "k1", "--yes"))
         .as(cli.last.err())

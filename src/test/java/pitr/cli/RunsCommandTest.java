@@ -338,9 +338,15 @@ class RunsCommandTest {
             "error: Table dead-rec is being copied back by run dead1, which is dead (last heartbeat"
                 + " at 2024-05-01T03:00:00Z from "
                 + OWNER
-                + "): resume it with pitr copy-back --resume dead1 (its checkpoints are intact), or"
-                + " release it with pitr runs abandon dead1 and drop again (or drop anyway with"
-                + " --force)\n");
+                + "): resume it with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " copy-back --resume dead1 --state-dir "
+                + state
+                + " (its checkpoints are intact), or release it with pitr --endpoint-url "
+                + cli.local.endpoint()
+                + " runs abandon dead1 --state-dir "
+                + state
+                + " and drop again (or drop anyway with --force)\n");
     assertThat(cli.local.client.listTables().join().tableNames()).contains("dead-rec");
 
     assertThat(pitr("runs", "abandon", "dead1", "--yes")).isZero();
