@@ -108,33 +108,6 @@ class DemoAndBenchCommandTest {
                 + " \\| [\\d.]+ \\| n/a \\|");
   }
 
-  @Test
-  void benchEngineScale_withHttp_alsoTimesPointReadsAndWritesOverHttp() {
-    CliRun run = new CliRun();
-
-    int code =
-        run.execute(
-            "bench",
-            "engine-scale",
-            "--items",
-            "100,200",
-            "--seconds",
-            "1",
-            "--rounds",
-            "1",
-            "--no-update-all",
-            "--http");
-
-    assertThat(code).as(run.err()).isZero();
-    assertThat(run.out())
-        .contains("| gets/s, HTTP | puts/s, HTTP |")
-        .containsPattern(
-            "\\| 200 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| n/a \\| n/a \\| [\\d,]+ \\| [\\d,]+"
-                + " \\| [\\d.]+ \\| n/a \\| [1-9][\\d,]* \\| [1-9][\\d,]* \\|")
-        .containsPattern(
-            "\\| 200 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
-  }
-
   /** The lines of the tables {@code bench engine-scale ARGS} prints, at 10 and 20 items. */
   private static List<String> engineScaleTables(String... more) {
     CliRun run = new CliRun();
@@ -158,6 +131,7 @@ class DemoAndBenchCommandTest {
     return run.out().lines().filter(l -> l.startsWith("|")).toList();
   }
 
+  /** {@code --http} also times point reads and writes over HTTP: its columns come last. */
   @Test
   void benchEngineScale_withAndWithoutHttp_printsTheSameTables_withTheHttpColumnsLastOnlyWithIt() {
     String absolute =
