@@ -20,7 +20,11 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * writes them), and how long to wait for an export.
  */
 final class ExportOptions {
-  @Option(names = "--bucket", paramLabel = "BUCKET", description = "S3 bucket to export to.")
+  @Option(
+      names = "--bucket",
+      paramLabel = "BUCKET",
+      converter = BucketNameConverter.class,
+      description = "S3 bucket to export to.")
   String bucket;
 
   @Option(

@@ -92,6 +92,7 @@ final class IamPolicyCommand implements Callable<Integer> {
   @Option(
       names = "--bucket",
       paramLabel = "BUCKET",
+      converter = BucketNameConverter.class,
       description =
           "The S3 bucket exports go to or are read from (export, changes, --source export).")
   String bucket;

@@ -73,8 +73,8 @@ class IamHintTest {
                     + " ops-journal --table TABLE"));
     assertThat(
             IamHint.named(
-                DENIED, failed("export", "orders", "--to", "s3", "--bucket", "b", "--wait")))
-        .isEqualTo(deniedWith("pitr iam-policy export --wait --bucket b --table TABLE"));
+                DENIED, failed("export", "orders", "--to", "s3", "--bucket", "exp", "--wait")))
+        .isEqualTo(deniedWith("pitr iam-policy export --wait --bucket exp --table TABLE"));
   }
 
   @Test
@@ -82,8 +82,9 @@ class IamHintTest {
     assertThat(
             IamHint.named(
                 DENIED,
-                failed("rollback", "orders", "--to", "2026-01-01T00:00:00Z", "--bucket", "b")))
-        .isEqualTo(deniedWith("pitr iam-policy rollback --source export --bucket b --table TABLE"));
+                failed("rollback", "orders", "--to", "2026-01-01T00:00:00Z", "--bucket", "exp")))
+        .isEqualTo(
+            deniedWith("pitr iam-policy rollback --source export --bucket exp --table TABLE"));
   }
 
   @Test

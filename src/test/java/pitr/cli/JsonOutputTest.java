@@ -57,7 +57,9 @@ class JsonOutputTest {
     m.put("pitr bench workers", List.of("bench", "workers", "--items", "1"));
     m.put("pitr bench engine-scale", List.of("bench", "engine-scale", "--items", "5"));
     m.put("pitr bench rollback", List.of("bench", "rollback", "--items", "0"));
-    m.put("pitr export", List.of("export", "--local", "orders", "--to", "-15m", "--bucket", "b"));
+    m.put(
+        "pitr export",
+        List.of("export", "--local", "orders", "--to", "-15m", "--bucket", "exports"));
     m.put(
         "pitr changes",
         List.of(
