@@ -28,15 +28,20 @@ final class CopyBackResume {
   static String command(
       CommandSpec spec, Path replay, String to, String id, Worker share, String worker) {
     if (replay != null) {
-      return ResumeCommands.of(
-          spec,
-          "copy-back --replay "
-              + ResumeCommands.quote(replay.toString())
-              + " --to "
-              + ResumeCommands.quote(to));
+      return replay(spec, replay, to);
     }
     return ResumeCommands.of(
         spec, "copy-back --resume " + id + (share.count() > 1 ? " --worker " + worker : ""));
+  }
+
+  /** The command that writes the items of failure file {@code file} into {@code to} again. */
+  static String replay(CommandSpec spec, Path file, String to) {
+    return ResumeCommands.of(
+        spec,
+        "copy-back --replay "
+            + ResumeCommands.quote(file.toString())
+            + " --to "
+            + ResumeCommands.quote(to));
   }
 
   /** The run to resume, read before the client for the copy is sized to the run's concurrency. */

@@ -138,13 +138,7 @@ final class CopyBackText {
    * state is ({@link ResumeCommands}).
    */
   PitrException partial(CopyResult r, String resumeCommand) {
-    String replayFailures =
-        ResumeCommands.of(
-            spec,
-            "copy-back --replay "
-                + ResumeCommands.quote(r.failureFile().toString())
-                + " --to "
-                + ResumeCommands.quote(r.target()));
+    String replayFailures = CopyBackResume.replay(spec, r.failureFile(), r.target());
     return new PitrException(
         ErrorCode.PARTIAL,
         r.itemsFailed()
