@@ -267,9 +267,7 @@ final class RollbackCommand implements Callable<Integer> {
       try {
         out.print(PlanText.plan(planned, rollbackOptions.rate.maxWcu()));
         if (dryRun) {
-          out.println(dryRunDone());
-          ApplyOutcome.printJson(spec, planned, null, null, rollbackOptions.rate.maxWcu());
-          return 0;
+          return dryRunDone(out, planned);
         }
         if (plan != null) {
           PlanFile.write(
@@ -365,9 +363,7 @@ final class RollbackCommand implements Callable<Integer> {
     RollbackPlan saved = readPlan(dryRun);
     if (dryRun) {
       out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
-      out.println(dryRunDone());
-      ApplyOutcome.printJson(spec, saved, null, null, rollbackOptions.rate.maxWcu());
-      return 0;
+      return dryRunDone(out, saved);
     }
     String id = resume != null ? resume : runId != null ? runId : Rollbacks.newId(4);
     ApplyRunNotice run = new ApplyRunNotice(out, spec, apply, id, share);
@@ -457,14 +453,20 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
-  /** The last line of a dry run: what was not done, and how to do it. */
-  private String dryRunDone() {
-    return apply != null
-        ? "Dry run: nothing was written. Apply it with 'pitr rollback --apply " + apply + "'"
-        : "Dry run: nothing was written to "
-            + table
-            + ". Apply it by running the command again without --dry-run, or save it with --plan"
-            + " FILE and apply that with --apply FILE";
+  /**
+   * Ends a dry run of {@code planned}, printed already: says what was not done and how to do it,
+   * prints the plan as JSON with {@code --output json}, and returns the exit code, 0.
+   */
+  private int dryRunDone(PrintWriter out, RollbackPlan planned) {
+    out.println(
+        apply != null
+            ? "Dry run: nothing was written. Apply it with 'pitr rollback --apply " + apply + "'"
+            : "Dry run: nothing was written to "
+                + table
+                + ". Apply it by running the command again without --dry-run, or save it with"
+                + " --plan FILE and apply that with --apply FILE");
+    ApplyOutcome.printJson(spec, planned, null, null, rollbackOptions.rate.maxWcu());
+    return 0;
   }
 
   static boolean overwrite(String onConflict) {
