@@ -49,8 +49,9 @@ final class CopyBackText {
               + " could not write, from "
               + plan.earlierFailureFiles().stream().map(Path::toString).collect(joining(", ")));
     }
-    if (plan.overwriteNote() != null) {
-      err.println("note: " + plan.overwriteNote());
+    String overwrites = plan.overwriteNote();
+    if (overwrites != null) {
+      err.println("note: " + overwrites);
     }
     plan.notes().forEach(n -> err.println("note: " + n));
     err.flush();

@@ -53,16 +53,16 @@ public record CopyDirection(
     if (source == null || !intoItsSource()) {
       return null;
     }
-    String at = sourceTags.getOrDefault(RecoveryTags.RESTORE_POINT, "its restore point");
+    String at = sourceTags.get(RecoveryTags.RESTORE_POINT);
     return "each item copied replaces what "
         + target
         + " holds for its key now with the item as it was at "
-        + at
+        + (at == null ? "its restore point" : at)
         + ", writes made since included; to keep writes made after the incident, roll back"
         + " instead: pitr rollback "
         + target
         + " --to "
-        + (at.equals("its restore point") ? "T0" : at)
+        + (at == null ? "T0" : at)
         + " --incident-end T1 --dry-run";
   }
 
