@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.TestHttp;
 import pitr.dynamo.MotoServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,6 +37,7 @@ class JobLogsTest {
     moto = MotoServer.start(dir);
     client =
         CloudWatchLogsAsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
             .endpointOverride(moto.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.TestHttp;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -51,6 +52,7 @@ class StagedFilesAccessDeniedTest {
     server.start();
     s3 =
         S3AsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
             .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
             .forcePathStyle(true)
             .region(Region.US_EAST_1)

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import pitr.TestHttp;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.MotoServer;
 import pitr.metrics.Meter;
@@ -136,6 +137,7 @@ class CopyBackCloudWatchTest extends CopyBackFixture {
 
   private static CloudWatchAsyncClient client(CloudWatchBridge bridge) {
     return CloudWatchAsyncClient.builder()
+        .httpClientBuilder(TestHttp.netty())
         .endpointOverride(bridge.endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
+import pitr.TestHttp;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -465,6 +466,7 @@ class DrillCommandTest {
 
   private static DynamoDbAsyncClient client(String endpoint) {
     return DynamoDbAsyncClient.builder()
+        .httpClientBuilder(TestHttp.netty())
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
         .credentialsProvider(

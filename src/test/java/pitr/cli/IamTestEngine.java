@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import pitr.TestHttp;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
@@ -86,7 +87,7 @@ final class IamTestEngine implements AutoCloseable {
     admin =
         DynamoDbAsyncClient.builder()
             .endpointOverride(server.endpoint())
-            .httpClientBuilder(EventLoops.netty())
+            .httpClientBuilder(TestHttp.netty())
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("admin", "admin")))

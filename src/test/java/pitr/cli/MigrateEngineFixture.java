@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.TestHttp;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,6 +24,7 @@ abstract class MigrateEngineFixture {
   final String endpoint = server.endpoint().toString();
   final DynamoDbAsyncClient client =
       DynamoDbAsyncClient.builder()
+          .httpClientBuilder(TestHttp.netty())
           .endpointOverride(server.endpoint())
           .region(Region.US_EAST_1)
           .credentialsProvider(

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
@@ -32,6 +33,7 @@ final class RollbackTestEngine implements AutoCloseable {
   final String endpoint = server.endpoint().toString();
   final DynamoDbAsyncClient client =
       DynamoDbAsyncClient.builder()
+          .httpClientBuilder(TestHttp.netty())
           .endpointOverride(server.endpoint())
           .region(Region.US_EAST_1)
           .credentialsProvider(

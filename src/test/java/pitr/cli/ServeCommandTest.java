@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import pitr.TestHttp;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -64,7 +64,7 @@ class ServeCommandTest {
               .region(Region.US_EAST_1)
               .credentialsProvider(
                   StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-              .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+              .httpClientBuilder(TestHttp.netty())
               .build()) {
 
         assertThat(client.listTables().get(30, TimeUnit.SECONDS).tableNames()).isEmpty();

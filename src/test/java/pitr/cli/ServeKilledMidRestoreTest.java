@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -226,6 +227,7 @@ class ServeKilledMidRestoreTest {
 
   private static DynamoDbAsyncClient client(URI endpoint) {
     return DynamoDbAsyncClient.builder()
+        .httpClientBuilder(TestHttp.netty())
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(

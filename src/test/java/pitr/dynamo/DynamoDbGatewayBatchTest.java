@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.TestHttp;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
@@ -84,6 +85,7 @@ class DynamoDbGatewayBatchTest {
     LocalTarget local = new LocalTarget(config);
     DynamoDbAsyncClient client =
         DynamoDbAsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
             .endpointOverride(local.server.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import pitr.local.LocalEngine;
@@ -245,6 +246,7 @@ class DynamoDbGatewayTest {
    */
   private static DynamoDbAsyncClient noSdkRetries(URI endpoint) {
     return DynamoDbAsyncClient.builder()
+        .httpClientBuilder(TestHttp.netty())
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -92,6 +93,7 @@ class DynamoDbGatewayWriteTest {
     try (LocalTarget faulty = new LocalTarget(EngineConfig.defaults());
         DynamoDbAsyncClient once =
             DynamoDbAsyncClient.builder()
+                .httpClientBuilder(TestHttp.netty())
                 .endpointOverride(faulty.server.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(

@@ -6,13 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -47,7 +47,7 @@ public final class LocalTarget implements AutoCloseable {
         .region(Region.US_EAST_1)
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
+        .httpClientBuilder(TestHttp.netty().maxConcurrency(64))
         .build();
   }
 
@@ -58,6 +58,7 @@ public final class LocalTarget implements AutoCloseable {
    */
   public DynamoDbAsyncClient clientWithoutSdkRetries() {
     return DynamoDbAsyncClient.builder()
+        .httpClientBuilder(TestHttp.netty())
         .endpointOverride(server.endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.TestHttp;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.MotoServer;
 import pitr.local.AdjustableClock;
@@ -222,6 +223,7 @@ class ExportReaderTest {
     try (MotoServer moto = MotoServer.start(dir);
         S3AsyncClient s3 =
             S3AsyncClient.builder()
+                .httpClientBuilder(TestHttp.netty())
                 .endpointOverride(moto.endpoint())
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.TestHttp;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.MotoServer;
@@ -321,6 +322,7 @@ class ExporterTest {
     try (MotoServer moto = MotoServer.start(dir);
         S3AsyncClient s3 =
             S3AsyncClient.builder()
+                .httpClientBuilder(TestHttp.netty())
                 .endpointOverride(moto.endpoint())
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)

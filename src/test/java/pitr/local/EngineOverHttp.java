@@ -1,12 +1,12 @@
 package pitr.local;
 
 import java.net.URI;
+import pitr.TestHttp;
 import pitr.local.http.LocalServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
@@ -32,7 +32,7 @@ final class EngineOverHttp implements AutoCloseable {
         .region(Region.US_EAST_1)
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        .httpClientBuilder(TestHttp.netty())
         .overrideConfiguration(
             ClientOverrideConfiguration.builder().retryStrategy(retryMode).build())
         .build();

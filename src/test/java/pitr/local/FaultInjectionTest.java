@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import pitr.TestHttp;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -33,6 +34,7 @@ class FaultInjectionTest {
     local = new EngineOverHttp(EngineConfig.defaults());
     noRetry =
         DynamoDbAsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
             .endpointOverride(local.server.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(

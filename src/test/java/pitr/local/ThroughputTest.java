@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import pitr.TestHttp;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
@@ -39,6 +40,7 @@ class ThroughputTest {
 
   private static DynamoDbAsyncClient noRetryClient() {
     return software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient.builder()
+        .httpClientBuilder(TestHttp.netty())
         .endpointOverride(local.server.endpoint())
         .region(software.amazon.awssdk.regions.Region.US_EAST_1)
         .credentialsProvider(

@@ -7,13 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -40,7 +40,7 @@ final class MigrationTestTarget implements AutoCloseable {
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+            .httpClientBuilder(TestHttp.netty())
             .build();
   }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.TestHttp;
 import pitr.copy.FileCheckpoints;
 import pitr.dynamo.VirtualTime;
 import pitr.export.DirectoryExportStore;
@@ -56,6 +57,7 @@ class ExportRollbacksTest {
     f = t;
     client =
         DynamoDbAsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
             .endpointOverride(t.local.server.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(

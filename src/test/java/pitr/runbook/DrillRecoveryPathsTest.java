@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.TestHttp;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.ReadUnits;
 import pitr.dynamo.VirtualTime;
@@ -63,6 +64,7 @@ class DrillRecoveryPathsTest {
                 .withExports(EngineConfig.Exports.DEFAULTS.withDirectory(dir.resolve("s3"))));
     client =
         DynamoDbAsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
             .endpointOverride(local.server.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import pitr.TestHttp;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.VirtualTime;
 import pitr.local.AdjustableClock;
@@ -36,6 +37,7 @@ class DrillRecoveryTest {
   private final WriteMeter meter = new WriteMeter(clock);
   private final DynamoDbAsyncClient client =
       DynamoDbAsyncClient.builder()
+          .httpClientBuilder(TestHttp.netty())
           .endpointOverride(local.server.endpoint())
           .region(Region.US_EAST_1)
           .credentialsProvider(

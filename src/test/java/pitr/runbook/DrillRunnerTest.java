@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import pitr.TestHttp;
 import pitr.dynamo.LocalTarget;
 import pitr.dynamo.VirtualTime;
 import pitr.local.AdjustableClock;
@@ -41,6 +42,7 @@ class DrillRunnerTest {
     // Without the SDK's own retries, whose backoff would take real time: the gateway's are enough.
     client =
         DynamoDbAsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
             .endpointOverride(local.server.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(

@@ -3,10 +3,10 @@ package pitr.local.contract;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import pitr.TestHttp;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -47,9 +47,7 @@ interface Backend {
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClientBuilder(
-            NettyNioAsyncHttpClient.builder()
-                .maxConcurrency(64)
-                .connectionTimeout(Duration.ofSeconds(5)))
+            TestHttp.netty().maxConcurrency(64).connectionTimeout(Duration.ofSeconds(5)))
         .overrideConfiguration(
             o -> o.retryStrategy(transportOnly()).apiCallTimeout(Duration.ofSeconds(60)))
         .build();

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import pitr.TestHttp;
 import pitr.local.LocalEngine;
 import pitr.local.iam.IamPolicies;
 import pitr.local.iam.PolicyDocument;
@@ -70,6 +71,7 @@ class IamEnforcementTest {
 
   private static DynamoDbAsyncClient client(String key) {
     return DynamoDbAsyncClient.builder()
+        .httpClientBuilder(TestHttp.netty())
         .endpointOverride(server.endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, "s")))
