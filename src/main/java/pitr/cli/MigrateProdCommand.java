@@ -22,6 +22,7 @@ import pitr.migrate.InProcessWorkers;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
+import pitr.migrate.RunFailedException;
 import pitr.migrate.RunReport;
 import pitr.migrate.RunRequest;
 import pitr.migrate.api.RunMode;
@@ -233,6 +234,10 @@ final class MigrateProdCommand implements Callable<Integer> {
     try (Interruption interruption = Interruption.watch(err, runner::requestStop, resumeCommand)) {
       try {
         return runner.run(request).block();
+      } catch (RunFailedException e) {
+        throw e.withCommands(
+            resumeCommand,
+            ResumeCommands.of(spec, "migrate rollback " + e.migration() + " --dry-run"));
       } catch (PitrException e) {
         if (e.code() == ErrorCode.INTERRUPTED) {
           throw interruption.stopped("was told to stop: " + e.getMessage());

@@ -80,9 +80,10 @@ final class MigrateUnlockCommand implements Callable<Integer> {
       out.println(
           "Unlocked. Run "
               + h.runId()
-              + " is FAILED or RUNNING in the ledger; resume it with 'pitr migrate resume "
-              + h.migration()
-              + "' or roll it back.");
+              + " is FAILED or RUNNING in the ledger; resume it with: "
+              + ResumeCommands.of(spec, "migrate resume " + h.migration())
+              + " (add --prod for a prod run), or see what rolling it back would restore with: "
+              + ResumeCommands.of(spec, "migrate rollback " + h.migration() + " --dry-run"));
       out.flush();
     }
     return 0;

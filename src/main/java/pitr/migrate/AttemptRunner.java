@@ -306,7 +306,8 @@ final class AttemptRunner {
                                               MigrationState.FAILED,
                                               RunFailures.describe(e))))
                               .onErrorResume(x -> Mono.empty())
-                              .then(Mono.error(RunFailures.failure(name, runId, e))));
+                              .then(
+                                  Mono.error(RunFailures.failure(name, runId, request.mode(), e))));
             });
   }
 }

@@ -175,7 +175,7 @@ public final class Ledger {
                                 + " without a heartbeat (the run was killed or lost its"
                                 + " connection); resume it with 'pitr migrate resume "
                                 + dead.migration()
-                                + "' or roll it back")))
+                                + "' (with --prod for a prod run) or roll it back")))
             .build();
     return db.updateItem(request, Retries.SHARED)
         .then()

@@ -340,7 +340,7 @@ public final class MigrationRunner {
             + dead.expiresAt()
             + "; that run is marked FAILED (resume it with 'pitr migrate resume "
             + dead.migration()
-            + "')");
+            + "', with --prod for a prod run)");
     log.info(
         "lock taken over deadRun={} deadMigration={} expiredAt={} fence={}",
         dead.runId(),

@@ -1,8 +1,8 @@
 package pitr.migrate;
 
 import java.util.List;
-import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.migrate.api.RunMode;
 import reactor.core.Exceptions;
 
 /** How a failed migration run is described: in its ledger record, and to the operator. */
@@ -19,26 +19,16 @@ final class RunFailures {
   }
 
   /**
-   * The failure of run {@code runId} of migration {@code name} as the operator sees it: a
-   * PitrException as it is, else {@link ErrorCode#FAILED} saying how to resume or roll back.
+   * The failure of run {@code runId} of migration {@code name} in {@code mode} as the operator sees
+   * it: a PitrException as it is, else a {@link RunFailedException} saying how to resume the run or
+   * roll it back.
    */
-  static PitrException failure(String name, String runId, Throwable e) {
+  static PitrException failure(String name, String runId, RunMode mode, Throwable e) {
     e = cause(e);
     if (e instanceof PitrException p) {
       return p;
     }
-    return new PitrException(
-        ErrorCode.FAILED,
-        "Migration "
-            + name
-            + " failed in run "
-            + runId
-            + ": "
-            + describe(e)
-            + "; its writes so far are journaled. Fix the cause, then 'pitr migrate resume "
-            + name
-            + "' or roll the run back",
-        e);
+    return new RunFailedException(name, runId, mode, describe(e), e);
   }
 
   /**

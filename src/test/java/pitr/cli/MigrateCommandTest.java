@@ -376,7 +376,12 @@ class MigrateCommandTest extends MigrateEngineFixture {
                 + " 2099-01-01T00:00:00Z).\n"
                 + "Break it? [y/N] \n"
                 + "Unlocked. Run 20260101T000000Z-abcdef is FAILED or RUNNING in the ledger; resume"
-                + " it with 'pitr migrate resume 0001_cars_get_a_price' or roll it back.\n");
+                + " it with: pitr migrate resume 0001_cars_get_a_price --endpoint-url "
+                + endpoint
+                + " (add --prod for a prod run), or see what rolling it back would restore with:"
+                + " pitr migrate rollback 0001_cars_get_a_price --dry-run --endpoint-url "
+                + endpoint
+                + "\n");
     CliRun again = new CliRun();
     assertThat(
             again.execute(

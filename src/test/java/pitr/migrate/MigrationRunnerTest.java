@@ -189,7 +189,7 @@ class MigrationRunnerTest {
         .containsExactly(
             "took over the lock of run 20260301T100000Z-dead00 (0001_mark by bob on box2), whose"
                 + " lease expired at 2026-03-01T10:01:00Z; that run is marked FAILED (resume it"
-                + " with 'pitr migrate resume 0001_mark')");
+                + " with 'pitr migrate resume 0001_mark', with --prod for a prod run)");
     List<RunRecord> runs = env.ledger().runs("0001_mark").collectList().block();
     assertThat(runs)
         .extracting(RunRecord::status)

@@ -1,0 +1,131 @@
+package pitr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A prod run that fails part way: its message names the exact commands that continue it and that
+ * show what undoing it would restore, with the endpoint and migrations folder it ran with, and the
+ * command, pasted once the cause is fixed, finishes the run.
+ */
+class MigrateFailureCliTest extends MigrateEngineFixture {
+
+  @Test
+  void prod_failingPartWay_namesTheWholeResumeCommand_whichFinishesTheRunOnceFixed()
+      throws Exception {
+    Path m = migrations();
+    Path broken = Files.createFile(dir.resolve("c3-is-broken"));
+    Files.writeString(
+        m.resolve("0003_mark_seen.java"),
+        """
+        import java.nio.file.Files;
+        import java.nio.file.Path;
+        import java.util.Set;
+        import pitr.migrate.api.Migration;
+        import pitr.migrate.api.MigrationContext;
+        import pitr.migrate.api.MigrationTable;
+        import pitr.migrate.api.Update;
+        import reactor.core.publisher.Mono;
+        import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+        /** Marks every car seen; car c3 fails while a marker file exists. */
+        class MarkSeen implements Migration {
+          @Override
+          public Set<String> tables() {
+            return Set.of("cars");
+          }
+
+          @Override
+          public Mono<Void> run(MigrationContext context) {
+            MigrationTable cars = context.table("cars");
+            return cars.forEachItem(
+                    car -> {
+                      if (car.get("pk").s().equals("c3") && Files.exists(Path.of("%s"))) {
+                        return Mono.error(new IllegalStateException("car c3 has no owner"));
+                      }
+                      return cars.update(car, Update.set("seen", AttributeValue.fromBool(true)));
+                    })
+                .then();
+          }
+        }
+        """
+            .formatted(broken.toString().replace("\\", "\\\\")));
+    client
+        .createTable(
+            r ->
+                r.tableName("cars")
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
+        .join();
+    client
+        .updateContinuousBackups(
+            r ->
+                r.tableName("cars")
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
+        .join();
+    for (int i = 1; i <= 5; i++) {
+      String pk = "c" + i;
+      client.putItem(r -> r.tableName("cars").item(Map.of("pk", AttributeValue.fromS(pk)))).join();
+    }
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "migrate",
+            "prod",
+            "0003",
+            "--yes",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint);
+
+    assertThat(code).as(run.err()).isEqualTo(1);
+    String where = " --migrations-dir " + m + " --endpoint-url " + endpoint;
+    assertThat(run.err())
+        .containsPattern(
+            "Migration 0003_mark_seen failed in run \\S+: IllegalStateException: car c3 has no"
+                + " owner; its writes so far are journaled\\. Fix the cause, then continue it"
+                + " with: ")
+        .contains(
+            "continue it with: pitr migrate resume 0003_mark_seen --prod"
+                + where
+                + " (or see what undoing it would restore with: pitr migrate rollback"
+                + " 0003_mark_seen --dry-run"
+                + where
+                + ")");
+
+    Files.delete(broken);
+    Matcher resume =
+        Pattern.compile("Fix the cause, then continue it with: pitr ([^(\\n]+) \\(")
+            .matcher(run.err());
+    assertThat(resume.find()).isTrue();
+    List<String> args = new ArrayList<>(Arrays.asList(resume.group(1).split(" ")));
+    args.add("--yes");
+    CliRun resumed = new CliRun();
+
+    assertThat(resumed.execute(args.toArray(String[]::new))).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("Migration 0003_mark_seen succeeded in prod (run ");
+    for (int i = 1; i <= 5; i++) {
+      String pk = "c" + i;
+      assertThat(
+              client
+                  .getItem(r -> r.tableName("cars").key(Map.of("pk", AttributeValue.fromS(pk))))
+                  .join()
+                  .item())
+          .as(pk)
+          .containsEntry("seen", AttributeValue.fromBool(true));
+    }
+  }
+}
