@@ -222,12 +222,7 @@ class MigrateCommandTest extends MigrateEngineFixture {
   void prod_withoutConfirmation_refusesWithExitThree() throws Exception {
     Path m = migrations();
     seedCars(m);
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+    enableCarsPitr();
     CliRun run = new CliRun();
     run.migrate().input = new BufferedReader(new StringReader("n\n"));
 
@@ -256,12 +251,7 @@ class MigrateCommandTest extends MigrateEngineFixture {
   void prod_afterPreflight_runs_thenListStampAndStaleReadTheLedger() throws Exception {
     Path m = migrations();
     seedCars(m);
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+    enableCarsPitr();
     CliRun run = new CliRun();
     run.migrate().input = new BufferedReader(new StringReader("yes\n"));
 

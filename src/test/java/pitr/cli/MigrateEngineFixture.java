@@ -68,6 +68,11 @@ abstract class MigrateEngineFixture {
         endpoint,
         "--seed",
         fixture("tenants.jsonl").toString());
+    createCars();
+  }
+
+  /** Creates the empty on-demand table {@code cars}, keyed by string {@code pk}. */
+  void createCars() {
     client
         .createTable(
             r ->
@@ -75,6 +80,16 @@ abstract class MigrateEngineFixture {
                     .billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
                     .keySchema(k -> k.attributeName("pk").keyType("HASH")))
+        .join();
+  }
+
+  /** Turns point-in-time recovery on for {@code cars}, as a prod run's preflight asks. */
+  void enableCarsPitr() {
+    client
+        .updateContinuousBackups(
+            r ->
+                r.tableName("cars")
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
         .join();
   }
 }

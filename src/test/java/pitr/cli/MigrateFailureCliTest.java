@@ -60,20 +60,8 @@ class MigrateFailureCliTest extends MigrateEngineFixture {
         }
         """
             .formatted(broken.toString().replace("\\", "\\\\")));
-    client
-        .createTable(
-            r ->
-                r.tableName("cars")
-                    .billingMode("PAY_PER_REQUEST")
-                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
-                    .keySchema(k -> k.attributeName("pk").keyType("HASH")))
-        .join();
-    client
-        .updateContinuousBackups(
-            r ->
-                r.tableName("cars")
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)))
-        .join();
+    createCars();
+    enableCarsPitr();
     for (int i = 1; i <= 5; i++) {
       String pk = "c" + i;
       client.putItem(r -> r.tableName("cars").item(Map.of("pk", AttributeValue.fromS(pk)))).join();
