@@ -129,10 +129,13 @@ final class RunsCommand implements Callable<Integer> {
               + ", or release it with "
               + command.apply("runs abandon " + id);
       case PENDING ->
-          "wait for its workers to start (pitr runs show "
-              + id
-              + " says which has not), or start the missing one with --worker I/N --resume "
-              + id;
+          "wait for its workers to start ("
+              + command.apply("runs show " + id)
+              + " says which has not), or start the missing one with "
+              + command.apply(
+                  (rollback ? "rollback --apply PLAN" : "copy-back")
+                      + " --worker I/N --resume "
+                      + id);
       case FINISHED -> "nothing; it is finished";
       case ABANDONED ->
           "nothing waits for it; "

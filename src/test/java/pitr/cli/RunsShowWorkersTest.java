@@ -191,8 +191,12 @@ class RunsShowWorkersTest {
     assertThat(run.out())
         .contains("state:          pending\n")
         .contains(
-            "next:           wait for its workers to start (pitr runs show w1 says which has"
-                + " not), or start the missing one with --worker I/N --resume w1\n")
+            "next:           wait for its workers to start (pitr runs show w1 --state-dir "
+                + state
+                + " says which has not), or start the missing one with pitr rollback --apply PLAN"
+                + " --worker I/N --resume w1 --state-dir "
+                + state
+                + "\n")
         .contains("  2/3     pending   0/2                -         -         -       -  -\n")
         .contains("  3/3     pending   0/2                -         -         -       -  -\n")
         .doesNotContain("dead")
