@@ -103,13 +103,15 @@ public final class PointInTimeRestorer {
               TableDescription source = t.getT1();
               Instant point = check(request, t.getT2());
               RestoreTableToPointInTimeRequest call = restoreCall(request, target, source);
-              log.info(
-                  "event=restore_start source={} target={} restore_point={}",
-                  request.source(),
-                  target,
-                  point);
               return gateway
                   .restoreToPointInTime(call)
+                  .doOnNext(
+                      created ->
+                          log.info(
+                              "event=restore_start source={} target={} restore_point={}",
+                              request.source(),
+                              target,
+                              point))
                   .flatMap(
                       created -> afterStart(request, source, created, point, started, progress));
             });
