@@ -101,8 +101,13 @@ final class ExportOptions {
     if (exportDir != null) {
       return new Stores(new DirectoryExportStore(exportDir), null);
     }
-    S3AsyncClient s3 = new AwsClients(PitrCommand.of(spec).target()).s3();
-    return new Stores(new S3ExportStore(s3), s3);
+    TargetOptions target = PitrCommand.of(spec).target();
+    S3AsyncClient s3 = new AwsClients(target).s3();
+    String endpoint =
+        ServiceEndpoints.configured(ServiceEndpoints.S3, target.env)
+            .map(c -> c.url() + " (" + c.variable() + ")")
+            .orElse(null);
+    return new Stores(new CheckedS3Store(new S3ExportStore(s3), endpoint), s3);
   }
 
   /** An export store and the S3 client behind it, if any. */

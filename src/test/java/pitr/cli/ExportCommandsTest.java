@@ -135,6 +135,65 @@ class ExportCommandsTest {
     assertThat(incident.exports()).isZero();
   }
 
+  /**
+   * AWS_ENDPOINT_URL set to the engine sends S3's requests there too; the engine serves DynamoDB
+   * only, and the export is refused before it is requested, naming the endpoint and the fix.
+   */
+  @Test
+  void export_withS3SentToTheEngine_exits2NamingTheEndpointAndExportDir_andRequestsNothing() {
+    Map<String, String> env = Map.of("AWS_ENDPOINT_URL", cli.local.endpoint());
+
+    int code =
+        cli.exit(
+            env,
+            "export",
+            "orders",
+            "--from",
+            t0.toString(),
+            "--to",
+            t1.toString(),
+            "--bucket",
+            "exports");
+
+    assertThat(code).as(cli.last.err()).isEqualTo(2);
+    assertThat(cli.last.err())
+        .startsWith(
+            "error: S3 at "
+                + cli.local.endpoint()
+                + " (AWS_ENDPOINT_URL) did not answer as S3 when checking bucket exports (")
+        .contains(
+            "pitr's embedded engine serves DynamoDB only and writes exports to a folder: read"
+                + " them with --export-dir DIR, the folder given to 'pitr local serve --export-dir"
+                + " DIR', or point AWS_ENDPOINT_URL_S3 at an S3 endpoint\n");
+    assertThat(incident.exports()).isZero();
+  }
+
+  /** Reading an export through S3 sent to the engine: its health text is not taken for the data. */
+  @Test
+  void changes_withS3SentToTheEngine_exits2NamingTheEndpoint_andWritesNoKeysFile() {
+    String arn = exportArn();
+    Path keys = dir.resolve("keys.jsonl");
+
+    int code =
+        cli.exit(
+            Map.of("AWS_ENDPOINT_URL", cli.local.endpoint()),
+            "changes",
+            "orders",
+            "--export",
+            arn,
+            "--keys-out",
+            keys.toString());
+
+    assertThat(code).as(cli.last.err()).isEqualTo(2);
+    assertThat(cli.last.err())
+        .contains(
+            "\nerror: S3 at "
+                + cli.local.endpoint()
+                + " (AWS_ENDPOINT_URL) did not answer as S3 when reading s3://exports/")
+        .contains("it answered with DynamoDB's health text instead of the object");
+    assertThat(keys).doesNotExist();
+  }
+
   @Test
   void export_withoutABucket_exits2() {
     assertThat(cli.exit("export", "orders", "--to", t1.toString())).isEqualTo(2);

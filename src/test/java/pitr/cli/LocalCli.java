@@ -33,7 +33,15 @@ final class LocalCli implements AutoCloseable {
   }
 
   int exit(String... args) {
+    return exit(null, args);
+  }
+
+  /** As {@link #exit(String...)}, with {@code env} as the environment (null: the process's). */
+  int exit(java.util.Map<String, String> env, String... args) {
     CliRun r = onClock(new CliRun(), clock);
+    if (env != null) {
+      r.root().target().env = env;
+    }
     List<String> all = new ArrayList<>(List.of("--endpoint-url", local.endpoint()));
     all.addAll(List.of(args));
     last = r;
