@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import pitr.ErrorCode;
+import pitr.NearestNames;
 import pitr.PitrException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -167,7 +168,21 @@ public final class DynamoDbGateway {
   }
 
   private <T> Mono<T> retried(String table, Supplier<CompletableFuture<T>> sdkCall) {
-    return call(table, sdkCall).retryWhen(retrySpec()).onErrorMap(e -> map(e, table));
+    return call(table, sdkCall)
+        .retryWhen(retrySpec())
+        .onErrorMap(e -> map(e, table))
+        .onErrorResume(
+            e -> table != null && DynamoErrors.isMissingTable(e), e -> missing(table, e));
+  }
+
+  /** A missing table's error, suggesting the target's tables of names near it (if it may list). */
+  private <T> Mono<T> missing(String table, Throwable e) {
+    return listTables()
+        .take(1000)
+        .collectList()
+        .map(names -> NearestNames.of(table, names, 3, n -> n))
+        .onErrorReturn(List.of())
+        .flatMap(near -> Mono.error(errors.missing("Table " + table, near, e.getCause())));
   }
 
   // Tables -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package pitr.dynamo;
 
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import pitr.ErrorCode;
 import pitr.PitrException;
@@ -69,6 +70,28 @@ public final class DynamoErrors {
         failure);
   }
 
+  /** Whether {@code failure} is {@link #map}'s error for a table that does not exist. */
+  static boolean isMissingTable(Throwable failure) {
+    return failure instanceof PitrException p
+        && (p.getCause() instanceof ResourceNotFoundException
+            || p.getCause() instanceof TableNotFoundException);
+  }
+
+  /**
+   * {@code name} (e.g. "Table orders") does not exist in the target; {@code nearest} are the tables
+   * it has of names near it, suggested when there are any.
+   */
+  PitrException missing(String name, List<String> nearest, Throwable failure) {
+    String suggest =
+        nearest.isEmpty()
+            ? "; check"
+            : "; did you mean " + String.join(" or ", nearest) + "? Check";
+    return new PitrException(
+        ErrorCode.USAGE,
+        name + " does not exist in " + target + suggest + " the name and region",
+        failure);
+  }
+
   /**
    * Maps a failure that is the caller's to fix into a {@link PitrException}; anything else is
    * returned as it is.
@@ -79,10 +102,7 @@ public final class DynamoErrors {
     }
     String name = table == null ? "the table" : "Table " + table;
     if (failure instanceof ResourceNotFoundException || failure instanceof TableNotFoundException) {
-      return new PitrException(
-          ErrorCode.USAGE,
-          name + " does not exist in " + target + "; check the name and region",
-          failure);
+      return missing(name, List.of(), failure);
     }
     if (failure instanceof ResourceInUseException) {
       return new PitrException(

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import pitr.ErrorCode;
+import pitr.NearestNames;
 import pitr.PitrException;
 
 /**
@@ -94,41 +95,9 @@ public final class MigrationCatalog {
                 : "; did you mean " + String.join(", ", near) + "?"));
   }
 
-  /** Up to {@code limit} of {@code names} closest to {@code wanted} by edit distance. */
+  /** Up to {@code limit} of {@code names} closest to {@code wanted}, with or without number. */
   static List<String> nearest(String wanted, List<String> names, int limit) {
-    record Scored(String name, int distance) {}
-    String w = wanted.toLowerCase(Locale.ROOT);
-    return names.stream()
-        .map(
-            n -> {
-              String shortName = n.substring(n.indexOf('_') + 1);
-              int d = Math.min(distance(w, n), distance(w, shortName));
-              return new Scored(n, d);
-            })
-        .filter(s -> s.distance() <= Math.max(3, wanted.length() / 2))
-        .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
-        .limit(limit)
-        .map(Scored::name)
-        .toList();
-  }
-
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return NearestNames.of(wanted, names, limit, n -> n.substring(n.indexOf('_') + 1));
   }
 
   /**

@@ -35,6 +35,20 @@ class RestoreCommandTest {
   }
 
   @Test
+  void restore_ofAMistypedTable_exits2SuggestingTheTableItHas_andCreatesNothing() {
+    orders();
+
+    assertThat(cli.exit("restore", "ordres", "--to", "-1s")).isEqualTo(2);
+
+    assertThat(cli.last.err())
+        .isEqualTo(
+            "error: Table ordres does not exist in "
+                + cli.local.endpoint()
+                + "; did you mean orders? Check the name and region\n");
+    assertThat(cli.local.client.listTables().join().tableNames()).containsExactly("orders");
+  }
+
+  @Test
   void restore_toAnInstantBetweenWrites_createsATaggedTableWithTheEarlierState() {
     orders();
     cli.local.fill("orders", 0, 100, "v1", 10);

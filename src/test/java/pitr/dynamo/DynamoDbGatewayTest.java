@@ -64,6 +64,29 @@ class DynamoDbGatewayTest {
   }
 
   @Test
+  void describeTable_ofAMistypedName_suggestsTheNearestTablesTheTargetHas() {
+    local.createTable("order-items");
+
+    StepVerifier.create(gateway.describeTable("Ordrs"))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(((PitrException) e).code()).isEqualTo(ErrorCode.USAGE);
+              assertThat(e)
+                  .hasMessage(
+                      "Table Ordrs does not exist in "
+                          + local.endpoint()
+                          + "; did you mean orders? Check the name and region");
+            })
+        .verify();
+    StepVerifier.create(gateway.describeTable("order_item"))
+        .expectErrorMessage(
+            "Table order_item does not exist in "
+                + local.endpoint()
+                + "; did you mean order-items or orders? Check the name and region")
+        .verify();
+  }
+
+  @Test
   void findTable_ofMissingTable_isEmpty() {
     StepVerifier.create(gateway.findTable("ghost")).verifyComplete();
   }
