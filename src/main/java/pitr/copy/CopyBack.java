@@ -576,7 +576,9 @@ public final class CopyBack {
             stopRequested,
             abandoned);
     log.info(
-        "event=copy_done run={} source={} target={} written={} deleted={} failed={} wcu={}",
+        "event=copy_done run={} source={} target={} "
+            + (r.dryRun() ? "dry_run=true would_write={} would_delete={}" : "written={} deleted={}")
+            + " failed={} wcu={}",
         r.runId(),
         r.source(),
         r.target(),
