@@ -31,8 +31,18 @@ final class MigrateLintCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    options.catalog().requireFolder();
     List<MigrationLint.Result> results = new MigrationLint(options.catalog()).lintAll();
     PrintWriter out = spec.commandLine().getOut();
+    if (results.isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "No migrations in "
+              + options.dir
+              + " to lint (files named NNNN_snake_case_name.java); 'pitr migrate new NAME' writes"
+              + " one");
+      err.flush();
+    }
     long bad = results.stream().filter(r -> !r.ok()).count();
     String failed =
         bad + " of " + results.size() + " migrations failed the lint; fix the problems above";

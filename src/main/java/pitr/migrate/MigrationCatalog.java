@@ -60,12 +60,33 @@ public final class MigrationCatalog {
   }
 
   /**
+   * Refuses a migrations folder that does not exist (a mistyped {@code --migrations-dir}, or pitr
+   * run from another folder), which would otherwise read as a folder without migrations.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE} naming the folder, as given and in full
+   */
+  public void requireFolder() {
+    if (!Files.isDirectory(dir)) {
+      Path full = dir.toAbsolutePath().normalize();
+      throw new PitrException(
+          ErrorCode.USAGE,
+          "Migrations folder "
+              + dir
+              + " does not exist"
+              + (full.toString().equals(dir.toString()) ? "" : " (" + full + ")")
+              + "; pass --migrations-dir DIR, the folder of the NNNN_name.java files (the"
+              + " default, migrations, is read from the folder pitr runs in)");
+    }
+  }
+
+  /**
    * The migration called {@code name}: its full name ({@code 0608_remove_root_url}), with or
    * without {@code .java}, its number ({@code 0608}) or its name without number.
    *
    * @throws PitrException {@link ErrorCode#USAGE} naming the nearest migrations when none matches
    */
   public MigrationFile resolve(String name) {
+    requireFolder();
     String wanted = name.endsWith(".java") ? name.substring(0, name.length() - 5) : name;
     List<MigrationFile> all = all();
     for (MigrationFile f : all) {
@@ -107,12 +128,19 @@ public final class MigrationCatalog {
    * @throws PitrException {@link ErrorCode#USAGE} when {@code name} is not snake_case
    */
   public MigrationFile create(String name) {
-    if (!name.matches("[a-z][a-z0-9]*(_[a-z0-9]+)*")) {
+    String snake = "[a-z][a-z0-9]*(_[a-z0-9]+)*";
+    if (!name.matches(snake)) {
+      String fixed =
+          name.replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("[^a-z0-9]+", "_")
+              .replaceAll("^[_0-9]+|_+$", "");
       throw new PitrException(
           ErrorCode.USAGE,
           "Migration name "
               + name
-              + " is not snake_case; use lower-case words joined by _, e.g. cars_get_a_price");
+              + " is not snake_case; use lower-case words joined by _, e.g. "
+              + (fixed.matches(snake) ? fixed : "cars_get_a_price"));
     }
     int next = all().stream().mapToInt(MigrationFile::number).max().orElse(0) + 1;
     String fileName = String.format(Locale.ROOT, "%04d_%s.java", next, name);
