@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import pitr.ErrorCode;
+import pitr.NearestNames;
 import pitr.PitrException;
 import pitr.files.AtomicFiles;
 
@@ -160,14 +161,19 @@ public final class RunbookLoader {
       what =
           (t.getTypeId() == null
                   ? "a step has no type"
-                  : "unknown step type '" + t.getTypeId() + "'")
+                  : "unknown step type '" + t.getTypeId() + "'" + didYouMean(t.getTypeId(), TYPES))
               + "; use one of "
               + String.join(", ", TYPES);
     } else if (e instanceof UnrecognizedPropertyException u) {
+      List<String> known =
+          u.getKnownPropertyIds() == null
+              ? List.of()
+              : u.getKnownPropertyIds().stream().map(String::valueOf).toList();
       what =
           "unknown field '"
               + u.getPropertyName()
               + "'"
+              + didYouMean(u.getPropertyName(), known)
               + (u.getKnownPropertyIds() == null
                   ? ""
                   : "; this step takes " + u.getKnownPropertyIds());
@@ -191,6 +197,12 @@ public final class RunbookLoader {
       }
     }
     return "Runbook " + path + where + ": " + what;
+  }
+
+  /** {@code " (did you mean X?)"} for the nearest of {@code names}, or nothing. */
+  private static String didYouMean(String wanted, java.util.Collection<String> names) {
+    List<String> near = NearestNames.of(wanted, names, 1, n -> n);
+    return near.isEmpty() ? "" : " (did you mean " + near.get(0) + "?)";
   }
 
   /** The index of the step {@code e} is about (0 for the first), or -1 when none. */

@@ -71,6 +71,36 @@ class RunbookLoaderTest {
   }
 
   @Test
+  void load_withAMistypedStepTypeOrField_suggestsTheNearestOne() throws IOException {
+    Path type =
+        write(
+            """
+            name: demo
+            description: A demo
+            steps:
+              - type: create-tabel
+                description: Boom
+            """);
+    assertThatThrownBy(() -> RunbookLoader.load(type))
+        .hasMessageContaining(
+            "unknown step type 'create-tabel' (did you mean create-table?); use one of");
+
+    Path field =
+        write(
+            """
+            name: demo
+            description: A demo
+            steps:
+              - type: seed
+                description: Seed it
+                tabel: t
+                items: 10
+            """);
+    assertThatThrownBy(() -> RunbookLoader.load(field))
+        .hasMessageContaining("unknown field 'tabel' (did you mean table?); this step takes");
+  }
+
+  @Test
   void load_withMissingField_namesTheField() throws IOException {
     Path file =
         write(
