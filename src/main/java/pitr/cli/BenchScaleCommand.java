@@ -44,10 +44,11 @@ final class BenchScaleCommand implements Callable<Integer> {
       names = "--seconds",
       paramLabel = "SECONDS",
       defaultValue = "2",
-      converter = Ranges.BenchSeconds.class,
+      converter = Ranges.ScaleSeconds.class,
       description =
-          "Seconds of reads, and of writes, per size and round, 1-3,600 (default: ${DEFAULT-VALUE}).")
-  int seconds;
+          "Seconds of reads, and of writes, per size and round, 0.1-3,600 (default:"
+              + " ${DEFAULT-VALUE}).")
+  double seconds;
 
   @Option(
       names = "--rounds",
@@ -92,7 +93,7 @@ final class BenchScaleCommand implements Callable<Integer> {
             .run(
                 new ScaleBenchmark.Options(
                     items,
-                    Duration.ofSeconds(seconds),
+                    Duration.ofMillis(Math.round(seconds * 1000)),
                     rounds,
                     dataDir,
                     updateAll,

@@ -187,6 +187,13 @@ final class Ranges {
     }
   }
 
+  /** {@code bench engine-scale --seconds}: fractions allowed, for quick checks. */
+  static final class ScaleSeconds extends RangeConverter.Doubles {
+    ScaleSeconds() {
+      super("0.1", "3600", false, "");
+    }
+  }
+
   /** {@code bench copy-back --rate-seconds}. */
   static final class RateSeconds extends RangeConverter.Ints {
     RateSeconds() {

@@ -68,7 +68,7 @@ class DemoAndBenchCommandTest {
             "--items",
             "100,200",
             "--seconds",
-            "1",
+            "0.2",
             "--rounds",
             "1",
             "--data-dir",
@@ -95,7 +95,7 @@ class DemoAndBenchCommandTest {
             "--items",
             "100",
             "--seconds",
-            "1",
+            "0.2",
             "--rounds",
             "1",
             "--no-update-all");
@@ -119,7 +119,7 @@ class DemoAndBenchCommandTest {
                 "--items",
                 "10,20",
                 "--seconds",
-                "1",
+                "0.2",
                 "--rounds",
                 "1",
                 "--no-update-all"));
@@ -172,6 +172,16 @@ class DemoAndBenchCommandTest {
     assertThat(http.get(7))
         .matches("\\| 20 \\|.*")
         .matches(ratio + " \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
+  }
+
+  @Test
+  void benchEngineScale_withSecondsBelowATenth_isAUsageError() {
+    CliRun run = new CliRun();
+
+    int code = run.execute("bench", "engine-scale", "--items", "10", "--seconds", "0.05");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: --seconds 0.05 is out of range; pass 0.1-3,600");
   }
 
   @Test
