@@ -73,6 +73,23 @@ public final class MigrationCompiler {
 
   private static final Map<String, String> CLASSPATH = new ConcurrentHashMap<>();
 
+  /**
+   * This process's compilations, by file name, source and lint exceptions, the most recent 64: a
+   * file is compiled once however often it is loaded (workers in one process, a resume after a dry
+   * run), while each load still defines its classes afresh, so no static state is shared between
+   * runs. A file that failed is compiled again from another folder, its messages naming its path.
+   */
+  private static final Map<CompileKey, Compilation> COMPILED =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<CompileKey, Compilation> eldest) {
+              return size() > 64;
+            }
+          });
+
+  private record CompileKey(String fileName, String source, LintExceptions exceptions) {}
+
   private final LintExceptions exceptions;
 
   MigrationCompiler(LintExceptions exceptions) {
@@ -148,6 +165,22 @@ public final class MigrationCompiler {
       throw new PitrException(
           ErrorCode.USAGE, "Cannot read migration " + file.path() + ": " + e.getMessage(), e);
     }
+    CompileKey key = new CompileKey(file.path().getFileName().toString(), source, exceptions);
+    Compilation compiled = COMPILED.get(key);
+    if (compiled != null && compiled.file().equals(file)) {
+      return compiled;
+    }
+    if (compiled != null && compiled.ok()) {
+      // The same file in another folder: its classes are the same; only messages name a path.
+      return new Compilation(
+          file, source, compiled.checksum(), List.of(), List.of(), compiled.classes());
+    }
+    compiled = compile(file, source);
+    COMPILED.put(key, compiled);
+    return compiled;
+  }
+
+  private Compilation compile(MigrationFile file, String source) {
     String checksum = sourceChecksum(source);
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     if (compiler == null) {

@@ -31,6 +31,31 @@ class MigrationCompilerTest {
   }
 
   @Test
+  void load_ofTheSameSourceTwice_compilesOnce_butDefinesItsClassesAfreshEachTime()
+      throws Exception {
+    MigrationFile f = new MigrationCatalog(dir).create("cars_get_a_price");
+
+    MigrationCompiler.Compilation first = compiler().compile(f);
+    CompiledMigration a = compiler().load(f);
+    CompiledMigration b = compiler().load(f);
+
+    assertThat(compiler().compile(f)).isSameAs(first);
+    assertThat(a.migration().getClass()).isNotSameAs(b.migration().getClass());
+    assertThat(a.migration().getClass().getName()).isEqualTo(b.migration().getClass().getName());
+
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    MigrationFile copy =
+        new MigrationFile(
+            f.number(), f.name(), Files.copy(f.path(), elsewhere.resolve(f.path().getFileName())));
+    assertThat(compiler().compile(copy).file()).isEqualTo(copy);
+    assertThat(compiler().compile(copy).classes()).isSameAs(first.classes());
+
+    Files.writeString(f.path(), Files.readString(f.path()).replace("TODO-table", "cars"));
+    assertThat(compiler().compile(f)).isNotSameAs(first);
+    assertThat(compiler().load(f).migration().tables()).containsExactly("cars");
+  }
+
+  @Test
   void load_whenTheSourceDoesNotCompile_namesFileLineAndColumn() {
     MigrationFile f =
         Sources.write(
