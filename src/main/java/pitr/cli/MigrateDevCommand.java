@@ -10,10 +10,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import pitr.ErrorCode;
+import pitr.PitrException;
 import pitr.migrate.FixtureSeeder;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
+import pitr.migrate.RunFailedException;
 import pitr.migrate.RunReport;
 import pitr.migrate.RunRequest;
 import pitr.migrate.api.RunMode;
@@ -74,11 +77,35 @@ final class MigrateDevCommand implements Callable<Integer> {
       // An in-process engine is gone with the process: only a served one can be resumed.
       RunReport report =
           target.local || dryRun
-              ? runner.run(request).block()
+              ? inProcess(runner, request)
               : MigrateProdCommand.runWatched(
                   spec, runner, request, "migrate resume " + file.name());
       MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;
+  }
+
+  /**
+   * Runs {@code request} where it cannot be resumed: a dry run, or a run on an in-process engine,
+   * whose tables are gone with this process, so its failure says to run it again instead.
+   */
+  private static RunReport inProcess(MigrationRunner runner, RunRequest request) {
+    try {
+      return runner.run(request).block();
+    } catch (RunFailedException e) {
+      throw new PitrException(
+          ErrorCode.FAILED,
+          "Migration "
+              + e.migration()
+              + " failed in run "
+              + e.runId()
+              + " on the in-process engine: "
+              + e.failure()
+              + ". That engine and its tables end with this command, so there is nothing to"
+              + " resume or roll back: fix the cause and run it again (--seed starts from the"
+              + " fixture again), or run it against 'pitr local serve' (--endpoint-url) to keep"
+              + " the tables between commands",
+          e);
+    }
   }
 }

@@ -51,6 +51,7 @@ final class DryRun {
             progress);
     RunHandles.expectItems(ctx, descriptions);
     return Mono.defer(() -> compiled.migration().run(ctx))
+        .onErrorMap(e -> RunFailures.dryRunFailure(compiled.file().name(), e))
         .then(
             Mono.fromSupplier(
                 () -> {

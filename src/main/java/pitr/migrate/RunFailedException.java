@@ -70,6 +70,11 @@ public final class RunFailedException extends PitrException {
     return migration;
   }
 
+  /** What went wrong, as the ledger records it. */
+  public String failure() {
+    return cause;
+  }
+
   /** The run that failed. */
   public String runId() {
     return runId;

@@ -1,6 +1,7 @@
 package pitr.migrate;
 
 import java.util.List;
+import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.migrate.api.RunMode;
 import reactor.core.Exceptions;
@@ -29,6 +30,25 @@ final class RunFailures {
       return p;
     }
     return new RunFailedException(name, runId, mode, describe(e), e);
+  }
+
+  /**
+   * The failure of a dry run of migration {@code name}: a PitrException as it is, else {@link
+   * ErrorCode#FAILED} saying that nothing was written and how to go on.
+   */
+  static Throwable dryRunFailure(String name, Throwable e) {
+    Throwable c = cause(e);
+    if (c instanceof PitrException) {
+      return c;
+    }
+    return new PitrException(
+        ErrorCode.FAILED,
+        "The dry run of migration "
+            + name
+            + " failed: "
+            + describe(c)
+            + "; it wrote nothing. Fix the cause and run the dry run again",
+        c);
   }
 
   /**

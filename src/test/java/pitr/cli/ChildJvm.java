@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The command line of a child JVM for the tests that need a real process (to kill it, or to let it
- * die): this JVM's java, the test classpath, a small heap, and quick start-up, since what these
- * children do is paced or small.
+ * die): this JVM's java, the test classpath, a small heap, quick start-up (since what these
+ * children do is paced or small), and the tests' default state folder.
  */
 final class ChildJvm {
   private ChildJvm() {}
@@ -23,8 +23,13 @@ final class ChildJvm {
                 "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp",
-                System.getProperty("java.class.path"),
-                mainClass));
+                System.getProperty("java.class.path")));
+    // The tests' default state folder (surefire sets it), so children keep out of ~/.pitr too.
+    String state = System.getProperty("pitr.stateDir");
+    if (state != null) {
+      command.add(command.size() - 2, "-Dpitr.stateDir=" + state);
+    }
+    command.add(mainClass);
     command.addAll(List.of(args));
     return command;
   }

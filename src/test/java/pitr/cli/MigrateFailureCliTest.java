@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A prod run that fails part way: its message names the exact commands that continue it and that
- * show what undoing it would restore, with the endpoint and migrations folder it ran with, and the
- * command, pasted once the cause is fixed, finishes the run.
+ * Migration runs that fail, and what each says to do next: a prod run names the exact commands that
+ * continue it and preview its rollback (and the pasted command finishes it once the cause is
+ * fixed); a dry run says it wrote nothing; a run on the in-process engine, whose tables end with
+ * the command, says there is nothing to resume.
  */
 class MigrateFailureCliTest extends MigrateEngineFixture {
 
@@ -25,47 +26,8 @@ class MigrateFailureCliTest extends MigrateEngineFixture {
       throws Exception {
     Path m = migrations();
     Path broken = Files.createFile(dir.resolve("c3-is-broken"));
-    Files.writeString(
-        m.resolve("0003_mark_seen.java"),
-        """
-        import java.nio.file.Files;
-        import java.nio.file.Path;
-        import java.util.Set;
-        import pitr.migrate.api.Migration;
-        import pitr.migrate.api.MigrationContext;
-        import pitr.migrate.api.MigrationTable;
-        import pitr.migrate.api.Update;
-        import reactor.core.publisher.Mono;
-        import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
-        /** Marks every car seen; car c3 fails while a marker file exists. */
-        class MarkSeen implements Migration {
-          @Override
-          public Set<String> tables() {
-            return Set.of("cars");
-          }
-
-          @Override
-          public Mono<Void> run(MigrationContext context) {
-            MigrationTable cars = context.table("cars");
-            return cars.forEachItem(
-                    car -> {
-                      if (car.get("pk").s().equals("c3") && Files.exists(Path.of("%s"))) {
-                        return Mono.error(new IllegalStateException("car c3 has no owner"));
-                      }
-                      return cars.update(car, Update.set("seen", AttributeValue.fromBool(true)));
-                    })
-                .then();
-          }
-        }
-        """
-            .formatted(broken.toString().replace("\\", "\\\\")));
-    createCars();
-    enableCarsPitr();
-    for (int i = 1; i <= 5; i++) {
-      String pk = "c" + i;
-      client.putItem(r -> r.tableName("cars").item(Map.of("pk", AttributeValue.fromS(pk)))).join();
-    }
+    writeMarkSeen(m, broken);
+    fiveCars();
     CliRun run = new CliRun();
 
     int code =
@@ -115,5 +77,117 @@ class MigrateFailureCliTest extends MigrateEngineFixture {
           .as(pk)
           .containsEntry("seen", AttributeValue.fromBool(true));
     }
+  }
+
+  /**
+   * Migration 0003_mark_seen: marks every car seen, and fails on car c3 while {@code broken}
+   * exists.
+   */
+  private static void writeMarkSeen(Path m, Path broken) throws Exception {
+    Files.writeString(
+        m.resolve("0003_mark_seen.java"),
+        """
+        import java.nio.file.Files;
+        import java.nio.file.Path;
+        import java.util.Set;
+        import pitr.migrate.api.Migration;
+        import pitr.migrate.api.MigrationContext;
+        import pitr.migrate.api.MigrationTable;
+        import pitr.migrate.api.Update;
+        import reactor.core.publisher.Mono;
+        import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+        /** Marks every car seen; car c3 fails while a marker file exists. */
+        class MarkSeen implements Migration {
+          @Override
+          public Set<String> tables() {
+            return Set.of("cars");
+          }
+
+          @Override
+          public Mono<Void> run(MigrationContext context) {
+            MigrationTable cars = context.table("cars");
+            return cars.forEachItem(
+                    car -> {
+                      if (car.get("pk").s().equals("c3") && Files.exists(Path.of("%s"))) {
+                        return Mono.error(new IllegalStateException("car c3 has no owner"));
+                      }
+                      return cars.update(car, Update.set("seen", AttributeValue.fromBool(true)));
+                    })
+                .then();
+          }
+        }
+        """
+            .formatted(broken.toString().replace("\\", "\\\\")));
+  }
+
+  /** Cars c1-c5 in table cars, with PITR on. */
+  private void fiveCars() {
+    createCars();
+    enableCarsPitr();
+    for (int i = 1; i <= 5; i++) {
+      String pk = "c" + i;
+      client.putItem(r -> r.tableName("cars").item(Map.of("pk", AttributeValue.fromS(pk)))).join();
+    }
+  }
+
+  @Test
+  void devDryRun_failing_saysItWroteNothing_andNamesTheCause() throws Exception {
+    Path m = migrations();
+    writeMarkSeen(m, Files.createFile(dir.resolve("c3-is-broken")));
+    fiveCars();
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "migrate",
+            "dev",
+            "0003",
+            "--dry-run",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: The dry run of migration 0003_mark_seen failed: IllegalStateException: car c3"
+                + " has no owner; it wrote nothing. Fix the cause and run the dry run again\n");
+    assertThat(client.scan(r -> r.tableName("cars")).join().items())
+        .allSatisfy(i -> assertThat(i).doesNotContainKey("seen"));
+  }
+
+  @Test
+  void dev_failingOnTheInProcessEngine_saysThereIsNothingToResume() throws Exception {
+    Path m = migrations();
+    writeMarkSeen(m, Files.createFile(dir.resolve("c3-is-broken")));
+    Path fixture = dir.resolve("cars.jsonl");
+    Files.writeString(
+        fixture,
+        "{\"table\": \"cars\", \"key\": {\"pk\": \"S\"}}\n"
+            + "{\"table\": \"cars\", \"item\": {\"pk\": {\"S\": \"c3\"}}}\n");
+    CliRun run = new CliRun();
+
+    int code =
+        run.execute(
+            "migrate",
+            "dev",
+            "0003",
+            "--migrations-dir",
+            m.toString(),
+            "--seed",
+            fixture.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(run.err())
+        .containsPattern(
+            "error: Migration 0003_mark_seen failed in run \\S+ on the in-process engine:"
+                + " IllegalStateException: car c3 has no owner\\. That engine and its tables end"
+                + " with this command, so there is nothing to resume or roll back: fix the cause"
+                + " and run it again \\(--seed starts from the fixture again\\), or run it"
+                + " against 'pitr local serve' \\(--endpoint-url\\) to keep the tables between"
+                + " commands\n")
+        .doesNotContain("migrate resume");
   }
 }
