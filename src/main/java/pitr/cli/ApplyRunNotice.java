@@ -82,9 +82,8 @@ final class ApplyRunNotice {
     out.println(
         "Applying as run "
             + runId
-            + "; if it is interrupted, resume it with '"
-            + resumeCommand()
-            + "'");
+            + "; if it is interrupted, continue it with: "
+            + resumeCommand());
     out.flush();
   }
 

@@ -286,9 +286,8 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       out.println(
           "Applying as rollback "
               + id
-              + "; if it is interrupted, resume it with '"
-              + resumeCommand
-              + "'");
+              + "; if it is interrupted, continue it with: "
+              + resumeCommand);
       out.flush();
       List<ApplyResult> results = new ArrayList<>();
       for (int i = 0; i < rollback.plans().size(); i++) {

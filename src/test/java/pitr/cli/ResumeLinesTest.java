@@ -115,13 +115,13 @@ class ResumeLinesTest {
       assertThat(code).as(run.err()).isZero();
       assertThat(run.out())
           .contains(
-              "\nApplying as run r1; if it is interrupted, resume it with 'pitr rollback --apply "
+              "\nApplying as run r1; if it is interrupted, continue it with: pitr rollback --apply "
                   + plan
                   + " --resume r1 --checkpoint-table ckpt --state-dir "
                   + state()
                   + " --endpoint-url "
                   + e.endpoint
-                  + "'\n");
+                  + "\n");
     }
   }
 
@@ -218,14 +218,14 @@ class ResumeLinesTest {
       assertThat(code).as(rollback.err()).isZero();
       assertThat(rollback.out())
           .containsPattern(
-              "Applying as rollback (\\w+); if it is interrupted, resume it with 'pitr migrate"
+              "Applying as rollback (\\w+); if it is interrupted, continue it with: pitr migrate"
                   + " rollback 0001_cars_get_a_price --resume \\1 --state-dir "
                   + java.util.regex.Pattern.quote(state())
                   + " --ledger-table ledger-b --journal-table journal-b --migrations-dir "
                   + java.util.regex.Pattern.quote(m.toString())
                   + " --endpoint-url "
                   + java.util.regex.Pattern.quote(e.endpoint)
-                  + "'\n");
+                  + "\n");
     }
   }
 }

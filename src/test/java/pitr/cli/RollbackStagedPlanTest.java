@@ -42,7 +42,7 @@ class RollbackStagedPlanTest extends RollbackSubmitFixture {
         assertThat(code).as(w.err()).isZero();
         assertThat(w.out())
             .contains(
-                "resume it with 'pitr --endpoint-url "
+                "continue it with: pitr --endpoint-url "
                     + other.endpoint
                     + " rollback --apply "
                     + staged

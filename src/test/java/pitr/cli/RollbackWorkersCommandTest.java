@@ -86,13 +86,12 @@ class RollbackWorkersCommandTest {
 
     assertThat(first.out())
         .contains(
-            "Applying as run w1; if it is interrupted, resume it with 'pitr rollback --apply "
+            "Applying as run w1; if it is interrupted, continue it with: pitr rollback --apply "
                 + plan
                 + " --resume w1 --worker 1/3 --state-dir "
                 + dir.resolve("state")
                 + " --endpoint-url "
-                + local.endpoint
-                + "'")
+                + local.endpoint)
         .contains(
             "Worker 1/3 of run w1 applied its share (1 of 3 chunks); the run has 1 of 3 chunks"
                 + " done (the other workers' shares remain: pitr runs show w1)");
