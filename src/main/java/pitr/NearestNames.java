@@ -11,7 +11,7 @@ public final class NearestNames {
   private NearestNames() {}
 
   /**
-   * Up to {@code limit} of {@code names} within a few edits of {@code wanted} (at most 3, or half
+   * Up to {@code limit} of {@code names} within a few edits of {@code wanted} (at most 2, or half
    * its length), nearest first, ties by name; letter case is ignored. A name scores its distance or
    * its {@code alias}'s, whichever is nearer (a migration {@code 0001_cars} is also {@code cars}).
    */
@@ -25,7 +25,7 @@ public final class NearestNames {
               String l = n.toLowerCase(Locale.ROOT);
               return new Scored(n, Math.min(distance(w, l), distance(w, alias.apply(l))));
             })
-        .filter(s -> s.distance() <= Math.max(3, wanted.length() / 2))
+        .filter(s -> s.distance() <= Math.max(2, wanted.length() / 2))
         .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
         .limit(limit)
         .map(Scored::name)

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import pitr.ErrorCode;
+import pitr.NearestNames;
 import pitr.PitrException;
 
 /**
@@ -434,7 +435,12 @@ public final class CommandPermissions {
           ErrorCode.USAGE,
           "No IAM policy for '"
               + command
-              + "': it calls nothing on AWS or is not a pitr command; give one of: "
+              + "': it calls nothing on AWS or is not a pitr command"
+              + NearestNames.of(command, commands(), 1, c -> c).stream()
+                  .map(c -> " (did you mean " + c + "?)")
+                  .findFirst()
+                  .orElse("")
+              + "; give one of: "
               + String.join(", ", commands()));
     }
     return grants;

@@ -99,6 +99,18 @@ class IamPolicyCommandTest {
   }
 
   @Test
+  void iamPolicy_ofAMistypedCommand_suggestsTheNearestOne() {
+    CliRun run = new CliRun();
+
+    assertThat(run.execute("iam-policy", "copyback", "--table", "orders")).isEqualTo(2);
+
+    assertThat(run.err())
+        .startsWith(
+            "error: No IAM policy for 'copyback': it calls nothing on AWS or is not a pitr command"
+                + " (did you mean copy-back?); give one of: status,");
+  }
+
+  @Test
   void iamPolicy_ofATableCommandWithoutTable_isRefused() {
     CliRun run = new CliRun();
 
