@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import pitr.ErrorCode;
-import pitr.NearestNames;
 import pitr.PitrException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -172,17 +171,8 @@ public final class DynamoDbGateway {
         .retryWhen(retrySpec())
         .onErrorMap(e -> map(e, table))
         .onErrorResume(
-            e -> table != null && DynamoErrors.isMissingTable(e), e -> missing(table, e));
-  }
-
-  /** A missing table's error, suggesting the target's tables of names near it (if it may list). */
-  private <T> Mono<T> missing(String table, Throwable e) {
-    return listTables()
-        .take(1000)
-        .collectList()
-        .map(names -> NearestNames.of(table, names, 3, n -> n))
-        .onErrorReturn(List.of())
-        .flatMap(near -> Mono.error(errors.missing("Table " + table, near, e.getCause())));
+            e -> table != null && DynamoErrors.isMissingTable(e),
+            e -> errors.missing(table, listTables(), e));
   }
 
   // Tables -------------------------------------------------------------------------------------

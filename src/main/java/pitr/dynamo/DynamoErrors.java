@@ -4,7 +4,10 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import pitr.ErrorCode;
+import pitr.NearestNames;
 import pitr.PitrException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -75,6 +78,20 @@ public final class DynamoErrors {
     return failure instanceof PitrException p
         && (p.getCause() instanceof ResourceNotFoundException
             || p.getCause() instanceof TableNotFoundException);
+  }
+
+  /**
+   * The error of {@code table}, which does not exist ({@code failure}, as {@link #map} made it),
+   * suggesting those of the target's {@code tables} (the first 1,000) whose names are near it; as
+   * it was when they cannot be listed.
+   */
+  <T> Mono<T> missing(String table, Flux<String> tables, Throwable failure) {
+    return tables
+        .take(1000)
+        .collectList()
+        .map(names -> NearestNames.of(table, names, 3, n -> n))
+        .onErrorReturn(List.of())
+        .flatMap(near -> Mono.error(missing("Table " + table, near, failure.getCause())));
   }
 
   /**
