@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
+import pitr.migrate.Ledger;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationState;
 import pitr.migrate.RunRecord;
@@ -36,10 +37,27 @@ final class LedgerRuns {
               reactor.core.scheduler.Schedulers.parallel(),
               MigrationEnvironment.Settings.defaults(PitrCommand.of(sub).target().describe())
                   .withTables(table, "pitr-journal"));
+      noteAbsence(sub, env.ledger());
       List<RunRecord> runs = new ArrayList<>(env.ledger().runs().collectList().block());
       runs.sort(RunRecord.BY_START.reversed());
       return runs;
     }
+  }
+
+  /**
+   * Says on stderr, as a note, why {@code ledger} has no runs when its table does not exist (a
+   * mistyped --ledger-table or target reads as an empty ledger otherwise).
+   */
+  static void noteAbsence(CommandSpec spec, Ledger ledger) {
+    ledger
+        .absence()
+        .blockOptional()
+        .ifPresent(
+            why -> {
+              PrintWriter err = spec.commandLine().getErr();
+              err.println("note: " + why);
+              err.flush();
+            });
   }
 
   /** The run {@code runId} of {@code table}, if it has it. */

@@ -38,6 +38,7 @@ final class MigrateListCommand implements Callable<Integer> {
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
+      LedgerRuns.noteAbsence(spec, env.ledger());
       List<MigrationStatus> all =
           new MigrationOverview(options.catalog(), env.ledger()).list().block();
       Map<String, List<WorkerStatus>> workers = new LinkedHashMap<>();

@@ -73,6 +73,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
     RunMode mode = prod ? RunMode.PROD : RunMode.DEV;
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
       MigrationEnvironment env = parent.environment(spec, client, options);
+      env.ledger().requireExists("to resume").block();
       MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
       if (share.worker == null) {
         InProcessWorkers here = new InProcessWorkers(runner);

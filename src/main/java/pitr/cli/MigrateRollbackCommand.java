@@ -167,14 +167,8 @@ final class MigrateRollbackCommand implements Callable<Integer> {
         if (plan != null) {
           planFiles = planFiles(run.tables());
         }
-      } else if (!env.ledger().exists().block()) {
-        throw new PitrException(
-            ErrorCode.USAGE,
-            "Ledger table "
-                + env.ledger().table()
-                + " does not exist in "
-                + t.gateway.target()
-                + ", so there is no run to roll back; check the target and --ledger-table");
+      } else {
+        env.ledger().requireExists("to roll back").block();
       }
       // The lock keeps migrations out while the rollback runs; a live holder refuses (exit 3).
       return env.underLock(

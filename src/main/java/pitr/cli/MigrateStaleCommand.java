@@ -41,6 +41,7 @@ final class MigrateStaleCommand implements Callable<Integer> {
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
+      LedgerRuns.noteAbsence(spec, env.ledger());
       List<MigrationStatus> stale =
           new MigrationOverview(options.catalog(), env.ledger())
               .stale(olderThan, parent.clock.instant())

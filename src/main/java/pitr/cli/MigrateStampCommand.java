@@ -53,6 +53,7 @@ final class MigrateStampCommand implements Callable<Integer> {
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
+      env.ledger().requireExists("to stamp").block();
       List<RunRecord> runs =
           env.ledger().runs(file.name()).collectList().block().stream()
               .filter(r -> r.mode() == mode && r.status() == MigrationState.SUCCEEDED)

@@ -41,6 +41,7 @@ final class MigrateUnlockCommand implements Callable<Integer> {
     boolean json = Targets.json(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
+      LedgerRuns.noteAbsence(spec, env.ledger());
       Optional<LockInfo> held =
           env.ledger().exists().block() ? env.lock().current().block() : Optional.<LockInfo>empty();
       if (held.isEmpty()) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import pitr.ErrorCode;
+import pitr.NearestNames;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.Retries;
@@ -122,6 +123,52 @@ public final class Ledger {
   /** Whether the ledger table exists (it is created by the first run). */
   public Mono<Boolean> exists() {
     return db.findTable(table).hasElement();
+  }
+
+  /**
+   * Empty when the ledger table exists; else why there are no runs to read: it does not exist in
+   * the target (no migration ran there, or {@code --ledger-table} or the target is mistyped), with
+   * the target's tables of names near it.
+   */
+  public Mono<String> absence() {
+    return exists()
+        .filter(e -> !e)
+        .flatMap(
+            e ->
+                db.listTables()
+                    .take(1000)
+                    .collectList()
+                    .onErrorReturn(List.of())
+                    .map(
+                        names -> {
+                          List<String> near = NearestNames.of(table, names, 2, n -> n);
+                          return "Ledger table "
+                              + table
+                              + " does not exist in "
+                              + db.target()
+                              + (near.isEmpty()
+                                  ? " (no migration has run there)"
+                                  : " (did you mean " + String.join(" or ", near) + "?)");
+                        }));
+  }
+
+  /**
+   * Refuses, naming the ledger table and the tables near its name, a command that needs runs (to
+   * roll back, resume or stamp) when the ledger table does not exist.
+   *
+   * @throws PitrException {@link ErrorCode#USAGE}
+   */
+  public Mono<Void> requireExists(String needed) {
+    return absence()
+        .flatMap(
+            why ->
+                Mono.error(
+                    new PitrException(
+                        ErrorCode.USAGE,
+                        why
+                            + ", so there is no run "
+                            + needed
+                            + "; pass the --ledger-table (and target) the migrations ran with")));
   }
 
   private Flux<RunRecord> query(String pk, String prefix) {

@@ -301,11 +301,13 @@ public final class Rollbacks {
    * The run of {@code migration} a rollback undoes: the latest one that wrote (succeeded or failed)
    * and is not rolled back yet.
    *
-   * @throws PitrException {@link ErrorCode#USAGE} when there is none
+   * @throws PitrException {@link ErrorCode#USAGE} when there is none, naming the ledger table when
+   *     it does not exist
    */
   public Mono<RunRecord> lastRun(MigrationEnvironment env, String migration) {
     return env.ledger()
-        .runs(migration)
+        .requireExists("to roll back")
+        .thenMany(env.ledger().runs(migration))
         // RUNNING counts: the rollback holds the migration lock, so a run still RUNNING then is
         // one whose process died (its lease ran out); a live one keeps the lock and refuses us.
         .filter(

@@ -180,13 +180,32 @@ class MigrateRollbackCommandTest {
   @Test
   void migrateRollback_ofAMigrationThatNeverRan_saysSoWithExitCode2() throws Exception {
     Path m = migrations();
+    CliRun noLedger = new CliRun();
+
+    assertThat(run(noLedger, m, "rollback", "0001", "--yes")).isEqualTo(2);
+    assertThat(noLedger.err())
+        .isEqualTo(
+            "error: Ledger table pitr-ledger does not exist in "
+                + local.endpoint
+                + " (no migration has run there), so there is no run to roll back; pass the"
+                + " --ledger-table (and target) the migrations ran with\n");
+
+    // With a ledger that has no run of it:
+    RollbackTestEngine.createLedger(local.client, "pitr-ledger");
     CliRun run = new CliRun();
 
-    int code = run(run, m, "rollback", "0001", "--yes");
-
-    assertThat(code).isEqualTo(2);
+    assertThat(run(run, m, "rollback", "0001", "--yes")).isEqualTo(2);
     assertThat(run.err())
         .contains("Migration 0001_cars_get_a_price has no run to roll back in pitr-ledger");
+
+    CliRun typo = new CliRun();
+    assertThat(run(typo, m, "rollback", "0001", "--yes", "--ledger-table", "pitr-ledgr"))
+        .isEqualTo(2);
+    assertThat(typo.err())
+        .startsWith(
+            "error: Ledger table pitr-ledgr does not exist in "
+                + local.endpoint
+                + " (did you mean pitr-ledger?), so there is no run to roll back;");
   }
 
   @Test

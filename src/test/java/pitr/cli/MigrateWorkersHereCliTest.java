@@ -350,12 +350,13 @@ class MigrateWorkersHereCliTest {
     CliRun resume = run(m, "resume", "0002", "--prod", "--run-id", "nope", "--yes");
 
     assertThat(code).isEqualTo(2);
+    // No migration has run here at all: the ledger table is what is missing.
     assertThat(resume.err())
         .isEqualTo(
-            "error: Migration "
-                + NAME
-                + " has no run nope; pass one of its runs across workers (see 'pitr migrate"
-                + " list')\n");
+            "error: Ledger table pitr-ledger does not exist in "
+                + local.endpoint
+                + " (no migration has run there), so there is no run to resume; pass the"
+                + " --ledger-table (and target) the migrations ran with\n");
     assertThat(local.cars()).isEqualTo(before);
   }
 

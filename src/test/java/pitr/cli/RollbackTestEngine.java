@@ -57,6 +57,22 @@ final class RollbackTestEngine implements AutoCloseable {
         .join();
   }
 
+  /** Creates an empty table {@code name} with the ledger's key (pk, sk), as a first run would. */
+  static void createLedger(DynamoDbAsyncClient client, String name) {
+    client
+        .createTable(
+            r ->
+                r.tableName(name)
+                    .billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(
+                        a -> a.attributeName("pk").attributeType("S"),
+                        a -> a.attributeName("sk").attributeType("S"))
+                    .keySchema(
+                        k -> k.attributeName("pk").keyType("HASH"),
+                        k -> k.attributeName("sk").keyType("RANGE")))
+        .join();
+  }
+
   /** Turns point-in-time recovery on for {@code table}. */
   void enablePitr(String table) {
     client

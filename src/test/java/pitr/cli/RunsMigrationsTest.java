@@ -199,7 +199,10 @@ class RunsMigrationsTest {
     assertThat(code).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "error: No run 20260101T000000Z-abcdef in "
+            "note: Ledger table pitr-ledger does not exist in "
+                + endpoint
+                + " (no migration has run there)\n"
+                + "error: No run 20260101T000000Z-abcdef in "
                 + runs()
                 + "; see pitr runs list, and check --state-dir or --checkpoint-table; nor is it a"
                 + " migration run of ledger table pitr-ledger\n");
