@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * answer with a checksum), an error without S3's error code, or an object that is DynamoDB's health
  * text. Each becomes a usage error (exit 2) naming the endpoint, the variable that chose it and the
  * fix, instead of an SDK exception or a manifest that does not parse. Answers S3 gives (no such
- * bucket, access denied) pass through as they are.
+ * bucket, access denied), and every failure on AWS itself, pass through as they are.
  */
 final class CheckedS3Store implements ExportStore {
   private static final byte[] HEALTH = "healthy: dynamodb.".getBytes(StandardCharsets.US_ASCII);
@@ -38,10 +38,11 @@ final class CheckedS3Store implements ExportStore {
   @Override
   public Mono<byte[]> get(String bucket, String key) {
     return s3.get(bucket, key)
-        .onErrorMap(CheckedS3Store::notS3, e -> notS3("reading " + describe(bucket, key), e))
+        .onErrorMap(this::notS3, e -> notS3("reading " + describe(bucket, key), e))
         .map(
             b -> {
-              if (b.length >= HEALTH.length
+              if (endpoint != null
+                  && b.length >= HEALTH.length
                   && Arrays.equals(b, 0, HEALTH.length, HEALTH, 0, HEALTH.length)) {
                 throw notS3(
                     "reading " + describe(bucket, key),
@@ -55,7 +56,7 @@ final class CheckedS3Store implements ExportStore {
   @Override
   public Mono<Boolean> bucketExists(String bucket) {
     return s3.bucketExists(bucket)
-        .onErrorMap(CheckedS3Store::notS3, e -> notS3("checking bucket " + bucket, e));
+        .onErrorMap(this::notS3, e -> notS3("checking bucket " + bucket, e));
   }
 
   @Override
@@ -63,8 +64,14 @@ final class CheckedS3Store implements ExportStore {
     return s3.describe(bucket, key);
   }
 
-  /** Whether {@code e} says the endpoint did not answer as S3 does. */
-  private static boolean notS3(Throwable e) {
+  /**
+   * Whether {@code e} says the configured endpoint did not answer as S3 does. Not asked of AWS
+   * itself, where a client-side failure is credentials or the network, which the caller reports.
+   */
+  private boolean notS3(Throwable e) {
+    if (endpoint == null) {
+      return false;
+    }
     Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     if (c instanceof S3Exception s) {
       return s.awsErrorDetails() == null
@@ -82,11 +89,10 @@ final class CheckedS3Store implements ExportStore {
   }
 
   private PitrException notS3(String doing, String why, Throwable cause) {
-    String where = endpoint == null ? "AWS" : endpoint;
     return new PitrException(
         ErrorCode.USAGE,
         "S3 at "
-            + where
+            + (endpoint == null ? "AWS" : endpoint)
             + " did not answer as S3 when "
             + doing
             + " ("
