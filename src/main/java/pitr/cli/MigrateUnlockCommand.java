@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.migrate.LockInfo;
 import pitr.migrate.MigrationEnvironment;
+import pitr.migrate.RunRecord;
+import pitr.migrate.api.RunMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -82,11 +84,29 @@ final class MigrateUnlockCommand implements Callable<Integer> {
           "Unlocked. Run "
               + h.runId()
               + " is FAILED or RUNNING in the ledger; resume it with: "
-              + ResumeCommands.of(spec, "migrate resume " + h.migration())
-              + " (add --prod for a prod run), or see what rolling it back would restore with: "
+              + resume(env, h)
+              + ", or see what rolling it back would restore with: "
               + ResumeCommands.of(spec, "migrate rollback " + h.migration() + " --dry-run"));
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * The command that resumes the run that held the lock: {@code --prod} as its ledger record says,
+   * or a reminder to add it when the record cannot be read.
+   */
+  private String resume(MigrationEnvironment env, LockInfo h) {
+    String args = "migrate resume " + h.migration();
+    java.util.Optional<RunMode> mode =
+        env.ledger()
+            .run(h.migration(), h.runId())
+            .map(RunRecord::mode)
+            .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+            .blockOptional();
+    if (mode.isEmpty()) {
+      return ResumeCommands.of(spec, args) + " (add --prod for a prod run)";
+    }
+    return ResumeCommands.of(spec, args + (mode.get() == RunMode.PROD ? " --prod" : ""));
   }
 }

@@ -120,6 +120,17 @@ public final class Ledger {
         .sort(RunRecord.BY_START);
   }
 
+  /** Run {@code runId} of {@code migration}, read by its key (GetItem); empty when not recorded. */
+  public Mono<RunRecord> run(String migration, String runId) {
+    return db.getItem(
+            software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(PK, s("run"), SK, s(migration + "#" + runId)))
+                .consistentRead(true)
+                .build())
+        .map(Ledger::record);
+  }
+
   /** Whether the ledger table exists (it is created by the first run). */
   public Mono<Boolean> exists() {
     return db.findTable(table).hasElement();

@@ -190,4 +190,57 @@ class MigrateFailureCliTest extends MigrateEngineFixture {
                 + " commands\n")
         .doesNotContain("migrate resume");
   }
+
+  @Test
+  void unlock_ofAProdRunsLock_namesTheResumeOfAProdRun() throws Exception {
+    Path m = migrations();
+    writeMarkSeen(m, Files.createFile(dir.resolve("c3-is-broken")));
+    fiveCars();
+    CliRun failed = new CliRun();
+    failed.execute(
+        "migrate",
+        "prod",
+        "0003",
+        "--yes",
+        "--migrations-dir",
+        m.toString(),
+        "--endpoint-url",
+        endpoint);
+    Matcher id = Pattern.compile("failed in run (\\S+):").matcher(failed.err());
+    assertThat(id.find()).as(failed.err()).isTrue();
+    // As a killed run leaves it: the lock still names the run.
+    Map<String, AttributeValue> lock = new java.util.HashMap<>();
+    lock.put("pk", AttributeValue.fromS("lock"));
+    lock.put("sk", AttributeValue.fromS("lock"));
+    lock.put("holder", AttributeValue.fromS(id.group(1)));
+    lock.put("migration", AttributeValue.fromS("0003_mark_seen"));
+    lock.put("operator", AttributeValue.fromS("bob"));
+    lock.put("host", AttributeValue.fromS("box2"));
+    lock.put("acquiredAt", AttributeValue.fromS("2026-01-01T00:00:00Z"));
+    lock.put("heartbeatAt", AttributeValue.fromS("2026-01-01T00:00:30Z"));
+    lock.put("expiresAt", AttributeValue.fromS("2099-01-01T00:00:00Z"));
+    lock.put("expiresAtMs", AttributeValue.fromN("4070908800000"));
+    lock.put("fence", AttributeValue.fromN("7"));
+    client.putItem(r -> r.tableName("pitr-ledger").item(lock)).join();
+    CliRun unlock = new CliRun();
+
+    int code =
+        unlock.execute(
+            "migrate",
+            "unlock",
+            "--yes",
+            "--migrations-dir",
+            m.toString(),
+            "--endpoint-url",
+            endpoint);
+
+    assertThat(code).as(unlock.err()).isZero();
+    assertThat(unlock.out())
+        .contains(
+            "; resume it with: pitr migrate resume 0003_mark_seen --prod --migrations-dir "
+                + m
+                + " --endpoint-url "
+                + endpoint
+                + ", or see what rolling it back would restore with:");
+  }
 }
