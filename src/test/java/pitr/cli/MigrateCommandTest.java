@@ -388,23 +388,14 @@ class MigrateCommandTest extends MigrateEngineFixture {
   private static java.util.Map<
           String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>
       lockItem() {
-    var item =
-        new java.util.HashMap<
-            String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>();
-    item.put("pk", s("lock"));
-    item.put("sk", s("lock"));
-    item.put("holder", s("20260101T000000Z-abcdef"));
-    item.put("migration", s("0001_cars_get_a_price"));
-    item.put("operator", s("bob"));
-    item.put("host", s("box2"));
-    item.put("acquiredAt", s("2026-01-01T00:00:00Z"));
-    item.put("heartbeatAt", s("2026-01-01T00:00:30Z"));
-    item.put("expiresAt", s("2099-01-01T00:00:00Z"));
-    item.put(
-        "expiresAtMs",
-        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("4070908800000"));
-    item.put("fence", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("7"));
-    return item;
+    return RollbackTestEngine.lockItem(
+        "20260101T000000Z-abcdef",
+        "0001_cars_get_a_price",
+        "bob",
+        "box2",
+        java.time.Instant.parse("2026-01-01T00:00:00Z"),
+        java.time.Instant.parse("2026-01-01T00:00:30Z"),
+        java.time.Instant.parse("2099-01-01T00:00:00Z"));
   }
 
   private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String v) {

@@ -209,18 +209,15 @@ class MigrateFailureCliTest extends MigrateEngineFixture {
     Matcher id = Pattern.compile("failed in run (\\S+):").matcher(failed.err());
     assertThat(id.find()).as(failed.err()).isTrue();
     // As a killed run leaves it: the lock still names the run.
-    Map<String, AttributeValue> lock = new java.util.HashMap<>();
-    lock.put("pk", AttributeValue.fromS("lock"));
-    lock.put("sk", AttributeValue.fromS("lock"));
-    lock.put("holder", AttributeValue.fromS(id.group(1)));
-    lock.put("migration", AttributeValue.fromS("0003_mark_seen"));
-    lock.put("operator", AttributeValue.fromS("bob"));
-    lock.put("host", AttributeValue.fromS("box2"));
-    lock.put("acquiredAt", AttributeValue.fromS("2026-01-01T00:00:00Z"));
-    lock.put("heartbeatAt", AttributeValue.fromS("2026-01-01T00:00:30Z"));
-    lock.put("expiresAt", AttributeValue.fromS("2099-01-01T00:00:00Z"));
-    lock.put("expiresAtMs", AttributeValue.fromN("4070908800000"));
-    lock.put("fence", AttributeValue.fromN("7"));
+    Map<String, AttributeValue> lock =
+        RollbackTestEngine.lockItem(
+            id.group(1),
+            "0003_mark_seen",
+            "bob",
+            "box2",
+            java.time.Instant.parse("2026-01-01T00:00:00Z"),
+            java.time.Instant.parse("2026-01-01T00:00:30Z"),
+            java.time.Instant.parse("2099-01-01T00:00:00Z"));
     client.putItem(r -> r.tableName("pitr-ledger").item(lock)).join();
     CliRun unlock = new CliRun();
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -215,19 +214,15 @@ class MigrateRollbackCommandTest {
     migrated(m);
     Map<String, Map<String, AttributeValue>> migratedCars = local.cars();
     Instant now = Instant.now();
-    Map<String, AttributeValue> lock = new HashMap<>();
-    lock.put("pk", AttributeValue.fromS("lock"));
-    lock.put("sk", AttributeValue.fromS("lock"));
-    lock.put("holder", AttributeValue.fromS("20261130T120000Z-0a1b2c"));
-    lock.put("migration", AttributeValue.fromS("0002_other"));
-    lock.put("operator", AttributeValue.fromS("carol"));
-    lock.put("host", AttributeValue.fromS("box3"));
-    lock.put("acquiredAt", AttributeValue.fromS(now.toString()));
-    lock.put("heartbeatAt", AttributeValue.fromS(now.toString()));
-    lock.put("expiresAt", AttributeValue.fromS(now.plusSeconds(600).toString()));
-    lock.put(
-        "expiresAtMs", AttributeValue.fromN(Long.toString(now.plusSeconds(600).toEpochMilli())));
-    lock.put("fence", AttributeValue.fromN("7"));
+    Map<String, AttributeValue> lock =
+        RollbackTestEngine.lockItem(
+            "20261130T120000Z-0a1b2c",
+            "0002_other",
+            "carol",
+            "box3",
+            now,
+            now,
+            now.plusSeconds(600));
     local.client.putItem(r -> r.tableName("pitr-ledger").item(lock)).join();
 
     CliRun run = new CliRun();

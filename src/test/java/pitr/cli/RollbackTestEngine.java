@@ -57,6 +57,33 @@ final class RollbackTestEngine implements AutoCloseable {
         .join();
   }
 
+  /**
+   * The ledger's lock item as run {@code holder} of {@code migration} leaves it, by {@code
+   * operator} on {@code host}, taken at {@code acquired} and held until {@code expires}, fence 7.
+   */
+  static Map<String, AttributeValue> lockItem(
+      String holder,
+      String migration,
+      String operator,
+      String host,
+      Instant acquired,
+      Instant heartbeat,
+      Instant expires) {
+    Map<String, AttributeValue> lock = new HashMap<>();
+    lock.put("pk", AttributeValue.fromS("lock"));
+    lock.put("sk", AttributeValue.fromS("lock"));
+    lock.put("holder", AttributeValue.fromS(holder));
+    lock.put("migration", AttributeValue.fromS(migration));
+    lock.put("operator", AttributeValue.fromS(operator));
+    lock.put("host", AttributeValue.fromS(host));
+    lock.put("acquiredAt", AttributeValue.fromS(acquired.toString()));
+    lock.put("heartbeatAt", AttributeValue.fromS(heartbeat.toString()));
+    lock.put("expiresAt", AttributeValue.fromS(expires.toString()));
+    lock.put("expiresAtMs", AttributeValue.fromN(Long.toString(expires.toEpochMilli())));
+    lock.put("fence", AttributeValue.fromN("7"));
+    return lock;
+  }
+
   /** Creates an empty table {@code name} with the ledger's key (pk, sk), as a first run would. */
   static void createLedger(DynamoDbAsyncClient client, String name) {
     client
