@@ -209,10 +209,31 @@ public final class Ledger {
   }
 
   /**
-   * Marks a run a killed process left RUNNING as FAILED, once its lease has been taken over. Does
-   * nothing if it is no longer RUNNING.
+   * Marks a run a killed process left RUNNING as FAILED, once its lease has been taken over, with
+   * {@code resume}, the quoted command that resumes it, in its error. Does nothing if it is no
+   * longer RUNNING.
    */
   Mono<Void> markInterrupted(LockInfo dead, Instant at) {
+    return resumeOf(dead).flatMap(resume -> markInterrupted(dead, at, resume));
+  }
+
+  /**
+   * The quoted command that resumes run {@code dead}, whose process died holding the lock: with
+   * {@code --prod} when its record says it ran in prod; when the record cannot be read, the command
+   * with a reminder to add it for a prod run.
+   */
+  Mono<String> resumeOf(LockInfo dead) {
+    return runs(dead.migration())
+        .filter(r -> r.runId().equals(dead.runId()))
+        .next()
+        .map(r -> "'pitr " + RunFailedException.resumeArgs(dead.migration(), r.mode()) + "'")
+        .onErrorResume(e -> Mono.empty())
+        .defaultIfEmpty(
+            "'pitr migrate resume " + dead.migration() + "', with --prod for a prod run,");
+  }
+
+  /** As {@link #markInterrupted(LockInfo, Instant)}, with {@code resume} already looked up. */
+  Mono<Void> markInterrupted(LockInfo dead, Instant at, String resume) {
     UpdateItemRequest request =
         UpdateItemRequest.builder()
             .tableName(table)
@@ -231,9 +252,9 @@ public final class Ledger {
                             "lease expired at "
                                 + dead.expiresAt()
                                 + " without a heartbeat (the run was killed or lost its"
-                                + " connection); resume it with 'pitr migrate resume "
-                                + dead.migration()
-                                + "' (with --prod for a prod run) or roll it back")))
+                                + " connection); resume it with "
+                                + resume
+                                + " or roll it back")))
             .build();
     return db.updateItem(request, Retries.SHARED)
         .then()

@@ -327,27 +327,32 @@ public final class MigrationRunner {
           "every worker's lease of run " + ownRun + " had expired; this worker took the lock over");
       return Mono.empty();
     }
-    notes.add(
-        "took over the lock of run "
-            + dead.runId()
-            + " ("
-            + dead.migration()
-            + " by "
-            + dead.operator()
-            + " on "
-            + dead.host()
-            + "), whose lease expired at "
-            + dead.expiresAt()
-            + "; that run is marked FAILED (resume it with 'pitr migrate resume "
-            + dead.migration()
-            + "', with --prod for a prod run)");
-    log.info(
-        "lock taken over deadRun={} deadMigration={} expiredAt={} fence={}",
-        dead.runId(),
-        dead.migration(),
-        dead.expiresAt(),
-        lease.fence());
-    return env.ledger().markInterrupted(dead, env.clock().instant());
+    return env.ledger()
+        .resumeOf(dead)
+        .flatMap(
+            resume -> {
+              notes.add(
+                  "took over the lock of run "
+                      + dead.runId()
+                      + " ("
+                      + dead.migration()
+                      + " by "
+                      + dead.operator()
+                      + " on "
+                      + dead.host()
+                      + "), whose lease expired at "
+                      + dead.expiresAt()
+                      + "; that run is marked FAILED (resume it with "
+                      + resume
+                      + " or roll it back)");
+              log.info(
+                  "lock taken over deadRun={} deadMigration={} expiredAt={} fence={}",
+                  dead.runId(),
+                  dead.migration(),
+                  dead.expiresAt(),
+                  lease.fence());
+              return env.ledger().markInterrupted(dead, env.clock().instant(), resume);
+            });
   }
 
   private Mono<Void> backups(

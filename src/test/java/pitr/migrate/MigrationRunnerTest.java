@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.local.AdjustableClock;
@@ -163,15 +165,16 @@ class MigrationRunnerTest {
     assertThat(env.ledger().runs().collectList().block()).isEmpty();
   }
 
-  @Test
-  void run_afterAKilledRunsLeaseExpired_takesTheLockOver_andMarksTheDeadRunFailed() {
+  @ParameterizedTest
+  @EnumSource(RunMode.class)
+  void run_afterAKilledRunsLeaseExpired_takesTheLockOver_andMarksTheDeadRunFailed(RunMode mode) {
     seedTable(3);
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
     env.ledger().ensureTable().block();
     Lease dead = env.lock().acquire("20260301T100000Z-dead00", "0001_mark", "bob", "box2").block();
     RunRecord killed =
-        RunRecord.starting(dead.runId(), "0001_mark", "x", RunMode.DEV)
+        RunRecord.starting(dead.runId(), "0001_mark", "x", mode)
             .by("bob", "box2")
             .startedAt(clock.instant())
             .restorePoint(clock.instant())
@@ -189,12 +192,19 @@ class MigrationRunnerTest {
         .containsExactly(
             "took over the lock of run 20260301T100000Z-dead00 (0001_mark by bob on box2), whose"
                 + " lease expired at 2026-03-01T10:01:00Z; that run is marked FAILED (resume it"
-                + " with 'pitr migrate resume 0001_mark', with --prod for a prod run)");
+                + " with 'pitr migrate resume 0001_mark"
+                + (mode == RunMode.PROD ? " --prod" : "")
+                + "' or roll it back)");
     List<RunRecord> runs = env.ledger().runs("0001_mark").collectList().block();
     assertThat(runs)
         .extracting(RunRecord::status)
         .containsExactly(MigrationState.FAILED, MigrationState.SUCCEEDED);
-    assertThat(runs.get(0).error()).startsWith("lease expired at 2026-03-01T10:01:00Z");
+    assertThat(runs.get(0).error())
+        .startsWith("lease expired at 2026-03-01T10:01:00Z")
+        .endsWith(
+            "; resume it with 'pitr migrate resume 0001_mark"
+                + (mode == RunMode.PROD ? " --prod" : "")
+                + "' or roll it back");
     assertThat(runs.get(1).fence()).isEqualTo(2);
     assertThatThrownBy(() -> env.lock().heartbeat(dead).block())
         .hasMessageStartingWith(
