@@ -32,6 +32,21 @@ public final class NearestNames {
         .toList();
   }
 
+  /**
+   * {@code did you mean a or b?} for the names {@link #of} found, or nothing when it found none.
+   */
+  public static String question(List<String> near) {
+    return near.isEmpty() ? "" : "did you mean " + String.join(" or ", near) + "?";
+  }
+
+  /**
+   * {@code " (did you mean X?)"} for the one of {@code names} nearest {@code wanted}, or nothing.
+   */
+  public static String aside(String wanted, Collection<String> names) {
+    String q = question(of(wanted, names, 1, n -> n));
+    return q.isEmpty() ? "" : " (" + q + ")";
+  }
+
   /** The Levenshtein distance of {@code a} and {@code b}: insertions, deletions, substitutions. */
   public static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];

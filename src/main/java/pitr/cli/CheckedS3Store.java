@@ -72,7 +72,7 @@ final class CheckedS3Store implements ExportStore {
     if (endpoint == null) {
       return false;
     }
-    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable c = unwrapped(e);
     if (c instanceof S3Exception s) {
       return s.awsErrorDetails() == null
           || s.awsErrorDetails().errorCode() == null
@@ -81,8 +81,13 @@ final class CheckedS3Store implements ExportStore {
     return c instanceof SdkClientException;
   }
 
+  /** {@code e}, or the failure a CompletionException carries. */
+  private static Throwable unwrapped(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
   private PitrException notS3(String doing, Throwable e) {
-    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable c = unwrapped(e);
     String why =
         c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     return notS3(doing, why, c);

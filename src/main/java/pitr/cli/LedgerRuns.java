@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import pitr.migrate.Ledger;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationState;
+import pitr.migrate.RunFailedException;
 import pitr.migrate.RunRecord;
-import pitr.migrate.api.RunMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -46,18 +46,18 @@ final class LedgerRuns {
 
   /**
    * Says on stderr, as a note, why {@code ledger} has no runs when its table does not exist (a
-   * mistyped --ledger-table or target reads as an empty ledger otherwise).
+   * mistyped --ledger-table or target reads as an empty ledger otherwise); returns whether it
+   * exists.
    */
-  static void noteAbsence(CommandSpec spec, Ledger ledger) {
-    ledger
-        .absence()
-        .blockOptional()
-        .ifPresent(
-            why -> {
-              PrintWriter err = spec.commandLine().getErr();
-              err.println("note: " + why);
-              err.flush();
-            });
+  static boolean noteAbsence(CommandSpec spec, Ledger ledger) {
+    Optional<String> absent = ledger.absence().blockOptional();
+    absent.ifPresent(
+        why -> {
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("note: " + why);
+          err.flush();
+        });
+    return absent.isEmpty();
   }
 
   /** The run {@code runId} of {@code table}, if it has it. */
@@ -75,10 +75,7 @@ final class LedgerRuns {
    * options given, {@code migrate resume NAME}, and the run's ledger and journal tables.
    */
   static String resumeCommand(CommandSpec sub, RunRecord r, String ledgerTable) {
-    StringBuilder rest = new StringBuilder("migrate resume ").append(r.migration());
-    if (r.mode() == RunMode.PROD) {
-      rest.append(" --prod");
-    }
+    StringBuilder rest = new StringBuilder(RunFailedException.resumeArgs(r.migration(), r.mode()));
     if (r.workers() > 1) {
       rest.append(" --run-id ").append(r.runId()).append(" --worker I/").append(r.workers());
     }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import pitr.migrate.LockInfo;
 import pitr.migrate.MigrationEnvironment;
+import pitr.migrate.RunFailedException;
 import pitr.migrate.RunRecord;
 import pitr.migrate.api.RunMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -43,9 +44,10 @@ final class MigrateUnlockCommand implements Callable<Integer> {
     boolean json = Targets.json(spec);
     try (DynamoDbAsyncClient client = PitrCommand.of(spec).target().client()) {
       MigrationEnvironment env = parent.environment(spec, client, options);
-      LedgerRuns.noteAbsence(spec, env.ledger());
       Optional<LockInfo> held =
-          env.ledger().exists().block() ? env.lock().current().block() : Optional.<LockInfo>empty();
+          LedgerRuns.noteAbsence(spec, env.ledger())
+              ? env.lock().current().block()
+              : Optional.<LockInfo>empty();
       if (held.isEmpty()) {
         if (json) {
           Json.print(out, Map.of("ledgerTable", options.ledgerTable, "locked", false));
@@ -97,16 +99,16 @@ final class MigrateUnlockCommand implements Callable<Integer> {
    * or a reminder to add it when the record cannot be read.
    */
   private String resume(MigrationEnvironment env, LockInfo h) {
-    String args = "migrate resume " + h.migration();
-    java.util.Optional<RunMode> mode =
+    Optional<RunMode> mode =
         env.ledger()
             .run(h.migration(), h.runId())
             .map(RunRecord::mode)
             .onErrorResume(e -> reactor.core.publisher.Mono.empty())
             .blockOptional();
     if (mode.isEmpty()) {
-      return ResumeCommands.of(spec, args) + " (add --prod for a prod run)";
+      return ResumeCommands.of(spec, "migrate resume " + h.migration())
+          + " (add --prod for a prod run)";
     }
-    return ResumeCommands.of(spec, args + (mode.get() == RunMode.PROD ? " --prod" : ""));
+    return ResumeCommands.of(spec, RunFailedException.resumeArgs(h.migration(), mode.get()));
   }
 }

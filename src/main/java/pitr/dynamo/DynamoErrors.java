@@ -81,16 +81,23 @@ public final class DynamoErrors {
   }
 
   /**
-   * The error of {@code table}, which does not exist ({@code failure}, as {@link #map} made it),
-   * suggesting those of the target's {@code tables} (the first 1,000) whose names are near it; as
-   * it was when they cannot be listed.
+   * Up to {@code limit} of the target's {@code tables} (the first 1,000) whose names are near
+   * {@code name}, for "did you mean"; none when they cannot be listed.
    */
-  <T> Mono<T> missing(String table, Flux<String> tables, Throwable failure) {
+  public static Mono<List<String>> nearest(Flux<String> tables, String name, int limit) {
     return tables
         .take(1000)
         .collectList()
-        .map(names -> NearestNames.of(table, names, 3, n -> n))
-        .onErrorReturn(List.of())
+        .map(names -> NearestNames.of(name, names, limit, n -> n))
+        .onErrorReturn(List.of());
+  }
+
+  /**
+   * The error of {@code table}, which does not exist ({@code failure}, as {@link #map} made it),
+   * suggesting the target's {@code tables} of names near it ({@link #nearest}).
+   */
+  <T> Mono<T> missing(String table, Flux<String> tables, Throwable failure) {
+    return nearest(tables, table, 3)
         .flatMap(near -> Mono.error(missing("Table " + table, near, failure.getCause())));
   }
 
@@ -100,9 +107,7 @@ public final class DynamoErrors {
    */
   PitrException missing(String name, List<String> nearest, Throwable failure) {
     String suggest =
-        nearest.isEmpty()
-            ? "; check"
-            : "; did you mean " + String.join(" or ", nearest) + "? Check";
+        nearest.isEmpty() ? "; check" : "; " + NearestNames.question(nearest) + " Check";
     return new PitrException(
         ErrorCode.USAGE,
         name + " does not exist in " + target + suggest + " the name and region",

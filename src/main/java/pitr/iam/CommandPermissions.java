@@ -436,10 +436,7 @@ public final class CommandPermissions {
           "No IAM policy for '"
               + command
               + "': it calls nothing on AWS or is not a pitr command"
-              + NearestNames.of(command, commands(), 1, c -> c).stream()
-                  .map(c -> " (did you mean " + c + "?)")
-                  .findFirst()
-                  .orElse("")
+              + NearestNames.aside(command, commands())
               + "; give one of: "
               + String.join(", ", commands()));
     }

@@ -19,6 +19,7 @@ import pitr.ErrorCode;
 import pitr.NearestNames;
 import pitr.PitrException;
 import pitr.dynamo.DynamoDbGateway;
+import pitr.dynamo.DynamoErrors;
 import pitr.dynamo.Retries;
 import pitr.migrate.api.RunMode;
 import reactor.core.publisher.Flux;
@@ -146,21 +147,18 @@ public final class Ledger {
         .filter(e -> !e)
         .flatMap(
             e ->
-                db.listTables()
-                    .take(1000)
-                    .collectList()
-                    .onErrorReturn(List.of())
+                DynamoErrors.nearest(db.listTables(), table, 2)
                     .map(
-                        names -> {
-                          List<String> near = NearestNames.of(table, names, 2, n -> n);
-                          return "Ledger table "
-                              + table
-                              + " does not exist in "
-                              + db.target()
-                              + (near.isEmpty()
-                                  ? " (no migration has run there)"
-                                  : " (did you mean " + String.join(" or ", near) + "?)");
-                        }));
+                        near ->
+                            "Ledger table "
+                                + table
+                                + " does not exist in "
+                                + db.target()
+                                + " ("
+                                + (near.isEmpty()
+                                    ? "no migration has run there"
+                                    : NearestNames.question(near))
+                                + ")"));
   }
 
   /**

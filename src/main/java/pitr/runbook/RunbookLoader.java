@@ -161,7 +161,10 @@ public final class RunbookLoader {
       what =
           (t.getTypeId() == null
                   ? "a step has no type"
-                  : "unknown step type '" + t.getTypeId() + "'" + didYouMean(t.getTypeId(), TYPES))
+                  : "unknown step type '"
+                      + t.getTypeId()
+                      + "'"
+                      + NearestNames.aside(t.getTypeId(), TYPES))
               + "; use one of "
               + String.join(", ", TYPES);
     } else if (e instanceof UnrecognizedPropertyException u) {
@@ -173,7 +176,7 @@ public final class RunbookLoader {
           "unknown field '"
               + u.getPropertyName()
               + "'"
-              + didYouMean(u.getPropertyName(), known)
+              + NearestNames.aside(u.getPropertyName(), known)
               + (u.getKnownPropertyIds() == null
                   ? ""
                   : "; this step takes " + u.getKnownPropertyIds());
@@ -197,12 +200,6 @@ public final class RunbookLoader {
       }
     }
     return "Runbook " + path + where + ": " + what;
-  }
-
-  /** {@code " (did you mean X?)"} for the nearest of {@code names}, or nothing. */
-  private static String didYouMean(String wanted, java.util.Collection<String> names) {
-    List<String> near = NearestNames.of(wanted, names, 1, n -> n);
-    return near.isEmpty() ? "" : " (did you mean " + near.get(0) + "?)";
   }
 
   /** The index of the step {@code e} is about (0 for the first), or -1 when none. */
