@@ -222,9 +222,8 @@ public final class InProcessWorkers {
                             + ", more than one process runs: at most "
                             + maxWorkers()
                             + " here (4 per available processor, at least 16). Resume each in a"
-                            + " process of its own with 'pitr migrate resume "
-                            + name
-                            + (run.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
+                            + " process of its own with 'pitr "
+                            + RunFailedException.resumeArgs(name, run.mode())
                             + " --run-id "
                             + run.runId()
                             + " --worker I/"

@@ -66,6 +66,13 @@ public final class Ledger {
   private final DynamoDbGateway db;
   private final String table;
 
+  /**
+   * Whether the table was seen to exist: a table once seen is not described again (a command that
+   * checks for it and then reads its runs asks once). One deleted since then fails the read that
+   * follows, as a missing table does; it does not read as an empty ledger.
+   */
+  private volatile boolean seen;
+
   Ledger(DynamoDbGateway db, String table) {
     this.db = db;
     this.table = table;
@@ -134,7 +141,10 @@ public final class Ledger {
 
   /** Whether the ledger table exists (it is created by the first run). */
   public Mono<Boolean> exists() {
-    return db.findTable(table).hasElement();
+    if (seen) {
+      return Mono.just(true);
+    }
+    return db.findTable(table).hasElement().doOnNext(e -> seen = e);
   }
 
   /**

@@ -43,9 +43,8 @@ final class ResumeCheck {
               + name
               + " runs across "
               + last.workers()
-              + " workers; resume its unfinished workers here with 'pitr migrate resume "
-              + name
-              + (last.mode() == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
+              + " workers; resume its unfinished workers here with 'pitr "
+              + RunFailedException.resumeArgs(name, last.mode())
               + " --run-id "
               + last.runId()
               + "', or each with --worker I/"

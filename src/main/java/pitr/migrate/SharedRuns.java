@@ -142,11 +142,7 @@ final class SharedRuns {
       long runWorkers,
       int asked,
       boolean inProcess) {
-    String resume =
-        "'pitr migrate resume "
-            + migration
-            + (mode == pitr.migrate.api.RunMode.PROD ? " --prod" : "")
-            + "'";
+    String resume = "'pitr " + RunFailedException.resumeArgs(migration, mode) + "'";
     return new PitrException(
         ErrorCode.USAGE,
         "Run "
