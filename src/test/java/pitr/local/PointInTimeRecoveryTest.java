@@ -261,6 +261,59 @@ class PointInTimeRecoveryTest {
   }
 
   @Test
+  void restore_withBothAnInstantAndTheLatestTime_isRefused_andCreatesNothing() {
+    createTable("orders");
+    enablePitr("orders");
+    clock.advance(Duration.ofSeconds(5));
+
+    assertThatThrownBy(
+            () ->
+                client
+                    .restoreTableToPointInTime(
+                        r ->
+                            r.sourceTableName("orders")
+                                .targetTableName("orders-recovery")
+                                .restoreDateTime(clock.instant().minusSeconds(2))
+                                .useLatestRestorableTime(true))
+                    .join())
+        .cause()
+        .hasMessageStartingWith(
+            "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be"
+                + " specified, but not both");
+    assertThat(client.listTables().join().tableNames()).containsExactly("orders");
+  }
+
+  @Test
+  void disablingPitrWithARecoveryPeriod_isRefused_andKeepsPitrAndItsHistory() {
+    createTable("orders");
+    enablePitr("orders");
+    clock.advance(Duration.ofSeconds(2));
+    put("orders", "a", "1");
+    Instant written = clock.instant();
+    clock.advance(Duration.ofSeconds(5));
+
+    assertThatThrownBy(
+            () ->
+                client
+                    .updateContinuousBackups(
+                        r ->
+                            r.tableName("orders")
+                                .pointInTimeRecoverySpecification(
+                                    p ->
+                                        p.pointInTimeRecoveryEnabled(false)
+                                            .recoveryPeriodInDays(7)))
+                    .join())
+        .cause()
+        .hasMessageStartingWith(
+            "Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.");
+    put("orders", "a", "2");
+    clock.advance(Duration.ofSeconds(5));
+
+    restore("orders", "orders-recovery", written);
+    assertThat(contents("orders-recovery")).containsEntry("a", "1");
+  }
+
+  @Test
   void restore_ofMissingTable_throwsTableNotFound() {
     assertThatThrownBy(() -> restore("ghost", "ghost-recovery", clock.instant()))
         .cause()

@@ -41,6 +41,11 @@ public final class RecoveryOps extends OperationFamily {
         () -> {
           PointInTimeRecoverySpecification spec = r.pointInTimeRecoverySpecification();
           Integer days = spec.recoveryPeriodInDays();
+          if (days != null && !spec.pointInTimeRecoveryEnabled()) {
+            // Refused, not applied: turning PITR off drops the table's history.
+            throw Errors.validation(
+                "Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.");
+          }
           writer.lock();
           try {
             Table t = catalog.find(r.tableName());
@@ -96,6 +101,11 @@ public final class RecoveryOps extends OperationFamily {
       RestoreTableToPointInTimeRequest r) {
     return Requests.guard(
         () -> {
+          if (Boolean.TRUE.equals(r.useLatestRestorableTime()) && r.restoreDateTime() != null) {
+            throw Errors.validation(
+                "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be"
+                    + " specified, but not both");
+          }
           writer.lock();
           try {
             long now = clock.millis();

@@ -14,6 +14,7 @@ import pitr.local.Version;
 import pitr.local.capacity.CapacityTally;
 import pitr.local.capacity.Throughput;
 import pitr.local.expr.ExpressionContext;
+import pitr.local.expr.ExpressionException;
 import pitr.local.expr.ProjectionExpression;
 import pitr.local.store.Catalog;
 import pitr.local.store.ItemWriter;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.Get;
 import software.amazon.awssdk.services.dynamodb.model.ItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -38,9 +40,12 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * snapshot. Their actions parse into the same {@link ParsedWrite} as the single-item writes.
  */
 public final class TransactionOps extends OperationFamily {
+  private final TransactionTokens tokens;
+
   public TransactionOps(
       EngineConfig config, Catalog catalog, ItemWriter writer, Throughput throughput) {
     super(config, catalog, writer, throughput);
+    this.tokens = new TransactionTokens(clock);
   }
 
   /** TransactWriteItems: all actions apply or none does. */
@@ -61,6 +66,9 @@ public final class TransactionOps extends OperationFamily {
           CapacityTally tally = CapacityTally.writes();
           writer.lock();
           try {
+            if (tokens.isRetry(r)) {
+              return retried(planned, r);
+            }
             List<CancellationReason> reasons = new ArrayList<>(planned.size());
             List<Map<String, AttributeValue>> images = new ArrayList<>(planned.size());
             boolean failed = false;
@@ -79,8 +87,30 @@ public final class TransactionOps extends OperationFamily {
                 images.add(null);
                 continue;
               }
+              Map<String, AttributeValue> image;
+              try {
+                image = p.newImage(old);
+              } catch (ExpressionException | DynamoDbException e) {
+                if (e instanceof DynamoDbException d
+                    && !"ValidationException".equals(d.awsErrorDetails().errorCode())) {
+                  throw d;
+                }
+                // An update the stored item makes invalid cancels the transaction, as DynamoDB
+                // does, with the reason at its action.
+                failed = true;
+                reasons.add(
+                    CancellationReason.builder()
+                        .code("ValidationError")
+                        .message(
+                            e instanceof DynamoDbException d
+                                ? d.awsErrorDetails().errorMessage()
+                                : e.getMessage())
+                        .build());
+                images.add(null);
+                continue;
+              }
               reasons.add(CancellationReason.builder().code("None").build());
-              images.add(p.newImage(old));
+              images.add(image);
             }
             if (!failed) {
               for (int i = 0; i < planned.size(); i++) {
@@ -121,6 +151,7 @@ public final class TransactionOps extends OperationFamily {
                 writer.write(p.table(), p.key(), images.get(i), tally);
               }
             }
+            tokens.applied(r);
           } finally {
             writer.unlock();
           }
@@ -129,6 +160,24 @@ public final class TransactionOps extends OperationFamily {
               .consumedCapacity(tally.all(r.returnConsumedCapacity()))
               .build();
         });
+  }
+
+  /**
+   * The answer to a retry of a transaction already applied: nothing is written; the capacity
+   * reported is that of reading its items transactionally, as DynamoDB reports it.
+   */
+  private TransactWriteItemsResponse retried(
+      List<ParsedWrite> planned, TransactWriteItemsRequest r) {
+    CapacityTally tally = CapacityTally.reads();
+    for (ParsedWrite p : planned) {
+      Map<String, AttributeValue> item = p.table().get(p.key());
+      tally.table(
+          p.table().name, CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), true));
+    }
+    tally.scale(2);
+    return TransactWriteItemsResponse.builder()
+        .consumedCapacity(tally.all(r.returnConsumedCapacity()))
+        .build();
   }
 
   private ParsedWrite planAction(TransactWriteItem a) {
