@@ -1,5 +1,6 @@
 package pitr.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,11 +61,45 @@ final class MetricsOptions {
               + " cloudwatch, 100ms-1h (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
+  /**
+   * These options as arguments of the same command run elsewhere (a Batch job): those that differ
+   * from their defaults.
+   */
+  java.util.List<String> arguments() {
+    java.util.List<String> args = new java.util.ArrayList<>();
+    if (sink != MetricsConfig.Sink.LOG) {
+      args.addAll(java.util.List.of("--metrics", sink.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    if (port != 9400) {
+      args.addAll(java.util.List.of("--metrics-port", Integer.toString(port)));
+    }
+    if (!"pitr".equals(namespace)) {
+      args.addAll(java.util.List.of("--metrics-namespace", namespace));
+    }
+    if (endpointUrl != null) {
+      args.addAll(java.util.List.of("--metrics-endpoint-url", endpointUrl));
+    }
+    if (!interval.equals(Duration.ofSeconds(10))) {
+      args.addAll(java.util.List.of("--progress-interval", pitr.dynamo.Durations.format(interval)));
+    }
+    return args;
+  }
+
   MetricsConfig config() {
     return new MetricsConfig(sink, port, namespace, interval);
   }
 
   MetricsSession start(CommandSpec spec, String command) {
+    return start(spec, command, MetricsSession.registry(config()));
+  }
+
+  /** The registry a command's meters go to before its session starts; see {@link #start}. */
+  MeterRegistry registry() {
+    return MetricsSession.registry(config());
+  }
+
+  /** Starts the session of {@code command}, with its meters in {@code registry}. */
+  MetricsSession start(CommandSpec spec, String command, MeterRegistry registry) {
     boolean terminal = System.console() != null && !Targets.json(spec);
     MetricsConfig config = config();
     URI endpoint =
@@ -87,6 +122,7 @@ final class MetricsOptions {
                 : "CloudWatch" + (target.region == null ? "" : " in " + target.region);
           }
         };
-    return MetricsSession.start(config, spec.commandLine().getErr(), command, terminal, cloudWatch);
+    return MetricsSession.start(
+        config, registry, spec.commandLine().getErr(), command, terminal, cloudWatch);
   }
 }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -109,10 +110,22 @@ final class MigrateCommand implements Callable<Integer> {
 
   /** The environment the global target options select; the client is the caller's to close. */
   MigrationEnvironment environment(CommandSpec sub, DynamoDbAsyncClient client, Options options) {
+    return environment(sub, client, options, null);
+  }
+
+  /**
+   * As {@link #environment(CommandSpec, DynamoDbAsyncClient, Options)}, for a run that logs its
+   * progress every {@code progressEvery} (null: the default, 10 s).
+   */
+  MigrationEnvironment environment(
+      CommandSpec sub, DynamoDbAsyncClient client, Options options, Duration progressEvery) {
     TargetOptions target = PitrCommand.of(sub).target();
     MigrationEnvironment.Settings settings =
         MigrationEnvironment.Settings.defaults(target.describe())
             .withTables(options.ledgerTable, options.journalTable);
+    if (progressEvery != null) {
+      settings = settings.withProgressEvery(progressEvery);
+    }
     return MigrationEnvironment.create(client, clock, scheduler, settings)
         .withDryRunConditions(EngineConditions.INSTANCE);
   }

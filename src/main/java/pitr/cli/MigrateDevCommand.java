@@ -1,6 +1,6 @@
 package pitr.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.metrics.MetricsSession;
 import pitr.migrate.FixtureSeeder;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
@@ -53,6 +54,8 @@ final class MigrateDevCommand implements Callable<Integer> {
 
   @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
@@ -63,8 +66,9 @@ final class MigrateDevCommand implements Callable<Integer> {
     MigrationFile file = options.catalog().resolve(name);
     PrintWriter out = spec.commandLine().getOut();
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
-      MigrationEnvironment env = parent.environment(spec, client, options);
-      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      MigrationEnvironment env = parent.environment(spec, client, options, metrics.interval);
+      MeterRegistry registry = metrics.registry();
+      MigrationRunner runner = env.runner(options.dir, registry);
       runner.check(file);
       if (seed != null) {
         FixtureSeeder.Seeded seeded = env.seeder().seed(seed).block();
@@ -75,11 +79,15 @@ final class MigrateDevCommand implements Callable<Integer> {
               .withDryRun(dryRun)
               .withMaxWcu(rate.maxWcu());
       // An in-process engine is gone with the process: only a served one can be resumed.
-      RunReport report =
-          target.local || dryRun
-              ? inProcess(runner, request)
-              : MigrateProdCommand.runWatched(
-                  spec, runner, request, "migrate resume " + file.name());
+      RunReport report;
+      try (MetricsSession session = metrics.start(spec, "migrate", registry)) {
+        report =
+            target.local || dryRun
+                ? inProcess(runner, request)
+                : MigrateProdCommand.runWatched(
+                    spec, runner, request, "migrate resume " + file.name());
+        session.finish();
+      }
       MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;

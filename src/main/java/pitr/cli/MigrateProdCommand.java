@@ -1,6 +1,6 @@
 package pitr.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.copy.Worker;
+import pitr.metrics.MetricsSession;
 import pitr.migrate.InProcessWorkers;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
@@ -121,8 +122,9 @@ final class MigrateProdCommand implements Callable<Integer> {
     }
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
-      MigrationEnvironment env = parent.environment(spec, client, options);
-      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      MigrationEnvironment env = parent.environment(spec, client, options, run.metrics.interval);
+      MeterRegistry registry = run.metrics.registry();
+      MigrationRunner runner = env.runner(options.dir, registry);
       RunRequest request =
           run.applyTo(
               RunRequest.of(file, RunMode.PROD, MigrateCommand.operator(), MigrateCommand.host())
@@ -140,15 +142,21 @@ final class MigrateProdCommand implements Callable<Integer> {
                 + "?",
             "nothing was written");
       }
-      RunReport report =
-          runWatched(
-              spec,
-              runner,
-              request,
-              "migrate resume "
-                  + file.name()
-                  + " --prod"
-                  + (worker.count() > 1 ? " --run-id " + share.runId + " --worker " + worker : ""));
+      RunReport report;
+      try (MetricsSession session = run.metrics.start(spec, "migrate", registry)) {
+        report =
+            runWatched(
+                spec,
+                runner,
+                request,
+                "migrate resume "
+                    + file.name()
+                    + " --prod"
+                    + (worker.count() > 1
+                        ? " --run-id " + share.runId + " --worker " + worker
+                        : ""));
+        session.finish();
+      }
       print(spec, report, run.rate.maxWcu());
     }
     return 0;
@@ -178,8 +186,9 @@ final class MigrateProdCommand implements Callable<Integer> {
   private int acrossWorkers(TargetOptions target, MigrationFile file) {
     MigrateCommand parent = MigrateCommand.of(spec);
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
-      MigrationEnvironment env = parent.environment(spec, client, options);
-      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      MigrationEnvironment env = parent.environment(spec, client, options, run.metrics.interval);
+      MeterRegistry registry = run.metrics.registry();
+      MigrationRunner runner = env.runner(options.dir, registry);
       InProcessWorkers here = new InProcessWorkers(runner);
       String runId = share.runId != null ? share.runId : here.newRunId();
       RunRequest request =
@@ -200,14 +209,17 @@ final class MigrateProdCommand implements Callable<Integer> {
                 + "?",
             "nothing was written");
       }
-      return MigrateWorkersRun.run(
-          spec,
-          runner,
-          file.name(),
-          workers,
-          here.run(request, workers, runId),
-          "migrate resume " + file.name() + " --prod --run-id " + runId,
-          run.rate.maxWcu());
+      try (MetricsSession session = run.metrics.start(spec, "migrate", registry)) {
+        return MigrateWorkersRun.run(
+            spec,
+            runner,
+            file.name(),
+            workers,
+            here.run(request, workers, runId),
+            "migrate resume " + file.name() + " --prod --run-id " + runId,
+            run.rate.maxWcu(),
+            session);
+      }
     }
   }
 

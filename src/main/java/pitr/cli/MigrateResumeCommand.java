@@ -1,6 +1,6 @@
 package pitr.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import pitr.copy.Worker;
+import pitr.metrics.MetricsSession;
 import pitr.migrate.InProcessWorkers;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
@@ -61,6 +62,8 @@ final class MigrateResumeCommand implements Callable<Integer> {
 
   @Mixin MigrateWorkerOptions share = new MigrateWorkerOptions();
 
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
@@ -72,14 +75,15 @@ final class MigrateResumeCommand implements Callable<Integer> {
     MigrateCommand parent = MigrateCommand.of(spec);
     RunMode mode = prod ? RunMode.PROD : RunMode.DEV;
     try (DynamoDbAsyncClient client = parent.clients.apply(target.client())) {
-      MigrationEnvironment env = parent.environment(spec, client, options);
+      MigrationEnvironment env = parent.environment(spec, client, options, metrics.interval);
       env.ledger().requireExists("to resume").block();
-      MigrationRunner runner = env.runner(options.dir, new SimpleMeterRegistry());
+      MeterRegistry registry = metrics.registry();
+      MigrationRunner runner = env.runner(options.dir, registry);
       if (share.worker == null) {
         InProcessWorkers here = new InProcessWorkers(runner);
         RunRecord across = here.resumable(file.name(), share.runId).block();
         if (across != null) {
-          return everyWorker(parent, target, runner, here, file, mode, across);
+          return everyWorker(parent, target, runner, registry, here, file, mode, across);
         }
       }
       RunRequest request =
@@ -94,15 +98,21 @@ final class MigrateResumeCommand implements Callable<Integer> {
             "Resume " + file.name() + " in prod against " + target.describe() + "?",
             "nothing was written");
       }
-      RunReport report =
-          MigrateProdCommand.runWatched(
-              spec,
-              runner,
-              request,
-              "migrate resume "
-                  + file.name()
-                  + (prod ? " --prod" : "")
-                  + (worker.count() > 1 ? " --run-id " + share.runId + " --worker " + worker : ""));
+      RunReport report;
+      try (MetricsSession session = metrics.start(spec, "migrate", registry)) {
+        report =
+            MigrateProdCommand.runWatched(
+                spec,
+                runner,
+                request,
+                "migrate resume "
+                    + file.name()
+                    + (prod ? " --prod" : "")
+                    + (worker.count() > 1
+                        ? " --run-id " + share.runId + " --worker " + worker
+                        : ""));
+        session.finish();
+      }
       MigrateProdCommand.print(spec, report, rate.maxWcu());
     }
     return 0;
@@ -113,6 +123,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
       MigrateCommand parent,
       TargetOptions target,
       MigrationRunner runner,
+      MeterRegistry registry,
       InProcessWorkers here,
       MigrationFile file,
       RunMode mode,
@@ -136,13 +147,16 @@ final class MigrateResumeCommand implements Callable<Integer> {
               + "?",
           "nothing was written");
     }
-    return MigrateWorkersRun.run(
-        spec,
-        runner,
-        file.name(),
-        run.workers(),
-        here.resume(request, run),
-        "migrate resume " + file.name() + (prod ? " --prod" : "") + " --run-id " + run.runId(),
-        rate.maxWcu());
+    try (MetricsSession session = metrics.start(spec, "migrate", registry)) {
+      return MigrateWorkersRun.run(
+          spec,
+          runner,
+          file.name(),
+          run.workers(),
+          here.resume(request, run),
+          "migrate resume " + file.name() + (prod ? " --prod" : "") + " --run-id " + run.runId(),
+          rate.maxWcu(),
+          session);
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 import pitr.ErrorCode;
 import pitr.PitrException;
+import pitr.metrics.MetricsSession;
 import pitr.migrate.MigrationRunner;
 import pitr.migrate.MigrationState;
 import pitr.migrate.WorkersReport;
@@ -36,7 +37,8 @@ final class MigrateWorkersRun {
       int workers,
       Mono<WorkersReport> run,
       String resumeArgs,
-      double maxWcu) {
+      double maxWcu,
+      MetricsSession session) {
     String resumeCommand = ResumeCommands.of(spec, resumeArgs);
     PrintWriter err = spec.commandLine().getErr();
     AtomicBoolean said = new AtomicBoolean();
@@ -59,6 +61,7 @@ final class MigrateWorkersRun {
     try (Interruption interruption = Interruption.watch(err, runner::requestStop, resumeCommand)) {
       try {
         report = run.block();
+        session.finish();
       } catch (PitrException e) {
         if (e.code() == ErrorCode.INTERRUPTED) {
           throw interruption.stopped("was told to stop: " + e.getMessage());

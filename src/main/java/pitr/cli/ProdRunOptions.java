@@ -22,6 +22,8 @@ final class ProdRunOptions {
 
   @Mixin WriteRateOptions rate = WriteRateOptions.liveTable();
 
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
   @Option(
       names = "--max-restore-lag",
       paramLabel = "DURATION",
@@ -46,6 +48,7 @@ final class ProdRunOptions {
     if (backup) {
       args.add("--backup");
     }
+    args.addAll(metrics.arguments());
     return args;
   }
 }

@@ -50,15 +50,16 @@ public final class MetricsSession implements AutoCloseable {
   private long lastLineNanos = startNanos;
 
   private MetricsSession(
-      MetricsConfig config, PrintWriter err, String command, boolean terminal, Clock clock) {
+      MetricsConfig config,
+      MeterRegistry registry,
+      PrintWriter err,
+      String command,
+      boolean terminal,
+      Clock clock) {
     this.config = config;
     this.err = err;
     this.command = command;
     this.clock = clock;
-    MeterRegistry registry =
-        config.sink() == MetricsConfig.Sink.PROMETHEUS
-            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
-            : new SimpleMeterRegistry();
     this.meters = CopyMeters.create(registry);
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -98,9 +99,33 @@ public final class MetricsSession implements AutoCloseable {
       String command,
       boolean terminal,
       CloudWatchTarget cloudWatch) {
-    MetricsSession s = new MetricsSession(config, err, command, terminal, Clock.systemUTC());
+    return start(config, registry(config), err, command, terminal, cloudWatch);
+  }
+
+  /**
+   * As {@link #start(MetricsConfig, PrintWriter, String, boolean, CloudWatchTarget)}, with the
+   * meters in {@code registry}, made by {@link #registry(MetricsConfig)} before the session starts
+   * (a migration's runner records into it from its preflight on; the session, and its progress bar,
+   * start only when the run does). The session closes it.
+   */
+  public static MetricsSession start(
+      MetricsConfig config,
+      MeterRegistry registry,
+      PrintWriter err,
+      String command,
+      boolean terminal,
+      CloudWatchTarget cloudWatch) {
+    MetricsSession s =
+        new MetricsSession(config, registry, err, command, terminal, Clock.systemUTC());
     s.begin(cloudWatch);
     return s;
+  }
+
+  /** The registry the sink of {@code config} needs: Prometheus's, or one in memory. */
+  public static MeterRegistry registry(MetricsConfig config) {
+    return config.sink() == MetricsConfig.Sink.PROMETHEUS
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+        : new SimpleMeterRegistry();
   }
 
   /** How to reach CloudWatch: a client factory and a description for messages. */

@@ -54,6 +54,10 @@ public final class MigrationEnvironment {
     public Settings withLease(Duration lease, Duration every) {
       return new Settings(targetName, ledgerTable, journalTable, lease, every, progressEvery);
     }
+
+    public Settings withProgressEvery(Duration every) {
+      return new Settings(targetName, ledgerTable, journalTable, leaseDuration, heartbeat, every);
+    }
   }
 
   private final DynamoDbAsyncClient client;

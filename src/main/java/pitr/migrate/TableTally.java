@@ -4,8 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import pitr.metrics.Meter;
 
-/** Counts of one table in one run, mirrored into Micrometer counters. */
+/**
+ * Counts of one table in one run, mirrored into Micrometer counters: the run's own ({@link
+ * MigrateMeter}, tagged with the migration and table) and the documented {@link Meter}s every
+ * command's progress, Prometheus, CloudWatch and EMF output reads (untagged, summed over the run's
+ * tables and workers).
+ */
 final class TableTally {
   final String table;
   final LongAdder read = new LongAdder();
@@ -20,6 +26,9 @@ final class TableTally {
   private final Counter deleteMeter;
   private final Counter conditionMeter;
   private final Counter wcuMeter;
+  private final Counter itemsRead;
+  private final Counter itemsWritten;
+  private final Counter wcuConsumed;
   private final LongAdder runRead;
 
   /**
@@ -34,6 +43,13 @@ final class TableTally {
     deleteMeter = counter(registry, MigrateMeter.ITEMS_WRITTEN, migration, table, "op", "delete");
     conditionMeter = counter(registry, MigrateMeter.CONDITION_FAILED, migration, table);
     wcuMeter = counter(registry, MigrateMeter.WCU, migration, table);
+    itemsRead = documented(registry, Meter.ITEMS_READ);
+    itemsWritten = documented(registry, Meter.ITEMS_WRITTEN);
+    wcuConsumed = documented(registry, Meter.WCU_CONSUMED);
+  }
+
+  private static Counter documented(MeterRegistry registry, Meter meter) {
+    return Counter.builder(meter.id()).baseUnit(meter.unit()).register(registry);
   }
 
   private static Counter counter(
@@ -50,6 +66,7 @@ final class TableTally {
     read.add(n);
     runRead.add(n);
     readMeter.increment(n);
+    itemsRead.increment(n);
   }
 
   void written(WriteOp op, double units) {
@@ -69,6 +86,8 @@ final class TableTally {
     }
     wcu.add(units);
     wcuMeter.increment(units);
+    itemsWritten.increment();
+    wcuConsumed.increment(units);
   }
 
   void conditionFailed() {

@@ -78,6 +78,39 @@ class MigrateCommandTest extends MigrateEngineFixture {
   }
 
   @Test
+  void dev_showsProgressAndMetrics_asEveryWritingCommandDoes() throws Exception {
+    Path m = migrations();
+    CliRun run = new CliRun();
+
+    // 5 WCU/s keeps the run going for a second or more, so progress lines come every 200 ms.
+    int code =
+        run.execute(
+            "migrate",
+            "dev",
+            "0001",
+            "--migrations-dir",
+            m.toString(),
+            "--seed",
+            fixture("cars.jsonl").toString(),
+            "--max-wcu",
+            "5",
+            "--progress-interval",
+            "200ms",
+            "--metrics",
+            "emf",
+            "--metrics-namespace",
+            "pitr/dev");
+
+    assertThat(code).as(run.err()).isZero();
+    assertThat(run.err())
+        .containsPattern("progress command=migrate items_read=\\d+ items_written=\\d+ .* eta=")
+        .contains("\"_aws\":")
+        .contains("\"Namespace\":\"pitr/dev\"")
+        .contains("summary command=migrate items_read=7 items_written=5 ");
+    assertThat(run.err()).containsPattern("\"pitr.items.written\":5(\\.0)?[,}]");
+  }
+
+  @Test
   void bench_reportsEachRoundTheMediansAndTheOverhead() {
     CliRun run = new CliRun();
 

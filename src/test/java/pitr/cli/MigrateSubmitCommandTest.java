@@ -177,6 +177,38 @@ class MigrateSubmitCommandTest {
   }
 
   @Test
+  void submit_withMetricsOptions_handsThemToTheJob_soItsRunPublishesThem() throws Exception {
+    Path m = migrations(true);
+    String q = newQueue();
+
+    CliRun run =
+        submit(
+            null,
+            m,
+            q,
+            "--metrics",
+            "emf",
+            "--metrics-namespace",
+            "pitr/prod",
+            "--progress-interval",
+            "30s");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(code).isZero();
+    List<JobDetail> jobs = moto.submittedJobs(q);
+    assertThat(jobs).hasSize(1);
+    assertThat(jobs.get(0).container().command())
+        .containsExactlyElementsOf(
+            prodCommand(
+                "--metrics",
+                "emf",
+                "--metrics-namespace",
+                "pitr/prod",
+                "--progress-interval",
+                "30s"));
+  }
+
+  @Test
   void submit_at_createsAOneTimeScheduleThatSubmitsTheJob() throws Exception {
     Path m = migrations(true);
     String q = newQueue();

@@ -107,8 +107,9 @@ class MigrateWorkersHereCliTest {
 
     assertThat(code).as(prod.err() + prod.out()).isZero();
     String runId = runId(prod.err());
+    // The run line, then the summary of the meters every command prints, summed over workers.
     assertThat(prod.err())
-        .isEqualTo(
+        .startsWith(
             "Run "
                 + runId
                 + " of "
@@ -122,7 +123,9 @@ class MigrateWorkersHereCliTest {
                 + runId
                 + " --migrations-dir "
                 + m
-                + "\n");
+                + "\n")
+        .contains("\nsummary command=migrate items_read=7 items_written=7 ")
+        .hasLineCount(2);
     assertThat(prod.out())
         .startsWith("Migration " + NAME + " succeeded in prod (run " + runId + ")\n")
         .contains("  cars: read 7, put 0, updated 7, deleted 0, condition failed 0, ")
