@@ -23,6 +23,12 @@ public final class Items {
       new BigDecimal("9.9999999999999999999999999999999999999E+125");
   private static final BigDecimal MIN_MAGNITUDE = new BigDecimal("1E-130");
 
+  /**
+   * How many maps and lists may nest inside an item: with the item itself, DynamoDB's 32 levels. A
+   * value wrapped in 31 maps is stored, one wrapped in 32 is refused.
+   */
+  public static final int MAX_NESTED_DOCUMENTS = 31;
+
   private Items() {}
 
   /**
@@ -39,7 +45,7 @@ public final class Items {
                 + " key is not supported. The AttributeValue for a key attribute cannot contain an"
                 + " empty string value.");
       }
-      AttributeValue n = normalise(e.getValue());
+      AttributeValue n = normalise(e.getValue(), 0);
       if (n != e.getValue()) {
         if (out == item) {
           out = new LinkedHashMap<>(item);
@@ -64,6 +70,14 @@ public final class Items {
 
   /** Validates and normalises one value; returns the same instance when nothing changes. */
   public static AttributeValue normalise(AttributeValue v) {
+    return normalise(v, 0);
+  }
+
+  /**
+   * Validates and normalises {@code v}, which lies inside {@code depth} maps and lists of the item;
+   * the depth is counted on the walk the validation makes anyway, so a flat item pays nothing.
+   */
+  private static AttributeValue normalise(AttributeValue v, int depth) {
     if (v == null || v.type() == null || v.type() == AttributeValue.Type.UNKNOWN_TO_SDK_VERSION) {
       throw Errors.validation(
           "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
@@ -112,11 +126,12 @@ public final class Items {
         return v;
       }
       case L -> {
+        checkNesting(depth);
         List<AttributeValue> out = null;
         List<AttributeValue> l = v.l();
         for (int i = 0; i < l.size(); i++) {
           AttributeValue e = l.get(i);
-          AttributeValue n = normalise(e);
+          AttributeValue n = normalise(e, depth + 1);
           if (n != e && out == null) {
             out = new ArrayList<>(l.subList(0, i));
           }
@@ -127,9 +142,10 @@ public final class Items {
         return out == null ? v : AttributeValue.fromL(out);
       }
       case M -> {
+        checkNesting(depth);
         Map<String, AttributeValue> out = null;
         for (Map.Entry<String, AttributeValue> e : v.m().entrySet()) {
-          AttributeValue n = normalise(e.getValue());
+          AttributeValue n = normalise(e.getValue(), depth + 1);
           if (n != e.getValue() && out == null) {
             out = new LinkedHashMap<>(v.m());
           }
@@ -142,6 +158,15 @@ public final class Items {
       default -> {
         return v;
       }
+    }
+  }
+
+  /** Refuses a map or list that lies inside {@code depth} others when that is one too many. */
+  private static void checkNesting(int depth) {
+    if (depth >= MAX_NESTED_DOCUMENTS) {
+      throw Errors.validation(
+          "Nesting Levels have exceeded supported limits: Attributes in the item have nested"
+              + " levels beyond supported limit");
     }
   }
 
