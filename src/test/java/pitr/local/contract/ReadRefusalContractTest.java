@@ -1,0 +1,83 @@
+package pitr.local.contract;
+
+import static pitr.local.contract.Ddb.assertValidationError;
+import static pitr.local.contract.Ddb.await;
+import static pitr.local.contract.Ddb.hashAndRange;
+import static pitr.local.contract.Ddb.item;
+import static pitr.local.contract.Ddb.n;
+import static pitr.local.contract.Ddb.s;
+
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
+import software.amazon.awssdk.services.dynamodb.model.Condition;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** Query and Scan requests DynamoDB refuses, each with its ValidationException message. */
+class ReadRefusalContractTest {
+  private static final String MIXED =
+      "Can not use both expression and non-expression parameters in the same request: ";
+
+  private static String table(Backend backend, Tables tables) {
+    return tables.shared(
+        "range",
+        hashAndRange(ScalarAttributeType.N),
+        name ->
+            await(
+                backend
+                    .client()
+                    .putItem(
+                        b -> b.tableName(name).item(item("pk", s("p"), "sk", n(1), "v", n(3))))));
+  }
+
+  private static final Map<String, Condition> PK_IS_P =
+      Map.of(
+          "pk",
+          Condition.builder()
+              .comparisonOperator(ComparisonOperator.EQ)
+              .attributeValueList(s("p"))
+              .build());
+
+  @BackendTest
+  @ReferenceOnly("moto lets KeyConditions go with FilterExpression")
+  void query_withKeyConditionsAndFilterExpression_isRefusedAsMixed(Backend backend, Tables tables) {
+    String table = table(backend, tables);
+
+    assertValidationError(
+            () ->
+                await(
+                    backend
+                        .client()
+                        .query(
+                            b ->
+                                b.tableName(table)
+                                    .keyConditions(PK_IS_P)
+                                    .filterExpression("v = :v")
+                                    .expressionAttributeValues(Map.of(":v", n(3))))))
+        .isEqualTo(
+            MIXED
+                + "Non-expression parameters: {KeyConditions} Expression parameters:"
+                + " {FilterExpression}");
+  }
+
+  @BackendTest
+  @ReferenceOnly("moto lets KeyConditions go with ProjectionExpression")
+  void query_withKeyConditionsAndProjectionExpression_isRefusedAsMixed(
+      Backend backend, Tables tables) {
+    String table = table(backend, tables);
+
+    assertValidationError(
+            () ->
+                await(
+                    backend
+                        .client()
+                        .query(
+                            b ->
+                                b.tableName(table)
+                                    .keyConditions(PK_IS_P)
+                                    .projectionExpression("v"))))
+        .isEqualTo(
+            MIXED
+                + "Non-expression parameters: {KeyConditions} Expression parameters:"
+                + " {ProjectionExpression}");
+  }
+}
