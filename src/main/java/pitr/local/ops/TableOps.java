@@ -305,7 +305,7 @@ public final class TableOps extends OperationFamily {
             long oldRead = t.readCapacity;
             long oldWrite = t.writeCapacity;
             if (r.billingMode() != null) {
-              t.billingMode = r.billingMode();
+              t.changeBillingMode(r.billingMode(), now);
               if (r.billingMode() == BillingMode.PAY_PER_REQUEST) {
                 t.readCapacity = 0;
                 t.writeCapacity = 0;
