@@ -31,6 +31,7 @@ public final class ExpressionContext {
   /**
    * @param names ExpressionAttributeNames of the request, or null
    * @param values ExpressionAttributeValues of the request, or null
+   * @throws ExpressionException when a map is given empty or a value holds an unreadable number
    */
   public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
     // The SDK hands out an auto-construct placeholder for a map the request did not set.
@@ -38,6 +39,13 @@ public final class ExpressionContext {
     this.valuesGiven = values != null && !(values instanceof SdkAutoConstructMap);
     this.names = names == null ? Map.of() : names;
     this.values = values == null ? Map.of() : values;
+    // DynamoDB refuses an empty map before it parses any expression.
+    if (valuesGiven && this.values.isEmpty()) {
+      throw new ExpressionException("ExpressionAttributeValues must not be empty");
+    }
+    if (namesGiven && this.names.isEmpty()) {
+      throw new ExpressionException("ExpressionAttributeNames must not be empty");
+    }
     this.values.values().forEach(ExpressionContext::checkNumbers);
   }
 
@@ -106,12 +114,6 @@ public final class ExpressionContext {
    * expression of the request is parsed.
    */
   public void checkAllUsed() {
-    if (valuesGiven && values.isEmpty()) {
-      throw new ExpressionException("ExpressionAttributeValues must not be empty");
-    }
-    if (namesGiven && names.isEmpty()) {
-      throw new ExpressionException("ExpressionAttributeNames must not be empty");
-    }
     for (String key : values.keySet()) {
       if (!key.startsWith(":")) {
         throw new ExpressionException(

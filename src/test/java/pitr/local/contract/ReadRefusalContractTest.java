@@ -164,4 +164,22 @@ class ReadRefusalContractTest {
             "Cannot specify the ProjectionExpression when choosing to get"
                 + " ALL_PROJECTED_ATTRIBUTES");
   }
+
+  @BackendTest
+  void query_withEmptyExpressionAttributeValues_saysTheyMustNotBeEmpty(
+      Backend backend, Tables tables) {
+    String table = table(backend, tables);
+
+    assertValidationError(
+            () ->
+                await(
+                    backend
+                        .client()
+                        .query(
+                            b ->
+                                b.tableName(table)
+                                    .keyConditionExpression("pk = :p")
+                                    .expressionAttributeValues(Map.of()))))
+        .isEqualTo("ExpressionAttributeValues must not be empty");
+  }
 }
