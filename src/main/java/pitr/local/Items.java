@@ -37,6 +37,19 @@ public final class Items {
    * engine's own maps (update results) are not shared.
    */
   public static Map<String, AttributeValue> normaliseItem(Map<String, AttributeValue> item) {
+    return normaliseItem(item, "Item size has exceeded the maximum allowed size");
+  }
+
+  /**
+   * Validates and normalises the item an update leaves, refusing one over 400 KB in UpdateItem's
+   * words.
+   */
+  public static Map<String, AttributeValue> normaliseUpdatedItem(Map<String, AttributeValue> item) {
+    return normaliseItem(item, "Item size to update has exceeded the maximum allowed size");
+  }
+
+  private static Map<String, AttributeValue> normaliseItem(
+      Map<String, AttributeValue> item, String tooLarge) {
     Map<String, AttributeValue> out = item;
     for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
       if (e.getKey().isEmpty()) {
@@ -55,7 +68,7 @@ public final class Items {
     }
     if (AttributeValues.itemSizeBound(out) > MAX_ITEM_BYTES
         && ItemSizes.size(out) > MAX_ITEM_BYTES) {
-      throw Errors.validation("Item size has exceeded the maximum allowed size");
+      throw Errors.validation(tooLarge);
     }
     return out == item && isUnmodifiable(item) ? item : java.util.Collections.unmodifiableMap(out);
   }

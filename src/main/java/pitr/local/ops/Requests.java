@@ -28,7 +28,15 @@ final class Requests {
 
   /** Validates and normalises an item to be written to {@code t}, keys and index keys included. */
   static Map<String, AttributeValue> checkedItem(Table t, Map<String, AttributeValue> item) {
-    Map<String, AttributeValue> n = Items.normaliseItem(item);
+    return checkedKeys(t, Items.normaliseItem(item));
+  }
+
+  /** {@link #checkedItem} for the item an update leaves, which words the size limit its own way. */
+  static Map<String, AttributeValue> checkedUpdatedItem(Table t, Map<String, AttributeValue> item) {
+    return checkedKeys(t, Items.normaliseUpdatedItem(item));
+  }
+
+  private static Map<String, AttributeValue> checkedKeys(Table t, Map<String, AttributeValue> n) {
     Items.checkKeyAttribute(n, t.partitionKey, t.attributeTypes.get(t.partitionKey), true);
     if (t.sortKey != null) {
       Items.checkKeyAttribute(n, t.sortKey, t.attributeTypes.get(t.sortKey), false);

@@ -3,6 +3,7 @@ package pitr.local.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static pitr.local.contract.Ddb.assertValidationError;
 import static pitr.local.contract.Ddb.await;
+import static pitr.local.contract.Ddb.filler;
 import static pitr.local.contract.Ddb.hashOnly;
 import static pitr.local.contract.Ddb.item;
 import static pitr.local.contract.Ddb.l;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** DynamoDB's limits on what one item may hold: how deep documents nest. */
+/** DynamoDB's limits on what one item may hold: how deep documents nest, how large it grows. */
 class ItemLimitContractTest {
   private static final String TOO_DEEP =
       "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels"
@@ -153,5 +154,25 @@ class ItemLimitContractTest {
     assertValidationError(
             () -> await(backend.client().transactWriteItems(b -> b.transactItems(put))))
         .isEqualTo(TOO_DEEP);
+  }
+
+  @BackendTest
+  void updateItem_growingTheItemPast400Kb_isRefusedInUpdateItemsWords(
+      Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String table = table(tables);
+    AttributeValue pk = newKey();
+    await(client.putItem(b -> b.tableName(table).item(item("pk", pk, "d", s(filler(300_000))))));
+
+    assertValidationError(
+            () ->
+                await(
+                    client.updateItem(
+                        b ->
+                            b.tableName(table)
+                                .key(item("pk", pk))
+                                .updateExpression("SET e = :v")
+                                .expressionAttributeValues(Map.of(":v", s(filler(150_000)))))))
+        .isEqualTo("Item size to update has exceeded the maximum allowed size");
   }
 }
