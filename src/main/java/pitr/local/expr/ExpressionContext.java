@@ -46,7 +46,52 @@ public final class ExpressionContext {
     if (namesGiven && this.names.isEmpty()) {
       throw new ExpressionException("ExpressionAttributeNames must not be empty");
     }
-    this.values.values().forEach(ExpressionContext::checkNumbers);
+    this.names.forEach(
+        (key, name) -> {
+          if (name != null && name.isEmpty()) {
+            throw new ExpressionException(
+                "ExpressionAttributeNames contains invalid value: Empty attribute name for key "
+                    + key);
+          }
+        });
+    this.values.forEach(
+        (key, value) -> {
+          try {
+            checkNumbers(value);
+            checkSets(value);
+          } catch (ExpressionException e) {
+            throw new ExpressionException(
+                "ExpressionAttributeValues contains invalid value: "
+                    + e.getMessage()
+                    + " for key "
+                    + key);
+          }
+        });
+  }
+
+  /** DynamoDB refuses an empty set anywhere in a placeholder value, as in an item. */
+  private static void checkSets(AttributeValue v) {
+    if (v == null || v.type() == null) {
+      return;
+    }
+    String empty =
+        switch (v.type()) {
+          case SS -> v.ss().isEmpty() ? "An string set  may not be empty" : null;
+          case NS -> v.ns().isEmpty() ? "An number set  may not be empty" : null;
+          case BS -> v.bs().isEmpty() ? "Binary sets should not be empty" : null;
+          case L -> {
+            v.l().forEach(ExpressionContext::checkSets);
+            yield null;
+          }
+          case M -> {
+            v.m().values().forEach(ExpressionContext::checkSets);
+            yield null;
+          }
+          default -> null;
+        };
+    if (empty != null) {
+      throw new ExpressionException("One or more parameter values were invalid: " + empty);
+    }
   }
 
   /** DynamoDB rejects a placeholder value holding a number it cannot read, before evaluating. */
