@@ -18,7 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** DynamoDB's limits on what one item may hold: how deep documents nest, how large it grows. */
+/**
+ * DynamoDB's limits on what one item may hold: how deep documents nest, how large it grows, how
+ * long its attribute names may be.
+ */
 class ItemLimitContractTest {
   private static final String TOO_DEEP =
       "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels"
@@ -174,5 +177,22 @@ class ItemLimitContractTest {
                                 .updateExpression("SET e = :v")
                                 .expressionAttributeValues(Map.of(":v", s(filler(150_000)))))))
         .isEqualTo("Item size to update has exceeded the maximum allowed size");
+  }
+
+  @BackendTest
+  void putItem_withAttributeNameOf65535Characters_storesIt(Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String table = table(tables);
+    Map<String, AttributeValue> written = item("pk", newKey(), "n".repeat(65_535), s("x"));
+
+    await(client.putItem(b -> b.tableName(table).item(written)));
+
+    Map<String, AttributeValue> read =
+        await(
+                client.getItem(
+                    b ->
+                        b.tableName(table).key(item("pk", written.get("pk"))).consistentRead(true)))
+            .item();
+    assertThat(read).isEqualTo(written);
   }
 }
