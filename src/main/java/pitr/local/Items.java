@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import pitr.dynamo.ItemSizes;
 import pitr.local.expr.AttributeValues;
 import software.amazon.awssdk.core.SdkBytes;
@@ -22,6 +24,10 @@ public final class Items {
   private static final BigDecimal MAX_MAGNITUDE =
       new BigDecimal("9.9999999999999999999999999999999999999E+125");
   private static final BigDecimal MIN_MAGNITUDE = new BigDecimal("1E-130");
+
+  /** A number in E-notation, whatever its exponent; group 1 is the exponent's sign. */
+  private static final Pattern HUGE_EXPONENT =
+      Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)[eE]([+-]?)\\d+");
 
   /**
    * How many maps and lists may nest inside an item: with the item itself, DynamoDB's 32 levels. A
@@ -189,9 +195,22 @@ public final class Items {
     try {
       d = new BigDecimal(text.trim());
     } catch (NumberFormatException | NullPointerException e) {
+      Matcher huge = text == null ? null : HUGE_EXPONENT.matcher(text.trim());
+      if (huge != null && huge.matches()) {
+        // Well formed, but its exponent is beyond what BigDecimal holds: far out of range.
+        throw huge.group(1).equals("-") ? underflow() : overflow();
+      }
       throw Errors.validation("A value provided cannot be converted into a number");
     }
     if (d.signum() == 0) {
+      // Zero is range-checked by the exponent it is written with: 0e126 is refused, as 1e126 is.
+      long exponent = (long) d.precision() - 1 - d.scale();
+      if (exponent > 125) {
+        throw overflow();
+      }
+      if (exponent < -130) {
+        throw underflow();
+      }
       return "0";
     }
     d = d.stripTrailingZeros();
@@ -200,15 +219,23 @@ public final class Items {
     }
     BigDecimal abs = d.abs();
     if (abs.compareTo(MAX_MAGNITUDE) > 0) {
-      throw Errors.validation(
-          "Number overflow. Attempting to store a number with magnitude larger than supported range");
+      throw overflow();
     }
     if (abs.compareTo(MIN_MAGNITUDE) < 0) {
-      throw Errors.validation(
-          "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+      throw underflow();
     }
     // DynamoDB answers plain digits even at the edges of the range: 1E-130 reads back as 0.0…01.
     return d.toPlainString();
+  }
+
+  private static RuntimeException overflow() {
+    return Errors.validation(
+        "Number overflow. Attempting to store a number with magnitude larger than supported range");
+  }
+
+  private static RuntimeException underflow() {
+    return Errors.validation(
+        "Number underflow. Attempting to store a number with magnitude smaller than supported range");
   }
 
   /** Checks a key attribute's presence, type and non-emptiness in an item being written. */

@@ -8,6 +8,7 @@ import static pitr.local.contract.Ddb.hashOnly;
 import static pitr.local.contract.Ddb.item;
 import static pitr.local.contract.Ddb.l;
 import static pitr.local.contract.Ddb.m;
+import static pitr.local.contract.Ddb.n;
 import static pitr.local.contract.Ddb.s;
 
 import java.util.List;
@@ -194,5 +195,37 @@ class ItemLimitContractTest {
                         b.tableName(table).key(item("pk", written.get("pk"))).consistentRead(true)))
             .item();
     assertThat(read).isEqualTo(written);
+  }
+
+  @BackendTest
+  @ReferenceOnly("moto cannot read numbers with huge exponents and stores zero with any exponent")
+  void putItem_withNumberOutOfRange_isOverflowOrUnderflow(Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String table = table(tables);
+    String overflow =
+        "Number overflow. Attempting to store a number with magnitude larger than supported range";
+    String underflow =
+        "Number underflow. Attempting to store a number with magnitude smaller than supported"
+            + " range";
+    Map<String, String> expected =
+        Map.of(
+            "1e99999999999", overflow,
+            "1e-99999999999", underflow,
+            "1e2147483648", overflow,
+            "0e126", overflow,
+            "0e-131", underflow);
+
+    expected.forEach(
+        (number, message) ->
+            assertValidationError(
+                    () ->
+                        await(
+                            client.putItem(
+                                b ->
+                                    b.tableName(table).item(item("pk", newKey(), "v", n(number))))))
+                .as(number)
+                .isEqualTo(message));
+    await(client.putItem(b -> b.tableName(table).item(item("pk", newKey(), "v", n("0e125")))));
+    await(client.putItem(b -> b.tableName(table).item(item("pk", newKey(), "v", n("0e-130")))));
   }
 }
