@@ -31,6 +31,23 @@ final class Requests {
     return checkedKeys(t, Items.normaliseItem(item));
   }
 
+  /**
+   * {@link #checkedItem} for a BatchWriteItem put, which answers a key attribute missing or of the
+   * wrong type with one message, as DynamoDB does, where PutItem names the key.
+   */
+  static Map<String, AttributeValue> checkedBatchItem(Table t, Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> n = Items.normaliseItem(item);
+    for (String name : t.keyNames) {
+      AttributeValue v = n.get(name);
+      if (v == null
+          || v.type() == null
+          || !AttributeValues.typeName(v).equals(t.attributeTypes.get(name).toString())) {
+        throw Errors.validation("The provided key element does not match the schema");
+      }
+    }
+    return checkedKeys(t, n);
+  }
+
   /** {@link #checkedItem} for the item an update leaves, which words the size limit its own way. */
   static Map<String, AttributeValue> checkedUpdatedItem(Table t, Map<String, AttributeValue> item) {
     return checkedKeys(t, Items.normaliseUpdatedItem(item));
