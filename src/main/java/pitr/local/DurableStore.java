@@ -125,7 +125,8 @@ public final class DurableStore implements AutoCloseable {
       Long deletedAt,
       String ttlAttribute,
       Boolean ttlEnabled,
-      Long ttlChangedAt) {}
+      Long ttlChangedAt,
+      Long payPerRequestAt) {}
 
   /** A secondary index's definition as stored. */
   public record IndexMeta(
@@ -190,7 +191,8 @@ public final class DurableStore implements AutoCloseable {
         deletedAt,
         t.ttlAttribute,
         t.ttlEnabled,
-        t.ttlChangedAt);
+        t.ttlChangedAt,
+        t.payPerRequestAt);
   }
 
   /** Rebuilds a table's definition (without items) from what was stored. */
@@ -221,6 +223,7 @@ public final class DurableStore implements AutoCloseable {
               i.writeCapacity()));
     }
     t.billingMode = BillingMode.fromValue(m.billingMode());
+    t.payPerRequestAt = m.payPerRequestAt() == null ? 0 : m.payPerRequestAt();
     t.readCapacity = m.readCapacity();
     t.writeCapacity = m.writeCapacity();
     t.deletionProtection = m.deletionProtection();

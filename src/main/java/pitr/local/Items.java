@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import pitr.dynamo.ItemSizes;
 import pitr.local.expr.AttributeValues;
 import software.amazon.awssdk.core.SdkBytes;
@@ -23,6 +25,16 @@ public final class Items {
       new BigDecimal("9.9999999999999999999999999999999999999E+125");
   private static final BigDecimal MIN_MAGNITUDE = new BigDecimal("1E-130");
 
+  /** A number in E-notation, whatever its exponent; group 1 is the exponent's sign. */
+  private static final Pattern HUGE_EXPONENT =
+      Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)[eE]([+-]?)\\d+");
+
+  /**
+   * How many maps and lists may nest inside an item: with the item itself, DynamoDB's 32 levels. A
+   * value wrapped in 31 maps is stored, one wrapped in 32 is refused.
+   */
+  public static final int MAX_NESTED_DOCUMENTS = 31;
+
   private Items() {}
 
   /**
@@ -31,6 +43,19 @@ public final class Items {
    * engine's own maps (update results) are not shared.
    */
   public static Map<String, AttributeValue> normaliseItem(Map<String, AttributeValue> item) {
+    return normaliseItem(item, "Item size has exceeded the maximum allowed size");
+  }
+
+  /**
+   * Validates and normalises the item an update leaves, refusing one over 400 KB in UpdateItem's
+   * words.
+   */
+  public static Map<String, AttributeValue> normaliseUpdatedItem(Map<String, AttributeValue> item) {
+    return normaliseItem(item, "Item size to update has exceeded the maximum allowed size");
+  }
+
+  private static Map<String, AttributeValue> normaliseItem(
+      Map<String, AttributeValue> item, String tooLarge) {
     Map<String, AttributeValue> out = item;
     for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
       if (e.getKey().isEmpty()) {
@@ -39,7 +64,7 @@ public final class Items {
                 + " key is not supported. The AttributeValue for a key attribute cannot contain an"
                 + " empty string value.");
       }
-      AttributeValue n = normalise(e.getValue());
+      AttributeValue n = normalise(e.getValue(), 0);
       if (n != e.getValue()) {
         if (out == item) {
           out = new LinkedHashMap<>(item);
@@ -49,7 +74,7 @@ public final class Items {
     }
     if (AttributeValues.itemSizeBound(out) > MAX_ITEM_BYTES
         && ItemSizes.size(out) > MAX_ITEM_BYTES) {
-      throw Errors.validation("Item size has exceeded the maximum allowed size");
+      throw Errors.validation(tooLarge);
     }
     return out == item && isUnmodifiable(item) ? item : java.util.Collections.unmodifiableMap(out);
   }
@@ -64,6 +89,14 @@ public final class Items {
 
   /** Validates and normalises one value; returns the same instance when nothing changes. */
   public static AttributeValue normalise(AttributeValue v) {
+    return normalise(v, 0);
+  }
+
+  /**
+   * Validates and normalises {@code v}, which lies inside {@code depth} maps and lists of the item;
+   * the depth is counted on the walk the validation makes anyway, so a flat item pays nothing.
+   */
+  private static AttributeValue normalise(AttributeValue v, int depth) {
     if (v == null || v.type() == null || v.type() == AttributeValue.Type.UNKNOWN_TO_SDK_VERSION) {
       throw Errors.validation(
           "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
@@ -112,11 +145,12 @@ public final class Items {
         return v;
       }
       case L -> {
+        checkNesting(depth);
         List<AttributeValue> out = null;
         List<AttributeValue> l = v.l();
         for (int i = 0; i < l.size(); i++) {
           AttributeValue e = l.get(i);
-          AttributeValue n = normalise(e);
+          AttributeValue n = normalise(e, depth + 1);
           if (n != e && out == null) {
             out = new ArrayList<>(l.subList(0, i));
           }
@@ -127,9 +161,10 @@ public final class Items {
         return out == null ? v : AttributeValue.fromL(out);
       }
       case M -> {
+        checkNesting(depth);
         Map<String, AttributeValue> out = null;
         for (Map.Entry<String, AttributeValue> e : v.m().entrySet()) {
-          AttributeValue n = normalise(e.getValue());
+          AttributeValue n = normalise(e.getValue(), depth + 1);
           if (n != e.getValue() && out == null) {
             out = new LinkedHashMap<>(v.m());
           }
@@ -145,15 +180,37 @@ public final class Items {
     }
   }
 
+  /** Refuses a map or list that lies inside {@code depth} others when that is one too many. */
+  private static void checkNesting(int depth) {
+    if (depth >= MAX_NESTED_DOCUMENTS) {
+      throw Errors.validation(
+          "Nesting Levels have exceeded supported limits: Attributes in the item have nested"
+              + " levels beyond supported limit");
+    }
+  }
+
   /** Canonical text of a DynamoDB number, rejecting what DynamoDB rejects. */
   public static String number(String text) {
     BigDecimal d;
     try {
       d = new BigDecimal(text.trim());
     } catch (NumberFormatException | NullPointerException e) {
+      Matcher huge = text == null ? null : HUGE_EXPONENT.matcher(text.trim());
+      if (huge != null && huge.matches()) {
+        // Well formed, but its exponent is beyond what BigDecimal holds: far out of range.
+        throw huge.group(1).equals("-") ? underflow() : overflow();
+      }
       throw Errors.validation("A value provided cannot be converted into a number");
     }
     if (d.signum() == 0) {
+      // Zero is range-checked by the exponent it is written with: 0e126 is refused, as 1e126 is.
+      long exponent = (long) d.precision() - 1 - d.scale();
+      if (exponent > 125) {
+        throw overflow();
+      }
+      if (exponent < -130) {
+        throw underflow();
+      }
       return "0";
     }
     d = d.stripTrailingZeros();
@@ -162,15 +219,23 @@ public final class Items {
     }
     BigDecimal abs = d.abs();
     if (abs.compareTo(MAX_MAGNITUDE) > 0) {
-      throw Errors.validation(
-          "Number overflow. Attempting to store a number with magnitude larger than supported range");
+      throw overflow();
     }
     if (abs.compareTo(MIN_MAGNITUDE) < 0) {
-      throw Errors.validation(
-          "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+      throw underflow();
     }
     // DynamoDB answers plain digits even at the edges of the range: 1E-130 reads back as 0.0…01.
     return d.toPlainString();
+  }
+
+  private static RuntimeException overflow() {
+    return Errors.validation(
+        "Number overflow. Attempting to store a number with magnitude larger than supported range");
+  }
+
+  private static RuntimeException underflow() {
+    return Errors.validation(
+        "Number underflow. Attempting to store a number with magnitude smaller than supported range");
   }
 
   /** Checks a key attribute's presence, type and non-emptiness in an item being written. */

@@ -38,6 +38,13 @@ public final class Table {
 
   public final Map<String, String> tags = new LinkedHashMap<>();
   public volatile BillingMode billingMode;
+
+  /**
+   * When the table last turned to on-demand billing (epoch ms), kept after it turns provisioned; 0
+   * when that is its creation (see {@link #lastPayPerRequestAt()}).
+   */
+  public volatile long payPerRequestAt;
+
   public volatile long readCapacity;
   public volatile long writeCapacity;
   public volatile SSESpecification sse;
@@ -93,6 +100,25 @@ public final class Table {
 
   /** Bytes per partition-key value, kept only for tables with local secondary indexes. */
   public final Map<AttributeValue, Long> collectionSizes = new java.util.HashMap<>();
+
+  /**
+   * DescribeTable's LastUpdateToPayPerRequestDateTime (epoch ms): when the table last turned to
+   * on-demand billing, its creation when it was created so; 0 when it never was on-demand.
+   */
+  public long lastPayPerRequestAt() {
+    if (payPerRequestAt != 0) {
+      return payPerRequestAt;
+    }
+    return billingMode == BillingMode.PAY_PER_REQUEST ? createdAt : 0;
+  }
+
+  /** Changes the billing mode, remembering when the table was last on-demand. */
+  public void changeBillingMode(BillingMode mode, long now) {
+    if (mode != billingMode) {
+      payPerRequestAt = mode == BillingMode.PAY_PER_REQUEST ? now : lastPayPerRequestAt();
+    }
+    billingMode = mode;
+  }
 
   public boolean hasLocalIndexes() {
     for (SecondaryIndex i : indexes.values()) {

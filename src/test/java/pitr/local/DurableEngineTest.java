@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -133,6 +134,32 @@ class DurableEngineTest {
           .restoreTableFromBackup(r -> r.backupArn(backupArn).targetTableName("cars-backup"))
           .join();
       assertThat(versions(client, "cars-backup")).isEqualTo(now);
+    }
+  }
+
+  @Test
+  void reopenedEngine_keepsWhenAProvisionedTableWasLastOnDemand(@TempDir Path dir) {
+    BillingModeSummary before;
+    try (LocalEngine engine = LocalEngine.open(EngineConfig.defaults(), dir);
+        DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(engine)) {
+      createTable(client, "cars");
+      client
+          .updateTable(
+              r ->
+                  r.tableName("cars")
+                      .billingMode(BillingMode.PROVISIONED)
+                      .provisionedThroughput(t -> t.readCapacityUnits(5L).writeCapacityUnits(5L)))
+          .join();
+      before = client.describeTable(r -> r.tableName("cars")).join().table().billingModeSummary();
+    }
+
+    try (LocalEngine engine = LocalEngine.open(EngineConfig.defaults(), dir);
+        DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(engine)) {
+      BillingModeSummary after =
+          client.describeTable(r -> r.tableName("cars")).join().table().billingModeSummary();
+      assertThat(after).isEqualTo(before);
+      assertThat(after.billingMode()).isEqualTo(BillingMode.PROVISIONED);
+      assertThat(after.lastUpdateToPayPerRequestDateTime()).isNotNull();
     }
   }
 

@@ -31,6 +31,7 @@ public final class ExpressionContext {
   /**
    * @param names ExpressionAttributeNames of the request, or null
    * @param values ExpressionAttributeValues of the request, or null
+   * @throws ExpressionException when a map is given empty or a value holds an unreadable number
    */
   public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
     // The SDK hands out an auto-construct placeholder for a map the request did not set.
@@ -38,7 +39,59 @@ public final class ExpressionContext {
     this.valuesGiven = values != null && !(values instanceof SdkAutoConstructMap);
     this.names = names == null ? Map.of() : names;
     this.values = values == null ? Map.of() : values;
-    this.values.values().forEach(ExpressionContext::checkNumbers);
+    // DynamoDB refuses an empty map before it parses any expression.
+    if (valuesGiven && this.values.isEmpty()) {
+      throw new ExpressionException("ExpressionAttributeValues must not be empty");
+    }
+    if (namesGiven && this.names.isEmpty()) {
+      throw new ExpressionException("ExpressionAttributeNames must not be empty");
+    }
+    this.names.forEach(
+        (key, name) -> {
+          if (name != null && name.isEmpty()) {
+            throw new ExpressionException(
+                "ExpressionAttributeNames contains invalid value: Empty attribute name for key "
+                    + key);
+          }
+        });
+    this.values.forEach(
+        (key, value) -> {
+          try {
+            checkNumbers(value);
+            checkSets(value);
+          } catch (ExpressionException e) {
+            throw new ExpressionException(
+                "ExpressionAttributeValues contains invalid value: "
+                    + e.getMessage()
+                    + " for key "
+                    + key);
+          }
+        });
+  }
+
+  /** DynamoDB refuses an empty set anywhere in a placeholder value, as in an item. */
+  private static void checkSets(AttributeValue v) {
+    if (v == null || v.type() == null) {
+      return;
+    }
+    String empty =
+        switch (v.type()) {
+          case SS -> v.ss().isEmpty() ? "An string set  may not be empty" : null;
+          case NS -> v.ns().isEmpty() ? "An number set  may not be empty" : null;
+          case BS -> v.bs().isEmpty() ? "Binary sets should not be empty" : null;
+          case L -> {
+            v.l().forEach(ExpressionContext::checkSets);
+            yield null;
+          }
+          case M -> {
+            v.m().values().forEach(ExpressionContext::checkSets);
+            yield null;
+          }
+          default -> null;
+        };
+    if (empty != null) {
+      throw new ExpressionException("One or more parameter values were invalid: " + empty);
+    }
   }
 
   /** DynamoDB rejects a placeholder value holding a number it cannot read, before evaluating. */
@@ -106,12 +159,6 @@ public final class ExpressionContext {
    * expression of the request is parsed.
    */
   public void checkAllUsed() {
-    if (valuesGiven && values.isEmpty()) {
-      throw new ExpressionException("ExpressionAttributeValues must not be empty");
-    }
-    if (namesGiven && names.isEmpty()) {
-      throw new ExpressionException("ExpressionAttributeNames must not be empty");
-    }
     for (String key : values.keySet()) {
       if (!key.startsWith(":")) {
         throw new ExpressionException(

@@ -443,19 +443,29 @@ final class Parser {
     }
   }
 
+  /** DynamoDB refuses constant bounds of different types, or a lower bound above the upper. */
   private void checkBounds(Operand low, Operand high) {
-    if (low instanceof Operand.Constant lo
-        && high instanceof Operand.Constant hi
-        && lo.value().type() == hi.value().type()
-        && AttributeValues.isOrderable(lo.value())
+    if (!(low instanceof Operand.Constant lo) || !(high instanceof Operand.Constant hi)) {
+      return;
+    }
+    if (lo.value().type() != hi.value().type()) {
+      throw error(
+          "The BETWEEN operator requires same data type for lower and upper bounds;"
+              + bounds(lo.value(), hi.value()));
+    }
+    if (AttributeValues.isOrderable(lo.value())
         && AttributeValues.compare(lo.value(), hi.value()) > 0) {
       throw error(
           "The BETWEEN operator requires upper bound to be greater than or equal to lower bound;"
-              + " lower bound operand: AttributeValue: "
-              + describe(lo.value())
-              + ", upper bound operand: AttributeValue: "
-              + describe(hi.value()));
+              + bounds(lo.value(), hi.value()));
     }
+  }
+
+  private static String bounds(AttributeValue low, AttributeValue high) {
+    return " lower bound operand: AttributeValue: "
+        + describe(low)
+        + ", upper bound operand: AttributeValue: "
+        + describe(high);
   }
 
   void checkDisjoint(List<DocumentPath> paths) {
@@ -483,6 +493,8 @@ final class Parser {
           case S -> v.s();
           case N -> v.n();
           case B -> Base64.getEncoder().encodeToString(v.b().asByteArrayUnsafe());
+          case BOOL -> v.bool().toString();
+          case NUL -> v.nul().toString();
           default -> v.toString();
         };
     return "{" + AttributeValues.typeName(v) + ":" + scalar + "}";

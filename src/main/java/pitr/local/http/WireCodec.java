@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,7 +41,17 @@ import software.amazon.awssdk.utils.builder.Buildable;
  * compatibility. Instances are thread-safe.
  */
 final class WireCodec {
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /**
+   * DynamoDB's attribute names run to 65,535 bytes, past Jackson's default of 50,000 characters for
+   * a JSON member name.
+   */
+  static final int MAX_NAME_LENGTH = 65_535;
+
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNameLength(MAX_NAME_LENGTH).build())
+          .build();
 
   /** Compiled structures, keyed by the SDK's (shared, static) field list of each type. */
   private final Map<List<SdkField<?>>, StructCodec> structs = new ConcurrentHashMap<>();

@@ -58,7 +58,8 @@ public final class BatchOps extends OperationFamily {
             for (WriteRequest w : e.getValue()) {
               Op op;
               if (w.putRequest() != null && w.deleteRequest() == null) {
-                Map<String, AttributeValue> item = Requests.checkedItem(t, w.putRequest().item());
+                Map<String, AttributeValue> item =
+                    Requests.checkedBatchItem(t, w.putRequest().item());
                 op = new Op(t, t.storeKey(item), item, w);
               } else if (w.deleteRequest() != null && w.putRequest() == null) {
                 op = new Op(t, Requests.requestKey(t, w.deleteRequest().key()), null, w);

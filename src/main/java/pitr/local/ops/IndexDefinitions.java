@@ -7,10 +7,11 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 
 /**
- * CreateTable's checks of secondary-index definitions, with DynamoDB's messages: the rules that tie
- * members together (NonKeyAttributes only with INCLUDE, index throughput only on provisioned
- * tables). The constraints on single members (name length and pattern, projection type, a non-empty
- * NonKeyAttributes) are the service model's, checked before (pitr.local.validate).
+ * The checks of secondary-index definitions in CreateTable and UpdateTable, with DynamoDB's
+ * messages: the rules that tie members together (NonKeyAttributes only with INCLUDE, index
+ * throughput only on provisioned tables). The constraints on single members (name length and
+ * pattern, projection type, a non-empty NonKeyAttributes) are the service model's, checked before
+ * (pitr.local.validate).
  */
 final class IndexDefinitions {
   private IndexDefinitions() {}
@@ -49,6 +50,31 @@ final class IndexDefinitions {
     if (pt == null) {
       throw Errors.validation(
           "One or more parameter values were invalid: ProvisionedThroughput is not specified for"
+              + " index: "
+              + index);
+    }
+    return TableSchemas.checkThroughput(billing, pt);
+  }
+
+  /**
+   * The throughput of a GSI that UpdateTable creates: required on a provisioned table, refused on
+   * an on-demand one, in UpdateTable's words (CreateTable's differ); returns the read and write
+   * units.
+   */
+  static long[] createdThroughput(BillingMode billing, String index, ProvisionedThroughput pt) {
+    if (billing == BillingMode.PAY_PER_REQUEST) {
+      if (pt != null) {
+        throw Errors.validation(
+            "One or more parameter values were invalid: Neither ReadCapacityUnits nor"
+                + " WriteCapacityUnits can be specified for index: "
+                + index
+                + " when BillingMode is PAY_PER_REQUEST");
+      }
+      return new long[] {0, 0};
+    }
+    if (pt == null) {
+      throw Errors.validation(
+          "One or more parameter values were invalid: ProvisionedThroughput must be specified for"
               + " index: "
               + index);
     }

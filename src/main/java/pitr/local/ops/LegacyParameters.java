@@ -152,9 +152,10 @@ final class LegacyParameters {
   }
 
   /**
-   * Query's legacy parameters, checked without the table. KeyConditions may go with
-   * FilterExpression or ProjectionExpression; every other legacy parameter refuses every expression
-   * parameter. The KeyConditions themselves need the key schema: see {@link #queryKeys}.
+   * Query's legacy parameters, checked without the table. Every legacy parameter, KeyConditions
+   * included, refuses every expression parameter, as DynamoDB does (dynalite lets KeyConditions go
+   * with FilterExpression or ProjectionExpression; DynamoDB does not). The KeyConditions themselves
+   * need the key schema: see {@link #queryKeys}.
    */
   static Read query(QueryRequest r) {
     boolean keyConditions = r.hasKeyConditions();
@@ -167,7 +168,7 @@ final class LegacyParameters {
             "ConditionalOperator",
             r.conditionalOperator() != null,
             "KeyConditions",
-            keyConditions && r.keyConditionExpression() != null),
+            keyConditions),
         names(
             "ProjectionExpression",
             r.projectionExpression() != null,

@@ -128,7 +128,7 @@ record ParsedWrite(
       case PUT -> image;
       case UPDATE -> {
         Map<String, AttributeValue> base = old != null ? old : table.keyOf(keyItem);
-        yield Requests.checkedItem(table, update == null ? base : update.apply(base));
+        yield Requests.checkedUpdatedItem(table, update == null ? base : update.apply(base));
       }
       default -> null;
     };

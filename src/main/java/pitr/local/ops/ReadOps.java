@@ -64,6 +64,8 @@ public final class ReadOps extends OperationFamily {
                   ? legacy.projection()
                   : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
+          checkSelect(
+              r.select(), r.projectionExpression() != null, r.hasAttributesToGet(), r.indexName());
           // Everything above needs no table: DynamoDB checks it before it looks the table up.
           Table t = catalog.active(r.tableName());
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
@@ -119,7 +121,6 @@ public final class ReadOps extends OperationFamily {
                   proj,
                   r.limit(),
                   r.select(),
-                  proj != null,
                   r.consistentRead());
           QueryResponse.Builder b =
               QueryResponse.builder()
@@ -166,6 +167,33 @@ public final class ReadOps extends OperationFamily {
     }
   }
 
+  /**
+   * The rules of Select that need no table, in DynamoDB's order: a ProjectionExpression only with
+   * SPECIFIC_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES only with an IndexName (the message says
+   * "Querying" on a Scan too, as DynamoDB's does), and SPECIFIC_ATTRIBUTES only with attributes to
+   * get. AttributesToGet with another Select is refused with the legacy parameters.
+   */
+  private static void checkSelect(
+      Select select, boolean projectionExpression, boolean attributesToGet, String indexName) {
+    if (select == null) {
+      return;
+    }
+    if (projectionExpression && select != Select.SPECIFIC_ATTRIBUTES) {
+      throw Errors.validation(
+          "Cannot specify the ProjectionExpression when choosing to get "
+              + (select == Select.COUNT ? "only the Count" : select.toString()));
+    }
+    if (select == Select.ALL_PROJECTED_ATTRIBUTES && indexName == null) {
+      throw Errors.validation(
+          "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    }
+    if (select == Select.SPECIFIC_ATTRIBUTES && !projectionExpression && !attributesToGet) {
+      throw Errors.validation(
+          "Must specify the AttributesToGet or ProjectionExpression when choosing to get"
+              + " SPECIFIC_ATTRIBUTES");
+    }
+  }
+
   /** Scan, including parallel scans with Segment and TotalSegments. */
   public ScanResponse scan(ScanRequest r) {
     return Requests.guard(
@@ -183,6 +211,8 @@ public final class ReadOps extends OperationFamily {
                   ? legacy.projection()
                   : Requests.projection(ctx, r.projectionExpression());
           ctx.checkAllUsed();
+          checkSelect(
+              r.select(), r.projectionExpression() != null, r.hasAttributesToGet(), r.indexName());
           // Everything above needs no table: DynamoDB checks it before it looks the table up.
           Table t = catalog.active(r.tableName());
           SecondaryIndex idx = Requests.index(t, r.indexName(), r.consistentRead());
@@ -210,17 +240,7 @@ public final class ReadOps extends OperationFamily {
           }
           KeyPathChecks.scan(t, idx, ctx);
           Page page =
-              read(
-                  t,
-                  idx,
-                  range,
-                  null,
-                  filter,
-                  proj,
-                  r.limit(),
-                  r.select(),
-                  proj != null,
-                  r.consistentRead());
+              read(t, idx, range, null, filter, proj, r.limit(), r.select(), r.consistentRead());
           ScanResponse.Builder b =
               ScanResponse.builder()
                   .count(page.count())
@@ -265,10 +285,9 @@ public final class ReadOps extends OperationFamily {
       ProjectionExpression proj,
       Integer limit,
       Select select,
-      boolean hasProjection,
       Boolean consistentRead) {
     Throughput.checkRead(t, idx);
-    Page page = readPage(t, idx, range, sc, filter, proj, limit, select, hasProjection);
+    Page page = readPage(t, idx, range, sc, filter, proj, limit, select);
     boolean consistent = Boolean.TRUE.equals(consistentRead);
     CapacityTally tally = CapacityTally.reads();
     double units = CapacityTally.readUnits(page.bytes, consistent);
@@ -293,8 +312,7 @@ public final class ReadOps extends OperationFamily {
       ConditionExpression filter,
       ProjectionExpression proj,
       Integer limit,
-      Select select,
-      boolean hasProjection) {
+      Select select) {
     if (select == Select.ALL_ATTRIBUTES
         && idx != null
         && idx.projectionType != ProjectionType.ALL
@@ -308,12 +326,6 @@ public final class ReadOps extends OperationFamily {
               + " for global secondary index "
               + idx.name
               + " because its projection type is not ALL");
-    }
-    if (hasProjection && select != null && select != Select.SPECIFIC_ATTRIBUTES) {
-      throw Errors.validation(
-          "One or more parameter values were invalid: Select type "
-              + select
-              + " cannot be used with a ProjectionExpression; use SPECIFIC_ATTRIBUTES");
     }
     boolean countOnly = select == Select.COUNT;
     String sk = idx == null ? t.sortKey : idx.sortKey;

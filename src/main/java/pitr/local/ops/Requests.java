@@ -28,7 +28,32 @@ final class Requests {
 
   /** Validates and normalises an item to be written to {@code t}, keys and index keys included. */
   static Map<String, AttributeValue> checkedItem(Table t, Map<String, AttributeValue> item) {
+    return checkedKeys(t, Items.normaliseItem(item));
+  }
+
+  /**
+   * {@link #checkedItem} for a BatchWriteItem put, which answers a key attribute missing or of the
+   * wrong type with one message, as DynamoDB does, where PutItem names the key.
+   */
+  static Map<String, AttributeValue> checkedBatchItem(Table t, Map<String, AttributeValue> item) {
     Map<String, AttributeValue> n = Items.normaliseItem(item);
+    for (String name : t.keyNames) {
+      AttributeValue v = n.get(name);
+      if (v == null
+          || v.type() == null
+          || !AttributeValues.typeName(v).equals(t.attributeTypes.get(name).toString())) {
+        throw Errors.validation("The provided key element does not match the schema");
+      }
+    }
+    return checkedKeys(t, n);
+  }
+
+  /** {@link #checkedItem} for the item an update leaves, which words the size limit its own way. */
+  static Map<String, AttributeValue> checkedUpdatedItem(Table t, Map<String, AttributeValue> item) {
+    return checkedKeys(t, Items.normaliseUpdatedItem(item));
+  }
+
+  private static Map<String, AttributeValue> checkedKeys(Table t, Map<String, AttributeValue> n) {
     Items.checkKeyAttribute(n, t.partitionKey, t.attributeTypes.get(t.partitionKey), true);
     if (t.sortKey != null) {
       Items.checkKeyAttribute(n, t.sortKey, t.attributeTypes.get(t.sortKey), false);

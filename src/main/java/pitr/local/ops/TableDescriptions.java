@@ -9,7 +9,6 @@ import pitr.local.SecondaryIndex;
 import pitr.local.StoreKey;
 import pitr.local.Table;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
@@ -51,11 +50,13 @@ final class TableDescriptions {
             .deletionProtectionEnabled(t.deletionProtection)
             .provisionedThroughput(TableLifecycle.throughput(t, now))
             .restoreSummary(t.restoreSummary);
-    if (t.billingMode == BillingMode.PAY_PER_REQUEST) {
+    long payPerRequestAt = t.lastPayPerRequestAt();
+    if (payPerRequestAt != 0) {
+      // Kept once a table was on-demand, as DynamoDB keeps it after a switch to PROVISIONED.
       b.billingModeSummary(
           BillingModeSummary.builder()
-              .billingMode(BillingMode.PAY_PER_REQUEST)
-              .lastUpdateToPayPerRequestDateTime(Instant.ofEpochMilli(t.createdAt))
+              .billingMode(t.billingMode)
+              .lastUpdateToPayPerRequestDateTime(Instant.ofEpochMilli(payPerRequestAt))
               .build());
     }
     if (t.sse != null && Boolean.TRUE.equals(t.sse.enabled())) {

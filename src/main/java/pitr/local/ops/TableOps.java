@@ -305,7 +305,7 @@ public final class TableOps extends OperationFamily {
             long oldRead = t.readCapacity;
             long oldWrite = t.writeCapacity;
             if (r.billingMode() != null) {
-              t.billingMode = r.billingMode();
+              t.changeBillingMode(r.billingMode(), now);
               if (r.billingMode() == BillingMode.PAY_PER_REQUEST) {
                 t.readCapacity = 0;
                 t.writeCapacity = 0;
@@ -398,6 +398,9 @@ public final class TableOps extends OperationFamily {
   private void updateIndex(Table t, GlobalSecondaryIndexUpdate u, UpdateTableRequest r) {
     if (u.create() != null) {
       var c = u.create();
+      if (t.indexes.containsKey(c.indexName())) {
+        throw Errors.validation("Attempting to create an index which already exists");
+      }
       TableLifecycle.defineIndexKeys(t, c.keySchema(), r.attributeDefinitions());
       for (KeySchemaElement e : c.keySchema()) {
         if (!t.attributeTypes.containsKey(e.attributeName())) {
@@ -409,9 +412,8 @@ public final class TableOps extends OperationFamily {
         }
       }
       long[] gc =
-          t.billingMode == BillingMode.PROVISIONED
-              ? TableSchemas.checkThroughput(t.billingMode, c.provisionedThroughput())
-              : new long[] {0, 0};
+          IndexDefinitions.createdThroughput(
+              t.billingMode, c.indexName(), c.provisionedThroughput());
       Set<String> names = new HashSet<>(t.indexes.keySet());
       TableSchemas.addIndex(
           t, names, c.indexName(), true, c.keySchema(), c.projection(), gc[0], gc[1]);

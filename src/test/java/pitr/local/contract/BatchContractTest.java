@@ -145,6 +145,26 @@ class BatchContractTest {
   }
 
   @BackendTest
+  @ReferenceOnly("moto names the key and the mismatch as PutItem does")
+  void batchWriteItem_withPutKeyMissingOrMistyped_saysKeyDoesNotMatchSchema(
+      Backend backend, Tables tables) {
+    String table = table(tables);
+
+    for (Map<String, AttributeValue> put :
+        List.of(item("pk", n(5)), item("pk", Ddb.l(s("x"))), item("other", s("x")))) {
+      WriteRequest request = WriteRequest.builder().putRequest(p -> p.item(put)).build();
+      assertValidationError(
+              () ->
+                  await(
+                      backend
+                          .client()
+                          .batchWriteItem(b -> b.requestItems(Map.of(table, List.of(request))))))
+          .as(put.toString())
+          .isEqualTo("The provided key element does not match the schema");
+    }
+  }
+
+  @BackendTest
   void batchWriteItem_whenTableIsMissing_throwsResourceNotFound(Backend backend, Tables tables) {
     String missing = tables.uniqueName();
 

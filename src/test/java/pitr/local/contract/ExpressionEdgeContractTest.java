@@ -324,4 +324,51 @@ class ExpressionEdgeContractTest {
             "Invalid FilterExpression: Incorrect operand type for operator or function; operator or"
                 + " function: begins_with, operand type: N");
   }
+
+  @BackendTest
+  @ReferenceOnly("moto fails with HTTP 500 on bounds of different types")
+  void condition_withBetweenBoundsOfDifferentTypes_throwsValidation(
+      Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String table = table(tables);
+    Map<String, AttributeValue> key = item("pk", s("between-" + UUID.randomUUID()));
+    await(client.putItem(b -> b.tableName(table).item(item("pk", key.get("pk"), "n", n(5)))));
+
+    assertValidationError(
+            () ->
+                await(
+                    client.updateItem(
+                        b ->
+                            b.tableName(table)
+                                .key(key)
+                                .updateExpression("SET x = :lo")
+                                .conditionExpression("n BETWEEN :lo AND :hi")
+                                .expressionAttributeValues(Map.of(":lo", s("1"), ":hi", n(9))))))
+        .isEqualTo(
+            "Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and"
+                + " upper bounds; lower bound operand: AttributeValue: {S:1}, upper bound operand:"
+                + " AttributeValue: {N:9}");
+  }
+
+  @BackendTest
+  @ReferenceOnly("moto fails with HTTP 500 on bounds of different types")
+  void filter_withBetweenBoundsOfDifferentTypes_throwsValidation(Backend backend, Tables tables) {
+    String table = table(tables);
+
+    assertValidationError(
+            () ->
+                await(
+                    backend
+                        .client()
+                        .scan(
+                            b ->
+                                b.tableName(table)
+                                    .filterExpression("n BETWEEN :lo AND :hi")
+                                    .expressionAttributeValues(
+                                        Map.of(":lo", s("1"), ":hi", n(9))))))
+        .isEqualTo(
+            "Invalid FilterExpression: The BETWEEN operator requires same data type for lower and"
+                + " upper bounds; lower bound operand: AttributeValue: {S:1}, upper bound operand:"
+                + " AttributeValue: {N:9}");
+  }
 }

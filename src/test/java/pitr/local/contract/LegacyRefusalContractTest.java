@@ -116,7 +116,8 @@ class LegacyRefusalContractTest {
                                 .filterExpression("a = :v")
                                 .expressionAttributeValues(Map.of(":v", s("x"))))),
             MIXED
-                + "Non-expression parameters: {QueryFilter} Expression parameters: {FilterExpression}"));
+                + "Non-expression parameters: {QueryFilter, KeyConditions} Expression parameters:"
+                + " {FilterExpression}"));
     out.add(
         new Refusal(
             "Query with every parameter",

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.BillingModeSummary;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -353,6 +354,28 @@ class TableContractTest {
     TableDescription raised = tables.awaitActive(name);
     assertThat(raised.provisionedThroughput().readCapacityUnits()).isEqualTo(7);
     assertThat(raised.provisionedThroughput().writeCapacityUnits()).isEqualTo(8);
+  }
+
+  @BackendTest
+  @ReferenceOnly("moto keeps the summary without LastUpdateToPayPerRequestDateTime")
+  void updateTable_fromOnDemandToProvisioned_keepsBillingModeSummary(
+      Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String name = tables.create(hashOnly());
+    Instant onDemandSince =
+        tables.awaitActive(name).billingModeSummary().lastUpdateToPayPerRequestDateTime();
+
+    await(
+        client.updateTable(
+            b ->
+                b.tableName(name)
+                    .billingMode(BillingMode.PROVISIONED)
+                    .provisionedThroughput(throughput(5, 5))));
+
+    BillingModeSummary summary = tables.awaitActive(name).billingModeSummary();
+    assertThat(summary).isNotNull();
+    assertThat(summary.billingMode()).isEqualTo(BillingMode.PROVISIONED);
+    assertThat(summary.lastUpdateToPayPerRequestDateTime()).isEqualTo(onDemandSince).isNotNull();
   }
 
   @BackendTest

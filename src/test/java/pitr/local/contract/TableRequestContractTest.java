@@ -225,6 +225,60 @@ class TableRequestContractTest {
                 + " be null");
   }
 
+  /**
+   * UpdateTable's creation of the GSI {@code name} on {@code g}, with {@code throughput} if any.
+   */
+  private static GlobalSecondaryIndexUpdate createGsi(
+      String name, ProvisionedThroughput throughput) {
+    return GlobalSecondaryIndexUpdate.builder()
+        .create(
+            c ->
+                c.indexName(name)
+                    .keySchema(key("g", KeyType.HASH))
+                    .projection(p -> p.projectionType("ALL"))
+                    .provisionedThroughput(throughput))
+        .build();
+  }
+
+  private static void createIndex(
+      DynamoDbAsyncClient client, String table, GlobalSecondaryIndexUpdate create) {
+    await(
+        client.updateTable(
+            b ->
+                b.tableName(table)
+                    .attributeDefinitions(attribute("g", ScalarAttributeType.S))
+                    .globalSecondaryIndexUpdates(create)));
+  }
+
+  @BackendTest
+  @ReferenceOnly(
+      "moto takes index throughput on an on-demand table, creates an index without it on a"
+          + " provisioned one, and fails with HTTP 500 on an index that exists")
+  void updateTable_creatingGsi_checksItsThroughputAndName(Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String onDemand =
+        tables.create(
+            b ->
+                b.attributeDefinitions(attribute("pk", ScalarAttributeType.S))
+                    .keySchema(key("pk", KeyType.HASH))
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+    String provisioned = provisionedTable(tables);
+
+    assertValidationError(() -> createIndex(client, onDemand, createGsi("gix", throughput(1, 1))))
+        .isEqualTo(
+            "One or more parameter values were invalid: Neither ReadCapacityUnits nor"
+                + " WriteCapacityUnits can be specified for index: gix when BillingMode is"
+                + " PAY_PER_REQUEST");
+    assertValidationError(() -> createIndex(client, provisioned, createGsi("gix", null)))
+        .isEqualTo(
+            "One or more parameter values were invalid: ProvisionedThroughput must be specified"
+                + " for index: gix");
+    createIndex(client, onDemand, createGsi("gix", null));
+    tables.awaitActive(onDemand);
+    assertValidationError(() -> createIndex(client, onDemand, createGsi("gix", null)))
+        .isEqualTo("Attempting to create an index which already exists");
+  }
+
   @BackendTest
   @ReferenceOnly("moto accepts any ExclusiveStartTableName")
   void listTables_withStartNameOutOfRange_throwsValidation(Backend backend) {

@@ -260,4 +260,49 @@ class UpdateExpressionContractTest {
             "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword:"
                 + " status");
   }
+
+  @BackendTest
+  @ReferenceOnly("moto accepts empty sets, unreadable numbers and empty names as placeholders")
+  void updateItem_withInvalidPlaceholder_namesThePlaceholder(Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String table = table(tables);
+    Map<String, AttributeValue> key = item("pk", s("placeholder-" + UUID.randomUUID()));
+
+    assertValidationError(
+            () ->
+                await(
+                    client.updateItem(
+                        b ->
+                            b.tableName(table)
+                                .key(key)
+                                .updateExpression("SET a = :v")
+                                .expressionAttributeValues(Map.of(":v", ss())))))
+        .isEqualTo(
+            "ExpressionAttributeValues contains invalid value: One or more parameter values were"
+                + " invalid: An string set  may not be empty for key :v");
+    assertValidationError(
+            () ->
+                await(
+                    client.updateItem(
+                        b ->
+                            b.tableName(table)
+                                .key(key)
+                                .updateExpression("SET a = :v")
+                                .expressionAttributeValues(Map.of(":v", n("abc"))))))
+        .isEqualTo(
+            "ExpressionAttributeValues contains invalid value: A value provided cannot be"
+                + " converted into a number for key :v");
+    assertValidationError(
+            () ->
+                await(
+                    client.updateItem(
+                        b ->
+                            b.tableName(table)
+                                .key(key)
+                                .updateExpression("SET #a = :v")
+                                .expressionAttributeNames(Map.of("#a", ""))
+                                .expressionAttributeValues(Map.of(":v", n(1))))))
+        .isEqualTo(
+            "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a");
+  }
 }

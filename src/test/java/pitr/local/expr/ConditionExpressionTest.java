@@ -139,6 +139,16 @@ class ConditionExpressionTest {
   }
 
   @Test
+  void between_whenBoundsHaveDifferentTypes_isRejected() {
+    assertRejected(
+        "age BETWEEN :lo AND :hi",
+        values(":lo", s("1"), ":hi", n(9)),
+        "Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and"
+            + " upper bounds; lower bound operand: AttributeValue: {S:1}, upper bound operand:"
+            + " AttributeValue: {N:9}");
+  }
+
+  @Test
   void in_matchesAnyCandidate() {
     assertThat(test("age IN (:a, :b)", values(":a", n(1), ":b", n("42.0")))).isTrue();
     assertThat(test("age in (:a, :b)", values(":a", n(1), ":b", s("42")))).isFalse();

@@ -66,10 +66,10 @@ class ExpressionContextTest {
   }
 
   @Test
-  void checkAllUsed_whenMapsGivenEmpty_isRejected() {
-    assertThatThrownBy(() -> new ExpressionContext(null, Map.of()).checkAllUsed())
+  void context_whenMapsGivenEmpty_isRejectedBeforeAnyParsing() {
+    assertThatThrownBy(() -> new ExpressionContext(null, Map.of()))
         .hasMessage("ExpressionAttributeValues must not be empty");
-    assertThatThrownBy(() -> new ExpressionContext(Map.of(), null).checkAllUsed())
+    assertThatThrownBy(() -> new ExpressionContext(Map.of(), null))
         .hasMessage("ExpressionAttributeNames must not be empty");
   }
 
