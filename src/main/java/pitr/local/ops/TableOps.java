@@ -304,35 +304,12 @@ public final class TableOps extends OperationFamily {
             TableUpdates.checkThroughputChanges(t, r);
             long oldRead = t.readCapacity;
             long oldWrite = t.writeCapacity;
-            if (r.billingMode() != null) {
-              t.changeBillingMode(r.billingMode(), now);
-              if (r.billingMode() == BillingMode.PAY_PER_REQUEST) {
-                t.readCapacity = 0;
-                t.writeCapacity = 0;
-              }
-            }
-            if (r.provisionedThroughput() != null) {
-              long[] c = TableSchemas.checkThroughput(t.billingMode, r.provisionedThroughput());
-              t.readCapacity = c[0];
-              t.writeCapacity = c[1];
-            } else if (t.billingMode == BillingMode.PROVISIONED && t.writeCapacity == 0) {
-              throw Errors.validation(
-                  "One or more parameter values were invalid: ProvisionedThroughput must be"
-                      + " specified when BillingMode is PROVISIONED");
-            }
-            if (r.deletionProtectionEnabled() != null) {
-              t.deletionProtection = r.deletionProtectionEnabled();
-            }
-            if (r.sseSpecification() != null) {
-              t.sse = r.sseSpecification();
-            }
-            if (r.streamSpecification() != null) {
-              t.stream = r.streamSpecification();
-            }
-            if (r.hasGlobalSecondaryIndexUpdates()) {
-              for (GlobalSecondaryIndexUpdate u : r.globalSecondaryIndexUpdates()) {
-                updateIndex(t, u, r);
-              }
+            TableSettings before = TableSettings.of(t);
+            try {
+              change(t, r, now);
+            } catch (RuntimeException e) {
+              before.restore(t);
+              throw e;
             }
             TableLifecycle.throughputChanged(t, oldRead, oldWrite, now);
             lifecycle.updating(t, now);
@@ -343,6 +320,40 @@ public final class TableOps extends OperationFamily {
             writer.unlock();
           }
         });
+  }
+
+  /** Applies UpdateTable {@code r} to {@code t}; may refuse part way (the caller puts it back). */
+  private void change(Table t, UpdateTableRequest r, long now) {
+    if (r.billingMode() != null) {
+      t.changeBillingMode(r.billingMode(), now);
+      if (r.billingMode() == BillingMode.PAY_PER_REQUEST) {
+        t.readCapacity = 0;
+        t.writeCapacity = 0;
+      }
+    }
+    if (r.provisionedThroughput() != null) {
+      long[] c = TableSchemas.checkThroughput(t.billingMode, r.provisionedThroughput());
+      t.readCapacity = c[0];
+      t.writeCapacity = c[1];
+    } else if (t.billingMode == BillingMode.PROVISIONED && t.writeCapacity == 0) {
+      throw Errors.validation(
+          "One or more parameter values were invalid: ProvisionedThroughput must be"
+              + " specified when BillingMode is PROVISIONED");
+    }
+    if (r.deletionProtectionEnabled() != null) {
+      t.deletionProtection = r.deletionProtectionEnabled();
+    }
+    if (r.sseSpecification() != null) {
+      t.sse = r.sseSpecification();
+    }
+    if (r.streamSpecification() != null) {
+      t.stream = r.streamSpecification();
+    }
+    if (r.hasGlobalSecondaryIndexUpdates()) {
+      for (GlobalSecondaryIndexUpdate u : r.globalSecondaryIndexUpdates()) {
+        updateIndex(t, u, r);
+      }
+    }
   }
 
   /** TagResource. */

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * Invalid table requests DynamoDB refuses: index definitions CreateTable must not accept,
@@ -277,6 +278,40 @@ class TableRequestContractTest {
     tables.awaitActive(onDemand);
     assertValidationError(() -> createIndex(client, onDemand, createGsi("gix", null)))
         .isEqualTo("Attempting to create an index which already exists");
+  }
+
+  @BackendTest
+  @ReferenceOnly("moto switches the billing mode before it refuses the index")
+  void updateTable_refusedPartWay_changesNothing(Backend backend, Tables tables) {
+    DynamoDbAsyncClient client = backend.client();
+    String table =
+        tables.create(
+            b ->
+                b.attributeDefinitions(attribute("pk", ScalarAttributeType.S))
+                    .keySchema(key("pk", KeyType.HASH))
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+
+    // The switch to PROVISIONED is valid; the index (no throughput on a provisioned table) is not.
+    assertValidationError(
+            () ->
+                await(
+                    client.updateTable(
+                        b ->
+                            b.tableName(table)
+                                .billingMode(BillingMode.PROVISIONED)
+                                .provisionedThroughput(throughput(5, 5))
+                                .deletionProtectionEnabled(true)
+                                .attributeDefinitions(attribute("g", ScalarAttributeType.S))
+                                .globalSecondaryIndexUpdates(createGsi("gix", null)))))
+        .contains("ProvisionedThroughput must be specified for index: gix");
+
+    TableDescription d = await(client.describeTable(b -> b.tableName(table))).table();
+    assertThat(d.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+    assertThat(d.provisionedThroughput().writeCapacityUnits()).isZero();
+    assertThat(d.deletionProtectionEnabled()).isFalse();
+    assertThat(d.attributeDefinitions()).extracting(a -> a.attributeName()).containsExactly("pk");
+    assertThat(d.hasGlobalSecondaryIndexes()).isFalse();
+    await(client.deleteTable(b -> b.tableName(table)));
   }
 
   @BackendTest
