@@ -173,6 +173,7 @@ public final class TableOps extends OperationFamily {
                 t, indexNames, g.indexName(), true, g.keySchema(), g.projection(), gc[0], gc[1]);
           }
           if (r.hasTags()) {
+            TagRules.check(Map.of(), r.tags());
             for (Tag tag : r.tags()) {
               t.tags.put(tag.key(), tag.value());
             }
@@ -362,7 +363,9 @@ public final class TableOps extends OperationFamily {
         () -> {
           writer.lock();
           try {
+            TagRules.checkArn(r.resourceArn());
             Table t = catalog.byArn(r.resourceArn());
+            TagRules.check(t.tags, r.tags());
             for (Tag tag : r.tags()) {
               t.tags.put(tag.key(), tag.value());
             }
@@ -380,6 +383,7 @@ public final class TableOps extends OperationFamily {
         () -> {
           writer.lock();
           try {
+            TagRules.checkArn(r.resourceArn());
             Table t = catalog.byArn(r.resourceArn());
             r.tagKeys().forEach(t.tags::remove);
             writer.persistTable(t);
@@ -396,6 +400,7 @@ public final class TableOps extends OperationFamily {
         () -> {
           writer.lock();
           try {
+            TagRules.checkArn(r.resourceArn());
             Table t = catalog.byArn(r.resourceArn());
             List<Tag> tags = new ArrayList<>();
             t.tags.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
