@@ -248,12 +248,16 @@ final class CopyBackCommand implements Callable<Integer> {
               session.meters(),
               clock);
       CopyPlan plan = copy.plan(request).block();
-      text = new CopyBackText(spec, plan, replay, deleteExtra, rate.maxWcu());
+      // A resume deletes as its run did (recorded), or as this command adds.
+      boolean deleting = request.deleteExtra();
+      boolean confirmed =
+          record != null && record.limits() != null && record.limits().deleteExtra();
+      text = new CopyBackText(spec, plan, replay, deleting, rate.maxWcu());
       if (record != null) {
         err.println(RunLimits.resumeLine(record, request));
       }
       text.announce(err);
-      if (deleteExtra && !yes && !dryRun && plan.extraItems() > 0) {
+      if (deleting && !confirmed && !yes && !dryRun && plan.extraItems() > 0) {
         confirmDelete(err, plan);
       }
       resumeCommand = CopyBackResume.command(spec, replay, to, id, share, worker);

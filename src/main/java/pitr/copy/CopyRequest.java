@@ -98,7 +98,7 @@ public record CopyRequest(
 
   /** The limits of this request, as a run records them. */
   public RunLimits limits() {
-    return RunLimits.of(throughput, items);
+    return RunLimits.of(throughput, items, deleteExtra);
   }
 
   /** The same request with these tables, segments and limits (a resume's, {@link RunLimits}). */
@@ -106,6 +106,7 @@ public record CopyRequest(
     return toBuilder()
         .tables(source, target)
         .throughput(new Throughput(segments, l.concurrency(), l.maxWcu(), l.maxRcu()))
+        .deleteExtra(l.deleteExtra())
         .items(
             items instanceof CopySource.Replay
                     || (items instanceof CopySource.Keys k && k.origin().equals(l.keys()))

@@ -35,6 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param filterNames the filter's name placeholders
  * @param filterValues the filter's value placeholders
  * @param keys the keys file (its S3 address or absolute path, and SHA-256), or null
+ * @param deleteExtra whether the run deletes the target's items the source lacks ({@code
+ *     --delete-extra}): a resume does too, with or without the option
  */
 public record RunLimits(
     double maxWcu,
@@ -43,7 +45,8 @@ public record RunLimits(
     String filter,
     Map<String, String> filterNames,
     Map<String, AttributeValue> filterValues,
-    KeysOrigin keys) {
+    KeysOrigin keys,
+    boolean deleteExtra) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The options of a run that a resume may give again. */
@@ -73,11 +76,23 @@ public record RunLimits(
     filterValues = filterValues == null ? Map.of() : Map.copyOf(filterValues);
   }
 
+  /** Limits of a run that deletes nothing the source lacks. */
+  public RunLimits(
+      double maxWcu,
+      double maxRcu,
+      int concurrency,
+      String filter,
+      Map<String, String> filterNames,
+      Map<String, AttributeValue> filterValues,
+      KeysOrigin keys) {
+    this(maxWcu, maxRcu, concurrency, filter, filterNames, filterValues, keys, false);
+  }
+
   /**
    * The limits a run of {@code items} at {@code throughput} records: its caps and batches in
    * flight, and its filter or keys file (its origin). A replay records neither.
    */
-  static RunLimits of(CopyRequest.Throughput throughput, CopySource items) {
+  static RunLimits of(CopyRequest.Throughput throughput, CopySource items, boolean deleteExtra) {
     String filter = null;
     Map<String, String> names = Map.of();
     Map<String, AttributeValue> values = Map.of();
@@ -96,7 +111,8 @@ public record RunLimits(
         filter,
         names,
         values,
-        keys);
+        keys,
+        deleteExtra);
   }
 
   /**
@@ -164,7 +180,8 @@ public record RunLimits(
             given.contains(Limit.FILTER) ? asked.filter : recorded.filter,
             given.contains(Limit.FILTER) ? asked.filterNames : recorded.filterNames,
             given.contains(Limit.FILTER) ? asked.filterValues : recorded.filterValues,
-            given.contains(Limit.KEYS) ? asked.keys : recorded.keys);
+            given.contains(Limit.KEYS) ? asked.keys : recorded.keys,
+            recorded.deleteExtra || asked.deleteExtra);
     recorded.checkWithin(run, used);
     return r.with(source, target, segments, used);
   }
@@ -290,6 +307,10 @@ public record RunLimits(
     if (keys != null) {
       out.add("--keys " + keys.address());
     }
+    if (deleteExtra) {
+      out.add(
+          "--delete-extra" + (run != null && !run.deleteExtra ? " (added by this resume)" : ""));
+    }
     return out;
   }
 
@@ -335,6 +356,7 @@ public record RunLimits(
     out.put("concurrency", concurrency);
     out.put("filter", identity());
     out.put("keysFile", keys == null ? null : keys.address());
+    out.put("deleteExtra", deleteExtra);
     return out;
   }
 
@@ -355,6 +377,9 @@ public record RunLimits(
       if (keys.sha256() != null) {
         n.put("keysSha256", keys.sha256());
       }
+    }
+    if (deleteExtra) {
+      n.put("deleteExtra", true);
     }
     return n.toString();
   }
@@ -391,6 +416,7 @@ public record RunLimits(
             ? new KeysOrigin(
                 n.get("keys").asText(),
                 n.hasNonNull("keysSha256") ? n.get("keysSha256").asText() : null)
-            : null);
+            : null,
+        n.path("deleteExtra").asBoolean(false));
   }
 }

@@ -49,6 +49,26 @@ class CopyBackResumeTest {
   }
 
   @Test
+  void resume_ofARunThatDeletesExtras_deletesThemToo_withoutTheOptionGivenAgain() throws Exception {
+    f = new CopyFixture(state).recoveryAndLive(2000);
+    f.local.fill("orders", 5000, 5030, "extra", 100);
+    f.cancelWhen(
+        f.request("r1", false, 4, 2, 2000, 10).toBuilder().deleteExtra(true).build(),
+        () -> f.checkpointed("r1"));
+    assertThat(f.identical()).isFalse();
+    assertThat(f.checkpoints.find("r1").block().limits().deleteExtra()).isTrue();
+
+    CopyRequest resumed = RunLimits.resume(f.checkpoints, resumeWithDefaults(0), Set.of()).block();
+    CopyResult result = f.copyBack().run(resumed).block();
+
+    assertThat(resumed.deleteExtra()).isTrue();
+    assertThat(RunLimits.resumeLine(f.checkpoints.find("r1").block(), resumed))
+        .endsWith(", --max-rcu none, --delete-extra");
+    assertThat(result.itemsDeleted()).isEqualTo(30);
+    assertThat(f.identical()).isTrue();
+  }
+
+  @Test
   void resume_withALowerCap_usesItAndSaysItWasLowered() throws Exception {
     cancelledRun();
 
