@@ -56,7 +56,8 @@ public final class PlanProgress {
    * @param resume true when the run must exist already ({@code --resume})
    * @param worker this process's share: every chunk {@code c} with {@code c % N == I - 1}
    * @throws PitrException {@link ErrorCode#USAGE} when a resumed run does not exist or applies
-   *     another plan, another table or other chunks, or has workers of another count
+   *     another plan, another table or other chunks, or has workers of another count, or another
+   *     process still works on this worker's share
    */
   public static Mono<PlanProgress> open(
       Checkpoints store,
@@ -81,6 +82,13 @@ public final class PlanProgress {
             .map(existing -> check(store, existing, wanted))
             .flatMap(ok -> store.leases(runId))
             .map(leases -> checkWorkers(runId, leases, worker))
+            .flatMap(
+                ok ->
+                    resume
+                        ? LiveWorkers.refuseIfHeld(
+                                store, runId, worker, clock.instant(), "rollback run")
+                            .thenReturn(ok)
+                        : Mono.just(ok))
             .switchIfEmpty(
                 Mono.fromCallable(
                     () -> {

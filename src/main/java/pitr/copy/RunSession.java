@@ -67,8 +67,9 @@ final class RunSession {
    * Opens the run of {@code r} with {@code segments} segments (0 for a keys run); every heartbeat
    * records what {@code progress} says this process did, for {@code pitr runs show}.
    *
-   * @throws PitrException {@link ErrorCode#USAGE} when a resumed run does not exist, or the run
-   *     differs from the request or its limits are exceeded ({@link RunLimits#checkWithin})
+   * @throws PitrException {@link ErrorCode#USAGE} when a resumed run does not exist, another
+   *     process still works on its share ({@link LiveWorkers}), or the run differs from the request
+   *     or its limits are exceeded ({@link RunLimits#checkWithin})
    */
   static Mono<RunSession> open(
       Checkpoints checkpoints,
@@ -85,7 +86,15 @@ final class RunSession {
             ? checkpoints
                 .find(r.runId())
                 .switchIfEmpty(Mono.error(() -> RunLimits.noRun(r.runId(), checkpoints)))
-                .then()
+                .then(
+                    Mono.defer(
+                        () ->
+                            LiveWorkers.refuseIfHeld(
+                                checkpoints,
+                                r.runId(),
+                                r.worker(),
+                                clock.instant(),
+                                "copy-back run")))
             : Mono.empty();
     return existing
         .then(checkpoints.open(wanted))

@@ -78,12 +78,20 @@ class CopyBackProcessTest {
       // Two segments at a time at 2,000 WCU/s: the first segment is done after about two seconds,
       // half the copy; kill the process then.
       Poll.until(Duration.ofSeconds(60), "finished segment in " + run, () -> doneSegments(run) > 0);
+      // While the child works on it, a resume is refused: two processes would copy it twice.
+      CliRun early = cli.run("copy-back", "--resume", "k1", "--state-dir", state.toString());
+      assertThat(early.exitCode()).as(early.err()).isEqualTo(2);
+      assertThat(early.err())
+          .contains("The copy-back run k1 is still running: host ")
+          .contains(" pid " + child.pid() + " renewed its heartbeat at ")
+          .contains("Nothing was written.");
       child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {
       child.destroyForcibly();
     }
     assertThat(child.exitValue()).as("exit code of the killed process").isNotZero();
+    // Resumed at once: the lease has not lapsed, but its process on this host is gone.
     long copied = local.count("orders-killed");
     assertThat(copied).isStrictlyBetween(0L, (long) ITEMS);
 
