@@ -67,6 +67,9 @@ final class MigrateCommand implements Callable<Integer> {
    */
   UnaryOperator<DynamoDbAsyncClient> clients = UnaryOperator.identity();
 
+  /** How migration runs retry DynamoDB calls: null for the default (tests shorten it). */
+  reactor.util.retry.RetryBackoffSpec retry;
+
   /** Options every migrate subcommand takes. */
   static final class Options {
     @Option(
@@ -127,7 +130,8 @@ final class MigrateCommand implements Callable<Integer> {
       settings = settings.withProgressEvery(progressEvery);
     }
     return MigrationEnvironment.create(client, clock, scheduler, settings)
-        .withDryRunConditions(EngineConditions.INSTANCE);
+        .withDryRunConditions(EngineConditions.INSTANCE)
+        .withRetry(retry);
   }
 
   /**

@@ -56,6 +56,14 @@ final class MigrateDevCommand implements Callable<Integer> {
 
   @Mixin MetricsOptions metrics = new MetricsOptions();
 
+  @Option(
+      names = "--new-run",
+      description =
+          "Start a new run even though the latest run of this migration did not finish (by"
+              + " default that is refused: the new run would apply the migration again to the"
+              + " items the unfinished run changed; continue it with migrate resume instead).")
+  boolean newRun;
+
   @Override
   public Integer call() {
     TargetOptions target = PitrCommand.of(spec).target();
@@ -77,7 +85,8 @@ final class MigrateDevCommand implements Callable<Integer> {
       RunRequest request =
           RunRequest.of(file, RunMode.DEV, MigrateCommand.operator(), MigrateCommand.host())
               .withDryRun(dryRun)
-              .withMaxWcu(rate.maxWcu());
+              .withMaxWcu(rate.maxWcu())
+              .withNewRun(newRun);
       // An in-process engine is gone with the process: only a served one can be resumed.
       RunReport report;
       try (MetricsSession session = metrics.start(spec, "migrate", registry)) {

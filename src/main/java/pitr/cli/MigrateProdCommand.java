@@ -232,8 +232,11 @@ final class MigrateProdCommand implements Callable<Integer> {
       CommandSpec spec, MigrationRunner runner, RunRequest request, String resumeArgs) {
     String resumeCommand = ResumeCommands.of(spec, resumeArgs);
     PrintWriter err = spec.commandLine().getErr();
+    java.util.concurrent.atomic.AtomicReference<String> started =
+        new java.util.concurrent.atomic.AtomicReference<>();
     runner.onStarted(
         runId -> {
+          started.set(runId);
           err.println(
               "Run "
                   + runId
@@ -253,6 +256,22 @@ final class MigrateProdCommand implements Callable<Integer> {
       } catch (PitrException e) {
         if (e.code() == ErrorCode.INTERRUPTED) {
           throw interruption.stopped("was told to stop: " + e.getMessage());
+        }
+        if (started.get() != null && e.code() == ErrorCode.FAILED) {
+          // Stopped by something other than its migration (DynamoDB unreachable, say), perhaps
+          // before the ledger could say so: the way on is the run itself, not a new one.
+          throw new PitrException(
+              e.code(),
+              "Run "
+                  + started.get()
+                  + " of "
+                  + request.file().name()
+                  + " did not finish: "
+                  + e.getMessage()
+                  + ". Once the cause is fixed, continue it with: "
+                  + resumeCommand
+                  + " (a new run would apply the migration again to the items this one changed)",
+              e);
         }
         throw e;
       }

@@ -25,6 +25,14 @@ final class ProdRunOptions {
   @Mixin MetricsOptions metrics = new MetricsOptions();
 
   @Option(
+      names = "--new-run",
+      description =
+          "Start a new run even though the latest run of this migration did not finish (by"
+              + " default that is refused: the new run would apply the migration again to the"
+              + " items the unfinished run changed; continue it with migrate resume instead).")
+  boolean newRun;
+
+  @Option(
       names = "--max-restore-lag",
       paramLabel = "DURATION",
       defaultValue = "15m",
@@ -35,7 +43,11 @@ final class ProdRunOptions {
 
   /** {@code request} with these options. */
   RunRequest applyTo(RunRequest request) {
-    return request.withMaxWcu(rate.maxWcu()).withBackup(backup).withMaxRestoreLag(maxRestoreLag);
+    return request
+        .withMaxWcu(rate.maxWcu())
+        .withBackup(backup)
+        .withMaxRestoreLag(maxRestoreLag)
+        .withNewRun(newRun);
   }
 
   /** These options as {@code migrate prod} arguments. */
@@ -47,6 +59,9 @@ final class ProdRunOptions {
     args.add(maxRestoreLag.getSeconds() + "s");
     if (backup) {
       args.add("--backup");
+    }
+    if (newRun) {
+      args.add("--new-run");
     }
     args.addAll(metrics.arguments());
     return args;

@@ -64,7 +64,10 @@ final class LiveWorkers {
     if (owner.equals(me)) {
       return false;
     }
-    if (owner.batchJobId() != null || !owner.host().equals(me.host())) {
+    // On this host, a process that is gone is dead; unless both are AWS Batch containers, whose
+    // process ids may be of other namespaces.
+    if (!owner.host().equals(me.host())
+        || (owner.batchJobId() != null && me.batchJobId() != null)) {
       return true;
     }
     return ProcessHandle.of(owner.pid()).map(ProcessHandle::isAlive).orElse(false);

@@ -93,6 +93,15 @@ public final class InProcessWorkers {
   public Mono<WorkersReport> run(RunRequest request, int workers, String runId) {
     String name = request.file().name();
     return Mono.fromRunnable(() -> checkWorkers(workers))
+        .then(
+            env.ledger()
+                .runs(name)
+                .filter(r -> !r.runId().equals(runId))
+                .collectList()
+                .doOnNext(
+                    prior ->
+                        UnfinishedRuns.check(name, prior, request.withWorker(Worker.ALL, null)))
+                .then())
         .then(recorded(name, runId))
         .doOnNext(
             r -> {

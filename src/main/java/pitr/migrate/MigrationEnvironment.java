@@ -68,16 +68,21 @@ public final class MigrationEnvironment {
   private final Settings settings;
   private final Ledger ledger;
   private final LeaseLock lock;
+  private final reactor.util.retry.RetryBackoffSpec retry;
 
   private MigrationEnvironment(
       DynamoDbAsyncClient client,
       Clock clock,
       Scheduler scheduler,
       Settings settings,
-      DryRunConditions conditions) {
+      DryRunConditions conditions,
+      reactor.util.retry.RetryBackoffSpec retry) {
     this.client = client;
     this.conditions = conditions;
-    this.db = DynamoDbGateway.create(client, settings.targetName()).withScheduler(scheduler);
+    this.retry = retry;
+    DynamoDbGateway gateway =
+        DynamoDbGateway.create(client, settings.targetName()).withScheduler(scheduler);
+    this.db = retry == null ? gateway : gateway.withRetry(retry);
     this.clock = clock;
     this.scheduler = scheduler;
     this.settings = settings;
@@ -88,12 +93,18 @@ public final class MigrationEnvironment {
   /** An environment over {@code client}; the caller keeps and closes the client. */
   public static MigrationEnvironment create(
       DynamoDbAsyncClient client, Clock clock, Scheduler scheduler, Settings settings) {
-    return new MigrationEnvironment(client, clock, scheduler, settings, DryRunConditions.UNCHECKED);
+    return new MigrationEnvironment(
+        client, clock, scheduler, settings, DryRunConditions.UNCHECKED, null);
   }
 
   /** This environment, its dry runs checking write conditions with {@code check}. */
   public MigrationEnvironment withDryRunConditions(DryRunConditions check) {
-    return new MigrationEnvironment(client, clock, scheduler, settings, check);
+    return new MigrationEnvironment(client, clock, scheduler, settings, check, retry);
+  }
+
+  /** This environment, retrying its DynamoDB calls with {@code spec} (null: the default). */
+  public MigrationEnvironment withRetry(reactor.util.retry.RetryBackoffSpec spec) {
+    return new MigrationEnvironment(client, clock, scheduler, settings, conditions, spec);
   }
 
   /** How dry runs check write conditions ({@link DryRunConditions#UNCHECKED} unless given). */

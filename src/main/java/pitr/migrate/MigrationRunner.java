@@ -215,6 +215,7 @@ public final class MigrationRunner {
                         .onErrorMap(e -> LedgerTables.LEDGER.refusal("Query", ledger.table(), e)))
                 .flatMap(
                     prior -> {
+                      UnfinishedRuns.check(name, prior, request);
                       RunRecord resumeFrom =
                           request.shared()
                               ? SharedRuns.existing(name, prior, compiled, request)
@@ -284,7 +285,7 @@ public final class MigrationRunner {
     return take.onErrorMap(e -> LedgerTables.LEDGER.refusal("UpdateItem", ledger.table(), e))
         .flatMap(
             lease ->
-                takeOver(lease, notes, request.shared() ? runId : null)
+                takeOver(lease, notes, request.shared() ? runId : null, request)
                     .then(backups(name, runId, descriptions, request, notes))
                     .then(
                         Mono.defer(
@@ -317,7 +318,7 @@ public final class MigrationRunner {
    * Marks the run whose lapsed lease {@code lease} took over FAILED, unless it is {@code ownRun} (a
    * run across workers whose every worker had died, continued by one of its workers).
    */
-  private Mono<Void> takeOver(Lease lease, List<String> notes, String ownRun) {
+  private Mono<Void> takeOver(Lease lease, List<String> notes, String ownRun, RunRequest request) {
     LockInfo dead = lease.takenOver();
     if (dead == null) {
       return Mono.empty();
@@ -351,7 +352,11 @@ public final class MigrationRunner {
                   dead.migration(),
                   dead.expiresAt(),
                   lease.fence());
-              return env.ledger().markInterrupted(dead, env.clock().instant(), resume);
+              PitrException refused =
+                  UnfinishedRuns.afterTakeOver(request.file().name(), dead, resume, request);
+              return env.ledger()
+                  .markInterrupted(dead, env.clock().instant(), resume)
+                  .then(refused == null ? Mono.empty() : Mono.error(refused));
             });
   }
 

@@ -22,6 +22,9 @@ import pitr.migrate.api.RunMode;
  *     own): worker I of N takes every N-th scan segment of each {@code forEachItem} pass
  * @param runId the run to start or join, named by the submitter of a run across workers; null for a
  *     run of its own, which gets a new id (or the id of the run it resumes)
+ * @param newRun start a new run even though the latest run of this migration did not finish
+ *     (FAILED, or RUNNING when its process died): without it such a run is refused, since it would
+ *     apply the migration again to items the unfinished run changed
  */
 public record RunRequest(
     MigrationFile file,
@@ -35,7 +38,8 @@ public record RunRequest(
     String host,
     boolean journal,
     Worker worker,
-    String runId) {
+    String runId,
+    boolean newRun) {
 
   /** A plain run of {@code file}: 1,000 WCU, journal on, 15 minutes of restore lag allowed. */
   public static RunRequest of(MigrationFile file, RunMode mode, String operator, String host) {
@@ -51,7 +55,8 @@ public record RunRequest(
         host,
         true,
         Worker.ALL,
-        null);
+        null,
+        false);
   }
 
   /** Whether this process is one worker of a run across several. */
@@ -62,7 +67,19 @@ public record RunRequest(
   /** This request as worker {@code w} of run {@code id}. */
   public RunRequest withWorker(Worker w, String id) {
     return new RunRequest(
-        file, mode, dryRun, resume, maxWcu, backup, maxRestoreLag, operator, host, journal, w, id);
+        file,
+        mode,
+        dryRun,
+        resume,
+        maxWcu,
+        backup,
+        maxRestoreLag,
+        operator,
+        host,
+        journal,
+        w,
+        id,
+        newRun);
   }
 
   public RunRequest withDryRun(boolean v) {
@@ -78,7 +95,8 @@ public record RunRequest(
         host,
         journal,
         worker,
-        runId);
+        runId,
+        newRun);
   }
 
   public RunRequest withResume(boolean v) {
@@ -94,7 +112,8 @@ public record RunRequest(
         host,
         journal,
         worker,
-        runId);
+        runId,
+        newRun);
   }
 
   public RunRequest withMaxWcu(double v) {
@@ -110,7 +129,8 @@ public record RunRequest(
         host,
         journal,
         worker,
-        runId);
+        runId,
+        newRun);
   }
 
   public RunRequest withBackup(boolean v) {
@@ -126,12 +146,14 @@ public record RunRequest(
         host,
         journal,
         worker,
-        runId);
+        runId,
+        newRun);
   }
 
   public RunRequest withMaxRestoreLag(Duration v) {
     return new RunRequest(
-        file, mode, dryRun, resume, maxWcu, backup, v, operator, host, journal, worker, runId);
+        file, mode, dryRun, resume, maxWcu, backup, v, operator, host, journal, worker, runId,
+        newRun);
   }
 
   public RunRequest withJournal(boolean v) {
@@ -147,6 +169,25 @@ public record RunRequest(
         host,
         v,
         worker,
-        runId);
+        runId,
+        newRun);
+  }
+
+  /** This request, allowed to start a new run after an unfinished one ({@code --new-run}). */
+  public RunRequest withNewRun(boolean v) {
+    return new RunRequest(
+        file,
+        mode,
+        dryRun,
+        resume,
+        maxWcu,
+        backup,
+        maxRestoreLag,
+        operator,
+        host,
+        journal,
+        worker,
+        runId,
+        v);
   }
 }

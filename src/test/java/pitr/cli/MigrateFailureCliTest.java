@@ -2,16 +2,25 @@ package pitr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Migration runs that fail, and what each says to do next: a prod run names the exact commands that
@@ -67,6 +76,107 @@ class MigrateFailureCliTest extends MigrateEngineFixture {
 
     assertThat(resumed.execute(args.toArray(String[]::new))).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("Migration 0003_mark_seen succeeded in prod (run ");
+    for (int i = 1; i <= 5; i++) {
+      String pk = "c" + i;
+      assertThat(
+              client
+                  .getItem(r -> r.tableName("cars").key(Map.of("pk", AttributeValue.fromS(pk))))
+                  .join()
+                  .item())
+          .as(pk)
+          .containsEntry("seen", AttributeValue.fromBool(true));
+    }
+  }
+
+  /**
+   * {@code real}, except that once {@code n} updates of table cars have landed, every call fails as
+   * a lost connection does: the target went away mid-run, ledger and journal included.
+   */
+  private static DynamoDbAsyncClient unreachableAfter(DynamoDbAsyncClient real, int n) {
+    AtomicInteger updates = new AtomicInteger();
+    InvocationHandler h =
+        (proxy, method, args) -> {
+          if (args != null && args.length == 1 && updates.get() >= n) {
+            return CompletableFuture.failedFuture(
+                SdkClientException.builder()
+                    .message("Unable to execute HTTP request: Connection refused")
+                    .cause(new ConnectException("Connection refused"))
+                    .build());
+          }
+          Object result;
+          try {
+            result = method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (args != null
+              && args.length == 1
+              && args[0] instanceof UpdateItemRequest u
+              && u.tableName().equals("cars")) {
+            return ((CompletableFuture<?>) result)
+                .whenComplete((r, e) -> updates.incrementAndGet());
+          }
+          return result;
+        };
+    return (DynamoDbAsyncClient)
+        Proxy.newProxyInstance(
+            MigrateFailureCliTest.class.getClassLoader(),
+            new Class<?>[] {DynamoDbAsyncClient.class},
+            h);
+  }
+
+  @Test
+  void run_losingTheTargetPartWay_namesItsResume_andANewRunIsRefusedUntilItIsResumed()
+      throws Exception {
+    Path m = migrations();
+    writeMarkSeen(m, dir.resolve("never-broken"));
+    fiveCars();
+    String[] dev = {
+      "migrate", "dev", "0003", "--migrations-dir", m.toString(), "--endpoint-url", endpoint
+    };
+    CliRun run = new CliRun();
+    run.migrate().clients = c -> unreachableAfter(c, 2);
+    // Retried twice within milliseconds, not eight times over seconds as a real run is.
+    run.migrate().retry =
+        pitr.dynamo.Throttling.retry(
+            2,
+            java.time.Duration.ofMillis(1),
+            java.time.Duration.ofMillis(5),
+            reactor.core.scheduler.Schedulers.parallel());
+
+    int code = run.execute(dev);
+
+    assertThat(code).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .containsPattern("Run \\S+ of 0003_mark_seen did not finish: Lost the connection to ")
+        .contains(
+            ". Once the cause is fixed, continue it with: pitr migrate resume 0003_mark_seen"
+                + " --migrations-dir "
+                + m
+                + " --endpoint-url "
+                + endpoint
+                + " (a new run would apply the migration again to the items this one changed)");
+
+    // Once its lock has lapsed, running it again as new is refused: the run must be continued.
+    CliRun again = CliRun.anHourLater();
+    assertThat(again.execute(dev)).as(again.err()).isEqualTo(3);
+    assertThat(again.err())
+        .contains("Migration 0003_mark_seen has an unfinished run: ")
+        .contains("Continue it with 'pitr migrate resume 0003_mark_seen'")
+        .contains("add --new-run. Nothing was written.");
+
+    CliRun resumed = CliRun.anHourLater();
+    assertThat(
+            resumed.execute(
+                "migrate",
+                "resume",
+                "0003",
+                "--migrations-dir",
+                m.toString(),
+                "--endpoint-url",
+                endpoint))
+        .as(resumed.err())
+        .isZero();
     for (int i = 1; i <= 5; i++) {
       String pk = "c" + i;
       assertThat(

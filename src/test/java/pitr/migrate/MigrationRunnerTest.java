@@ -167,7 +167,8 @@ class MigrationRunnerTest {
 
   @ParameterizedTest
   @EnumSource(RunMode.class)
-  void run_afterAKilledRunsLeaseExpired_takesTheLockOver_andMarksTheDeadRunFailed(RunMode mode) {
+  void run_afterAKilledRunsLeaseExpired_marksTheDeadRunFailed_andRefusesANewRunUnlessAsked(
+      RunMode mode) {
     seedTable(3);
     MigrationFile f =
         Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
@@ -184,31 +185,71 @@ class MigrationRunnerTest {
             .build();
     env.ledger().save(killed, dead).block();
     clock.advance(Duration.ofSeconds(61));
+    String resume =
+        "'pitr migrate resume 0001_mark" + (mode == RunMode.PROD ? " --prod" : "") + "'";
 
-    RunReport report = MigrationTestTarget.runner(env, dir).run(request(f)).block();
-
-    assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
-    assertThat(report.notes())
-        .containsExactly(
-            "took over the lock of run 20260301T100000Z-dead00 (0001_mark by bob on box2), whose"
-                + " lease expired at 2026-03-01T10:01:00Z; that run is marked FAILED (resume it"
-                + " with 'pitr migrate resume 0001_mark"
-                + (mode == RunMode.PROD ? " --prod" : "")
-                + "' or roll it back)");
+    // A new run would apply the migration again to what the dead run changed: refused.
+    assertThatThrownBy(() -> MigrationTestTarget.runner(env, dir).run(request(f)).block())
+        .isInstanceOf(PitrException.class)
+        .hasMessage(
+            "Migration 0001_mark has an unfinished run: 20260301T100000Z-dead00, whose process"
+                + " died (its lease lapsed at 2026-03-01T10:01:00Z). A new run would apply the"
+                + " migration again to the items that run changed. Continue it with "
+                + resume
+                + ", or undo it first with 'pitr migrate rollback 0001_mark'; to start a new run"
+                + " anyway, add --new-run. Nothing was written.");
     List<RunRecord> runs = env.ledger().runs("0001_mark").collectList().block();
-    assertThat(runs)
-        .extracting(RunRecord::status)
-        .containsExactly(MigrationState.FAILED, MigrationState.SUCCEEDED);
+    assertThat(runs).extracting(RunRecord::status).containsExactly(MigrationState.FAILED);
     assertThat(runs.get(0).error())
         .startsWith("lease expired at 2026-03-01T10:01:00Z")
-        .endsWith(
-            "; resume it with 'pitr migrate resume 0001_mark"
-                + (mode == RunMode.PROD ? " --prod" : "")
-                + "' or roll it back");
-    assertThat(runs.get(1).fence()).isEqualTo(2);
+        .endsWith("; resume it with " + resume + " or roll it back");
+    assertThat(local.items("things", "pk").values())
+        .allSatisfy(i -> assertThat(i).doesNotContainKey("m"));
     assertThatThrownBy(() -> env.lock().heartbeat(dead).block())
         .hasMessageStartingWith(
             "Run 20260301T100000Z-dead00 lost the migration lock in pitr-ledger (fence 1)");
+
+    RunReport report =
+        MigrationTestTarget.runner(env, dir).run(request(f).withNewRun(true)).block();
+
+    assertThat(report.status()).isEqualTo(MigrationState.SUCCEEDED);
+    assertThat(env.ledger().runs("0001_mark").collectList().block())
+        .extracting(RunRecord::status)
+        .containsExactly(MigrationState.FAILED, MigrationState.SUCCEEDED);
+  }
+
+  @Test
+  void run_afterAFailedRun_isRefused_butADryRunAResumeAndNewRunAreNot() {
+    seedTable(3);
+    MigrationFile f =
+        Sources.write(dir, "0001_mark.java", Sources.setOnEveryItem("Mark", "things", "m", "yes"));
+    env.ledger().ensureTable().block();
+    Lease lease = env.lock().acquire("20260301T100000Z-fail00", "0001_mark", "bob", "box2").block();
+    RunRecord failed =
+        RunRecord.starting(lease.runId(), "0001_mark", "x", RunMode.DEV)
+            .by("bob", "box2")
+            .startedAt(clock.instant())
+            .restorePoint(clock.instant())
+            .tables(List.of("things"))
+            .fence(lease.fence())
+            .journal("pitr-journal", 16)
+            .status(MigrationState.FAILED)
+            .finishedAt(clock.instant())
+            .error("boom")
+            .build();
+    env.ledger().save(failed, lease).block();
+    env.lock().release(lease).block();
+    MigrationRunner runner = MigrationTestTarget.runner(env, dir);
+
+    assertThatThrownBy(() -> runner.run(request(f)).block())
+        .isInstanceOf(PitrException.class)
+        .hasMessageStartingWith(
+            "Migration 0001_mark has an unfinished run: 20260301T100000Z-fail00 FAILED (boom), and"
+                + " its ledger counts 0 items written. A new run would apply the migration again")
+        .hasMessageContaining("Continue it with 'pitr migrate resume 0001_mark'");
+    assertThat(runner.run(request(f).withDryRun(true)).block().dryRun()).isTrue();
+    assertThat(runner.run(request(f).withNewRun(true)).block().status())
+        .isEqualTo(MigrationState.SUCCEEDED);
   }
 
   @Test
