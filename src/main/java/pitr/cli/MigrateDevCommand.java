@@ -56,13 +56,7 @@ final class MigrateDevCommand implements Callable<Integer> {
 
   @Mixin MetricsOptions metrics = new MetricsOptions();
 
-  @Option(
-      names = "--new-run",
-      description =
-          "Start a new run even though the latest run of this migration did not finish (by"
-              + " default that is refused: the new run would apply the migration again to the"
-              + " items the unfinished run changed; continue it with migrate resume instead).")
-  boolean newRun;
+  @Mixin NewRunOption newRun = new NewRunOption();
 
   @Override
   public Integer call() {
@@ -86,7 +80,7 @@ final class MigrateDevCommand implements Callable<Integer> {
           RunRequest.of(file, RunMode.DEV, MigrateCommand.operator(), MigrateCommand.host())
               .withDryRun(dryRun)
               .withMaxWcu(rate.maxWcu())
-              .withNewRun(newRun);
+              .withNewRun(newRun.newRun);
       // An in-process engine is gone with the process: only a served one can be resumed.
       RunReport report;
       try (MetricsSession session = metrics.start(spec, "migrate", registry)) {

@@ -24,13 +24,7 @@ final class ProdRunOptions {
 
   @Mixin MetricsOptions metrics = new MetricsOptions();
 
-  @Option(
-      names = "--new-run",
-      description =
-          "Start a new run even though the latest run of this migration did not finish (by"
-              + " default that is refused: the new run would apply the migration again to the"
-              + " items the unfinished run changed; continue it with migrate resume instead).")
-  boolean newRun;
+  @Mixin NewRunOption newRun = new NewRunOption();
 
   @Option(
       names = "--max-restore-lag",
@@ -47,7 +41,7 @@ final class ProdRunOptions {
         .withMaxWcu(rate.maxWcu())
         .withBackup(backup)
         .withMaxRestoreLag(maxRestoreLag)
-        .withNewRun(newRun);
+        .withNewRun(newRun.newRun);
   }
 
   /** These options as {@code migrate prod} arguments. */
@@ -60,7 +54,7 @@ final class ProdRunOptions {
     if (backup) {
       args.add("--backup");
     }
-    if (newRun) {
+    if (newRun.newRun) {
       args.add("--new-run");
     }
     args.addAll(metrics.arguments());
