@@ -41,7 +41,21 @@ final class ApplyOutcome {
     try (Interruption interruption =
         Interruption.watch(
             spec.commandLine().getErr(), rollbacks::requestStop, run.resumeCommand())) {
-      ApplyResult result = rollbacks.apply(plan, request, run::recorded).block();
+      ApplyResult result;
+      try {
+        result = rollbacks.apply(plan, request, run::recorded).block();
+      } catch (PitrException e) {
+        if (!run.isRecorded() || e.code() != ErrorCode.FAILED) {
+          throw e;
+        }
+        // The run's checkpoints hold what was applied: the way on is its resume.
+        throw new PitrException(
+            e.code(),
+            e.getMessage()
+                + ". The run did not finish; once the cause is fixed, continue it with: "
+                + run.resumeCommand(),
+            e);
+      }
       out.print(PlanText.result(result));
       if (result.stopped() && result.abandoned() != null) {
         out.flush();

@@ -22,6 +22,9 @@ public record BatchGetResult(
     List<Map<String, AttributeValue>> unread,
     String reason) {
 
+  /** How {@link #reason} begins when the connection to DynamoDB was lost. */
+  static final String LOST_CONNECTION = "lost the connection: ";
+
   public BatchGetResult {
     items = List.copyOf(items);
     unread = List.copyOf(unread);
@@ -49,7 +52,14 @@ public record BatchGetResult(
             + (reason == null ? "" : " (" + reason + ")")
             + "; "
             + consequence
-            + ". Rerun once the table's read capacity allows (on-demand, or a higher provisioned"
-            + " read capacity)");
+            + (lostConnection()
+                ? ". Rerun once DynamoDB can be reached again"
+                : ". Rerun once the table's read capacity allows (on-demand, or a higher"
+                    + " provisioned read capacity)"));
+  }
+
+  /** Whether the keys went unread because the connection to DynamoDB was lost. */
+  private boolean lostConnection() {
+    return reason != null && reason.startsWith(LOST_CONNECTION);
   }
 }

@@ -118,7 +118,8 @@ final class BatchResubmitter {
 
   private static String reason(Throwable failure) {
     String m = DynamoDbGateway.message(failure);
-    return m == null ? failure.getClass().getSimpleName() : m;
+    String why = m == null ? failure.getClass().getSimpleName() : m;
+    return Throttling.isUnreachable(failure) ? BatchGetResult.LOST_CONNECTION + why : why;
   }
 
   private static double units(List<ConsumedCapacity> consumed) {

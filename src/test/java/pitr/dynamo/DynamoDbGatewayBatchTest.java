@@ -270,6 +270,50 @@ class DynamoDbGatewayBatchTest {
     assertThat(result.reason()).isEqualTo(THROTTLED);
   }
 
+  @Test
+  void batchGetUntilDone_whenTheConnectionIsLost_returnsTheKeysUnread_sayingSo() {
+    Target t = moving;
+    t.local().createTable("cars");
+    t.local().fill("cars", 0, 10, "v1", 10);
+    // The first call is answered; every later one fails as a connection the target dropped does.
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    DynamoDbAsyncClient dropping =
+        (DynamoDbAsyncClient)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {DynamoDbAsyncClient.class},
+                (proxy, method, args) -> {
+                  if (args != null && args.length == 1 && calls.getAndIncrement() > 0) {
+                    return java.util.concurrent.CompletableFuture.failedFuture(
+                        software.amazon.awssdk.core.exception.SdkClientException.builder()
+                            .message("Unable to execute HTTP request: Connection refused")
+                            .cause(new java.net.ConnectException("Connection refused"))
+                            .build());
+                  }
+                  try {
+                    return method.invoke(t.client(), args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    DynamoDbGateway gateway =
+        DynamoDbGateway.create(dropping, t.local().endpoint()).withScheduler(vts);
+    onVirtualTime(
+        gateway.batchGetUntilDone("cars", KeysAndAttributes.builder().keys(keys(0, 1)).build()));
+
+    BatchGetResult result =
+        onVirtualTime(
+            gateway.batchGetUntilDone(
+                "cars", KeysAndAttributes.builder().keys(keys(0, 10)).build()));
+
+    assertThat(result.unread()).hasSize(10);
+    assertThat(result.reason()).startsWith("lost the connection: ");
+    assertThat(result.unreadFailure("cars", "nothing was changed for them").getMessage())
+        .startsWith("Could not read 10 keys of table cars after retrying (lost the connection: ")
+        .endsWith("; nothing was changed for them. Rerun once DynamoDB can be reached again");
+  }
+
   /** A pacing that records what it is asked and told. */
   private static final class Recording implements BatchPacing {
     final List<Integer> reserved = new java.util.concurrent.CopyOnWriteArrayList<>();
