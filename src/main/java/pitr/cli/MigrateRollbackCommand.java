@@ -167,6 +167,9 @@ final class MigrateRollbackCommand implements Callable<Integer> {
         if (plan != null) {
           planFiles = planFiles(run.tables());
         }
+        if (!source(true)) {
+          LeftoverNotes.print(spec, t.gateway, run.tables());
+        }
       } else {
         env.ledger().requireExists("to roll back").block();
       }

@@ -252,6 +252,9 @@ final class RollbackCommand implements Callable<Integer> {
     try (Targets t = Targets.of(spec)) {
       Rollbacks rollbacks = applyOptions.rollbacks(t, clock, scheduler);
       ApplyRequest request = applyOptions.request(t, newId, false, rollbackOptions.rate.maxWcu());
+      if (!fromExport) {
+        LeftoverNotes.print(spec, t.gateway, java.util.List.of(table));
+      }
       Rollbacks.Prepared prepared;
       try (PlanScanProgress scan = PlanScanProgress.start(spec, progressInterval)) {
         prepared =

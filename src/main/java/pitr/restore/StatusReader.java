@@ -123,7 +123,7 @@ public final class StatusReader {
             8);
   }
 
-  private static PitrStatus.RecoveryTable recovery(TableDescription t, Map<String, String> tags) {
+  static PitrStatus.RecoveryTable recovery(TableDescription t, Map<String, String> tags) {
     return new PitrStatus.RecoveryTable(
         t.tableName(),
         t.tableStatusAsString(),

@@ -220,6 +220,35 @@ class RollbackCommandTest {
         .contains(recovery.get(0) + "  ACTIVE  restore point " + t[0])
         .contains(recovery.get(1) + "  ACTIVE  restore point " + t[1]);
 
+    // Another rollback of the table says what the first one left, and how to drop it.
+    CliRun again = new CliRun();
+    assertThat(
+            again.execute(
+                "rollback",
+                "orders",
+                "--to",
+                t[0].toString(),
+                "--incident-end",
+                t[1].toString(),
+                "--dry-run",
+                "--state-dir",
+                dir.toString(),
+                "--endpoint-url",
+                local.endpoint))
+        .as(again.err())
+        .isZero();
+    for (int i = 0; i < 2; i++) {
+      assertThat(again.err())
+          .contains(
+              "note: recovery table "
+                  + recovery.get(i)
+                  + " (restore point "
+                  + t[i]
+                  + ", created by ")
+          .contains("If no run uses it, drop it with: pitr drop " + recovery.get(i) + "\n");
+    }
+    assertThat(local.recoveryTables()).containsExactlyInAnyOrderElementsOf(recovery);
+
     for (String table : recovery) {
       CliRun drop = new CliRun();
       assertThat(
