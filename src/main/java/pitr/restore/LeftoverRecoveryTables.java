@@ -4,7 +4,6 @@ import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.DynamoErrors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The recovery tables of a source that an earlier command left behind (killed during its restore or
@@ -22,15 +21,7 @@ public final class LeftoverRecoveryTables {
         .filter(name -> RecoveryNames.mayBeOf(name, source))
         .concatMap(
             name ->
-                gateway
-                    .findTable(name)
-                    .filter(t -> t.tableStatus() != TableStatus.DELETING)
-                    .flatMap(
-                        t ->
-                            gateway
-                                .tags(t.tableArn())
-                                .filter(tags -> source.equals(tags.get(RecoveryTags.RECOVERY_OF)))
-                                .map(tags -> StatusReader.recovery(t, tags)))
+                StatusReader.recoveryOf(gateway, name, source)
                     .onErrorResume(DynamoErrors::isAccessDenied, e -> Mono.empty()));
   }
 

@@ -108,22 +108,28 @@ public final class StatusReader {
         .filter(name -> !name.equals(source))
         .flatMapSequential(
             name ->
-                gateway
-                    .findTable(name)
-                    .filter(t -> t.tableStatus() != TableStatus.DELETING)
-                    .flatMap(
-                        t ->
-                            gateway
-                                .tags(t.tableArn())
-                                .filter(tags -> source.equals(tags.get(RecoveryTags.RECOVERY_OF)))
-                                .map(tags -> recovery(t, tags)))
+                recoveryOf(gateway, name, source)
                     .onErrorResume(
                         e -> !RecoveryNames.mayBeOf(name, source) && DynamoErrors.isAccessDenied(e),
                         e -> Mono.empty()),
             8);
   }
 
-  static PitrStatus.RecoveryTable recovery(TableDescription t, Map<String, String> tags) {
+  /** Table {@code name}, when it is a recovery table of {@code source} not being deleted. */
+  static Mono<PitrStatus.RecoveryTable> recoveryOf(
+      DynamoDbGateway gateway, String name, String source) {
+    return gateway
+        .findTable(name)
+        .filter(t -> t.tableStatus() != TableStatus.DELETING)
+        .flatMap(
+            t ->
+                gateway
+                    .tags(t.tableArn())
+                    .filter(tags -> source.equals(tags.get(RecoveryTags.RECOVERY_OF)))
+                    .map(tags -> recovery(t, tags)));
+  }
+
+  private static PitrStatus.RecoveryTable recovery(TableDescription t, Map<String, String> tags) {
     return new PitrStatus.RecoveryTable(
         t.tableName(),
         t.tableStatusAsString(),
