@@ -90,7 +90,7 @@ final class MetricsOptions {
   }
 
   MetricsSession start(CommandSpec spec, String command) {
-    return start(spec, command, MetricsSession.registry(config()));
+    return start(spec, command, registry());
   }
 
   /** The registry a command's meters go to before its session starts; see {@link #start}. */

@@ -88,7 +88,7 @@ final class MigrateDevCommand implements Callable<Integer> {
             target.local || dryRun
                 ? inProcess(runner, request)
                 : MigrateProdCommand.runWatched(
-                    spec, runner, request, "migrate resume " + file.name());
+                    spec, runner, request, RunFailedException.resumeArgs(file.name(), RunMode.DEV));
         session.finish();
       }
       MigrateProdCommand.print(spec, report, rate.maxWcu());

@@ -149,9 +149,7 @@ final class MigrateProdCommand implements Callable<Integer> {
                 spec,
                 runner,
                 request,
-                "migrate resume "
-                    + file.name()
-                    + " --prod"
+                RunFailedException.resumeArgs(file.name(), RunMode.PROD)
                     + (worker.count() > 1
                         ? " --run-id " + share.runId + " --worker " + worker
                         : ""));
@@ -216,7 +214,7 @@ final class MigrateProdCommand implements Callable<Integer> {
             file.name(),
             workers,
             here.run(request, workers, runId),
-            "migrate resume " + file.name() + " --prod --run-id " + runId,
+            RunFailedException.resumeArgs(file.name(), RunMode.PROD) + " --run-id " + runId,
             run.rate.maxWcu(),
             session);
       }

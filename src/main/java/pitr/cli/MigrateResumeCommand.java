@@ -14,6 +14,7 @@ import pitr.migrate.InProcessWorkers;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.MigrationFile;
 import pitr.migrate.MigrationRunner;
+import pitr.migrate.RunFailedException;
 import pitr.migrate.RunRecord;
 import pitr.migrate.RunReport;
 import pitr.migrate.RunRequest;
@@ -105,9 +106,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
                 spec,
                 runner,
                 request,
-                "migrate resume "
-                    + file.name()
-                    + (prod ? " --prod" : "")
+                RunFailedException.resumeArgs(file.name(), mode)
                     + (worker.count() > 1
                         ? " --run-id " + share.runId + " --worker " + worker
                         : ""));
@@ -154,7 +153,7 @@ final class MigrateResumeCommand implements Callable<Integer> {
           file.name(),
           run.workers(),
           here.resume(request, run),
-          "migrate resume " + file.name() + (prod ? " --prod" : "") + " --run-id " + run.runId(),
+          RunFailedException.resumeArgs(file.name(), mode) + " --run-id " + run.runId(),
           rate.maxWcu(),
           session);
     }

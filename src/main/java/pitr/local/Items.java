@@ -107,10 +107,7 @@ public final class Items {
         return n.equals(v.n()) ? v : AttributeValue.fromN(n);
       }
       case NS -> {
-        if (v.ns().isEmpty()) {
-          throw Errors.validation(
-              "One or more parameter values were invalid: An number set  may not be empty");
-        }
+        checkNotEmpty(v);
         List<String> out = new ArrayList<>(v.ns().size());
         HashSet<String> seen = new HashSet<>();
         boolean changed = false;
@@ -125,20 +122,14 @@ public final class Items {
         return changed ? AttributeValue.fromNs(out) : v;
       }
       case SS -> {
-        if (v.ss().isEmpty()) {
-          throw Errors.validation(
-              "One or more parameter values were invalid: An string set  may not be empty");
-        }
+        checkNotEmpty(v);
         if (new HashSet<>(v.ss()).size() != v.ss().size()) {
           throw Errors.validation("Input collection " + v.ss() + " contains duplicates.");
         }
         return v;
       }
       case BS -> {
-        if (v.bs().isEmpty()) {
-          throw Errors.validation(
-              "One or more parameter values were invalid: Binary sets should not be empty");
-        }
+        checkNotEmpty(v);
         if (new HashSet<SdkBytes>(v.bs()).size() != v.bs().size()) {
           throw Errors.validation("Input collection contains duplicates.");
         }
@@ -177,6 +168,13 @@ public final class Items {
       default -> {
         return v;
       }
+    }
+  }
+
+  private static void checkNotEmpty(AttributeValue set) {
+    String empty = AttributeValues.emptySet(set);
+    if (empty != null) {
+      throw Errors.validation(empty);
     }
   }
 

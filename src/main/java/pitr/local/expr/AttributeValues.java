@@ -16,6 +16,22 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class AttributeValues {
   private AttributeValues() {}
 
+  /**
+   * DynamoDB's refusal of {@code v} when it is an empty set ("One or more parameter values were
+   * invalid: An string set may not be empty", its spacing included), else null. Items and
+   * placeholder values are refused alike.
+   */
+  public static String emptySet(AttributeValue v) {
+    String what =
+        switch (v.type()) {
+          case SS -> v.ss().isEmpty() ? "An string set  may not be empty" : null;
+          case NS -> v.ns().isEmpty() ? "An number set  may not be empty" : null;
+          case BS -> v.bs().isEmpty() ? "Binary sets should not be empty" : null;
+          default -> null;
+        };
+    return what == null ? null : "One or more parameter values were invalid: " + what;
+  }
+
   /** DynamoDB's short type name: S, N, B, SS, NS, BS, M, L, NULL or BOOL. */
   public static String typeName(AttributeValue v) {
     return switch (v.type()) {

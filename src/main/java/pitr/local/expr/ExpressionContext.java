@@ -74,23 +74,15 @@ public final class ExpressionContext {
     if (v == null || v.type() == null) {
       return;
     }
-    String empty =
-        switch (v.type()) {
-          case SS -> v.ss().isEmpty() ? "An string set  may not be empty" : null;
-          case NS -> v.ns().isEmpty() ? "An number set  may not be empty" : null;
-          case BS -> v.bs().isEmpty() ? "Binary sets should not be empty" : null;
-          case L -> {
-            v.l().forEach(ExpressionContext::checkSets);
-            yield null;
-          }
-          case M -> {
-            v.m().values().forEach(ExpressionContext::checkSets);
-            yield null;
-          }
-          default -> null;
-        };
-    if (empty != null) {
-      throw new ExpressionException("One or more parameter values were invalid: " + empty);
+    switch (v.type()) {
+      case L -> v.l().forEach(ExpressionContext::checkSets);
+      case M -> v.m().values().forEach(ExpressionContext::checkSets);
+      default -> {
+        String empty = AttributeValues.emptySet(v);
+        if (empty != null) {
+          throw new ExpressionException(empty);
+        }
+      }
     }
   }
 

@@ -38,12 +38,7 @@ final class Requests {
   static Map<String, AttributeValue> checkedBatchItem(Table t, Map<String, AttributeValue> item) {
     Map<String, AttributeValue> n = Items.normaliseItem(item);
     for (String name : t.keyNames) {
-      AttributeValue v = n.get(name);
-      if (v == null
-          || v.type() == null
-          || !AttributeValues.typeName(v).equals(t.attributeTypes.get(name).toString())) {
-        throw Errors.validation("The provided key element does not match the schema");
-      }
+      checkSchemaType(t, name, n.get(name));
     }
     return checkedKeys(t, n);
   }
@@ -87,16 +82,21 @@ final class Requests {
     Map<String, AttributeValue> out = new LinkedHashMap<>(4);
     for (String name : t.keyNames) {
       AttributeValue v = key.get(name);
-      if (v == null
-          || v.type() == null
-          || !AttributeValues.typeName(v).equals(t.attributeTypes.get(name).toString())) {
-        throw Errors.validation("The provided key element does not match the schema");
-      }
+      checkSchemaType(t, name, v);
       AttributeValue n = Items.normalise(v);
       Items.checkKeyType(name, t.attributeTypes.get(name), n, "", name.equals(t.partitionKey));
       out.put(name, n);
     }
     return out;
+  }
+
+  /** Refuses {@code v}, key attribute {@code name} of {@code t}, when it is absent or mistyped. */
+  private static void checkSchemaType(Table t, String name, AttributeValue v) {
+    if (v == null
+        || v.type() == null
+        || !AttributeValues.typeName(v).equals(t.attributeTypes.get(name).toString())) {
+      throw Errors.validation("The provided key element does not match the schema");
+    }
   }
 
   /** The LastEvaluatedKey of an item: table keys, plus index keys when reading an index. */

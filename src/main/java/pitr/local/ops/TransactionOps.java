@@ -14,7 +14,6 @@ import pitr.local.Version;
 import pitr.local.capacity.CapacityTally;
 import pitr.local.capacity.Throughput;
 import pitr.local.expr.ExpressionContext;
-import pitr.local.expr.ExpressionException;
 import pitr.local.expr.ProjectionExpression;
 import pitr.local.store.Catalog;
 import pitr.local.store.ItemWriter;
@@ -89,11 +88,10 @@ public final class TransactionOps extends OperationFamily {
               }
               Map<String, AttributeValue> image;
               try {
-                image = p.newImage(old);
-              } catch (ExpressionException | DynamoDbException e) {
-                if (e instanceof DynamoDbException d
-                    && !"ValidationException".equals(d.awsErrorDetails().errorCode())) {
-                  throw d;
+                image = Requests.guard(() -> p.newImage(old));
+              } catch (DynamoDbException e) {
+                if (!"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+                  throw e;
                 }
                 // An update the stored item makes invalid cancels the transaction, as DynamoDB
                 // does, with the reason at its action.
@@ -101,10 +99,7 @@ public final class TransactionOps extends OperationFamily {
                 reasons.add(
                     CancellationReason.builder()
                         .code("ValidationError")
-                        .message(
-                            e instanceof DynamoDbException d
-                                ? d.awsErrorDetails().errorMessage()
-                                : e.getMessage())
+                        .message(e.awsErrorDetails().errorMessage())
                         .build());
                 images.add(null);
                 continue;
@@ -144,9 +139,7 @@ public final class TransactionOps extends OperationFamily {
               ParsedWrite p = planned.get(i);
               if (p.kind() == ParsedWrite.Kind.CHECK) {
                 Map<String, AttributeValue> old = p.table().get(p.key());
-                tally.table(
-                    p.table().name,
-                    CapacityTally.readUnits(old == null ? 0 : ItemSizes.size(old), true));
+                tally.table(p.table().name, readUnits(old));
               } else {
                 writer.write(p.table(), p.key(), images.get(i), tally);
               }
@@ -162,6 +155,11 @@ public final class TransactionOps extends OperationFamily {
         });
   }
 
+  /** The read units of reading {@code item} (null: none) strongly consistently, before doubling. */
+  private static double readUnits(Map<String, AttributeValue> item) {
+    return CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), true);
+  }
+
   /**
    * The answer to a retry of a transaction already applied: nothing is written; the capacity
    * reported is that of reading its items transactionally, as DynamoDB reports it.
@@ -171,8 +169,7 @@ public final class TransactionOps extends OperationFamily {
     CapacityTally tally = CapacityTally.reads();
     for (ParsedWrite p : planned) {
       Map<String, AttributeValue> item = p.table().get(p.key());
-      tally.table(
-          p.table().name, CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), true));
+      tally.table(p.table().name, readUnits(item));
     }
     tally.scale(2);
     return TransactWriteItemsResponse.builder()
@@ -265,9 +262,7 @@ public final class TransactionOps extends OperationFamily {
           try {
             for (Planned p : planned) {
               Map<String, AttributeValue> item = p.table.get(p.key);
-              tally.table(
-                  p.table.name,
-                  CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), true));
+              tally.table(p.table.name, readUnits(item));
               out.add(
                   item == null
                       ? ItemResponse.builder().build()

@@ -8,9 +8,12 @@ import static pitr.local.contract.Ddb.n;
 import static pitr.local.contract.Ddb.s;
 
 import java.util.Map;
+import java.util.function.Consumer;
+import org.assertj.core.api.AbstractStringAssert;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.ComparisonOperator;
 import software.amazon.awssdk.services.dynamodb.model.Condition;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
@@ -31,6 +34,19 @@ class ReadRefusalContractTest {
                         b -> b.tableName(name).item(item("pk", s("p"), "sk", n(1), "v", n(3))))));
   }
 
+  /** The refusal of a Query of the shared table built by {@code request}: its message. */
+  private static AbstractStringAssert<?> queryRefusal(
+      Backend backend, Tables tables, Consumer<QueryRequest.Builder> request) {
+    String table = table(backend, tables);
+    return assertValidationError(
+        () -> await(backend.client().query(b -> request.accept(b.tableName(table)))));
+  }
+
+  /** {@code b} querying partition p by expression. */
+  private static QueryRequest.Builder pkIsP(QueryRequest.Builder b) {
+    return b.keyConditionExpression("pk = :p").expressionAttributeValues(Map.of(":p", s("p")));
+  }
+
   private static final Map<String, Condition> PK_IS_P =
       Map.of(
           "pk",
@@ -42,19 +58,13 @@ class ReadRefusalContractTest {
   @BackendTest
   @ReferenceOnly("moto lets KeyConditions go with FilterExpression")
   void query_withKeyConditionsAndFilterExpression_isRefusedAsMixed(Backend backend, Tables tables) {
-    String table = table(backend, tables);
-
-    assertValidationError(
-            () ->
-                await(
-                    backend
-                        .client()
-                        .query(
-                            b ->
-                                b.tableName(table)
-                                    .keyConditions(PK_IS_P)
-                                    .filterExpression("v = :v")
-                                    .expressionAttributeValues(Map.of(":v", n(3))))))
+    queryRefusal(
+            backend,
+            tables,
+            b ->
+                b.keyConditions(PK_IS_P)
+                    .filterExpression("v = :v")
+                    .expressionAttributeValues(Map.of(":v", n(3))))
         .isEqualTo(
             MIXED
                 + "Non-expression parameters: {KeyConditions} Expression parameters:"
@@ -65,18 +75,7 @@ class ReadRefusalContractTest {
   @ReferenceOnly("moto lets KeyConditions go with ProjectionExpression")
   void query_withKeyConditionsAndProjectionExpression_isRefusedAsMixed(
       Backend backend, Tables tables) {
-    String table = table(backend, tables);
-
-    assertValidationError(
-            () ->
-                await(
-                    backend
-                        .client()
-                        .query(
-                            b ->
-                                b.tableName(table)
-                                    .keyConditions(PK_IS_P)
-                                    .projectionExpression("v"))))
+    queryRefusal(backend, tables, b -> b.keyConditions(PK_IS_P).projectionExpression("v"))
         .isEqualTo(
             MIXED
                 + "Non-expression parameters: {KeyConditions} Expression parameters:"
@@ -86,19 +85,7 @@ class ReadRefusalContractTest {
   @BackendTest
   @ReferenceOnly("moto accepts ALL_PROJECTED_ATTRIBUTES on a table and answers every attribute")
   void query_withAllProjectedAttributesAndNoIndex_isRefused(Backend backend, Tables tables) {
-    String table = table(backend, tables);
-
-    assertValidationError(
-            () ->
-                await(
-                    backend
-                        .client()
-                        .query(
-                            b ->
-                                b.tableName(table)
-                                    .keyConditionExpression("pk = :p")
-                                    .expressionAttributeValues(Map.of(":p", s("p")))
-                                    .select(Select.ALL_PROJECTED_ATTRIBUTES))))
+    queryRefusal(backend, tables, b -> pkIsP(b).select(Select.ALL_PROJECTED_ATTRIBUTES))
         .isEqualTo("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   }
 
@@ -120,19 +107,7 @@ class ReadRefusalContractTest {
   @BackendTest
   @ReferenceOnly("moto answers every attribute for SPECIFIC_ATTRIBUTES without a projection")
   void query_withSpecificAttributesAndNoProjection_isRefused(Backend backend, Tables tables) {
-    String table = table(backend, tables);
-
-    assertValidationError(
-            () ->
-                await(
-                    backend
-                        .client()
-                        .query(
-                            b ->
-                                b.tableName(table)
-                                    .keyConditionExpression("pk = :p")
-                                    .expressionAttributeValues(Map.of(":p", s("p")))
-                                    .select(Select.SPECIFIC_ATTRIBUTES))))
+    queryRefusal(backend, tables, b -> pkIsP(b).select(Select.SPECIFIC_ATTRIBUTES))
         .isEqualTo(
             "Must specify the AttributesToGet or ProjectionExpression when choosing to get"
                 + " SPECIFIC_ATTRIBUTES");
@@ -168,18 +143,10 @@ class ReadRefusalContractTest {
   @BackendTest
   void query_withEmptyExpressionAttributeValues_saysTheyMustNotBeEmpty(
       Backend backend, Tables tables) {
-    String table = table(backend, tables);
-
-    assertValidationError(
-            () ->
-                await(
-                    backend
-                        .client()
-                        .query(
-                            b ->
-                                b.tableName(table)
-                                    .keyConditionExpression("pk = :p")
-                                    .expressionAttributeValues(Map.of()))))
+    queryRefusal(
+            backend,
+            tables,
+            b -> b.keyConditionExpression("pk = :p").expressionAttributeValues(Map.of()))
         .isEqualTo("ExpressionAttributeValues must not be empty");
   }
 }
