@@ -47,7 +47,7 @@ public final class CopyRuns {
   /** Every run of every store, store by store, the latest heartbeat first. */
   public Flux<RunStatus> list() {
     return Flux.fromIterable(stores)
-        .concatMap(s -> s.runs().map(r -> status(s, r)).collectSortedList(LATEST_FIRST))
+        .concatMap(s -> s.runs().concatMap(r -> status(s, r)).collectSortedList(LATEST_FIRST))
         .flatMapIterable(l -> l);
   }
 
@@ -123,14 +123,17 @@ public final class CopyRuns {
                         + " 7f3a9c01"));
           }
           return Flux.fromIterable(stores)
-              .concatMap(s -> s.find(runId).map(r -> new Found(s, status(s, r))))
+              .concatMap(s -> s.find(runId).flatMap(r -> status(s, r)).map(st -> new Found(s, st)))
               .next()
               .switchIfEmpty(
                   Flux.fromIterable(stores)
                       .concatMap(
                           s ->
                               s.job(runId)
-                                  .map(j -> new Found(s, status(s, submitted(runId, j)), j)))
+                                  .flatMap(
+                                      j ->
+                                          status(s, submitted(runId, j))
+                                              .map(st -> new Found(s, st, j))))
                       .next())
               .switchIfEmpty(
                   Mono.error(
@@ -182,7 +185,8 @@ public final class CopyRuns {
               + s.lastHeartbeat()
               + ", lease until "
               + s.run().expires()
-              + "; stop that process first (the run is reported dead once its lease lapses), or"
+              + "; stop that process first (the run is reported dead once its lease lapses, at once"
+              + " when it ran on this host), or"
               + " pass --force if you are sure it is gone");
     }
     return found;
@@ -209,7 +213,7 @@ public final class CopyRuns {
               return store
                   .abandon(runId, RunOwner.current(), clock.instant())
                   .then(store.find(runId))
-                  .map(r -> status(store, r));
+                  .flatMap(r -> status(store, r));
             });
   }
 
@@ -248,8 +252,25 @@ public final class CopyRuns {
     return null;
   }
 
-  private RunStatus status(Checkpoints store, CopyRunRecord run) {
-    return new RunStatus(run, run.state(clock.instant()), store.describe());
+  /**
+   * The run's state now. A run whose lease is renewed is dead all the same once every process that
+   * renewed one of its workers' leases is gone from this host ({@link RunOwner#gone}): killed, it
+   * need not be waited for until its lease lapses. Other workers' leases are read only then.
+   */
+  private Mono<RunStatus> status(Checkpoints store, CopyRunRecord run) {
+    Instant now = clock.instant();
+    RunState state = run.state(now);
+    if (state != RunState.RUNNING || run.owner() == null || !run.owner().gone()) {
+      return Mono.just(new RunStatus(run, state, store.describe()));
+    }
+    return store
+        .leases(run.runId())
+        .map(
+            leases ->
+                leases.stream().anyMatch(l -> l.state(now) == RunState.RUNNING)
+                    ? RunState.RUNNING
+                    : RunState.DEAD)
+        .map(s -> new RunStatus(run, s, store.describe()));
   }
 
   /** The stores, for messages: {@code /home/me/.pitr/state/runs or table pitr-checkpoints}. */

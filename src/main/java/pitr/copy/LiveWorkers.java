@@ -57,19 +57,6 @@ final class LiveWorkers {
 
   /** Whether {@code owner} may still be working: unknown owners and other hosts' are. */
   private static boolean alive(RunOwner owner) {
-    if (owner == null) {
-      return true;
-    }
-    RunOwner me = RunOwner.current();
-    if (owner.equals(me)) {
-      return false;
-    }
-    // On this host, a process that is gone is dead; unless both are AWS Batch containers, whose
-    // process ids may be of other namespaces.
-    if (!owner.host().equals(me.host())
-        || (owner.batchJobId() != null && me.batchJobId() != null)) {
-      return true;
-    }
-    return ProcessHandle.of(owner.pid()).map(ProcessHandle::isAlive).orElse(false);
+    return owner == null || (!owner.equals(RunOwner.current()) && !owner.gone());
   }
 }

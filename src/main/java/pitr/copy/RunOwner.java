@@ -41,6 +41,19 @@ public record RunOwner(String host, long pid, String batchJobId) {
   }
 
   /**
+   * Whether this is a process of this host that no longer runs (killed, say with kill -9), so its
+   * leases need not lapse before its work is taken over. Never for another host's process, nor when
+   * both it and this process run in AWS Batch, whose process ids may be of other namespaces.
+   */
+  public boolean gone() {
+    RunOwner me = current();
+    if (!host.equals(me.host()) || (batchJobId != null && me.batchJobId() != null)) {
+      return false;
+    }
+    return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+  }
+
+  /**
    * E.g. {@code host ip-10-0-1-7 pid 4242} or {@code host ip-10-0-1-7 pid 1 (AWS Batch job
    * 5d1e:3)}.
    */

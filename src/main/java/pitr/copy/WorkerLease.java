@@ -21,12 +21,15 @@ public record WorkerLease(
     Instant expires,
     WorkerProgress progress) {
 
-  /** Whether the lease is renewed, lapsed, or its worker finished, at {@code now}. */
+  /**
+   * Whether the lease is renewed, lapsed, or its worker finished, at {@code now}. A renewed lease
+   * whose process on this host is gone ({@link RunOwner#gone}) is dead at once.
+   */
   public RunState state(Instant now) {
     if (finished) {
       return RunState.FINISHED;
     }
     Instant e = expires != null ? expires : RunLease.legacyExpiry(heartbeat);
-    return e.isAfter(now) ? RunState.RUNNING : RunState.DEAD;
+    return e.isAfter(now) && (owner == null || !owner.gone()) ? RunState.RUNNING : RunState.DEAD;
   }
 }

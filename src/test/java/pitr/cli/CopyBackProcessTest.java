@@ -67,6 +67,18 @@ class CopyBackProcessTest {
     }
   }
 
+  /** The run's state as {@code pitr runs list --output json} reports it. */
+  private String runState(Path state, String runId) throws Exception {
+    CliRun list = cli.run("--output", "json", "runs", "list", "--state-dir", state.toString());
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    for (JsonNode r : JSON.readTree(list.out())) {
+      if (r.get("runId").asText().equals(runId)) {
+        return r.get("state").asText();
+      }
+    }
+    throw new AssertionError("no run " + runId + " in " + list.out());
+  }
+
   @Test
   void copyBack_killedWithSigkillMidway_resumesOnlyWhatWasNotWrittenAndEndsIdentical()
       throws Exception {
@@ -85,12 +97,15 @@ class CopyBackProcessTest {
           .contains("The copy-back run k1 is still running: host ")
           .contains(" pid " + child.pid() + " renewed its heartbeat at ")
           .contains("Nothing was written.");
+      assertThat(runState(state, "k1")).isEqualTo("running");
       child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {
       child.destroyForcibly();
     }
     assertThat(child.exitValue()).as("exit code of the killed process").isNotZero();
+    // Reported dead at once, its lease not lapsed yet: its process on this host is gone.
+    assertThat(runState(state, "k1")).isEqualTo("dead");
     // Resumed at once: the lease has not lapsed, but its process on this host is gone.
     long copied = local.count("orders-killed");
     assertThat(copied).isStrictlyBetween(0L, (long) ITEMS);

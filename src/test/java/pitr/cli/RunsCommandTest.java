@@ -245,7 +245,7 @@ class RunsCommandTest {
                 + OWNER
                 + ", lease until "
                 + now.plusSeconds(90)
-                + "; stop that process first (the run is reported dead once its lease lapses), or"
+                + "; stop that process first (the run is reported dead once its lease lapses, at once when it ran on this host), or"
                 + " pass --force if you are sure it is gone\n");
     assertThat(state("live1")).isEqualTo(RunState.RUNNING);
   }

@@ -3,10 +3,12 @@ package pitr.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import pitr.ErrorCode;
 import pitr.PitrException;
 import pitr.dynamo.LocalTarget;
 import pitr.local.AdjustableClock;
+import reactor.core.publisher.Mono;
 
 /**
  * Whether a run is alive, from the heartbeats its workers record in the checkpoint stores, and
@@ -102,6 +105,78 @@ class RunLivenessTest {
     assertThat(s.run().heartbeat()).isEqualTo(START.plus(Duration.ofMinutes(10)));
   }
 
+  /** A process of this host that has exited: its pid names no live process. */
+  private static long exitedPid() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    return p.pid();
+  }
+
+  /** Rewrites {@code worker}'s lease of run {@code id} as if process {@code pid} had written it. */
+  private void ownedBy(String id, Worker worker, long pid) throws Exception {
+    Path lease =
+        state
+            .resolve("runs")
+            .resolve(id)
+            .resolve("lease-" + worker.index() + "-of-" + worker.count() + ".json");
+    ObjectNode n = (ObjectNode) CheckpointFile.read(lease, "test").node();
+    n.put("pid", pid);
+    CheckpointFile.write(lease, n);
+  }
+
+  @Test
+  void state_whenItsProcessOnThisHostIsGone_isDeadBeforeItsLeaseLapses() throws Exception {
+    started(files(), "r1", Worker.ALL);
+    long pid = exitedPid();
+    ownedBy("r1", Worker.ALL, pid);
+    clock.advance(Duration.ofSeconds(1));
+
+    RunStatus s = runs(files()).find("r1").block();
+
+    assertThat(s.state()).isEqualTo(RunState.DEAD);
+    assertThat(s.run().owner().pid()).isEqualTo(pid);
+    assertThat(runs(files()).list().collectList().block())
+        .extracting(RunStatus::state)
+        .containsExactly(RunState.DEAD);
+    RunOverview o = runs(files()).overview("r1", ids -> Mono.just(Map.of())).block();
+    assertThat(o.workers())
+        .extracting(RunOverview.WorkerRow::state)
+        .containsExactly(RunOverview.WorkerState.FAILED);
+    // Dead, so it is abandoned without --force.
+    assertThat(runs(files()).abandon("r1", false).block().state()).isEqualTo(RunState.ABANDONED);
+  }
+
+  @Test
+  void state_whenTheLatestHeartbeatsProcessIsGoneButAnotherWorkerRenews_isRunning()
+      throws Exception {
+    started(files(), "r1", new Worker(1, 2));
+    clock.advance(Duration.ofSeconds(10));
+    files().heartbeat("r1", new Worker(2, 2), clock.instant(), false).block();
+    ownedBy("r1", new Worker(2, 2), exitedPid());
+
+    RunStatus s = runs(files()).find("r1").block();
+
+    assertThat(s.run().heartbeat()).isEqualTo(START.plusSeconds(10));
+    assertThat(s.state()).isEqualTo(RunState.RUNNING);
+    assertThatThrownBy(() -> runs(files()).abandon("r1", false).block())
+        .isInstanceOfSatisfying(
+            PitrException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REFUSED));
+  }
+
+  @Test
+  void state_ofAnotherHostsProcess_isRunningUntilItsLeaseLapses() throws Exception {
+    started(files(), "r1", Worker.ALL);
+    Path lease = state.resolve("runs").resolve("r1").resolve("lease-1-of-1.json");
+    ObjectNode n = (ObjectNode) CheckpointFile.read(lease, "test").node();
+    n.put("host", "ip-10-0-1-7").put("pid", exitedPid());
+    CheckpointFile.write(lease, n);
+    clock.advance(Duration.ofSeconds(89));
+
+    assertThat(runs(files()).find("r1").block().state()).isEqualTo(RunState.RUNNING);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(runs(files()).find("r1").block().state()).isEqualTo(RunState.DEAD);
+  }
+
   @Test
   void state_whenAWorkerFinishedAndTheOtherStoppedRenewing_isDeadWithTheUnfinishedOnesHeartbeat() {
     started(files(), "r1", new Worker(1, 2));
@@ -169,7 +244,7 @@ class RunLivenessTest {
             "Run r1 is running: last heartbeat at 2026-11-30T03:00:00Z from "
                 + RunOwner.current().describe()
                 + ", lease until 2026-11-30T03:01:30Z; stop that process first (the run is"
-                + " reported dead once its lease lapses), or pass --force if you are sure it is"
+                + " reported dead once its lease lapses, at once when it ran on this host), or pass --force if you are sure it is"
                 + " gone");
     assertThat(runs(files()).find("r1").block().state()).isEqualTo(RunState.RUNNING);
   }
