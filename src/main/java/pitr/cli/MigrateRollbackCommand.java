@@ -205,6 +205,7 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       rollback = rollbacks.resumeMigration(env, migration, resume).block();
       // Before the first item write: a rollback that could not record itself writes nothing.
       rollbacks.proveCanRecordRolledBack(env, rollback.run(), lease).block();
+      boolean planned = !rollback.plans().isEmpty();
       out.println(
           "Resuming rollback "
               + id
@@ -213,7 +214,19 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + " of "
               + migration
               + " to its restore point "
-              + rollback.run().restorePoint());
+              + rollback.run().restorePoint()
+              + (planned
+                  ? ""
+                  : ": it was stopped before it saved its plans, so it plans again, using the"
+                      + " recovery tables its restores made"));
+      out.flush();
+      if (!planned) {
+        rollback =
+            rollbacks
+                .planMigration(
+                    env, rollback.run(), overwrite, rollbackOptions.restoreTimeout, id, true)
+                .block();
+      }
     } else {
       RunRecord run = rollbacks.lastRun(env, migration).block();
       if (plan != null) {
@@ -236,7 +249,13 @@ final class MigrateRollbackCommand implements Callable<Integer> {
                       + export.bucket
                       + "/"
                       + (export.prefix == null ? "" : export.prefix)
-                  : ""));
+                  : " as rollback "
+                      + id
+                      + (plan != null
+                          ? ""
+                          : "; if it is interrupted, continue it with: "
+                              + ResumeCommands.of(
+                                  spec, "migrate rollback " + migration + " --resume " + id))));
       out.flush();
       if (source(resume == null)) {
         try (ExportOptions.Stores stores = export.open(spec)) {

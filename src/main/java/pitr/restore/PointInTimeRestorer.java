@@ -117,6 +117,70 @@ public final class PointInTimeRestorer {
             });
   }
 
+  /**
+   * As {@link #restore} into the request's named target, for a restore that a process stopped
+   * (killed, say) may have started already: when the target exists as a recovery table of the same
+   * source at the same restore point (its tags say so), that table is waited for and used instead
+   * of restoring again. A table of that name that is not one is refused ({@link
+   * ErrorCode#REFUSED}), changing nothing.
+   */
+  public Mono<RestoreResult> restoreOrAdopt(
+      RestoreRequest request, Consumer<TableDescription> progress) {
+    String target = request.targetName();
+    if (target == null || request.point().isLatest()) {
+      return Mono.error(
+          new IllegalArgumentException("restoreOrAdopt needs a target name and an instant"));
+    }
+    return gateway
+        .findTable(target)
+        .flatMap(found -> adopt(request, found, progress))
+        .switchIfEmpty(Mono.defer(() -> restore(request, progress)));
+  }
+
+  private Mono<RestoreResult> adopt(
+      RestoreRequest request, TableDescription found, Consumer<TableDescription> progress) {
+    Instant started = clock.instant();
+    Instant point = request.point().instant();
+    String target = found.tableName();
+    return gateway
+        .tags(found.tableArn())
+        .flatMap(
+            tags -> {
+              if (!request.source().equals(tags.get(RecoveryTags.RECOVERY_OF))
+                  || !point.toString().equals(tags.get(RecoveryTags.RESTORE_POINT))) {
+                return Mono.error(
+                    new PitrException(
+                        ErrorCode.REFUSED,
+                        "Table "
+                            + target
+                            + " exists, but its tags do not say it is a recovery table of "
+                            + request.source()
+                            + " at "
+                            + point
+                            + " ("
+                            + RecoveryTags.RECOVERY_OF
+                            + "="
+                            + tags.get(RecoveryTags.RECOVERY_OF)
+                            + ", "
+                            + RecoveryTags.RESTORE_POINT
+                            + "="
+                            + tags.get(RecoveryTags.RESTORE_POINT)
+                            + "), so pitr will not use it in its place. If it is left over from an"
+                            + " interrupted restore, drop it (pitr drop "
+                            + target
+                            + ") and run again. Nothing was changed."));
+              }
+              log.info(
+                  "event=restore_adopt source={} target={} restore_point={} status={}",
+                  request.source(),
+                  target,
+                  point,
+                  found.tableStatusAsString());
+              return ready(request, found, progress)
+                  .map(done -> result(request, done, point, started, tags, List.of()));
+            });
+  }
+
   static RestoreTableToPointInTimeRequest restoreCall(
       RestoreRequest request, String target, TableDescription source) {
     RestoreTableToPointInTimeRequest.Builder b =
@@ -248,32 +312,14 @@ public final class PointInTimeRestorer {
     tags.put(RecoveryTags.RECOVERY_OF, request.source());
     tags.put(RecoveryTags.RESTORE_POINT, point.toString());
     tags.put(RecoveryTags.CREATED_BY, createdBy);
-    String target = created.tableName();
-    Mono<TableDescription> ready =
-        request.waits()
-            ? gateway
-                .awaitActive(target, request.waitTimeout(), poll)
-                .doOnNext(progress)
-                .last(created)
-            : Mono.just(created);
     // Tag at once, so a table whose wait is interrupted is still known as a recovery table.
     return gateway
         .tag(created.tableArn(), tags)
-        .then(ready)
+        .then(ready(request, created, progress))
         .flatMap(
             done ->
                 notCarriedOver(request, source, done)
-                    .map(
-                        missing ->
-                            new RestoreResult(
-                                request.source(),
-                                target,
-                                done.tableArn(),
-                                point,
-                                done.tableStatusAsString(),
-                                Duration.between(started, clock.instant()),
-                                tags,
-                                missing)))
+                    .map(missing -> result(request, done, point, started, tags, missing)))
         .doOnNext(
             r ->
                 log.info(
@@ -282,6 +328,35 @@ public final class PointInTimeRestorer {
                     r.target(),
                     r.status(),
                     Durations.format(r.elapsed())));
+  }
+
+  /** {@code created} once ACTIVE where the request waits, else as it is. */
+  private Mono<TableDescription> ready(
+      RestoreRequest request, TableDescription created, Consumer<TableDescription> progress) {
+    return request.waits()
+        ? gateway
+            .awaitActive(created.tableName(), request.waitTimeout(), poll)
+            .doOnNext(progress)
+            .last(created)
+        : Mono.just(created);
+  }
+
+  private RestoreResult result(
+      RestoreRequest request,
+      TableDescription done,
+      Instant point,
+      Instant started,
+      Map<String, String> tags,
+      List<String> missing) {
+    return new RestoreResult(
+        request.source(),
+        done.tableName(),
+        done.tableArn(),
+        point,
+        done.tableStatusAsString(),
+        Duration.between(started, clock.instant()),
+        tags,
+        missing);
   }
 
   /** Settings of the source that the restored table lacks, one line each. */

@@ -281,10 +281,20 @@ public final class Rollbacks {
 
   private Mono<Void> restore(
       String source, String target, Instant at, Duration timeout, List<String> made) {
+    return restore(source, target, at, timeout, made, false);
+  }
+
+  /** {@code adopt}: use the target where a stopped process's restore made it already. */
+  private Mono<Void> restore(
+      String source,
+      String target,
+      Instant at,
+      Duration timeout,
+      List<String> made,
+      boolean adopt) {
     RestoreRequest request =
         RestoreRequest.of(source, RestorePoint.at(at)).as(target).withoutIndexes().waiting(timeout);
-    return restorer
-        .restore(request, d -> {})
+    return (adopt ? restorer.restoreOrAdopt(request, d -> {}) : restorer.restore(request, d -> {}))
         .doOnSubscribe(s -> made.add(target))
         .onErrorResume(
             e -> {
@@ -343,6 +353,21 @@ public final class Rollbacks {
       boolean overwrite,
       Duration restoreTimeout,
       String id) {
+    return planMigration(env, run, overwrite, restoreTimeout, id, false);
+  }
+
+  /**
+   * As {@link #planMigration(MigrationEnvironment, RunRecord, boolean, Duration, String)}; {@code
+   * resumed} for rollback {@code id} stopped before it saved its plans, whose recovery tables are
+   * then used where its restores made them ({@link PointInTimeRestorer#restoreOrAdopt}).
+   */
+  public Mono<MigrationRollback> planMigration(
+      MigrationEnvironment env,
+      RunRecord run,
+      boolean overwrite,
+      Duration restoreTimeout,
+      String id,
+      boolean resumed) {
     Path dir = settings.workDir().resolve(id);
     List<String> made = Collections.synchronizedList(new ArrayList<>());
     // Every table is checked before the first restore, so none is restored for nothing.
@@ -353,12 +378,21 @@ public final class Rollbacks {
                     restorer.checkRestorable(
                         table, run.restorePoint(), "Run " + run.runId() + "'s restore point"))
             .then();
+    // Saved before the first restore, so a rollback stopped during its restores can be resumed.
+    Mono<Void> planning =
+        Mono.<Void>fromCallable(
+                () -> {
+                  RollbackManifest.planning(id, run).write(dir);
+                  return null;
+                })
+            .subscribeOn(Schedulers.boundedElastic());
     return checks
+        .then(resumed ? Mono.empty() : planning)
         .thenMany(Flux.fromIterable(run.tables()))
         .concatMap(
             table -> {
               String t0 = RecoveryNames.of(table, id);
-              return restore(table, t0, run.restorePoint(), restoreTimeout, made)
+              return restore(table, t0, run.restorePoint(), restoreTimeout, made, resumed)
                   .then(
                       Mono.defer(
                           () ->
@@ -397,8 +431,9 @@ public final class Rollbacks {
   }
 
   /**
-   * The rollback {@code id} of {@code migration} that {@link #planMigration} saved, to apply again;
-   * its run must still be SUCCEEDED or FAILED.
+   * The rollback {@code id} of {@code migration} that {@link #planMigration} saved, to apply again
+   * ({@link RollbackManifest#resume}); with no plans when it was stopped before it saved them, to
+   * plan again with {@code resumed} set. Its run must not be rolled back already.
    *
    * @throws PitrException {@link ErrorCode#USAGE} when there is no such rollback, it is of another
    *     migration, or its run was rolled back already
@@ -408,67 +443,7 @@ public final class Rollbacks {
     Path dir = settings.workDir().resolve(id);
     return Mono.fromCallable(() -> RollbackManifest.read(dir, id, migration, settings.workDir()))
         .subscribeOn(Schedulers.boundedElastic())
-        .flatMap(
-            m -> {
-              if (!m.migration().equals(migration)) {
-                throw new PitrException(
-                    ErrorCode.USAGE,
-                    "Rollback "
-                        + id
-                        + " undoes migration "
-                        + m.migration()
-                        + ", not "
-                        + migration
-                        + "; resume it with 'pitr migrate rollback "
-                        + m.migration()
-                        + " --resume "
-                        + id
-                        + "'");
-              }
-              String runId = m.runId();
-              return env.ledger()
-                  .runs(migration)
-                  .filter(r -> r.runId().equals(runId))
-                  .next()
-                  .switchIfEmpty(
-                      Mono.error(
-                          () ->
-                              new PitrException(
-                                  ErrorCode.USAGE,
-                                  "Run "
-                                      + runId
-                                      + " of "
-                                      + migration
-                                      + " is not in "
-                                      + env.ledger().table()
-                                      + "; check --ledger-table")))
-                  .map(
-                      run -> {
-                        if (run.status() != MigrationState.SUCCEEDED
-                            && run.status() != MigrationState.FAILED) {
-                          throw new PitrException(
-                              ErrorCode.USAGE,
-                              "Run "
-                                  + runId
-                                  + " of "
-                                  + migration
-                                  + " is "
-                                  + run.status()
-                                  + ", so rollback "
-                                  + id
-                                  + " has nothing left to do; 'pitr migrate list' shows it");
-                        }
-                        List<Prepared> plans = new ArrayList<>();
-                        for (RollbackManifest.Entry p : m.plans()) {
-                          plans.add(
-                              new Prepared(
-                                  PlanFile.read(
-                                      dir.resolve(p.plan()), RollbackManifest.fix(migration)),
-                                  p.recoveryTables()));
-                        }
-                        return new MigrationRollback(id, run, plans);
-                      });
-            });
+        .flatMap(m -> m.resume(env, migration, dir));
   }
 
   /**

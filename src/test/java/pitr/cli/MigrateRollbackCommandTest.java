@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +17,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pitr.local.EngineConfig;
+import pitr.migrate.MigrationEnvironment;
+import pitr.migrate.RunRecord;
+import pitr.restore.RecoveryNames;
+import pitr.rollback.Rollbacks;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class MigrateRollbackCommandTest {
   @TempDir Path dir;
 
-  private final RollbackTestEngine local = new RollbackTestEngine();
+  private RollbackTestEngine local = new RollbackTestEngine();
 
   @AfterEach
   void stop() {
@@ -280,6 +289,88 @@ class MigrateRollbackCommandTest {
     assertThat(run(twice, m, "rollback", "0001", "--resume", id.group(1), "--yes")).isEqualTo(2);
     assertThat(twice.err())
         .contains("No migration rollback " + id.group(1) + " in " + dir.resolve("state"));
+  }
+
+  @Test
+  void migrateRollback_namesItsIdAndResumeBeforeItsFirstRestore() throws Exception {
+    Path m = migrations();
+    migrated(m);
+    CliRun first = new CliRun();
+
+    assertThat(run(first, m, "rollback", "0001", "--yes")).as(first.err()).isZero();
+
+    Matcher line =
+        Pattern.compile(
+                "Rolling back run \\S+ of 0001_cars_get_a_price to its restore point \\S+ as"
+                    + " rollback (\\w+); if it is interrupted, continue it with: (.+)")
+            .matcher(first.out());
+    assertThat(line.find()).as(first.out()).isTrue();
+    assertThat(line.group(2))
+        .isEqualTo(
+            "pitr migrate rollback 0001_cars_get_a_price --resume "
+                + line.group(1)
+                + " --migrations-dir "
+                + m
+                + " --endpoint-url "
+                + local.endpoint
+                + " --state-dir "
+                + dir.resolve("state"));
+    assertThat(first.out().indexOf(line.group()))
+        .as("named before the plan is printed")
+        .isLessThan(first.out().indexOf("Applying as rollback " + line.group(1)));
+  }
+
+  @Test
+  void migrateRollback_stoppedDuringItsRestore_resumesWithTheRecoveryTableItsRestoreMade()
+      throws Exception {
+    local.close();
+    local =
+        new RollbackTestEngine(
+            EngineConfig.defaults()
+                .withRestoreLag(Duration.ZERO)
+                .withRestoreDuration(Duration.ofSeconds(1)));
+    Path m = migrations();
+    Map<String, Map<String, AttributeValue>> before = migrated(m);
+    editAfterTheRun();
+    // A rollback stopped (as by kill -9) once its restore has started: its manifest is saved and
+    // its recovery table is CREATING; nothing undoes them.
+    MigrationEnvironment env =
+        MigrationEnvironment.create(
+            local.client,
+            Clock.systemUTC(),
+            Schedulers.parallel(),
+            MigrationEnvironment.Settings.defaults(local.endpoint));
+    RunRecord run = env.ledger().runs("0001_cars_get_a_price").blockLast(Duration.ofSeconds(10));
+    String recovery = RecoveryNames.of("cars", "stop1");
+    Disposable stopped =
+        Rollbacks.create(
+                local.client,
+                Clock.systemUTC(),
+                Schedulers.parallel(),
+                Rollbacks.Settings.defaults(
+                    local.endpoint, "test", dir.resolve("state").resolve("rollbacks")))
+            .planMigration(env, run, false, Duration.ofMinutes(5), "stop1")
+            .subscribe(r -> {}, e -> {});
+    Poll.until(
+        Duration.ofSeconds(30),
+        "recovery table " + recovery,
+        () -> local.client.listTables().join().tableNames().contains(recovery));
+    stopped.dispose();
+    CliRun resumed = new CliRun();
+
+    int code = run(resumed, m, "rollback", "0001", "--resume", "stop1", "--yes");
+
+    assertThat(code).as(resumed.err() + resumed.out()).isZero();
+    assertThat(resumed.out())
+        .contains(
+            "Resuming rollback stop1 of run "
+                + run.runId()
+                + " of 0001_cars_get_a_price to its restore point "
+                + run.restorePoint()
+                + ": it was stopped before it saved its plans, so it plans again, using the"
+                + " recovery tables its restores made");
+    assertRolledBack(before);
+    assertThat(runRecord().get("status").s()).isEqualTo("ROLLED_BACK");
   }
 
   /** No recovery table, the cars as the run left them, the run still SUCCEEDED, no state. */

@@ -27,18 +27,28 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code v}, and the {@code cars} table of the example migration 0001 with its fixture.
  */
 final class RollbackTestEngine implements AutoCloseable {
-  final LocalEngine engine =
-      LocalEngine.create(EngineConfig.defaults().withRestoreLag(Duration.ZERO));
-  final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
-  final String endpoint = server.endpoint().toString();
-  final DynamoDbAsyncClient client =
-      DynamoDbAsyncClient.builder()
-          .httpClientBuilder(TestHttp.netty())
-          .endpointOverride(server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .build();
+  final LocalEngine engine;
+  final LocalServer server;
+  final String endpoint;
+  final DynamoDbAsyncClient client;
+
+  RollbackTestEngine() {
+    this(EngineConfig.defaults().withRestoreLag(Duration.ZERO));
+  }
+
+  RollbackTestEngine(EngineConfig config) {
+    engine = LocalEngine.create(config);
+    server = LocalServer.start(engine, "127.0.0.1", 0);
+    endpoint = server.endpoint().toString();
+    client =
+        DynamoDbAsyncClient.builder()
+            .httpClientBuilder(TestHttp.netty())
+            .endpointOverride(server.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .build();
+  }
 
   void createOrders() {
     createTable("orders");

@@ -75,7 +75,7 @@ class MigrationExportRollbacksTest {
         .block(Duration.ofSeconds(60));
   }
 
-  private static Set<PlanItem> items(RollbackPlan plan) throws IOException {
+  static Set<PlanItem> items(RollbackPlan plan) throws IOException {
     try (Stream<String> lines = Files.lines(plan.file())) {
       Set<PlanItem> out = new HashSet<>();
       lines.skip(1).filter(l -> !SealedLines.isSealLine(l)).map(PlanFile::item).forEach(out::add);

@@ -68,6 +68,11 @@ final class MigrationIncident implements AutoCloseable {
   final RunRecord run;
 
   MigrationIncident(Path dir, Duration after) {
+    this(dir, after, EngineConfig.defaults().restoreDuration());
+  }
+
+  /** As above, on an engine whose restored tables stay CREATING for {@code restoreDuration}. */
+  MigrationIncident(Path dir, Duration after, Duration restoreDuration) {
     try {
       Files.createDirectories(dir.resolve("s3/exports"));
       Path migrations = Files.createDirectories(dir.resolve("migrations"));
@@ -77,6 +82,7 @@ final class MigrationIncident implements AutoCloseable {
               EngineConfig.defaults()
                   .withClock(clock)
                   .withRestoreLag(Duration.ZERO)
+                  .withRestoreDuration(restoreDuration)
                   .withExports(EngineConfig.Exports.DEFAULTS.withDirectory(dir.resolve("s3"))));
       local.createTable("things");
       local.enablePitr("things");
