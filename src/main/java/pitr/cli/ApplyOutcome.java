@@ -2,6 +2,7 @@ package pitr.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ final class ApplyOutcome {
   /**
    * Applies {@code plan}, printing its result to {@code out}; a signal (SIGINT/SIGTERM) stops it
    * after the chunks in flight settle, and it then ends with exit 130 and the command that resumes
-   * it ({@code run}).
+   * it ({@code run}). Its progress goes to stderr every {@code progressInterval} ({@link
+   * ApplyProgressLines}).
    */
   static ApplyResult applyWatched(
       CommandSpec spec,
@@ -37,13 +39,14 @@ final class ApplyOutcome {
       Rollbacks rollbacks,
       RollbackPlan plan,
       ApplyRequest request,
-      ApplyRunNotice run) {
+      ApplyRunNotice run,
+      Duration progressInterval) {
     try (Interruption interruption =
         Interruption.watch(
             spec.commandLine().getErr(), rollbacks::requestStop, run.resumeCommand())) {
       ApplyResult result;
-      try {
-        result = rollbacks.apply(plan, request, run::recorded).block();
+      try (ApplyProgressLines progress = ApplyProgressLines.start(spec, progressInterval)) {
+        result = rollbacks.apply(plan, request, run::recorded, progress).block();
       } catch (PitrException e) {
         if (!run.isRecorded() || e.code() != ErrorCode.FAILED) {
           throw e;

@@ -92,6 +92,8 @@ final class MigrateRollbackCommand implements Callable<Integer> {
 
   @Mixin ApplyOptions applyOptions = new ApplyOptions();
 
+  @Mixin ProgressIntervalOption progress = new ProgressIntervalOption();
+
   @Option(
       names = "--source",
       paramLabel = "restore|export",
@@ -308,14 +310,19 @@ final class MigrateRollbackCommand implements Callable<Integer> {
       List<ApplyResult> results = new ArrayList<>();
       for (int i = 0; i < rollback.plans().size(); i++) {
         String runId = id + "-" + (i + 1);
-        ApplyResult result =
-            rollbacks
-                .apply(
-                    rollback.plans().get(i).plan(),
-                    applyOptions
-                        .request(t, runId, false, rollbackOptions.rate.maxWcu())
-                        .forRun(runId, applyOptions.failureFile(runId)))
-                .block();
+        ApplyResult result;
+        try (ApplyProgressLines lines = ApplyProgressLines.start(spec, progress.interval)) {
+          result =
+              rollbacks
+                  .apply(
+                      rollback.plans().get(i).plan(),
+                      applyOptions
+                          .request(t, runId, false, rollbackOptions.rate.maxWcu())
+                          .forRun(runId, applyOptions.failureFile(runId)),
+                      () -> {},
+                      lines)
+                  .block();
+        }
         out.print(PlanText.result(result));
         results.add(result);
       }

@@ -3,7 +3,6 @@ package pitr.cli;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import pitr.metrics.Meter;
-import pitr.metrics.MetricsConfig;
 import pitr.metrics.MetricsSession;
 import pitr.rollback.ScanProgress;
 
@@ -31,13 +30,7 @@ final class PlanScanProgress implements ScanProgress, AutoCloseable {
 
   private synchronized MetricsSession session() {
     if (session == null) {
-      boolean terminal = System.console() != null && !Targets.json(spec);
-      session =
-          MetricsSession.start(
-              new MetricsConfig(MetricsConfig.Sink.LOG, 0, "pitr", interval),
-              spec.commandLine().getErr(),
-              "rollback-plan",
-              terminal);
+      session = ApplyProgressLines.session(spec, interval, "rollback-plan");
       session.progressBy(Meter.ITEMS_READ);
     }
     return session;

@@ -147,15 +147,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Mixin ExportOptions export = new ExportOptions();
 
-  @Option(
-      names = "--progress-interval",
-      paramLabel = "DURATION",
-      defaultValue = "10s",
-      converter = Ranges.ProgressInterval.class,
-      description =
-          "How often to print the planning scans' progress when not on a terminal, 100ms-1h"
-              + " (default: ${DEFAULT-VALUE}).")
-  java.time.Duration progressInterval;
+  @Mixin ProgressIntervalOption progress = new ProgressIntervalOption();
 
   @Option(
       names = "--max-rcu",
@@ -256,7 +248,7 @@ final class RollbackCommand implements Callable<Integer> {
         LeftoverNotes.print(spec, t.gateway, java.util.List.of(table));
       }
       Rollbacks.Prepared prepared;
-      try (PlanScanProgress scan = PlanScanProgress.start(spec, progressInterval)) {
+      try (PlanScanProgress scan = PlanScanProgress.start(spec, progress.interval)) {
         prepared =
             fromExport
                 ? planFromExport(t, tableRequest, scan)
@@ -286,7 +278,9 @@ final class RollbackCommand implements Callable<Integer> {
         }
         run = new ApplyRunNotice(out, spec, planned.file().toString(), newId, Worker.ALL);
         keepPlan = true;
-        ApplyResult result = ApplyOutcome.applyWatched(spec, out, rollbacks, planned, request, run);
+        ApplyResult result =
+            ApplyOutcome.applyWatched(
+                spec, out, rollbacks, planned, request, run, progress.interval);
         keepPlan = !result.complete();
         ApplyOutcome.printJson(spec, planned, result, null, rollbackOptions.rate.maxWcu());
         return ApplyOutcome.finish(result, run.resumeCommand());
@@ -379,7 +373,8 @@ final class RollbackCommand implements Callable<Integer> {
       out.print(PlanText.plan(saved, rollbackOptions.rate.maxWcu()));
       ApplyResult result;
       try {
-        result = ApplyOutcome.applyWatched(spec, out, rollbacks, saved, request, run);
+        result =
+            ApplyOutcome.applyWatched(spec, out, rollbacks, saved, request, run, progress.interval);
       } catch (RuntimeException e) {
         if (!run.isRecorded() && resume == null) {
           // The same command applies the plan anew; it joins run --run-id if others recorded it.

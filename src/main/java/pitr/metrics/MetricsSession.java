@@ -45,7 +45,8 @@ public final class MetricsSession implements AutoCloseable {
   private CloudWatchPublisher cloudWatch;
   private ScheduledExecutorService publishing;
   private volatile long expected;
-  private volatile Meter progressMeter = Meter.ITEMS_WRITTEN;
+  private volatile java.util.function.LongSupplier progress =
+      () -> (long) meters().total(Meter.ITEMS_WRITTEN);
   private final RecentRates recent = new RecentRates(startNanos);
   private long lastLineNanos = startNanos;
 
@@ -217,7 +218,15 @@ public final class MetricsSession implements AutoCloseable {
    * that only reads, such as diff, {@link Meter#ITEMS_READ}.
    */
   public void progressBy(Meter meter) {
-    progressMeter = meter;
+    progress = () -> (long) meters.total(meter);
+  }
+
+  /**
+   * What progress counts, for a command whose items are not one meter's: a rollback's apply counts
+   * the plan items it is done with, whether written, deleted, already as planned or kept.
+   */
+  public void progressBy(java.util.function.LongSupplier items) {
+    progress = items;
   }
 
   /**
@@ -238,7 +247,7 @@ public final class MetricsSession implements AutoCloseable {
   private synchronized void tick() {
     try {
       long now = System.nanoTime();
-      long written = (long) meters.total(progressMeter);
+      long written = progress.getAsLong();
       recent.sample(now, written, meters.total(Meter.WCU_CONSUMED));
       double itemsPerSecond = recent.items();
       double wcuPerSecond = recent.units();
@@ -299,7 +308,7 @@ public final class MetricsSession implements AutoCloseable {
     flushCloudWatch();
     synchronized (this) {
       if (bar != null) {
-        barEnd = (long) meters.total(progressMeter);
+        barEnd = progress.getAsLong();
         bar.stepTo(barEnd);
         bar.close();
         bar = null;

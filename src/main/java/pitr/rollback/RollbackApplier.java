@@ -61,21 +61,29 @@ final class RollbackApplier {
   private final Clock clock;
   private final Scheduler scheduler;
   private final BooleanSupplier stopped;
+  private final ApplyProgress report;
 
   RollbackApplier(Tables tables, Clock clock, Scheduler scheduler) {
-    this(tables, clock, scheduler, () -> false);
+    this(tables, clock, scheduler, () -> false, ApplyProgress.NONE);
   }
 
   /**
    * @param stopped read before each chunk is started: once true, no new chunk starts, the chunks in
    *     flight settle and are checkpointed, and the apply ends as a partial one that a resume
    *     continues
+   * @param report hears how far the apply is
    */
-  RollbackApplier(Tables tables, Clock clock, Scheduler scheduler, BooleanSupplier stopped) {
+  RollbackApplier(
+      Tables tables,
+      Clock clock,
+      Scheduler scheduler,
+      BooleanSupplier stopped,
+      ApplyProgress report) {
     this.tables = tables;
     this.clock = clock;
     this.scheduler = scheduler;
     this.stopped = stopped;
+    this.report = report;
   }
 
   /** Tallies of one apply; lists hold keys. */
@@ -196,6 +204,7 @@ final class RollbackApplier {
             Throttling.retry(
                 request.retries(), request.minBackoff(), request.maxBackoff(), scheduler),
             request.failureFile());
+    report.expect(ownItems(plan.size(), request.chunkItems(), progress));
     log.info(
         "event=rollback_apply_start run={} table={} items={} chunks={} done_before={}",
         progress.runId(),
@@ -263,10 +272,11 @@ final class RollbackApplier {
               }
               if (progress.done(chunk)) {
                 tally.skipped.incrementAndGet();
-                return recheck(table, items, tally);
+                return recheck(table, items, tally).doOnSuccess(v -> report.done(items.size()));
               }
               return applyChunk(table, items, writer, tally)
-                  .flatMap(ok -> ok ? progress.markDone(chunk) : Mono.empty());
+                  .flatMap(ok -> ok ? progress.markDone(chunk) : Mono.empty())
+                  .doOnSuccess(v -> report.done(items.size()));
             },
             CHUNKS_IN_FLIGHT)
         .then(Mono.defer(() -> progress.heartbeat(progress.shareDone(), tally.progress(start))))
@@ -320,6 +330,17 @@ final class RollbackApplier {
    * Writes one chunk: read back, write what still needs it, verify. Emits true when every write
    * settled, false when some went to the failure file.
    */
+  /** The plan items of the chunks {@code progress} owns, of a plan of {@code size} items. */
+  private static long ownItems(long size, int chunkItems, PlanProgress progress) {
+    long items = 0;
+    for (int chunk = 0; (long) chunk * chunkItems < size; chunk++) {
+      if (progress.owns(chunk)) {
+        items += Math.min(chunkItems, size - (long) chunk * chunkItems);
+      }
+    }
+    return items;
+  }
+
   private Mono<Boolean> applyChunk(
       String table, List<PlanItem> items, ConditionalWriter writer, Tally tally) {
     List<PlanItem> writes = items.stream().filter(PlanItem::writes).toList();
@@ -352,11 +373,17 @@ final class RollbackApplier {
                     .doOnNext(
                         o -> {
                           tally.wcu.add(o.units());
+                          boolean wrote = o.status() == ConditionalWriter.Status.WRITTEN;
+                          boolean delete = item.action() == Action.DELETE;
+                          report.wrote(
+                              wrote && !delete ? 1 : 0,
+                              wrote && delete ? 1 : 0,
+                              o.status() == ConditionalWriter.Status.FAILED ? 1 : 0,
+                              o.units());
                           switch (o.status()) {
                             case WRITTEN -> {
                               written.add(item);
-                              (item.action() == Action.DELETE ? tally.deleted : tally.restored)
-                                  .incrementAndGet();
+                              (delete ? tally.deleted : tally.restored).incrementAndGet();
                             }
                             case ALREADY_APPLIED -> tally.alreadyApplied.incrementAndGet();
                             case CHANGED -> tally.changed.add(item.key());

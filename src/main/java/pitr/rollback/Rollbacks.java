@@ -496,7 +496,15 @@ public final class Rollbacks {
    * recorded, before its first item write: only then can {@code --resume} continue it.
    */
   public Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request, Runnable recorded) {
-    return new RollbackApplier(tables, clock, scheduler, stopRequested::get)
+    return apply(plan, request, recorded, ApplyProgress.NONE);
+  }
+
+  /**
+   * As {@link #apply(RollbackPlan, ApplyRequest, Runnable)}, telling {@code report} how far it is.
+   */
+  public Mono<ApplyResult> apply(
+      RollbackPlan plan, ApplyRequest request, Runnable recorded, ApplyProgress report) {
+    return new RollbackApplier(tables, clock, scheduler, stopRequested::get, report)
         .apply(plan, request, recorded);
   }
 

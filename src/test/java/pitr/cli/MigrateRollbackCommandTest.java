@@ -315,6 +315,7 @@ class MigrateRollbackCommandTest {
                 + local.endpoint
                 + " --state-dir "
                 + dir.resolve("state"));
+    assertThat(first.err()).containsPattern("summary command=rollback-apply .*items_written=\\d");
     assertThat(first.out().indexOf(line.group()))
         .as("named before the plan is printed")
         .isLessThan(first.out().indexOf("Applying as rollback " + line.group(1)));

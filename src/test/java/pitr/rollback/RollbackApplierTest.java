@@ -83,6 +83,77 @@ class RollbackApplierTest {
     assertThat(result.chunksSkipped()).isZero();
   }
 
+  /** What an apply reported: items expected and done, and its writes' sums. */
+  private static final class Heard implements ApplyProgress {
+    final java.util.concurrent.atomic.AtomicLong expected =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong done =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong written =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong deleted =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong failed =
+        new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.DoubleAdder units =
+        new java.util.concurrent.atomic.DoubleAdder();
+
+    @Override
+    public void expect(long items) {
+      expected.addAndGet(items);
+    }
+
+    @Override
+    public void done(long items) {
+      done.addAndGet(items);
+    }
+
+    @Override
+    public void wrote(long written, long deleted, long failed, double units) {
+      this.written.addAndGet(written);
+      this.deleted.addAndGet(deleted);
+      this.failed.addAndGet(failed);
+      this.units.add(units);
+    }
+  }
+
+  @Test
+  void apply_reportsThePlanItemsItGoesThroughAndWhatItsWritesDid() {
+    RollbackPlan plan = threeWayPlan();
+    Heard heard = new Heard();
+
+    ApplyResult result =
+        new RollbackApplier(f.tables, f.clock, Schedulers.parallel(), () -> false, heard)
+            .apply(plan, request("r1").withChunkItems(2), () -> {})
+            .block(Duration.ofSeconds(60));
+
+    assertThat(heard.expected.get()).isEqualTo(plan.size()).isGreaterThan(2);
+    assertThat(heard.done.get()).isEqualTo(plan.size());
+    assertThat(heard.written.get()).isEqualTo(result.restored()).isEqualTo(2);
+    assertThat(heard.deleted.get()).isEqualTo(result.deleted()).isEqualTo(1);
+    assertThat(heard.failed.get()).isZero();
+    assertThat(heard.units.sum()).isEqualTo(result.wcu());
+  }
+
+  @Test
+  void apply_ofOneWorkersShare_expectsOnlyTheItemsOfItsChunks() {
+    RollbackPlan plan = fourRestores();
+    Heard heard = new Heard();
+
+    ApplyResult result =
+        new RollbackApplier(f.tables, f.clock, Schedulers.parallel(), () -> false, heard)
+            .apply(
+                plan,
+                request("r1").withChunkItems(3).withWorker(new pitr.copy.Worker(2, 2)),
+                () -> {})
+            .block(Duration.ofSeconds(60));
+
+    // Chunks of three: worker 2 of 2 owns the second chunk, one item.
+    assertThat(heard.expected.get()).isEqualTo(1);
+    assertThat(heard.done.get()).isEqualTo(1);
+    assertThat(heard.written.get()).isEqualTo(result.restored()).isEqualTo(1);
+  }
+
   @Test
   void apply_whenItemsChangedAfterPlanning_leavesThemAsTheyAre_andReportsThemAsConflicts() {
     RollbackPlan plan = threeWayPlan();
@@ -164,7 +235,11 @@ class RollbackApplierTest {
     // Stopped as the second chunk is about to start.
     RollbackApplier stopping =
         new RollbackApplier(
-            f.tables, f.clock, Schedulers.parallel(), () -> asked.incrementAndGet() > 1);
+            f.tables,
+            f.clock,
+            Schedulers.parallel(),
+            () -> asked.incrementAndGet() > 1,
+            ApplyProgress.NONE);
 
     ApplyResult stopped =
         stopping.apply(plan, request("r1").withChunkItems(2)).block(Duration.ofSeconds(60));
