@@ -60,27 +60,25 @@ final class ApplyOutcome {
             e);
       }
       out.print(PlanText.result(result));
-      if (result.stopped() && result.abandoned() != null) {
-        out.flush();
-        throw new PitrException(
-            ErrorCode.FAILED,
-            result
-                .abandoned()
-                .stopped(
-                    result.runId(),
-                    "restored "
-                        + result.restored()
-                        + " and deleted "
-                        + result.deleted()
-                        + " items"));
-      }
-      if (result.stopped()) {
-        out.flush();
-        throw interruption.stopped(
-            "restored " + result.restored() + " and deleted " + result.deleted() + " items");
-      }
+      endIfStopped(out, result, interruption);
       return result;
     }
+  }
+
+  /**
+   * Ends the command when {@code result} stopped before its plan was done: abandoned under it (exit
+   * 1), or stopped by a signal ({@code interruption}, exit 130, naming the resume).
+   */
+  static void endIfStopped(PrintWriter out, ApplyResult result, Interruption interruption) {
+    if (!result.stopped()) {
+      return;
+    }
+    out.flush();
+    String wrote = "restored " + result.restored() + " and deleted " + result.deleted() + " items";
+    if (result.abandoned() != null) {
+      throw new PitrException(ErrorCode.FAILED, result.abandoned().stopped(result.runId(), wrote));
+    }
+    throw interruption.stopped(wrote);
   }
 
   /**

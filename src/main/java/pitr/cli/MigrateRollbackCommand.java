@@ -308,23 +308,29 @@ final class MigrateRollbackCommand implements Callable<Integer> {
               + resumeCommand);
       out.flush();
       List<ApplyResult> results = new ArrayList<>();
-      for (int i = 0; i < rollback.plans().size(); i++) {
-        String runId = id + "-" + (i + 1);
-        ApplyResult result;
-        try (ApplyProgressLines lines = ApplyProgressLines.start(spec, progress.interval)) {
-          result =
-              rollbacks
-                  .apply(
-                      rollback.plans().get(i).plan(),
-                      applyOptions
-                          .request(t, runId, false, rollbackOptions.rate.maxWcu())
-                          .forRun(runId, applyOptions.failureFile(runId)),
-                      () -> {},
-                      lines)
-                  .block();
+      // A signal stops the apply once the chunks in flight settle; the lock is then let go, so
+      // the printed resume goes on at once.
+      try (Interruption interruption =
+          Interruption.watch(spec.commandLine().getErr(), rollbacks::requestStop, resumeCommand)) {
+        for (int i = 0; i < rollback.plans().size(); i++) {
+          String runId = id + "-" + (i + 1);
+          ApplyResult result;
+          try (ApplyProgressLines lines = ApplyProgressLines.start(spec, progress.interval)) {
+            result =
+                rollbacks
+                    .apply(
+                        rollback.plans().get(i).plan(),
+                        applyOptions
+                            .request(t, runId, false, rollbackOptions.rate.maxWcu())
+                            .forRun(runId, applyOptions.failureFile(runId)),
+                        () -> {},
+                        lines)
+                    .block();
+          }
+          out.print(PlanText.result(result));
+          results.add(result);
+          ApplyOutcome.endIfStopped(out, result, interruption);
         }
-        out.print(PlanText.result(result));
-        results.add(result);
       }
       for (ApplyResult result : results) {
         if (!result.complete()) {

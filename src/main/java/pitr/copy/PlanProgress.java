@@ -50,6 +50,27 @@ public final class PlanProgress {
   }
 
   /**
+   * The chunk size run {@code runId} applies the plan with {@code fingerprint} in, when the run
+   * exists and applies that plan; empty otherwise. A resume keeps it, whatever {@code
+   * --chunk-items} it is given, so the run's checkpointed chunks stay the same items.
+   */
+  public static Mono<Integer> recordedChunkItems(
+      Checkpoints store, String runId, String fingerprint) {
+    String prefix = SOURCE_PREFIX + fingerprint + " in chunks of ";
+    return store
+        .find(runId)
+        .filter(r -> r.source().startsWith(prefix))
+        .flatMap(
+            r -> {
+              try {
+                return Mono.just(Integer.parseInt(r.source().substring(prefix.length())));
+              } catch (NumberFormatException e) {
+                return Mono.empty();
+              }
+            });
+  }
+
+  /**
    * Opens run {@code runId} applying the plan with {@code fingerprint} to {@code table} in {@code
    * chunks} chunks of {@code chunkItems} items.
    *

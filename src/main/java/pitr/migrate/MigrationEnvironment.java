@@ -10,6 +10,7 @@ import pitr.dynamo.DynamoDbGateway;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -190,8 +191,10 @@ public final class MigrationEnvironment {
           return Mono.firstWithSignal(guarded, lost);
         },
         lock::release,
-        (lease, e) -> lock.release(lease),
-        lock::release);
+        // Released from another thread: the failing one may have been interrupted (Ctrl-C in
+        // a blocking call), and the SDK refuses to start a call on an interrupted thread.
+        (lease, e) -> lock.release(lease).subscribeOn(Schedulers.boundedElastic()),
+        lease -> lock.release(lease).subscribeOn(Schedulers.boundedElastic()));
   }
 
   public Settings settings() {

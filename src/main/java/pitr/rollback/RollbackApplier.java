@@ -121,13 +121,37 @@ final class RollbackApplier {
   Mono<ApplyResult> apply(RollbackPlan plan, ApplyRequest request, Runnable recorded) {
     return Mono.defer(
         () -> {
+          // Read where the apply is subscribed (a blocking caller), not on a worker that a
+          // cancelled apply would interrupt.
+          plan.checkFile();
+          // A run that exists already keeps the chunk size it recorded.
+          return PlanProgress.recordedChunkItems(
+                  request.checkpoints(), request.runId(), plan.fingerprint())
+              .defaultIfEmpty(request.chunkItems())
+              .doOnNext(
+                  chunkItems -> {
+                    if (chunkItems != request.chunkItems()) {
+                      log.warn(
+                          "Run {} applies its plan in the chunks of {} items it recorded; chunks"
+                              + " of {} would not match its checkpoints, so they are not used",
+                          request.runId(),
+                          chunkItems,
+                          request.chunkItems());
+                    }
+                  })
+              .flatMap(
+                  chunkItems -> applyInChunks(plan, request.withChunkItems(chunkItems), recorded));
+        });
+  }
+
+  private Mono<ApplyResult> applyInChunks(
+      RollbackPlan plan, ApplyRequest request, Runnable recorded) {
+    return Mono.defer(
+        () -> {
           Instant start = clock.instant();
           String table = plan.table();
           int chunkItems = request.chunkItems();
           int chunks = (int) ((plan.size() + chunkItems - 1) / chunkItems);
-          // Read where the apply is subscribed (a blocking caller), not on a worker that a
-          // cancelled apply would interrupt.
-          plan.checkFile();
           return tables
               .gateway()
               .describeTable(table)

@@ -322,6 +322,46 @@ class MigrateRollbackCommandTest {
   }
 
   @Test
+  void migrateRollback_interruptedWhileApplying_settlesExits130AndItsResumeGoesOnAtOnce()
+      throws Exception {
+    Path m = migrations();
+    Map<String, Map<String, AttributeValue>> before = migrated(m);
+    editAfterTheRun();
+    CliRun first = new CliRun();
+    // One item per chunk at 1 WCU/s: eight chunks, a few seconds of writing.
+    java.util.concurrent.CompletableFuture<Integer> exit =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                run(first, m, "rollback", "0001", "--yes", "--chunk-items", "1", "--max-wcu", "1"));
+    Poll.until(
+        Duration.ofSeconds(60),
+        "the apply under way",
+        () -> first.out().contains("Applying as rollback ") && Interruption.current() != null);
+
+    Interruption.current().trigger();
+
+    assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS))
+        .as(first.out() + first.err())
+        .isEqualTo(130);
+    Matcher id = Pattern.compile("Applying as rollback (\\w+);").matcher(first.out());
+    assertThat(id.find()).isTrue();
+    assertThat(first.err())
+        .contains("Interrupted: finishing the writes in flight and saving checkpoints")
+        .contains(
+            "Stopped by an interrupt after it restored ",
+            "Resume with: pitr migrate rollback 0001_cars_get_a_price --resume " + id.group(1));
+    assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
+    // The lock was let go: the resume goes on at once and finishes the rollback.
+    CliRun resumed = new CliRun();
+
+    int code = run(resumed, m, "rollback", "0001", "--resume", id.group(1), "--yes");
+
+    assertThat(code).as(resumed.err() + resumed.out()).isZero();
+    assertRolledBack(before);
+    assertThat(runRecord().get("status").s()).isEqualTo("ROLLED_BACK");
+  }
+
+  @Test
   void migrateRollback_stoppedDuringItsRestore_resumesWithTheRecoveryTableItsRestoreMade()
       throws Exception {
     local.close();

@@ -201,16 +201,20 @@ class RollbackApplierTest {
     return RollbackPlan.of("orders", f.t0, null, "table", f.clock.instant(), items);
   }
 
-  @Test
-  void apply_resumed_skipsTheChunksAnEarlierAttemptFinished_onlyReadingThemBack() {
-    RollbackPlan plan = fourRestores();
-    // An earlier attempt wrote the first chunk, marked it done and died.
+  /** Run r1 of {@code plan} in chunks of two: an earlier attempt wrote r0 and r1, and died. */
+  private void firstChunkDoneByAnEarlierAttempt(RollbackPlan plan) {
     PlanProgress earlier =
         PlanProgress.open(checkpoints, "r1", false, plan.fingerprint(), "orders", 2, 2, f.clock)
             .block();
     f.put("r0", "good");
     f.put("r1", "good");
     earlier.markDone(0).block();
+  }
+
+  @Test
+  void apply_resumed_skipsTheChunksAnEarlierAttemptFinished_onlyReadingThemBack() {
+    RollbackPlan plan = fourRestores();
+    firstChunkDoneByAnEarlierAttempt(plan);
     f.put("r1", "customer");
 
     ApplyResult result = apply(plan, request("r1").resuming(true).withChunkItems(2));
@@ -261,6 +265,19 @@ class RollbackApplierTest {
         .containsEntry("r1", "good")
         .containsEntry("r2", "good")
         .containsEntry("r3", "good");
+  }
+
+  @Test
+  void apply_resumedWithAnotherChunkSize_keepsTheChunksItsRunRecorded() {
+    RollbackPlan plan = fourRestores();
+    firstChunkDoneByAnEarlierAttempt(plan);
+
+    ApplyResult result = apply(plan, request("r1").resuming(true).withChunkItems(3));
+
+    assertThat(result.chunks()).isEqualTo(2);
+    assertThat(result.chunksSkipped()).isEqualTo(1);
+    assertThat(result.restored()).isEqualTo(2);
+    assertThat(result.runComplete()).isTrue();
   }
 
   @Test
