@@ -101,7 +101,7 @@ public final class ItemBytes {
     return skipVarint(buf, pos) + varintAt(buf, pos);
   }
 
-  private static int skipValue(byte[] buf, int pos) {
+  static int skipValue(byte[] buf, int pos) {
     byte tag = buf[pos++];
     switch (tag) {
       case S:

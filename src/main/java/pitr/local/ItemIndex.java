@@ -30,6 +30,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * value's bytes (the key is then held once), else into one byte array of the bucket's packed keys
  * (see {@link KeyRefs}), so a loaded item costs one object, its image.
  *
+ * <p>Given the partition key's name, a hash-only table also keeps its items in a {@link
+ * DirectTable} by hash (about 10 bytes per item), where {@link #image}, the live reads' lookup,
+ * finds an item's image in two reads from memory instead of the directory slot, bucket, its arrays
+ * and the image. Every write changes the buckets first, then that table, with the same value.
+ *
  * <p>Changed only by one writer at a time (under the engine's write lock); read without locks. A
  * reader always sees a whole bucket, before or after a write: an insert fills a free slot the
  * published bucket does not count yet and then publishes one that does (see {@link IndexBucket}), a
@@ -47,6 +52,10 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
 
   private final boolean composite;
   private final IndexBucket empty;
+
+  /** A hash-only table's items by hash, for {@link #image}; null where there is none. */
+  private final DirectTable direct;
+
   private volatile Directory directory;
 
   /** Partitions in the directory (items, for a hash-only table). */
@@ -56,10 +65,22 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   private volatile long count;
 
   /**
+   * An index without a {@link DirectTable}: point reads go through the buckets.
+   *
    * @param composite whether the table has a sort key
    */
   public ItemIndex(boolean composite) {
+    this(composite, null);
+  }
+
+  /**
+   * @param composite whether the table has a sort key
+   * @param partitionKey the partition key attribute's name: with it, a hash-only table also keeps a
+   *     {@link DirectTable} of its items for {@link #image}
+   */
+  public ItemIndex(boolean composite, String partitionKey) {
     this.composite = composite;
+    this.direct = composite || partitionKey == null ? null : new DirectTable(partitionKey);
     this.empty = new IndexBucket(!composite);
     IndexBucket[] slots = new IndexBucket[1 << INITIAL_BITS];
     Arrays.fill(slots, empty);
@@ -108,6 +129,23 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     return composite ? b.sortKeys(i).get(k) : b.version(i);
   }
 
+  /**
+   * The live image of the item at {@code key} (shared: callers must not change it), or null where
+   * there is none or it was deleted: for a hash-only table with a {@link DirectTable}, found there
+   * in two reads from memory, else (or where that table cannot tell) through the buckets.
+   */
+  public byte[] image(StoreKey key) {
+    DirectTable t = direct;
+    if (t != null) {
+      Object found = t.find(key.hash(), key.bytes(), key.partitionLength());
+      if (found != DirectTable.UNSURE) {
+        return (byte[]) found;
+      }
+    }
+    Version v = get(key);
+    return v == null ? null : v.bytes();
+  }
+
   /** Stores {@code v} as the key's newest version. Caller holds the engine's write lock. */
   @Override
   public Version put(StoreKey k, Version v) {
@@ -133,12 +171,17 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       return previous;
     }
     boolean lone = !v.hasPrevious() && v.exists();
+    Object value = lone ? v.bytes() : v;
     if (i < 0) {
-      insert(d, slot, b, (int) k.hash(), bytes, lone ? v.bytes() : v, v.at(), v.size);
+      insert(d, slot, b, (int) k.hash(), bytes, value, v.at(), v.size);
+      if (direct != null) {
+        direct.insert(k.hash(), value);
+      }
       count++;
       return null;
     }
     Version previous = b.version(i);
+    Object old = b.value(i);
     if (lone) {
       IndexBucket sorted = b.merged();
       publish(
@@ -148,6 +191,9 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     } else {
       // A version record carries its own time and size: replaced in place, no bucket copy.
       b.replace(i, v);
+    }
+    if (direct != null) {
+      direct.replace(k.hash(), old, value);
     }
     return previous;
   }
@@ -173,6 +219,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       return null;
     }
     Version previous;
+    Object old = b.value(i);
     boolean gone = true;
     if (composite) {
       ConcurrentSkipListMap<StoreKey, Version> sortKeys = b.sortKeys(i);
@@ -185,6 +232,9 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       IndexBucket sorted = b.merged();
       publish(
           d, slot, sorted.removing(sorted.find(k.hash(), k.bytes(), k.partitionLength(), d.shift)));
+    }
+    if (direct != null) {
+      direct.remove(k.hash(), old);
     }
     if (previous != null) {
       count--;
@@ -238,11 +288,19 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     long items = 0;
     long bytes = 0;
     long parts = 0;
+    if (direct != null) {
+      direct.reserve(source.size());
+    }
     for (int i = 0; i < slots.length; i++) {
       IndexBucket b = d.bucket(i).merged();
       IndexBucket c = composite ? b.sortKeysAsOf(at, now) : b.itemsAsOf(at, now);
       slots[i] = c.n == 0 ? empty : c;
       parts += c.n;
+      if (direct != null) {
+        for (int j = 0; j < c.n; j++) {
+          direct.insert(c.hash(j), c.value(j));
+        }
+      }
       for (int j = 0; j < c.n; j++) {
         if (composite) {
           for (Version v : c.sortKeys(j).values()) {

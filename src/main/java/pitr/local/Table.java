@@ -148,7 +148,7 @@ public final class Table {
     this.createdAt = createdAt;
     this.partitionKey = partitionKey;
     this.sortKey = sortKey;
-    this.items = new ItemIndex(sortKey != null);
+    this.items = new ItemIndex(sortKey != null, partitionKey);
     this.attributeDefinitions = List.copyOf(attributeDefinitions);
     for (AttributeDefinition d : attributeDefinitions) {
       attributeTypes.put(d.attributeName(), d.attributeType());
@@ -175,8 +175,8 @@ public final class Table {
 
   /** The live image at {@code key}, or null. */
   public Map<String, AttributeValue> get(StoreKey key) {
-    Version v = items.get(key);
-    return v == null ? null : v.image();
+    byte[] image = items.image(key);
+    return image == null ? null : ItemBytes.decode(image);
   }
 
   /** The key attributes of an item, in schema order. */

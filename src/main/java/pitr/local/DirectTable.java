@@ -1,0 +1,239 @@
+package pitr.local;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Where a hash-only table's point reads find an item's live image in two dependent reads from
+ * memory (the slot, then the image) rather than the directory slot, bucket, bucket arrays and image
+ * of an {@link ItemIndex}: an open-addressing table keyed by the partition key's hash, beside the
+ * index's ordered buckets, which Scan and every write still use.
+ *
+ * <p>Per item it holds, in two parallel arrays, the key's hash and the very object the item's
+ * bucket holds as its value: a lone image's bytes or the item's {@link Version} record (tombstones
+ * included), so the writer finds an item's slot by that object's identity and never compares keys.
+ * A slot is found by linear probing from where the hash falls in the table ({@code hash * capacity
+ * >>> 32}, so any capacity will do: the table is sized to 70-85% full, about 9-11 bytes per item).
+ * A read verifies the key in the image it finds: the image's partition-key attribute, found by
+ * name, must hold the key's bytes; where bytes alone cannot tell (a number in another form, a
+ * string with characters the key encodes otherwise) the read answers {@link #UNSURE} and the caller
+ * asks the buckets.
+ *
+ * <p>Changed only by the index's writer; read without locks. A slot's value is written (release)
+ * before its hash, a hash is never cleared, a deleted item leaves its hash with a null value, and a
+ * value is replaced in place as the bucket's is; a reader that sees a value also sees a whole
+ * object, and as it verifies every key it finds, a stale hash beside a newer value cannot mislead
+ * it. Growing builds new arrays and publishes them in one volatile write; the old ones are not
+ * changed again, so a reader still on them sees the table as it was before the write that grew it.
+ */
+final class DirectTable {
+  /** What {@link #find} answers when only the buckets can tell. */
+  static final Object UNSURE = new Object();
+
+  private static final VarHandle HASH = MethodHandles.arrayElementVarHandle(int[].class);
+  private static final VarHandle VALUE = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  /** Share of slots in use (live or deleted) above which the table is rebuilt. */
+  private static final double GROW_AT = 0.85;
+
+  /** Share of slots live items fill in a rebuilt table. */
+  private static final double FILL = 0.7;
+
+  private static final int MIN_CAPACITY = 16;
+
+  private static final int MATCH = 0;
+  private static final int OTHER = 1;
+  private static final int CANNOT_TELL = 2;
+
+  /** The arrays readers see, published together. */
+  private record Slots(int[] hashes, Object[] values) {}
+
+  /** The partition key attribute's name, UTF-8, as images hold it. */
+  private final byte[] name;
+
+  private volatile Slots slots;
+
+  /** Items held (live values). */
+  private int live;
+
+  /** Slots with a hash (live or deleted). */
+  private int used;
+
+  DirectTable(String partitionKey) {
+    this.name = partitionKey.getBytes(StandardCharsets.UTF_8);
+    this.slots = new Slots(new int[MIN_CAPACITY], new Object[MIN_CAPACITY]);
+  }
+
+  /** A slot's hash: never 0, which marks an empty slot; 0 and 1 share a home. */
+  private static int tag(long hash) {
+    int h = (int) hash;
+    return h == 0 ? 1 : h;
+  }
+
+  private static int home(int tag, int capacity) {
+    return (int) ((Integer.toUnsignedLong(tag) * capacity) >>> 32);
+  }
+
+  /** Items held. */
+  int size() {
+    return live;
+  }
+
+  /** Slots in the table. */
+  int capacity() {
+    return slots.hashes.length;
+  }
+
+  /**
+   * The live image of the item with partition key {@code hash}, first {@code end} bytes of encoded
+   * key {@code key}: its bytes, null where no such item lives, or {@link #UNSURE}.
+   */
+  Object find(long hash, byte[] key, int end) {
+    Slots s = slots;
+    int[] hashes = s.hashes;
+    Object[] values = s.values;
+    int capacity = hashes.length;
+    int t = tag(hash);
+    boolean unsure = false;
+    for (int i = home(t, capacity); ; i = i + 1 == capacity ? 0 : i + 1) {
+      int h = (int) HASH.getAcquire(hashes, i);
+      if (h == 0) {
+        return unsure ? UNSURE : null;
+      }
+      // Read with the hash, so the image's own read starts without waiting for the comparison.
+      Object value = VALUE.getAcquire(values, i);
+      if (h == t && value != null) {
+        byte[] image = value instanceof byte[] b ? b : ((Version) value).bytes();
+        if (image != null) {
+          int c = compare(image, key, end);
+          if (c == MATCH) {
+            return image;
+          }
+          unsure |= c == CANNOT_TELL;
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether {@code image}'s partition-key attribute holds the partition key in the first {@code
+   * end} bytes of encoded key {@code key}: {@link #MATCH} where its bytes are the key's, {@link
+   * #OTHER} where they differ and so do the keys, else {@link #CANNOT_TELL}.
+   */
+  private int compare(byte[] image, byte[] key, int end) {
+    int n = ItemBytes.varintAt(image, 0);
+    int pos = ItemBytes.skipVarint(image, 0);
+    for (int a = 0; a < n; a++) {
+      int length = ItemBytes.varintAt(image, pos);
+      int from = ItemBytes.skipVarint(image, pos);
+      int at = from + length;
+      if (length == name.length && Arrays.equals(image, from, at, name, 0, length)) {
+        byte type = image[at];
+        if (type != key[0] || (type != 'S' && type != 'N' && type != 'B')) {
+          return OTHER;
+        }
+        int valueFrom = ItemBytes.skipVarint(image, at + 1);
+        int valueTo = valueFrom + ItemBytes.varintAt(image, at + 1);
+        int keyFrom = StoreKey.dataStart(key, 0);
+        if (Arrays.equals(image, valueFrom, valueTo, key, keyFrom, end)) {
+          return MATCH;
+        }
+        // A binary, or an ASCII string, is held as the key holds it: other bytes, another key.
+        return type == 'B' || (type == 'S' && ascii(key, keyFrom, end)) ? OTHER : CANNOT_TELL;
+      }
+      pos = ItemBytes.skipValue(image, at);
+    }
+    return CANNOT_TELL;
+  }
+
+  private static boolean ascii(byte[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (a[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Adds an item not held yet, with its bucket's value. Writer only. */
+  void insert(long hash, Object value) {
+    Slots s = slots;
+    if (used + 1 > s.hashes.length * GROW_AT) {
+      s = rebuilt(live + 1);
+    }
+    int[] hashes = s.hashes;
+    Object[] values = s.values;
+    int capacity = hashes.length;
+    int t = tag(hash);
+    int i = home(t, capacity);
+    while (hashes[i] != 0 && values[i] != null) {
+      i = i + 1 == capacity ? 0 : i + 1;
+    }
+    if (hashes[i] == 0) {
+      used++;
+    }
+    VALUE.setRelease(values, i, value);
+    HASH.setRelease(hashes, i, t);
+    live++;
+  }
+
+  /** Replaces the value {@code old} of the item with hash {@code hash} in place. Writer only. */
+  void replace(long hash, Object old, Object value) {
+    VALUE.setRelease(slots.values, slotOf(hash, old), value);
+  }
+
+  /** Removes the item with hash {@code hash} whose value is {@code old}. Writer only. */
+  void remove(long hash, Object old) {
+    VALUE.setRelease(slots.values, slotOf(hash, old), null);
+    live--;
+  }
+
+  private int slotOf(long hash, Object old) {
+    Slots s = slots;
+    int[] hashes = s.hashes;
+    Object[] values = s.values;
+    int capacity = hashes.length;
+    int t = tag(hash);
+    for (int i = home(t, capacity); hashes[i] != 0; i = i + 1 == capacity ? 0 : i + 1) {
+      if (hashes[i] == t && values[i] == old) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("direct table does not hold the item of hash " + hash);
+  }
+
+  /** Makes room for {@code items} items in all, before a bulk load (a restore). Writer only. */
+  void reserve(int items) {
+    if (items > slots.hashes.length * GROW_AT) {
+      rebuilt(items);
+    }
+  }
+
+  /** Copies the live items into new arrays with room for {@code items} and publishes them. */
+  private Slots rebuilt(int items) {
+    int capacity = Math.max(MIN_CAPACITY, (int) Math.min(Integer.MAX_VALUE - 8, items / FILL + 1));
+    int[] hashes = new int[capacity];
+    Object[] values = new Object[capacity];
+    Slots old = slots;
+    int n = 0;
+    for (int j = 0; j < old.hashes.length; j++) {
+      Object value = old.values[j];
+      if (value != null) {
+        int t = old.hashes[j];
+        int i = home(t, capacity);
+        while (hashes[i] != 0) {
+          i = i + 1 == capacity ? 0 : i + 1;
+        }
+        hashes[i] = t;
+        values[i] = value;
+        n++;
+      }
+    }
+    used = n;
+    Slots s = new Slots(hashes, values);
+    slots = s;
+    return s;
+  }
+}
