@@ -240,7 +240,8 @@ class ArrayWorkersProcessTest extends MigrateProcessFixture {
     assertThat(leases("cb1").get(0).finished()).as("worker 2 not finished yet").isFalse();
     w2.kill();
     assertThat(w2.process().exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
-    assertThat(row(runsShow("cb1", Duration.ZERO), "2/3")).contains(" running ");
+    // Its lease has not lapsed, but its process on this host is gone: failed at once.
+    assertThat(row(runsShow("cb1", Duration.ZERO), "2/3")).contains(" failed ");
     Child w1 = worker("c1", "job-cb", 1, copy);
     Child w3 = worker("c3", "job-cb", 3, copy);
     w1.awaitSuccess(Duration.ofSeconds(120));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.local.EngineConfig;
+import pitr.local.Faults;
 import pitr.migrate.MigrationEnvironment;
 import pitr.migrate.RunRecord;
 import pitr.restore.RecoveryNames;
@@ -328,11 +329,14 @@ class MigrateRollbackCommandTest {
     Map<String, Map<String, AttributeValue>> before = migrated(m);
     editAfterTheRun();
     CliRun first = new CliRun();
-    // One item per chunk at 1 WCU/s: eight chunks, a few seconds of writing.
+    // One item per chunk, four chunks in flight, every call answered late once the plan is made:
+    // the apply has chunks left to start when the interrupt comes.
     java.util.concurrent.CompletableFuture<Integer> exit =
         java.util.concurrent.CompletableFuture.supplyAsync(
-            () ->
-                run(first, m, "rollback", "0001", "--yes", "--chunk-items", "1", "--max-wcu", "1"));
+            () -> run(first, m, "rollback", "0001", "--yes", "--chunk-items", "1"));
+    Poll.until(
+        Duration.ofSeconds(60), "the plan", () -> first.out().contains("Rollback plan for cars"));
+    local.engine.setFaults(Faults.parse("latency=1,delay=300ms"));
     Poll.until(
         Duration.ofSeconds(60),
         "the apply under way",
@@ -350,6 +354,7 @@ class MigrateRollbackCommandTest {
         .contains(
             "Stopped by an interrupt after it restored ",
             "Resume with: pitr migrate rollback 0001_cars_get_a_price --resume " + id.group(1));
+    local.engine.setFaults(Faults.NONE);
     assertThat(runRecord().get("status").s()).isEqualTo("SUCCEEDED");
     // The lock was let go: the resume goes on at once and finishes the rollback.
     CliRun resumed = new CliRun();
