@@ -15,11 +15,11 @@ import java.util.Arrays;
  * bucket holds as its value: a lone image's bytes or the item's {@link Version} record (tombstones
  * included), so the writer finds an item's slot by that object's identity and never compares keys.
  * A slot is found by linear probing from where the hash falls in the table ({@code hash * capacity
- * >>> 32}, so any capacity will do: the table is sized to 70-85% full, about 9-11 bytes per item).
- * A read verifies the key in the image it finds: the image's partition-key attribute, found by
- * name, must hold the key's bytes; where bytes alone cannot tell (a number in another form, a
- * string with characters the key encodes otherwise) the read answers {@link #UNSURE} and the caller
- * asks the buckets.
+ * >>> 32}, so any capacity will do: the table is 40-85% full, about 9-20 bytes per item). A read
+ * verifies the key in the image it finds: the image's partition-key attribute, found by name, must
+ * hold the key's bytes; where bytes alone cannot tell (a number in another form, a string with
+ * characters the key encodes otherwise) the read answers {@link #UNSURE} and the caller asks the
+ * buckets.
  *
  * <p>Changed only by the index's writer; read without locks. A slot's value is written (release)
  * before its hash, a hash is never cleared, a deleted item leaves its hash with a null value, and a
@@ -161,7 +161,10 @@ final class DirectTable {
   void insert(long hash, Object value) {
     Slots s = slots;
     if (used + 1 > s.hashes.length * GROW_AT) {
-      s = rebuilt(live + 1);
+      // Room for half as many items again, so a table filled one insert at a time is copied about
+      // twice in all (sized to its items alone, it grew by a fifth at a time and copied them six
+      // times over); 70-85% full after a restore, 40-85% after inserts.
+      s = rebuilt((int) Math.min(Integer.MAX_VALUE / 2, live + 1 + live / 2));
     }
     int[] hashes = s.hashes;
     Object[] values = s.values;

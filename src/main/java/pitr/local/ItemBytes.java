@@ -59,6 +59,109 @@ public final class ItemBytes {
   }
 
   /**
+   * The size DynamoDB charges for the item encoded in {@code data}, as {@link
+   * pitr.dynamo.ItemSizes#size(Map)} counts the decoded item, found without decoding it: a string's
+   * size is its UTF-8 length, which the encoding holds, and a number's comes from its significant
+   * digits.
+   */
+  public static long size(byte[] data) {
+    int[] pos = {0};
+    return attributesSize(data, pos, 0);
+  }
+
+  /** The size of the attributes (names and values) at {@code pos[0]}, each with {@code each}. */
+  private static long attributesSize(byte[] buf, int[] pos, int each) {
+    int n = varintAt(buf, pos[0]);
+    pos[0] = skipVarint(buf, pos[0]);
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      int length = varintAt(buf, pos[0]);
+      pos[0] = skipVarint(buf, pos[0]) + length;
+      total += each + length + valueSize(buf, pos);
+    }
+    return total;
+  }
+
+  private static long valueSize(byte[] buf, int[] pos) {
+    byte tag = buf[pos[0]++];
+    switch (tag) {
+      case S:
+      case B:
+        return rawSize(buf, pos);
+      case N:
+        return numberSize(buf, pos);
+      case TRUE:
+      case FALSE:
+      case NUL:
+        return 1;
+      case SS:
+      case NS:
+      case BS:
+        {
+          int n = varintAt(buf, pos[0]);
+          pos[0] = skipVarint(buf, pos[0]);
+          long total = 0;
+          for (int i = 0; i < n; i++) {
+            total += tag == NS ? numberSize(buf, pos) : rawSize(buf, pos);
+          }
+          return total;
+        }
+      case L:
+        {
+          int n = varintAt(buf, pos[0]);
+          pos[0] = skipVarint(buf, pos[0]);
+          long total = 3;
+          for (int i = 0; i < n; i++) {
+            total += 1 + valueSize(buf, pos);
+          }
+          return total;
+        }
+      case M:
+        return 3 + attributesSize(buf, pos, 1);
+      default:
+        throw new IllegalStateException("corrupt item data: unknown type tag " + tag);
+    }
+  }
+
+  /** The length of the raw value (string or binary) at {@code pos[0]}, which it moves past. */
+  private static long rawSize(byte[] buf, int[] pos) {
+    int length = varintAt(buf, pos[0]);
+    pos[0] = skipVarint(buf, pos[0]) + length;
+    return length;
+  }
+
+  /**
+   * The size of the number whose text is at {@code pos[0]}: one byte per two significant digits,
+   * plus one; the digits are the mantissa's without sign, point, or leading and trailing zeros.
+   */
+  private static long numberSize(byte[] buf, int[] pos) {
+    int length = varintAt(buf, pos[0]);
+    int from = skipVarint(buf, pos[0]);
+    int to = from + length;
+    pos[0] = to;
+    int first = -1;
+    int last = -1;
+    int digits = 0;
+    for (int i = from; i < to; i++) {
+      byte c = buf[i];
+      if (c == 'e' || c == 'E') {
+        break;
+      }
+      if (c >= '0' && c <= '9') {
+        if (c != '0') {
+          if (first < 0) {
+            first = digits;
+          }
+          last = digits;
+        }
+        digits++;
+      }
+    }
+    int significant = first < 0 ? 1 : last - first + 1;
+    return (significant + 1) / 2 + 1;
+  }
+
+  /**
    * Where each top-level attribute of an encoded item starts: {@code n + 1} offsets for an item of
    * {@code n} attributes, the first after the attribute count, the last the end of the data. Each
    * attribute (its name and value) is the bytes between two offsets, found without decoding.

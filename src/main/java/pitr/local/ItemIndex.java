@@ -152,28 +152,38 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     Directory d = directory;
     int slot = d.slotOf(k.hash());
     IndexBucket b = d.bucket(slot);
-    byte[] bytes = k.bytes();
-    int end = k.partitionLength();
-    int i = b.find(k.hash(), bytes, end, d.shift);
-    if (composite) {
-      ConcurrentSkipListMap<StoreKey, Version> sortKeys;
-      if (i >= 0) {
-        sortKeys = b.sortKeys(i);
-      } else {
-        sortKeys = new ConcurrentSkipListMap<>(StoreKey.ORDER);
-        byte[] partition = end == bytes.length ? bytes : Arrays.copyOf(bytes, end);
-        insert(d, slot, b, (int) k.hash(), partition, sortKeys, 0, 0);
-      }
-      Version previous = sortKeys.put(k, v);
-      if (previous == null) {
-        count++;
-      }
-      return previous;
+    int i = b.find(k.hash(), k.bytes(), k.partitionLength(), d.shift);
+    // Two methods rather than one, each small enough for the JIT to inline into a hot caller.
+    return composite ? putSorted(d, slot, b, i, k, v) : putItem(d, slot, b, i, k, v);
+  }
+
+  /**
+   * {@link #put} into a table with a sort key: bucket {@code b} holds the partition at {@code i}.
+   */
+  private Version putSorted(Directory d, int slot, IndexBucket b, int i, StoreKey k, Version v) {
+    ConcurrentSkipListMap<StoreKey, Version> sortKeys;
+    if (i >= 0) {
+      sortKeys = b.sortKeys(i);
+    } else {
+      sortKeys = new ConcurrentSkipListMap<>(StoreKey.ORDER);
+      byte[] bytes = k.bytes();
+      int end = k.partitionLength();
+      byte[] partition = end == bytes.length ? bytes : Arrays.copyOf(bytes, end);
+      insert(d, slot, b, (int) k.hash(), partition, sortKeys, 0, 0);
     }
+    Version previous = sortKeys.put(k, v);
+    if (previous == null) {
+      count++;
+    }
+    return previous;
+  }
+
+  /** {@link #put} into a hash-only table: bucket {@code b} holds the item at {@code i}. */
+  private Version putItem(Directory d, int slot, IndexBucket b, int i, StoreKey k, Version v) {
     boolean lone = !v.hasPrevious() && v.exists();
     Object value = lone ? v.bytes() : v;
     if (i < 0) {
-      insert(d, slot, b, (int) k.hash(), bytes, value, v.at(), v.size);
+      insert(d, slot, b, (int) k.hash(), k.bytes(), value, v.at(), v.size);
       if (direct != null) {
         direct.insert(k.hash(), value);
       }
@@ -187,7 +197,11 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       publish(
           d,
           slot,
-          sorted.with(sorted.find(k.hash(), bytes, end, d.shift), v.bytes(), v.at(), v.size));
+          sorted.with(
+              sorted.find(k.hash(), k.bytes(), k.partitionLength(), d.shift),
+              v.bytes(),
+              v.at(),
+              v.size));
     } else {
       // A version record carries its own time and size: replaced in place, no bucket copy.
       b.replace(i, v);

@@ -179,6 +179,14 @@ public final class Table {
     return image == null ? null : ItemBytes.decode(image);
   }
 
+  /**
+   * The live image at {@code key} as it is held ({@link ItemBytes}), or null: its size ({@link
+   * ItemBytes#size}) is known before, or without, decoding it.
+   */
+  public byte[] image(StoreKey key) {
+    return items.image(key);
+  }
+
   /** The key attributes of an item, in schema order. */
   public Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
     Map<String, AttributeValue> key = new LinkedHashMap<>(4);

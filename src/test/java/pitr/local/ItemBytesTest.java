@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import pitr.dynamo.ItemSizes;
 import software.amazon.awssdk.core.SdkBytes;
@@ -96,6 +97,91 @@ class ItemBytesTest {
     int encoded = ItemBytes.encode(item).length;
 
     assertThat(encoded).isLessThan((int) (ItemSizes.size(item) * 1.1));
+  }
+
+  @Test
+  void size_ofEncodedItem_isWhatItemSizesCountsForTheDecodedItem() {
+    Map<String, AttributeValue> item = everyType();
+    String[] numbers = {
+      "0",
+      "-0",
+      "0.000",
+      "7",
+      "-7",
+      "+7",
+      "100",
+      "100.5",
+      "0.00123",
+      "-0.0012300",
+      "1.20E+5",
+      "1e-130",
+      "9.9999999999999999999999999999999999999E+125",
+      "12345678901234567890123456789",
+      "1000000000000000000000000000000000000000",
+      "0.10",
+      "1E2",
+      "-1.5E+10",
+      "5.0e0"
+    };
+    for (int i = 0; i < numbers.length; i++) {
+      item.put("num" + i, AttributeValue.fromN(numbers[i]));
+    }
+    item.put("numbers", AttributeValue.fromNs(List.of(numbers)));
+    item.put("lone surrogate", AttributeValue.fromS("a\uD800b"));
+
+    byte[] encoded = ItemBytes.encode(item);
+
+    assertThat(ItemBytes.size(encoded)).isEqualTo(ItemSizes.size(ItemBytes.decode(encoded)));
+    for (String n : numbers) {
+      byte[] one = ItemBytes.encode(Map.of("n", AttributeValue.fromN(n)));
+      assertThat(ItemBytes.size(one)).as(n).isEqualTo(ItemSizes.size(ItemBytes.decode(one)));
+    }
+  }
+
+  @Test
+  void size_ofRandomNestedItems_isWhatItemSizesCounts() {
+    SplittableRandom random = new SplittableRandom(16);
+    for (int i = 0; i < 2_000; i++) {
+      Map<String, AttributeValue> item = new LinkedHashMap<>();
+      int n = 1 + random.nextInt(6);
+      for (int a = 0; a < n; a++) {
+        item.put("a" + a + (random.nextBoolean() ? "é" : ""), randomValue(random, 3));
+      }
+      byte[] encoded = ItemBytes.encode(item);
+
+      assertThat(ItemBytes.size(encoded))
+          .as("%s", item)
+          .isEqualTo(ItemSizes.size(ItemBytes.decode(encoded)));
+    }
+  }
+
+  private static AttributeValue randomValue(SplittableRandom random, int depth) {
+    int kind = random.nextInt(depth > 0 ? 10 : 8);
+    String digits = Long.toString(random.nextLong());
+    String number =
+        switch (random.nextInt(4)) {
+          case 0 -> digits;
+          case 1 -> digits + ".0" + random.nextInt(1000) + "00";
+          case 2 -> "0.000" + Math.abs(random.nextInt()) + "E+" + random.nextInt(50);
+          default -> "-" + random.nextInt(100) + "00";
+        };
+    String text = "s".repeat(random.nextInt(5)) + (random.nextBoolean() ? "日本" : "");
+    return switch (kind) {
+      case 0 -> AttributeValue.fromS(text);
+      case 1 -> AttributeValue.fromN(number);
+      case 2 -> AttributeValue.fromB(SdkBytes.fromByteArray(new byte[random.nextInt(9)]));
+      case 3 -> AttributeValue.fromBool(random.nextBoolean());
+      case 4 -> AttributeValue.fromNul(true);
+      case 5 -> AttributeValue.fromSs(List.of(text + "1", text + "2"));
+      case 6 -> AttributeValue.fromNs(List.of(number, "1" + random.nextInt(9)));
+      case 7 -> AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String(text + "b")));
+      case 8 ->
+          AttributeValue.fromL(
+              List.of(randomValue(random, depth - 1), randomValue(random, depth - 1)));
+      default ->
+          AttributeValue.fromM(
+              Map.of("x" + text, randomValue(random, depth - 1), "y", randomValue(random, 0)));
+    };
   }
 
   @Test

@@ -151,6 +151,9 @@ public final class ExpressionContext {
    * expression of the request is parsed.
    */
   public void checkAllUsed() {
+    if (values.isEmpty() && names.isEmpty()) {
+      return; // most point reads and writes: nothing to check, and no streams to build
+    }
     for (String key : values.keySet()) {
       if (!key.startsWith(":")) {
         throw new ExpressionException(

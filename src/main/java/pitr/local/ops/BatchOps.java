@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import pitr.dynamo.ItemSizes;
 import pitr.local.EngineConfig;
 import pitr.local.Errors;
+import pitr.local.ItemBytes;
 import pitr.local.StoreKey;
 import pitr.local.Table;
 import pitr.local.Version;
@@ -150,15 +150,16 @@ public final class BatchOps extends OperationFamily {
               if (!seen.add(key)) {
                 throw Errors.validation("Provided list of item keys contains duplicates");
               }
-              Map<String, AttributeValue> item = t.get(key);
-              long size = item == null ? 0 : ItemSizes.size(item);
+              byte[] image = t.image(key);
+              long size = image == null ? 0 : ItemBytes.size(image);
               if (bytes + size > MAX_BATCH_GET_BYTES && bytes > 0) {
                 left.add(k);
                 continue;
               }
               bytes += size;
               tally.table(t.name, CapacityTally.readUnits(size, consistent));
-              if (item != null) {
+              if (image != null) {
+                Map<String, AttributeValue> item = ItemBytes.decode(image);
                 found.add(proj == null ? item : proj.apply(item));
               }
             }

@@ -1,8 +1,8 @@
 package pitr.local.ops;
 
 import java.util.Map;
-import pitr.dynamo.ItemSizes;
 import pitr.local.EngineConfig;
+import pitr.local.ItemBytes;
 import pitr.local.StoreKey;
 import pitr.local.Table;
 import pitr.local.Version;
@@ -65,16 +65,18 @@ public final class ItemOps extends OperationFamily {
           Table t = catalog.active(r.tableName());
           StoreKey key = Requests.requestKey(t, r.key());
           Throughput.checkRead(t, null);
-          Map<String, AttributeValue> item = t.get(key);
+          byte[] image = t.image(key);
           boolean consistent = Boolean.TRUE.equals(r.consistentRead());
           CapacityTally tally = CapacityTally.reads();
           tally.table(
-              t.name, CapacityTally.readUnits(item == null ? 0 : ItemSizes.size(item), consistent));
+              t.name,
+              CapacityTally.readUnits(image == null ? 0 : ItemBytes.size(image), consistent));
           Throughput.charge(tally, true, t);
           GetItemResponse.Builder b =
               GetItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
-          if (item != null) {
+          if (image != null) {
+            Map<String, AttributeValue> item = ItemBytes.decode(image);
             b.item(proj == null ? item : proj.apply(item));
           }
           return b.build();

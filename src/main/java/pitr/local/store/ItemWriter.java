@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import pitr.dynamo.ItemSizes;
 import pitr.local.DurableStore;
 import pitr.local.Errors;
+import pitr.local.ItemBytes;
 import pitr.local.ItemIndex;
 import pitr.local.SecondaryIndex;
 import pitr.local.StoreKey;
@@ -192,7 +193,9 @@ public final class ItemWriter implements AutoCloseable {
     // The old image is decoded only for the indexes: a count and a size need no decoding.
     boolean existed = current != null && current.exists();
     long oldSize = existed ? current.size : 0;
-    long newSize = image == null ? 0 : ItemSizes.size(image);
+    // Encoded once, here: the size then comes from the bytes (a string's length is held there).
+    byte[] encoded = image == null ? null : ItemBytes.encode(image);
+    long newSize = encoded == null ? 0 : ItemBytes.size(encoded);
     if (t.hasLocalIndexes()) {
       growCollection(t, key, newSize - oldSize);
     }
@@ -207,12 +210,12 @@ public final class ItemWriter implements AutoCloseable {
     Version next = null;
     if (t.pitrEnabled) {
       // The version replaced keeps only what differs from this one (see Version).
-      next = Version.superseding(now, image, newSize, current);
+      next = Version.superseding(now, encoded, (int) newSize, current);
       t.items.put(key, next);
     } else if (image == null) {
       t.items.remove(key);
     } else {
-      next = new Version(now, image, newSize, null);
+      next = new Version(now, encoded, (int) newSize, null);
       t.items.put(key, next);
     }
     if (durable != null) {
