@@ -55,8 +55,11 @@ final class LiveWorkers {
     return Mono.empty();
   }
 
-  /** Whether {@code owner} may still be working: unknown owners and other hosts' are. */
+  /**
+   * Whether {@code owner}, of a lease still running, may be another process at work: not this
+   * process itself (a lease whose process is gone is not running, {@link WorkerLease#state}).
+   */
   private static boolean alive(RunOwner owner) {
-    return owner == null || (!owner.equals(RunOwner.current()) && !owner.gone());
+    return owner == null || !owner.equals(RunOwner.current());
   }
 }

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,18 +88,12 @@ class RollbackApplierTest {
 
   /** What an apply reported: items expected and done, and its writes' sums. */
   private static final class Heard implements ApplyProgress {
-    final java.util.concurrent.atomic.AtomicLong expected =
-        new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong done =
-        new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong written =
-        new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong deleted =
-        new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong failed =
-        new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.DoubleAdder units =
-        new java.util.concurrent.atomic.DoubleAdder();
+    final AtomicLong expected = new AtomicLong();
+    final AtomicLong done = new AtomicLong();
+    final AtomicLong written = new AtomicLong();
+    final AtomicLong deleted = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final DoubleAdder units = new DoubleAdder();
 
     @Override
     public void expect(long items) {
@@ -234,8 +231,7 @@ class RollbackApplierTest {
   @Test
   void apply_stoppedAfterItsFirstChunk_settlesThatChunk_endsIncomplete_andAResumeDoesTheRest() {
     RollbackPlan plan = fourRestores();
-    java.util.concurrent.atomic.AtomicInteger asked =
-        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger asked = new AtomicInteger();
     // Stopped as the second chunk is about to start.
     RollbackApplier stopping =
         new RollbackApplier(
