@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherScriptTest {
   private static final Path THP = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
 
+  /** What the launcher adds so that G1 does not keep marking a heap of live tables. */
+  private static final String MARKING =
+      "-XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=85 ";
+
   @TempDir Path dir;
 
   @BeforeEach
@@ -44,7 +48,9 @@ class LauncherScriptTest {
     assumeTrue(madvise(), "transparent huge pages are not in madvise mode here");
     assertThat(launch("-Xmx6g", "--version"))
         .isEqualTo(
-            "java -XX:+UseTransparentHugePages -Xmx6g -jar "
+            "java "
+                + MARKING
+                + "-XX:+UseTransparentHugePages -Xmx6g -jar "
                 + dir.resolve("target/pitr.jar")
                 + " --version");
   }
@@ -53,14 +59,17 @@ class LauncherScriptTest {
   void launcher_whenHugePagesAreNotOfferedOnRequest_passesOnlyTheUsersOptions() throws Exception {
     assumeTrue(!madvise(), "transparent huge pages are in madvise mode here");
     assertThat(launch("-Xmx6g", "--version"))
-        .isEqualTo("java -Xmx6g -jar " + dir.resolve("target/pitr.jar") + " --version");
+        .isEqualTo(
+            "java " + MARKING + "-Xmx6g -jar " + dir.resolve("target/pitr.jar") + " --version");
   }
 
   @Test
   void launcher_whenTheUsersOptionsNameHugePages_passesThemUnchanged() throws Exception {
     assertThat(launch("-XX:-UseTransparentHugePages -Xmx1g", "local", "serve"))
         .isEqualTo(
-            "java -XX:-UseTransparentHugePages -Xmx1g -jar "
+            "java "
+                + MARKING
+                + "-XX:-UseTransparentHugePages -Xmx1g -jar "
                 + dir.resolve("target/pitr.jar")
                 + " local serve");
   }
@@ -70,7 +79,25 @@ class LauncherScriptTest {
     String expected = "-jar " + dir.resolve("target/pitr.jar") + " runs";
     assertThat(launch("", "runs"))
         .isEqualTo(
-            madvise() ? "java -XX:+UseTransparentHugePages " + expected : "java " + expected);
+            madvise()
+                ? "java " + MARKING + "-XX:+UseTransparentHugePages " + expected
+                : "java " + MARKING + expected);
+  }
+
+  @Test
+  void launcher_whenTheUsersOptionsSetWhenMarkingStartsOrNameACollector_addsNoMarkingOptions()
+      throws Exception {
+    String hugePages = madvise() ? "-XX:+UseTransparentHugePages " : "";
+    String jar = " -jar " + dir.resolve("target/pitr.jar") + " runs";
+    for (String users :
+        new String[] {
+          "-XX:InitiatingHeapOccupancyPercent=60",
+          "-XX:+G1UseAdaptiveIHOP",
+          "-XX:+UseParallelGC -Xmx2g",
+          "-XX:+UseG1GC"
+        }) {
+      assertThat(launch(users, "runs")).as(users).isEqualTo("java " + hugePages + users + jar);
+    }
   }
 
   private String launch(String javaOpts, String... args) throws IOException, InterruptedException {
