@@ -19,17 +19,8 @@ if [[ ! -x "$node_dir/node_modules/.bin/dynalite" ]]; then
   (cd "$node_dir" && npm install --silent --no-audit --no-fund dynalite@4.0.0 >&2)
 fi
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_for() {
-  for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "bench: nothing listens on port $1 after 30 s" >&2
-  return 1
-}
+# shellcheck source=bench/ports.sh
+source "$here/ports.sh"
 port="$(free_port)"
 "$node_dir/node_modules/.bin/dynalite" --port "$port" --host 127.0.0.1 --createTableMs 0 --deleteTableMs 0 >/dev/null 2>&1 &
 dynalite_pid=$!

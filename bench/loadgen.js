@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // A small, independent DynamoDB load generator (plain Node, no packages): BatchWriteItem of 25
 // items per call over keep-alive HTTP connections, one request in flight per connection, against
-// several endpoints side by side in interleaved rounds; prints the median items/s of each target
-// and case and each target's ratio to the last one.
+// several endpoints side by side in interleaved rounds (the targets' order reverses every other
+// round, so neither always runs first); prints the median items/s of each target and case, and
+// each target's ratio to the last one: the ratio of the medians, and the median of the per-round
+// ratios (both ran within seconds of each other in a round, so the machine's load weighs on both
+// alike). With --pid NAME=PID for a target served by a local process, it also reads that process's
+// CPU time (/proc/PID/stat) around every run and reports the server's CPU µs per item written.
 //   node bench/loadgen.js --target pitr=http://127.0.0.1:8000 --target dynalite=http://127.0.0.1:4567 \
-//     [--seconds 4] [--rounds 5] [--connections 1,4] [--payloads 16,1000]
+//     [--pid pitr=12345] [--seconds 4] [--rounds 5] [--connections 1,4] [--payloads 16,1000]
 // Requests carry a well-formed but fake SigV4 Authorization header (neither pitr without an access
 // key nor dynalite checks the signature), and are built before the clock starts.
 'use strict';
 const http = require('http');
 
 function parseArgs(argv) {
-  const opts = { targets: [], seconds: 4, rounds: 5, connections: [1, 4], payloads: [16, 1000] };
+  const opts = { targets: [], pids: new Map(), seconds: 4, rounds: 5, connections: [1, 4], payloads: [16, 1000] };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
@@ -19,6 +23,12 @@ function parseArgs(argv) {
         const eq = value.indexOf('=');
         if (eq < 1) throw new Error(`--target takes NAME=URL, got ${value}`);
         opts.targets.push({ name: value.slice(0, eq), url: new URL(value.slice(eq + 1)) });
+        break;
+      }
+      case '--pid': {
+        const eq = value.indexOf('=');
+        if (eq < 1 || !/^[0-9]+$/.test(value.slice(eq + 1))) throw new Error(`--pid takes NAME=PID, got ${value}`);
+        opts.pids.set(value.slice(0, eq), value.slice(eq + 1));
         break;
       }
       case '--seconds': opts.seconds = Number(value); break;
@@ -30,6 +40,9 @@ function parseArgs(argv) {
     i++;
   }
   if (opts.targets.length === 0) throw new Error('give at least one --target NAME=URL');
+  for (const name of opts.pids.keys()) {
+    if (!opts.targets.some((t) => t.name === name)) throw new Error(`--pid ${name}: no --target of that name`);
+  }
   return opts;
 }
 
@@ -135,13 +148,26 @@ function batches(payloadBytes, count) {
   return out;
 }
 
-/** One timed run: items/s written over `connections` keep-alive connections. */
-async function measure(url, connections, payloadBytes, seconds) {
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
+
+/** CPU seconds (user + system, all threads) process `pid` has used so far. */
+function cpuSeconds(pid) {
+  const stat = require('fs').readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * One timed run over `connections` keep-alive connections: items/s written and, when `pid` is
+ * given, that server's CPU µs per item written.
+ */
+async function measure(url, pid, connections, payloadBytes, seconds) {
   await freshTable(url);
   const bodies = batches(payloadBytes, 4096);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   let sent = 0;
   let written = 0;
+  const cpuBefore = pid ? cpuSeconds(pid) : 0;
   const start = process.hrtime.bigint();
   const deadline = start + BigInt(Math.round(seconds * 1e9));
   async function worker() {
@@ -154,8 +180,9 @@ async function measure(url, connections, payloadBytes, seconds) {
   }
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpuMicrosPerItem = pid ? ((cpuSeconds(pid) - cpuBefore) * 1e6) / written : NaN;
   agent.destroy();
-  return written / elapsed;
+  return { rate: written / elapsed, cpuMicrosPerItem };
 }
 
 function median(values) {
@@ -178,33 +205,49 @@ async function main() {
   );
   for (let round = -1; round < opts.rounds; round++) {
     for (const c of cases) {
-      for (const t of opts.targets) {
-        const rate = await measure(t.url, c.conns, c.payload, opts.seconds);
+      const order = round % 2 === 0 ? opts.targets : [...opts.targets].reverse();
+      for (const t of order) {
+        const run = await measure(t.url, opts.pids.get(t.name), c.conns, c.payload, opts.seconds);
         if (round >= 0) {
           const key = `${t.name}|${c.payload}|${c.conns}`;
           if (!results.has(key)) results.set(key, []);
-          results.get(key).push(rate);
+          results.get(key).push(run);
         }
       }
     }
   }
-  console.log('\n| target | items | connections | items/s |\n|---|---|---:|---:|');
+  const runs = (t, c) => results.get(`${t.name}|${c.payload}|${c.conns}`);
+  const rates = (t, c) => runs(t, c).map((r) => r.rate);
+  const cpus = (t, c) => runs(t, c).map((r) => r.cpuMicrosPerItem);
+  const withCpu = opts.targets.filter((t) => opts.pids.has(t.name));
+  console.log(
+    `\n| target | items | connections | items/s |${withCpu.length ? ' server CPU µs/item |' : ''}` +
+      `\n|---|---|---:|---:|${withCpu.length ? '---:|' : ''}`,
+  );
   for (const c of cases) {
     for (const t of opts.targets) {
-      console.log(`| ${t.name} | ${sizeName(c.payload)} | ${c.conns} | ${fmt(median(results.get(`${t.name}|${c.payload}|${c.conns}`)))} |`);
+      const cpu = opts.pids.has(t.name) ? ` ${median(cpus(t, c)).toFixed(2)} |` : withCpu.length ? ' n/a |' : '';
+      console.log(`| ${t.name} | ${sizeName(c.payload)} | ${c.conns} | ${fmt(median(rates(t, c)))} |${cpu}`);
     }
   }
   const last = opts.targets[opts.targets.length - 1];
   const others = opts.targets.slice(0, -1);
   if (others.length > 0) {
+    const perRound = (a, b) => median(a.map((x, i) => x / b[i]));
+    const columns = others.map((t) => `${t.name} / ${last.name}`);
+    const cpuColumns = opts.pids.has(last.name) ? others.filter((t) => opts.pids.has(t.name)) : [];
     console.log(
-      `\n| items | connections | ${others.map((t) => `${t.name} / ${last.name}`).join(' | ')} |` +
-        `\n|---|---:|${others.map(() => '---:').join('|')}|`,
+      `\n| items | connections | ${columns.map((n) => `${n} (medians) | ${n} (per round)`).join(' | ')} |` +
+        `${cpuColumns.map((t) => ` CPU/item ${t.name} / ${last.name} (per round) |`).join('')}` +
+        `\n|---|---:|${columns.map(() => '---:|---:').join('|')}|${cpuColumns.map(() => '---:|').join('')}`,
     );
     for (const c of cases) {
-      const base = median(results.get(`${last.name}|${c.payload}|${c.conns}`));
-      const ratios = others.map((t) => `${(median(results.get(`${t.name}|${c.payload}|${c.conns}`)) / base).toFixed(1)}x`);
-      console.log(`| ${sizeName(c.payload)} | ${c.conns} | ${ratios.join(' | ')} |`);
+      const base = rates(last, c);
+      const ratios = others.map(
+        (t) => `${(median(rates(t, c)) / median(base)).toFixed(2)}x | ${perRound(rates(t, c), base).toFixed(2)}x`,
+      );
+      const cpuRatios = cpuColumns.map((t) => ` ${perRound(cpus(t, c), cpus(last, c)).toFixed(2)}x |`);
+      console.log(`| ${sizeName(c.payload)} | ${c.conns} | ${ratios.join(' | ')} |${cpuRatios.join('')}`);
     }
   }
   if (process.env.LOADGEN_COUNT_FILE) require('fs').writeFileSync(process.env.LOADGEN_COUNT_FILE, `${totalRequests}\n`);

@@ -14,12 +14,9 @@ jars=("$@")
 if [[ ${#jars[@]} -eq 0 ]]; then
   jars=("$here/../target/pitr.jar")
 fi
-# As ./pitr: G1 starts marking at a fixed 85% of the heap, and huge pages where Linux offers them.
-opts=(-Xmx4g -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=85)
-thp=/sys/kernel/mm/transparent_hugepage/enabled
-if [[ -r "$thp" && "$(cat "$thp")" == *"[madvise]"* ]]; then
-  opts+=(-XX:+UseTransparentHugePages)
-fi
+# The options ./pitr runs the engine with (G1's marking threshold, huge pages where Linux offers
+# them), with a 4 GB heap.
+mapfile -t opts < <(PITR_JAVA_OPTS=-Xmx4g PITR_PRINT_JAVA_OPTS=1 "$here/../pitr")
 read -r -a extra <<<"${EXTRA_JAVA_OPTS:-}"
 for pass in $(seq 1 "$passes"); do
   for jar in "${jars[@]}"; do

@@ -106,13 +106,14 @@ final class BenchScaleCommand implements Callable<Integer> {
     out.println();
     out.println(
         "| items | item bytes | load s | heap bytes/item | heap bytes/item, all updated |"
-            + " update-all s | gets/s | puts/s | restore s | bytes written/put |"
+            + " update-all s | gets/s | puts/s | restore s | first read of restored s | bytes"
+            + " written/put |"
             + headings(optional));
-    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + separators(optional));
+    out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + separators(optional));
     for (ScaleBenchmark.Result r : results) {
       out.printf(
           Locale.ROOT,
-          "| %,d | %.0f | %.1f | %,.0f | %s | %s | %,.0f | %,.0f | %.2f | %s |%s%n",
+          "| %,d | %.0f | %.1f | %,.0f | %s | %s | %,.0f | %,.0f | %.2f | %.3f | %s |%s%n",
           r.items(),
           r.itemBytes(),
           r.loadSeconds(),
@@ -126,6 +127,7 @@ final class BenchScaleCommand implements Callable<Integer> {
           r.getsPerSecond(),
           r.putsPerSecond(),
           r.restoreSeconds(),
+          r.firstReadSeconds(),
           dataDir == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", r.bytesPerWrite()),
           cells(optional, c -> c.absolute(r)));
     }

@@ -21,12 +21,14 @@ import java.util.Arrays;
  * characters the key encodes otherwise) the read answers {@link #UNSURE} and the caller asks the
  * buckets.
  *
- * <p>Changed only by the index's writer; read without locks. A slot's value is written (release)
- * before its hash, a hash is never cleared, a deleted item leaves its hash with a null value, and a
- * value is replaced in place as the bucket's is; a reader that sees a value also sees a whole
- * object, and as it verifies every key it finds, a stale hash beside a newer value cannot mislead
- * it. Growing builds new arrays and publishes them in one volatile write; the old ones are not
- * changed again, so a reader still on them sees the table as it was before the write that grew it.
+ * <p>Built from the index's buckets once point reads ask for it ({@link
+ * ItemIndex#buildDirectTable}), then changed only by the index's writer; read without locks. A
+ * slot's value is written (release) before its hash, a hash is never cleared, a deleted item leaves
+ * its hash with a null value, and a value is replaced in place as the bucket's is; a reader that
+ * sees a value also sees a whole object, and as it verifies every key it finds, a stale hash beside
+ * a newer value cannot mislead it. Growing builds new arrays and publishes them in one volatile
+ * write; the old ones are not changed again, so a reader still on them sees the table as it was
+ * before the write that grew it.
  */
 final class DirectTable {
   /** What {@link #find} answers when only the buckets can tell. */

@@ -30,10 +30,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * value's bytes (the key is then held once), else into one byte array of the bucket's packed keys
  * (see {@link KeyRefs}), so a loaded item costs one object, its image.
  *
- * <p>Given the partition key's name, a hash-only table also keeps its items in a {@link
- * DirectTable} by hash (about 10 bytes per item), where {@link #image}, the live reads' lookup,
- * finds an item's image in two reads from memory instead of the directory slot, bucket, its arrays
- * and the image. Every write changes the buckets first, then that table, with the same value.
+ * <p>Given the partition key's name, a hash-only table that is point-read also keeps its items in a
+ * {@link DirectTable} by hash (about 10 bytes per item), where {@link #image}, the live reads'
+ * lookup, finds an item's image in two reads from memory instead of the directory slot, bucket, its
+ * arrays and the image. It is built from the buckets once a read has asked for it ({@link
+ * #wantsDirectTable}), by the next writer or by a reader holding the write lock ({@link
+ * #buildDirectTable}), so a table that is only written (a copy's target, a restore, a load) never
+ * pays for it: keeping it up to date cost an HTTP write about 2-8% more CPU. From then on every
+ * write changes the buckets first, then that table, with the same value.
  *
  * <p>Changed only by one writer at a time (under the engine's write lock); read without locks. A
  * reader always sees a whole bucket, before or after a write: an insert fills a free slot the
@@ -53,8 +57,17 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   private final boolean composite;
   private final IndexBucket empty;
 
-  /** A hash-only table's items by hash, for {@link #image}; null where there is none. */
-  private final DirectTable direct;
+  /** The partition key's name for a hash-only table's {@link DirectTable}; else null. */
+  private final String partitionKey;
+
+  /**
+   * A hash-only table's items by hash, for {@link #image}; null until a read asks for it. Set once,
+   * under the engine's write lock.
+   */
+  private volatile DirectTable direct;
+
+  /** Whether a point read went through the buckets of a table that could have a direct table. */
+  private volatile boolean directWanted;
 
   private volatile Directory directory;
 
@@ -80,7 +93,7 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
    */
   public ItemIndex(boolean composite, String partitionKey) {
     this.composite = composite;
-    this.direct = composite || partitionKey == null ? null : new DirectTable(partitionKey);
+    this.partitionKey = composite ? null : partitionKey;
     this.empty = new IndexBucket(!composite);
     IndexBucket[] slots = new IndexBucket[1 << INITIAL_BITS];
     Arrays.fill(slots, empty);
@@ -132,7 +145,8 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /**
    * The live image of the item at {@code key} (shared: callers must not change it), or null where
    * there is none or it was deleted: for a hash-only table with a {@link DirectTable}, found there
-   * in two reads from memory, else (or where that table cannot tell) through the buckets.
+   * in two reads from memory, else (or where that table cannot tell) through the buckets. A
+   * hash-only table without one yet asks for one ({@link #wantsDirectTable}).
    */
   public byte[] image(StoreKey key) {
     DirectTable t = direct;
@@ -141,14 +155,50 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       if (found != DirectTable.UNSURE) {
         return (byte[]) found;
       }
+    } else if (partitionKey != null && !directWanted) {
+      directWanted = true;
     }
     Version v = get(key);
     return v == null ? null : v.bytes();
   }
 
+  /** Whether a point read asked for a {@link DirectTable} that is not built yet. */
+  public boolean wantsDirectTable() {
+    return directWanted && direct == null;
+  }
+
+  /** Whether point reads find items in a {@link DirectTable}. */
+  public boolean hasDirectTable() {
+    return direct != null;
+  }
+
+  /**
+   * Builds the {@link DirectTable} of a hash-only table from its buckets and publishes it, unless
+   * it has one already: one pass over the items, about 1 s at 10,000,000. Readers see no table,
+   * then the whole one. Caller holds the engine's write lock.
+   */
+  public void buildDirectTable() {
+    if (direct != null || partitionKey == null) {
+      return;
+    }
+    DirectTable t = new DirectTable(partitionKey);
+    t.reserve((int) Math.min(Integer.MAX_VALUE / 2, partitions));
+    Directory d = directory;
+    for (int i = 0; i < d.slots.length; i++) {
+      IndexBucket b = d.bucket(i);
+      for (int j = 0; j < b.size(); j++) {
+        t.insert(b.hash(j), b.value(j));
+      }
+    }
+    direct = t;
+  }
+
   /** Stores {@code v} as the key's newest version. Caller holds the engine's write lock. */
   @Override
   public Version put(StoreKey k, Version v) {
+    if (directWanted && direct == null) {
+      buildDirectTable();
+    }
     Directory d = directory;
     int slot = d.slotOf(k.hash());
     IndexBucket b = d.bucket(slot);
@@ -182,10 +232,11 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   private Version putItem(Directory d, int slot, IndexBucket b, int i, StoreKey k, Version v) {
     boolean lone = !v.hasPrevious() && v.exists();
     Object value = lone ? v.bytes() : v;
+    DirectTable t = direct;
     if (i < 0) {
       insert(d, slot, b, (int) k.hash(), k.bytes(), value, v.at(), v.size);
-      if (direct != null) {
-        direct.insert(k.hash(), value);
+      if (t != null) {
+        t.insert(k.hash(), value);
       }
       count++;
       return null;
@@ -206,8 +257,8 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       // A version record carries its own time and size: replaced in place, no bucket copy.
       b.replace(i, v);
     }
-    if (direct != null) {
-      direct.replace(k.hash(), old, value);
+    if (t != null) {
+      t.replace(k.hash(), old, value);
     }
     return previous;
   }
@@ -224,6 +275,9 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
   /** Removes the key and its versions. Caller holds the engine's write lock. */
   @Override
   public Version remove(Object key) {
+    if (directWanted && direct == null) {
+      buildDirectTable();
+    }
     StoreKey k = (StoreKey) key;
     Directory d = directory;
     int slot = d.slotOf(k.hash());
@@ -247,8 +301,9 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
       publish(
           d, slot, sorted.removing(sorted.find(k.hash(), k.bytes(), k.partitionLength(), d.shift)));
     }
-    if (direct != null) {
-      direct.remove(k.hash(), old);
+    DirectTable t = direct;
+    if (t != null) {
+      t.remove(k.hash(), old);
     }
     if (previous != null) {
       count--;
@@ -302,17 +357,18 @@ public final class ItemIndex extends AbstractMap<StoreKey, Version> {
     long items = 0;
     long bytes = 0;
     long parts = 0;
-    if (direct != null) {
-      direct.reserve(source.size());
+    DirectTable t = direct;
+    if (t != null) {
+      t.reserve(source.size());
     }
     for (int i = 0; i < slots.length; i++) {
       IndexBucket b = d.bucket(i).merged();
       IndexBucket c = composite ? b.sortKeysAsOf(at, now) : b.itemsAsOf(at, now);
       slots[i] = c.n == 0 ? empty : c;
       parts += c.n;
-      if (direct != null) {
+      if (t != null) {
         for (int j = 0; j < c.n; j++) {
-          direct.insert(c.hash(j), c.value(j));
+          t.insert(c.hash(j), c.value(j));
         }
       }
       for (int j = 0; j < c.n; j++) {

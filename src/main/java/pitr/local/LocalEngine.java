@@ -447,6 +447,11 @@ public final class LocalEngine implements AutoCloseable {
     return writer;
   }
 
+  /** Table {@code name} as the engine holds it, or null (tests look at how it holds its items). */
+  Table table(String name) {
+    return catalog.tables().get(name);
+  }
+
   /** Commits made to the data directory so far; concurrent writes share commits. 0 in memory. */
   public long durableCommits() {
     return writer.commits();

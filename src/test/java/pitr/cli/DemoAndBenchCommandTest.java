@@ -79,7 +79,7 @@ class DemoAndBenchCommandTest {
         .doesNotContain("10,000")
         .containsPattern(
             "\\| 100 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| -?[\\d,]+ \\| [\\d.]+ \\| [\\d,]+ \\| [\\d,]+"
-                + " \\| [\\d.]+ \\| [\\d,]+ \\|")
+                + " \\| [\\d.]+ \\| \\d+\\.\\d{3} \\| [\\d,]+ \\|")
         .containsPattern("\\| 200 \\| .*\\|\\n")
         .containsPattern("\\| 200 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|");
   }
@@ -105,7 +105,7 @@ class DemoAndBenchCommandTest {
         .doesNotContain("updating all")
         .containsPattern(
             "\\| 100 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| n/a \\| n/a \\| [\\d,]+ \\| [\\d,]+"
-                + " \\| [\\d.]+ \\| n/a \\|");
+                + " \\| [\\d.]+ \\| \\d+\\.\\d{3} \\| n/a \\|");
   }
 
   /** The lines of the tables {@code bench engine-scale ARGS} prints, at 10 and 20 items. */
@@ -136,10 +136,11 @@ class DemoAndBenchCommandTest {
   void benchEngineScale_withAndWithoutHttp_printsTheSameTables_withTheHttpColumnsLastOnlyWithIt() {
     String absolute =
         "| items | item bytes | load s | heap bytes/item | heap bytes/item, all updated |"
-            + " update-all s | gets/s | puts/s | restore s | bytes written/put |";
+            + " update-all s | gets/s | puts/s | restore s | first read of restored s | bytes"
+            + " written/put |";
     String row =
         "\\| [12]0 \\| \\d+ \\| [\\d.]+ \\| -?[\\d,]+ \\| n/a \\| n/a \\| [\\d,]+ \\| [\\d,]+"
-            + " \\| [\\d.]+ \\| n/a \\|";
+            + " \\| [\\d.]+ \\| \\d+\\.\\d{3} \\| n/a \\|";
     String ratio = "\\| [12]0 \\| \\d+\\.\\d\\dx \\| \\d+\\.\\d\\dx \\|";
 
     List<String> plain = engineScaleTables();
@@ -147,7 +148,7 @@ class DemoAndBenchCommandTest {
 
     assertThat(plain).hasSize(8);
     assertThat(plain.get(0)).isEqualTo(absolute);
-    assertThat(plain.get(1)).isEqualTo("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    assertThat(plain.get(1)).isEqualTo("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     assertThat(plain.get(2)).matches("\\| 10 \\|.*").matches(row);
     assertThat(plain.get(3)).matches("\\| 20 \\|.*").matches(row);
     assertThat(plain.get(4)).isEqualTo("| items | gets/s vs 10 | puts/s vs 10 |");
@@ -158,7 +159,7 @@ class DemoAndBenchCommandTest {
     assertThat(http).hasSize(8);
     assertThat(http.get(0)).isEqualTo(absolute + " gets/s, HTTP | puts/s, HTTP |");
     assertThat(http.get(1))
-        .isEqualTo("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        .isEqualTo("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     assertThat(http.get(2))
         .matches("\\| 10 \\|.*")
         .matches(row + " [1-9][\\d,]* \\| [1-9][\\d,]* \\|");

@@ -100,12 +100,32 @@ class LauncherScriptTest {
     }
   }
 
+  @Test
+  void launcher_askedToPrintItsOptions_printsOnePerLineWithoutBuildingOrRunning() throws Exception {
+    // No jar at all: a launcher that tried to build or run would fail here.
+    Files.delete(dir.resolve("target/pitr.jar"));
+    String hugePages = madvise() ? "\n-XX:+UseTransparentHugePages" : "";
+    assertThat(launch(Map.of("PITR_PRINT_JAVA_OPTS", "1"), "-Xmx4g", "runs"))
+        .isEqualTo(
+            "-XX:-G1UseAdaptiveIHOP\n-XX:InitiatingHeapOccupancyPercent=85"
+                + hugePages
+                + "\n-Xmx4g");
+    assertThat(launch(Map.of("PITR_PRINT_JAVA_OPTS", "1"), "-XX:+UseParallelGC", "runs"))
+        .isEqualTo((madvise() ? "-XX:+UseTransparentHugePages\n" : "") + "-XX:+UseParallelGC");
+  }
+
   private String launch(String javaOpts, String... args) throws IOException, InterruptedException {
+    return launch(Map.of(), javaOpts, args);
+  }
+
+  private String launch(Map<String, String> extraEnv, String javaOpts, String... args)
+      throws IOException, InterruptedException {
     ProcessBuilder b = new ProcessBuilder("bash", dir.resolve("pitr").toString());
     b.command().addAll(java.util.List.of(args));
     Map<String, String> env = b.environment();
     env.put("PATH", dir.resolve("bin") + ":" + env.get("PATH"));
     env.put("PITR_JAVA_OPTS", javaOpts);
+    env.putAll(extraEnv);
     b.redirectErrorStream(true);
     Process p = b.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -51,6 +51,13 @@ class DirectTableTest {
     Map<String, Version> reference = new HashMap<>();
     SplittableRandom random = new SplittableRandom(11);
     for (int i = 0; i < 60_000; i++) {
+      if (i == 30_000) {
+        // A read asks for the table; the next write builds it from the buckets, and the writes
+        // after it keep it.
+        assertThat(index.hasDirectTable()).isFalse();
+        index.image(key("p1"));
+        assertThat(index.wantsDirectTable()).isTrue();
+      }
       String p = "p" + random.nextInt(20_000);
       StoreKey k = key(p);
       int op = random.nextInt(10);
@@ -68,6 +75,8 @@ class DirectTableTest {
         reference.put(p, v);
       }
     }
+    assertThat(index.hasDirectTable()).isTrue();
+    assertThat(index.wantsDirectTable()).isFalse();
     for (int i = 0; i < 20_000; i++) {
       StoreKey k = key("p" + i);
       Version v = reference.get("p" + i);
@@ -117,6 +126,7 @@ class DirectTableTest {
     StoreKey k = StoreKey.of(AttributeValue.fromN("1"), null);
     Version v = new Version(5, item(AttributeValue.fromN("1.0"), 5), null);
     index.put(k, v);
+    index.buildDirectTable();
     byte[] bytes = k.bytes();
     DirectTable table = new DirectTable("pk");
     table.insert(k.hash(), v.bytes());
@@ -137,6 +147,8 @@ class DirectTableTest {
     for (int i = 0; i < keys.length; i++) {
       index.put(StoreKey.of(keys[i], null), new Version(i, item(keys[i], i), null));
     }
+    index.buildDirectTable();
+    assertThat(index.hasDirectTable()).isTrue();
     for (int i = 0; i < keys.length; i++) {
       byte[] image = index.image(StoreKey.of(keys[i], null));
       assertThat(image).isNotNull();
@@ -145,7 +157,7 @@ class DirectTableTest {
   }
 
   @Test
-  void copyAsOf_anInstant_givesTheRestoredIndexATableOfExactlyTheItemsLiveThen() {
+  void copyAsOf_anInstant_leavesTheRestoredIndexWithoutATable_whichBuiltHoldsTheItemsLiveThen() {
     ItemIndex source = new ItemIndex(false, "pk");
     for (int i = 0; i < 5_000; i++) {
       source.put(key("r" + i), version("r" + i, 10, null));
@@ -161,8 +173,12 @@ class DirectTableTest {
     for (int i = 5_000; i < 6_000; i++) {
       source.put(key("r" + i), version("r" + i, 20, null));
     }
+    source.buildDirectTable();
     ItemIndex restored = new ItemIndex(false, "pk");
     assertThat(restored.copyAsOf(source, 15, 30).items()).isEqualTo(5_000);
+    assertThat(restored.hasDirectTable()).isFalse();
+    restored.buildDirectTable();
+    assertThat(restored.hasDirectTable()).isTrue();
     for (int i = 0; i < 6_000; i++) {
       byte[] image = restored.image(key("r" + i));
       if (i < 5_000) {
@@ -183,7 +199,7 @@ class DirectTableTest {
   }
 
   @Test
-  void image_readWhileOneWriterUpdatesDeletesAndGrowsTheTable_alwaysSeesAWholeItemOfItsKey()
+  void image_readWhileOneWriterBuildsUpdatesDeletesAndGrowsTheTable_alwaysSeesAWholeItemOfItsKey()
       throws Exception {
     ItemIndex index = new ItemIndex(false, "pk");
     int stable = 2_000;
@@ -247,6 +263,8 @@ class DirectTableTest {
     writerDone.set(1);
     reader.join();
     assertThat(failure.get()).isNull();
+    // The reader's first read asked for the table; one of the writes built it under the reader.
+    assertThat(index.hasDirectTable()).isTrue();
     assertThat(readerPasses.get()).isGreaterThanOrEqualTo(2);
     for (Map.Entry<String, Version> e : latest.entrySet()) {
       assertThat(index.image(key(e.getKey()))).isSameAs(e.getValue().bytes());

@@ -163,6 +163,7 @@ public final class BatchOps extends OperationFamily {
                 found.add(proj == null ? item : proj.apply(item));
               }
             }
+            writer.buildWantedDirectTable(t);
             responses.put(t.name, found);
             if (!left.isEmpty()) {
               unprocessed.put(t.name, ka.toBuilder().keys(left).build());

@@ -66,6 +66,7 @@ public final class ItemOps extends OperationFamily {
           StoreKey key = Requests.requestKey(t, r.key());
           Throughput.checkRead(t, null);
           byte[] image = t.image(key);
+          writer.buildWantedDirectTable(t);
           boolean consistent = Boolean.TRUE.equals(r.consistentRead());
           CapacityTally tally = CapacityTally.reads();
           tally.table(

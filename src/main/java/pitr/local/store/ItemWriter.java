@@ -116,6 +116,22 @@ public final class ItemWriter implements AutoCloseable {
     return commits;
   }
 
+  /**
+   * Builds the point-read table of {@code t}'s items that reads of it have asked for ({@link
+   * ItemIndex#wantsDirectTable}), unless another thread holds the write lock: the next write then
+   * builds it, or a later read. Called by point reads after they read, so a table that is only
+   * written never has one. Changes no item and commits nothing.
+   */
+  public void buildWantedDirectTable(Table t) {
+    if (t.items.wantsDirectTable() && lock.tryLock()) {
+      try {
+        t.items.buildDirectTable();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
   /** Whether changes are saved to disk. */
   public boolean isDurable() {
     return durable != null;
