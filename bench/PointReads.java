@@ -8,6 +8,8 @@
 // ROUNDS, with the CPU the JVM's other threads (the collector's, the compiler's) used during that
 // size's rounds, as a share of one core: where a size's rounds pay for collecting another's heap,
 // it shows.
+// With -Dop=put it times PutItem instead, each replacing a random item with a new ~200-byte image
+// built in the loop (as bench engine-scale's puts do), PITR on, so every put also keeps a version.
 // With -Dprofile=FILE and async-profiler's jar on the class path
 // (mvn dependency:get -Dartifact=tools.profiler:async-profiler:3.0), the timed rounds are profiled
 // (CPU, collapsed stacks) into FILE.
@@ -32,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateContinuousBackupsRequest;
@@ -41,13 +44,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public class PointReads {
   private static final int BATCH = 64;
 
-  /** A loaded engine of {@code n} items and the random keys its rounds read. */
-  record Sized(int n, LocalEngine engine, String[] keys) {}
+  /** A loaded engine of {@code n} items, and the random keys its rounds read (and their ids). */
+  record Sized(int n, LocalEngine engine, String[] keys, int[] ids) {}
 
   public static void main(String[] args) throws Exception {
     int[] sizes = Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray();
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     String profile = System.getProperty("profile");
+    boolean puts = "put".equals(System.getProperty("op", "get"));
+    String unit = puts ? "puts/s" : "gets/s";
     List<Sized> tables = new ArrayList<>();
     for (int n : sizes) {
       tables.add(load(n));
@@ -71,7 +76,7 @@ public class PointReads {
         long t0 = System.nanoTime();
         long calls = 0;
         while (System.nanoTime() - t0 < 2_000_000_000L) {
-          sink += gets(t.engine(), t.keys(), next[s]);
+          sink += puts ? puts(t, next[s], round) : gets(t.engine(), t.keys(), next[s]);
           next[s] = (next[s] + BATCH) % t.keys().length;
           calls += BATCH;
         }
@@ -88,10 +93,11 @@ public class PointReads {
           ratio = s > 0 ? String.format(" (%.2fx)", ratios[s][round]) : "";
         }
         System.out.printf(
-            "%s %,d items: %,.0f gets/s%s, other threads %.0f%% of a core%n",
+            "%s %,d items: %,.0f %s%s, other threads %.0f%% of a core%n",
             round < 0 ? "warm-up" : "round",
             t.n(),
             rate,
+            unit,
             ratio,
             100 * other);
       }
@@ -104,9 +110,10 @@ public class PointReads {
       Arrays.sort(ratios[s]);
       Arrays.sort(others[s]);
       System.out.printf(
-          "median %,d items: %,.0f gets/s%s, other threads %.0f%% of a core%n",
+          "median %,d items: %,.0f %s%s, other threads %.0f%% of a core%n",
           sizes[s],
           perSecond[s][rounds / 2],
+          unit,
           s > 0 ? String.format(", %.2fx of %,d items", ratios[s][rounds / 2], sizes[0]) : "",
           100 * others[s][rounds / 2]);
     }
@@ -143,10 +150,15 @@ public class PointReads {
     clock.advance(Duration.ofSeconds(1));
     SplittableRandom random = new SplittableRandom(42);
     String[] keys = new String[Math.min(n, 1 << 20)];
+    int[] ids = new int[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = ScaleBenchmark.key(random.nextInt(n));
+      ids[i] = random.nextInt(n);
+      keys[i] = ScaleBenchmark.key(ids[i]);
     }
-    return new Sized(n, engine, keys);
+    // One point read, as any table that is read gets: it builds the table point reads use, which
+    // every put then keeps up to date.
+    gets(engine, keys, 0);
+    return new Sized(n, engine, keys, ids);
   }
 
   /** BATCH GetItem calls of the keys from {@code from} on, wrapping: the sizes of the items. */
@@ -165,6 +177,20 @@ public class PointReads {
               .size();
     }
     return sizes;
+  }
+
+  /** BATCH PutItem calls replacing the items of the ids from {@code from} on, wrapping. */
+  private static long puts(Sized t, int from, int round) {
+    for (int j = 0; j < BATCH; j++) {
+      int id = t.ids()[(from + j) % t.ids().length];
+      t.engine()
+          .putItem(
+              PutItemRequest.builder()
+                  .tableName("scale")
+                  .item(ScaleBenchmark.item(id, round + 3))
+                  .build());
+    }
+    return BATCH;
   }
 
   private static void profiler(String command) throws Exception {

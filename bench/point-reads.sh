@@ -4,7 +4,8 @@
 # launcher gives the engine and a 4 GB heap. With several jars, each pass runs every jar in turn,
 # so two builds are compared side by side. Prints each pass's medians and ratio.
 #   bench/point-reads.sh [PASSES] [JAR...]        (defaults: 3, target/pitr.jar)
-# SIZES (default 10000,10000000), ROUNDS (default 5) and EXTRA_JAVA_OPTS change the run.
+# SIZES (default 10000,10000000), ROUNDS (default 5) and EXTRA_JAVA_OPTS change the run; OP=put
+# times PutItem instead of GetItem.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +21,7 @@ mapfile -t opts < <(PITR_JAVA_OPTS=-Xmx4g PITR_PRINT_JAVA_OPTS=1 "$here/../pitr"
 read -r -a extra <<<"${EXTRA_JAVA_OPTS:-}"
 for pass in $(seq 1 "$passes"); do
   for jar in "${jars[@]}"; do
-    java "${opts[@]}" ${extra[@]+"${extra[@]}"} -cp "$jar" "$here/PointReads.java" \
+    java "${opts[@]}" ${extra[@]+"${extra[@]}"} -Dop="${OP:-get}" -cp "$jar" "$here/PointReads.java" \
       "${SIZES:-10000,10000000}" "${ROUNDS:-5}" | grep '^median' | sed "s|^|pass $pass $jar: |"
   done
 done

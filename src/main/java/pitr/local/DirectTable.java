@@ -22,13 +22,16 @@ import java.util.Arrays;
  * buckets.
  *
  * <p>Built from the index's buckets once point reads ask for it ({@link
- * ItemIndex#buildDirectTable}), then changed only by the index's writer; read without locks. A
- * slot's value is written (release) before its hash, a hash is never cleared, a deleted item leaves
- * its hash with a null value, and a value is replaced in place as the bucket's is; a reader that
- * sees a value also sees a whole object, and as it verifies every key it finds, a stale hash beside
- * a newer value cannot mislead it. Growing builds new arrays and publishes them in one volatile
- * write; the old ones are not changed again, so a reader still on them sees the table as it was
- * before the write that grew it.
+ * ItemIndex#buildDirectTable}), then changed only by the index's writer; read without locks. An
+ * insert writes a slot's value (release) before its hash; a hash is never cleared. A deleted item
+ * leaves its (odd) hash with a null value. A replaced item's slot goes stale: its hash becomes an
+ * even stale tag (release), then its value null, and readers whose key's tag it is ask the buckets;
+ * the index rebuilds the table from its buckets once a quarter of its items are stale, or when it
+ * must grow while any are. A reader that sees a value also sees a whole object, and as it verifies
+ * every key it finds, a hash beside another item's value cannot mislead it; one that finds a null
+ * value under its tag reads the hash again, to tell a deleted slot from one gone stale meanwhile.
+ * Growing builds new arrays and publishes them in one volatile write; the old ones are not changed
+ * again, so a reader still on them sees the table as it was before the write that grew it.
  */
 final class DirectTable {
   /** What {@link #find} answers when only the buckets can tell. */
@@ -57,21 +60,28 @@ final class DirectTable {
 
   private volatile Slots slots;
 
-  /** Items held (live values). */
+  /** Items held (live values, and stale slots of items that the buckets still hold). */
   private int live;
 
-  /** Slots with a hash (live or deleted). */
+  /** Slots with a hash (live, deleted or stale). */
   private int used;
+
+  /** Stale slots: items replaced since the table was built, which readers find in the buckets. */
+  private int stale;
 
   DirectTable(String partitionKey) {
     this.name = partitionKey.getBytes(StandardCharsets.UTF_8);
     this.slots = new Slots(new int[MIN_CAPACITY], new Object[MIN_CAPACITY]);
   }
 
-  /** A slot's hash: never 0, which marks an empty slot; 0 and 1 share a home. */
+  /** A live or deleted slot's hash: odd, so never 0, which marks an empty slot. */
   private static int tag(long hash) {
-    int h = (int) hash;
-    return h == 0 ? 1 : h;
+    return (int) hash | 1;
+  }
+
+  /** What a stale slot of tag {@code tag} holds instead: even and never 0. */
+  private static int staleTag(int tag) {
+    return tag == 1 ? 2 : tag - 1;
   }
 
   private static int home(int tag, int capacity) {
@@ -106,7 +116,11 @@ final class DirectTable {
       }
       // Read with the hash, so the image's own read starts without waiting for the comparison.
       Object value = VALUE.getAcquire(values, i);
-      if (h == t && value != null) {
+      if (h == staleTag(t)) {
+        unsure = true; // perhaps this key's item, replaced: the buckets hold it
+      } else if (h == t && value == null && (int) HASH.getAcquire(hashes, i) != t) {
+        unsure = true; // made stale while read (a deleted slot keeps its hash)
+      } else if (h == t && value != null) {
         byte[] image = value instanceof byte[] b ? b : ((Version) value).bytes();
         if (image != null) {
           int c = compare(image, key, end);
@@ -159,10 +173,16 @@ final class DirectTable {
     return true;
   }
 
-  /** Adds an item not held yet, with its bucket's value. Writer only. */
+  /**
+   * Adds an item not held yet, with its bucket's value. Writer only; not where {@link
+   * #mustRebuildToInsert}.
+   */
   void insert(long hash, Object value) {
     Slots s = slots;
     if (used + 1 > s.hashes.length * GROW_AT) {
+      if (stale > 0) {
+        throw new IllegalStateException("a direct table with stale slots grows from the buckets");
+      }
       // Room for half as many items again, so a table filled one insert at a time is copied about
       // twice in all (sized to its items alone, it grew by a fifth at a time and copied them six
       // times over); 70-85% full after a restore, 40-85% after inserts.
@@ -173,7 +193,8 @@ final class DirectTable {
     int capacity = hashes.length;
     int t = tag(hash);
     int i = home(t, capacity);
-    while (hashes[i] != 0 && values[i] != null) {
+    // A deleted slot (odd hash, no value) is free again; a stale one (even hash) is not.
+    while (hashes[i] != 0 && (values[i] != null || (hashes[i] & 1) == 0)) {
       i = i + 1 == capacity ? 0 : i + 1;
     }
     if (hashes[i] == 0) {
@@ -184,33 +205,78 @@ final class DirectTable {
     live++;
   }
 
-  /** Replaces the value {@code old} of the item with hash {@code hash} in place. Writer only. */
-  void replace(long hash, Object old, Object value) {
-    VALUE.setRelease(slots.values, slotOf(hash, old), value);
+  /**
+   * Marks the slot of the item with hash {@code hash} and value {@code old}, which a write has
+   * replaced, stale: readers then find that item in the buckets. The slot's hash becomes its stale
+   * tag (release), then its value null, so a reader that sees the value gone also sees the stale
+   * hash. Storing the new value instead would put a reference to a young object in this large, old
+   * array, a card the collector must refine and scan on every such write (at 10,000,000 items its
+   * threads took about twice the CPU during writes); stores of null and of ints cost it nothing. An
+   * item already stale stays so. Writer only.
+   */
+  void replace(long hash, Object old) {
+    int i = slotOf(hash, old);
+    if (i >= 0) {
+      int[] hashes = slots.hashes;
+      HASH.setRelease(hashes, i, staleTag(hashes[i]));
+      VALUE.setRelease(slots.values, i, null);
+      stale++;
+    }
   }
 
-  /** Removes the item with hash {@code hash} whose value is {@code old}. Writer only. */
+  /**
+   * Removes the item with hash {@code hash} whose value is {@code old}: its slot keeps its hash and
+   * loses its value. A stale slot stays stale (the buckets answer for it). Writer only.
+   */
   void remove(long hash, Object old) {
-    VALUE.setRelease(slots.values, slotOf(hash, old), null);
+    int i = slotOf(hash, old);
+    if (i >= 0) {
+      VALUE.setRelease(slots.values, i, null);
+    }
     live--;
   }
 
+  /** Stale slots. */
+  int stale() {
+    return stale;
+  }
+
+  /**
+   * Whether the next insert would grow a table with stale slots, which only the buckets can rebuild
+   * (a stale slot's item is not here to copy).
+   */
+  boolean mustRebuildToInsert() {
+    return stale > 0 && used + 1 > slots.hashes.length * GROW_AT;
+  }
+
+  /**
+   * The slot of the item with hash {@code hash} whose value is {@code old}, or -1 where its slot is
+   * stale.
+   */
   private int slotOf(long hash, Object old) {
     Slots s = slots;
     int[] hashes = s.hashes;
     Object[] values = s.values;
     int capacity = hashes.length;
     int t = tag(hash);
+    boolean staleSeen = false;
     for (int i = home(t, capacity); hashes[i] != 0; i = i + 1 == capacity ? 0 : i + 1) {
       if (hashes[i] == t && values[i] == old) {
         return i;
       }
+      staleSeen |= hashes[i] == staleTag(t);
+    }
+    if (staleSeen) {
+      return -1;
     }
     throw new IllegalStateException("direct table does not hold the item of hash " + hash);
   }
 
   /** Makes room for {@code items} items in all, before a bulk load (a restore). Writer only. */
   void reserve(int items) {
+    if (stale > 0) {
+      throw new IllegalStateException("a direct table with stale slots grows from the buckets");
+    }
     if (items > slots.hashes.length * GROW_AT) {
       rebuilt(items);
     }

@@ -114,10 +114,75 @@ class DirectTableTest {
     assertThat(table.find(7, fifth, fifth.length)).isNull();
     byte[] sixth = key("c6").bytes();
     assertThat(table.find(7, sixth, sixth.length)).isSameAs(images.get(6));
-    Version tombstone = new Version(1, (byte[]) null, 0, null);
-    table.replace(7, images.get(6), tombstone);
-    assertThat(table.find(7, sixth, sixth.length)).isNull();
+    // Replaced, the item's slot goes stale: its reads, and only its tag's, ask the buckets.
+    table.replace(7, images.get(6));
+    assertThat(table.find(7, sixth, sixth.length)).isSameAs(DirectTable.UNSURE);
+    assertThat(table.find(0, first, first.length)).isSameAs(images.get(0));
+    assertThat(table.stale()).isEqualTo(1);
     assertThat(table.size()).isEqualTo(199);
+  }
+
+  @Test
+  void aStaleSlot_isNeverReused_staysStaleWhenItsItemIsReplacedOrRemovedAgain_andBlocksGrowing() {
+    DirectTable table = new DirectTable("pk");
+    byte[] a = version("a", 1, null).bytes();
+    byte[] a2 = version("a", 2, null).bytes();
+    byte[] ka = key("a").bytes();
+    table.insert(5, a);
+    table.replace(5, a);
+    // A new item of the same hash takes another slot; the stale one still sends "a" to the buckets.
+    byte[] b = version("b", 1, null).bytes();
+    byte[] kb = key("b").bytes();
+    table.insert(5, b);
+    assertThat(table.find(5, kb, kb.length)).isSameAs(b);
+    assertThat(table.find(5, ka, ka.length)).isSameAs(DirectTable.UNSURE);
+    // The buckets' next value for "a" is in no slot: replacing or removing it again changes
+    // nothing.
+    table.replace(5, a2);
+    assertThat(table.stale()).isEqualTo(1);
+    table.remove(5, a2);
+    assertThat(table.find(5, ka, ka.length)).isSameAs(DirectTable.UNSURE);
+    assertThat(table.size()).isEqualTo(1);
+    // An item in no slot, and no stale slot of its tag: the table and its buckets disagree.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.replace(9, a))
+        .isInstanceOf(IllegalStateException.class);
+    for (int i = 0; !table.mustRebuildToInsert(); i++) {
+      table.insert(100 + i, version("g" + i, i, null).bytes());
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> table.insert(99, version("x", 1, null).bytes()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void image_afterAQuarterOfTheItemsAreReplaced_isServedByARebuiltTableWithNoStaleSlots() {
+    ItemIndex index = new ItemIndex(false, "pk");
+    for (int i = 0; i < 4_000; i++) {
+      index.put(key("q" + i), version("q" + i, 1, null));
+    }
+    index.buildDirectTable();
+    DirectTable first = index.directTable();
+    for (int i = 0; i < 1_000; i++) {
+      index.put(key("q" + i), version("q" + i, 2, null));
+    }
+    assertThat(index.directTable()).isSameAs(first);
+    assertThat(first.stale()).isEqualTo(1_000);
+    for (int i = 1_000; i < 1_100; i++) {
+      index.put(key("q" + i), version("q" + i, 2, null));
+    }
+    DirectTable rebuilt = index.directTable();
+    assertThat(rebuilt).isNotSameAs(first);
+    assertThat(rebuilt.stale()).isLessThan(100);
+    assertThat(rebuilt.size()).isEqualTo(4_000);
+    for (int i = 0; i < 4_000; i++) {
+      byte[] k = key("q" + i).bytes();
+      Object found = rebuilt.find(key("q" + i).hash(), k, k.length);
+      assertThat(found).isNotNull();
+      if (found != DirectTable.UNSURE) {
+        assertThat(serialOf((byte[]) found)).isEqualTo(i < 1_100 ? 2 : 1);
+      }
+      assertThat(serialOf(index.image(key("q" + i)))).isEqualTo(i < 1_100 ? 2 : 1);
+    }
   }
 
   @Test
