@@ -185,14 +185,14 @@ public final class ScaleBenchmark {
         for (Subject s : subjects) {
           double g = gets(s, o.opTime());
           double p = puts(s, o.opTime());
-          double[] r = restore(s, round);
+          Restored r = restore(s, round);
           if (round == 0) {
             s.writeBytes.clear();
           } else {
             s.gets.add(g);
             s.puts.add(p);
-            s.restores.add(r[0]);
-            s.firstReads.add(r[1]);
+            s.restores.add(r.seconds());
+            s.firstReads.add(r.firstReadSeconds());
           }
           if (s.client != null) {
             double hg = httpGets(s, o.opTime());
@@ -371,8 +371,12 @@ public final class ScaleBenchmark {
   }
 
   private static GetItemRequest getRequest(String k) {
+    return getRequest(TABLE, k);
+  }
+
+  private static GetItemRequest getRequest(String table, String k) {
     return GetItemRequest.builder()
-        .tableName(TABLE)
+        .tableName(table)
         .key(Map.of("pk", AttributeValue.fromS(k)))
         .build();
   }
@@ -408,8 +412,10 @@ public final class ScaleBenchmark {
     return 0;
   }
 
-  /** Seconds the restore took, then the restored table's first GetItem. */
-  private static double[] restore(Subject s, int round) {
+  /** Seconds a restore of the whole table took, and the restored table's first GetItem. */
+  private record Restored(double seconds, double firstReadSeconds) {}
+
+  private static Restored restore(Subject s, int round) {
     String target = TABLE + "-restored-" + round;
     long t0 = System.nanoTime();
     s.engine.restoreTableToPointInTime(
@@ -420,16 +426,10 @@ public final class ScaleBenchmark {
             .build());
     long t1 = System.nanoTime();
     String k = key(s.random.nextInt(s.items));
-    found(
-        k,
-        s.engine.getItem(
-            GetItemRequest.builder()
-                .tableName(target)
-                .key(Map.of("pk", AttributeValue.fromS(k)))
-                .build()));
+    found(k, s.engine.getItem(getRequest(target, k)));
     long t2 = System.nanoTime();
     s.engine.deleteTable(DeleteTableRequest.builder().tableName(target).build());
-    return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
+    return new Restored((t1 - t0) / 1e9, (t2 - t1) / 1e9);
   }
 
   static double median(List<Double> values) {

@@ -175,7 +175,7 @@ public final class Table {
 
   /** The live image at {@code key}, or null. */
   public Map<String, AttributeValue> get(StoreKey key) {
-    byte[] image = items.image(key);
+    byte[] image = image(key);
     return image == null ? null : ItemBytes.decode(image);
   }
 
