@@ -10,10 +10,10 @@ import pitr.rollback.ApplyProgress;
 
 /**
  * Progress of applying a rollback plan, shown as other commands show theirs: a bar on a terminal,
- * else a {@code progress command=rollback-apply items_written=... items_deleted=... wcu=...} line
- * every {@code --progress-interval} on stderr, with the plan items done per second and an ETA from
- * the plan's size, and a {@code summary} line when the apply ends. Nothing is shown for an apply
- * refused before its run was opened: it wrote nothing.
+ * else a {@code progress command=rollback-apply items_read=... items_written=... items_deleted=...
+ * wcu=...} line every {@code --progress-interval} on stderr, with the plan items done per second
+ * and an ETA from the plan's size, and a {@code summary} line when the apply ends. Nothing is shown
+ * for an apply refused before its run was opened: it wrote nothing.
  */
 final class ApplyProgressLines implements ApplyProgress, AutoCloseable {
   private final CommandSpec spec;
@@ -56,6 +56,14 @@ final class ApplyProgressLines implements ApplyProgress, AutoCloseable {
   @Override
   public void done(long items) {
     done.addAndGet(items);
+  }
+
+  @Override
+  public void read(long items) {
+    MetricsSession s = session;
+    if (s != null) {
+      s.meters().add(Meter.ITEMS_READ, items);
+    }
   }
 
   @Override

@@ -104,9 +104,13 @@ public final class Version {
   /**
    * Re-expresses this version as a delta against {@code next}, its successor, when worth it: in
    * place, or, when nothing is older than this version, as a tail record {@code next} holds instead
-   * of it ({@code next} is not published yet).
+   * of it. {@code next} may be published already: a reader of it or of this version decodes the
+   * same image before and after. A writer that still has to find this version in an index by its
+   * key calls {@link #Version(long, byte[], int, Version)}, publishes, then this, so the lookup
+   * compares the key in this version's full bytes rather than rebuilding them from a delta. Caller
+   * holds the engine's write lock.
    */
-  private void shareWith(Version next) {
+  public void shareWith(Version next) {
     if (!(data instanceof byte[] mine) || !(next.data instanceof byte[] theirs)) {
       return; // a delete on either side, or already a delta
     }

@@ -22,6 +22,12 @@ public interface ApplyProgress {
   default void done(long items) {}
 
   /**
+   * The apply read {@code items} items of the live table back: before writing a chunk, to recheck a
+   * chunk an earlier run finished, or to verify its writes.
+   */
+  default void read(long items) {}
+
+  /**
    * A write ended: {@code written} items put back, {@code deleted} deleted, {@code failed} failed
    * (0 or 1 each), consuming {@code units} write units.
    */

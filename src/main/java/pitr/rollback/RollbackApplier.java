@@ -350,10 +350,6 @@ final class RollbackApplier {
             });
   }
 
-  /**
-   * Writes one chunk: read back, write what still needs it, verify. Emits true when every write
-   * settled, false when some went to the failure file.
-   */
   /** The plan items of the chunks {@code progress} owns, of a plan of {@code size} items. */
   private static long ownItems(long size, int chunkItems, PlanProgress progress) {
     long items = 0;
@@ -365,6 +361,10 @@ final class RollbackApplier {
     return items;
   }
 
+  /**
+   * Writes one chunk: read back, write what still needs it, verify. Emits true when every write
+   * settled, false when some went to the failure file.
+   */
   private Mono<Boolean> applyChunk(
       String table, List<PlanItem> items, ConditionalWriter writer, Tally tally) {
     List<PlanItem> writes = items.stream().filter(PlanItem::writes).toList();
@@ -373,8 +373,7 @@ final class RollbackApplier {
     }
     AtomicBoolean settled = new AtomicBoolean(true);
     List<PlanItem> written = Collections.synchronizedList(new ArrayList<>());
-    return tables
-        .get(table, writes.stream().map(PlanItem::key).toList())
+    return read(table, writes.stream().map(PlanItem::key).toList())
         .flatMapMany(
             now ->
                 Flux.fromIterable(writes)
@@ -429,14 +428,19 @@ final class RollbackApplier {
         : writer.put(item.image(), item.key(), c);
   }
 
+  /** The live items of {@code keys}, by key id ({@link Tables#keyId}), counted as read. */
+  private Mono<Map<String, Map<String, AttributeValue>>> read(
+      String table, List<Map<String, AttributeValue>> keys) {
+    return tables.get(table, keys).doOnNext(found -> report.read(found.size()));
+  }
+
   /** Reads back the items of a chunk an earlier attempt finished: as planned, or a conflict. */
   private Mono<Void> recheck(String table, List<PlanItem> items, Tally tally) {
     List<PlanItem> writes = items.stream().filter(PlanItem::writes).toList();
     if (writes.isEmpty()) {
       return Mono.empty();
     }
-    return tables
-        .get(table, writes.stream().map(PlanItem::key).toList())
+    return read(table, writes.stream().map(PlanItem::key).toList())
         .doOnNext(
             now -> {
               for (PlanItem i : writes) {
@@ -455,8 +459,7 @@ final class RollbackApplier {
     if (written.isEmpty()) {
       return Mono.empty();
     }
-    return tables
-        .get(table, written.stream().map(PlanItem::key).toList())
+    return read(table, written.stream().map(PlanItem::key).toList())
         .doOnNext(
             now -> {
               for (PlanItem i : written) {

@@ -27,6 +27,9 @@ class LauncherScriptTest {
   private static final String MARKING =
       "-XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=85 ";
 
+  /** What it adds so that what survives a young collection is promoted at once. */
+  private static final String TENURE = "-XX:MaxTenuringThreshold=0 ";
+
   @TempDir Path dir;
 
   @BeforeEach
@@ -50,6 +53,7 @@ class LauncherScriptTest {
         .isEqualTo(
             "java "
                 + MARKING
+                + TENURE
                 + "-XX:+UseTransparentHugePages -Xmx6g -jar "
                 + dir.resolve("target/pitr.jar")
                 + " --version");
@@ -60,7 +64,12 @@ class LauncherScriptTest {
     assumeTrue(!madvise(), "transparent huge pages are in madvise mode here");
     assertThat(launch("-Xmx6g", "--version"))
         .isEqualTo(
-            "java " + MARKING + "-Xmx6g -jar " + dir.resolve("target/pitr.jar") + " --version");
+            "java "
+                + MARKING
+                + TENURE
+                + "-Xmx6g -jar "
+                + dir.resolve("target/pitr.jar")
+                + " --version");
   }
 
   @Test
@@ -69,6 +78,7 @@ class LauncherScriptTest {
         .isEqualTo(
             "java "
                 + MARKING
+                + TENURE
                 + "-XX:-UseTransparentHugePages -Xmx1g -jar "
                 + dir.resolve("target/pitr.jar")
                 + " local serve");
@@ -80,8 +90,8 @@ class LauncherScriptTest {
     assertThat(launch("", "runs"))
         .isEqualTo(
             madvise()
-                ? "java " + MARKING + "-XX:+UseTransparentHugePages " + expected
-                : "java " + MARKING + expected);
+                ? "java " + MARKING + TENURE + "-XX:+UseTransparentHugePages " + expected
+                : "java " + MARKING + TENURE + expected);
   }
 
   @Test
@@ -90,13 +100,24 @@ class LauncherScriptTest {
     String hugePages = madvise() ? "-XX:+UseTransparentHugePages " : "";
     String jar = " -jar " + dir.resolve("target/pitr.jar") + " runs";
     for (String users :
-        new String[] {
-          "-XX:InitiatingHeapOccupancyPercent=60",
-          "-XX:+G1UseAdaptiveIHOP",
-          "-XX:+UseParallelGC -Xmx2g",
-          "-XX:+UseG1GC"
-        }) {
+        new String[] {"-XX:InitiatingHeapOccupancyPercent=60", "-XX:+G1UseAdaptiveIHOP"}) {
+      assertThat(launch(users, "runs"))
+          .as(users)
+          .isEqualTo("java " + TENURE + hugePages + users + jar);
+    }
+    for (String users : new String[] {"-XX:+UseParallelGC -Xmx2g", "-XX:+UseG1GC"}) {
       assertThat(launch(users, "runs")).as(users).isEqualTo("java " + hugePages + users + jar);
+    }
+  }
+
+  @Test
+  void launcher_whenTheUsersOptionsSetTenuring_addsNoTenuringOption() throws Exception {
+    String hugePages = madvise() ? "-XX:+UseTransparentHugePages " : "";
+    String jar = " -jar " + dir.resolve("target/pitr.jar") + " runs";
+    for (String users : new String[] {"-XX:MaxTenuringThreshold=4", "-XX:+AlwaysTenure"}) {
+      assertThat(launch(users, "runs"))
+          .as(users)
+          .isEqualTo("java " + MARKING + hugePages + users + jar);
     }
   }
 
@@ -108,6 +129,7 @@ class LauncherScriptTest {
     assertThat(launch(Map.of("PITR_PRINT_JAVA_OPTS", "1"), "-Xmx4g", "runs"))
         .isEqualTo(
             "-XX:-G1UseAdaptiveIHOP\n-XX:InitiatingHeapOccupancyPercent=85"
+                + "\n-XX:MaxTenuringThreshold=0"
                 + hugePages
                 + "\n-Xmx4g");
     assertThat(launch(Map.of("PITR_PRINT_JAVA_OPTS", "1"), "-XX:+UseParallelGC", "runs"))

@@ -67,6 +67,9 @@ class RollbackPlanProgressTest {
       List<String> summary =
           run.err().lines().filter(l -> l.startsWith("summary command=rollback-apply ")).toList();
       assertThat(summary).as(run.err()).hasSize(1);
+      // Read back before writing (the 3 extra items and the 5 changed ones) and after (the 5
+      // restored ones; the 3 deleted are gone).
+      assertThat(itemsRead(summary.get(0))).as(summary.get(0)).isEqualTo(13);
       assertThat(summary.get(0))
           .contains(" items_written=5 ")
           .contains(" items_deleted=3 ")

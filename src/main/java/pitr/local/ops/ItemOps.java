@@ -42,7 +42,7 @@ public final class ItemOps extends OperationFamily {
           Table t = catalog.active(r.tableName());
           ParsedWrite w = parsed.bind(t);
           CapacityTally tally = CapacityTally.writes();
-          Written done = readModifyWrite(w, tally);
+          Written done = readModifyWrite(w, tally, r.returnValues() == ReturnValue.ALL_OLD);
           PutItemResponse.Builder b =
               PutItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
@@ -93,7 +93,7 @@ public final class ItemOps extends OperationFamily {
           Table t = catalog.active(r.tableName());
           ParsedWrite w = parsed.bind(t);
           CapacityTally tally = CapacityTally.writes();
-          Written done = readModifyWrite(w, tally);
+          Written done = readModifyWrite(w, tally, r.returnValues() == ReturnValue.ALL_OLD);
           DeleteItemResponse.Builder b =
               DeleteItemResponse.builder()
                   .consumedCapacity(tally.single(t.name, r.returnConsumedCapacity()));
@@ -113,7 +113,7 @@ public final class ItemOps extends OperationFamily {
           Table t = catalog.active(r.tableName());
           ParsedWrite w = parsed.bind(t);
           CapacityTally tally = CapacityTally.writes();
-          Written done = readModifyWrite(w, tally);
+          Written done = readModifyWrite(w, tally, true);
           Map<String, AttributeValue> old = done.old();
           Map<String, AttributeValue> updated = done.image();
           UpdateExpression upd = w.update();
@@ -143,15 +143,22 @@ public final class ItemOps extends OperationFamily {
   /**
    * The read-modify-write every single-item write shares: under the lock, admit it against the
    * table's capacity, check the condition against the current image, write the new image (null
-   * deletes) and charge the capacity used.
+   * deletes) and charge the capacity used. The current image is decoded only where the write needs
+   * it: for its condition, its update, or {@code returnOld} (a plain put replaces an item without
+   * decoding it; the admission estimate of a delete takes the version's size).
    */
-  private Written readModifyWrite(ParsedWrite w, CapacityTally tally) {
+  private Written readModifyWrite(ParsedWrite w, CapacityTally tally, boolean returnOld) {
     Table t = w.table();
     writer.lock();
     try {
       Version current = t.items.get(w.key());
-      Map<String, AttributeValue> old = current == null ? null : current.image();
-      Throughput.checkWrite(t, Throughput.estimateWrite(w.image() != null ? w.image() : old));
+      boolean needsOld = returnOld || w.condition() != null || w.kind() == ParsedWrite.Kind.UPDATE;
+      Map<String, AttributeValue> old = current == null || !needsOld ? null : current.image();
+      Throughput.checkWrite(
+          t,
+          w.image() != null
+              ? Throughput.estimateWrite(w.image())
+              : current == null || !current.exists() ? 1 : CapacityTally.writeUnits(current.size));
       Requests.checkCondition(w.condition(), old, w.onFailure());
       Map<String, AttributeValue> image = w.newImage(old);
       writer.write(t, w.key(), current, image, tally);

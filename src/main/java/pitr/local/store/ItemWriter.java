@@ -225,9 +225,13 @@ public final class ItemWriter implements AutoCloseable {
     }
     Version next = null;
     if (t.pitrEnabled) {
-      // The version replaced keeps only what differs from this one (see Version).
-      next = Version.superseding(now, encoded, (int) newSize, current);
+      // The version replaced keeps only what differs from this one (see Version), re-expressed once
+      // the index has found it by its key in its full bytes and holds this one.
+      next = new Version(now, encoded, (int) newSize, current);
       t.items.put(key, next);
+      if (current != null) {
+        current.shareWith(next);
+      }
     } else if (image == null) {
       t.items.remove(key);
     } else {
