@@ -4,7 +4,8 @@
 # (bench/loadgen.js) in interleaved rounds, reporting items/s, per-round ratios and each server's
 # CPU µs per item written. On a loaded machine, read the per-round ratios and the CPU ratios.
 #   bench/engine-ab.sh OLD_JAR [NEW_JAR] [loadgen options: --seconds N --rounds R --payloads 16,1000 ...]
-#   PITR_JAVA_OPTS='-Xmx2g' (default) sets both servers' JVM options.
+#   PITR_JAVA_OPTS='-Xmx2g' (default) sets both servers' JVM options; PITR_NEW_JAVA_OPTS adds options
+#     to the new server's alone, to compare JVM options on one jar (give it twice).
 #   PITR_SERVER_CPUS=0 PITR_CLIENT_CPUS=1: pin both servers to the same CPUs (taskset), so neither
 #     runs on a faster core than the other, and the client to others. A server pinned to one CPU
 #     still needs -XX:ActiveProcessorCount=2 in PITR_JAVA_OPTS to keep the JVM's default collector.
@@ -36,7 +37,7 @@ old_port="$(free_port)"
 old_pid=$!
 new_port="$(free_port)"
 # shellcheck disable=SC2086
-"${server[@]}" java ${PITR_JAVA_OPTS:--Xmx2g} -jar "$new" local serve --port "$new_port" >/dev/null 2>&1 &
+"${server[@]}" java ${PITR_JAVA_OPTS:--Xmx2g} ${PITR_NEW_JAVA_OPTS:-} -jar "$new" local serve --port "$new_port" >/dev/null 2>&1 &
 new_pid=$!
 trap 'kill "$old_pid" "$new_pid" 2>/dev/null || true' EXIT
 wait_for "$old_port"
