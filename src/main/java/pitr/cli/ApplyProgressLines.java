@@ -11,9 +11,9 @@ import pitr.rollback.ApplyProgress;
 /**
  * Progress of applying a rollback plan, shown as other commands show theirs: a bar on a terminal,
  * else a {@code progress command=rollback-apply items_read=... items_written=... items_deleted=...
- * wcu=...} line every {@code --progress-interval} on stderr, with the plan items done per second
- * and an ETA from the plan's size, and a {@code summary} line when the apply ends. Nothing is shown
- * for an apply refused before its run was opened: it wrote nothing.
+ * wcu=... rcu=...} line every {@code --progress-interval} on stderr, with the plan items done per
+ * second and an ETA from the plan's size, and a {@code summary} line when the apply ends. Nothing
+ * is shown for an apply refused before its run was opened: it wrote nothing.
  */
 final class ApplyProgressLines implements ApplyProgress, AutoCloseable {
   private final CommandSpec spec;
@@ -59,10 +59,11 @@ final class ApplyProgressLines implements ApplyProgress, AutoCloseable {
   }
 
   @Override
-  public void read(long items) {
+  public void read(long items, double units) {
     MetricsSession s = session;
     if (s != null) {
       s.meters().add(Meter.ITEMS_READ, items);
+      s.meters().add(Meter.RCU_CONSUMED, units);
     }
   }
 

@@ -22,10 +22,10 @@ public interface ApplyProgress {
   default void done(long items) {}
 
   /**
-   * The apply read {@code items} items of the live table back: before writing a chunk, to recheck a
-   * chunk an earlier run finished, or to verify its writes.
+   * The apply read {@code items} items of the live table back, consuming {@code units} read units:
+   * before writing a chunk, to recheck a chunk an earlier run finished, or to verify its writes.
    */
-  default void read(long items) {}
+  default void read(long items, double units) {}
 
   /**
    * A write ended: {@code written} items put back, {@code deleted} deleted, {@code failed} failed

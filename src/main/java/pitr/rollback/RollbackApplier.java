@@ -431,7 +431,10 @@ final class RollbackApplier {
   /** The live items of {@code keys}, by key id ({@link Tables#keyId}), counted as read. */
   private Mono<Map<String, Map<String, AttributeValue>>> read(
       String table, List<Map<String, AttributeValue>> keys) {
-    return tables.get(table, keys).doOnNext(found -> report.read(found.size()));
+    DoubleAdder units = new DoubleAdder();
+    return tables
+        .get(table, keys, units::add)
+        .doOnNext(found -> report.read(found.size(), units.sum()));
   }
 
   /** Reads back the items of a chunk an earlier attempt finished: as planned, or a conflict. */

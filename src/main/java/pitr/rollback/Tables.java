@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 import pitr.ErrorCode;
 import pitr.dynamo.DynamoDbGateway;
 import pitr.dynamo.KeySchema;
@@ -44,15 +45,21 @@ final class Tables {
    */
   Mono<Map<String, Map<String, AttributeValue>>> get(
       String table, List<Map<String, AttributeValue>> keys) {
+    return get(table, keys, units -> {});
+  }
+
+  /** As above, telling {@code consumed} the read units DynamoDB reported, batch by batch. */
+  Mono<Map<String, Map<String, AttributeValue>>> get(
+      String table, List<Map<String, AttributeValue>> keys, DoubleConsumer consumed) {
     return Flux.fromIterable(keys)
         .distinct(Tables::keyId)
         .buffer(BATCH_GET)
-        .concatMap(batch -> getBatch(table, batch), 2)
+        .concatMap(batch -> getBatch(table, batch, consumed), 2)
         .collectMap(i -> i.getKey(), i -> i.getValue(), HashMap::new);
   }
 
   private Flux<Map.Entry<String, Map<String, AttributeValue>>> getBatch(
-      String table, List<Map<String, AttributeValue>> keys) {
+      String table, List<Map<String, AttributeValue>> keys, DoubleConsumer consumed) {
     if (keys.isEmpty()) {
       return Flux.empty();
     }
@@ -60,6 +67,7 @@ final class Tables {
     return gateway
         .batchGetUntilDone(
             table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())
+        .doOnNext(r -> consumed.accept(r.consumedUnits()))
         .flatMapMany(
             r ->
                 r.complete()

@@ -74,7 +74,8 @@ class RollbackPlanProgressTest {
           .contains(" items_written=5 ")
           .contains(" items_deleted=3 ")
           .contains(" items_failed=0 ")
-          .contains(" wcu=8 ");
+          .contains(" wcu=8 ")
+          .containsPattern(" rcu=[1-9]\\d* ");
       assertThat(run.out()).doesNotContain("command=rollback-apply");
       assertThat(e.orders()).hasSize(20).doesNotContainValue("bad");
     }
