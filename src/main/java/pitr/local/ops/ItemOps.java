@@ -158,7 +158,7 @@ public final class ItemOps extends OperationFamily {
           t,
           w.image() != null
               ? Throughput.estimateWrite(w.image())
-              : current == null || !current.exists() ? 1 : CapacityTally.writeUnits(current.size));
+              : CapacityTally.writeUnits(current == null ? 0 : current.size));
       Requests.checkCondition(w.condition(), old, w.onFailure());
       Map<String, AttributeValue> image = w.newImage(old);
       writer.write(t, w.key(), current, image, tally);
