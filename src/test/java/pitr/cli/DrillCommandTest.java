@@ -14,9 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 import pitr.TestHttp;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 class DrillCommandTest {
@@ -465,12 +462,6 @@ class DrillCommandTest {
   }
 
   private static DynamoDbAsyncClient client(String endpoint) {
-    return DynamoDbAsyncClient.builder()
-        .httpClientBuilder(TestHttp.netty())
-        .endpointOverride(URI.create(endpoint))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .build();
+    return TestHttp.dynamo(URI.create(endpoint)).build();
   }
 }

@@ -21,7 +21,6 @@ import pitr.local.iam.IamPolicies;
 import pitr.local.iam.PolicyDocument;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -85,10 +84,7 @@ final class IamTestEngine implements AutoCloseable {
             engine.config().accountId());
     server = LocalServer.start(engine, "127.0.0.1", 0, null, policies);
     admin =
-        DynamoDbAsyncClient.builder()
-            .endpointOverride(server.endpoint())
-            .httpClientBuilder(TestHttp.netty())
-            .region(Region.US_EAST_1)
+        TestHttp.dynamo(server.endpoint())
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("admin", "admin")))
             .build();

@@ -7,9 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import pitr.TestHttp;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -22,14 +19,7 @@ abstract class MigrateEngineFixture {
   final LocalEngine engine = LocalEngine.create();
   final LocalServer server = LocalServer.start(engine, "127.0.0.1", 0);
   final String endpoint = server.endpoint().toString();
-  final DynamoDbAsyncClient client =
-      DynamoDbAsyncClient.builder()
-          .httpClientBuilder(TestHttp.netty())
-          .endpointOverride(server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .build();
+  final DynamoDbAsyncClient client = TestHttp.dynamo(server.endpoint()).build();
 
   @AfterEach
   void stop() {

@@ -18,9 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import pitr.TestHttp;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -43,14 +40,7 @@ class RollbackKillTest {
   void start() throws Exception {
     serving.start();
     endpoint = ServeCommandTest.awaitEndpoint(serve, Duration.ofSeconds(30)).toString();
-    client =
-        DynamoDbAsyncClient.builder()
-            .httpClientBuilder(TestHttp.netty())
-            .endpointOverride(URI.create(endpoint))
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .build();
+    client = TestHttp.dynamo(URI.create(endpoint)).build();
   }
 
   @AfterEach

@@ -15,9 +15,6 @@ import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -40,14 +37,7 @@ final class RollbackTestEngine implements AutoCloseable {
     engine = LocalEngine.create(config);
     server = LocalServer.start(engine, "127.0.0.1", 0);
     endpoint = server.endpoint().toString();
-    client =
-        DynamoDbAsyncClient.builder()
-            .httpClientBuilder(TestHttp.netty())
-            .endpointOverride(server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .build();
+    client = TestHttp.dynamo(server.endpoint()).build();
   }
 
   void createOrders() {

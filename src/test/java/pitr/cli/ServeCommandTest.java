@@ -11,9 +11,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import pitr.TestHttp;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 class ServeCommandTest {
@@ -58,14 +55,7 @@ class ServeCommandTest {
     serving.start();
     try {
       URI endpoint = awaitEndpoint(run, Duration.ofSeconds(30));
-      try (DynamoDbAsyncClient client =
-          DynamoDbAsyncClient.builder()
-              .endpointOverride(endpoint)
-              .region(Region.US_EAST_1)
-              .credentialsProvider(
-                  StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-              .httpClientBuilder(TestHttp.netty())
-              .build()) {
+      try (DynamoDbAsyncClient client = TestHttp.dynamo(endpoint).build()) {
 
         assertThat(client.listTables().get(30, TimeUnit.SECONDS).tableNames()).isEmpty();
       }

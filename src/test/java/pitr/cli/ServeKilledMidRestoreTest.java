@@ -21,9 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -226,12 +223,6 @@ class ServeKilledMidRestoreTest {
   }
 
   private static DynamoDbAsyncClient client(URI endpoint) {
-    return DynamoDbAsyncClient.builder()
-        .httpClientBuilder(TestHttp.netty())
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .build();
+    return TestHttp.dynamo(endpoint).build();
   }
 }

@@ -23,10 +23,7 @@ import pitr.local.http.LocalServer;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
@@ -268,11 +265,7 @@ class DynamoDbGatewayTest {
    * A client of {@code endpoint} without the SDK's own retries, so the gateway's are all there are.
    */
   private static DynamoDbAsyncClient noSdkRetries(URI endpoint) {
-    return DynamoDbAsyncClient.builder()
-        .httpClientBuilder(TestHttp.netty())
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+    return TestHttp.dynamo(endpoint)
         // A new connection per call, so that a stopped server is felt at once.
         .overrideConfiguration(
             o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).putHeader("Connection", "close"))

@@ -13,10 +13,7 @@ import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.Faults;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BackupStatus;
@@ -92,12 +89,7 @@ class DynamoDbGatewayWriteTest {
   void updateItem_underInjectedThrottlingAndServerErrors_isRetriedUntilItLands() {
     try (LocalTarget faulty = new LocalTarget(EngineConfig.defaults());
         DynamoDbAsyncClient once =
-            DynamoDbAsyncClient.builder()
-                .httpClientBuilder(TestHttp.netty())
-                .endpointOverride(faulty.server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            TestHttp.dynamo(faulty.server.endpoint())
                 // Every injected fault reaches the gateway, whose retries must absorb it.
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {

@@ -10,10 +10,7 @@ import pitr.TestHttp;
 import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -42,13 +39,7 @@ public final class LocalTarget implements AutoCloseable {
   }
 
   public static DynamoDbAsyncClient client(URI endpoint) {
-    return DynamoDbAsyncClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(TestHttp.netty().maxConcurrency(64))
-        .build();
+    return TestHttp.dynamo(endpoint).httpClientBuilder(TestHttp.netty().maxConcurrency(64)).build();
   }
 
   /**
@@ -57,11 +48,7 @@ public final class LocalTarget implements AutoCloseable {
    * it.
    */
   public DynamoDbAsyncClient clientWithoutSdkRetries() {
-    return DynamoDbAsyncClient.builder()
-        .httpClientBuilder(TestHttp.netty())
-        .endpointOverride(server.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+    return TestHttp.dynamo(server.endpoint())
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
   }

@@ -3,11 +3,8 @@ package pitr.local;
 import java.net.URI;
 import pitr.TestHttp;
 import pitr.local.http.LocalServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /** An engine served over loopback HTTP with a real SDK client pointed at it, for one test class. */
@@ -27,12 +24,7 @@ final class EngineOverHttp implements AutoCloseable {
   }
 
   static DynamoDbAsyncClient client(URI endpoint, RetryMode retryMode) {
-    return DynamoDbAsyncClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(TestHttp.netty())
+    return TestHttp.dynamo(endpoint)
         .overrideConfiguration(
             ClientOverrideConfiguration.builder().retryStrategy(retryMode).build())
         .build();

@@ -12,10 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import pitr.TestHttp;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -33,12 +30,7 @@ class FaultInjectionTest {
   static void start() {
     local = new EngineOverHttp(EngineConfig.defaults());
     noRetry =
-        DynamoDbAsyncClient.builder()
-            .httpClientBuilder(TestHttp.netty())
-            .endpointOverride(local.server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        TestHttp.dynamo(local.server.endpoint())
             .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
             .build();
     local

@@ -39,13 +39,7 @@ class ThroughputTest {
   }
 
   private static DynamoDbAsyncClient noRetryClient() {
-    return software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient.builder()
-        .httpClientBuilder(TestHttp.netty())
-        .endpointOverride(local.server.endpoint())
-        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-        .credentialsProvider(
-            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+    return TestHttp.dynamo(local.server.endpoint())
         .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
         .build();
   }

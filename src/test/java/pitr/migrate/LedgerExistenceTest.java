@@ -9,12 +9,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import pitr.TestHttp;
 import pitr.local.AdjustableClock;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 
@@ -25,12 +22,7 @@ class LedgerExistenceTest {
   private final MigrationTestTarget local = new MigrationTestTarget(clock);
   private final AtomicInteger describes = new AtomicInteger();
   private final DynamoDbAsyncClient counted =
-      DynamoDbAsyncClient.builder()
-          .endpointOverride(local.server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-          .httpClientBuilder(TestHttp.netty())
+      TestHttp.dynamo(local.server.endpoint())
           .overrideConfiguration(
               o ->
                   o.addExecutionInterceptor(

@@ -12,9 +12,6 @@ import pitr.local.EngineConfig;
 import pitr.local.LocalEngine;
 import pitr.local.http.LocalServer;
 import reactor.core.scheduler.Schedulers;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -34,14 +31,7 @@ final class MigrationTestTarget implements AutoCloseable {
   MigrationTestTarget(Clock clock) {
     engine = LocalEngine.create(EngineConfig.defaults().withClock(clock));
     server = LocalServer.start(engine, "127.0.0.1", 0);
-    client =
-        DynamoDbAsyncClient.builder()
-            .endpointOverride(server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClientBuilder(TestHttp.netty())
-            .build();
+    client = TestHttp.dynamo(server.endpoint()).build();
   }
 
   MigrationEnvironment environment(Clock clock) {

@@ -26,9 +26,6 @@ import pitr.files.SealedLines;
 import pitr.local.EngineConfig;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
 import software.amazon.awssdk.services.dynamodb.model.ExportType;
@@ -56,12 +53,7 @@ class ExportRollbacksTest {
                 .withDirectory(dir.resolve("s3")));
     f = t;
     client =
-        DynamoDbAsyncClient.builder()
-            .httpClientBuilder(TestHttp.netty())
-            .endpointOverride(t.local.server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+        TestHttp.dynamo(t.local.server.endpoint())
             .overrideConfiguration(o -> o.addExecutionInterceptor(meter))
             .build();
     return t;

@@ -24,10 +24,7 @@ import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -63,12 +60,7 @@ class DrillRecoveryPathsTest {
                 .withClock(clock)
                 .withExports(EngineConfig.Exports.DEFAULTS.withDirectory(dir.resolve("s3"))));
     client =
-        DynamoDbAsyncClient.builder()
-            .httpClientBuilder(TestHttp.netty())
-            .endpointOverride(local.server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+        TestHttp.dynamo(local.server.endpoint())
             .overrideConfiguration(
                 o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(reads))
             .build();

@@ -16,10 +16,7 @@ import pitr.dynamo.VirtualTime;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -36,12 +33,7 @@ class DrillRecoveryTest {
   private final LocalTarget local = new LocalTarget(EngineConfig.defaults().withClock(clock));
   private final WriteMeter meter = new WriteMeter(clock);
   private final DynamoDbAsyncClient client =
-      DynamoDbAsyncClient.builder()
-          .httpClientBuilder(TestHttp.netty())
-          .endpointOverride(local.server.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+      TestHttp.dynamo(local.server.endpoint())
           .overrideConfiguration(
               o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addExecutionInterceptor(meter))
           .build();

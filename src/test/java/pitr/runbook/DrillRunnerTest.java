@@ -16,10 +16,7 @@ import pitr.dynamo.VirtualTime;
 import pitr.local.AdjustableClock;
 import pitr.local.EngineConfig;
 import reactor.test.scheduler.VirtualTimeScheduler;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
@@ -41,12 +38,7 @@ class DrillRunnerTest {
     local = new LocalTarget(EngineConfig.defaults().withClock(clock).withBurstSeconds(1));
     // Without the SDK's own retries, whose backoff would take real time: the gateway's are enough.
     client =
-        DynamoDbAsyncClient.builder()
-            .httpClientBuilder(TestHttp.netty())
-            .endpointOverride(local.server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
+        TestHttp.dynamo(local.server.endpoint())
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
     engine = new MovedClockTarget(client, clock, null);

@@ -19,7 +19,6 @@ import pitr.local.iam.PolicyDocument;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -70,10 +69,7 @@ class IamEnforcementTest {
   }
 
   private static DynamoDbAsyncClient client(String key) {
-    return DynamoDbAsyncClient.builder()
-        .httpClientBuilder(TestHttp.netty())
-        .endpointOverride(server.endpoint())
-        .region(Region.US_EAST_1)
+    return TestHttp.dynamo(server.endpoint())
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, "s")))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
