@@ -455,7 +455,11 @@ public final class CopyBackBenchmark {
             "--state-dir",
             o.workDir().resolve("state").toString(),
             "--run-id",
-            "http-" + round));
+            "http-" + round,
+            // Uncapped, as the boto3 peer is: the command's default cap (1,000 WCU/s, for live
+            // tables) would measure the cap, not the copy.
+            "--max-wcu",
+            "0"));
     JsonNode out = runJson(command, o.workDir().resolve("child-" + round + ".log"));
     long written = out.path("itemsWritten").asLong();
     if (written != o.items()) {

@@ -144,6 +144,10 @@ public final class WorkersBenchmark {
                     runId,
                     "--worker",
                     i + "/" + workers,
+                    // Uncapped: the command's default cap (1,000 WCU/s per worker, for live
+                    // tables) would measure the cap, not the workers.
+                    "--max-wcu",
+                    "0",
                     "--yes"));
         processes.add(
             new ProcessBuilder(command)
