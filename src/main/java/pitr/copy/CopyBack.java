@@ -318,7 +318,10 @@ public final class CopyBack {
   /**
    * Copies one segment from {@code from}; emits true when every item was written. A page with an
    * item in the failure file is not checkpointed, nor is any page after it: a resume starts the
-   * segment again at that page.
+   * segment again at that page. A page's checkpoint is saved once its writes are acknowledged,
+   * after the previous page's, while the next page is written: it never points past an unwritten
+   * item, and the copy does not stall on each save (an fsync, or a checkpoint-table write); a
+   * resume may write one page again.
    */
   private Mono<Boolean> copySegment(
       CopyRequest r,
@@ -340,6 +343,7 @@ public final class CopyBack {
               meters.add(Meter.ITEMS_READ, page.scanned());
               meters.add(Meter.RCU_CONSUMED, page.readUnits());
               totals.read.addAndGet(page.items().size());
+              SegmentPosition position = new SegmentPosition(segment, page.next(), page.last());
               return writeAll(
                       r,
                       Flux.fromIterable(puts(page.items())),
@@ -347,18 +351,20 @@ public final class CopyBack {
                       concurrency,
                       totals,
                       totals.written)
-                  .flatMap(
-                      failed -> {
-                        if (failed > 0) {
-                          clean.set(false);
-                        }
-                        return r.dryRun() || !clean.get()
-                            ? Mono.<Void>empty()
-                            : checkpoints.save(
-                                r.runId(), new SegmentPosition(segment, page.next(), page.last()));
-                      });
+                  .map(failed -> new Written(position, failed));
             },
             0)
+        // One written page ahead: the next page is written while this one's checkpoint is saved.
+        .concatMap(
+            written -> {
+              if (written.failed() > 0) {
+                clean.set(false);
+              }
+              return r.dryRun() || !clean.get()
+                  ? Mono.<Void>empty()
+                  : checkpoints.save(r.runId(), written.position());
+            },
+            1)
         .then(Mono.fromCallable(() -> clean.get() && !stopRequested));
   }
 
@@ -396,6 +402,9 @@ public final class CopyBack {
         .then(gateway.scanPage(spec, segment, after))
         .doOnNext(page -> reads.settle(estimate, page.readUnits()));
   }
+
+  /** A page whose writes are acknowledged (its position only: the items are let go). */
+  private record Written(SegmentPosition position, long failed) {}
 
   private static List<WriteRequest> puts(List<Map<String, AttributeValue>> items) {
     List<WriteRequest> out = new ArrayList<>(items.size());
