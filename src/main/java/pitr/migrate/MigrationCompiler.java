@@ -88,6 +88,13 @@ public final class MigrationCompiler {
             }
           });
 
+  /**
+   * Held while javac runs: one compilation at a time per process. javac's tasks share the JDK's
+   * module index, and two at once (workers of one run in one process loading the same new
+   * migration) once failed inside javac ("tree.starImportScope is null") instead of compiling.
+   */
+  private static final Object JAVAC = new Object();
+
   private record CompileKey(String fileName, String source, LintExceptions exceptions) {}
 
   private final LintExceptions exceptions;
@@ -175,9 +182,15 @@ public final class MigrationCompiler {
       return new Compilation(
           file, source, compiled.checksum(), List.of(), List.of(), compiled.classes());
     }
-    compiled = compile(file, source);
-    COMPILED.put(key, compiled);
-    return compiled;
+    synchronized (JAVAC) {
+      Compilation done = COMPILED.get(key);
+      if (done != null && done.file().equals(file)) {
+        return done;
+      }
+      compiled = compile(file, source);
+      COMPILED.put(key, compiled);
+      return compiled;
+    }
   }
 
   private Compilation compile(MigrationFile file, String source) {

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pitr.ErrorCode;
@@ -53,6 +59,33 @@ class MigrationCompilerTest {
     Files.writeString(f.path(), Files.readString(f.path()).replace("TODO-table", "cars"));
     assertThat(compiler().compile(f)).isNotSameAs(first);
     assertThat(compiler().load(f).migration().tables()).containsExactly("cars");
+  }
+
+  @Test
+  void compile_ofANewFileByWorkersAtOnce_runsJavacOnceAndGivesEveryWorkerItsResult()
+      throws Exception {
+    MigrationFile f = new MigrationCatalog(dir).create("prices_by_region");
+    int workers = 4;
+    CyclicBarrier start = new CyclicBarrier(workers);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<MigrationCompiler.Compilation>> compiled = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        compiled.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return compiler().compile(f);
+                }));
+      }
+      MigrationCompiler.Compilation first = compiled.get(0).get(60, TimeUnit.SECONDS);
+      assertThat(first.ok()).as(String.valueOf(first.errors())).isTrue();
+      for (Future<MigrationCompiler.Compilation> c : compiled) {
+        assertThat(c.get(60, TimeUnit.SECONDS)).isSameAs(first);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
