@@ -89,9 +89,11 @@ public final class MigrationCompiler {
           });
 
   /**
-   * Held while javac runs: one compilation at a time per process. javac's tasks share the JDK's
-   * module index, and two at once (workers of one run in one process loading the same new
-   * migration) once failed inside javac ("tree.starImportScope is null") instead of compiling.
+   * Held while javac runs: one compilation at a time per process, so workers of one run in one
+   * process that load a new migration together compile it once, and javac tasks (which share the
+   * JDK's module index) never run side by side. A test suite run once failed inside javac
+   * ("tree.starImportScope is null") just after such workers; that they were the cause is not
+   * proven.
    */
   private static final Object JAVAC = new Object();
 
