@@ -53,6 +53,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * </ol>
  */
 public final class CopyBackBenchmark {
+  /** Warm-up rounds at most, while each grows the heap. */
+  private static final int MAX_WARMUPS = 5;
+
   static final String SOURCE = "bench-source";
 
   /**
@@ -163,6 +166,7 @@ public final class CopyBackBenchmark {
   }
 
   public Result run(Options o) {
+    BenchHeap.keepCommitted();
     try (LocalEngine engine = LocalEngine.create()) {
       DynamoDbAsyncClient client = LocalDynamoDbAsyncClient.create(engine);
       createTable(client, SOURCE);
@@ -196,31 +200,50 @@ public final class CopyBackBenchmark {
 
   private Pipeline pipeline(DynamoDbAsyncClient client, Options o) {
     List<List<List<Map<String, AttributeValue>>>> batches = prepared(client, o.segments());
+    // Uncounted warm-up rounds: the first warms the JIT up for both paths; more run while the
+    // last one grew the committed heap, up to MAX_WARMUPS, since a round that grows it pays the
+    // first touch of the new pages (BenchHeap).
+    long heap = BenchHeap.committed();
+    for (int w = 1; w <= MAX_WARMUPS; w++) {
+      pipelineRound(client, o, batches, "warm-up " + w, "pipeline-w" + w);
+      long grown = BenchHeap.committed();
+      if (grown == heap) {
+        break;
+      }
+      heap = grown;
+    }
     List<Double> raw = new ArrayList<>();
     List<Double> copy = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
-    // Round 0 warms the JIT up for both paths and is not counted.
-    for (int round = 0; round <= o.rounds(); round++) {
-      createTable(client, "bench-raw");
-      double r = rawWrite(client, "bench-raw", batches, o.concurrency());
-      deleteTable(client, "bench-raw");
-      createTable(client, "bench-copy");
-      CopyResult result = copy(client, o, "bench-copy", 0, 0, "pipeline-" + round, null).block();
-      deleteTable(client, "bench-copy");
-      check(result, o.items());
-      double c = result.itemsWritten() / seconds(result.elapsed());
-      progress.accept(
-          String.format(
-              "%s: raw BatchWriteItem %,.0f items/s, copy-back %,.0f items/s (%.2f)",
-              round == 0 ? "warm-up" : "round " + round, r, c, c / r));
-      if (round == 0) {
-        continue;
-      }
-      raw.add(r);
-      copy.add(c);
-      ratios.add(c / r);
+    for (int round = 1; round <= o.rounds(); round++) {
+      double[] rc = pipelineRound(client, o, batches, "round " + round, "pipeline-" + round);
+      raw.add(rc[0]);
+      copy.add(rc[1]);
+      ratios.add(rc[1] / rc[0]);
     }
     return new Pipeline(median(raw), median(copy), median(ratios));
+  }
+
+  /** One round of raw writes then copy-back into fresh tables: items/s of each. */
+  private double[] pipelineRound(
+      DynamoDbAsyncClient client,
+      Options o,
+      List<List<List<Map<String, AttributeValue>>>> batches,
+      String label,
+      String runId) {
+    createTable(client, "bench-raw");
+    double r = rawWrite(client, "bench-raw", batches, o.concurrency());
+    deleteTable(client, "bench-raw");
+    createTable(client, "bench-copy");
+    CopyResult result = copy(client, o, "bench-copy", 0, 0, runId, null).block();
+    deleteTable(client, "bench-copy");
+    check(result, o.items());
+    double c = result.itemsWritten() / seconds(result.elapsed());
+    progress.accept(
+        String.format(
+            "%s: raw BatchWriteItem %,.0f items/s, copy-back %,.0f items/s (%.2f), heap %,d MB",
+            label, r, c, c / r, BenchHeap.committed() >> 20));
+    return new double[] {r, c};
   }
 
   /** Writes {@code o.items()} generated items with BatchWriteItem, 25 a call. */

@@ -57,7 +57,9 @@ final class BenchCopyBackCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "3",
       converter = Ranges.Rounds.class,
-      description = "Interleaved rounds, 1-100; medians are reported (default: ${DEFAULT-VALUE}).")
+      description =
+          "Interleaved rounds, 1-100, after uncounted warm-up rounds until the heap stops growing"
+              + " (at most 5); medians are reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
