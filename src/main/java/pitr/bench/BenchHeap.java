@@ -9,8 +9,9 @@ import java.lang.management.ManagementFactory;
  * collection otherwise gives back the memory above {@code MaxHeapFreeRatio}, and the next timed
  * phase, growing the heap again, first touches every page of it: in {@code bench copy-back} the
  * rounds in which that happened ran at a third to a half of the others' rate (a young pause of 244
- * ms in the kernel, then page faults), so a run's median depended on how many such rounds it drew.
- * No command of the toolkit calls {@code System.gc()}; this is the benchmark's own effect.
+ * ms, most of it in the kernel committing memory, then the first touch of the new pages), so a
+ * run's median depended on how many such rounds it drew. No command of the toolkit calls {@code
+ * System.gc()}; this is the benchmark's own effect.
  */
 final class BenchHeap {
   private BenchHeap() {}
