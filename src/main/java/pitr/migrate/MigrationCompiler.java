@@ -175,19 +175,17 @@ public final class MigrationCompiler {
           ErrorCode.USAGE, "Cannot read migration " + file.path() + ": " + e.getMessage(), e);
     }
     CompileKey key = new CompileKey(file.path().getFileName().toString(), source, exceptions);
-    Compilation compiled = COMPILED.get(key);
-    if (compiled != null && compiled.file().equals(file)) {
-      return compiled;
-    }
-    if (compiled != null && compiled.ok()) {
-      // The same file in another folder: its classes are the same; only messages name a path.
-      return new Compilation(
-          file, source, compiled.checksum(), List.of(), List.of(), compiled.classes());
-    }
+    // Looked up under the lock too: a worker that waited for another's compilation of the same
+    // file takes its result.
     synchronized (JAVAC) {
-      Compilation done = COMPILED.get(key);
-      if (done != null && done.file().equals(file)) {
-        return done;
+      Compilation compiled = COMPILED.get(key);
+      if (compiled != null && compiled.file().equals(file)) {
+        return compiled;
+      }
+      if (compiled != null && compiled.ok()) {
+        // The same file in another folder: its classes are the same; only messages name a path.
+        return new Compilation(
+            file, source, compiled.checksum(), List.of(), List.of(), compiled.classes());
       }
       compiled = compile(file, source);
       COMPILED.put(key, compiled);
